@@ -1,0 +1,199 @@
+// Package app wires Broadside together: it opens the store, builds the services and the web
+// handler, and runs the background workers. The CLI and the tests both start the site
+// through it, so tests exercise exactly what users run.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/auth"
+	"github.com/broadside/broadside/internal/comments"
+	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/posts"
+	"github.com/broadside/broadside/internal/render"
+	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/web"
+)
+
+// App is a wired Broadside site.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	Now      func() time.Time
+	Store    *store.Store
+	Posts    *posts.Service
+	Comments *comments.Service
+	Auth     *auth.Service
+	Settings *SettingsService
+	Users    *UserService
+	Worker   *jobs.Worker
+	Cache    *web.PageCache
+	Web      *web.Server
+
+	changed func()
+}
+
+// Changed drops every cached copy of settings and pages; call it after writing to the store
+// directly (imports, fixtures).
+func (a *App) Changed() { a.changed() }
+
+// Options adjust an App for tests; the zero value is what serve uses.
+type Options struct {
+	Now      func() time.Time
+	Notifier comments.Notifier
+	NoCache  bool
+}
+
+// Open opens (and migrates) the database and wires every service.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) (*App, error) {
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	st, err := store.Open(ctx, cfg.DSN())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", redactDSN(cfg.DSN()), err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	secret, err := st.Secret(ctx, "web")
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, Now: now, Store: st}
+	a.Settings = &SettingsService{Store: st, Log: log}
+	a.Users = &UserService{Store: st}
+	a.Worker = jobs.NewWorker(st, log, now)
+	if !opt.NoCache {
+		a.Cache = web.NewPageCache(30*time.Second, 64<<20, now)
+	}
+	changed := func() {
+		a.Settings.forget()
+		if a.Cache != nil {
+			a.Cache.Purge()
+		}
+	}
+	a.changed = changed
+	a.Settings.Changed = changed
+	a.Auth = &auth.Service{Store: st, Now: now, Log: log}
+	a.Posts = &posts.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake}
+	a.Comments = &comments.Service{Store: st, Now: now, Log: log, Settings: a.Settings.Load, Changed: changed, Wake: a.Worker.Wake}
+
+	notifier := opt.Notifier
+	if notifier == nil {
+		notifier = logNotifier{log: log}
+	}
+	a.Worker.Handle(posts.JobPublishDue, func(ctx context.Context, _ []byte) error { return a.Posts.PublishDue(ctx) })
+	a.Worker.Handle(comments.JobNotifyHeld, a.Comments.HeldNoticeHandler(notifier))
+
+	ws, err := web.New(web.Deps{
+		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Auth: a.Auth,
+		Settings: a.Settings, Users: a.Users, Render: render.New(),
+		BaseURL: cfg.PublicURL(), Secret: secret, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Web = ws
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.Store.Close() }
+
+// RunBackground starts the job worker and housekeeping; it returns when ctx ends and both
+// have stopped.
+func (a *App) RunBackground(ctx context.Context) {
+	// Posts that came due while the site was down go live now.
+	if err := a.Posts.PublishDue(ctx); err != nil {
+		a.Log.Error("publishing due posts at startup", "err", err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); a.Worker.Run(ctx) }()
+	go func() { defer wg.Done(); a.housekeeping(ctx) }()
+	wg.Wait()
+}
+
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			now := a.Now()
+			a.Comments.SweepLimiters(now)
+			if _, err := a.Store.DeleteExpiredSessions(ctx, now); err != nil && ctx.Err() == nil {
+				a.Log.Warn("expired session cleanup failed", "err", err)
+			}
+			if err := a.Store.PurgeRates(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+				a.Log.Warn("rate counter cleanup failed", "err", err)
+			}
+		}
+	}
+}
+
+// Serve listens on ln until ctx ends, then stops accepting, lets in-flight requests finish
+// (up to the shutdown timeout) and stops the workers. Nothing acknowledged is lost: every
+// comment or post is committed before its response is written.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	bgCtx, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	bgDone := make(chan struct{})
+	go func() { defer close(bgDone); a.RunBackground(bgCtx) }()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	var serveErr error
+	select {
+	case serveErr = <-errc:
+	case <-ctx.Done():
+		a.Log.Info("shutting down: finishing in-flight requests", "timeout", a.Config.ShutdownTimeout)
+		sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+		if err := srv.Shutdown(sctx); err != nil {
+			a.Log.Error("shutdown did not finish in time", "err", err)
+			serveErr = err
+		}
+		cancel()
+		<-errc
+	}
+	stopBG()
+	<-bgDone
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	return serveErr
+}
+
+// logNotifier stands in for mail until an SMTP server is configured: the notice goes to the
+// log, so the publisher still sees held comments when they look.
+type logNotifier struct{ log *slog.Logger }
+
+func (n logNotifier) HeldComment(ctx context.Context, p *broadside.Post, c *broadside.Comment) error {
+	n.log.Info("comment awaiting moderation (mail not configured, so the author was not emailed)",
+		"post_id", p.ID, "post_title", p.Title, "comment_id", c.ID, "author", c.AuthorName)
+	return nil
+}

@@ -1,0 +1,297 @@
+// Package posts is the publishing workflow: writing, scheduling and publishing posts and
+// pages, with their categories and tags.
+package posts
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/store"
+)
+
+// JobPublishDue is the job that publishes scheduled posts whose time has come.
+const JobPublishDue = "publish_due"
+
+// Store is what the posts service needs from storage.
+type Store interface {
+	InTx(ctx context.Context, fn func(tx *store.Store) error) error
+	PostByID(ctx context.Context, id int64) (*broadside.Post, error)
+	PostBySlug(ctx context.Context, typ broadside.PostType, slug string) (*broadside.Post, error)
+	ListPosts(ctx context.Context, f store.PostFilter) ([]broadside.Post, int, error)
+	SlugTaken(ctx context.Context, typ broadside.PostType, slug string, exceptID int64) (bool, error)
+	DeletePost(ctx context.Context, id int64) error
+	PublishDuePosts(ctx context.Context, now time.Time) ([]int64, error)
+	NextScheduled(ctx context.Context) (time.Time, bool, error)
+	ListCategories(ctx context.Context) ([]broadside.Category, error)
+	CategoryBySlug(ctx context.Context, slug string) (*broadside.Category, error)
+	CreateCategory(ctx context.Context, c *broadside.Category) error
+	UpdateCategory(ctx context.Context, c *broadside.Category) error
+	DeleteCategory(ctx context.Context, id int64) error
+	CategoryByID(ctx context.Context, id int64) (*broadside.Category, error)
+	ListTags(ctx context.Context) ([]broadside.Tag, error)
+	TagBySlug(ctx context.Context, slug string) (*broadside.Tag, error)
+	PostArchiveMonths(ctx context.Context) ([]store.YearMonth, error)
+}
+
+// Service writes and reads posts.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+	Log   *slog.Logger
+	// Changed is called after every committed change readers can see (page caches listen).
+	Changed func()
+	// Wake nudges the job worker after a job was enqueued.
+	Wake func()
+}
+
+// Input is what an author submits from the editor.
+type Input struct {
+	Type             broadside.PostType
+	Title            string
+	Slug             string // empty: derived from the title
+	Body             string
+	BodyFormat       string
+	Excerpt          string
+	Status           broadside.PostStatus
+	PublishedAt      time.Time // zero: now when publishing
+	CategoryIDs      []int64
+	Tags             []string
+	FeaturedImageURL string
+	FeaturedImageAlt string
+	CommentsOpen     bool
+	ParentID         int64
+}
+
+// Save creates (id 0) or updates a post as user, returning the stored post.
+func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.User) (*broadside.Post, error) {
+	now := s.Now()
+	p := &broadside.Post{Type: in.Type, AuthorID: user.ID, CreatedAt: now}
+	if id != 0 {
+		old, err := s.Store.PostByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !user.CanEditPost(old) {
+			return nil, broadside.Errorf(broadside.EFORBIDDEN, "You can only edit your own posts.")
+		}
+		p = old
+	}
+	if p.Type == "" {
+		p.Type = broadside.TypePost
+	}
+	p.Title = strings.TrimSpace(in.Title)
+	p.RawBody = strings.ReplaceAll(in.Body, "\r\n", "\n")
+	p.BodyFormat = in.BodyFormat
+	if p.BodyFormat == "" {
+		p.BodyFormat = broadside.FormatMarkdown
+	}
+	p.RawExcerpt = strings.TrimSpace(strings.ReplaceAll(in.Excerpt, "\r\n", "\n"))
+	p.FeaturedImageURL = strings.TrimSpace(in.FeaturedImageURL)
+	p.FeaturedImageAlt = strings.TrimSpace(in.FeaturedImageAlt)
+	p.CommentsOpen = in.CommentsOpen
+	p.ParentID = in.ParentID
+	p.UpdatedAt = now
+	p.Status = in.Status
+	p.PublishedAt = in.PublishedAt
+	switch {
+	case p.Status == broadside.StatusPublished && p.PublishedAt.After(now):
+		p.Status = broadside.StatusScheduled // a future date means "schedule", as in WordPress
+	case p.Status == broadside.StatusScheduled && !p.PublishedAt.IsZero() && !p.PublishedAt.After(now):
+		p.Status = broadside.StatusPublished
+	case p.Status == broadside.StatusPublished && p.PublishedAt.IsZero():
+		p.PublishedAt = now
+	case p.Status == broadside.StatusDraft && p.PublishedAt.IsZero():
+		p.PublishedAt = now
+	}
+	p.PublishedAt = p.PublishedAt.UTC().Truncate(time.Second)
+
+	slug := broadside.Slugify(in.Slug)
+	if strings.TrimSpace(in.Slug) != "" && slug == "" {
+		return nil, &broadside.Error{Code: broadside.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: map[string]string{"slug": "The slug must contain at least one letter or digit."}}
+	}
+	if slug == "" {
+		slug = broadside.Slugify(p.Title)
+	}
+	if slug == "" {
+		slug = "untitled"
+	}
+	if in.Slug != "" {
+		// An explicit slug must be free: silently renaming what the author typed would break
+		// the link they meant to publish.
+		taken, err := s.Store.SlugTaken(ctx, p.Type, slug, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if taken {
+			return nil, &broadside.Error{Code: broadside.EINVALID, Message: "Please correct the highlighted fields.",
+				Fields: map[string]string{"slug": fmt.Sprintf("The slug %q is already used by another %s.", slug, p.Type)}}
+		}
+		p.Slug = slug
+	} else if p.Slug == "" || id == 0 {
+		u, err := broadside.UniqueSlug(slug, func(c string) (bool, error) { return s.Store.SlugTaken(ctx, p.Type, c, p.ID) })
+		if err != nil {
+			return nil, err
+		}
+		p.Slug = u
+	}
+
+	cats, err := s.resolveCategories(ctx, p.Type, in.CategoryIDs)
+	if err != nil {
+		return nil, err
+	}
+	p.Categories = cats
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	tags := cleanTags(in.Tags)
+	if len(tags) > 100 {
+		return nil, &broadside.Error{Code: broadside.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: map[string]string{"tags": "Use at most 100 tags."}}
+	}
+	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+		if p.Type == broadside.TypePost {
+			t, err := tx.EnsureTags(ctx, tags)
+			if err != nil {
+				return err
+			}
+			p.Tags = t
+		}
+		if p.ID == 0 {
+			if err := tx.CreatePost(ctx, p); err != nil {
+				return err
+			}
+		} else if err := tx.UpdatePost(ctx, p); err != nil {
+			return err
+		}
+		if p.Status == broadside.StatusScheduled {
+			key := "publish:" + strconv.FormatInt(p.ID, 10) + ":" + strconv.FormatInt(p.PublishedAt.Unix(), 10)
+			return jobs.Enqueue(ctx, tx, JobPublishDue, key, p.PublishedAt, map[string]int64{"post_id": p.ID})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Log.Info("post saved", "post_id", p.ID, "status", p.Status, "user_id", user.ID)
+	s.changed()
+	return s.Store.PostByID(ctx, p.ID)
+}
+
+func (s *Service) changed() {
+	if s.Changed != nil {
+		s.Changed()
+	}
+	if s.Wake != nil {
+		s.Wake()
+	}
+}
+
+func (s *Service) resolveCategories(ctx context.Context, typ broadside.PostType, ids []int64) ([]broadside.Category, error) {
+	if typ == broadside.TypePage {
+		return nil, nil
+	}
+	var out []broadside.Category
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		c, err := s.Store.CategoryByID(ctx, id)
+		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+			return nil, &broadside.Error{Code: broadside.EINVALID, Message: "Please correct the highlighted fields.",
+				Fields: map[string]string{"categories": "One of the chosen categories no longer exists."}}
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, *c)
+	}
+	if len(out) == 0 {
+		c, err := s.Store.CategoryBySlug(ctx, broadside.DefaultCategorySlug)
+		if err != nil {
+			return nil, fmt.Errorf("posts: default category: %w", err)
+		}
+		out = append(out, *c)
+	}
+	return out, nil
+}
+
+func cleanTags(in []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range in {
+		t = strings.TrimSpace(t)
+		k := broadside.Slugify(t)
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// ParseTags splits the editor's comma-separated tag field.
+func ParseTags(s string) []string { return cleanTags(strings.Split(s, ",")) }
+
+// Delete removes a post and its comments.
+func (s *Service) Delete(ctx context.Context, id int64, user *broadside.User) error {
+	p, err := s.Store.PostByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !user.CanEditPost(p) {
+		return broadside.Errorf(broadside.EFORBIDDEN, "You can only delete your own posts.")
+	}
+	if err := s.Store.DeletePost(ctx, id); err != nil {
+		return err
+	}
+	s.Log.Info("post deleted", "post_id", id, "user_id", user.ID)
+	s.changed()
+	return nil
+}
+
+// PublishDue publishes every scheduled post whose time has come. It is the handler of the
+// JobPublishDue job and also runs at startup, so posts due while the site was down go live.
+func (s *Service) PublishDue(ctx context.Context) error {
+	ids, err := s.Store.PublishDuePosts(ctx, s.Now())
+	if err != nil {
+		return err
+	}
+	if len(ids) > 0 {
+		s.Log.Info("scheduled posts published", "post_ids", ids)
+		if s.Changed != nil {
+			s.Changed()
+		}
+	}
+	return nil
+}
+
+// Get returns a post by id.
+func (s *Service) Get(ctx context.Context, id int64) (*broadside.Post, error) {
+	return s.Store.PostByID(ctx, id)
+}
+
+// BySlug returns a post or page by slug.
+func (s *Service) BySlug(ctx context.Context, typ broadside.PostType, slug string) (*broadside.Post, error) {
+	return s.Store.PostBySlug(ctx, typ, slug)
+}
+
+// List returns a page of posts and the total.
+func (s *Service) List(ctx context.Context, f store.PostFilter) ([]broadside.Post, int, error) {
+	return s.Store.ListPosts(ctx, f)
+}
+
+// Public narrows a filter to what readers may see now.
+func (s *Service) Public(f store.PostFilter) store.PostFilter {
+	f.Statuses = []broadside.PostStatus{broadside.StatusPublished}
+	f.PublishedBefore = s.Now()
+	return f
+}

@@ -1,0 +1,345 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+)
+
+// CommentFilter selects comments for the moderation queue.
+type CommentFilter struct {
+	// Status "" lists pending and approved comments (WordPress's "All"); spam and trash are
+	// only listed when asked for.
+	Status broadside.CommentStatus
+	PostID int64
+	// Search is a case-insensitive substring of the author's name, email or IP, or the body.
+	Search        string
+	Limit, Offset int
+}
+
+// CommentRow is a comment with the post it belongs to, for the moderation queue.
+type CommentRow struct {
+	broadside.Comment
+	PostTitle string
+	PostSlug  string
+	PostType  broadside.PostType
+}
+
+const commentCols = `c.id, c.post_id, COALESCE(c.parent_id, 0), COALESCE(c.user_id, 0), c.kind, c.author_name,
+	c.author_email, c.author_url, c.author_ip, c.user_agent, c.raw_body, c.status, c.created_at`
+
+func scanComment(r rowScanner, c *broadside.Comment, extra ...any) error {
+	var status string
+	dest := append([]any{&c.ID, &c.PostID, &c.ParentID, &c.UserID, &c.Kind, &c.AuthorName,
+		&c.AuthorEmail, &c.AuthorURL, &c.AuthorIP, &c.UserAgent, &c.RawBody, &status, scanTime(&c.CreatedAt)}, extra...)
+	if err := r.Scan(dest...); err != nil {
+		return err
+	}
+	c.Status = broadside.CommentStatus(status)
+	return nil
+}
+
+// recountSQL recomputes comment_count (approved comments) of the posts matched by its WHERE.
+const recountSQL = `UPDATE posts SET comment_count =
+	(SELECT count(*) FROM comments c WHERE c.post_id = posts.id AND c.status = 'approved')`
+
+// CreateComment inserts c and sets c.ID, and c.CreatedAt when zero; a non-zero c.ID is kept
+// (imports). An approved comment raises its post's comment count in the same transaction.
+func (s *Store) CreateComment(ctx context.Context, c *broadside.Comment) error {
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = time.Now()
+	}
+	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Microsecond)
+	if c.Kind == "" {
+		c.Kind = broadside.KindComment
+	}
+	if c.Status == "" {
+		c.Status = broadside.CommentPending
+	}
+	if !broadside.ValidCommentStatus(c.Status) {
+		return &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
+	}
+	return s.InTx(ctx, func(tx *Store) error {
+		a := &args{}
+		cols, vals := "", ""
+		if c.ID != 0 {
+			cols, vals = "id, ", a.add(c.ID)+", "
+		}
+		q := `INSERT INTO comments (` + cols + `post_id, parent_id, user_id, kind, author_name, author_email,
+	author_url, author_ip, user_agent, raw_body, status, created_at)
+VALUES (` + vals + strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentID)), a.add(nullID(c.UserID)),
+			a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
+			a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(tx.ts(c.CreatedAt))}, ", ") + `) RETURNING id`
+		if err := tx.wr().QueryRowContext(ctx, q, a.v...).Scan(&c.ID); err != nil {
+			if _, ok := uniqueViolation(err); ok {
+				return conflict("A comment with this ID already exists.")
+			}
+			if foreignKeyViolation(err) {
+				return notFound("Post not found.")
+			}
+			return fmt.Errorf("store: create comment on post %d: %w", c.PostID, err)
+		}
+		if cols != "" {
+			if err := tx.bumpSequence(ctx, "comments"); err != nil {
+				return err
+			}
+		}
+		if c.Status == broadside.CommentApproved {
+			if _, err := tx.wr().ExecContext(ctx, "UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1", c.PostID); err != nil {
+				return fmt.Errorf("store: create comment on post %d: count: %w", c.PostID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// CommentByID returns the comment with id.
+func (s *Store) CommentByID(ctx context.Context, id int64) (*broadside.Comment, error) {
+	var c broadside.Comment
+	err := scanComment(s.rd().QueryRowContext(ctx, "SELECT "+commentCols+" FROM comments c WHERE c.id = $1", id), &c)
+	if isNoRows(err) {
+		return nil, notFound("Comment not found.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: load comment %d: %w", id, err)
+	}
+	return &c, nil
+}
+
+// UpdateComment saves c's author fields, body, status and parent, and recounts its post.
+func (s *Store) UpdateComment(ctx context.Context, c *broadside.Comment) error {
+	if !broadside.ValidCommentStatus(c.Status) {
+		return &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
+	}
+	return s.InTx(ctx, func(tx *Store) error {
+		var postID int64
+		err := tx.wr().QueryRowContext(ctx, `UPDATE comments SET parent_id = $1, author_name = $2, author_email = $3,
+	author_url = $4, author_ip = $5, user_agent = $6, raw_body = $7, status = $8
+WHERE id = $9 RETURNING post_id`,
+			nullID(c.ParentID), c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP, c.UserAgent, c.RawBody,
+			string(c.Status), c.ID).Scan(&postID)
+		if isNoRows(err) {
+			return notFound("Comment not found.")
+		}
+		if err != nil {
+			return fmt.Errorf("store: update comment %d: %w", c.ID, err)
+		}
+		c.PostID = postID
+		return tx.RecountComments(ctx, postID)
+	})
+}
+
+// SetCommentStatus moves the comments with ids to status st, recounts their posts in the
+// same transaction, and returns how many comments exist among ids.
+func (s *Store) SetCommentStatus(ctx context.Context, ids []int64, st broadside.CommentStatus) (int, error) {
+	if !broadside.ValidCommentStatus(st) {
+		return 0, &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var n int64
+	err := s.InTx(ctx, func(tx *Store) error {
+		a := &args{}
+		stp := a.add(string(st))
+		var err error
+		n, err = rowsAffected(tx.wr().ExecContext(ctx, "UPDATE comments SET status = "+stp+" WHERE id IN "+in(a, ids), a.v...))
+		if err != nil {
+			return fmt.Errorf("store: set status of %d comments: %w", len(ids), err)
+		}
+		a = &args{}
+		if _, err := tx.wr().ExecContext(ctx, recountSQL+" WHERE id IN (SELECT post_id FROM comments WHERE id IN "+in(a, ids)+")", a.v...); err != nil {
+			return fmt.Errorf("store: set status of %d comments: recount: %w", len(ids), err)
+		}
+		return nil
+	})
+	return int(n), err
+}
+
+// DeleteComment deletes the comment with id for good. Its replies move up to its parent.
+func (s *Store) DeleteComment(ctx context.Context, id int64) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		var postID, parentID int64
+		err := tx.wr().QueryRowContext(ctx, "SELECT post_id, COALESCE(parent_id, 0) FROM comments WHERE id = $1", id).Scan(&postID, &parentID)
+		if isNoRows(err) {
+			return notFound("Comment not found.")
+		}
+		if err != nil {
+			return fmt.Errorf("store: delete comment %d: %w", id, err)
+		}
+		if _, err := tx.wr().ExecContext(ctx, "UPDATE comments SET parent_id = $1 WHERE parent_id = $2", nullID(parentID), id); err != nil {
+			return fmt.Errorf("store: delete comment %d: re-parent replies: %w", id, err)
+		}
+		if _, err := tx.wr().ExecContext(ctx, "DELETE FROM comments WHERE id = $1", id); err != nil {
+			return fmt.Errorf("store: delete comment %d: %w", id, err)
+		}
+		return tx.RecountComments(ctx, postID)
+	})
+}
+
+// RecountComments recomputes the approved-comment count of the post with postID.
+func (s *Store) RecountComments(ctx context.Context, postID int64) error {
+	if _, err := s.wr().ExecContext(ctx, recountSQL+" WHERE id = $1", postID); err != nil {
+		return fmt.Errorf("store: recount comments of post %d: %w", postID, err)
+	}
+	return nil
+}
+
+// ThreadComments returns the flat rows of a post's discussion in one query, oldest first:
+// the comments whose status is in statuses (approved only when statuses is empty), plus
+// those whose id is in alsoIDs whatever their status (a held comment shown to its author).
+func (s *Store) ThreadComments(ctx context.Context, postID int64, statuses []broadside.CommentStatus, alsoIDs []int64) ([]broadside.Comment, error) {
+	if len(statuses) == 0 {
+		statuses = []broadside.CommentStatus{broadside.CommentApproved}
+	}
+	a := &args{}
+	cond := "c.status IN " + in(a, strs(statuses))
+	if len(alsoIDs) > 0 {
+		cond = "(" + cond + " OR c.id IN " + in(a, alsoIDs) + ")"
+	}
+	q := "SELECT " + commentCols + " FROM comments c WHERE c.post_id = " + a.add(postID) + " AND " + cond +
+		" ORDER BY c.created_at, c.id"
+	rows, err := s.rd().QueryContext(ctx, q, a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: thread of post %d: %w", postID, err)
+	}
+	defer rows.Close()
+	var out []broadside.Comment
+	for rows.Next() {
+		var c broadside.Comment
+		if err := scanComment(rows, &c); err != nil {
+			return nil, fmt.Errorf("store: thread of post %d: %w", postID, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: thread of post %d: %w", postID, err)
+	}
+	return out, nil
+}
+
+// ListComments returns one page of the moderation queue, newest first, and the total count.
+func (s *Store) ListComments(ctx context.Context, f CommentFilter) ([]CommentRow, int, error) {
+	a := &args{}
+	var c []string
+	if f.Status != "" {
+		c = append(c, "c.status = "+a.add(string(f.Status)))
+	} else {
+		c = append(c, "c.status IN ('pending', 'approved')")
+	}
+	if f.PostID != 0 {
+		c = append(c, "c.post_id = "+a.add(f.PostID))
+	}
+	if f.Search != "" {
+		p := a.add(likePattern(f.Search))
+		c = append(c, "(lower(c.author_name) LIKE "+p+" ESCAPE '\\' OR lower(c.author_email) LIKE "+p+" ESCAPE '\\'"+
+			" OR lower(c.author_ip) LIKE "+p+" ESCAPE '\\' OR lower(c.raw_body) LIKE "+p+" ESCAPE '\\')")
+	}
+	where := " WHERE " + strings.Join(c, " AND ")
+	var total int
+	if err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM comments c"+where, a.v...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count comments: %w", err)
+	}
+	q := "SELECT " + commentCols + ", p.title, p.slug, p.type FROM comments c JOIN posts p ON p.id = c.post_id" +
+		where + " ORDER BY c.created_at DESC, c.id DESC"
+	if f.Limit > 0 {
+		q += " LIMIT " + a.add(f.Limit)
+	} else if f.Offset > 0 {
+		q += " LIMIT " + s.noLimit()
+	}
+	if f.Offset > 0 {
+		q += " OFFSET " + a.add(f.Offset)
+	}
+	rows, err := s.rd().QueryContext(ctx, q, a.v...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list comments: %w", err)
+	}
+	defer rows.Close()
+	var out []CommentRow
+	for rows.Next() {
+		var r CommentRow
+		var typ string
+		if err := scanComment(rows, &r.Comment, &r.PostTitle, &r.PostSlug, &typ); err != nil {
+			return nil, 0, fmt.Errorf("store: list comments: %w", err)
+		}
+		r.PostType = broadside.PostType(typ)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: list comments: %w", err)
+	}
+	return out, total, nil
+}
+
+// CommentCounts returns how many comments have each status (every status is present).
+func (s *Store) CommentCounts(ctx context.Context) (map[broadside.CommentStatus]int, error) {
+	rows, err := s.rd().QueryContext(ctx, "SELECT status, count(*) FROM comments GROUP BY status")
+	if err != nil {
+		return nil, fmt.Errorf("store: count comments by status: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[broadside.CommentStatus]int, len(broadside.CommentStatuses))
+	for _, st := range broadside.CommentStatuses {
+		out[st] = 0
+	}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("store: count comments by status: %w", err)
+		}
+		out[broadside.CommentStatus(st)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: count comments by status: %w", err)
+	}
+	return out, nil
+}
+
+// HasApprovedComment reports whether someone with this email (any case) and exactly this name
+// has an approved comment, WordPress's test for "previously approved" commenters.
+func (s *Store) HasApprovedComment(ctx context.Context, email, name string) (bool, error) {
+	if strings.TrimSpace(email) == "" {
+		return false, nil
+	}
+	var n int
+	err := s.rd().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
+WHERE lower(author_email) = $1 AND status = 'approved' AND author_name = $2 LIMIT 1) x`,
+		strings.ToLower(strings.TrimSpace(email)), name).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: look up approved comments: %w", err)
+	}
+	return n > 0, nil
+}
+
+// CountCommentsFromIP counts comments from ip created at or after since.
+func (s *Store) CountCommentsFromIP(ctx context.Context, ip string, since time.Time) (int, error) {
+	var n int
+	err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM comments WHERE author_ip = $1 AND created_at >= $2",
+		ip, s.ts(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count comments from ip: %w", err)
+	}
+	return n, nil
+}
+
+// DuplicateComment reports whether the same author (same email, or same name) already left
+// this body on this post under this parent, in any status but trash (WordPress's check).
+func (s *Store) DuplicateComment(ctx context.Context, postID int64, authorName, authorEmail, body string, parentID int64) (bool, error) {
+	a := &args{}
+	author := "author_name = " + a.add(authorName)
+	if e := strings.ToLower(strings.TrimSpace(authorEmail)); e != "" {
+		author = "(" + author + " OR lower(author_email) = " + a.add(e) + ")"
+	}
+	q := "SELECT count(*) FROM (SELECT 1 FROM comments WHERE post_id = " + a.add(postID) +
+		" AND COALESCE(parent_id, 0) = " + a.add(parentID) + " AND " + author +
+		" AND raw_body = " + a.add(body) + " AND status <> 'trash' LIMIT 1) x"
+	var n int
+	if err := s.rd().QueryRowContext(ctx, q, a.v...).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: check duplicate comment on post %d: %w", postID, err)
+	}
+	return n > 0, nil
+}

@@ -1,0 +1,191 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// timeLayout is how SQLite stores times: UTC, fixed width, microseconds (PostgreSQL's
+// precision), so that comparing and ordering the text compares and orders the times.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func (s *Store) isPG() bool { return s.dialect == DialectPostgres }
+
+// ts encodes t for a query parameter: NULL for the zero time, text on SQLite, timestamptz on
+// PostgreSQL. Times are truncated to microseconds on both so round trips are exact.
+func (s *Store) ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC().Truncate(time.Microsecond)
+	if s.isPG() {
+		return t
+	}
+	return t.Format(timeLayout)
+}
+
+// timeScanner scans a time column of either dialect (and NULL as the zero time).
+type timeScanner struct{ t *time.Time }
+
+func scanTime(t *time.Time) timeScanner { return timeScanner{t} }
+
+func (ts timeScanner) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*ts.t = time.Time{}
+		return nil
+	case time.Time:
+		*ts.t = x.UTC()
+		return nil
+	case string:
+		return ts.parse(x)
+	case []byte:
+		return ts.parse(string(x))
+	}
+	return fmt.Errorf("store: cannot scan %T as a time", v)
+}
+
+func (ts timeScanner) parse(s string) error {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return fmt.Errorf("store: bad time %q: %w", s, err)
+		}
+	}
+	*ts.t = t.UTC()
+	return nil
+}
+
+// nullID encodes an optional reference: 0 becomes NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// nullStr encodes an optional string: "" becomes NULL.
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// skipLocked is appended to a SELECT … LIMIT 1 that picks a row to claim. SQLite has one
+// writer, so it needs no row locks.
+func (s *Store) skipLocked() string {
+	if s.isPG() {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
+// noLimit is the LIMIT that means "all rows", needed before an OFFSET.
+func (s *Store) noLimit() string {
+	if s.isPG() {
+		return "ALL"
+	}
+	return "-1"
+}
+
+// bumpSequence makes PostgreSQL's identity sequence of table continue after its largest id,
+// needed after inserting rows with explicit ids (imports keep WordPress ids). SQLite's
+// AUTOINCREMENT does this by itself. table is always a constant from this package.
+func (s *Store) bumpSequence(ctx context.Context, table string) error {
+	if !s.isPG() {
+		return nil
+	}
+	_, err := s.wr().ExecContext(ctx,
+		"SELECT setval(pg_get_serial_sequence('"+table+"', 'id'), (SELECT max(id) FROM "+table+"))")
+	if err != nil {
+		return fmt.Errorf("store: advance %s id sequence: %w", table, err)
+	}
+	return nil
+}
+
+// args builds a parameter list and hands out $N placeholders for it.
+type args struct{ v []any }
+
+// add appends a value and returns its placeholder.
+func (a *args) add(v any) string {
+	a.v = append(a.v, v)
+	return "$" + strconv.Itoa(len(a.v))
+}
+
+// in returns "($i, $j, …)" for values, appending them.
+func in[T any](a *args, values []T) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, v := range values {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.add(v))
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// likePattern turns a user's search text into a lowercase LIKE pattern matching it anywhere;
+// use with "lower(col) LIKE $n ESCAPE '\'".
+func likePattern(q string) string {
+	q = strings.ToLower(q)
+	q = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+	return "%" + q + "%"
+}
+
+// Error helpers.
+
+func notFound(msg string) error { return &broadside.Error{Code: broadside.ENOTFOUND, Message: msg} }
+
+func conflict(msg string) error { return &broadside.Error{Code: broadside.ECONFLICT, Message: msg} }
+
+// uniqueViolation reports whether err is a unique or primary key violation and returns a
+// string naming the constraint or columns (to tell which one failed).
+func uniqueViolation(err error) (string, bool) {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return se.Error(), true
+		}
+		return "", false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return pe.ConstraintName + " " + pe.Detail, true
+	}
+	return "", false
+}
+
+// foreignKeyViolation reports whether err is a foreign key violation.
+func foreignKeyViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
+// isNoRows reports whether err means a single-row query found nothing.
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// rowsAffected returns the affected row count of res, or err.
+func rowsAffected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

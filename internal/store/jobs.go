@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Job statuses.
+const (
+	JobQueued  = "queued"
+	JobRunning = "running"
+	JobDone    = "done"
+	JobFailed  = "failed"
+)
+
+// Job is one unit of persisted background work. The worker pool lives in internal/jobs; the
+// store only queues, claims and settles jobs.
+type Job struct {
+	ID      int64
+	Kind    string
+	Payload []byte // usually JSON
+	// UniqueKey, when set, makes EnqueueJob idempotent while a job with the key is queued or
+	// running. The key is released when the job finishes (done or failed).
+	UniqueKey   string
+	RunAt       time.Time
+	Attempts    int
+	MaxAttempts int
+	LastError   string
+	Status      string
+	LockedBy    string
+	LockedUntil time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+const jobCols = `id, kind, payload, COALESCE(unique_key, ''), run_at, attempts, max_attempts, last_error, status,
+	locked_by, locked_until, created_at, updated_at`
+
+func scanJob(r rowScanner, j *Job) error {
+	var payload string
+	err := r.Scan(&j.ID, &j.Kind, &payload, &j.UniqueKey, scanTime(&j.RunAt), &j.Attempts, &j.MaxAttempts,
+		&j.LastError, &j.Status, &j.LockedBy, scanTime(&j.LockedUntil), scanTime(&j.CreatedAt), scanTime(&j.UpdatedAt))
+	if err != nil {
+		return err
+	}
+	j.Payload = []byte(payload)
+	return nil
+}
+
+// EnqueueJob queues j and sets j.ID, j.Status and j.CreatedAt (RunAt defaults to now). When
+// j.UniqueKey is set and a queued or running job has that key, nothing is queued and j.ID is
+// set to the existing job's id.
+func (s *Store) EnqueueJob(ctx context.Context, j *Job) error {
+	now := time.Now()
+	if j.CreatedAt.IsZero() {
+		j.CreatedAt = now
+	}
+	if j.RunAt.IsZero() {
+		j.RunAt = j.CreatedAt
+	}
+	j.UpdatedAt = j.CreatedAt
+	j.Status = JobQueued
+	return s.InTx(ctx, func(tx *Store) error {
+		rows, err := tx.wr().QueryContext(ctx, `INSERT INTO jobs (kind, payload, unique_key, run_at, attempts, max_attempts,
+	status, created_at, updated_at)
+VALUES ($1, $2, $3, $4, 0, $5, 'queued', $6, $6)
+ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
+			j.Kind, string(j.Payload), nullStr(j.UniqueKey), tx.ts(j.RunAt), j.MaxAttempts, tx.ts(j.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("store: enqueue %s job: %w", j.Kind, err)
+		}
+		inserted := false
+		for rows.Next() {
+			if err := rows.Scan(&j.ID); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: enqueue %s job: %w", j.Kind, err)
+			}
+			inserted = true
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("store: enqueue %s job: %w", j.Kind, err)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: enqueue %s job: %w", j.Kind, err)
+		}
+		if inserted {
+			return nil
+		}
+		var existing Job
+		if err := scanJob(tx.wr().QueryRowContext(ctx, "SELECT "+jobCols+" FROM jobs WHERE unique_key = $1", j.UniqueKey), &existing); err != nil {
+			return fmt.Errorf("store: enqueue %s job: find job with key %q: %w", j.Kind, j.UniqueKey, err)
+		}
+		j.ID, j.Status = existing.ID, existing.Status
+		return nil
+	})
+}
+
+// ClaimJob atomically takes the oldest due job of one of kinds (any kind when kinds is empty):
+// a queued job whose run_at has come, or a running job whose lease expired (its worker died).
+// The job becomes running, locked by worker until now+lease, with one more attempt. ENOTFOUND
+// when there is nothing to do.
+func (s *Store) ClaimJob(ctx context.Context, kinds []string, worker string, now time.Time, lease time.Duration) (*Job, error) {
+	a := &args{}
+	nowP := a.add(s.ts(now))
+	untilP := a.add(s.ts(now.Add(lease)))
+	workerP := a.add(worker)
+	kindCond := ""
+	if len(kinds) > 0 {
+		kindCond = " AND kind IN " + in(a, kinds)
+	}
+	q := `UPDATE jobs SET status = 'running', locked_by = ` + workerP + `, locked_until = ` + untilP + `,
+	attempts = attempts + 1, updated_at = ` + nowP + `
+WHERE id = (SELECT id FROM jobs
+	WHERE ((status = 'queued' AND run_at <= ` + nowP + `) OR (status = 'running' AND locked_until <= ` + nowP + `))` + kindCond + `
+	ORDER BY run_at, id LIMIT 1` + s.skipLocked() + `)
+RETURNING ` + jobCols
+	var j Job
+	err := scanJob(s.wr().QueryRowContext(ctx, q, a.v...), &j)
+	if isNoRows(err) {
+		return nil, notFound("No job is due.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: claim job for %s: %w", worker, err)
+	}
+	return &j, nil
+}
+
+// CompleteJob marks the job done and releases its unique key.
+func (s *Store) CompleteJob(ctx context.Context, id int64) error {
+	return s.settleJob(ctx, id, `UPDATE jobs SET status = 'done', unique_key = NULL, locked_by = '', locked_until = NULL,
+	updated_at = $1 WHERE id = $2`, time.Now())
+}
+
+// RetryJob puts the job back in the queue to run at runAt, recording errMsg.
+func (s *Store) RetryJob(ctx context.Context, id int64, runAt time.Time, errMsg string) error {
+	return s.settleJob(ctx, id, `UPDATE jobs SET status = 'queued', run_at = $3, last_error = $4, locked_by = '',
+	locked_until = NULL, updated_at = $1 WHERE id = $2`, time.Now(), s.ts(runAt), errMsg)
+}
+
+// FailJob gives up on the job for good, recording errMsg, and releases its unique key.
+func (s *Store) FailJob(ctx context.Context, id int64, errMsg string) error {
+	return s.settleJob(ctx, id, `UPDATE jobs SET status = 'failed', unique_key = NULL, last_error = $3, locked_by = '',
+	locked_until = NULL, updated_at = $1 WHERE id = $2`, time.Now(), errMsg)
+}
+
+func (s *Store) settleJob(ctx context.Context, id int64, q string, now time.Time, extra ...any) error {
+	n, err := rowsAffected(s.wr().ExecContext(ctx, q, append([]any{s.ts(now), id}, extra...)...))
+	if err != nil {
+		return fmt.Errorf("store: update job %d: %w", id, err)
+	}
+	if n == 0 {
+		return notFound("Job not found.")
+	}
+	return nil
+}
+
+// ListJobs returns up to limit jobs with status (any status when ""), most recently updated
+// first; limit <= 0 means 100.
+func (s *Store) ListJobs(ctx context.Context, status string, limit int) ([]Job, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	a := &args{}
+	where := ""
+	if status != "" {
+		where = " WHERE status = " + a.add(status)
+	}
+	rows, err := s.rd().QueryContext(ctx, "SELECT "+jobCols+" FROM jobs"+where+" ORDER BY updated_at DESC, id DESC LIMIT "+a.add(limit), a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		var j Job
+		if err := scanJob(rows, &j); err != nil {
+			return nil, fmt.Errorf("store: list jobs: %w", err)
+		}
+		out = append(out, j)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list jobs: %w", err)
+	}
+	return out, nil
+}

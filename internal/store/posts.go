@@ -1,0 +1,410 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+)
+
+// PostFilter selects posts for ListPosts. Zero fields do not filter.
+type PostFilter struct {
+	Type     broadside.PostType
+	Statuses []broadside.PostStatus
+	// PublishedBefore, when set, keeps posts with published_at <= it (readers must not see
+	// posts dated in the future).
+	PublishedBefore time.Time
+	// CategoryIDs keeps posts in any of these categories; pass a category and its descendants
+	// for a category archive.
+	CategoryIDs []int64
+	TagID       int64
+	AuthorID    int64
+	// From and To keep posts with published_at in [From, To) (date archives).
+	From, To time.Time
+	// Search is a case-insensitive substring of the title or body.
+	Search string
+	// OrderBy is "published_at" (the default), "updated_at", "created_at" or "title";
+	// newest (or Z) first unless Asc.
+	OrderBy string
+	Asc     bool
+	// Limit 0 returns every match.
+	Limit, Offset int
+}
+
+// YearMonth is one month of the post archive.
+type YearMonth struct{ Year, Month, Count int }
+
+// postSelect reads a post and its author (without the password hash) in one row.
+const postSelect = `SELECT p.id, p.type, p.author_id, COALESCE(p.parent_id, 0), p.title, p.slug, p.raw_body,
+	p.body_format, p.raw_excerpt, p.status, p.published_at, p.created_at, p.updated_at,
+	p.featured_image_url, p.featured_image_alt, p.comments_open, p.comment_count,
+	u.id, u.email, u.login, u.display_name, u.role, u.created_at
+FROM posts p JOIN users u ON u.id = p.author_id`
+
+func scanPost(r rowScanner, p *broadside.Post) error {
+	var typ, status, role string
+	u := &broadside.User{}
+	err := r.Scan(&p.ID, &typ, &p.AuthorID, &p.ParentID, &p.Title, &p.Slug, &p.RawBody,
+		&p.BodyFormat, &p.RawExcerpt, &status, scanTime(&p.PublishedAt), scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt),
+		&p.FeaturedImageURL, &p.FeaturedImageAlt, &p.CommentsOpen, &p.CommentCount,
+		&u.ID, &u.Email, &u.Login, &u.DisplayName, &role, scanTime(&u.CreatedAt))
+	if err != nil {
+		return err
+	}
+	p.Type, p.Status, u.Role = broadside.PostType(typ), broadside.PostStatus(status), broadside.Role(role)
+	p.Author = u
+	return nil
+}
+
+// postOrder maps PostFilter.OrderBy to SQL; user input never reaches the query text.
+var postOrder = map[string]string{
+	"":             "p.published_at",
+	"published_at": "p.published_at",
+	"updated_at":   "p.updated_at",
+	"created_at":   "p.created_at",
+	"title":        "lower(p.title)",
+}
+
+// CreatePost inserts p with its category and tag links (by ID) and sets p.ID, and CreatedAt
+// and UpdatedAt when zero. A non-zero p.ID is kept (imports keep WordPress ids).
+func (s *Store) CreatePost(ctx context.Context, p *broadside.Post) error {
+	now := time.Now()
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = now
+	}
+	if p.UpdatedAt.IsZero() {
+		p.UpdatedAt = p.CreatedAt
+	}
+	truncPostTimes(p)
+	return s.InTx(ctx, func(tx *Store) error {
+		a := &args{}
+		cols, vals := "", ""
+		if p.ID != 0 {
+			cols, vals = "id, ", a.add(p.ID)+", "
+		}
+		q := `INSERT INTO posts (` + cols + `type, author_id, parent_id, title, slug, raw_body, body_format, raw_excerpt,
+	status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open)
+VALUES (` + vals + strings.Join([]string{a.add(string(p.Type)), a.add(p.AuthorID), a.add(nullID(p.ParentID)),
+			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(p.RawExcerpt),
+			a.add(string(p.Status)), a.add(tx.ts(p.PublishedAt)), a.add(tx.ts(p.CreatedAt)), a.add(tx.ts(p.UpdatedAt)),
+			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen)}, ", ") + `) RETURNING id`
+		if err := tx.wr().QueryRowContext(ctx, q, a.v...).Scan(&p.ID); err != nil {
+			return postWriteErr("create post", p, err)
+		}
+		if cols != "" {
+			if err := tx.bumpSequence(ctx, "posts"); err != nil {
+				return err
+			}
+		}
+		return tx.writePostLinks(ctx, p, false)
+	})
+}
+
+func truncPostTimes(p *broadside.Post) {
+	p.CreatedAt = p.CreatedAt.UTC().Truncate(time.Microsecond)
+	p.UpdatedAt = p.UpdatedAt.UTC().Truncate(time.Microsecond)
+	if !p.PublishedAt.IsZero() {
+		p.PublishedAt = p.PublishedAt.UTC().Truncate(time.Microsecond)
+	}
+}
+
+func postWriteErr(op string, p *broadside.Post, err error) error {
+	if what, ok := uniqueViolation(err); ok {
+		if strings.Contains(what, "slug") {
+			return conflict("A " + string(p.Type) + " with this slug already exists.")
+		}
+		return conflict("A post with this ID already exists.")
+	}
+	if foreignKeyViolation(err) {
+		return &broadside.Error{Code: broadside.EINVALID, Message: "The post's author does not exist."}
+	}
+	return fmt.Errorf("store: %s %q: %w", op, p.Slug, err)
+}
+
+// writePostLinks writes p's category and tag links, replacing existing ones when replace.
+func (s *Store) writePostLinks(ctx context.Context, p *broadside.Post, replace bool) error {
+	if replace {
+		if _, err := s.wr().ExecContext(ctx, "DELETE FROM post_categories WHERE post_id = $1", p.ID); err != nil {
+			return fmt.Errorf("store: replace categories of post %d: %w", p.ID, err)
+		}
+		if _, err := s.wr().ExecContext(ctx, "DELETE FROM post_tags WHERE post_id = $1", p.ID); err != nil {
+			return fmt.Errorf("store: replace tags of post %d: %w", p.ID, err)
+		}
+	}
+	seen := map[int64]bool{}
+	for _, c := range p.Categories {
+		if c.ID == 0 {
+			return fmt.Errorf("store: post %d: category %q has no id (resolve categories before saving)", p.ID, c.Slug)
+		}
+		if seen[c.ID] {
+			continue
+		}
+		seen[c.ID] = true
+		if _, err := s.wr().ExecContext(ctx, "INSERT INTO post_categories (post_id, category_id) VALUES ($1, $2)", p.ID, c.ID); err != nil {
+			if foreignKeyViolation(err) {
+				return &broadside.Error{Code: broadside.EINVALID, Message: "The chosen category does not exist."}
+			}
+			return fmt.Errorf("store: link post %d to category %d: %w", p.ID, c.ID, err)
+		}
+	}
+	seen = map[int64]bool{}
+	for _, t := range p.Tags {
+		if t.ID == 0 {
+			return fmt.Errorf("store: post %d: tag %q has no id (use EnsureTags before saving)", p.ID, t.Name)
+		}
+		if seen[t.ID] {
+			continue
+		}
+		seen[t.ID] = true
+		if _, err := s.wr().ExecContext(ctx, "INSERT INTO post_tags (post_id, tag_id) VALUES ($1, $2)", p.ID, t.ID); err != nil {
+			if foreignKeyViolation(err) {
+				return &broadside.Error{Code: broadside.EINVALID, Message: "The chosen tag does not exist."}
+			}
+			return fmt.Errorf("store: link post %d to tag %d: %w", p.ID, t.ID, err)
+		}
+	}
+	return nil
+}
+
+// UpdatePost saves p's fields and replaces its category and tag links. CreatedAt and
+// CommentCount are not written (the store maintains the count). UpdatedAt is written as given,
+// or the current time when zero.
+func (s *Store) UpdatePost(ctx context.Context, p *broadside.Post) error {
+	if p.UpdatedAt.IsZero() {
+		p.UpdatedAt = time.Now()
+	}
+	truncPostTimes(p)
+	return s.InTx(ctx, func(tx *Store) error {
+		n, err := rowsAffected(tx.wr().ExecContext(ctx, `UPDATE posts SET type = $1, author_id = $2, parent_id = $3,
+	title = $4, slug = $5, raw_body = $6, body_format = $7, raw_excerpt = $8, status = $9, published_at = $10,
+	updated_at = $11, featured_image_url = $12, featured_image_alt = $13, comments_open = $14
+WHERE id = $15`,
+			string(p.Type), p.AuthorID, nullID(p.ParentID), p.Title, p.Slug, p.RawBody, p.BodyFormat, p.RawExcerpt,
+			string(p.Status), tx.ts(p.PublishedAt), tx.ts(p.UpdatedAt), p.FeaturedImageURL, p.FeaturedImageAlt,
+			p.CommentsOpen, p.ID))
+		if err != nil {
+			return postWriteErr("update post", p, err)
+		}
+		if n == 0 {
+			return notFound("Post not found.")
+		}
+		return tx.writePostLinks(ctx, p, true)
+	})
+}
+
+// DeletePost deletes the post with id, its comments and links; child pages become top level.
+func (s *Store) DeletePost(ctx context.Context, id int64) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		if _, err := tx.wr().ExecContext(ctx, "UPDATE posts SET parent_id = NULL WHERE parent_id = $1", id); err != nil {
+			return fmt.Errorf("store: delete post %d: detach children: %w", id, err)
+		}
+		n, err := rowsAffected(tx.wr().ExecContext(ctx, "DELETE FROM posts WHERE id = $1", id))
+		if err != nil {
+			return fmt.Errorf("store: delete post %d: %w", id, err)
+		}
+		if n == 0 {
+			return notFound("Post not found.")
+		}
+		return nil
+	})
+}
+
+// PostByID returns the post with id, with its categories, tags and author.
+func (s *Store) PostByID(ctx context.Context, id int64) (*broadside.Post, error) {
+	return s.onePost(ctx, " WHERE p.id = $1", id)
+}
+
+// PostBySlug returns the post of type typ with slug, with its categories, tags and author.
+func (s *Store) PostBySlug(ctx context.Context, typ broadside.PostType, slug string) (*broadside.Post, error) {
+	return s.onePost(ctx, " WHERE p.type = $1 AND p.slug = $2", string(typ), slug)
+}
+
+func (s *Store) onePost(ctx context.Context, where string, a ...any) (*broadside.Post, error) {
+	var p broadside.Post
+	err := scanPost(s.rd().QueryRowContext(ctx, postSelect+where, a...), &p)
+	if isNoRows(err) {
+		return nil, notFound("Post not found.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: load post %v: %w", a, err)
+	}
+	posts := []broadside.Post{p}
+	if err := s.loadPostTerms(ctx, posts); err != nil {
+		return nil, err
+	}
+	return &posts[0], nil
+}
+
+// ListPosts returns one page of the posts matching f, with their categories, tags and
+// authors, and the total number of matches.
+func (s *Store) ListPosts(ctx context.Context, f PostFilter) ([]broadside.Post, int, error) {
+	col, ok := postOrder[f.OrderBy]
+	if !ok {
+		return nil, 0, &broadside.Error{Code: broadside.EINVALID, Message: "Unknown sort order."}
+	}
+	a := &args{}
+	where := s.postWhere(f, a)
+	var total int
+	if err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM posts p"+where, a.v...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count posts: %w", err)
+	}
+	dir := " DESC"
+	if f.Asc {
+		dir = " ASC"
+	}
+	order := " ORDER BY " + col + dir
+	if col == "p.published_at" {
+		order += " NULLS LAST" // drafts have no date; both dialects put them last this way
+	}
+	order += ", p.id" + dir
+	q := postSelect + where + order
+	if f.Limit > 0 {
+		q += " LIMIT " + a.add(f.Limit)
+	} else if f.Offset > 0 {
+		q += " LIMIT " + s.noLimit()
+	}
+	if f.Offset > 0 {
+		q += " OFFSET " + a.add(f.Offset)
+	}
+	rows, err := s.rd().QueryContext(ctx, q, a.v...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list posts: %w", err)
+	}
+	defer rows.Close()
+	var posts []broadside.Post
+	for rows.Next() {
+		var p broadside.Post
+		if err := scanPost(rows, &p); err != nil {
+			return nil, 0, fmt.Errorf("store: list posts: %w", err)
+		}
+		posts = append(posts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: list posts: %w", err)
+	}
+	rows.Close()
+	if err := s.loadPostTerms(ctx, posts); err != nil {
+		return nil, 0, err
+	}
+	return posts, total, nil
+}
+
+func (s *Store) postWhere(f PostFilter, a *args) string {
+	var c []string
+	if f.Type != "" {
+		c = append(c, "p.type = "+a.add(string(f.Type)))
+	}
+	if len(f.Statuses) > 0 {
+		c = append(c, "p.status IN "+in(a, strs(f.Statuses)))
+	}
+	if !f.PublishedBefore.IsZero() {
+		c = append(c, "p.published_at <= "+a.add(s.ts(f.PublishedBefore)))
+	}
+	if len(f.CategoryIDs) > 0 {
+		c = append(c, "p.id IN (SELECT pc.post_id FROM post_categories pc WHERE pc.category_id IN "+in(a, f.CategoryIDs)+")")
+	}
+	if f.TagID != 0 {
+		c = append(c, "p.id IN (SELECT pt.post_id FROM post_tags pt WHERE pt.tag_id = "+a.add(f.TagID)+")")
+	}
+	if f.AuthorID != 0 {
+		c = append(c, "p.author_id = "+a.add(f.AuthorID))
+	}
+	if !f.From.IsZero() {
+		c = append(c, "p.published_at >= "+a.add(s.ts(f.From)))
+	}
+	if !f.To.IsZero() {
+		c = append(c, "p.published_at < "+a.add(s.ts(f.To)))
+	}
+	if f.Search != "" {
+		pat := a.add(likePattern(f.Search))
+		c = append(c, "(lower(p.title) LIKE "+pat+" ESCAPE '\\' OR lower(p.raw_body) LIKE "+pat+" ESCAPE '\\')")
+	}
+	if len(c) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(c, " AND ")
+}
+
+// strs converts a slice of string-kinded values for query parameters.
+func strs[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// SlugTaken reports whether a post of type typ other than exceptID already uses slug.
+func (s *Store) SlugTaken(ctx context.Context, typ, slug string, exceptID int64) (bool, error) {
+	var n int
+	err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM posts WHERE type = $1 AND slug = $2 AND id <> $3",
+		typ, slug, exceptID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: check slug %q: %w", slug, err)
+	}
+	return n > 0, nil
+}
+
+// PublishDuePosts publishes the scheduled posts whose date has come and returns their ids.
+func (s *Store) PublishDuePosts(ctx context.Context, now time.Time) ([]int64, error) {
+	var ids []int64
+	err := s.InTx(ctx, func(tx *Store) error {
+		rows, err := tx.wr().QueryContext(ctx, `UPDATE posts SET status = 'published', updated_at = $1
+WHERE status = 'scheduled' AND published_at <= $1 RETURNING id`, tx.ts(now))
+		if err != nil {
+			return fmt.Errorf("store: publish due posts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("store: publish due posts: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// NextScheduled returns the earliest publish date of a scheduled post; false when none.
+func (s *Store) NextScheduled(ctx context.Context) (time.Time, bool, error) {
+	var t time.Time
+	if err := s.rd().QueryRowContext(ctx, "SELECT min(published_at) FROM posts WHERE status = 'scheduled'").Scan(scanTime(&t)); err != nil {
+		return time.Time{}, false, fmt.Errorf("store: next scheduled post: %w", err)
+	}
+	return t, !t.IsZero(), nil
+}
+
+// PostArchiveMonths counts published posts (type post) per month of their publish date in
+// UTC, newest month first.
+func (s *Store) PostArchiveMonths(ctx context.Context) ([]YearMonth, error) {
+	y, m := "CAST(substr(published_at, 1, 4) AS INTEGER)", "CAST(substr(published_at, 6, 2) AS INTEGER)"
+	if s.isPG() {
+		y, m = "CAST(EXTRACT(YEAR FROM published_at AT TIME ZONE 'UTC') AS INTEGER)",
+			"CAST(EXTRACT(MONTH FROM published_at AT TIME ZONE 'UTC') AS INTEGER)"
+	}
+	rows, err := s.rd().QueryContext(ctx, "SELECT "+y+", "+m+", count(*) FROM posts"+
+		" WHERE type = 'post' AND status = 'published' AND published_at IS NOT NULL GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC")
+	if err != nil {
+		return nil, fmt.Errorf("store: archive months: %w", err)
+	}
+	defer rows.Close()
+	var out []YearMonth
+	for rows.Next() {
+		var ym YearMonth
+		if err := rows.Scan(&ym.Year, &ym.Month, &ym.Count); err != nil {
+			return nil, fmt.Errorf("store: archive months: %w", err)
+		}
+		out = append(out, ym)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: archive months: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Session is a signed-in browser. The web layer hashes the cookie token; the store only ever
+// sees the hash.
+type Session struct {
+	TokenHash  string
+	UserID     int64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time
+}
+
+// Token is a one-time link (password reset, sign-in, email confirmation), stored by hash.
+type Token struct {
+	Hash      string
+	Purpose   string
+	UserID    int64 // 0 when the token is not tied to a user
+	Email     string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    time.Time // zero until consumed
+}
+
+// CreateSession stores sess. LastSeenAt defaults to CreatedAt.
+func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	if sess.CreatedAt.IsZero() {
+		sess.CreatedAt = time.Now()
+	}
+	if sess.LastSeenAt.IsZero() {
+		sess.LastSeenAt = sess.CreatedAt
+	}
+	_, err := s.wr().ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)
+VALUES ($1, $2, $3, $4, $5)`, sess.TokenHash, sess.UserID, s.ts(sess.CreatedAt), s.ts(sess.ExpiresAt), s.ts(sess.LastSeenAt))
+	if err != nil {
+		if _, ok := uniqueViolation(err); ok {
+			return conflict("This session already exists.")
+		}
+		if foreignKeyViolation(err) {
+			return notFound("User not found.")
+		}
+		return fmt.Errorf("store: create session for user %d: %w", sess.UserID, err)
+	}
+	return nil
+}
+
+// SessionByHash returns the session with hash unless it has expired at now.
+func (s *Store) SessionByHash(ctx context.Context, hash string, now time.Time) (*Session, error) {
+	var sess Session
+	err := s.rd().QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, expires_at, last_seen_at
+FROM sessions WHERE token_hash = $1 AND expires_at > $2`, hash, s.ts(now)).
+		Scan(&sess.TokenHash, &sess.UserID, scanTime(&sess.CreatedAt), scanTime(&sess.ExpiresAt), scanTime(&sess.LastSeenAt))
+	if isNoRows(err) {
+		return nil, notFound("Session not found.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: load session: %w", err)
+	}
+	return &sess, nil
+}
+
+// TouchSession records activity at now and moves the expiry to expires.
+func (s *Store) TouchSession(ctx context.Context, hash string, now, expires time.Time) error {
+	n, err := rowsAffected(s.wr().ExecContext(ctx,
+		"UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3", s.ts(now), s.ts(expires), hash))
+	if err != nil {
+		return fmt.Errorf("store: touch session: %w", err)
+	}
+	if n == 0 {
+		return notFound("Session not found.")
+	}
+	return nil
+}
+
+// DeleteSession signs a browser out. Deleting a missing session is not an error.
+func (s *Store) DeleteSession(ctx context.Context, hash string) error {
+	if _, err := s.wr().ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = $1", hash); err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSessions signs a user out everywhere.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
+	if _, err := s.wr().ExecContext(ctx, "DELETE FROM sessions WHERE user_id = $1", userID); err != nil {
+		return fmt.Errorf("store: delete sessions of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions deletes sessions expired at now and returns how many went.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	n, err := rowsAffected(s.wr().ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= $1", s.ts(now)))
+	if err != nil {
+		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
+	}
+	return n, nil
+}
+
+// CreateToken stores a one-time token.
+func (s *Store) CreateToken(ctx context.Context, t *Token) error {
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = time.Now()
+	}
+	_, err := s.wr().ExecContext(ctx, `INSERT INTO tokens (hash, purpose, user_id, email, created_at, expires_at, used_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		t.Hash, t.Purpose, nullID(t.UserID), t.Email, s.ts(t.CreatedAt), s.ts(t.ExpiresAt), s.ts(t.UsedAt))
+	if err != nil {
+		if _, ok := uniqueViolation(err); ok {
+			return conflict("This token already exists.")
+		}
+		if foreignKeyViolation(err) {
+			return notFound("User not found.")
+		}
+		return fmt.Errorf("store: create %s token: %w", t.Purpose, err)
+	}
+	return nil
+}
+
+// ConsumeToken marks the unused, unexpired token with hash and purpose as used at now and
+// returns it. Exactly one of several concurrent calls succeeds; the others, and calls for
+// missing, expired or used tokens, get ENOTFOUND.
+func (s *Store) ConsumeToken(ctx context.Context, hash, purpose string, now time.Time) (*Token, error) {
+	var t Token
+	err := s.wr().QueryRowContext(ctx, `UPDATE tokens SET used_at = $1
+WHERE hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
+RETURNING hash, purpose, COALESCE(user_id, 0), email, created_at, expires_at, used_at`, s.ts(now), hash, purpose).
+		Scan(&t.Hash, &t.Purpose, &t.UserID, &t.Email, scanTime(&t.CreatedAt), scanTime(&t.ExpiresAt), scanTime(&t.UsedAt))
+	if isNoRows(err) {
+		return nil, notFound("This link is invalid, has expired or was already used.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: consume %s token: %w", purpose, err)
+	}
+	return &t, nil
+}

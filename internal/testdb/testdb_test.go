@@ -1,0 +1,62 @@
+package testdb_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/broadside/broadside/internal/testdb"
+	"github.com/jackc/pgx/v5"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+func TestSQLiteIsFreshPath(t *testing.T) {
+	a, b := testdb.SQLite(t), testdb.SQLite(t)
+	if a == b || !filepath.IsAbs(a) || !strings.HasSuffix(a, ".db") {
+		t.Fatalf("SQLite paths %q and %q", a, b)
+	}
+}
+
+func TestPostgresGivesFreshEmptyDatabases(t *testing.T) {
+	ctx := context.Background()
+	start := time.Now()
+	a := testdb.Postgres(t)
+	t.Logf("first database (including cluster start): %v", time.Since(start))
+	start = time.Now()
+	b := testdb.Postgres(t)
+	t.Logf("second database: %v", time.Since(start))
+	if a == b {
+		t.Fatal("same database twice")
+	}
+	for _, dsn := range []string{a, b} {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("%s has %d tables", dsn, n)
+		}
+		if _, err := conn.Exec(ctx, "CREATE TABLE t (x int)"); err != nil {
+			t.Fatal(err)
+		}
+		conn.Close(ctx)
+	}
+}
+
+func TestForEachDialect(t *testing.T) {
+	var got []string
+	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
+		got = append(got, t.Name()+"="+strings.SplitN(dsn, ":", 2)[0])
+	})
+	want := "TestForEachDialect/sqlite TestForEachDialect/postgres=postgres"
+	if len(got) != 2 || !strings.HasPrefix(got[0], "TestForEachDialect/sqlite=/") || got[1] != "TestForEachDialect/postgres=postgres" {
+		t.Fatalf("ran %v, want something like %s", got, want)
+	}
+}

@@ -1,0 +1,166 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// PageCache keeps rendered public pages for anonymous readers, so a post that goes viral is
+// served from memory instead of being rebuilt per request. Any change a reader could see
+// purges it (Purge). Entries also expire after TTL, which bounds staleness on other nodes
+// of a multi-node site until cross-node invalidation is wired.
+type PageCache struct {
+	TTL      time.Duration
+	MaxBytes int
+	Now      func() time.Time
+
+	mu      sync.RWMutex
+	entries map[string]*cachedPage
+	bytes   int
+	gen     uint64
+}
+
+type cachedPage struct {
+	status  int
+	header  http.Header
+	body    []byte
+	etag    string
+	expires time.Time
+	gen     uint64
+}
+
+// NewPageCache returns a cache of at most maxBytes of page bodies.
+func NewPageCache(ttl time.Duration, maxBytes int, now func() time.Time) *PageCache {
+	return &PageCache{TTL: ttl, MaxBytes: maxBytes, Now: now, entries: map[string]*cachedPage{}}
+}
+
+// Purge forgets every page.
+func (c *PageCache) Purge() {
+	c.mu.Lock()
+	c.entries = map[string]*cachedPage{}
+	c.bytes = 0
+	c.gen++
+	c.mu.Unlock()
+}
+
+func (c *PageCache) get(key string) *cachedPage {
+	c.mu.RLock()
+	e := c.entries[key]
+	c.mu.RUnlock()
+	if e == nil || c.Now().After(e.expires) {
+		return nil
+	}
+	return e
+}
+
+func (c *PageCache) put(key string, e *cachedPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.gen != c.gen {
+		return // rendered before a purge: it may show stale content
+	}
+	if c.bytes+len(e.body) > c.MaxBytes {
+		c.entries = map[string]*cachedPage{}
+		c.bytes = 0
+	}
+	if old := c.entries[key]; old != nil {
+		c.bytes -= len(old.body)
+	}
+	c.entries[key] = e
+	c.bytes += len(e.body)
+}
+
+// cacheable reports whether r may be answered from, and stored in, the shared cache: an
+// anonymous GET without the cookies that personalise a page.
+func cacheable(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if r.URL.RawQuery != "" {
+		return false
+	}
+	for _, name := range []string{cookieSession, cookiePending, cookieCommenter, cookieFlash} {
+		if _, err := r.Cookie(name); err == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// cached wraps a public GET handler with the page cache.
+func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := s.Cache
+		if c == nil || !cacheable(r) {
+			h(w, r)
+			return
+		}
+		key := r.Host + r.URL.Path
+		if e := c.get(key); e != nil {
+			writeCached(w, r, e)
+			return
+		}
+		c.mu.RLock()
+		gen := c.gen
+		c.mu.RUnlock()
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		h(rec, r)
+		if rec.status == http.StatusOK && r.Method == http.MethodGet {
+			sum := sha256.Sum256(rec.body.Bytes())
+			e := &cachedPage{status: rec.status, header: rec.header, body: rec.body.Bytes(),
+				etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`, expires: c.Now().Add(c.TTL), gen: gen}
+			c.put(key, e)
+			writeCached(w, r, e)
+			return
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+		_, _ = w.Write(rec.body.Bytes())
+	}
+}
+
+func writeCached(w http.ResponseWriter, r *http.Request, e *cachedPage) {
+	h := w.Header()
+	for k, v := range e.header {
+		h[k] = v
+	}
+	h.Set("ETag", e.etag)
+	if match := r.Header.Get("If-None-Match"); match != "" && match == e.etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(e.body)))
+	w.WriteHeader(e.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(e.body)
+	}
+}
+
+// recorder captures a handler's response for the cache.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status = code
+		r.wrote = true
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.body.Write(b)
+}

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+)
+
+// Cookie names. Sessions are HttpOnly and SameSite=Lax, which together with the
+// cross-origin check on every POST keeps forms from being forged by other sites.
+const (
+	cookieSession   = "bs_session"
+	cookieCommenter = "bs_commenter"
+	cookiePending   = "bs_pending"
+	cookieFlash     = "bs_flash"
+)
+
+// sign returns value|mac, binding the value to purpose so a token minted for one use cannot
+// be replayed as another.
+func (s *Server) sign(purpose, value string) string {
+	m := hmac.New(sha256.New, s.Secret)
+	m.Write([]byte(purpose + "\x00" + value))
+	return value + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func (s *Server) verify(purpose, signed string) (string, bool) {
+	i := strings.LastIndexByte(signed, '.')
+	if i < 0 {
+		return "", false
+	}
+	value := signed[:i]
+	want := s.sign(purpose, value)
+	return value, hmac.Equal([]byte(want), []byte(signed))
+}
+
+// formStamp is the signed time a comment form was rendered, checked against the minimum
+// time a human needs to type a comment.
+func (s *Server) formStamp(postID int64) string {
+	return s.sign("form:"+strconv.FormatInt(postID, 10), strconv.FormatInt(s.Now().Unix(), 10))
+}
+
+// maxFormAge bounds how long a rendered form stays valid; older stamps count as missing.
+const maxFormAge = 7 * 24 * time.Hour
+
+func (s *Server) formLoaded(postID int64, stamp string) time.Time {
+	v, ok := s.verify("form:"+strconv.FormatInt(postID, 10), stamp)
+	if !ok {
+		return time.Time{}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	t := time.Unix(n, 0)
+	if s.Now().Sub(t) > maxFormAge || t.After(s.Now().Add(time.Minute)) {
+		return time.Time{}
+	}
+	return t
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: isHTTPS(r, s.BaseURL)}
+	if maxAge > 0 {
+		c.MaxAge = int(maxAge.Seconds())
+		c.Expires = s.Now().Add(maxAge)
+	} else if maxAge < 0 {
+		c.MaxAge = -1
+	}
+	http.SetCookie(w, c)
+}
+
+func isHTTPS(r *http.Request, base string) bool {
+	return r.TLS != nil || strings.HasPrefix(base, "https://")
+}
+
+// commenter is what a reader asked us to remember for their next comment.
+type commenter struct {
+	Name  string `json:"n"`
+	Email string `json:"e"`
+	URL   string `json:"u,omitempty"`
+}
+
+func (s *Server) readCommenter(r *http.Request) commenter {
+	var c commenter
+	ck, err := r.Cookie(cookieCommenter)
+	if err != nil {
+		return c
+	}
+	v, ok := s.verify("commenter", ck.Value)
+	if !ok {
+		return c
+	}
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return c
+	}
+	_ = json.Unmarshal(b, &c)
+	return c
+}
+
+func (s *Server) writeCommenter(w http.ResponseWriter, r *http.Request, c *commenter) {
+	if c == nil {
+		s.setCookie(w, r, cookieCommenter, "", -1)
+		return
+	}
+	b, _ := json.Marshal(c)
+	s.setCookie(w, r, cookieCommenter, s.sign("commenter", base64.RawURLEncoding.EncodeToString(b)), 365*24*time.Hour)
+}
+
+// pendingIDs are the held comments this browser wrote, so their author (and nobody else)
+// sees them with "Your comment is awaiting moderation."
+func (s *Server) pendingIDs(r *http.Request) []int64 {
+	ck, err := r.Cookie(cookiePending)
+	if err != nil {
+		return nil
+	}
+	v, ok := s.verify("pending", ck.Value)
+	if !ok {
+		return nil
+	}
+	var ids []int64
+	for _, f := range strings.Split(v, "-") {
+		if n, err := strconv.ParseInt(f, 10, 64); err == nil && n > 0 {
+			ids = append(ids, n)
+		}
+	}
+	return ids
+}
+
+const maxPendingRemembered = 20
+
+func (s *Server) addPending(w http.ResponseWriter, r *http.Request, id int64) {
+	ids := append(s.pendingIDs(r), id)
+	if len(ids) > maxPendingRemembered {
+		ids = ids[len(ids)-maxPendingRemembered:]
+	}
+	parts := make([]string, len(ids))
+	for i, n := range ids {
+		parts[i] = strconv.FormatInt(n, 10)
+	}
+	s.setCookie(w, r, cookiePending, s.sign("pending", strings.Join(parts, "-")), 30*24*time.Hour)
+}
+
+// flash carries a one-line message across a redirect.
+func (s *Server) flash(w http.ResponseWriter, r *http.Request, msg string) {
+	s.setCookie(w, r, cookieFlash, s.sign("flash", base64.RawURLEncoding.EncodeToString([]byte(msg))), time.Minute)
+}
+
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	ck, err := r.Cookie(cookieFlash)
+	if err != nil {
+		return ""
+	}
+	s.setCookie(w, r, cookieFlash, "", -1)
+	v, ok := s.verify("flash", ck.Value)
+	if !ok {
+		return ""
+	}
+	b, _ := base64.RawURLEncoding.DecodeString(v)
+	return string(b)
+}
+
+type ctxUserKey struct{}
+
+// withUser resolves the session cookie, if any, once per request.
+func (s *Server) withUser(r *http.Request) *http.Request {
+	ck, err := r.Cookie(cookieSession)
+	if err != nil || ck.Value == "" {
+		return r
+	}
+	u, err := s.Auth.Authenticate(r.Context(), ck.Value)
+	if err != nil {
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), ctxUserKey{}, u))
+}
+
+// currentUser returns the signed-in user or nil.
+func currentUser(r *http.Request) *broadside.User {
+	u, _ := r.Context().Value(ctxUserKey{}).(*broadside.User)
+	return u
+}

@@ -1,0 +1,307 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+)
+
+// commentView is one comment ready for the template: every string computed, the body
+// sanitized once.
+type commentView struct {
+	ID                    int64
+	Depth                 int
+	Author, AuthorURL     string
+	Date, ISO, Permalink  string
+	Body                  template.HTML
+	Pending, ByPostAuthor bool
+	CanReply              bool
+	ReplyURL, InReplyTo   string
+	Children              []*commentView
+}
+
+// commentForm is the state of the reply form: empty, prefilled from the commenter cookie,
+// replying to a comment, or re-shown with the errors of a failed submission.
+type commentForm struct {
+	PostID           int64
+	ParentID         int64
+	ReplyToName      string
+	CancelURL        string
+	Author, Email    string
+	URL, Body        string
+	Remember         bool
+	Errors           map[string]string
+	Message          string
+	Stamp            string
+	User             *broadside.User
+	RequireNameEmail bool
+	MaxLength        int
+}
+
+type supportView struct {
+	Paragraphs         []string
+	LinkURL, LinkLabel string
+}
+
+type commentPager struct {
+	Page, Pages      int
+	PrevURL, NextURL string
+}
+
+// renderPost renders the post page. form is nil for a plain GET; a failed comment
+// submission passes the form back with its values and errors.
+func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p *broadside.Post, cpage int, form *commentForm, status int) {
+	ctx := r.Context()
+	d := st.Discussion
+	postPath := st.PostPath(p)
+	thread, err := s.Comments.Thread(ctx, p, s.pendingIDs(r), d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	per := d.PerPage
+	pages := thread.Pages(per)
+
+	if form == nil {
+		form = &commentForm{}
+		if c := s.readCommenter(r); c.Name != "" || c.Email != "" {
+			form.Author, form.Email, form.URL, form.Remember = c.Name, c.Email, c.URL, true
+		}
+	}
+	closed, closedWhy := broadside.CommentsClosed(p, d, s.Now())
+	var replyTo *broadside.ThreadNode
+	if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil && form.ParentID == 0 {
+		if n := thread.Find(id); n != nil && n.CanReply && n.Comment.Status == broadside.CommentApproved {
+			replyTo = n
+			form.ParentID = id
+		}
+	} else if form.ParentID != 0 {
+		replyTo = thread.Find(form.ParentID)
+	}
+	if cpage == 0 {
+		cpage = 1
+		if replyTo != nil {
+			cpage = thread.PageOf(replyTo.Comment.ID, per)
+		}
+	}
+	if cpage > pages {
+		s.notFound(w, r)
+		return
+	}
+	if replyTo != nil {
+		form.ReplyToName = displayName(replyTo.Comment)
+	}
+	form.PostID = p.ID
+	form.CancelURL = postPath + "#respond"
+	if cpage > 1 {
+		form.CancelURL = postPath + "comment-page-" + strconv.Itoa(cpage) + "/#respond"
+	}
+	form.Stamp = s.formStamp(p.ID)
+	form.User = currentUser(r)
+	form.RequireNameEmail = d.RequireNameEmail
+	form.MaxLength = d.MaxLength
+
+	nodes := thread.Page(cpage, per)
+	pageURL := func(n int) string {
+		if n == 1 {
+			return postPath
+		}
+		return postPath + "comment-page-" + strconv.Itoa(n) + "/"
+	}
+	views := make([]*commentView, 0, len(nodes))
+	for _, n := range nodes {
+		views = append(views, s.commentTree(n, p, pageURL(cpage), closed, st))
+	}
+	first := 1
+	if len(nodes) > 0 {
+		first = nodes[0].Number
+	}
+	cp := commentPager{Page: cpage, Pages: pages}
+	if cpage > 1 {
+		cp.PrevURL = pageURL(cpage-1) + "#comments"
+	}
+	if cpage < pages {
+		cp.NextURL = pageURL(cpage+1) + "#comments"
+	}
+
+	teaser, more := broadside.SplitMore(p.RawBody)
+	data := map[string]any{
+		"Post": p, "ISO": p.PublishedAt.UTC().Format(time.RFC3339), "Date": formatDate(st.Local(p.PublishedAt)),
+		"Comments": views, "FirstNumber": first, "Pager": cp, "Form": form,
+		"ShowComments": p.Type == broadside.TypePost || p.CommentCount > 0 || p.CommentsOpen,
+		"HasMore":      more,
+	}
+	if closed {
+		data["Closed"] = closedWhy
+	}
+	if more {
+		data["Teaser"] = s.Render.Post(p.BodyFormat, teaser)
+		data["Rest"] = s.Render.Post(p.BodyFormat, p.RawBody[len(teaser)+len(broadside.MoreMarker):])
+	} else {
+		data["Teaser"] = s.Render.Post(p.BodyFormat, p.RawBody)
+	}
+	if p.Author != nil {
+		data["AuthorName"], data["AuthorPath"] = p.Author.Name(), st.AuthorPath(p.Author)
+	}
+	var cats, tags []catLink
+	for _, c := range p.Categories {
+		cats = append(cats, catLink{Name: c.Name, Path: st.CategoryPath(c)})
+	}
+	for _, t := range p.Tags {
+		tags = append(tags, catLink{Name: t.Name, Path: st.TagPath(t)})
+	}
+	data["Categories"], data["Tags"] = cats, tags
+	if p.Type == broadside.TypePost && st.Support.Enabled && strings.TrimSpace(st.Support.Text) != "" {
+		label := st.Support.LinkLabel
+		if label == "" {
+			label = "Support us"
+		}
+		data["Support"] = supportView{Paragraphs: paragraphs(st.Support.Text), LinkURL: st.Support.LinkURL, LinkLabel: label}
+	}
+	if p.Type == broadside.TypePost && st.License.Enabled && strings.TrimSpace(st.License.Text) != "" {
+		data["License"] = st.License
+	}
+
+	v := s.baseView(r, st)
+	v.Title = p.Title
+	v.Canonical = st.Abs(pageURL(cpage))
+	v.OGType = "article"
+	v.Description = s.Render.Excerpt(p.BodyFormat, p.RawBody, 30)
+	if p.RawExcerpt != "" {
+		v.Description = p.RawExcerpt
+	}
+	if p.FeaturedImageURL != "" {
+		v.OGImage, v.OGImageAlt = p.FeaturedImageURL, p.FeaturedImageAlt
+	}
+	if p.Type == broadside.TypePost {
+		v.Meta = append(v.Meta, metaTag{"article:published_time", p.PublishedAt.UTC().Format(time.RFC3339)},
+			metaTag{"article:modified_time", p.UpdatedAt.UTC().Format(time.RFC3339)})
+		for _, c := range p.Categories {
+			v.Meta = append(v.Meta, metaTag{"article:section", c.Name})
+		}
+		for _, t := range p.Tags {
+			v.Meta = append(v.Meta, metaTag{"article:tag", t.Name})
+		}
+	}
+	if r.URL.Query().Has("replytocom") || !p.IsPublic(s.Now()) {
+		v.Robots = "noindex, follow" // reply links would otherwise be indexed as copies of the post
+	}
+	if !p.IsPublic(s.Now()) {
+		v.Flash = "Preview: this " + string(p.Type) + " is not published, so only its editors can see it."
+	}
+	v.Data = data
+	s.page(w, r, status, "public/post", v)
+}
+
+func displayName(c *broadside.Comment) string {
+	if n := strings.TrimSpace(c.AuthorName); n != "" {
+		return n
+	}
+	return "Anonymous"
+}
+
+func (s *Server) commentTree(n *broadside.ThreadNode, p *broadside.Post, pagePath string, closed bool, st *site) *commentView {
+	c := n.Comment
+	cv := &commentView{
+		ID: c.ID, Depth: n.Depth, Author: displayName(c),
+		Date: formatDateTime(st.Local(c.CreatedAt)), ISO: c.CreatedAt.UTC().Format(time.RFC3339),
+		Permalink:    pagePath + "#comment-" + strconv.FormatInt(c.ID, 10),
+		Body:         s.Render.Comment(c.RawBody),
+		Pending:      c.Status == broadside.CommentPending,
+		ByPostAuthor: c.UserID != 0 && c.UserID == p.AuthorID,
+		CanReply:     n.CanReply && !closed && c.Status == broadside.CommentApproved,
+	}
+	if broadside.IsHTTPURL(c.AuthorURL) {
+		cv.AuthorURL = c.AuthorURL
+	}
+	if cv.CanReply {
+		cv.ReplyURL = pagePath + "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"
+	}
+	if n.Flattened && n.Parent != nil {
+		cv.InReplyTo = displayName(n.Parent.Comment)
+	}
+	for _, ch := range n.Children {
+		cv.Children = append(cv.Children, s.commentTree(ch, p, pagePath, closed, st))
+	}
+	return cv
+}
+
+// POST /comments
+// POST /wp-comments-post.php (the address WordPress themes and old cached pages post to)
+func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "The comment form could not be read; it may be too large. Go back and try a shorter comment.")
+		return
+	}
+	f := r.PostForm
+	postID, err := strconv.ParseInt(f.Get("comment_post_ID"), 10, 64)
+	if err != nil || postID <= 0 {
+		s.renderError(w, r, http.StatusBadRequest, "The comment form is missing the post it belongs to. Go back to the post and try again.")
+		return
+	}
+	parentID, err := strconv.ParseInt(strings.TrimSpace(f.Get("comment_parent")), 10, 64)
+	if f.Get("comment_parent") == "" {
+		parentID, err = 0, nil
+	}
+	st, serr := s.site(ctx)
+	if serr != nil {
+		s.fail(w, r, serr)
+		return
+	}
+	post, perr := s.Posts.Get(ctx, postID)
+	if perr != nil || !post.IsPublic(s.Now()) {
+		s.renderError(w, r, http.StatusNotFound, "The post you are commenting on does not exist.")
+		return
+	}
+	st.categories(ctx, s)
+	form := &commentForm{ParentID: parentID, Author: f.Get("author"), Email: f.Get("email"), URL: f.Get("url"),
+		Body: f.Get("comment"), Remember: f.Get("wp-comment-cookies-consent") == "yes"}
+	if err != nil || parentID < 0 {
+		form.ParentID = 0
+		form.Errors = map[string]string{"comment_parent": "The comment you are replying to does not exist."}
+		form.Message = "Your comment was not posted: the comment you are replying to does not exist."
+		s.renderPost(w, r, st, post, 0, form, http.StatusUnprocessableEntity)
+		return
+	}
+	user := currentUser(r)
+	res, err := s.Comments.Submit(ctx, submission(r, postID, parentID, form, user, s.formLoaded(postID, f.Get("ts"))))
+	if err != nil {
+		if statusOf(err) >= 500 {
+			s.Log.Error("comment failed", "request_id", requestID(r), "err", err)
+		}
+		form.Errors = broadside.ErrorFields(err)
+		form.Message = "Your comment was not posted. " + broadside.ErrorMessage(err)
+		if _, bad := form.Errors["comment_parent"]; bad {
+			form.ParentID = 0
+		}
+		s.renderPost(w, r, st, post, 0, form, statusOf(err))
+		return
+	}
+	if user == nil {
+		if form.Remember {
+			s.writeCommenter(w, r, &commenter{Name: form.Author, Email: form.Email, URL: form.URL})
+		} else if _, err := r.Cookie(cookieCommenter); err == nil {
+			s.writeCommenter(w, r, nil)
+		}
+	}
+	c := res.Comment
+	switch c.Status {
+	case broadside.CommentPending:
+		s.addPending(w, r, c.ID)
+	case broadside.CommentSpam:
+		// Bots are not told; the page they land on simply does not show the comment.
+		redirect(w, r, st.PostPath(post)+"#comments")
+		return
+	}
+	thread, err := s.Comments.Thread(ctx, post, append(s.pendingIDs(r), c.ID), st.Discussion)
+	page := 1
+	if err == nil {
+		page = max(1, thread.PageOf(c.ID, st.Discussion.PerPage))
+	}
+	redirect(w, r, st.CommentPath(st.PostPath(post), page, 0, c.ID))
+}

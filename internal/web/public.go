@@ -1,0 +1,392 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
+)
+
+// GET /{path...}
+// Everything public that is not under a fixed prefix: the home page and its pages, post
+// permalinks in the site's structure, date archives and static pages. The permalink
+// structure is a setting, so it cannot be a fixed ServeMux pattern.
+func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st, err := s.site(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	path, page, ok := splitPaged(r.URL.Path, "/page/")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if path == "/" {
+		s.listPosts(w, r, st, listSpec{page: page, base: "/"})
+		return
+	}
+	path, cpage, ok := splitPaged(path, "/comment-page-")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if m, ok := st.perm.Match(path); ok && page == 1 {
+		p, err := s.postFromMatch(ctx, m)
+		if err == nil {
+			s.servePost(w, r, st, p, cpage)
+			return
+		}
+		if broadside.ErrorCode(err) != broadside.ENOTFOUND {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if spec, ok := dateArchive(path, st); ok && cpage == 0 {
+		spec.page = page
+		s.listPosts(w, r, st, spec)
+		return
+	}
+	if page == 1 {
+		segs := strings.Split(strings.Trim(path, "/"), "/")
+		p, err := s.Posts.BySlug(ctx, broadside.TypePage, segs[len(segs)-1])
+		if err == nil {
+			s.servePost(w, r, st, p, cpage)
+			return
+		}
+		// A slug alone still finds a post whatever the structure, as WordPress does for
+		// links pasted from an older permalink setting.
+		if len(segs) == 1 {
+			if p, err := s.Posts.BySlug(ctx, broadside.TypePost, segs[0]); err == nil && p.IsPublic(s.Now()) {
+				http.Redirect(w, r, st.PostPath(p), http.StatusMovedPermanently)
+				return
+			}
+		}
+	}
+	s.notFound(w, r)
+}
+
+// splitPaged removes a trailing "/page/N/" (or "/comment-page-N/") from path. The page is 1
+// (or 0 for comment pages) when absent; ok is false for a malformed number.
+func splitPaged(path, marker string) (string, int, bool) {
+	def := 1
+	if marker != "/page/" {
+		def = 0
+	}
+	i := strings.LastIndex(path, marker)
+	if i < 0 {
+		return path, def, true
+	}
+	num := strings.TrimSuffix(path[i+len(marker):], "/")
+	if num == "" || strings.Contains(num, "/") {
+		return path, def, true
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return path, def, false
+	}
+	return path[:i+1], n, true
+}
+
+func (s *Server) postFromMatch(ctx context.Context, m broadside.PermalinkMatch) (*broadside.Post, error) {
+	var p *broadside.Post
+	var err error
+	switch {
+	case m.HasSlug:
+		p, err = s.Posts.BySlug(ctx, broadside.TypePost, m.Slug)
+	case m.HasID:
+		p, err = s.Posts.Get(ctx, m.ID)
+	default:
+		return nil, broadside.Errorf(broadside.ENOTFOUND, "Not found.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.Type != broadside.TypePost {
+		return nil, broadside.Errorf(broadside.ENOTFOUND, "Not found.")
+	}
+	return p, nil
+}
+
+// servePost shows a post or page, redirecting to its canonical URL when the request used
+// another form of it (wrong date, missing slash, old slug structure).
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *broadside.Post, cpage int) {
+	user := currentUser(r)
+	if !p.IsPublic(s.Now()) && !user.CanEditPost(p) {
+		s.notFound(w, r)
+		return
+	}
+	st.categories(r.Context(), s)
+	canonical := st.PostPath(p)
+	reqPath := r.URL.Path
+	if cpage > 0 {
+		reqPath = strings.TrimSuffix(reqPath, "comment-page-"+strconv.Itoa(cpage)+"/")
+	}
+	if reqPath != canonical && p.IsPublic(s.Now()) {
+		to := canonical
+		if cpage > 0 {
+			to += "comment-page-" + strconv.Itoa(cpage) + "/"
+		}
+		if r.URL.RawQuery != "" {
+			to += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, to, http.StatusMovedPermanently)
+		return
+	}
+	s.renderPost(w, r, st, p, cpage, nil, http.StatusOK)
+}
+
+type listSpec struct {
+	heading, description string
+	base                 string // path of page 1, ending in '/'
+	page                 int
+	filter               store.PostFilter
+	canonicalTitle       string
+}
+
+func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spec listSpec) {
+	ctx := r.Context()
+	st.categories(ctx, s)
+	per := st.PostsPerPage
+	f := spec.filter
+	f.Type = broadside.TypePost
+	f.Limit, f.Offset = per, (spec.page-1)*per
+	posts, total, err := s.Posts.List(ctx, s.Posts.Public(f))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pages := max(1, (total+per-1)/per)
+	if spec.page > pages {
+		s.notFound(w, r)
+		return
+	}
+	v := s.baseView(r, st)
+	v.Title = spec.canonicalTitle
+	if spec.page > 1 {
+		if v.Title != "" {
+			v.Title += " – "
+		}
+		v.Title += "Page " + strconv.Itoa(spec.page)
+	}
+	v.Canonical = st.Abs(pagePath(spec.base, spec.page))
+	if spec.base == "/" && spec.page == 1 {
+		v.Description = st.Tagline
+	} else {
+		v.Description = spec.description
+	}
+	pg := pager{Page: spec.page, Pages: pages}
+	if spec.page > 1 {
+		pg.Prev = pagePath(spec.base, spec.page-1)
+	}
+	if spec.page < pages {
+		pg.Next = pagePath(spec.base, spec.page+1)
+	}
+	v.Data = map[string]any{"Heading": spec.heading, "Description": spec.description,
+		"Posts": s.summaries(st, posts), "Pager": pg}
+	s.page(w, r, http.StatusOK, "public/list", v)
+}
+
+type pager struct {
+	Page, Pages int
+	Prev, Next  string
+}
+
+func pagePath(base string, n int) string {
+	if n <= 1 {
+		return base
+	}
+	return base + "page/" + strconv.Itoa(n) + "/"
+}
+
+// dateArchive recognises /YYYY/, /YYYY/MM/ and /YYYY/MM/DD/ in the site's time zone.
+func dateArchive(path string, st *site) (listSpec, bool) {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	if len(segs) > 3 || !strings.HasSuffix(path, "/") {
+		return listSpec{}, false
+	}
+	nums := make([]int, len(segs))
+	for i, sg := range segs {
+		n, err := strconv.Atoi(sg)
+		want := 2
+		if i == 0 {
+			want = 4
+		}
+		if err != nil || len(sg) != want {
+			return listSpec{}, false
+		}
+		nums[i] = n
+	}
+	y, m, d := nums[0], 1, 1
+	if len(nums) > 1 {
+		m = nums[1]
+	}
+	if len(nums) > 2 {
+		d = nums[2]
+	}
+	if y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return listSpec{}, false
+	}
+	from := time.Date(y, time.Month(m), d, 0, 0, 0, 0, st.loc)
+	if from.Day() != d {
+		return listSpec{}, false
+	}
+	var to time.Time
+	var heading string
+	switch len(nums) {
+	case 1:
+		to, heading = from.AddDate(1, 0, 0), fmt.Sprintf("Year: %d", y)
+	case 2:
+		to, heading = from.AddDate(0, 1, 0), "Month: "+from.Format("January 2006")
+	default:
+		to, heading = from.AddDate(0, 0, 1), "Day: "+formatDate(from)
+	}
+	return listSpec{heading: heading, canonicalTitle: strings.SplitN(heading, ": ", 2)[1], base: path,
+		filter: store.PostFilter{From: from, To: to}}, true
+}
+
+// GET /category/{path...}
+func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st, err := s.site(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	path, page, ok := splitPaged(r.URL.Path, "/page/")
+	segs := strings.Split(strings.Trim(strings.TrimPrefix(path, "/category/"), "/"), "/")
+	if !ok || segs[0] == "" {
+		s.notFound(w, r)
+		return
+	}
+	cats := st.categories(ctx, s)
+	var cat *broadside.Category
+	for i := range cats {
+		if cats[i].Slug == segs[len(segs)-1] {
+			cat = &cats[i]
+		}
+	}
+	if cat == nil {
+		s.notFound(w, r)
+		return
+	}
+	base := st.CategoryPath(*cat)
+	if path != base {
+		http.Redirect(w, r, pagePath(base, page), http.StatusMovedPermanently)
+		return
+	}
+	ids := descendants(cats, cat.ID)
+	s.listPosts(w, r, st, listSpec{heading: "Category: " + cat.Name, canonicalTitle: cat.Name, description: cat.Description,
+		base: base, page: page, filter: store.PostFilter{CategoryIDs: ids}})
+}
+
+func descendants(all []broadside.Category, root int64) []int64 {
+	children := map[int64][]int64{}
+	for _, c := range all {
+		children[c.ParentID] = append(children[c.ParentID], c.ID)
+	}
+	out := []int64{root}
+	seen := map[int64]bool{root: true}
+	for i := 0; i < len(out); i++ {
+		for _, c := range children[out[i]] {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// GET /tag/{path...}
+func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st, err := s.site(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	path, page, ok := splitPaged(r.URL.Path, "/page/")
+	slug := strings.Trim(strings.TrimPrefix(path, "/tag/"), "/")
+	if !ok || slug == "" || strings.Contains(slug, "/") {
+		s.notFound(w, r)
+		return
+	}
+	t, err := s.Posts.Store.TagBySlug(ctx, slug)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base := st.TagPath(*t)
+	if path != base {
+		http.Redirect(w, r, pagePath(base, page), http.StatusMovedPermanently)
+		return
+	}
+	s.listPosts(w, r, st, listSpec{heading: "Tag: " + t.Name, canonicalTitle: t.Name, base: base, page: page,
+		filter: store.PostFilter{TagID: t.ID}})
+}
+
+// GET /author/{path...}
+func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st, err := s.site(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	path, page, ok := splitPaged(r.URL.Path, "/page/")
+	login := strings.Trim(strings.TrimPrefix(path, "/author/"), "/")
+	if !ok || login == "" || strings.Contains(login, "/") {
+		s.notFound(w, r)
+		return
+	}
+	u, err := s.Users.ByLogin(ctx, login)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base := st.AuthorPath(u)
+	if path != base {
+		http.Redirect(w, r, pagePath(base, page), http.StatusMovedPermanently)
+		return
+	}
+	s.listPosts(w, r, st, listSpec{heading: "Author: " + u.Name(), canonicalTitle: u.Name(), base: base, page: page,
+		filter: store.PostFilter{AuthorID: u.ID}})
+}
+
+// notFound is the helpful 404: recent posts and categories to go on with.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	st, err := s.site(ctx)
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound, "The page you asked for does not exist.")
+		return
+	}
+	st.categories(ctx, s)
+	v := s.baseView(r, st)
+	v.Title = "Page not found"
+	v.Robots = "noindex"
+	data := map[string]any{"Status": http.StatusNotFound, "Message": "Sorry, nothing lives at " + r.URL.Path + ". It may have moved, or the link may be mistyped."}
+	if posts, _, err := s.Posts.List(ctx, s.Posts.Public(store.PostFilter{Type: broadside.TypePost, Limit: 5})); err == nil {
+		var recent []link
+		for i := range posts {
+			recent = append(recent, link{Title: posts[i].Title, Path: st.PostPath(&posts[i])})
+		}
+		data["Recent"] = recent
+	}
+	var cl []catLink
+	for _, c := range st.cats {
+		if c.PostCount > 0 {
+			cl = append(cl, catLink{Name: c.Name, Path: st.CategoryPath(c)})
+		}
+	}
+	data["Categories"] = cl
+	v.Data = data
+	s.page(w, r, http.StatusNotFound, "public/error", v)
+}

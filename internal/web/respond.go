@@ -1,0 +1,91 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/broadside/broadside"
+)
+
+// page renders a template with status and writes it.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	buf, err := s.tmpl.execute(name, v)
+	if err != nil {
+		s.Log.Error("template failed", "request_id", requestID(r), "template", name, "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// fail maps a service error to a status and an error page: users see the safe message, the
+// log sees the cause with the request id.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	if status >= 500 {
+		s.Log.Error("request failed", "request_id", requestID(r), "path", r.URL.Path, "err", err)
+	}
+	if status == http.StatusNotFound {
+		s.notFound(w, r)
+		return
+	}
+	s.renderError(w, r, status, broadside.ErrorMessage(err))
+}
+
+func statusOf(err error) int {
+	switch broadside.ErrorCode(err) {
+	case broadside.ENOTFOUND:
+		return http.StatusNotFound
+	case broadside.EINVALID:
+		return http.StatusUnprocessableEntity
+	case broadside.ECONFLICT:
+		return http.StatusConflict
+	case broadside.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case broadside.EFORBIDDEN:
+		return http.StatusForbidden
+	case broadside.ETOOMANYREQUEST:
+		return http.StatusTooManyRequests
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// renderError shows a plain error page; it must not fail, so it falls back to text.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if msg == "" {
+		msg = broadside.ErrorMessage(errInternal)
+	}
+	v := s.baseView(r, nil)
+	v.Title = http.StatusText(status)
+	v.Data = map[string]any{"Status": status, "Message": msg, "RequestID": requestID(r)}
+	buf, err := s.tmpl.execute("public/error", v)
+	if err != nil {
+		http.Error(w, msg, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+var errInternal = &internalErr{}
+
+type internalErr struct{}
+
+func (*internalErr) Error() string { return "internal" }
+
+// redirect answers a form POST with 303 See Other (POST-redirect-GET).
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

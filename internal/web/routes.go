@@ -1,0 +1,35 @@
+package web
+
+import "net/http"
+
+// routes lists every route of the site. Admin routes are in adminRoutes.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /static/{file}", s.static.serve)
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+
+	mux.HandleFunc("GET /category/{path...}", s.cached(s.handleCategory))
+	mux.HandleFunc("GET /tag/{path...}", s.cached(s.handleTag))
+	mux.HandleFunc("GET /author/{path...}", s.cached(s.handleAuthor))
+	mux.HandleFunc("POST /comments", s.handleCommentPost)
+	mux.HandleFunc("POST /wp-comments-post.php", s.handleCommentPost)
+
+	s.adminRoutes(mux)
+
+	// Everything else: home, permalinks, date archives, pages, 404.
+	mux.HandleFunc("GET /{path...}", s.cached(s.handlePublic))
+	return mux
+}
+
+// GET /healthz
+// Load balancers ask this; it checks the database is reachable.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.Settings.Load(r.Context()); err != nil {
+		s.Log.Error("health check failed", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+}

@@ -1,0 +1,77 @@
+// Package web is all of Broadside's HTTP: public pages, the comment form, the admin, and
+// the middleware around them. Handlers talk to services, never to the store.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/auth"
+	"github.com/broadside/broadside/internal/comments"
+	"github.com/broadside/broadside/internal/posts"
+	"github.com/broadside/broadside/internal/render"
+)
+
+// SettingsService loads and saves site settings.
+type SettingsService interface {
+	Load(ctx context.Context) (broadside.Settings, error)
+	Save(ctx context.Context, s broadside.Settings, u *broadside.User) error
+}
+
+// UserService lists and manages users (the admin's Users screen).
+type UserService interface {
+	List(ctx context.Context) ([]broadside.User, error)
+	ByID(ctx context.Context, id int64) (*broadside.User, error)
+	ByLogin(ctx context.Context, login string) (*broadside.User, error)
+}
+
+// Deps is everything the web layer needs, built by internal/app.
+type Deps struct {
+	Log      *slog.Logger
+	Now      func() time.Time
+	Posts    *posts.Service
+	Comments *comments.Service
+	Auth     *auth.Service
+	Settings SettingsService
+	Users    UserService
+	Render   *render.Renderer
+	// BaseURL is the configured public URL (no trailing slash); the site setting overrides it
+	// when set.
+	BaseURL string
+	// Secret signs commenter cookies and form timestamps. It is shared by all nodes.
+	Secret []byte
+	// TrustedProxies may set X-Forwarded-For.
+	TrustedProxies []netip.Prefix
+	// Cache stores rendered public pages for anonymous readers; nil disables caching.
+	Cache *PageCache
+}
+
+// Server is the HTTP handler of a Broadside site.
+type Server struct {
+	Deps
+	tmpl    *templates
+	handler http.Handler
+	static  *staticFiles
+}
+
+// New parses the templates and builds the routes. A template error fails here, at startup,
+// never halfway through a page.
+func New(d Deps) (*Server, error) {
+	st, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseTemplates(st)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: d, tmpl: t, static: st}
+	s.handler = s.middleware(s.routes())
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// staticFiles serves embedded assets under content-hashed names, so they can be cached for a
+// year and still change the moment a new binary ships.
+type staticFiles struct {
+	byHashed map[string]staticFile // "style.3f2a….css" -> file
+	urls     map[string]string     // "style.css" -> "/static/style.3f2a….css"
+}
+
+type staticFile struct {
+	body  []byte
+	ctype string
+}
+
+func loadStatic() (*staticFiles, error) {
+	st := &staticFiles{byHashed: map[string]staticFile{}, urls: map[string]string{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		sum := sha256.Sum256(b)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		st.byHashed[hashed] = staticFile{body: b, ctype: mime.TypeByExtension(ext)}
+		st.urls[name] = "/static/" + hashed
+		return nil
+	})
+	return st, err
+}
+
+// URL returns the hashed URL of an asset; an unknown name is a programming error caught by
+// the template tests.
+func (st *staticFiles) URL(name string) (string, error) {
+	u, ok := st.urls[name]
+	if !ok {
+		return "", fmt.Errorf("web: unknown static asset %q", name)
+	}
+	return u, nil
+}
+
+// GET /static/{file}
+func (st *staticFiles) serve(w http.ResponseWriter, r *http.Request) {
+	f, ok := st.byHashed[r.PathValue("file")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", f.ctype)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.body))
+}
+
+// templates holds one parsed template set per page, each with the shared layout and partials.
+type templates struct {
+	pages map[string]*template.Template
+}
+
+func parseTemplates(st *staticFiles) (*templates, error) {
+	funcs := template.FuncMap{
+		"asset": st.URL,
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return one
+			}
+			return many
+		},
+		"add": func(a, b int) int { return a + b },
+		"seq": func(n int) []int {
+			s := make([]int, n)
+			for i := range s {
+				s[i] = i + 1
+			}
+			return s
+		},
+		"join": strings.Join,
+	}
+	t := &templates{pages: map[string]*template.Template{}}
+	for _, group := range []string{"public", "admin"} {
+		base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/"+group+"/_*.html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s layout: %w", group, err)
+		}
+		pages, err := fs.Glob(templateFS, "templates/"+group+"/*.html")
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pages {
+			name := path.Base(p)
+			if strings.HasPrefix(name, "_") {
+				continue
+			}
+			c, err := base.Clone()
+			if err != nil {
+				return nil, err
+			}
+			if _, err := c.ParseFS(templateFS, p); err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", p, err)
+			}
+			t.pages[group+"/"+strings.TrimSuffix(name, ".html")] = c
+		}
+	}
+	return t, nil
+}
+
+// execute renders page into a buffer so that a template error becomes a clean 500 instead of
+// half a page.
+func (t *templates) execute(page string, data any) (*bytes.Buffer, error) {
+	tm, ok := t.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("web: no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := tm.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", page, err)
+	}
+	return &buf, nil
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
+)
+
+// view is what every page template receives.
+type view struct {
+	Site        *site
+	Title       string
+	Description string
+	Canonical   string
+	OGType      string
+	OGImage     string
+	OGImageAlt  string
+	Meta        []metaTag
+	Robots      string
+	User        *broadside.User
+	Flash       string
+	Nav         []link
+	Year        int
+	Data        any
+}
+
+type metaTag struct{ Property, Content string }
+
+type link struct{ Title, Path string }
+
+// baseView starts a view for r; st may be nil when settings could not be loaded (error pages).
+func (s *Server) baseView(r *http.Request, st *site) *view {
+	if st == nil {
+		var err error
+		st, err = s.site(r.Context())
+		if err != nil {
+			d := broadside.DefaultSettings()
+			st = &site{Settings: d, Base: s.BaseURL, perm: compiledPermalinks(d.PermalinkStructure), loc: time.UTC}
+		}
+	}
+	return &view{Site: st, User: currentUser(r), Year: s.Now().In(st.loc).Year(), Nav: s.nav(r.Context(), st)}
+}
+
+// nav lists the published top-level pages for the header.
+func (s *Server) nav(ctx context.Context, st *site) []link {
+	pages, _, err := s.Posts.List(ctx, s.Posts.Public(store.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true, Limit: 10}))
+	if err != nil {
+		return nil
+	}
+	var out []link
+	for i := range pages {
+		if pages[i].ParentID == 0 {
+			out = append(out, link{Title: pages[i].Title, Path: st.PostPath(&pages[i])})
+		}
+	}
+	return out
+}
+
+// summary is a post as listed on the home page and in archives.
+type summary struct {
+	Title, Path, ISO, Date, Author, AuthorPath, Image, ImageAlt string
+	Excerpt                                                     string
+	More                                                        bool
+	CommentCount                                                int
+	Categories                                                  []catLink
+}
+
+type catLink struct{ Name, Path string }
+
+func (s *Server) summaries(st *site, ps []broadside.Post) []summary {
+	out := make([]summary, len(ps))
+	for i := range ps {
+		p := &ps[i]
+		sm := summary{Title: p.Title, Path: st.PostPath(p), ISO: p.PublishedAt.UTC().Format(time.RFC3339),
+			Date: formatDate(st.Local(p.PublishedAt)), CommentCount: p.CommentCount,
+			Image: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt}
+		if p.Author != nil {
+			sm.Author, sm.AuthorPath = p.Author.Name(), st.AuthorPath(p.Author)
+		}
+		if sm.Title == "" {
+			sm.Title = "(no title)"
+		}
+		for _, c := range p.Categories {
+			sm.Categories = append(sm.Categories, catLink{Name: c.Name, Path: st.CategoryPath(c)})
+		}
+		if p.RawExcerpt != "" {
+			sm.Excerpt = p.RawExcerpt
+			sm.More = true
+		} else {
+			_, more := broadside.SplitMore(p.RawBody)
+			sm.Excerpt = s.Render.Excerpt(p.BodyFormat, p.RawBody, 55)
+			sm.More = more || strings.HasSuffix(sm.Excerpt, "…")
+		}
+		out[i] = sm
+	}
+	return out
+}
+
+func formatDate(t time.Time) string { return t.Format("January 2, 2006") }
+
+func formatDateTime(t time.Time) string { return t.Format("January 2, 2006 at 3:04 pm") }
+
+// paragraphs splits plain text on blank lines for templates that print it escaped.
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

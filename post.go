@@ -1,0 +1,137 @@
+package broadside
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// PostType separates blog posts from static pages; both share one table and one editor.
+type PostType string
+
+const (
+	TypePost PostType = "post"
+	TypePage PostType = "page"
+)
+
+// PostStatus is the publishing state of a post.
+type PostStatus string
+
+const (
+	StatusDraft     PostStatus = "draft"
+	StatusPublished PostStatus = "published"
+	// StatusScheduled posts become published at PublishedAt by a persisted job, without a
+	// request having to arrive.
+	StatusScheduled PostStatus = "scheduled"
+)
+
+// Body formats. Posts written in Broadside are Markdown; imported posts arrive as HTML.
+const (
+	FormatMarkdown = "markdown"
+	FormatHTML     = "html"
+)
+
+// MoreMarker splits a post body into the teaser shown on listings and the rest.
+const MoreMarker = "<!--more-->"
+
+// Limits on post fields, checked by Validate.
+const (
+	MaxTitleLen = 500
+	MaxSlugLen  = 200
+	MaxBodyLen  = 1 << 20 // 1 MiB of source text
+	MaxExcerpt  = 5000
+)
+
+// Post is a blog post or a static page.
+type Post struct {
+	ID       int64
+	Type     PostType
+	AuthorID int64
+	ParentID int64 // pages only: the parent page, 0 for none
+
+	Title string
+	Slug  string
+	// RawBody is the source as the author wrote it (Markdown or imported HTML). It is never
+	// rendered directly: render.Post turns it into sanitized HTML.
+	RawBody    string
+	BodyFormat string
+	// RawExcerpt is the hand-written excerpt, if any.
+	RawExcerpt string
+
+	Status      PostStatus
+	PublishedAt time.Time // the publish date; for scheduled posts, when they go live
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+
+	FeaturedImageURL string
+	FeaturedImageAlt string
+
+	CommentsOpen bool
+	// CommentCount counts approved comments only; the store keeps it in step with moderation.
+	CommentCount int
+
+	Categories []Category
+	Tags       []Tag
+	Author     *User // loaded by the store when listing; nil otherwise
+}
+
+// IsPublic reports whether readers may see the post at time now.
+func (p *Post) IsPublic(now time.Time) bool {
+	return p.Status == StatusPublished && !p.PublishedAt.After(now)
+}
+
+// SplitMore returns the part of the body before <!--more--> and whether the marker was present.
+func SplitMore(body string) (teaser string, more bool) {
+	i := strings.Index(body, MoreMarker)
+	if i < 0 {
+		return body, false
+	}
+	return body[:i], true
+}
+
+// Validate checks the post's fields and returns per-field messages.
+func (p *Post) Validate() error {
+	fe := FieldErrors{}
+	if p.Type != TypePost && p.Type != TypePage {
+		fe.Add("type", "Type must be post or page.")
+	}
+	title := strings.TrimSpace(p.Title)
+	if title == "" && p.Status != StatusDraft {
+		fe.Add("title", "A title is required before publishing.")
+	}
+	if utf8.RuneCountInString(p.Title) > MaxTitleLen {
+		fe.Add("title", "The title is too long (500 characters at most).")
+	}
+	if p.Slug == "" {
+		fe.Add("slug", "A slug is required.")
+	} else if len(p.Slug) > MaxSlugLen {
+		fe.Add("slug", "The slug is too long (200 characters at most).")
+	} else if Slugify(p.Slug) != p.Slug {
+		fe.Add("slug", "The slug may contain only lowercase letters, digits and hyphens.")
+	}
+	if len(p.RawBody) > MaxBodyLen {
+		fe.Add("body", "The body is too long (1 MiB at most).")
+	}
+	if p.BodyFormat != FormatMarkdown && p.BodyFormat != FormatHTML {
+		fe.Add("body_format", "Body format must be markdown or html.")
+	}
+	if utf8.RuneCountInString(p.RawExcerpt) > MaxExcerpt {
+		fe.Add("excerpt", "The excerpt is too long (5000 characters at most).")
+	}
+	switch p.Status {
+	case StatusDraft, StatusPublished:
+	case StatusScheduled:
+		if p.PublishedAt.IsZero() {
+			fe.Add("published_at", "A scheduled post needs a publish date.")
+		}
+	default:
+		fe.Add("status", "Status must be draft, published or scheduled.")
+	}
+	if p.FeaturedImageURL != "" && !IsHTTPURL(p.FeaturedImageURL) {
+		fe.Add("featured_image_url", "The featured image must be an http(s) URL.")
+	}
+	if p.FeaturedImageURL != "" && strings.TrimSpace(p.FeaturedImageAlt) == "" {
+		fe.Add("featured_image_alt", "Describe the featured image for readers who cannot see it.")
+	}
+	return fe.Err()
+}

@@ -1,0 +1,178 @@
+package broadside
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Moderation modes, WordPress's three discussion choices.
+const (
+	ModerateHoldAll         = "hold_all"          // "Comment must be manually approved"
+	ModerateHoldUnlessPrior = "hold_unless_prior" // "Comment author must have a previously approved comment"
+	ModeratePublish         = "publish"           // publish at once (still subject to links/keys)
+)
+
+// Discussion holds the comment rules of a site. Defaults follow WordPress.
+type Discussion struct {
+	CommentsEnabled  bool   // default for new posts: comments open
+	ModerationMode   string // one of the Moderate* constants
+	MaxLinks         int    // hold a comment with more links than this; -1 disables the check
+	ModerationKeys   string // newline-separated words; a match holds the comment
+	DisallowedKeys   string // newline-separated words; a match marks the comment spam
+	CloseAfterDays   int    // 0: never close comments on old posts
+	MaxDepth         int    // deepest reply level offered (1 disables threading)
+	PerPage          int    // top-level threads per comment page; 0 shows all
+	NewestFirst      bool   // order of top-level threads
+	RequireNameEmail bool
+	MaxLength        int // runes
+	MinSubmitSeconds int // a form submitted faster than this after the page loaded is a bot
+	// RateLimitPerMinute caps comment submissions per IP per minute.
+	RateLimitPerMinute int
+	NotifyAuthor       bool // mail the post author about held comments (needs mail set up)
+}
+
+// SupportAppeal is the reader-support box shown under posts.
+type SupportAppeal struct {
+	Enabled   bool
+	Text      string // plain text; rendered escaped, paragraphs split on blank lines
+	LinkURL   string
+	LinkLabel string
+}
+
+// Notice is a short plain-text notice with an optional link, such as a reuse/licence notice.
+type Notice struct {
+	Enabled  bool
+	Text     string
+	LinkURL  string
+	LinkText string
+}
+
+// Settings is everything a publisher configures about their site in the admin.
+type Settings struct {
+	Title              string
+	Tagline            string
+	BaseURL            string // empty: use the configured/listening address
+	Timezone           string // IANA name
+	PermalinkStructure string // WordPress tags: %year% %monthnum% %day% %postname% %post_id% %category% %author%
+	PostsPerPage       int
+	Support            SupportAppeal
+	License            Notice
+	Discussion         Discussion
+}
+
+// DefaultPermalinkStructure is WordPress's "day and name".
+const DefaultPermalinkStructure = "/%year%/%monthnum%/%day%/%postname%/"
+
+// DefaultSettings returns the settings of a fresh site.
+func DefaultSettings() Settings {
+	return Settings{
+		Title:              "My Broadside Site",
+		Tagline:            "Independent publishing",
+		Timezone:           "UTC",
+		PermalinkStructure: DefaultPermalinkStructure,
+		PostsPerPage:       10,
+		Support: SupportAppeal{
+			Enabled:   true,
+			Text:      "This site is provided free of charge but depends on the generosity of its readers. If you can afford to, please consider a one-off or monthly donation.",
+			LinkLabel: "Support this site",
+		},
+		License: Notice{
+			Enabled: true,
+			Text:    "If you wish to reblog this post for non-commercial use, you are welcome to do so.",
+		},
+		Discussion: Discussion{
+			CommentsEnabled:    true,
+			ModerationMode:     ModerateHoldUnlessPrior,
+			MaxLinks:           2,
+			MaxDepth:           5,
+			PerPage:            50,
+			RequireNameEmail:   true,
+			MaxLength:          DefaultMaxCommentLen,
+			MinSubmitSeconds:   3,
+			RateLimitPerMinute: 5,
+			NotifyAuthor:       true,
+		},
+	}
+}
+
+// Location returns the site's time zone, UTC when the name is unknown.
+func (s *Settings) Location() *time.Location {
+	if loc, err := time.LoadLocation(s.Timezone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Validate checks the settings and returns per-field messages keyed by form field name.
+func (s *Settings) Validate() error {
+	fe := FieldErrors{}
+	if strings.TrimSpace(s.Title) == "" {
+		fe.Add("title", "The site needs a title.")
+	} else if utf8.RuneCountInString(s.Title) > 200 {
+		fe.Add("title", "The title is too long (200 characters at most).")
+	}
+	if utf8.RuneCountInString(s.Tagline) > 500 {
+		fe.Add("tagline", "The tagline is too long (500 characters at most).")
+	}
+	if s.BaseURL != "" && !IsHTTPURL(s.BaseURL) {
+		fe.Add("base_url", "The base URL must be an http:// or https:// address, like https://example.com.")
+	}
+	if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "" {
+		fe.Add("timezone", "Unknown time zone; use an IANA name such as Europe/London.")
+	}
+	if err := ValidatePermalinkStructure(s.PermalinkStructure); err != nil {
+		fe.Add("permalink_structure", ErrorMessage(err))
+	}
+	if s.PostsPerPage < 1 || s.PostsPerPage > 100 {
+		fe.Add("posts_per_page", "Posts per page must be between 1 and 100.")
+	}
+	if s.Support.LinkURL != "" && !IsHTTPURL(s.Support.LinkURL) {
+		fe.Add("support_link_url", "The support link must be an http:// or https:// address.")
+	}
+	if utf8.RuneCountInString(s.Support.Text) > 2000 {
+		fe.Add("support_text", "The appeal is too long (2000 characters at most).")
+	}
+	if s.License.LinkURL != "" && !IsHTTPURL(s.License.LinkURL) {
+		fe.Add("license_link_url", "The notice link must be an http:// or https:// address.")
+	}
+	d := s.Discussion
+	switch d.ModerationMode {
+	case ModerateHoldAll, ModerateHoldUnlessPrior, ModeratePublish:
+	default:
+		fe.Add("moderation_mode", "Choose how new comments are moderated.")
+	}
+	if d.MaxLinks < -1 || d.MaxLinks > 100 {
+		fe.Add("max_links", "Links before holding must be between 0 and 100 (or -1 to disable).")
+	}
+	if d.CloseAfterDays < 0 || d.CloseAfterDays > 36500 {
+		fe.Add("close_after_days", "Days before closing must be 0 (never) or a positive number of days.")
+	}
+	if d.MaxDepth < 1 || d.MaxDepth > 10 {
+		fe.Add("max_depth", "Thread depth must be between 1 and 10.")
+	}
+	if d.PerPage < 0 || d.PerPage > 1000 {
+		fe.Add("comments_per_page", "Comments per page must be between 0 (all) and 1000.")
+	}
+	if d.MaxLength < 1 || d.MaxLength > MaxCommentLen {
+		fe.Add("max_length", "Maximum comment length must be between 1 and 65525 characters.")
+	}
+	if d.MinSubmitSeconds < 0 || d.MinSubmitSeconds > 600 {
+		fe.Add("min_submit_seconds", "Minimum seconds before submit must be between 0 and 600.")
+	}
+	if d.RateLimitPerMinute < 1 || d.RateLimitPerMinute > 1000 {
+		fe.Add("rate_limit_per_minute", "Comments per IP per minute must be between 1 and 1000.")
+	}
+	return fe.Err()
+}
+
+// Words splits a newline-separated word list into trimmed, non-empty entries.
+func Words(list string) []string {
+	var out []string
+	for _, l := range strings.Split(list, "\n") {
+		if w := strings.TrimSpace(l); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}

@@ -1,0 +1,122 @@
+package broadside
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role is what a user may do. The names follow WordPress so imported sites keep their meaning.
+type Role string
+
+const (
+	RoleAdmin  Role = "admin"
+	RoleEditor Role = "editor"
+	RoleAuthor Role = "author"
+)
+
+// Roles lists the roles in decreasing power.
+var Roles = []Role{RoleAdmin, RoleEditor, RoleAuthor}
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r Role) bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// User is someone who signs in to the admin.
+type User struct {
+	ID          int64
+	Email       string
+	Login       string // short name used in author archive URLs
+	DisplayName string
+	Role        Role
+	// PasswordHash is an encoded argon2id hash; empty for users who have not set a password
+	// (for example authors brought in by an import).
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// CanModerate reports whether the user may moderate comments and edit other people's posts.
+func (u *User) CanModerate() bool { return u != nil && (u.Role == RoleAdmin || u.Role == RoleEditor) }
+
+// CanManageSite reports whether the user may change site settings and users.
+func (u *User) CanManageSite() bool { return u != nil && u.Role == RoleAdmin }
+
+// CanEditPost reports whether the user may edit p.
+func (u *User) CanEditPost(p *Post) bool {
+	return u != nil && (u.CanModerate() || p.AuthorID == u.ID)
+}
+
+// Name is what readers see as the author.
+func (u *User) Name() string {
+	if u == nil {
+		return ""
+	}
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Login
+}
+
+// Validate checks the user's fields (not the password, which is checked before hashing).
+func (u *User) Validate() error {
+	fe := FieldErrors{}
+	if !ValidEmail(u.Email) {
+		fe.Add("email", "Enter a valid email address, like name@example.com.")
+	}
+	if u.Login == "" || Slugify(u.Login) != u.Login {
+		fe.Add("login", "The login may contain only lowercase letters, digits and hyphens.")
+	}
+	if utf8.RuneCountInString(u.DisplayName) > 200 {
+		fe.Add("display_name", "The display name is too long (200 characters at most).")
+	}
+	if !ValidRole(u.Role) {
+		fe.Add("role", "Role must be admin, editor or author.")
+	}
+	return fe.Err()
+}
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 10
+
+// ValidatePassword checks a new password.
+func ValidatePassword(pw string) error {
+	if utf8.RuneCountInString(pw) < MinPasswordLen {
+		return &Error{Code: EINVALID, Message: "The password is too short.",
+			Fields: map[string]string{"password": "Use at least 10 characters."}}
+	}
+	if len(pw) > 1024 {
+		return &Error{Code: EINVALID, Message: "The password is too long.",
+			Fields: map[string]string{"password": "Use at most 1024 bytes."}}
+	}
+	return nil
+}
+
+// ValidEmail reports whether s is a plain email address (no display name, no angle brackets).
+func ValidEmail(s string) bool {
+	if s == "" || len(s) > 254 || strings.ContainsAny(s, " <>\r\n") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
+}
+
+// IsHTTPURL reports whether s is an absolute http or https URL with a host.
+func IsHTTPURL(s string) bool {
+	l := strings.ToLower(s)
+	if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
+		return false
+	}
+	rest := s[strings.Index(s, "//")+2:]
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	return host != "" && !strings.ContainsAny(s, " \t\r\n<>\"")
+}
