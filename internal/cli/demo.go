@@ -73,7 +73,7 @@ func LoadDiscussion(ctx context.Context, a *app.App, d *seed.Discussion, publish
 			return err
 		}
 		slug, err := broadside.UniqueSlug(broadside.Slugify(d.Title), func(s string) (bool, error) {
-			return tx.SlugTaken(ctx, broadside.TypePost, s, 0)
+			return tx.SlugTaken(ctx, string(broadside.TypePost), s, 0)
 		})
 		if err != nil {
 			return err

@@ -24,7 +24,7 @@ type Store interface {
 	PostByID(ctx context.Context, id int64) (*broadside.Post, error)
 	PostBySlug(ctx context.Context, typ broadside.PostType, slug string) (*broadside.Post, error)
 	ListPosts(ctx context.Context, f store.PostFilter) ([]broadside.Post, int, error)
-	SlugTaken(ctx context.Context, typ broadside.PostType, slug string, exceptID int64) (bool, error)
+	SlugTaken(ctx context.Context, typ, slug string, exceptID int64) (bool, error)
 	DeletePost(ctx context.Context, id int64) error
 	PublishDuePosts(ctx context.Context, now time.Time) ([]int64, error)
 	NextScheduled(ctx context.Context) (time.Time, bool, error)
@@ -125,7 +125,7 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	if in.Slug != "" {
 		// An explicit slug must be free: silently renaming what the author typed would break
 		// the link they meant to publish.
-		taken, err := s.Store.SlugTaken(ctx, p.Type, slug, p.ID)
+		taken, err := s.Store.SlugTaken(ctx, string(p.Type), slug, p.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +135,7 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 		}
 		p.Slug = slug
 	} else if p.Slug == "" || id == 0 {
-		u, err := broadside.UniqueSlug(slug, func(c string) (bool, error) { return s.Store.SlugTaken(ctx, p.Type, c, p.ID) })
+		u, err := broadside.UniqueSlug(slug, func(c string) (bool, error) { return s.Store.SlugTaken(ctx, string(p.Type), c, p.ID) })
 		if err != nil {
 			return nil, err
 		}

@@ -99,7 +99,9 @@ func ids[T any](xs []T, id func(T) int64) []int64 {
 	return out
 }
 
-func postIDs(ps []broadside.Post) []int64 { return ids(ps, func(p broadside.Post) int64 { return p.ID }) }
+func postIDs(ps []broadside.Post) []int64 {
+	return ids(ps, func(p broadside.Post) int64 { return p.ID })
+}
 
 func commentIDs(cs []broadside.Comment) []int64 {
 	return ids(cs, func(c broadside.Comment) int64 { return c.ID })

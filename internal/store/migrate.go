@@ -133,6 +133,15 @@ func applyMigration(ctx context.Context, conn *sql.Conn, m Migration) error {
 		return fmt.Errorf("store: migration %s: %w", m.Name, err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	// Check again inside the transaction: on SQLite it holds the write lock (BEGIN IMMEDIATE),
+	// so a second process migrating the same file at the same moment waits here and then skips.
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = $1", m.Version).Scan(&n); err != nil {
+		return fmt.Errorf("store: migration %s: %w", m.Name, err)
+	}
+	if n > 0 {
+		return nil
+	}
 	// Executed without arguments so both drivers accept several statements in one string.
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return fmt.Errorf("store: migration %s: %w", m.Name, err)

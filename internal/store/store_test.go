@@ -15,7 +15,6 @@ import (
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 	"github.com/google/go-cmp/cmp"
-	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
 func TestOpenPingDialect(t *testing.T) {
@@ -70,22 +69,17 @@ func TestMigrationsMatchAcrossDialects(t *testing.T) {
 
 // TestSchemaParity checks that both dialects end with the same tables, columns and nullability.
 func TestSchemaParity(t *testing.T) {
-	ctx := context.Background()
 	liteDSN, pgDSN := testdb.SQLite(t), testdb.Postgres(t)
 	openStore(t, liteDSN)
 	openStore(t, pgDSN)
 
-	lite, err := sql.Open("sqlite", liteDSN)
-	must(t, err)
-	defer lite.Close()
+	lite := rawDB(t, liteDSN)
 	// An INTEGER PRIMARY KEY is the rowid and cannot be NULL, though table_info says notnull=0.
 	liteCols := columns(t, lite, `SELECT m.name, p.name, CASE WHEN p."notnull" = 1 OR p.pk > 0 THEN 'NO' ELSE 'YES' END
 FROM sqlite_master m JOIN pragma_table_info(m.name) p
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`)
 
-	pg, err := sql.Open("pgx", pgDSN)
-	must(t, err)
-	defer pg.Close()
+	pg := rawDB(t, pgDSN)
 	pgCols := columns(t, pg, `SELECT table_name, column_name, is_nullable FROM information_schema.columns
 WHERE table_schema = 'public'`)
 
@@ -95,7 +89,6 @@ WHERE table_schema = 'public'`)
 	if d := cmp.Diff(liteCols, pgCols); d != "" {
 		t.Fatalf("schemas differ (-sqlite +postgres):\n%s", d)
 	}
-	_ = ctx
 }
 
 func columns(t *testing.T, db *sql.DB, q string) []string {

@@ -30,6 +30,9 @@ type commentRow struct {
 	Actions                  []rowAction
 	CanReply                 bool
 	EditURL, ReplyURL        string
+	// Return is where the row's action forms come back to; Bulk shows the row's checkbox.
+	Return string
+	Bulk   bool
 }
 
 // rowAction is one of the small POST buttons of a queue row.
@@ -74,7 +77,7 @@ func (s *Server) commentRows(ctx context.Context, st *site, rows []store.Comment
 		cr := commentRow{ID: c.ID, Author: displayName(&c.Comment), Email: c.AuthorEmail, IP: c.AuthorIP,
 			Date: formatDateTime(st.Local(c.CreatedAt)), Status: c.Status, Kind: c.Kind, Body: s.Render.Comment(c.RawBody),
 			PostID: c.PostID, PostTitle: c.PostTitle, Actions: actionsFor(c.Status),
-			CanReply: c.Status == broadside.CommentPending || c.Status == broadside.CommentApproved,
+			CanReply: c.Status == broadside.CommentPending || c.Status == broadside.CommentApproved, Return: ret,
 			EditURL:  "/admin/comments/" + id + "?return=" + url.QueryEscape(ret),
 			ReplyURL: "/admin/comments/" + id + "/reply?return=" + url.QueryEscape(ret)}
 		if broadside.IsHTTPURL(c.AuthorURL) {
@@ -187,6 +190,9 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request, u *br
 		}
 	}
 	d.Rows = s.commentRows(ctx, v.Site, rows, d.Return)
+	for i := range d.Rows {
+		d.Rows[i].Bulk = true
+	}
 	d.BulkActions = actionsFor(d.Status)
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/comments", v)

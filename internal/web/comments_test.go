@@ -62,7 +62,9 @@ func (ta *testApp) comments(postID int64) []broadside.Comment {
 	return cs
 }
 
-func publishImmediately(s *broadside.Settings) { s.Discussion.ModerationMode = broadside.ModeratePublish }
+func publishImmediately(s *broadside.Settings) {
+	s.Discussion.ModerationMode = broadside.ModeratePublish
+}
 
 func TestCommentNoJSReplyFlow(t *testing.T) {
 	ta := newTestApp(t)
@@ -359,5 +361,3 @@ func TestClosedPostsRefuseComments(t *testing.T) {
 		t.Fatal("comment written on old post")
 	}
 }
-
-

@@ -86,7 +86,11 @@ type lockedWriter struct {
 	mu *sync.Mutex
 }
 
-func (l lockedWriter) Write(b []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.w.Write(b) }
+func (l lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
 
 // browser is a cookie-keeping client that does not follow redirects, so tests see them.
 type browser struct {

@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-//go:embed templates
+//go:embed all:templates
 var templateFS embed.FS
 
 //go:embed static

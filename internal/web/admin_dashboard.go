@@ -1,0 +1,63 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
+)
+
+// dashboardData is the admin's front page.
+type dashboardData struct {
+	adminPage
+	Published, Drafts, Scheduled int
+	Held, Approved, Spam         int
+	CanModerate                  bool
+	PendingRows                  []commentRow
+	Recent                       []postRow
+	Return                       string
+}
+
+// GET /admin/
+func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+	ctx := r.Context()
+	v, ap := s.adminView(w, r, "dashboard", "Dashboard")
+	d := &dashboardData{adminPage: ap, CanModerate: u.CanModerate(), Return: "/admin/"}
+	base := store.PostFilter{Type: broadside.TypePost}
+	if !u.CanModerate() {
+		base.AuthorID = u.ID
+	}
+	for _, c := range []struct {
+		st  broadside.PostStatus
+		dst *int
+	}{{broadside.StatusPublished, &d.Published}, {broadside.StatusDraft, &d.Drafts}, {broadside.StatusScheduled, &d.Scheduled}} {
+		f := base
+		f.Statuses = []broadside.PostStatus{c.st}
+		*c.dst = s.countPosts(r, f)
+	}
+	v.Site.categories(ctx, s)
+	if d.CanModerate {
+		counts, err := s.Comments.Counts(ctx)
+		if err != nil {
+			s.adminFail(w, r, err)
+			return
+		}
+		d.Held, d.Approved, d.Spam = counts[broadside.CommentPending], counts[broadside.CommentApproved], counts[broadside.CommentSpam]
+		rows, _, err := s.Comments.Queue(ctx, store.CommentFilter{Status: broadside.CommentPending, Limit: 5})
+		if err != nil {
+			s.adminFail(w, r, err)
+			return
+		}
+		d.PendingRows = s.commentRows(ctx, v.Site, rows, d.Return)
+	}
+	recent := base
+	recent.OrderBy, recent.Limit = "updated_at", 8
+	ps, _, err := s.Posts.List(ctx, recent)
+	if err != nil {
+		s.adminFail(w, r, err)
+		return
+	}
+	d.Recent = s.postRows(v.Site, u, ps)
+	v.Data = d
+	s.page(w, r, http.StatusOK, "admin/dashboard", v)
+}
