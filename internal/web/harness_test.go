@@ -63,6 +63,9 @@ func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	for _, f := range opts {
 		f(&o, &cfg)
 	}
+	// The public URL must be the test server's, so canonical links can be asserted.
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
 	logs := &strings.Builder{}
 	var mu sync.Mutex
 	log := slog.New(slog.NewTextHandler(lockedWriter{w: logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -70,7 +73,8 @@ func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}
-	srv := httptest.NewServer(a.Web)
+	srv.Config.Handler = a.Web
+	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
 		a.Close()
