@@ -22,7 +22,18 @@ func (r *Renderer) Comment(raw string) template.HTML {
 	if strings.IndexByte(raw, '<') < 0 && strings.IndexByte(raw, '&') < 0 {
 		return template.HTML(commentPlain(raw))
 	}
-	return template.HTML(r.commentMarkup(raw))
+	return template.HTML(r.commentMarkup(escapeUnclosedTag(raw)))
+}
+
+// escapeUnclosedTag escapes a final '<' that no '>' closes. The HTML tokenizer would read
+// everything after it as one unfinished tag and drop it, so a reader who typed "a <b" or a
+// broken `<img src="x` would lose the rest of their comment.
+func escapeUnclosedTag(raw string) string {
+	lt := strings.LastIndexByte(raw, '<')
+	if lt < 0 || strings.IndexByte(raw[lt:], '>') >= 0 {
+		return raw
+	}
+	return raw[:lt] + "&lt;" + raw[lt+1:]
 }
 
 // commentPlain renders normalized text that contains no '<' and no '&'.

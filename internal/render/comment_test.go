@@ -55,7 +55,7 @@ func TestCommentFormatting(t *testing.T) {
 		{"disallowed tags stripped, text kept", "<p>para</p><div>x</div><span>y</span>", "<p>paraxy</p>"},
 		{"script dropped", "a<script>alert(1)</script>b", "<p>ab</p>"},
 		{"unclosed bold closed", "<b>unclosed", "<p><b>unclosed</b></p>"},
-		{"unterminated tag dropped", `ok <a href="x`, "<p>ok </p>"},
+		{"unterminated tag kept as text", `ok <a href="x`, "<p>ok &lt;a href=&#34;x</p>"},
 		{"stray end tags dropped", "</b>x</i></blockquote>", "<p>x</p>"},
 		{"misnested", "<b><i>x</b>y</i>", "<p><b><i>x</i></b><i>y</i></p>"},
 		{"formatting across paragraphs", "<b>one\n\ntwo</b> three", "<p><b>one</b></p>\n<p><b>two</b> three</p>"},
@@ -159,6 +159,19 @@ func TestCommentPathologicalInputs(t *testing.T) {
 		}
 		if reason := unsafeReason(out, true); reason != "" {
 			t.Errorf("%s: %s", name, reason)
+		}
+	}
+}
+
+func TestCommentUnclosedTagKeepsText(t *testing.T) {
+	r := New()
+	for _, in := range []string{"Attack: <img src=\"x\n\nafter", "a <b\nafter", "x <a href='y\n\nafter"} {
+		out := string(r.Comment(in))
+		if !strings.Contains(out, "after") {
+			t.Errorf("Comment(%q) = %q: the text after an unclosed tag was lost", in, out)
+		}
+		if strings.Contains(out, "<img") || strings.Contains(out, "<b>") || strings.Contains(out, "<a ") {
+			t.Errorf("Comment(%q) = %q: an unclosed tag became markup", in, out)
 		}
 	}
 }

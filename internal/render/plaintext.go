@@ -52,45 +52,38 @@ func moreIndex(s string) int {
 func PlainText(htmlFragment string) string {
 	z := html.NewTokenizer(strings.NewReader(htmlFragment))
 	var b strings.Builder
-	skip := 0 // depth inside an element whose text is not content
-	var skipStack []string
+	var skipping []string // the element whose text is skipped, and same-named ones inside it
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
 			return strings.Join(strings.Fields(b.String()), " ")
 		case html.TextToken:
-			if skip == 0 {
+			if len(skipping) == 0 {
 				b.Write(z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			tok := z.Token()
-			if skip > 0 {
-				if tt == html.StartTagToken && !voidElement[tok.Data] && tok.Data == skipStack[len(skipStack)-1] {
-					skipStack = append(skipStack, tok.Data)
-					skip++
+			nests := tt == html.StartTagToken && !voidElement[tok.Data]
+			switch {
+			case len(skipping) > 0:
+				if nests && tok.Data == skipping[0] {
+					skipping = append(skipping, tok.Data)
 				}
-				continue
-			}
-			if tt == html.StartTagToken && !voidElement[tok.Data] && skipText(tok) {
-				skipStack = append(skipStack, tok.Data)
-				skip++
-				continue
-			}
-			if blockElement[tok.Data] {
+			case nests && skipText(tok):
+				skipping = append(skipping, tok.Data)
+			case blockElement[tok.Data]:
 				b.WriteByte(' ')
 			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			n := string(name)
-			if skip > 0 {
-				if n == skipStack[len(skipStack)-1] {
-					skipStack = skipStack[:len(skipStack)-1]
-					skip--
+			switch {
+			case len(skipping) > 0:
+				if n == skipping[0] {
+					skipping = skipping[:len(skipping)-1]
 				}
-				continue
-			}
-			if blockElement[n] {
+			case blockElement[n]:
 				b.WriteByte(' ')
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/render"
 )
 
 const capture = "../../testdata/seed/wordpress-post-with-comments.txt"
@@ -339,5 +340,26 @@ func TestParseMinimal(t *testing.T) {
 	if len(d.Comments) != 2 || d.Comments[0].Body != "Only comment\nsecond line\n\nnew para" ||
 		d.Comments[1].Ref != "1.1" || d.Comments[1].Body != "A reply" || d.Comments[1].Author != "Reader 2" {
 		t.Errorf("%+v", d.Comments)
+	}
+}
+
+// The bodies render as the page showed them: one <p> per paragraph, one <br> per line break
+// inside a paragraph, nothing escaped away (the capture has no markup).
+func TestBodiesRenderAsParagraphs(t *testing.T) {
+	d := parseCapture(t)
+	r := render.New()
+	for _, c := range d.Comments {
+		out := string(r.Comment(c.Body))
+		paras := strings.Count(c.Body, "\n\n") + 1
+		breaks := strings.Count(c.Body, "\n") - 2*(paras-1)
+		if got := strings.Count(out, "<p>"); got != paras {
+			t.Errorf("%s: %d paragraphs, want %d: %q", c.Ref, got, paras, out)
+		}
+		if got := strings.Count(out, "<br>"); got != breaks {
+			t.Errorf("%s: %d line breaks, want %d: %q", c.Ref, got, breaks, out)
+		}
+		if got := render.PlainText(out); got != strings.Join(strings.Fields(c.Body), " ") {
+			t.Errorf("%s: text changed in rendering:\n%q\n%q", c.Ref, got, c.Body)
+		}
 	}
 }

@@ -48,6 +48,10 @@ func startCluster() (*cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("testdb: %w", err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("testdb: %w", err)
+	}
 	if cred != nil {
 		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
 			os.RemoveAll(dir)
@@ -235,25 +239,32 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// sweepStale removes cluster directories left by test binaries that were killed before they
-// could clean up: those whose postmaster is gone, once they are old enough not to be a
-// cluster another binary is setting up right now.
+// ownerFile records, in a cluster directory, the pid of the test binary that owns it.
+const ownerFile = "owner.pid"
+
+// sweepStale removes cluster directories left by test binaries that died before they could
+// clean up (their postgres died with them): those whose owner is gone, and those without an
+// owner that are old enough not to be a cluster another binary is setting up right now.
 func sweepStale() {
 	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*"))
 	for _, d := range dirs {
 		fi, err := os.Stat(d)
-		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < 10*time.Minute {
+		if err != nil || !fi.IsDir() {
 			continue
 		}
-		pidFile, err := os.ReadFile(filepath.Join(d, "data", "postmaster.pid"))
-		if err == nil {
-			line, _, _ := strings.Cut(string(pidFile), "\n")
-			if pid, err := strconv.Atoi(strings.TrimSpace(line)); err == nil && pid > 0 {
-				if err := syscall.Kill(pid, 0); err == nil || errors.Is(err, syscall.EPERM) {
-					continue // still running
-				}
+		b, err := os.ReadFile(filepath.Join(d, ownerFile))
+		if err != nil {
+			if time.Since(fi.ModTime()) > 10*time.Minute {
+				os.RemoveAll(d)
 			}
+			continue
 		}
-		os.RemoveAll(d)
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			os.RemoveAll(d)
+		}
 	}
 }

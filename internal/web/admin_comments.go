@@ -17,19 +17,19 @@ const commentsPerAdminPage = 20
 
 // commentRow is one comment in the moderation queue, every string ready for the template.
 type commentRow struct {
-	ID                       int64
-	Author, Email, URL, IP   string
-	Date                     string
-	Status                   broadside.CommentStatus
-	Kind                     string
-	Body                     template.HTML
-	PostID                   int64
-	PostTitle, PostURL       string
-	CommentURL               string
-	InReplyTo, InReplyToURL  string
-	Actions                  []rowAction
-	CanReply                 bool
-	EditURL, ReplyURL        string
+	ID                      int64
+	Author, Email, URL, IP  string
+	Date                    string
+	Status                  broadside.CommentStatus
+	Kind                    string
+	Body                    template.HTML
+	PostID                  int64
+	PostTitle, PostURL      string
+	CommentURL              string
+	InReplyTo, InReplyToURL string
+	Actions                 []rowAction
+	CanReply                bool
+	EditURL, ReplyURL       string
 	// Return is where the row's action forms come back to; Bulk shows the row's checkbox.
 	Return string
 	Bulk   bool
@@ -117,10 +117,10 @@ func (s *Server) commentRows(ctx context.Context, st *site, rows []store.Comment
 
 // commentTab is one status tab of the queue.
 type commentTab struct {
-	Status        broadside.CommentStatus
-	Label, URL    string
-	Count         int
-	Current       bool
+	Status     broadside.CommentStatus
+	Label, URL string
+	Count      int
+	Current    bool
 }
 
 // commentsData is the moderation queue.
@@ -269,12 +269,12 @@ func pluralWord(n int, one, many string) string {
 // commentEditData is the comment edit form and the reply form.
 type commentEditData struct {
 	adminPage
-	ID                          int64
-	Author, Email, URL, Body    string
-	Status                      broadside.CommentStatus
-	Statuses                    []commentTab
-	Return                      string
-	Row                         commentRow
+	ID                       int64
+	Author, Email, URL, Body string
+	Status                   broadside.CommentStatus
+	Statuses                 []commentTab
+	Return                   string
+	Row                      commentRow
 }
 
 func (s *Server) loadComment(w http.ResponseWriter, r *http.Request, u *broadside.User) (*broadside.Comment, bool) {

@@ -24,28 +24,29 @@ type option struct {
 // editorData is the post and page editor.
 type editorData struct {
 	adminPage
-	ID                    int64
-	Type                  broadside.PostType
-	Noun                  string
-	IsNew                 bool
-	Action                string
-	Title, Slug, Body     string
-	Excerpt, Tags         string
-	ImageURL, ImageAlt    string
-	Status                string
-	PublishedAt           string // datetime-local in the site's zone
-	Timezone              string
-	CommentsOpen          bool
-	Statuses              []option
-	Categories            []option
-	Parents               []option
-	StatusNote            string
-	Permalink, ViewURL    string
-	DeleteURL             string
-	CommentsURL           string
-	Preview               template.HTML
-	PreviewTitle          string
-	ShowPreview           bool
+	ID                 int64
+	Type               broadside.PostType
+	Noun               string
+	IsNew              bool
+	Action             string
+	Title, Slug, Body  string
+	BodyFormat         string
+	Excerpt, Tags      string
+	ImageURL, ImageAlt string
+	Status             string
+	PublishedAt        string // datetime-local in the site's zone
+	Timezone           string
+	CommentsOpen       bool
+	Statuses           []option
+	Categories         []option
+	Parents            []option
+	StatusNote         string
+	Permalink, ViewURL string
+	DeleteURL          string
+	CommentsURL        string
+	Preview            template.HTML
+	PreviewTitle       string
+	ShowPreview        bool
 }
 
 // localInput is the datetime-local format; seconds are accepted as well.
@@ -124,7 +125,9 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, p *broadsi
 	for _, x := range []broadside.PostStatus{broadside.StatusDraft, broadside.StatusPublished, broadside.StatusScheduled} {
 		d.Statuses = append(d.Statuses, option{Value: string(x), Label: statusLabel(x), Selected: string(x) == d.Status})
 	}
+	d.BodyFormat = broadside.FormatMarkdown
 	if p != nil {
+		d.BodyFormat = p.BodyFormat
 		st.categories(ctx, s)
 		d.Permalink = st.Abs(st.PostPath(p))
 		d.ViewURL = st.PostPath(p)

@@ -14,17 +14,17 @@ const postsPerAdminPage = 20
 
 // postRow is one post in the admin lists.
 type postRow struct {
-	ID                 int64
-	Title, Type        string
-	Status             broadside.PostStatus
-	StatusLabel, When  string
-	Author             string
-	Categories         string
-	Comments           int
-	CanEdit            bool
-	EditURL, ViewURL   string
-	DeleteURL          string
-	CommentsURL        string
+	ID                int64
+	Title, Type       string
+	Status            broadside.PostStatus
+	StatusLabel, When string
+	Author            string
+	Categories        string
+	Comments          int
+	CanEdit           bool
+	EditURL, ViewURL  string
+	DeleteURL         string
+	CommentsURL       string
 }
 
 // postTab is one status filter of the posts list.
@@ -37,14 +37,14 @@ type postTab struct {
 // postsData is the posts (or pages) list.
 type postsData struct {
 	adminPage
-	Type                  broadside.PostType
-	Noun, Nouns           string
-	Status, Query         string
-	Tabs                  []postTab
-	Rows                  []postRow
-	Total                 int
-	Pager                 pager
-	NewURL                string
+	Type          broadside.PostType
+	Noun, Nouns   string
+	Status, Query string
+	Tabs          []postTab
+	Rows          []postRow
+	Total         int
+	Pager         pager
+	NewURL        string
 }
 
 func postType(s string) broadside.PostType {

@@ -16,6 +16,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	open := s.adminOpen
 	auth := s.adminAuth
 
+	// GET /admin
 	mux.HandleFunc("GET /admin", open(func(w http.ResponseWriter, r *http.Request) { redirect(w, r, "/admin/") }))
 	mux.HandleFunc("GET /admin/login", open(s.handleLoginForm))
 	mux.HandleFunc("POST /admin/login", open(s.handleLogin))
@@ -55,6 +56,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/profile", auth(s.handleProfileForm))
 	mux.HandleFunc("POST /admin/profile", auth(s.handleProfileSave))
 
+	// GET /admin/{anything else}
 	// Anything else under /admin/ is an admin 404 (after the sign-in check, so the admin's
 	// shape is not revealed to strangers).
 	mux.HandleFunc("GET /admin/", auth(func(w http.ResponseWriter, r *http.Request, _ *broadside.User) {

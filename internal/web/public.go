@@ -60,10 +60,10 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) {
 			s.servePost(w, r, st, p, cpage)
 			return
 		}
-		// A slug alone still finds a post whatever the structure, as WordPress does for
-		// links pasted from an older permalink setting.
-		if len(segs) == 1 {
-			if p, err := s.Posts.BySlug(ctx, broadside.TypePost, segs[0]); err == nil && p.IsPublic(s.Now()) {
+		// A link in an older permalink structure (or a bare slug) still finds its post, as
+		// WordPress's redirect_guess_404_permalink does: the last segment is the slug.
+		if len(segs) <= 6 {
+			if p, err := s.Posts.BySlug(ctx, broadside.TypePost, segs[len(segs)-1]); err == nil && p.IsPublic(s.Now()) {
 				http.Redirect(w, r, st.PostPath(p), http.StatusMovedPermanently)
 				return
 			}

@@ -257,3 +257,29 @@ func TestCommentPagination(t *testing.T) {
 		t.Fatalf("page past the end: %d", r.StatusCode)
 	}
 }
+
+func TestPermalinkStructureChangeKeepsOldLinks(t *testing.T) {
+	ta := newTestApp(t)
+	ed := ta.user("ed@example.org", broadside.RoleEditor)
+	p := ta.publish(ed, "Moved story", "Body.", func(in *posts.Input) { in.PublishedAt = time.Date(2025, 6, 7, 8, 0, 0, 0, time.UTC) })
+	b := ta.browser()
+	if r := b.get("/2025/06/07/moved-story/"); r.StatusCode != 200 {
+		t.Fatalf("day-and-name: %d", r.StatusCode)
+	}
+	ta.settings(func(s *broadside.Settings) { s.PermalinkStructure = "/archives/%post_id%" })
+	want := "/archives/" + strconv.FormatInt(p.ID, 10)
+	if r := b.get(want); r.StatusCode != 200 {
+		t.Fatalf("numeric permalink: %d", r.StatusCode)
+	}
+	r := b.get("/2025/06/07/moved-story/")
+	if r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != want {
+		t.Fatalf("old link: %d → %q, want 301 → %q", r.StatusCode, r.Header.Get("Location"), want)
+	}
+	ta.settings(func(s *broadside.Settings) { s.PermalinkStructure = "/%postname%/" })
+	if r := b.get("/moved-story/"); r.StatusCode != 200 {
+		t.Fatalf("post-name permalink: %d", r.StatusCode)
+	}
+	if r := b.get("/2025/06/07/moved-story/"); r.Header.Get("Location") != "/moved-story/" {
+		t.Fatalf("old day-and-name link not redirected: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+}

@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# bench/run.sh: load test of a built Broadside binary with wrk, next to nginx serving the
+# same post page as a static file (the reference measured in the same run). See
+# bench/README.md; results are recorded in docs/benchmarks.md.
+#
+#   bench/run.sh                       # 10 s per target
+#   BENCH_DURATION=30s bench/run.sh
+#
+# Environment: BENCH_DURATION (10s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
+# BENCH_WARMUP (2s, per GET target; 0 to skip), BENCH_STOP_SIGNAL (TERM; KILL checks that
+# acknowledged comments survive a crash too), BENCH_KEEP=1 keeps the temp dir.
+# Everything listens on and targets 127.0.0.1 only.
+set -euo pipefail
+
+DURATION=${BENCH_DURATION:-10s}
+THREADS=${BENCH_THREADS:-2}
+CONNS=${BENCH_CONNECTIONS:-64}
+WARMUP=${BENCH_WARMUP:-2s}
+STOP_SIGNAL=${BENCH_STOP_SIGNAL:-TERM}
+export GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'bench/run.sh: %s\n' "$*" >&2; exit 1; }
+
+# --- tools -----------------------------------------------------------------------------
+find_nginx() { command -v nginx 2>/dev/null || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true; }
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+[ -n "$(find_nginx)" ] || missing+=(nginx-light)
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+		say "installing ${missing[*]} with apt-get"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2 ||
+			{ DEBIAN_FRONTEND=noninteractive apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2; }
+	else
+		die "needs ${missing[*]}; install with: sudo apt-get install -y wrk nginx-light"
+	fi
+fi
+NGINX=$(find_nginx)
+command -v curl >/dev/null 2>&1 || die "needs curl; install with: sudo apt-get install -y curl"
+command -v go >/dev/null 2>&1 || die "needs the Go toolchain (https://go.dev/dl/) to build the binary"
+
+# --- temp dir and cleanup ----------------------------------------------------------------
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/broadside-bench.XXXXXX")
+server_pid=""
+nginx_pid=""
+stop() { # stop PID [SIGNAL]: signal one process we started and wait (bounded) for it to exit
+	local pid=$1 sig=${2:-TERM} i
+	[ -n "$pid" ] || return 0
+	kill -"$sig" "$pid" 2>/dev/null || return 0
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+	stop "$server_pid"
+	stop "$nginx_pid" QUIT
+	if [ "${BENCH_KEEP:-}" = 1 ]; then
+		say "kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on (bounded tries).
+free_port() {
+	local p i
+	for i in $(seq 1 200); do
+		p=$((20000 + RANDOM % 40000))
+		[ "$p" != "${1:-}" ] || continue
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	die "no free port found"
+}
+
+# wait_http URL: wait up to 10 s for URL to answer 200.
+wait_http() {
+	local i
+	for i in $(seq 1 100); do
+		curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- build, load the seed discussion, start the server ----------------------------------
+say "building the binary"
+go build -o "$tmp/broadside" ./cmd/broadside
+say "loading the seed discussion"
+demo_out=$("$tmp/broadside" demo --data "$tmp/data" --seed testdata/seed/wordpress-post-with-comments.txt)
+echo "$demo_out" >&2
+slug=$(sed -n 's/.*slug \([^)]*\)).*/\1/p' <<<"$demo_out")
+[ -n "$slug" ] || die "could not read the post's slug from: $demo_out"
+
+port=$(free_port)
+base="http://127.0.0.1:$port"
+say "starting broadside on $base"
+"$tmp/broadside" serve --data "$tmp/data" --addr "127.0.0.1:$port" --trusted-proxies 127.0.0.1/32 \
+	--log-level warn >"$tmp/serve.log" 2>&1 &
+server_pid=$!
+wait_http "$base/healthz" || { cat "$tmp/serve.log" >&2; die "broadside did not become healthy"; }
+
+# The post's path, from the home page's link to it.
+post_path=$(curl -fsS "$base/" | grep -o "href=\"[^\"]*/$slug/\"" | head -n 1 | sed -e 's/^href="//' -e 's/"$//' -e 's|^https\{0,1\}://[^/]*||') ||
+	true
+[ -n "$post_path" ] || die "could not find a link to /$slug/ on the home page"
+post_url="$base$post_path"
+
+# --- the static reference: the same page, saved, served by nginx -------------------------
+mkdir -p "$tmp/www" "$tmp/nginx"
+curl -fsS -D "$tmp/page.headers" -o "$tmp/www/index.html" "$post_url"
+page_fetched=$SECONDS
+ctype=$(tr -d '\r' <"$tmp/page.headers" | sed -n 's/^[Cc]ontent-[Tt]ype: *//p' | head -n 1)
+[ -n "$ctype" ] || ctype="text/html; charset=utf-8"
+bytes=$(wc -c <"$tmp/www/index.html")
+post_id=$(sed -n 's/.*name="comment_post_ID" value="\([0-9]*\)".*/\1/p' "$tmp/www/index.html" | head -n 1)
+ts=$(sed -n 's/.*name="ts" value="\([^"]*\)".*/\1/p' "$tmp/www/index.html" | head -n 1)
+[ -n "$post_id" ] && [ -n "$ts" ] || die "could not find comment_post_ID and ts in the saved page"
+say "post page $post_path: $bytes bytes, $ctype, post id $post_id"
+
+# nginx's workers run as nobody when started by root: let them read the page.
+chmod 0755 "$tmp" "$tmp/www" && chmod 0644 "$tmp/www/index.html"
+nport=$(free_port "$port")
+cat >"$tmp/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $tmp/nginx/client_body;
+    proxy_temp_path $tmp/nginx/proxy;
+    fastcgi_temp_path $tmp/nginx/fastcgi;
+    uwsgi_temp_path $tmp/nginx/uwsgi;
+    scgi_temp_path $tmp/nginx/scgi;
+    types { }
+    default_type "$ctype";
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$nport;
+        root $tmp/www;
+        index index.html;
+    }
+}
+EOF
+say "starting nginx on http://127.0.0.1:$nport"
+"$NGINX" -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" &
+nginx_pid=$!
+static_url="http://127.0.0.1:$nport/"
+wait_http "$static_url" || { cat "$tmp/nginx/error.log" >&2; die "nginx did not start"; }
+cmp -s <(curl -fsS "$static_url") "$tmp/www/index.html" || die "nginx does not serve the saved page"
+
+# --- runs --------------------------------------------------------------------------------
+results=()
+# bench NAME URL [wrk args…]: runs wrk and records req/s, p50, p99 and errors.
+bench() {
+	local name=$1 url=$2
+	shift 2
+	if [ "$WARMUP" != 0 ] && [ "$name" != comment-post ]; then
+		wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "$@" "$url" >/dev/null
+	fi
+	say "wrk $name: $url ($DURATION, $THREADS threads, $CONNS connections)"
+	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" "$url" | tee "$tmp/wrk-$name.txt" >&2
+	local rps p50 p99 bad
+	rps=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk-$name.txt")
+	p50=$(awk '$1 == "50%" {print $2}' "$tmp/wrk-$name.txt")
+	p99=$(awk '$1 == "99%" {print $2}' "$tmp/wrk-$name.txt")
+	bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$tmp/wrk-$name.txt")
+	results+=("$name|${rps:-0}|${p50:-?}|${p99:-?}|${bad:-0}")
+}
+
+bench static-nginx "$static_url"
+bench post-cached "$post_url"
+bench post-uncached "$post_url" -H "Cookie: bs_commenter=x"
+
+# The comment form refuses submissions faster than the minimum time (3 s) after the page
+# was rendered; the runs above take longer, but make sure.
+while [ $((SECONDS - page_fetched)) -lt 4 ]; do sleep 1; done
+mkdir -p "$tmp/acked"
+BENCH_POST_ID=$post_id BENCH_TS=$ts BENCH_ACKED_DIR=$tmp/acked \
+	bench comment-post "$base/comments" -s bench/comment.lua
+
+# --- durability: stop the server, then count what the database holds ---------------------
+say "stopping broadside with SIG$STOP_SIGNAL"
+if [ "$STOP_SIGNAL" = KILL ]; then
+	kill -KILL "$server_pid" 2>/dev/null || true
+	wait "$server_pid" 2>/dev/null || true
+else
+	stop "$server_pid" "$STOP_SIGNAL"
+fi
+server_pid=""
+acked_303=$(sed -n 's/.*acknowledged_303=\([0-9]*\).*/\1/p' "$tmp/wrk-comment-post.txt")
+cat "$tmp"/acked/acked-*.txt >"$tmp/acked.txt" 2>/dev/null || : >"$tmp/acked.txt"
+acked_ids=$(grep -c . "$tmp/acked.txt" || true)
+go build -o "$tmp/countcomments" ./bench/cmd/countcomments
+durability_ok=1
+count_out=$("$tmp/countcomments" --db "$tmp/data/broadside.db" --acked "$tmp/acked.txt") || durability_ok=0
+echo "$count_out" >&2
+stored_total=$(sed -n 's/.*stored comments: total=\([0-9]*\).*/\1/p' <<<"$count_out")
+# The seed discussion has 31 comments; the rest came from the POST run.
+new_comments=$(( ${stored_total:-0} - 31 ))
+if [ "${acked_303:-0}" -ne "$acked_ids" ] || [ "${acked_303:-0}" -eq 0 ]; then
+	durability_ok=0 # every 303 must have named its comment, and there must have been some
+fi
+if [ "$new_comments" -lt "${acked_303:-0}" ]; then
+	durability_ok=0
+fi
+
+# --- summary -----------------------------------------------------------------------------
+secs=${DURATION%s}
+static_rps=$(cut -d'|' -f2 <<<"${results[0]}")
+{
+	echo
+	echo "Broadside load test: $(nproc) CPUs, wrk -t$THREADS -c$CONNS -d$DURATION, page $bytes bytes, $(date -u +%Y-%m-%dT%H:%MZ)"
+	printf '%-14s %12s %10s %10s %10s %14s\n' target 'req/s' p50 p99 'non-2xx/3xx' 'static/target'
+	for r in "${results[@]}"; do
+		IFS='|' read -r name rps p50 p99 bad <<<"$r"
+		ratio=$(awk -v s="$static_rps" -v r="$rps" 'BEGIN { if (r > 0) printf "%.2fx", s / r; else print "-" }')
+		printf '%-14s %12s %10s %10s %10s %14s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$ratio"
+	done
+	echo
+	if [[ "$secs" =~ ^[0-9]+$ ]]; then
+		echo "comment POST: $acked_303 acknowledged (303) in $DURATION = $(awk -v n="$acked_303" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')/s"
+	else
+		echo "comment POST: $acked_303 acknowledged (303) in $DURATION"
+	fi
+	grep '^comment-statuses:' "$tmp/wrk-comment-post.txt" || true
+	echo "database after SIG$STOP_SIGNAL: $new_comments new comments stored, $acked_ids acknowledged ids checked"
+	if [ "$durability_ok" = 1 ]; then
+		echo "durability: PASS (every acknowledged comment is in the database)"
+	else
+		echo "durability: FAIL"
+	fi
+}
+[ "$durability_ok" = 1 ]

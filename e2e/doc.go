@@ -1,0 +1,9 @@
+// Package e2e holds black-box tests of the built broadside binary: each test builds the
+// command once, loads the seed discussion into a temporary SQLite site, starts `broadside
+// serve` on a free port and drives it with headless Chromium through chromedp, exactly as a
+// reader and an administrator would.
+//
+// The tests need Chromium (Debian's chromium package, /usr/bin/chromium; another binary can be
+// named with BROADSIDE_CHROMIUM). Without it they are skipped, unless CI is set, where they fail.
+// Set BROADSIDE_E2E_ARTIFACTS=DIR to keep the screenshots the tests take.
+package e2e

@@ -1,0 +1,249 @@
+package e2e
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The administrator every test site gets (broadside user add --password-stdin).
+const (
+	adminEmail    = "admin@example.org"
+	adminPassword = "correct horse battery staple"
+)
+
+// seedFile is the WordPress post with its threaded discussion that `broadside demo` loads.
+const seedFile = "../testdata/seed/wordpress-post-with-comments.txt"
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	binPath   string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// binary builds ./cmd/broadside once per test run and returns the path of the executable.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		root, err := filepath.Abs("..")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+			buildErr = fmt.Errorf("e2e: run the tests from the e2e directory (go test ./e2e/): %w", err)
+			return
+		}
+		buildDir, err = os.MkdirTemp("", "broadside-e2e-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		out := filepath.Join(buildDir, "broadside")
+		// go test puts its own toolchain's bin first on PATH, so "go" is the go running us.
+		cmd := exec.Command("go", "build", "-o", out, "./cmd/broadside")
+		cmd.Dir = root
+		if b, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build ./cmd/broadside: %v\n%s", err, b)
+			return
+		}
+		binPath = out
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// childEnv is the environment of the broadside processes: ours without BROADSIDE_*, so a
+// developer's settings cannot point the tests at their own database or port.
+func childEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "BROADSIDE_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// syncBuffer collects a process's output while it runs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// runCommand runs a maintenance subcommand of the binary to completion.
+func runCommand(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = childEnv()
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("broadside %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// site is a running `broadside serve` on a temporary SQLite database.
+type site struct {
+	URL  string // http://127.0.0.1:PORT, no trailing slash
+	Data string
+	cmd  *exec.Cmd
+	out  *syncBuffer
+	done chan struct{} // closed when the process has exited
+	err  error         // cmd.Wait's result, once done is closed
+}
+
+// startSite loads the seed discussion and an administrator into a fresh data directory and
+// serves it. Cleanup stops the server with SIGTERM and checks that it exits cleanly.
+func startSite(t *testing.T) *site {
+	t.Helper()
+	data := t.TempDir()
+	seed, err := filepath.Abs(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(strings.TrimSpace(runCommand(t, "", "demo", "--data", data, "--seed", seed)))
+	runCommand(t, adminPassword+"\n", "user", "add", "--data", data, "--email", adminEmail, "--role", "admin", "--password-stdin")
+
+	// The port comes from the kernel (":0"), is released and handed to serve. Another process
+	// can grab it in between, so a failure to listen is retried with a new port.
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		s, err := serve(t, data)
+		if err == nil {
+			return s
+		}
+		lastErr = err
+		if !errors.Is(err, errListen) {
+			break
+		}
+	}
+	t.Fatal(lastErr)
+	return nil
+}
+
+var errListen = errors.New("could not listen")
+
+func serve(t *testing.T, data string) (*site, error) {
+	t.Helper()
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	s := &site{URL: "http://" + addr, Data: data, out: &syncBuffer{}, done: make(chan struct{})}
+	s.cmd = exec.Command(binary(t), "serve", "--data", data, "--addr", addr)
+	s.cmd.Env = childEnv()
+	s.cmd.Stdout = s.out
+	s.cmd.Stderr = s.out
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start broadside serve: %w", err)
+	}
+	go func() {
+		s.err = s.cmd.Wait()
+		close(s.done)
+	}()
+	if err := s.waitHealthy(20 * time.Second); err != nil {
+		s.cmd.Process.Kill()
+		<-s.done
+		if strings.Contains(s.out.String(), "listen on") {
+			err = fmt.Errorf("%w: %v", errListen, err)
+		}
+		return nil, fmt.Errorf("broadside serve on %s: %w\n--- output ---\n%s", addr, err, s.out.String())
+	}
+	t.Cleanup(func() { s.stop(t) })
+	return s, nil
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// waitHealthy polls GET /healthz until it answers 200, the process exits or the time is up.
+func (s *site) waitHealthy(limit time.Duration) error {
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(limit)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	var last error
+	for {
+		resp, err := client.Get(s.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("GET /healthz: %s", resp.Status)
+		}
+		last = err
+		select {
+		case <-s.done:
+			return fmt.Errorf("exited before it was healthy (%v)", s.err)
+		case <-tick.C:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not healthy after %s: %v", limit, last)
+		}
+	}
+}
+
+// stop sends SIGTERM and expects a clean exit (status 0) within 30 seconds. The server's
+// output is shown when the test failed.
+func (s *site) stop(t *testing.T) {
+	t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Errorf("SIGTERM broadside serve: %v", err)
+	}
+	select {
+	case <-s.done:
+		if s.err != nil {
+			t.Errorf("broadside serve did not exit cleanly after SIGTERM: %v", s.err)
+		}
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.done
+		t.Errorf("broadside serve was still running 30s after SIGTERM; killed it")
+	}
+	if t.Failed() {
+		t.Logf("--- broadside serve output ---\n%s", s.out.String())
+	}
+}

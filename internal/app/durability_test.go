@@ -1,0 +1,261 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/cli"
+	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/posts"
+	"github.com/broadside/broadside/internal/testdb"
+)
+
+// The crash test re-runs this test binary as a real `broadside serve` process, so it can be
+// killed with SIGKILL like a server losing power.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("BROADSIDE_TEST_CHILD_ARGS"); args != "" {
+		os.Exit(cli.Run(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+	}
+	testdb.Main(m)
+}
+
+// prepare creates a site in dir with one open post, comments published at once and no
+// minimum typing time, and returns the post's path and id.
+func prepare(t *testing.T, cfg config.Config) (string, int64) {
+	t.Helper()
+	ctx := context.Background()
+	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{NoCache: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	u := &broadside.User{Email: "ed@example.org", Role: broadside.RoleAdmin}
+	if err := a.Auth.CreateUser(ctx, u, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	set, _ := a.Settings.Load(ctx)
+	set.Discussion.ModerationMode = broadside.ModeratePublish
+	set.Discussion.MinSubmitSeconds = 0
+	set.Discussion.RateLimitPerMinute = 1000
+	if err := a.Settings.Save(ctx, set, u); err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.Posts.Save(ctx, 0, posts.Input{Type: broadside.TypePost, Title: "Viral", Body: "Everyone is here.",
+		Status: broadside.StatusPublished, CommentsOpen: true}, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "/" + p.PublishedAt.UTC().Format("2006/01/02") + "/" + p.Slug + "/", p.ID
+}
+
+var stampRE = regexp.MustCompile(`name="ts" value="([^"]+)"`)
+
+// hammer posts comments from several goroutines until stop is closed, returning the ids of
+// every comment the server acknowledged with a redirect to it.
+func hammer(t *testing.T, base, path string, postID int64, stop <-chan struct{}, n *atomic.Int64) (acked []int64, errs int) {
+	t.Helper()
+	res, err := http.Get(base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := stampRE.FindSubmatch(body)
+	if m == nil {
+		t.Fatal("no form stamp on the post page")
+	}
+	stamp := string(m[1])
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	idRE := regexp.MustCompile(`#comment-(\d+)$`)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				form := url.Values{"comment_post_ID": {strconv.FormatInt(postID, 10)}, "comment_parent": {"0"}, "ts": {stamp},
+					"author": {fmt.Sprintf("Reader %d", w)}, "email": {fmt.Sprintf("r%d@example.org", w)},
+					"comment": {fmt.Sprintf("Comment %d from worker %d", i, w)}}
+				req, _ := http.NewRequest(http.MethodPost, base+"/comments", strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("Sec-Fetch-Site", "same-origin")
+				res, err := client.Do(req)
+				if err != nil {
+					mu.Lock()
+					errs++
+					mu.Unlock()
+					time.Sleep(10 * time.Millisecond) // the server is gone or going; don't spin
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusSeeOther {
+					continue
+				}
+				if m := idRE.FindStringSubmatch(res.Header.Get("Location")); m != nil {
+					id, _ := strconv.ParseInt(m[1], 10, 64)
+					mu.Lock()
+					acked = append(acked, id)
+					mu.Unlock()
+					n.Add(1)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	return acked, errs
+}
+
+// assertStored reopens the database and checks every acknowledged comment is there.
+func assertStored(t *testing.T, cfg config.Config, postID int64, acked []int64) {
+	t.Helper()
+	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{NoCache: true})
+	if err != nil {
+		t.Fatalf("reopen after stop: %v", err)
+	}
+	defer a.Close()
+	cs, err := a.Store.ThreadComments(context.Background(), postID, broadside.CommentStatuses, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[int64]bool{}
+	for _, c := range cs {
+		have[c.ID] = true
+	}
+	for _, id := range acked {
+		if !have[id] {
+			t.Errorf("acknowledged comment %d was lost", id)
+		}
+	}
+	p, err := a.Posts.Get(context.Background(), postID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.CommentCount != len(cs) {
+		t.Errorf("post says %d comments, %d stored", p.CommentCount, len(cs))
+	}
+	t.Logf("%d comments acknowledged, %d stored", len(acked), len(cs))
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestGracefulShutdownLosesNothing stops the server while comments are arriving: requests in
+// flight finish, and every acknowledged comment is in the database afterwards.
+func TestGracefulShutdownLosesNothing(t *testing.T) {
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	path, postID := prepare(t, cfg)
+	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.Serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+
+	stop := make(chan struct{})
+	var acked []int64
+	done := make(chan struct{})
+	var n atomic.Int64
+	go func() { acked, _ = hammer(t, base, path, postID, stop, &n); close(done) }()
+	waitUntil(t, "comments to arrive", func() bool {
+		p, err := a.Posts.Get(context.Background(), postID)
+		return err == nil && p.CommentCount >= 50
+	})
+	cancel() // SIGTERM in production: cli's signal context is cancelled
+	if err := <-served; err != nil {
+		t.Fatalf("Serve returned %v", err)
+	}
+	close(stop)
+	<-done
+	a.Close()
+	if len(acked) < 50 {
+		t.Fatalf("only %d comments acknowledged", len(acked))
+	}
+	assertStored(t, cfg, postID, acked)
+}
+
+// TestCrashLosesNothing kills a real server process with SIGKILL in the middle of a comment
+// flood and checks that every comment it acknowledged survived.
+func TestCrashLosesNothing(t *testing.T) {
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	path, postID := prepare(t, cfg)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "BROADSIDE_TEST_CHILD_ARGS="+strings.Join([]string{"serve", "--data", cfg.DataDir, "--addr", addr, "--log-level", "warn"}, "\x1f"))
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	base := "http://" + addr
+	waitUntil(t, "the server to start", func() bool {
+		res, err := http.Get(base + "/healthz")
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode == 200
+	})
+	stop := make(chan struct{})
+	var acked []int64
+	done := make(chan struct{})
+	var n atomic.Int64
+	go func() { acked, _ = hammer(t, base, path, postID, stop, &n); close(done) }()
+	// Let a good number of comments through, then pull the plug mid-flood.
+	waitUntil(t, "comments to be acknowledged", func() bool { return n.Load() >= 100 })
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	close(stop)
+	<-done
+	if len(acked) < 100 {
+		t.Fatalf("only %d comments acknowledged before the crash\n%s", len(acked), out.String())
+	}
+	assertStored(t, cfg, postID, acked)
+}

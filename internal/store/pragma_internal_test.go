@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+// TestSQLitePragmas pins the settings durability and concurrency depend on.
+func TestSQLitePragmas(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct{ pragma, want string }{
+		{"journal_mode", "wal"},
+		{"synchronous", "2"}, // FULL
+		{"foreign_keys", "1"},
+		{"busy_timeout", "10000"},
+	} {
+		for name, db := range map[string]querier{"writer": s.w, "reader": s.r} {
+			var got string
+			if err := db.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("%s: PRAGMA %s = %s, want %s", name, tc.pragma, got, tc.want)
+			}
+		}
+	}
+	if _, err := s.r.ExecContext(ctx, "CREATE TABLE nope (x)"); err == nil {
+		t.Error("the reader pool accepted a write")
+	}
+	if s.w.Stats().MaxOpenConnections != 1 {
+		t.Errorf("writer allows %d connections, want 1", s.w.Stats().MaxOpenConnections)
+	}
+}
