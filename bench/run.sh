@@ -165,34 +165,56 @@ wait_http "$static_url" || { cat "$tmp/nginx/error.log" >&2; die "nginx did not 
 cmp -s <(curl -fsS "$static_url") "$tmp/www/index.html" || die "nginx does not serve the saved page"
 
 # --- runs --------------------------------------------------------------------------------
+clk=$(getconf CLK_TCK 2>/dev/null || echo 100)
+# cpu_ticks PID…: user+system CPU the processes have used so far, in clock ticks.
+cpu_ticks() {
+	local t=0 p v
+	for p in "$@"; do
+		v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true)
+		t=$((t + ${v:-0}))
+	done
+	echo "$t"
+}
+server_pids() { echo "$server_pid"; }
+nginx_pids() { echo "$nginx_pid" $(cat /proc/"$nginx_pid"/task/*/children 2>/dev/null || true); }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 results=()
-# bench NAME URL [wrk args…]: runs wrk and records req/s, p50, p99 and errors.
+# bench NAME PIDS-FUNCTION URL [wrk args…]: runs wrk and records req/s, p50, p99, errors and
+# the CPU the server used per request (and on average, in cores) during the run.
 bench() {
-	local name=$1 url=$2
-	shift 2
+	local name=$1 pids=$2 url=$3
+	shift 3
 	if [ "$WARMUP" != 0 ] && [ "$name" != comment-post ]; then
 		wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "$@" "$url" >/dev/null
 	fi
 	say "wrk $name: $url ($DURATION, $THREADS threads, $CONNS connections)"
+	local before after
+	before=$(cpu_ticks $($pids))
 	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" "$url" | tee "$tmp/wrk-$name.txt" >&2
-	local rps p50 p99 bad
+	after=$(cpu_ticks $($pids))
+	local rps p50 p99 bad n secs cpu
 	rps=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk-$name.txt")
 	p50=$(awk '$1 == "50%" {print $2}' "$tmp/wrk-$name.txt")
 	p99=$(awk '$1 == "99%" {print $2}' "$tmp/wrk-$name.txt")
 	bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$tmp/wrk-$name.txt")
-	results+=("$name|${rps:-0}|${p50:-?}|${p99:-?}|${bad:-0}")
+	n=$(awk '/ requests in / {print $1}' "$tmp/wrk-$name.txt")
+	secs=$(awk '/ requests in / {sub(/s,$/, "", $4); print $4}' "$tmp/wrk-$name.txt")
+	cpu=$(awk -v t=$((after - before)) -v hz="$clk" -v n="${n:-0}" -v s="${secs:-0}" \
+		'BEGIN { if (n > 0 && s > 0) printf "%.0fus %.2f", t / hz * 1e6 / n, t / hz / s; else print "- -" }')
+	results+=("$name|${rps:-0}|${p50:-?}|${p99:-?}|${bad:-0}|${cpu% *}|${cpu#* }")
 }
 
-bench static-nginx "$static_url"
-bench post-cached "$post_url"
-bench post-uncached "$post_url" -H "Cookie: bs_commenter=x"
+bench static-nginx nginx_pids "$static_url"
+bench post-cached server_pids "$post_url"
+bench post-uncached server_pids "$post_url" -H "Cookie: bs_commenter=x"
 
 # The comment form refuses submissions faster than the minimum time (3 s) after the page
 # was rendered; the runs above take longer, but make sure.
 while [ $((SECONDS - page_fetched)) -lt 4 ]; do sleep 1; done
 mkdir -p "$tmp/acked"
 BENCH_POST_ID=$post_id BENCH_TS=$ts BENCH_ACKED_DIR=$tmp/acked \
-	bench comment-post "$base/comments" -s bench/comment.lua
+	bench comment-post server_pids "$base/comments" -s bench/comment.lua
 
 # --- durability: stop the server, then count what the database holds ---------------------
 say "stopping broadside with SIG$STOP_SIGNAL"
@@ -226,11 +248,12 @@ static_rps=$(cut -d'|' -f2 <<<"${results[0]}")
 {
 	echo
 	echo "Broadside load test: $(nproc) CPUs, wrk -t$THREADS -c$CONNS -d$DURATION, page $bytes bytes, $(date -u +%Y-%m-%dT%H:%MZ)"
-	printf '%-14s %12s %10s %10s %10s %14s\n' target 'req/s' p50 p99 'non-2xx/3xx' 'static/target'
+	echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the figures)"
+	printf '%-14s %10s %10s %10s %12s %13s %14s %10s\n' target 'req/s' p50 p99 'non-2xx/3xx' 'static/target' 'server CPU/req' 'CPU cores'
 	for r in "${results[@]}"; do
-		IFS='|' read -r name rps p50 p99 bad <<<"$r"
+		IFS='|' read -r name rps p50 p99 bad cpureq cores <<<"$r"
 		ratio=$(awk -v s="$static_rps" -v r="$rps" 'BEGIN { if (r > 0) printf "%.2fx", s / r; else print "-" }')
-		printf '%-14s %12s %10s %10s %10s %14s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$ratio"
+		printf '%-14s %10s %10s %10s %12s %13s %14s %10s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$ratio" "$cpureq" "$cores"
 	done
 	echo
 	if [[ "$secs" =~ ^[0-9]+$ ]]; then

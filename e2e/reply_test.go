@@ -36,6 +36,7 @@ func TestReplyInThreadAndModerate(t *testing.T) {
 	post := firstPostPath(reader)
 	reader.open(post)
 	reader.expectAnonymous()
+	initial := reader.commentCount()
 	parent := reader.firstComment("li.comment.depth-2")
 	t.Logf("post %s; replying to comment %s by %q", post, parent.ID, parent.Author)
 
@@ -74,6 +75,9 @@ func TestReplyInThreadAndModerate(t *testing.T) {
 	stranger := newActor(t, browser, s, "stranger")
 	stranger.open(post)
 	before := stranger.commentCount()
+	if before != initial {
+		stranger.fatalf("the comments heading counts %d with a held reply, want %d as before it was sent", before, initial)
+	}
 	if n := eval[int](stranger, fmt.Sprintf(`document.querySelectorAll('#comment-%s').length`, id)); n != 0 {
 		stranger.fatalf("a stranger sees the held comment %s", id)
 	}

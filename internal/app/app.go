@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -39,7 +41,18 @@ type App struct {
 	Cache    *web.PageCache
 	Web      *web.Server
 
-	changed func()
+	changed    func()
+	purgeLocal func()
+	node       string
+}
+
+// changedChannel is the PostgreSQL NOTIFY channel on which nodes announce changes.
+const changedChannel = "broadside_changed"
+
+func newNodeID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // Changed drops every cached copy of settings and pages; call it after writing to the store
@@ -79,10 +92,19 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	if !opt.NoCache {
 		a.Cache = web.NewPageCache(30*time.Second, 64<<20, now)
 	}
-	changed := func() {
+	a.node = newNodeID()
+	purge := func() {
 		a.Settings.forget()
 		if a.Cache != nil {
 			a.Cache.Purge()
+		}
+	}
+	a.purgeLocal = purge
+	changed := func() {
+		purge()
+		// Other nodes on the same PostgreSQL database drop their copies too.
+		if err := st.Notify(context.Background(), changedChannel, a.node); err != nil {
+			log.Warn("could not tell other nodes about a change; their caches expire within 30s", "err", err)
 		}
 	}
 	a.changed = changed
@@ -122,10 +144,20 @@ func (a *App) RunBackground(ctx context.Context) {
 		a.Log.Error("publishing due posts at startup", "err", err)
 	}
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); a.Worker.Run(ctx) }()
 	go func() { defer wg.Done(); a.housekeeping(ctx) }()
+	go func() { defer wg.Done(); a.listenForChanges(ctx) }()
 	wg.Wait()
+}
+
+// listenForChanges purges this node's caches when another node changes something.
+func (a *App) listenForChanges(ctx context.Context) {
+	_ = a.Store.Listen(ctx, changedChannel, func(from string) {
+		if from != a.node {
+			a.purgeLocal()
+		}
+	}, a.purgeLocal)
 }
 
 func (a *App) housekeeping(ctx context.Context) {

@@ -29,6 +29,10 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if path == "/" {
+		if h := s.queryHandler(r); h != nil && r.URL.Path == "/" {
+			h(w, r)
+			return
+		}
 		s.listPosts(w, r, st, listSpec{page: page, base: "/"})
 		return
 	}

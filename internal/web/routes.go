@@ -15,6 +15,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /wp-comments-post.php", s.handleCommentPost)
 
 	s.adminRoutes(mux)
+	// Feature route sets register here, each in its own file: func (s *Server) xxxRoutes(mux).
 
 	// Everything else: home, permalinks, date archives, pages, 404.
 	mux.HandleFunc("GET /{path...}", s.cached(s.handlePublic))
@@ -32,4 +33,27 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write([]byte("ok\n"))
+}
+
+// queryRoute serves one of WordPress's query-string URLs on the home page (/?p=ID,
+// /?page_id=ID, /?cat=ID, /?s=term …). Features register theirs in their routes function; the
+// first route whose parameter is present handles the request.
+type queryRoute struct {
+	param string
+	h     http.HandlerFunc
+}
+
+func (s *Server) handleQuery(param string, h http.HandlerFunc) {
+	s.queries = append(s.queries, queryRoute{param: param, h: h})
+}
+
+// queryHandler returns the handler for a home-page request with a query string, or nil.
+func (s *Server) queryHandler(r *http.Request) http.HandlerFunc {
+	q := r.URL.Query()
+	for _, qr := range s.queries {
+		if q.Has(qr.param) {
+			return qr.h
+		}
+	}
+	return nil
 }

@@ -56,6 +56,7 @@ type Server struct {
 	tmpl    *templates
 	handler http.Handler
 	static  *staticFiles
+	queries []queryRoute
 }
 
 // New parses the templates and builds the routes. A template error fails here, at startup,

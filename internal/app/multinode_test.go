@@ -1,0 +1,105 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/testdb"
+)
+
+// TestTwoNodesOnOnePostgres runs two Broadside nodes on one PostgreSQL database: a session
+// made on one works on the other, and a change made through one node purges the other's
+// page cache at once (LISTEN/NOTIFY), not after the cache's 30 s expiry.
+func TestTwoNodesOnOnePostgres(t *testing.T) {
+	dsn := testdb.Postgres(t)
+	cfg := config.Defaults()
+	cfg.DB = dsn
+	path, _ := prepare(t, cfg)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	node := func() (*app.App, *httptest.Server) {
+		a, err := app.Open(context.Background(), cfg, quiet, app.Options{}) // page cache on
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { a.RunBackground(ctx); close(done) }()
+		srv := httptest.NewServer(a.Web)
+		t.Cleanup(func() { srv.Close(); cancel(); <-done; a.Close() })
+		return a, srv
+	}
+	a1, s1 := node()
+	_, s2 := node()
+
+	title := func(srv *httptest.Server) string {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		s := string(b)
+		return s[strings.Index(s, "<title>")+7 : strings.Index(s, "</title>")]
+	}
+	if got := title(s2); !strings.Contains(got, "My Broadside Site") {
+		t.Fatalf("node 2 title %q", got)
+	}
+	// Rename the site through node 1; node 2's cached page must follow.
+	admin, err := a1.Store.UserByEmail(context.Background(), "ed@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := a1.Settings.Load(context.Background())
+	set.Title = "Renamed Gazette"
+	if err := a1.Settings.Save(context.Background(), set, admin); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(title(s2), "Renamed Gazette") {
+		if time.Now().After(deadline) {
+			t.Fatal("node 2 still serves the old page 5 s after node 1 changed the site")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	// A session started on node 1 is valid on node 2.
+	jar := &cookieJar{}
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodPost, s1.URL+"/admin/login", strings.NewReader(url.Values{"email": {"ed@example.org"}, "password": {"a long enough password"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.Do(req)
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login on node 1: %v %v", err, res.StatusCode)
+	}
+	res.Body.Close()
+	req, _ = http.NewRequest(http.MethodGet, s2.URL+"/admin/", nil)
+	for _, ck := range jar.cookies {
+		req.AddCookie(ck)
+	}
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("node 2 did not accept node 1's session: %d", res.StatusCode)
+	}
+}
+
+// cookieJar keeps cookies regardless of host, so one session can be replayed on two nodes.
+type cookieJar struct{ cookies []*http.Cookie }
+
+func (j *cookieJar) SetCookies(_ *url.URL, cs []*http.Cookie) { j.cookies = append(j.cookies, cs...) }
+func (j *cookieJar) Cookies(*url.URL) []*http.Cookie         { return j.cookies }
