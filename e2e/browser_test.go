@@ -56,10 +56,13 @@ type browser struct {
 
 // newBrowser starts one headless Chromium for the test, with a fresh profile. Every actor of
 // the test gets its own browser context in it (like a separate incognito profile), so cookies
-// are never shared between them. The browser lives until ctx ends or the test is over.
-func newBrowser(t *testing.T, ctx context.Context) *browser {
+// are never shared between them. The browser, and so every action of the test, ends after
+// testTimeout at the latest.
+func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	exe := chromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	t.Cleanup(cancel)
 	profile, err := os.MkdirTemp("", "broadside-e2e-chromium-")
 	if err != nil {
 		t.Fatal(err)
@@ -173,7 +176,7 @@ func withoutJavaScript(a *actor) {
 }
 
 // step bounds one action, so a selector that matches nothing fails in seconds with a clear
-// message instead of using up the whole test. The tab was opened with no deadline, so the
+// message instead of using up the whole test. The tab was opened outside any step, so the
 // end of a step's deadline leaves the tab and the browser open.
 func (a *actor) step() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(a.ctx, stepTimeout)

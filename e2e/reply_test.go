@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -138,14 +137,12 @@ func TestNoJavaScriptReply(t *testing.T) {
 	reader.expectPending(id, parent.ID)
 }
 
-// setup starts a seeded site and a browser for one test, all bounded by testTimeout.
+// setup starts a seeded site and a browser for one test.
 func setup(t *testing.T) (*site, *browser) {
 	t.Helper()
 	chromium(t) // skip (or fail under CI) before building anything
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	t.Cleanup(cancel)
 	s := startSite(t)
-	return s, newBrowser(t, ctx)
+	return s, newBrowser(t)
 }
 
 // signIn signs the administrator in through the real login form.

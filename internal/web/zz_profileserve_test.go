@@ -3,6 +3,7 @@ package web_test
 // TEMPORARY (benchmark diagnosis; removed after use).
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/netip"
@@ -26,6 +27,11 @@ func BenchmarkZZProfileServe(b *testing.B) {
 	_ = p
 	ta.App.Web.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	b.Logf("path %s", path)
+	if os.Getenv("BROADSIDE_PROFILE_WORKER") != "" {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go ta.App.RunBackground(ctx)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		b.Fatal(err)

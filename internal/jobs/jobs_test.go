@@ -1,0 +1,133 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+func open(t *testing.T, dsn string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestWorkerRetriesWithBackoffThenFails(t *testing.T) {
+	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		st := open(t, dsn)
+		clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		w := jobs.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), clk.Now)
+		calls := 0
+		w.Handle("flaky", func(ctx context.Context, payload []byte) error {
+			calls++
+			if string(payload) != `{"n":7}` {
+				t.Errorf("payload %s", payload)
+			}
+			if calls == 3 {
+				panic("handler bug") // a panic is a failure, not a crash of the worker
+			}
+			return errors.New("smtp down")
+		})
+		if err := jobs.Enqueue(ctx, st, "flaky", "flaky-1", clk.Now(), map[string]int{"n": 7}); err != nil {
+			t.Fatal(err)
+		}
+		// Enqueueing the same work again is a no-op.
+		if err := jobs.Enqueue(ctx, st, "flaky", "flaky-1", clk.Now(), map[string]int{"n": 7}); err != nil {
+			t.Fatal(err)
+		}
+		for attempt := 1; attempt <= 10; attempt++ {
+			ran, err := w.RunOne(ctx)
+			if err != nil || !ran {
+				t.Fatalf("attempt %d: ran=%v err=%v", attempt, ran, err)
+			}
+			// Not due again until its backoff has passed.
+			if ran, _ := w.RunOne(ctx); ran {
+				t.Fatalf("attempt %d retried before its backoff", attempt)
+			}
+			clk.Advance(jobs.Backoff(attempt))
+		}
+		if calls != 10 {
+			t.Fatalf("handler ran %d times, want 10 (one job, max attempts 10)", calls)
+		}
+		if ran, _ := w.RunOne(ctx); ran {
+			t.Fatal("a permanently failed job ran again")
+		}
+		failed, err := st.ListJobs(ctx, store.JobFailed, 10)
+		if err != nil || len(failed) != 1 || failed[0].LastError != "smtp down" {
+			t.Fatalf("failed jobs: %+v %v", failed, err)
+		}
+	})
+}
+
+func TestBackoff(t *testing.T) {
+	want := []time.Duration{10 * time.Second, 20 * time.Second, 40 * time.Second, 80 * time.Second}
+	for i, w := range want {
+		if got := jobs.Backoff(i + 1); got != w {
+			t.Errorf("Backoff(%d) = %v, want %v", i+1, got, w)
+		}
+	}
+	if jobs.Backoff(50) != time.Hour {
+		t.Errorf("backoff is not capped at an hour: %v", jobs.Backoff(50))
+	}
+}
+
+// TestRunStopsAndResumes checks that jobs survive the worker stopping: a job enqueued while
+// no worker runs is done by the next one.
+func TestRunStopsAndResumes(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, testdb.SQLite(t))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	done := make(chan string, 1)
+	handler := func(ctx context.Context, p []byte) error { done <- string(p); return nil }
+	if err := jobs.Enqueue(ctx, st, "work", "", time.Now(), "persisted"); err != nil {
+		t.Fatal(err)
+	}
+	w := jobs.NewWorker(st, log, time.Now)
+	w.Handle("work", handler)
+	runCtx, cancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() { w.Run(runCtx); close(stopped) }()
+	select {
+	case got := <-done:
+		if got != `"persisted"` {
+			t.Fatalf("payload %s", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("worker did not run the job")
+	}
+	cancel()
+	<-stopped
+	if jobs, err := st.ListJobs(ctx, store.JobDone, 10); err != nil || len(jobs) != 1 {
+		t.Fatalf("done jobs: %v %v", jobs, err)
+	}
+	if _, err := st.ClaimJob(ctx, []string{"work"}, "x", time.Now(), time.Minute); broadside.ErrorCode(err) != broadside.ENOTFOUND {
+		t.Fatalf("job still claimable after completion: %v", err)
+	}
+}
