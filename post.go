@@ -23,7 +23,26 @@ const (
 	// StatusScheduled posts become published at PublishedAt by a persisted job, without a
 	// request having to arrive.
 	StatusScheduled PostStatus = "scheduled"
+	// StatusPending posts await an editor's review (WordPress's "Pending Review"); readers
+	// never see them.
+	StatusPending PostStatus = "pending"
+	// StatusPrivate posts are published for the site's editors and administrators (and the
+	// post's own author) only, as in WordPress.
+	StatusPrivate PostStatus = "private"
 )
+
+// PostStatuses lists every status in the order the editor offers them.
+var PostStatuses = []PostStatus{StatusDraft, StatusPending, StatusScheduled, StatusPublished, StatusPrivate}
+
+// ValidPostStatus reports whether s is a known status.
+func ValidPostStatus(s PostStatus) bool {
+	for _, x := range PostStatuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
 
 // Body formats. Posts written in Broadside are Markdown; imported posts arrive as HTML.
 const (
@@ -40,6 +59,8 @@ const (
 	MaxSlugLen  = 200
 	MaxBodyLen  = 1 << 20 // 1 MiB of source text
 	MaxExcerpt  = 5000
+	// MaxPasswordLen is WordPress's post_password column width.
+	MaxPasswordLen = 255
 )
 
 // Post is a blog post or a static page.
@@ -67,6 +88,17 @@ type Post struct {
 	FeaturedImageAlt string
 
 	CommentsOpen bool
+	// Password, when set, protects the body (and the discussion) from readers who have not
+	// typed it, like WordPress's password-protected posts. It is a shared secret chosen by
+	// the author, not an account password, so it is stored as written (exports keep it).
+	Password string
+	// Sticky posts are listed first on the home page.
+	Sticky bool
+	// SubscribersOnly posts show visitors only the part before <!--more--> and a subscribe
+	// box; confirmed subscribers read all of it (see CanReadFull in access.go).
+	SubscribersOnly bool
+	// SendNewsletter mails the post to confirmed subscribers when it is first published.
+	SendNewsletter bool
 	// CommentCount counts approved comments only; the store keeps it in step with moderation.
 	CommentCount int
 
@@ -78,6 +110,17 @@ type Post struct {
 // IsPublic reports whether readers may see the post at time now.
 func (p *Post) IsPublic(now time.Time) bool {
 	return p.Status == StatusPublished && !p.PublishedAt.After(now)
+}
+
+// Protected reports whether the post needs a password before readers see its body.
+func (p *Post) Protected() bool { return p.Password != "" }
+
+// CanRead reports whether u (nil for an anonymous reader) may see the post page at time now:
+// everyone for public posts, and otherwise only those who may edit it (its author, editors
+// and administrators) — which is who may read a private post in WordPress. A password still
+// hides the body of a readable post; see Protected.
+func (p *Post) CanRead(u *User, now time.Time) bool {
+	return p.IsPublic(now) || u.CanEditPost(p)
 }
 
 // SplitMore returns the part of the body before <!--more--> and whether the marker was present.
@@ -119,16 +162,21 @@ func (p *Post) Validate() error {
 		fe.Add("excerpt", "The excerpt is too long (5000 characters at most).")
 	}
 	switch p.Status {
-	case StatusDraft, StatusPublished:
+	case StatusDraft, StatusPublished, StatusPending, StatusPrivate:
 	case StatusScheduled:
 		if p.PublishedAt.IsZero() {
 			fe.Add("published_at", "A scheduled post needs a publish date.")
 		}
 	default:
-		fe.Add("status", "Status must be draft, published or scheduled.")
+		fe.Add("status", "Status must be draft, pending, scheduled, published or private.")
 	}
-	if p.FeaturedImageURL != "" && !IsHTTPURL(p.FeaturedImageURL) {
-		fe.Add("featured_image_url", "The featured image must be an http(s) URL.")
+	if utf8.RuneCountInString(p.Password) > MaxPasswordLen {
+		fe.Add("password", "The password is too long (255 characters at most).")
+	} else if strings.ContainsAny(p.Password, "\r\n") {
+		fe.Add("password", "The password must be on one line.")
+	}
+	if p.FeaturedImageURL != "" && !IsHTTPURL(p.FeaturedImageURL) && !IsSitePath(p.FeaturedImageURL) {
+		fe.Add("featured_image_url", "The featured image must be an http(s) URL or a path on this site such as /wp-content/uploads/photo.jpg.")
 	}
 	if p.FeaturedImageURL != "" && strings.TrimSpace(p.FeaturedImageAlt) == "" {
 		fe.Add("featured_image_alt", "Describe the featured image for readers who cannot see it.")

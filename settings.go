@@ -56,9 +56,13 @@ type Settings struct {
 	Timezone           string // IANA name
 	PermalinkStructure string // WordPress tags: %year% %monthnum% %day% %postname% %post_id% %category% %author%
 	PostsPerPage       int
-	Support            SupportAppeal
-	License            Notice
-	Discussion         Discussion
+	// FeedItems is how many items each feed lists (WordPress's "Syndication feeds show the
+	// most recent"); FeedFullText puts each post's full text in feeds, not only a summary.
+	FeedItems    int
+	FeedFullText bool
+	Support      SupportAppeal
+	License      Notice
+	Discussion   Discussion
 }
 
 // DefaultPermalinkStructure is WordPress's "day and name".
@@ -72,6 +76,8 @@ func DefaultSettings() Settings {
 		Timezone:           "UTC",
 		PermalinkStructure: DefaultPermalinkStructure,
 		PostsPerPage:       10,
+		FeedItems:          10,
+		FeedFullText:       true,
 		Support: SupportAppeal{
 			Enabled:   true,
 			Text:      "This site is provided free of charge but depends on the generosity of its readers. If you can afford to, please consider a one-off or monthly donation.",
@@ -126,6 +132,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.PostsPerPage < 1 || s.PostsPerPage > 100 {
 		fe.Add("posts_per_page", "Posts per page must be between 1 and 100.")
+	}
+	if s.FeedItems < 1 || s.FeedItems > 100 {
+		fe.Add("feed_items", "Feed items must be between 1 and 100.")
 	}
 	if s.Support.LinkURL != "" && !IsHTTPURL(s.Support.LinkURL) {
 		fe.Add("support_link_url", "The support link must be an http:// or https:// address.")

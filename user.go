@@ -120,3 +120,10 @@ func IsHTTPURL(s string) bool {
 	}
 	return host != "" && !strings.ContainsAny(s, " \t\r\n<>\"")
 }
+
+// IsSitePath reports whether s is an absolute path on this site, such as
+// /wp-content/uploads/2019/04/photo.jpg: it starts with one slash (not "//", which would name
+// another host) and has no whitespace, backslash, quotes or angle brackets.
+func IsSitePath(s string) bool {
+	return len(s) > 1 && s[0] == '/' && s[1] != '/' && !strings.ContainsAny(s, " \t\r\n<>\"'\\")
+}

@@ -20,9 +20,14 @@ import (
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/mail"
+	"github.com/broadside/broadside/internal/newsletter"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/render"
+	"github.com/broadside/broadside/internal/search"
+	"github.com/broadside/broadside/internal/sitemail"
 	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/subscriptions"
 	"github.com/broadside/broadside/internal/web"
 )
 
@@ -34,12 +39,19 @@ type App struct {
 	Store    *store.Store
 	Posts    *posts.Service
 	Comments *comments.Service
+	Search   *search.Service
 	Auth     *auth.Service
-	Settings *SettingsService
-	Users    *UserService
-	Worker   *jobs.Worker
-	Cache    *web.PageCache
-	Web      *web.Server
+	// AppPasswords are the REST API's credentials (Application Passwords).
+	AppPasswords *auth.AppPasswords
+	Settings     *SettingsService
+	Users        *UserService
+	Worker       *jobs.Worker
+	// Mail sends the site's email; nil when no SMTP server is configured (subscriptions.go).
+	Mail          *sitemail.Mailer
+	Subscriptions *subscriptions.Service
+	Newsletter    *newsletter.Service
+	Cache         *web.PageCache
+	Web           *web.Server
 
 	changed    func()
 	purgeLocal func()
@@ -64,6 +76,8 @@ type Options struct {
 	Now      func() time.Time
 	Notifier comments.Notifier
 	NoCache  bool
+	// Mailer replaces the SMTP sender built from the configuration (tests).
+	Mailer mail.Sender
 }
 
 // Open opens (and migrates) the database and wires every service.
@@ -110,19 +124,29 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.changed = changed
 	a.Settings.Changed = changed
 	a.Auth = &auth.Service{Store: st, Now: now, Log: log}
+	a.AppPasswords = &auth.AppPasswords{Store: st, Now: now, Log: log}
 	a.Posts = &posts.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake}
 	a.Comments = &comments.Service{Store: st, Now: now, Log: log, Settings: a.Settings.Load, Changed: changed, Wake: a.Worker.Wake}
 
+	if err := a.openMail(ctx, cfg, opt); err != nil {
+		st.Close()
+		return nil, err
+	}
 	notifier := opt.Notifier
+	if notifier == nil && a.Mail != nil {
+		notifier = a.Mail
+	}
 	if notifier == nil {
 		notifier = logNotifier{log: log}
 	}
 	a.Worker.Handle(posts.JobPublishDue, func(ctx context.Context, _ []byte) error { return a.Posts.PublishDue(ctx) })
 	a.Worker.Handle(comments.JobNotifyHeld, a.Comments.HeldNoticeHandler(notifier))
 
+	rend := render.New()
+	a.Search = &search.Service{Store: st, Render: rend, Now: now}
 	ws, err := web.New(web.Deps{
-		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Auth: a.Auth,
-		Settings: a.Settings, Users: a.Users, Render: render.New(),
+		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
+		Settings: a.Settings, Users: a.Users, Render: rend,
 		BaseURL: cfg.PublicURL(), Secret: secret, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
 	})
 	if err != nil {

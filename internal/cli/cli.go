@@ -39,6 +39,7 @@ func init() {
 		{"user", "manage users: user add, user list", runUser},
 		{"setup-link", "print a one-time link to create the first administrator", runSetupLink},
 		{"demo", "load the sample post and its threaded discussion", runDemo},
+		{"mail", "check outgoing mail: mail test --to ADDRESS", runMail},
 		{"version", "print the version", func(_ context.Context, c *cmdContext, _ []string) error {
 			fmt.Fprintln(c.stdout, "broadside", Version)
 			return nil

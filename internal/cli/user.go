@@ -18,7 +18,7 @@ import (
 
 func runUser(ctx context.Context, c *cmdContext, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(c.stderr, "usage: broadside user add --email EMAIL [--role admin|editor|author] [--name NAME] [--password-stdin]\n       broadside user list")
+		fmt.Fprintln(c.stderr, "usage: broadside user add --email EMAIL [--role admin|editor|author] [--name NAME] [--password-stdin]\n       broadside user list\n       broadside user app-password --email EMAIL --name NAME")
 		return errUsage
 	}
 	switch args[0] {
@@ -26,8 +26,10 @@ func runUser(ctx context.Context, c *cmdContext, args []string) error {
 		return userAdd(ctx, c, args[1:])
 	case "list":
 		return userList(ctx, c, args[1:])
+	case "app-password":
+		return userAppPassword(ctx, c, args[1:])
 	}
-	fmt.Fprintf(c.stderr, "broadside user: unknown subcommand %q (use add or list)\n", args[0])
+	fmt.Fprintf(c.stderr, "broadside user: unknown subcommand %q (use add, list or app-password)\n", args[0])
 	return errUsage
 }
 

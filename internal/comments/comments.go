@@ -20,6 +20,28 @@ import (
 // JobNotifyHeld tells a post's author that a comment awaits moderation.
 const JobNotifyHeld = "notify_held_comment"
 
+// JobApproved announces that a comment became visible (approved at once, by a moderator, or
+// a moderator's reply); the subscriptions service notifies those who asked. Payload:
+// Approved.
+const JobApproved = "comment_approved"
+
+// Approved is the payload of JobApproved.
+type Approved struct {
+	CommentID int64 `json:"comment_id"`
+}
+
+// enqueueApproved queues JobApproved for each comment in tx. The key makes a comment that is
+// approved twice (unapproved in between) announced once per queueing; the handler also
+// remembers who was told.
+func enqueueApproved(ctx context.Context, tx *store.Store, now time.Time, ids ...int64) error {
+	for _, id := range ids {
+		if err := jobs.Enqueue(ctx, tx, JobApproved, fmt.Sprintf("approved:%d", id), now, Approved{CommentID: id}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Store is what the comments service needs from storage.
 type Store interface {
 	InTx(ctx context.Context, fn func(tx *store.Store) error) error
@@ -33,6 +55,7 @@ type Store interface {
 	CommentCounts(ctx context.Context) (map[broadside.CommentStatus]int, error)
 	HasApprovedComment(ctx context.Context, email, name string) (bool, error)
 	DuplicateComment(ctx context.Context, postID int64, authorName, authorEmail, body string, parentID int64) (bool, error)
+	FeedComments(ctx context.Context, postID int64, now time.Time, limit int) ([]broadside.Comment, error)
 }
 
 // Service accepts and moderates comments.
@@ -45,6 +68,7 @@ type Service struct {
 	Wake     func()
 
 	limiters sync.Map // IP -> *ipLimiter
+	group    groupCommit
 }
 
 // ipLimiter throttles one client. The limit lives in memory on purpose: it is checked on every
@@ -68,6 +92,9 @@ type Submission struct {
 	IP        string
 	UserAgent string
 	User      *broadside.User // signed-in author, or nil
+	// Post is the post being commented on when the caller already loaded it; Submit loads it
+	// otherwise.
+	Post *broadside.Post
 	// Spam signals from the form: a filled honeypot field, and when the form was rendered
 	// (from a signed field; zero when missing or forged).
 	Honeypot   string
@@ -80,6 +107,9 @@ type Submission struct {
 type Result struct {
 	Comment *broadside.Comment
 	Verdict broadside.Verdict
+	// Root is the top-level comment of the new comment's thread (the comment itself when it
+	// is top-level): the comment page it appears on is the root's.
+	Root *broadside.Comment
 }
 
 // maxAncestors bounds the walk up a reply chain, so corrupt (cyclic) imported data cannot
@@ -103,7 +133,10 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 		return nil, err
 	}
 	d := set.Discussion
-	post, err := s.Store.PostByID(ctx, in.PostID)
+	post, err := in.Post, error(nil)
+	if post == nil || post.ID != in.PostID {
+		post, err = s.Store.PostByID(ctx, in.PostID)
+	}
 	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
 		return nil, broadside.Errorf(broadside.ENOTFOUND, "The post you are commenting on does not exist.")
 	} else if err != nil {
@@ -133,7 +166,8 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	if err := c.Validate(d.RequireNameEmail && in.User == nil, d.MaxLength); err != nil {
 		return nil, err
 	}
-	if err := s.checkParent(ctx, c, d); err != nil {
+	root, err := s.checkParent(ctx, c, d)
+	if err != nil {
 		return nil, err
 	}
 	if !s.allow(in.IP, d.RateLimitPerMinute, now) {
@@ -150,14 +184,18 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 
 	v := s.verdict(ctx, in, c, d, now)
 	c.Status = v.Status
-	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.group.run(ctx, s.Store, func(tx *store.Store) error {
+		c.ID = 0 // a shared transaction that failed may have set it before this retry
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
 		}
 		if c.Status == broadside.CommentPending && d.NotifyAuthor {
 			// The notification is a job in the same transaction: it is sent once mail is
 			// configured, and a crash between the write and the send cannot lose it.
-			return jobs.Enqueue(ctx, tx, JobNotifyHeld, fmt.Sprintf("held:%d", c.ID), now, HeldNotice{PostID: post.ID, CommentID: c.ID})
+			return enqueueHeldNotice(ctx, tx, post.ID, now)
+		}
+		if c.Status == broadside.CommentApproved {
+			return enqueueApproved(ctx, tx, now, c.ID)
 		}
 		return nil
 	})
@@ -168,10 +206,13 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	if c.Status == broadside.CommentApproved && s.Changed != nil {
 		s.Changed()
 	}
-	if c.Status == broadside.CommentPending && s.Wake != nil {
+	if c.Status != broadside.CommentSpam && s.Wake != nil {
 		s.Wake()
 	}
-	return &Result{Comment: c, Verdict: v}, nil
+	if root == nil {
+		root = c
+	}
+	return &Result{Comment: c, Verdict: v, Root: root}, nil
 }
 
 // verdict applies the spam signals, then the site's moderation rules.
@@ -203,40 +244,42 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 
 // checkParent rejects replies to comments that do not exist, are on another post, are not
 // visible, or would nest deeper than the site allows.
-func (s *Service) checkParent(ctx context.Context, c *broadside.Comment, d broadside.Discussion) error {
+func (s *Service) checkParent(ctx context.Context, c *broadside.Comment, d broadside.Discussion) (*broadside.Comment, error) {
 	if c.ParentID == 0 {
-		return nil
+		return nil, nil
 	}
 	bad := func(msg string) error {
 		return &broadside.Error{Code: broadside.EINVALID, Message: msg, Fields: map[string]string{"comment_parent": msg}}
 	}
 	depth := 1
 	id := c.ParentID
+	var root *broadside.Comment
 	for hops := 0; id != 0; hops++ {
 		p, err := s.Store.CommentByID(ctx, id)
 		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
 			if hops == 0 {
-				return bad("The comment you are replying to does not exist.")
+				return nil, bad("The comment you are replying to does not exist.")
 			}
 			break // an ancestor was deleted: its replies were re-parented, so stop here
 		} else if err != nil {
-			return err
+			return nil, err
 		}
+		root = p
 		if hops == 0 {
 			if p.PostID != c.PostID {
-				return bad("The comment you are replying to belongs to another post.")
+				return nil, bad("The comment you are replying to belongs to another post.")
 			}
 			if p.Status != broadside.CommentApproved {
-				return bad("The comment you are replying to is not published.")
+				return nil, bad("The comment you are replying to is not published.")
 			}
 		}
 		depth++
 		if depth > d.MaxDepth || hops > maxAncestors {
-			return bad(fmt.Sprintf("Replies can be nested at most %d levels deep; reply to an earlier comment in this thread instead.", d.MaxDepth))
+			return nil, bad(fmt.Sprintf("Replies can be nested at most %d levels deep; reply to an earlier comment in this thread instead.", d.MaxDepth))
 		}
 		id = p.ParentID
 	}
-	return nil
+	return root, nil
 }
 
 func (s *Service) allow(ip string, perMinute int, now time.Time) bool {
@@ -278,8 +321,3 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// HeldNotice is the payload of JobNotifyHeld.
-type HeldNotice struct {
-	PostID    int64 `json:"post_id"`
-	CommentID int64 `json:"comment_id"`
-}

@@ -2,8 +2,6 @@ package comments
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/broadside/broadside"
@@ -61,13 +59,26 @@ func (s *Service) SetStatus(ctx context.Context, ids []int64, st broadside.Comme
 	if len(ids) == 0 {
 		return 0, broadside.Errorf(broadside.EINVALID, "Select at least one comment.")
 	}
-	n, err := s.Store.SetCommentStatus(ctx, ids, st)
+	var n int
+	err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if n, err = tx.SetCommentStatus(ctx, ids, st); err != nil {
+			return err
+		}
+		if st == broadside.CommentApproved {
+			return enqueueApproved(ctx, tx, s.Now(), ids...)
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, err
 	}
 	s.Log.Info("comments moderated", "ids", ids, "status", st, "user_id", u.ID)
 	if s.Changed != nil {
 		s.Changed()
+	}
+	if st == broadside.CommentApproved && s.Wake != nil {
+		s.Wake()
 	}
 	return n, nil
 }
@@ -149,7 +160,14 @@ func (s *Service) Reply(ctx context.Context, parentID int64, body string, u *bro
 		if parentDepth >= set.Discussion.MaxDepth {
 			c.ParentID = parent.ParentID
 		}
-		return tx.CreateComment(ctx, c)
+		if err := tx.CreateComment(ctx, c); err != nil {
+			return err
+		}
+		ids := []int64{c.ID}
+		if parent.Status != broadside.CommentApproved {
+			ids = append(ids, parent.ID)
+		}
+		return enqueueApproved(ctx, tx, c.CreatedAt, ids...)
 	})
 	if err != nil {
 		return nil, err
@@ -157,6 +175,9 @@ func (s *Service) Reply(ctx context.Context, parentID int64, body string, u *bro
 	s.Log.Info("moderator replied", "comment_id", c.ID, "parent_id", parent.ID, "user_id", u.ID)
 	if s.Changed != nil {
 		s.Changed()
+	}
+	if s.Wake != nil {
+		s.Wake()
 	}
 	return c, nil
 }
@@ -187,27 +208,3 @@ type Notifier interface {
 	HeldComment(ctx context.Context, post *broadside.Post, c *broadside.Comment) error
 }
 
-// HeldNoticeHandler returns the job handler that notifies a post's author of a held comment.
-// It re-reads the comment so a notice is not sent for one already moderated.
-func (s *Service) HeldNoticeHandler(n Notifier) func(ctx context.Context, payload []byte) error {
-	return func(ctx context.Context, payload []byte) error {
-		var h HeldNotice
-		if err := json.Unmarshal(payload, &h); err != nil {
-			return fmt.Errorf("comments: bad held-notice payload: %w", err)
-		}
-		c, err := s.Store.CommentByID(ctx, h.CommentID)
-		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if c.Status != broadside.CommentPending {
-			return nil
-		}
-		p, err := s.Store.PostByID(ctx, c.PostID)
-		if err != nil {
-			return err
-		}
-		return n.HeldComment(ctx, p, c)
-	}
-}

@@ -29,6 +29,8 @@ type Config struct {
 	LogFormat      string // "text" or "json"
 	// ShutdownTimeout bounds how long in-flight requests may take to finish on SIGTERM.
 	ShutdownTimeout time.Duration
+	// SMTP is the outgoing mail server (smtp.go); mail is off without a host.
+	SMTP SMTP
 }
 
 // Defaults returns the configuration of a fresh checkout.
@@ -39,6 +41,7 @@ func Defaults() Config {
 		LogLevel:        "info",
 		LogFormat:       "text",
 		ShutdownTimeout: 20 * time.Second,
+		SMTP:            SMTP{TLS: "starttls", Rate: DefaultSMTPRate},
 	}
 }
 
@@ -75,6 +78,7 @@ func (c *Config) PublicURL() string {
 type Flags struct {
 	c       *Config
 	proxies string
+	smtp    smtpFlags
 	err     error
 }
 
@@ -93,6 +97,7 @@ func Register(fs *flag.FlagSet, env func(string) string, withServer bool) *Flags
 	str(&c.BaseURL, "base-url", "BROADSIDE_BASE_URL", "public base URL, e.g. https://example.com (default: the listen address)")
 	str(&c.LogLevel, "log-level", "BROADSIDE_LOG_LEVEL", "log level: debug, info, warn, error")
 	str(&c.LogFormat, "log-format", "BROADSIDE_LOG_FORMAT", "log format: text or json")
+	registerSMTP(fs, env, &c, &f.smtp)
 	if withServer {
 		str(&c.Addr, "addr", "BROADSIDE_ADDR", "address to listen on")
 		f.proxies = env("BROADSIDE_TRUSTED_PROXIES")
@@ -126,6 +131,9 @@ func (f *Flags) Finish() (Config, error) {
 		return Config{}, f.err
 	}
 	c := *f.c
+	if err := finishSMTP(&c, &f.smtp); err != nil {
+		return Config{}, err
+	}
 	if f.proxies != "" {
 		for _, s := range strings.Split(f.proxies, ",") {
 			s = strings.TrimSpace(s)
@@ -176,6 +184,7 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout < 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must not be negative"))
 	}
+	errs = append(errs, c.SMTP.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -1,8 +1,12 @@
 package config_test
 
 import (
+	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +74,62 @@ func TestInvalidConfigNamesTheFlag(t *testing.T) {
 	c, err := parse(t, []string{"--trusted-proxies", "10.0.0.0/8, 192.0.2.7", "--db", "postgres://u:p@h/db"}, nil)
 	if err != nil || len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.0.2.7/32" || !c.IsPostgres() {
 		t.Fatalf("valid flags: %+v %v", c, err)
+	}
+}
+
+func TestSMTPConfig(t *testing.T) {
+	c, err := parse(t, nil, nil)
+	if err != nil || c.SMTP.Enabled() || c.SMTP.TLS != "starttls" || c.SMTP.Rate != config.DefaultSMTPRate {
+		t.Fatalf("defaults: %+v %v", c.SMTP, err)
+	}
+	pwFile := t.TempDir() + "/pw"
+	if err := os.WriteFile(pwFile, []byte("file-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"BROADSIDE_SMTP_HOST": "smtp.example.com", "BROADSIDE_SMTP_USER": "u",
+		"BROADSIDE_SMTP_PASSWORD": "env-secret", "BROADSIDE_SMTP_FROM": "Site <news@example.com>", "BROADSIDE_SMTP_PORT": "2525"}
+	c, err = parse(t, nil, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP.Host != "smtp.example.com" || c.SMTP.Port != 2525 || c.SMTP.Password.Reveal() != "env-secret" || !c.SMTP.Enabled() {
+		t.Fatalf("env: %+v", c.SMTP)
+	}
+	c, err = parse(t, []string{"--smtp-tls", "tls", "--smtp-password-file", pwFile, "--smtp-rate", "2.5", "--smtp-port", "465"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP.TLS != "tls" || c.SMTP.Password.Reveal() != "file-secret" || c.SMTP.Rate != 2.5 || c.SMTP.Port != 465 {
+		t.Fatalf("flags: %+v", c.SMTP)
+	}
+	// The password never prints.
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "cfg", c, "smtp", c.SMTP, "pw", c.SMTP.Password)
+	for _, s := range []string{fmt.Sprintf("%v %+v %#v %s", c, c, c.SMTP, c.SMTP.Password), logged.String()} {
+		if strings.Contains(s, "file-secret") || !strings.Contains(s, "[redacted]") {
+			t.Fatalf("the password leaks or is not redacted: %s", s)
+		}
+	}
+	if b, _ := json.Marshal(c); strings.Contains(string(b), "file-secret") {
+		t.Fatalf("the password leaks into JSON: %s", b)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--smtp-host", "h"}, nil, "--smtp-from"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "not an address"}, nil, "--smtp-from"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-tls", "ssl"}, nil, "--smtp-tls"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-port", "x"}, nil, "--smtp-port"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-rate", "0"}, nil, "--smtp-rate"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-user", "u"}, nil, "password"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-password-file", "/nonexistent/pw"}, nil, "--smtp-password-file"},
+	} {
+		_, err := parse(t, tc.args, tc.env)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v should name %s", tc.args, err, tc.want)
+		}
 	}
 }

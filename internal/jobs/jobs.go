@@ -6,6 +6,7 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -44,7 +45,9 @@ type Worker struct {
 
 	mu       sync.Mutex
 	handlers map[string]Handler
-	wake     chan struct{}
+	// interruptible kinds get a context that ends when the worker stops (HandleInterruptible).
+	interruptible map[string]bool
+	wake          chan struct{}
 }
 
 // NewWorker returns a worker with sensible defaults.
@@ -56,6 +59,8 @@ func NewWorker(s Store, log *slog.Logger, now func() time.Time) *Worker {
 		ID:       host + ":" + strconv.Itoa(os.Getpid()),
 		handlers: map[string]Handler{},
 		wake:     make(chan struct{}, 1),
+
+		interruptible: map[string]bool{},
 	}
 }
 
@@ -64,6 +69,28 @@ func (w *Worker) Handle(kind string, h Handler) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.handlers[kind] = h
+}
+
+// HandleInterruptible registers the handler of a long job (a newsletter to thousands): its
+// context ends when the worker stops, and the handler must then save its progress and return
+// (usually Again(now)) so the job resumes on the next start or on another node. Ordinary
+// handlers are never interrupted.
+func (w *Worker) HandleInterruptible(kind string, h Handler) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.handlers[kind] = h
+	w.interruptible[kind] = true
+}
+
+// Again is returned by a handler that made progress but is not finished: the job runs again
+// at At. It is not a failure and does not count against MaxAttempts.
+type Again struct {
+	At     time.Time
+	Reason string
+}
+
+func (a *Again) Error() string {
+	return "not finished, continue at " + a.At.Format(time.RFC3339) + ": " + a.Reason
 }
 
 // Wake makes an idle worker look for jobs now.
@@ -100,7 +127,7 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-w.wake:
 		}
 		for ctx.Err() == nil {
-			ran, err := w.RunOne(context.WithoutCancel(ctx))
+			ran, err := w.runOne(context.WithoutCancel(ctx), ctx)
 			if err != nil {
 				w.Log.Error("job queue", "err", err)
 				break
@@ -114,7 +141,10 @@ func (w *Worker) Run(ctx context.Context) {
 }
 
 // RunOne claims and runs a single due job, reporting whether there was one.
-func (w *Worker) RunOne(ctx context.Context) (bool, error) {
+func (w *Worker) RunOne(ctx context.Context) (bool, error) { return w.runOne(ctx, ctx) }
+
+// runOne runs a job with ctx; interruptible handlers also stop when stop ends.
+func (w *Worker) runOne(ctx, stop context.Context) (bool, error) {
 	j, err := w.Store.ClaimJob(ctx, w.kinds(), w.ID, w.Now(), w.Lease)
 	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
 		return false, nil
@@ -123,13 +153,25 @@ func (w *Worker) RunOne(ctx context.Context) (bool, error) {
 	}
 	w.mu.Lock()
 	h := w.handlers[j.Kind]
+	hctx := ctx
+	if w.interruptible[j.Kind] {
+		var cancel context.CancelFunc
+		hctx, cancel = context.WithCancel(ctx)
+		defer context.AfterFunc(stop, cancel)()
+		defer cancel()
+	}
 	w.mu.Unlock()
 	log := w.Log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
 	start := time.Now()
-	runErr := safeRun(ctx, h, j.Payload)
+	runErr := safeRun(hctx, h, j.Payload)
 	if runErr == nil {
 		log.Info("job done", "duration", time.Since(start))
 		return true, w.Store.CompleteJob(ctx, j.ID)
+	}
+	var again *Again
+	if errors.As(runErr, &again) {
+		log.Info("job paused", "reason", again.Reason, "continue_at", again.At, "duration", time.Since(start))
+		return true, w.Store.RetryJob(ctx, j.ID, again.At, again.Reason)
 	}
 	if j.Attempts >= j.MaxAttempts {
 		log.Error("job failed permanently", "err", runErr)

@@ -131,3 +131,58 @@ func TestRunStopsAndResumes(t *testing.T) {
 		t.Fatalf("job still claimable after completion: %v", err)
 	}
 }
+
+// TestAgainAndInterruptible: a long job pauses with Again (not a failure, however often) and
+// an interruptible handler sees the worker stop.
+func TestAgainAndInterruptible(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, testdb.SQLite(t))
+	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	w := jobs.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), clk.Now)
+	runs := 0
+	w.Handle("slices", func(ctx context.Context, _ []byte) error {
+		runs++
+		if runs < 15 { // more than MaxAttempts (10): Again must not count
+			return &jobs.Again{At: clk.Now(), Reason: "more to do"}
+		}
+		return nil
+	})
+	if err := jobs.Enqueue(ctx, st, "slices", "s", clk.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		if _, err := w.RunOne(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if runs != 15 {
+		t.Fatalf("ran %d times, want 15", runs)
+	}
+	if done, _ := st.ListJobs(ctx, store.JobDone, 10); len(done) != 1 {
+		t.Fatalf("done jobs: %+v", done)
+	}
+
+	runCtx, stop := context.WithCancel(ctx)
+	started := make(chan struct{})
+	interrupted := make(chan error, 1)
+	w.HandleInterruptible("long", func(hctx context.Context, _ []byte) error {
+		close(started)
+		<-hctx.Done()
+		interrupted <- hctx.Err()
+		return &jobs.Again{At: clk.Now(), Reason: "interrupted"}
+	})
+	if err := jobs.Enqueue(ctx, st, "long", "l", clk.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(runCtx) }()
+	<-started
+	stop()
+	<-done
+	if err := <-interrupted; !errors.Is(err, context.Canceled) {
+		t.Fatalf("handler context: %v", err)
+	}
+	if q, _ := st.ListJobs(ctx, store.JobQueued, 10); len(q) != 1 || q[0].Kind != "long" {
+		t.Fatalf("the interrupted job should be queued again: %+v", q)
+	}
+}

@@ -36,7 +36,14 @@ type Store interface {
 	CategoryByID(ctx context.Context, id int64) (*broadside.Category, error)
 	ListTags(ctx context.Context) ([]broadside.Tag, error)
 	TagBySlug(ctx context.Context, slug string) (*broadside.Tag, error)
+	TagByID(ctx context.Context, id int64) (*broadside.Tag, error)
+	CreateTag(ctx context.Context, t *broadside.Tag) error
+	UpdateTag(ctx context.Context, t *broadside.Tag) error
+	DeleteTag(ctx context.Context, id int64) error
 	PostArchiveMonths(ctx context.Context) ([]store.YearMonth, error)
+	SitemapPosts(ctx context.Context, typ broadside.PostType, now time.Time, limit, offset int) ([]broadside.Post, int, error)
+	SitemapSummaries(ctx context.Context, now time.Time) (map[broadside.PostType]store.SitemapSummary, error)
+	TermsModified(ctx context.Context, now time.Time) (cats, tags map[int64]time.Time, err error)
 }
 
 // Service writes and reads posts.
@@ -48,6 +55,10 @@ type Service struct {
 	Changed func()
 	// Wake nudges the job worker after a job was enqueued.
 	Wake func()
+	// OnPublish runs in the transaction that makes a post public for the first time (saved
+	// as published, or a scheduled post going live), so its side effects (the newsletter
+	// job) commit or roll back with the publication.
+	OnPublish func(ctx context.Context, tx *store.Store, p *broadside.Post) error
 }
 
 // Input is what an author submits from the editor.
@@ -66,6 +77,15 @@ type Input struct {
 	FeaturedImageAlt string
 	CommentsOpen     bool
 	ParentID         int64
+	// AuthorID, when set, assigns the post to that user; only editors and administrators may
+	// assign a post to someone else (0: the user saving a new post, or the post's author).
+	AuthorID int64
+	// SubscribersOnly shows visitors only the part before <!--more-->; SendNewsletter mails
+	// the post to subscribers when it is first published. Nil keeps the stored value (false
+	// for a new post), so a client that does not know these switches (the REST API) cannot
+	// turn them off by accident.
+	SubscribersOnly *bool
+	SendNewsletter  *bool
 }
 
 // Save creates (id 0) or updates a post as user, returning the stored post.
@@ -82,6 +102,13 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 		}
 		p = old
 	}
+	wasPublished := id != 0 && p.Status == broadside.StatusPublished
+	if in.SubscribersOnly != nil {
+		p.SubscribersOnly = *in.SubscribersOnly
+	}
+	if in.SendNewsletter != nil {
+		p.SendNewsletter = *in.SendNewsletter
+	}
 	if p.Type == "" {
 		p.Type = broadside.TypePost
 	}
@@ -96,6 +123,12 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	p.FeaturedImageAlt = strings.TrimSpace(in.FeaturedImageAlt)
 	p.CommentsOpen = in.CommentsOpen
 	p.ParentID = in.ParentID
+	if in.AuthorID != 0 && in.AuthorID != p.AuthorID {
+		if in.AuthorID != user.ID && !user.CanModerate() {
+			return nil, broadside.Errorf(broadside.EFORBIDDEN, "Only editors and administrators can assign a post to another author.")
+		}
+		p.AuthorID = in.AuthorID
+	}
 	p.UpdatedAt = now
 	p.Status = in.Status
 	p.PublishedAt = in.PublishedAt
@@ -169,6 +202,11 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 			}
 		} else if err := tx.UpdatePost(ctx, p); err != nil {
 			return err
+		}
+		if p.Status == broadside.StatusPublished && !wasPublished && !p.PublishedAt.After(now) && s.OnPublish != nil {
+			if err := s.OnPublish(ctx, tx, p); err != nil {
+				return err
+			}
 		}
 		if p.Status == broadside.StatusScheduled {
 			key := "publish:" + strconv.FormatInt(p.ID, 10) + ":" + strconv.FormatInt(p.PublishedAt.Unix(), 10)
@@ -261,7 +299,23 @@ func (s *Service) Delete(ctx context.Context, id int64, user *broadside.User) er
 // PublishDue publishes every scheduled post whose time has come. It is the handler of the
 // JobPublishDue job and also runs at startup, so posts due while the site was down go live.
 func (s *Service) PublishDue(ctx context.Context) error {
-	ids, err := s.Store.PublishDuePosts(ctx, s.Now())
+	var ids []int64
+	err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if ids, err = tx.PublishDuePosts(ctx, s.Now()); err != nil || s.OnPublish == nil {
+			return err
+		}
+		for _, id := range ids {
+			p, err := tx.PostByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := s.OnPublish(ctx, tx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -269,6 +323,9 @@ func (s *Service) PublishDue(ctx context.Context) error {
 		s.Log.Info("scheduled posts published", "post_ids", ids)
 		if s.Changed != nil {
 			s.Changed()
+		}
+		if s.Wake != nil {
+			s.Wake()
 		}
 	}
 	return nil

@@ -18,6 +18,58 @@ type CommentFilter struct {
 	// Search is a case-insensitive substring of the author's name, email or IP, or the body.
 	Search        string
 	Limit, Offset int
+	// The REST API's filters (WordPress's post, parent, include, exclude, author, after,
+	// before). Nil slices do not filter; ParentIDs matches 0 for top-level comments.
+	PostIDs, ParentIDs []int64
+	IDs, ExcludeIDs    []int64
+	UserIDs            []int64
+	After, Before      time.Time // exclusive bounds on created_at
+	Asc                bool      // oldest first
+	OrderBy            string    // "" (created_at), "id", "post" or "parent"
+	Kind               string    // "" for every kind
+	// PublicSearch limits Search to what readers can see (name and body, not email or IP).
+	PublicSearch bool
+	// PostPublishedBefore, when set, keeps comments on posts published at or before it
+	// (what an anonymous reader may see).
+	PostPublishedBefore time.Time
+}
+
+// commentOrder maps CommentFilter.OrderBy to SQL; user input never reaches the query text.
+var commentOrder = map[string]string{"": "c.created_at", "id": "c.id", "post": "c.post_id", "parent": "COALESCE(c.parent_id, 0)"}
+
+// apiCommentWhere adds the conditions of the REST API's filters.
+func (s *Store) apiCommentWhere(f CommentFilter, a *args, c []string) []string {
+	list := func(col string, ids []int64) {
+		if ids == nil {
+			return
+		}
+		if len(ids) == 0 {
+			c = append(c, "1 = 0")
+			return
+		}
+		c = append(c, col+" IN "+in(a, ids))
+	}
+	list("c.post_id", f.PostIDs)
+	list("COALESCE(c.parent_id, 0)", f.ParentIDs)
+	list("c.id", f.IDs)
+	list("COALESCE(c.user_id, 0)", f.UserIDs)
+	if len(f.ExcludeIDs) > 0 {
+		c = append(c, "c.id NOT IN "+in(a, f.ExcludeIDs))
+	}
+	if !f.After.IsZero() {
+		c = append(c, "c.created_at > "+a.add(s.ts(f.After)))
+	}
+	if !f.Before.IsZero() {
+		c = append(c, "c.created_at < "+a.add(s.ts(f.Before)))
+	}
+	if f.Kind != "" {
+		c = append(c, "c.kind = "+a.add(f.Kind))
+	}
+	if !f.PostPublishedBefore.IsZero() {
+		c = append(c, "c.post_id IN (SELECT pp.id FROM posts pp WHERE pp.status = 'published' AND pp.published_at <= "+
+			a.add(s.ts(f.PostPublishedBefore))+")")
+	}
+	return c
 }
 
 // CommentRow is a comment with the post it belongs to, for the moderation queue.
@@ -233,10 +285,22 @@ func (s *Store) ListComments(ctx context.Context, f CommentFilter) ([]CommentRow
 	if f.PostID != 0 {
 		c = append(c, "c.post_id = "+a.add(f.PostID))
 	}
-	if f.Search != "" {
+	if f.Search != "" && f.PublicSearch {
+		p := a.add(likePattern(f.Search))
+		c = append(c, "(lower(c.author_name) LIKE "+p+" ESCAPE '\\' OR lower(c.raw_body) LIKE "+p+" ESCAPE '\\')")
+	} else if f.Search != "" {
 		p := a.add(likePattern(f.Search))
 		c = append(c, "(lower(c.author_name) LIKE "+p+" ESCAPE '\\' OR lower(c.author_email) LIKE "+p+" ESCAPE '\\'"+
 			" OR lower(c.author_ip) LIKE "+p+" ESCAPE '\\' OR lower(c.raw_body) LIKE "+p+" ESCAPE '\\')")
+	}
+	c = s.apiCommentWhere(f, a, c)
+	col, ok := commentOrder[f.OrderBy]
+	if !ok {
+		return nil, 0, &broadside.Error{Code: broadside.EINVALID, Message: "Unknown sort order."}
+	}
+	dir := " DESC"
+	if f.Asc {
+		dir = " ASC"
 	}
 	where := " WHERE " + strings.Join(c, " AND ")
 	var total int
@@ -244,7 +308,7 @@ func (s *Store) ListComments(ctx context.Context, f CommentFilter) ([]CommentRow
 		return nil, 0, fmt.Errorf("store: count comments: %w", err)
 	}
 	q := "SELECT " + commentCols + ", p.title, p.slug, p.type FROM comments c JOIN posts p ON p.id = c.post_id" +
-		where + " ORDER BY c.created_at DESC, c.id DESC"
+		where + " ORDER BY " + col + dir + ", c.id" + dir
 	if f.Limit > 0 {
 		q += " LIMIT " + a.add(f.Limit)
 	} else if f.Offset > 0 {
@@ -329,17 +393,42 @@ func (s *Store) CountCommentsFromIP(ctx context.Context, ip string, since time.T
 // DuplicateComment reports whether the same author (same email, or same name) already left
 // this body on this post under this parent, in any status but trash (WordPress's check).
 func (s *Store) DuplicateComment(ctx context.Context, postID int64, authorName, authorEmail, body string, parentID int64) (bool, error) {
+	// Two EXISTS probes instead of one OR: each can use its (post_id, author) index, so the
+	// check costs the same on a post with ten comments and on one with ten thousand.
 	a := &args{}
-	author := "author_name = " + a.add(authorName)
+	same := " AND COALESCE(parent_id, 0) = " + a.add(parentID) + " AND raw_body = " + a.add(body) + " AND status <> 'trash'"
+	post := a.add(postID)
+	q := "SELECT CASE WHEN EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND author_name = " + a.add(authorName) + same + ")"
 	if e := strings.ToLower(strings.TrimSpace(authorEmail)); e != "" {
-		author = "(" + author + " OR lower(author_email) = " + a.add(e) + ")"
+		q += " OR EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND lower(author_email) = " + a.add(e) + same + ")"
 	}
-	q := "SELECT count(*) FROM (SELECT 1 FROM comments WHERE post_id = " + a.add(postID) +
-		" AND COALESCE(parent_id, 0) = " + a.add(parentID) + " AND " + author +
-		" AND raw_body = " + a.add(body) + " AND status <> 'trash' LIMIT 1) x"
+	q += " THEN 1 ELSE 0 END"
 	var n int
 	if err := s.rd().QueryRowContext(ctx, q, a.v...).Scan(&n); err != nil {
 		return false, fmt.Errorf("store: check duplicate comment on post %d: %w", postID, err)
 	}
 	return n > 0, nil
+}
+
+// CountRootsBefore counts the top-level comments of a post shown before the top-level
+// comment (created, id): approved ones, plus alsoIDs (the viewer's own held comments). The
+// web layer turns it into the comment page a new comment lands on, without loading the thread.
+func (s *Store) CountRootsBefore(ctx context.Context, postID int64, created time.Time, id int64, newestFirst bool, alsoIDs []int64) (int, error) {
+	a := &args{}
+	visible := "status = 'approved'"
+	if len(alsoIDs) > 0 {
+		visible = "(" + visible + " OR id IN " + in(a, alsoIDs) + ")"
+	}
+	cmp := "<"
+	if newestFirst {
+		cmp = ">"
+	}
+	t := a.add(s.ts(created))
+	q := "SELECT count(*) FROM comments WHERE post_id = " + a.add(postID) + " AND parent_id IS NULL AND " + visible +
+		" AND (created_at " + cmp + " " + t + " OR (created_at = " + t + " AND id " + cmp + " " + a.add(id) + "))"
+	var n int
+	if err := s.rd().QueryRowContext(ctx, q, a.v...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count threads before comment %d: %w", id, err)
+	}
+	return n, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/broadside/broadside"
 	"time"
 )
 
@@ -101,6 +102,16 @@ ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
 // The job becomes running, locked by worker until now+lease, with one more attempt. ENOTFOUND
 // when there is nothing to do.
 func (s *Store) ClaimJob(ctx context.Context, kinds []string, worker string, now time.Time, lease time.Duration) (*Job, error) {
+	// Two index-ordered probes rather than one OR: the due queued job comes straight off the
+	// (status, run_at) index instead of sorting the whole queue on every claim.
+	j, err := s.claim(ctx, kinds, worker, now, lease, "status = 'queued' AND run_at <= ", "run_at, id")
+	if broadside.ErrorCode(err) != broadside.ENOTFOUND {
+		return j, err
+	}
+	return s.claim(ctx, kinds, worker, now, lease, "status = 'running' AND locked_until <= ", "locked_until, id")
+}
+
+func (s *Store) claim(ctx context.Context, kinds []string, worker string, now time.Time, lease time.Duration, due, order string) (*Job, error) {
 	a := &args{}
 	nowP := a.add(s.ts(now))
 	untilP := a.add(s.ts(now.Add(lease)))
@@ -111,9 +122,8 @@ func (s *Store) ClaimJob(ctx context.Context, kinds []string, worker string, now
 	}
 	q := `UPDATE jobs SET status = 'running', locked_by = ` + workerP + `, locked_until = ` + untilP + `,
 	attempts = attempts + 1, updated_at = ` + nowP + `
-WHERE id = (SELECT id FROM jobs
-	WHERE ((status = 'queued' AND run_at <= ` + nowP + `) OR (status = 'running' AND locked_until <= ` + nowP + `))` + kindCond + `
-	ORDER BY run_at, id LIMIT 1` + s.skipLocked() + `)
+WHERE id = (SELECT id FROM jobs WHERE ` + due + nowP + kindCond + `
+	ORDER BY ` + order + ` LIMIT 1` + s.skipLocked() + `)
 RETURNING ` + jobCols
 	var j Job
 	err := scanJob(s.wr().QueryRowContext(ctx, q, a.v...), &j)

@@ -25,10 +25,22 @@ type PostFilter struct {
 	From, To time.Time
 	// Search is a case-insensitive substring of the title or body.
 	Search string
-	// OrderBy is "published_at" (the default), "updated_at", "created_at" or "title";
-	// newest (or Z) first unless Asc.
+	// The REST API's filters (WordPress's include, exclude, slug, author, tags, parent,
+	// author_exclude, categories_exclude and tags_exclude). Nil slices do not filter; TagIDs and AuthorIDs
+	// keep posts matching any of them; ParentIDs matches 0 for posts without a parent.
+	IDs, ExcludeIDs    []int64
+	Slugs              []string
+	AuthorIDs, TagIDs  []int64
+	ExcludeAuthorIDs   []int64
+	ParentIDs          []int64
+	ExcludeCategoryIDs []int64
+	ExcludeTagIDs      []int64
+	// OrderBy is "published_at" (the default), "updated_at", "created_at", "title", "id",
+	// "slug", "author" or "parent"; newest (or Z) first unless Asc.
 	OrderBy string
 	Asc     bool
+	// StickyFirst lists sticky posts before the others (the home page, as in WordPress).
+	StickyFirst bool
 	// Limit 0 returns every match.
 	Limit, Offset int
 }
@@ -39,7 +51,8 @@ type YearMonth struct{ Year, Month, Count int }
 // postSelect reads a post and its author (without the password hash) in one row.
 const postSelect = `SELECT p.id, p.type, p.author_id, COALESCE(p.parent_id, 0), p.title, p.slug, p.raw_body,
 	p.body_format, p.raw_excerpt, p.status, p.published_at, p.created_at, p.updated_at,
-	p.featured_image_url, p.featured_image_alt, p.comments_open, p.comment_count,
+	p.featured_image_url, p.featured_image_alt, p.comments_open, p.comment_count, p.password, p.sticky,
+	p.subscribers_only, p.send_newsletter,
 	u.id, u.email, u.login, u.display_name, u.role, u.created_at
 FROM posts p JOIN users u ON u.id = p.author_id`
 
@@ -48,7 +61,8 @@ func scanPost(r rowScanner, p *broadside.Post) error {
 	u := &broadside.User{}
 	err := r.Scan(&p.ID, &typ, &p.AuthorID, &p.ParentID, &p.Title, &p.Slug, &p.RawBody,
 		&p.BodyFormat, &p.RawExcerpt, &status, scanTime(&p.PublishedAt), scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt),
-		&p.FeaturedImageURL, &p.FeaturedImageAlt, &p.CommentsOpen, &p.CommentCount,
+		&p.FeaturedImageURL, &p.FeaturedImageAlt, &p.CommentsOpen, &p.CommentCount, &p.Password, &p.Sticky,
+		&p.SubscribersOnly, &p.SendNewsletter,
 		&u.ID, &u.Email, &u.Login, &u.DisplayName, &role, scanTime(&u.CreatedAt))
 	if err != nil {
 		return err
@@ -65,6 +79,10 @@ var postOrder = map[string]string{
 	"updated_at":   "p.updated_at",
 	"created_at":   "p.created_at",
 	"title":        "lower(p.title)",
+	"id":           "p.id",
+	"slug":         "p.slug",
+	"author":       "p.author_id",
+	"parent":       "COALESCE(p.parent_id, 0)",
 }
 
 // CreatePost inserts p with its category and tag links (by ID) and sets p.ID, and CreatedAt
@@ -85,11 +103,13 @@ func (s *Store) CreatePost(ctx context.Context, p *broadside.Post) error {
 			cols, vals = "id, ", a.add(p.ID)+", "
 		}
 		q := `INSERT INTO posts (` + cols + `type, author_id, parent_id, title, slug, raw_body, body_format, raw_excerpt,
-	status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open)
+	status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open, password, sticky,
+	subscribers_only, send_newsletter)
 VALUES (` + vals + strings.Join([]string{a.add(string(p.Type)), a.add(p.AuthorID), a.add(nullID(p.ParentID)),
 			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(p.RawExcerpt),
 			a.add(string(p.Status)), a.add(tx.ts(p.PublishedAt)), a.add(tx.ts(p.CreatedAt)), a.add(tx.ts(p.UpdatedAt)),
-			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen)}, ", ") + `) RETURNING id`
+			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen), a.add(p.Password), a.add(p.Sticky),
+			a.add(p.SubscribersOnly), a.add(p.SendNewsletter)}, ", ") + `) RETURNING id`
 		if err := tx.wr().QueryRowContext(ctx, q, a.v...).Scan(&p.ID); err != nil {
 			return postWriteErr("create post", p, err)
 		}
@@ -179,11 +199,12 @@ func (s *Store) UpdatePost(ctx context.Context, p *broadside.Post) error {
 	return s.InTx(ctx, func(tx *Store) error {
 		n, err := rowsAffected(tx.wr().ExecContext(ctx, `UPDATE posts SET type = $1, author_id = $2, parent_id = $3,
 	title = $4, slug = $5, raw_body = $6, body_format = $7, raw_excerpt = $8, status = $9, published_at = $10,
-	updated_at = $11, featured_image_url = $12, featured_image_alt = $13, comments_open = $14
-WHERE id = $15`,
+	updated_at = $11, featured_image_url = $12, featured_image_alt = $13, comments_open = $14,
+	password = $15, sticky = $16, subscribers_only = $17, send_newsletter = $18
+WHERE id = $19`,
 			string(p.Type), p.AuthorID, nullID(p.ParentID), p.Title, p.Slug, p.RawBody, p.BodyFormat, p.RawExcerpt,
 			string(p.Status), tx.ts(p.PublishedAt), tx.ts(p.UpdatedAt), p.FeaturedImageURL, p.FeaturedImageAlt,
-			p.CommentsOpen, p.ID))
+			p.CommentsOpen, p.Password, p.Sticky, p.SubscribersOnly, p.SendNewsletter, p.ID))
 		if err != nil {
 			return postWriteErr("update post", p, err)
 		}
@@ -255,6 +276,9 @@ func (s *Store) ListPosts(ctx context.Context, f PostFilter) ([]broadside.Post, 
 		dir = " ASC"
 	}
 	order := " ORDER BY " + col + dir
+	if f.StickyFirst {
+		order = " ORDER BY p.sticky DESC, " + col + dir
+	}
 	if col == "p.published_at" {
 		order += " NULLS LAST" // drafts have no date; both dialects put them last this way
 	}
@@ -321,10 +345,57 @@ func (s *Store) postWhere(f PostFilter, a *args) string {
 		pat := a.add(likePattern(f.Search))
 		c = append(c, "(lower(p.title) LIKE "+pat+" ESCAPE '\\' OR lower(p.raw_body) LIKE "+pat+" ESCAPE '\\')")
 	}
+	c = s.apiPostWhere(f, a, c)
 	if len(c) == 0 {
 		return ""
 	}
 	return " WHERE " + strings.Join(c, " AND ")
+}
+
+// apiPostWhere adds the conditions of the REST API's filters. An empty (non-nil) list
+// matches nothing, as WordPress's include=[] would if it were allowed.
+func (s *Store) apiPostWhere(f PostFilter, a *args, c []string) []string {
+	const none = "1 = 0"
+	list := func(col string, ids []int64) {
+		if ids == nil {
+			return
+		}
+		if len(ids) == 0 {
+			c = append(c, none)
+			return
+		}
+		c = append(c, col+" IN "+in(a, ids))
+	}
+	list("p.id", f.IDs)
+	list("p.author_id", f.AuthorIDs)
+	list("COALESCE(p.parent_id, 0)", f.ParentIDs)
+	if f.Slugs != nil {
+		if len(f.Slugs) == 0 {
+			c = append(c, none)
+		} else {
+			c = append(c, "p.slug IN "+in(a, f.Slugs))
+		}
+	}
+	if f.TagIDs != nil {
+		if len(f.TagIDs) == 0 {
+			c = append(c, none)
+		} else {
+			c = append(c, "p.id IN (SELECT pt.post_id FROM post_tags pt WHERE pt.tag_id IN "+in(a, f.TagIDs)+")")
+		}
+	}
+	if len(f.ExcludeIDs) > 0 {
+		c = append(c, "p.id NOT IN "+in(a, f.ExcludeIDs))
+	}
+	if len(f.ExcludeAuthorIDs) > 0 {
+		c = append(c, "p.author_id NOT IN "+in(a, f.ExcludeAuthorIDs))
+	}
+	if len(f.ExcludeCategoryIDs) > 0 {
+		c = append(c, "p.id NOT IN (SELECT pc.post_id FROM post_categories pc WHERE pc.category_id IN "+in(a, f.ExcludeCategoryIDs)+")")
+	}
+	if len(f.ExcludeTagIDs) > 0 {
+		c = append(c, "p.id NOT IN (SELECT pt.post_id FROM post_tags pt WHERE pt.tag_id IN "+in(a, f.ExcludeTagIDs)+")")
+	}
+	return c
 }
 
 // strs converts a slice of string-kinded values for query parameters.

@@ -55,6 +55,8 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/users", auth(s.handleUserCreate))
 	mux.HandleFunc("GET /admin/profile", auth(s.handleProfileForm))
 	mux.HandleFunc("POST /admin/profile", auth(s.handleProfileSave))
+	mux.HandleFunc("POST /admin/profile/app-passwords", auth(s.handleAppPasswordCreate))
+	mux.HandleFunc("POST /admin/profile/app-passwords/{uuid}/revoke", auth(s.handleAppPasswordRevoke))
 
 	// GET /admin/{anything else}
 	// Anything else under /admin/ is an admin 404 (after the sign-in check, so the admin's

@@ -101,10 +101,12 @@ func conflictField(err error, def string, byWord map[string]string) error {
 		Fields: map[string]string{field: msg}}
 }
 
-// profileData is the signed-in user's own profile form.
+// profileData is the signed-in user's own profile form, with their Application Passwords
+// (admin_apppasswords.go).
 type profileData struct {
 	adminPage
 	DisplayName string
+	appPasswordsData
 }
 
 // GET /admin/profile
@@ -116,6 +118,7 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 	v, ap := s.adminView(w, r, "profile", "Your profile")
 	ap.Message, ap.Errors = d.Message, d.Errors
 	d.adminPage = ap
+	s.loadAppPasswords(r, v.Site, &d.appPasswordsData)
 	v.Data = d
 	s.page(w, r, status, "admin/profile", v)
 }

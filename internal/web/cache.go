@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -81,7 +83,7 @@ func cacheable(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
-	if r.URL.RawQuery != "" {
+	if r.URL.RawQuery != "" && !onlyTrackingParams(r.URL.RawQuery) {
 		return false
 	}
 	for _, name := range []string{cookieSession, cookiePending, cookieCommenter, cookieFlash} {
@@ -91,6 +93,26 @@ func cacheable(r *http.Request) bool {
 	}
 	return true
 }
+
+// onlyTrackingParams reports whether a query string carries nothing but the campaign and
+// click identifiers that social networks and newsletters append to links. A post that goes
+// viral is requested mostly through such links; they do not change the page, so they must
+// not bypass the cache.
+func onlyTrackingParams(raw string) bool {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return false
+	}
+	for k := range q {
+		if !strings.HasPrefix(k, "utm_") && !trackingParams[k] {
+			return false
+		}
+	}
+	return true
+}
+
+var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "dclid": true, "msclkid": true, "twclid": true,
+	"igshid": true, "mc_cid": true, "mc_eid": true, "ref": true, "ref_src": true, "s_cid": true, "yclid": true}
 
 // cached wraps a public GET handler with the page cache.
 func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
@@ -111,9 +133,8 @@ func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
 		rec := &recorder{header: http.Header{}, status: http.StatusOK}
 		h(rec, r)
 		if rec.status == http.StatusOK && r.Method == http.MethodGet {
-			sum := sha256.Sum256(rec.body.Bytes())
 			e := &cachedPage{status: rec.status, header: rec.header, body: rec.body.Bytes(),
-				etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`, expires: c.Now().Add(c.TTL), gen: gen}
+				etag: bodyETag(rec.body.Bytes()), expires: c.Now().Add(c.TTL), gen: gen}
 			c.put(key, e)
 			writeCached(w, r, e)
 			return
@@ -132,7 +153,7 @@ func writeCached(w http.ResponseWriter, r *http.Request, e *cachedPage) {
 		h[k] = v
 	}
 	h.Set("ETag", e.etag)
-	if match := r.Header.Get("If-None-Match"); match != "" && match == e.etag {
+	if notModified(r, e.etag, e.header.Get("Last-Modified")) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -141,6 +162,35 @@ func writeCached(w http.ResponseWriter, r *http.Request, e *cachedPage) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(e.body)
 	}
+}
+
+// bodyETag is the strong validator of a response body. Handlers that set their own ETag
+// (feeds, sitemaps) use it too, so a response has the same ETag from the cache or not.
+func bodyETag(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+}
+
+// notModified evaluates a GET's conditions against a cached response (RFC 9110 13.2.2):
+// If-None-Match when present (any listed tag, weak or strong, or *), otherwise
+// If-Modified-Since against the response's Last-Modified, if it has one.
+func notModified(r *http.Request, etag, lastModified string) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == "*" || t == etag {
+				return true
+			}
+		}
+		return false
+	}
+	ims, lm := r.Header.Get("If-Modified-Since"), lastModified
+	if ims == "" || lm == "" {
+		return false
+	}
+	since, err1 := http.ParseTime(ims)
+	mod, err2 := http.ParseTime(lm)
+	return err1 == nil && err2 == nil && !mod.After(since)
 }
 
 // recorder captures a handler's response for the cache.

@@ -13,6 +13,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/broadside/broadside/internal/wpapi"
 )
 
 type ctxKey int
@@ -29,6 +31,11 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path,
 			"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
+		if wpapi.IsAPIRequest(r) {
+			// WordPress's answer to a cookie-authenticated API write it cannot trust.
+			wpapi.WriteError(w, http.StatusForbidden, "rest_cookie_invalid_nonce", "Cookie check failed")
+			return
+		}
 		s.renderError(w, r, http.StatusForbidden, "This form was submitted from another site, so it was refused. Go back to the page, reload it and submit again.")
 	}))
 	protected := csrf.Handler(next)
@@ -69,6 +76,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			r = s.withUser(r)
+		}
+		if wantsAPILink(r) {
+			if l := s.apiLink(r); l != "" {
+				h.Add("Link", l) // REST API discovery (api_routes.go)
+			}
+		}
+		if csrfExempt(r) {
+			next.ServeHTTP(sw, r) // API requests without ambient credentials (api_routes.go)
+			return
 		}
 		protected.ServeHTTP(sw, r)
 	})

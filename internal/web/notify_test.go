@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/app"
@@ -46,6 +47,20 @@ func TestHeldCommentNotifiesAuthor(t *testing.T) {
 	if _, err := ta.App.Comments.SetStatus(context.Background(), []int64{cs[1].ID}, broadside.CommentApproved, admin); err != nil {
 		t.Fatal(err)
 	}
+	// Notices go out once the minute in which the comments were held has closed.
+	drain(t, ta)
+	if len(rec.held) != 0 {
+		t.Fatal("the notice ran before its window closed")
+	}
+	ta.Clock.Advance(2 * time.Minute)
+	drain(t, ta)
+	if len(rec.held) != 1 || rec.held[0] != cs[0].ID || rec.posts[0] != p.ID {
+		t.Fatalf("notices: %+v", rec)
+	}
+}
+
+func drain(t *testing.T, ta *testApp) {
+	t.Helper()
 	for {
 		ran, err := ta.App.Worker.RunOne(context.Background())
 		if err != nil {
@@ -54,8 +69,5 @@ func TestHeldCommentNotifiesAuthor(t *testing.T) {
 		if !ran {
 			break
 		}
-	}
-	if len(rec.held) != 1 || rec.held[0] != cs[0].ID || rec.posts[0] != p.ID {
-		t.Fatalf("notices: %+v", rec)
 	}
 }

@@ -187,6 +187,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 			v.Meta = append(v.Meta, metaTag{"article:tag", t.Name})
 		}
 	}
+	s.postDiscovery(v, st, p) // comment feed link, Twitter card image, JSON-LD (meta.go)
 	if r.URL.Query().Has("replytocom") || !p.IsPublic(s.Now()) {
 		v.Robots = "noindex, follow" // reply links would otherwise be indexed as copies of the post
 	}
@@ -269,7 +270,9 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user := currentUser(r)
-	res, err := s.Comments.Submit(ctx, submission(r, postID, parentID, form, user, s.formLoaded(postID, f.Get("ts"))))
+	sub := submission(r, postID, parentID, form, user, s.formLoaded(postID, f.Get("ts")))
+	sub.Post = post
+	res, err := s.Comments.Submit(ctx, sub)
 	if err != nil {
 		if statusOf(err) >= 500 {
 			s.Log.Error("comment failed", "request_id", requestID(r), "err", err)
@@ -298,10 +301,9 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, st.PostPath(post)+"#comments")
 		return
 	}
-	thread, err := s.Comments.Thread(ctx, post, append(s.pendingIDs(r), c.ID), st.Discussion)
-	page := 1
-	if err == nil {
-		page = max(1, thread.PageOf(c.ID, st.Discussion.PerPage))
+	page, err := s.Comments.PageOf(ctx, res.Root, st.Discussion, append(s.pendingIDs(r), c.ID))
+	if err != nil {
+		s.Log.Warn("comment page lookup failed; linking to page 1", "request_id", requestID(r), "err", err)
 	}
 	redirect(w, r, st.CommentPath(st.PostPath(post), page, 0, c.ID))
 }

@@ -23,6 +23,13 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if page, f, ok := splitFeed(r.URL.Path); ok && page != "/" && s.postCommentsFeed(w, r, st, page, f) {
+		return // POST-URL/feed/: the post's comment feed (feed_build.go)
+	}
+	if n, ok := sitemapPostsPageOf(r.URL.Path); ok {
+		s.sitemapPosts(w, r, n) // /sitemap-posts-N.xml (sitemap_routes.go)
+		return
+	}
 	path, page, ok := splitPaged(r.URL.Path, "/page/")
 	if !ok {
 		s.notFound(w, r)
@@ -152,6 +159,7 @@ type listSpec struct {
 	page                 int
 	filter               store.PostFilter
 	canonicalTitle       string
+	feed                 string // title of the archive's feed ("News Category Feed"); "" for none
 }
 
 func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spec listSpec) {
@@ -192,6 +200,7 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 	if spec.page < pages {
 		pg.Next = pagePath(spec.base, spec.page+1)
 	}
+	v.Feeds = append(v.Feeds, archiveFeedLinks(st, spec)...)
 	v.Data = map[string]any{"Heading": spec.heading, "Description": spec.description,
 		"Posts": s.summaries(st, posts), "Pager": pg}
 	s.page(w, r, http.StatusOK, "public/list", v)
@@ -263,9 +272,10 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	path, page, ok := splitPaged(r.URL.Path, "/page/")
+	reqPath, feed, isFeed := splitFeed(r.URL.Path) // CATEGORY-URL/feed/ (feed_routes.go)
+	path, page, ok := splitPaged(reqPath, "/page/")
 	segs := strings.Split(strings.Trim(strings.TrimPrefix(path, "/category/"), "/"), "/")
-	if !ok || segs[0] == "" {
+	if !ok || segs[0] == "" || (isFeed && page > 1) {
 		s.notFound(w, r)
 		return
 	}
@@ -282,12 +292,17 @@ func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
 	}
 	base := st.CategoryPath(*cat)
 	if path != base {
-		http.Redirect(w, r, pagePath(base, page), http.StatusMovedPermanently)
+		http.Redirect(w, r, archivePath(base, page, feed, isFeed), http.StatusMovedPermanently)
 		return
 	}
 	ids := descendants(cats, cat.ID)
-	s.listPosts(w, r, st, listSpec{heading: "Category: " + cat.Name, canonicalTitle: cat.Name, description: cat.Description,
-		base: base, page: page, filter: store.PostFilter{CategoryIDs: ids}})
+	spec := listSpec{heading: "Category: " + cat.Name, canonicalTitle: cat.Name, description: cat.Description,
+		base: base, page: page, filter: store.PostFilter{CategoryIDs: ids}, feed: cat.Name + " Category Feed"}
+	if isFeed {
+		s.archiveFeed(w, r, st, feed, spec)
+		return
+	}
+	s.listPosts(w, r, st, spec)
 }
 
 func descendants(all []broadside.Category, root int64) []int64 {
@@ -316,9 +331,10 @@ func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	path, page, ok := splitPaged(r.URL.Path, "/page/")
+	reqPath, feed, isFeed := splitFeed(r.URL.Path) // TAG-URL/feed/ (feed_routes.go)
+	path, page, ok := splitPaged(reqPath, "/page/")
 	slug := strings.Trim(strings.TrimPrefix(path, "/tag/"), "/")
-	if !ok || slug == "" || strings.Contains(slug, "/") {
+	if !ok || slug == "" || strings.Contains(slug, "/") || (isFeed && page > 1) {
 		s.notFound(w, r)
 		return
 	}
@@ -329,11 +345,16 @@ func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) {
 	}
 	base := st.TagPath(*t)
 	if path != base {
-		http.Redirect(w, r, pagePath(base, page), http.StatusMovedPermanently)
+		http.Redirect(w, r, archivePath(base, page, feed, isFeed), http.StatusMovedPermanently)
 		return
 	}
-	s.listPosts(w, r, st, listSpec{heading: "Tag: " + t.Name, canonicalTitle: t.Name, base: base, page: page,
-		filter: store.PostFilter{TagID: t.ID}})
+	spec := listSpec{heading: "Tag: " + t.Name, canonicalTitle: t.Name, base: base, page: page,
+		filter: store.PostFilter{TagID: t.ID}, feed: t.Name + " Tag Feed"}
+	if isFeed {
+		s.archiveFeed(w, r, st, feed, spec)
+		return
+	}
+	s.listPosts(w, r, st, spec)
 }
 
 // GET /author/{path...}
@@ -344,9 +365,10 @@ func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	path, page, ok := splitPaged(r.URL.Path, "/page/")
+	reqPath, feed, isFeed := splitFeed(r.URL.Path) // AUTHOR-URL/feed/ (feed_routes.go)
+	path, page, ok := splitPaged(reqPath, "/page/")
 	login := strings.Trim(strings.TrimPrefix(path, "/author/"), "/")
-	if !ok || login == "" || strings.Contains(login, "/") {
+	if !ok || login == "" || strings.Contains(login, "/") || (isFeed && page > 1) {
 		s.notFound(w, r)
 		return
 	}
@@ -357,11 +379,16 @@ func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
 	}
 	base := st.AuthorPath(u)
 	if path != base {
-		http.Redirect(w, r, pagePath(base, page), http.StatusMovedPermanently)
+		http.Redirect(w, r, archivePath(base, page, feed, isFeed), http.StatusMovedPermanently)
 		return
 	}
-	s.listPosts(w, r, st, listSpec{heading: "Author: " + u.Name(), canonicalTitle: u.Name(), base: base, page: page,
-		filter: store.PostFilter{AuthorID: u.ID}})
+	spec := listSpec{heading: "Author: " + u.Name(), canonicalTitle: u.Name(), base: base, page: page,
+		filter: store.PostFilter{AuthorID: u.ID}, feed: "Posts by " + u.Name() + " Feed"}
+	if isFeed {
+		s.archiveFeed(w, r, st, feed, spec)
+		return
+	}
+	s.listPosts(w, r, st, spec)
 }
 
 // notFound is the helpful 404: recent posts and categories to go on with.

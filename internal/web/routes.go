@@ -16,6 +16,10 @@ func (s *Server) routes() http.Handler {
 
 	s.adminRoutes(mux)
 	// Feature route sets register here, each in its own file: func (s *Server) xxxRoutes(mux).
+	s.feedRoutes(mux)
+	s.searchRoutes(mux)
+	s.sitemapRoutes(mux)
+	s.apiRoutes(mux)
 
 	// Everything else: home, permalinks, date archives, pages, 404.
 	mux.HandleFunc("GET /{path...}", s.cached(s.handlePublic))

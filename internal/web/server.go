@@ -14,6 +14,8 @@ import (
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/render"
+	"github.com/broadside/broadside/internal/search"
+	"github.com/broadside/broadside/internal/wpapi"
 )
 
 // SettingsService loads and saves site settings.
@@ -35,10 +37,13 @@ type Deps struct {
 	Now      func() time.Time
 	Posts    *posts.Service
 	Comments *comments.Service
+	Search   *search.Service
 	Auth     *auth.Service
-	Settings SettingsService
-	Users    UserService
-	Render   *render.Renderer
+	// AppPasswords checks the Application Passwords of REST API clients; nil refuses them.
+	AppPasswords *auth.AppPasswords
+	Settings     SettingsService
+	Users        UserService
+	Render       *render.Renderer
 	// BaseURL is the configured public URL (no trailing slash); the site setting overrides it
 	// when set.
 	BaseURL string
@@ -57,6 +62,7 @@ type Server struct {
 	handler http.Handler
 	static  *staticFiles
 	queries []queryRoute
+	api     *wpapi.API
 }
 
 // New parses the templates and builds the routes. A template error fails here, at startup,

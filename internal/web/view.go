@@ -20,6 +20,8 @@ type view struct {
 	OGImage     string
 	OGImageAlt  string
 	Meta        []metaTag
+	Feeds       []feedLink // feed auto-discovery links (meta.go)
+	JSONLD      any        // structured data, written as <script type="application/ld+json">
 	Robots      string
 	User        *broadside.User
 	Flash       string
@@ -42,7 +44,8 @@ func (s *Server) baseView(r *http.Request, st *site) *view {
 			st = &site{Settings: d, Base: s.BaseURL, perm: compiledPermalinks(d.PermalinkStructure), loc: time.UTC}
 		}
 	}
-	return &view{Site: st, User: currentUser(r), Year: s.Now().In(st.loc).Year(), Nav: s.nav(r.Context(), st)}
+	return &view{Site: st, User: currentUser(r), Year: s.Now().In(st.loc).Year(), Nav: s.nav(r.Context(), st),
+		Feeds: siteFeedLinks(st)}
 }
 
 // nav lists the published top-level pages for the header.

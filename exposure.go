@@ -1,0 +1,40 @@
+package broadside
+
+// Exposure is what of a post's text may leave its own page: what feeds, search snippets and
+// other syndication show to anyone who asks.
+type Exposure struct {
+	// Body is the part of RawBody (in the post's BodyFormat) that may be shown; "" when none.
+	Body string
+	// Full reports that Body is the whole post. When false, channels show Body as a teaser
+	// and link to the post for the rest.
+	Full bool
+	// Excerpt is the hand-written excerpt that may be shown ("" when there is none or it
+	// must stay hidden).
+	Excerpt string
+	// Withheld explains, in words fit for readers, why none of the body is shown; "" when
+	// some of it is.
+	Withheld string
+}
+
+// PublicBody decides what of p's text a channel that does not know its reader may expose:
+// feeds, search results, sitemaps, the REST API. Every such channel calls this one function,
+// so the rule lives here once:
+//
+//   - a password-protected post exposes neither its body nor its excerpt, as in WordPress;
+//   - a subscriber-only post exposes its teaser (the part before <!--more-->, possibly
+//     nothing) and its excerpt: CanReadFull for an anonymous reader;
+//   - every other post exposes its whole body and its excerpt.
+//
+// The search index applies the same rule in SQL (store.SearchFilter.Public); change both
+// together.
+func PublicBody(p *Post) Exposure {
+	if p.Protected() {
+		return Exposure{Withheld: "This post is password protected."}
+	}
+	body, full := VisibleBody(p, Reader{})
+	e := Exposure{Body: body, Full: full, Excerpt: p.RawExcerpt}
+	if body == "" && !full {
+		e.Withheld = "This post is for subscribers."
+	}
+	return e
+}

@@ -1,0 +1,53 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/broadside/broadside/internal/comments"
+	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/mail"
+	"github.com/broadside/broadside/internal/newsletter"
+	"github.com/broadside/broadside/internal/render"
+	"github.com/broadside/broadside/internal/sitemail"
+	"github.com/broadside/broadside/internal/subscriptions"
+)
+
+// openMail wires email: the site's mailer when an SMTP server is configured (or a test passed
+// a sender), the subscription and newsletter services, their jobs, and the hooks that make
+// publishing a post queue its newsletter and approving a comment notify its subscribers.
+// Without a mail server, held-comment notices go to the log and the subscription features
+// say they are unavailable; nothing is queued that could not be sent.
+func (a *App) openMail(ctx context.Context, cfg config.Config, opt Options) error {
+	secret, err := a.Store.Secret(ctx, "subscriptions")
+	if err != nil {
+		return err
+	}
+	var sender mail.Sender = opt.Mailer
+	if sender == nil {
+		s, err := NewSMTPSender(cfg.SMTP)
+		if err != nil {
+			return err
+		}
+		if s != nil {
+			sender = s
+		}
+	}
+	if sender != nil {
+		from := cfg.SMTP.From
+		if from == "" {
+			from = "broadside@localhost"
+		}
+		a.Mail = &sitemail.Mailer{Sender: sender, Settings: a.Settings.Load, Categories: a.Store.ListCategories,
+			BaseURL: cfg.PublicURL(), From: from, Render: render.New(), Log: a.Log}
+	}
+	a.Subscriptions = &subscriptions.Service{Store: a.Store, Mail: a.Mail, Links: subscriptions.Links{Secret: secret},
+		Now: a.Now, Log: a.Log, Wake: a.Worker.Wake}
+	a.Newsletter = &newsletter.Service{Store: a.Store, Mail: a.Mail, Subs: a.Subscriptions, Now: a.Now, Log: a.Log,
+		Rate: cfg.SMTP.Rate, Slice: time.Minute}
+	a.Posts.OnPublish = a.Newsletter.OnPublish
+	a.Worker.Handle(subscriptions.JobMail, a.Subscriptions.MailHandler())
+	a.Worker.Handle(comments.JobApproved, a.Subscriptions.CommentNoticeHandler())
+	a.Worker.HandleInterruptible(newsletter.JobSend, a.Newsletter.Handler())
+	return nil
+}

@@ -1,0 +1,78 @@
+package comments
+
+import (
+	"context"
+	"sync"
+
+	"github.com/broadside/broadside/internal/store"
+)
+
+// groupCommit batches concurrent comment writes into one transaction. Durability costs an
+// fsync per commit (synchronous=FULL on SQLite, WAL flush on PostgreSQL); when a post goes
+// viral, comments arrive faster than one fsync each allows. The first writer to arrive
+// becomes the leader and commits everything queued while the previous commit ran; the others
+// wait for that commit, so each request is still acknowledged only after its comment is on
+// disk. No goroutine outlives a request.
+type groupCommit struct {
+	mu      sync.Mutex
+	pending []*groupWrite
+	leading bool
+}
+
+type groupWrite struct {
+	fn   func(tx *store.Store) error
+	done chan error
+}
+
+// maxBatch bounds one transaction, so one slow batch cannot hold the writer for long.
+const maxBatch = 64
+
+// run executes fn in a transaction shared with other concurrent callers. fn must be safe to
+// run twice: when a shared transaction fails, each write is retried alone so one bad write
+// cannot fail its neighbours.
+func (g *groupCommit) run(ctx context.Context, st Store, fn func(tx *store.Store) error) error {
+	w := &groupWrite{fn: fn, done: make(chan error, 1)}
+	g.mu.Lock()
+	g.pending = append(g.pending, w)
+	if g.leading {
+		g.mu.Unlock()
+		return <-w.done
+	}
+	g.leading = true
+	// The batch must not fail because the leader's client went away.
+	ctx = context.WithoutCancel(ctx)
+	for len(g.pending) > 0 {
+		n := min(len(g.pending), maxBatch)
+		batch := g.pending[:n:n]
+		g.pending = g.pending[n:]
+		g.mu.Unlock()
+		commitBatch(ctx, st, batch)
+		g.mu.Lock()
+	}
+	g.leading = false
+	g.pending = nil
+	g.mu.Unlock()
+	return <-w.done
+}
+
+func commitBatch(ctx context.Context, st Store, batch []*groupWrite) {
+	if len(batch) > 1 {
+		err := st.InTx(ctx, func(tx *store.Store) error {
+			for _, w := range batch {
+				if err := w.fn(tx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			for _, w := range batch {
+				w.done <- nil
+			}
+			return
+		}
+	}
+	for _, w := range batch {
+		w.done <- st.InTx(ctx, w.fn)
+	}
+}

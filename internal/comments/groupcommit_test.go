@@ -1,0 +1,102 @@
+package comments
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// countingStore counts transactions, to see that concurrent writes share them.
+type countingStore struct {
+	*store.Store
+	txs atomic.Int64
+}
+
+func (c *countingStore) InTx(ctx context.Context, fn func(tx *store.Store) error) error {
+	c.txs.Add(1)
+	return c.Store.InTx(ctx, fn)
+}
+
+func TestGroupCommitSharesTransactionsAndIsolatesFailures(t *testing.T) {
+	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		st, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		u := &broadside.User{Email: "a@example.org", Login: "a", Role: broadside.RoleAdmin}
+		if err := st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		p := &broadside.Post{Type: broadside.TypePost, AuthorID: u.ID, Title: "T", Slug: "t", BodyFormat: "markdown",
+			Status: broadside.StatusPublished, PublishedAt: time.Now(), CommentsOpen: true}
+		if err := st.CreatePost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		cs := &countingStore{Store: st}
+		var g groupCommit
+		const n = 60
+		boom := errors.New("this write fails")
+		write := func(fail int) []error {
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					c := &broadside.Comment{PostID: p.ID, Kind: broadside.KindComment, AuthorName: "r", RawBody: "x",
+						Status: broadside.CommentApproved, CreatedAt: time.Now()}
+					errs[i] = g.run(ctx, cs, func(tx *store.Store) error {
+						c.ID = 0
+						if err := tx.CreateComment(ctx, c); err != nil {
+							return err
+						}
+						if i == fail {
+							return boom
+						}
+						return nil
+					})
+				}()
+			}
+			wg.Wait()
+			return errs
+		}
+		// Concurrent writes share transactions.
+		for i, err := range write(-1) {
+			if err != nil {
+				t.Fatalf("write %d: %v", i, err)
+			}
+		}
+		if txs := cs.txs.Load(); txs > n/2 {
+			t.Fatalf("%d concurrent writes took %d transactions: they were not grouped", n, txs)
+		}
+		t.Logf("%d concurrent writes in %d transactions", n, cs.txs.Load())
+		// A failing write fails alone; its neighbours are committed.
+		for i, err := range write(7) {
+			if (i == 7) != errors.Is(err, boom) {
+				t.Fatalf("write %d: %v", i, err)
+			}
+		}
+		got, err := st.ThreadComments(ctx, p.ID, []broadside.CommentStatus{broadside.CommentApproved}, nil)
+		if err != nil || len(got) != 2*n-1 {
+			t.Fatalf("%d comments stored, want %d (%v)", len(got), 2*n-1, err)
+		}
+		post, _ := st.PostByID(ctx, p.ID)
+		if post.CommentCount != 2*n-1 {
+			t.Fatalf("comment count %d, want %d", post.CommentCount, 2*n-1)
+		}
+	})
+}

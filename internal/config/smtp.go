@@ -1,0 +1,123 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// SMTP is how Broadside reaches a mail server for confirmations, sign-in links, comment
+// notices and newsletters. Mail is off until Host is set.
+type SMTP struct {
+	Host string
+	Port int    // 0: the usual port of the TLS mode (25, 587, 465)
+	TLS  string // "none", "starttls" (default) or "tls"
+	User string
+	// Password comes from BROADSIDE_SMTP_PASSWORD or --smtp-password-file, never from a flag
+	// (flags are visible to every user of the machine in ps). It prints as [redacted].
+	Password Secret
+	From     string // the sender: "Site name <news@example.com>"
+	// Rate caps newsletter sending, in messages per second (providers throttle or block
+	// senders that go faster than their plan allows).
+	Rate float64
+}
+
+// Enabled reports whether mail is configured.
+func (s SMTP) Enabled() bool { return s.Host != "" }
+
+// DefaultSMTPRate is the newsletter rate when none is configured: gentle enough for small
+// provider plans (a 10,000-reader list goes out in about 17 minutes).
+const DefaultSMTPRate = 10
+
+// Secret is a string that never prints: fmt, slog and JSON show [redacted].
+type Secret string
+
+const redacted = "[redacted]"
+
+func (Secret) String() string               { return redacted }
+func (Secret) GoString() string             { return redacted }
+func (Secret) LogValue() slog.Value         { return slog.StringValue(redacted) }
+func (Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
+func (s Secret) Reveal() string             { return string(s) }
+
+type smtpFlags struct {
+	passwordFile string
+	port, rate   string
+}
+
+func registerSMTP(fs *flag.FlagSet, env func(string) string, c *Config, f *smtpFlags) {
+	str := func(p *string, name, envName, usage string) {
+		if v := env(envName); v != "" {
+			*p = v
+		}
+		fs.StringVar(p, name, *p, usage+" (env "+envName+")")
+	}
+	str(&c.SMTP.Host, "smtp-host", "BROADSIDE_SMTP_HOST", "SMTP server for outgoing mail; empty turns mail off")
+	str(&f.port, "smtp-port", "BROADSIDE_SMTP_PORT", "SMTP port (default: 587 for starttls, 465 for tls, 25 for none)")
+	str(&c.SMTP.TLS, "smtp-tls", "BROADSIDE_SMTP_TLS", "SMTP encryption: starttls, tls (implicit, port 465) or none")
+	str(&c.SMTP.User, "smtp-user", "BROADSIDE_SMTP_USER", "SMTP user name; empty for no authentication")
+	str(&f.passwordFile, "smtp-password-file", "BROADSIDE_SMTP_PASSWORD_FILE", "file holding the SMTP password (or set BROADSIDE_SMTP_PASSWORD)")
+	str(&c.SMTP.From, "smtp-from", "BROADSIDE_SMTP_FROM", `sender of outgoing mail, e.g. "My Site <news@example.com>"`)
+	str(&f.rate, "smtp-rate", "BROADSIDE_SMTP_RATE", "newsletter sending rate in messages per second (default "+strconv.Itoa(DefaultSMTPRate)+")")
+	c.SMTP.Password = Secret(env("BROADSIDE_SMTP_PASSWORD"))
+}
+
+func finishSMTP(c *Config, f *smtpFlags) error {
+	var errs []error
+	if f.port != "" {
+		p, err := strconv.Atoi(f.port)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--smtp-port: %q is not a port number", f.port))
+		}
+		c.SMTP.Port = p
+	}
+	if f.rate != "" {
+		r, err := strconv.ParseFloat(f.rate, 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--smtp-rate: %q is not a number of messages per second", f.rate))
+		}
+		c.SMTP.Rate = r
+	}
+	if f.passwordFile != "" {
+		b, err := os.ReadFile(f.passwordFile)
+		if err != nil {
+			// The error names the file, never its content.
+			errs = append(errs, fmt.Errorf("--smtp-password-file: %w", err))
+		} else {
+			c.SMTP.Password = Secret(strings.TrimRight(string(b), "\r\n"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s SMTP) validate() []error {
+	if s.Host == "" {
+		return nil
+	}
+	var errs []error
+	switch s.TLS {
+	case "none", "starttls", "tls":
+	default:
+		errs = append(errs, fmt.Errorf("--smtp-tls: %q must be starttls, tls or none", s.TLS))
+	}
+	if s.Port < 0 || s.Port > 65535 {
+		errs = append(errs, fmt.Errorf("--smtp-port: %d is not a port number", s.Port))
+	}
+	if s.From == "" {
+		errs = append(errs, errors.New(`--smtp-from: a sender address is required when --smtp-host is set, e.g. "My Site <news@example.com>"`))
+	} else if _, err := mail.ParseAddress(s.From); err != nil {
+		errs = append(errs, fmt.Errorf("--smtp-from: %q is not an address like \"My Site <news@example.com>\"", s.From))
+	}
+	if s.Rate <= 0 || s.Rate > 10000 {
+		errs = append(errs, fmt.Errorf("--smtp-rate: %g must be between 0 and 10000 messages per second", s.Rate))
+	}
+	if s.User != "" && s.Password == "" {
+		errs = append(errs, errors.New("--smtp-user is set but there is no password: set BROADSIDE_SMTP_PASSWORD or --smtp-password-file"))
+	}
+	return errs
+}

@@ -1,0 +1,126 @@
+package importer
+
+import (
+	"context"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/wxr"
+)
+
+// commentStatusOf maps wp:comment_approved to a status.
+func commentStatusOf(s string) (broadside.CommentStatus, bool) {
+	switch s {
+	case "1", "approve", "approved":
+		return broadside.CommentApproved, true
+	case "0", "hold", "":
+		return broadside.CommentPending, true
+	case "spam":
+		return broadside.CommentSpam, true
+	case "trash", "post-trashed":
+		return broadside.CommentTrash, true
+	}
+	return broadside.CommentPending, false
+}
+
+// comment imports one comment of the current item, threaded under its parent. A reply
+// whose parent is not among its post's comments is kept at the top level and reported.
+func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
+	cur := r.cur
+	if cur == nil || cur.skip {
+		r.sum.skip("comments on items that were not imported", c.Pos, c.ID)
+		return nil
+	}
+	wpID := c.ID
+	if wpID <= 0 {
+		wpID = syntheticID("comment", c.Author, c.Date, c.Content)
+	}
+	kind := broadside.KindComment
+	switch c.Type {
+	case "", "comment":
+	case "pingback", "trackback":
+		kind = c.Type
+	default:
+		r.noteOnce("ctype:"+c.Type, c.Pos, "comment", c.ID, "comments of type %q are imported as ordinary comments", c.Type)
+	}
+	count := r.countFor(kind)
+	if local, ok, err := r.lookup(ctx, store.WPComment, wpID); err != nil {
+		return err
+	} else if ok {
+		if _, err := r.tx.CommentByID(ctx, local); err == nil {
+			cur.comments[wpID] = local
+			count.Existing++
+			return nil
+		}
+	}
+	status, known := commentStatusOf(c.Approved)
+	if !known {
+		r.sum.warn(c.Pos, "comment", c.ID, "unknown approval state %q; imported as pending", c.Approved)
+	}
+	created := pickTime(c.DateGMT, c.Date, "", r.loc)
+	if created.IsZero() {
+		created = r.now
+	}
+	cm := &broadside.Comment{PostID: cur.localID, UserID: r.userByWPID[c.UserID], Kind: kind, AuthorName: c.Author,
+		AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL, AuthorIP: c.AuthorIP, RawBody: c.Content, Status: status, CreatedAt: created}
+	if c.ID > 0 {
+		cm.ID = c.ID
+	}
+	var later bool
+	if c.Parent > 0 {
+		if missing, orphan := r.plan.orphans[c.ID]; orphan {
+			r.sum.warn(c.Pos, "comment", c.ID, "it replies to comment %d, which is not among this post's comments; it is shown at the top level", missing)
+		} else if parent, ok := cur.comments[c.Parent]; ok {
+			cm.ParentID = parent
+		} else {
+			later = true // the parent comes later in this item
+		}
+	}
+	if err := r.tx.ImportComment(ctx, cm); err != nil {
+		return err
+	}
+	if later {
+		cur.pending = append(cur.pending, parentFix{pos: c.Pos, wpID: wpID, local: cm.ID, wpParent: c.Parent})
+	}
+	if c.ID > 0 && cm.ID != c.ID {
+		r.sum.IDsChanged++
+		r.sum.warn(c.Pos, "comment", c.ID, "id %d is taken here, so it is %d now (its #comment- anchor changes)", c.ID, cm.ID)
+	}
+	cur.comments[wpID] = cm.ID
+	if err := r.remember(ctx, store.WPComment, wpID, cm.ID, ""); err != nil {
+		return err
+	}
+	count.New++
+	r.sum.CommentStatuses[string(status)]++
+	return nil
+}
+
+func (r *run) countFor(kind string) *Count {
+	switch kind {
+	case broadside.KindPingback:
+		return &r.sum.Pingbacks
+	case broadside.KindTrackback:
+		return &r.sum.Trackbacks
+	}
+	return &r.sum.Comments
+}
+
+// endItem threads the replies of the item that came before their parents.
+func (r *run) endItem(ctx context.Context) error {
+	cur := r.cur
+	if cur == nil {
+		return nil
+	}
+	for _, f := range cur.pending {
+		parent, ok := cur.comments[f.wpParent]
+		if !ok {
+			r.sum.warn(f.pos, "comment", f.wpID, "its parent comment %d was not imported; it is shown at the top level", f.wpParent)
+			continue
+		}
+		if err := r.tx.SetCommentParent(ctx, f.local, parent); err != nil {
+			return err
+		}
+	}
+	r.cur = nil
+	return nil
+}

@@ -1,0 +1,117 @@
+// Package importer brings a WordPress site into Broadside from its WXR export, and writes
+// Broadside's content back out as WXR.
+//
+// An import reads the file twice. The first pass (scan) reads it to the end without
+// writing, so a malformed or foreign file fails before anything changes, and keeps only
+// small maps of ids, terms and attachments. The second pass streams the file again and
+// writes as it reads, in one transaction: a failure at any point leaves the database
+// exactly as it was. WordPress ids are kept where they are free, and everything imported is
+// remembered in wp_imports, so running the same import again adds only what is new.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/wxr"
+)
+
+// Service imports and exports WordPress content.
+type Service struct {
+	Store *store.Store
+	Now   func() time.Time
+	Log   *slog.Logger
+	// Changed is called after an import commits (page caches listen); Wake nudges the job
+	// worker, which publishes imported scheduled posts on time.
+	Changed func()
+	Wake    func()
+	// UploadsDir is where files from Options.MediaDir are copied (the data directory's
+	// uploads/), served at /wp-content/uploads/.
+	UploadsDir string
+}
+
+// Options adjust one import.
+type Options struct {
+	// DryRun runs the whole import in a transaction that is rolled back: the summary says
+	// exactly what an import would do, and nothing is written (no files copied either).
+	DryRun bool
+	// MediaDir is a local copy of the old site's wp-content/uploads. Its files are copied
+	// into UploadsDir and attachments and content point at the copies.
+	MediaDir string
+	// Progress, when set, is called now and then with how far the import has got.
+	Progress func(Progress)
+}
+
+// Progress is how far an import has got: Pass 1 checks the file, pass 2 imports it.
+type Progress struct {
+	Pass        int
+	Done, Total int64 // bytes of the file
+}
+
+// errDryRun rolls a dry run back.
+var errDryRun = errors.New("importer: dry run")
+
+// ImportFile imports the WXR file at path. A file that cannot be read as a WordPress export
+// returns an error carrying a *wxr.Error (line, column, what to do; see wxr.AsError), and
+// nothing is written. The summary is returned with the error when it was far enough along
+// to say something.
+func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Summary, error) {
+	start := time.Now()
+	sum := newSummary(filepath.Base(path), opt.DryRun)
+	if opt.MediaDir != "" {
+		if err := checkDir(opt.MediaDir); err != nil {
+			return sum, err
+		}
+	}
+	prog := func(pass int) func(done, total int64) {
+		if opt.Progress == nil {
+			return nil
+		}
+		return func(done, total int64) { opt.Progress(Progress{Pass: pass, Done: done, Total: total}) }
+	}
+	p, err := scan(ctx, path, opt, prog(1))
+	if err != nil {
+		return sum, err
+	}
+	sum.Source, sum.Version = p.source, p.site.Version
+	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockImports(ctx); err != nil {
+			return err
+		}
+		im := &run{svc: s, tx: tx, plan: p, opt: opt, sum: sum, now: s.Now(), path: path, progress: prog(2)}
+		if err := im.do(ctx); err != nil {
+			return err
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	sum.Duration = time.Since(start)
+	if errors.Is(err, errDryRun) {
+		return sum, nil
+	}
+	if err != nil {
+		return sum, err
+	}
+	s.Log.Info("WordPress import done", "file", path, "source", sum.Source, "posts", sum.Posts.New, "pages", sum.Pages.New,
+		"comments", sum.Comments.New, "warnings", sum.WarningsTotal, "duration", sum.Duration)
+	if s.Changed != nil {
+		s.Changed()
+	}
+	if s.Wake != nil {
+		s.Wake()
+	}
+	return sum, nil
+}
+
+// itemError explains a failure to store one object, at its place in the file.
+func itemError(pos wxr.Pos, kind string, wpID int64, err error) error {
+	return &wxr.Error{Pos: pos, Msg: fmt.Sprintf("could not import WordPress %s %d: %v", kind, wpID, err),
+		Hint: "Nothing was imported. Fix the problem named here and run the import again.", Err: err}
+}

@@ -1,0 +1,156 @@
+package importer
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/wxr"
+)
+
+// structureOf reads the permalink structure an item's <link> follows, by recognising the
+// item's own slug, id, date, category and author in the link's path segments:
+// https://example.com/2018/09/05/hello/ -> /%year%/%monthnum%/%day%/%postname%/,
+// /archives/123 -> /archives/%post_id%, /hello/ -> /%postname%/. It returns "" for plain
+// links (/?p=123) and for paths in which neither the slug nor the id appears.
+func structureOf(it *wxr.Item, isCat func(string) bool) string {
+	u, err := url.Parse(it.Link)
+	if err != nil || u.RawQuery != "" || strings.Trim(u.Path, "/") == "" {
+		return ""
+	}
+	path := u.EscapedPath()
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	local := wpTime(it.PostDate, time.UTC)
+	slug := strings.ToLower(it.Name)
+	seen := map[string]bool{}
+	var out []string
+	take := func(tag string) bool {
+		if seen[tag] {
+			return false
+		}
+		seen[tag] = true
+		out = append(out, tag)
+		return true
+	}
+	for _, seg := range segs {
+		ls := strings.ToLower(seg)
+		switch {
+		case slug != "" && ls == slug && take(broadside.TagPostname):
+		case it.ID > 0 && seg == strconv.FormatInt(it.ID, 10) && take(broadside.TagPostID):
+		case !local.IsZero() && seg == fmt.Sprintf("%04d", local.Year()) && take(broadside.TagYear):
+		case seen[broadside.TagYear] && seg == fmt.Sprintf("%02d", int(local.Month())) && take(broadside.TagMonth):
+		case seen[broadside.TagMonth] && seg == fmt.Sprintf("%02d", local.Day()) && take(broadside.TagDay):
+		case isCat != nil && isCat(ls):
+			// %category% stands for the whole parent/child path: further category slugs
+			// right after it are part of it.
+			if len(out) == 0 || out[len(out)-1] != broadside.TagCategory {
+				if !take(broadside.TagCategory) {
+					out = append(out, seg)
+				}
+			}
+		case it.Creator != "" && ls == wpNicename(it.Creator) && take(broadside.TagAuthor):
+		case slug != "" && strings.HasPrefix(ls, slug) && isSuffix(ls[len(slug):]) && !seen[broadside.TagPostname]:
+			seen[broadside.TagPostname] = true
+			out = append(out, broadside.TagPostname+seg[len(slug):])
+		default:
+			out = append(out, seg)
+		}
+	}
+	if !seen[broadside.TagPostname] && !seen[broadside.TagPostID] {
+		return ""
+	}
+	s := "/" + strings.Join(out, "/")
+	if strings.HasSuffix(path, "/") {
+		s += "/"
+	}
+	if broadside.ValidatePermalinkStructure(s) != nil {
+		return ""
+	}
+	return s
+}
+
+// isSuffix accepts what people put after a slug in a structure: ".html", ".htm", ".php".
+func isSuffix(s string) bool { return s == ".html" || s == ".htm" || s == ".php" || s == ".aspx" }
+
+// wpNicename approximates WordPress's user_nicename (sanitize_title of the login), which is
+// what /author/NAME/ uses: lowercase, spaces to hyphens, only letters, digits, '_' and '-'.
+func wpNicename(login string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(login)) {
+		switch {
+		case r == ' ' || r == '.':
+			b.WriteByte('-')
+		case r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// inferredStructure returns the structure at least 80% of the published posts' links
+// follow, or "" when there is no such majority (plain permalinks, or a mixture).
+func (p *plan) inferredStructure() string {
+	best, n := "", 0
+	for s, c := range p.votes {
+		if c > n || c == n && s < best {
+			best, n = s, c
+		}
+	}
+	if p.voters == 0 || n*10 < p.voters*8 {
+		return ""
+	}
+	return best
+}
+
+// timezone returns an IANA zone matching the offset between the posts' local and GMT dates
+// when there was exactly one (Etc/GMT-2 is UTC+2), and otherwise a note explaining why none
+// was chosen.
+func (p *plan) timezone() (zone, note string) {
+	if len(p.offsets) == 0 {
+		return "", ""
+	}
+	var offs []int
+	for o := range p.offsets {
+		offs = append(offs, o)
+	}
+	sort.Ints(offs)
+	if len(offs) > 1 {
+		var names []string
+		for _, o := range offs {
+			names = append(names, utcOffset(o))
+		}
+		return "", "the old site's posts were dated in several UTC offsets (" + strings.Join(names, ", ") +
+			"), so its time zone observed daylight saving time. Choose it under Settings › Time zone so date-based addresses match " +
+			"the old ones to the day; until then an old address that differs answers with a redirect."
+	}
+	o := offs[0]
+	if o == 0 {
+		return "UTC", ""
+	}
+	if o%60 != 0 {
+		return "", "the old site was at " + utcOffset(o) + ", which no fixed-offset zone names; choose the time zone under Settings › Time zone."
+	}
+	h := o / 60
+	name := "Etc/GMT"
+	if h > 0 {
+		name += "-" + strconv.Itoa(h) // POSIX: Etc/GMT-2 is two hours east of Greenwich
+	} else {
+		name += "+" + strconv.Itoa(-h)
+	}
+	if _, err := time.LoadLocation(name); err != nil {
+		return "", "the old site was at " + utcOffset(o) + "; choose the time zone under Settings › Time zone."
+	}
+	return name, ""
+}
+
+func utcOffset(min int) string {
+	sign := "+"
+	if min < 0 {
+		sign, min = "-", -min
+	}
+	return fmt.Sprintf("UTC%s%02d:%02d", sign, min/60, min%60)
+}

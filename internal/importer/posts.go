@@ -1,0 +1,277 @@
+package importer
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/posts"
+	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/wpcontent"
+	"github.com/broadside/broadside/internal/wxr"
+)
+
+// Post meta our own exports carry, so that an export imported back into Broadside comes
+// back exactly (WordPress ignores them).
+const (
+	metaFormat   = "_broadside_format"   // "html": the content is final HTML, not raw WordPress text
+	metaMarkdown = "_broadside_markdown" // the Markdown source of a post written in Broadside
+)
+
+// statusOf maps a WordPress post status to ours.
+func statusOf(st string) (broadside.PostStatus, bool) {
+	switch st {
+	case "publish":
+		return broadside.StatusPublished, true
+	case "future":
+		return broadside.StatusScheduled, true
+	case "draft":
+		return broadside.StatusDraft, true
+	case "pending":
+		return broadside.StatusPending, true
+	case "private":
+		return broadside.StatusPrivate, true
+	}
+	return broadside.StatusDraft, false
+}
+
+func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
+	typ := broadside.TypePost
+	kind := "post"
+	if it.Type == "page" {
+		typ, kind = broadside.TypePage, "page"
+	}
+	if it.Type == "" {
+		r.sum.warn(it.Pos, "post", it.ID, "the item has no <wp:post_type> WordPress could read; imported as a post")
+	}
+	wpID := it.ID
+	if wpID <= 0 {
+		wpID = syntheticID("post", it.Title, it.PostDate, it.GUID, it.Link)
+		r.sum.warn(it.Pos, kind, 0, "the item %q has no <wp:post_id> WordPress could read; it gets a new id", plainText(it.Title))
+	}
+	cur := &curItem{pos: it.Pos, wpID: wpID, comments: map[int64]int64{}}
+	r.cur = cur
+	if local, ok, err := r.lookup(ctx, store.WPPost, wpID); err != nil {
+		return err
+	} else if ok {
+		if _, err := r.tx.PostByID(ctx, local); err == nil {
+			cur.localID = local
+			r.postLocal[wpID] = local
+			if typ == broadside.TypePage {
+				r.sum.Pages.Existing++
+			} else {
+				r.sum.Posts.Existing++
+			}
+			return nil
+		}
+	}
+
+	status, known := statusOf(it.Status)
+	if !known {
+		r.sum.warn(it.Pos, kind, wpID, "unknown status %q; imported as a draft", it.Status)
+	}
+	published := pickTime(it.PostDateGMT, it.PostDate, it.PubDate, r.loc)
+	if published.IsZero() {
+		published = r.now
+	}
+	modified := pickTime(it.PostModifiedGMT, it.PostModified, "", r.loc)
+	if modified.IsZero() || modified.Before(published) {
+		modified = published
+	}
+	authorID, err := r.authorFor(ctx, it.Creator)
+	if err != nil {
+		return err
+	}
+	title := plainText(it.Title)
+	if utf8.RuneCountInString(title) > broadside.MaxTitleLen {
+		title = truncateRunes(title, broadside.MaxTitleLen)
+		r.sum.warn(it.Pos, kind, wpID, "the title was longer than %d characters and was cut", broadside.MaxTitleLen)
+	}
+	body, format := r.content(it, wpID, kind)
+	if len(body) > broadside.MaxBodyLen {
+		r.sum.warn(it.Pos, kind, wpID, "the body is larger than the editor's 1 MiB limit: it was imported whole, but shorten it before editing it here")
+	}
+	excerpt := plainText(it.Excerpt)
+	if utf8.RuneCountInString(excerpt) > broadside.MaxExcerpt {
+		excerpt = truncateRunes(excerpt, broadside.MaxExcerpt)
+		r.sum.warn(it.Pos, kind, wpID, "the excerpt was longer than %d characters and was cut", broadside.MaxExcerpt)
+	}
+	password := it.Password
+	if utf8.RuneCountInString(password) > broadside.MaxPasswordLen || strings.ContainsAny(password, "\r\n") {
+		password = truncateRunes(strings.Join(strings.Fields(password), " "), broadside.MaxPasswordLen)
+	}
+	p := &broadside.Post{Type: typ, AuthorID: authorID, Title: title, RawBody: body, BodyFormat: format,
+		RawExcerpt: excerpt, Status: status, PublishedAt: published, CreatedAt: published, UpdatedAt: modified,
+		CommentsOpen: it.CommentStatus == "open" || it.CommentStatus == "" && r.settings.Discussion.CommentsEnabled,
+		Password:     password, Sticky: it.Sticky && typ == broadside.TypePost}
+	if it.ID > 0 {
+		p.ID = it.ID
+	}
+	if err := r.setSlug(ctx, p, it, kind, wpID); err != nil {
+		return err
+	}
+	if err := r.setTerms(ctx, p, it); err != nil {
+		return err
+	}
+	r.setFeatured(p, it, kind, wpID)
+	if it.Parent > 0 && typ == broadside.TypePage {
+		if parent, ok := r.postLocal[it.Parent]; ok {
+			p.ParentID = parent
+		} else {
+			// The parent comes later in the file (or not at all): linked in finish.
+			r.parentFixes = append(r.parentFixes, parentFix{pos: it.Pos, wpID: wpID, wpParent: it.Parent})
+		}
+	}
+	if err := r.tx.ImportPost(ctx, p); err != nil {
+		return err
+	}
+	if n := len(r.parentFixes); n > 0 && r.parentFixes[n-1].wpID == wpID && r.parentFixes[n-1].local == 0 {
+		r.parentFixes[n-1].local = p.ID
+	}
+	if it.ID > 0 && p.ID != it.ID {
+		r.sum.IDsChanged++
+		r.sum.warn(it.Pos, kind, it.ID, "id %d is taken here, so it is %d now; its old links redirect", it.ID, p.ID)
+	}
+	cur.localID, cur.skip = p.ID, false
+	r.postLocal[wpID] = p.ID
+	if err := r.remember(ctx, store.WPPost, wpID, p.ID, it.GUID); err != nil {
+		return err
+	}
+	if err := r.redirect(ctx, it.Link, store.WPPost, p.ID); err != nil {
+		return err
+	}
+	if status == broadside.StatusScheduled {
+		key := "publish:" + strconv.FormatInt(p.ID, 10) + ":" + strconv.FormatInt(p.PublishedAt.Unix(), 10)
+		if err := jobs.Enqueue(ctx, r.tx, posts.JobPublishDue, key, p.PublishedAt, map[string]int64{"post_id": p.ID}); err != nil {
+			return err
+		}
+	}
+	if typ == broadside.TypePage {
+		r.sum.Pages.New++
+	} else {
+		r.sum.Posts.New++
+	}
+	r.sum.Statuses[string(status)]++
+	return nil
+}
+
+// setSlug gives the post its WordPress slug, made unique among ours when it is taken.
+func (r *run) setSlug(ctx context.Context, p *broadside.Post, it *wxr.Item, kind string, wpID int64) error {
+	base := slugFrom(it.Name, p.Title)
+	if base == "" {
+		base = "untitled"
+	}
+	slug, err := broadside.UniqueSlug(base, func(c string) (bool, error) { return r.tx.SlugTaken(ctx, string(p.Type), c, 0) })
+	if err != nil {
+		return err
+	}
+	if slug != base && it.Name != "" {
+		r.sum.warn(it.Pos, kind, wpID, "the slug %q is taken here, so it is %q; its old address redirects", base, slug)
+	}
+	p.Slug = slug
+	return nil
+}
+
+// setTerms links the post to its categories (the default one when it has none, as in
+// WordPress) and tags. Pages have neither here.
+func (r *run) setTerms(ctx context.Context, p *broadside.Post, it *wxr.Item) error {
+	if p.Type != broadside.TypePost {
+		return nil
+	}
+	for _, t := range it.Terms {
+		switch t.Domain {
+		case wxr.TaxCategory:
+			id, err := r.categoryID(ctx, it.Pos, t)
+			if err != nil {
+				return err
+			}
+			p.Categories = append(p.Categories, broadside.Category{ID: id})
+		case wxr.TaxTag:
+			id, err := r.tagID(ctx, it.Pos, 0, t.Slug, t.Name)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				p.Tags = append(p.Tags, broadside.Tag{ID: id})
+			}
+		case "post_format":
+			r.noteOnce("tax:post_format", it.Pos, "post", it.ID, "post formats (%s and others) are not kept: Broadside shows every post the same way", t.Name)
+		default:
+			r.noteOnce("tax:"+t.Domain, it.Pos, "post", it.ID, "terms of the taxonomy %q are not kept (Broadside has categories and tags only)", t.Domain)
+		}
+	}
+	if len(p.Categories) == 0 {
+		p.Categories = []broadside.Category{{ID: r.defaultCat}}
+	}
+	return nil
+}
+
+// setFeatured turns _thumbnail_id into the attachment's URL and alt text.
+func (r *run) setFeatured(p *broadside.Post, it *wxr.Item, kind string, wpID int64) {
+	v, ok := it.MetaValue("_thumbnail_id")
+	if !ok || strings.TrimSpace(v) == "" {
+		return
+	}
+	id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || id <= 0 {
+		return
+	}
+	a := r.plan.attachments[id]
+	if a == nil {
+		r.sum.warn(it.Pos, kind, wpID, "its featured image, attachment %d, is not in the export", id)
+		return
+	}
+	u := a.finalURL()
+	if !broadside.IsHTTPURL(u) && !broadside.IsSitePath(u) {
+		r.sum.warn(it.Pos, kind, wpID, "its featured image has an address that is not a web URL: %q", u)
+		return
+	}
+	p.FeaturedImageURL = u
+	p.FeaturedImageAlt = firstNonEmpty(a.Alt, a.Title, p.Title)
+}
+
+// content returns the body to store: WordPress text converted the way WordPress displays
+// it, or the HTML or Markdown of our own export as it was.
+func (r *run) content(it *wxr.Item, wpID int64, kind string) (string, string) {
+	if md, ok := it.MetaValue(metaMarkdown); ok {
+		return md, broadside.FormatMarkdown
+	}
+	if f, ok := it.MetaValue(metaFormat); ok && f == broadside.FormatHTML {
+		return it.Content, broadside.FormatHTML
+	}
+	c := it.Content
+	if r.mediaRE != nil {
+		c = r.rewriteMedia(c)
+	}
+	res := wpcontent.Convert(c, wpcontent.Context{PostID: wpID, Media: r.mediaByID, Attached: r.mediaOf})
+	for _, tag := range res.Unknown {
+		r.sum.warn(it.Pos, kind, wpID, "unknown shortcode [%s] kept as text", tag)
+	}
+	for _, n := range res.Notes {
+		r.sum.warn(it.Pos, kind, wpID, "%s", n)
+	}
+	return res.HTML, broadside.FormatHTML
+}
+
+func (r *run) mediaByID(id int64) (wpcontent.Media, bool) {
+	a := r.plan.attachments[id]
+	if a == nil {
+		return wpcontent.Media{}, false
+	}
+	return media(a), true
+}
+
+func (r *run) mediaOf(postID int64) []wpcontent.Media {
+	var out []wpcontent.Media
+	for _, id := range r.plan.byParent[postID] {
+		out = append(out, media(r.plan.attachments[id]))
+	}
+	return out
+}
+
+func media(a *attInfo) wpcontent.Media {
+	return wpcontent.Media{ID: a.ID, URL: a.finalURL(), Alt: a.Alt, Title: a.Title, Caption: a.Caption, MimeType: a.Mime, MenuOrder: a.MenuOrder}
+}

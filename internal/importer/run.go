@@ -1,0 +1,285 @@
+package importer
+
+import (
+	"context"
+	"io"
+	"os"
+	"regexp"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/wxr"
+)
+
+// run is the second pass of one import, inside its transaction.
+type run struct {
+	svc      *Service
+	tx       *store.Store
+	plan     *plan
+	opt      Options
+	sum      *Summary
+	now      time.Time
+	path     string
+	progress func(done, total int64)
+
+	settings broadside.Settings
+	loc      *time.Location // the old site's zone when the file tells it, else ours
+	fresh    bool           // the site had no posts before this import
+	known    bool           // something was imported from this source before
+
+	users        map[string]int64 // WordPress login -> user id
+	userByWPID   map[int64]int64  // WordPress user id -> user id
+	fallbackUser int64
+	cats         map[string]int64 // WordPress category slug -> category id
+	tags         map[string]int64 // WordPress tag slug -> tag id
+	defaultCat   int64
+	postLocal    map[int64]int64 // WordPress post id -> post id
+	attLocal     map[int64]int64 // WordPress attachment id -> attachment id
+	parentFixes  []parentFix
+	noted        map[string]bool // one-time notes already given
+
+	cur *curItem
+
+	mediaRE    *regexp.Regexp
+	mediaFound map[string]bool
+}
+
+// curItem is the item whose comments are arriving.
+type curItem struct {
+	pos      wxr.Pos
+	wpID     int64
+	localID  int64
+	skip     bool
+	comments map[int64]int64 // WordPress comment id -> comment id, this item only
+	pending  []parentFix     // replies that came before their parent
+}
+
+type parentFix struct {
+	pos      wxr.Pos
+	wpID     int64 // the child's WordPress id
+	local    int64
+	wpParent int64
+}
+
+func (r *run) do(ctx context.Context) error {
+	var err error
+	if r.settings, err = r.tx.LoadSettings(ctx); err != nil {
+		return err
+	}
+	r.loc = r.settings.Location()
+	if zone, _ := r.plan.timezone(); zone != "" {
+		if loc, err := time.LoadLocation(zone); err == nil {
+			r.loc = loc
+		}
+	}
+	n, err := r.tx.CountPosts(ctx)
+	if err != nil {
+		return err
+	}
+	r.fresh = n == 0
+	if r.known, err = r.tx.HasWPImports(ctx, r.plan.source); err != nil {
+		return err
+	}
+	r.users, r.userByWPID = map[string]int64{}, map[int64]int64{}
+	r.cats, r.tags = map[string]int64{}, map[string]int64{}
+	r.postLocal, r.attLocal = map[int64]int64{}, map[int64]int64{}
+	r.noted = map[string]bool{}
+	r.setupMedia()
+
+	// WordPress ids up to the file's largest stay free for the items that want them; new
+	// ids are allocated above.
+	for table, maxID := range map[string]int64{"posts": r.plan.maxPost, "comments": r.plan.maxComment,
+		"attachments": r.plan.maxAttachment} {
+		if maxID > 0 {
+			if err := r.tx.ReserveIDs(ctx, table, maxID); err != nil {
+				return err
+			}
+		}
+	}
+	if err := r.importAuthors(ctx); err != nil {
+		return err
+	}
+	if err := r.importCategories(ctx); err != nil {
+		return err
+	}
+	if err := r.importTags(ctx); err != nil {
+		return err
+	}
+	for tax, n := range r.plan.otherTax {
+		r.sum.skipN("terms of the taxonomy "+tax+" (Broadside has categories and tags only)", n)
+	}
+	if err := r.importAttachments(ctx); err != nil {
+		return err
+	}
+	if err := r.stream(ctx); err != nil {
+		return err
+	}
+	return r.finish(ctx)
+}
+
+// stream is the second read of the file: posts, pages and comments are written as they
+// arrive.
+func (r *run) stream(ctx context.Context) error {
+	f, err := os.Open(r.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd := wxr.NewReader(f)
+	for n := 0; ; n++ {
+		if n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if r.progress != nil {
+				r.progress(rd.Offset(), r.plan.size)
+			}
+		}
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err // the first pass read the same bytes; the file changed underneath
+		}
+		switch x := rec.(type) {
+		case *wxr.Warning:
+			r.sum.warn(x.Pos, "file", 0, "%s", x.Msg)
+		case *wxr.Item:
+			if err := r.endItem(ctx); err != nil {
+				return err
+			}
+			if err := r.item(ctx, x); err != nil {
+				return err
+			}
+		case *wxr.Comment:
+			if err := r.comment(ctx, x); err != nil {
+				return itemError(x.Pos, "comment", x.ID, err)
+			}
+		}
+	}
+	if r.progress != nil {
+		r.progress(r.plan.size, r.plan.size)
+	}
+	return r.endItem(ctx)
+}
+
+func (r *run) item(ctx context.Context, it *wxr.Item) error {
+	r.cur = &curItem{pos: it.Pos, wpID: it.ID, skip: true}
+	if it.Type == "attachment" {
+		return nil // written before the stream, from the plan
+	}
+	if ok, why := importable(it.Type, it.Status); !ok {
+		r.sum.skip(why, it.Pos, it.ID)
+		return nil
+	}
+	if err := r.importPost(ctx, it); err != nil {
+		return itemError(it.Pos, "post", it.ID, err)
+	}
+	return nil
+}
+
+// finish links what could only be linked once everything was in, and adopts the old site's
+// permalinks and time zone.
+func (r *run) finish(ctx context.Context) error {
+	for _, f := range r.parentFixes {
+		parent, ok := r.postLocal[f.wpParent]
+		if !ok {
+			r.sum.warn(f.pos, "page", f.wpID, "its parent page %d is not in the export, so it is a top-level page now", f.wpParent)
+			continue
+		}
+		if err := r.tx.SetPostParent(ctx, f.local, parent); err != nil {
+			return err
+		}
+	}
+	for _, id := range r.plan.attOrder {
+		a := r.plan.attachments[id]
+		local, ok := r.attLocal[id]
+		if !ok || a.Parent <= 0 {
+			continue
+		}
+		if parent, ok := r.postLocal[a.Parent]; ok {
+			if err := r.tx.SetAttachmentParent(ctx, local, parent); err != nil {
+				return err
+			}
+		}
+	}
+	if err := r.tx.RecountAllComments(ctx); err != nil {
+		return err
+	}
+	if err := r.adoptSettings(ctx); err != nil {
+		return err
+	}
+	if r.opt.MediaDir != "" && !r.opt.DryRun {
+		n, err := copyTree(ctx, r.opt.MediaDir, r.svc.UploadsDir)
+		r.sum.MediaCopied = n
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *run) adoptSettings(ctx context.Context) error {
+	p := &r.sum.Permalinks
+	p.Inferred = r.plan.inferredStructure()
+	zone, note := r.plan.timezone()
+	if note != "" {
+		p.Notes = append(p.Notes, note)
+	}
+	if p.Inferred == "" && r.plan.voters > 0 {
+		p.Notes = append(p.Notes, "the old site's post links follow no single structure Broadside can adopt (plain links such as /?p=123 keep working, and every other old link redirects).")
+	}
+	if !r.fresh {
+		if p.Inferred != "" && p.Inferred != r.settings.PermalinkStructure {
+			p.Notes = append(p.Notes, "this site already had posts, so it keeps its permalink structure "+r.settings.PermalinkStructure+
+				"; the imported posts' old addresses answer with a permanent redirect.")
+		}
+		return nil
+	}
+	changed := false
+	if p.Inferred != "" {
+		p.Adopted = true
+		if p.Inferred != r.settings.PermalinkStructure {
+			r.settings.PermalinkStructure = p.Inferred
+			changed = true
+		}
+	}
+	if zone != "" && zone != "UTC" && r.settings.Timezone == broadside.DefaultSettings().Timezone {
+		r.settings.Timezone, p.Timezone = zone, zone
+		changed = true
+	}
+	if !changed {
+		return nil
+	}
+	return r.tx.SaveSettings(ctx, r.settings)
+}
+
+// lookup finds what an earlier import of this source made of a WordPress object.
+func (r *run) lookup(ctx context.Context, kind string, wpID int64) (int64, bool, error) {
+	if !r.known {
+		return 0, false, nil
+	}
+	return r.tx.LookupWPImport(ctx, r.plan.source, kind, wpID)
+}
+
+func (r *run) remember(ctx context.Context, kind string, wpID, local int64, guid string) error {
+	return r.tx.RecordWPImport(ctx, store.WPImport{Source: r.plan.source, Kind: kind, WPID: wpID, LocalID: local, GUID: guid}, r.now)
+}
+
+func (r *run) redirect(ctx context.Context, link, kind string, id int64) error {
+	p := oldPath(link, firstNonEmpty(r.plan.site.BaseBlogURL, r.plan.site.BaseSiteURL))
+	if p == "" {
+		return nil
+	}
+	return r.tx.SetRedirect(ctx, store.Redirect{Path: p, Kind: kind, TargetID: id}, r.now)
+}
+
+// noteOnce records a warning the first time key is seen.
+func (r *run) noteOnce(key string, pos wxr.Pos, kind string, wpID int64, format string, args ...any) {
+	if !r.noted[key] {
+		r.noted[key] = true
+		r.sum.warn(pos, kind, wpID, format, args...)
+	}
+}

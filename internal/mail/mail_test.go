@@ -1,0 +1,239 @@
+package mail_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/broadside/broadside/internal/mail"
+	"github.com/broadside/broadside/internal/mail/mailtest"
+)
+
+func newSender(t *testing.T, cfg mail.SMTPConfig) *mail.SMTPSender {
+	t.Helper()
+	if cfg.From == "" {
+		cfg.From = "The Daily Broadside <news@example.org>"
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	s, err := mail.NewSMTP(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func plain(srv *mailtest.Server) mail.SMTPConfig {
+	return mail.SMTPConfig{Host: srv.Host, Port: srv.Port, TLS: mail.TLSNone}
+}
+
+func testMessage(to string) *mail.Message {
+	c := &mail.Content{Subject: "A newsletter", SiteName: "The Daily Broadside", SiteURL: "https://example.org",
+		Heading: "A newsletter", HeadingURL: "https://example.org/2026/03/01/post/",
+		BodyHTML:    "<p>First paragraph with <a href=\"https://example.com/x\">a link</a>.</p>",
+		BodyText:    "First paragraph with a link (https://example.com/x).",
+		Support:     &mail.Support{Paragraphs: []string{"Please support us."}, Label: "Donate", URL: "https://ko-fi.com/example"},
+		Footer:      []string{"You subscribed to The Daily Broadside."},
+		Unsubscribe: &mail.Link{Label: "Unsubscribe", URL: "https://example.org/subscribe/unsubscribe?t=abc"},
+	}
+	m, err := mail.Compose(to, c)
+	if err != nil {
+		panic(err)
+	}
+	m.MessageID = "nl.7.42@example.org"
+	m.Date = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	m.ListUnsubscribe = []string{"mailto:news@example.org?subject=unsubscribe", "https://example.org/subscribe/unsubscribe?t=abc"}
+	m.OneClick = true
+	m.Bulk = true
+	m.Headers = map[string]string{"List-Id": "The Daily Broadside <news.example.org>"}
+	return m
+}
+
+// TestSendOverSMTP sends a newsletter-shaped message to the in-process server and checks
+// everything a mail client and a mailbox provider look at.
+func TestSendOverSMTP(t *testing.T) {
+	srv := mailtest.Start(t)
+	s := newSender(t, plain(srv))
+	reply, err := s.Send(context.Background(), testMessage("reader@example.net"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(reply, "2") {
+		t.Errorf("server reply %q, want a 2xx", reply)
+	}
+	msgs := srv.Wait(t, 1, 5*time.Second)
+	if msgs[0].From != "news@example.org" || len(msgs[0].To) != 1 || msgs[0].To[0] != "reader@example.net" {
+		t.Fatalf("envelope from %q to %q", msgs[0].From, msgs[0].To)
+	}
+	p := mailtest.Parse(t, msgs[0].Data)
+	h := p.Header
+	for k, want := range map[string]string{
+		"From":                  `"The Daily Broadside" <news@example.org>`,
+		"To":                    "<reader@example.net>",
+		"Message-Id":            "<nl.7.42@example.org>",
+		"List-Unsubscribe":      "<mailto:news@example.org?subject=unsubscribe>, <https://example.org/subscribe/unsubscribe?t=abc>",
+		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+		"Precedence":            "bulk",
+		"List-Id":               "The Daily Broadside <news.example.org>",
+		"Mime-Version":          "1.0",
+	} {
+		if got := h.Get(k); got != want {
+			t.Errorf("%s: %q, want %q", k, got, want)
+		}
+	}
+	if p.Subject() != "A newsletter" {
+		t.Errorf("subject %q", p.Subject())
+	}
+	if d, err := h.Date(); err != nil || !d.Equal(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)) {
+		t.Errorf("Date %q: %v", h.Get("Date"), err)
+	}
+	if !strings.HasPrefix(h.Get("Content-Type"), "multipart/alternative") {
+		t.Errorf("Content-Type %q, want multipart/alternative", h.Get("Content-Type"))
+	}
+	for _, want := range []string{"The Daily Broadside", "A newsletter", "First paragraph with a link (https://example.com/x).",
+		"Please support us.", "Donate: https://ko-fi.com/example", "Unsubscribe: https://example.org/subscribe/unsubscribe?t=abc"} {
+		if !strings.Contains(p.Text, want) {
+			t.Errorf("text part lacks %q:\n%s", want, p.Text)
+		}
+	}
+	for _, want := range []string{`max-width:600px`, `role="presentation"`, `<p style="margin:0 0 18px 0;">First paragraph`} {
+		if !strings.Contains(p.HTML, want) {
+			t.Errorf("html part lacks %q", want)
+		}
+	}
+	if strings.Contains(p.HTML, "<style") || strings.Contains(p.HTML, "<script") {
+		t.Error("the HTML part must not rely on <style> blocks or carry scripts")
+	}
+	wantLinks := []string{"https://example.org", "https://example.org/2026/03/01/post/", "https://example.com/x",
+		"https://ko-fi.com/example", "https://example.org/subscribe/unsubscribe?t=abc", "https://example.org"}
+	if strings.Join(p.Links, " ") != strings.Join(wantLinks, " ") {
+		t.Errorf("links %q\nwant  %q", p.Links, wantLinks)
+	}
+}
+
+func TestConnectionIsReused(t *testing.T) {
+	srv := mailtest.Start(t)
+	s := newSender(t, plain(srv))
+	for i := 0; i < 5; i++ {
+		if _, err := s.Send(context.Background(), testMessage("r@example.net")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Wait(t, 5, 5*time.Second)
+	if n := srv.Connections(); n != 1 {
+		t.Fatalf("%d SMTP sessions for 5 messages, want 1", n)
+	}
+}
+
+func TestTLSModesAndAuth(t *testing.T) {
+	t.Run("starttls", func(t *testing.T) {
+		srv, tlsCfg := mailtest.StartTLS(t, mailtest.Auth("smtpuser", "s3cret"))
+		s := newSender(t, mail.SMTPConfig{Host: srv.Host, Port: srv.Port, TLS: mail.TLSStartTLS, User: "smtpuser", Password: "s3cret", TLSConfig: tlsCfg})
+		if _, err := s.Send(context.Background(), testMessage("r@example.net")); err != nil {
+			t.Fatal(err)
+		}
+		srv.Wait(t, 1, 5*time.Second)
+	})
+	t.Run("implicit tls", func(t *testing.T) {
+		srv, tlsCfg := mailtest.StartImplicitTLS(t, mailtest.Auth("smtpuser", "s3cret"))
+		s := newSender(t, mail.SMTPConfig{Host: srv.Host, Port: srv.Port, TLS: mail.TLSImplicit, User: "smtpuser", Password: "s3cret", TLSConfig: tlsCfg})
+		if _, err := s.Send(context.Background(), testMessage("r@example.net")); err != nil {
+			t.Fatal(err)
+		}
+		srv.Wait(t, 1, 5*time.Second)
+	})
+	t.Run("starttls required but not offered", func(t *testing.T) {
+		srv := mailtest.Start(t)
+		s := newSender(t, mail.SMTPConfig{Host: srv.Host, Port: srv.Port, TLS: mail.TLSStartTLS})
+		_, err := s.Send(context.Background(), testMessage("r@example.net"))
+		if err == nil || !mail.IsConnection(err) {
+			t.Fatalf("err = %v, want a connection failure (no STARTTLS)", err)
+		}
+		if srv.Count() != 0 {
+			t.Fatal("a message went out in plain text although TLS was required")
+		}
+	})
+	t.Run("wrong password", func(t *testing.T) {
+		srv, tlsCfg := mailtest.StartTLS(t, mailtest.Auth("smtpuser", "s3cret"))
+		s := newSender(t, mail.SMTPConfig{Host: srv.Host, Port: srv.Port, TLS: mail.TLSStartTLS, User: "smtpuser", Password: "wrong-password", TLSConfig: tlsCfg})
+		_, err := s.Send(context.Background(), testMessage("r@example.net"))
+		if err == nil {
+			t.Fatal("sent with a wrong password")
+		}
+		if strings.Contains(err.Error(), "wrong-password") {
+			t.Fatalf("the error reveals the password: %v", err)
+		}
+	})
+}
+
+func TestFailuresAreClassified(t *testing.T) {
+	srv := mailtest.Start(t)
+	srv.Reject(func(rcpt string) error {
+		switch {
+		case strings.HasPrefix(rcpt, "gone@"):
+			return mailtest.Reply(550, "5.1.1 no such user")
+		case strings.HasPrefix(rcpt, "full@"):
+			return mailtest.Reply(452, "4.2.2 mailbox full")
+		}
+		return nil
+	})
+	s := newSender(t, plain(srv))
+	ctx := context.Background()
+
+	_, err := s.Send(ctx, testMessage("gone@example.net"))
+	var me *mail.Error
+	if !errors.As(err, &me) || !me.Permanent || me.Code != 550 || me.Conn {
+		t.Fatalf("550: %#v", err)
+	}
+	_, err = s.Send(ctx, testMessage("full@example.net"))
+	if !errors.As(err, &me) || me.Permanent || me.Code != 452 || me.Conn {
+		t.Fatalf("452: %#v", err)
+	}
+	// The connection survives recipient failures.
+	if _, err := s.Send(ctx, testMessage("ok@example.net")); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetDown(true)
+	_, err = s.Send(ctx, testMessage("ok@example.net"))
+	if !mail.IsConnection(err) || mail.IsPermanent(err) {
+		t.Fatalf("outage: %v, want a temporary connection failure", err)
+	}
+	_, err = s.Send(ctx, testMessage("ok@example.net"))
+	if !mail.IsConnection(err) {
+		t.Fatalf("reconnect during outage: %v, want a connection failure", err)
+	}
+	srv.SetDown(false)
+	if _, err := s.Send(ctx, testMessage("ok@example.net")); err != nil {
+		t.Fatalf("after the outage: %v", err)
+	}
+	if got := len(srv.To("ok@example.net")); got != 2 {
+		t.Fatalf("ok@ received %d messages, want 2", got)
+	}
+
+	down := newSender(t, mail.SMTPConfig{Host: "127.0.0.1", Port: 1, TLS: mail.TLSNone})
+	if _, err := down.Send(ctx, testMessage("ok@example.net")); !mail.IsConnection(err) {
+		t.Fatalf("nothing listening: %v, want a connection failure", err)
+	}
+}
+
+func TestBadMessagesArePermanent(t *testing.T) {
+	srv := mailtest.Start(t)
+	s := newSender(t, plain(srv))
+	for _, m := range []*mail.Message{
+		{To: "not an address", Subject: "x", Text: "x"},
+		{To: "a@example.net", Subject: "two\r\nBcc: victim@example.net", Text: "x"},
+		{To: "a@example.net", Subject: "x"},
+		{To: "a@example.net", Subject: "x", Text: "x", Headers: map[string]string{"X-A": "b\nBcc: c@example.net"}},
+	} {
+		if _, err := s.Send(context.Background(), m); !mail.IsPermanent(err) {
+			t.Errorf("%+v: err %v, want permanent", m, err)
+		}
+	}
+	if srv.Count() != 0 {
+		t.Fatal("a bad message was sent")
+	}
+}

@@ -1,0 +1,63 @@
+package newsletter
+
+import (
+	"context"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
+)
+
+// Report is a newsletter's progress for the admin.
+type Report struct {
+	Newsletter *store.Newsletter
+	Progress   store.Progress
+	Failed     []store.Delivery // the most recent permanent failures
+	Retrying   []store.Delivery // deliveries waiting for a retry after a temporary failure
+}
+
+// Report returns the progress of a post's newsletter; ENOTFOUND when it was not sent by
+// email. Anyone who may edit the post may see it (addresses are shown to administrators
+// only).
+func (s *Service) Report(ctx context.Context, u *broadside.User, p *broadside.Post) (*Report, error) {
+	if !u.CanEditPost(p) {
+		return nil, broadside.Errorf(broadside.EFORBIDDEN, "You can only see the newsletters of your own posts.")
+	}
+	n, err := s.Store.NewsletterByPost(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Newsletter: n}
+	if r.Progress, err = s.Store.NewsletterProgress(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if u.CanManageSite() {
+		if r.Failed, err = s.Store.ListDeliveries(ctx, p.ID, store.DeliveryFailed, 50); err != nil {
+			return nil, err
+		}
+		all, err := s.Store.ListDeliveries(ctx, p.ID, store.DeliveryPending, 50)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range all {
+			if d.Attempts > 0 || d.LastError != "" {
+				r.Retrying = append(r.Retrying, d)
+			}
+		}
+	}
+	return r, nil
+}
+
+// Recent lists the latest newsletters with their progress.
+func (s *Service) Recent(ctx context.Context, limit int) ([]store.Newsletter, []store.Progress, error) {
+	ns, err := s.Store.ListNewsletters(ctx, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps := make([]store.Progress, len(ns))
+	for i, n := range ns {
+		if ps[i], err = s.Store.NewsletterProgress(ctx, n.PostID); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ns, ps, nil
+}

@@ -1,0 +1,132 @@
+package newsletter
+
+import (
+	"context"
+	"fmt"
+	"html"
+	htmltemplate "html/template"
+	"strconv"
+	"strings"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/mail"
+	"github.com/broadside/broadside/internal/sitemail"
+	"github.com/broadside/broadside/internal/subscriptions"
+)
+
+// Placeholders stand for the per-recipient parts while a newsletter is rendered once; each
+// message is the rendering with them replaced (100,000 template runs would cost more than
+// the sending).
+const (
+	phUnsubscribe = "https://unsubscribe.placeholder.invalid/"
+	phEmail       = "recipient@placeholder.invalid"
+)
+
+// prepared is a newsletter rendered for its recipients: with and without the support
+// appeal (hidden for supporters).
+type prepared struct {
+	site    *sitemail.Site
+	subs    *subscriptions.Service
+	subject string
+	domain  string
+	postID  int64
+	html    [2]string // [0] with the appeal, [1] without
+	text    [2]string
+}
+
+// prepare renders the post as an email. The newsletter goes only to confirmed subscribers, so
+// under the access rule it carries the full text, subscriber-only posts included.
+func (s *Service) prepare(ctx context.Context, p *broadside.Post) (*prepared, error) {
+	site, err := s.Mail.Site(ctx)
+	if err != nil {
+		return nil, err
+	}
+	body, _ := broadside.VisibleBody(p, broadside.Reader{Subscriber: &broadside.Subscriber{Status: broadside.SubscriberConfirmed}})
+	bodyHTML := string(s.Mail.Render.Post(p.BodyFormat, body))
+	if p.FeaturedImageURL != "" {
+		bodyHTML = fmt.Sprintf(`<p><img src="%s" alt="%s"></p>`, html.EscapeString(p.FeaturedImageURL), html.EscapeString(p.FeaturedImageAlt)) + bodyHTML
+	}
+	bodyHTML = absolutize(bodyHTML, site.URL)
+	postURL := site.PostURL(p)
+	title := p.Title
+	if strings.TrimSpace(title) == "" {
+		title = "(no title)"
+	}
+	out := &prepared{site: site, subs: s.Subs, subject: title, domain: mail.Domain(site.From), postID: p.ID}
+	for i, supporter := range []bool{false, true} {
+		c := site.Content(title)
+		c.Heading, c.HeadingURL = title, postURL
+		c.Byline = site.Date(p.PublishedAt)
+		if p.Author != nil && p.Author.Name() != "" {
+			c.Byline = "By " + p.Author.Name() + " · " + c.Byline
+		}
+		c.Preheader = p.RawExcerpt
+		if c.Preheader == "" {
+			c.Preheader = s.Mail.Render.Excerpt(p.BodyFormat, body, 30)
+		}
+		c.ReadOnline = &mail.Link{Label: "Read on the web", URL: postURL}
+		c.BodyHTML = htmltemplate.HTML(bodyHTML)
+		c.BodyText = mail.TextFromHTML(bodyHTML)
+		if p.CommentsOpen {
+			c.PostLink = &mail.Link{Label: "Join the discussion", URL: postURL + "#comments"}
+		} else {
+			c.PostLink = &mail.Link{Label: "Read on the web", URL: postURL}
+		}
+		c.Support = site.Support(supporter)
+		c.Footer = []string{"You are receiving this because you subscribed to " + site.Name + " as " + phEmail + "."}
+		c.Manage = &mail.Link{Label: "Manage your subscription", URL: site.Abs("/subscribe/profile")}
+		c.Unsubscribe = &mail.Link{Label: "Unsubscribe", URL: phUnsubscribe}
+		h, t, err := mail.Render(c)
+		if err != nil {
+			return nil, err
+		}
+		out.html[i], out.text[i] = h, t
+	}
+	return out, nil
+}
+
+// message builds the email to one subscriber.
+func (pr *prepared) message(sub *broadside.Subscriber) *mail.Message {
+	v := 0
+	if sub.Supporter {
+		v = 1
+	}
+	unsub := pr.subs.UnsubscribeURL(pr.site, sub.ID)
+	m := &mail.Message{
+		From: pr.site.From, To: sub.Email, Subject: pr.subject,
+		HTML: strings.NewReplacer(phUnsubscribe, html.EscapeString(unsub), phEmail, html.EscapeString(sub.Email)).Replace(pr.html[v]),
+		Text: strings.NewReplacer(phUnsubscribe, unsub, phEmail, sub.Email).Replace(pr.text[v]),
+		// One id per newsletter and recipient: a copy re-sent after a crash carries the same
+		// id, and mailbox providers drop the duplicate.
+		MessageID: "newsletter." + strconv.FormatInt(pr.postID, 10) + "." + strconv.FormatInt(sub.ID, 10) + "@" + pr.domain,
+		Bulk:      true,
+	}
+	subscriptions.ListHeaders(m, pr.site, unsub, "unsubscribe "+strconv.FormatInt(sub.ID, 10))
+	return m
+}
+
+// absolutize turns site-relative links and images (/wp-content/…) into absolute URLs: a
+// mail client has no site to resolve them against.
+func absolutize(h, base string) string {
+	for _, attr := range []string{`src="/`, `href="/`} {
+		var b strings.Builder
+		rest := h
+		for {
+			i := strings.Index(rest, attr)
+			if i < 0 {
+				b.WriteString(rest)
+				break
+			}
+			j := i + len(attr)
+			b.WriteString(rest[:j-1])
+			if j < len(rest) && rest[j] == '/' { // protocol-relative //host/…
+				b.WriteString("https:/")
+			} else {
+				b.WriteString(base + "/")
+			}
+			rest = rest[j:]
+		}
+		h = b.String()
+	}
+	return h
+}

@@ -1,0 +1,351 @@
+// Package newsletter sends a published post to the site's confirmed subscribers.
+//
+// Publishing enqueues one job per post, in the publishing transaction. The job's first run
+// chooses the recipients (one delivery row per subscriber confirmed at that moment) and every
+// run then works through the pending rows. Each delivery is recorded 'sending' (committed)
+// before the message is handed to the SMTP server and 'sent' after the server accepted it, so
+// a crash, a restart or an outage resumes exactly where it stopped: rows already 'sent' are
+// never mailed again, 'pending' rows are mailed once.
+//
+// The one row that can be ambiguous is a delivery that was 'sending' when the process died:
+// the server may or may not have accepted it. Exactly-once delivery to SMTP is impossible; we
+// choose to send it again (at least once, never skipped), with the same Message-ID, which
+// mailbox providers use to drop duplicates. Because each sender claims one row at a time, a
+// crash can cause at most one duplicate per sender, and the row records that it was resent.
+//
+// Temporary failures (4xx) are retried per recipient with backoff; a broken connection
+// pauses the whole newsletter with backoff instead of counting against recipients; permanent
+// failures (5xx) are recorded and count towards suspending the address after
+// broadside.MaxBounces. Sending is paced by a token bucket (messages per second).
+package newsletter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/mail"
+	"github.com/broadside/broadside/internal/sitemail"
+	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/subscriptions"
+)
+
+// JobSend sends one post's newsletter (payload: Payload).
+const JobSend = "newsletter_send"
+
+// Payload is the job's payload.
+type Payload struct {
+	PostID int64 `json:"post_id"`
+}
+
+// Delivery policy.
+const (
+	// MaxAttempts is how many temporary failures of one recipient are retried.
+	MaxAttempts = 5
+	batchSize   = 200
+)
+
+// retryDelays are the waits after a recipient's 1st, 2nd … temporary failure.
+var retryDelays = []time.Duration{time.Minute, 5 * time.Minute, 20 * time.Minute, time.Hour}
+
+// Store is what the newsletter needs from storage.
+type Store interface {
+	InTx(ctx context.Context, fn func(tx *store.Store) error) error
+	PostByID(ctx context.Context, id int64) (*broadside.Post, error)
+	StartNewsletter(ctx context.Context, postID int64, now time.Time) (*store.Newsletter, error)
+	NewsletterByPost(ctx context.Context, postID int64) (*store.Newsletter, error)
+	ListNewsletters(ctx context.Context, limit int) ([]store.Newsletter, error)
+	ResumeInterrupted(ctx context.Context, postID int64, now time.Time) (int64, error)
+	DueDeliveries(ctx context.Context, postID int64, now time.Time, limit int) ([]store.Delivery, error)
+	ClaimDelivery(ctx context.Context, postID, subscriberID int64, now time.Time) (bool, error)
+	SettleDelivery(ctx context.Context, postID, subscriberID int64, status, errMsg string, countAttempt bool, now time.Time) error
+	DeferDelivery(ctx context.Context, postID, subscriberID int64, next time.Time, errMsg string, countAttempt bool, now time.Time) error
+	NewsletterProgress(ctx context.Context, postID int64) (store.Progress, error)
+	FinishNewsletter(ctx context.Context, postID int64, now time.Time) error
+	SetNewsletterError(ctx context.Context, postID int64, msg string) error
+	ListDeliveries(ctx context.Context, postID int64, status string, limit int) ([]store.Delivery, error)
+}
+
+// Service sends newsletters.
+type Service struct {
+	Store Store
+	// Mail is the site's mailer; nil when mail is off (nothing is sent or queued).
+	Mail *sitemail.Mailer
+	Subs *subscriptions.Service
+	Now  func() time.Time
+	Log  *slog.Logger
+	// Rate is the pace in messages per second (config --smtp-rate).
+	Rate float64
+	// Slice bounds one run of the job; then it yields (another node may continue) so a long
+	// send never outlives the job's lease. Default one minute.
+	Slice time.Duration
+
+	once    sync.Once
+	limiter *rate.Limiter
+	mu      sync.Mutex
+	outages map[int64]int // consecutive connection failures per newsletter
+}
+
+// Enabled reports whether newsletters can be sent.
+func (s *Service) Enabled() bool { return s != nil && s.Mail != nil }
+
+// OnPublish is the posts service's hook: in the transaction that publishes p for the first
+// time, it queues the newsletter if the author asked for one. A post is sent once, ever.
+func (s *Service) OnPublish(ctx context.Context, tx *store.Store, p *broadside.Post) error {
+	if !s.Enabled() || !p.SendNewsletter || p.Type != broadside.TypePost {
+		return nil
+	}
+	created, err := tx.CreateNewsletter(ctx, p.ID, s.Now())
+	if err != nil || !created {
+		return err
+	}
+	s.Log.Info("newsletter queued", "post_id", p.ID)
+	return jobs.Enqueue(ctx, tx, JobSend, "newsletter:"+strconv.FormatInt(p.ID, 10), s.Now(), Payload{PostID: p.ID})
+}
+
+// Handler is the job handler (register it with jobs.Worker.HandleInterruptible).
+func (s *Service) Handler() func(ctx context.Context, payload []byte) error {
+	return func(ctx context.Context, payload []byte) error {
+		var p Payload
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return fmt.Errorf("newsletter: bad payload: %w", err)
+		}
+		return s.Send(ctx, p.PostID)
+	}
+}
+
+func (s *Service) pace() *rate.Limiter {
+	s.once.Do(func() {
+		r := s.Rate
+		if r <= 0 {
+			r = 10
+		}
+		s.limiter = rate.NewLimiter(rate.Limit(r), max(1, int(r/10)))
+		s.outages = map[int64]int{}
+	})
+	return s.limiter
+}
+
+// Send works through a newsletter's pending deliveries until none is due, the slice is
+// used up, the worker stops (ctx) or the mail server is unreachable. It returns nil when
+// every delivery is settled, and *jobs.Again to be called again.
+func (s *Service) Send(ctx context.Context, postID int64) error {
+	if !s.Enabled() {
+		return errors.New("newsletter: mail is not configured")
+	}
+	limiter := s.pace()
+	// Recording must not be cut short by the worker stopping: once a message is handed to
+	// the server, its outcome is written whatever happens to ctx.
+	rec := context.WithoutCancel(ctx)
+	start := time.Now()
+	slice := s.Slice
+	if slice <= 0 {
+		slice = time.Minute
+	}
+	n, err := s.Store.StartNewsletter(rec, postID, s.Now())
+	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+		return nil // the post was deleted, and its newsletter with it
+	} else if err != nil {
+		return err
+	}
+	if n.Status == store.NewsletterSent {
+		return nil
+	}
+	if resumed, err := s.Store.ResumeInterrupted(rec, postID, s.Now()); err != nil {
+		return err
+	} else if resumed > 0 {
+		s.Log.Warn("newsletter resumed after an interruption: the delivery in flight is sent again with the same Message-ID",
+			"post_id", postID, "deliveries", resumed)
+	}
+	p, err := s.Store.PostByID(rec, postID)
+	if err != nil {
+		return err
+	}
+	if !p.IsPublic(s.Now()) {
+		return s.abandon(rec, p)
+	}
+	msgs, err := s.prepare(rec, p)
+	if err != nil {
+		return err
+	}
+	sent := 0
+	for {
+		batch, err := s.Store.DueDeliveries(rec, postID, s.Now(), batchSize)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for i := range batch {
+			d := &batch[i]
+			if ctx.Err() != nil {
+				return &jobs.Again{At: s.Now(), Reason: fmt.Sprintf("worker stopping after %d messages", sent)}
+			}
+			if time.Since(start) > slice {
+				return &jobs.Again{At: s.Now(), Reason: fmt.Sprintf("slice used up after %d messages", sent)}
+			}
+			if !d.Subscriber.Receives() {
+				if err := s.skip(rec, postID, d.Subscriber.ID); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := limiter.Wait(ctx); err != nil {
+				return &jobs.Again{At: s.Now(), Reason: "worker stopping"}
+			}
+			ok, err := s.Store.ClaimDelivery(rec, postID, d.Subscriber.ID, s.Now())
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue // another sender has it
+			}
+			again, err := s.deliver(rec, p, msgs, d)
+			if err != nil || again != nil {
+				if again != nil {
+					return again
+				}
+				return err
+			}
+			sent++
+		}
+	}
+	pr, err := s.Store.NewsletterProgress(rec, postID)
+	if err != nil {
+		return err
+	}
+	if pr.Pending > 0 || pr.Sending > 0 {
+		next := pr.Next
+		if pr.Sending > 0 || next.Before(s.Now()) {
+			next = s.Now()
+		}
+		return &jobs.Again{At: next, Reason: fmt.Sprintf("%d deliveries wait for a retry", pr.Pending+pr.Sending)}
+	}
+	if err := s.Store.FinishNewsletter(rec, postID, s.Now()); err != nil {
+		return err
+	}
+	s.Log.Info("newsletter sent", "post_id", postID, "sent", pr.Sent, "failed", pr.Failed, "skipped", pr.Skipped)
+	return nil
+}
+
+func (s *Service) skip(ctx context.Context, postID, subID int64) error {
+	ok, err := s.Store.ClaimDelivery(ctx, postID, subID, s.Now())
+	if err != nil || !ok {
+		return err
+	}
+	return s.Store.SettleDelivery(ctx, postID, subID, store.DeliverySkipped, "no longer subscribed when it was their turn", false, s.Now())
+}
+
+// abandon settles the remaining deliveries of a post that was unpublished mid-send.
+func (s *Service) abandon(ctx context.Context, p *broadside.Post) error {
+	for {
+		batch, err := s.Store.DueDeliveries(ctx, p.ID, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), batchSize)
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, d := range batch {
+			if ok, err := s.Store.ClaimDelivery(ctx, p.ID, d.Subscriber.ID, s.Now()); err != nil {
+				return err
+			} else if ok {
+				if err := s.Store.SettleDelivery(ctx, p.ID, d.Subscriber.ID, store.DeliverySkipped, "the post was unpublished before it was their turn", false, s.Now()); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	s.Log.Warn("newsletter stopped: the post is no longer published", "post_id", p.ID)
+	return s.Store.FinishNewsletter(ctx, p.ID, s.Now())
+}
+
+// deliver sends one claimed delivery and records the outcome. It returns *jobs.Again when the
+// mail server is unreachable (the newsletter pauses).
+func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared, d *store.Delivery) (*jobs.Again, error) {
+	sub := &d.Subscriber
+	m := msgs.message(sub)
+	_, sendErr := s.Mail.Sender.Send(ctx, m)
+	now := s.Now()
+	switch {
+	case sendErr == nil:
+		if s.resetOutage(p.ID) {
+			_ = s.Store.SetNewsletterError(ctx, p.ID, "")
+		}
+		return nil, s.Store.InTx(ctx, func(tx *store.Store) error {
+			if err := tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliverySent, "", true, now); err != nil {
+				return err
+			}
+			if sub.Bounces > 0 {
+				return tx.ClearBounces(ctx, sub.ID)
+			}
+			return nil
+		})
+	case mail.IsPermanent(sendErr):
+		msg := truncate(sendErr.Error(), 500)
+		return nil, s.Store.InTx(ctx, func(tx *store.Store) error {
+			if err := tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliveryFailed, msg, true, now); err != nil {
+				return err
+			}
+			suspended, err := tx.RecordBounce(ctx, sub.ID, msg, broadside.MaxBounces, now)
+			if suspended {
+				s.Log.Warn("address suspended after repeated bounces", "subscriber_id", sub.ID, "bounces", broadside.MaxBounces)
+			}
+			return err
+		})
+	case mail.IsConnection(sendErr):
+		n := s.outage(p.ID)
+		wait := jobs.Backoff(n)
+		if wait > 10*time.Minute {
+			wait = 10 * time.Minute
+		}
+		msg := truncate(sendErr.Error(), 500)
+		if err := s.Store.DeferDelivery(ctx, p.ID, sub.ID, now, msg, false, now); err != nil {
+			return nil, err
+		}
+		_ = s.Store.SetNewsletterError(ctx, p.ID, msg)
+		s.Log.Warn("mail server unreachable; newsletter paused", "post_id", p.ID, "retry_in", wait, "err", sendErr)
+		return &jobs.Again{At: now.Add(wait), Reason: "mail server unreachable: " + msg}, nil
+	default:
+		msg := truncate(sendErr.Error(), 500)
+		if d.Attempts+1 >= MaxAttempts {
+			return nil, s.Store.SettleDelivery(ctx, p.ID, sub.ID, store.DeliveryFailed,
+				fmt.Sprintf("gave up after %d temporary failures: %s", MaxAttempts, msg), true, now)
+		}
+		delay := retryDelays[min(d.Attempts, len(retryDelays)-1)]
+		return nil, s.Store.DeferDelivery(ctx, p.ID, sub.ID, now.Add(delay), msg, true, now)
+	}
+}
+
+func (s *Service) outage(postID int64) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outages[postID]++
+	return s.outages[postID]
+}
+
+// resetOutage forgets a newsletter's connection failures and reports whether it had any.
+func (s *Service) resetOutage(postID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	had := s.outages[postID] != 0
+	delete(s.outages, postID)
+	return had
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,312 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/broadside/broadside"
+)
+
+// Newsletter statuses.
+const (
+	NewsletterQueued  = "queued"  // waiting for its job
+	NewsletterSending = "sending" // recipients chosen, deliveries under way
+	NewsletterSent    = "sent"    // every delivery settled
+)
+
+// Delivery statuses: pending -> sending -> sent | failed | skipped. A delivery is 'sending'
+// from just before it is handed to the SMTP server until the server's answer is recorded.
+const (
+	DeliveryPending = "pending"
+	DeliverySending = "sending"
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed"
+	DeliverySkipped = "skipped"
+)
+
+// Newsletter is a post sent by email.
+type Newsletter struct {
+	PostID     int64
+	PostTitle  string
+	Status     string
+	Recipients int
+	LastError  string
+	CreatedAt  time.Time
+	StartedAt  time.Time
+	FinishedAt time.Time
+}
+
+// Delivery is one newsletter to one recipient.
+type Delivery struct {
+	PostID      int64
+	Subscriber  broadside.Subscriber
+	Status      string
+	Attempts    int
+	LastError   string
+	NextAttempt time.Time
+	SentAt      time.Time
+	UpdatedAt   time.Time
+}
+
+// CreateNewsletter records that postID is to be sent; false when it was already (a post is
+// sent once, however often it is published).
+func (s *Store) CreateNewsletter(ctx context.Context, postID int64, now time.Time) (bool, error) {
+	n, err := rowsAffected(s.wr().ExecContext(ctx, `INSERT INTO newsletters (post_id, status, created_at) VALUES ($1, 'queued', $2)
+ON CONFLICT (post_id) DO NOTHING`, postID, s.ts(now)))
+	if err != nil {
+		return false, fmt.Errorf("store: create newsletter for post %d: %w", postID, err)
+	}
+	return n == 1, nil
+}
+
+const newsletterSelect = `SELECT n.post_id, p.title, n.status, n.recipients, n.last_error, n.created_at, n.started_at, n.finished_at
+FROM newsletters n JOIN posts p ON p.id = n.post_id`
+
+func scanNewsletter(r rowScanner, n *Newsletter) error {
+	return r.Scan(&n.PostID, &n.PostTitle, &n.Status, &n.Recipients, &n.LastError, scanTime(&n.CreatedAt),
+		scanTime(&n.StartedAt), scanTime(&n.FinishedAt))
+}
+
+// NewsletterByPost returns the newsletter of a post.
+func (s *Store) NewsletterByPost(ctx context.Context, postID int64) (*Newsletter, error) {
+	var n Newsletter
+	err := scanNewsletter(s.rd().QueryRowContext(ctx, newsletterSelect+" WHERE n.post_id = $1", postID), &n)
+	if isNoRows(err) {
+		return nil, notFound("This post has not been sent by email.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: load newsletter of post %d: %w", postID, err)
+	}
+	return &n, nil
+}
+
+// ListNewsletters returns the most recent newsletters first.
+func (s *Store) ListNewsletters(ctx context.Context, limit int) ([]Newsletter, error) {
+	rows, err := s.rd().QueryContext(ctx, newsletterSelect+" ORDER BY n.created_at DESC, n.post_id DESC LIMIT $1", limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list newsletters: %w", err)
+	}
+	defer rows.Close()
+	var out []Newsletter
+	for rows.Next() {
+		var n Newsletter
+		if err := scanNewsletter(rows, &n); err != nil {
+			return nil, fmt.Errorf("store: list newsletters: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// StartNewsletter chooses the recipients of a queued newsletter, once: one pending delivery
+// per subscriber confirmed at this moment. Later calls do nothing. It returns the newsletter.
+func (s *Store) StartNewsletter(ctx context.Context, postID int64, now time.Time) (*Newsletter, error) {
+	var n *Newsletter
+	err := s.InTx(ctx, func(tx *Store) error {
+		var err error
+		if n, err = tx.NewsletterByPost(ctx, postID); err != nil {
+			return err
+		}
+		if n.Status != NewsletterQueued {
+			return nil
+		}
+		res, err := tx.wr().ExecContext(ctx, `INSERT INTO newsletter_deliveries (post_id, subscriber_id, status, next_attempt, updated_at)
+SELECT $1, id, 'pending', $2, $2 FROM subscribers WHERE status = 'confirmed' ON CONFLICT DO NOTHING`, postID, tx.ts(now))
+		if err != nil {
+			return fmt.Errorf("store: choose recipients of post %d: %w", postID, err)
+		}
+		count, _ := res.RowsAffected()
+		if _, err := tx.wr().ExecContext(ctx, `UPDATE newsletters SET status = 'sending', recipients = $1, started_at = $2
+WHERE post_id = $3`, count, tx.ts(now), postID); err != nil {
+			return fmt.Errorf("store: start newsletter of post %d: %w", postID, err)
+		}
+		n.Status, n.Recipients, n.StartedAt = NewsletterSending, int(count), now
+		return nil
+	})
+	return n, err
+}
+
+// ResumeInterrupted puts the deliveries left 'sending' by a sender that stopped without
+// recording the server's answer back in the queue, noting why, and returns how many there
+// were. Call it only when no other sender works on the newsletter (the job holds its lease).
+func (s *Store) ResumeInterrupted(ctx context.Context, postID int64, now time.Time) (int64, error) {
+	n, err := rowsAffected(s.wr().ExecContext(ctx, `UPDATE newsletter_deliveries SET status = 'pending', next_attempt = $1,
+	updated_at = $1, last_error = 'interrupted while handing the message to the mail server; sent again'
+WHERE post_id = $2 AND status = 'sending'`, s.ts(now), postID))
+	if err != nil {
+		return 0, fmt.Errorf("store: resume newsletter of post %d: %w", postID, err)
+	}
+	return n, nil
+}
+
+// DueDeliveries returns up to limit pending deliveries whose time has come, with their
+// subscribers, in subscriber order.
+func (s *Store) DueDeliveries(ctx context.Context, postID int64, now time.Time, limit int) ([]Delivery, error) {
+	rows, err := s.rd().QueryContext(ctx, `SELECT d.attempts, d.next_attempt, `+prefixCols("s.", subscriberCols)+`
+FROM newsletter_deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+WHERE d.post_id = $1 AND d.status = 'pending' AND d.next_attempt <= $2 ORDER BY d.subscriber_id LIMIT $3`, postID, s.ts(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: due deliveries of post %d: %w", postID, err)
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		d := Delivery{PostID: postID, Status: DeliveryPending}
+		sub := &d.Subscriber
+		var status string
+		if err := rows.Scan(&d.Attempts, scanTime(&d.NextAttempt), &sub.ID, &sub.Email, &sub.Name, &status, &sub.Source,
+			&sub.Supporter, &sub.Bounces, &sub.LastError, &sub.ConsentIP, scanTime(&sub.CreatedAt), scanTime(&sub.ConfirmedAt),
+			scanTime(&sub.UnsubscribedAt), scanTime(&sub.UpdatedAt)); err != nil {
+			return nil, fmt.Errorf("store: due deliveries of post %d: %w", postID, err)
+		}
+		sub.Status = broadside.SubscriberStatus(status)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// ClaimDelivery marks a pending delivery 'sending'; false when another sender took it or it
+// is no longer pending. It must be committed before the message goes to the server.
+func (s *Store) ClaimDelivery(ctx context.Context, postID, subscriberID int64, now time.Time) (bool, error) {
+	n, err := rowsAffected(s.wr().ExecContext(ctx, `UPDATE newsletter_deliveries SET status = 'sending', updated_at = $1
+WHERE post_id = $2 AND subscriber_id = $3 AND status = 'pending'`, s.ts(now), postID, subscriberID))
+	if err != nil {
+		return false, fmt.Errorf("store: claim delivery: %w", err)
+	}
+	return n == 1, nil
+}
+
+// SettleDelivery records the outcome of a 'sending' delivery: sent, failed or skipped
+// (countAttempt adds one to its attempts).
+func (s *Store) SettleDelivery(ctx context.Context, postID, subscriberID int64, status, errMsg string, countAttempt bool, now time.Time) error {
+	if status != DeliverySent && status != DeliveryFailed && status != DeliverySkipped {
+		return fmt.Errorf("store: settle delivery: bad status %q", status)
+	}
+	var sentAt any
+	if status == DeliverySent {
+		sentAt = s.ts(now)
+	}
+	inc := 0
+	if countAttempt {
+		inc = 1
+	}
+	_, err := s.wr().ExecContext(ctx, `UPDATE newsletter_deliveries SET status = $1, last_error = $2, sent_at = $3,
+	attempts = attempts + $4, updated_at = $5 WHERE post_id = $6 AND subscriber_id = $7`,
+		status, errMsg, sentAt, inc, s.ts(now), postID, subscriberID)
+	if err != nil {
+		return fmt.Errorf("store: settle delivery: %w", err)
+	}
+	return nil
+}
+
+// DeferDelivery puts a 'sending' delivery back in the queue until next; countAttempt adds
+// one to its attempts (a recipient's temporary failure does; a connection failure does not).
+func (s *Store) DeferDelivery(ctx context.Context, postID, subscriberID int64, next time.Time, errMsg string, countAttempt bool, now time.Time) error {
+	inc := 0
+	if countAttempt {
+		inc = 1
+	}
+	_, err := s.wr().ExecContext(ctx, `UPDATE newsletter_deliveries SET status = 'pending', next_attempt = $1, last_error = $2,
+	attempts = attempts + $3, updated_at = $4 WHERE post_id = $5 AND subscriber_id = $6`,
+		s.ts(next), errMsg, inc, s.ts(now), postID, subscriberID)
+	if err != nil {
+		return fmt.Errorf("store: defer delivery: %w", err)
+	}
+	return nil
+}
+
+// Progress counts a newsletter's deliveries by status; Next is the earliest time a pending
+// delivery is due (zero when none is pending).
+type Progress struct {
+	Pending, Sending, Sent, Failed, Skipped int
+	Next                                    time.Time
+}
+
+// Total is the number of recipients.
+func (p Progress) Total() int { return p.Pending + p.Sending + p.Sent + p.Failed + p.Skipped }
+
+// NewsletterProgress counts the deliveries of a newsletter.
+func (s *Store) NewsletterProgress(ctx context.Context, postID int64) (Progress, error) {
+	var p Progress
+	rows, err := s.rd().QueryContext(ctx, `SELECT status, count(*), min(next_attempt) FROM newsletter_deliveries
+WHERE post_id = $1 GROUP BY status`, postID)
+	if err != nil {
+		return p, fmt.Errorf("store: newsletter progress: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		var next time.Time
+		if err := rows.Scan(&st, &n, scanTime(&next)); err != nil {
+			return p, fmt.Errorf("store: newsletter progress: %w", err)
+		}
+		switch st {
+		case DeliveryPending:
+			p.Pending, p.Next = n, next
+		case DeliverySending:
+			p.Sending = n
+		case DeliverySent:
+			p.Sent = n
+		case DeliveryFailed:
+			p.Failed = n
+		case DeliverySkipped:
+			p.Skipped = n
+		}
+	}
+	return p, rows.Err()
+}
+
+// FinishNewsletter marks a newsletter sent.
+func (s *Store) FinishNewsletter(ctx context.Context, postID int64, now time.Time) error {
+	if _, err := s.wr().ExecContext(ctx, "UPDATE newsletters SET status = 'sent', finished_at = $1, last_error = '' WHERE post_id = $2",
+		s.ts(now), postID); err != nil {
+		return fmt.Errorf("store: finish newsletter of post %d: %w", postID, err)
+	}
+	return nil
+}
+
+// SetNewsletterError records the last connection problem of a newsletter ("" clears it).
+func (s *Store) SetNewsletterError(ctx context.Context, postID int64, msg string) error {
+	if _, err := s.wr().ExecContext(ctx, "UPDATE newsletters SET last_error = $1 WHERE post_id = $2", msg, postID); err != nil {
+		return fmt.Errorf("store: newsletter error: %w", err)
+	}
+	return nil
+}
+
+// ListDeliveries returns up to limit deliveries of a newsletter with status (all when ""),
+// most recently changed first, with their subscribers' addresses.
+func (s *Store) ListDeliveries(ctx context.Context, postID int64, status string, limit int) ([]Delivery, error) {
+	return s.deliveries(ctx, "d.post_id = $1", postID, status, limit)
+}
+
+// SubscriberDeliveries returns a subscriber's deliveries (the GDPR export), newest first.
+func (s *Store) SubscriberDeliveries(ctx context.Context, subscriberID int64) ([]Delivery, error) {
+	return s.deliveries(ctx, "d.subscriber_id = $1", subscriberID, "", 100000)
+}
+
+func (s *Store) deliveries(ctx context.Context, where string, arg any, status string, limit int) ([]Delivery, error) {
+	a := &args{}
+	a.add(arg)
+	if status != "" {
+		where += " AND d.status = " + a.add(status)
+	}
+	rows, err := s.rd().QueryContext(ctx, `SELECT d.post_id, d.subscriber_id, s.email, d.status, d.attempts, d.last_error,
+	d.next_attempt, d.sent_at, d.updated_at FROM newsletter_deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+WHERE `+where+` ORDER BY d.updated_at DESC, d.subscriber_id LIMIT `+a.add(limit), a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		var d Delivery
+		if err := rows.Scan(&d.PostID, &d.Subscriber.ID, &d.Subscriber.Email, &d.Status, &d.Attempts, &d.LastError,
+			scanTime(&d.NextAttempt), scanTime(&d.SentAt), scanTime(&d.UpdatedAt)); err != nil {
+			return nil, fmt.Errorf("store: list deliveries: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

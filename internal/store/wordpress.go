@@ -1,0 +1,413 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+)
+
+// This file holds what the WordPress import and export need beyond the ordinary methods:
+// inserts that keep WordPress ids where they are free, the wp_imports map that makes a
+// re-run idempotent, attachments, and the redirects of old addresses.
+
+// Kinds of wp_imports rows and redirects.
+const (
+	WPPost       = "post" // posts and pages
+	WPAttachment = "attachment"
+	WPComment    = "comment"
+	WPCategory   = "category"
+	WPTag        = "tag"
+	WPAuthor     = "author"
+)
+
+// idTables are the tables whose ids an import may set explicitly.
+var idTables = map[string]bool{"posts": true, "comments": true, "attachments": true, "categories": true,
+	"tags": true, "users": true}
+
+// ReserveIDs moves table's id counter to at least upTo, so that ids allocated from now on
+// (by this import or by anyone else writing meanwhile) never collide with WordPress ids up
+// to upTo that the import will insert explicitly. On PostgreSQL the sequence change is not
+// transactional: a rolled-back import leaves a gap in the ids, which is harmless.
+func (s *Store) ReserveIDs(ctx context.Context, table string, upTo int64) error {
+	if !idTables[table] {
+		return fmt.Errorf("store: reserve ids: unknown table %q", table)
+	}
+	var err error
+	if s.isPG() {
+		_, err = s.wr().ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), GREATEST(
+	(SELECT COALESCE(max(id), 0) FROM `+table+`), CAST($1 AS BIGINT),
+	COALESCE(pg_sequence_last_value(CAST(pg_get_serial_sequence('`+table+`', 'id') AS regclass)), 0), 1))`, upTo)
+	} else {
+		// AUTOINCREMENT hands out max(rowid, sqlite_sequence.seq) + 1.
+		if _, err = s.wr().ExecContext(ctx, `UPDATE sqlite_sequence SET seq = max(seq, $1) WHERE name = $2`, upTo, table); err == nil {
+			_, err = s.wr().ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq)
+SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = $1)`, table, upTo)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("store: reserve %s ids up to %d: %w", table, upTo, err)
+	}
+	return nil
+}
+
+// insertKeepingID runs an INSERT … RETURNING id twice if needed: first with the wanted id
+// (skipped when it is 0) and ON CONFLICT (id) DO NOTHING, then, when that id is taken,
+// without it. cols and vals are the other columns and their placeholders built on a; the id
+// placeholder is appended last. It returns the id the row got.
+func (s *Store) insertKeepingID(ctx context.Context, table, cols string, a *args, vals string, want int64) (int64, error) {
+	var id int64
+	if want > 0 {
+		q := "INSERT INTO " + table + " (" + cols + ", id) VALUES (" + vals + ", " + a.add(want) + ") ON CONFLICT (id) DO NOTHING RETURNING id"
+		rows, err := s.wr().QueryContext(ctx, q, a.v...)
+		if err != nil {
+			return 0, err
+		}
+		found := rows.Next()
+		if found {
+			err = rows.Scan(&id)
+		}
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		if err != nil {
+			return 0, err
+		}
+		if found {
+			return id, nil
+		}
+		a.v = a.v[:len(a.v)-1]
+	}
+	q := "INSERT INTO " + table + " (" + cols + ") VALUES (" + vals + ") RETURNING id"
+	err := s.wr().QueryRowContext(ctx, q, a.v...).Scan(&id)
+	return id, err
+}
+
+// ImportPost inserts p with its category and tag links, keeping p.ID when no post has it
+// and allocating a new id otherwise; p.ID is set to the id the post got. Unlike CreatePost
+// it does not validate (WordPress allows what the editor does not, such as a published post
+// without a title) and does not touch the id sequence (see ReserveIDs).
+func (s *Store) ImportPost(ctx context.Context, p *broadside.Post) error {
+	truncPostTimes(p)
+	return s.InTx(ctx, func(tx *Store) error {
+		a := &args{}
+		vals := strings.Join([]string{a.add(string(p.Type)), a.add(p.AuthorID), a.add(nullID(p.ParentID)),
+			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(p.RawExcerpt),
+			a.add(string(p.Status)), a.add(tx.ts(p.PublishedAt)), a.add(tx.ts(p.CreatedAt)), a.add(tx.ts(p.UpdatedAt)),
+			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen), a.add(p.Password), a.add(p.Sticky)}, ", ")
+		id, err := tx.insertKeepingID(ctx, "posts", `type, author_id, parent_id, title, slug, raw_body, body_format,
+	raw_excerpt, status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open,
+	password, sticky`, a, vals, p.ID)
+		if err != nil {
+			return postWriteErr("import post", p, err)
+		}
+		p.ID = id
+		return tx.writePostLinks(ctx, p, false)
+	})
+}
+
+// SetPostParent sets the parent of the post with id (imports fix forward references last).
+func (s *Store) SetPostParent(ctx context.Context, id, parentID int64) error {
+	if _, err := s.wr().ExecContext(ctx, "UPDATE posts SET parent_id = $1 WHERE id = $2", nullID(parentID), id); err != nil {
+		return fmt.Errorf("store: set parent of post %d: %w", id, err)
+	}
+	return nil
+}
+
+// ImportComment inserts c keeping c.ID when free (see ImportPost) and sets c.ID. It does not
+// update the post's comment count: call RecountAllComments when the import is done.
+func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
+	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Microsecond)
+	if c.Kind == "" {
+		c.Kind = broadside.KindComment
+	}
+	if !broadside.ValidCommentStatus(c.Status) {
+		return &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
+	}
+	a := &args{}
+	vals := strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentID)), a.add(nullID(c.UserID)),
+		a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
+		a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(s.ts(c.CreatedAt))}, ", ")
+	id, err := s.insertKeepingID(ctx, "comments", `post_id, parent_id, user_id, kind, author_name, author_email,
+	author_url, author_ip, user_agent, raw_body, status, created_at`, a, vals, c.ID)
+	if err != nil {
+		if foreignKeyViolation(err) {
+			return notFound("Post not found.")
+		}
+		return fmt.Errorf("store: import comment %d on post %d: %w", c.ID, c.PostID, err)
+	}
+	c.ID = id
+	return nil
+}
+
+// SetCommentParent sets the parent of the comment with id.
+func (s *Store) SetCommentParent(ctx context.Context, id, parentID int64) error {
+	if _, err := s.wr().ExecContext(ctx, "UPDATE comments SET parent_id = $1 WHERE id = $2", nullID(parentID), id); err != nil {
+		return fmt.Errorf("store: set parent of comment %d: %w", id, err)
+	}
+	return nil
+}
+
+// RecountAllComments recomputes the approved-comment count of every post.
+func (s *Store) RecountAllComments(ctx context.Context) error {
+	if _, err := s.wr().ExecContext(ctx, recountSQL); err != nil {
+		return fmt.Errorf("store: recount comments: %w", err)
+	}
+	return nil
+}
+
+const attachmentCols = "id, COALESCE(parent_id, 0), url, file, title, slug, alt, caption, mime_type, created_at"
+
+func scanAttachment(r rowScanner, m *broadside.Attachment) error {
+	return r.Scan(&m.ID, &m.ParentID, &m.URL, &m.File, &m.Title, &m.Slug, &m.Alt, &m.Caption, &m.MimeType, scanTime(&m.CreatedAt))
+}
+
+// ImportAttachment inserts m keeping m.ID when free and sets m.ID.
+func (s *Store) ImportAttachment(ctx context.Context, m *broadside.Attachment) error {
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = time.Now()
+	}
+	a := &args{}
+	vals := strings.Join([]string{a.add(nullID(m.ParentID)), a.add(m.URL), a.add(m.File), a.add(m.Title), a.add(m.Slug),
+		a.add(m.Alt), a.add(m.Caption), a.add(m.MimeType), a.add(s.ts(m.CreatedAt))}, ", ")
+	id, err := s.insertKeepingID(ctx, "attachments", "parent_id, url, file, title, slug, alt, caption, mime_type, created_at", a, vals, m.ID)
+	if err != nil {
+		return fmt.Errorf("store: import attachment %d: %w", m.ID, err)
+	}
+	m.ID = id
+	return nil
+}
+
+// UpdateAttachment saves m's fields.
+func (s *Store) UpdateAttachment(ctx context.Context, m *broadside.Attachment) error {
+	n, err := rowsAffected(s.wr().ExecContext(ctx, `UPDATE attachments SET parent_id = $1, url = $2, file = $3, title = $4,
+	slug = $5, alt = $6, caption = $7, mime_type = $8 WHERE id = $9`,
+		nullID(m.ParentID), m.URL, m.File, m.Title, m.Slug, m.Alt, m.Caption, m.MimeType, m.ID))
+	if err != nil {
+		return fmt.Errorf("store: update attachment %d: %w", m.ID, err)
+	}
+	if n == 0 {
+		return notFound("Attachment not found.")
+	}
+	return nil
+}
+
+// SetAttachmentParent sets the post an attachment belongs to.
+func (s *Store) SetAttachmentParent(ctx context.Context, id, parentID int64) error {
+	if _, err := s.wr().ExecContext(ctx, "UPDATE attachments SET parent_id = $1 WHERE id = $2", nullID(parentID), id); err != nil {
+		return fmt.Errorf("store: set parent of attachment %d: %w", id, err)
+	}
+	return nil
+}
+
+// AttachmentByID returns the attachment with id.
+func (s *Store) AttachmentByID(ctx context.Context, id int64) (*broadside.Attachment, error) {
+	var m broadside.Attachment
+	err := scanAttachment(s.rd().QueryRowContext(ctx, "SELECT "+attachmentCols+" FROM attachments WHERE id = $1", id), &m)
+	if isNoRows(err) {
+		return nil, notFound("Attachment not found.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: load attachment %d: %w", id, err)
+	}
+	return &m, nil
+}
+
+// ListAttachments returns up to limit attachments with ids above afterID, in id order (for
+// exports, page by page).
+func (s *Store) ListAttachments(ctx context.Context, afterID int64, limit int) ([]broadside.Attachment, error) {
+	rows, err := s.rd().QueryContext(ctx, "SELECT "+attachmentCols+" FROM attachments WHERE id > $1 ORDER BY id LIMIT $2", afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list attachments: %w", err)
+	}
+	defer rows.Close()
+	var out []broadside.Attachment
+	for rows.Next() {
+		var m broadside.Attachment
+		if err := scanAttachment(rows, &m); err != nil {
+			return nil, fmt.Errorf("store: list attachments: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list attachments: %w", err)
+	}
+	return out, nil
+}
+
+// ExportPosts returns up to limit posts and pages of every status with ids above afterID, in
+// id order, with their categories, tags and authors.
+func (s *Store) ExportPosts(ctx context.Context, afterID int64, limit int) ([]broadside.Post, error) {
+	rows, err := s.rd().QueryContext(ctx, postSelect+" WHERE p.id > $1 ORDER BY p.id LIMIT $2", afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: export posts: %w", err)
+	}
+	defer rows.Close()
+	var posts []broadside.Post
+	for rows.Next() {
+		var p broadside.Post
+		if err := scanPost(rows, &p); err != nil {
+			return nil, fmt.Errorf("store: export posts: %w", err)
+		}
+		posts = append(posts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: export posts: %w", err)
+	}
+	rows.Close()
+	if err := s.loadPostTerms(ctx, posts); err != nil {
+		return nil, err
+	}
+	return posts, nil
+}
+
+// MaxIDs returns the largest id of each table ReserveIDs knows (0 for an empty table).
+func (s *Store) MaxIDs(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	for t := range idTables {
+		var n int64
+		if err := s.rd().QueryRowContext(ctx, "SELECT COALESCE(max(id), 0) FROM "+t).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: max id of %s: %w", t, err)
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+// WPImport is one row of the map of imported WordPress objects.
+type WPImport struct {
+	Source  string
+	Kind    string
+	WPID    int64
+	LocalID int64
+	GUID    string
+}
+
+// LookupWPImport returns the local id of the object of kind with wpID imported from source.
+func (s *Store) LookupWPImport(ctx context.Context, source, kind string, wpID int64) (int64, bool, error) {
+	var id int64
+	err := s.rd().QueryRowContext(ctx, "SELECT local_id FROM wp_imports WHERE source = $1 AND kind = $2 AND wp_id = $3",
+		source, kind, wpID).Scan(&id)
+	if isNoRows(err) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("store: look up imported %s %d: %w", kind, wpID, err)
+	}
+	return id, true, nil
+}
+
+// HasWPImports reports whether anything was ever imported from source (a first import of
+// a site can skip looking each object up).
+func (s *Store) HasWPImports(ctx context.Context, source string) (bool, error) {
+	var n int
+	err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM wp_imports WHERE source = $1 LIMIT 1) x", source).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: look up imports from %s: %w", source, err)
+	}
+	return n > 0, nil
+}
+
+// LookupWPGUID returns the local id of an object of kind imported with guid, from any source
+// (a site that moved from http to https keeps its GUIDs).
+func (s *Store) LookupWPGUID(ctx context.Context, kind, guid string) (int64, bool, error) {
+	if guid == "" {
+		return 0, false, nil
+	}
+	var id int64
+	err := s.rd().QueryRowContext(ctx, "SELECT local_id FROM wp_imports WHERE kind = $1 AND guid = $2 ORDER BY imported_at DESC LIMIT 1",
+		kind, guid).Scan(&id)
+	if isNoRows(err) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("store: look up imported %s by guid: %w", kind, err)
+	}
+	return id, true, nil
+}
+
+// ResolveWPID returns the local id of the object of kind that had wpID on the WordPress
+// site, for old links such as /?p=ID: the most recent import of that id, or ENOTFOUND.
+func (s *Store) ResolveWPID(ctx context.Context, kind string, wpID int64) (int64, error) {
+	var id int64
+	err := s.rd().QueryRowContext(ctx, "SELECT local_id FROM wp_imports WHERE kind = $1 AND wp_id = $2 ORDER BY imported_at DESC LIMIT 1",
+		kind, wpID).Scan(&id)
+	if isNoRows(err) {
+		return 0, notFound("Nothing was imported with this WordPress id.")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: resolve WordPress %s %d: %w", kind, wpID, err)
+	}
+	return id, nil
+}
+
+// RecordWPImport remembers that the object of kind with wpID from source is localID.
+func (s *Store) RecordWPImport(ctx context.Context, m WPImport, at time.Time) error {
+	_, err := s.wr().ExecContext(ctx, `INSERT INTO wp_imports (source, kind, wp_id, local_id, guid, imported_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id, guid = excluded.guid, imported_at = excluded.imported_at`,
+		m.Source, m.Kind, m.WPID, m.LocalID, m.GUID, s.ts(at))
+	if err != nil {
+		return fmt.Errorf("store: record imported %s %d: %w", m.Kind, m.WPID, err)
+	}
+	return nil
+}
+
+// Redirect is an old address and what lives there now.
+type Redirect struct {
+	Path     string
+	Kind     string
+	TargetID int64
+}
+
+// SetRedirect records that path now belongs to the object of kind with id.
+func (s *Store) SetRedirect(ctx context.Context, r Redirect, at time.Time) error {
+	_, err := s.wr().ExecContext(ctx, `INSERT INTO redirects (path, kind, target_id, created_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, target_id = excluded.target_id`,
+		r.Path, r.Kind, r.TargetID, s.ts(at))
+	if err != nil {
+		return fmt.Errorf("store: record redirect of %s: %w", r.Path, err)
+	}
+	return nil
+}
+
+// RedirectByPath returns the redirect of path, or ENOTFOUND.
+func (s *Store) RedirectByPath(ctx context.Context, path string) (*Redirect, error) {
+	r := Redirect{Path: path}
+	err := s.rd().QueryRowContext(ctx, "SELECT kind, target_id FROM redirects WHERE path = $1", path).Scan(&r.Kind, &r.TargetID)
+	if isNoRows(err) {
+		return nil, notFound("No redirect.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: look up redirect of %s: %w", path, err)
+	}
+	return &r, nil
+}
+
+// CountPosts returns how many posts and pages exist, whatever their status.
+func (s *Store) CountPosts(ctx context.Context) (int, error) {
+	var n int
+	if err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM posts").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count posts: %w", err)
+	}
+	return n, nil
+}
+
+// LockImports serialises imports across the nodes of a PostgreSQL site for the rest of the
+// transaction (SQLite's single writer already does). Call it inside InTx.
+func (s *Store) LockImports(ctx context.Context) error {
+	if !s.isPG() || s.tx == nil {
+		return nil
+	}
+	if _, err := s.wr().ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(importLockKey)); err != nil {
+		return fmt.Errorf("store: wait for other imports: %w", err)
+	}
+	return nil
+}
+
+const importLockKey = 7_263_120_455_003

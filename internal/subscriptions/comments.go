@@ -1,0 +1,252 @@
+package subscriptions
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/auth"
+	"github.com/broadside/broadside/internal/mail"
+	"github.com/broadside/broadside/internal/sitemail"
+	"github.com/broadside/broadside/internal/store"
+)
+
+// CommentRequest is what a commenter ticked under the comment form.
+type CommentRequest struct {
+	Post    *broadside.Post
+	Comment *broadside.Comment // the comment just stored
+	// AllComments is "Notify me of new comments on this post"; Replies is "Notify me of
+	// replies to my comment".
+	AllComments, Replies bool
+	// Reader is the signed-in subscriber, if any: their own address needs no confirmation.
+	Reader *broadside.Subscriber
+	IP     string
+}
+
+// RequestCommentNotices records the commenter's wishes. Anyone can type any address into a
+// comment form, so the address must confirm (one email covers both boxes) unless the
+// commenter is signed in as that address.
+func (s *Service) RequestCommentNotices(ctx context.Context, r CommentRequest) error {
+	if !s.Enabled() || (!r.AllComments && !r.Replies) {
+		return nil
+	}
+	email := broadside.NormalizeEmail(r.Comment.AuthorEmail)
+	if !broadside.ValidEmail(email) {
+		return nil
+	}
+	now := s.Now()
+	verified := r.Reader.Receives() && r.Reader.Email == email
+	pending := false
+	err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		add := func(commentID int64) error {
+			cs := &store.CommentSubscription{PostID: r.Post.ID, CommentID: commentID, Email: email, Confirmed: verified, CreatedAt: now}
+			if verified {
+				cs.ConfirmedAt = now
+			}
+			ok, err := tx.AddCommentSubscription(ctx, cs)
+			pending = pending || !ok
+			return err
+		}
+		if r.AllComments {
+			if err := add(0); err != nil {
+				return err
+			}
+		}
+		if r.Replies {
+			if err := add(r.Comment.ID); err != nil {
+				return err
+			}
+		}
+		if !pending {
+			return nil
+		}
+		n, err := tx.HitRate(ctx, "comments-email:"+email, rateWindow, now)
+		if err != nil {
+			return err
+		}
+		if n > perEmailPerHour {
+			s.Log.Warn("comment notification confirmations rate limited; no email sent", "ip", r.IP, "post_id", r.Post.ID)
+			return nil
+		}
+		return s.enqueueMail(ctx, tx, mailJob{Kind: mailComments, Email: email, PostID: r.Post.ID})
+	})
+	if err != nil {
+		return err
+	}
+	s.wake()
+	return nil
+}
+
+func (s *Service) sendCommentsConfirm(ctx context.Context, site *sitemail.Site, j mailJob) error {
+	p, err := s.Store.PostByID(ctx, j.PostID)
+	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	link, err := s.tokenLink(ctx, site, "/subscribe/comments/confirm", linkComments, PurposeComments, j.Email, ConfirmTTL, strconv.FormatInt(p.ID, 10))
+	if err != nil {
+		return err
+	}
+	title := postTitle(p)
+	c := site.Content("Confirm comment notifications on \"" + title + "\"")
+	c.Heading = "Confirm comment notifications"
+	c.Paragraphs = []string{"Someone (we hope you) commented on \"" + title + "\" on " + site.Name + " as " + j.Email +
+		" and asked to be told by email about new comments there, or about replies to their comment. Please confirm that it was you."}
+	c.Button = &mail.Link{Label: "Yes, notify me", URL: link}
+	c.After = []string{"The link works once and expires in 48 hours. If you did not ask, ignore this email: you will not hear from us again."}
+	c.PostLink = &mail.Link{Label: "Read \"" + title + "\"", URL: site.PostURL(p)}
+	err = s.Mail.Send(ctx, site, j.Email, c, nil)
+	return s.Mail.Settle(err, "comment notification confirmation", "post_id", p.ID)
+}
+
+// ConfirmComments confirms the comment notifications of the address the link was sent to and
+// returns the post they are about.
+func (s *Service) ConfirmComments(ctx context.Context, sealed string) (*broadside.Post, error) {
+	tok, idStr, ok := s.Links.openPair(linkComments, sealed)
+	if !ok {
+		return nil, errBadLink
+	}
+	postID, err := strconv.ParseInt(idStr, 10, 64)
+	if err != nil {
+		return nil, errBadLink
+	}
+	now := s.Now()
+	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+		t, err := tx.ConsumeToken(ctx, auth.HashToken(tok), PurposeComments, now)
+		if err != nil {
+			return badLink(err)
+		}
+		_, err = tx.ConfirmCommentSubscriptions(ctx, postID, t.Email, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.PostByID(ctx, postID)
+}
+
+// CommentNotice is the payload of JobCommentNotice (enqueued by the comments service when a
+// comment becomes visible).
+type CommentNotice struct {
+	CommentID int64 `json:"comment_id"`
+}
+
+// CommentNoticeHandler returns the handler that tells the post's comment subscribers, and
+// those who asked for replies to the parent comment, about an approved comment. Each address
+// hears about a comment at most once (comment_notices), the commenter never about their own.
+func (s *Service) CommentNoticeHandler() func(ctx context.Context, payload []byte) error {
+	return func(ctx context.Context, payload []byte) error {
+		var n CommentNotice
+		if err := json.Unmarshal(payload, &n); err != nil {
+			return fmt.Errorf("subscriptions: bad comment notice payload: %w", err)
+		}
+		if !s.Enabled() {
+			return nil
+		}
+		c, err := s.Store.CommentByID(ctx, n.CommentID)
+		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if c.Status != broadside.CommentApproved {
+			return nil
+		}
+		p, err := s.Store.PostByID(ctx, c.PostID)
+		if err != nil {
+			return err
+		}
+		if !p.IsPublic(s.Now()) {
+			return nil
+		}
+		to, err := s.Store.CommentRecipients(ctx, p.ID, c.ParentID)
+		if err != nil || len(to) == 0 {
+			return err
+		}
+		var parent *broadside.Comment
+		if c.ParentID != 0 {
+			parent, _ = s.Store.CommentByID(ctx, c.ParentID)
+		}
+		site, err := s.Mail.Site(ctx)
+		if err != nil {
+			return err
+		}
+		self := broadside.NormalizeEmail(c.AuthorEmail)
+		for _, email := range to {
+			if email == self {
+				continue
+			}
+			first, err := s.Store.MarkCommentNotice(ctx, c.ID, email, s.Now())
+			if err != nil {
+				return err
+			}
+			if !first {
+				continue
+			}
+			toParent := parent != nil && broadside.NormalizeEmail(parent.AuthorEmail) == email
+			if err := s.sendCommentNotice(ctx, site, p, c, email, toParent); err != nil {
+				// Temporary: forget this one so the retried job sends it (and skips the rest
+				// that went out).
+				if uerr := s.Store.UnmarkCommentNotice(ctx, c.ID, email); uerr != nil {
+					s.Log.Error("could not unmark a failed comment notice; it will not be retried", "err", uerr)
+				}
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func (s *Service) sendCommentNotice(ctx context.Context, site *sitemail.Site, p *broadside.Post, c *broadside.Comment, email string, toParent bool) error {
+	title := postTitle(p)
+	name := strings.TrimSpace(c.AuthorName)
+	if name == "" {
+		name = "Someone"
+	}
+	subject := fmt.Sprintf("[%s] New comment on \"%s\"", site.Name, title)
+	heading := "New comment on \"" + title + "\""
+	why := "You are receiving this because you asked to be told about new comments on \"" + title + "\"."
+	if toParent {
+		subject = fmt.Sprintf("[%s] %s replied to your comment on \"%s\"", site.Name, name, title)
+		heading = name + " replied to your comment"
+		why = "You are receiving this because you asked to be told about replies to your comment on \"" + title + "\"."
+	}
+	postURL := site.PostURL(p)
+	ct := site.Content(subject)
+	ct.Heading = heading
+	ct.Preheader = name + " wrote on \"" + title + "\""
+	ct.Paragraphs = append([]string{name + " wrote:"}, strings.Split(mail.TextFromHTML(string(s.Mail.Render.Comment(c.RawBody))), "\n\n")...)
+	ct.Button = &mail.Link{Label: "View the comment", URL: postURL + "#comment-" + strconv.FormatInt(c.ID, 10)}
+	ct.PostLink = &mail.Link{Label: "Reply", URL: postURL + "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"}
+	ct.Footer = []string{why}
+	stop := site.Abs("/subscribe/comments/stop?t=" + url.QueryEscape(s.Links.CommentsOffToken(p.ID, email)))
+	ct.Unsubscribe = &mail.Link{Label: "Stop notifications for this post", URL: stop}
+	err := s.Mail.Send(ctx, site, email, ct, func(m *mail.Message) {
+		ListHeaders(m, site, stop, "stop comments "+strconv.FormatInt(p.ID, 10))
+		m.Headers["List-Id"] = fmt.Sprintf("%q <comments-%d.%s>", title, p.ID, hostOf(site.URL))
+	})
+	if err != nil && mail.IsPermanent(err) {
+		s.Log.Warn("comment notice refused by the mail server", "post_id", p.ID, "comment_id", c.ID, "err", err)
+		return nil
+	}
+	return err
+}
+
+func hostOf(base string) string {
+	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "localhost"
+}
+
+func postTitle(p *broadside.Post) string {
+	if strings.TrimSpace(p.Title) == "" {
+		return "(no title)"
+	}
+	return p.Title
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/search"
+	"github.com/broadside/broadside/internal/wpapi"
+)
+
+// apiRoutes mounts the WordPress-compatible REST API (internal/wpapi) under /wp-json/ and
+// on WordPress's fallback, /?rest_route=/wp/v2/…. The API answers with JSON and is never
+// page-cached (WordPress sends no cache headers for anonymous API requests either).
+func (s *Server) apiRoutes(mux *http.ServeMux) {
+	d := wpapi.Deps{
+		Posts: s.Posts, Comments: s.Comments, Users: s.Users, Render: s.Render, Now: s.Now, Log: s.Log,
+		Site:        s.apiSite,
+		SessionUser: currentUser,
+		ClientIP:    ClientIP,
+		RequestID:   requestID,
+	}
+	if s.AppPasswords != nil {
+		d.Auth = s.AppPasswords
+	}
+	if s.Search != nil {
+		d.Search = apiSearcher{s.Search}
+	}
+	s.api = wpapi.New(d)
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
+		// ANY /wp-json and /wp-json/{route...}
+		mux.Handle(m+" "+wpapi.Prefix, s.api)
+		mux.Handle(m+" "+wpapi.Prefix+"/", s.api)
+		if m != "GET" {
+			// POST|PUT|PATCH|DELETE|OPTIONS /?rest_route=… (GET goes through handleQuery)
+			mux.HandleFunc(m+" /{$}", s.handleRestRoute)
+		}
+	}
+	// GET /?rest_route=/wp/v2/…
+	s.handleQuery("rest_route", s.handleRestRoute)
+}
+
+// handleRestRoute serves the API for ?rest_route= on the home page.
+func (s *Server) handleRestRoute(w http.ResponseWriter, r *http.Request) {
+	if !r.URL.Query().Has("rest_route") {
+		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	s.api.Serve(w, r, r.URL.Query().Get("rest_route"))
+}
+
+// apiLink is the discovery header WordPress sends with every page and API answer, so that
+// clients given a site's address find its API.
+func (s *Server) apiLink(r *http.Request) string {
+	st, err := s.site(r.Context())
+	if err != nil {
+		return ""
+	}
+	return "<" + st.Base + wpapi.Prefix + `/>; rel="https://api.w.org/"`
+}
+
+// wantsAPILink reports whether a response gets the discovery header: public pages and the
+// API, not the admin or static files.
+func wantsAPILink(r *http.Request) bool {
+	p := r.URL.Path
+	return !strings.HasPrefix(p, "/static/") && p != "/admin" && !strings.HasPrefix(p, "/admin/")
+}
+
+// csrfExempt reports whether a request skips the cross-origin check: API requests that carry
+// no ambient credential. Basic-authenticated API requests are judged by their Application
+// Password alone (wpapi never looks at the cookie when an Authorization header is present),
+// and API requests without the session cookie are anonymous. A cookie-authenticated API
+// write still has to be same-origin.
+func csrfExempt(r *http.Request) bool {
+	if !wpapi.IsAPIRequest(r) {
+		return false
+	}
+	if wpapi.HasBasicAuth(r) {
+		return true
+	}
+	_, err := r.Cookie(cookieSession)
+	return err != nil
+}
+
+// apiSite is the site as the API sees it, over the web layer's URL builders.
+type apiSite struct {
+	s   *Server
+	st  *site
+	ctx context.Context
+}
+
+func (s *Server) apiSite(r *http.Request) (wpapi.Site, error) {
+	st, err := s.site(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &apiSite{s: s, st: st, ctx: r.Context()}, nil
+}
+
+func (a *apiSite) Base() string                 { return a.st.Base }
+func (a *apiSite) Settings() broadside.Settings { return a.st.Settings }
+
+func (a *apiSite) PostURL(p *broadside.Post) string {
+	if strings.Contains(a.st.PermalinkStructure, "%category%") {
+		a.st.categories(a.ctx, a.s) // parent categories are part of the link
+	}
+	return a.st.Abs(a.st.PostPath(p))
+}
+
+func (a *apiSite) CategoryURL(c broadside.Category) string {
+	a.st.categories(a.ctx, a.s)
+	return a.st.Abs(a.st.CategoryPath(c))
+}
+
+func (a *apiSite) TagURL(t broadside.Tag) string      { return a.st.Abs(a.st.TagPath(t)) }
+func (a *apiSite) AuthorURL(u *broadside.User) string { return a.st.Abs(a.st.AuthorPath(u)) }
+
+// apiSearcher answers the API's searches with the search service.
+type apiSearcher struct{ s *search.Service }
+
+func (a apiSearcher) SearchPosts(ctx context.Context, q wpapi.SearchQuery) ([]broadside.Post, int, error) {
+	res, err := a.s.Search(ctx, search.Query{Text: q.Text, Type: q.Type, Page: q.Page, PerPage: q.PerPage})
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]broadside.Post, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = *h.Post
+	}
+	return out, res.Total, nil
+}

@@ -1,0 +1,251 @@
+// Package wpcontent gives imported WordPress content the meaning WordPress gives it when it
+// displays a post: raw line breaks become paragraphs (Autop, a port of wpautop), media URLs
+// on their own line become links, and the core shortcodes ([caption], [gallery], [embed],
+// [audio], [video], [playlist]) become plain HTML. The result is stored as the post's HTML
+// body and, like every body, goes through the sanitizer when it is shown.
+package wpcontent
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// allBlocks is wpautop's list of block-level elements.
+const allBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
+
+var (
+	reDoubleBR       = regexp.MustCompile(`<br\s*/?>\s*<br\s*/?>`)
+	reBlockOpen      = regexp.MustCompile(`(<` + allBlocks + `[\s/>])`)
+	reBlockClose     = regexp.MustCompile(`(</` + allBlocks + `>)`)
+	reHR             = regexp.MustCompile(`(<hr\s*?/?>)`)
+	reOptionBefore   = regexp.MustCompile(`\s*<option`)
+	reOptionAfter    = regexp.MustCompile(`</option>\s*`)
+	reObjectOpen     = regexp.MustCompile(`(<object[^>]*>)\s*`)
+	reObjectClose    = regexp.MustCompile(`\s*</object>`)
+	reParamEmbed     = regexp.MustCompile(`\s*(</?(?:param|embed)[^>]*>)\s*`)
+	reMediaOpen      = regexp.MustCompile(`([<\[](?:audio|video)[^>\]]*[>\]])\s*`)
+	reMediaClose     = regexp.MustCompile(`\s*([<\[]/(?:audio|video)[>\]])`)
+	reSourceTrack    = regexp.MustCompile(`\s*(<(?:source|track)[^>]*>)\s*`)
+	reFigcaptionOpen = regexp.MustCompile(`\s*(<figcaption[^>]*>)`)
+	reFigcaptionEnd  = regexp.MustCompile(`</figcaption>\s*`)
+	reManyNewlines   = regexp.MustCompile(`\n\n+`)
+	reParagraphSplit = regexp.MustCompile(`\n\s*\n`)
+	reEmptyP         = regexp.MustCompile(`<p>\s*</p>`)
+	reUnclosedP      = regexp.MustCompile(`<p>([^<]+)</(div|address|form)>`)
+	reWrappedBlock   = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)\s*</p>`)
+	reWrappedLI      = regexp.MustCompile(`<p>(<li.+?)</p>`)
+	reBlockquoteInP  = regexp.MustCompile(`(?i)<p><blockquote([^>]*)>`)
+	rePBeforeBlock   = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)`)
+	rePAfterBlock    = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
+	reBRAfterBlock   = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
+	reBRBeforeBlock  = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
+	reFinalNewlineP  = regexp.MustCompile(`\n</p>$`)
+	// wpautop keeps the newlines of these elements (PHP uses one pattern with a
+	// back-reference; RE2 has none, so one pattern per element).
+	rePreserve = []*regexp.Regexp{
+		regexp.MustCompile(`(?s)<script.*?</script>`),
+		regexp.MustCompile(`(?s)<style.*?</style>`),
+		regexp.MustCompile(`(?s)<svg.*?</svg>`),
+		regexp.MustCompile(`(?s)<math.*?</math>`),
+	}
+)
+
+const (
+	wpnl           = " <!-- wpnl --> "
+	preserveMarker = "<WPPreserveNewline />"
+)
+
+// Autop turns double line breaks into paragraphs and, when br is true, single line breaks
+// into <br />, the way WordPress's wpautop does: block-level elements are left unwrapped,
+// <pre> is left alone, newlines inside tags, <script>, <style>, <svg> and <math> survive.
+// It follows wpautop step by step (WordPress 6.x), so imported posts look as they did.
+func Autop(text string, br bool) string {
+	if strings.TrimSpace(text) == "" {
+		return ""
+	}
+	text += "\n" // as wpautop does, to make the end easier
+	text, pres := hidePre(text)
+
+	text = reDoubleBR.ReplaceAllString(text, "\n\n")
+	text = reBlockOpen.ReplaceAllString(text, "\n\n$1")
+	text = reBlockClose.ReplaceAllString(text, "$1\n\n")
+	text = reHR.ReplaceAllString(text, "$1\n\n")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	text = replaceInTags(text, "\n", wpnl)
+
+	if strings.Contains(text, "<option") {
+		text = reOptionBefore.ReplaceAllString(text, "<option")
+		text = reOptionAfter.ReplaceAllString(text, "</option>")
+	}
+	if strings.Contains(text, "</object>") {
+		text = reObjectOpen.ReplaceAllString(text, "$1")
+		text = reObjectClose.ReplaceAllString(text, "</object>")
+		text = reParamEmbed.ReplaceAllString(text, "$1")
+	}
+	if strings.Contains(text, "<source") || strings.Contains(text, "<track") {
+		text = reMediaOpen.ReplaceAllString(text, "$1")
+		text = reMediaClose.ReplaceAllString(text, "$1")
+		text = reSourceTrack.ReplaceAllString(text, "$1")
+	}
+	if strings.Contains(text, "<figcaption") {
+		text = reFigcaptionOpen.ReplaceAllString(text, "$1")
+		text = reFigcaptionEnd.ReplaceAllString(text, "</figcaption>")
+	}
+	text = reManyNewlines.ReplaceAllString(text, "\n\n")
+
+	var b strings.Builder
+	b.Grow(len(text) + len(text)/8)
+	for _, p := range reParagraphSplit.Split(text, -1) {
+		if p == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.Trim(p, "\n"))
+		b.WriteString("</p>\n")
+	}
+	text = b.String()
+
+	text = reEmptyP.ReplaceAllString(text, "")
+	text = reUnclosedP.ReplaceAllString(text, "<p>$1</p></$2>")
+	text = reWrappedBlock.ReplaceAllString(text, "$1")
+	text = reWrappedLI.ReplaceAllString(text, "$1")
+	text = reBlockquoteInP.ReplaceAllString(text, "<blockquote$1><p>")
+	text = strings.ReplaceAll(text, "</blockquote></p>", "</p></blockquote>")
+	text = rePBeforeBlock.ReplaceAllString(text, "$1")
+	text = rePAfterBlock.ReplaceAllString(text, "$1")
+
+	if br {
+		for _, re := range rePreserve {
+			text = re.ReplaceAllStringFunc(text, func(m string) string {
+				return strings.ReplaceAll(m, "\n", preserveMarker)
+			})
+		}
+		text = strings.ReplaceAll(text, "<br>", "<br />")
+		text = strings.ReplaceAll(text, "<br/>", "<br />")
+		text = newlinesToBR(text)
+		text = strings.ReplaceAll(text, preserveMarker, "\n")
+	}
+
+	text = reBRAfterBlock.ReplaceAllString(text, "$1")
+	text = reBRBeforeBlock.ReplaceAllString(text, "$1")
+	text = reFinalNewlineP.ReplaceAllString(text, "</p>")
+
+	for i, p := range pres {
+		text = strings.Replace(text, preName(i), p, 1)
+	}
+	if strings.Contains(text, "<!-- wpnl -->") {
+		text = strings.ReplaceAll(text, wpnl, "\n")
+		text = strings.ReplaceAll(text, "<!-- wpnl -->", "\n")
+	}
+	return text
+}
+
+func preName(i int) string { return "<pre wp-pre-tag-" + strconv.Itoa(i) + "></pre>" }
+
+// hidePre replaces each <pre>…</pre> with a placeholder so that nothing inside changes.
+// Like wpautop it splits on "</pre>": a part without "<pre" (a stray closing tag) is kept
+// without its "</pre>".
+func hidePre(text string) (string, []string) {
+	if !strings.Contains(text, "<pre") {
+		return text, nil
+	}
+	parts := strings.Split(text, "</pre>")
+	last := parts[len(parts)-1]
+	var b strings.Builder
+	var pres []string
+	for _, part := range parts[:len(parts)-1] {
+		start := strings.Index(part, "<pre")
+		if start < 0 {
+			b.WriteString(part)
+			continue
+		}
+		b.WriteString(part[:start])
+		b.WriteString(preName(len(pres)))
+		pres = append(pres, part[start:]+"</pre>")
+	}
+	b.WriteString(last)
+	return b.String(), pres
+}
+
+// newlinesToBR is wpautop's preg_replace('|(?<!<br />)\s*\n|', "<br />\n"): every run of
+// whitespace ending in a newline becomes "<br />\n", unless it starts right after a
+// "<br />". RE2 has no look-behind, so this walks the string the way PCRE would, including
+// PCRE's retry one character later when the look-behind fails.
+func newlinesToBR(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/16)
+	written := 0
+	for i := 0; i < len(s); {
+		if !isSpace(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isSpace(s[j]) {
+			j++
+		}
+		nl := strings.LastIndexByte(s[i:j], '\n')
+		if nl < 0 {
+			i = j
+			continue
+		}
+		end := i + nl + 1
+		if strings.HasSuffix(s[:i], "<br />") {
+			i++ // the look-behind failed here; PCRE tries the next position
+			continue
+		}
+		b.WriteString(s[written:i])
+		b.WriteString("<br />\n")
+		written, i = end, end
+	}
+	b.WriteString(s[written:])
+	return b.String()
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+// replaceInTags replaces from with to inside HTML tags and comments only (WordPress's
+// wp_replace_in_html_tags over wp_html_split): text between tags is untouched.
+func replaceInTags(s, from, to string) string {
+	if !strings.Contains(s, from) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	i := 0
+	for {
+		lt := strings.IndexByte(s[i:], '<')
+		if lt < 0 {
+			b.WriteString(s[i:])
+			return b.String()
+		}
+		lt += i
+		b.WriteString(s[i:lt])
+		end := tagEnd(s, lt)
+		b.WriteString(strings.ReplaceAll(s[lt:end], from, to))
+		i = end
+	}
+}
+
+// tagEnd returns the index just past the tag, comment or CDATA section starting at s[i]
+// ('<'), or len(s) when it is not closed.
+func tagEnd(s string, i int) int {
+	rest := s[i:]
+	var closer string
+	switch {
+	case strings.HasPrefix(rest, "<!--"):
+		closer = "-->"
+	case strings.HasPrefix(rest, "<![CDATA["):
+		closer = "]]>"
+	default:
+		closer = ">"
+	}
+	if k := strings.Index(rest[1:], closer); k >= 0 {
+		return i + 1 + k + len(closer)
+	}
+	return len(s)
+}

@@ -1,0 +1,68 @@
+package broadside
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseSearch(t *testing.T) {
+	for _, tc := range []struct{ in, want, words string }{
+		{"", "", ""},
+		{"  !!! ", "", ""},
+		{"Council budget", `"council" "budget"`, "council budget"},
+		{`"town hall" vote`, `"town hall" "vote"`, "town hall vote"},
+		{`cats or dogs fish`, `"cats" or "dogs" "fish"`, "cats dogs fish"},
+		{`cats OR dogs OR birds`, `"cats" or "dogs" or "birds"`, "cats dogs birds"},
+		{`or cats or`, `"cats"`, "cats"},
+		{`budget -council`, `"budget" -"council"`, "budget"},
+		{`budget -"city council"`, `"budget" -"city council"`, "budget"},
+		{`-council or budget`, `-"council" "budget"`, "budget"},
+		{`budget or -council`, `"budget" -"council"`, "budget"},
+		{`e-mail`, `"e mail"`, "e mail"},
+		{`Café Ünïcode 2026`, `"café" "ünïcode" "2026"`, "café ünïcode 2026"},
+		{`"unbalanced quote`, `"unbalanced quote"`, "unbalanced quote"},
+		{`a - b`, `"a" "b"`, "a b"},
+		{`x" OR 1=1; DROP TABLE posts; --`, `"x" "or 1 1 drop table posts"`, "x or 1 drop table posts"},
+		{`x OR 1=1; DROP TABLE posts; --`, `"x" or "1 1" "drop" "table" "posts"`, "x 1 drop table posts"},
+		{`title:(council) NEAR/2 * ^budget`, `"title council" "near 2" "budget"`, "title council near 2 budget"},
+	} {
+		q := ParseSearch(tc.in)
+		if got := q.String(); got != tc.want {
+			t.Errorf("ParseSearch(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+		if got := strings.Join(q.Words(), " "); got != tc.words {
+			t.Errorf("ParseSearch(%q).Words() = %q, want %q", tc.in, got, tc.words)
+		}
+		// Writing a query back and reading it again changes nothing.
+		if again := ParseSearch(q.String()).String(); again != q.String() {
+			t.Errorf("round trip of %q: %s then %s", tc.in, q.String(), again)
+		}
+	}
+	if n := len(ParseSearch("-only -exclusions").Positive()); n != 0 {
+		t.Errorf("exclusions only: %d positive clauses", n)
+	}
+}
+
+func FuzzParseSearch(f *testing.F) {
+	for _, s := range []string{"a b", `"a b" -c or d`, `-"`, `""`, "or", "-", "\x00\"-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := ParseSearch(s)
+		for _, c := range q {
+			for _, p := range c.Phrases {
+				if len(p) == 0 {
+					t.Fatalf("empty phrase from %q", s)
+				}
+				for _, w := range p {
+					if len(SearchWords(w)) != 1 || SearchWords(w)[0] != w {
+						t.Fatalf("word %q from %q is not a word", w, s)
+					}
+				}
+			}
+		}
+		if again := ParseSearch(q.String()).String(); again != q.String() {
+			t.Fatalf("round trip of %q: %s then %s", s, q.String(), again)
+		}
+	})
+}
