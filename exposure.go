@@ -25,8 +25,9 @@ type Exposure struct {
 //     nothing) and its excerpt: CanReadFull for an anonymous reader;
 //   - every other post exposes its whole body and its excerpt.
 //
-// The search index applies the same rule in SQL (store.SearchFilter.Public); change both
-// together.
+// A post that does not expose its whole body keeps its discussion out of comment feeds too.
+// The store applies the same rule in SQL where it must filter before paging
+// (store.SearchFilter.Public, store.FeedComments, the sitemap queries); change them together.
 func PublicBody(p *Post) Exposure {
 	if p.Protected() {
 		return Exposure{Withheld: "This post is password protected."}

@@ -211,6 +211,14 @@ bench() {
 bench static-nginx nginx_pids "$static_url"
 bench post-cached server_pids "$post_url"
 bench post-uncached server_pids "$post_url" -H "Cookie: bs_commenter=x"
+# Feeds and search (docs/benchmarks.md, "Feeds and search"): the RSS feed as served (page
+# cache) and rebuilt on every request, and a reader search (never cached: query string).
+bench feed server_pids "$base/feed/"
+bench feed-uncached server_pids "$base/feed/" -H "Cookie: bs_commenter=x"
+bench search server_pids "$base/search?q=momentum+willsman"
+# REST API (docs/benchmarks.md, "REST API"): every comment of the seed post in one page,
+# as WordPress clients ask for it (never page-cached, like WordPress's API).
+bench api-comments server_pids "$base/wp-json/wp/v2/comments?post=$post_id&per_page=100"
 
 # The comment form refuses submissions faster than the minimum time (3 s) after the page
 # was rendered; the runs above take longer, but make sure.

@@ -128,8 +128,9 @@ type site struct {
 }
 
 // startSite loads the seed discussion and an administrator into a fresh data directory and
-// serves it. Cleanup stops the server with SIGTERM and checks that it exits cleanly.
-func startSite(t *testing.T) *site {
+// serves it, with extra flags for serve (such as an SMTP server). Cleanup stops the server with
+// SIGTERM and checks that it exits cleanly.
+func startSite(t *testing.T, extra ...string) *site {
 	t.Helper()
 	data := t.TempDir()
 	seed, err := filepath.Abs(seedFile)
@@ -143,7 +144,7 @@ func startSite(t *testing.T) *site {
 	// can grab it in between, so a failure to listen is retried with a new port.
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		s, err := serve(t, data)
+		s, err := serve(t, data, extra...)
 		if err == nil {
 			return s
 		}
@@ -158,7 +159,7 @@ func startSite(t *testing.T) *site {
 
 var errListen = errors.New("could not listen")
 
-func serve(t *testing.T, data string) (*site, error) {
+func serve(t *testing.T, data string, extra ...string) (*site, error) {
 	t.Helper()
 	port, err := freePort()
 	if err != nil {
@@ -166,7 +167,7 @@ func serve(t *testing.T, data string) (*site, error) {
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	s := &site{URL: "http://" + addr, Data: data, out: &syncBuffer{}, done: make(chan struct{})}
-	s.cmd = exec.Command(binary(t), "serve", "--data", data, "--addr", addr)
+	s.cmd = exec.Command(binary(t), append([]string{"serve", "--data", data, "--addr", addr}, extra...)...)
 	s.cmd.Env = childEnv()
 	s.cmd.Stdout = s.out
 	s.cmd.Stderr = s.out

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/broadside/broadside/internal/auth"
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/importer"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/newsletter"
@@ -40,7 +42,9 @@ type App struct {
 	Posts    *posts.Service
 	Comments *comments.Service
 	Search   *search.Service
-	Auth     *auth.Service
+	// WordPress imports and exports WXR files (internal/importer).
+	WordPress *importer.Service
+	Auth      *auth.Service
 	// AppPasswords are the REST API's credentials (Application Passwords).
 	AppPasswords *auth.AppPasswords
 	Settings     *SettingsService
@@ -144,10 +148,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 
 	rend := render.New()
 	a.Search = &search.Service{Store: st, Render: rend, Now: now}
+	a.WordPress = &importer.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake,
+		UploadsDir: filepath.Join(cfg.DataDir, "uploads"), BaseURL: cfg.PublicURL(),
+		RenderMarkdown: func(md string) string { return string(rend.Post(render.FormatMarkdown, md)) }}
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
-		Settings: a.Settings, Users: a.Users, Render: rend,
+		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,
 		BaseURL: cfg.PublicURL(), Secret: secret, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
+		Subscriptions: a.Subscriptions, Newsletter: a.Newsletter,
 	})
 	if err != nil {
 		st.Close()
@@ -196,6 +204,9 @@ func (a *App) housekeeping(ctx context.Context) {
 			a.Comments.SweepLimiters(now)
 			if _, err := a.Store.DeleteExpiredSessions(ctx, now); err != nil && ctx.Err() == nil {
 				a.Log.Warn("expired session cleanup failed", "err", err)
+			}
+			if _, err := a.Store.DeleteExpiredReaderSessions(ctx, now); err != nil && ctx.Err() == nil {
+				a.Log.Warn("expired reader session cleanup failed", "err", err)
 			}
 			if err := a.Store.PurgeRates(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 				a.Log.Warn("rate counter cleanup failed", "err", err)

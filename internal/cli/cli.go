@@ -39,7 +39,10 @@ func init() {
 		{"user", "manage users: user add, user list", runUser},
 		{"setup-link", "print a one-time link to create the first administrator", runSetupLink},
 		{"demo", "load the sample post and its threaded discussion", runDemo},
+		{"search", "search rebuild: index every post again", runSearch},
 		{"mail", "check outgoing mail: mail test --to ADDRESS", runMail},
+		{"import", "import wordpress FILE.xml: bring in a WordPress export", runImport},
+		{"export", "export wordpress: write the site as a WordPress export (WXR)", runExport},
 		{"version", "print the version", func(_ context.Context, c *cmdContext, _ []string) error {
 			fmt.Fprintln(c.stdout, "broadside", Version)
 			return nil
@@ -52,6 +55,10 @@ var Version = "dev"
 
 // errUsage marks errors whose message already explains the correct usage.
 var errUsage = errors.New("usage")
+
+// errReported marks failures the command has already explained on stderr in its own format
+// (import's FILE:LINE:COL: lines); Run only sets the exit code.
+var errReported = errors.New("reported")
 
 // Run runs the subcommand named by args[0] and returns the process exit code.
 func Run(ctx context.Context, args []string, env Env, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -70,6 +77,8 @@ func Run(ctx context.Context, args []string, env Env, stdin io.Reader, stdout, s
 				return 0
 			case errors.Is(err, errUsage):
 				return 2
+			case errors.Is(err, errReported):
+				return 1
 			default:
 				fmt.Fprintf(stderr, "broadside %s: %v\n", cmd.name, err)
 				return 1

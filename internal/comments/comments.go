@@ -320,4 +320,3 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
-

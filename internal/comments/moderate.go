@@ -207,4 +207,3 @@ func (s *Service) Delete(ctx context.Context, id int64, u *broadside.User) error
 type Notifier interface {
 	HeldComment(ctx context.Context, post *broadside.Post, c *broadside.Comment) error
 }
-

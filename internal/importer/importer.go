@@ -33,6 +33,11 @@ type Service struct {
 	// UploadsDir is where files from Options.MediaDir are copied (the data directory's
 	// uploads/), served at /wp-content/uploads/.
 	UploadsDir string
+	// BaseURL is the site's configured public URL; the Base URL setting overrides it.
+	// Exports make links absolute with it.
+	BaseURL string
+	// RenderMarkdown turns a Markdown body into HTML for exports (WordPress shows HTML).
+	RenderMarkdown func(markdown string) string
 }
 
 // Options adjust one import.

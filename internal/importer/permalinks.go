@@ -15,8 +15,11 @@ import (
 // structureOf reads the permalink structure an item's <link> follows, by recognising the
 // item's own slug, id, date, category and author in the link's path segments:
 // https://example.com/2018/09/05/hello/ -> /%year%/%monthnum%/%day%/%postname%/,
-// /archives/123 -> /archives/%post_id%, /hello/ -> /%postname%/. It returns "" for plain
-// links (/?p=123) and for paths in which neither the slug nor the id appears.
+// /archives/123 -> /archives/%post_id%, /hello/ -> /%postname%/. Dates are recognised by
+// shape (a year, then a month, then a day), and the last segment stands for the slug or the
+// id even when it is not the item's current one: WordPress keeps links of renamed or
+// redated posts working, so exports carry such links. It returns "" for plain links
+// (/?p=123) and for paths with no place for a slug or an id.
 func structureOf(it *wxr.Item, isCat func(string) bool) string {
 	u, err := url.Parse(it.Link)
 	if err != nil || u.RawQuery != "" || strings.Trim(u.Path, "/") == "" {
@@ -24,7 +27,6 @@ func structureOf(it *wxr.Item, isCat func(string) bool) string {
 	}
 	path := u.EscapedPath()
 	segs := strings.Split(strings.Trim(path, "/"), "/")
-	local := wpTime(it.PostDate, time.UTC)
 	slug := strings.ToLower(it.Name)
 	seen := map[string]bool{}
 	var out []string
@@ -36,14 +38,15 @@ func structureOf(it *wxr.Item, isCat func(string) bool) string {
 		out = append(out, tag)
 		return true
 	}
-	for _, seg := range segs {
+	for i, seg := range segs {
 		ls := strings.ToLower(seg)
+		last := i == len(segs)-1
 		switch {
 		case slug != "" && ls == slug && take(broadside.TagPostname):
 		case it.ID > 0 && seg == strconv.FormatInt(it.ID, 10) && take(broadside.TagPostID):
-		case !local.IsZero() && seg == fmt.Sprintf("%04d", local.Year()) && take(broadside.TagYear):
-		case seen[broadside.TagYear] && seg == fmt.Sprintf("%02d", int(local.Month())) && take(broadside.TagMonth):
-		case seen[broadside.TagMonth] && seg == fmt.Sprintf("%02d", local.Day()) && take(broadside.TagDay):
+		case !seen[broadside.TagYear] && number(seg, 4, 1970, 2100) && take(broadside.TagYear):
+		case seen[broadside.TagYear] && !seen[broadside.TagMonth] && number(seg, 2, 1, 12) && take(broadside.TagMonth):
+		case seen[broadside.TagMonth] && !seen[broadside.TagDay] && number(seg, 2, 1, 31) && take(broadside.TagDay):
 		case isCat != nil && isCat(ls):
 			// %category% stands for the whole parent/child path: further category slugs
 			// right after it are part of it.
@@ -56,6 +59,12 @@ func structureOf(it *wxr.Item, isCat func(string) bool) string {
 		case slug != "" && strings.HasPrefix(ls, slug) && isSuffix(ls[len(slug):]) && !seen[broadside.TagPostname]:
 			seen[broadside.TagPostname] = true
 			out = append(out, broadside.TagPostname+seg[len(slug):])
+		case last && !seen[broadside.TagPostname] && !seen[broadside.TagPostID]:
+			if number(seg, 0, 1, 1<<62) {
+				take(broadside.TagPostID)
+			} else {
+				take(broadside.TagPostname)
+			}
 		default:
 			out = append(out, seg)
 		}
@@ -71,6 +80,15 @@ func structureOf(it *wxr.Item, isCat func(string) bool) string {
 		return ""
 	}
 	return s
+}
+
+// number reports whether s is a number of width digits (any width when 0) in [lo, hi].
+func number(s string, width int, lo, hi int64) bool {
+	if s == "" || width > 0 && len(s) != width || len(s) > 18 {
+		return false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n >= lo && n <= hi && !strings.HasPrefix(s, "+")
 }
 
 // isSuffix accepts what people put after a slug in a structure: ".html", ".htm", ".php".
@@ -123,9 +141,9 @@ func (p *plan) timezone() (zone, note string) {
 		for _, o := range offs {
 			names = append(names, utcOffset(o))
 		}
-		return "", "the old site's posts were dated in several UTC offsets (" + strings.Join(names, ", ") +
-			"), so its time zone observed daylight saving time. Choose it under Settings › Time zone so date-based addresses match " +
-			"the old ones to the day; until then an old address that differs answers with a redirect."
+		return "", "the old site's posts are dated in several UTC offsets (" + strings.Join(names, ", ") +
+			": a time zone with daylight saving time, or one that was changed), so no zone was chosen. Set it under Settings › " +
+			"Time zone so date-based addresses match the old ones to the day; an old address that differs answers with a redirect."
 	}
 	o := offs[0]
 	if o == 0 {

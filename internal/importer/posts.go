@@ -78,7 +78,7 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 		published = r.now
 	}
 	modified := pickTime(it.PostModifiedGMT, it.PostModified, "", r.loc)
-	if modified.IsZero() || modified.Before(published) {
+	if modified.IsZero() {
 		modified = published
 	}
 	authorID, err := r.authorFor(ctx, it.Creator)

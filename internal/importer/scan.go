@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/wxr"
 )
 
@@ -164,10 +165,12 @@ func scan(ctx context.Context, path string, opt Options, progress func(int64, in
 		switch x := rec.(type) {
 		case *wxr.Site:
 			p.site = *x
-			p.source = normalizeSource(firstNonEmpty(x.BaseSiteURL, x.BaseBlogURL, x.Link))
+			// The blog's URL names the site: WordPress.com exports give every site the
+			// same base_site_url (https://wordpress.com).
+			p.source = normalizeSource(firstNonEmpty(x.BaseBlogURL, x.BaseSiteURL, x.Link))
 		case *wxr.Author:
-			if x.Login != "" && !authorLogins[x.Login] {
-				authorLogins[x.Login] = true
+			if key := broadside.Slugify(x.Login); key != "" && !authorLogins[key] {
+				authorLogins[key] = true
 				p.authors = append(p.authors, x)
 			}
 		case *wxr.Term:
@@ -194,11 +197,10 @@ func scan(ctx context.Context, path string, opt Options, progress func(int64, in
 		}
 	}
 	endItem()
-	for _, a := range p.authors {
-		delete(creators, a.Login)
-	}
+	// A creator with no wp:author (all of them in WXR 1.0) becomes an author too, so no
+	// post loses its byline.
 	for _, c := range p.creators {
-		if creators[c] {
+		if !authorLogins[broadside.Slugify(c)] {
 			p.authorsFromCreators(c)
 		}
 	}
@@ -223,8 +225,10 @@ func (p *plan) scanItem(it *wxr.Item, opt Options, creators map[string]bool) {
 	if !ok {
 		return
 	}
-	if it.Creator != "" && !creators[it.Creator] {
-		creators[it.Creator] = true
+	// Creators are compared by slug: the theme unit test data has ">themereviewteam" for
+	// "themereviewteam", and WordPress logins are what its author archives slugify anyway.
+	if key := broadside.Slugify(it.Creator); key != "" && !creators[key] {
+		creators[key] = true
 		p.creators = append(p.creators, it.Creator)
 	}
 	if it.ID > 0 {

@@ -77,7 +77,7 @@ func (r *run) importAuthors(ctx context.Context) error {
 }
 
 func (r *run) useAuthor(a *wxr.Author, id int64) {
-	r.users[a.Login] = id
+	r.users[broadside.Slugify(a.Login)] = id
 	if a.ID > 0 {
 		r.userByWPID[a.ID] = id
 	}
@@ -97,7 +97,7 @@ func authorName(a *wxr.Author) string {
 // authorFor returns the user for an item's dc:creator: the imported author, else the
 // site's first administrator, else a "wordpress" author made for the purpose.
 func (r *run) authorFor(ctx context.Context, login string) (int64, error) {
-	if id, ok := r.users[login]; ok {
+	if id, ok := r.users[broadside.Slugify(login)]; ok {
 		return id, nil
 	}
 	if r.fallbackUser != 0 {

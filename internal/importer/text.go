@@ -112,7 +112,11 @@ var extraTypes = map[string]string{
 	".doc": "application/msword", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
-// mimeFor guesses a file's MIME type from its URL (WXR carries none).
+// MimeType guesses a file's MIME type from its name or URL (WXR carries none; the web
+// layer serves copied uploads with it).
+func MimeType(u string) string { return mimeFor(u) }
+
+// mimeFor guesses a file's MIME type from its URL.
 func mimeFor(u string) string {
 	p := u
 	if pu, err := url.Parse(u); err == nil {
@@ -137,18 +141,22 @@ func uploadsRel(u string) string {
 		p = pu.Path
 	}
 	const marker = "/wp-content/uploads/"
-	i := strings.Index(p, marker)
-	if i < 0 {
-		// WordPress.com serves uploads from files.wordpress.com/YYYY/MM/name.
+	var rest string
+	if i := strings.Index(p, marker); i >= 0 {
+		rest = p[i+len(marker):]
+	} else if pu, err := url.Parse(u); err == nil && strings.HasSuffix(strings.ToLower(pu.Host), ".files.wordpress.com") {
+		// WordPress.com serves uploads from SITE.files.wordpress.com/YYYY/MM/name; its
+		// export's uploads folder has the same layout.
+		rest = strings.TrimPrefix(pu.Path, "/")
+	} else {
 		return ""
 	}
-	rel, err := url.PathUnescape(p[i+len(marker):])
+	rel, err := url.PathUnescape(rest)
 	if err != nil {
 		return ""
 	}
-	rel = path.Clean("/" + rel)[1:]
-	if rel == "" || strings.HasPrefix(rel, "..") {
-		return ""
+	if !safeRel(rel) {
+		return "" // "..", empty segments: nothing a real upload has
 	}
 	return rel
 }

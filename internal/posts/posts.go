@@ -86,6 +86,10 @@ type Input struct {
 	// turn them off by accident.
 	SubscribersOnly *bool
 	SendNewsletter  *bool
+	// Password protects the post (WordPress's password-protected posts; "" removes it) and
+	// Sticky puts a post first on the home page. Nil keeps the stored value.
+	Password *string
+	Sticky   *bool
 }
 
 // Save creates (id 0) or updates a post as user, returning the stored post.
@@ -123,6 +127,12 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	p.FeaturedImageAlt = strings.TrimSpace(in.FeaturedImageAlt)
 	p.CommentsOpen = in.CommentsOpen
 	p.ParentID = in.ParentID
+	if in.Password != nil {
+		p.Password = strings.TrimSpace(*in.Password)
+	}
+	if in.Sticky != nil {
+		p.Sticky = *in.Sticky && p.Type == broadside.TypePost
+	}
 	if in.AuthorID != 0 && in.AuthorID != p.AuthorID {
 		if in.AuthorID != user.ID && !user.CanModerate() {
 			return nil, broadside.Errorf(broadside.EFORBIDDEN, "Only editors and administrators can assign a post to another author.")
@@ -140,6 +150,8 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	case p.Status == broadside.StatusPublished && p.PublishedAt.IsZero():
 		p.PublishedAt = now
 	case p.Status == broadside.StatusDraft && p.PublishedAt.IsZero():
+		p.PublishedAt = now
+	case (p.Status == broadside.StatusPending || p.Status == broadside.StatusPrivate) && p.PublishedAt.IsZero():
 		p.PublishedAt = now
 	}
 	p.PublishedAt = p.PublishedAt.UTC().Truncate(time.Second)

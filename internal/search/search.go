@@ -145,7 +145,7 @@ func (s *Service) snippet(p *broadside.Post, words []string) template.HTML {
 	}
 	body := ""
 	if e.Body != "" {
-		body = render.PlainText(string(s.Render.Post(p.BodyFormat, e.Body)))
+		body = s.Render.Text(p.BodyFormat, e.Body)
 	}
 	excerpt := strings.Join(strings.Fields(e.Excerpt), " ")
 	for _, text := range []string{body, excerpt} {

@@ -415,17 +415,21 @@ func (s *Store) DuplicateComment(ctx context.Context, postID int64, authorName, 
 // web layer turns it into the comment page a new comment lands on, without loading the thread.
 func (s *Store) CountRootsBefore(ctx context.Context, postID int64, created time.Time, id int64, newestFirst bool, alsoIDs []int64) (int, error) {
 	a := &args{}
-	visible := "status = 'approved'"
-	if len(alsoIDs) > 0 {
-		visible = "(" + visible + " OR id IN " + in(a, alsoIDs) + ")"
-	}
 	cmp := "<"
 	if newestFirst {
 		cmp = ">"
 	}
 	t := a.add(s.ts(created))
-	q := "SELECT count(*) FROM comments WHERE post_id = " + a.add(postID) + " AND parent_id IS NULL AND " + visible +
-		" AND (created_at " + cmp + " " + t + " OR (created_at = " + t + " AND id " + cmp + " " + a.add(id) + "))"
+	idP := a.add(id)
+	roots := "FROM comments WHERE post_id = " + a.add(postID) + " AND parent_id IS NULL AND "
+	// Approved threads as two index ranges on (post_id, parent_id, status, created_at, id);
+	// an OR across them would scan the whole discussion.
+	q := "SELECT (SELECT count(*) " + roots + "status = 'approved' AND created_at " + cmp + " " + t + ")" +
+		" + (SELECT count(*) " + roots + "status = 'approved' AND created_at = " + t + " AND id " + cmp + " " + idP + ")"
+	if len(alsoIDs) > 0 {
+		before := "(created_at " + cmp + " " + t + " OR (created_at = " + t + " AND id " + cmp + " " + idP + "))"
+		q += " + (SELECT count(*) " + roots + "status <> 'approved' AND id IN " + in(a, alsoIDs) + " AND " + before + ")"
+	}
 	var n int
 	if err := s.rd().QueryRowContext(ctx, q, a.v...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count threads before comment %d: %w", id, err)

@@ -35,6 +35,7 @@ type PostFilter struct {
 	ParentIDs          []int64
 	ExcludeCategoryIDs []int64
 	ExcludeTagIDs      []int64
+	Sticky             *bool // nil: both; otherwise only sticky (true) or only other posts
 	// OrderBy is "published_at" (the default), "updated_at", "created_at", "title", "id",
 	// "slug", "author" or "parent"; newest (or Z) first unless Asc.
 	OrderBy string
@@ -145,6 +146,9 @@ func postWriteErr(op string, p *broadside.Post, err error) error {
 
 // writePostLinks writes p's category and tag links, replacing existing ones when replace.
 func (s *Store) writePostLinks(ctx context.Context, p *broadside.Post, replace bool) error {
+	if err := s.holdSearchTerms(ctx, p.ID); err != nil { // one search index update for all links
+		return err
+	}
 	if replace {
 		if _, err := s.wr().ExecContext(ctx, "DELETE FROM post_categories WHERE post_id = $1", p.ID); err != nil {
 			return fmt.Errorf("store: replace categories of post %d: %w", p.ID, err)
@@ -185,7 +189,7 @@ func (s *Store) writePostLinks(ctx context.Context, p *broadside.Post, replace b
 			return fmt.Errorf("store: link post %d to tag %d: %w", p.ID, t.ID, err)
 		}
 	}
-	return nil
+	return s.releaseSearchTerms(ctx, p.ID)
 }
 
 // UpdatePost saves p's fields and replaces its category and tag links. CreatedAt and
@@ -391,6 +395,9 @@ func (s *Store) apiPostWhere(f PostFilter, a *args, c []string) []string {
 	}
 	if len(f.ExcludeCategoryIDs) > 0 {
 		c = append(c, "p.id NOT IN (SELECT pc.post_id FROM post_categories pc WHERE pc.category_id IN "+in(a, f.ExcludeCategoryIDs)+")")
+	}
+	if f.Sticky != nil {
+		c = append(c, "p.sticky = "+a.add(*f.Sticky))
 	}
 	if len(f.ExcludeTagIDs) > 0 {
 		c = append(c, "p.id NOT IN (SELECT pt.post_id FROM post_tags pt WHERE pt.tag_id IN "+in(a, f.ExcludeTagIDs)+")")

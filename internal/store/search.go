@@ -214,6 +214,38 @@ func (s *Store) postsByIDs(ctx context.Context, ids []int64) (map[int64]*broadsi
 	return out, nil
 }
 
+// holdSearchTerms and releaseSearchTerms bracket writing a post's category and tag links. On
+// SQLite every link change would rewrite the post's whole FTS5 row (re-tokenizing its body), so
+// the link triggers skip a held post and release updates its terms once. PostgreSQL keeps the
+// names in their own small vector, so its triggers are cheap and nothing is held.
+func (s *Store) holdSearchTerms(ctx context.Context, postID int64) error {
+	if s.isPG() {
+		return nil
+	}
+	if _, err := s.wr().ExecContext(ctx, "INSERT INTO posts_fts_hold (post_id) VALUES ($1) ON CONFLICT DO NOTHING", postID); err != nil {
+		return fmt.Errorf("store: index post %d: %w", postID, err)
+	}
+	return nil
+}
+
+func (s *Store) releaseSearchTerms(ctx context.Context, postID int64) error {
+	if s.isPG() {
+		return nil
+	}
+	if _, err := s.wr().ExecContext(ctx, "DELETE FROM posts_fts_hold WHERE post_id = $1", postID); err != nil {
+		return fmt.Errorf("store: index post %d: %w", postID, err)
+	}
+	const terms = `COALESCE((SELECT group_concat(name, ' ') FROM (
+	SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = $1
+	UNION ALL
+	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1)), '')`
+	// Only when the names changed: saving a post with the same links rewrites nothing.
+	if _, err := s.wr().ExecContext(ctx, "UPDATE posts_fts SET terms = "+terms+" WHERE rowid = $1 AND terms <> "+terms, postID); err != nil {
+		return fmt.Errorf("store: index post %d: %w", postID, err)
+	}
+	return nil
+}
+
 // RebuildSearchIndex indexes every post again from scratch, in one transaction, and returns
 // how many posts were indexed. The triggers keep the index in sync; this is for repairs (a
 // tool that wrote to the database without them) and after changing how text is indexed.

@@ -109,11 +109,11 @@ func (s *Service) sendCommentsConfirm(ctx context.Context, site *sitemail.Site, 
 func (s *Service) ConfirmComments(ctx context.Context, sealed string) (*broadside.Post, error) {
 	tok, idStr, ok := s.Links.openPair(linkComments, sealed)
 	if !ok {
-		return nil, errBadLink
+		return nil, ErrBadLink
 	}
 	postID, err := strconv.ParseInt(idStr, 10, 64)
 	if err != nil {
-		return nil, errBadLink
+		return nil, ErrBadLink
 	}
 	now := s.Now()
 	err = s.Store.InTx(ctx, func(tx *store.Store) error {

@@ -223,7 +223,7 @@ func (s *Service) check(ctx context.Context, what string, r Request) (string, er
 func (s *Service) Confirm(ctx context.Context, sealed, ip string) (*broadside.Subscriber, string, string, error) {
 	tok, ret, ok := s.Links.openPair(linkConfirm, sealed)
 	if !ok {
-		return nil, "", "", errBadLink
+		return nil, "", "", ErrBadLink
 	}
 	now := s.Now()
 	var sub *broadside.Subscriber
@@ -261,7 +261,7 @@ func (s *Service) Confirm(ctx context.Context, sealed, ip string) (*broadside.Su
 func (s *Service) CompleteSignIn(ctx context.Context, sealed string) (*broadside.Subscriber, string, string, error) {
 	tok, ret, ok := s.Links.openPair(linkSignIn, sealed)
 	if !ok {
-		return nil, "", "", errBadLink
+		return nil, "", "", ErrBadLink
 	}
 	now := s.Now()
 	var sub *broadside.Subscriber
@@ -287,11 +287,12 @@ func (s *Service) CompleteSignIn(ctx context.Context, sealed string) (*broadside
 	return sub, session, safePath(ret), nil
 }
 
-var errBadLink = broadside.Errorf(broadside.ENOTFOUND, "This link is invalid, has expired or was already used. Ask for a new one below.")
+// ErrBadLink is the error of a link that is forged, damaged, expired or used.
+var ErrBadLink = broadside.Errorf(broadside.ENOTFOUND, "This link is invalid, has expired or was already used. Ask for a new one below.")
 
 func badLink(err error) error {
 	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
-		return errBadLink
+		return ErrBadLink
 	}
 	return err
 }
@@ -361,11 +362,11 @@ func (s *Service) enqueueMail(ctx context.Context, tx *store.Store, j mailJob) e
 func (s *Service) Unsubscribe(ctx context.Context, token string) (*broadside.Subscriber, error) {
 	id, ok := s.Links.Open(linkUnsubscribe, token)
 	if !ok {
-		return nil, errBadLink
+		return nil, ErrBadLink
 	}
 	var subID int64
 	if _, err := fmt.Sscan(id, &subID); err != nil {
-		return nil, errBadLink
+		return nil, ErrBadLink
 	}
 	sub, err := s.Store.SubscriberByID(ctx, subID)
 	if err != nil {
@@ -418,11 +419,11 @@ func (s *Service) CommentSubscriptions(ctx context.Context, email string) ([]sto
 func (s *Service) StopCommentNotices(ctx context.Context, token string) (*broadside.Post, error) {
 	idStr, email, ok := s.Links.openPair(linkCommentsOff, token)
 	if !ok {
-		return nil, errBadLink
+		return nil, ErrBadLink
 	}
 	var postID int64
 	if _, err := fmt.Sscan(idStr, &postID); err != nil {
-		return nil, errBadLink
+		return nil, ErrBadLink
 	}
 	return s.StopCommentNoticesFor(ctx, postID, email)
 }
@@ -443,4 +444,27 @@ func (s *Service) StopCommentNoticesFor(ctx context.Context, postID int64, email
 }
 
 // IsBadLink reports whether err means an invalid, expired or used link.
-func IsBadLink(err error) bool { return errors.Is(err, errBadLink) }
+func IsBadLink(err error) bool { return errors.Is(err, ErrBadLink) }
+
+// UnsubscribeTarget returns the subscriber an unsubscribe link is for, so the page can say
+// which address it will unsubscribe before the reader presses the button.
+func (s *Service) UnsubscribeTarget(ctx context.Context, token string) (*broadside.Subscriber, error) {
+	id, ok := s.Links.Open(linkUnsubscribe, token)
+	if !ok {
+		return nil, ErrBadLink
+	}
+	var subID int64
+	if _, err := fmt.Sscan(id, &subID); err != nil {
+		return nil, ErrBadLink
+	}
+	sub, err := s.Store.SubscriberByID(ctx, subID)
+	return sub, badLink(err)
+}
+
+// CheckLink reports whether a sealed link of the given kind ("confirm", "signin",
+// "comments", "comments-off") is intact, without using it: the page behind a link shows its
+// button only for a link that can work.
+func (s *Service) CheckLink(kind, sealed string) bool {
+	_, ok := s.Links.Open(kind, sealed)
+	return ok
+}

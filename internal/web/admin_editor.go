@@ -37,6 +37,9 @@ type editorData struct {
 	PublishedAt        string // datetime-local in the site's zone
 	Timezone           string
 	CommentsOpen       bool
+	Password           string // a password-protected post's password (password.go)
+	Sticky             bool
+	Email              editorEmail // subscriber-only and "send by email" (subscribe_editor.go)
 	Statuses           []option
 	Categories         []option
 	Parents            []option
@@ -55,7 +58,7 @@ const localInput = "2006-01-02T15:04"
 // GET /admin/posts/new?type=post|page
 func (s *Server) handlePostNew(w http.ResponseWriter, r *http.Request, u *broadside.User) {
 	typ := postType(r.URL.Query().Get("type"))
-	d := &editorData{Type: typ, IsNew: true, Status: string(broadside.StatusDraft)}
+	d := &editorData{Type: typ, IsNew: true, Status: string(broadside.StatusDraft), Email: editorEmail{Send: true}}
 	if st, err := s.site(r.Context()); err == nil && typ == broadside.TypePost {
 		d.CommentsOpen = st.Discussion.CommentsEnabled
 	}
@@ -69,7 +72,9 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broad
 		return
 	}
 	d := &editorData{ID: p.ID, Type: p.Type, Title: p.Title, Slug: p.Slug, Body: p.RawBody, Excerpt: p.RawExcerpt,
-		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen}
+		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen,
+		Email: editorEmail{SubscribersOnly: p.SubscribersOnly, Send: p.SendNewsletter}}
+	d.Password, d.Sticky = p.Password, p.Sticky
 	tags := make([]string, len(p.Tags))
 	for i, t := range p.Tags {
 		tags[i] = t.Name
@@ -122,7 +127,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, p *broadsi
 		d.DeleteURL = d.Action + "/delete"
 		d.CommentsURL = "/admin/comments?status=approved&post=" + strconv.FormatInt(d.ID, 10)
 	}
-	for _, x := range []broadside.PostStatus{broadside.StatusDraft, broadside.StatusPublished, broadside.StatusScheduled} {
+	for _, x := range broadside.PostStatuses {
 		d.Statuses = append(d.Statuses, option{Value: string(x), Label: statusLabel(x), Selected: string(x) == d.Status})
 	}
 	d.BodyFormat = broadside.FormatMarkdown
@@ -140,6 +145,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, p *broadsi
 			d.StatusNote = "Draft, last saved " + formatDateTime(st.Local(p.UpdatedAt)) + " (" + st.Timezone + ")."
 		}
 	}
+	s.fillEditorEmail(ctx, d, p)
 	if d.Type == broadside.TypePost {
 		d.Categories = s.categoryOptions(ctx, in.CategoryIDs, 0)
 	} else {
@@ -246,7 +252,9 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	d := &editorData{Type: postType(f.Get("type")), IsNew: old == nil, Title: f.Get("title"), Slug: strings.TrimSpace(f.Get("slug")),
 		Body: f.Get("body"), Excerpt: f.Get("excerpt"), Tags: f.Get("tags"), ImageURL: strings.TrimSpace(f.Get("featured_image_url")),
 		ImageAlt: f.Get("featured_image_alt"), Status: f.Get("status"), PublishedAt: strings.TrimSpace(f.Get("published_at")),
-		CommentsOpen: f.Get("comments_open") != ""}
+		CommentsOpen: f.Get("comments_open") != "",
+		Email:        editorEmail{SubscribersOnly: f.Get("subscribers_only") != "", Send: f.Get("send_newsletter") != ""}}
+	d.Password, d.Sticky = f.Get("post_password"), f.Get("sticky") != ""
 	format := broadside.FormatMarkdown
 	if old != nil {
 		d.ID, d.Type, format = old.ID, old.Type, old.BodyFormat
@@ -254,6 +262,11 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	in := posts.Input{Type: d.Type, Title: d.Title, Slug: d.Slug, Body: d.Body, BodyFormat: format, Excerpt: d.Excerpt,
 		Status: broadside.PostStatus(d.Status), Tags: posts.ParseTags(d.Tags), FeaturedImageURL: d.ImageURL,
 		FeaturedImageAlt: d.ImageAlt, CommentsOpen: d.CommentsOpen}
+	if d.Type == broadside.TypePost {
+		in.SubscribersOnly, in.SendNewsletter = &d.Email.SubscribersOnly, &d.Email.Send
+		in.Sticky = &d.Sticky
+	}
+	in.Password = &d.Password
 	for _, v := range f["categories"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
 			in.CategoryIDs = append(in.CategoryIDs, id)

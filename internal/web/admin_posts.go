@@ -67,6 +67,10 @@ func statusLabel(st broadside.PostStatus) string {
 		return "Published"
 	case broadside.StatusScheduled:
 		return "Scheduled"
+	case broadside.StatusPending:
+		return "Pending review"
+	case broadside.StatusPrivate:
+		return "Private"
 	default:
 		return "Draft"
 	}

@@ -43,7 +43,7 @@ type settingsData struct {
 
 // Checkbox inputs of the settings form.
 var settingsChecks = []string{"support_enabled", "license_enabled", "comments_enabled", "newest_first",
-	"require_name_email", "notify_author"}
+	"require_name_email", "notify_author", "feed_full_text"}
 
 func settingsValues(set *broadside.Settings) map[string]string {
 	d := set.Discussion
@@ -51,6 +51,7 @@ func settingsValues(set *broadside.Settings) map[string]string {
 	v := map[string]string{
 		"title": set.Title, "tagline": set.Tagline, "base_url": set.BaseURL, "timezone": set.Timezone,
 		"permalink_structure": set.PermalinkStructure, "permalink_choice": "custom", "posts_per_page": itoa(set.PostsPerPage),
+		"feed_items":   itoa(set.FeedItems),
 		"support_text": set.Support.Text, "support_link_url": set.Support.LinkURL, "support_link_label": set.Support.LinkLabel,
 		"license_text": set.License.Text, "license_link_url": set.License.LinkURL, "license_link_text": set.License.LinkText,
 		"moderation_mode": d.ModerationMode, "max_links": itoa(d.MaxLinks), "moderation_keys": d.ModerationKeys,
@@ -63,7 +64,8 @@ func settingsValues(set *broadside.Settings) map[string]string {
 			v["permalink_choice"] = c.Value
 		}
 	}
-	checks := []bool{set.Support.Enabled, set.License.Enabled, d.CommentsEnabled, d.NewestFirst, d.RequireNameEmail, d.NotifyAuthor}
+	checks := []bool{set.Support.Enabled, set.License.Enabled, d.CommentsEnabled, d.NewestFirst, d.RequireNameEmail, d.NotifyAuthor,
+		set.FeedFullText}
 	for i, name := range settingsChecks {
 		if checks[i] {
 			v[name] = "on"
@@ -105,6 +107,8 @@ func readSettings(f url.Values, set *broadside.Settings) (map[string]string, bro
 		}
 	}
 	num("posts_per_page", &set.PostsPerPage)
+	num("feed_items", &set.FeedItems)
+	set.FeedFullText = vals["feed_full_text"] != ""
 	set.Support = broadside.SupportAppeal{Enabled: vals["support_enabled"] != "", Text: trim(vals["support_text"]),
 		LinkURL: trim(vals["support_link_url"]), LinkLabel: trim(vals["support_link_label"])}
 	set.License = broadside.Notice{Enabled: vals["license_enabled"] != "", Text: trim(vals["license_text"]),

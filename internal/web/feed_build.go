@@ -74,7 +74,11 @@ func (s *Server) postItem(st *site, p *broadside.Post) feeds.Item {
 	e := broadside.PublicBody(p)
 	it.Summary = strings.Join(strings.Fields(e.Excerpt), " ")
 	if it.Summary == "" && e.Body != "" {
-		it.Summary = s.Render.Excerpt(p.BodyFormat, e.Body, 55)
+		teaser := e.Body
+		if i := broadside.MoreIndex(teaser); i >= 0 {
+			teaser = teaser[:i]
+		}
+		it.Summary = firstWords(s.Render.Text(p.BodyFormat, teaser), 55) // WordPress's 55-word excerpt
 	}
 	if it.Summary == "" {
 		it.Summary = e.Withheld

@@ -201,7 +201,7 @@ func TestFeeds(t *testing.T) {
 	}
 	// Non-canonical archive and post paths redirect to the canonical feed.
 	for from, to := range map[string]string{
-		"/category/local/feed/atom/": "/category/news/local/feed/atom/",
+		"/category/local/feed/atom/":    "/category/news/local/feed/atom/",
 		"/" + fs.second.Slug + "/feed/": base + ta.postPath(fs.second) + "feed/",
 	} {
 		r := b.get(from)
@@ -309,6 +309,32 @@ func TestFeedHostileStrings(t *testing.T) {
 		}
 		if strings.Contains(f.Items[0].Content, "<script") {
 			t.Errorf("GET %s: script in content: %s", tc.path, f.Items[0].Content)
+		}
+	}
+}
+
+// TestFeedSettingsForm: the admin's Settings screen edits the two feed settings.
+func TestFeedSettingsForm(t *testing.T) {
+	ta := newTestApp(t)
+	b := ta.signIn(ta.user("admin@example.org", broadside.RoleAdmin))
+	v := formValues(t, b.get("/admin/settings").Body, "/admin/settings")
+	if v.Get("feed_items") != "10" || v.Get("feed_full_text") != "on" {
+		t.Fatalf("defaults in the form: items %q, full text %q", v.Get("feed_items"), v.Get("feed_full_text"))
+	}
+	v.Set("feed_items", "3")
+	v.Del("feed_full_text")
+	wantRedirect(t, b.post("/admin/settings", v), "/admin/settings")
+	set, err := ta.App.Settings.Load(context.Background())
+	if err != nil || set.FeedItems != 3 || set.FeedFullText {
+		t.Fatalf("saved: items %d, full text %v, %v", set.FeedItems, set.FeedFullText, err)
+	}
+	for in, msg := range map[string]string{"0": "Feed items must be between 1 and 100.", "101": "Feed items must be between 1 and 100.",
+		"ten": "Enter a whole number."} {
+		v.Set("feed_items", in)
+		r := b.post("/admin/settings", v)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		if !strings.Contains(r.Body, msg) || attr(byID(parseHTML(t, r.Body), "feed_items"), "value") != in {
+			t.Errorf("feed_items %q: message or value missing", in)
 		}
 	}
 }

@@ -54,7 +54,7 @@ func (s *Server) postDiscovery(v *view, st *site, p *broadside.Post) {
 	}
 	v.OGImage = absoluteURL(st, v.OGImage)
 	if p.Type == broadside.TypePost && p.IsPublic(s.Now()) {
-		v.JSONLD = articleLD(st, p, st.Abs(path), v.Description, v.OGImage, e.Full)
+		v.JSONLD = articleLD(st, p, st.Abs(path), v.Description, v.OGImage, !p.SubscribersOnly)
 	}
 }
 
@@ -104,7 +104,7 @@ func articleLD(st *site, p *broadside.Post, canonical, description, image string
 		ld.Keywords = append(ld.Keywords, t.Name)
 	}
 	if !free {
-		ld.Free = &free // subscriber-only (or protected): Google's paywalled-content marker
+		ld.Free = &free // subscriber-only: Google's marker for paywalled content
 	}
 	return ld
 }

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -52,5 +55,45 @@ func TestPageCache(t *testing.T) {
 	ta.settings(func(s *broadside.Settings) { s.Tagline = "Purged" })
 	if r := anon.get(path); !strings.Contains(r.Body, "Edited behind the cache") || r.Header.Get("ETag") == etag {
 		t.Fatal("the cache was not purged by a settings change")
+	}
+}
+
+func TestPageCacheGzip(t *testing.T) {
+	ta := newTestApp(t, withCache())
+	p := ta.publish(ta.user("ed@example.org", broadside.RoleEditor), "Long", strings.Repeat("A paragraph of text. ", 200))
+	b := ta.browser()
+	preq, _ := http.NewRequest(http.MethodGet, ta.Srv.URL+ta.postPath(p), nil)
+	preq.Header.Set("Accept-Encoding", "identity") // Go's client would ask for gzip itself
+	plain := b.do(preq)
+	if plain.Header.Get("Content-Encoding") != "" {
+		t.Fatal("a client that does not accept gzip got it")
+	}
+	req, _ := http.NewRequest(http.MethodGet, ta.Srv.URL+ta.postPath(p), nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	// The transport would transparently decompress; read the raw bytes instead.
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	zr, err := gzip.NewReader(res.Body)
+	if err != nil {
+		t.Fatalf("not gzip: %v (Content-Encoding %q)", err, res.Header.Get("Content-Encoding"))
+	}
+	body, _ := io.ReadAll(zr)
+	if string(body) != plain.Body || res.Header.Get("Vary") != "Accept-Encoding" || res.Header.Get("ETag") == plain.Header.Get("ETag") {
+		t.Fatalf("gzip response differs: vary %q etags %q %q", res.Header.Get("Vary"), res.Header.Get("ETag"), plain.Header.Get("ETag"))
+	}
+	if n, _ := strconv.Atoi(res.Header.Get("Content-Length")); n >= len(plain.Body)/2 {
+		t.Fatalf("compressed %d bytes of %d", n, len(plain.Body))
+	}
+	req.Header.Set("If-None-Match", res.Header.Get("ETag"))
+	res2, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res2.Body.Close()
+	if res2.StatusCode != http.StatusNotModified {
+		t.Fatalf("conditional gzip GET: %d", res2.StatusCode)
 	}
 }

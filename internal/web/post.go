@@ -40,6 +40,7 @@ type commentForm struct {
 	User             *broadside.User
 	RequireNameEmail bool
 	MaxLength        int
+	Notify           notifyView // the comment-notification boxes (subscribe_reader.go)
 }
 
 type supportView struct {
@@ -104,6 +105,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	form.User = currentUser(r)
 	form.RequireNameEmail = d.RequireNameEmail
 	form.MaxLength = d.MaxLength
+	form.Notify.Enabled = s.Subscriptions.Enabled()
 
 	nodes := thread.Page(cpage, per)
 	pageURL := func(n int) string {
@@ -128,21 +130,35 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 		cp.NextURL = pageURL(cpage+1) + "#comments"
 	}
 
-	teaser, more := broadside.SplitMore(p.RawBody)
+	// The access rule: a visitor to a subscriber-only post gets its teaser, and the rest is
+	// not rendered at all; its discussion is for those who can read it.
+	access := postAccessFor(r, p)
+	locked := s.passwordLocked(r, p) // a password-protected post (password.go)
+	if locked {
+		access = postAccess{Locked: true}
+	}
+	body := access.Body
+	teaser, more := broadside.SplitMore(body)
 	data := map[string]any{
 		"Post": p, "ISO": p.PublishedAt.UTC().Format(time.RFC3339), "Date": formatDate(st.Local(p.PublishedAt)),
 		"Comments": views, "FirstNumber": first, "Pager": cp, "Form": form,
-		"ShowComments": p.Type == broadside.TypePost || p.CommentCount > 0 || p.CommentsOpen,
+		"ShowComments": (p.Type == broadside.TypePost || p.CommentCount > 0 || p.CommentsOpen) && access.Full,
 		"HasMore":      more,
+		"Access":       access,
+	}
+	if locked {
+		data["PasswordForm"] = passwordForm{PostID: p.ID, Wrong: r.URL.Query().Get("postpass") == "wrong"}
+	} else if p.Protected() {
+		w.Header().Set("Cache-Control", "private, no-store") // unlocked for this reader only
 	}
 	if closed {
 		data["Closed"] = closedWhy
 	}
 	if more {
 		data["Teaser"] = s.Render.Post(p.BodyFormat, teaser)
-		data["Rest"] = s.Render.Post(p.BodyFormat, p.RawBody[len(teaser)+len(broadside.MoreMarker):])
+		data["Rest"] = s.Render.Post(p.BodyFormat, body[len(teaser)+len(broadside.MoreMarker):])
 	} else {
-		data["Teaser"] = s.Render.Post(p.BodyFormat, p.RawBody)
+		data["Teaser"] = s.Render.Post(p.BodyFormat, body)
 	}
 	if p.Author != nil {
 		data["AuthorName"], data["AuthorPath"] = p.Author.Name(), st.AuthorPath(p.Author)
@@ -155,7 +171,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 		tags = append(tags, catLink{Name: t.Name, Path: st.TagPath(t)})
 	}
 	data["Categories"], data["Tags"] = cats, tags
-	if p.Type == broadside.TypePost && st.Support.Enabled && strings.TrimSpace(st.Support.Text) != "" {
+	if p.Type == broadside.TypePost && st.Support.Enabled && strings.TrimSpace(st.Support.Text) != "" && !access.Supporter {
 		label := st.Support.LinkLabel
 		if label == "" {
 			label = "Support us"
@@ -170,9 +186,10 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	v.Title = p.Title
 	v.Canonical = st.Abs(pageURL(cpage))
 	v.OGType = "article"
-	v.Description = s.Render.Excerpt(p.BodyFormat, p.RawBody, 30)
-	if p.RawExcerpt != "" {
-		v.Description = p.RawExcerpt
+	v.Description = s.Render.Excerpt(p.BodyFormat, broadside.PublicBody(p).Body, 30) // never more than the public part
+	// The hand-written excerpt, unless the post is password protected (PublicBody hides it).
+	if e := broadside.PublicBody(p).Excerpt; e != "" {
+		v.Description = e
 	}
 	if p.FeaturedImageURL != "" {
 		v.OGImage, v.OGImageAlt = p.FeaturedImageURL, p.FeaturedImageAlt
@@ -191,8 +208,12 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	if r.URL.Query().Has("replytocom") || !p.IsPublic(s.Now()) {
 		v.Robots = "noindex, follow" // reply links would otherwise be indexed as copies of the post
 	}
-	if !p.IsPublic(s.Now()) {
+	if p.Status == broadside.StatusPrivate {
+		v.Flash = "Private: only editors, administrators and its author can see this " + string(p.Type) + "."
+	} else if !p.IsPublic(s.Now()) {
 		v.Flash = "Preview: this " + string(p.Type) + " is not published, so only its editors can see it."
+	} else if f := s.takeFlash(w, r); f != "" {
+		v.Flash = strings.SplitN(f, flashSep, 2)[0] // "You are subscribed", on the post the reader came from
 	}
 	v.Data = data
 	s.page(w, r, status, "public/post", v)
@@ -259,9 +280,14 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, "The post you are commenting on does not exist.")
 		return
 	}
+	if !broadside.CanReadFull(post, readerOf(r)) {
+		s.renderError(w, r, http.StatusForbidden, "This discussion is for subscribers. Subscribe or sign in to join it.")
+		return
+	}
 	st.categories(ctx, s)
 	form := &commentForm{ParentID: parentID, Author: f.Get("author"), Email: f.Get("email"), URL: f.Get("url"),
-		Body: f.Get("comment"), Remember: f.Get("wp-comment-cookies-consent") == "yes"}
+		Body: f.Get("comment"), Remember: f.Get("wp-comment-cookies-consent") == "yes",
+		Notify: notifyView{All: f.Get("notify_comments") != "", Replies: f.Get("notify_replies") != ""}}
 	if err != nil || parentID < 0 {
 		form.ParentID = 0
 		form.Errors = map[string]string{"comment_parent": "The comment you are replying to does not exist."}
@@ -301,6 +327,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, st.PostPath(post)+"#comments")
 		return
 	}
+	s.requestCommentNotices(r, post, c)
 	page, err := s.Comments.PageOf(ctx, res.Root, st.Discussion, append(s.pendingIDs(r), c.ID))
 	if err != nil {
 		s.Log.Warn("comment page lookup failed; linking to page 1", "request_id", requestID(r), "err", err)

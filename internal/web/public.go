@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -139,7 +140,8 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *
 	if cpage > 0 {
 		reqPath = strings.TrimSuffix(reqPath, "comment-page-"+strconv.Itoa(cpage)+"/")
 	}
-	if reqPath != canonical && p.IsPublic(s.Now()) {
+	// The canonical path is escaped (a Greek or Japanese slug), the request's is decoded.
+	if decoded, err := url.PathUnescape(canonical); err == nil && reqPath != decoded && p.IsPublic(s.Now()) {
 		to := canonical
 		if cpage > 0 {
 			to += "comment-page-" + strconv.Itoa(cpage) + "/"
@@ -168,6 +170,7 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 	per := st.PostsPerPage
 	f := spec.filter
 	f.Type = broadside.TypePost
+	f.StickyFirst = spec.base == "/" // sticky posts lead the home page, as in WordPress
 	f.Limit, f.Offset = per, (spec.page-1)*per
 	posts, total, err := s.Posts.List(ctx, s.Posts.Public(f))
 	if err != nil {
@@ -393,6 +396,13 @@ func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
 
 // notFound is the helpful 404: recent posts and categories to go on with.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		for _, h := range s.fallbacks {
+			if h(w, r) {
+				return // an old address that lives elsewhere now (see handleNotFound)
+			}
+		}
+	}
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {

@@ -20,6 +20,8 @@ func (s *Server) routes() http.Handler {
 	s.searchRoutes(mux)
 	s.sitemapRoutes(mux)
 	s.apiRoutes(mux)
+	s.subscribeRoutes(mux)
+	s.importRoutes(mux)
 
 	// Everything else: home, permalinks, date archives, pages, 404.
 	mux.HandleFunc("GET /{path...}", s.cached(s.handlePublic))
@@ -49,6 +51,13 @@ type queryRoute struct {
 
 func (s *Server) handleQuery(param string, h http.HandlerFunc) {
 	s.queries = append(s.queries, queryRoute{param: param, h: h})
+}
+
+// handleNotFound registers a last resort for GET requests that would otherwise get the 404
+// page (every handler's "not found" goes through notFound): h answers and returns true, or
+// returns false to let the 404 through. WordPress's old addresses are answered this way.
+func (s *Server) handleNotFound(h func(w http.ResponseWriter, r *http.Request) bool) {
+	s.fallbacks = append(s.fallbacks, h)
 }
 
 // queryHandler returns the handler for a home-page request with a query string, or nil.

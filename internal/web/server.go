@@ -12,9 +12,12 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/auth"
 	"github.com/broadside/broadside/internal/comments"
+	"github.com/broadside/broadside/internal/importer"
+	"github.com/broadside/broadside/internal/newsletter"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/render"
 	"github.com/broadside/broadside/internal/search"
+	"github.com/broadside/broadside/internal/subscriptions"
 	"github.com/broadside/broadside/internal/wpapi"
 )
 
@@ -38,7 +41,11 @@ type Deps struct {
 	Posts    *posts.Service
 	Comments *comments.Service
 	Search   *search.Service
-	Auth     *auth.Service
+	// Subscriptions and Newsletter are the reader relationship (subscribe_*.go); with mail
+	// off they report themselves disabled.
+	Subscriptions *subscriptions.Service
+	Newsletter    *newsletter.Service
+	Auth          *auth.Service
 	// AppPasswords checks the Application Passwords of REST API clients; nil refuses them.
 	AppPasswords *auth.AppPasswords
 	Settings     SettingsService
@@ -53,6 +60,9 @@ type Deps struct {
 	TrustedProxies []netip.Prefix
 	// Cache stores rendered public pages for anonymous readers; nil disables caching.
 	Cache *PageCache
+	// WordPress imports and exports sites and answers for their old addresses
+	// (import_routes.go); nil leaves those routes out.
+	WordPress *importer.Service
 }
 
 // Server is the HTTP handler of a Broadside site.
@@ -62,7 +72,9 @@ type Server struct {
 	handler http.Handler
 	static  *staticFiles
 	queries []queryRoute
-	api     *wpapi.API
+	// fallbacks answer what would be a 404 (handleNotFound in routes.go).
+	fallbacks []func(w http.ResponseWriter, r *http.Request) bool
+	api       *wpapi.API
 }
 
 // New parses the templates and builds the routes. A template error fails here, at startup,

@@ -27,7 +27,9 @@ type view struct {
 	Flash       string
 	Nav         []link
 	Year        int
-	Data        any
+	// Subs is the subscription state of the page (subscribe forms, the signed-in reader).
+	Subs subscribeView
+	Data any
 }
 
 type metaTag struct{ Property, Content string }
@@ -45,7 +47,7 @@ func (s *Server) baseView(r *http.Request, st *site) *view {
 		}
 	}
 	return &view{Site: st, User: currentUser(r), Year: s.Now().In(st.loc).Year(), Nav: s.nav(r.Context(), st),
-		Feeds: siteFeedLinks(st)}
+		Feeds: siteFeedLinks(st), Subs: s.subscribeView(r)}
 }
 
 // nav lists the published top-level pages for the header.
@@ -90,13 +92,20 @@ func (s *Server) summaries(st *site, ps []broadside.Post) []summary {
 		for _, c := range p.Categories {
 			sm.Categories = append(sm.Categories, catLink{Name: c.Name, Path: st.CategoryPath(c)})
 		}
-		if p.RawExcerpt != "" {
+		if p.Protected() {
+			// WordPress's words; neither the body nor the excerpt of a protected post is shown.
+			sm.Excerpt = "There is no excerpt because this is a protected post."
+			sm.More = true
+		} else if p.RawExcerpt != "" {
 			sm.Excerpt = p.RawExcerpt
 			sm.More = true
 		} else {
+			// Listings are shared by every reader (and cached), so they show what the post
+			// exposes publicly: a subscriber-only post's teaser, never its rest.
+			e := broadside.PublicBody(p)
 			_, more := broadside.SplitMore(p.RawBody)
-			sm.Excerpt = s.Render.Excerpt(p.BodyFormat, p.RawBody, 55)
-			sm.More = more || strings.HasSuffix(sm.Excerpt, "…")
+			sm.Excerpt = s.Render.Excerpt(p.BodyFormat, e.Body, 55)
+			sm.More = more || !e.Full || strings.HasSuffix(sm.Excerpt, "…")
 		}
 		out[i] = sm
 	}

@@ -49,6 +49,10 @@ func TestPostQueryParameters(t *testing.T) {
 		t.Fatal(err)
 	}
 	seed := s.Seed.ID // 2018: the oldest
+	b.Sticky = true
+	if err := s.App.Store.UpdatePost(ctx, b); err != nil {
+		t.Fatal(err)
+	}
 	tags, _ := s.App.Posts.Tags(ctx)
 	tagID := map[string]int64{}
 	for _, tg := range tags {
@@ -89,6 +93,9 @@ func TestPostQueryParameters(t *testing.T) {
 		{"before=" + url.QueryEscape(loc(b)), []int64{a.ID, seed}},
 		{"after=2018-01-01T00:00:00Z&before=2019-01-01", []int64{seed}},
 		{"status=publish", []int64{c.ID, b.ID, a.ID, seed}},
+		{"status=", []int64{c.ID, b.ID, a.ID, seed}}, // empty: the default, never "any status"
+		{"sticky=true", []int64{b.ID}},
+		{"sticky=false", []int64{c.ID, a.ID, seed}},
 	}
 	for _, tc := range cases {
 		r := s.get("/wp-json/wp/v2/posts?" + tc.query)

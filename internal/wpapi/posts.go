@@ -53,6 +53,10 @@ func (q *req) listPosts(typ broadside.PostType) (*result, error) {
 			f.TagIDs = tags
 		}
 		f.ExcludeTagIDs = c.ids(&q.p, "tags_exclude")
+		if q.p.has("sticky") {
+			sticky := c.boolean(&q.p, "sticky", false)
+			f.Sticky = &sticky
+		}
 	} else {
 		f.ParentIDs = c.ids(&q.p, "parent")
 	}
@@ -97,9 +101,9 @@ func (q *req) listPosts(typ broadside.PostType) (*result, error) {
 // postStatuses applies the status parameter: published posts for everyone; other statuses
 // only for signed-in users who may write posts, and authors see only their own.
 func (q *req) postStatuses(c *checker, f *store.PostFilter) {
-	names := []string{"publish"}
-	if q.p.has("status") {
-		names = q.p.list("status")
+	names := q.p.list("status")
+	if len(names) == 0 {
+		names = []string{"publish"} // absent or empty: WordPress's default
 	}
 	public := true
 	var sts []broadside.PostStatus
@@ -136,7 +140,12 @@ func (q *req) postStatuses(c *checker, f *store.PostFilter) {
 	}
 	f.Statuses = sts
 	if !q.user.CanModerate() {
-		f.AuthorIDs = []int64{q.user.ID}
+		// Authors may read only their own unpublished posts.
+		if f.AuthorIDs == nil {
+			f.AuthorIDs = []int64{q.user.ID}
+		} else {
+			f.AuthorIDs = intersect(f.AuthorIDs, []int64{q.user.ID})
+		}
 	}
 }
 
@@ -148,9 +157,7 @@ func (q *req) queryPosts(f store.PostFilter, pg paging, orderby string) ([]broad
 	public := len(f.Statuses) == 1 && f.Statuses[0] == broadside.StatusPublished
 	relevance := !q.p.has("orderby") || orderby == "relevance"
 	if f.Search != "" && public && q.a.Search != nil {
-		plain := store.PostFilter{Type: f.Type, Search: f.Search, Statuses: f.Statuses, PublishedBefore: f.PublishedBefore,
-			OrderBy: f.OrderBy, Asc: f.Asc}
-		if relevance && pg.offset == 0 && equalFilters(f, plain) {
+		if relevance && pg.offset == 0 && onlySearch(f) {
 			return q.a.Search.SearchPosts(q.ctx, SearchQuery{Text: f.Search, Type: f.Type, Page: pg.page, PerPage: pg.per})
 		}
 		ids, err := q.searchIDs(f.Search, f.Type)
@@ -210,11 +217,11 @@ func intersect(a, b []int64) []int64 {
 	return out
 }
 
-// equalFilters reports whether f filters nothing beyond plain (a search, a type, public).
-func equalFilters(f, plain store.PostFilter) bool {
+// onlySearch reports whether f filters by nothing but the search text (and type and status).
+func onlySearch(f store.PostFilter) bool {
 	return f.From.IsZero() && f.To.IsZero() && f.AuthorIDs == nil && f.ExcludeAuthorIDs == nil && f.IDs == nil &&
 		f.ExcludeIDs == nil && f.Slugs == nil && f.CategoryIDs == nil && f.ExcludeCategoryIDs == nil &&
-		f.TagIDs == nil && f.ExcludeTagIDs == nil && f.ParentIDs == nil && plain.Search == f.Search
+		f.TagIDs == nil && f.ExcludeTagIDs == nil && f.ParentIDs == nil && f.Sticky == nil
 }
 
 func (q *req) sortByPosition(list []broadside.Post, f store.PostFilter, byID bool) {

@@ -1,7 +1,6 @@
 package wpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -133,20 +132,19 @@ func (a *API) write(q *req, res *result, err error) {
 			body = filterFields(body, q.p.list("_fields"))
 		}
 	}
-	var buf bytes.Buffer
-	if encErr := encodeTo(&buf, body); encErr != nil {
+	buf, encErr := appendJSON(make([]byte, 0, 4096), body)
+	if encErr != nil {
 		a.Log.Error("api response encoding failed", "request_id", a.requestID(q.r), "route", q.route, "err", encErr)
-		buf.Reset()
-		buf.WriteString(`{"code":"internal_server_error","message":"The response could not be encoded.","data":{"status":500}}`)
+		buf = []byte(`{"code":"internal_server_error","message":"The response could not be encoded.","data":{"status":500}}`)
 		status = http.StatusInternalServerError
 	}
-	buf.WriteByte('\n')
+	buf = append(buf, '\n')
 	h := q.w.Header()
 	h.Set("Content-Type", "application/json; charset=UTF-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Length", strconv.Itoa(len(buf)))
 	q.w.WriteHeader(status)
 	if q.r.Method != http.MethodHead {
-		_, _ = q.w.Write(buf.Bytes())
+		_, _ = q.w.Write(buf)
 	}
 }
 
@@ -229,36 +227,7 @@ type kv struct {
 	v any
 }
 
-func (o obj) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, e := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if err := encodeTo(&b, e.k); err != nil {
-			return nil, err
-		}
-		b.WriteByte(':')
-		if err := encodeTo(&b, e.v); err != nil {
-			return nil, err
-		}
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// encodeTo appends v's JSON to b without escaping <, > and & (WordPress does not either; the
-// answer is application/json with nosniff, so it is never read as HTML).
-func encodeTo(b *bytes.Buffer, v any) error {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	b.Truncate(b.Len() - 1) // Encode's newline
-	return nil
-}
+func (o obj) MarshalJSON() ([]byte, error) { return appendJSON(nil, o) }
 
 func (o obj) get(k string) (any, bool) {
 	for _, e := range o {

@@ -37,7 +37,7 @@ func (rt *route) methods() []string {
 var (
 	argsPostList = []string{"context", "page", "per_page", "search", "after", "author", "author_exclude", "before",
 		"exclude", "include", "offset", "order", "orderby", "slug", "status", "categories", "categories_exclude",
-		"tags", "tags_exclude"}
+		"tags", "tags_exclude", "sticky"}
 	argsPageList = []string{"context", "page", "per_page", "search", "after", "author", "author_exclude", "before",
 		"exclude", "include", "offset", "order", "orderby", "parent", "slug", "status"}
 	argsPostWrite = []string{"date", "date_gmt", "slug", "status", "password", "title", "content", "author", "excerpt",

@@ -293,7 +293,7 @@ func TestThemeUnitTestData(t *testing.T) {
 			t.Errorf("%s = %d, want %d (all: %v)", k, types[k], n, types)
 		}
 	}
-	// 68 <wp:category> elements plus the category "6.1", which this file gives as a <wp:term>.
+	// 68 <wp:category> elements, and "6.1" once more as a <wp:term> of the category taxonomy.
 	if len(d.authors) != 2 || len(d.byTax(TaxCategory)) != 69 || len(d.byTax(TaxTag)) != 110 || len(d.comments) != 33 {
 		t.Errorf("authors/categories/tags/comments = %d/%d/%d/%d", len(d.authors), len(d.byTax(TaxCategory)),
 			len(d.byTax(TaxTag)), len(d.comments))

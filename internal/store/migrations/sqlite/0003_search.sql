@@ -20,7 +20,9 @@ CREATE VIRTUAL TABLE posts_fts USING fts5(
 	tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
--- The category and tag names of each post, space-separated.
+-- The category and tag names of each post, space-separated: for indexing every post at once.
+-- (SQLite does not push a post_id condition into this aggregate, so the per-post triggers
+-- below use the correlated form instead.)
 CREATE VIEW post_search_terms AS
 SELECT post_id, group_concat(name, ' ') AS terms FROM (
 	SELECT pc.post_id, c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id
@@ -30,7 +32,10 @@ SELECT post_id, group_concat(name, ' ') AS terms FROM (
 
 CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
 	INSERT INTO posts_fts (rowid, title, terms, excerpt, body)
-	VALUES (new.id, new.title, COALESCE((SELECT terms FROM post_search_terms WHERE post_id = new.id), ''),
+	VALUES (new.id, new.title, COALESCE((SELECT group_concat(name, ' ') FROM (
+		SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = new.id
+		UNION ALL
+		SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = new.id)), ''),
 		new.raw_excerpt, broadside_plaintext(new.raw_body, new.body_format));
 END;
 
@@ -38,7 +43,10 @@ END;
 CREATE TRIGGER posts_fts_update AFTER UPDATE OF title, raw_body, raw_excerpt, body_format ON posts BEGIN
 	DELETE FROM posts_fts WHERE rowid = old.id;
 	INSERT INTO posts_fts (rowid, title, terms, excerpt, body)
-	VALUES (new.id, new.title, COALESCE((SELECT terms FROM post_search_terms WHERE post_id = new.id), ''),
+	VALUES (new.id, new.title, COALESCE((SELECT group_concat(name, ' ') FROM (
+		SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = new.id
+		UNION ALL
+		SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = new.id)), ''),
 		new.raw_excerpt, broadside_plaintext(new.raw_body, new.body_format));
 END;
 
@@ -46,33 +54,61 @@ CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
 	DELETE FROM posts_fts WHERE rowid = old.id;
 END;
 
-CREATE TRIGGER post_categories_fts_insert AFTER INSERT ON post_categories BEGIN
-	UPDATE posts_fts SET terms = COALESCE((SELECT terms FROM post_search_terms WHERE post_id = new.post_id), '')
+-- Each link change rewrites the post's index row, body included. The store writes a post's links
+-- in a batch: it holds the post in posts_fts_hold meanwhile, the triggers below skip it, and the
+-- store updates the terms once at the end (store/search.go, holdSearchTerms). Other writers
+-- get the triggers.
+CREATE TABLE posts_fts_hold (post_id INTEGER PRIMARY KEY);
+
+CREATE TRIGGER post_categories_fts_insert AFTER INSERT ON post_categories
+WHEN NOT EXISTS (SELECT 1 FROM posts_fts_hold WHERE post_id = new.post_id) BEGIN
+	UPDATE posts_fts SET terms = COALESCE((SELECT group_concat(name, ' ') FROM (
+		SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = new.post_id
+		UNION ALL
+		SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = new.post_id)), '')
 	WHERE rowid = new.post_id;
 END;
 
-CREATE TRIGGER post_categories_fts_delete AFTER DELETE ON post_categories BEGIN
-	UPDATE posts_fts SET terms = COALESCE((SELECT terms FROM post_search_terms WHERE post_id = old.post_id), '')
+CREATE TRIGGER post_categories_fts_delete AFTER DELETE ON post_categories
+WHEN NOT EXISTS (SELECT 1 FROM posts_fts_hold WHERE post_id = old.post_id) BEGIN
+	UPDATE posts_fts SET terms = COALESCE((SELECT group_concat(name, ' ') FROM (
+		SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = old.post_id
+		UNION ALL
+		SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = old.post_id)), '')
 	WHERE rowid = old.post_id;
 END;
 
-CREATE TRIGGER post_tags_fts_insert AFTER INSERT ON post_tags BEGIN
-	UPDATE posts_fts SET terms = COALESCE((SELECT terms FROM post_search_terms WHERE post_id = new.post_id), '')
+CREATE TRIGGER post_tags_fts_insert AFTER INSERT ON post_tags
+WHEN NOT EXISTS (SELECT 1 FROM posts_fts_hold WHERE post_id = new.post_id) BEGIN
+	UPDATE posts_fts SET terms = COALESCE((SELECT group_concat(name, ' ') FROM (
+		SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = new.post_id
+		UNION ALL
+		SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = new.post_id)), '')
 	WHERE rowid = new.post_id;
 END;
 
-CREATE TRIGGER post_tags_fts_delete AFTER DELETE ON post_tags BEGIN
-	UPDATE posts_fts SET terms = COALESCE((SELECT terms FROM post_search_terms WHERE post_id = old.post_id), '')
+CREATE TRIGGER post_tags_fts_delete AFTER DELETE ON post_tags
+WHEN NOT EXISTS (SELECT 1 FROM posts_fts_hold WHERE post_id = old.post_id) BEGIN
+	UPDATE posts_fts SET terms = COALESCE((SELECT group_concat(name, ' ') FROM (
+		SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = old.post_id
+		UNION ALL
+		SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = old.post_id)), '')
 	WHERE rowid = old.post_id;
 END;
 
 CREATE TRIGGER categories_fts_rename AFTER UPDATE OF name ON categories WHEN old.name IS NOT new.name BEGIN
-	UPDATE posts_fts SET terms = COALESCE((SELECT terms FROM post_search_terms WHERE post_id = posts_fts.rowid), '')
+	UPDATE posts_fts SET terms = COALESCE((SELECT group_concat(name, ' ') FROM (
+		SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = posts_fts.rowid
+		UNION ALL
+		SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = posts_fts.rowid)), '')
 	WHERE rowid IN (SELECT post_id FROM post_categories WHERE category_id = new.id);
 END;
 
 CREATE TRIGGER tags_fts_rename AFTER UPDATE OF name ON tags WHEN old.name IS NOT new.name BEGIN
-	UPDATE posts_fts SET terms = COALESCE((SELECT terms FROM post_search_terms WHERE post_id = posts_fts.rowid), '')
+	UPDATE posts_fts SET terms = COALESCE((SELECT group_concat(name, ' ') FROM (
+		SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = posts_fts.rowid
+		UNION ALL
+		SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = posts_fts.rowid)), '')
 	WHERE rowid IN (SELECT post_id FROM post_tags WHERE tag_id = new.id);
 END;
 

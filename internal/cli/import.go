@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/broadside/broadside/internal/importer"
+	"github.com/broadside/broadside/internal/wxr"
+)
+
+const (
+	importSynopsis = "broadside import wordpress FILE.xml [--dry-run] [--media-dir DIR] [--data DIR | --db postgres://…]"
+	exportSynopsis = "broadside export wordpress [--output FILE] [--data DIR | --db postgres://…]"
+)
+
+// runImport is "broadside import wordpress FILE.xml". It is safe while the site is serving:
+// the import is one write transaction (SQLite waits its turn; readers carry on), and the
+// site's caches are told when it commits.
+func runImport(ctx context.Context, c *cmdContext, args []string) error {
+	if len(args) == 0 || args[0] != "wordpress" {
+		fmt.Fprintf(c.stderr, "usage: %s\n(WordPress is the only source so far.)\n", importSynopsis)
+		return errUsage
+	}
+	var dry bool
+	var media string
+	cfg, rest, err := parse(c, "import wordpress", importSynopsis, interspersed(args[1:], "media-dir"), false, func(fs *flag.FlagSet) {
+		fs.BoolVar(&dry, "dry-run", false, "check the file and report what would be imported, without writing anything")
+		fs.StringVar(&media, "media-dir", "", "a local copy of the old site's wp-content/uploads: its files are copied into DATA/uploads and served at /wp-content/uploads/")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		fmt.Fprintf(c.stderr, "broadside import wordpress: give one export file (WordPress makes it under Tools › Export)\nusage: %s\n", importSynopsis)
+		return errUsage
+	}
+	file := rest[0]
+	if _, err := os.Stat(file); err != nil {
+		return fmt.Errorf("%w (give the path of the .xml file WordPress's Tools › Export made)", err)
+	}
+	a, err := open(ctx, c, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	opt := importer.Options{DryRun: dry, MediaDir: media}
+	bar := newProgressBar(c.stderr)
+	if bar != nil {
+		opt.Progress = bar.update
+	}
+	sum, err := a.WordPress.ImportFile(ctx, file, opt)
+	bar.clear()
+	if we, ok := wxr.AsError(err); ok {
+		fmt.Fprintf(c.stderr, "%s:%d:%d: %s\n", file, we.Pos.Line, we.Pos.Col, we.Msg)
+		if we.Hint != "" {
+			fmt.Fprintf(c.stderr, "  %s\n", we.Hint)
+		}
+		fmt.Fprintln(c.stderr, "Nothing was imported.")
+		return errReported
+	}
+	if err != nil {
+		return fmt.Errorf("%w (nothing was imported)", err)
+	}
+	sum.File = file
+	sum.Write(c.stdout)
+	return nil
+}
+
+// runExport is "broadside export wordpress": WXR 1.2 to standard output or --output.
+func runExport(ctx context.Context, c *cmdContext, args []string) error {
+	if len(args) == 0 || args[0] != "wordpress" {
+		fmt.Fprintf(c.stderr, "usage: %s\n(WordPress's format, WXR, is the only one so far.)\n", exportSynopsis)
+		return errUsage
+	}
+	var output string
+	cfg, rest, err := parse(c, "export wordpress", exportSynopsis, interspersed(args[1:], "output"), false, func(fs *flag.FlagSet) {
+		fs.StringVar(&output, "output", "", "write to FILE instead of standard output")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) != 0 {
+		fmt.Fprintf(c.stderr, "usage: %s\n", exportSynopsis)
+		return errUsage
+	}
+	a, err := open(ctx, c, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if output == "" {
+		return a.WordPress.Export(ctx, c.stdout)
+	}
+	// Written beside the target and renamed into place: an interrupted export never leaves
+	// a truncated file under the name asked for.
+	f, err := os.CreateTemp(filepath.Dir(output), ".export-*.xml")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := a.WordPress.Export(ctx, f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), output); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "Wrote %s.\n", output)
+	return nil
+}
+
+// interspersed moves flags after the positional arguments to the front, so that both
+// "import wordpress --dry-run site.xml" and "import wordpress site.xml --dry-run" work (the
+// flag package stops at the first argument that is not a flag). valueFlags names this
+// command's flags that take a value, besides the site flags.
+func interspersed(args []string, valueFlags ...string) []string {
+	takesValue := map[string]bool{"data": true, "db": true, "base-url": true, "log-level": true, "log-format": true}
+	for _, f := range valueFlags {
+		takesValue[f] = true
+	}
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return append(append(flags, "--"), pos...)
+}
+
+// progressBar draws one line on a terminal's standard error; nil elsewhere (logs and pipes
+// get only the summary).
+type progressBar struct {
+	w    io.Writer
+	last time.Time
+}
+
+func newProgressBar(w io.Writer) *progressBar {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return &progressBar{w: w}
+}
+
+func (p *progressBar) update(pr importer.Progress) {
+	now := time.Now()
+	if now.Sub(p.last) < 100*time.Millisecond && pr.Done < pr.Total {
+		return
+	}
+	p.last = now
+	label := "Checking"
+	if pr.Pass == 2 {
+		label = "Importing"
+	}
+	const width = 30
+	n, pct := 0, 0
+	if pr.Total > 0 {
+		n = int(pr.Done * width / pr.Total)
+		pct = int(pr.Done * 100 / pr.Total)
+	}
+	n = min(max(n, 0), width)
+	fmt.Fprintf(p.w, "\r%-9s [%s%s] %3d%%  %s / %s ", label, strings.Repeat("=", n), strings.Repeat(" ", width-n),
+		pct, size(pr.Done), size(pr.Total))
+}
+
+// clear erases the bar's line before the summary or an error is printed.
+func (p *progressBar) clear() {
+	if p != nil {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,369 @@
+package importer
+
+import (
+	"context"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/wxr"
+)
+
+// exportBatch is how many posts an export holds in memory at a time.
+const exportBatch = 200
+
+const wpTimeLayout = "2006-01-02 15:04:05"
+
+// Export writes the whole site as WXR 1.2: authors, categories (parents first), tags, every
+// post and page in any status with its comments, and the attachments. WordPress's importer
+// reads it; so does ours, which gets back exactly what it wrote (HTML bodies are marked as
+// final, Markdown travels alongside its HTML). It streams: posts are read a batch at a
+// time. Each batch is read consistently; a post written while the export runs may or may
+// not be in it.
+func (s *Service) Export(ctx context.Context, out io.Writer) error {
+	set, err := s.Store.LoadSettings(ctx)
+	if err != nil {
+		return err
+	}
+	ex := &exporter{svc: s, ctx: ctx, set: set, loc: set.Location(), w: wxr.NewWriter(out)}
+	ex.base = strings.TrimRight(set.BaseURL, "/")
+	if ex.base == "" {
+		ex.base = strings.TrimRight(s.BaseURL, "/")
+	}
+	ex.perm, err = broadside.NewPermalinks(set.PermalinkStructure)
+	if err != nil {
+		ex.perm, _ = broadside.NewPermalinks(broadside.DefaultPermalinkStructure)
+	}
+	ex.w.Generator = "Broadside"
+	ex.w.Created = s.Now().UTC().Format("2006-01-02 15:04")
+	return ex.run()
+}
+
+type exporter struct {
+	svc  *Service
+	ctx  context.Context
+	set  broadside.Settings
+	loc  *time.Location
+	base string
+	perm *broadside.Permalinks
+	w    *wxr.Writer
+	cats []broadside.Category
+
+	attByURL map[string]int64 // attachment URL -> exported id
+	attIDs   map[int64]int64  // attachment id -> exported id (moved off ids posts use)
+	postIDs  map[int64]bool
+	nextID   int64
+	extra    []*wxr.Item // attachments made for featured images that are not attachments
+}
+
+func (ex *exporter) run() error {
+	st := ex.svc.Store
+	ctx := ex.ctx
+	if err := ex.w.Begin(&wxr.Site{Title: ex.set.Title, Link: ex.base, Description: ex.set.Tagline, Language: "en",
+		BaseSiteURL: ex.base, BaseBlogURL: ex.base, Generator: "https://broadside.invalid/?v=1"}); err != nil {
+		return err
+	}
+	users, err := st.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if err := ex.w.Author(&wxr.Author{ID: u.ID, Login: u.Login, Email: u.Email, DisplayName: u.DisplayName}); err != nil {
+			return err
+		}
+	}
+	if ex.cats, err = st.ListCategories(ctx); err != nil {
+		return err
+	}
+	bySlug := map[int64]string{}
+	for _, c := range ex.cats {
+		bySlug[c.ID] = c.Slug
+	}
+	for _, c := range parentsFirst(ex.cats) {
+		if err := ex.w.Term(&wxr.Term{ID: c.ID, Taxonomy: wxr.TaxCategory, Slug: c.Slug, Name: c.Name,
+			Parent: bySlug[c.ParentID], Description: c.Description}); err != nil {
+			return err
+		}
+	}
+	tags, err := st.ListTags(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tags {
+		if err := ex.w.Term(&wxr.Term{ID: t.ID, Taxonomy: wxr.TaxTag, Slug: t.Slug, Name: t.Name}); err != nil {
+			return err
+		}
+	}
+	if err := ex.planIDs(); err != nil {
+		return err
+	}
+	for after := int64(-1 << 62); ; {
+		ps, err := st.ExportPosts(ctx, after, exportBatch)
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			break
+		}
+		for i := range ps {
+			if err := ex.post(&ps[i]); err != nil {
+				return err
+			}
+		}
+		after = ps[len(ps)-1].ID
+	}
+	for after := int64(-1 << 62); ; {
+		as, err := st.ListAttachments(ctx, after, exportBatch)
+		if err != nil {
+			return err
+		}
+		if len(as) == 0 {
+			break
+		}
+		for i := range as {
+			if err := ex.attachment(&as[i]); err != nil {
+				return err
+			}
+		}
+		after = as[len(as)-1].ID
+	}
+	for _, it := range ex.extra {
+		if err := ex.w.StartItem(it); err != nil {
+			return err
+		}
+		if err := ex.w.EndItem(); err != nil {
+			return err
+		}
+	}
+	return ex.w.End()
+}
+
+// planIDs gives attachments the ids they will have in the export. WordPress keeps posts and
+// attachments in one table, so an attachment whose id a post also has here gets a fresh one.
+func (ex *exporter) planIDs() error {
+	ex.attByURL, ex.attIDs, ex.postIDs = map[string]int64{}, map[int64]int64{}, map[int64]bool{}
+	ids, err := ex.svc.Store.MaxIDs(ex.ctx)
+	if err != nil {
+		return err
+	}
+	ex.nextID = max(ids["posts"], ids["attachments"]) + 1
+	for after := int64(-1 << 62); ; {
+		ps, err := ex.svc.Store.ExportPosts(ex.ctx, after, exportBatch*5)
+		if err != nil {
+			return err
+		}
+		if len(ps) == 0 {
+			break
+		}
+		for _, p := range ps {
+			ex.postIDs[p.ID] = true
+		}
+		after = ps[len(ps)-1].ID
+	}
+	for after := int64(-1 << 62); ; {
+		as, err := ex.svc.Store.ListAttachments(ex.ctx, after, exportBatch*5)
+		if err != nil {
+			return err
+		}
+		if len(as) == 0 {
+			break
+		}
+		for _, a := range as {
+			id := a.ID
+			if ex.postIDs[id] {
+				id = ex.nextID
+				ex.nextID++
+			}
+			ex.attIDs[a.ID] = id
+			ex.attByURL[a.URL] = id
+		}
+		after = as[len(as)-1].ID
+	}
+	return nil
+}
+
+func wpStatus(st broadside.PostStatus) string {
+	switch st {
+	case broadside.StatusPublished:
+		return "publish"
+	case broadside.StatusScheduled:
+		return "future"
+	}
+	return string(st) // draft, pending, private
+}
+
+func wpApproved(st broadside.CommentStatus) string {
+	switch st {
+	case broadside.CommentApproved:
+		return "1"
+	case broadside.CommentPending:
+		return "0"
+	}
+	return string(st) // spam, trash
+}
+
+func (ex *exporter) abs(u string) string {
+	if broadside.IsSitePath(u) {
+		return ex.base + u
+	}
+	return u
+}
+
+func (ex *exporter) permalink(p *broadside.Post) string {
+	if p.Type == broadside.TypePage {
+		return ex.base + "/" + url.PathEscape(p.Slug) + "/"
+	}
+	f := broadside.PermalinkFields{ID: p.ID, Slug: url.PathEscape(p.Slug), Published: p.PublishedAt.In(ex.loc)}
+	if p.Author != nil {
+		f.AuthorLogin = p.Author.Login
+	}
+	if len(p.Categories) > 0 {
+		f.CategoryPath = strings.Join(broadside.CategoryPath(ex.cats, p.Categories[0].ID), "/")
+	}
+	return ex.base + ex.perm.Build(f)
+}
+
+func (ex *exporter) dates(t time.Time) (local, gmt string) {
+	if t.IsZero() {
+		return "0000-00-00 00:00:00", "0000-00-00 00:00:00"
+	}
+	return t.In(ex.loc).Format(wpTimeLayout), t.UTC().Format(wpTimeLayout)
+}
+
+func (ex *exporter) post(p *broadside.Post) error {
+	it := &wxr.Item{Title: p.Title, Link: ex.permalink(p), GUID: ex.base + "/?p=" + strconv.FormatInt(p.ID, 10),
+		Excerpt: p.RawExcerpt, ID: p.ID, Name: strings.ToLower(url.PathEscape(p.Slug)), Status: wpStatus(p.Status),
+		Parent: p.ParentID, Type: string(p.Type), Password: p.Password, Sticky: p.Sticky, PingStatus: "closed",
+		CommentStatus: "closed"}
+	if p.CommentsOpen {
+		it.CommentStatus = "open"
+	}
+	if !p.PublishedAt.IsZero() {
+		it.PubDate = p.PublishedAt.UTC().Format(time.RFC1123Z)
+	}
+	it.PostDate, it.PostDateGMT = ex.dates(p.PublishedAt)
+	it.PostModified, it.PostModifiedGMT = ex.dates(p.UpdatedAt)
+	if p.Author != nil {
+		it.Creator = p.Author.Login
+	}
+	if p.BodyFormat == broadside.FormatMarkdown {
+		it.Content = ex.markdownHTML(p.RawBody)
+		it.Meta = append(it.Meta, wxr.Meta{Key: metaMarkdown, Value: p.RawBody})
+	} else {
+		it.Content = p.RawBody
+		it.Meta = append(it.Meta, wxr.Meta{Key: metaFormat, Value: broadside.FormatHTML})
+	}
+	for _, c := range p.Categories {
+		it.Terms = append(it.Terms, wxr.ItemTerm{Domain: wxr.TaxCategory, Slug: c.Slug, Name: c.Name})
+	}
+	for _, t := range p.Tags {
+		it.Terms = append(it.Terms, wxr.ItemTerm{Domain: wxr.TaxTag, Slug: t.Slug, Name: t.Name})
+	}
+	if p.FeaturedImageURL != "" {
+		it.Meta = append(it.Meta, wxr.Meta{Key: "_thumbnail_id", Value: strconv.FormatInt(ex.featured(p), 10)})
+	}
+	if err := ex.w.StartItem(it); err != nil {
+		return err
+	}
+	cs, err := ex.svc.Store.ThreadComments(ex.ctx, p.ID, broadside.CommentStatuses, nil)
+	if err != nil {
+		return err
+	}
+	for i := range cs {
+		c := &cs[i]
+		wc := &wxr.Comment{ID: c.ID, Author: c.AuthorName, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL,
+			AuthorIP: c.AuthorIP, Content: c.RawBody, Approved: wpApproved(c.Status), Type: c.Kind,
+			Parent: c.ParentID, UserID: c.UserID}
+		wc.Date, wc.DateGMT = ex.dates(c.CreatedAt)
+		if err := ex.w.Comment(wc); err != nil {
+			return err
+		}
+	}
+	return ex.w.EndItem()
+}
+
+// markdownHTML renders a Markdown body for WordPress, keeping <!--more--> between the two
+// halves.
+func (ex *exporter) markdownHTML(raw string) string {
+	if ex.svc.RenderMarkdown == nil {
+		return raw
+	}
+	teaser, more := broadside.SplitMore(raw)
+	if !more {
+		return ex.svc.RenderMarkdown(raw)
+	}
+	return ex.svc.RenderMarkdown(teaser) + broadside.MoreMarker + ex.svc.RenderMarkdown(raw[len(teaser)+len(broadside.MoreMarker):])
+}
+
+// featured returns the exported id of p's featured image: its attachment, or a new
+// attachment item made for it (a URL typed into the editor).
+func (ex *exporter) featured(p *broadside.Post) int64 {
+	if id, ok := ex.attByURL[p.FeaturedImageURL]; ok {
+		return id
+	}
+	id := ex.nextID
+	ex.nextID++
+	ex.attByURL[p.FeaturedImageURL] = id
+	u := ex.abs(p.FeaturedImageURL)
+	it := &wxr.Item{Title: p.FeaturedImageAlt, Link: ex.base + "/?attachment_id=" + strconv.FormatInt(id, 10), GUID: u,
+		ID: id, Status: "inherit", Type: "attachment", Parent: p.ID, AttachmentURL: u, CommentStatus: "closed", PingStatus: "closed",
+		Meta: []wxr.Meta{{Key: "_wp_attachment_image_alt", Value: p.FeaturedImageAlt}}}
+	it.PostDate, it.PostDateGMT = ex.dates(p.PublishedAt)
+	it.PostModified, it.PostModifiedGMT = it.PostDate, it.PostDateGMT
+	if rel := uploadsRel(u); rel != "" {
+		it.Meta = append(it.Meta, wxr.Meta{Key: "_wp_attached_file", Value: rel})
+	}
+	ex.extra = append(ex.extra, it)
+	return id
+}
+
+func (ex *exporter) attachment(a *broadside.Attachment) error {
+	id := ex.attIDs[a.ID]
+	u := ex.abs(a.URL)
+	it := &wxr.Item{Title: a.Title, Link: ex.base + "/?attachment_id=" + strconv.FormatInt(id, 10), GUID: u, Excerpt: a.Caption,
+		ID: id, Name: a.Slug, Status: "inherit", Type: "attachment", Parent: a.ParentID, AttachmentURL: u,
+		CommentStatus: "closed", PingStatus: "closed"}
+	it.PostDate, it.PostDateGMT = ex.dates(a.CreatedAt)
+	it.PostModified, it.PostModifiedGMT = it.PostDate, it.PostDateGMT
+	if rel := firstNonEmpty(a.File, uploadsRel(u)); rel != "" {
+		it.Meta = append(it.Meta, wxr.Meta{Key: "_wp_attached_file", Value: rel})
+	}
+	if a.Alt != "" {
+		it.Meta = append(it.Meta, wxr.Meta{Key: "_wp_attachment_image_alt", Value: a.Alt})
+	}
+	if err := ex.w.StartItem(it); err != nil {
+		return err
+	}
+	return ex.w.EndItem()
+}
+
+// parentsFirst orders categories so that each comes after its parent (WordPress's importer
+// needs the parent to exist), keeping the given order otherwise.
+func parentsFirst(cats []broadside.Category) []broadside.Category {
+	byID := map[int64]*broadside.Category{}
+	for i := range cats {
+		byID[cats[i].ID] = &cats[i]
+	}
+	done := map[int64]bool{}
+	var out []broadside.Category
+	var visit func(c *broadside.Category, depth int)
+	visit = func(c *broadside.Category, depth int) {
+		if done[c.ID] || depth > len(cats) {
+			return
+		}
+		if p := byID[c.ParentID]; p != nil && p.ID != c.ID {
+			visit(p, depth+1)
+		}
+		if !done[c.ID] {
+			done[c.ID] = true
+			out = append(out, *c)
+		}
+	}
+	for i := range cats {
+		visit(&cats[i], 0)
+	}
+	return out
+}

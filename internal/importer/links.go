@@ -1,0 +1,27 @@
+package importer
+
+import (
+	"context"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
+)
+
+// What the web layer asks about old WordPress addresses.
+
+// Redirect returns what lives now at an old address (a post's, an attachment page's, a
+// category's …), or ENOTFOUND.
+func (s *Service) Redirect(ctx context.Context, path string) (*store.Redirect, error) {
+	return s.Store.RedirectByPath(ctx, path)
+}
+
+// LocalID returns the id here of the object of kind (store.WPPost, store.WPAttachment,
+// store.WPCategory, store.WPAuthor …) that had wpID on the WordPress site, or ENOTFOUND.
+func (s *Service) LocalID(ctx context.Context, kind string, wpID int64) (int64, error) {
+	return s.Store.ResolveWPID(ctx, kind, wpID)
+}
+
+// Attachment returns the attachment with id.
+func (s *Service) Attachment(ctx context.Context, id int64) (*broadside.Attachment, error) {
+	return s.Store.AttachmentByID(ctx, id)
+}

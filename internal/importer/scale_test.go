@@ -1,0 +1,120 @@
+package importer_test
+
+import (
+	"context"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/broadside/broadside/internal/importer"
+	"github.com/broadside/broadside/internal/testdb"
+)
+
+// peakHeap runs fn and returns the largest HeapInuse seen while it ran, sampled every few
+// milliseconds, above what was in use before it started.
+func peakHeap(fn func()) (peak uint64) {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	stop, done := make(chan struct{}), make(chan uint64)
+	go func() {
+		var max uint64
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				done <- max
+				return
+			case <-tick.C:
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > max {
+					max = m.HeapInuse
+				}
+			}
+		}
+	}()
+	fn()
+	close(stop)
+	max := <-done
+	if max < base {
+		return 0
+	}
+	return max - base
+}
+
+// TestImportMemoryBounded: the import streams. A file four times larger (2,000 posts and
+// 40,000 comments against 500 and 10,000) needs about the same memory, and both stay
+// within a budget far below the file's size: only ids are kept, never bodies or comments.
+func TestImportMemoryBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 50,000 comments")
+	}
+	const budget = 40 << 20
+	type run struct {
+		posts, comments int
+		size            int64
+		peak            uint64
+	}
+	runs := []*run{{posts: 500, comments: 10000}, {posts: 2000, comments: 40000}}
+	for _, r := range runs {
+		path := filepath.Join(t.TempDir(), "gen.xml")
+		r.size = generateWXR(t, path, r.posts, r.comments)
+		e := newEnv(t, testdb.SQLite(t))
+		var sum *importer.Summary
+		r.peak = peakHeap(func() {
+			var err error
+			sum, err = e.svc.ImportFile(context.Background(), path, importer.Options{})
+			must(t, err)
+		})
+		if sum.Posts.New != r.posts || sum.Comments.New != r.comments {
+			t.Fatalf("imported %d posts, %d comments; want %d, %d", sum.Posts.New, sum.Comments.New, r.posts, r.comments)
+		}
+		t.Logf("%d posts, %d comments, file %.1f MiB: peak heap %.1f MiB in %s", r.posts, r.comments,
+			float64(r.size)/(1<<20), float64(r.peak)/(1<<20), sum.Duration.Round(time.Millisecond))
+		if r.peak > budget {
+			t.Errorf("peak heap %.1f MiB is over the %d MiB budget", float64(r.peak)/(1<<20), budget>>20)
+		}
+	}
+	small, large := runs[0], runs[1]
+	if large.size < 3*small.size {
+		t.Fatalf("files %d and %d bytes: the larger is not much larger", small.size, large.size)
+	}
+	// Four times the content; the memory may grow with the ids only (a few MiB).
+	if large.peak > small.peak+12<<20 {
+		t.Errorf("peak heap grew from %.1f to %.1f MiB with the file: the import is not streaming",
+			float64(small.peak)/(1<<20), float64(large.peak)/(1<<20))
+	}
+}
+
+// BenchmarkImportLarge imports a generated export of 10,000 posts and 200,000 comments
+// (BROADSIDE_GEN_POSTS, BROADSIDE_GEN_COMMENTS to change) into SQLite and reports the peak
+// heap. Run: go test -run '^$' -bench ImportLarge -benchtime 1x ./internal/importer/
+// (bench/import.sh measures the command line, with the process's peak RSS).
+func BenchmarkImportLarge(b *testing.B) { benchImport(b, testdb.SQLite) }
+
+// BenchmarkImportLargePostgres is the same into PostgreSQL (a throwaway cluster, or
+// BROADSIDE_TEST_POSTGRES_URL).
+func BenchmarkImportLargePostgres(b *testing.B) { benchImport(b, testdb.Postgres) }
+
+func benchImport(b *testing.B, db func(testing.TB) string) {
+	posts, comments := envInt("BROADSIDE_GEN_POSTS", 10000), envInt("BROADSIDE_GEN_COMMENTS", 200000)
+	path := filepath.Join(b.TempDir(), "big.xml")
+	size := generateWXR(b, path, posts, comments)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		e := newEnv(b, db(b))
+		b.StartTimer()
+		peak := peakHeap(func() {
+			if _, err := e.svc.ImportFile(context.Background(), path, importer.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		})
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		b.ReportMetric(float64(size)/(1<<20), "file-MiB")
+	}
+}

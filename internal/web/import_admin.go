@@ -1,0 +1,228 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/importer"
+	"github.com/broadside/broadside/internal/wxr"
+)
+
+// importUploadPath is where the export file is uploaded; the middleware gives it a larger
+// body limit than other forms.
+const importUploadPath = "/admin/import"
+
+// maxImportUpload bounds the upload (1 GiB). Larger sites use the command line, which reads
+// the file from disk: broadside import wordpress FILE.
+const maxImportUpload = 1 << 30
+
+// importTimeout bounds one import from the admin, reading and writing included.
+const importTimeout = time.Hour
+
+// wpImportData is the admin's Import & export page.
+type wpImportData struct {
+	adminPage
+	File    string
+	DryRun  bool
+	Summary *importer.Summary
+	Report  string // the summary as the command line prints it
+	// Err is the file's problem, "FILE:LINE:COL: message", and Hint what to do.
+	Err, Hint string
+}
+
+// GET /admin/import
+func (s *Server) handleWPImportForm(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+	if !u.CanManageSite() {
+		s.forbidden(w, r, msgNeedAdmin)
+		return
+	}
+	s.renderWPImport(w, r, http.StatusOK, &wpImportData{})
+}
+
+func (s *Server) renderWPImport(w http.ResponseWriter, r *http.Request, status int, d *wpImportData) {
+	v, ap := s.adminView(w, r, "import", "Import & export")
+	ap.Message, ap.Errors = d.Message, d.Errors
+	d.adminPage = ap
+	v.Data = d
+	s.page(w, r, status, "admin/import", v)
+}
+
+// POST /admin/import
+// The export file arrives as multipart form data and is streamed to a temporary file (the
+// import reads it twice), never held in memory. A dry run reports without writing.
+func (s *Server) handleWPImportUpload(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+	if !u.CanManageSite() {
+		s.forbidden(w, r, msgNeedAdmin)
+		return
+	}
+	// A big site takes longer to upload and import than the server's usual deadlines.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(importTimeout))
+	_ = rc.SetWriteDeadline(time.Now().Add(importTimeout))
+
+	d := &wpImportData{}
+	tmp, err := s.receiveWPImport(r, d)
+	if tmp != "" {
+		defer os.Remove(tmp)
+	}
+	if err != nil {
+		d.Message = err.Error()
+		s.renderWPImport(w, r, http.StatusBadRequest, d)
+		return
+	}
+	// The import finishes even if the browser goes away: it is one transaction either way,
+	// and a publisher who closed the tab expects it done, not silently rolled back.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), importTimeout)
+	defer cancel()
+	sum, err := s.WordPress.ImportFile(ctx, tmp, importer.Options{DryRun: d.DryRun})
+	if sum != nil {
+		sum.File = d.File
+	}
+	if we, ok := wxr.AsError(err); ok {
+		d.Err, d.Hint = d.File+":"+we.Pos.String()+": "+we.Msg, we.Hint
+		d.Message = "Nothing was imported: the file has a problem."
+		s.renderWPImport(w, r, http.StatusUnprocessableEntity, d)
+		return
+	}
+	if err != nil {
+		s.adminFail(w, r, err)
+		return
+	}
+	s.Log.Info("WordPress import from the admin", "request_id", requestID(r), "user_id", u.ID, "file", d.File, "dry_run", d.DryRun)
+	d.Summary = sum
+	var b strings.Builder
+	sum.Write(&b)
+	d.Report = b.String()
+	s.renderWPImport(w, r, http.StatusOK, d)
+}
+
+// receiveWPImport streams the "file" part to a temporary file and reads the "dry_run" box;
+// it returns the file's path (to remove) and a message for the publisher on failure.
+func (s *Server) receiveWPImport(r *http.Request, d *wpImportData) (string, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return "", errors.New("The upload could not be read. Choose the export file and try again.")
+	}
+	var tmp string
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return tmp, uploadError(err)
+		}
+		switch part.FormName() {
+		case "dry_run":
+			d.DryRun = true
+		case "file":
+			if tmp != "" || part.FileName() == "" {
+				break
+			}
+			d.File = path.Base(strings.ReplaceAll(part.FileName(), "\\", "/"))
+			f, err := os.CreateTemp("", "broadside-import-*.xml")
+			if err != nil {
+				return "", err
+			}
+			tmp = f.Name()
+			n, err := io.Copy(f, part)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return tmp, uploadError(err)
+			}
+			if n == 0 {
+				return tmp, errors.New("The file is empty. Choose the file WordPress's Tools › Export made.")
+			}
+		}
+		part.Close()
+	}
+	if tmp == "" {
+		return "", errors.New("Choose the export file to import (WordPress makes it under Tools › Export).")
+	}
+	return tmp, nil
+}
+
+func uploadError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errors.New("The file is larger than 1 GiB. Import it from the command line instead: broadside import wordpress FILE.xml")
+	}
+	return errors.New("The upload was interrupted. Try again, or import from the command line: broadside import wordpress FILE.xml")
+}
+
+// GET /admin/export
+// The whole site as a WordPress export file (WXR 1.2), streamed as it is written.
+func (s *Server) handleWPExport(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+	if !u.CanManageSite() {
+		s.forbidden(w, r, msgNeedAdmin)
+		return
+	}
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(importTimeout))
+	name := "broadside.wordpress." + s.Now().UTC().Format("2006-01-02") + ".xml"
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	if err := s.WordPress.Export(r.Context(), w); err != nil {
+		// The response has started; the log says why the file is cut short.
+		s.Log.Error("export failed", "request_id", requestID(r), "err", err)
+	}
+}
+
+// uploadTypes are the files served inline from /wp-content/uploads/; anything else (HTML,
+// SVG with scripts, archives, documents) is served as a download.
+var uploadTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
+	"image/avif": true, "image/bmp": true, "image/x-icon": true, "image/vnd.microsoft.icon": true, "audio/mpeg": true, "audio/ogg": true,
+	"audio/wav": true, "audio/mp4": true, "audio/flac": true, "video/mp4": true, "video/webm": true, "video/ogg": true,
+	"video/quicktime": true, "application/pdf": true, "text/plain": true}
+
+// GET /wp-content/uploads/{path...}
+// Files copied from the old site's uploads (import --media-dir), where WordPress served
+// them, so old image links keep working. The directory is opened as an os.Root: no path,
+// link or ".." leaves it.
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
+	rel := r.PathValue("path")
+	dir := s.WordPress.UploadsDir
+	if dir == "" || !fs.ValidPath(rel) || strings.HasPrefix(path.Base(rel), ".") {
+		s.notFound(w, r)
+		return
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	defer root.Close()
+	f, err := root.Open(rel)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		s.notFound(w, r)
+		return
+	}
+	ctype := importer.MimeType(rel)
+	h := w.Header()
+	if !uploadTypes[ctype] {
+		h.Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(path.Base(rel), `"`, "")+`"`)
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+	}
+	h.Set("Content-Type", ctype)
+	// Whatever a file is, it runs nothing here.
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox")
+	h.Set("Cache-Control", "public, max-age=2592000")
+	http.ServeContent(w, r, "", fi.ModTime(), f)
+}

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/broadside/broadside"
+)
+
+// Password-protected posts, as in WordPress: the page shows the title and a form; the body
+// and the discussion appear only to a browser holding a cookie that proves it typed the
+// post's password. The cookie is per post and signed over the current password, so changing
+// the password locks everyone out again.
+
+// cookiePostPassPrefix starts the name of each post's unlock cookie (bs_postpass_42).
+const cookiePostPassPrefix = "bs_postpass_"
+
+// postPassTTL is how long an unlocked post stays unlocked (WordPress: ten days).
+const postPassTTL = 10 * 24 * time.Hour
+
+func postPassCookie(id int64) string { return cookiePostPassPrefix + strconv.FormatInt(id, 10) }
+
+func postPassPurpose(p *broadside.Post) string {
+	return "postpass:" + strconv.FormatInt(p.ID, 10) + "\x00" + p.Password
+}
+
+// passwordLocked reports whether p's body must be withheld from r: it has a password, the
+// reader cannot edit it, and no valid unlock cookie came with the request.
+func (s *Server) passwordLocked(r *http.Request, p *broadside.Post) bool {
+	if !p.Protected() || currentUser(r).CanEditPost(p) {
+		return false
+	}
+	ck, err := r.Cookie(postPassCookie(p.ID))
+	if err != nil {
+		return true
+	}
+	_, ok := s.verify(postPassPurpose(p), ck.Value)
+	return !ok
+}
+
+// passwordForm is the state of a protected post's form.
+type passwordForm struct {
+	PostID int64
+	Wrong  bool
+}
+
+// POST /post-password
+// The form on a protected post: the right password sets the post's unlock cookie, and
+// either way the reader goes back to the post (POST-redirect-GET).
+func (s *Server) handlePostPassword(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "The password form could not be read. Go back to the post and try again.")
+		return
+	}
+	id, err := strconv.ParseInt(r.PostForm.Get("post_id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.renderError(w, r, http.StatusBadRequest, "The password form is missing the post it belongs to. Go back to the post and try again.")
+		return
+	}
+	ctx := r.Context()
+	p, err := s.Posts.Get(ctx, id)
+	if err != nil || !p.CanRead(currentUser(r), s.Now()) || !p.Protected() {
+		s.notFound(w, r)
+		return
+	}
+	st, err := s.site(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st.categories(ctx, s)
+	to := st.PostPath(p)
+	typed := r.PostForm.Get("post_password")
+	if subtle.ConstantTimeCompare([]byte(typed), []byte(p.Password)) != 1 {
+		s.Log.Info("wrong post password", "request_id", requestID(r), "post_id", p.ID, "ip", ClientIP(r))
+		redirect(w, r, to+"?"+url.Values{"postpass": {"wrong"}}.Encode())
+		return
+	}
+	s.setCookie(w, r, postPassCookie(p.ID), s.sign(postPassPurpose(p), "1"), postPassTTL)
+	redirect(w, r, to)
+}
+
+// hasPostPassCookie reports whether r carries any unlock cookie: such requests are not
+// answered from, nor stored in, the shared page cache.
+func hasPostPassCookie(r *http.Request) bool {
+	for _, c := range r.Cookies() {
+		if strings.HasPrefix(c.Name, cookiePostPassPrefix) {
+			return true
+		}
+	}
+	return false
+}
