@@ -11,7 +11,9 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/broadside/broadside/internal/wpapi"
@@ -52,11 +54,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		h := sw.Header()
-		h.Set("X-Request-Id", id)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "SAMEORIGIN")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'")
+		// Canonical keys assigned directly: these run on every request, cached pages included.
+		h["X-Request-Id"] = []string{id}
+		h["X-Content-Type-Options"] = []string{"nosniff"}
+		h["Referrer-Policy"] = []string{"strict-origin-when-cross-origin"}
+		h["X-Frame-Options"] = []string{"SAMEORIGIN"}
+		h["Content-Security-Policy"] = []string{contentSecurityPolicy}
 		defer func() {
 			if rec := recover(); rec != nil {
 				if rec == http.ErrAbortHandler {
@@ -102,6 +105,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	})
 }
 
+// contentSecurityPolicy allows only the site's own scripts, styles and forms; images may
+// come from anywhere over http(s) because posts embed them.
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'"
+
 type statusWriter struct {
 	http.ResponseWriter
 	status int
@@ -133,10 +140,19 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return nil, nil, errors.New("web: hijack not supported")
 }
 
+// Request ids are a per-process random prefix and a counter: unique across nodes and
+// restarts, and cheap enough for every request of a page served from the cache.
+var (
+	requestPrefix = func() string {
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		return hex.EncodeToString(b)
+	}()
+	requestSeq atomic.Uint64
+)
+
 func newRequestID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	return requestPrefix + "-" + strconv.FormatUint(requestSeq.Add(1), 36)
 }
 
 func requestID(r *http.Request) string {
