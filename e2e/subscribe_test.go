@@ -122,4 +122,34 @@ func TestSubscribeAndReadSubscriberOnlyPost(t *testing.T) {
 	if eval[bool](stranger, `document.documentElement.outerHTML.includes('Only subscribers get')`) {
 		stranger.fatalf("a stranger sees the subscriber-only part")
 	}
+
+	// 6. On an ordinary post, the "Discover more" panel appears once the stranger has read
+	// half of it, closes with "Continue reading", and stays closed on the next visit.
+	stranger.open("/")
+	seed := eval[string](stranger, `[...document.querySelectorAll('.entry-title a')].map(a => a.getAttribute('href')).find(h => h.includes('willsman')) || ''`)
+	if seed == "" {
+		stranger.fatalf("the seed post is not on the home page")
+	}
+	stranger.open(seed)
+	if !eval[bool](stranger, `document.getElementById('subscribe-overlay').hidden`) {
+		stranger.fatalf("the panel is shown before the reader has read anything")
+	}
+	stranger.do("scroll down", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.documentElement.scrollHeight * 0.7)`))
+	stranger.waitFor("the panel appears", `!document.getElementById('subscribe-overlay').hidden`)
+	if got := stranger.text("#overlay-title"); !strings.HasPrefix(got, "Discover more from") {
+		stranger.fatalf("the panel's title is %q", got)
+	}
+	stranger.screenshot("overlay.png", "")
+	stranger.do("continue reading", chromedp.Click(chromedp.CSS(`#subscribe-overlay button.link-button`)))
+	stranger.waitFor("the panel closes", `document.getElementById('subscribe-overlay').hidden`)
+	stranger.open(seed)
+	stranger.do("scroll down again", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.documentElement.scrollHeight * 0.7)`))
+	time.Sleep(300 * time.Millisecond)
+	if !eval[bool](stranger, `document.getElementById('subscribe-overlay').hidden`) {
+		stranger.fatalf("the panel came back after it was dismissed")
+	}
+	// Without JavaScript the same invitation is in the page under the post.
+	if n := eval[int](stranger, `document.querySelectorAll('#subscribe-email').length`); n != 1 {
+		stranger.fatalf("no inline subscribe box under the post")
+	}
 }

@@ -91,12 +91,14 @@ func (r *run) setupMedia() {
 	if host == "" {
 		return
 	}
-	r.mediaRE = regexp.MustCompile(`(?i)(?:https?:)?//(?:www\.)?` + regexp.QuoteMeta(host) + `(?:/[^"'\s<>]*?)?/wp-content/uploads/([^"'\s<>?#()\[\]]+)`)
+	// The site's own uploads, and WordPress.com's SITE.files.wordpress.com/YYYY/MM/name.
+	r.mediaRE = regexp.MustCompile(`(?i)(?:https?:)?//(?:(?:www\.)?` + regexp.QuoteMeta(host) +
+		`(?:/[^"'\s<>]*?)?/wp-content/uploads|[a-z0-9-]+\.files\.wordpress\.com)/([^"'\s<>?#()\[\]]+)`)
 	r.mediaFound = map[string]bool{}
 }
 
 func (r *run) rewriteMedia(s string) string {
-	if !strings.Contains(s, "/wp-content/uploads/") {
+	if !strings.Contains(s, "/wp-content/uploads/") && !strings.Contains(s, ".files.wordpress.com/") {
 		return s
 	}
 	return r.mediaRE.ReplaceAllStringFunc(s, func(m string) string {

@@ -36,7 +36,7 @@ func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 
 // env is the newsletter wired as the app wires it, over a real store and a real SMTP server.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	dsn    string
 	st     *store.Store
 	clk    *clock

@@ -141,11 +141,13 @@ WHERE post_id = $2 AND status = 'sending'`, s.ts(now), postID))
 }
 
 // DueDeliveries returns up to limit pending deliveries whose time has come, with their
-// subscribers, in subscriber order.
+// subscribers, longest due first (then in subscriber order). The order follows the index
+// newsletter_deliveries_due, so taking the next batch of a 100,000-recipient newsletter reads
+// a batch, not the whole queue.
 func (s *Store) DueDeliveries(ctx context.Context, postID int64, now time.Time, limit int) ([]Delivery, error) {
 	rows, err := s.rd().QueryContext(ctx, `SELECT d.attempts, d.next_attempt, `+prefixCols("s.", subscriberCols)+`
 FROM newsletter_deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-WHERE d.post_id = $1 AND d.status = 'pending' AND d.next_attempt <= $2 ORDER BY d.subscriber_id LIMIT $3`, postID, s.ts(now), limit)
+WHERE d.post_id = $1 AND d.status = 'pending' AND d.next_attempt <= $2 ORDER BY d.next_attempt, d.subscriber_id LIMIT $3`, postID, s.ts(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due deliveries of post %d: %w", postID, err)
 	}

@@ -314,24 +314,6 @@ func (s *Store) HasWPImports(ctx context.Context, source string) (bool, error) {
 	return n > 0, nil
 }
 
-// LookupWPGUID returns the local id of an object of kind imported with guid, from any source
-// (a site that moved from http to https keeps its GUIDs).
-func (s *Store) LookupWPGUID(ctx context.Context, kind, guid string) (int64, bool, error) {
-	if guid == "" {
-		return 0, false, nil
-	}
-	var id int64
-	err := s.rd().QueryRowContext(ctx, "SELECT local_id FROM wp_imports WHERE kind = $1 AND guid = $2 ORDER BY imported_at DESC LIMIT 1",
-		kind, guid).Scan(&id)
-	if isNoRows(err) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, fmt.Errorf("store: look up imported %s by guid: %w", kind, err)
-	}
-	return id, true, nil
-}
-
 // ResolveWPID returns the local id of the object of kind that had wpID on the WordPress
 // site, for old links such as /?p=ID: the most recent import of that id, or ENOTFOUND.
 func (s *Store) ResolveWPID(ctx context.Context, kind string, wpID int64) (int64, error) {

@@ -101,8 +101,11 @@ func TestWPImportsAndRedirects(t *testing.T) {
 		if id, ok, err := s.LookupWPImport(ctx, "http://a", store.WPPost, 5); err != nil || !ok || id != 51 {
 			t.Fatalf("lookup = %d %v %v", id, ok, err)
 		}
-		if id, ok, _ := s.LookupWPGUID(ctx, store.WPPost, "g5"); !ok || id != 51 {
-			t.Fatalf("guid lookup = %d %v", id, ok)
+		if ok, err := s.HasWPImports(ctx, "http://a"); err != nil || !ok {
+			t.Fatalf("HasWPImports = %v %v", ok, err)
+		}
+		if ok, _ := s.HasWPImports(ctx, "http://c"); ok {
+			t.Fatal("HasWPImports of a source never imported")
 		}
 		if id, err := s.ResolveWPID(ctx, store.WPComment, 5); err != nil || id != 9 {
 			t.Fatalf("resolve = %d %v", id, err)

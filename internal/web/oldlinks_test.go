@@ -116,8 +116,8 @@ func TestOldQueryLinks(t *testing.T) {
 	// Unknown ids get the helpful 404, which names what was asked for.
 	for _, q := range []string{"/?p=999999", "/?p=abc", "/?cat=999999", "/?attachment_id=1", "/?author=999", "/?tag=nope", "/?m=20"} {
 		r := b.get(q)
-		if r.StatusCode != http.StatusNotFound || !strings.Contains(r.Body, "Recent") && !strings.Contains(r.Body, "nothing lives at") {
-			t.Errorf("%s: %d", q, r.StatusCode)
+		if r.StatusCode != http.StatusNotFound || !strings.Contains(r.Body, "nothing lives at "+html.EscapeString(q)) {
+			t.Errorf("%s: %d, and the 404 page should name the address", q, r.StatusCode)
 		}
 	}
 	// A draft is not revealed by its id.

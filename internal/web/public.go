@@ -413,7 +413,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	v := s.baseView(r, st)
 	v.Title = "Page not found"
 	v.Robots = "noindex"
-	data := map[string]any{"Status": http.StatusNotFound, "Message": "Sorry, nothing lives at " + r.URL.Path + ". It may have moved, or the link may be mistyped."}
+	data := map[string]any{"Status": http.StatusNotFound, "Message": "Sorry, nothing lives at " + r.URL.RequestURI() + ". It may have moved, or the link may be mistyped."}
 	if posts, _, err := s.Posts.List(ctx, s.Posts.Public(store.PostFilter{Type: broadside.TypePost, Limit: 5})); err == nil {
 		var recent []link
 		for i := range posts {

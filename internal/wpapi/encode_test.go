@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/broadside/broadside/internal/render"
 )
 
 // FuzzAppendString: every string comes back from encoding/json exactly (invalid UTF-8 as
@@ -50,5 +52,23 @@ func TestAppendJSON(t *testing.T) {
 	want := `{"id":7,"ok":true,"tags":[1,2],"names":["a<b"],"nested":[{"href":"https://x/?a=1&b=2"}],"any":[null,1.5,"s"],"m":{"z":1}}`
 	if string(b) != want {
 		t.Fatalf("got  %s\nwant %s", b, want)
+	}
+}
+
+// TestExcerptMatchesRender: the excerpt cut from an already rendered body is the one
+// render.Excerpt makes from the source.
+func TestExcerptMatchesRender(t *testing.T) {
+	r := render.New()
+	for _, body := range []string{
+		"", "Short body.", strings.Repeat("word, ", 80), "# Title\n\n" + strings.Repeat("Some *text* with [a link](https://x.example). ", 20),
+		"<p>HTML &amp; entities</p>" + strings.Repeat(" more words —", 60),
+	} {
+		for _, format := range []string{render.FormatMarkdown, render.FormatHTML} {
+			want := r.Excerpt(format, body, excerptWords)
+			got := firstWords(render.PlainText(string(r.Post(format, body))), excerptWords)
+			if got != want {
+				t.Errorf("%s %q:\n got %q\nwant %q", format, body, got, want)
+			}
+		}
 	}
 }

@@ -3,9 +3,11 @@ package wpapi
 import (
 	"html"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/render"
 )
 
 // Contexts a field appears in, as in WordPress's schemas.
@@ -108,7 +110,7 @@ func (q *req) postObject(p *broadside.Post, context string) obj {
 		content = append(content, kv{"raw", p.RawBody})
 	}
 	rendered := ""
-	if shown {
+	if shown && b.ctx&cVE != 0 { // the embed context has no content: do not render it
 		rendered = string(q.a.Render.Post(p.BodyFormat, body))
 	}
 	content = append(content, kv{"rendered", rendered}, kv{"protected", protected})
@@ -122,7 +124,7 @@ func (q *req) postObject(p *broadside.Post, context string) obj {
 	}
 	ex := ""
 	if shown {
-		ex = q.excerptHTML(p.BodyFormat, body, rawExcerpt)
+		ex = q.excerptHTML(p.BodyFormat, body, rawExcerpt, rendered)
 	}
 	b.put(cAll, "excerpt", append(excerpt, kv{"rendered", ex}, kv{"protected", protected}))
 	b.put(cAll, "author", p.AuthorID)
@@ -184,16 +186,40 @@ func (q *req) visibleText(p *broadside.Post) (body, excerpt string, shown bool) 
 }
 
 // excerptHTML is the excerpt as WordPress renders it: the hand-written excerpt or the first
-// 55 words of the (visible) body, as an escaped paragraph.
-func (q *req) excerptHTML(format, body, excerpt string) string {
+// 55 words of the (visible) body, as an escaped paragraph. rendered, when not empty, is the
+// body already rendered, which saves rendering it again when the body has no more marker.
+func (q *req) excerptHTML(format, body, excerpt, rendered string) string {
 	text := excerpt
-	if text == "" {
-		text = q.a.Render.Excerpt(format, body, 55)
+	switch {
+	case text != "":
+	case rendered != "" && broadside.MoreIndex(body) < 0:
+		text = firstWords(render.PlainText(rendered), excerptWords)
+	default:
+		text = q.a.Render.Excerpt(format, body, excerptWords)
 	}
 	if text == "" {
 		return ""
 	}
 	return "<p>" + html.EscapeString(text) + "</p>\n"
+}
+
+// excerptWords is the length of an automatic excerpt, WordPress's excerpt_length.
+const excerptWords = 55
+
+// firstWords cuts text to n words as render.Excerpt does ("…" when words were cut).
+func firstWords(text string, n int) string {
+	words := strings.Fields(text)
+	if len(words) <= n {
+		return strings.Join(words, " ")
+	}
+	words = words[:n]
+	last := strings.TrimRight(words[n-1], ",;:–—-")
+	if last == "" && n > 1 {
+		words = words[:n-1]
+	} else {
+		words[n-1] = last
+	}
+	return strings.Join(words, " ") + "…"
 }
 
 // link is one entry of _links.
