@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -290,6 +291,15 @@ func TestPasswordProtectedPost(t *testing.T) {
 	if strings.Contains(again.Body, secret) || !strings.Contains(again.Body, "That password is not right") {
 		t.Fatal("a wrong password unlocked the post or was not reported")
 	}
+	// Guessing is throttled: the eleventh try in 15 minutes is refused, even if right.
+	guesser := ta.browser()
+	for i := 0; i < 10; i++ {
+		guesser.post("/post-password", url.Values{"post_id": {strconv.FormatInt(p.ID, 10)}, "post_password": {"guess" + strconv.Itoa(i)}})
+	}
+	if r := guesser.post("/post-password", url.Values{"post_id": {strconv.FormatInt(p.ID, 10)}, "post_password": {"enter"}}); r.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("eleventh password attempt: %d", r.StatusCode)
+	}
+	ta.Clock.Advance(16 * time.Minute)
 	// The right one unlocks it for this browser, and not for others (nor the page cache).
 	r = b.post("/post-password", url.Values{"post_id": {strconv.FormatInt(p.ID, 10)}, "post_password": {"enter"}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != path {

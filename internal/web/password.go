@@ -48,6 +48,9 @@ type passwordForm struct {
 	Wrong  bool
 }
 
+// postPassGuesses is how many passwords one address may try on one post per 15 minutes.
+const postPassGuesses = 10
+
 // POST /post-password
 // The form on a protected post: the right password sets the post's unlock cookie, and
 // either way the reader goes back to the post (POST-redirect-GET).
@@ -75,6 +78,12 @@ func (s *Server) handlePostPassword(w http.ResponseWriter, r *http.Request) {
 	st.categories(ctx, s)
 	to := st.PostPath(p)
 	typed := r.PostForm.Get("post_password")
+	// Post passwords are often short words: bound the guesses per reader and per post.
+	if err := s.Auth.Throttle(ctx, "postpass:"+ClientIP(r)+":"+strconv.FormatInt(p.ID, 10), postPassGuesses, 15*time.Minute,
+		"Too many password attempts for this post. Wait 15 minutes and try again."); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if subtle.ConstantTimeCompare([]byte(typed), []byte(p.Password)) != 1 {
 		s.Log.Info("wrong post password", "request_id", requestID(r), "post_id", p.ID, "ip", ClientIP(r))
 		redirect(w, r, to+"?"+url.Values{"postpass": {"wrong"}}.Encode())
