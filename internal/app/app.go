@@ -208,6 +208,10 @@ func (a *App) housekeeping(ctx context.Context) {
 			if _, err := a.Store.DeleteExpiredReaderSessions(ctx, now); err != nil && ctx.Err() == nil {
 				a.Log.Warn("expired reader session cleanup failed", "err", err)
 			}
+			// Sign-ups never confirmed within 30 days are forgotten (GDPR: no consent, no data).
+			if _, err := a.Store.PurgeUnconfirmed(ctx, now.Add(-30*24*time.Hour)); err != nil && ctx.Err() == nil {
+				a.Log.Warn("unconfirmed subscriber cleanup failed", "err", err)
+			}
 			if err := a.Store.PurgeRates(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 				a.Log.Warn("rate counter cleanup failed", "err", err)
 			}

@@ -46,7 +46,7 @@ func mailTest(ctx context.Context, c *cmdContext, args []string) error {
 	content := &mail.Content{
 		Subject:  "Broadside test message",
 		SiteName: "Broadside", SiteURL: cfg.PublicURL() + "/",
-		Heading:  "Your mail settings work",
+		Heading: "Your mail settings work",
 		Paragraphs: []string{
 			"This is a test message from broadside mail test. If you are reading it, Broadside can send " +
 				"confirmation links, newsletters and comment notices through " + s.Addr() + ".",

@@ -155,10 +155,7 @@ func (w *Worker) runOne(ctx, stop context.Context) (bool, error) {
 	h := w.handlers[j.Kind]
 	hctx := ctx
 	if w.interruptible[j.Kind] {
-		var cancel context.CancelFunc
-		hctx, cancel = context.WithCancel(ctx)
-		defer context.AfterFunc(stop, cancel)()
-		defer cancel()
+		hctx = stop // ctx is stop without its cancellation: same values, and it ends with the worker
 	}
 	w.mu.Unlock()
 	log := w.Log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)

@@ -237,3 +237,20 @@ func TestBadMessagesArePermanent(t *testing.T) {
 		t.Fatal("a bad message was sent")
 	}
 }
+
+// TestReconnectsWhenTheServerHungUp: a connection the server closed between two messages is
+// replaced without failing the send.
+func TestReconnectsWhenTheServerHungUp(t *testing.T) {
+	srv := mailtest.Start(t)
+	s := newSender(t, plain(srv))
+	if _, err := s.Send(context.Background(), testMessage("a@example.net")); err != nil {
+		t.Fatal(err)
+	}
+	srv.DropConnections()
+	if _, err := s.Send(context.Background(), testMessage("b@example.net")); err != nil {
+		t.Fatalf("after the server hung up: %v", err)
+	}
+	if srv.Connections() != 2 || len(srv.To("b@example.net")) != 1 {
+		t.Fatalf("connections %d, messages to b %d", srv.Connections(), len(srv.To("b@example.net")))
+	}
+}

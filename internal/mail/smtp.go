@@ -141,8 +141,20 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) (string, error) {
 		}
 		s.connected = true
 	}
+	reused := !s.lastUsed.IsZero()
 	s.lastUsed = time.Now()
-	if err := s.client.Send(msg); err != nil {
+	err = s.client.Send(msg)
+	if err != nil && reused && unsent(err) {
+		// A reused connection the server had already dropped: nothing of this message was
+		// transmitted, so one retry on a fresh connection is safe.
+		s.disconnect()
+		if derr := s.client.DialWithContext(ctx); derr != nil {
+			return "", &Error{Conn: true, Code: replyCode(derr), Err: fmt.Errorf("reconnect to %s: %w", s.Addr(), derr)}
+		}
+		s.connected = true
+		err = s.client.Send(msg)
+	}
+	if err != nil {
 		e := classify(err)
 		if e.Conn {
 			s.disconnect()
@@ -150,6 +162,13 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) (string, error) {
 		return "", e
 	}
 	return msg.ServerResponse(), nil
+}
+
+// unsent reports whether err broke the connection before the server could have accepted the
+// message (the connection check or MAIL FROM failed without an SMTP reply).
+func unsent(err error) bool {
+	var se *gomail.SendError
+	return errors.As(err, &se) && se.ErrorCode() == 0 && (se.Reason == gomail.ErrConnCheck || se.Reason == gomail.ErrSMTPMailFrom)
 }
 
 // Close ends the connection politely.
@@ -166,6 +185,7 @@ func (s *SMTPSender) Close() error {
 func (s *SMTPSender) disconnect() {
 	_ = s.client.Close()
 	s.connected = false
+	s.lastUsed = time.Time{}
 }
 
 // classify turns go-mail's error into an *Error: 5xx replies are permanent, 4xx temporary;

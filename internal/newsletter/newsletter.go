@@ -177,8 +177,28 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 	if err != nil {
 		return err
 	}
+	// The outcome of each message is written in the transaction that claims the next one: one
+	// durable commit per message instead of two, and still at most one delivery 'sending'.
+	var outcome func(tx *store.Store) error
+	flush := func() error {
+		if outcome == nil {
+			return nil
+		}
+		err := s.Store.InTx(rec, outcome)
+		outcome = nil
+		return err
+	}
+	stop := func(err error) error {
+		if ferr := flush(); ferr != nil {
+			return ferr
+		}
+		return err
+	}
 	sent := 0
 	for {
+		if err := flush(); err != nil {
+			return err
+		}
 		batch, err := s.Store.DueDeliveries(rec, postID, s.Now(), batchSize)
 		if err != nil {
 			return err
@@ -189,36 +209,51 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 		for i := range batch {
 			d := &batch[i]
 			if ctx.Err() != nil {
-				return &jobs.Again{At: s.Now(), Reason: fmt.Sprintf("worker stopping after %d messages", sent)}
+				return stop(&jobs.Again{At: s.Now(), Reason: fmt.Sprintf("worker stopping after %d messages", sent)})
 			}
 			if time.Since(start) > slice {
-				return &jobs.Again{At: s.Now(), Reason: fmt.Sprintf("slice used up after %d messages", sent)}
+				return stop(&jobs.Again{At: s.Now(), Reason: fmt.Sprintf("slice used up after %d messages", sent)})
 			}
 			if !d.Subscriber.Receives() {
+				if err := flush(); err != nil {
+					return err
+				}
 				if err := s.skip(rec, postID, d.Subscriber.ID); err != nil {
 					return err
 				}
 				continue
 			}
 			if err := limiter.Wait(ctx); err != nil {
-				return &jobs.Again{At: s.Now(), Reason: "worker stopping"}
+				return stop(&jobs.Again{At: s.Now(), Reason: "worker stopping"})
 			}
-			ok, err := s.Store.ClaimDelivery(rec, postID, d.Subscriber.ID, s.Now())
-			if err != nil {
+			var ok bool
+			err := s.Store.InTx(rec, func(tx *store.Store) error {
+				if outcome != nil {
+					if err := outcome(tx); err != nil {
+						return err
+					}
+				}
+				var err error
+				ok, err = tx.ClaimDelivery(rec, postID, d.Subscriber.ID, s.Now())
 				return err
+			})
+			if err != nil {
+				return stop(err) // the outcome alone is retried by flush
 			}
+			outcome = nil
 			if !ok {
 				continue // another sender has it
 			}
-			again, err := s.deliver(rec, p, msgs, d)
-			if err != nil || again != nil {
-				if again != nil {
-					return again
-				}
-				return err
+			var again *jobs.Again
+			outcome, again = s.deliver(rec, p, msgs, d)
+			if again != nil {
+				return stop(again)
 			}
 			sent++
 		}
+	}
+	if err := flush(); err != nil {
+		return err
 	}
 	pr, err := s.Store.NewsletterProgress(rec, postID)
 	if err != nil {
@@ -270,30 +305,34 @@ func (s *Service) abandon(ctx context.Context, p *broadside.Post) error {
 	return s.Store.FinishNewsletter(ctx, p.ID, s.Now())
 }
 
-// deliver sends one claimed delivery and records the outcome. It returns *jobs.Again when the
-// mail server is unreachable (the newsletter pauses).
-func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared, d *store.Delivery) (*jobs.Again, error) {
+// deliver sends one claimed delivery and returns how to record its outcome (run in the next
+// transaction). It returns *jobs.Again when the mail server is unreachable: the newsletter
+// pauses, and the delivery goes back to the queue without counting against the recipient.
+func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared, d *store.Delivery) (func(tx *store.Store) error, *jobs.Again) {
 	sub := &d.Subscriber
 	m := msgs.message(sub)
 	_, sendErr := s.Mail.Sender.Send(ctx, m)
 	now := s.Now()
 	switch {
 	case sendErr == nil:
-		if s.resetOutage(p.ID) {
-			_ = s.Store.SetNewsletterError(ctx, p.ID, "")
-		}
-		return nil, s.Store.InTx(ctx, func(tx *store.Store) error {
+		hadOutage := s.resetOutage(p.ID)
+		return func(tx *store.Store) error {
 			if err := tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliverySent, "", true, now); err != nil {
 				return err
+			}
+			if hadOutage {
+				if err := tx.SetNewsletterError(ctx, p.ID, ""); err != nil {
+					return err
+				}
 			}
 			if sub.Bounces > 0 {
 				return tx.ClearBounces(ctx, sub.ID)
 			}
 			return nil
-		})
+		}, nil
 	case mail.IsPermanent(sendErr):
 		msg := truncate(sendErr.Error(), 500)
-		return nil, s.Store.InTx(ctx, func(tx *store.Store) error {
+		return func(tx *store.Store) error {
 			if err := tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliveryFailed, msg, true, now); err != nil {
 				return err
 			}
@@ -302,28 +341,29 @@ func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared
 				s.Log.Warn("address suspended after repeated bounces", "subscriber_id", sub.ID, "bounces", broadside.MaxBounces)
 			}
 			return err
-		})
+		}, nil
 	case mail.IsConnection(sendErr):
-		n := s.outage(p.ID)
-		wait := jobs.Backoff(n)
-		if wait > 10*time.Minute {
-			wait = 10 * time.Minute
-		}
+		wait := min(jobs.Backoff(s.outage(p.ID)), 10*time.Minute)
 		msg := truncate(sendErr.Error(), 500)
-		if err := s.Store.DeferDelivery(ctx, p.ID, sub.ID, now, msg, false, now); err != nil {
-			return nil, err
-		}
-		_ = s.Store.SetNewsletterError(ctx, p.ID, msg)
 		s.Log.Warn("mail server unreachable; newsletter paused", "post_id", p.ID, "retry_in", wait, "err", sendErr)
-		return &jobs.Again{At: now.Add(wait), Reason: "mail server unreachable: " + msg}, nil
+		return func(tx *store.Store) error {
+			if err := tx.DeferDelivery(ctx, p.ID, sub.ID, now, msg, false, now); err != nil {
+				return err
+			}
+			return tx.SetNewsletterError(ctx, p.ID, msg)
+		}, &jobs.Again{At: now.Add(wait), Reason: "mail server unreachable: " + msg}
 	default:
 		msg := truncate(sendErr.Error(), 500)
 		if d.Attempts+1 >= MaxAttempts {
-			return nil, s.Store.SettleDelivery(ctx, p.ID, sub.ID, store.DeliveryFailed,
-				fmt.Sprintf("gave up after %d temporary failures: %s", MaxAttempts, msg), true, now)
+			return func(tx *store.Store) error {
+				return tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliveryFailed,
+					fmt.Sprintf("gave up after %d temporary failures: %s", MaxAttempts, msg), true, now)
+			}, nil
 		}
 		delay := retryDelays[min(d.Attempts, len(retryDelays)-1)]
-		return nil, s.Store.DeferDelivery(ctx, p.ID, sub.ID, now.Add(delay), msg, true, now)
+		return func(tx *store.Store) error {
+			return tx.DeferDelivery(ctx, p.ID, sub.ID, now.Add(delay), msg, true, now)
+		}, nil
 	}
 }
 

@@ -29,8 +29,8 @@ type CommentFilter struct {
 	Kind               string    // "" for every kind
 	// PublicSearch limits Search to what readers can see (name and body, not email or IP).
 	PublicSearch bool
-	// PostPublishedBefore, when set, keeps comments on posts published at or before it
-	// (what an anonymous reader may see).
+	// PostPublishedBefore, when set, keeps comments on posts whose discussion any reader may
+	// see at that time: published by then, without a password, not for subscribers only.
 	PostPublishedBefore time.Time
 }
 
@@ -67,7 +67,7 @@ func (s *Store) apiCommentWhere(f CommentFilter, a *args, c []string) []string {
 	}
 	if !f.PostPublishedBefore.IsZero() {
 		c = append(c, "c.post_id IN (SELECT pp.id FROM posts pp WHERE pp.status = 'published' AND pp.published_at <= "+
-			a.add(s.ts(f.PostPublishedBefore))+")")
+			a.add(s.ts(f.PostPublishedBefore))+" AND pp.password = '' AND pp.subscribers_only = "+a.add(false)+")")
 	}
 	return c
 }

@@ -272,3 +272,15 @@ func (s *Store) DeleteSubscriber(ctx context.Context, id int64) error {
 		return nil
 	})
 }
+
+// PurgeUnconfirmed deletes the addresses that asked to subscribe through the site before
+// before and never confirmed: nobody vouched for them, so nothing about them is kept.
+// Imported and hand-added pending addresses stay (their admin decides).
+func (s *Store) PurgeUnconfirmed(ctx context.Context, before time.Time) (int64, error) {
+	n, err := rowsAffected(s.wr().ExecContext(ctx, `DELETE FROM subscribers WHERE status = 'pending' AND source = $1
+	AND confirmed_at IS NULL AND created_at < $2`, broadside.SourceForm, s.ts(before)))
+	if err != nil {
+		return 0, fmt.Errorf("store: purge unconfirmed subscribers: %w", err)
+	}
+	return n, nil
+}

@@ -326,3 +326,22 @@ func TestPostAccessFieldsRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+func TestPurgeUnconfirmed(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		old := mkSubscriber(t, s, "old@example.org", broadside.SubscriberPending)
+		imported := &broadside.Subscriber{Email: "imp@example.org", Status: broadside.SubscriberPending, Source: broadside.SourceImport, CreatedAt: t0}
+		must(t, s.CreateSubscriber(ctx, imported))
+		fresh := &broadside.Subscriber{Email: "new@example.org", Status: broadside.SubscriberPending, Source: broadside.SourceForm, CreatedAt: t0.Add(40 * 24 * time.Hour)}
+		must(t, s.CreateSubscriber(ctx, fresh))
+		mkSubscriber(t, s, "ok@example.org", broadside.SubscriberConfirmed)
+		n, err := s.PurgeUnconfirmed(ctx, t0.Add(30*24*time.Hour))
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("purged %d, want 1", n)
+		}
+		if _, err := s.SubscriberByID(ctx, old.ID); broadside.ErrorCode(err) != broadside.ENOTFOUND {
+			t.Fatal("an old unconfirmed sign-up survived")
+		}
+	})
+}

@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/search"
@@ -20,6 +22,11 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		SessionUser: currentUser,
 		ClientIP:    ClientIP,
 		RequestID:   requestID,
+		// ?password= on a protected post shares the post page's budget of guesses.
+		PostPasswordGuess: func(ctx context.Context, ip string, postID int64) error {
+			return s.Auth.Throttle(ctx, "postpass:"+ip+":"+strconv.FormatInt(postID, 10), postPassGuesses, 15*time.Minute,
+				"Too many password attempts for this post. Wait 15 minutes and try again.")
+		},
 	}
 	if s.AppPasswords != nil {
 		d.Auth = s.AppPasswords

@@ -78,6 +78,9 @@ type Deps struct {
 	SessionUser func(r *http.Request) *broadside.User
 	ClientIP    func(r *http.Request) string
 	RequestID   func(r *http.Request) string
+	// PostPasswordGuess counts a guess at the password of post postID from ip and refuses it
+	// (ETOOMANYREQUEST) past the site's limit; nil does not throttle.
+	PostPasswordGuess func(ctx context.Context, ip string, postID int64) error
 }
 
 // API is the REST API handler.
@@ -206,6 +209,7 @@ type state struct {
 	embeds    map[string]any
 	published map[int64]bool // users with published posts
 	threads   map[int64]*broadside.Thread
+	unlocked  map[int64]bool // password-protected posts whose password this request gave
 }
 
 // header returns the response headers, or a throwaway set for embedded sub-requests.

@@ -153,7 +153,11 @@ func (q *req) listComments() (*result, error) {
 			return nil, newErr(q.authCode(), "rest_forbidden_param", "Query parameter not permitted: "+listWords(forbidden))
 		}
 		f.PublicSearch = true
-		f.PostPublishedBefore = q.a.now()
+		if f.PostIDs == nil {
+			// Site-wide: only discussions anyone may see. Named posts are checked one by
+			// one below (a right ?password= opens a protected one).
+			f.PostPublishedBefore = q.a.now()
+		}
 	}
 	switch status {
 	case "all", "any":
@@ -176,8 +180,8 @@ func (q *req) listComments() (*result, error) {
 			}
 			return nil, err
 		}
-		if !q.canRead(p) {
-			return nil, newErr(q.authCode(), "rest_cannot_read_post", "Sorry, you are not allowed to read the post for this comment.")
+		if err := q.discussionErr(p); err != nil {
+			return nil, err
 		}
 	}
 	byInclude := orderby == "include" && f.IDs != nil
@@ -231,8 +235,8 @@ func (q *req) getComment() (*result, error) {
 	if cm.Status != broadside.CommentApproved && !q.user.CanModerate() {
 		return nil, newErr(q.authCode(), "rest_cannot_read", "Sorry, you are not allowed to read this comment.")
 	}
-	if !q.canRead(p) {
-		return nil, newErr(q.authCode(), "rest_cannot_read_post", "Sorry, you are not allowed to read the post for this comment.")
+	if err := q.discussionErr(p); err != nil {
+		return nil, err
 	}
 	return ok(q.embedOne(q.commentObject(cm, p, context)))
 }
@@ -253,4 +257,30 @@ func (q *req) loadComment() (*broadside.Comment, *broadside.Post, error) {
 		return nil, nil, err
 	}
 	return cm, p, nil
+}
+
+// discussionErr refuses p's discussion to those who may not see it, as the post page does:
+// posts they may not read; password-protected posts unless ?password= is right (WordPress's
+// rule); subscriber-only posts to visitors (their page shows the discussion to full readers
+// only). Those who may edit the post see everything.
+func (q *req) discussionErr(p *broadside.Post) error {
+	refused := newErr(q.authCode(), "rest_cannot_read_post", "Sorry, you are not allowed to read the post for this comment.")
+	if !q.canRead(p) {
+		return refused
+	}
+	if q.canEdit(p) {
+		return nil
+	}
+	if p.Protected() {
+		if err := q.unlock(p); err != nil {
+			return err
+		}
+		if !q.st.unlocked[p.ID] {
+			return refused
+		}
+	}
+	if !broadside.CanReadFull(p, broadside.Reader{User: q.user}) {
+		return refused
+	}
+	return nil
 }

@@ -61,6 +61,9 @@ func (q *req) createComment() (*result, error) {
 	case !p.CommentsOpen:
 		return nil, errCommentsClosed()
 	}
+	if err := q.discussionErr(p); err != nil {
+		return nil, err
+	}
 	body, _ := q.p.text("content")
 	if strings.TrimSpace(body) == "" {
 		return nil, &apiError{Code: "rest_comment_content_invalid", Message: "Invalid comment content.", Status: http.StatusBadRequest,

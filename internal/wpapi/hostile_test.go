@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -178,7 +179,41 @@ func TestHiddenContent(t *testing.T) {
 		t.Errorf("protected post with its password: %s", r.Raw)
 	}
 	wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d?password=wrong", locked.ID)), http.StatusForbidden, "rest_post_incorrect_password")
+	// A list does not take passwords (WordPress reads them on single posts only).
+	if r := s.get(fmt.Sprintf("/wp-json/wp/v2/posts?password=sesame&include=%d", locked.ID)); strings.Contains(r.Raw, "Locked words") {
+		t.Errorf("a list unlocked a protected post: %s", r.Raw)
+	}
+	// Guesses are throttled with the post page's budget (10 per address per post per 15 minutes).
+	var last *reply
+	for i := 0; i < 12; i++ {
+		last = s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d?password=guess%d", locked.ID, i))
+	}
+	wantError(t, last, http.StatusTooManyRequests, "rest_post_password_throttled")
+	wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d?password=sesame", locked.ID)), http.StatusTooManyRequests, "rest_post_password_throttled")
 	if r := s.get("/wp-json/wp/v2/posts?per_page=100"); strings.Contains(r.Raw, "Locked words") || strings.Contains(r.Raw, "Locked excerpt") {
 		t.Errorf("the list shows a protected body: %s", r.Raw)
+	}
+
+	// Their discussions are hidden as on the post page.
+	for _, p := range []*broadside.Post{members, locked} {
+		c := &broadside.Comment{PostID: p.ID, Kind: broadside.KindComment, AuthorName: "Insider", AuthorEmail: "in@example.net",
+			RawBody: "Hidden discussion", Status: broadside.CommentApproved, CreatedAt: s.Clock.Now()}
+		if err := s.App.Store.CreateComment(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/comments?post=%d", p.ID)), http.StatusUnauthorized, "rest_cannot_read_post")
+		wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/comments/%d", c.ID)), http.StatusUnauthorized, "rest_cannot_read_post")
+		wantError(t, s.do(call{method: http.MethodPost, path: "/wp-json/wp/v2/comments", body: map[string]any{
+			"post": p.ID, "author_name": "Ann", "author_email": "ann@example.net", "content": "Let me in"}}), http.StatusUnauthorized, "rest_cannot_read_post")
+		if r := s.as(s.Admin)(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/comments?post=%d", p.ID), nil); len(r.list()) != 1 {
+			t.Errorf("the admin does not see the discussion of %q: %s", p.Title, r.Raw)
+		}
+	}
+	if r := s.get("/wp-json/wp/v2/comments?per_page=100"); strings.Contains(r.Raw, "Hidden discussion") {
+		t.Errorf("the site-wide list shows hidden discussions: %s", r.Raw)
+	}
+	s.Clock.Advance(16 * time.Minute) // past the window of the guesses above
+	if r := s.get(fmt.Sprintf("/wp-json/wp/v2/comments?post=%d&password=sesame", locked.ID)); len(r.list()) != 1 {
+		t.Errorf("the password does not open the discussion: %s", r.Raw)
 	}
 }

@@ -172,13 +172,13 @@ func openClosed(open bool) string {
 
 // visibleText is what of p's body and excerpt this request may see: everything for those who
 // may edit the post; otherwise what broadside.PublicBody allows any reader (nothing of a
-// password-protected post unless ?password= is right, the teaser of a subscriber-only post
+// password-protected post unless this request unlocked it with ?password=, the teaser of a subscriber-only post
 // unless a user of the site is signed in). shown is false when the body is withheld.
 func (q *req) visibleText(p *broadside.Post) (body, excerpt string, shown bool) {
 	if q.canEdit(p) {
 		return p.RawBody, p.RawExcerpt, true
 	}
-	if p.Protected() && q.p.str("password") != p.Password {
+	if p.Protected() && !q.st.unlocked[p.ID] {
 		return "", "", false
 	}
 	body, _ = broadside.VisibleBody(p, broadside.Reader{User: q.user})

@@ -1,6 +1,7 @@
 package wpapi
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"sort"
 	"strconv"
@@ -268,8 +269,8 @@ func (q *req) getPost(typ broadside.PostType) (*result, error) {
 	if context == "edit" && !q.canEdit(p) {
 		return nil, newErr(q.authCode(), "rest_forbidden_context", "Sorry, you are not allowed to edit this post.")
 	}
-	if p.Password != "" && q.p.has("password") && q.p.str("password") != p.Password && !q.canEdit(p) {
-		return nil, newErr(http.StatusForbidden, "rest_post_incorrect_password", "Incorrect post password.")
+	if err := q.unlock(p); err != nil {
+		return nil, err
 	}
 	return ok(q.embedOne(q.postObject(p, context)))
 }
@@ -305,4 +306,30 @@ func (q *req) rememberPost(p *broadside.Post) {
 	if p.Author != nil {
 		q.rememberUser(p.Author)
 	}
+}
+
+// unlock checks ?password= for a password-protected post (WordPress reads it on a single
+// post only): guesses are throttled like the post page's form, sharing its budget, and the
+// right password shows the post's body in this answer.
+func (q *req) unlock(p *broadside.Post) error {
+	if !p.Protected() || !q.p.has("password") || q.canEdit(p) {
+		return nil
+	}
+	if q.a.PostPasswordGuess != nil {
+		if err := q.a.PostPasswordGuess(q.ctx, q.ip(), p.ID); err != nil {
+			if broadside.ErrorCode(err) == broadside.ETOOMANYREQUEST {
+				q.header().Set("Retry-After", "900")
+				return newErr(http.StatusTooManyRequests, "rest_post_password_throttled", broadside.ErrorMessage(err))
+			}
+			return err
+		}
+	}
+	if subtle.ConstantTimeCompare([]byte(q.p.str("password")), []byte(p.Password)) != 1 {
+		return newErr(http.StatusForbidden, "rest_post_incorrect_password", "Incorrect post password.")
+	}
+	if q.st.unlocked == nil {
+		q.st.unlocked = map[int64]bool{}
+	}
+	q.st.unlocked[p.ID] = true
+	return nil
 }

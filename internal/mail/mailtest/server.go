@@ -38,13 +38,14 @@ type Server struct {
 	user     string
 	password string
 
-	mu     sync.Mutex
-	msgs   []*Received
-	reject func(rcpt string) error
-	down   bool
-	conns  int
-	notify chan struct{}
-	count  atomic.Int64
+	mu       sync.Mutex
+	msgs     []*Received
+	reject   func(rcpt string) error
+	down     bool
+	conns    int
+	notify   chan struct{}
+	count    atomic.Int64
+	sessions []*session
 }
 
 // Option configures a Server.
@@ -121,6 +122,18 @@ func (s *Server) SetDown(down bool) {
 	s.mu.Unlock()
 }
 
+// DropConnections closes every open SMTP connection, as a server that times idle clients out
+// does; the server keeps listening.
+func (s *Server) DropConnections() {
+	s.mu.Lock()
+	sessions := append([]*session(nil), s.sessions...)
+	s.sessions = nil
+	s.mu.Unlock()
+	for _, ss := range sessions {
+		_ = ss.conn.Close()
+	}
+}
+
 // Messages returns what has been received so far.
 func (s *Server) Messages() []*Received {
 	s.mu.Lock()
@@ -170,18 +183,21 @@ func (s *Server) To(addr string) []*Received {
 }
 
 // NewSession implements smtp.Backend.
-func (s *Server) NewSession(_ *smtp.Conn) (smtp.Session, error) {
+func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.down {
 		return nil, Reply(421, "4.3.2 service shutting down (mailtest outage)")
 	}
 	s.conns++
-	return &session{s: s}, nil
+	ss := &session{s: s, conn: c.Conn()}
+	s.sessions = append(s.sessions, ss)
+	return ss, nil
 }
 
 type session struct {
 	s      *Server
+	conn   net.Conn
 	authed bool
 	from   string
 	to     []string
