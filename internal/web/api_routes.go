@@ -60,11 +60,11 @@ func (s *Server) handleRestRoute(w http.ResponseWriter, r *http.Request) {
 // apiLink is the discovery header WordPress sends with every page and API answer, so that
 // clients given a site's address find its API.
 func (s *Server) apiLink(r *http.Request) string {
-	st, err := s.site(r.Context())
+	set, err := s.Settings.Load(r.Context())
 	if err != nil {
 		return ""
 	}
-	return "<" + st.Base + wpapi.Prefix + `/>; rel="https://api.w.org/"`
+	return "<" + s.publicBase(set) + wpapi.Prefix + `/>; rel="https://api.w.org/"`
 }
 
 // wantsAPILink reports whether a response gets the discovery header: public pages and the

@@ -74,8 +74,11 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			if sw.status >= 500 {
 				lvl = slog.LevelError
 			}
-			s.Log.Log(r.Context(), lvl, "request", "request_id", id, "method", r.Method, "path", r.URL.Path,
-				"status", sw.status, "bytes", sw.bytes, "duration", time.Since(start), "ip", ip)
+			// Checked first so a quiet log level costs nothing: the arguments alone allocate.
+			if s.Log.Enabled(r.Context(), lvl) {
+				s.Log.Log(r.Context(), lvl, "request", "request_id", id, "method", r.Method, "path", r.URL.Path,
+					"status", sw.status, "bytes", sw.bytes, "duration", time.Since(start), "ip", ip)
+			}
 		}()
 		if r.Method == http.MethodPost {
 			// Forms are small; a body over 2 MiB is an attack or a mistake. The one exception

@@ -40,11 +40,15 @@ func (s *Server) site(ctx context.Context) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := strings.TrimRight(set.BaseURL, "/")
-	if base == "" {
-		base = s.BaseURL
+	return &site{Settings: set, Base: s.publicBase(set), perm: compiledPermalinks(set.PermalinkStructure), loc: set.Location()}, nil
+}
+
+// publicBase is the site's public URL: the setting when made, else the configured one.
+func (s *Server) publicBase(set broadside.Settings) string {
+	if base := strings.TrimRight(set.BaseURL, "/"); base != "" {
+		return base
 	}
-	return &site{Settings: set, Base: base, perm: compiledPermalinks(set.PermalinkStructure), loc: set.Location()}, nil
+	return s.BaseURL
 }
 
 // categories loads the category tree once per request, for URLs that need parent paths.
