@@ -74,7 +74,7 @@ func (q *req) deletePost(typ broadside.PostType) (*result, error) {
 		return nil, err
 	}
 	if !force {
-		return nil, newErr(http.StatusNotImplemented, "rest_trash_not_supported", "The post does not support trashing. Set 'force=true' to delete.")
+		return nil, newErr(statusNoTrash, "rest_trash_not_supported", "The post does not support trashing. Set 'force=true' to delete.")
 	}
 	previous := q.postObject(p, "edit")
 	if err := q.a.Posts.Delete(q.ctx, p.ID, q.user); err != nil {

@@ -341,7 +341,7 @@ func (q *req) deleteTerm(tax string) (*result, error) {
 		return nil, err
 	}
 	if !force {
-		return nil, newErr(http.StatusNotImplemented, "rest_trash_not_supported", "Terms do not support trashing. Set 'force=true' to delete.")
+		return nil, newErr(statusNoTrash, "rest_trash_not_supported", "Terms do not support trashing. Set 'force=true' to delete.")
 	}
 	previous := q.termObject(t, "edit")
 	if tax == "category" {
@@ -357,3 +357,7 @@ func (q *req) deleteTerm(tax string) (*result, error) {
 	}
 	return ok(obj{{"deleted", true}, {"previous", previous}})
 }
+
+// statusNoTrash is what WordPress answers (501) when a DELETE without force=true targets a
+// type that has no trash: posts here, and terms everywhere.
+const statusNoTrash = 501
