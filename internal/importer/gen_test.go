@@ -102,7 +102,7 @@ func generateWXR(t testing.TB, path string, posts, comments int) int64 {
 func TestGenerateWXR(t *testing.T) {
 	path := os.Getenv("BROADSIDE_GEN_WXR")
 	if path == "" {
-		t.Skip("set BROADSIDE_GEN_WXR=path to write a generated export")
+		t.Skip("SKIPPED ON PURPOSE: not a test but the file generator of bench/import.sh; set BROADSIDE_GEN_WXR=path to write a generated export")
 	}
 	posts, comments := envInt("BROADSIDE_GEN_POSTS", 10000), envInt("BROADSIDE_GEN_COMMENTS", 200000)
 	size := generateWXR(t, path, posts, comments)
