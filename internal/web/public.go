@@ -267,45 +267,59 @@ func dateArchive(path string, st *site) (listSpec, bool) {
 		filter: store.PostFilter{From: from, To: to}}, true
 }
 
+// archiveResolver finds the archive named by the path segments after its prefix and returns
+// its listing with base (the canonical path of page 1) set; ENOTFOUND answers 404.
+type archiveResolver func(ctx context.Context, st *site, segs []string) (listSpec, error)
+
+// serveArchive is the one body of the category, tag and author archives: their pages, their
+// feeds (ARCHIVE-URL/feed/, feed_routes.go) and the redirect of any other spelling of the
+// address to the canonical one. nested allows several segments (child categories).
+func (s *Server) serveArchive(prefix string, nested bool, resolve archiveResolver) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		st, err := s.site(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		reqPath, feed, isFeed := splitFeed(r.URL.Path)
+		path, page, ok := splitPaged(reqPath, "/page/")
+		segs := strings.Split(strings.Trim(strings.TrimPrefix(path, prefix), "/"), "/")
+		if !ok || segs[0] == "" || (!nested && len(segs) > 1) || (isFeed && page > 1) {
+			s.notFound(w, r)
+			return
+		}
+		spec, err := resolve(ctx, st, segs)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if path != spec.base {
+			http.Redirect(w, r, archivePath(spec.base, page, feed, isFeed), http.StatusMovedPermanently)
+			return
+		}
+		spec.page = page
+		if isFeed {
+			s.archiveFeed(w, r, st, feed, spec)
+			return
+		}
+		s.listPosts(w, r, st, spec)
+	}
+}
+
 // GET /category/{path...}
-func (s *Server) handleCategory(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	st, err := s.site(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	reqPath, feed, isFeed := splitFeed(r.URL.Path) // CATEGORY-URL/feed/ (feed_routes.go)
-	path, page, ok := splitPaged(reqPath, "/page/")
-	segs := strings.Split(strings.Trim(strings.TrimPrefix(path, "/category/"), "/"), "/")
-	if !ok || segs[0] == "" || (isFeed && page > 1) {
-		s.notFound(w, r)
-		return
-	}
+// A child category is addressed by its whole path, /category/news/local/; its posts include
+// those of its descendants.
+func (s *Server) categoryArchive(ctx context.Context, st *site, segs []string) (listSpec, error) {
 	cats := st.categories(ctx, s)
-	var cat *broadside.Category
 	for i := range cats {
-		if cats[i].Slug == segs[len(segs)-1] {
-			cat = &cats[i]
+		if c := cats[i]; c.Slug == segs[len(segs)-1] {
+			return listSpec{heading: "Category: " + c.Name, canonicalTitle: c.Name, description: c.Description,
+				base: st.CategoryPath(c), filter: store.PostFilter{CategoryIDs: descendants(cats, c.ID)},
+				feed: c.Name + " Category Feed"}, nil
 		}
 	}
-	if cat == nil {
-		s.notFound(w, r)
-		return
-	}
-	base := st.CategoryPath(*cat)
-	if path != base {
-		http.Redirect(w, r, archivePath(base, page, feed, isFeed), http.StatusMovedPermanently)
-		return
-	}
-	ids := descendants(cats, cat.ID)
-	spec := listSpec{heading: "Category: " + cat.Name, canonicalTitle: cat.Name, description: cat.Description,
-		base: base, page: page, filter: store.PostFilter{CategoryIDs: ids}, feed: cat.Name + " Category Feed"}
-	if isFeed {
-		s.archiveFeed(w, r, st, feed, spec)
-		return
-	}
-	s.listPosts(w, r, st, spec)
+	return listSpec{}, broadside.Errorf(broadside.ENOTFOUND, "No such category.")
 }
 
 func descendants(all []broadside.Category, root int64) []int64 {
@@ -327,71 +341,23 @@ func descendants(all []broadside.Category, root int64) []int64 {
 }
 
 // GET /tag/{path...}
-func (s *Server) handleTag(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	st, err := s.site(ctx)
+func (s *Server) tagArchive(ctx context.Context, st *site, segs []string) (listSpec, error) {
+	t, err := s.Posts.Store.TagBySlug(ctx, segs[0])
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return listSpec{}, err
 	}
-	reqPath, feed, isFeed := splitFeed(r.URL.Path) // TAG-URL/feed/ (feed_routes.go)
-	path, page, ok := splitPaged(reqPath, "/page/")
-	slug := strings.Trim(strings.TrimPrefix(path, "/tag/"), "/")
-	if !ok || slug == "" || strings.Contains(slug, "/") || (isFeed && page > 1) {
-		s.notFound(w, r)
-		return
-	}
-	t, err := s.Posts.Store.TagBySlug(ctx, slug)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	base := st.TagPath(*t)
-	if path != base {
-		http.Redirect(w, r, archivePath(base, page, feed, isFeed), http.StatusMovedPermanently)
-		return
-	}
-	spec := listSpec{heading: "Tag: " + t.Name, canonicalTitle: t.Name, base: base, page: page,
-		filter: store.PostFilter{TagID: t.ID}, feed: t.Name + " Tag Feed"}
-	if isFeed {
-		s.archiveFeed(w, r, st, feed, spec)
-		return
-	}
-	s.listPosts(w, r, st, spec)
+	return listSpec{heading: "Tag: " + t.Name, canonicalTitle: t.Name, base: st.TagPath(*t),
+		filter: store.PostFilter{TagID: t.ID}, feed: t.Name + " Tag Feed"}, nil
 }
 
 // GET /author/{path...}
-func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	st, err := s.site(ctx)
+func (s *Server) authorArchive(ctx context.Context, st *site, segs []string) (listSpec, error) {
+	u, err := s.Users.ByLogin(ctx, segs[0])
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return listSpec{}, err
 	}
-	reqPath, feed, isFeed := splitFeed(r.URL.Path) // AUTHOR-URL/feed/ (feed_routes.go)
-	path, page, ok := splitPaged(reqPath, "/page/")
-	login := strings.Trim(strings.TrimPrefix(path, "/author/"), "/")
-	if !ok || login == "" || strings.Contains(login, "/") || (isFeed && page > 1) {
-		s.notFound(w, r)
-		return
-	}
-	u, err := s.Users.ByLogin(ctx, login)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	base := st.AuthorPath(u)
-	if path != base {
-		http.Redirect(w, r, archivePath(base, page, feed, isFeed), http.StatusMovedPermanently)
-		return
-	}
-	spec := listSpec{heading: "Author: " + u.Name(), canonicalTitle: u.Name(), base: base, page: page,
-		filter: store.PostFilter{AuthorID: u.ID}, feed: "Posts by " + u.Name() + " Feed"}
-	if isFeed {
-		s.archiveFeed(w, r, st, feed, spec)
-		return
-	}
-	s.listPosts(w, r, st, spec)
+	return listSpec{heading: "Author: " + u.Name(), canonicalTitle: u.Name(), base: st.AuthorPath(u),
+		filter: store.PostFilter{AuthorID: u.ID}, feed: "Posts by " + u.Name() + " Feed"}, nil
 }
 
 // notFound is the helpful 404: recent posts and categories to go on with.

@@ -8,9 +8,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /static/{file}", s.static.serve)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 
-	mux.HandleFunc("GET /category/{path...}", s.cached(s.handleCategory))
-	mux.HandleFunc("GET /tag/{path...}", s.cached(s.handleTag))
-	mux.HandleFunc("GET /author/{path...}", s.cached(s.handleAuthor))
+	mux.HandleFunc("GET /category/{path...}", s.cached(s.serveArchive("/category/", true, s.categoryArchive)))
+	mux.HandleFunc("GET /tag/{path...}", s.cached(s.serveArchive("/tag/", false, s.tagArchive)))
+	mux.HandleFunc("GET /author/{path...}", s.cached(s.serveArchive("/author/", false, s.authorArchive)))
 	mux.HandleFunc("POST /comments", s.handleCommentPost)
 	mux.HandleFunc("POST /wp-comments-post.php", s.handleCommentPost)
 
