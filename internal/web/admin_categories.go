@@ -117,21 +117,7 @@ type categoryData struct {
 }
 
 func (s *Server) loadCategory(w http.ResponseWriter, r *http.Request, u *broadside.User) (*broadside.Category, bool) {
-	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return nil, false
-	}
-	id, err := pathID(r)
-	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
-	}
-	c, err := s.Posts.Category(r.Context(), id)
-	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
-	}
-	return c, true
+	return loadForModerator(s, w, r, u, s.Posts.Category)
 }
 
 // GET /admin/categories/{id}

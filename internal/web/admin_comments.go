@@ -278,21 +278,7 @@ type commentEditData struct {
 }
 
 func (s *Server) loadComment(w http.ResponseWriter, r *http.Request, u *broadside.User) (*broadside.Comment, bool) {
-	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return nil, false
-	}
-	id, err := pathID(r)
-	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
-	}
-	c, err := s.Comments.Get(r.Context(), id)
-	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
-	}
-	return c, true
+	return loadForModerator(s, w, r, u, s.Comments.Get)
 }
 
 // GET /admin/comments/{id}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -203,6 +204,26 @@ const (
 )
 
 // pathID reads the {id} path value; a malformed id is simply not found.
+// loadForModerator loads the object named by the {id} path segment for an editor or
+// administrator, answering the request itself (403, 404, …) when it cannot.
+func loadForModerator[T any](s *Server, w http.ResponseWriter, r *http.Request, u *broadside.User, get func(context.Context, int64) (*T, error)) (*T, bool) {
+	if !u.CanModerate() {
+		s.forbidden(w, r, msgNeedModerate)
+		return nil, false
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.adminFail(w, r, err)
+		return nil, false
+	}
+	v, err := get(r.Context(), id)
+	if err != nil {
+		s.adminFail(w, r, err)
+		return nil, false
+	}
+	return v, true
+}
+
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
