@@ -221,45 +221,45 @@ func (s *Service) check(ctx context.Context, what string, r Request) (string, er
 // welcomed, the first time) and the reader signed in. It returns the subscriber, the session
 // token for the reader's cookie and the path to go back to.
 func (s *Service) Confirm(ctx context.Context, sealed, ip string) (*broadside.Subscriber, string, string, error) {
-	tok, ret, ok := s.Links.openPair(linkConfirm, sealed)
-	if !ok {
-		return nil, "", "", ErrBadLink
-	}
-	now := s.Now()
-	var sub *broadside.Subscriber
-	var session string
-	err := s.Store.InTx(ctx, func(tx *store.Store) error {
-		t, err := tx.ConsumeToken(ctx, auth.HashToken(tok), PurposeConfirm, now)
-		if err != nil {
-			return badLink(err)
+	sub, session, ret, err := s.redeem(ctx, linkConfirm, PurposeConfirm, sealed, func(tx *store.Store, sub *broadside.Subscriber, now time.Time) error {
+		if sub.Status == broadside.SubscriberConfirmed {
+			return nil
 		}
-		if sub, err = tx.SubscriberByEmail(ctx, t.Email); err != nil {
-			return badLink(err)
+		sub.Status, sub.ConfirmedAt, sub.UnsubscribedAt = broadside.SubscriberConfirmed, now, time.Time{}
+		sub.Bounces, sub.LastError, sub.ConsentIP, sub.UpdatedAt = 0, "", ip, now
+		if err := tx.UpdateSubscriber(ctx, sub); err != nil {
+			return err
 		}
-		if sub.Status != broadside.SubscriberConfirmed {
-			sub.Status, sub.ConfirmedAt, sub.UnsubscribedAt = broadside.SubscriberConfirmed, now, time.Time{}
-			sub.Bounces, sub.LastError, sub.ConsentIP, sub.UpdatedAt = 0, "", ip, now
-			if err := tx.UpdateSubscriber(ctx, sub); err != nil {
-				return err
-			}
-			if err := s.enqueueMail(ctx, tx, mailJob{Kind: mailWelcome, SubscriberID: sub.ID}); err != nil {
-				return err
-			}
-		}
-		session, err = s.startSession(ctx, tx, sub.ID, now)
-		return err
+		return s.enqueueMail(ctx, tx, mailJob{Kind: mailWelcome, SubscriberID: sub.ID})
 	})
 	if err != nil {
 		return nil, "", "", err
 	}
 	s.Log.Info("subscription confirmed", "subscriber_id", sub.ID, "ip", ip)
 	s.wake()
-	return sub, session, safePath(ret), nil
+	return sub, session, ret, nil
 }
 
 // CompleteSignIn signs a reader in from a magic link.
 func (s *Service) CompleteSignIn(ctx context.Context, sealed string) (*broadside.Subscriber, string, string, error) {
-	tok, ret, ok := s.Links.openPair(linkSignIn, sealed)
+	sub, session, ret, err := s.redeem(ctx, linkSignIn, PurposeSignIn, sealed, func(_ *store.Store, sub *broadside.Subscriber, _ time.Time) error {
+		if sub.Status != broadside.SubscriberConfirmed {
+			return broadside.Errorf(broadside.EFORBIDDEN, "This address is no longer subscribed. Subscribe again to read subscriber-only posts.")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", "", err
+	}
+	s.Log.Info("reader signed in", "subscriber_id", sub.ID)
+	return sub, session, ret, nil
+}
+
+// redeem opens an emailed link, consumes its single-use token, lets act update the
+// subscriber it names, and starts a reader session, all in one transaction: a link that
+// fails halfway is not used up.
+func (s *Service) redeem(ctx context.Context, kind, purpose, sealed string, act func(tx *store.Store, sub *broadside.Subscriber, now time.Time) error) (*broadside.Subscriber, string, string, error) {
+	tok, ret, ok := s.Links.openPair(kind, sealed)
 	if !ok {
 		return nil, "", "", ErrBadLink
 	}
@@ -267,15 +267,15 @@ func (s *Service) CompleteSignIn(ctx context.Context, sealed string) (*broadside
 	var sub *broadside.Subscriber
 	var session string
 	err := s.Store.InTx(ctx, func(tx *store.Store) error {
-		t, err := tx.ConsumeToken(ctx, auth.HashToken(tok), PurposeSignIn, now)
+		t, err := tx.ConsumeToken(ctx, auth.HashToken(tok), purpose, now)
 		if err != nil {
 			return badLink(err)
 		}
 		if sub, err = tx.SubscriberByEmail(ctx, t.Email); err != nil {
 			return badLink(err)
 		}
-		if sub.Status != broadside.SubscriberConfirmed {
-			return broadside.Errorf(broadside.EFORBIDDEN, "This address is no longer subscribed. Subscribe again to read subscriber-only posts.")
+		if err := act(tx, sub, now); err != nil {
+			return err
 		}
 		session, err = s.startSession(ctx, tx, sub.ID, now)
 		return err
@@ -283,7 +283,6 @@ func (s *Service) CompleteSignIn(ctx context.Context, sealed string) (*broadside
 	if err != nil {
 		return nil, "", "", err
 	}
-	s.Log.Info("reader signed in", "subscriber_id", sub.ID)
 	return sub, session, safePath(ret), nil
 }
 
