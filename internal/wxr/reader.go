@@ -2,6 +2,7 @@ package wxr
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -10,9 +11,10 @@ import (
 	"golang.org/x/net/html/charset"
 )
 
-// MaxText bounds the text of one element (a post's content, say). WordPress's editor makes
-// nothing near it; a larger value is a damaged or hostile file, and refusing it keeps memory
-// bounded whatever the input.
+// MaxText is the default bound on the text of one element (a post's content, say). WordPress's
+// editor makes nothing near it (a post with a dozen images pasted in as data: URLs is a few
+// MiB); a larger value is a damaged or hostile file. The bound is enforced while the element
+// streams in, so refusing it costs a small multiple of the bound, never of the input.
 const MaxText = 32 << 20
 
 // Namespaces of the elements WXR uses besides WordPress's own.
@@ -49,19 +51,35 @@ type Reader struct {
 	item      *Item
 	itemOut   bool
 	lateField bool
+
+	maxText int
+	open    []openElem // the elements the decoder is inside, for naming one in an error
+}
+
+type openElem struct {
+	name xml.Name
+	pos  Pos
 }
 
 // NewReader returns a Reader of the WXR document in r. Input that is not UTF-8 is converted
 // when its XML declaration names the encoding.
-func NewReader(r io.Reader) *Reader {
+func NewReader(r io.Reader) *Reader { return NewReaderLimit(r, MaxText) }
+
+// NewReaderLimit is NewReader with another bound than MaxText on one element's text (and on
+// any single tag, comment or CDATA section), in bytes.
+func NewReaderLimit(r io.Reader, maxText int) *Reader {
+	if maxText <= 0 {
+		maxText = MaxText
+	}
 	f := newFilterReader(r)
+	f.limit = int64(maxText) + tokenSlack
 	d := xml.NewDecoder(f)
 	d.Strict = true
 	// WordPress titles sometimes carry HTML entities (&nbsp;, &hellip;) that XML does not
 	// define; libxml rejects them but they mean only one thing, so accept them.
 	d.Entity = xml.HTMLEntity
 	d.CharsetReader = charset.NewReaderLabel
-	return &Reader{d: d, filter: f, next: Pos{1, 1}}
+	return &Reader{d: d, filter: f, next: Pos{1, 1}, maxText: maxText}
 }
 
 // Offset returns how many bytes of the input have been read, for progress reports.
@@ -95,9 +113,21 @@ func (r *Reader) warn(pos Pos, format string, args ...any) {
 func (r *Reader) token() (xml.Token, error) {
 	l, c := r.d.InputPos()
 	r.next = Pos{l, c}
+	r.filter.mark = r.filter.total
 	tok, err := r.d.Token()
 	if err == nil {
+		switch t := tok.(type) {
+		case xml.StartElement:
+			r.open = append(r.open, openElem{t.Name, r.next})
+		case xml.EndElement:
+			if len(r.open) > 0 {
+				r.open = r.open[:len(r.open)-1]
+			}
+		}
 		return tok, nil
+	}
+	if errors.Is(err, errTokenTooLarge) {
+		return nil, r.tooLarge()
 	}
 	if err == io.EOF {
 		if r.filter.err != nil {
@@ -385,9 +415,8 @@ func (r *Reader) text() (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
-			if len(b)+len(t) > MaxText {
-				return "", &Error{Pos: r.next, Msg: fmt.Sprintf("an element holds more than %d MiB of text", MaxText>>20),
-					Hint: "No WordPress post is that large: the file is damaged. " + hintReexport}
+			if len(b)+len(t) > r.maxText {
+				return "", r.tooLarge()
 			}
 			b = append(b, t...)
 		case xml.StartElement:
@@ -409,15 +438,66 @@ func (r *Reader) int64() (int64, error) {
 	return n, nil
 }
 
+// skip consumes the element just started. It goes through token, not xml.Decoder.Skip, so
+// each token of a skipped element is bounded and the open-element stack stays true.
 func (r *Reader) skip() error {
-	if err := r.d.Skip(); err != nil {
-		if e, ok := err.(*Error); ok {
-			return e
+	for depth := 1; depth > 0; {
+		tok, err := r.token()
+		if err == io.EOF {
+			return syntaxError(r.next, io.ErrUnexpectedEOF)
 		}
-		l, c := r.d.InputPos()
-		return syntaxError(Pos{l, c}, err)
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
 	}
 	return nil
+}
+
+// tooLarge is the error for an element whose text (or a single tag, comment or CDATA
+// section inside it) outgrows maxText: it names the element and the line it starts on.
+func (r *Reader) tooLarge() *Error {
+	size := fmt.Sprintf("%d bytes", r.maxText)
+	if r.maxText >= 1<<20 {
+		size = fmt.Sprintf("%d MiB", r.maxText>>20)
+	}
+	e := &Error{Pos: r.next, Msg: "the file holds more than " + size + " of text in one piece outside any element",
+		Hint: "No WordPress export has that: the file is damaged or is not an export. " + hintReexport}
+	if n := len(r.open); n > 0 {
+		el := r.open[n-1]
+		e.Pos = el.pos
+		e.Msg = fmt.Sprintf("the <%s> element starting on line %d holds more than %s of text; the import stops here without reading the rest of it",
+			displayName(el.name), el.pos.Line, size)
+		e.Hint = "No WordPress post is that large: the file is damaged. " + hintReexport
+	}
+	return e
+}
+
+// displayName writes n with the prefix WordPress uses for its namespace, so an error names
+// the element as it appears in the file.
+func displayName(n xml.Name) string {
+	switch {
+	case n.Space == "":
+		return n.Local
+	case n.Space == nsContent:
+		return "content:" + n.Local
+	case n.Space == nsDC:
+		return "dc:" + n.Local
+	case n.Space == nsWFW:
+		return "wfw:" + n.Local
+	case isWPNamespace(n.Space, ""):
+		return "wp:" + n.Local
+	case isWPNamespace(n.Space, "excerpt/"):
+		return "excerpt:" + n.Local
+	case !strings.Contains(n.Space, ":"): // an undeclared prefix is kept as written
+		return n.Space + ":" + n.Local
+	}
+	return n.Local
 }
 
 // validVersion is WordPress's /^\d+\.\d+$/.

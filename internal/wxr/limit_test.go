@@ -1,0 +1,123 @@
+package wxr
+
+import (
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// hugeElement streams an export whose body element carries size bytes of filler, built on
+// the fly so the test never holds the input itself. It counts what the reader consumed.
+type hugeElement struct {
+	prefix, suffix string
+	filler         byte
+	size, read     int64
+}
+
+func (h *hugeElement) Read(p []byte) (int, error) {
+	pre, body := int64(len(h.prefix)), int64(len(h.prefix))+h.size
+	n := 0
+	for n < len(p) {
+		var m int
+		switch pos := h.read; {
+		case pos < pre:
+			m = copy(p[n:], h.prefix[pos:])
+		case pos < body:
+			m = int(min(int64(len(p)-n), body-pos))
+			for i := range m {
+				p[n+i] = h.filler
+			}
+		case pos-body < int64(len(h.suffix)):
+			m = copy(p[n:], h.suffix[pos-body:])
+		default:
+			if n == 0 {
+				return 0, io.EOF
+			}
+			return n, nil
+		}
+		h.read += int64(m)
+		n += m
+	}
+	return n, nil
+}
+
+// A huge element is refused while it streams in: the error names the element and its line,
+// the reader stops soon after the limit, and memory stays a small multiple of the limit
+// whatever the size of the element (the old reader gathered the whole element first).
+func TestHugeElementRefusedWhileStreaming(t *testing.T) {
+	const limit = 1 << 20
+	const size = 256 << 20
+	cases := []struct {
+		name, prefix, suffix, elem string
+		filler                     byte
+		line                       int
+	}{
+		{"cdata", head + "<item><title>A</title>\n<content:encoded><![CDATA[", "]]></content:encoded></item></channel></rss>", "<content:encoded>", 'a', 5},
+		{"text", head + "<item>\n\n<title>", "</title></item></channel></rss>", "<title>", 'b', 6},
+		{"skipped", head + "<item><wp:unknown_field>", "</wp:unknown_field></item></channel></rss>", "<wp:unknown_field>", 'c', 4},
+		{"attribute", head + "<item><wp:postmeta><x v=\"", "\"/></wp:postmeta></item></channel></rss>", "<wp:postmeta>", 'd', 4},
+		{"comment", head + "<!--", "--></channel></rss>", "<channel>", 'e', 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := &hugeElement{prefix: c.prefix, suffix: c.suffix, filler: c.filler, size: size}
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			rd := NewReaderLimit(in, limit)
+			var err error
+			for err == nil {
+				_, err = rd.Next()
+			}
+			runtime.ReadMemStats(&after)
+			e, ok := AsError(err)
+			if !ok {
+				t.Fatalf("error = %v, want *Error", err)
+			}
+			if !strings.Contains(e.Msg, c.elem) || !strings.Contains(e.Msg, "line "+strconv.Itoa(c.line)) || !strings.Contains(e.Msg, "1 MiB") || e.Pos.Line != c.line {
+				t.Errorf("error = %q (line %d), want it to name %s on line %d and the 1 MiB limit", e, e.Pos.Line, c.elem, c.line)
+			}
+			if in.read > 4*limit {
+				t.Errorf("reader consumed %d bytes of a %d-byte element before refusing it, want at most %d", in.read, size, 4*limit)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16*limit {
+				t.Errorf("reading allocated %d bytes for a %d-byte element, want at most %d (bounded by the limit)", alloc, size, 16*limit)
+			}
+		})
+	}
+}
+
+// Text up to the limit still reads, in CDATA and split CDATA alike, and a document with
+// more text than the limit in total (spread over many elements) is fine.
+func TestTextUpToLimitReads(t *testing.T) {
+	const limit = 64 << 10
+	body := strings.Repeat("x", limit-10)
+	var b strings.Builder
+	b.WriteString(head)
+	for range 40 {
+		b.WriteString("<item><title>T</title><content:encoded><![CDATA[" + body[:limit/2] + "]]]]><![CDATA[>" + body[limit/2:] + "]]></content:encoded></item>\n")
+	}
+	b.WriteString("</channel></rss>")
+	rd := NewReaderLimit(strings.NewReader(b.String()), limit)
+	items := 0
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it, ok := rec.(*Item); ok {
+			items++
+			if len(it.Content) != limit-10+3 {
+				t.Fatalf("content is %d bytes, want %d", len(it.Content), limit-10+3)
+			}
+		}
+	}
+	if items != 40 {
+		t.Fatalf("%d items, want 40", items)
+	}
+}
