@@ -155,7 +155,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,
 		BaseURL: cfg.PublicURL(), Secret: secret, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
-		Subscriptions: a.Subscriptions, Newsletter: a.Newsletter,
+		MaxImportUpload: int64(cfg.Limits.ImportUploadMiB) << 20,
+		Subscriptions:   a.Subscriptions, Newsletter: a.Newsletter,
 	})
 	if err != nil {
 		st.Close()

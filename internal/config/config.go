@@ -31,6 +31,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// SMTP is the outgoing mail server (smtp.go); mail is off without a host.
 	SMTP SMTP
+	// Limits bound what one client or upload may take (limits.go).
+	Limits Limits
 }
 
 // Defaults returns the configuration of a fresh checkout.
@@ -42,6 +44,7 @@ func Defaults() Config {
 		LogFormat:       "text",
 		ShutdownTimeout: 20 * time.Second,
 		SMTP:            SMTP{TLS: "starttls", Rate: DefaultSMTPRate},
+		Limits:          Limits{ConnsPerIP: DefaultConnsPerIP, ImportUploadMiB: DefaultImportUploadMiB},
 	}
 }
 
@@ -79,6 +82,7 @@ type Flags struct {
 	c       *Config
 	proxies string
 	smtp    smtpFlags
+	limits  limitFlags
 	err     error
 }
 
@@ -100,6 +104,7 @@ func Register(fs *flag.FlagSet, env func(string) string, withServer bool) *Flags
 	registerSMTP(fs, env, &c, &f.smtp)
 	if withServer {
 		str(&c.Addr, "addr", "BROADSIDE_ADDR", "address to listen on")
+		registerLimits(fs, env, &f.limits)
 		f.proxies = env("BROADSIDE_TRUSTED_PROXIES")
 		fs.StringVar(&f.proxies, "trusted-proxies", f.proxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (env BROADSIDE_TRUSTED_PROXIES)")
 		timeout := c.ShutdownTimeout.String()
@@ -132,6 +137,9 @@ func (f *Flags) Finish() (Config, error) {
 	}
 	c := *f.c
 	if err := finishSMTP(&c, &f.smtp); err != nil {
+		return Config{}, err
+	}
+	if err := finishLimits(&c, &f.limits); err != nil {
 		return Config{}, err
 	}
 	if f.proxies != "" {
@@ -185,6 +193,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("--shutdown-timeout must not be negative"))
 	}
 	errs = append(errs, c.SMTP.validate()...)
+	errs = append(errs, c.Limits.validate()...)
 	return errors.Join(errs...)
 }
 

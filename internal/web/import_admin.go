@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -20,9 +21,16 @@ import (
 // body limit than other forms.
 const importUploadPath = "/admin/import"
 
-// maxImportUpload bounds the upload (1 GiB). Larger sites use the command line, which reads
-// the file from disk: broadside import wordpress FILE.
-const maxImportUpload = 1 << 30
+// defaultImportUpload bounds the upload when Deps.MaxImportUpload is not set. Larger sites
+// use the command line, which reads the file from disk: broadside import wordpress FILE.
+const defaultImportUpload = 1 << 30
+
+func (s *Server) importUploadLimit() int64 {
+	if s.MaxImportUpload > 0 {
+		return s.MaxImportUpload
+	}
+	return defaultImportUpload
+}
 
 // importTimeout bounds one import from the admin, reading and writing included.
 const importTimeout = time.Hour
@@ -57,10 +65,18 @@ func (s *Server) renderWPImport(w http.ResponseWriter, r *http.Request, status i
 
 // POST /admin/import
 // The export file arrives as multipart form data and is streamed to a temporary file (the
-// import reads it twice), never held in memory. A dry run reports without writing.
+// import reads it twice), never held in memory; the middleware caps the body at
+// importUploadLimit. A dry run reports without writing.
 func (s *Server) handleWPImportUpload(w http.ResponseWriter, r *http.Request, u *broadside.User) {
 	if !u.CanManageSite() {
 		s.forbidden(w, r, msgNeedAdmin)
+		return
+	}
+	d := &wpImportData{}
+	if r.ContentLength > s.importUploadLimit() {
+		// Said before a byte of the body is read, so nobody waits for a doomed upload.
+		d.Message = s.tooLargeMessage()
+		s.renderWPImport(w, r, http.StatusRequestEntityTooLarge, d)
 		return
 	}
 	// A big site takes longer to upload and import than the server's usual deadlines.
@@ -68,14 +84,17 @@ func (s *Server) handleWPImportUpload(w http.ResponseWriter, r *http.Request, u 
 	_ = rc.SetReadDeadline(time.Now().Add(importTimeout))
 	_ = rc.SetWriteDeadline(time.Now().Add(importTimeout))
 
-	d := &wpImportData{}
 	tmp, err := s.receiveWPImport(r, d)
 	if tmp != "" {
 		defer os.Remove(tmp)
 	}
 	if err != nil {
-		d.Message = err.Error()
-		s.renderWPImport(w, r, http.StatusBadRequest, d)
+		status := http.StatusBadRequest
+		if _, big := errors.AsType[*http.MaxBytesError](err); big {
+			status = http.StatusRequestEntityTooLarge
+		}
+		d.Message = s.uploadMessage(err)
+		s.renderWPImport(w, r, status, d)
 		return
 	}
 	// The import finishes even if the browser goes away: it is one transaction either way,
@@ -105,7 +124,8 @@ func (s *Server) handleWPImportUpload(w http.ResponseWriter, r *http.Request, u 
 }
 
 // receiveWPImport streams the "file" part to a temporary file and reads the "dry_run" box;
-// it returns the file's path (to remove) and a message for the publisher on failure.
+// it returns the file's path, to remove whatever happens, and on failure either an
+// *http.MaxBytesError or a message for the publisher.
 func (s *Server) receiveWPImport(r *http.Request, d *wpImportData) (string, error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -130,7 +150,8 @@ func (s *Server) receiveWPImport(r *http.Request, d *wpImportData) (string, erro
 			d.File = path.Base(strings.ReplaceAll(part.FileName(), "\\", "/"))
 			f, err := os.CreateTemp("", "broadside-import-*.xml")
 			if err != nil {
-				return "", err
+				s.Log.Error("import upload: no temporary file", "request_id", requestID(r), "err", err)
+				return "", errors.New("The server could not store the upload (no room for a temporary file). Try again later.")
 			}
 			tmp = f.Name()
 			n, err := io.Copy(f, part)
@@ -152,12 +173,25 @@ func (s *Server) receiveWPImport(r *http.Request, d *wpImportData) (string, erro
 	return tmp, nil
 }
 
+// uploadError keeps the size cap's error for the caller to recognise and turns any other
+// into a message.
 func uploadError(err error) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return errors.New("The file is larger than 1 GiB. Import it from the command line instead: broadside import wordpress FILE.xml")
+	if _, big := errors.AsType[*http.MaxBytesError](err); big {
+		return err
 	}
 	return errors.New("The upload was interrupted. Try again, or import from the command line: broadside import wordpress FILE.xml")
+}
+
+func (s *Server) uploadMessage(err error) string {
+	if _, big := errors.AsType[*http.MaxBytesError](err); big {
+		return s.tooLargeMessage()
+	}
+	return err.Error()
+}
+
+func (s *Server) tooLargeMessage() string {
+	return fmt.Sprintf("The file is too large (limit %d MiB). Import it from the command line instead: broadside import wordpress FILE.xml",
+		s.importUploadLimit()>>20)
 }
 
 // GET /admin/export

@@ -87,7 +87,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			// gets its own cap. Only a signed-in administrator gets past that handler's check.
 			limit := int64(2 << 20)
 			if r.URL.Path == importUploadPath {
-				limit = maxImportUpload
+				limit = s.importUploadLimit()
 			}
 			r.Body = http.MaxBytesReader(sw, r.Body, limit)
 		}

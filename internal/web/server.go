@@ -58,6 +58,9 @@ type Deps struct {
 	Secret []byte
 	// TrustedProxies may set X-Forwarded-For.
 	TrustedProxies []netip.Prefix
+	// MaxImportUpload caps the WordPress export uploaded in the admin, in bytes; 0 means
+	// defaultImportUpload (import_admin.go).
+	MaxImportUpload int64
 	// Cache stores rendered public pages for anonymous readers; nil disables caching.
 	Cache *PageCache
 	// WordPress imports and exports sites and answers for their old addresses

@@ -1,0 +1,35 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/broadside/broadside/internal/config"
+)
+
+func TestLimitsConfig(t *testing.T) {
+	c, err := parse(t, nil, nil)
+	if err != nil || c.Limits.ConnsPerIP != config.DefaultConnsPerIP || c.Limits.ImportUploadMiB != config.DefaultImportUploadMiB {
+		t.Fatalf("defaults: %+v %v", c.Limits, err)
+	}
+	env := map[string]string{"BROADSIDE_MAX_CONNS_PER_IP": "10", "BROADSIDE_MAX_IMPORT_MIB": "200"}
+	if c, err = parse(t, nil, env); err != nil || c.Limits.ConnsPerIP != 10 || c.Limits.ImportUploadMiB != 200 {
+		t.Fatalf("env: %+v %v", c.Limits, err)
+	}
+	if c, err = parse(t, []string{"--max-conns-per-ip", "0", "--max-import-mib", "50"}, env); err != nil || c.Limits.ConnsPerIP != 0 || c.Limits.ImportUploadMiB != 50 {
+		t.Fatalf("flags should win over env: %+v %v", c.Limits, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--max-conns-per-ip", "many"}, "--max-conns-per-ip"},
+		{[]string{"--max-conns-per-ip", "-1"}, "--max-conns-per-ip"},
+		{[]string{"--max-import-mib", "0"}, "--max-import-mib"},
+		{[]string{"--max-import-mib", "1GB"}, "--max-import-mib"},
+	} {
+		if _, err := parse(t, tc.args, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v should name %s", tc.args, err, tc.want)
+		}
+	}
+}
