@@ -51,6 +51,10 @@ func (r *run) importAttachments(ctx context.Context) error {
 			r.sum.warn(a.Pos, "attachment", id, "it has no file URL; skipped")
 			continue
 		}
+		if _, ok := m.RedirectTarget(); !ok {
+			r.sum.warn(a.Pos, "attachment", id, "its file URL %q is not an http(s) address; skipped", m.URL)
+			continue
+		}
 		if err := r.tx.ImportAttachment(ctx, m); err != nil {
 			return itemError(a.Pos, "attachment", id, err)
 		}

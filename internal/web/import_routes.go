@@ -118,7 +118,12 @@ func (s *Server) handleOldAttachmentID(w http.ResponseWriter, r *http.Request, w
 		s.notFound(w, r)
 		return
 	}
-	permanent(w, r, a.URL, param)
+	to, ok := a.RedirectTarget()
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	permanent(w, r, to, param)
 }
 
 // GET /?cat=ID
@@ -212,6 +217,7 @@ func (s *Server) oldAddress(w http.ResponseWriter, r *http.Request) bool {
 	}
 	st.categories(ctx, s)
 	var to string
+	var ok bool
 	switch rd.Kind {
 	case store.WPPost:
 		p, err := s.Posts.Get(ctx, rd.TargetID)
@@ -224,7 +230,9 @@ func (s *Server) oldAddress(w http.ResponseWriter, r *http.Request) bool {
 		if err != nil {
 			return false
 		}
-		to = a.URL
+		if to, ok = a.RedirectTarget(); !ok {
+			return false
+		}
 	case store.WPCategory:
 		c, err := s.Posts.Category(ctx, rd.TargetID)
 		if err != nil {
