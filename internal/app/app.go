@@ -224,15 +224,8 @@ func (a *App) housekeeping(ctx context.Context) {
 // (up to the shutdown timeout) and stops the workers. Nothing acknowledged is lost: every
 // comment or post is committed before its response is written.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           a.Web,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
-	}
+	srv := a.httpServer()
+	ln = web.LimitConnsPerAddress(ln, a.Config.Limits.ConnsPerIP, a.Config.TrustedProxies, a.Log)
 	bgCtx, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	bgDone := make(chan struct{})
 	go func() { defer close(bgDone); a.RunBackground(bgCtx) }()
@@ -258,6 +251,22 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		serveErr = nil
 	}
 	return serveErr
+}
+
+// httpServer bounds what one connection may cost: headers must arrive within 10 s and stay
+// under 64 KiB, a request must be read within a minute (the admin's import upload extends
+// its own deadline), and an idle keep-alive connection is closed after two minutes. The
+// listener caps connections per address (Serve).
+func (a *App) httpServer() *http.Server {
+	return &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
 }
 
 // logNotifier stands in for mail until an SMTP server is configured: the notice goes to the
