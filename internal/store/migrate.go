@@ -62,10 +62,19 @@ func Migrations(dialect string) ([]Migration, error) {
 
 // Migrate applies the migrations not yet recorded in schema_migrations, in order, each in its
 // own transaction. On PostgreSQL it holds an advisory lock so concurrent nodes take turns.
+// Then it computes what SQL cannot: the search text of posts written before it was stored,
+// or by a tool other than the store (search_text.go).
 func (s *Store) Migrate(ctx context.Context) error {
 	if s.tx != nil {
 		return fmt.Errorf("store: migrate inside a transaction")
 	}
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	return s.fillSearchText(ctx, false)
+}
+
+func (s *Store) migrate(ctx context.Context) error {
 	migs, err := Migrations(s.dialect)
 	if err != nil {
 		return err

@@ -103,11 +103,11 @@ func (s *Store) CreatePost(ctx context.Context, p *broadside.Post) error {
 		if p.ID != 0 {
 			cols, vals = "id, ", a.add(p.ID)+", "
 		}
-		q := `INSERT INTO posts (` + cols + `type, author_id, parent_id, title, slug, raw_body, body_format, raw_excerpt,
+		q := `INSERT INTO posts (` + cols + `type, author_id, parent_id, title, slug, raw_body, body_format, search_body, raw_excerpt,
 	status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open, password, sticky,
 	subscribers_only, send_newsletter)
 VALUES (` + vals + strings.Join([]string{a.add(string(p.Type)), a.add(p.AuthorID), a.add(nullID(p.ParentID)),
-			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(p.RawExcerpt),
+			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(SearchText(p.RawBody, p.BodyFormat)), a.add(p.RawExcerpt),
 			a.add(string(p.Status)), a.add(tx.ts(p.PublishedAt)), a.add(tx.ts(p.CreatedAt)), a.add(tx.ts(p.UpdatedAt)),
 			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen), a.add(p.Password), a.add(p.Sticky),
 			a.add(p.SubscribersOnly), a.add(p.SendNewsletter)}, ", ") + `) RETURNING id`
@@ -204,11 +204,11 @@ func (s *Store) UpdatePost(ctx context.Context, p *broadside.Post) error {
 		n, err := rowsAffected(tx.wr().ExecContext(ctx, `UPDATE posts SET type = $1, author_id = $2, parent_id = $3,
 	title = $4, slug = $5, raw_body = $6, body_format = $7, raw_excerpt = $8, status = $9, published_at = $10,
 	updated_at = $11, featured_image_url = $12, featured_image_alt = $13, comments_open = $14,
-	password = $15, sticky = $16, subscribers_only = $17, send_newsletter = $18
+	password = $15, sticky = $16, subscribers_only = $17, send_newsletter = $18, search_body = $20
 WHERE id = $19`,
 			string(p.Type), p.AuthorID, nullID(p.ParentID), p.Title, p.Slug, p.RawBody, p.BodyFormat, p.RawExcerpt,
 			string(p.Status), tx.ts(p.PublishedAt), tx.ts(p.UpdatedAt), p.FeaturedImageURL, p.FeaturedImageAlt,
-			p.CommentsOpen, p.Password, p.Sticky, p.SubscribersOnly, p.SendNewsletter, p.ID))
+			p.CommentsOpen, p.Password, p.Sticky, p.SubscribersOnly, p.SendNewsletter, p.ID, SearchText(p.RawBody, p.BodyFormat)))
 		if err != nil {
 			return postWriteErr("update post", p, err)
 		}

@@ -252,17 +252,21 @@ func (s *Store) releaseSearchTerms(ctx context.Context, postID int64) error {
 func (s *Store) RebuildSearchIndex(ctx context.Context) (int, error) {
 	stmts := []string{"DELETE FROM posts_fts",
 		`INSERT INTO posts_fts (rowid, title, terms, excerpt, body)
-SELECT p.id, p.title, COALESCE(t.terms, ''), p.raw_excerpt, broadside_plaintext(p.raw_body, p.body_format)
+SELECT p.id, p.title, COALESCE(t.terms, ''), p.raw_excerpt, COALESCE(p.search_body, '')
 FROM posts p LEFT JOIN post_search_terms t ON t.post_id = p.id`,
 		"INSERT INTO posts_fts (posts_fts) VALUES ('optimize')"}
 	if s.isPG() {
 		stmts = []string{"DELETE FROM posts_fts",
 			`INSERT INTO posts_fts (post_id, content, terms)
-SELECT p.id, broadside_post_content(p.title, p.raw_excerpt, p.raw_body, p.body_format), broadside_post_terms(p.id)
+SELECT p.id, broadside_post_content(p.title, p.raw_excerpt, p.search_body), broadside_post_terms(p.id)
 FROM posts p`}
 	}
 	var n int64
 	err := s.InTx(ctx, func(tx *Store) error {
+		// The search text first, in Go: how it is computed may have changed since it was stored.
+		if err := tx.fillSearchText(ctx, true); err != nil {
+			return err
+		}
 		for i, q := range stmts {
 			res, err := tx.wr().ExecContext(ctx, q)
 			if err != nil {
