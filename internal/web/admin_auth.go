@@ -90,7 +90,7 @@ func (s *Server) handleLoginLinkRequest(w http.ResponseWriter, r *http.Request) 
 		s.renderError(w, r, http.StatusBadRequest, "The form could not be read.")
 		return
 	}
-	d := &loginData{LinkEmail: strings.TrimSpace(r.PostForm.Get("link_email")), Next: safeNext(r.PostForm.Get("next"))}
+	d := &loginData{LinkEmail: strings.TrimSpace(r.PostForm.Get("link_email"))}
 	if err := s.Auth.RequestSignInLink(r.Context(), d.LinkEmail, ClientIP(r)); err != nil {
 		d.Email = d.LinkEmail
 		s.loginFailed(w, r, d, err)
