@@ -99,7 +99,7 @@ func (s *Service) SignIn(ctx context.Context, c Credentials) (*SignedIn, error) 
 			return nil, broadside.Errorf(broadside.EFORBIDDEN, msgNeedsLink)
 		}
 	}
-	u, err := s.checkPassword(ctx, email, c.Password)
+	u, err := s.checkPassword(ctx, email, c.Password, c.IP)
 	if broadside.ErrorCode(err) == broadside.EUNAUTHORIZED {
 		if _, herr := s.Store.HitRate(ctx, "login-account:"+email, loginWindow, now); herr != nil {
 			return nil, herr
@@ -118,7 +118,7 @@ func (s *Service) SignIn(ctx context.Context, c Credentials) (*SignedIn, error) 
 
 // checkPassword returns the user with email if password is theirs; every failure is the
 // same EUNAUTHORIZED, after the same work, so answers do not reveal which accounts exist.
-func (s *Service) checkPassword(ctx context.Context, email, password string) (*broadside.User, error) {
+func (s *Service) checkPassword(ctx context.Context, email, password, ip string) (*broadside.User, error) {
 	u, err := s.Store.UserByEmail(ctx, email)
 	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && u.PasswordHash == "" {
 		_, _ = CheckPassword(dummyHash, password)
@@ -131,7 +131,7 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (*b
 		return nil, fmt.Errorf("auth: check password of user %d: %w", u.ID, err)
 	}
 	if !ok {
-		s.Log.Info("login failed", "user_id", u.ID)
+		s.Log.Info("login failed", "user_id", u.ID, "ip", ip)
 		return nil, broadside.Errorf(broadside.EUNAUTHORIZED, msgBadLogin)
 	}
 	return u, nil
