@@ -193,3 +193,23 @@ func TestSignInLink(t *testing.T) {
 		}
 	})
 }
+
+// TestThrottleSharedByNodes: limits hold for the whole site, not per node: guesses counted on
+// one node are refused on another sharing the database.
+func TestThrottleSharedByNodes(t *testing.T) {
+	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		one, clk := newService(t, dsn)
+		two, _ := newService(t, dsn)
+		two.Now = clk.Now
+		admin := newAdmin(t, one)
+		for i := 0; i < 10; i++ {
+			if _, _, err := one.Login(ctx, admin.Email, "guess guess guess", "203.0.113.66"); broadside.ErrorCode(err) != broadside.EUNAUTHORIZED {
+				t.Fatalf("guess %d on node one: %v", i+1, err)
+			}
+		}
+		if _, _, err := two.Login(ctx, admin.Email, "guess guess guess", "203.0.113.66"); broadside.ErrorCode(err) != broadside.ETOOMANYREQUEST {
+			t.Fatalf("eleventh guess on node two: %v", err)
+		}
+	})
+}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +252,26 @@ func TestCookiesSecureWhenSettingsSayHTTPS(t *testing.T) {
 	}
 	if !login(nil).Secure {
 		t.Fatal("bs_session lacks Secure when https is set only in Settings")
+	}
+}
+
+// TestOneCookieSetter: every cookie goes through setCookie, so none can miss the Secure
+// decision (bs_session once did).
+func TestOneCookieSetter(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || f == "cookies.go" {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := string(b); strings.Contains(s, "http.SetCookie(") || strings.Contains(s, "http.Cookie{") || strings.Contains(s, `Header().Add("Set-Cookie"`) || strings.Contains(s, `Header().Set("Set-Cookie"`) {
+			t.Errorf("%s sets a cookie itself; use setCookie (cookies.go)", f)
+		}
 	}
 }
