@@ -145,6 +145,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	}
 	a.Worker.Handle(posts.JobPublishDue, func(ctx context.Context, _ []byte) error { return a.Posts.PublishDue(ctx) })
 	a.Worker.Handle(comments.JobNotifyHeld, a.Comments.HeldNoticeHandler(notifier))
+	a.Auth.Mail, a.Auth.Wake = a.Mail, a.Worker.Wake
+	a.Worker.Handle(auth.JobSignInLink, a.Auth.SignInLinkHandler())
 
 	rend := render.New()
 	a.Search = &search.Service{Store: st, Render: rend, Now: now}

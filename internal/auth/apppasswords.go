@@ -34,6 +34,8 @@ type AppPasswordStore interface {
 	AppPasswordByHash(ctx context.Context, hash string) (*store.AppPassword, error)
 	TouchAppPassword(ctx context.Context, id int64, now time.Time, ip string) error
 	DeleteAppPassword(ctx context.Context, userID int64, uuid string) error
+	HitRate(ctx context.Context, key string, window time.Duration, now time.Time) (int, error)
+	PeekRate(ctx context.Context, key string, window time.Duration, now time.Time) (store.RateHistory, error)
 }
 
 // AppPasswords creates, checks and revokes application passwords.
@@ -54,6 +56,13 @@ const (
 	// MaxAppPasswords bounds how many application passwords one user may hold.
 	MaxAppPasswords   = 50
 	msgBadAppPassword = "The provided password is an invalid application password."
+
+	// Wrong application passwords are counted per address and per (user name, address), in
+	// the sign-in window; a client that keeps failing is refused before its password is
+	// checked. Only failures count, so a busy client with a good password is never slowed.
+	appPasswordPerIP     = 20
+	appPasswordPerUserIP = 10
+	msgAppPasswordFlood  = "Too many wrong application passwords from your network. Wait %s and try again."
 )
 
 // ErrBadAppPassword is returned for every failed application-password check, whatever
@@ -114,6 +123,41 @@ func (a *AppPasswords) Revoke(ctx context.Context, u *broadside.User, uuid strin
 // an application password of that user (spaces and dashes ignored, as WordPress does). Every
 // failure is ErrBadAppPassword.
 func (a *AppPasswords) Authenticate(ctx context.Context, username, password, ip string) (*broadside.User, error) {
+	keys := [2]string{"app-password-ip:" + ip, "app-password-user-ip:" + strings.ToLower(strings.TrimSpace(username)) + "|" + ip}
+	if err := a.throttled(ctx, keys); err != nil {
+		a.Log.Warn("application password throttled", "ip", ip)
+		return nil, err
+	}
+	u, err := a.check(ctx, username, password, ip)
+	if err == ErrBadAppPassword {
+		for _, k := range keys {
+			if _, herr := a.Store.HitRate(ctx, k, loginWindow, a.Now()); herr != nil {
+				return nil, herr
+			}
+		}
+	}
+	return u, err
+}
+
+// throttled refuses a request whose address, or user name at that address, failed too often.
+func (a *AppPasswords) throttled(ctx context.Context, keys [2]string) error {
+	var after time.Duration
+	for i, limit := range [2]int{appPasswordPerIP, appPasswordPerUserIP} {
+		h, err := a.Store.PeekRate(ctx, keys[i], loginWindow, a.Now())
+		if err != nil {
+			return err
+		}
+		if h.Count() >= limit {
+			after = max(after, h.RetryAfter(limit))
+		}
+	}
+	if after > 0 {
+		return broadside.TooManyRequests(after, msgAppPasswordFlood, waitText(after))
+	}
+	return nil
+}
+
+func (a *AppPasswords) check(ctx context.Context, username, password, ip string) (*broadside.User, error) {
 	secret := NormalizeAppPassword(password)
 	if len(secret) != appPasswordLen || username == "" {
 		return nil, ErrBadAppPassword

@@ -9,6 +9,8 @@ import (
 	"github.com/broadside/broadside"
 )
 
+const msgProfileFlood = "Too many attempts at your current password. Wait %s and try again."
+
 // UpdateProfile changes the signed-in user's display name and, when newPassword is not empty,
 // their password, which needs the current one. A password change signs out every session of
 // the user (a stolen session must not survive it); the returned token, non-empty only then,
@@ -28,13 +30,10 @@ func (s *Service) UpdateProfile(ctx context.Context, u *broadside.User, displayN
 			fe.Add("new_password", broadside.ErrorFields(err)["password"])
 		}
 		// Guessing the current password from a borrowed session is throttled like sign-in.
-		n, err := s.Store.HitRate(ctx, "profile-password:"+strconv.FormatInt(u.ID, 10), loginWindow, now)
-		if err != nil {
+		if err := s.hitLimit(ctx, "profile-password:"+strconv.FormatInt(u.ID, 10), loginPerEmail, msgProfileFlood, now); err != nil {
 			return "", err
 		}
 		switch {
-		case n > loginPerEmail:
-			return "", broadside.Errorf(broadside.ETOOMANYREQUEST, msgLoginFlood)
 		case currentPassword == "":
 			fe.Add("current_password", "Enter your current password to set a new one.")
 		case u.PasswordHash != "":

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/sitemail"
 	"github.com/broadside/broadside/internal/store"
 )
 
@@ -26,6 +27,12 @@ type Store interface {
 	CreateToken(ctx context.Context, t *store.Token) error
 	ConsumeToken(ctx context.Context, hash, purpose string, now time.Time) (*store.Token, error)
 	HitRate(ctx context.Context, key string, window time.Duration, now time.Time) (int, error)
+	HitRateHistory(ctx context.Context, key string, window time.Duration, now time.Time) (store.RateHistory, error)
+	PeekRate(ctx context.Context, key string, window time.Duration, now time.Time) (store.RateHistory, error)
+	CreateDevice(ctx context.Context, d *store.Device) error
+	DeviceByHash(ctx context.Context, hash string, now time.Time) (*store.Device, error)
+	DeleteUserDevices(ctx context.Context, userID int64) error
+	EnqueueJob(ctx context.Context, j *store.Job) error
 }
 
 // Session lifetimes: a sliding 30-day session, refreshed at most once an hour so reading the
@@ -37,75 +44,17 @@ const (
 	PurposeSetup   = "setup"
 )
 
-// Login throttling: per client IP and per account, in durable counters shared by all nodes.
-const (
-	loginWindow    = 15 * time.Minute
-	loginPerIP     = 20
-	loginPerEmail  = 10
-	msgBadLogin    = "The email or password is incorrect."
-	msgLoginFlood  = "Too many sign-in attempts. Wait 15 minutes and try again."
-	msgSetupExpire = "This setup link is invalid, used or expired. Run `broadside user add` or `broadside setup-link` for a new one."
-)
+const msgSetupExpire = "This setup link is invalid, used or expired. Run `broadside user add` or `broadside setup-link` for a new one."
 
 // Service signs users in and out.
 type Service struct {
 	Store Store
 	Now   func() time.Time
 	Log   *slog.Logger
-}
-
-// Login checks the credentials and starts a session, returning the raw session token for
-// the cookie.
-func (s *Service) Login(ctx context.Context, email, password, ip string) (string, *broadside.User, error) {
-	now := s.Now()
-	email = strings.ToLower(strings.TrimSpace(email))
-	fe := broadside.FieldErrors{}
-	if email == "" {
-		fe.Add("email", "Enter your email address.")
-	}
-	if password == "" {
-		fe.Add("password", "Enter your password.")
-	}
-	if err := fe.Err(); err != nil {
-		return "", nil, err
-	}
-	nIP, err := s.Store.HitRate(ctx, "login-ip:"+ip, loginWindow, now)
-	if err != nil {
-		return "", nil, err
-	}
-	nEmail, err := s.Store.HitRate(ctx, "login-email:"+email, loginWindow, now)
-	if err != nil {
-		return "", nil, err
-	}
-	if nIP > loginPerIP || nEmail > loginPerEmail {
-		s.Log.Warn("login throttled", "ip", ip, "attempts_ip", nIP, "attempts_email", nEmail)
-		return "", nil, broadside.Errorf(broadside.ETOOMANYREQUEST, msgLoginFlood)
-	}
-	u, err := s.Store.UserByEmail(ctx, email)
-	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
-		_, _ = CheckPassword(dummyHash, password)
-		return "", nil, broadside.Errorf(broadside.EUNAUTHORIZED, msgBadLogin)
-	} else if err != nil {
-		return "", nil, err
-	}
-	if u.PasswordHash == "" {
-		_, _ = CheckPassword(dummyHash, password)
-		return "", nil, broadside.Errorf(broadside.EUNAUTHORIZED, msgBadLogin)
-	}
-	ok, err := CheckPassword(u.PasswordHash, password)
-	if err != nil {
-		return "", nil, fmt.Errorf("auth: check password of user %d: %w", u.ID, err)
-	}
-	if !ok {
-		s.Log.Info("login failed", "user_id", u.ID, "ip", ip)
-		return "", nil, broadside.Errorf(broadside.EUNAUTHORIZED, msgBadLogin)
-	}
-	tok, err := s.startSession(ctx, u.ID, now)
-	if err != nil {
-		return "", nil, err
-	}
-	s.Log.Info("login", "user_id", u.ID, "ip", ip)
-	return tok, u, nil
+	// Mail sends sign-in links; nil when no mail server is configured.
+	Mail *sitemail.Mailer
+	// Wake nudges the job worker after a sign-in link was queued.
+	Wake func()
 }
 
 func (s *Service) startSession(ctx context.Context, userID int64, now time.Time) (string, error) {
@@ -169,7 +118,8 @@ func (s *Service) CreateUser(ctx context.Context, u *broadside.User, password st
 	return s.Store.CreateUser(ctx, u)
 }
 
-// SetPassword replaces a user's password and signs out their other sessions.
+// SetPassword replaces a user's password, signs out their sessions and forgets their known
+// devices (a browser that knew the old password proves nothing about the new one).
 func (s *Service) SetPassword(ctx context.Context, u *broadside.User, password string) error {
 	if err := broadside.ValidatePassword(password); err != nil {
 		return err
@@ -180,6 +130,9 @@ func (s *Service) SetPassword(ctx context.Context, u *broadside.User, password s
 	}
 	u.PasswordHash = h
 	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	if err := s.Store.DeleteUserDevices(ctx, u.ID); err != nil {
 		return err
 	}
 	return s.Store.DeleteUserSessions(ctx, u.ID)

@@ -93,11 +93,15 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) error {
 	return nil
 }
 
-// DeleteExpiredSessions deletes sessions expired at now and returns how many went.
+// DeleteExpiredSessions deletes sessions (and known devices) expired at now and returns how
+// many sessions went.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	n, err := rowsAffected(s.wr().ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= $1", s.ts(now)))
 	if err != nil {
 		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
+	}
+	if _, err := s.wr().ExecContext(ctx, "DELETE FROM known_devices WHERE expires_at <= $1", s.ts(now)); err != nil {
+		return n, fmt.Errorf("store: delete expired devices: %w", err)
 	}
 	return n, nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/broadside/broadside"
@@ -12,6 +13,7 @@ import (
 type loginData struct {
 	adminPage
 	Email      string
+	LinkEmail  string // the "Email me a sign-in link" form
 	Next       string
 	NeedsSetup bool
 }
@@ -44,18 +46,86 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &loginData{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: safeNext(r.PostForm.Get("next"))}
-	tok, _, err := s.Auth.Login(r.Context(), d.Email, r.PostForm.Get("password"), ClientIP(r))
+	c := auth.Credentials{Email: d.Email, Password: r.PostForm.Get("password"), IP: ClientIP(r)}
+	if ck, err := r.Cookie(cookieDevice); err == nil {
+		c.Device = ck.Value
+	}
+	in, err := s.Auth.SignIn(r.Context(), c)
 	if err != nil {
-		status := statusOf(err)
-		if status >= 500 {
-			s.Log.Error("login failed", "request_id", requestID(r), "err", err)
-		}
-		d.adminPage.formErr(err)
-		s.renderLogin(w, r, status, d)
+		s.loginFailed(w, r, d, err)
 		return
 	}
-	s.setCookie(w, r, cookieSession, tok, auth.SessionTTL)
+	s.signedIn(w, r, in)
 	redirect(w, r, d.Next)
+}
+
+// loginFailed shows the sign-in form again with what went wrong and what to do next.
+func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, d *loginData, err error) {
+	status := statusOf(err)
+	if status >= 500 {
+		s.Log.Error("login failed", "request_id", requestID(r), "err", err)
+	}
+	if after := broadside.RetryAfter(err); after > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(after.Seconds())))
+	}
+	d.adminPage.formErr(err)
+	if d.LinkEmail == "" {
+		d.LinkEmail = d.Email
+	}
+	s.renderLogin(w, r, status, d)
+}
+
+// signedIn sets the session cookie and, for a browser signing in for the first time, its
+// known-device cookie.
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, in *auth.SignedIn) {
+	s.setCookie(w, r, cookieSession, in.Session, auth.SessionTTL)
+	if in.Device != "" {
+		s.setCookie(w, r, cookieDevice, in.Device, auth.DeviceTTL)
+	}
+}
+
+// POST /admin/login/email
+func (s *Server) handleLoginLinkRequest(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	d := &loginData{LinkEmail: strings.TrimSpace(r.PostForm.Get("link_email"))}
+	if err := s.Auth.RequestSignInLink(r.Context(), d.LinkEmail, ClientIP(r)); err != nil {
+		d.Email = d.LinkEmail
+		s.loginFailed(w, r, d, err)
+		return
+	}
+	s.flash(w, r, auth.MsgLinkSent)
+	redirect(w, r, "/admin/login")
+}
+
+// loginLinkData is the page an emailed sign-in link opens: a button, so that mail scanners
+// fetching the link do not use it up.
+type loginLinkData struct {
+	adminPage
+	Token string
+}
+
+// GET /admin/login/link?t=…
+func (s *Server) handleLoginLinkPage(w http.ResponseWriter, r *http.Request) {
+	v, ap := s.adminView(w, r, "login", "Sign in")
+	v.Data = &loginLinkData{adminPage: ap, Token: r.URL.Query().Get("t")}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.page(w, r, http.StatusOK, "admin/login_link", v)
+}
+
+// POST /admin/login/link
+func (s *Server) handleLoginLink(w http.ResponseWriter, r *http.Request) {
+	in, err := s.Auth.CompleteSignInLink(r.Context(), r.PostFormValue("t"))
+	if err != nil {
+		s.loginFailed(w, r, &loginData{}, err)
+		return
+	}
+	s.signedIn(w, r, in)
+	s.flash(w, r, "You are signed in. This browser can now sign in with your password, even while others are guessing at it.")
+	redirect(w, r, "/admin/")
 }
 
 // POST /admin/logout

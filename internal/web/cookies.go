@@ -21,6 +21,9 @@ const (
 	cookieCommenter = "bs_commenter"
 	cookiePending   = "bs_pending"
 	cookieFlash     = "bs_flash"
+	// cookieDevice marks a browser that signed in before (a known device), which keeps its
+	// user's password working while their account is under a guessing attack from elsewhere.
+	cookieDevice = "bs_device"
 )
 
 // sign returns value|mac, binding the value to purpose so a token minted for one use cannot
@@ -66,9 +69,10 @@ func (s *Server) formLoaded(postID int64, stamp string) time.Time {
 	return t
 }
 
+// setCookie sets every cookie the site sets, so they all make the same Secure decision.
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: isHTTPS(r, s.BaseURL)}
+		Secure: s.secureCookies(r)}
 	if maxAge > 0 {
 		c.MaxAge = int(maxAge.Seconds())
 		c.Expires = s.Now().Add(maxAge)
@@ -78,8 +82,22 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 	http.SetCookie(w, c)
 }
 
-func isHTTPS(r *http.Request, base string) bool {
-	return r.TLS != nil || strings.HasPrefix(base, "https://")
+// secureCookies reports whether cookies must be Secure: the request came over TLS, directly
+// or to a trusted proxy that says so, or the site's public address is https, whether it was
+// set in Settings or on the command line, so browsers never send the cookies over plain HTTP.
+func (s *Server) secureCookies(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ","); s.fromTrustedProxy(r) &&
+		strings.EqualFold(strings.TrimSpace(proto), "https") {
+		return true
+	}
+	base := s.BaseURL
+	if set, err := s.Settings.Load(r.Context()); err == nil {
+		base = s.publicBase(set)
+	}
+	return len(base) >= 8 && strings.EqualFold(base[:8], "https://")
 }
 
 // commenter is what a reader asked us to remember for their next comment.

@@ -198,6 +198,17 @@ func (s *Server) clientIP(r *http.Request) string {
 	return peer.String()
 }
 
+// fromTrustedProxy reports whether r's connection comes from a trusted proxy, whose
+// X-Forwarded-* headers are believed.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	return err == nil && s.trusted(peer.Unmap())
+}
+
 func (s *Server) trusted(a netip.Addr) bool {
 	for _, p := range s.TrustedProxies {
 		if p.Contains(a) {

@@ -26,6 +26,8 @@ func (q *req) authenticate() error {
 	if q.a.ClientIP != nil {
 		ip = q.a.ClientIP(q.r)
 	}
+	// A throttled guesser gets 429 with Retry-After (through domainErr), before the password
+	// is even looked at.
 	u, err := q.a.Auth.Authenticate(q.ctx, name, pass, ip)
 	if broadside.ErrorCode(err) == broadside.EUNAUTHORIZED {
 		return errBadCredentials()

@@ -111,6 +111,9 @@ func (q *req) domainErr(err error, notFoundCode, notFoundMsg string) error {
 	case broadside.ECONFLICT:
 		return newErr(http.StatusConflict, "rest_conflict", broadside.ErrorMessage(err))
 	case broadside.ETOOMANYREQUEST:
+		if d := broadside.RetryAfter(err); d > 0 {
+			q.header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
+		}
 		return newErr(http.StatusTooManyRequests, "rest_too_many_requests", broadside.ErrorMessage(err))
 	}
 	return err
