@@ -1,11 +1,15 @@
 package broadside
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestCanReadFull(t *testing.T) {
 	body := "Free part.\n\n<!--more-->\n\nPaid part."
-	open := &Post{RawBody: body}
-	locked := &Post{RawBody: body, SubscribersOnly: true}
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	open := &Post{RawBody: body, Status: StatusPublished, PublishedAt: now}
+	locked := &Post{RawBody: body, SubscribersOnly: true, Status: StatusPublished, PublishedAt: now}
 	sub := func(st SubscriberStatus) *Subscriber { return &Subscriber{Status: st} }
 	cases := []struct {
 		name string
@@ -22,10 +26,10 @@ func TestCanReadFull(t *testing.T) {
 		{"subscriber-only, author", locked, Reader{User: &User{Role: RoleAuthor}}, true},
 	}
 	for _, c := range cases {
-		if got := CanReadFull(c.p, c.r); got != c.want {
+		if got := CanReadFull(c.p, c.r, now); got != c.want {
 			t.Errorf("%s: CanReadFull = %v, want %v", c.name, got, c.want)
 		}
-		b, full := VisibleBody(c.p, c.r)
+		b, full := VisibleBody(c.p, c.r, now)
 		if full != c.want || (full && b != body) || (!full && b != "Free part.\n\n") {
 			t.Errorf("%s: VisibleBody = %q, %v", c.name, b, full)
 		}
