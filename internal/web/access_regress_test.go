@@ -67,8 +67,12 @@ func TestProtectedPostIsNotMailedInFull(t *testing.T) {
 	before := len(srv.To("reader@example.net"))
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	pw := "opensesame"
-	ta.publish(ed, "Members briefing", protectedSecret, func(in *posts.Input) { in.Password, in.SendNewsletter = &pw, yes() })
+	p := ta.publish(ed, "Members briefing", protectedSecret, func(in *posts.Input) { in.Password, in.SendNewsletter = &pw, yes() })
 	ta.drain()
+	// The editor says so, instead of leaving "Send by email" to promise it.
+	if r := ta.signIn(ed).get("/admin/posts/" + strconv.FormatInt(p.ID, 10)); !strings.Contains(r.Body, `id="password-not-mailed"`) {
+		t.Errorf("the editor does not say a protected post is not mailed:\n%s", r.Body)
+	}
 	for _, m := range srv.To("reader@example.net")[before:] {
 		if pm := mailtest.Parse(t, m.Data); strings.Contains(strings.ToLower(pm.Text+pm.HTML), "hushword") {
 			t.Fatalf("the newsletter %q carries the protected text:\n%s", pm.Subject(), pm.Text)
