@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/comments"
@@ -189,3 +190,29 @@ func TestRESTPublishFollowsTheEditorDefaults(t *testing.T) {
 }
 
 func toJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// Point 10, scheduling: a post scheduled through the REST API goes live and out by email at
+// its time, through the same job as one scheduled in the editor.
+func TestRESTScheduledPostReachesSubscribers(t *testing.T) {
+	var srv *mailtest.Server
+	ta := newTestApp(t, withMail(t, &srv))
+	ta.subscribe(srv, "reader@example.net", "")
+	ta.drain()
+	before := len(srv.To("reader@example.net"))
+	au := ta.user("au@example.org", broadside.RoleAuthor)
+	when := ta.Clock.Now().Add(2 * time.Hour).UTC().Format("2006-01-02T15:04:05")
+	st, v := ta.api(au, http.MethodPost, "/wp/v2/posts", map[string]any{"title": "Later", "content": "<p>Laterword.</p>", "status": "publish", "date_gmt": when})
+	if st != http.StatusCreated || v.(map[string]any)["status"] != "future" {
+		t.Fatalf("create: %d %v", st, v)
+	}
+	ta.drain()
+	if n := len(srv.To("reader@example.net")) - before; n != 0 {
+		t.Fatalf("%d newsletters before the post's time", n)
+	}
+	ta.Clock.Advance(3 * time.Hour)
+	ta.drain()
+	got := srv.To("reader@example.net")[before:]
+	if len(got) != 1 || mailtest.Parse(t, got[0].Data).Subject() != "Later" {
+		t.Fatalf("%d newsletters after the post's time, want 1", len(got))
+	}
+}
