@@ -10,6 +10,7 @@ type Channel string
 // for every content state and reader.
 const (
 	ChannelPostPage        Channel = "post page"
+	ChannelListings        Channel = "home and archive pages"
 	ChannelCommentForm     Channel = "comment form POST"
 	ChannelRESTPosts       Channel = "REST posts list"
 	ChannelRESTPost        Channel = "REST single post"
@@ -25,7 +26,7 @@ const (
 
 // Channels lists every channel.
 var Channels = []Channel{
-	ChannelPostPage, ChannelCommentForm, ChannelRESTPosts, ChannelRESTPost, ChannelRESTComment,
+	ChannelPostPage, ChannelListings, ChannelCommentForm, ChannelRESTPosts, ChannelRESTPost, ChannelRESTComment,
 	ChannelRESTComments, ChannelFeeds, ChannelCommentFeed, ChannelSearch, ChannelRESTSearch,
 	ChannelSitemap, ChannelNewsletterEmail,
 }

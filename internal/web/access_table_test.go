@@ -68,6 +68,7 @@ type accessTable struct {
 	posts   []*tablePost
 	readers []*tableReader
 	now     time.Time
+	author  string // the login of the posts' author
 }
 
 // sees is the level rd has on st through a channel that knows (or not) the reader's
@@ -103,6 +104,14 @@ var tableRows = map[broadside.Channel]tableRow{
 		}
 		if has := strings.Contains(strings.ToLower(r.Body), tp.seed); has != (want == 'F') {
 			at.t.Errorf("post page, %s, %s: discussion shown = %v, want %v", tp.state, rd.name, has, want == 'F')
+		}
+	},
+	broadside.ChannelListings: func(at *accessTable, tp *tablePost, rd *tableReader) {
+		// Listings are shared by every reader (and cached), so they show what PublicBody
+		// allows: the anonymous reader's row.
+		want := at.sees(rd, tp.state, false, false, false)
+		for _, path := range []string{"/", "/category/uncategorized/", "/author/" + at.author + "/", "/2026/03/"} {
+			at.expectBody(rd, tp, "listing "+path, rd.b.get(path), want, false)
 		}
 	},
 	broadside.ChannelCommentForm: func(at *accessTable, tp *tablePost, rd *tableReader) {
@@ -329,6 +338,7 @@ func newAccessTable(t *testing.T) *accessTable {
 		s.Discussion.ModerationMode = broadside.ModeratePublish
 	})
 	own := ta.user("own@example.org", broadside.RoleAuthor)
+	at.author = own.Login
 	other := ta.user("other@example.org", broadside.RoleAuthor)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
