@@ -115,12 +115,11 @@ func (p *Post) IsPublic(now time.Time) bool {
 // Protected reports whether the post needs a password before readers see its body.
 func (p *Post) Protected() bool { return p.Password != "" }
 
-// CanRead reports whether u (nil for an anonymous reader) may see the post page at time now:
-// everyone for public posts, and otherwise only those who may edit it (its author, editors
-// and administrators) — which is who may read a private post in WordPress. A password still
-// hides the body of a readable post; see Protected.
+// CanRead reports whether u (nil for an anonymous reader) may see that the post exists at
+// time now (Access is not LevelHidden): everyone for public posts, and otherwise only those
+// who may edit it. A password or subscriber-only switch may still hide its body.
 func (p *Post) CanRead(u *User, now time.Time) bool {
-	return p.IsPublic(now) || u.CanEditPost(p)
+	return Access(p, Reader{User: u}, now) != LevelHidden
 }
 
 // SplitMore returns the part of the body before <!--more--> and whether the marker was present.

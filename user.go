@@ -48,10 +48,40 @@ func (u *User) CanModerate() bool { return u != nil && (u.Role == RoleAdmin || u
 // CanManageSite reports whether the user may change site settings and users.
 func (u *User) CanManageSite() bool { return u != nil && u.Role == RoleAdmin }
 
-// CanEditPost reports whether the user may edit p.
-func (u *User) CanEditPost(p *Post) bool {
-	return u != nil && (u.CanModerate() || p.AuthorID == u.ID)
+// Capabilities follow WordPress's role model, here and nowhere else; the posts service
+// enforces them for every channel (the admin, the REST API), and the read rule (Access)
+// uses CanEditPost for what is not public:
+//
+//   - authors create, publish, edit and delete their own posts, may make them sticky or
+//     private, and may not touch pages or other people's posts (WordPress's Author lacks
+//     edit_pages and edit_others_posts);
+//   - editors and administrators do all of that for every post and page, and assign posts
+//     to other authors.
+//
+// Broadside has no Contributor, so whoever may write a type may also publish it.
+
+// CanCreate reports whether the user may create (and publish) posts of type t.
+func (u *User) CanCreate(t PostType) bool {
+	if u == nil {
+		return false
+	}
+	if t == TypePage {
+		return u.CanModerate()
+	}
+	return ValidRole(u.Role)
 }
+
+// CanEditPost reports whether the user may edit, publish, unpublish or delete p, and read
+// it before it is public.
+func (u *User) CanEditPost(p *Post) bool {
+	if u == nil || p == nil {
+		return false
+	}
+	return u.CanModerate() || (u.CanCreate(p.Type) && p.AuthorID == u.ID)
+}
+
+// CanAssignAuthor reports whether the user may give a post to another author.
+func (u *User) CanAssignAuthor() bool { return u.CanModerate() }
 
 // Name is what readers see as the author.
 func (u *User) Name() string {

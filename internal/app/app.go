@@ -103,6 +103,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		st.Close()
 		return nil, err
 	}
+	passKey, err := st.Secret(ctx, "postpass")
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a := &App{Config: cfg, Log: log, Now: now, Store: st}
 	a.Settings = &SettingsService{Store: st, Log: log}
 	a.Users = &UserService{Store: st}
@@ -130,7 +135,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Auth = &auth.Service{Store: st, Now: now, Log: log}
 	a.AppPasswords = &auth.AppPasswords{Store: st, Now: now, Log: log}
 	a.Posts = &posts.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake}
-	a.Comments = &comments.Service{Store: st, Now: now, Log: log, Settings: a.Settings.Load, Changed: changed, Wake: a.Worker.Wake}
+	a.Comments = &comments.Service{Store: st, Now: now, Log: log, Settings: a.Settings.Load, Changed: changed, Wake: a.Worker.Wake,
+		PassKey: passKey}
 
 	if err := a.openMail(ctx, cfg, opt); err != nil {
 		st.Close()
@@ -156,7 +162,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,
-		BaseURL: cfg.PublicURL(), Secret: secret, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
+		BaseURL: cfg.PublicURL(), Secret: secret, PassKey: passKey, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
 		MaxImportUpload: int64(cfg.Limits.ImportUploadMiB) << 20,
 		Subscriptions:   a.Subscriptions, Newsletter: a.Newsletter,
 	})

@@ -66,6 +66,8 @@ type Service struct {
 	Settings func(ctx context.Context) (broadside.Settings, error)
 	Changed  func()
 	Wake     func()
+	// PassKey checks the post page's proofs that a reader typed a post's password.
+	PassKey broadside.PassKey
 
 	limiters sync.Map // IP -> *ipLimiter
 	group    groupCommit
@@ -92,6 +94,13 @@ type Submission struct {
 	IP        string
 	UserAgent string
 	User      *broadside.User // signed-in author, or nil
+	// Subscriber is the reader signed in with a magic link, or nil; PostPassword (typed with
+	// this request) or PostPassProof (the post page's unlock cookie) is what the commenter
+	// offers to prove they know a protected post's password. Submit checks them itself
+	// (access.go): a channel passes on what it received, never a verdict.
+	Subscriber    *broadside.Subscriber
+	PostPassword  string
+	PostPassProof string
 	// Post is the post being commented on when the caller already loaded it; Submit loads it
 	// otherwise.
 	Post *broadside.Post
@@ -142,8 +151,8 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	if !post.IsPublic(now) {
-		return nil, broadside.Errorf(broadside.ENOTFOUND, "The post you are commenting on does not exist.")
+	if err := s.mayComment(post, in, now); err != nil {
+		return nil, err
 	}
 	if closed, why := broadside.CommentsClosed(post, d, now); closed {
 		if why == "" {

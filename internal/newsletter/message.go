@@ -7,6 +7,7 @@ import (
 	htmltemplate "html/template"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/mail"
@@ -34,14 +35,27 @@ type prepared struct {
 	text    [2]string
 }
 
-// prepare renders the post as an email. The newsletter goes only to confirmed subscribers, so
-// under the access rule it carries the full text, subscriber-only posts included.
+// recipient is who a newsletter is for under the access rule: a confirmed subscriber.
+var recipient = broadside.Reader{Subscriber: &broadside.Subscriber{Status: broadside.SubscriberConfirmed}}
+
+// mailable reports whether p may go out by email at now: only when a confirmed subscriber
+// may read all of it (broadside.Access). So subscriber-only posts are mailed whole, and
+// password-protected posts are not mailed at all: their author chose who may read them, and
+// an email to every subscriber announcing a post they cannot open is not what a publisher of
+// a restricted post expects (WordPress.com's subscriptions skip them too). Posts no longer
+// published are not mailed either.
+func mailable(p *broadside.Post, now time.Time) bool {
+	return broadside.CanReadFull(p, recipient, now)
+}
+
+// prepare renders the post as an email, with what a confirmed subscriber may read of it
+// (all of it for every post mailable lets through).
 func (s *Service) prepare(ctx context.Context, p *broadside.Post) (*prepared, error) {
 	site, err := s.Mail.Site(ctx)
 	if err != nil {
 		return nil, err
 	}
-	body, _ := broadside.VisibleBody(p, broadside.Reader{Subscriber: &broadside.Subscriber{Status: broadside.SubscriberConfirmed}})
+	body, _ := broadside.VisibleBody(p, recipient, s.Now())
 	bodyHTML := string(s.Mail.Render.Post(p.BodyFormat, body))
 	if p.FeaturedImageURL != "" {
 		bodyHTML = fmt.Sprintf(`<p><img src="%s" alt="%s"></p>`, html.EscapeString(p.FeaturedImageURL), html.EscapeString(p.FeaturedImageAlt)) + bodyHTML

@@ -104,6 +104,10 @@ func (s *Service) OnPublish(ctx context.Context, tx *store.Store, p *broadside.P
 	if !s.Enabled() || !p.SendNewsletter || p.Type != broadside.TypePost {
 		return nil
 	}
+	if !mailable(p, s.Now()) {
+		s.Log.Info("newsletter not queued: subscribers may not read all of the post (password protected)", "post_id", p.ID)
+		return nil
+	}
 	created, err := tx.CreateNewsletter(ctx, p.ID, s.Now())
 	if err != nil || !created {
 		return err
@@ -170,7 +174,7 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 	if err != nil {
 		return err
 	}
-	if !p.IsPublic(s.Now()) {
+	if !mailable(p, s.Now()) { // unpublished or given a password since it was queued
 		return s.abandon(rec, p)
 	}
 	msgs, err := s.prepare(rec, p)

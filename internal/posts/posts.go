@@ -95,16 +95,22 @@ type Input struct {
 // Save creates (id 0) or updates a post as user, returning the stored post.
 func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.User) (*broadside.Post, error) {
 	now := s.Now()
-	p := &broadside.Post{Type: in.Type, AuthorID: user.ID, CreatedAt: now}
+	if in.Type == "" {
+		in.Type = broadside.TypePost
+	}
+	p := &broadside.Post{Type: in.Type, AuthorID: user.ID, CreatedAt: now,
+		// The editor's default, for every channel: a new post goes to subscribers when it is
+		// first published unless its author says otherwise.
+		SendNewsletter: in.Type == broadside.TypePost}
 	if id != 0 {
 		old, err := s.Store.PostByID(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		if !user.CanEditPost(old) {
-			return nil, broadside.Errorf(broadside.EFORBIDDEN, "You can only edit your own posts.")
-		}
 		p = old
+	}
+	if err := s.mayWrite(user, p); err != nil {
+		return nil, err
 	}
 	wasPublished := id != 0 && p.Status == broadside.StatusPublished
 	if in.SubscribersOnly != nil {
@@ -112,9 +118,6 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	}
 	if in.SendNewsletter != nil {
 		p.SendNewsletter = *in.SendNewsletter
-	}
-	if p.Type == "" {
-		p.Type = broadside.TypePost
 	}
 	p.Title = strings.TrimSpace(in.Title)
 	p.RawBody = strings.ReplaceAll(in.Body, "\r\n", "\n")
@@ -134,7 +137,7 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 		p.Sticky = *in.Sticky && p.Type == broadside.TypePost
 	}
 	if in.AuthorID != 0 && in.AuthorID != p.AuthorID {
-		if in.AuthorID != user.ID && !user.CanModerate() {
+		if in.AuthorID != user.ID && !user.CanAssignAuthor() {
 			return nil, broadside.Errorf(broadside.EFORBIDDEN, "Only editors and administrators can assign a post to another author.")
 		}
 		p.AuthorID = in.AuthorID
@@ -297,8 +300,8 @@ func (s *Service) Delete(ctx context.Context, id int64, user *broadside.User) er
 	if err != nil {
 		return err
 	}
-	if !user.CanEditPost(p) {
-		return broadside.Errorf(broadside.EFORBIDDEN, "You can only delete your own posts.")
+	if err := s.mayWrite(user, p); err != nil {
+		return err
 	}
 	if err := s.Store.DeletePost(ctx, id); err != nil {
 		return err

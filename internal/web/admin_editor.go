@@ -58,6 +58,10 @@ const localInput = "2006-01-02T15:04"
 // GET /admin/posts/new?type=post|page
 func (s *Server) handlePostNew(w http.ResponseWriter, r *http.Request, u *broadside.User) {
 	typ := postType(r.URL.Query().Get("type"))
+	if !u.CanCreate(typ) {
+		s.forbidden(w, r, "Your role cannot create "+string(typ)+"s.")
+		return
+	}
 	d := &editorData{Type: typ, IsNew: true, Status: string(broadside.StatusDraft), Email: editorEmail{Send: true}}
 	if st, err := s.site(r.Context()); err == nil && typ == broadside.TypePost {
 		d.CommentsOpen = st.Discussion.CommentsEnabled

@@ -42,6 +42,8 @@ type testApp struct {
 	Srv   *httptest.Server
 	Clock *clock
 	Log   *strings.Builder
+	// appPasswords caches one Application Password per user for REST calls (ta.api).
+	appPasswords map[int64]string
 }
 
 type appOption func(*app.Options, *config.Config)

@@ -24,22 +24,30 @@ const postPassTTL = 10 * 24 * time.Hour
 
 func postPassCookie(id int64) string { return cookiePostPassPrefix + strconv.FormatInt(id, 10) }
 
-func postPassPurpose(p *broadside.Post) string {
-	return "postpass:" + strconv.FormatInt(p.ID, 10) + "\x00" + p.Password
+// readerFor is the reader of r for broadside.Access on p: the signed-in user and subscriber,
+// and p unlocked when the request carries a valid unlock cookie for it (checked by PassKey,
+// the same check the comments service makes).
+func (s *Server) readerFor(r *http.Request, p *broadside.Post) broadside.Reader {
+	rd := readerOf(r)
+	if ck, err := r.Cookie(postPassCookie(p.ID)); err == nil && p.Protected() {
+		rd = s.PassKey.Unlock(rd, p, ck.Value, s.Now())
+	}
+	return rd
 }
 
-// passwordLocked reports whether p's body must be withheld from r: it has a password, the
-// reader cannot edit it, and no valid unlock cookie came with the request.
+// postPassProof is the unlock cookie's value the request carries for p ("" for none), which
+// a comment submission passes on for the comments service to check.
+func postPassProof(r *http.Request, p *broadside.Post) string {
+	if ck, err := r.Cookie(postPassCookie(p.ID)); err == nil {
+		return ck.Value
+	}
+	return ""
+}
+
+// passwordLocked reports whether p's body must be withheld from r: broadside.Access says
+// LevelLocked (it has a password, the reader cannot edit it, no valid unlock cookie came).
 func (s *Server) passwordLocked(r *http.Request, p *broadside.Post) bool {
-	if !p.Protected() || currentUser(r).CanEditPost(p) {
-		return false
-	}
-	ck, err := r.Cookie(postPassCookie(p.ID))
-	if err != nil {
-		return true
-	}
-	_, ok := s.verify(postPassPurpose(p), ck.Value)
-	return !ok
+	return broadside.Access(p, s.readerFor(r, p), s.Now()) == broadside.LevelLocked
 }
 
 // passwordForm is the state of a protected post's form.
@@ -89,7 +97,7 @@ func (s *Server) handlePostPassword(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, to+"?"+url.Values{"postpass": {"wrong"}}.Encode())
 		return
 	}
-	s.setCookie(w, r, postPassCookie(p.ID), s.sign(postPassPurpose(p), "1"), postPassTTL)
+	s.setCookie(w, r, postPassCookie(p.ID), s.PassKey.Proof(p, s.Now().Add(postPassTTL)), postPassTTL)
 	redirect(w, r, to)
 }
 

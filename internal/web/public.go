@@ -129,8 +129,7 @@ func (s *Server) postFromMatch(ctx context.Context, m broadside.PermalinkMatch) 
 // servePost shows a post or page, redirecting to its canonical URL when the request used
 // another form of it (wrong date, missing slash, old slug structure).
 func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *broadside.Post, cpage int) {
-	user := currentUser(r)
-	if !p.IsPublic(s.Now()) && !user.CanEditPost(p) {
+	if broadside.Access(p, readerOf(r), s.Now()) == broadside.LevelHidden {
 		s.notFound(w, r)
 		return
 	}

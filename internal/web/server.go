@@ -56,6 +56,9 @@ type Deps struct {
 	BaseURL string
 	// Secret signs commenter cookies and form timestamps. It is shared by all nodes.
 	Secret []byte
+	// PassKey signs the unlock cookies of password-protected posts; the comments service
+	// checks them with the same key (password.go).
+	PassKey broadside.PassKey
 	// TrustedProxies may set X-Forwarded-For.
 	TrustedProxies []netip.Prefix
 	// MaxImportUpload caps the WordPress export uploaded in the admin, in bytes; 0 means

@@ -16,10 +16,12 @@ type editorEmail struct {
 	MailOff bool
 	// Sent is set once the post went out by email (or is going): the box links to the
 	// progress page instead, since a post is sent once.
-	Sent       bool
-	ReportURL  string
-	NoMore     bool // subscriber-only without <!--more-->: visitors see no text at all
-	Subscribed int  // confirmed subscribers now
+	Sent      bool
+	ReportURL string
+	NoMore    bool // subscriber-only without <!--more-->: visitors see no text at all
+	// Protected: the post has a password, so it is not mailed (newsletter.mailable).
+	Protected  bool
+	Subscribed int // confirmed subscribers now
 }
 
 func (s *Server) fillEditorEmail(ctx context.Context, d *editorData, p *broadside.Post) {
@@ -31,6 +33,7 @@ func (s *Server) fillEditorEmail(ctx context.Context, d *editorData, p *broadsid
 			e.ReportURL = "/admin/newsletters/" + strconv.FormatInt(p.ID, 10)
 		}
 	}
+	e.Protected = d.Password != ""
 	if e.SubscribersOnly && broadside.MoreIndex(d.Body) < 0 {
 		e.NoMore = true
 	}

@@ -39,7 +39,7 @@ func currentReader(r *http.Request) *broadside.Subscriber {
 	return sub
 }
 
-// readerOf is who is reading, for broadside.CanReadFull.
+// readerOf is who is reading, for broadside.Access (readerFor adds a post's unlock cookie).
 func readerOf(r *http.Request) broadside.Reader {
 	return broadside.Reader{Subscriber: currentReader(r), User: currentUser(r)}
 }
@@ -70,10 +70,10 @@ type postAccess struct {
 	Supporter bool
 }
 
-// postAccessFor applies broadside.CanReadFull to the reader of r: a visitor gets the teaser
-// of a subscriber-only post and never the rest (it is not rendered at all).
-func postAccessFor(r *http.Request, p *broadside.Post) postAccess {
-	body, full := broadside.VisibleBody(p, readerOf(r))
+// postAccessFor applies broadside.Access to the reader of r: a visitor gets the teaser of a
+// subscriber-only post and never the rest (it is not rendered at all).
+func (s *Server) postAccessFor(r *http.Request, p *broadside.Post) postAccess {
+	body, full := broadside.VisibleBody(p, s.readerFor(r, p), s.Now())
 	a := postAccess{Full: full, Locked: !full, Body: body}
 	if sub := currentReader(r); sub != nil {
 		a.Supporter = sub.Supporter

@@ -66,7 +66,7 @@ func TestSubscriberOnlyEveryChannel(t *testing.T) {
 	if e := broadside.PublicBody(p); e.Full || strings.Contains(e.Body, "Secretword") || !strings.Contains(e.Body, "Teaserword") {
 		t.Fatalf("PublicBody: %+v", e)
 	}
-	if broadside.CanReadFull(p, broadside.Reader{}) || !broadside.CanReadFull(p, broadside.Reader{Subscriber: &broadside.Subscriber{Status: broadside.SubscriberConfirmed}}) {
+	if now := ta.Clock.Now(); broadside.CanReadFull(p, broadside.Reader{}, now) || !broadside.CanReadFull(p, broadside.Reader{Subscriber: &broadside.Subscriber{Status: broadside.SubscriberConfirmed}}, now) {
 		t.Fatal("CanReadFull")
 	}
 

@@ -56,31 +56,18 @@ func errBadCredentials() *apiError {
 	return newErr(http.StatusUnauthorized, "incorrect_password", "The provided password is an invalid application password.")
 }
 
-// WordPress's capabilities mapped onto Broadside's roles: authors write and publish their own
-// posts (not pages); editors and administrators write everything, moderate comments and
-// manage categories and tags.
+// The capabilities are the domain's (broadside.User.CanCreate, CanEditPost), enforced by the
+// posts service for every channel; these ask them early, so the API answers with
+// WordPress's error codes before looking at the request's fields.
 
 // canEdit reports whether the user may edit p.
-func (q *req) canEdit(p *broadside.Post) bool {
-	if p.Type == broadside.TypePage {
-		return q.user.CanModerate()
-	}
-	return q.user.CanEditPost(p)
-}
+func (q *req) canEdit(p *broadside.Post) bool { return q.user.CanEditPost(p) }
 
 // canCreate reports whether the user may create posts of type typ.
-func (q *req) canCreate(typ broadside.PostType) bool {
-	if typ == broadside.TypePage {
-		return q.user.CanModerate()
-	}
-	return q.user != nil
-}
+func (q *req) canCreate(typ broadside.PostType) bool { return q.user.CanCreate(typ) }
 
-// canRead reports whether the user may read p: public posts are for everyone, others for
-// those who may edit them (which covers private posts for editors and administrators).
-func (q *req) canRead(p *broadside.Post) bool {
-	return p.IsPublic(q.a.now()) || q.canEdit(p)
-}
+// canRead reports whether the user may know p exists (broadside.Access is not LevelHidden).
+func (q *req) canRead(p *broadside.Post) bool { return p.CanRead(q.user, q.a.now()) }
 
 // wpRole is the WordPress role name of a Broadside role.
 func wpRole(r broadside.Role) string {

@@ -268,18 +268,10 @@ func (q *req) discussionErr(p *broadside.Post) error {
 	if !q.canRead(p) {
 		return refused
 	}
-	if q.canEdit(p) {
-		return nil
+	if err := q.unlock(p); err != nil {
+		return err
 	}
-	if p.Protected() {
-		if err := q.unlock(p); err != nil {
-			return err
-		}
-		if !q.st.unlocked[p.ID] {
-			return refused
-		}
-	}
-	if !broadside.CanReadFull(p, broadside.Reader{User: q.user}) {
+	if !broadside.CanReadFull(p, q.reader(p), q.a.now()) {
 		return refused
 	}
 	return nil

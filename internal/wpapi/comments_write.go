@@ -70,7 +70,8 @@ func (q *req) createComment() (*result, error) {
 			Params: map[string]string{"content": "Please type your comment."}}
 	}
 	sub := comments.Submission{PostID: p.ID, ParentID: parentID, Author: q.p.str("author_name"), Email: q.p.str("author_email"),
-		URL: q.p.str("author_url"), Body: body, IP: q.ip(), UserAgent: q.r.UserAgent(), Post: p, CheckTiming: false}
+		URL: q.p.str("author_url"), Body: body, IP: q.ip(), UserAgent: q.r.UserAgent(), Post: p, CheckTiming: false,
+		PostPassword: q.p.str("password")} // the service checks it again (discussionErr throttled the guesses)
 	if ua := q.p.str("author_user_agent"); ua != "" {
 		sub.UserAgent = ua
 	}

@@ -170,19 +170,28 @@ func openClosed(open bool) string {
 	return "closed"
 }
 
-// visibleText is what of p's body and excerpt this request may see: everything for those who
-// may edit the post; otherwise what broadside.PublicBody allows any reader (nothing of a
-// password-protected post unless this request unlocked it with ?password=, the teaser of a subscriber-only post
-// unless a user of the site is signed in). shown is false when the body is withheld.
+// visibleText is what of p's body and excerpt this request may see, as broadside.Access
+// decides for its reader: everything for those who may edit the post, nothing of a
+// password-protected post unless this request gave its password (?password=), the teaser of
+// a subscriber-only post unless a user of the site is signed in. shown is false when the
+// body is withheld.
 func (q *req) visibleText(p *broadside.Post) (body, excerpt string, shown bool) {
-	if q.canEdit(p) {
-		return p.RawBody, p.RawExcerpt, true
-	}
-	if p.Protected() && !q.st.unlocked[p.ID] {
+	r := q.reader(p)
+	if l := broadside.Access(p, r, q.a.now()); l == broadside.LevelLocked || l == broadside.LevelHidden {
 		return "", "", false
 	}
-	body, _ = broadside.VisibleBody(p, broadside.Reader{User: q.user})
+	body, _ = broadside.VisibleBody(p, r, q.a.now())
 	return body, p.RawExcerpt, true
+}
+
+// reader is who asks, for broadside.Access: the signed-in user (the API knows no
+// subscribers), with p unlocked when this request gave its password and unlock checked it.
+func (q *req) reader(p *broadside.Post) broadside.Reader {
+	r := broadside.Reader{User: q.user}
+	if q.st.unlocked[p.ID] {
+		r = r.WithPassword(p, q.p.str("password"))
+	}
+	return r
 }
 
 // excerptHTML is the excerpt as WordPress renders it: the hand-written excerpt or the first

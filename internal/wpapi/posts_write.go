@@ -142,11 +142,18 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	if typ == broadside.TypePost && q.p.has("format") {
 		c.enum(&q.p, "format", "standard", "standard")
 	}
-	if c.boolean(&q.p, "sticky", false) {
-		c.bad("sticky", "rest_invalid_param", "Sticky posts are not supported.")
+	// password and sticky as WordPress takes them: absent keeps the stored value, "" removes
+	// the password; a post cannot be both sticky and password protected.
+	if q.p.has("password") {
+		pw := q.p.str("password")
+		in.Password = &pw
 	}
-	if pw := q.p.str("password"); pw != "" && (old == nil || pw != old.Password) {
-		c.bad("password", "rest_invalid_param", "Post passwords cannot be set through the API; set them in the editor.")
+	if typ == broadside.TypePost && q.p.has("sticky") {
+		st := c.boolean(&q.p, "sticky", false)
+		in.Sticky = &st
+	}
+	if in.Sticky != nil && *in.Sticky && ((in.Password != nil && *in.Password != "") || (in.Password == nil && old != nil && old.Protected())) {
+		c.bad("sticky", "rest_invalid_field", "A post can not be sticky and have a password.")
 	}
 	if q.p.has("featured_media") && c.integer(&q.p, "featured_media", 0, 0, 0) != 0 {
 		return in, newErr(http.StatusBadRequest, "rest_invalid_featured_media", "Invalid featured media ID.")

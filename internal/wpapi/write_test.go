@@ -66,12 +66,12 @@ func TestPostWrites(t *testing.T) {
 	}
 	// Bad input names the parameter.
 	for body, param := range map[string]string{
-		`{"title":"x","status":"sideways"}`:      "status",
-		`{"title":"x","tags":[99999]}`:           "tags",
-		`{"title":"x","categories":[99999]}`:     "categories",
-		`{"title":"x","sticky":true}`:            "sticky",
-		`{"title":"x","date":"soon"}`:            "date",
-		`{"title":"x","comment_status":"maybe"}`: "comment_status",
+		`{"title":"x","status":"sideways"}`:          "status",
+		`{"title":"x","tags":[99999]}`:               "tags",
+		`{"title":"x","categories":[99999]}`:         "categories",
+		`{"title":"x","sticky":true,"password":"p"}`: "sticky", // WordPress: not both
+		`{"title":"x","date":"soon"}`:                "date",
+		`{"title":"x","comment_status":"maybe"}`:     "comment_status",
 	} {
 		r := s.do(call{method: http.MethodPost, path: "/wp-json/wp/v2/posts", body: body, user: s.Admin.Login, pass: s.appPassword(s.Admin),
 			header: map[string]string{"Content-Type": "application/json"}})
