@@ -101,7 +101,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	if cpage > 1 {
 		form.CancelURL = postPath + "comment-page-" + strconv.Itoa(cpage) + "/#respond"
 	}
-	form.Stamp = s.formStamp(p.ID)
+	form.Stamp = s.Comments.Stamp(p.ID)
 	form.User = currentUser(r)
 	form.RequireNameEmail = d.RequireNameEmail
 	form.MaxLength = d.MaxLength
@@ -296,7 +296,12 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user := currentUser(r)
-	sub := submission(r, postID, parentID, form, user, s.formLoaded(postID, f.Get("ts")))
+	remembered := s.readCommenter(r)
+	key := remembered.Key
+	if key == "" && user == nil {
+		key = s.Comments.NewCommenterKey() // this browser's first comment
+	}
+	sub := submission(r, postID, parentID, form, user, key)
 	sub.Post = post
 	res, err := s.Comments.Submit(ctx, sub)
 	if err != nil {
@@ -312,10 +317,12 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if user == nil {
+		ck := commenter{Key: key}
 		if form.Remember {
-			s.writeCommenter(w, r, &commenter{Name: form.Author, Email: form.Email, URL: form.URL})
-		} else if _, err := r.Cookie(cookieCommenter); err == nil {
-			s.writeCommenter(w, r, nil)
+			ck.Name, ck.Email, ck.URL = form.Author, form.Email, form.URL
+		}
+		if ck != remembered {
+			s.writeCommenter(w, r, &ck)
 		}
 	}
 	c := res.Comment
@@ -328,7 +335,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.requestCommentNotices(r, post, c)
-	page, err := s.Comments.PageOf(ctx, res.Root, st.Discussion, append(s.pendingIDs(r), c.ID))
+	page, err := s.Comments.PageOf(ctx, post, c.ID, st.Discussion, append(s.pendingIDs(r), c.ID))
 	if err != nil {
 		s.Log.Warn("comment page lookup failed; linking to page 1", "request_id", requestID(r), "err", err)
 	}
