@@ -110,8 +110,9 @@ type Submission struct {
 	// unused stamp (an API client, a forged or old form) is held for moderation.
 	Honeypot string
 	Stamp    string
-	// CommenterKey is the secret from the commenter's cookie (NewCommenterKey), which proves
-	// that this browser wrote earlier comments; "" when it has none.
+	// CommenterKey is the secret from the commenter's cookie, which proves that this browser
+	// wrote earlier comments; "" when it has none, and then a form submission is issued one
+	// (Result.NewCommenterKey).
 	CommenterKey string
 }
 
@@ -119,6 +120,10 @@ type Submission struct {
 type Result struct {
 	Comment *broadside.Comment
 	Verdict broadside.Verdict
+	// NewCommenterKey is the key issued to a browser that had none: the form keeps it in the
+	// commenter's cookie, so that once a moderator approves this comment, their next ones
+	// are published at once.
+	NewCommenterKey string
 }
 
 // maxAncestors bounds the walk up a reply chain, so corrupt (cyclic) imported data cannot
@@ -175,6 +180,11 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 		c.AuthorName = in.User.Name()
 		c.AuthorEmail = in.User.Email
 	}
+	var newKey string
+	if in.User == nil && in.Via == ViaForm && commenterKeyHash(in.CommenterKey) == "" {
+		newKey = s.newCommenterKey()
+		in.CommenterKey = newKey
+	}
 	c.CommenterKeyHash = commenterKeyHash(in.CommenterKey)
 	if err := c.Validate(d.RequireNameEmail && in.User == nil, d.MaxLength); err != nil {
 		return nil, err
@@ -187,7 +197,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 		return nil, broadside.Errorf(broadside.ETOOMANYREQUEST, msgTooFast)
 	}
 
-	v, stamp := s.verdict(ctx, in, c, d, now)
+	v, stamp := s.verdict(ctx, in, c, d, now, newKey != "")
 	err = s.group.run(ctx, s.Store, func(tx *store.Store) error {
 		// A shared transaction that failed may have changed these before this retry.
 		c.ID, c.Status, c.ModerationReason = 0, v.Status, v.Reason
@@ -234,12 +244,12 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	if c.Status != broadside.CommentSpam && s.Wake != nil {
 		s.Wake()
 	}
-	return &Result{Comment: c, Verdict: v}, nil
+	return &Result{Comment: c, Verdict: v, NewCommenterKey: newKey}, nil
 }
 
 // verdict applies the spam signals, then the site's moderation rules. It returns the form
 // stamp to use up when it was valid.
-func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comment, d broadside.Discussion, now time.Time) (broadside.Verdict, formStamp) {
+func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comment, d broadside.Discussion, now time.Time, newKey bool) (broadside.Verdict, formStamp) {
 	privileged := in.User != nil && in.User.CanModerate()
 	var (
 		stamp    formStamp
@@ -262,7 +272,7 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 	}
 	prior, unproven := false, ""
 	if !privileged && d.ModerationMode == broadside.ModerateHoldUnlessPrior {
-		prior, unproven = s.priorApproval(ctx, in, c)
+		prior, unproven = s.priorApproval(ctx, in, c, newKey)
 	}
 	v := broadside.Moderate(broadside.ModerationInput{Comment: c, Discussion: d, AuthorHasApproved: prior,
 		UnprovenReason: unproven, Privileged: privileged})

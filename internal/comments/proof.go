@@ -98,11 +98,11 @@ func (s *Service) checkStamp(postID int64, raw string, now time.Time) (formStamp
 	return formStamp{loaded: loaded, expires: expires, nonceHash: hex.EncodeToString(sum[:])}, ""
 }
 
-// NewCommenterKey returns a fresh commenter key: the secret a browser keeps (in a signed,
+// newCommenterKey returns a fresh commenter key: the secret a browser keeps (in a signed,
 // HttpOnly cookie) and sends with each comment. Only its hash is stored, on the comments
 // written with it; once a moderator approves one of them, the key proves prior approval for
 // that comment's e-mail address.
-func (s *Service) NewCommenterKey() string {
+func (s *Service) newCommenterKey() string {
 	return base64.RawURLEncoding.EncodeToString(s.random(32))
 }
 
@@ -122,7 +122,7 @@ func commenterKeyHash(key string) string {
 // imported from WordPress, and approved comments written before commenter keys existed,
 // carry no key: their authors are held once, and the approval of that comment approves
 // the key their browser then holds.
-func (s *Service) priorApproval(ctx context.Context, in Submission, c *broadside.Comment) (bool, string) {
+func (s *Service) priorApproval(ctx context.Context, in Submission, c *broadside.Comment, isNew bool) (bool, string) {
 	var (
 		ok  bool
 		err error
@@ -135,6 +135,8 @@ func (s *Service) priorApproval(ctx context.Context, in Submission, c *broadside
 	case c.CommenterKeyHash == "" && in.Via == ViaAPI:
 		why = "identity not proven: sent through the API without signing in"
 	case c.CommenterKeyHash == "":
+		why = "identity not proven: no commenter key"
+	case isNew: // a key issued just now has nothing approved
 		why = "identity not proven: first comment from this browser"
 	default:
 		ok, err = s.Store.CommenterKeyApproved(ctx, c.CommenterKeyHash, c.AuthorEmail)

@@ -297,11 +297,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	}
 	user := currentUser(r)
 	remembered := s.readCommenter(r)
-	key := remembered.Key
-	if key == "" && user == nil {
-		key = s.Comments.NewCommenterKey() // this browser's first comment
-	}
-	sub := submission(r, postID, parentID, form, user, key)
+	sub := submission(r, postID, parentID, form, user, remembered.Key)
 	sub.Post = post
 	res, err := s.Comments.Submit(ctx, sub)
 	if err != nil {
@@ -317,7 +313,10 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if user == nil {
-		ck := commenter{Key: key}
+		ck := commenter{Key: remembered.Key}
+		if res.NewCommenterKey != "" {
+			ck.Key = res.NewCommenterKey // this browser's first comment
+		}
 		if form.Remember {
 			ck.Name, ck.Email, ck.URL = form.Author, form.Email, form.URL
 		}
