@@ -278,6 +278,9 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 		UnprovenReason: unproven, Privileged: privileged})
 	// Without a valid stamp nothing is published at once, but disallowed words still make spam.
 	if stampWhy != "" && v.Status != broadside.CommentSpam {
+		if v.Status == broadside.CommentPending && v.Reason != "" {
+			stampWhy += "; " + v.Reason // both matter to a moderator
+		}
 		v = broadside.Verdict{Status: broadside.CommentPending, Reason: stampWhy}
 	}
 	return v, stamp
