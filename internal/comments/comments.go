@@ -266,7 +266,7 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 				return broadside.Verdict{Status: broadside.CommentSpam, Reason: fmt.Sprintf("submitted %.1fs after the page loaded (minimum %ds)", el.Seconds(), d.MinSubmitSeconds)}, stamp
 			}
 			if stampWhy != "" && in.Via == ViaAPI {
-				stampWhy = "sent through the API without signing in (" + stampWhy + ")"
+				stampWhy += " (sent through the API without signing in)"
 			}
 		}
 	}

@@ -133,7 +133,7 @@ func (s *Service) priorApproval(ctx context.Context, in Submission, c *broadside
 		ok, err = s.Store.UserHasApprovedComment(ctx, in.User.ID)
 		why = "first comment from this account"
 	case c.CommenterKeyHash == "" && in.Via == ViaAPI:
-		why = "identity not proven: sent through the API without signing in"
+		why = "identity not proven" // the stamp's reason says it came through the API
 	case c.CommenterKeyHash == "":
 		why = "identity not proven: no commenter key"
 	case isNew: // a key issued just now has nothing approved

@@ -78,7 +78,8 @@ func wantComment(t *testing.T, c broadside.Comment, st broadside.CommentStatus, 
 // API; the commenter's own browser, whose key a moderator approved, publishes at once.
 func TestPriorApprovalIsProvenNotAsserted(t *testing.T) {
 	ta := newTestApp(t)
-	p := ta.publish(ta.user("e@example.org", broadside.RoleEditor), "Proof", "Body.")
+	editor := ta.user("e@example.org", broadside.RoleEditor)
+	p := ta.publish(editor, "Proof", "Body.")
 	alice := ta.browser()
 	first := alice.commentAs(p, "Alice", "alice@example.net", "My first comment")
 	wantComment(t, first, broadside.CommentPending, "identity not proven: first comment from this browser")
@@ -99,6 +100,12 @@ func TestPriorApprovalIsProvenNotAsserted(t *testing.T) {
 	u, _ := url.Parse(ta.Srv.URL)
 	forger.c.Jar.SetCookies(u, []*http.Cookie{{Name: "bs_commenter", Value: "eyJrIjoieCJ9.AAAA", Path: "/"}})
 	wantComment(t, forger.commentAs(p, "Alice", "alice@example.net", "Forged cookie"), broadside.CommentPending, "identity not proven")
+
+	// The moderation queue says why each was held.
+	queue := ta.signIn(editor).get("/admin/comments?status=pending").Body
+	if !strings.Contains(queue, "Not published: identity not proven: first comment from this browser; the name and e-mail match an approved commenter") {
+		t.Fatalf("the queue does not show why the spoof was held:\n%s", queue)
+	}
 }
 
 // TestKeylessApprovedCommenterIsHeldOnce: a commenter approved before commenter keys existed
