@@ -261,7 +261,7 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 		}
 		// A signed-in user is known by their account; anyone else must have loaded a form.
 		if in.User == nil {
-			stamp, stampWhy = s.checkStamp(c.PostID, in.Stamp, now)
+			stamp, stampWhy = s.checkStamp(c.PostID, in.Stamp, in.IP, now)
 			if el := now.Sub(stamp.loaded); stampWhy == "" && el < time.Duration(d.MinSubmitSeconds)*time.Second {
 				return broadside.Verdict{Status: broadside.CommentSpam, Reason: fmt.Sprintf("submitted %.1fs after the page loaded (minimum %ds)", el.Seconds(), d.MinSubmitSeconds)}, stamp
 			}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -49,12 +50,26 @@ func (s *Service) mac(v string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
+// Stamp scopes: how often a stamp is accepted.
+const (
+	scopeOnce   = "1"  // a form rendered for one reader: accepted once
+	scopeShared = "ip" // a form in a page shared by the page cache: once per client network
+)
+
 // Stamp returns a signed, single-use stamp for a comment form on postID: the post, the time
-// the form was rendered and a random nonce. Submit checks the time against the site's
-// minimum typing time and StampLifetime, and accepts each nonce once.
-func (s *Service) Stamp(postID int64) string {
+// the form was rendered, a random nonce and its scope. Submit checks the time against the
+// site's minimum typing time and StampLifetime, and accepts each nonce once. shared says the
+// page goes into the shared page cache, so every anonymous reader for the next seconds gets
+// the same stamp; such a stamp is accepted once per client network instead, or readers who
+// loaded the same cached copy would find their comments held. (A bot gains nothing by this:
+// it can always load a fresh page.)
+func (s *Service) Stamp(postID int64, shared bool) string {
+	scope := scopeOnce
+	if shared {
+		scope = scopeShared
+	}
 	v := strconv.FormatInt(postID, 10) + "." + strconv.FormatInt(s.Now().Unix(), 10) + "." +
-		base64.RawURLEncoding.EncodeToString(s.random(16))
+		base64.RawURLEncoding.EncodeToString(s.random(16)) + "." + scope
 	return v + "." + s.mac(v)
 }
 
@@ -65,17 +80,18 @@ type formStamp struct {
 	nonceHash string
 }
 
-// checkStamp verifies raw for postID at now; why says what is wrong with it, "" when valid.
-func (s *Service) checkStamp(postID int64, raw string, now time.Time) (formStamp, string) {
+// checkStamp verifies raw for postID at now, sent from client address ip; why says what is
+// wrong with it, "" when valid.
+func (s *Service) checkStamp(postID int64, raw, ip string, now time.Time) (formStamp, string) {
 	if strings.TrimSpace(raw) == "" {
 		return formStamp{}, "no form stamp"
 	}
 	parts := strings.Split(raw, ".")
-	if len(s.Secret) < 16 || len(parts) != 4 {
+	if len(s.Secret) < 16 || len(parts) != 5 {
 		return formStamp{}, "form stamp invalid"
 	}
-	v := strings.Join(parts[:3], ".")
-	if !hmac.Equal([]byte(s.mac(v)), []byte(parts[3])) {
+	v := strings.Join(parts[:4], ".")
+	if !hmac.Equal([]byte(s.mac(v)), []byte(parts[4])) {
 		return formStamp{}, "form stamp invalid"
 	}
 	if parts[0] != strconv.FormatInt(postID, 10) {
@@ -94,8 +110,27 @@ func (s *Service) checkStamp(postID int64, raw string, now time.Time) (formStamp
 		return formStamp{}, fmt.Sprintf("form stamp expired (the form was loaded %s ago; it is valid for %s)",
 			now.Sub(loaded).Round(time.Minute), StampLifetime)
 	}
-	sum := sha256.Sum256([]byte(parts[2]))
+	use := parts[2]
+	if parts[3] == scopeShared {
+		use += "\x00" + network(ip)
+	}
+	sum := sha256.Sum256([]byte(use))
 	return formStamp{loaded: loaded, expires: expires, nonceHash: hex.EncodeToString(sum[:])}, ""
+}
+
+// network is the client network a shared stamp may be used from once: the address itself for
+// IPv4, its /64 for IPv6 (one subscriber's prefix, within which addresses change at will).
+func network(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }
 
 // newCommenterKey returns a fresh commenter key: the secret a browser keeps (in a signed,

@@ -62,7 +62,7 @@ func TestDuplicateCheckHoldsAcrossNodes(t *testing.T) {
 		for i := range n {
 			node := nodes[i%2]
 			sub := Submission{PostID: p.ID, Author: "Pat", Email: "pat@example.net", Body: "Once only", IP: "192.0.2.1",
-				Via: ViaForm, Stamp: node.Stamp(p.ID)}
+				Via: ViaForm, Stamp: node.Stamp(p.ID, false)}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

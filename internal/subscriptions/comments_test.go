@@ -32,7 +32,7 @@ func TestCommentNotifications(t *testing.T) {
 	must(t, e.st.CreatePost(ctx, p))
 	submit := func(name, email, body string, parent int64) *broadside.Comment {
 		t.Helper()
-		stamp := cs.Stamp(p.ID) // the form the commenter loaded
+		stamp := cs.Stamp(p.ID, false) // the form the commenter loaded
 		e.clk.Advance(time.Minute)
 		r, err := cs.Submit(ctx, comments.Submission{PostID: p.ID, ParentID: parent, Author: name, Email: email, Body: body, IP: "192.0.2.1", Stamp: stamp})
 		must(t, err)

@@ -6,13 +6,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/config"
 )
 
 // moderator stands in for the admin who works the moderation queue.
@@ -209,4 +214,49 @@ func TestRedirectAfterCommentFindsItsPage(t *testing.T) {
 	if page := b.follow(r).Body; !strings.Contains(page, fmt.Sprintf(`id="comment-%d"`, e.ID)) {
 		t.Fatal("the page the redirect leads to does not show the new comment")
 	}
+}
+
+// behindProxy makes the app believe X-Forwarded-For from loopback, so tests can speak from
+// several client addresses.
+func behindProxy() appOption {
+	return func(_ *app.Options, c *config.Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	}
+}
+
+// TestCachedPageStampIsOneUsePerNetwork: anonymous readers who load the same cached copy of a
+// post share its form stamp; each of them, on their own network, is published at once, while
+// the same stamp sent twice from one network is held as a replay.
+func TestCachedPageStampIsOneUsePerNetwork(t *testing.T) {
+	ta := newTestApp(t, withCache(), behindProxy())
+	ta.settings(publishImmediately)
+	p := ta.publish(ta.user("e@example.org", broadside.RoleEditor), "Viral", "Body.")
+	hidden := func(b *browser) url.Values {
+		t.Helper()
+		v := url.Values{}
+		form := byID(parseHTML(t, b.get(ta.postPath(p)).Body), "commentform")
+		for _, in := range find(form, func(n *html.Node) bool { return attr(n, "type") == "hidden" }) {
+			v.Set(attr(in, "name"), attr(in, "value"))
+		}
+		return v
+	}
+	ann, bob := ta.browser(), ta.browser()
+	fa, fb := hidden(ann), hidden(bob)
+	if fa.Get("ts") != fb.Get("ts") {
+		t.Fatal("the second reader was not served the cached page")
+	}
+	ta.Clock.Advance(30 * time.Second)
+	send := func(b *browser, f url.Values, ip, body string) broadside.Comment {
+		t.Helper()
+		f.Set("author", "Reader "+ip)
+		f.Set("email", "reader@example.net")
+		f.Set("comment", body)
+		if r := b.postWith("/comments", f, map[string]string{"Sec-Fetch-Site": "same-origin", "X-Forwarded-For": ip}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: status %d", body, r.StatusCode)
+		}
+		return ta.stored(p, body)
+	}
+	wantComment(t, send(ann, fa, "198.51.100.1", "Ann from the cached page"), broadside.CommentApproved, "")
+	wantComment(t, send(bob, fb, "203.0.113.7", "Bob from the same cached page"), broadside.CommentApproved, "")
+	wantComment(t, send(ta.browser(), fa, "198.51.100.1", "Replayed from Ann's network"), broadside.CommentPending, "form stamp already used")
 }

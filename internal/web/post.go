@@ -101,7 +101,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	if cpage > 1 {
 		form.CancelURL = postPath + "comment-page-" + strconv.Itoa(cpage) + "/#respond"
 	}
-	form.Stamp = s.Comments.Stamp(p.ID)
+	form.Stamp = s.Comments.Stamp(p.ID, s.Cache != nil && cacheable(r)) // shared when the page cache keeps this page
 	form.User = currentUser(r)
 	form.RequireNameEmail = d.RequireNameEmail
 	form.MaxLength = d.MaxLength
