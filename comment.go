@@ -63,6 +63,13 @@ type Comment struct {
 
 	Status    CommentStatus
 	CreatedAt time.Time
+
+	// CommenterKeyHash is the hex SHA-256 of the secret in the commenter's cookie when they
+	// wrote it ("" when they had none): approving the comment approves that key for
+	// AuthorEmail. Never shown to anyone.
+	CommenterKeyHash string
+	// ModerationReason says why the comment was held or marked spam, for moderators.
+	ModerationReason string
 }
 
 // Validate checks the fields a commenter typed. requireNameEmail follows the discussion

@@ -12,8 +12,13 @@ import (
 type ModerationInput struct {
 	Comment    *Comment
 	Discussion Discussion
-	// AuthorHasApproved: the author (same name AND email) already has an approved comment.
+	// AuthorHasApproved: the author PROVED an earlier approved comment: a signed-in account
+	// with an approved comment, or a commenter key (a server-issued secret) a moderator
+	// approved for this e-mail address. A typed name and e-mail prove nothing.
 	AuthorHasApproved bool
+	// UnprovenReason, when set, replaces the queue's reason for holding a comment whose
+	// author has no proven prior approval (e.g. "identity not proven: …").
+	UnprovenReason string
 	// Privileged: a signed-in user who can moderate; their comments are always approved.
 	Privileged bool
 }
@@ -33,7 +38,8 @@ type Verdict struct {
 //  3. "hold all comments" → pending;
 //  4. more links than MaxLinks (-1 disables the check, 0 holds any link) → pending;
 //  5. a match in the moderation list → pending;
-//  6. "hold unless previously approved" and the author has no approved comment → pending;
+//  6. "hold unless previously approved" and the author has not proven an approved comment
+//     (AuthorHasApproved) → pending;
 //  7. otherwise → approved.
 //
 // One difference from WordPress: WordPress holds a comment with MaxLinks links or more; here
@@ -63,7 +69,11 @@ func Moderate(in ModerationInput) Verdict {
 		return Verdict{Status: CommentPending, Reason: "matched moderation word " + strconv.Quote(word) + " in " + field}
 	}
 	if d.ModerationMode == ModerateHoldUnlessPrior && !hasPriorApproval(in) {
-		return Verdict{Status: CommentPending, Reason: "first comment from this author"}
+		why := "first comment from this author"
+		if in.UnprovenReason != "" {
+			why = in.UnprovenReason
+		}
+		return Verdict{Status: CommentPending, Reason: why}
 	}
 	return Verdict{Status: CommentApproved}
 }

@@ -135,8 +135,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Auth = &auth.Service{Store: st, Now: now, Log: log}
 	a.AppPasswords = &auth.AppPasswords{Store: st, Now: now, Log: log}
 	a.Posts = &posts.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake}
+	commentSecret, err := st.Secret(ctx, "comments") // signs comment-form stamps
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.Comments = &comments.Service{Store: st, Now: now, Log: log, Settings: a.Settings.Load, Changed: changed, Wake: a.Worker.Wake,
-		PassKey: passKey}
+		PassKey: passKey, Secret: commentSecret}
 
 	if err := a.openMail(ctx, cfg, opt); err != nil {
 		st.Close()

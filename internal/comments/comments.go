@@ -5,6 +5,7 @@ package comments
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -54,7 +55,8 @@ type Store interface {
 	ListComments(ctx context.Context, f store.CommentFilter) ([]store.CommentRow, int, error)
 	CommentCounts(ctx context.Context) (map[broadside.CommentStatus]int, error)
 	HasApprovedComment(ctx context.Context, email, name string) (bool, error)
-	DuplicateComment(ctx context.Context, postID int64, authorName, authorEmail, body string, parentID int64) (bool, error)
+	CommenterKeyApproved(ctx context.Context, keyHash, email string) (bool, error)
+	UserHasApprovedComment(ctx context.Context, userID int64) (bool, error)
 	FeedComments(ctx context.Context, postID int64, now time.Time, limit int) ([]broadside.Comment, error)
 }
 
@@ -68,6 +70,11 @@ type Service struct {
 	Wake     func()
 	// PassKey checks the post page's proofs that a reader typed a post's password.
 	PassKey broadside.PassKey
+	// Secret signs comment-form stamps (at least 16 bytes; without it every stamp is
+	// invalid and anonymous comments are held).
+	Secret []byte
+	// Rand is the source of nonces and commenter keys; nil means crypto/rand.
+	Rand io.Reader
 
 	limiters sync.Map // IP -> *ipLimiter
 	group    groupCommit
@@ -83,7 +90,8 @@ type ipLimiter struct {
 	per  int
 }
 
-// Submission is a comment as it arrived from a form or the API.
+// Submission is a comment as it arrived from a form or the API. Every channel submits through
+// Submit, which applies the same validation, access check, spam checks and moderation.
 type Submission struct {
 	PostID    int64
 	ParentID  int64
@@ -104,21 +112,27 @@ type Submission struct {
 	// Post is the post being commented on when the caller already loaded it; Submit loads it
 	// otherwise.
 	Post *broadside.Post
-	// Spam signals from the form: a filled honeypot field, and when the form was rendered
-	// (from a signed field; zero when missing or forged).
-	Honeypot   string
-	FormLoaded time.Time
-	// CheckTiming is false for API clients, which have no form to time.
-	CheckTiming bool
+	// Via is the channel (ViaForm, ViaAPI), for moderation reasons and logs.
+	Via string
+	// Spam signals: a filled honeypot field, and the stamp of the form (Stamp), which says
+	// when it was rendered and is accepted once. An anonymous comment without a valid,
+	// unused stamp (an API client, a forged or old form) is held for moderation.
+	Honeypot string
+	Stamp    string
+	// CommenterKey is the secret from the commenter's cookie, which proves that this browser
+	// wrote earlier comments; "" when it has none, and then a form submission is issued one
+	// (Result.NewCommenterKey).
+	CommenterKey string
 }
 
 // Result says what became of a submission.
 type Result struct {
 	Comment *broadside.Comment
 	Verdict broadside.Verdict
-	// Root is the top-level comment of the new comment's thread (the comment itself when it
-	// is top-level): the comment page it appears on is the root's.
-	Root *broadside.Comment
+	// NewCommenterKey is the key issued to a browser that had none: the form keeps it in the
+	// commenter's cookie, so that once a moderator approves this comment, their next ones
+	// are published at once.
+	NewCommenterKey string
 }
 
 // maxAncestors bounds the walk up a reply chain, so corrupt (cyclic) imported data cannot
@@ -134,7 +148,10 @@ const (
 
 // Submit validates, checks and stores a comment. Rejections (closed post, bad parent, flood,
 // duplicate) write nothing; spam signals store the comment as spam so a false positive can be
-// rescued from the queue.
+// rescued from the queue; doubts (no proof of prior approval, a missing, expired or reused
+// form stamp) hold it, so a reader never loses what they wrote. The duplicate check and the
+// use of the stamp happen in the transaction that stores the comment, under a per-post lock,
+// so identical comments sent at once are stored once and a stamp admits one comment.
 func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	now := s.Now()
 	set, err := s.Settings(ctx)
@@ -172,29 +189,46 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 		c.AuthorName = in.User.Name()
 		c.AuthorEmail = in.User.Email
 	}
+	var newKey string
+	if in.User == nil && in.Via == ViaForm && commenterKeyHash(in.CommenterKey) == "" {
+		newKey = s.newCommenterKey()
+		in.CommenterKey = newKey
+	}
+	c.CommenterKeyHash = commenterKeyHash(in.CommenterKey)
 	if err := c.Validate(d.RequireNameEmail && in.User == nil, d.MaxLength); err != nil {
 		return nil, err
 	}
-	root, err := s.checkParent(ctx, c, d)
-	if err != nil {
+	if err := s.checkParent(ctx, c, d); err != nil {
 		return nil, err
 	}
 	if !s.allow(in.IP, d.RateLimitPerMinute, now) {
 		s.Log.Warn("comment rate limited", "ip", in.IP, "post_id", post.ID)
 		return nil, broadside.Errorf(broadside.ETOOMANYREQUEST, msgTooFast)
 	}
-	dup, err := s.Store.DuplicateComment(ctx, post.ID, c.AuthorName, c.AuthorEmail, c.RawBody, c.ParentID)
-	if err != nil {
-		return nil, err
-	}
-	if dup {
-		return nil, broadside.Errorf(broadside.ECONFLICT, msgDuplicate)
-	}
 
-	v := s.verdict(ctx, in, c, d, now)
-	c.Status = v.Status
+	v, stamp := s.verdict(ctx, in, c, d, now, newKey != "")
 	err = s.group.run(ctx, s.Store, func(tx *store.Store) error {
-		c.ID = 0 // a shared transaction that failed may have set it before this retry
+		// A shared transaction that failed may have changed these before this retry.
+		c.ID, c.Status, c.ModerationReason = 0, v.Status, v.Reason
+		if err := tx.LockPostComments(ctx, post.ID); err != nil {
+			return err
+		}
+		dup, err := tx.DuplicateComment(ctx, post.ID, c.AuthorName, c.AuthorEmail, c.RawBody, c.ParentID)
+		if err != nil {
+			return err
+		}
+		if dup {
+			return broadside.Errorf(broadside.ECONFLICT, msgDuplicate)
+		}
+		if stamp.nonceHash != "" {
+			fresh, err := tx.ConsumeCommentStamp(ctx, stamp.nonceHash, stamp.expires, now)
+			if err != nil {
+				return err
+			}
+			if !fresh && c.Status == broadside.CommentApproved {
+				c.Status, c.ModerationReason = broadside.CommentPending, "form stamp already used (a replayed form, or a page shared by a cache)"
+			}
+		}
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
 		}
@@ -211,84 +245,92 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Log.Info("comment received", "comment_id", c.ID, "post_id", post.ID, "status", c.Status, "reason", v.Reason, "ip", in.IP)
+	v = broadside.Verdict{Status: c.Status, Reason: c.ModerationReason}
+	s.Log.Info("comment received", "comment_id", c.ID, "post_id", post.ID, "via", in.Via, "status", c.Status, "reason", v.Reason, "ip", in.IP)
 	if c.Status == broadside.CommentApproved && s.Changed != nil {
 		s.Changed()
 	}
 	if c.Status != broadside.CommentSpam && s.Wake != nil {
 		s.Wake()
 	}
-	if root == nil {
-		root = c
-	}
-	return &Result{Comment: c, Verdict: v, Root: root}, nil
+	return &Result{Comment: c, Verdict: v, NewCommenterKey: newKey}, nil
 }
 
-// verdict applies the spam signals, then the site's moderation rules.
-func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comment, d broadside.Discussion, now time.Time) broadside.Verdict {
+// verdict applies the spam signals, then the site's moderation rules. It returns the form
+// stamp to use up when it was valid.
+func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comment, d broadside.Discussion, now time.Time, newKey bool) (broadside.Verdict, formStamp) {
 	privileged := in.User != nil && in.User.CanModerate()
+	var (
+		stamp    formStamp
+		stampWhy string
+	)
 	if !privileged {
 		if strings.TrimSpace(in.Honeypot) != "" {
-			return broadside.Verdict{Status: broadside.CommentSpam, Reason: "filled the hidden honeypot field"}
+			return broadside.Verdict{Status: broadside.CommentSpam, Reason: "filled the hidden honeypot field"}, stamp
 		}
-		if in.CheckTiming && in.User == nil {
-			if in.FormLoaded.IsZero() {
-				return broadside.Verdict{Status: broadside.CommentPending, Reason: "form timestamp missing or invalid"}
+		// A signed-in user is known by their account; anyone else must have loaded a form.
+		if in.User == nil {
+			stamp, stampWhy = s.checkStamp(c.PostID, in.Stamp, in.IP, now)
+			if el := now.Sub(stamp.loaded); stampWhy == "" && el < time.Duration(d.MinSubmitSeconds)*time.Second {
+				return broadside.Verdict{Status: broadside.CommentSpam, Reason: fmt.Sprintf("submitted %.1fs after the page loaded (minimum %ds)", el.Seconds(), d.MinSubmitSeconds)}, stamp
 			}
-			if el := now.Sub(in.FormLoaded); el < time.Duration(d.MinSubmitSeconds)*time.Second {
-				return broadside.Verdict{Status: broadside.CommentSpam, Reason: fmt.Sprintf("submitted %.1fs after the page loaded (minimum %ds)", el.Seconds(), d.MinSubmitSeconds)}
+			if stampWhy != "" && in.Via == ViaAPI {
+				stampWhy += " (sent through the API without signing in)"
 			}
 		}
 	}
-	prior := false
+	prior, unproven := false, ""
 	if !privileged && d.ModerationMode == broadside.ModerateHoldUnlessPrior {
-		var err error
-		prior, err = s.Store.HasApprovedComment(ctx, c.AuthorEmail, c.AuthorName)
-		if err != nil {
-			s.Log.Error("prior approval lookup failed; holding comment", "err", err)
-		}
+		prior, unproven = s.priorApproval(ctx, in, c, newKey)
 	}
-	return broadside.Moderate(broadside.ModerationInput{Comment: c, Discussion: d, AuthorHasApproved: prior, Privileged: privileged})
+	v := broadside.Moderate(broadside.ModerationInput{Comment: c, Discussion: d, AuthorHasApproved: prior,
+		UnprovenReason: unproven, Privileged: privileged})
+	// Without a valid stamp nothing is published at once, but disallowed words still make spam.
+	if stampWhy != "" && v.Status != broadside.CommentSpam {
+		if v.Status == broadside.CommentPending && v.Reason != "" {
+			stampWhy += "; " + v.Reason // both matter to a moderator
+		}
+		v = broadside.Verdict{Status: broadside.CommentPending, Reason: stampWhy}
+	}
+	return v, stamp
 }
 
 // checkParent rejects replies to comments that do not exist, are on another post, are not
 // visible, or would nest deeper than the site allows.
-func (s *Service) checkParent(ctx context.Context, c *broadside.Comment, d broadside.Discussion) (*broadside.Comment, error) {
+func (s *Service) checkParent(ctx context.Context, c *broadside.Comment, d broadside.Discussion) error {
 	if c.ParentID == 0 {
-		return nil, nil
+		return nil
 	}
 	bad := func(msg string) error {
 		return &broadside.Error{Code: broadside.EINVALID, Message: msg, Fields: map[string]string{"comment_parent": msg}}
 	}
 	depth := 1
 	id := c.ParentID
-	var root *broadside.Comment
 	for hops := 0; id != 0; hops++ {
 		p, err := s.Store.CommentByID(ctx, id)
 		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
 			if hops == 0 {
-				return nil, bad("The comment you are replying to does not exist.")
+				return bad("The comment you are replying to does not exist.")
 			}
 			break // an ancestor was deleted: its replies were re-parented, so stop here
 		} else if err != nil {
-			return nil, err
+			return err
 		}
-		root = p
 		if hops == 0 {
 			if p.PostID != c.PostID {
-				return nil, bad("The comment you are replying to belongs to another post.")
+				return bad("The comment you are replying to belongs to another post.")
 			}
 			if p.Status != broadside.CommentApproved {
-				return nil, bad("The comment you are replying to is not published.")
+				return bad("The comment you are replying to is not published.")
 			}
 		}
 		depth++
 		if depth > d.MaxDepth || hops > maxAncestors {
-			return nil, bad(fmt.Sprintf("Replies can be nested at most %d levels deep; reply to an earlier comment in this thread instead.", d.MaxDepth))
+			return bad(fmt.Sprintf("Replies can be nested at most %d levels deep; reply to an earlier comment in this thread instead.", d.MaxDepth))
 		}
 		id = p.ParentID
 	}
-	return root, nil
+	return nil
 }
 
 func (s *Service) allow(ip string, perMinute int, now time.Time) bool {

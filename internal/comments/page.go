@@ -2,29 +2,22 @@ package comments
 
 import (
 	"context"
-	"time"
 
 	"github.com/broadside/broadside"
 )
 
-// roots counts top-level threads; the store answers with one indexed count.
-type roots interface {
-	CountRootsBefore(ctx context.Context, postID int64, created time.Time, id int64, newestFirst bool, alsoIDs []int64) (int, error)
-}
-
-// PageOf returns the comment page (1-based) on which the thread rooted at root is shown to a
-// viewer who also sees their own held comments viewerIDs, without loading the discussion.
-func (s *Service) PageOf(ctx context.Context, root *broadside.Comment, d broadside.Discussion, viewerIDs []int64) (int, error) {
+// PageOf returns the comment page (1-based) on which comment id is shown to a viewer who also
+// sees their own held comments viewerIDs. It asks the thread as the page renders it
+// (broadside.Thread.PageOf), the one answer to "which page": a count kept beside it in SQL
+// disagreed as soon as a reply's parent was marked spam (the reply is then shown as a
+// top-level orphan, which such a count does not see).
+func (s *Service) PageOf(ctx context.Context, post *broadside.Post, id int64, d broadside.Discussion, viewerIDs []int64) (int, error) {
 	if d.PerPage <= 0 {
 		return 1, nil
 	}
-	r, ok := s.Store.(roots)
-	if !ok {
-		return 1, nil
-	}
-	n, err := r.CountRootsBefore(ctx, root.PostID, root.CreatedAt, root.ID, d.NewestFirst, viewerIDs)
+	t, err := s.Thread(ctx, post, viewerIDs, d)
 	if err != nil {
 		return 1, err
 	}
-	return n/d.PerPage + 1, nil
+	return max(1, t.PageOf(id, d.PerPage)), nil
 }

@@ -81,12 +81,14 @@ type CommentRow struct {
 }
 
 const commentCols = `c.id, c.post_id, COALESCE(c.parent_id, 0), COALESCE(c.user_id, 0), c.kind, c.author_name,
-	c.author_email, c.author_url, c.author_ip, c.user_agent, c.raw_body, c.status, c.created_at`
+	c.author_email, c.author_url, c.author_ip, c.user_agent, c.raw_body, c.status, c.created_at, c.commenter_key,
+	c.moderation_reason`
 
 func scanComment(r rowScanner, c *broadside.Comment, extra ...any) error {
 	var status string
 	dest := append([]any{&c.ID, &c.PostID, &c.ParentID, &c.UserID, &c.Kind, &c.AuthorName,
-		&c.AuthorEmail, &c.AuthorURL, &c.AuthorIP, &c.UserAgent, &c.RawBody, &status, scanTime(&c.CreatedAt)}, extra...)
+		&c.AuthorEmail, &c.AuthorURL, &c.AuthorIP, &c.UserAgent, &c.RawBody, &status, scanTime(&c.CreatedAt),
+		&c.CommenterKeyHash, &c.ModerationReason}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return err
 	}
@@ -121,10 +123,11 @@ func (s *Store) CreateComment(ctx context.Context, c *broadside.Comment) error {
 			cols, vals = "id, ", a.add(c.ID)+", "
 		}
 		q := `INSERT INTO comments (` + cols + `post_id, parent_id, user_id, kind, author_name, author_email,
-	author_url, author_ip, user_agent, raw_body, status, created_at)
+	author_url, author_ip, user_agent, raw_body, status, created_at, commenter_key, moderation_reason)
 VALUES (` + vals + strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentID)), a.add(nullID(c.UserID)),
 			a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
-			a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(tx.ts(c.CreatedAt))}, ", ") + `) RETURNING id`
+			a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(tx.ts(c.CreatedAt)),
+			a.add(c.CommenterKeyHash), a.add(c.ModerationReason)}, ", ") + `) RETURNING id`
 		if err := tx.wr().QueryRowContext(ctx, q, a.v...).Scan(&c.ID); err != nil {
 			if _, ok := uniqueViolation(err); ok {
 				return conflict("A comment with this ID already exists.")
@@ -364,7 +367,10 @@ func (s *Store) CommentCounts(ctx context.Context) (map[broadside.CommentStatus]
 }
 
 // HasApprovedComment reports whether someone with this email (any case) and exactly this name
-// has an approved comment, WordPress's test for "previously approved" commenters.
+// has an approved comment. It is WordPress's test for "previously approved" commenters, and
+// it proves nothing: anyone can type a name and an address. Broadside uses it only to tell
+// moderators that a held comment claims an approved commenter's identity; approval rides on
+// CommenterKeyApproved and UserHasApprovedComment (commenter_proof.go).
 func (s *Store) HasApprovedComment(ctx context.Context, email, name string) (bool, error) {
 	if strings.TrimSpace(email) == "" {
 		return false, nil
@@ -392,6 +398,8 @@ func (s *Store) CountCommentsFromIP(ctx context.Context, ip string, since time.T
 
 // DuplicateComment reports whether the same author (same email, or same name) already left
 // this body on this post under this parent, in any status but trash (WordPress's check).
+// Only inside a write transaction that first called LockPostComments is the answer still true
+// when the comment is inserted.
 func (s *Store) DuplicateComment(ctx context.Context, postID int64, authorName, authorEmail, body string, parentID int64) (bool, error) {
 	// Two EXISTS probes instead of one OR: each can use its (post_id, author) index, so the
 	// check costs the same on a post with ten comments and on one with ten thousand.
@@ -408,31 +416,4 @@ func (s *Store) DuplicateComment(ctx context.Context, postID int64, authorName, 
 		return false, fmt.Errorf("store: check duplicate comment on post %d: %w", postID, err)
 	}
 	return n > 0, nil
-}
-
-// CountRootsBefore counts the top-level comments of a post shown before the top-level
-// comment (created, id): approved ones, plus alsoIDs (the viewer's own held comments). The
-// web layer turns it into the comment page a new comment lands on, without loading the thread.
-func (s *Store) CountRootsBefore(ctx context.Context, postID int64, created time.Time, id int64, newestFirst bool, alsoIDs []int64) (int, error) {
-	a := &args{}
-	cmp := "<"
-	if newestFirst {
-		cmp = ">"
-	}
-	t := a.add(s.ts(created))
-	idP := a.add(id)
-	roots := "FROM comments WHERE post_id = " + a.add(postID) + " AND parent_id IS NULL AND "
-	// Approved threads as two index ranges on (post_id, parent_id, status, created_at, id);
-	// an OR across them would scan the whole discussion.
-	q := "SELECT (SELECT count(*) " + roots + "status = 'approved' AND created_at " + cmp + " " + t + ")" +
-		" + (SELECT count(*) " + roots + "status = 'approved' AND created_at = " + t + " AND id " + cmp + " " + idP + ")"
-	if len(alsoIDs) > 0 {
-		before := "(created_at " + cmp + " " + t + " OR (created_at = " + t + " AND id " + cmp + " " + idP + "))"
-		q += " + (SELECT count(*) " + roots + "status <> 'approved' AND id IN " + in(a, alsoIDs) + " AND " + before + ")"
-	}
-	var n int
-	if err := s.rd().QueryRowContext(ctx, q, a.v...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: count threads before comment %d: %w", id, err)
-	}
-	return n, nil
 }

@@ -24,15 +24,17 @@ func TestCommentNotifications(t *testing.T) {
 	set.Discussion.ModerationMode = broadside.ModeratePublish
 	set.Discussion.MinSubmitSeconds = 0
 	must(t, e.st.SaveSettings(ctx, set))
-	cs := &comments.Service{Store: e.st, Now: e.clk.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Settings: e.st.LoadSettings}
+	cs := &comments.Service{Store: e.st, Now: e.clk.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Settings: e.st.LoadSettings,
+		Secret: []byte("comment stamps in this test")}
 	p := &broadside.Post{Type: broadside.TypePost, AuthorID: e.admin.ID, Title: "Open thread", Slug: "open-thread", RawBody: "Talk.",
 		BodyFormat: broadside.FormatMarkdown, Status: broadside.StatusPublished, PublishedAt: e.clk.Now().Add(-time.Hour),
 		CreatedAt: e.clk.Now(), UpdatedAt: e.clk.Now(), CommentsOpen: true}
 	must(t, e.st.CreatePost(ctx, p))
 	submit := func(name, email, body string, parent int64) *broadside.Comment {
 		t.Helper()
+		stamp := cs.Stamp(p.ID, false) // the form the commenter loaded
 		e.clk.Advance(time.Minute)
-		r, err := cs.Submit(ctx, comments.Submission{PostID: p.ID, ParentID: parent, Author: name, Email: email, Body: body, IP: "192.0.2.1"})
+		r, err := cs.Submit(ctx, comments.Submission{PostID: p.ID, ParentID: parent, Author: name, Email: email, Body: body, IP: "192.0.2.1", Stamp: stamp})
 		must(t, err)
 		if r.Comment.Status != broadside.CommentApproved {
 			t.Fatalf("comment held: %+v", r.Verdict)

@@ -22,6 +22,7 @@ type commentRow struct {
 	Date                    string
 	Status                  broadside.CommentStatus
 	Kind                    string
+	Reason                  string // why a held or spam comment was not published
 	Body                    template.HTML
 	PostID                  int64
 	PostTitle, PostURL      string
@@ -76,6 +77,7 @@ func (s *Server) commentRows(ctx context.Context, st *site, rows []store.Comment
 		id := strconv.FormatInt(c.ID, 10)
 		cr := commentRow{ID: c.ID, Author: displayName(&c.Comment), Email: c.AuthorEmail, IP: c.AuthorIP,
 			Date: formatDateTime(st.Local(c.CreatedAt)), Status: c.Status, Kind: c.Kind, Body: s.Render.Comment(c.RawBody),
+			Reason: c.ModerationReason,
 			PostID: c.PostID, PostTitle: c.PostTitle, Actions: actionsFor(c.Status),
 			CanReply: c.Status == broadside.CommentPending || c.Status == broadside.CommentApproved, Return: ret,
 			EditURL:  "/admin/comments/" + id + "?return=" + url.QueryEscape(ret),

@@ -44,31 +44,6 @@ func (s *Server) verify(purpose, signed string) (string, bool) {
 	return value, hmac.Equal([]byte(want), []byte(signed))
 }
 
-// formStamp is the signed time a comment form was rendered, checked against the minimum
-// time a human needs to type a comment.
-func (s *Server) formStamp(postID int64) string {
-	return s.sign("form:"+strconv.FormatInt(postID, 10), strconv.FormatInt(s.Now().Unix(), 10))
-}
-
-// maxFormAge bounds how long a rendered form stays valid; older stamps count as missing.
-const maxFormAge = 7 * 24 * time.Hour
-
-func (s *Server) formLoaded(postID int64, stamp string) time.Time {
-	v, ok := s.verify("form:"+strconv.FormatInt(postID, 10), stamp)
-	if !ok {
-		return time.Time{}
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return time.Time{}
-	}
-	t := time.Unix(n, 0)
-	if s.Now().Sub(t) > maxFormAge || t.After(s.Now().Add(time.Minute)) {
-		return time.Time{}
-	}
-	return t
-}
-
 // setCookie sets every cookie the site sets, so they all make the same Secure decision.
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
@@ -100,11 +75,16 @@ func (s *Server) secureCookies(r *http.Request) bool {
 	return len(base) >= 8 && strings.EqualFold(base[:8], "https://")
 }
 
-// commenter is what a reader asked us to remember for their next comment.
+// commenter is the bs_commenter cookie: the commenter key the server issued to this browser
+// (comments.Service.NewCommenterKey), which proves that it wrote earlier comments, and what
+// the reader asked us to remember for their next comment. The key is kept whether or not they
+// asked: it is the credential that lets their comments skip moderation once one is approved,
+// and it says nothing about them by itself.
 type commenter struct {
-	Name  string `json:"n"`
-	Email string `json:"e"`
+	Name  string `json:"n,omitempty"`
+	Email string `json:"e,omitempty"`
 	URL   string `json:"u,omitempty"`
+	Key   string `json:"k,omitempty"`
 }
 
 func (s *Server) readCommenter(r *http.Request) commenter {
@@ -126,10 +106,6 @@ func (s *Server) readCommenter(r *http.Request) commenter {
 }
 
 func (s *Server) writeCommenter(w http.ResponseWriter, r *http.Request, c *commenter) {
-	if c == nil {
-		s.setCookie(w, r, cookieCommenter, "", -1)
-		return
-	}
 	b, _ := json.Marshal(c)
 	s.setCookie(w, r, cookieCommenter, s.sign("commenter", base64.RawURLEncoding.EncodeToString(b)), 365*24*time.Hour)
 }

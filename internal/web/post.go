@@ -101,7 +101,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	if cpage > 1 {
 		form.CancelURL = postPath + "comment-page-" + strconv.Itoa(cpage) + "/#respond"
 	}
-	form.Stamp = s.formStamp(p.ID)
+	form.Stamp = s.Comments.Stamp(p.ID, s.Cache != nil && cacheable(r)) // shared when the page cache keeps this page
 	form.User = currentUser(r)
 	form.RequireNameEmail = d.RequireNameEmail
 	form.MaxLength = d.MaxLength
@@ -292,7 +292,8 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user := currentUser(r)
-	sub := submission(r, postID, parentID, form, user, s.formLoaded(postID, f.Get("ts")))
+	remembered := s.readCommenter(r)
+	sub := submission(r, postID, parentID, form, user, remembered.Key)
 	sub.Post = post
 	// What the reader offers as access; the comments service checks it (broadside.CanComment).
 	sub.Subscriber, sub.PostPassProof = currentReader(r), postPassProof(r, post)
@@ -310,10 +311,15 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if user == nil {
+		ck := commenter{Key: remembered.Key}
+		if res.NewCommenterKey != "" {
+			ck.Key = res.NewCommenterKey // this browser's first comment
+		}
 		if form.Remember {
-			s.writeCommenter(w, r, &commenter{Name: form.Author, Email: form.Email, URL: form.URL})
-		} else if _, err := r.Cookie(cookieCommenter); err == nil {
-			s.writeCommenter(w, r, nil)
+			ck.Name, ck.Email, ck.URL = form.Author, form.Email, form.URL
+		}
+		if ck != remembered {
+			s.writeCommenter(w, r, &ck)
 		}
 	}
 	c := res.Comment
@@ -326,7 +332,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.requestCommentNotices(r, post, c)
-	page, err := s.Comments.PageOf(ctx, res.Root, st.Discussion, append(s.pendingIDs(r), c.ID))
+	page, err := s.Comments.PageOf(ctx, post, c.ID, st.Discussion, append(s.pendingIDs(r), c.ID))
 	if err != nil {
 		s.Log.Warn("comment page lookup failed; linking to page 1", "request_id", requestID(r), "err", err)
 	}

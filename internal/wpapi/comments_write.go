@@ -17,8 +17,11 @@ func sortStable[T any](xs []T, less func(a, b T) bool) {
 // POST /wp/v2/comments
 // Anyone may comment (Broadside allows anonymous comments through the API, which WordPress
 // leaves to a filter); the comment goes through the comments service exactly like the form
-// (moderation rules, disallowed words, links, per-IP rate limit, duplicates), without the
-// form's timing check, which an API client cannot pass.
+// (access, moderation rules, disallowed words, links, per-IP rate limit, duplicates). An
+// anonymous API client has neither a form stamp nor a commenter key, so it cannot show that
+// a human loaded a form or that it wrote an approved comment before: its comments are always
+// held for moderation. A signed-in client (application password or cookie session) is known
+// by its account, which is the proof of identity.
 func (q *req) createComment() (*result, error) {
 	mod := q.user.CanModerate()
 	if q.p.has("id") {
@@ -70,7 +73,7 @@ func (q *req) createComment() (*result, error) {
 			Params: map[string]string{"content": "Please type your comment."}}
 	}
 	sub := comments.Submission{PostID: p.ID, ParentID: parentID, Author: q.p.str("author_name"), Email: q.p.str("author_email"),
-		URL: q.p.str("author_url"), Body: body, IP: q.ip(), UserAgent: q.r.UserAgent(), Post: p, CheckTiming: false,
+		URL: q.p.str("author_url"), Body: body, IP: q.ip(), UserAgent: q.r.UserAgent(), Post: p, Via: comments.ViaAPI,
 		PostPassword: q.p.str("password")} // the service checks it again (discussionErr throttled the guesses)
 	if ua := q.p.str("author_user_agent"); ua != "" {
 		sub.UserAgent = ua
