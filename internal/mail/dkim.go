@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 
 	"github.com/emersion/go-msgauth/dkim"
@@ -27,6 +28,17 @@ type DKIM struct {
 // elsewhere).
 var signedHeaders = []string{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
 	"Reply-To", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post", "Precedence", "Auto-Submitted"}
+
+// The key never prints: fmt, slog and JSON show the domain and selector only.
+func (d *DKIM) String() string {
+	if d == nil {
+		return "<no DKIM>"
+	}
+	return fmt.Sprintf("DKIM(d=%s, s=%s, key [redacted])", d.Domain, d.Selector)
+}
+func (d *DKIM) GoString() string             { return d.String() }
+func (d *DKIM) LogValue() slog.Value         { return slog.StringValue(d.String()) }
+func (d *DKIM) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 var dnsLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 
