@@ -152,3 +152,18 @@ func IsConnection(err error) bool { return err != nil && ClassOf(err) == ClassPr
 
 // IsSender reports whether the server refused the sender: nothing sent now can succeed.
 func IsSender(err error) bool { return err != nil && ClassOf(err) == ClassSender }
+
+// Systemic reports whether err is about the session rather than one transaction: the
+// server refused the sender, or could not be reached, or turned away MAIL FROM for now.
+// Every other recipient would meet the same answer, so a bulk sender should wait (or stop)
+// instead of moving on to the next one.
+func Systemic(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err != nil
+	}
+	if e.Class == ClassSender || e.Code == 421 {
+		return true // 421: the server is closing the session, whatever it was asked
+	}
+	return (e.Class == ClassProtocol || e.Class == ClassTemporary) && (e.Stage == StageSession || e.Stage == StageMail)
+}

@@ -167,6 +167,9 @@ func TestTLSModesAndAuth(t *testing.T) {
 		if strings.Contains(err.Error(), "wrong-password") {
 			t.Fatalf("the error reveals the password: %v", err)
 		}
+		if !mail.IsSender(err) {
+			t.Fatalf("a refused login: %v, want the sender's failure", err)
+		}
 	})
 }
 

@@ -55,11 +55,6 @@ func (s *Server) ClearFaults() {
 	s.mu.Unlock()
 }
 
-// Strict makes the server insist on RSET after a failed transaction, as some real servers do:
-// after a failure at the end of DATA, MAIL FROM is answered "503 bad sequence" until the
-// client sends RSET (or greets again).
-func Strict() Option { return func(s *Server) { s.strict = true } }
-
 // Resets counts the RSET commands the server received.
 func (s *Server) Resets() int {
 	s.mu.Lock()

@@ -6,7 +6,6 @@ package mailtest
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"net"
 	"strconv"
@@ -47,7 +46,6 @@ type Server struct {
 	count    atomic.Int64
 	sessions []*session
 	faults   map[Stage][]*fault
-	strict   bool
 	resets   int
 }
 
@@ -213,7 +211,8 @@ type session struct {
 	authed bool
 	from   string
 	to     []string
-	// needRset: a transaction failed and the client has not sent RSET yet (Strict servers).
+	// needRset: a transaction failed at the end of DATA and the client has not sent RSET
+	// yet. Like some real servers, this one then answers MAIL FROM with 503 bad sequence.
 	// go-smtp resets the session itself right after DATA, so the first Reset that follows a
 	// failed DATA is the server's own, not the client's (skipReset).
 	needRset  bool
@@ -230,7 +229,7 @@ func (ss *session) AuthMechanisms() []string {
 func (ss *session) Auth(mech string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(identity, username, password string) error {
 		if username != ss.s.user || password != ss.s.password {
-			return errors.New("invalid credentials")
+			return smtp.ErrAuthFailed // 535 5.7.8, as real servers answer
 		}
 		ss.authed = true
 		return nil
@@ -248,7 +247,7 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 		return smtp.ErrAuthRequired
 	}
 	if ss.needRset {
-		return Reply(503, "5.5.1 bad sequence of commands: RSET first (mailtest strict)")
+		return Reply(503, "5.5.1 bad sequence of commands: RSET first (mailtest)")
 	}
 	if f := ss.s.fault(AtMail, from); f != nil {
 		return ss.apply(f)
@@ -276,7 +275,7 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 func (ss *session) Data(r io.Reader) error {
 	if f := ss.s.fault(AtDataEnd, ss.to...); f != nil {
 		_, _ = io.Copy(io.Discard, r)
-		if ss.s.strict && !f.Drop {
+		if !f.Drop {
 			ss.needRset, ss.skipReset = true, true
 		}
 		return ss.apply(f)
