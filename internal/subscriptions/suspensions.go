@@ -73,3 +73,9 @@ func (s *Service) LiftSuspensions(ctx context.Context, u *broadside.User, in Lif
 	}
 	return n, err
 }
+
+// Suspended lists up to limit suspended subscribers (most recent first) and how many there
+// are in all.
+func (s *Service) Suspended(ctx context.Context, u *broadside.User, limit int) ([]broadside.Subscriber, int, error) {
+	return s.List(ctx, u, store.SubscriberFilter{Status: broadside.SubscriberBounced, Limit: limit})
+}
