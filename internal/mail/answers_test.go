@@ -60,10 +60,10 @@ func TestSMTPAnswerTable(t *testing.T) {
 			}
 			f := tc.fault
 			f.Times = 1
-			if (tc.stage == mailtest.AtMail && f.Drop) || tc.stage == mailtest.AtConnect {
-				// A reused connection that drops at MAIL FROM is retried once on a new one,
-				// and a refused EHLO is followed by HELO: the fault must outlast the second
-				// try to be seen.
+			if (tc.stage == mailtest.AtMail && (f.Drop || f.Code == 421)) || tc.stage == mailtest.AtConnect {
+				// A reused connection that drops or closes (421) at MAIL FROM is retried once
+				// on a new one, and a refused EHLO is followed by HELO: the fault must outlast
+				// the second try to be seen.
 				f.Times = 2
 			}
 			srv.Inject(tc.stage, f)

@@ -312,3 +312,21 @@ func TestAutomatedMailHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestRetriesOnceWhenAnIdleConnectionIsClosing: a server that answers MAIL FROM with 421
+// (closing an idle session) has received nothing of the message, so it goes out on a new
+// connection instead of failing.
+func TestRetriesOnceWhenAnIdleConnectionIsClosing(t *testing.T) {
+	srv := mailtest.Start(t)
+	s := newSender(t, plain(srv))
+	if _, err := s.Send(t.Context(), testMessage("a@example.net")); err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(mailtest.AtMail, mailtest.Fault{Code: 421, Message: "4.4.2 idle timeout", Times: 1})
+	if _, err := s.Send(t.Context(), testMessage("b@example.net")); err != nil {
+		t.Fatalf("after a 421 to MAIL FROM on a reused connection: %v", err)
+	}
+	if srv.Connections() != 2 || len(srv.To("b@example.net")) != 1 {
+		t.Fatalf("connections %d, messages to b %d", srv.Connections(), len(srv.To("b@example.net")))
+	}
+}

@@ -153,9 +153,10 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) (string, error) {
 		return "", err
 	}
 	reply, serr := s.transact(to.Address, raw)
-	if serr != nil && reused && serr.Stage == StageMail && serr.Code == 0 {
-		// A reused connection the server had already dropped: nothing of this message was
-		// transmitted, so one retry on a fresh connection is safe.
+	if serr != nil && reused && serr.Stage == StageMail && (serr.Code == 0 || serr.Code == 421) {
+		// A reused connection the server had already dropped (or was closing, 421, as servers
+		// do with idle clients): nothing of this message was transmitted, so one retry on a
+		// fresh connection is safe.
 		s.hangUp()
 		if err := s.connect(ctx); err != nil {
 			return "", err
@@ -176,8 +177,7 @@ func (s *SMTPSender) connect(ctx context.Context) error {
 	}
 	c, err := s.dialer.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		e := newError(StageSession, 1, fmt.Errorf("connect to %s: %w", s.Addr(), err))
-		return e
+		return newError(StageSession, 1, fmt.Errorf("connect to %s: %w", s.Addr(), err))
 	}
 	s.conn = c
 	return nil
