@@ -13,7 +13,7 @@ func NewSMTPSender(c config.SMTP) (*mail.SMTPSender, error) {
 		return nil, nil
 	}
 	s, err := mail.NewSMTP(mail.SMTPConfig{Host: c.Host, Port: c.Port, TLS: c.TLS, User: c.User,
-		Password: c.Password.Reveal(), From: c.From})
+		Password: c.Password.Reveal(), From: c.From, DKIM: c.DKIM})
 	if err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}

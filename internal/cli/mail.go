@@ -68,7 +68,7 @@ func mailTest(ctx context.Context, c *cmdContext, args []string) error {
 	reply, err := s.Send(sctx, msg)
 	if err != nil {
 		var me *mail.Error
-		if errors.As(err, &me) && me.Conn {
+		if errors.As(err, &me) && me.Class == mail.ClassProtocol {
 			return fmt.Errorf("could not talk to the mail server: %v", me.Err)
 		}
 		return fmt.Errorf("the mail server refused the message: %v", err)

@@ -1,12 +1,17 @@
 package config_test
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +133,59 @@ func TestSMTPConfig(t *testing.T) {
 		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-password-file", "/nonexistent/pw"}, nil, "--smtp-password-file"},
 	} {
 		_, err := parse(t, tc.args, tc.env)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v should name %s", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestDKIMFlags(t *testing.T) {
+	dir := t.TempDir()
+	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(edKey)
+	keyFile := filepath.Join(dir, "dkim.pem")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pubFile := filepath.Join(dir, "pub.pem")
+	pub, _ := x509.MarshalPKIXPublicKey(edKey.Public())
+	if err := os.WriteFile(pubFile, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"--smtp-host", "h", "--smtp-from", "Site <news@Example.org>"}
+	c, err := parse(t, append(base, "--dkim-key-file", keyFile, "--dkim-selector", "bs1"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP.DKIM == nil || c.SMTP.DKIM.Domain != "example.org" || c.SMTP.DKIM.Selector != "bs1" || c.SMTP.DKIM.Key == nil {
+		t.Fatalf("dkim: %v", c.SMTP.DKIM)
+	}
+	c, err = parse(t, base, map[string]string{"BROADSIDE_DKIM_KEY_FILE": keyFile, "BROADSIDE_DKIM_SELECTOR": "s2", "BROADSIDE_DKIM_DOMAIN": "mail.example.org"})
+	if err != nil || c.SMTP.DKIM.Domain != "mail.example.org" || c.SMTP.DKIM.Selector != "s2" {
+		t.Fatalf("dkim from env: %v, %v", c.SMTP.DKIM, err)
+	}
+	// The private key never prints.
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "cfg", c, "smtp", c.SMTP)
+	b, _ := json.Marshal(c)
+	secret := fmt.Sprint(edKey.Seed())
+	for _, s := range []string{fmt.Sprintf("%v %+v %#v", c, c, c.SMTP), logged.String(), string(b)} {
+		if strings.Contains(s, secret) || strings.Contains(s, "Seed") || !strings.Contains(s, "[redacted]") {
+			t.Fatalf("the DKIM key leaks or is not redacted: %s", s)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--dkim-key-file", filepath.Join(dir, "missing.pem"), "--dkim-selector", "s"}, "--dkim-key-file"},
+		{[]string{"--dkim-key-file", pubFile, "--dkim-selector", "s"}, "--dkim-key-file"},
+		{[]string{"--dkim-key-file", keyFile}, "--dkim-selector"},
+		{[]string{"--dkim-key-file", keyFile, "--dkim-selector", "bad selector"}, "--dkim-selector"},
+		{[]string{"--dkim-key-file", keyFile, "--dkim-selector", "s", "--dkim-domain", "not_a domain"}, "--dkim-domain"},
+		{[]string{"--dkim-selector", "s"}, "--dkim-key-file"},
+	} {
+		_, err := parse(t, append(append([]string{}, base...), tc.args...), nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v should name %s", tc.args, err, tc.want)
 		}

@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/mail"
+	netmail "net/mail"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/broadside/broadside/internal/mail"
 )
 
 // SMTP is how Broadside reaches a mail server for confirmations, sign-in links, comment
@@ -25,6 +27,9 @@ type SMTP struct {
 	// Rate caps newsletter sending, in messages per second (providers throttle or block
 	// senders that go faster than their plan allows).
 	Rate float64
+	// DKIM signs outgoing mail, for publishers who run their own mail server; nil when
+	// --dkim-key-file is not set. Its key is read and checked when the configuration is.
+	DKIM *mail.DKIM
 }
 
 // Enabled reports whether mail is configured.
@@ -48,6 +53,9 @@ func (s Secret) Reveal() string             { return string(s) }
 type smtpFlags struct {
 	passwordFile string
 	port, rate   string
+	dkimKeyFile  string
+	dkimDomain   string
+	dkimSelector string
 }
 
 func registerSMTP(fs *flag.FlagSet, env func(string) string, c *Config, f *smtpFlags) {
@@ -64,6 +72,9 @@ func registerSMTP(fs *flag.FlagSet, env func(string) string, c *Config, f *smtpF
 	str(&f.passwordFile, "smtp-password-file", "BROADSIDE_SMTP_PASSWORD_FILE", "file holding the SMTP password (or set BROADSIDE_SMTP_PASSWORD)")
 	str(&c.SMTP.From, "smtp-from", "BROADSIDE_SMTP_FROM", `sender of outgoing mail, e.g. "My Site <news@example.com>"`)
 	str(&f.rate, "smtp-rate", "BROADSIDE_SMTP_RATE", "newsletter sending rate in messages per second (default "+strconv.Itoa(DefaultSMTPRate)+")")
+	str(&f.dkimKeyFile, "dkim-key-file", "BROADSIDE_DKIM_KEY_FILE", "PEM file with the private key that DKIM-signs outgoing mail (RSA 2048 or Ed25519); empty: no signing")
+	str(&f.dkimDomain, "dkim-domain", "BROADSIDE_DKIM_DOMAIN", "DKIM signing domain (default: the domain of --smtp-from)")
+	str(&f.dkimSelector, "dkim-selector", "BROADSIDE_DKIM_SELECTOR", "DKIM selector: the public key is published at SELECTOR._domainkey.DOMAIN")
 	c.SMTP.Password = Secret(env("BROADSIDE_SMTP_PASSWORD"))
 }
 
@@ -92,7 +103,48 @@ func finishSMTP(c *Config, f *smtpFlags) error {
 			c.SMTP.Password = Secret(strings.TrimRight(string(b), "\r\n"))
 		}
 	}
+	if err := finishDKIM(c, f); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// finishDKIM reads and checks the DKIM key, so that a key that cannot sign stops the server
+// at start with the flag named, rather than failing every message later.
+func finishDKIM(c *Config, f *smtpFlags) error {
+	if f.dkimKeyFile == "" {
+		if f.dkimDomain != "" || f.dkimSelector != "" {
+			return errors.New("--dkim-key-file: required when --dkim-domain or --dkim-selector is set")
+		}
+		return nil
+	}
+	b, err := os.ReadFile(f.dkimKeyFile)
+	if err != nil {
+		return fmt.Errorf("--dkim-key-file: %w", err) // names the file, never its content
+	}
+	key, err := mail.ParseDKIMKey(b)
+	if err != nil {
+		return fmt.Errorf("--dkim-key-file: %s: %w", f.dkimKeyFile, err)
+	}
+	if f.dkimSelector == "" {
+		return errors.New("--dkim-selector: required with --dkim-key-file (the name under which the public key is published)")
+	}
+	domain := f.dkimDomain
+	if domain == "" {
+		if a, err := netmail.ParseAddress(c.SMTP.From); err == nil {
+			domain = mail.Domain(a.Address)
+		}
+	}
+	d := &mail.DKIM{Domain: strings.ToLower(domain), Selector: f.dkimSelector, Key: key}
+	if err := d.Validate(); err != nil {
+		flag := "--dkim-domain"
+		if strings.HasPrefix(err.Error(), "selector") {
+			flag = "--dkim-selector"
+		}
+		return fmt.Errorf("%s: %w", flag, err)
+	}
+	c.SMTP.DKIM = d
+	return nil
 }
 
 func (s SMTP) validate() []error {
@@ -110,7 +162,7 @@ func (s SMTP) validate() []error {
 	}
 	if s.From == "" {
 		errs = append(errs, errors.New(`--smtp-from: a sender address is required when --smtp-host is set, e.g. "My Site <news@example.com>"`))
-	} else if _, err := mail.ParseAddress(s.From); err != nil {
+	} else if _, err := netmail.ParseAddress(s.From); err != nil {
 		errs = append(errs, fmt.Errorf("--smtp-from: %q is not an address like \"My Site <news@example.com>\"", s.From))
 	}
 	if s.Rate <= 0 || s.Rate > 10000 {

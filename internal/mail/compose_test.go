@@ -108,3 +108,30 @@ func TestWrap(t *testing.T) {
 		t.Errorf("got %q want %q", got, want)
 	}
 }
+
+// TestPreheaderIsHiddenWithoutLowContrast: the preview line is hidden by display and size,
+// never by colouring it like the background or shrinking its font, which spam filters score
+// (SpamAssassin's HTML_FONT_LOW_CONTRAST and tiny-font rules).
+func TestPreheaderIsHiddenWithoutLowContrast(t *testing.T) {
+	h, _, err := mail.Render(&mail.Content{Subject: "S", SiteName: "Site", SiteURL: "https://example.org",
+		Preheader: "PREVIEW-LINE", Heading: "S", Paragraphs: []string{"Body."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(h, "PREVIEW-LINE")
+	start := strings.LastIndex(h[:i], "<div")
+	if i < 0 || start < 0 {
+		t.Fatal("no preheader element")
+	}
+	tag := h[start:i]
+	for _, bad := range []string{"color", "font-size", "opacity"} {
+		if strings.Contains(tag, bad) {
+			t.Errorf("the preheader is styled with %s: %s", bad, tag)
+		}
+	}
+	for _, want := range []string{"display:none", "max-height:0", "overflow:hidden"} {
+		if !strings.Contains(tag, want) {
+			t.Errorf("the preheader lacks %s: %s", want, tag)
+		}
+	}
+}

@@ -36,71 +36,31 @@ type Message struct {
 }
 
 // Sender delivers messages. Send returns the server's final reply (for `broadside mail test`)
-// or an error; errors from SMTP are *Error and tell permanent failures from temporary ones.
+// or an error; errors from SMTP are *Error, classified by Classify.
 type Sender interface {
 	Send(ctx context.Context, m *Message) (reply string, err error)
 }
 
-// Error is a failed delivery.
-type Error struct {
-	// Code is the SMTP reply code (421, 450, 550 …), 0 when the server never answered (a
-	// connection that could not be made or broke).
-	Code int
-	// Permanent is true for failures that will not go away by retrying: 5xx replies and
-	// addresses that cannot be used at all.
-	Permanent bool
-	// Conn is true when the failure was the connection, not this message or recipient: the
-	// whole queue should pause rather than count a failure against the recipient.
-	Conn bool
-	Err  error
-}
-
-func (e *Error) Error() string {
-	kind := "temporary"
-	if e.Permanent {
-		kind = "permanent"
-	}
-	if e.Code != 0 {
-		return fmt.Sprintf("mail: %s failure (%d): %v", kind, e.Code, e.Err)
-	}
-	return fmt.Sprintf("mail: %s failure: %v", kind, e.Err)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// IsPermanent reports whether err is a delivery failure that retrying will not fix.
-func IsPermanent(err error) bool {
-	var e *Error
-	return errors.As(err, &e) && e.Permanent
-}
-
-// IsConnection reports whether err is a failure of the connection to the mail server (the
-// server is down, refused us, or hung up) rather than of one message.
-func IsConnection(err error) bool {
-	var e *Error
-	return errors.As(err, &e) && e.Conn
-}
-
-// Validate checks a message before it is handed to a server; a bad message is a permanent
-// failure.
+// Validate checks a message before it is handed to a server: a bad recipient address is the
+// recipient's permanent failure, anything else is the sender's (no message like it can go).
 func (m *Message) Validate() error {
 	if _, err := mail.ParseAddress(m.To); err != nil {
-		return &Error{Permanent: true, Err: fmt.Errorf("bad recipient %q: %w", m.To, err)}
+		return &Error{Stage: StageEnvelope, Class: ClassRecipient, Err: fmt.Errorf("bad recipient %q: %w", m.To, err)}
 	}
 	if m.From != "" {
 		if _, err := mail.ParseAddress(m.From); err != nil {
-			return &Error{Permanent: true, Err: fmt.Errorf("bad sender %q: %w", m.From, err)}
+			return &Error{Stage: StageMessage, Class: ClassSender, Err: fmt.Errorf("bad sender %q: %w", m.From, err)}
 		}
 	}
 	if strings.ContainsAny(m.Subject, "\r\n") {
-		return &Error{Permanent: true, Err: errors.New("subject must be one line")}
+		return &Error{Stage: StageMessage, Class: ClassSender, Err: errors.New("subject must be one line")}
 	}
 	if m.Text == "" && m.HTML == "" {
-		return &Error{Permanent: true, Err: errors.New("empty message")}
+		return &Error{Stage: StageMessage, Class: ClassSender, Err: errors.New("empty message")}
 	}
 	for k, v := range m.Headers {
 		if strings.ContainsAny(k+v, "\r\n") {
-			return &Error{Permanent: true, Err: fmt.Errorf("header %q must be one line", k)}
+			return &Error{Stage: StageMessage, Class: ClassSender, Err: fmt.Errorf("header %q must be one line", k)}
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // TLS modes of an SMTP connection.
@@ -34,6 +35,8 @@ type SMTPConfig struct {
 	TLSConfig *tls.Config
 	// HELO is the name we greet the server with; empty means the host name.
 	HELO string
+	// DKIM signs every message when set.
+	DKIM *DKIM
 }
 
 // DefaultPort returns the usual port of a TLS mode.
@@ -54,14 +57,22 @@ const maxIdle = 20 * time.Second
 
 // SMTPSender delivers messages over one reused SMTP connection. It is safe for concurrent
 // use; sends are serialised on the connection.
+//
+// go-mail builds the message and opens the session (TLS, EHLO, AUTH); the transaction itself
+// (MAIL, RCPT, DATA) is driven here, so that every answer is classified at the stage it came
+// from and the session is always left clean for the next message: after any failure the
+// transaction is reset with RSET, or the connection replaced when the conversation itself
+// went wrong. go-mail's own Send skips the RSET after a failed DATA, and the server then
+// answered the next MAIL FROM with 503.
 type SMTPSender struct {
 	cfg    SMTPConfig
 	from   *netmail.Address
-	client *gomail.Client
+	dialer *gomail.Client
+	dkim   *DKIM
 
-	mu        sync.Mutex
-	connected bool
-	lastUsed  time.Time
+	mu       sync.Mutex
+	conn     *smtp.Client
+	lastUsed time.Time
 }
 
 // NewSMTP returns a sender for cfg; it connects on the first Send.
@@ -118,160 +129,130 @@ func NewSMTP(cfg SMTPConfig) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: smtp client for %s: %w", cfg.Host, err)
 	}
-	return &SMTPSender{cfg: cfg, from: from, client: c}, nil
+	return &SMTPSender{cfg: cfg, from: from, dialer: c, dkim: cfg.DKIM}, nil
 }
 
 // Addr is the server's host:port, for messages.
 func (s *SMTPSender) Addr() string { return fmt.Sprintf("%s:%d", s.cfg.Host, s.cfg.Port) }
 
-// Send delivers m and returns the server's reply to the end of the message data.
+// Send delivers m and returns the server's reply to the end of the message data. A failure
+// is an *Error classified by Classify.
 func (s *SMTPSender) Send(ctx context.Context, m *Message) (string, error) {
-	msg, err := s.build(m)
+	raw, err := s.build(m)
 	if err != nil {
 		return "", err
 	}
+	to, _ := netmail.ParseAddress(m.To) // checked by build
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.connected && time.Since(s.lastUsed) > maxIdle {
-		s.disconnect()
+	if s.conn != nil && time.Since(s.lastUsed) > maxIdle {
+		s.hangUp()
 	}
-	if !s.connected {
-		if err := s.client.DialWithContext(ctx); err != nil {
-			return "", &Error{Conn: true, Code: replyCode(err), Err: fmt.Errorf("connect to %s: %w", s.Addr(), err)}
+	reused := s.conn != nil
+	if err := s.connect(ctx); err != nil {
+		return "", err
+	}
+	reply, serr := s.transact(to.Address, raw)
+	if serr != nil && reused && serr.Stage == StageMail && (serr.Code == 0 || serr.Code == 421) {
+		// A reused connection the server had already dropped (or was closing, 421, as servers
+		// do with idle clients): nothing of this message was transmitted, so one retry on a
+		// fresh connection is safe.
+		s.hangUp()
+		if err := s.connect(ctx); err != nil {
+			return "", err
 		}
-		s.connected = true
+		reply, serr = s.transact(to.Address, raw)
 	}
-	reused := !s.lastUsed.IsZero()
 	s.lastUsed = time.Now()
-	err = s.client.Send(msg)
-	if err != nil && reused && unsent(err) {
-		// A reused connection the server had already dropped: nothing of this message was
-		// transmitted, so one retry on a fresh connection is safe.
-		s.disconnect()
-		if derr := s.client.DialWithContext(ctx); derr != nil {
-			return "", &Error{Conn: true, Code: replyCode(derr), Err: fmt.Errorf("reconnect to %s: %w", s.Addr(), derr)}
-		}
-		s.connected = true
-		err = s.client.Send(msg)
+	if serr != nil {
+		s.recover(serr)
+		return "", serr
 	}
-	if err != nil {
-		e := classify(err)
-		if e.Conn {
-			s.disconnect()
-		}
-		return "", e
-	}
-	return msg.ServerResponse(), nil
+	return reply, nil
 }
 
-// unsent reports whether err broke the connection before the server could have accepted the
-// message (the connection check or MAIL FROM failed without an SMTP reply).
-func unsent(err error) bool {
-	var se *gomail.SendError
-	return errors.As(err, &se) && se.ErrorCode() == 0 && (se.Reason == gomail.ErrConnCheck || se.Reason == gomail.ErrSMTPMailFrom)
+func (s *SMTPSender) connect(ctx context.Context) error {
+	if s.conn != nil {
+		return s.deadline()
+	}
+	c, err := s.dialer.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return newError(StageSession, 1, fmt.Errorf("connect to %s: %w", s.Addr(), err))
+	}
+	s.conn = c
+	return nil
+}
+
+// deadline gives the next exchange the configured time on a reused connection.
+func (s *SMTPSender) deadline() error {
+	if err := s.conn.UpdateDeadline(s.cfg.Timeout); err != nil {
+		s.hangUp()
+		return newError(StageSession, 1, err)
+	}
+	return nil
+}
+
+// transact runs one transaction for one recipient on the open connection.
+func (s *SMTPSender) transact(to string, raw []byte) (string, *Error) {
+	if err := s.conn.Mail(s.from.Address); err != nil {
+		return "", newError(StageMail, 1, err)
+	}
+	if err := s.conn.Rcpt(to); err != nil {
+		return "", newError(StageRcpt, 1, err)
+	}
+	w, err := s.conn.Data()
+	if err != nil {
+		return "", newError(StageData, 1, err)
+	}
+	if _, err := w.Write(raw); err != nil {
+		_ = w.Close()
+		return "", &Error{Stage: StageDataEnd, Class: ClassProtocol, Err: err}
+	}
+	if err := w.Close(); err != nil {
+		return "", newError(StageDataEnd, 1, err)
+	}
+	if dc, ok := w.(*smtp.DataCloser); ok {
+		return dc.ServerResponse(), nil
+	}
+	return "", nil
+}
+
+// recover leaves the session ready for the next MAIL FROM after a failed transaction: RSET
+// when the server still follows the conversation, a new connection when it does not (or
+// the RSET itself fails).
+func (s *SMTPSender) recover(e *Error) {
+	if s.conn == nil {
+		return
+	}
+	if e.Class == ClassProtocol || e.Stage == StageSession {
+		s.hangUp()
+		return
+	}
+	if err := s.conn.Reset(); err != nil {
+		s.hangUp()
+	}
 }
 
 // Close ends the connection politely.
 func (s *SMTPSender) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.connected {
+	if s.conn == nil {
 		return nil
 	}
-	s.connected = false
-	return s.client.Close()
+	c := s.conn
+	s.conn = nil
+	err := c.Quit()
+	_ = c.Close()
+	return err
 }
 
-func (s *SMTPSender) disconnect() {
-	_ = s.client.Close()
-	s.connected = false
+// hangUp drops the connection without ceremony: QUIT on a connection in an unknown state may
+// wait for an answer that never comes.
+func (s *SMTPSender) hangUp() {
+	if s.conn != nil {
+		_ = s.conn.Close()
+	}
+	s.conn = nil
 	s.lastUsed = time.Time{}
-}
-
-// classify turns go-mail's error into an *Error: 5xx replies are permanent, 4xx temporary;
-// anything without a reply code is a broken connection.
-func classify(err error) *Error {
-	var se *gomail.SendError
-	if !errors.As(err, &se) {
-		return &Error{Conn: true, Err: err}
-	}
-	code := se.ErrorCode()
-	switch {
-	case se.Reason == gomail.ErrGetSender || se.Reason == gomail.ErrGetRcpts || se.Reason == gomail.ErrNoUnencoded:
-		return &Error{Permanent: true, Err: err}
-	case code >= 500:
-		return &Error{Code: code, Permanent: true, Err: err}
-	case code == 421:
-		// "Service not available, closing transmission channel": the server is going away.
-		return &Error{Code: code, Conn: true, Err: err}
-	case code >= 400:
-		return &Error{Code: code, Err: err}
-	}
-	return &Error{Conn: true, Err: err}
-}
-
-// replyCode extracts an SMTP reply code from a dial error (a 554 greeting, a failed AUTH).
-func replyCode(err error) int {
-	s := err.Error()
-	for i := 0; i+3 <= len(s); i++ {
-		if (s[i] == '4' || s[i] == '5') && isDigit(s[i+1]) && isDigit(s[i+2]) && (i+3 == len(s) || s[i+3] == ' ' || s[i+3] == '-') &&
-			(i == 0 || s[i-1] == ' ') {
-			return int(s[i]-'0')*100 + int(s[i+1]-'0')*10 + int(s[i+2]-'0')
-		}
-	}
-	return 0
-}
-
-func isDigit(b byte) bool { return b >= '0' && b <= '9' }
-
-// build turns m into a go-mail message.
-func (s *SMTPSender) build(m *Message) (*gomail.Msg, error) {
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	from := s.from
-	if m.From != "" {
-		a, _ := netmail.ParseAddress(m.From) // checked by Validate
-		from = a
-	}
-	msg.FromMailAddress(from)
-	if err := msg.EnvelopeFrom(s.from.Address); err != nil {
-		return nil, &Error{Permanent: true, Err: err}
-	}
-	to, _ := netmail.ParseAddress(m.To)
-	msg.ToMailAddress(to)
-	msg.Subject(m.Subject)
-	date := m.Date
-	if date.IsZero() {
-		date = time.Now()
-	}
-	msg.SetDateWithValue(date)
-	if m.MessageID != "" {
-		msg.SetMessageIDWithValue(m.MessageID)
-	} else {
-		msg.SetMessageIDWithValue(randomID() + "@" + Domain(from.Address))
-	}
-	msg.SetUserAgent("Broadside")
-	if len(m.ListUnsubscribe) > 0 {
-		msg.SetListUnsubscribe(m.ListUnsubscribe...)
-		if m.OneClick {
-			msg.SetListUnsubscribePost()
-		}
-	}
-	if m.Bulk {
-		msg.SetBulk()
-	}
-	for k, v := range m.Headers {
-		msg.SetGenHeader(gomail.Header(k), v)
-	}
-	if m.Text != "" {
-		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
-		if m.HTML != "" {
-			msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
-		}
-	} else {
-		msg.SetBodyString(gomail.TypeTextHTML, m.HTML)
-	}
-	return msg, nil
 }

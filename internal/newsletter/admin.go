@@ -2,8 +2,10 @@ package newsletter
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/store"
 )
 
@@ -60,4 +62,30 @@ func (s *Service) Recent(ctx context.Context, limit int) ([]store.Newsletter, []
 		}
 	}
 	return ns, ps, nil
+}
+
+// Resume restarts a newsletter that paused itself, where it stopped: deliveries already sent
+// are not sent again, and every pending one goes out. Only someone who manages the site (and
+// so its mail settings) may resume it.
+func (s *Service) Resume(ctx context.Context, u *broadside.User, postID int64) error {
+	if !u.CanManageSite() {
+		return broadside.Errorf(broadside.EFORBIDDEN, "Only an administrator can resume a newsletter.")
+	}
+	if !s.Enabled() {
+		return broadside.Errorf(broadside.EINVALID, "Mail is not configured, so the newsletter cannot be sent.")
+	}
+	err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		ok, err := tx.ResumeNewsletter(ctx, postID, s.Now())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return broadside.Errorf(broadside.ECONFLICT, "This newsletter is not paused.")
+		}
+		return jobs.Enqueue(ctx, tx, JobSend, "newsletter:"+strconv.FormatInt(postID, 10), s.Now(), Payload{PostID: postID})
+	})
+	if err == nil {
+		s.Log.Info("newsletter resumed by the publisher", "post_id", postID, "user_id", u.ID)
+	}
+	return err
 }

@@ -13,10 +13,15 @@
 // mailbox providers use to drop duplicates. Because each sender claims one row at a time, a
 // crash can cause at most one duplicate per sender, and the row records that it was resent.
 //
-// Temporary failures (4xx) are retried per recipient with backoff; a broken connection
-// pauses the whole newsletter with backoff instead of counting against recipients; permanent
-// failures (5xx) are recorded and count towards suspending the address after
-// broadside.MaxBounces. Sending is paced by a token bucket (messages per second).
+// Every failure is classified once, by mail.Classify, and only a recipient's permanent
+// failure (5xx to RCPT TO, or to the message) counts towards suspending the address after
+// broadside.MaxBounces. Temporary failures and protocol errors of one transaction are
+// retried for that recipient later, without a bounce. Failures of the session (the server
+// unreachable, MAIL FROM deferred) hold the whole newsletter back with backoff. When the
+// server refuses the sender (5xx to MAIL FROM, a refused login) or PauseAfter failures in a
+// row were nobody's fault, the newsletter pauses itself with the server's answer for the
+// publisher, who resumes it from the admin (Resume): pending deliveries stay pending, sent
+// ones stay sent. Sending is paced by a token bucket (messages per second).
 package newsletter
 
 import (
@@ -33,7 +38,6 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/jobs"
-	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/sitemail"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/subscriptions"
@@ -51,8 +55,15 @@ type Payload struct {
 const (
 	// MaxAttempts is how many temporary failures of one recipient are retried.
 	MaxAttempts = 5
-	batchSize   = 200
+	// PauseAfter is how many failures in a row, none of them a recipient's permanent one,
+	// pause a newsletter: the server is refusing everything, and going on would only turn a
+	// configuration problem into thousands of failed deliveries.
+	PauseAfter = 10
+	batchSize  = 200
 )
+
+// errPaused ends a run whose newsletter paused itself.
+var errPaused = errors.New("newsletter paused")
 
 // retryDelays are the waits after a recipient's 1st, 2nd … temporary failure.
 var retryDelays = []time.Duration{time.Minute, 5 * time.Minute, 20 * time.Minute, time.Hour}
@@ -71,6 +82,7 @@ type Store interface {
 	DeferDelivery(ctx context.Context, postID, subscriberID int64, next time.Time, errMsg string, countAttempt bool, now time.Time) error
 	NewsletterProgress(ctx context.Context, postID int64) (store.Progress, error)
 	FinishNewsletter(ctx context.Context, postID int64, now time.Time) error
+	ResumeNewsletter(ctx context.Context, postID int64, now time.Time) (bool, error)
 	SetNewsletterError(ctx context.Context, postID int64, msg string) error
 	ListDeliveries(ctx context.Context, postID int64, status string, limit int) ([]store.Delivery, error)
 }
@@ -92,7 +104,7 @@ type Service struct {
 	once    sync.Once
 	limiter *rate.Limiter
 	mu      sync.Mutex
-	outages map[int64]int // consecutive connection failures per newsletter
+	failing map[int64]int // failures in a row that were no recipient's fault, per newsletter
 }
 
 // Enabled reports whether newsletters can be sent.
@@ -134,7 +146,7 @@ func (s *Service) pace() *rate.Limiter {
 			r = 10
 		}
 		s.limiter = rate.NewLimiter(rate.Limit(r), max(1, int(r/10)))
-		s.outages = map[int64]int{}
+		s.failing = map[int64]int{}
 	})
 	return s.limiter
 }
@@ -161,8 +173,8 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 	} else if err != nil {
 		return err
 	}
-	if n.Status == store.NewsletterSent {
-		return nil
+	if n.Status == store.NewsletterSent || n.Paused() {
+		return nil // a paused newsletter waits for Resume, which queues a new run
 	}
 	if resumed, err := s.Store.ResumeInterrupted(rec, postID, s.Now()); err != nil {
 		return err
@@ -248,10 +260,12 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 			if !ok {
 				continue // another sender has it
 			}
-			var again *jobs.Again
-			outcome, again = s.deliver(rec, p, msgs, d)
-			if again != nil {
-				return stop(again)
+			var halt error
+			outcome, halt = s.deliver(rec, p, msgs, d)
+			if halt == errPaused {
+				return stop(nil)
+			} else if halt != nil {
+				return stop(halt)
 			}
 			sent++
 		}
@@ -307,84 +321,6 @@ func (s *Service) abandon(ctx context.Context, p *broadside.Post) error {
 	}
 	s.Log.Warn("newsletter stopped: the post is no longer published", "post_id", p.ID)
 	return s.Store.FinishNewsletter(ctx, p.ID, s.Now())
-}
-
-// deliver sends one claimed delivery and returns how to record its outcome (run in the next
-// transaction). It returns *jobs.Again when the mail server is unreachable: the newsletter
-// pauses, and the delivery goes back to the queue without counting against the recipient.
-func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared, d *store.Delivery) (func(tx *store.Store) error, *jobs.Again) {
-	sub := &d.Subscriber
-	m := msgs.message(sub)
-	_, sendErr := s.Mail.Sender.Send(ctx, m)
-	now := s.Now()
-	switch {
-	case sendErr == nil:
-		hadOutage := s.resetOutage(p.ID)
-		return func(tx *store.Store) error {
-			if err := tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliverySent, "", true, now); err != nil {
-				return err
-			}
-			if hadOutage {
-				if err := tx.SetNewsletterError(ctx, p.ID, ""); err != nil {
-					return err
-				}
-			}
-			if sub.Bounces > 0 {
-				return tx.ClearBounces(ctx, sub.ID)
-			}
-			return nil
-		}, nil
-	case mail.IsPermanent(sendErr):
-		msg := truncate(sendErr.Error(), 500)
-		return func(tx *store.Store) error {
-			if err := tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliveryFailed, msg, true, now); err != nil {
-				return err
-			}
-			suspended, err := tx.RecordBounce(ctx, sub.ID, msg, broadside.MaxBounces, now)
-			if suspended {
-				s.Log.Warn("address suspended after repeated bounces", "subscriber_id", sub.ID, "bounces", broadside.MaxBounces)
-			}
-			return err
-		}, nil
-	case mail.IsConnection(sendErr):
-		wait := min(jobs.Backoff(s.outage(p.ID)), 10*time.Minute)
-		msg := truncate(sendErr.Error(), 500)
-		s.Log.Warn("mail server unreachable; newsletter paused", "post_id", p.ID, "retry_in", wait, "err", sendErr)
-		return func(tx *store.Store) error {
-			if err := tx.DeferDelivery(ctx, p.ID, sub.ID, now, msg, false, now); err != nil {
-				return err
-			}
-			return tx.SetNewsletterError(ctx, p.ID, msg)
-		}, &jobs.Again{At: now.Add(wait), Reason: "mail server unreachable: " + msg}
-	default:
-		msg := truncate(sendErr.Error(), 500)
-		if d.Attempts+1 >= MaxAttempts {
-			return func(tx *store.Store) error {
-				return tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliveryFailed,
-					fmt.Sprintf("gave up after %d temporary failures: %s", MaxAttempts, msg), true, now)
-			}, nil
-		}
-		delay := retryDelays[min(d.Attempts, len(retryDelays)-1)]
-		return func(tx *store.Store) error {
-			return tx.DeferDelivery(ctx, p.ID, sub.ID, now.Add(delay), msg, true, now)
-		}, nil
-	}
-}
-
-func (s *Service) outage(postID int64) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.outages[postID]++
-	return s.outages[postID]
-}
-
-// resetOutage forgets a newsletter's connection failures and reports whether it had any.
-func (s *Service) resetOutage(postID int64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	had := s.outages[postID] != 0
-	delete(s.outages, postID)
-	return had
 }
 
 func truncate(s string, n int) string {

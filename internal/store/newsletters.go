@@ -32,6 +32,9 @@ type Newsletter struct {
 	Status     string
 	Recipients int
 	LastError  string
+	// PausedAt is when the newsletter paused itself because the mail server refused
+	// everything (LastError holds its answer); zero while it is not paused.
+	PausedAt   time.Time
 	CreatedAt  time.Time
 	StartedAt  time.Time
 	FinishedAt time.Time
@@ -60,13 +63,16 @@ ON CONFLICT (post_id) DO NOTHING`, postID, s.ts(now)))
 	return n == 1, nil
 }
 
-const newsletterSelect = `SELECT n.post_id, p.title, n.status, n.recipients, n.last_error, n.created_at, n.started_at, n.finished_at
-FROM newsletters n JOIN posts p ON p.id = n.post_id`
+const newsletterSelect = `SELECT n.post_id, p.title, n.status, n.recipients, n.last_error, n.paused_at, n.created_at, n.started_at,
+	n.finished_at FROM newsletters n JOIN posts p ON p.id = n.post_id`
 
 func scanNewsletter(r rowScanner, n *Newsletter) error {
-	return r.Scan(&n.PostID, &n.PostTitle, &n.Status, &n.Recipients, &n.LastError, scanTime(&n.CreatedAt),
+	return r.Scan(&n.PostID, &n.PostTitle, &n.Status, &n.Recipients, &n.LastError, scanTime(&n.PausedAt), scanTime(&n.CreatedAt),
 		scanTime(&n.StartedAt), scanTime(&n.FinishedAt))
 }
+
+// Paused reports whether the newsletter waits for the publisher.
+func (n *Newsletter) Paused() bool { return !n.PausedAt.IsZero() }
 
 // NewsletterByPost returns the newsletter of a post.
 func (s *Store) NewsletterByPost(ctx context.Context, postID int64) (*Newsletter, error) {
@@ -262,11 +268,42 @@ WHERE post_id = $1 GROUP BY status`, postID)
 
 // FinishNewsletter marks a newsletter sent.
 func (s *Store) FinishNewsletter(ctx context.Context, postID int64, now time.Time) error {
-	if _, err := s.wr().ExecContext(ctx, "UPDATE newsletters SET status = 'sent', finished_at = $1, last_error = '' WHERE post_id = $2",
+	if _, err := s.wr().ExecContext(ctx, "UPDATE newsletters SET status = 'sent', finished_at = $1, last_error = '', paused_at = NULL WHERE post_id = $2",
 		s.ts(now), postID); err != nil {
 		return fmt.Errorf("store: finish newsletter of post %d: %w", postID, err)
 	}
 	return nil
+}
+
+// PauseNewsletter stops a newsletter until the publisher resumes it, recording why (the mail
+// server's answer).
+func (s *Store) PauseNewsletter(ctx context.Context, postID int64, reason string, now time.Time) error {
+	if _, err := s.wr().ExecContext(ctx, "UPDATE newsletters SET paused_at = $1, last_error = $2 WHERE post_id = $3 AND status <> 'sent'",
+		s.ts(now), reason, postID); err != nil {
+		return fmt.Errorf("store: pause newsletter of post %d: %w", postID, err)
+	}
+	return nil
+}
+
+// ResumeNewsletter lifts a pause and makes every pending delivery due now; false when the
+// newsletter was not paused. Deliveries already sent stay sent: no one receives it twice.
+func (s *Store) ResumeNewsletter(ctx context.Context, postID int64, now time.Time) (bool, error) {
+	var resumed bool
+	err := s.InTx(ctx, func(tx *Store) error {
+		n, err := rowsAffected(tx.wr().ExecContext(ctx, `UPDATE newsletters SET paused_at = NULL, last_error = ''
+WHERE post_id = $1 AND paused_at IS NOT NULL`, postID))
+		if err != nil || n == 0 {
+			return err
+		}
+		resumed = true
+		_, err = tx.wr().ExecContext(ctx, `UPDATE newsletter_deliveries SET next_attempt = $1
+WHERE post_id = $2 AND status = 'pending' AND next_attempt > $1`, tx.ts(now), postID)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: resume newsletter of post %d: %w", postID, err)
+	}
+	return resumed, nil
 }
 
 // SetNewsletterError records the last connection problem of a newsletter ("" clears it).

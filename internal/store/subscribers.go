@@ -220,13 +220,16 @@ func (s *Store) SubscriberDates(ctx context.Context, since time.Time) ([]time.Ti
 }
 
 // RecordBounce counts a permanent delivery failure for the subscriber and suspends the
-// address (status bounced) at max; it reports whether it did.
-func (s *Store) RecordBounce(ctx context.Context, id int64, reason string, max int, now time.Time) (bool, error) {
+// address (status bounced) at max, noting when and by which newsletter (postID, 0 for none);
+// it reports whether it did.
+func (s *Store) RecordBounce(ctx context.Context, id, postID int64, reason string, max int, now time.Time) (bool, error) {
 	var bounces int
 	var status string
 	err := s.wr().QueryRowContext(ctx, `UPDATE subscribers SET bounces = bounces + 1, last_error = $1, updated_at = $2,
+	suspended_at = CASE WHEN bounces + 1 >= $3 AND status = 'confirmed' THEN $2 ELSE suspended_at END,
+	suspended_by = CASE WHEN bounces + 1 >= $3 AND status = 'confirmed' THEN $5 ELSE suspended_by END,
 	status = CASE WHEN bounces + 1 >= $3 AND status = 'confirmed' THEN 'bounced' ELSE status END
-WHERE id = $4 RETURNING bounces, status`, reason, s.ts(now), max, id).Scan(&bounces, &status)
+WHERE id = $4 RETURNING bounces, status`, reason, s.ts(now), max, id, nullID(postID)).Scan(&bounces, &status)
 	if isNoRows(err) {
 		return false, nil // deleted meanwhile
 	}

@@ -71,7 +71,7 @@ func TestRecordBounceSuspendsAfterMax(t *testing.T) {
 	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
 		sub := mkSubscriber(t, s, "b@example.org", broadside.SubscriberConfirmed)
 		for i := 1; i <= 3; i++ {
-			suspended, err := s.RecordBounce(ctx, sub.ID, "550 no such user", 3, t0)
+			suspended, err := s.RecordBounce(ctx, sub.ID, 0, "550 no such user", 3, t0)
 			must(t, err)
 			if suspended != (i == 3) {
 				t.Fatalf("bounce %d: suspended = %v", i, suspended)
@@ -82,7 +82,7 @@ func TestRecordBounceSuspendsAfterMax(t *testing.T) {
 			t.Fatalf("after 3 bounces: %+v", got)
 		}
 		other := mkSubscriber(t, s, "c@example.org", broadside.SubscriberConfirmed)
-		_, _ = s.RecordBounce(ctx, other.ID, "x", 3, t0)
+		_, _ = s.RecordBounce(ctx, other.ID, 0, "x", 3, t0)
 		must(t, s.ClearBounces(ctx, other.ID))
 		if got, _ := s.SubscriberByID(ctx, other.ID); got.Bounces != 0 {
 			t.Fatalf("bounces not cleared: %+v", got)

@@ -72,6 +72,9 @@ func TestCommentNotifications(t *testing.T) {
 	if n.Subject() != `[The Daily Broadside] Bob replied to your comment on "Open thread"` || !strings.Contains(n.Text, "Replying to Rita") {
 		t.Fatalf("notice %q:\n%s", n.Subject(), n.Text)
 	}
+	if n.Header.Get("Auto-Submitted") != "auto-generated" {
+		t.Errorf("a comment notice lacks Auto-Submitted: %q", n.Header.Get("Auto-Submitted"))
+	}
 	if n.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
 		t.Error("comment notices need one-click unsubscribe")
 	}

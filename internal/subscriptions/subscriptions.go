@@ -73,6 +73,9 @@ type Store interface {
 	DeleteCommentSubscriptions(ctx context.Context, postID int64, email string) (int64, error)
 	MarkCommentNotice(ctx context.Context, commentID int64, email string, now time.Time) (bool, error)
 	UnmarkCommentNotice(ctx context.Context, commentID int64, email string) error
+	SuspensionsByNewsletter(ctx context.Context) ([]store.SuspensionGroup, error)
+	CountSuspended(ctx context.Context, f store.SuspensionFilter) (int, error)
+	LiftSuspensions(ctx context.Context, f store.SuspensionFilter, now time.Time) (int64, error)
 }
 
 // Service runs subscriptions.

@@ -148,6 +148,10 @@ func TestDoubleOptIn(t *testing.T) {
 		if ms[0].Header.Get("List-Unsubscribe") != "" {
 			t.Error("a confirmation request is not list mail")
 		}
+		// Written by a program, not a person: auto-responders must not answer it (RFC 3834).
+		if ms[0].Header.Get("Auto-Submitted") != "auto-generated" || ms[0].Header.Get("Precedence") != "" {
+			t.Errorf("Auto-Submitted %q, Precedence %q", ms[0].Header.Get("Auto-Submitted"), ms[0].Header.Get("Precedence"))
+		}
 		tok := token(t, ms[0], "/subscribe/confirm?t=")
 
 		// A forged or altered link fails before touching the database.

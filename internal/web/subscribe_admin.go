@@ -23,11 +23,14 @@ func (s *Server) subscribeAdminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/subscribers/import", auth(s.handleImportForm))
 	mux.HandleFunc("POST /admin/subscribers/import", auth(s.handleImportUpload))
 	mux.HandleFunc("POST /admin/subscribers/import/commit", auth(s.handleImportCommit))
+	mux.HandleFunc("GET /admin/subscribers/suspended", auth(s.handleSuspended))
+	mux.HandleFunc("POST /admin/subscribers/suspended/lift", auth(s.handleLiftSuspensions))
 	mux.HandleFunc("GET /admin/subscribers/{id}", auth(s.handleSubscriberShow))
 	mux.HandleFunc("GET /admin/subscribers/{id}/export.json", auth(s.handleSubscriberExportOne))
 	mux.HandleFunc("POST /admin/subscribers/{id}/status", auth(s.handleSubscriberStatus))
 	mux.HandleFunc("POST /admin/subscribers/{id}/delete", auth(s.handleSubscriberDelete))
 	mux.HandleFunc("GET /admin/newsletters/{id}", auth(s.handleNewsletterReport))
+	mux.HandleFunc("POST /admin/newsletters/{id}/resume", auth(s.handleNewsletterResume))
 }
 
 const subscribersPerPage = 50
@@ -67,6 +70,7 @@ type subscribersData struct {
 	GrowthMax     int
 	Add           subscriptions.AddInput
 	Newsletters   []newsletterRow
+	Suspended     int
 }
 
 // GET /admin/subscribers
@@ -106,6 +110,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 		return statusTab{Status: st, Label: label, URL: u, Count: n, Current: st == d.Status}
 	}
 	d.Tabs = append(d.Tabs, tab("", "All", total))
+	d.Suspended = counts[broadside.SubscriberBounced]
 	for _, st := range broadside.SubscriberStatuses {
 		d.Tabs = append(d.Tabs, tab(string(st), string(st), counts[st]))
 	}
@@ -139,7 +144,11 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 			return
 		}
 		for i, n := range ns {
-			d.Newsletters = append(d.Newsletters, newsletterRow{PostID: n.PostID, Title: orUntitled(n.PostTitle), Status: n.Status,
+			status := n.Status
+			if n.Paused() {
+				status = "paused: the mail server refuses it"
+			}
+			d.Newsletters = append(d.Newsletters, newsletterRow{PostID: n.PostID, Title: orUntitled(n.PostTitle), Status: status,
 				Sent: ps[i].Sent, Failed: ps[i].Failed, Waiting: ps[i].Pending + ps[i].Sending})
 		}
 	}
@@ -423,6 +432,11 @@ type newsletterData struct {
 	Total, Done, Waiting   int
 	LastError              string
 	Failed, Retrying       []store.Delivery
+	// Paused: the newsletter stopped itself because the mail server refuses to send it;
+	// LastError is the server's answer. CanResume: the user may resume it.
+	Paused, CanResume bool
+	PausedAt          string
+	PostID            int64
 }
 
 // GET /admin/newsletters/{id}
@@ -458,6 +472,10 @@ func (s *Server) handleNewsletterReport(w http.ResponseWriter, r *http.Request, 
 	}
 	if n.Status == store.NewsletterQueued {
 		d.Status = "queued (waiting for the job worker)"
+	}
+	if n.Paused() {
+		d.Status, d.Paused, d.CanResume = "paused", true, u.CanManageSite()
+		d.PausedAt, d.PostID = formatDateTime(st.Local(n.PausedAt)), p.ID
 	}
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/newsletter", v)

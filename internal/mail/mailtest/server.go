@@ -6,7 +6,6 @@ package mailtest
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"net"
 	"strconv"
@@ -46,6 +45,8 @@ type Server struct {
 	notify   chan struct{}
 	count    atomic.Int64
 	sessions []*session
+	faults   map[Stage][]*fault
+	resets   int
 }
 
 // Option configures a Server.
@@ -189,6 +190,15 @@ func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	if s.down {
 		return nil, Reply(421, "4.3.2 service shutting down (mailtest outage)")
 	}
+	s.mu.Unlock()
+	f := s.fault(AtConnect)
+	s.mu.Lock()
+	if f != nil {
+		if f.Drop {
+			_ = c.Conn().Close()
+		}
+		return nil, &smtp.SMTPError{Code: f.Code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: f.Message}
+	}
 	s.conns++
 	ss := &session{s: s, conn: c.Conn()}
 	s.sessions = append(s.sessions, ss)
@@ -201,6 +211,12 @@ type session struct {
 	authed bool
 	from   string
 	to     []string
+	// needRset: a transaction failed at the end of DATA and the client has not sent RSET
+	// yet. Like some real servers, this one then answers MAIL FROM with 503 bad sequence.
+	// go-smtp resets the session itself right after DATA, so the first Reset that follows a
+	// failed DATA is the server's own, not the client's (skipReset).
+	needRset  bool
+	skipReset bool
 }
 
 func (ss *session) AuthMechanisms() []string {
@@ -213,7 +229,7 @@ func (ss *session) AuthMechanisms() []string {
 func (ss *session) Auth(mech string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(identity, username, password string) error {
 		if username != ss.s.user || password != ss.s.password {
-			return errors.New("invalid credentials")
+			return smtp.ErrAuthFailed // 535 5.7.8, as real servers answer
 		}
 		ss.authed = true
 		return nil
@@ -230,6 +246,12 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	if ss.s.user != "" && !ss.authed {
 		return smtp.ErrAuthRequired
 	}
+	if ss.needRset {
+		return Reply(503, "5.5.1 bad sequence of commands: RSET first (mailtest)")
+	}
+	if f := ss.s.fault(AtMail, from); f != nil {
+		return ss.apply(f)
+	}
 	ss.from = from
 	return nil
 }
@@ -243,11 +265,21 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 			return err
 		}
 	}
+	if f := ss.s.fault(AtRcpt, to); f != nil {
+		return ss.apply(f)
+	}
 	ss.to = append(ss.to, to)
 	return nil
 }
 
 func (ss *session) Data(r io.Reader) error {
+	if f := ss.s.fault(AtDataEnd, ss.to...); f != nil {
+		_, _ = io.Copy(io.Discard, r)
+		if !f.Drop {
+			ss.needRset, ss.skipReset = true, true
+		}
+		return ss.apply(f)
+	}
 	if ss.s.discard {
 		if _, err := io.Copy(io.Discard, r); err != nil {
 			return err
@@ -270,6 +302,16 @@ func (ss *session) Data(r io.Reader) error {
 	return nil
 }
 
-func (ss *session) Reset() { ss.from, ss.to = "", nil }
+func (ss *session) Reset() {
+	ss.from, ss.to = "", nil
+	if ss.skipReset {
+		ss.skipReset = false
+		return
+	}
+	ss.needRset = false
+	ss.s.mu.Lock()
+	ss.s.resets++
+	ss.s.mu.Unlock()
+}
 
 func (ss *session) Logout() error { return nil }
