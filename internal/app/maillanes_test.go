@@ -20,12 +20,13 @@ import (
 	"github.com/broadside/broadside/internal/subscriptions"
 )
 
-// mailSite configures a site in a fresh data directory that sends through srv at rate
-// messages per second, with n confirmed subscribers (sub0000@example.net …).
-func mailSite(t *testing.T, srv *mailtest.Server, rate float64, n int) config.Config {
+// mailSite configures a site in a fresh data directory (and database db, "" for SQLite there)
+// that sends through srv at rate messages per second, with n confirmed subscribers
+// (sub0000@example.net …).
+func mailSite(t *testing.T, db string, srv *mailtest.Server, rate float64, n int) config.Config {
 	t.Helper()
 	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
+	cfg.DataDir, cfg.DB = t.TempDir(), db
 	cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS = srv.Host, srv.Port, "none"
 	cfg.SMTP.From, cfg.SMTP.Rate = "The Daily <news@example.org>", rate
 	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{NoCache: true})
@@ -84,7 +85,7 @@ func publishNewsletter(t *testing.T, a *app.App, title string) *broadside.Post {
 func TestSignInMailNeverWaitsBehindNewsletter(t *testing.T) {
 	srv := mailtest.Start(t)
 	const n, stallAt = 300, 50
-	cfg := mailSite(t, srv, 1000, n)
+	cfg := mailSite(t, "", srv, 1000, n)
 	const reader, newcomer = "reader@example.net", "newcomer@example.net"
 	stalled := make(chan struct{})
 	var stallOnce sync.Once
@@ -167,3 +168,5 @@ func TestSignInMailNeverWaitsBehindNewsletter(t *testing.T) {
 		t.Errorf("the reader's message is not a sign-in link: %q", s)
 	}
 }
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
