@@ -30,6 +30,7 @@ type Store interface {
 	NextJobAt(ctx context.Context, kinds []string) (time.Time, error)
 	CompleteJob(ctx context.Context, id int64, worker string) error
 	RetryJob(ctx context.Context, id int64, worker string, runAt time.Time, errMsg string) error
+	PauseJob(ctx context.Context, id int64, worker string, runAt time.Time, reason string) error
 	FailJob(ctx context.Context, id int64, worker string, errMsg string) error
 }
 
@@ -337,13 +338,13 @@ func (w *Worker) settle(ctx context.Context, j *store.Job, runErr, lost error, l
 	var again *Again
 	if errors.As(runErr, &again) {
 		log.Info("job paused", "reason", again.Reason, "continue_at", again.At, "duration", took)
-		return w.Store.RetryJob(ctx, j.ID, w.ID, again.At, again.Reason)
+		return w.Store.PauseJob(ctx, j.ID, w.ID, again.At, again.Reason)
 	}
 	if lost != nil {
 		// Stopped because its lease was in danger, not because the work failed: if the job
 		// is still ours it runs again at once, without counting against the job.
 		log.Warn("job stopped: its lease could not be renewed", "err", runErr, "cause", lost)
-		return w.Store.RetryJob(ctx, j.ID, w.ID, w.Now(), lost.Error())
+		return w.Store.PauseJob(ctx, j.ID, w.ID, w.Now(), lost.Error())
 	}
 	if j.Attempts >= j.MaxAttempts {
 		log.Error("job failed permanently", "err", runErr)

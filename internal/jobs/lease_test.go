@@ -221,7 +221,7 @@ func TestStalledRenewalStopsHandlerBeforeLeaseEnds(t *testing.T) {
 		t.Fatalf("cause %v, want ErrLeaseStalled", err)
 	}
 	q, _ := st.ListJobs(ctx, store.JobQueued, 10)
-	if len(q) != 1 || q[0].Attempts != 1 || !strings.Contains(q[0].LastError, "not renewed") {
+	if len(q) != 1 || q[0].Attempts != 0 || !strings.Contains(q[0].LastError, "not renewed") {
 		t.Fatalf("the stopped job should be queued again at once: %+v", q)
 	}
 	if gs.renewed.Load() != 0 {

@@ -160,6 +160,16 @@ func (s *Store) RetryJob(ctx context.Context, id int64, worker string, runAt tim
 	locked_until = NULL, updated_at = $1 WHERE id = $2 AND status = 'running' AND locked_by = $3`, time.Now(), s.ts(runAt), errMsg)
 }
 
+// PauseJob puts the job held by worker back in the queue to continue at runAt, recording
+// why. Unlike RetryJob it takes back the attempt its claim counted: a long job that pauses
+// after each slice of work (a newsletter to 100,000 people pauses hundreds of times) has not
+// failed, and must keep all its attempts for real failures.
+func (s *Store) PauseJob(ctx context.Context, id int64, worker string, runAt time.Time, reason string) error {
+	return s.settleJob(ctx, id, worker, `UPDATE jobs SET status = 'queued', run_at = $4, last_error = $5, locked_by = '',
+	locked_until = NULL, attempts = attempts - 1, updated_at = $1 WHERE id = $2 AND status = 'running' AND locked_by = $3`,
+		time.Now(), s.ts(runAt), reason)
+}
+
 // FailJob gives up for good on the job held by worker, recording errMsg, and releases its
 // unique key.
 func (s *Store) FailJob(ctx context.Context, id int64, worker string, errMsg string) error {

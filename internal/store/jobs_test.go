@@ -131,6 +131,14 @@ func TestJobHeartbeat(t *testing.T) {
 		wantCode(t, s.CompleteJob(ctx, j.ID, "live"), broadside.ENOTFOUND)
 		wantCode(t, s.RetryJob(ctx, j.ID, "live", last, "late"), broadside.ENOTFOUND)
 		wantCode(t, s.FailJob(ctx, j.ID, "live", "late"), broadside.ENOTFOUND)
+		wantCode(t, s.PauseJob(ctx, j.ID, "live", last, "late"), broadside.ENOTFOUND)
+		// A pause (not a failure) gives back the attempt its claim counted.
+		must(t, s.PauseJob(ctx, j.ID, "heir", last, "slice used up"))
+		taken, err = s.ClaimJob(ctx, []string{"long"}, "heir", last, lease)
+		must(t, err)
+		if taken.Attempts != 2 || taken.LastError != "slice used up" {
+			t.Fatalf("claimed after a pause: %+v", taken)
+		}
 		must(t, s.RenewJob(ctx, j.ID, "heir", last.Add(time.Second), lease))
 		must(t, s.CompleteJob(ctx, j.ID, "heir"))
 		wantCode(t, s.RenewJob(ctx, j.ID, "heir", last.Add(2*time.Second), lease), broadside.ENOTFOUND)
