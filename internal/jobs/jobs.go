@@ -61,7 +61,9 @@ const (
 // within 10 s of a restart" with room to spare; a heartbeat of a quarter of it means the
 // database may stall for up to 6 s (three missed renewals) before a live worker is told to
 // stop, which on a healthy database never happens. A renewal is one indexed UPDATE per
-// running job every 2 s: nothing next to the work the job itself does.
+// running job every 2 s: nothing next to the work the job itself does. Leases are compared
+// on each node's clock, so a node whose clock runs more than 6 s ahead could take over a live
+// job (whose handler would then stop at its next renewal): keep clocks in sync.
 const (
 	DefaultLease     = 8 * time.Second
 	DefaultHeartbeat = 2 * time.Second
