@@ -19,3 +19,24 @@ func NewSMTPSender(c config.SMTP) (*mail.SMTPSender, error) {
 	}
 	return s, nil
 }
+
+// mailSenders returns the sender of transactional mail (sign-in and confirmation links,
+// notices) and the sender of newsletters, or nils when mail is off. From the configuration
+// they are two SMTP clients, so two connections: a newsletter holds its connection for one
+// message after another (and, with a slow server, for seconds per message), and a sign-in
+// link must not queue behind it. The newsletter's pace (--smtp-rate) is its own and does not
+// apply to transactional mail. A sender passed in by a test serves both.
+func mailSenders(c config.SMTP, override mail.Sender) (transactional, bulk mail.Sender, err error) {
+	if override != nil {
+		return override, override, nil
+	}
+	t, err := NewSMTPSender(c)
+	if err != nil || t == nil {
+		return nil, nil, err
+	}
+	b, err := NewSMTPSender(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, b, nil
+}

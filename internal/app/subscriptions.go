@@ -6,7 +6,7 @@ import (
 
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/config"
-	"github.com/broadside/broadside/internal/mail"
+	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/newsletter"
 	"github.com/broadside/broadside/internal/render"
 	"github.com/broadside/broadside/internal/sitemail"
@@ -23,16 +23,11 @@ func (a *App) openMail(ctx context.Context, cfg config.Config, opt Options) erro
 	if err != nil {
 		return err
 	}
-	var sender mail.Sender = opt.Mailer
-	if sender == nil {
-		s, err := NewSMTPSender(cfg.SMTP)
-		if err != nil {
-			return err
-		}
-		if s != nil {
-			sender = s
-		}
+	sender, bulk, err := mailSenders(cfg.SMTP, opt.Mailer)
+	if err != nil {
+		return err
 	}
+	var bulkMail *sitemail.Mailer
 	if sender != nil {
 		from := cfg.SMTP.From
 		if from == "" {
@@ -40,14 +35,19 @@ func (a *App) openMail(ctx context.Context, cfg config.Config, opt Options) erro
 		}
 		a.Mail = &sitemail.Mailer{Sender: sender, Settings: a.Settings.Load, Categories: a.Store.ListCategories,
 			BaseURL: cfg.PublicURL(), From: from, Render: render.New(), Log: a.Log}
+		m := *a.Mail
+		m.Sender = bulk
+		bulkMail = &m
 	}
 	a.Subscriptions = &subscriptions.Service{Store: a.Store, Mail: a.Mail, Links: subscriptions.Links{Secret: secret},
 		Now: a.Now, Log: a.Log, Wake: a.Worker.Wake}
-	a.Newsletter = &newsletter.Service{Store: a.Store, Mail: a.Mail, Subs: a.Subscriptions, Now: a.Now, Log: a.Log,
+	a.Newsletter = &newsletter.Service{Store: a.Store, Mail: bulkMail, Subs: a.Subscriptions, Now: a.Now, Log: a.Log,
 		Rate: cfg.SMTP.Rate, Slice: time.Minute}
 	a.Posts.OnPublish = a.Newsletter.OnPublish
+	// Sign-in and confirmation links are transactional: someone is waiting for them. Mail to
+	// many people runs in the bulk lane, so it can never hold them up.
 	a.Worker.Handle(subscriptions.JobMail, a.Subscriptions.MailHandler())
-	a.Worker.Handle(comments.JobApproved, a.Subscriptions.CommentNoticeHandler())
-	a.Worker.HandleInterruptible(newsletter.JobSend, a.Newsletter.Handler())
+	a.Worker.Handle(comments.JobApproved, a.Subscriptions.CommentNoticeHandler(), jobs.InLane(jobs.Bulk))
+	a.Worker.HandleInterruptible(newsletter.JobSend, a.Newsletter.Handler(), jobs.InLane(jobs.Bulk))
 	return nil
 }

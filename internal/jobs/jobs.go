@@ -5,6 +5,8 @@ package jobs
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/broadside/broadside"
@@ -23,63 +26,122 @@ import (
 type Store interface {
 	EnqueueJob(ctx context.Context, j *store.Job) error
 	ClaimJob(ctx context.Context, kinds []string, worker string, now time.Time, lease time.Duration) (*store.Job, error)
-	CompleteJob(ctx context.Context, id int64) error
-	RetryJob(ctx context.Context, id int64, runAt time.Time, errMsg string) error
-	FailJob(ctx context.Context, id int64, errMsg string) error
+	RenewJob(ctx context.Context, id int64, worker string, now time.Time, lease time.Duration) error
+	NextJobAt(ctx context.Context, kinds []string) (time.Time, error)
+	CompleteJob(ctx context.Context, id int64, worker string) error
+	RetryJob(ctx context.Context, id int64, worker string, runAt time.Time, errMsg string) error
+	PauseJob(ctx context.Context, id int64, worker string, runAt time.Time, reason string) error
+	FailJob(ctx context.Context, id int64, worker string, errMsg string) error
 }
 
 // Handler does one job. Returning an error retries the job later, up to its MaxAttempts.
-// Handlers must be idempotent: a node that dies mid-job leaves it to be run again.
+// Handlers must be idempotent: a node that dies mid-job leaves it to be run again. Their
+// context ends when the worker loses the job's lease (it could not renew it in time, or
+// another worker took the job over): they must then stop, so a job never runs twice at once.
 type Handler func(ctx context.Context, payload []byte) error
+
+// Lane is a share of a worker's capacity. Each lane has its own goroutines, so work in one
+// lane never waits for work in another: a newsletter to 100,000 people (Bulk) cannot hold
+// up a sign-in link (Transactional).
+type Lane string
+
+// Lanes.
+const (
+	// Transactional is for short jobs someone is waiting for: confirmation and sign-in
+	// mail, notices to the site's staff, scheduled publishing. The default lane.
+	Transactional Lane = "transactional"
+	// Bulk is for mail to many people (newsletters, comment notices to a post's followers).
+	Bulk Lane = "bulk"
+)
+
+// Default timings. A running job's lease is renewed every Heartbeat and lasts Lease, so a
+// worker that dies (kill -9, power loss, a partitioned node) gives its jobs up at most Lease
+// after its last heartbeat, and an idle worker on this or any node takes them over then
+// (it sleeps until the earliest lease ends: NextJobAt). 8 s keeps "a newsletter resumes
+// within 10 s of a restart" with room to spare; a heartbeat of a quarter of it means the
+// database may stall for up to 6 s (three missed renewals) before a live worker is told to
+// stop, which on a healthy database never happens. A renewal is one indexed UPDATE per
+// running job every 2 s: nothing next to the work the job itself does. Leases are compared
+// on each node's clock, so a node whose clock runs more than 6 s ahead could take over a live
+// job (whose handler would then stop at its next renewal): keep clocks in sync.
+const (
+	DefaultLease     = 8 * time.Second
+	DefaultHeartbeat = 2 * time.Second
+	DefaultPoll      = 2 * time.Second
+)
 
 // Worker claims and runs jobs until its context ends.
 type Worker struct {
 	Store Store
 	Log   *slog.Logger
 	Now   func() time.Time
-	// Poll is how long an idle worker waits before looking for due jobs again. Wake cuts the
-	// wait short when this node enqueued something.
-	Poll  time.Duration
-	Lease time.Duration
-	ID    string
+	// Poll is the longest an idle worker waits before looking for due jobs again: work
+	// enqueued by other nodes is found within Poll. Work this node enqueues calls Wake, and
+	// work due later (retries, expiring leases) is waited for exactly.
+	Poll time.Duration
+	// Lease is how long a claimed job stays this worker's without a heartbeat; Heartbeat is
+	// how often a running job's lease is renewed. Lease must exceed Heartbeat (NewWorker's
+	// defaults: DefaultLease, DefaultHeartbeat).
+	Lease     time.Duration
+	Heartbeat time.Duration
+	// Capacity is how many jobs of each lane run at once (lanes not listed: 1).
+	Capacity map[Lane]int
+	// ID names this worker in the jobs table; it must be unique among live workers, as
+	// renewing and settling a job are allowed only to the worker holding it.
+	ID string
 
 	mu       sync.Mutex
-	handlers map[string]Handler
-	// interruptible kinds get a context that ends when the worker stops (HandleInterruptible).
-	interruptible map[string]bool
-	wake          chan struct{}
+	handlers map[string]registration
+	wake     map[Lane]chan struct{}
 }
+
+type registration struct {
+	h    Handler
+	lane Lane
+	// interruptible kinds get a context that also ends when the worker stops.
+	interruptible bool
+}
+
+// Option adjusts a handler's registration.
+type Option func(*registration)
+
+// InLane runs the kind's jobs in lane l (default Transactional).
+func InLane(l Lane) Option { return func(r *registration) { r.lane = l } }
 
 // NewWorker returns a worker with sensible defaults.
 func NewWorker(s Store, log *slog.Logger, now func() time.Time) *Worker {
 	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
 	return &Worker{
 		Store: s, Log: log, Now: now,
-		Poll: 2 * time.Second, Lease: 5 * time.Minute,
-		ID:       host + ":" + strconv.Itoa(os.Getpid()),
-		handlers: map[string]Handler{},
-		wake:     make(chan struct{}, 1),
-
-		interruptible: map[string]bool{},
+		Poll: DefaultPoll, Lease: DefaultLease, Heartbeat: DefaultHeartbeat,
+		Capacity: map[Lane]int{Transactional: 2, Bulk: 2},
+		// The random part keeps IDs apart where host and pid repeat: containers (pid 1 in
+		// each) and several nodes in one test process.
+		ID:       host + ":" + strconv.Itoa(os.Getpid()) + ":" + hex.EncodeToString(b),
+		handlers: map[string]registration{},
+		wake:     map[Lane]chan struct{}{},
 	}
 }
 
 // Handle registers the handler for a kind of job.
-func (w *Worker) Handle(kind string, h Handler) {
+func (w *Worker) Handle(kind string, h Handler, opts ...Option) {
+	r := registration{h: h, lane: Transactional}
+	for _, o := range opts {
+		o(&r)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.handlers[kind] = h
+	w.handlers[kind] = r
 }
 
 // HandleInterruptible registers the handler of a long job (a newsletter to thousands): its
 // context ends when the worker stops, and the handler must then save its progress and return
 // (usually Again(now)) so the job resumes on the next start or on another node. Ordinary
-// handlers are never interrupted.
-func (w *Worker) HandleInterruptible(kind string, h Handler) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.handlers[kind] = h
-	w.interruptible[kind] = true
+// handlers are interrupted only when their lease is lost.
+func (w *Worker) HandleInterruptible(kind string, h Handler, opts ...Option) {
+	w.Handle(kind, h, append(opts, func(r *registration) { r.interruptible = true })...)
 }
 
 // Again is returned by a handler that made progress but is not finished: the job runs again
@@ -93,90 +155,206 @@ func (a *Again) Error() string {
 	return "not finished, continue at " + a.At.Format(time.RFC3339) + ": " + a.Reason
 }
 
-// Wake makes an idle worker look for jobs now.
+// Wake makes idle workers look for jobs now.
 func (w *Worker) Wake() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for l, ch := range w.wake {
+		close(ch)
+		delete(w.wake, l)
 	}
 }
 
-func (w *Worker) kinds() []string {
+// wakeLane wakes the idle goroutines of one lane.
+func (w *Worker) wakeLane(l Lane) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if ch, ok := w.wake[l]; ok {
+		close(ch)
+		delete(w.wake, l)
+	}
+}
+
+// woken returns a channel closed by the next Wake of lane l. Taken before looking for jobs,
+// so a Wake that comes while looking is not missed.
+func (w *Worker) woken(l Lane) <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ch, ok := w.wake[l]
+	if !ok {
+		ch = make(chan struct{})
+		w.wake[l] = ch
+	}
+	return ch
+}
+
+// kinds lists the kinds of lane l, or of every lane when l is "".
+func (w *Worker) kinds(l Lane) []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	ks := make([]string, 0, len(w.handlers))
-	for k := range w.handlers {
-		ks = append(ks, k)
+	for k, r := range w.handlers {
+		if l == "" || r.lane == l {
+			ks = append(ks, k)
+		}
 	}
 	sort.Strings(ks)
 	return ks
 }
 
-// Run processes jobs until ctx is done. A job in progress when ctx ends is finished first
-// when it finishes quickly, otherwise its lease expires and another worker takes it over.
+func (w *Worker) lanes() map[Lane]int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := map[Lane]int{}
+	for _, r := range w.handlers {
+		out[r.lane] = max(1, w.Capacity[r.lane])
+	}
+	return out
+}
+
+// Run processes jobs until ctx is done, with Capacity[lane] goroutines per lane. Ordinary
+// jobs in progress when ctx ends are finished first (their leases kept alive meanwhile);
+// interruptible ones are told to stop.
 func (w *Worker) Run(ctx context.Context) {
-	w.Log.Info("job worker started", "worker", w.ID, "kinds", w.kinds())
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
+	lanes := w.lanes()
+	w.Log.Info("job worker started", "worker", w.ID, "lanes", lanes, "kinds", w.kinds(""))
+	var wg sync.WaitGroup
+	for l, n := range lanes {
+		for range n {
+			wg.Add(1)
+			go func() { defer wg.Done(); w.loop(ctx, l) }()
+		}
+	}
+	wg.Wait()
+	w.Log.Info("job worker stopped", "worker", w.ID)
+}
+
+// loop runs the jobs of one lane, one at a time, until ctx ends.
+func (w *Worker) loop(ctx context.Context, l Lane) {
+	for ctx.Err() == nil {
+		woken := w.woken(l)
+		ran, err := w.runOne(context.WithoutCancel(ctx), ctx, l)
+		if err != nil {
+			w.Log.Error("job queue", "lane", l, "err", err)
+		}
+		if ran && err == nil {
+			continue // more may be due
+		}
+		wait := w.Poll
+		if err == nil {
+			wait = w.idle(ctx, l)
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
-			w.Log.Info("job worker stopped", "worker", w.ID)
-			return
 		case <-t.C:
-		case <-w.wake:
+		case <-woken:
 		}
-		for ctx.Err() == nil {
-			ran, err := w.runOne(context.WithoutCancel(ctx), ctx)
-			if err != nil {
-				w.Log.Error("job queue", "err", err)
-				break
-			}
-			if !ran {
-				break
-			}
-		}
-		t.Reset(w.Poll)
+		t.Stop()
 	}
 }
 
-// RunOne claims and runs a single due job, reporting whether there was one.
-func (w *Worker) RunOne(ctx context.Context) (bool, error) { return w.runOne(ctx, ctx) }
+// idle returns how long to wait for the next job of lane l: until the next known job is due
+// (a retry, or the end of a dead worker's lease), at most Poll.
+func (w *Worker) idle(ctx context.Context, l Lane) time.Duration {
+	next, err := w.Store.NextJobAt(ctx, w.kinds(l))
+	if err != nil {
+		return w.Poll
+	}
+	// A job that looks due but was not claimable (another worker got it first, or on
+	// PostgreSQL a row locked by a transaction) is looked at again shortly, without spinning.
+	return min(max(next.Sub(w.Now()), w.Poll/20), w.Poll)
+}
 
-// runOne runs a job with ctx; interruptible handlers also stop when stop ends.
-func (w *Worker) runOne(ctx, stop context.Context) (bool, error) {
-	j, err := w.Store.ClaimJob(ctx, w.kinds(), w.ID, w.Now(), w.Lease)
+// RunOne claims and runs a single due job of any lane, reporting whether there was one.
+func (w *Worker) RunOne(ctx context.Context) (bool, error) { return w.runOne(ctx, ctx, "") }
+
+// runOne runs a job of lane l with ctx; interruptible handlers also stop when stop ends.
+func (w *Worker) runOne(ctx, stop context.Context, l Lane) (bool, error) {
+	if w.Heartbeat <= 0 || w.Heartbeat >= w.Lease {
+		return false, fmt.Errorf("jobs: the heartbeat (%s) must be positive and shorter than the lease (%s)", w.Heartbeat, w.Lease)
+	}
+	kinds := w.kinds(l)
+	if len(kinds) == 0 {
+		return false, nil
+	}
+	claimed := time.Now()
+	j, err := w.Store.ClaimJob(ctx, kinds, w.ID, w.Now(), w.Lease)
 	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
 		return false, nil
 	} else if err != nil {
 		return false, err
 	}
-	w.mu.Lock()
-	h := w.handlers[j.Kind]
-	hctx := ctx
-	if w.interruptible[j.Kind] {
-		hctx = stop // ctx is stop without its cancellation: same values, and it ends with the worker
+	if l != "" {
+		w.wakeLane(l) // an idle sibling may take the next job of the lane meanwhile
 	}
+	w.mu.Lock()
+	r := w.handlers[j.Kind]
 	w.mu.Unlock()
 	log := w.Log.With("job_id", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+
+	// The handler's context ends when the lease is lost; an interruptible one's also when
+	// the worker stops (derived from stop itself, so the handler sees the stop at once). The
+	// lease is renewed until the handler has returned, even when the worker is stopping, so
+	// a job finishing during a shutdown is not taken over.
+	parent := ctx
+	if r.interruptible {
+		parent = stop
+	}
+	hctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	var lost atomic.Pointer[error]
+	lose := func(cause error) {
+		lost.CompareAndSwap(nil, &cause)
+		cancel(cause)
+	}
+	beat, stopBeat := context.WithCancel(ctx)
+	beating := make(chan struct{})
+	go func() { defer close(beating); w.keepLease(beat, j.ID, claimed, lose, log) }()
+	// Deferred so that even a handler that ends its goroutine (runtime.Goexit) stops the
+	// heartbeat, as the death of its process would.
+	defer func() { stopBeat(); <-beating }()
+
 	start := time.Now()
-	runErr := safeRun(hctx, h, j.Payload)
+	runErr := safeRun(hctx, r.h, j.Payload)
+	stopBeat()
+	<-beating
+	var lostErr error
+	if p := lost.Load(); p != nil {
+		lostErr = *p
+	}
+	settled := w.settle(ctx, j, runErr, lostErr, log, time.Since(start))
+	if broadside.ErrorCode(settled) == broadside.ENOTFOUND {
+		log.Warn("job lease lost: another worker has taken the job over, so this run's outcome is dropped", "run_err", runErr)
+		return true, nil
+	}
+	return true, settled
+}
+
+// settle records the outcome of a run in the store.
+func (w *Worker) settle(ctx context.Context, j *store.Job, runErr, lost error, log *slog.Logger, took time.Duration) error {
 	if runErr == nil {
-		log.Info("job done", "duration", time.Since(start))
-		return true, w.Store.CompleteJob(ctx, j.ID)
+		log.Info("job done", "duration", took)
+		return w.Store.CompleteJob(ctx, j.ID, w.ID)
 	}
 	var again *Again
 	if errors.As(runErr, &again) {
-		log.Info("job paused", "reason", again.Reason, "continue_at", again.At, "duration", time.Since(start))
-		return true, w.Store.RetryJob(ctx, j.ID, again.At, again.Reason)
+		log.Info("job paused", "reason", again.Reason, "continue_at", again.At, "duration", took)
+		return w.Store.PauseJob(ctx, j.ID, w.ID, again.At, again.Reason)
+	}
+	if lost != nil {
+		// Stopped because its lease was in danger, not because the work failed: if the job
+		// is still ours it runs again at once, without counting against the job.
+		log.Warn("job stopped: its lease could not be renewed", "err", runErr, "cause", lost)
+		return w.Store.PauseJob(ctx, j.ID, w.ID, w.Now(), lost.Error())
 	}
 	if j.Attempts >= j.MaxAttempts {
 		log.Error("job failed permanently", "err", runErr)
-		return true, w.Store.FailJob(ctx, j.ID, runErr.Error())
+		return w.Store.FailJob(ctx, j.ID, w.ID, runErr.Error())
 	}
 	next := w.Now().Add(Backoff(j.Attempts))
 	log.Warn("job failed, will retry", "err", runErr, "retry_at", next)
-	return true, w.Store.RetryJob(ctx, j.ID, next, runErr.Error())
+	return w.Store.RetryJob(ctx, j.ID, w.ID, next, runErr.Error())
 }
 
 func safeRun(ctx context.Context, h Handler, payload []byte) (err error) {

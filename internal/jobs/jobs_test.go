@@ -186,3 +186,33 @@ func TestAgainAndInterruptible(t *testing.T) {
 		t.Fatalf("the interrupted job should be queued again: %+v", q)
 	}
 }
+
+// TestPausesDoNotUseUpAttempts: a long job that paused many times (a newsletter pauses after
+// every slice) still has all its attempts when something really fails: it is retried, not
+// given up for good at its first error.
+func TestPausesDoNotUseUpAttempts(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, testdb.SQLite(t))
+	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	w := jobs.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), clk.Now)
+	runs := 0
+	w.Handle("newsletter", func(ctx context.Context, _ []byte) error {
+		runs++
+		if runs <= 15 {
+			return &jobs.Again{At: clk.Now(), Reason: "slice used up"}
+		}
+		return errors.New("database hiccup")
+	})
+	if err := jobs.Enqueue(ctx, st, "newsletter", "n", clk.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 16; i++ {
+		if ran, err := w.RunOne(ctx); !ran || err != nil {
+			t.Fatalf("run %d: %v %v", i+1, ran, err)
+		}
+	}
+	q, _ := st.ListJobs(ctx, store.JobQueued, 10)
+	if len(q) != 1 || q[0].Attempts != 1 || q[0].LastError != "database hiccup" {
+		t.Fatalf("after 15 pauses and one failure the job should wait for its second attempt: %+v", q)
+	}
+}

@@ -105,7 +105,7 @@ func TestCrashBetweenAcceptanceAndRecord(t *testing.T) {
 		if n := len(e.smtp.Messages()); n != 7 {
 			t.Fatalf("a new worker sent before the dead one's lease expired (%d messages)", n)
 		}
-		e.clk.Advance(6 * time.Minute)
+		e.clk.Advance(e.worker.Lease) // seconds, not minutes: the dead worker no longer renews it
 		e.drain()
 
 		got := e.received()

@@ -136,33 +136,90 @@ RETURNING ` + jobCols
 	return &j, nil
 }
 
-// CompleteJob marks the job done and releases its unique key.
-func (s *Store) CompleteJob(ctx context.Context, id int64) error {
-	return s.settleJob(ctx, id, `UPDATE jobs SET status = 'done', unique_key = NULL, locked_by = '', locked_until = NULL,
-	updated_at = $1 WHERE id = $2`, time.Now())
+// RenewJob extends the lease of a running job to now+lease: the heartbeat of a live worker.
+// It succeeds only while worker still holds the job; ENOTFOUND means the lease was lost (the
+// job finished, or another worker took it over after the lease expired) and the caller must
+// stop working on it. Like the claim, it is one conditional UPDATE, so a renewal and a
+// takeover can never both succeed.
+func (s *Store) RenewJob(ctx context.Context, id int64, worker string, now time.Time, lease time.Duration) error {
+	return s.settleJob(ctx, id, worker, `UPDATE jobs SET locked_until = $4, updated_at = $1
+WHERE id = $2 AND status = 'running' AND locked_by = $3`, now, s.ts(now.Add(lease)))
 }
 
-// RetryJob puts the job back in the queue to run at runAt, recording errMsg.
-func (s *Store) RetryJob(ctx context.Context, id int64, runAt time.Time, errMsg string) error {
-	return s.settleJob(ctx, id, `UPDATE jobs SET status = 'queued', run_at = $3, last_error = $4, locked_by = '',
-	locked_until = NULL, updated_at = $1 WHERE id = $2`, time.Now(), s.ts(runAt), errMsg)
+// CompleteJob marks the job done and releases its unique key. Like every settling call, it
+// applies only while worker holds the job: a worker that lost its lease cannot overwrite the
+// state of the one that took over (ENOTFOUND).
+func (s *Store) CompleteJob(ctx context.Context, id int64, worker string) error {
+	return s.settleJob(ctx, id, worker, `UPDATE jobs SET status = 'done', unique_key = NULL, locked_by = '', locked_until = NULL,
+	updated_at = $1 WHERE id = $2 AND status = 'running' AND locked_by = $3`, time.Now())
 }
 
-// FailJob gives up on the job for good, recording errMsg, and releases its unique key.
-func (s *Store) FailJob(ctx context.Context, id int64, errMsg string) error {
-	return s.settleJob(ctx, id, `UPDATE jobs SET status = 'failed', unique_key = NULL, last_error = $3, locked_by = '',
-	locked_until = NULL, updated_at = $1 WHERE id = $2`, time.Now(), errMsg)
+// RetryJob puts the job held by worker back in the queue to run at runAt, recording errMsg.
+func (s *Store) RetryJob(ctx context.Context, id int64, worker string, runAt time.Time, errMsg string) error {
+	return s.settleJob(ctx, id, worker, `UPDATE jobs SET status = 'queued', run_at = $4, last_error = $5, locked_by = '',
+	locked_until = NULL, updated_at = $1 WHERE id = $2 AND status = 'running' AND locked_by = $3`, time.Now(), s.ts(runAt), errMsg)
 }
 
-func (s *Store) settleJob(ctx context.Context, id int64, q string, now time.Time, extra ...any) error {
-	n, err := rowsAffected(s.wr().ExecContext(ctx, q, append([]any{s.ts(now), id}, extra...)...))
+// PauseJob puts the job held by worker back in the queue to continue at runAt, recording
+// why. Unlike RetryJob it takes back the attempt its claim counted: a long job that pauses
+// after each slice of work (a newsletter to 100,000 people pauses hundreds of times) has not
+// failed, and must keep all its attempts for real failures.
+func (s *Store) PauseJob(ctx context.Context, id int64, worker string, runAt time.Time, reason string) error {
+	return s.settleJob(ctx, id, worker, `UPDATE jobs SET status = 'queued', run_at = $4, last_error = $5, locked_by = '',
+	locked_until = NULL, attempts = attempts - 1, updated_at = $1 WHERE id = $2 AND status = 'running' AND locked_by = $3`,
+		time.Now(), s.ts(runAt), reason)
+}
+
+// FailJob gives up for good on the job held by worker, recording errMsg, and releases its
+// unique key.
+func (s *Store) FailJob(ctx context.Context, id int64, worker string, errMsg string) error {
+	return s.settleJob(ctx, id, worker, `UPDATE jobs SET status = 'failed', unique_key = NULL, last_error = $4, locked_by = '',
+	locked_until = NULL, updated_at = $1 WHERE id = $2 AND status = 'running' AND locked_by = $3`, time.Now(), errMsg)
+}
+
+func (s *Store) settleJob(ctx context.Context, id int64, worker, q string, now time.Time, extra ...any) error {
+	n, err := rowsAffected(s.wr().ExecContext(ctx, q, append([]any{s.ts(now), id, worker}, extra...)...))
 	if err != nil {
 		return fmt.Errorf("store: update job %d: %w", id, err)
 	}
 	if n == 0 {
-		return notFound("Job not found.")
+		return notFound(fmt.Sprintf("Job %d is not held by %s: it finished, or its lease expired and another worker took it over.", id, worker))
 	}
 	return nil
+}
+
+// NextJobAt returns when the next job of one of kinds (any kind when kinds is empty) becomes
+// claimable: the earliest run_at of a queued job or locked_until of a running one. An idle
+// worker sleeps until then instead of a full poll interval, so a dead worker's job is taken
+// over the moment its lease ends. ENOTFOUND when no job is queued or running.
+func (s *Store) NextJobAt(ctx context.Context, kinds []string) (time.Time, error) {
+	a := &args{}
+	kindCond := ""
+	if len(kinds) > 0 {
+		kindCond = " AND kind IN " + in(a, kinds)
+	}
+	// Two index-ordered probes, as in ClaimJob.
+	var next time.Time
+	for _, probe := range []string{
+		"SELECT run_at FROM jobs WHERE status = 'queued'" + kindCond + " ORDER BY run_at LIMIT 1",
+		"SELECT locked_until FROM jobs WHERE status = 'running'" + kindCond + " ORDER BY locked_until LIMIT 1",
+	} {
+		var t time.Time
+		err := s.rd().QueryRowContext(ctx, probe, a.v...).Scan(scanTime(&t))
+		if isNoRows(err) {
+			continue
+		}
+		if err != nil {
+			return time.Time{}, fmt.Errorf("store: next job: %w", err)
+		}
+		if next.IsZero() || t.Before(next) {
+			next = t
+		}
+	}
+	if next.IsZero() {
+		return next, notFound("No job is queued or running.")
+	}
+	return next, nil
 }
 
 // ListJobs returns up to limit jobs with status (any status when ""), most recently updated
