@@ -141,9 +141,15 @@ func assertStored(t *testing.T, cfg config.Config, postID int64, acked []int64) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The flood reuses one form stamp, so most of its comments are held as replays: the post's
+	// count is of the approved ones.
 	have := map[int64]bool{}
+	approved := 0
 	for _, c := range cs {
 		have[c.ID] = true
+		if c.Status == broadside.CommentApproved {
+			approved++
+		}
 	}
 	for _, id := range acked {
 		if !have[id] {
@@ -154,8 +160,8 @@ func assertStored(t *testing.T, cfg config.Config, postID int64, acked []int64) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.CommentCount != len(cs) {
-		t.Errorf("post says %d comments, %d stored", p.CommentCount, len(cs))
+	if p.CommentCount != approved {
+		t.Errorf("post says %d comments, %d approved stored", p.CommentCount, approved)
 	}
 	t.Logf("%d comments acknowledged, %d stored", len(acked), len(cs))
 }
@@ -195,10 +201,7 @@ func TestGracefulShutdownLosesNothing(t *testing.T) {
 	done := make(chan struct{})
 	var n atomic.Int64
 	go func() { acked, _ = hammer(t, base, path, postID, stop, &n); close(done) }()
-	waitUntil(t, "comments to arrive", func() bool {
-		p, err := a.Posts.Get(context.Background(), postID)
-		return err == nil && p.CommentCount >= 50
-	})
+	waitUntil(t, "comments to be acknowledged", func() bool { return n.Load() >= 50 })
 	cancel() // SIGTERM in production: cli's signal context is cancelled
 	if err := <-served; err != nil {
 		t.Fatalf("Serve returned %v", err)
