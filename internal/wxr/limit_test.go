@@ -121,3 +121,15 @@ func TestTextUpToLimitReads(t *testing.T) {
 		t.Fatalf("%d items, want 40", items)
 	}
 }
+
+// A file of endless start tags is refused at a fixed depth, not read to its end.
+func TestDeepNestingRefused(t *testing.T) {
+	rd := NewReader(strings.NewReader(head + "<item><wp:postmeta>" + strings.Repeat("<a>", maxDepth+10) + "</channel></rss>"))
+	var err error
+	for err == nil {
+		_, err = rd.Next()
+	}
+	if e, ok := AsError(err); !ok || !strings.Contains(e.Msg, "nested more than") {
+		t.Fatalf("error = %v, want a nesting error", err)
+	}
+}

@@ -17,6 +17,10 @@ import (
 // streams in, so refusing it costs a small multiple of the bound, never of the input.
 const MaxText = 32 << 20
 
+// maxDepth bounds how deeply elements may nest: an export nests four or five levels, and a
+// file of nothing but start tags would otherwise grow the reader's stack with the input.
+const maxDepth = 10000
+
 // Namespaces of the elements WXR uses besides WordPress's own.
 const (
 	nsContent = "http://purl.org/rss/1.0/modules/content/"
@@ -118,6 +122,10 @@ func (r *Reader) token() (xml.Token, error) {
 	if err == nil {
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if len(r.open) >= maxDepth {
+				return nil, &Error{Pos: r.next, Msg: fmt.Sprintf("elements are nested more than %d deep", maxDepth),
+					Hint: "A WordPress export nests a few levels: the file is damaged or is not an export. " + hintReexport}
+			}
 			r.open = append(r.open, openElem{t.Name, r.next})
 		case xml.EndElement:
 			if len(r.open) > 0 {

@@ -5,6 +5,8 @@
 -- computed yet: the store fills it in Go after migrating (Store.Migrate), which reindexes those
 -- posts through the trigger. Keep in step with sqlite/0012_search_text.sql.
 ALTER TABLE posts ADD COLUMN search_body text;
+-- Finds the posts still to fill at startup without reading every post (it is empty otherwise).
+CREATE INDEX posts_search_pending ON posts (id) WHERE search_body IS NULL;
 
 DROP TRIGGER posts_fts_write ON posts;
 DROP FUNCTION broadside_post_content(text, text, text, text);

@@ -5,6 +5,8 @@
 -- fills it in Go after migrating (Store.Migrate), which reindexes those posts through the
 -- update trigger. Keep in step with postgres/0012_search_text.sql.
 ALTER TABLE posts ADD COLUMN search_body TEXT;
+-- Finds the posts still to fill at startup without reading every post (it is empty otherwise).
+CREATE INDEX posts_search_pending ON posts (id) WHERE search_body IS NULL;
 
 DROP TRIGGER posts_fts_insert;
 DROP TRIGGER posts_fts_update;
