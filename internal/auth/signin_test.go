@@ -148,7 +148,11 @@ func TestSignInLink(t *testing.T) {
 		if err := s.RequestSignInLink(ctx, "not an address", "192.0.2.7"); broadside.ErrorFields(err)["link_email"] == "" {
 			t.Fatalf("malformed address: %v", err)
 		}
-		for _, addr := range []string{"nobody@example.org", "ADMIN@example.org "} {
+		imported := &broadside.User{Email: "imported@example.org", Role: broadside.RoleAuthor}
+		if err := s.CreateUser(ctx, imported, ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, addr := range []string{"nobody@example.org", imported.Email, "ADMIN@example.org "} {
 			if err := s.RequestSignInLink(ctx, addr, "192.0.2.7"); err != nil {
 				t.Fatalf("request for %s: %v", addr, err)
 			}
@@ -161,7 +165,7 @@ func TestSignInLink(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := st.ClaimJob(ctx, []string{auth.JobSignInLink}, "test", clk.t, time.Minute); broadside.ErrorCode(err) != broadside.ENOTFOUND {
-			t.Fatalf("a job for an address without an account: %v", err)
+			t.Fatalf("a job for an address without an account (or without a password): %v", err)
 		}
 		ms := srv.To(admin.Email)
 		if len(ms) != 1 {

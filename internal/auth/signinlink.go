@@ -30,7 +30,7 @@ const (
 
 	msgLinkSent   = "If an account uses that address, a sign-in link is on its way to it. The link works once, within 20 minutes; if several arrive, use the newest."
 	msgLinkFlood  = "Too many sign-in links asked for from your network. Wait %s and try again."
-	msgLinkNoMail = "This site cannot send email, so sign-in links are unavailable. Ask the person who runs the server to run `broadside setup-link` or to reset your password with `broadside user`."
+	msgLinkNoMail = "This site cannot send email yet, so it cannot send sign-in links. Sign in with your password from a browser you used before, or wait a few minutes and try again."
 	msgLinkBad    = "This sign-in link is invalid, was already used or has expired. Ask for a new one below."
 )
 
@@ -71,7 +71,9 @@ func (s *Service) RequestSignInLink(ctx context.Context, email, ip string) error
 		return nil
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
-	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && u.PasswordHash == "" {
+		// Users without a password (authors brought in by an import) were never given a way
+		// in; a link must not become one.
 		return nil
 	} else if err != nil {
 		return err
@@ -142,8 +144,8 @@ func (s *Service) CompleteSignInLink(ctx context.Context, token string) (*Signed
 		return nil, err
 	}
 	u, err := s.Store.UserByID(ctx, t.UserID)
-	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && u.Email != t.Email {
-		// The account is gone, or its address changed since the link was sent.
+	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && (u.Email != t.Email || u.PasswordHash == "") {
+		// The account is gone, or its address or password was removed since the link was sent.
 		return nil, broadside.Errorf(broadside.ENOTFOUND, msgLinkBad)
 	} else if err != nil {
 		return nil, err
