@@ -16,6 +16,7 @@ import (
 	"github.com/broadside/broadside/internal/mail/mailtest"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/subscriptions"
+	"github.com/broadside/broadside/internal/testdb"
 )
 
 // The access table: every (content state × reader × channel) combination, over HTTP against
@@ -354,9 +355,9 @@ func num(v any) float64 { f, _ := v.(float64); return f }
 
 // newAccessTable builds the site: one post in each state, all by the same author, each with
 // an approved comment, and the readers.
-func newAccessTable(t *testing.T) *accessTable {
+func newAccessTable(t *testing.T, opts ...appOption) *accessTable {
 	at := &accessTable{t: t}
-	ta := newTestApp(t, withMail(t, &at.srv))
+	ta := newTestApp(t, append([]appOption{withMail(t, &at.srv)}, opts...)...)
 	at.ta = ta
 	ta.settings(func(s *broadside.Settings) {
 		s.Discussion.RateLimitPerMinute = 1000 // every reader comments from 127.0.0.1
@@ -471,7 +472,13 @@ func newAccessTable(t *testing.T) *accessTable {
 
 // TestAccessTable runs every channel for every content state and reader. It fails when a
 // channel is registered in broadside.Channels without a row here.
-func TestAccessTable(t *testing.T) {
+func TestAccessTable(t *testing.T) { runAccessTable(t) }
+
+// TestAccessTableOnPostgres runs the table on PostgreSQL, whose search and listing queries are
+// its own SQL.
+func TestAccessTableOnPostgres(t *testing.T) { runAccessTable(t, withDSN(testdb.Postgres(t))) }
+
+func runAccessTable(t *testing.T, opts ...appOption) {
 	for _, ch := range broadside.Channels {
 		if tableRows[ch] == nil {
 			t.Fatalf("channel %q has no row in the access table: add one to tableRows", ch)
@@ -485,7 +492,7 @@ func TestAccessTable(t *testing.T) {
 			t.Fatalf("row %q has %d states", name, len(tableLevels[name]))
 		}
 	}
-	at := newAccessTable(t)
+	at := newAccessTable(t, opts...)
 	if len(at.readers) != len(tableLevels) {
 		t.Fatalf("%d readers, %d rows of levels", len(at.readers), len(tableLevels))
 	}
