@@ -129,6 +129,12 @@ func TestAuthorCannotPublishPagesThroughTheAdmin(t *testing.T) {
 	ta := newTestApp(t)
 	au := ta.user("au@example.org", broadside.RoleAuthor)
 	b := ta.signIn(au)
+	if r := b.get("/admin/posts/new?type=page"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("an Author's new page form: %d, want 403", r.StatusCode)
+	}
+	if r := b.get("/admin/"); strings.Contains(r.Body, `href="/admin/posts?type=page"`) {
+		t.Error("an Author is offered Pages")
+	}
 	r := b.post("/admin/posts/new", url.Values{"type": {"page"}, "title": {"wp-login"}, "slug": {"wp-login"},
 		"body": {"Enter your password"}, "status": {"published"}})
 	if r.StatusCode != http.StatusForbidden {
