@@ -90,8 +90,8 @@ func TestCommentOnProtectedPostNeedsThePassword(t *testing.T) {
 	p := ta.publish(ed, "Members briefing", protectedSecret, func(in *posts.Input) { in.Password = &pw })
 	form := url.Values{"comment_post_ID": {strconv.FormatInt(p.ID, 10)}, "author": {"Mallory"},
 		"email": {"m@example.net"}, "comment": {"I never typed the password."}}
-	if r := ta.browser().post("/comments", form); r.StatusCode != http.StatusForbidden {
-		t.Errorf("POST /comments without the password: %d, want 403", r.StatusCode)
+	if r := ta.browser().post("/comments", form); r.StatusCode != http.StatusForbidden || !strings.Contains(r.Body, "password protected") {
+		t.Errorf("POST /comments without the password: %d, want 403 saying why", r.StatusCode)
 	}
 	// Straight to the service, as any future channel would: refused without proof.
 	_, err := ta.App.Comments.Submit(context.Background(), comments.Submission{PostID: p.ID, Author: "Mallory",
