@@ -22,11 +22,12 @@ const (
 	ChannelRESTSearch      Channel = "REST search"
 	ChannelSitemap         Channel = "sitemap"
 	ChannelNewsletterEmail Channel = "newsletter e-mail"
+	ChannelCommentNotice   Channel = "comment notification e-mail"
 )
 
 // Channels lists every channel.
 var Channels = []Channel{
 	ChannelPostPage, ChannelListings, ChannelCommentForm, ChannelRESTPosts, ChannelRESTPost, ChannelRESTComment,
 	ChannelRESTComments, ChannelFeeds, ChannelCommentFeed, ChannelSearch, ChannelRESTSearch,
-	ChannelSitemap, ChannelNewsletterEmail,
+	ChannelSitemap, ChannelNewsletterEmail, ChannelCommentNotice,
 }

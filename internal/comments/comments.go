@@ -105,7 +105,9 @@ type Submission struct {
 	// Subscriber is the reader signed in with a magic link, or nil; PostPassword (typed with
 	// this request) or PostPassProof (the post page's unlock cookie) is what the commenter
 	// offers to prove they know a protected post's password. Submit checks them itself
-	// (access.go): a channel passes on what it received, never a verdict.
+	// (access.go): a channel passes on what it received, never a verdict. A channel that
+	// passes a typed password bounds the guesses first (the REST API shares the post page's
+	// throttle).
 	Subscriber    *broadside.Subscriber
 	PostPassword  string
 	PostPassProof string

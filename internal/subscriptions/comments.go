@@ -189,7 +189,7 @@ func (s *Service) CommentNoticeHandler() func(ctx context.Context, payload []byt
 				continue
 			}
 			toParent := parent != nil && broadside.NormalizeEmail(parent.AuthorEmail) == email
-			if err := s.sendCommentNotice(ctx, site, p, c, email, toParent); err != nil {
+			if err := s.sendCommentNotice(ctx, site, p, c, email, toParent, s.noticeShowsText(ctx, p, email)); err != nil {
 				// Temporary: forget this one so the retried job sends it (and skips the rest
 				// that went out).
 				if uerr := s.Store.UnmarkCommentNotice(ctx, c.ID, email); uerr != nil {
@@ -202,7 +202,20 @@ func (s *Service) CommentNoticeHandler() func(ctx context.Context, payload []byt
 	}
 }
 
-func (s *Service) sendCommentNotice(ctx context.Context, site *sitemail.Site, p *broadside.Post, c *broadside.Comment, email string, toParent bool) error {
+// noticeShowsText reports whether a comment notice to email may carry the comment: only when
+// that address may read the post's discussion now (broadside.Access for the subscriber at
+// that address, if any). Notices of a password-protected post's comments, and of a
+// subscriber-only post's to an address no longer subscribed, only link to the comment: the
+// password or the subscription is asked for on the site, where it is checked.
+func (s *Service) noticeShowsText(ctx context.Context, p *broadside.Post, email string) bool {
+	r := broadside.Reader{}
+	if sub, err := s.Store.SubscriberByEmail(ctx, email); err == nil {
+		r.Subscriber = sub
+	}
+	return broadside.CanReadFull(p, r, s.Now())
+}
+
+func (s *Service) sendCommentNotice(ctx context.Context, site *sitemail.Site, p *broadside.Post, c *broadside.Comment, email string, toParent, withText bool) error {
 	title := postTitle(p)
 	name := strings.TrimSpace(c.AuthorName)
 	if name == "" {
@@ -220,7 +233,12 @@ func (s *Service) sendCommentNotice(ctx context.Context, site *sitemail.Site, p 
 	ct := site.Content(subject)
 	ct.Heading = heading
 	ct.Preheader = name + " wrote on \"" + title + "\""
-	ct.Paragraphs = append([]string{name + " wrote:"}, strings.Split(mail.TextFromHTML(string(s.Mail.Render.Comment(c.RawBody))), "\n\n")...)
+	if withText {
+		ct.Paragraphs = append([]string{name + " wrote:"}, strings.Split(mail.TextFromHTML(string(s.Mail.Render.Comment(c.RawBody))), "\n\n")...)
+	} else {
+		ct.Preheader = name + " commented on \"" + title + "\""
+		ct.Paragraphs = []string{name + " commented. The discussion of \"" + title + "\" is not public, so the comment is not in this email: read it on the site."}
+	}
 	ct.Button = &mail.Link{Label: "View the comment", URL: postURL + "#comment-" + strconv.FormatInt(c.ID, 10)}
 	ct.PostLink = &mail.Link{Label: "Reply", URL: postURL + "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"}
 	ct.Footer = []string{why}

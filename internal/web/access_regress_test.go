@@ -90,8 +90,8 @@ func TestCommentOnProtectedPostNeedsThePassword(t *testing.T) {
 	p := ta.publish(ed, "Members briefing", protectedSecret, func(in *posts.Input) { in.Password = &pw })
 	form := url.Values{"comment_post_ID": {strconv.FormatInt(p.ID, 10)}, "author": {"Mallory"},
 		"email": {"m@example.net"}, "comment": {"I never typed the password."}}
-	if r := ta.browser().post("/comments", form); r.StatusCode != http.StatusForbidden {
-		t.Errorf("POST /comments without the password: %d, want 403", r.StatusCode)
+	if r := ta.browser().post("/comments", form); r.StatusCode != http.StatusForbidden || !strings.Contains(r.Body, "password protected") {
+		t.Errorf("POST /comments without the password: %d, want 403 saying why", r.StatusCode)
 	}
 	// Straight to the service, as any future channel would: refused without proof.
 	_, err := ta.App.Comments.Submit(context.Background(), comments.Submission{PostID: p.ID, Author: "Mallory",
@@ -129,6 +129,12 @@ func TestAuthorCannotPublishPagesThroughTheAdmin(t *testing.T) {
 	ta := newTestApp(t)
 	au := ta.user("au@example.org", broadside.RoleAuthor)
 	b := ta.signIn(au)
+	if r := b.get("/admin/posts/new?type=page"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("an Author's new page form: %d, want 403", r.StatusCode)
+	}
+	if r := b.get("/admin/"); strings.Contains(r.Body, `href="/admin/posts?type=page"`) {
+		t.Error("an Author is offered Pages")
+	}
 	r := b.post("/admin/posts/new", url.Values{"type": {"page"}, "title": {"wp-login"}, "slug": {"wp-login"},
 		"body": {"Enter your password"}, "status": {"published"}})
 	if r.StatusCode != http.StatusForbidden {

@@ -15,6 +15,8 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/mail/mailtest"
 	"github.com/broadside/broadside/internal/posts"
+	"github.com/broadside/broadside/internal/subscriptions"
+	"github.com/broadside/broadside/internal/testdb"
 )
 
 // The access table: every (content state × reader × channel) combination, over HTTP against
@@ -59,6 +61,7 @@ type tablePost struct {
 	teaser string // a word of the teaser ("" for none)
 	title  string // a word of the title
 	seed   string // a word of the approved comment seeded on it
+	note   string // a word of the comment approved after the confirmed subscriber asked for notices
 }
 
 type accessTable struct {
@@ -227,7 +230,8 @@ var tableRows = map[broadside.Channel]tableRow{
 			for _, m := range at.srv.To(rd.email) {
 				pm := mailtest.Parse(at.t, m.Data)
 				text := strings.ToLower(pm.Text + pm.HTML)
-				if strings.Contains(text, tp.title) || strings.Contains(text, tp.body) || (tp.teaser != "" && strings.Contains(text, tp.teaser)) {
+				// A newsletter is titled with the post (comment notices are not).
+				if strings.EqualFold(pm.Subject(), tp.title) || strings.Contains(text, tp.body) || (tp.teaser != "" && strings.Contains(text, tp.teaser)) {
 					got = true
 					if want == 'F' && !strings.Contains(text, tp.body) {
 						at.t.Errorf("newsletter, %s, %s: mailed without its body", tp.state, rd.name)
@@ -237,6 +241,28 @@ var tableRows = map[broadside.Channel]tableRow{
 		}
 		if got != (want == 'F') {
 			at.t.Errorf("newsletter, %s, %s: mailed = %v, want %v", tp.state, rd.name, got, want == 'F')
+		}
+	},
+	broadside.ChannelCommentNotice: func(at *accessTable, tp *tablePost, rd *tableReader) {
+		// The confirmed subscriber asked to hear of new comments on every post; a notice
+		// carries the comment only when they may read the discussion, and there is none for
+		// a post that is not public.
+		want := byte('H')
+		if rd.name == "confirmed sub" {
+			want = at.sees(rd, tp.state, true, false, false)
+		}
+		notices, text := 0, false
+		if rd.email != "" {
+			for _, m := range at.srv.To(rd.email) {
+				pm := mailtest.Parse(at.t, m.Data)
+				if strings.Contains(strings.ToLower(pm.Subject()), "new comment on \""+tp.title) {
+					notices++
+					text = text || strings.Contains(strings.ToLower(pm.Text+pm.HTML), tp.note)
+				}
+			}
+		}
+		if text != (want == 'F') || (notices > 0) != (want != 'H') {
+			at.t.Errorf("comment notice, %s, %s: %d notices, with the comment = %v", tp.state, rd.name, notices, text)
 		}
 	},
 }
@@ -329,9 +355,9 @@ func num(v any) float64 { f, _ := v.(float64); return f }
 
 // newAccessTable builds the site: one post in each state, all by the same author, each with
 // an approved comment, and the readers.
-func newAccessTable(t *testing.T) *accessTable {
+func newAccessTable(t *testing.T, opts ...appOption) *accessTable {
 	at := &accessTable{t: t}
-	ta := newTestApp(t, withMail(t, &at.srv))
+	ta := newTestApp(t, append([]appOption{withMail(t, &at.srv)}, opts...)...)
 	at.ta = ta
 	ta.settings(func(s *broadside.Settings) {
 		s.Discussion.RateLimitPerMinute = 1000 // every reader comments from 127.0.0.1
@@ -350,11 +376,15 @@ func newAccessTable(t *testing.T) *accessTable {
 	ta.drain()
 
 	ctx := context.Background()
+	sub, err := ta.App.Store.SubscriberByEmail(ctx, "confirmed@example.net")
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := ta.Clock.Now()
 	at.now = now
 	pw := tablePassword
 	for _, st := range tableStates {
-		tp := &tablePost{state: st, body: "zq" + st + "body", title: "zq" + st + "title", seed: "zc" + st + "seed"}
+		tp := &tablePost{state: st, body: "zq" + st + "body", title: "zq" + st + "title", seed: "zc" + st + "seed", note: "zn" + st + "note"}
 		in := posts.Input{Type: broadside.TypePost, Title: strings.ToUpper(tp.title[:1]) + tp.title[1:], Body: tp.body + " is in the text.",
 			Status: broadside.StatusPublished, PublishedAt: now.Add(-time.Hour), CommentsOpen: true,
 			Slug:           "post-" + st, // not the title: a 404 page repeats the address
@@ -385,8 +415,18 @@ func newAccessTable(t *testing.T) *accessTable {
 			t.Fatal(err)
 		}
 		tp.p, tp.path = p, ta.postPath(p)
+		// The confirmed subscriber commented and asked to hear of every new comment.
+		mine := &broadside.Comment{PostID: p.ID, AuthorName: "Confirmed", AuthorEmail: "confirmed@example.net", RawBody: "Mine.",
+			Status: broadside.CommentApproved, CreatedAt: now.Add(-time.Minute)}
+		if err := ta.App.Store.CreateComment(ctx, mine); err != nil {
+			t.Fatal(err)
+		}
+		if err := ta.App.Subscriptions.RequestCommentNotices(ctx, subscriptions.CommentRequest{Post: p, Comment: mine, AllComments: true, Reader: sub}); err != nil {
+			t.Fatal(err)
+		}
 		if st == "trashed" {
-			// Broadside has no trash: a post taken down is deleted, with its discussion.
+			// Broadside has no trash: a post taken down is deleted, with its discussion and
+			// its newsletter (deleted before the job ran).
 			if err := ta.App.Posts.Delete(ctx, p.ID, own); err != nil {
 				t.Fatal(err)
 			}
@@ -394,6 +434,19 @@ func newAccessTable(t *testing.T) *accessTable {
 		at.posts = append(at.posts, tp)
 	}
 	ta.drain() // the newsletters
+	for _, tp := range at.posts {
+		if tp.state == "trashed" {
+			continue // its comments went with it
+		}
+		note := &broadside.Comment{PostID: tp.p.ID, AuthorName: "Noter", AuthorEmail: "noter@example.net", RawBody: tp.note + " is new.", CreatedAt: now}
+		if err := ta.App.Store.CreateComment(ctx, note); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ta.App.Comments.SetStatus(ctx, []int64{note.ID}, broadside.CommentApproved, admin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ta.drain() // the comment notices
 	unlocker := ta.browser()
 	var protected *tablePost
 	for _, tp := range at.posts {
@@ -419,7 +472,13 @@ func newAccessTable(t *testing.T) *accessTable {
 
 // TestAccessTable runs every channel for every content state and reader. It fails when a
 // channel is registered in broadside.Channels without a row here.
-func TestAccessTable(t *testing.T) {
+func TestAccessTable(t *testing.T) { runAccessTable(t) }
+
+// TestAccessTableOnPostgres runs the table on PostgreSQL, whose search and listing queries are
+// its own SQL.
+func TestAccessTableOnPostgres(t *testing.T) { runAccessTable(t, withDSN(testdb.Postgres(t))) }
+
+func runAccessTable(t *testing.T, opts ...appOption) {
 	for _, ch := range broadside.Channels {
 		if tableRows[ch] == nil {
 			t.Fatalf("channel %q has no row in the access table: add one to tableRows", ch)
@@ -433,7 +492,7 @@ func TestAccessTable(t *testing.T) {
 			t.Fatalf("row %q has %d states", name, len(tableLevels[name]))
 		}
 	}
-	at := newAccessTable(t)
+	at := newAccessTable(t, opts...)
 	if len(at.readers) != len(tableLevels) {
 		t.Fatalf("%d readers, %d rows of levels", len(at.readers), len(tableLevels))
 	}

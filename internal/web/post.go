@@ -302,6 +302,11 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		if statusOf(err) >= 500 {
 			s.Log.Error("comment failed", "request_id", requestID(r), "err", err)
 		}
+		if !broadside.CanReadFull(post, s.readerFor(r, post), s.Now()) {
+			// The page would show neither the form nor its message to this reader.
+			s.renderError(w, r, statusOf(err), broadside.ErrorMessage(err))
+			return
+		}
 		form.Errors = broadside.ErrorFields(err)
 		form.Message = "Your comment was not posted. " + broadside.ErrorMessage(err)
 		if _, bad := form.Errors["comment_parent"]; bad {
