@@ -15,6 +15,11 @@ func (s *Service) Thread(ctx context.Context, post *broadside.Post, viewerIDs []
 	if err != nil {
 		return nil, err
 	}
+	return buildVisible(rows, d), nil
+}
+
+// buildVisible builds the thread a viewer sees from the rows loaded for them.
+func buildVisible(rows []broadside.Comment, d broadside.Discussion) *broadside.Thread {
 	// Only the viewer's own comments that are still pending are shown; one they wrote that
 	// was since marked spam or trashed disappears like any other.
 	kept := rows[:0]
@@ -23,7 +28,7 @@ func (s *Service) Thread(ctx context.Context, post *broadside.Post, viewerIDs []
 			kept = append(kept, c)
 		}
 	}
-	return broadside.BuildThread(kept, d.MaxDepth, d.NewestFirst), nil
+	return broadside.BuildThread(kept, d.MaxDepth, d.NewestFirst)
 }
 
 // Queue lists comments for the moderation screen.

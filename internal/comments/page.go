@@ -15,9 +15,10 @@ func (s *Service) PageOf(ctx context.Context, post *broadside.Post, id int64, d 
 	if d.PerPage <= 0 {
 		return 1, nil
 	}
-	t, err := s.Thread(ctx, post, viewerIDs, d)
+	// The same thread Thread builds, from its shape only (no bodies to read).
+	rows, err := s.Store.ThreadShape(ctx, post.ID, viewerIDs)
 	if err != nil {
 		return 1, err
 	}
-	return max(1, t.PageOf(id, d.PerPage)), nil
+	return max(1, buildVisible(rows, d).PageOf(id, d.PerPage)), nil
 }

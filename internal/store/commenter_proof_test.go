@@ -83,3 +83,30 @@ func TestConsumeCommentStamp(t *testing.T) {
 		}
 	})
 }
+
+// TestThreadShapeMatchesThreadComments: the shape the comment page is computed from is the
+// thread the page renders, without the text.
+func TestThreadShapeMatchesThreadComments(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		u := mkUser(t, s, "ann")
+		p := mkPost(t, s, u, "post", broadside.StatusPublished, t0)
+		a := mkComment(t, s, p.ID, "A", broadside.CommentApproved, t0)
+		mkComment(t, s, p.ID, "B", broadside.CommentApproved, t0.Add(time.Second), func(c *broadside.Comment) { c.ParentID = a.ID })
+		held := mkComment(t, s, p.ID, "C", broadside.CommentPending, t0.Add(2*time.Second))
+		mkComment(t, s, p.ID, "D", broadside.CommentPending, t0.Add(3*time.Second))
+		mkComment(t, s, p.ID, "E", broadside.CommentSpam, t0.Add(4*time.Second))
+		full, err := s.ThreadComments(ctx, p.ID, nil, []int64{held.ID})
+		must(t, err)
+		shape, err := s.ThreadShape(ctx, p.ID, []int64{held.ID})
+		must(t, err)
+		if len(full) != 3 || len(shape) != len(full) {
+			t.Fatalf("ThreadComments %d rows, ThreadShape %d", len(full), len(shape))
+		}
+		for i := range full {
+			f, g := full[i], shape[i]
+			if f.ID != g.ID || f.ParentID != g.ParentID || f.Status != g.Status || !f.CreatedAt.Equal(g.CreatedAt) {
+				t.Fatalf("row %d: %+v, shape %+v", i, f, g)
+			}
+		}
+	})
+}

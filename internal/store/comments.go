@@ -276,6 +276,40 @@ func (s *Store) ThreadComments(ctx context.Context, postID int64, statuses []bro
 	return out, nil
 }
 
+// ThreadShape returns what ThreadComments(postID, approved, alsoIDs) returns, without the
+// text: id, parent, status and time of each comment, oldest first. Finding the page a comment
+// is shown on needs the thread's shape only, and on a post with thousands of comments reading
+// the bodies would cost most of a comment POST. The (post_id, parent_id, status, created_at,
+// id) index covers the query.
+func (s *Store) ThreadShape(ctx context.Context, postID int64, alsoIDs []int64) ([]broadside.Comment, error) {
+	a := &args{}
+	cond := "status = 'approved'"
+	if len(alsoIDs) > 0 {
+		cond = "(" + cond + " OR id IN " + in(a, alsoIDs) + ")"
+	}
+	q := "SELECT id, COALESCE(parent_id, 0), status, created_at FROM comments WHERE post_id = " + a.add(postID) +
+		" AND " + cond + " ORDER BY created_at, id"
+	rows, err := s.rd().QueryContext(ctx, q, a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: thread shape of post %d: %w", postID, err)
+	}
+	defer rows.Close()
+	var out []broadside.Comment
+	for rows.Next() {
+		c := broadside.Comment{PostID: postID}
+		var st string
+		if err := rows.Scan(&c.ID, &c.ParentID, &st, scanTime(&c.CreatedAt)); err != nil {
+			return nil, fmt.Errorf("store: thread shape of post %d: %w", postID, err)
+		}
+		c.Status = broadside.CommentStatus(st)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: thread shape of post %d: %w", postID, err)
+	}
+	return out, nil
+}
+
 // ListComments returns one page of the moderation queue, newest first, and the total count.
 func (s *Store) ListComments(ctx context.Context, f CommentFilter) ([]CommentRow, int, error) {
 	a := &args{}

@@ -11,10 +11,6 @@ ALTER TABLE comments ADD COLUMN moderation_reason text NOT NULL DEFAULT '';
 CREATE INDEX comments_commenter_key ON comments (commenter_key, status);
 CREATE INDEX comments_user_status ON comments (user_id, status);
 
--- The comment page a new comment lands on is computed from the thread as rendered
--- (broadside.Thread.PageOf); the count this index served is gone.
-DROP INDEX comments_post_roots;
-
 -- Comment-form stamps already used: a stamp is accepted once, and its row can go once the
 -- stamp has expired anyway.
 CREATE TABLE comment_stamps (
