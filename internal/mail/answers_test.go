@@ -119,3 +119,27 @@ func TestNoRSETBeforeNextMailLosesNothing(t *testing.T) {
 		t.Fatalf("connections %d, RSETs %d: want the session reset, not replaced", srv.Connections(), srv.Resets())
 	}
 }
+
+// TestEnhancedStatusCodes: the enhanced code of a refusal tells a refused mailbox (X.1.x,
+// X.2.x) from a refusal that may be about the sender (X.7.1 relay access denied).
+func TestEnhancedStatusCodes(t *testing.T) {
+	srv := mailtest.Start(t)
+	s := newSender(t, plain(srv))
+	for _, tc := range []struct {
+		code          int
+		msg, enhanced string
+		mailbox       bool
+	}{
+		{550, "5.1.1 no such user", "5.1.1", true},
+		{552, "5.2.2 mailbox full", "5.2.2", true},
+		{554, "5.7.1 relay access denied", "5.7.1", false},
+		{550, "no such user here", "5.0.0", false},
+	} {
+		srv.Inject(mailtest.AtRcpt, mailtest.Fault{Code: tc.code, Message: tc.msg, Times: 1})
+		_, err := s.Send(t.Context(), testMessage("x@example.net"))
+		var me *mail.Error
+		if !errors.As(err, &me) || me.Class != mail.ClassRecipient || me.Enhanced != tc.enhanced || mail.MailboxRefused(err) != tc.mailbox {
+			t.Errorf("%d %s: %v (enhanced %q), want enhanced %q, mailbox %v", tc.code, tc.msg, err, me.Enhanced, tc.enhanced, tc.mailbox)
+		}
+	}
+}

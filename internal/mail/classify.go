@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/textproto"
+	"strings"
 )
 
 // Stage is the step of an SMTP session an answer belongs to.
@@ -103,9 +104,11 @@ type Error struct {
 	Stage Stage
 	// Code is the SMTP reply code (421, 450, 550 …), 0 when the server never answered (a
 	// connection that could not be made or broke).
-	Code  int
-	Class Class
-	Err   error
+	Code int
+	// Enhanced is the enhanced status code of the reply (RFC 3463: "5.1.1"), when it has one.
+	Enhanced string
+	Class    Class
+	Err      error
 }
 
 func (e *Error) Error() string {
@@ -119,17 +122,55 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // newError classifies err, a failure at stage of a transaction with recipients recipients.
 func newError(stage Stage, recipients int, err error) *Error {
-	code := replyCode(err)
-	return &Error{Stage: stage, Code: code, Class: Classify(stage, code, recipients), Err: err}
+	code, enhanced := replyCode(err)
+	return &Error{Stage: stage, Code: code, Enhanced: enhanced, Class: Classify(stage, code, recipients), Err: err}
 }
 
-// replyCode is the SMTP reply code carried by err, 0 when the server did not answer.
-func replyCode(err error) int {
+// replyCode is the SMTP reply code carried by err, 0 when the server did not answer, and the
+// enhanced status code its text starts with, if any. Servers that know no better put a
+// generic X.0.0 in front of the specific one ("5.0.0 5.1.1 no such user"): the most specific
+// of the leading codes wins.
+func replyCode(err error) (int, string) {
 	var te *textproto.Error
-	if errors.As(err, &te) {
-		return te.Code
+	if !errors.As(err, &te) {
+		return 0, ""
 	}
-	return 0
+	enhanced := ""
+	for _, f := range strings.Fields(te.Msg) {
+		if !isEnhanced(f) {
+			break
+		}
+		if enhanced == "" || !strings.HasSuffix(f, ".0.0") {
+			enhanced = f
+		}
+	}
+	return te.Code, enhanced
+}
+
+func isEnhanced(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 || len(parts[0]) != 1 || (parts[0] != "2" && parts[0] != "4" && parts[0] != "5") {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if p == "" || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// MailboxRefused reports whether err is a permanent refusal that names the mailbox itself
+// (RFC 3463 X.1.x addressing: no such user, bad domain; X.2.x mailbox status: disabled,
+// full). Other permanent refusals of a recipient (X.7.x policy such as "relay access
+// denied", X.3.x system, or no enhanced code) may really be about the sender, so a bulk
+// sender should see whether the server refuses everyone before blaming the address.
+func MailboxRefused(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Class != ClassRecipient {
+		return false
+	}
+	return strings.HasPrefix(e.Enhanced, "5.1.") || strings.HasPrefix(e.Enhanced, "5.2.")
 }
 
 // ClassOf returns the class of a delivery error; errors that are not *Error (a context

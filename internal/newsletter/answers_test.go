@@ -47,6 +47,12 @@ func TestNewsletterAnswerTable(t *testing.T) {
 		{"CONNECT 554 no service", mailtest.AtConnect, mailtest.Fault{Code: 554, Message: "5.7.1 no service"}, outcome{retried: true, paused: true}},
 		{"CONNECT 421 busy", mailtest.AtConnect, mailtest.Fault{Code: 421, Message: "4.3.2 busy"}, outcome{retried: true}},
 		{"DATA 451 for everyone", mailtest.AtDataEnd, mailtest.Fault{Code: 451, Message: "4.3.0 queue full"}, outcome{retried: true, paused: true}},
+		// The same permanent refusal of the message for every recipient refuses the
+		// message, not the addresses: nobody is bounced.
+		{"DATA 554 for everyone", mailtest.AtDataEnd, mailtest.Fault{Code: 554, Message: "5.3.4 message too big"}, outcome{retried: true, paused: true}},
+		{"RCPT 554 relay denied for everyone", mailtest.AtRcpt, mailtest.Fault{Code: 554, Message: "5.7.1 relay access denied"}, outcome{retried: true, paused: true}},
+		{"RCPT 550 without enhanced code", mailtest.AtRcpt, mailtest.Fault{Code: 550, Message: "no such user here", Match: victim}, outcome{bounced: true}},
+		{"DATA 552 mailbox full", mailtest.AtDataEnd, mailtest.Fault{Code: 552, Message: "5.2.2 mailbox full", Match: victim}, outcome{bounced: true}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

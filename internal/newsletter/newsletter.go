@@ -104,7 +104,7 @@ type Service struct {
 	once    sync.Once
 	limiter *rate.Limiter
 	mu      sync.Mutex
-	failing map[int64]int // failures in a row that were no recipient's fault, per newsletter
+	failing map[int64]*trouble // per newsletter (deliver.go)
 }
 
 // Enabled reports whether newsletters can be sent.
@@ -146,7 +146,7 @@ func (s *Service) pace() *rate.Limiter {
 			r = 10
 		}
 		s.limiter = rate.NewLimiter(rate.Limit(r), max(1, int(r/10)))
-		s.failing = map[int64]int{}
+		s.failing = map[int64]*trouble{}
 	})
 	return s.limiter
 }
@@ -283,6 +283,9 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 			next = s.Now()
 		}
 		return &jobs.Again{At: next, Reason: fmt.Sprintf("%d deliveries wait for a retry", pr.Pending+pr.Sending)}
+	}
+	if err := s.flushHeld(rec, postID); err != nil {
+		return err
 	}
 	if err := s.Store.FinishNewsletter(rec, postID, s.Now()); err != nil {
 		return err

@@ -55,6 +55,9 @@ func TestPausedNewsletterTellsThePublisher(t *testing.T) {
 	if list := ab.get("/admin/subscribers"); !strings.Contains(list.Body, "paused: the mail server refuses it") {
 		t.Fatal("the subscriber page does not show the paused newsletter")
 	}
+	if ed := ab.get("/admin/posts/" + strconv.FormatInt(p.ID, 10)); !strings.Contains(ed.Body, "See why and resume") {
+		t.Fatal("the post's editor does not say its newsletter is paused")
+	}
 	editor := ta.signIn(ta.user("ed@example.org", broadside.RoleEditor))
 	if r := editor.post(page+"/resume", nil); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("an editor resumed the newsletter: %d", r.StatusCode)

@@ -17,6 +17,7 @@ type editorEmail struct {
 	// Sent is set once the post went out by email (or is going): the box links to the
 	// progress page instead, since a post is sent once.
 	Sent      bool
+	Paused    bool // the newsletter paused itself: the mail server refuses to send it
 	ReportURL string
 	NoMore    bool // subscriber-only without <!--more-->: visitors see no text at all
 	// Protected: the post has a password, so it is not mailed (newsletter.mailable).
@@ -28,8 +29,8 @@ func (s *Server) fillEditorEmail(ctx context.Context, d *editorData, p *broadsid
 	e := &d.Email
 	e.MailOff = !s.Newsletter.Enabled()
 	if p != nil && s.Newsletter != nil {
-		if _, err := s.Newsletter.Report(ctx, &broadside.User{Role: broadside.RoleAdmin}, p); err == nil {
-			e.Sent = true
+		if rep, err := s.Newsletter.Report(ctx, &broadside.User{Role: broadside.RoleAdmin}, p); err == nil {
+			e.Sent, e.Paused = true, rep.Newsletter.Paused()
 			e.ReportURL = "/admin/newsletters/" + strconv.FormatInt(p.ID, 10)
 		}
 	}

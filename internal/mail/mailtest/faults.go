@@ -1,10 +1,6 @@
 package mailtest
 
-import (
-	"strings"
-
-	"github.com/emersion/go-smtp"
-)
+import "strings"
 
 // Stage is where a fault is injected.
 type Stage string
@@ -97,5 +93,5 @@ func (ss *session) apply(f *Fault) error {
 		_ = ss.conn.Close()
 		return Reply(421, "4.4.2 connection dropped (mailtest)")
 	}
-	return &smtp.SMTPError{Code: f.Code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: f.Message}
+	return Reply(f.Code, f.Message)
 }

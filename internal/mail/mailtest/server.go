@@ -6,6 +6,7 @@ package mailtest
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
@@ -110,9 +111,17 @@ func (s *Server) Reject(f func(rcpt string) error) {
 	s.mu.Unlock()
 }
 
-// Reply builds an SMTP error reply such as Reply(550, "5.1.1 no such user").
+// Reply builds an SMTP error reply such as Reply(550, "5.1.1 no such user"); an enhanced
+// status code at the start of msg is sent as the reply's enhanced code.
 func Reply(code int, msg string) error {
-	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: msg}
+	ec := smtp.EnhancedCodeNotSet
+	if head, rest, ok := strings.Cut(msg, " "); ok {
+		var a, b, c int
+		if n, err := fmt.Sscanf(head, "%d.%d.%d", &a, &b, &c); err == nil && n == 3 && a == code/100 {
+			ec, msg = smtp.EnhancedCode{a, b, c}, rest
+		}
+	}
+	return &smtp.SMTPError{Code: code, EnhancedCode: ec, Message: msg}
 }
 
 // SetDown simulates an outage: new connections are refused with 421 and transactions on open
@@ -197,7 +206,7 @@ func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
 		if f.Drop {
 			_ = c.Conn().Close()
 		}
-		return nil, &smtp.SMTPError{Code: f.Code, EnhancedCode: smtp.EnhancedCodeNotSet, Message: f.Message}
+		return nil, Reply(f.Code, f.Message)
 	}
 	s.conns++
 	ss := &session{s: s, conn: c.Conn()}
