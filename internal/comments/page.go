@@ -12,7 +12,9 @@ import (
 // disagreed as soon as a reply's parent was marked spam (the reply is then shown as a
 // top-level orphan, which such a count does not see).
 func (s *Service) PageOf(ctx context.Context, post *broadside.Post, id int64, d broadside.Discussion, viewerIDs []int64) (int, error) {
-	if d.PerPage <= 0 {
+	// Every visible comment fits on the first page: no thread to read. (A post's count is of
+	// approved comments; the viewer's own held ones and the one just written may add to it.)
+	if d.PerPage <= 0 || post.CommentCount+len(viewerIDs)+1 <= d.PerPage {
 		return 1, nil
 	}
 	// The same thread Thread builds, from its shape only (no bodies to read).
