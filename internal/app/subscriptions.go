@@ -4,12 +4,14 @@ import (
 	"context"
 	"time"
 
+	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/newsletter"
 	"github.com/broadside/broadside/internal/render"
 	"github.com/broadside/broadside/internal/sitemail"
+	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/subscriptions"
 )
 
@@ -44,6 +46,10 @@ func (a *App) openMail(ctx context.Context, cfg config.Config, opt Options) erro
 	a.Newsletter = &newsletter.Service{Store: a.Store, Mail: bulkMail, Subs: a.Subscriptions, Now: a.Now, Log: a.Log,
 		Rate: cfg.SMTP.Rate, Slice: time.Minute}
 	a.Posts.OnPublish = a.Newsletter.OnPublish
+	a.Comments.Noticed = func(ctx context.Context, tx *store.Store, p *broadside.Post, c *broadside.Comment, in *comments.Submission) error {
+		return a.Subscriptions.RecordCommentNotices(ctx, tx, subscriptions.CommentRequest{Post: p, Comment: c,
+			AllComments: in.NotifyAll, Replies: in.NotifyReplies, Reader: in.Subscriber, IP: in.IP})
+	}
 	// Sign-in and confirmation links are transactional: someone is waiting for them. Mail to
 	// many people runs in the bulk lane, so it can never hold them up.
 	a.Worker.Handle(subscriptions.JobMail, a.Subscriptions.MailHandler())

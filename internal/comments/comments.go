@@ -76,6 +76,8 @@ type Service struct {
 	Secret []byte
 	// Rand is the source of nonces and commenter keys; nil means crypto/rand.
 	Rand io.Reader
+	// Noticed records the notification boxes ticked with a comment (nil: none are recorded).
+	Noticed NoticeRecorder
 
 	limiters sync.Map // IP -> *ipLimiter
 	group    groupCommit
@@ -126,7 +128,15 @@ type Submission struct {
 	// wrote earlier comments; "" when it has none, and then a form submission is issued one
 	// (Result.NewCommenterKey).
 	CommenterKey string
+	// NotifyAll and NotifyReplies are the form's "Notify me of new comments on this post" and
+	// "… of replies to my comment": recorded with the comment, in its transaction, by the
+	// Noticed hook, so a stored comment never loses the request and a refused one records none.
+	NotifyAll, NotifyReplies bool
 }
+
+// NoticeRecorder records a commenter's notification request inside the transaction that
+// stores their comment (the subscriptions service, wired by the app).
+type NoticeRecorder func(ctx context.Context, tx *store.Store, post *broadside.Post, c *broadside.Comment, in *Submission) error
 
 // Result says what became of a submission.
 type Result struct {
@@ -234,6 +244,11 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 		}
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
+		}
+		if s.Noticed != nil && (in.NotifyAll || in.NotifyReplies) && c.Status != broadside.CommentSpam {
+			if err := s.Noticed(ctx, tx, post, c, &in); err != nil {
+				return err
+			}
 		}
 		if c.Status == broadside.CommentPending && d.NotifyAuthor {
 			// The notification is a job in the same transaction: it is sent once mail is

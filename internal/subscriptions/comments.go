@@ -27,10 +27,23 @@ type CommentRequest struct {
 	IP     string
 }
 
-// RequestCommentNotices records the commenter's wishes. Anyone can type any address into a
-// comment form, so the address must confirm (one email covers both boxes) unless the
-// commenter is signed in as that address.
+// RequestCommentNotices records the commenter's wishes in a transaction of its own (a comment
+// that is already stored). Comments submitted through the comments service record theirs with
+// the comment instead (RecordCommentNotices, its Noticed hook).
 func (s *Service) RequestCommentNotices(ctx context.Context, r CommentRequest) error {
+	err := s.Store.InTx(ctx, func(tx *store.Store) error { return s.RecordCommentNotices(ctx, tx, r) })
+	if err != nil {
+		return err
+	}
+	s.wake()
+	return nil
+}
+
+// RecordCommentNotices records the commenter's wishes in tx, the transaction that stores their
+// comment, so the request is kept exactly when the comment is. Anyone can type any address
+// into a comment form, so the address must confirm (one email covers both boxes, queued in tx)
+// unless the commenter is signed in as that address.
+func (s *Service) RecordCommentNotices(ctx context.Context, tx *store.Store, r CommentRequest) error {
 	if !s.Enabled() || (!r.AllComments && !r.Replies) {
 		return nil
 	}
@@ -41,44 +54,37 @@ func (s *Service) RequestCommentNotices(ctx context.Context, r CommentRequest) e
 	now := s.Now()
 	verified := r.Reader.Receives() && r.Reader.Email == email
 	pending := false
-	err := s.Store.InTx(ctx, func(tx *store.Store) error {
-		add := func(commentID int64) error {
-			cs := &store.CommentSubscription{PostID: r.Post.ID, CommentID: commentID, Email: email, Confirmed: verified, CreatedAt: now}
-			if verified {
-				cs.ConfirmedAt = now
-			}
-			ok, err := tx.AddCommentSubscription(ctx, cs)
-			pending = pending || !ok
+	add := func(commentID int64) error {
+		cs := &store.CommentSubscription{PostID: r.Post.ID, CommentID: commentID, Email: email, Confirmed: verified, CreatedAt: now}
+		if verified {
+			cs.ConfirmedAt = now
+		}
+		ok, err := tx.AddCommentSubscription(ctx, cs)
+		pending = pending || !ok
+		return err
+	}
+	if r.AllComments {
+		if err := add(0); err != nil {
 			return err
 		}
-		if r.AllComments {
-			if err := add(0); err != nil {
-				return err
-			}
-		}
-		if r.Replies {
-			if err := add(r.Comment.ID); err != nil {
-				return err
-			}
-		}
-		if !pending {
-			return nil
-		}
-		n, err := tx.HitRate(ctx, "comments-email:"+email, rateWindow, now)
-		if err != nil {
+	}
+	if r.Replies {
+		if err := add(r.Comment.ID); err != nil {
 			return err
 		}
-		if n > perEmailPerHour {
-			s.Log.Warn("comment notification confirmations rate limited; no email sent", "ip", r.IP, "post_id", r.Post.ID)
-			return nil
-		}
-		return s.enqueueMail(ctx, tx, mailJob{Kind: mailComments, Email: email, PostID: r.Post.ID})
-	})
+	}
+	if !pending {
+		return nil
+	}
+	n, err := tx.HitRate(ctx, "comments-email:"+email, rateWindow, now)
 	if err != nil {
 		return err
 	}
-	s.wake()
-	return nil
+	if n > perEmailPerHour {
+		s.Log.Warn("comment notification confirmations rate limited; no email sent", "ip", r.IP, "post_id", r.Post.ID)
+		return nil
+	}
+	return s.enqueueMail(ctx, tx, mailJob{Kind: mailComments, Email: email, PostID: r.Post.ID})
 }
 
 func (s *Service) sendCommentsConfirm(ctx context.Context, site *sitemail.Site, j mailJob) error {

@@ -336,7 +336,6 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, st.PostPath(post)+"#comments")
 		return
 	}
-	s.requestCommentNotices(r, post, c)
 	page, err := s.Comments.PageOf(ctx, post, c.ID, st.Discussion, append(s.pendingIDs(r), c.ID))
 	if err != nil {
 		s.Log.Warn("comment page lookup failed; linking to page 1", "request_id", requestID(r), "err", err)

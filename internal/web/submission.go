@@ -15,5 +15,6 @@ func submission(r *http.Request, postID, parentID int64, f *commentForm, u *broa
 		Author: f.Author, Email: f.Email, URL: f.URL, Body: f.Body,
 		IP: ClientIP(r), UserAgent: r.UserAgent(), User: u, Via: comments.ViaForm,
 		Honeypot: r.PostForm.Get("website_hp"), Stamp: r.PostForm.Get("ts"), CommenterKey: key,
+		NotifyAll: r.PostForm.Get("notify_comments") != "", NotifyReplies: r.PostForm.Get("notify_replies") != "",
 	}
 }

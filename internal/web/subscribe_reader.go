@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/subscriptions"
 )
 
 // cookieReader holds a subscriber's session token (the database keeps its hash). It is a
@@ -85,21 +84,6 @@ func (s *Server) postAccessFor(r *http.Request, p *broadside.Post) postAccess {
 type notifyView struct {
 	Enabled      bool
 	All, Replies bool
-}
-
-// requestCommentNotices records the boxes ticked under a comment that was accepted. A failure
-// here must not lose the comment, so it is logged, not shown.
-func (s *Server) requestCommentNotices(r *http.Request, p *broadside.Post, c *broadside.Comment) {
-	f := r.PostForm
-	all, replies := f.Get("notify_comments") != "", f.Get("notify_replies") != ""
-	if !s.Subscriptions.Enabled() || (!all && !replies) || c.Status == broadside.CommentSpam {
-		return
-	}
-	err := s.Subscriptions.RequestCommentNotices(r.Context(), subscriptions.CommentRequest{Post: p, Comment: c,
-		AllComments: all, Replies: replies, Reader: currentReader(r), IP: ClientIP(r)})
-	if err != nil {
-		s.Log.Error("comment notification request failed", "request_id", requestID(r), "comment_id", c.ID, "err", err)
-	}
 }
 
 // readerProfile is public/reader.html.
