@@ -19,7 +19,7 @@ func mustManage(u *broadside.User) error {
 }
 
 // List returns a page of subscribers for the admin.
-func (s *Service) List(ctx context.Context, u *broadside.User, f store.SubscriberFilter) ([]broadside.Subscriber, int, error) {
+func (s *Service) List(ctx context.Context, u *broadside.User, f broadside.SubscriberFilter) ([]broadside.Subscriber, int, error) {
 	if err := mustManage(u); err != nil {
 		return nil, 0, err
 	}

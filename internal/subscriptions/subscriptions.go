@@ -56,12 +56,12 @@ type Store interface {
 	SubscriberByID(ctx context.Context, id int64) (*broadside.Subscriber, error)
 	SubscriberByEmail(ctx context.Context, email string) (*broadside.Subscriber, error)
 	UpdateSubscriber(ctx context.Context, sub *broadside.Subscriber) error
-	ListSubscribers(ctx context.Context, f store.SubscriberFilter) ([]broadside.Subscriber, int, error)
+	ListSubscribers(ctx context.Context, f broadside.SubscriberFilter) ([]broadside.Subscriber, int, error)
 	EachSubscriber(ctx context.Context, fn func(*broadside.Subscriber) error) error
 	SubscriberCounts(ctx context.Context) (map[broadside.SubscriberStatus]int, error)
 	SubscriberDates(ctx context.Context, since time.Time) ([]time.Time, error)
 	DeleteSubscriber(ctx context.Context, id int64) error
-	SubscriberDeliveries(ctx context.Context, subscriberID int64) ([]store.Delivery, error)
+	SubscriberDeliveries(ctx context.Context, subscriberID int64) ([]broadside.Delivery, error)
 	CreateReaderSession(ctx context.Context, hash string, subscriberID int64, now, expires time.Time) error
 	ReaderSession(ctx context.Context, hash string, now time.Time) (*broadside.Subscriber, time.Time, error)
 	TouchReaderSession(ctx context.Context, hash string, now, expires time.Time) error

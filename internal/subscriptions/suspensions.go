@@ -77,5 +77,5 @@ func (s *Service) LiftSuspensions(ctx context.Context, u *broadside.User, in Lif
 // Suspended lists up to limit suspended subscribers (most recent first) and how many there
 // are in all.
 func (s *Service) Suspended(ctx context.Context, u *broadside.User, limit int) ([]broadside.Subscriber, int, error) {
-	return s.List(ctx, u, store.SubscriberFilter{Status: broadside.SubscriberBounced, Limit: limit})
+	return s.List(ctx, u, broadside.SubscriberFilter{Status: broadside.SubscriberBounced, Limit: limit})
 }
