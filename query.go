@@ -85,3 +85,11 @@ type SubscriberFilter struct {
 	// Limit 0 returns every match.
 	Limit, Offset int
 }
+
+// SuspensionFilter chooses suspended (bounced) subscribers. Criteria combine with AND; an
+// empty filter chooses every suspended subscriber.
+type SuspensionFilter struct {
+	PostID int64     // suspended by this post's newsletter
+	Since  time.Time // suspended at or after this time
+	IDs    []int64   // only these subscribers
+}

@@ -42,7 +42,7 @@ type Store interface {
 	DeleteTag(ctx context.Context, id int64) error
 	PostArchiveMonths(ctx context.Context) ([]broadside.YearMonth, error)
 	SitemapPosts(ctx context.Context, typ broadside.PostType, now time.Time, limit, offset int) ([]broadside.Post, int, error)
-	SitemapSummaries(ctx context.Context, now time.Time) (map[broadside.PostType]store.SitemapSummary, error)
+	SitemapSummaries(ctx context.Context, now time.Time) (map[broadside.PostType]broadside.SitemapSummary, error)
 	TermsModified(ctx context.Context, now time.Time) (cats, tags map[int64]time.Time, err error)
 }
 

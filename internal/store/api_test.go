@@ -16,11 +16,11 @@ import (
 func TestAppPasswords(t *testing.T) {
 	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
 		ann, bob := mkUser(t, s, "ann"), mkUser(t, s, "bob")
-		p := &store.AppPassword{UUID: "u-1", UserID: ann.ID, Name: "Phone", SecretHash: "h1", CreatedAt: t0}
+		p := &broadside.AppPassword{UUID: "u-1", UserID: ann.ID, Name: "Phone", SecretHash: "h1", CreatedAt: t0}
 		must(t, s.CreateAppPassword(ctx, p))
-		must(t, s.CreateAppPassword(ctx, &store.AppPassword{UUID: "u-2", UserID: ann.ID, Name: "Laptop", SecretHash: "h2", CreatedAt: t0.Add(time.Second)}))
-		wantCode(t, s.CreateAppPassword(ctx, &store.AppPassword{UUID: "u-3", UserID: bob.ID, Name: "x", SecretHash: "h1", CreatedAt: t0}), broadside.ECONFLICT)
-		wantCode(t, s.CreateAppPassword(ctx, &store.AppPassword{UUID: "u-4", UserID: 9999, Name: "x", SecretHash: "h4", CreatedAt: t0}), broadside.ENOTFOUND)
+		must(t, s.CreateAppPassword(ctx, &broadside.AppPassword{UUID: "u-2", UserID: ann.ID, Name: "Laptop", SecretHash: "h2", CreatedAt: t0.Add(time.Second)}))
+		wantCode(t, s.CreateAppPassword(ctx, &broadside.AppPassword{UUID: "u-3", UserID: bob.ID, Name: "x", SecretHash: "h1", CreatedAt: t0}), broadside.ECONFLICT)
+		wantCode(t, s.CreateAppPassword(ctx, &broadside.AppPassword{UUID: "u-4", UserID: 9999, Name: "x", SecretHash: "h4", CreatedAt: t0}), broadside.ENOTFOUND)
 
 		got, err := s.AppPasswordByHash(ctx, "h1")
 		must(t, err)

@@ -119,14 +119,14 @@ func TestCommentSubscriptions(t *testing.T) {
 		other := mkPost(t, s, u, "other", broadside.StatusPublished, t0)
 		c := mkComment(t, s, p.ID, "ann", broadside.CommentApproved, t0)
 
-		ok, err := s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: p.ID, Email: "Ann@example.org", CreatedAt: t0})
+		ok, err := s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: p.ID, Email: "Ann@example.org", CreatedAt: t0})
 		must(t, err)
 		if ok {
 			t.Fatal("a new subscription must be pending")
 		}
-		_, err = s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: p.ID, CommentID: c.ID, Email: "ann@example.org", CreatedAt: t0})
+		_, err = s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: p.ID, CommentID: c.ID, Email: "ann@example.org", CreatedAt: t0})
 		must(t, err)
-		_, err = s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: other.ID, Email: "ann@example.org", CreatedAt: t0})
+		_, err = s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: other.ID, Email: "ann@example.org", CreatedAt: t0})
 		must(t, err)
 		if r, _ := s.CommentRecipients(ctx, p.ID, c.ID); len(r) != 0 {
 			t.Fatalf("pending subscriptions receive notices: %v", r)
@@ -137,12 +137,12 @@ func TestCommentSubscriptions(t *testing.T) {
 			t.Fatalf("confirmed %d, want 2 (post and replies)", n)
 		}
 		// Asking again does not undo the confirmation.
-		ok, err = s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: p.ID, Email: "ann@example.org", CreatedAt: t0})
+		ok, err = s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: p.ID, Email: "ann@example.org", CreatedAt: t0})
 		must(t, err)
 		if !ok {
 			t.Fatal("a repeated request reset a confirmed subscription")
 		}
-		_, err = s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: p.ID, Email: "bob@example.org", Confirmed: true, CreatedAt: t0, ConfirmedAt: t0})
+		_, err = s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: p.ID, Email: "bob@example.org", Confirmed: true, CreatedAt: t0, ConfirmedAt: t0})
 		must(t, err)
 		r, err := s.CommentRecipients(ctx, p.ID, c.ID)
 		must(t, err)
@@ -181,7 +181,7 @@ func TestDeleteSubscriberErasesEverything(t *testing.T) {
 		sub := mkSubscriber(t, s, "gone@example.org", broadside.SubscriberConfirmed)
 		keep := mkSubscriber(t, s, "stay@example.org", broadside.SubscriberConfirmed)
 		must(t, s.CreateReaderSession(ctx, "h", sub.ID, t0, t0.Add(time.Hour)))
-		_, err := s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: p.ID, Email: sub.Email, Confirmed: true, CreatedAt: t0})
+		_, err := s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: p.ID, Email: sub.Email, Confirmed: true, CreatedAt: t0})
 		must(t, err)
 		_, _ = s.MarkCommentNotice(ctx, c.ID, sub.Email, t0)
 		must(t, s.CreateToken(ctx, &store.Token{Hash: "tok", Purpose: "subscribe-confirm", Email: sub.Email, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))

@@ -142,7 +142,7 @@ func (s *Service) SetStatus(ctx context.Context, u *broadside.User, id int64, st
 	}
 	if st == broadside.SubscriberConfirmed && sub.Status == broadside.SubscriberBounced {
 		// One way to lift a suspension, for one address or many.
-		_, err := s.Store.LiftSuspensions(ctx, store.SuspensionFilter{IDs: []int64{id}}, now)
+		_, err := s.Store.LiftSuspensions(ctx, broadside.SuspensionFilter{IDs: []int64{id}}, now)
 		return err
 	}
 	sub.Status, sub.UpdatedAt = st, now

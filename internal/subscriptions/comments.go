@@ -43,7 +43,7 @@ func (s *Service) RequestCommentNotices(ctx context.Context, r CommentRequest) e
 	pending := false
 	err := s.Store.InTx(ctx, func(tx *store.Store) error {
 		add := func(commentID int64) error {
-			cs := &store.CommentSubscription{PostID: r.Post.ID, CommentID: commentID, Email: email, Confirmed: verified, CreatedAt: now}
+			cs := &broadside.CommentSubscription{PostID: r.Post.ID, CommentID: commentID, Email: email, Confirmed: verified, CreatedAt: now}
 			if verified {
 				cs.ConfirmedAt = now
 			}
