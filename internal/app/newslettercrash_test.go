@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/app"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/mail/mailtest"
@@ -140,7 +141,7 @@ func TestNewsletterResumesWithinSecondsAfterKill9(t *testing.T) {
 	defer st.Close()
 	waitUntil(t, "the newsletter to be recorded as sent", func() bool {
 		nl, err := st.NewsletterByPost(context.Background(), p.ID)
-		return err == nil && nl.Status == store.NewsletterSent
+		return err == nil && nl.Status == broadside.NewsletterSent
 	})
 	_ = second.Process.Signal(syscall.SIGTERM)
 	_ = second.Wait()

@@ -29,9 +29,9 @@ import (
 // AppPasswordStore is what application passwords need from storage.
 type AppPasswordStore interface {
 	UserByID(ctx context.Context, id int64) (*broadside.User, error)
-	CreateAppPassword(ctx context.Context, p *store.AppPassword) error
-	ListAppPasswords(ctx context.Context, userID int64) ([]store.AppPassword, error)
-	AppPasswordByHash(ctx context.Context, hash string) (*store.AppPassword, error)
+	CreateAppPassword(ctx context.Context, p *broadside.AppPassword) error
+	ListAppPasswords(ctx context.Context, userID int64) ([]broadside.AppPassword, error)
+	AppPasswordByHash(ctx context.Context, hash string) (*broadside.AppPassword, error)
 	TouchAppPassword(ctx context.Context, id int64, now time.Time, ip string) error
 	DeleteAppPassword(ctx context.Context, userID int64, uuid string) error
 	HitRate(ctx context.Context, key string, window time.Duration, now time.Time) (int, error)
@@ -71,7 +71,7 @@ var ErrBadAppPassword = broadside.Errorf(broadside.EUNAUTHORIZED, msgBadAppPassw
 
 // Create makes a new application password named name for u and returns the secret, formatted
 // in groups of four, which is shown once and never stored.
-func (a *AppPasswords) Create(ctx context.Context, u *broadside.User, name string) (string, *store.AppPassword, error) {
+func (a *AppPasswords) Create(ctx context.Context, u *broadside.User, name string) (string, *broadside.AppPassword, error) {
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
@@ -92,7 +92,7 @@ func (a *AppPasswords) Create(ctx context.Context, u *broadside.User, name strin
 		}
 	}
 	secret := randomString(appPasswordLen, appPasswordAlphabet)
-	p := &store.AppPassword{UUID: newUUID(), UserID: u.ID, Name: name, SecretHash: hashAppPassword(secret), CreatedAt: a.Now()}
+	p := &broadside.AppPassword{UUID: newUUID(), UserID: u.ID, Name: name, SecretHash: hashAppPassword(secret), CreatedAt: a.Now()}
 	if err := a.Store.CreateAppPassword(ctx, p); err != nil {
 		return "", nil, err
 	}
@@ -106,7 +106,7 @@ func appPasswordField(msg string) error {
 }
 
 // List returns u's application passwords, oldest first.
-func (a *AppPasswords) List(ctx context.Context, u *broadside.User) ([]store.AppPassword, error) {
+func (a *AppPasswords) List(ctx context.Context, u *broadside.User) ([]broadside.AppPassword, error) {
 	return a.Store.ListAppPasswords(ctx, u.ID)
 }
 

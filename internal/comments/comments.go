@@ -53,7 +53,7 @@ type Store interface {
 	DeleteComment(ctx context.Context, id int64) error
 	ThreadComments(ctx context.Context, postID int64, statuses []broadside.CommentStatus, alsoIDs []int64) ([]broadside.Comment, error)
 	ThreadShape(ctx context.Context, postID int64, alsoIDs []int64) ([]broadside.Comment, error)
-	ListComments(ctx context.Context, f store.CommentFilter) ([]store.CommentRow, int, error)
+	ListComments(ctx context.Context, f broadside.CommentFilter) ([]broadside.CommentRow, int, error)
 	CommentCounts(ctx context.Context) (map[broadside.CommentStatus]int, error)
 	HasApprovedComment(ctx context.Context, email, name string) (bool, error)
 	CommenterKeyApproved(ctx context.Context, keyHash, email string) (bool, error)

@@ -57,7 +57,7 @@ func (s *Service) HeldNoticeHandler(n Notifier) func(ctx context.Context, payloa
 			}
 			held = append(held, *c)
 		} else {
-			rows, _, err := s.Store.ListComments(ctx, store.CommentFilter{Status: broadside.CommentPending, PostID: h.PostID, Limit: maxHeldPerNotice})
+			rows, _, err := s.Store.ListComments(ctx, broadside.CommentFilter{Status: broadside.CommentPending, PostID: h.PostID, Limit: maxHeldPerNotice})
 			if err != nil {
 				return err
 			}

@@ -32,7 +32,7 @@ func buildVisible(rows []broadside.Comment, d broadside.Discussion) *broadside.T
 }
 
 // Queue lists comments for the moderation screen.
-func (s *Service) Queue(ctx context.Context, f store.CommentFilter) ([]store.CommentRow, int, error) {
+func (s *Service) Queue(ctx context.Context, f broadside.CommentFilter) ([]broadside.CommentRow, int, error) {
 	return s.Store.ListComments(ctx, f)
 }
 

@@ -54,7 +54,7 @@ func TestNotificationRequestSharesTheCommentsTransaction(t *testing.T) {
 				if c.ID == 0 || !in.NotifyAll {
 					t.Errorf("hook ran with comment %d, NotifyAll %v", c.ID, in.NotifyAll)
 				}
-				if _, err := tx.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: post.ID, Email: c.AuthorEmail, CreatedAt: now}); err != nil {
+				if _, err := tx.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: post.ID, Email: c.AuthorEmail, CreatedAt: now}); err != nil {
 					return err
 				}
 				if failing {

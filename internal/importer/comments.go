@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/wxr"
 )
 
@@ -44,7 +43,7 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 		r.noteOnce("ctype:"+c.Type, c.Pos, "comment", c.ID, "comments of type %q are imported as ordinary comments", c.Type)
 	}
 	count := r.countFor(kind)
-	if local, ok, err := r.lookup(ctx, store.WPComment, wpID); err != nil {
+	if local, ok, err := r.lookup(ctx, broadside.WPComment, wpID); err != nil {
 		return err
 	} else if ok {
 		if _, err := r.tx.CommentByID(ctx, local); err == nil {
@@ -87,7 +86,7 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 		r.sum.warn(c.Pos, "comment", c.ID, "id %d is taken here, so it is %d now (its #comment- anchor changes)", c.ID, cm.ID)
 	}
 	cur.comments[wpID] = cm.ID
-	if err := r.remember(ctx, store.WPComment, wpID, cm.ID, ""); err != nil {
+	if err := r.remember(ctx, broadside.WPComment, wpID, cm.ID, ""); err != nil {
 		return err
 	}
 	count.New++

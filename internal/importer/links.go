@@ -4,19 +4,18 @@ import (
 	"context"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // What the web layer asks about old WordPress addresses.
 
 // Redirect returns what lives now at an old address (a post's, an attachment page's, a
 // category's …), or ENOTFOUND.
-func (s *Service) Redirect(ctx context.Context, path string) (*store.Redirect, error) {
+func (s *Service) Redirect(ctx context.Context, path string) (*broadside.Redirect, error) {
 	return s.Store.RedirectByPath(ctx, path)
 }
 
-// LocalID returns the id here of the object of kind (store.WPPost, store.WPAttachment,
-// store.WPCategory, store.WPAuthor …) that had wpID on the WordPress site, or ENOTFOUND.
+// LocalID returns the id here of the object of kind (broadside.WPPost, broadside.WPAttachment,
+// broadside.WPCategory, broadside.WPAuthor …) that had wpID on the WordPress site, or ENOTFOUND.
 func (s *Service) LocalID(ctx context.Context, kind string, wpID int64) (int64, error) {
 	return s.Store.ResolveWPID(ctx, kind, wpID)
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // importAttachments writes the attachments, all of which the plan holds, before the posts
@@ -20,7 +19,7 @@ import (
 func (r *run) importAttachments(ctx context.Context) error {
 	for _, id := range r.plan.attOrder {
 		a := r.plan.attachments[id]
-		if local, ok, err := r.lookup(ctx, store.WPAttachment, id); err != nil {
+		if local, ok, err := r.lookup(ctx, broadside.WPAttachment, id); err != nil {
 			return err
 		} else if ok {
 			if m, err := r.tx.AttachmentByID(ctx, local); err == nil {
@@ -63,10 +62,10 @@ func (r *run) importAttachments(ctx context.Context) error {
 			r.sum.warn(a.Pos, "attachment", id, "id %d is taken here, so it is %d now; its old links redirect", id, m.ID)
 		}
 		r.attLocal[id] = m.ID
-		if err := r.remember(ctx, store.WPAttachment, id, m.ID, a.GUID); err != nil {
+		if err := r.remember(ctx, broadside.WPAttachment, id, m.ID, a.GUID); err != nil {
 			return err
 		}
-		if err := r.redirect(ctx, a.Link, store.WPAttachment, m.ID); err != nil {
+		if err := r.redirect(ctx, a.Link, broadside.WPAttachment, m.ID); err != nil {
 			return err
 		}
 		r.sum.Attachments.New++

@@ -9,7 +9,6 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/posts"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/wpcontent"
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -54,7 +53,7 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 	}
 	cur := &curItem{pos: it.Pos, wpID: wpID, comments: map[int64]int64{}}
 	r.cur = cur
-	if local, ok, err := r.lookup(ctx, store.WPPost, wpID); err != nil {
+	if local, ok, err := r.lookup(ctx, broadside.WPPost, wpID); err != nil {
 		return err
 	} else if ok {
 		if _, err := r.tx.PostByID(ctx, local); err == nil {
@@ -137,10 +136,10 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 	}
 	cur.localID, cur.skip = p.ID, false
 	r.postLocal[wpID] = p.ID
-	if err := r.remember(ctx, store.WPPost, wpID, p.ID, it.GUID); err != nil {
+	if err := r.remember(ctx, broadside.WPPost, wpID, p.ID, it.GUID); err != nil {
 		return err
 	}
-	if err := r.redirect(ctx, it.Link, store.WPPost, p.ID); err != nil {
+	if err := r.redirect(ctx, it.Link, broadside.WPPost, p.ID); err != nil {
 		return err
 	}
 	if status == broadside.StatusScheduled {

@@ -278,7 +278,7 @@ func (r *run) redirect(ctx context.Context, link, kind string, id int64) error {
 	if p == "" {
 		return nil
 	}
-	return r.tx.SetRedirect(ctx, store.Redirect{Path: p, Kind: kind, TargetID: id}, r.now)
+	return r.tx.SetRedirect(ctx, broadside.Redirect{Path: p, Kind: kind, TargetID: id}, r.now)
 }
 
 // noteOnce records a warning the first time key is seen.

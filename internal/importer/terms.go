@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/wxr"
 )
 
@@ -19,7 +18,7 @@ func (r *run) importAuthors(ctx context.Context) error {
 		if wpID <= 0 {
 			wpID = syntheticID("author", a.Login)
 		}
-		if local, ok, err := r.lookup(ctx, store.WPAuthor, wpID); err != nil {
+		if local, ok, err := r.lookup(ctx, broadside.WPAuthor, wpID); err != nil {
 			return err
 		} else if ok {
 			if _, err := r.tx.UserByID(ctx, local); err == nil {
@@ -62,13 +61,13 @@ func (r *run) importAuthors(ctx context.Context) error {
 			return err
 		}
 		r.useAuthor(a, u.ID)
-		if err := r.remember(ctx, store.WPAuthor, wpID, u.ID, ""); err != nil {
+		if err := r.remember(ctx, broadside.WPAuthor, wpID, u.ID, ""); err != nil {
 			return err
 		}
 		// WordPress's author archive is /author/NICENAME/; keep it working when our login
 		// differs (john_doe -> john-doe).
 		if nice := wpNicename(a.Login); nice != "" && nice != u.Login {
-			if err := r.tx.SetRedirect(ctx, store.Redirect{Path: "/author/" + nice + "/", Kind: store.WPAuthor, TargetID: u.ID}, r.now); err != nil {
+			if err := r.tx.SetRedirect(ctx, broadside.Redirect{Path: "/author/" + nice + "/", Kind: broadside.WPAuthor, TargetID: u.ID}, r.now); err != nil {
 				return err
 			}
 		}
@@ -174,7 +173,7 @@ func (r *run) importCategory(ctx context.Context, t *wxr.Term, parentID int64) e
 	if wpID <= 0 {
 		wpID = syntheticID("category", t.Slug)
 	}
-	if local, ok, err := r.lookup(ctx, store.WPCategory, wpID); err != nil {
+	if local, ok, err := r.lookup(ctx, broadside.WPCategory, wpID); err != nil {
 		return err
 	} else if ok {
 		if _, err := r.tx.CategoryByID(ctx, local); err == nil {
@@ -208,13 +207,13 @@ func (r *run) importCategory(ctx context.Context, t *wxr.Term, parentID int64) e
 		return err
 	}
 	r.cats[key] = c.ID
-	if err := r.remember(ctx, store.WPCategory, wpID, c.ID, ""); err != nil {
+	if err := r.remember(ctx, broadside.WPCategory, wpID, c.ID, ""); err != nil {
 		return err
 	}
 	if dec := unescape(key); slug != dec && dec != "" {
 		// The old archive address used the WordPress slug.
 		old := "/category/" + strings.Join(r.wpCategoryPath(t), "/") + "/"
-		return r.tx.SetRedirect(ctx, store.Redirect{Path: old, Kind: store.WPCategory, TargetID: c.ID}, r.now)
+		return r.tx.SetRedirect(ctx, broadside.Redirect{Path: old, Kind: broadside.WPCategory, TargetID: c.ID}, r.now)
 	}
 	return nil
 }
@@ -255,7 +254,7 @@ func (r *run) tagID(ctx context.Context, pos wxr.Pos, wpID int64, wpSlug, wpName
 	if wpID <= 0 {
 		wpID = syntheticID("tag", key)
 	}
-	if local, ok, err := r.lookup(ctx, store.WPTag, wpID); err != nil {
+	if local, ok, err := r.lookup(ctx, broadside.WPTag, wpID); err != nil {
 		return 0, err
 	} else if ok {
 		if _, err := r.tx.TagByID(ctx, local); err == nil {
@@ -287,11 +286,11 @@ func (r *run) tagID(ctx context.Context, pos wxr.Pos, wpID int64, wpSlug, wpName
 		return 0, err
 	}
 	r.tags[key] = t.ID
-	if err := r.remember(ctx, store.WPTag, wpID, t.ID, ""); err != nil {
+	if err := r.remember(ctx, broadside.WPTag, wpID, t.ID, ""); err != nil {
 		return 0, err
 	}
 	if dec := unescape(key); slug != dec && dec != "" && !strings.Contains(dec, "/") {
-		if err := r.tx.SetRedirect(ctx, store.Redirect{Path: "/tag/" + dec + "/", Kind: store.WPTag, TargetID: t.ID}, r.now); err != nil {
+		if err := r.tx.SetRedirect(ctx, broadside.Redirect{Path: "/tag/" + dec + "/", Kind: broadside.WPTag, TargetID: t.ID}, r.now); err != nil {
 			return 0, err
 		}
 	}

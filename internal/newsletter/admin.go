@@ -11,10 +11,10 @@ import (
 
 // Report is a newsletter's progress for the admin.
 type Report struct {
-	Newsletter *store.Newsletter
-	Progress   store.Progress
-	Failed     []store.Delivery // the most recent permanent failures
-	Retrying   []store.Delivery // deliveries waiting for a retry after a temporary failure
+	Newsletter *broadside.Newsletter
+	Progress   broadside.NewsletterProgress
+	Failed     []broadside.Delivery // the most recent permanent failures
+	Retrying   []broadside.Delivery // deliveries waiting for a retry after a temporary failure
 }
 
 // Report returns the progress of a post's newsletter; ENOTFOUND when it was not sent by
@@ -33,10 +33,10 @@ func (s *Service) Report(ctx context.Context, u *broadside.User, p *broadside.Po
 		return nil, err
 	}
 	if u.CanManageSite() {
-		if r.Failed, err = s.Store.ListDeliveries(ctx, p.ID, store.DeliveryFailed, 50); err != nil {
+		if r.Failed, err = s.Store.ListDeliveries(ctx, p.ID, broadside.DeliveryFailed, 50); err != nil {
 			return nil, err
 		}
-		all, err := s.Store.ListDeliveries(ctx, p.ID, store.DeliveryPending, 50)
+		all, err := s.Store.ListDeliveries(ctx, p.ID, broadside.DeliveryPending, 50)
 		if err != nil {
 			return nil, err
 		}
@@ -50,12 +50,12 @@ func (s *Service) Report(ctx context.Context, u *broadside.User, p *broadside.Po
 }
 
 // Recent lists the latest newsletters with their progress.
-func (s *Service) Recent(ctx context.Context, limit int) ([]store.Newsletter, []store.Progress, error) {
+func (s *Service) Recent(ctx context.Context, limit int) ([]broadside.Newsletter, []broadside.NewsletterProgress, error) {
 	ns, err := s.Store.ListNewsletters(ctx, limit)
 	if err != nil {
 		return nil, nil, err
 	}
-	ps := make([]store.Progress, len(ns))
+	ps := make([]broadside.NewsletterProgress, len(ns))
 	for i, n := range ns {
 		if ps[i], err = s.Store.NewsletterProgress(ctx, n.PostID); err != nil {
 			return nil, nil, err

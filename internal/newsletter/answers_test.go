@@ -10,7 +10,6 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/mail/mailtest"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -197,8 +196,8 @@ func (e *env) outcome(postID int64, victim string) outcome {
 		}
 		sub, err := e.st.SubscriberByID(ctx, d.Subscriber.ID)
 		must(e.t, err)
-		o.bounced = d.Status == store.DeliveryFailed && sub.Bounces > 0
-		o.retried = d.Status == store.DeliveryPending
+		o.bounced = d.Status == broadside.DeliveryFailed && sub.Bounces > 0
+		o.retried = d.Status == broadside.DeliveryPending
 	}
 	return o
 }
@@ -247,7 +246,7 @@ func (e *env) everyoneOnce(postID int64, subs []*broadside.Subscriber, victim st
 	}
 	n, err := e.st.NewsletterByPost(context.Background(), postID)
 	must(e.t, err)
-	if n.Status != store.NewsletterSent {
+	if n.Status != broadside.NewsletterSent {
 		e.t.Fatalf("newsletter %s (%q), want sent", n.Status, n.LastError)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/mail/mailtest"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -189,11 +188,11 @@ func TestFailuresRetriesAndBounces(t *testing.T) {
 	if got := e.received(); got[full.Email] != 1 || got["sub004@example.net"] != 1 || got[gone.Email] != 0 {
 		t.Fatalf("received: %v", got)
 	}
-	failed, _ := e.st.ListDeliveries(ctx, p.ID, store.DeliveryFailed, 10)
+	failed, _ := e.st.ListDeliveries(ctx, p.ID, broadside.DeliveryFailed, 10)
 	if len(failed) != 1 || failed[0].Subscriber.Email != gone.Email || !strings.Contains(failed[0].LastError, "550") {
 		t.Fatalf("failed: %+v", failed)
 	}
-	if n, _ := e.st.NewsletterByPost(ctx, p.ID); n.Status != store.NewsletterSent || n.LastError != "" {
+	if n, _ := e.st.NewsletterByPost(ctx, p.ID); n.Status != broadside.NewsletterSent || n.LastError != "" {
 		t.Fatalf("newsletter %+v", n)
 	}
 

@@ -36,7 +36,7 @@ type held struct {
 // deliver sends one claimed delivery and returns how to record its outcome (run in the next
 // transaction), and why the run must stop: *jobs.Again to wait for the server, errPaused when
 // the newsletter paused itself.
-func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared, d *store.Delivery) (func(tx *store.Store) error, error) {
+func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared, d *broadside.Delivery) (func(tx *store.Store) error, error) {
 	sub := &d.Subscriber
 	m := msgs.message(sub)
 	_, sendErr := s.Mail.Sender.Send(ctx, m)
@@ -44,7 +44,7 @@ func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared
 	if sendErr == nil {
 		tr := s.settled(p.ID)
 		return func(tx *store.Store) error {
-			if err := tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliverySent, "", true, now); err != nil {
+			if err := tx.SettleDelivery(ctx, p.ID, sub.ID, broadside.DeliverySent, "", true, now); err != nil {
 				return err
 			}
 			if tr.run > 0 {
@@ -64,7 +64,7 @@ func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared
 	msg := truncate(sendErr.Error(), 500)
 	if mail.IsPermanent(sendErr) {
 		settle := func(tx *store.Store) error {
-			return tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliveryFailed, msg, true, now)
+			return tx.SettleDelivery(ctx, p.ID, sub.ID, broadside.DeliveryFailed, msg, true, now)
 		}
 		if !mail.MailboxRefused(sendErr) {
 			tr := s.hold(p.ID, held{sub.ID, msg})
@@ -114,7 +114,7 @@ func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared
 	// Giving up after MaxAttempts records a failed delivery, never a bounce.
 	if d.Attempts+1 >= MaxAttempts {
 		return func(tx *store.Store) error {
-			return tx.SettleDelivery(ctx, p.ID, sub.ID, store.DeliveryFailed,
+			return tx.SettleDelivery(ctx, p.ID, sub.ID, broadside.DeliveryFailed,
 				fmt.Sprintf("gave up after %d temporary failures: %s", MaxAttempts, msg), true, now)
 		}, nil
 	}

@@ -193,7 +193,7 @@ func (e *env) received() map[string]int {
 	return out
 }
 
-func (e *env) progress(postID int64) store.Progress {
+func (e *env) progress(postID int64) broadside.NewsletterProgress {
 	e.t.Helper()
 	p, err := e.st.NewsletterProgress(context.Background(), postID)
 	if err != nil {

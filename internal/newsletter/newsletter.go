@@ -72,19 +72,19 @@ var retryDelays = []time.Duration{time.Minute, 5 * time.Minute, 20 * time.Minute
 type Store interface {
 	InTx(ctx context.Context, fn func(tx *store.Store) error) error
 	PostByID(ctx context.Context, id int64) (*broadside.Post, error)
-	StartNewsletter(ctx context.Context, postID int64, now time.Time) (*store.Newsletter, error)
-	NewsletterByPost(ctx context.Context, postID int64) (*store.Newsletter, error)
-	ListNewsletters(ctx context.Context, limit int) ([]store.Newsletter, error)
+	StartNewsletter(ctx context.Context, postID int64, now time.Time) (*broadside.Newsletter, error)
+	NewsletterByPost(ctx context.Context, postID int64) (*broadside.Newsletter, error)
+	ListNewsletters(ctx context.Context, limit int) ([]broadside.Newsletter, error)
 	ResumeInterrupted(ctx context.Context, postID int64, now time.Time) (int64, error)
-	DueDeliveries(ctx context.Context, postID int64, now time.Time, limit int) ([]store.Delivery, error)
+	DueDeliveries(ctx context.Context, postID int64, now time.Time, limit int) ([]broadside.Delivery, error)
 	ClaimDelivery(ctx context.Context, postID, subscriberID int64, now time.Time) (bool, error)
 	SettleDelivery(ctx context.Context, postID, subscriberID int64, status, errMsg string, countAttempt bool, now time.Time) error
 	DeferDelivery(ctx context.Context, postID, subscriberID int64, next time.Time, errMsg string, countAttempt bool, now time.Time) error
-	NewsletterProgress(ctx context.Context, postID int64) (store.Progress, error)
+	NewsletterProgress(ctx context.Context, postID int64) (broadside.NewsletterProgress, error)
 	FinishNewsletter(ctx context.Context, postID int64, now time.Time) error
 	ResumeNewsletter(ctx context.Context, postID int64, now time.Time) (bool, error)
 	SetNewsletterError(ctx context.Context, postID int64, msg string) error
-	ListDeliveries(ctx context.Context, postID int64, status string, limit int) ([]store.Delivery, error)
+	ListDeliveries(ctx context.Context, postID int64, status string, limit int) ([]broadside.Delivery, error)
 }
 
 // Service sends newsletters.
@@ -173,7 +173,7 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 	} else if err != nil {
 		return err
 	}
-	if n.Status == store.NewsletterSent || n.Paused() {
+	if n.Status == broadside.NewsletterSent || n.Paused() {
 		return nil // a paused newsletter waits for Resume, which queues a new run
 	}
 	if resumed, err := s.Store.ResumeInterrupted(rec, postID, s.Now()); err != nil {
@@ -299,7 +299,7 @@ func (s *Service) skip(ctx context.Context, postID, subID int64) error {
 	if err != nil || !ok {
 		return err
 	}
-	return s.Store.SettleDelivery(ctx, postID, subID, store.DeliverySkipped, "no longer subscribed when it was their turn", false, s.Now())
+	return s.Store.SettleDelivery(ctx, postID, subID, broadside.DeliverySkipped, "no longer subscribed when it was their turn", false, s.Now())
 }
 
 // abandon settles the remaining deliveries of a post that was unpublished mid-send.
@@ -316,7 +316,7 @@ func (s *Service) abandon(ctx context.Context, p *broadside.Post) error {
 			if ok, err := s.Store.ClaimDelivery(ctx, p.ID, d.Subscriber.ID, s.Now()); err != nil {
 				return err
 			} else if ok {
-				if err := s.Store.SettleDelivery(ctx, p.ID, d.Subscriber.ID, store.DeliverySkipped, "the post was unpublished before it was their turn", false, s.Now()); err != nil {
+				if err := s.Store.SettleDelivery(ctx, p.ID, d.Subscriber.ID, broadside.DeliverySkipped, "the post was unpublished before it was their turn", false, s.Now()); err != nil {
 					return err
 				}
 			}

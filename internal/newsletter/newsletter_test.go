@@ -12,7 +12,6 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/mail/mailtest"
 	"github.com/broadside/broadside/internal/posts"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -49,7 +48,7 @@ func TestPublishSendsOnceToConfirmedSubscribers(t *testing.T) {
 			t.Fatalf("progress %+v", pr)
 		}
 		n, _ := e.st.NewsletterByPost(ctx, p.ID)
-		if n.Status != store.NewsletterSent || n.Recipients != 3 {
+		if n.Status != broadside.NewsletterSent || n.Recipients != 3 {
 			t.Fatalf("newsletter %+v", n)
 		}
 

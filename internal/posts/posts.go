@@ -23,7 +23,7 @@ type Store interface {
 	InTx(ctx context.Context, fn func(tx *store.Store) error) error
 	PostByID(ctx context.Context, id int64) (*broadside.Post, error)
 	PostBySlug(ctx context.Context, typ broadside.PostType, slug string) (*broadside.Post, error)
-	ListPosts(ctx context.Context, f store.PostFilter) ([]broadside.Post, int, error)
+	ListPosts(ctx context.Context, f broadside.PostFilter) ([]broadside.Post, int, error)
 	SlugTaken(ctx context.Context, typ, slug string, exceptID int64) (bool, error)
 	DeletePost(ctx context.Context, id int64) error
 	PublishDuePosts(ctx context.Context, now time.Time) ([]int64, error)
@@ -40,9 +40,9 @@ type Store interface {
 	CreateTag(ctx context.Context, t *broadside.Tag) error
 	UpdateTag(ctx context.Context, t *broadside.Tag) error
 	DeleteTag(ctx context.Context, id int64) error
-	PostArchiveMonths(ctx context.Context) ([]store.YearMonth, error)
+	PostArchiveMonths(ctx context.Context) ([]broadside.YearMonth, error)
 	SitemapPosts(ctx context.Context, typ broadside.PostType, now time.Time, limit, offset int) ([]broadside.Post, int, error)
-	SitemapSummaries(ctx context.Context, now time.Time) (map[broadside.PostType]store.SitemapSummary, error)
+	SitemapSummaries(ctx context.Context, now time.Time) (map[broadside.PostType]broadside.SitemapSummary, error)
 	TermsModified(ctx context.Context, now time.Time) (cats, tags map[int64]time.Time, err error)
 }
 
@@ -357,12 +357,12 @@ func (s *Service) BySlug(ctx context.Context, typ broadside.PostType, slug strin
 }
 
 // List returns a page of posts and the total.
-func (s *Service) List(ctx context.Context, f store.PostFilter) ([]broadside.Post, int, error) {
+func (s *Service) List(ctx context.Context, f broadside.PostFilter) ([]broadside.Post, int, error) {
 	return s.Store.ListPosts(ctx, f)
 }
 
 // Public narrows a filter to what readers may see now.
-func (s *Service) Public(f store.PostFilter) store.PostFilter {
+func (s *Service) Public(f broadside.PostFilter) broadside.PostFilter {
 	f.Statuses = []broadside.PostStatus{broadside.StatusPublished}
 	f.PublishedBefore = s.Now()
 	return f

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // Sitemap returns one page of the public posts (or pages) for a sitemap, oldest first, with
@@ -15,7 +14,7 @@ func (s *Service) Sitemap(ctx context.Context, typ broadside.PostType, limit, of
 }
 
 // SitemapSummaries counts the public posts and pages and dates their newest change.
-func (s *Service) SitemapSummaries(ctx context.Context) (map[broadside.PostType]store.SitemapSummary, error) {
+func (s *Service) SitemapSummaries(ctx context.Context) (map[broadside.PostType]broadside.SitemapSummary, error) {
 	return s.Store.SitemapSummaries(ctx, s.Now())
 }
 

@@ -18,6 +18,11 @@ func (s *Service) Tag(ctx context.Context, id int64) (*broadside.Tag, error) {
 	return s.Store.TagByID(ctx, id)
 }
 
+// TagBySlug returns the tag whose address is slug.
+func (s *Service) TagBySlug(ctx context.Context, slug string) (*broadside.Tag, error) {
+	return s.Store.TagBySlug(ctx, slug)
+}
+
 // SaveTag creates (t.ID 0) or updates a tag as u, with the rules of categories: editors and
 // administrators only; an empty slug is derived from the name and made unique, a typed slug
 // must be free.

@@ -4,29 +4,18 @@ import (
 	"context"
 	"fmt"
 	"time"
-)
 
-// AppPassword is one Application Password of a user: a named credential for one API client.
-// The store only ever sees the hash of the secret.
-type AppPassword struct {
-	ID         int64
-	UUID       string
-	UserID     int64
-	Name       string
-	SecretHash string
-	CreatedAt  time.Time
-	LastUsedAt time.Time // zero until first used
-	LastIP     string
-}
+	"github.com/broadside/broadside"
+)
 
 const appPasswordCols = "id, uuid, user_id, name, secret_hash, created_at, last_used_at, last_ip"
 
-func scanAppPassword(r rowScanner, p *AppPassword) error {
+func scanAppPassword(r rowScanner, p *broadside.AppPassword) error {
 	return r.Scan(&p.ID, &p.UUID, &p.UserID, &p.Name, &p.SecretHash, scanTime(&p.CreatedAt), scanTime(&p.LastUsedAt), &p.LastIP)
 }
 
 // CreateAppPassword stores p and sets p.ID.
-func (s *Store) CreateAppPassword(ctx context.Context, p *AppPassword) error {
+func (s *Store) CreateAppPassword(ctx context.Context, p *broadside.AppPassword) error {
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = time.Now()
 	}
@@ -47,15 +36,15 @@ VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 }
 
 // ListAppPasswords returns the application passwords of a user, oldest first.
-func (s *Store) ListAppPasswords(ctx context.Context, userID int64) ([]AppPassword, error) {
+func (s *Store) ListAppPasswords(ctx context.Context, userID int64) ([]broadside.AppPassword, error) {
 	rows, err := s.rd().QueryContext(ctx, "SELECT "+appPasswordCols+" FROM app_passwords WHERE user_id = $1 ORDER BY created_at, id", userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: list application passwords of user %d: %w", userID, err)
 	}
 	defer rows.Close()
-	var out []AppPassword
+	var out []broadside.AppPassword
 	for rows.Next() {
-		var p AppPassword
+		var p broadside.AppPassword
 		if err := scanAppPassword(rows, &p); err != nil {
 			return nil, fmt.Errorf("store: list application passwords of user %d: %w", userID, err)
 		}
@@ -68,8 +57,8 @@ func (s *Store) ListAppPasswords(ctx context.Context, userID int64) ([]AppPasswo
 }
 
 // AppPasswordByHash returns the application password whose secret hashes to hash.
-func (s *Store) AppPasswordByHash(ctx context.Context, hash string) (*AppPassword, error) {
-	var p AppPassword
+func (s *Store) AppPasswordByHash(ctx context.Context, hash string) (*broadside.AppPassword, error) {
+	var p broadside.AppPassword
 	err := scanAppPassword(s.rd().QueryRowContext(ctx, "SELECT "+appPasswordCols+" FROM app_passwords WHERE secret_hash = $1", hash), &p)
 	if isNoRows(err) {
 		return nil, notFound("Application password not found.")

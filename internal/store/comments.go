@@ -9,36 +9,11 @@ import (
 	"github.com/broadside/broadside"
 )
 
-// CommentFilter selects comments for the moderation queue.
-type CommentFilter struct {
-	// Status "" lists pending and approved comments (WordPress's "All"); spam and trash are
-	// only listed when asked for.
-	Status broadside.CommentStatus
-	PostID int64
-	// Search is a case-insensitive substring of the author's name, email or IP, or the body.
-	Search        string
-	Limit, Offset int
-	// The REST API's filters (WordPress's post, parent, include, exclude, author, after,
-	// before). Nil slices do not filter; ParentIDs matches 0 for top-level comments.
-	PostIDs, ParentIDs []int64
-	IDs, ExcludeIDs    []int64
-	UserIDs            []int64
-	After, Before      time.Time // exclusive bounds on created_at
-	Asc                bool      // oldest first
-	OrderBy            string    // "" (created_at), "id", "post" or "parent"
-	Kind               string    // "" for every kind
-	// PublicSearch limits Search to what readers can see (name and body, not email or IP).
-	PublicSearch bool
-	// PostPublishedBefore, when set, keeps comments on posts whose discussion any reader may
-	// see at that time: published by then, without a password, not for subscribers only.
-	PostPublishedBefore time.Time
-}
-
 // commentOrder maps CommentFilter.OrderBy to SQL; user input never reaches the query text.
 var commentOrder = map[string]string{"": "c.created_at", "id": "c.id", "post": "c.post_id", "parent": "COALESCE(c.parent_id, 0)"}
 
 // apiCommentWhere adds the conditions of the REST API's filters.
-func (s *Store) apiCommentWhere(f CommentFilter, a *args, c []string) []string {
+func (s *Store) apiCommentWhere(f broadside.CommentFilter, a *args, c []string) []string {
 	list := func(col string, ids []int64) {
 		if ids == nil {
 			return
@@ -70,14 +45,6 @@ func (s *Store) apiCommentWhere(f CommentFilter, a *args, c []string) []string {
 			a.add(s.ts(f.PostPublishedBefore))+" AND pp.password = '' AND pp.subscribers_only = "+a.add(false)+")")
 	}
 	return c
-}
-
-// CommentRow is a comment with the post it belongs to, for the moderation queue.
-type CommentRow struct {
-	broadside.Comment
-	PostTitle string
-	PostSlug  string
-	PostType  broadside.PostType
 }
 
 const commentCols = `c.id, c.post_id, COALESCE(c.parent_id, 0), COALESCE(c.user_id, 0), c.kind, c.author_name,
@@ -311,7 +278,7 @@ func (s *Store) ThreadShape(ctx context.Context, postID int64, alsoIDs []int64) 
 }
 
 // ListComments returns one page of the moderation queue, newest first, and the total count.
-func (s *Store) ListComments(ctx context.Context, f CommentFilter) ([]CommentRow, int, error) {
+func (s *Store) ListComments(ctx context.Context, f broadside.CommentFilter) ([]broadside.CommentRow, int, error) {
 	a := &args{}
 	var c []string
 	if f.Status != "" {
@@ -359,9 +326,9 @@ func (s *Store) ListComments(ctx context.Context, f CommentFilter) ([]CommentRow
 		return nil, 0, fmt.Errorf("store: list comments: %w", err)
 	}
 	defer rows.Close()
-	var out []CommentRow
+	var out []broadside.CommentRow
 	for rows.Next() {
-		var r CommentRow
+		var r broadside.CommentRow
 		var typ string
 		if err := scanComment(rows, &r.Comment, &r.PostTitle, &r.PostSlug, &typ); err != nil {
 			return nil, 0, fmt.Errorf("store: list comments: %w", err)

@@ -191,30 +191,30 @@ func TestListCommentsAndCounts(t *testing.T) {
 
 		for _, tc := range []struct {
 			name  string
-			f     store.CommentFilter
+			f     broadside.CommentFilter
 			want  []int64
 			total int
 		}{
-			{"all means pending and approved", store.CommentFilter{}, []int64{c3.ID, c2.ID, c1.ID}, 3},
-			{"pending", store.CommentFilter{Status: broadside.CommentPending}, []int64{c3.ID, c1.ID}, 2},
-			{"spam", store.CommentFilter{Status: broadside.CommentSpam}, []int64{c4.ID}, 1},
-			{"post", store.CommentFilter{PostID: page.ID}, []int64{c3.ID}, 1},
-			{"page 1", store.CommentFilter{Limit: 2}, []int64{c3.ID, c2.ID}, 3},
-			{"page 2", store.CommentFilter{Limit: 2, Offset: 2}, []int64{c1.ID}, 3},
-			{"search name", store.CommentFilter{Search: "ALI"}, []int64{c1.ID}, 1},
-			{"search email", store.CommentFilter{Search: "bob@example"}, []int64{c2.ID}, 1},
-			{"search ip", store.CommentFilter{Search: "198.51.100"}, []int64{c2.ID}, 1},
-			{"search body", store.CommentFilter{Search: "cheap 50%"}, []int64{c3.ID}, 1},
-			{"search wildcard is literal", store.CommentFilter{Search: "c_eap"}, nil, 0},
+			{"all means pending and approved", broadside.CommentFilter{}, []int64{c3.ID, c2.ID, c1.ID}, 3},
+			{"pending", broadside.CommentFilter{Status: broadside.CommentPending}, []int64{c3.ID, c1.ID}, 2},
+			{"spam", broadside.CommentFilter{Status: broadside.CommentSpam}, []int64{c4.ID}, 1},
+			{"post", broadside.CommentFilter{PostID: page.ID}, []int64{c3.ID}, 1},
+			{"page 1", broadside.CommentFilter{Limit: 2}, []int64{c3.ID, c2.ID}, 3},
+			{"page 2", broadside.CommentFilter{Limit: 2, Offset: 2}, []int64{c1.ID}, 3},
+			{"search name", broadside.CommentFilter{Search: "ALI"}, []int64{c1.ID}, 1},
+			{"search email", broadside.CommentFilter{Search: "bob@example"}, []int64{c2.ID}, 1},
+			{"search ip", broadside.CommentFilter{Search: "198.51.100"}, []int64{c2.ID}, 1},
+			{"search body", broadside.CommentFilter{Search: "cheap 50%"}, []int64{c3.ID}, 1},
+			{"search wildcard is literal", broadside.CommentFilter{Search: "c_eap"}, nil, 0},
 		} {
 			got, total, err := s.ListComments(ctx, tc.f)
 			must(t, err)
-			gotIDs := ids(got, func(r store.CommentRow) int64 { return r.ID })
+			gotIDs := ids(got, func(r broadside.CommentRow) int64 { return r.ID })
 			if d := cmp.Diff(tc.want, gotIDs, cmpopts.EquateEmpty()); d != "" || total != tc.total {
 				t.Errorf("%s (-want +got):\n%s\ntotal %d, want %d", tc.name, d, total, tc.total)
 			}
 		}
-		rows, _, err := s.ListComments(ctx, store.CommentFilter{PostID: page.ID})
+		rows, _, err := s.ListComments(ctx, broadside.CommentFilter{PostID: page.ID})
 		must(t, err)
 		if r := rows[0]; r.PostTitle != "About" || r.PostSlug != "about" || r.PostType != broadside.TypePage || r.AuthorName != "carol" {
 			t.Fatalf("row: %+v", r)

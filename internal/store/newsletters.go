@@ -8,50 +8,6 @@ import (
 	"github.com/broadside/broadside"
 )
 
-// Newsletter statuses.
-const (
-	NewsletterQueued  = "queued"  // waiting for its job
-	NewsletterSending = "sending" // recipients chosen, deliveries under way
-	NewsletterSent    = "sent"    // every delivery settled
-)
-
-// Delivery statuses: pending -> sending -> sent | failed | skipped. A delivery is 'sending'
-// from just before it is handed to the SMTP server until the server's answer is recorded.
-const (
-	DeliveryPending = "pending"
-	DeliverySending = "sending"
-	DeliverySent    = "sent"
-	DeliveryFailed  = "failed"
-	DeliverySkipped = "skipped"
-)
-
-// Newsletter is a post sent by email.
-type Newsletter struct {
-	PostID     int64
-	PostTitle  string
-	Status     string
-	Recipients int
-	LastError  string
-	// PausedAt is when the newsletter paused itself because the mail server refused
-	// everything (LastError holds its answer); zero while it is not paused.
-	PausedAt   time.Time
-	CreatedAt  time.Time
-	StartedAt  time.Time
-	FinishedAt time.Time
-}
-
-// Delivery is one newsletter to one recipient.
-type Delivery struct {
-	PostID      int64
-	Subscriber  broadside.Subscriber
-	Status      string
-	Attempts    int
-	LastError   string
-	NextAttempt time.Time
-	SentAt      time.Time
-	UpdatedAt   time.Time
-}
-
 // CreateNewsletter records that postID is to be sent; false when it was already (a post is
 // sent once, however often it is published).
 func (s *Store) CreateNewsletter(ctx context.Context, postID int64, now time.Time) (bool, error) {
@@ -66,17 +22,14 @@ ON CONFLICT (post_id) DO NOTHING`, postID, s.ts(now)))
 const newsletterSelect = `SELECT n.post_id, p.title, n.status, n.recipients, n.last_error, n.paused_at, n.created_at, n.started_at,
 	n.finished_at FROM newsletters n JOIN posts p ON p.id = n.post_id`
 
-func scanNewsletter(r rowScanner, n *Newsletter) error {
+func scanNewsletter(r rowScanner, n *broadside.Newsletter) error {
 	return r.Scan(&n.PostID, &n.PostTitle, &n.Status, &n.Recipients, &n.LastError, scanTime(&n.PausedAt), scanTime(&n.CreatedAt),
 		scanTime(&n.StartedAt), scanTime(&n.FinishedAt))
 }
 
-// Paused reports whether the newsletter waits for the publisher.
-func (n *Newsletter) Paused() bool { return !n.PausedAt.IsZero() }
-
 // NewsletterByPost returns the newsletter of a post.
-func (s *Store) NewsletterByPost(ctx context.Context, postID int64) (*Newsletter, error) {
-	var n Newsletter
+func (s *Store) NewsletterByPost(ctx context.Context, postID int64) (*broadside.Newsletter, error) {
+	var n broadside.Newsletter
 	err := scanNewsletter(s.rd().QueryRowContext(ctx, newsletterSelect+" WHERE n.post_id = $1", postID), &n)
 	if isNoRows(err) {
 		return nil, notFound("This post has not been sent by email.")
@@ -88,15 +41,15 @@ func (s *Store) NewsletterByPost(ctx context.Context, postID int64) (*Newsletter
 }
 
 // ListNewsletters returns the most recent newsletters first.
-func (s *Store) ListNewsletters(ctx context.Context, limit int) ([]Newsletter, error) {
+func (s *Store) ListNewsletters(ctx context.Context, limit int) ([]broadside.Newsletter, error) {
 	rows, err := s.rd().QueryContext(ctx, newsletterSelect+" ORDER BY n.created_at DESC, n.post_id DESC LIMIT $1", limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list newsletters: %w", err)
 	}
 	defer rows.Close()
-	var out []Newsletter
+	var out []broadside.Newsletter
 	for rows.Next() {
-		var n Newsletter
+		var n broadside.Newsletter
 		if err := scanNewsletter(rows, &n); err != nil {
 			return nil, fmt.Errorf("store: list newsletters: %w", err)
 		}
@@ -107,14 +60,14 @@ func (s *Store) ListNewsletters(ctx context.Context, limit int) ([]Newsletter, e
 
 // StartNewsletter chooses the recipients of a queued newsletter, once: one pending delivery
 // per subscriber confirmed at this moment. Later calls do nothing. It returns the newsletter.
-func (s *Store) StartNewsletter(ctx context.Context, postID int64, now time.Time) (*Newsletter, error) {
-	var n *Newsletter
+func (s *Store) StartNewsletter(ctx context.Context, postID int64, now time.Time) (*broadside.Newsletter, error) {
+	var n *broadside.Newsletter
 	err := s.InTx(ctx, func(tx *Store) error {
 		var err error
 		if n, err = tx.NewsletterByPost(ctx, postID); err != nil {
 			return err
 		}
-		if n.Status != NewsletterQueued {
+		if n.Status != broadside.NewsletterQueued {
 			return nil
 		}
 		res, err := tx.wr().ExecContext(ctx, `INSERT INTO newsletter_deliveries (post_id, subscriber_id, status, next_attempt, updated_at)
@@ -127,7 +80,7 @@ SELECT $1, id, 'pending', $2, $2 FROM subscribers WHERE status = 'confirmed' ON 
 WHERE post_id = $3`, count, tx.ts(now), postID); err != nil {
 			return fmt.Errorf("store: start newsletter of post %d: %w", postID, err)
 		}
-		n.Status, n.Recipients, n.StartedAt = NewsletterSending, int(count), now
+		n.Status, n.Recipients, n.StartedAt = broadside.NewsletterSending, int(count), now
 		return nil
 	})
 	return n, err
@@ -150,7 +103,7 @@ WHERE post_id = $2 AND status = 'sending'`, s.ts(now), postID))
 // subscribers, longest due first (then in subscriber order). The order follows the index
 // newsletter_deliveries_due, so taking the next batch of a 100,000-recipient newsletter reads
 // a batch, not the whole queue.
-func (s *Store) DueDeliveries(ctx context.Context, postID int64, now time.Time, limit int) ([]Delivery, error) {
+func (s *Store) DueDeliveries(ctx context.Context, postID int64, now time.Time, limit int) ([]broadside.Delivery, error) {
 	rows, err := s.rd().QueryContext(ctx, `SELECT d.attempts, d.next_attempt, `+prefixCols("s.", subscriberCols)+`
 FROM newsletter_deliveries d JOIN subscribers s ON s.id = d.subscriber_id
 WHERE d.post_id = $1 AND d.status = 'pending' AND d.next_attempt <= $2 ORDER BY d.next_attempt, d.subscriber_id LIMIT $3`, postID, s.ts(now), limit)
@@ -158,9 +111,9 @@ WHERE d.post_id = $1 AND d.status = 'pending' AND d.next_attempt <= $2 ORDER BY 
 		return nil, fmt.Errorf("store: due deliveries of post %d: %w", postID, err)
 	}
 	defer rows.Close()
-	var out []Delivery
+	var out []broadside.Delivery
 	for rows.Next() {
-		d := Delivery{PostID: postID, Status: DeliveryPending}
+		d := broadside.Delivery{PostID: postID, Status: broadside.DeliveryPending}
 		sub := &d.Subscriber
 		var status string
 		if err := rows.Scan(&d.Attempts, scanTime(&d.NextAttempt), &sub.ID, &sub.Email, &sub.Name, &status, &sub.Source,
@@ -188,11 +141,11 @@ WHERE post_id = $2 AND subscriber_id = $3 AND status = 'pending'`, s.ts(now), po
 // SettleDelivery records the outcome of a 'sending' delivery: sent, failed or skipped
 // (countAttempt adds one to its attempts).
 func (s *Store) SettleDelivery(ctx context.Context, postID, subscriberID int64, status, errMsg string, countAttempt bool, now time.Time) error {
-	if status != DeliverySent && status != DeliveryFailed && status != DeliverySkipped {
+	if status != broadside.DeliverySent && status != broadside.DeliveryFailed && status != broadside.DeliverySkipped {
 		return fmt.Errorf("store: settle delivery: bad status %q", status)
 	}
 	var sentAt any
-	if status == DeliverySent {
+	if status == broadside.DeliverySent {
 		sentAt = s.ts(now)
 	}
 	inc := 0
@@ -224,19 +177,9 @@ func (s *Store) DeferDelivery(ctx context.Context, postID, subscriberID int64, n
 	return nil
 }
 
-// Progress counts a newsletter's deliveries by status; Next is the earliest time a pending
-// delivery is due (zero when none is pending).
-type Progress struct {
-	Pending, Sending, Sent, Failed, Skipped int
-	Next                                    time.Time
-}
-
-// Total is the number of recipients.
-func (p Progress) Total() int { return p.Pending + p.Sending + p.Sent + p.Failed + p.Skipped }
-
 // NewsletterProgress counts the deliveries of a newsletter.
-func (s *Store) NewsletterProgress(ctx context.Context, postID int64) (Progress, error) {
-	var p Progress
+func (s *Store) NewsletterProgress(ctx context.Context, postID int64) (broadside.NewsletterProgress, error) {
+	var p broadside.NewsletterProgress
 	rows, err := s.rd().QueryContext(ctx, `SELECT status, count(*), min(next_attempt) FROM newsletter_deliveries
 WHERE post_id = $1 GROUP BY status`, postID)
 	if err != nil {
@@ -251,15 +194,15 @@ WHERE post_id = $1 GROUP BY status`, postID)
 			return p, fmt.Errorf("store: newsletter progress: %w", err)
 		}
 		switch st {
-		case DeliveryPending:
+		case broadside.DeliveryPending:
 			p.Pending, p.Next = n, next
-		case DeliverySending:
+		case broadside.DeliverySending:
 			p.Sending = n
-		case DeliverySent:
+		case broadside.DeliverySent:
 			p.Sent = n
-		case DeliveryFailed:
+		case broadside.DeliveryFailed:
 			p.Failed = n
-		case DeliverySkipped:
+		case broadside.DeliverySkipped:
 			p.Skipped = n
 		}
 	}
@@ -316,16 +259,16 @@ func (s *Store) SetNewsletterError(ctx context.Context, postID int64, msg string
 
 // ListDeliveries returns up to limit deliveries of a newsletter with status (all when ""),
 // most recently changed first, with their subscribers' addresses.
-func (s *Store) ListDeliveries(ctx context.Context, postID int64, status string, limit int) ([]Delivery, error) {
+func (s *Store) ListDeliveries(ctx context.Context, postID int64, status string, limit int) ([]broadside.Delivery, error) {
 	return s.deliveries(ctx, "d.post_id = $1", postID, status, limit)
 }
 
 // SubscriberDeliveries returns a subscriber's deliveries (the GDPR export), newest first.
-func (s *Store) SubscriberDeliveries(ctx context.Context, subscriberID int64) ([]Delivery, error) {
+func (s *Store) SubscriberDeliveries(ctx context.Context, subscriberID int64) ([]broadside.Delivery, error) {
 	return s.deliveries(ctx, "d.subscriber_id = $1", subscriberID, "", 100000)
 }
 
-func (s *Store) deliveries(ctx context.Context, where string, arg any, status string, limit int) ([]Delivery, error) {
+func (s *Store) deliveries(ctx context.Context, where string, arg any, status string, limit int) ([]broadside.Delivery, error) {
 	a := &args{}
 	a.add(arg)
 	if status != "" {
@@ -338,9 +281,9 @@ WHERE `+where+` ORDER BY d.updated_at DESC, d.subscriber_id LIMIT `+a.add(limit)
 		return nil, fmt.Errorf("store: list deliveries: %w", err)
 	}
 	defer rows.Close()
-	var out []Delivery
+	var out []broadside.Delivery
 	for rows.Next() {
-		var d Delivery
+		var d broadside.Delivery
 		if err := rows.Scan(&d.PostID, &d.Subscriber.ID, &d.Subscriber.Email, &d.Status, &d.Attempts, &d.LastError,
 			scanTime(&d.NextAttempt), scanTime(&d.SentAt), scanTime(&d.UpdatedAt)); err != nil {
 			return nil, fmt.Errorf("store: list deliveries: %w", err)

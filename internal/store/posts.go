@@ -9,46 +9,6 @@ import (
 	"github.com/broadside/broadside"
 )
 
-// PostFilter selects posts for ListPosts. Zero fields do not filter.
-type PostFilter struct {
-	Type     broadside.PostType
-	Statuses []broadside.PostStatus
-	// PublishedBefore, when set, keeps posts with published_at <= it (readers must not see
-	// posts dated in the future).
-	PublishedBefore time.Time
-	// CategoryIDs keeps posts in any of these categories; pass a category and its descendants
-	// for a category archive.
-	CategoryIDs []int64
-	TagID       int64
-	AuthorID    int64
-	// From and To keep posts with published_at in [From, To) (date archives).
-	From, To time.Time
-	// Search is a case-insensitive substring of the title or body.
-	Search string
-	// The REST API's filters (WordPress's include, exclude, slug, author, tags, parent,
-	// author_exclude, categories_exclude and tags_exclude). Nil slices do not filter; TagIDs and AuthorIDs
-	// keep posts matching any of them; ParentIDs matches 0 for posts without a parent.
-	IDs, ExcludeIDs    []int64
-	Slugs              []string
-	AuthorIDs, TagIDs  []int64
-	ExcludeAuthorIDs   []int64
-	ParentIDs          []int64
-	ExcludeCategoryIDs []int64
-	ExcludeTagIDs      []int64
-	Sticky             *bool // nil: both; otherwise only sticky (true) or only other posts
-	// OrderBy is "published_at" (the default), "updated_at", "created_at", "title", "id",
-	// "slug", "author" or "parent"; newest (or Z) first unless Asc.
-	OrderBy string
-	Asc     bool
-	// StickyFirst lists sticky posts before the others (the home page, as in WordPress).
-	StickyFirst bool
-	// Limit 0 returns every match.
-	Limit, Offset int
-}
-
-// YearMonth is one month of the post archive.
-type YearMonth struct{ Year, Month, Count int }
-
 // postSelect reads a post and its author (without the password hash) in one row.
 const postSelect = `SELECT p.id, p.type, p.author_id, COALESCE(p.parent_id, 0), p.title, p.slug, p.raw_body,
 	p.body_format, p.raw_excerpt, p.status, p.published_at, p.created_at, p.updated_at,
@@ -264,7 +224,7 @@ func (s *Store) onePost(ctx context.Context, where string, a ...any) (*broadside
 
 // ListPosts returns one page of the posts matching f, with their categories, tags and
 // authors, and the total number of matches.
-func (s *Store) ListPosts(ctx context.Context, f PostFilter) ([]broadside.Post, int, error) {
+func (s *Store) ListPosts(ctx context.Context, f broadside.PostFilter) ([]broadside.Post, int, error) {
 	col, ok := postOrder[f.OrderBy]
 	if !ok {
 		return nil, 0, &broadside.Error{Code: broadside.EINVALID, Message: "Unknown sort order."}
@@ -319,7 +279,7 @@ func (s *Store) ListPosts(ctx context.Context, f PostFilter) ([]broadside.Post, 
 	return posts, total, nil
 }
 
-func (s *Store) postWhere(f PostFilter, a *args) string {
+func (s *Store) postWhere(f broadside.PostFilter, a *args) string {
 	var c []string
 	if f.Type != "" {
 		c = append(c, "p.type = "+a.add(string(f.Type)))
@@ -358,7 +318,7 @@ func (s *Store) postWhere(f PostFilter, a *args) string {
 
 // apiPostWhere adds the conditions of the REST API's filters. An empty (non-nil) list
 // matches nothing, as WordPress's include=[] would if it were allowed.
-func (s *Store) apiPostWhere(f PostFilter, a *args, c []string) []string {
+func (s *Store) apiPostWhere(f broadside.PostFilter, a *args, c []string) []string {
 	const none = "1 = 0"
 	list := func(col string, ids []int64) {
 		if ids == nil {
@@ -461,7 +421,7 @@ func (s *Store) NextScheduled(ctx context.Context) (time.Time, bool, error) {
 
 // PostArchiveMonths counts published posts (type post) per month of their publish date in
 // UTC, newest month first.
-func (s *Store) PostArchiveMonths(ctx context.Context) ([]YearMonth, error) {
+func (s *Store) PostArchiveMonths(ctx context.Context) ([]broadside.YearMonth, error) {
 	y, m := "CAST(substr(published_at, 1, 4) AS INTEGER)", "CAST(substr(published_at, 6, 2) AS INTEGER)"
 	if s.isPG() {
 		y, m = "CAST(EXTRACT(YEAR FROM published_at AT TIME ZONE 'UTC') AS INTEGER)",
@@ -473,9 +433,9 @@ func (s *Store) PostArchiveMonths(ctx context.Context) ([]YearMonth, error) {
 		return nil, fmt.Errorf("store: archive months: %w", err)
 	}
 	defer rows.Close()
-	var out []YearMonth
+	var out []broadside.YearMonth
 	for rows.Next() {
-		var ym YearMonth
+		var ym broadside.YearMonth
 		if err := rows.Scan(&ym.Year, &ym.Month, &ym.Count); err != nil {
 			return nil, fmt.Errorf("store: archive months: %w", err)
 		}

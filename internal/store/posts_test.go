@@ -142,32 +142,32 @@ func TestListPosts(t *testing.T) {
 		all := []broadside.PostStatus{broadside.StatusPublished, broadside.StatusScheduled, broadside.StatusDraft}
 		for _, tc := range []struct {
 			name  string
-			f     store.PostFilter
+			f     broadside.PostFilter
 			want  []int64
 			total int
 		}{
-			{"published newest first", store.PostFilter{Type: "post", Statuses: []broadside.PostStatus{"published"}}, []int64{p3.ID, p2.ID, p1.ID}, 3},
-			{"any type", store.PostFilter{Statuses: []broadside.PostStatus{"published"}}, []int64{p3.ID, page.ID, p2.ID, p1.ID}, 4},
-			{"drafts last", store.PostFilter{Type: "post", Statuses: all}, []int64{sched.ID, p3.ID, p2.ID, p1.ID, draft.ID}, 5},
-			{"oldest first, drafts still last", store.PostFilter{Type: "post", Statuses: all, Asc: true}, []int64{p1.ID, p2.ID, p3.ID, sched.ID, draft.ID}, 5},
-			{"published before", store.PostFilter{Type: "post", PublishedBefore: t0}, []int64{p3.ID, p2.ID, p1.ID}, 3},
-			{"page 1", store.PostFilter{Type: "post", Statuses: all, Limit: 2}, []int64{sched.ID, p3.ID}, 5},
-			{"page 2", store.PostFilter{Type: "post", Statuses: all, Limit: 2, Offset: 2}, []int64{p2.ID, p1.ID}, 5},
-			{"page 3", store.PostFilter{Type: "post", Statuses: all, Limit: 2, Offset: 4}, []int64{draft.ID}, 5},
-			{"offset without limit", store.PostFilter{Type: "post", Statuses: all, Offset: 3}, []int64{p1.ID, draft.ID}, 5},
-			{"past the end", store.PostFilter{Type: "post", Limit: 2, Offset: 10}, nil, 5},
-			{"category", store.PostFilter{CategoryIDs: []int64{child.ID}}, []int64{p2.ID}, 1},
-			{"category and descendants", store.PostFilter{CategoryIDs: []int64{parent.ID, child.ID}}, []int64{p2.ID, p1.ID}, 2},
-			{"tag", store.PostFilter{TagID: tags[0].ID}, []int64{p2.ID}, 1},
-			{"author", store.PostFilter{Type: "post", AuthorID: bob.ID}, []int64{p2.ID, draft.ID}, 2},
-			{"month archive", store.PostFilter{Type: "post", From: day(1), To: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}, []int64{p2.ID, p1.ID}, 2},
-			{"from is inclusive", store.PostFilter{Type: "post", From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), To: day(1).AddDate(0, 2, 0)}, []int64{p3.ID}, 1},
-			{"search body case-insensitive", store.PostFilter{Search: "needle"}, []int64{p3.ID}, 1},
-			{"search title", store.PostFilter{Search: "APPLE"}, []int64{p2.ID}, 1},
-			{"search percent is literal", store.PostFilter{Search: "100%"}, []int64{p1.ID}, 1},
-			{"search underscore is literal", store.PostFilter{Search: "zebra_100"}, nil, 0},
-			{"by title", store.PostFilter{Type: "post", Statuses: []broadside.PostStatus{"published"}, OrderBy: "title", Asc: true}, []int64{p2.ID, p3.ID, p1.ID}, 3},
-			{"by updated", store.PostFilter{Type: "post", Statuses: []broadside.PostStatus{"published"}, OrderBy: "updated_at"}, []int64{p3.ID, p2.ID, p1.ID}, 3},
+			{"published newest first", broadside.PostFilter{Type: "post", Statuses: []broadside.PostStatus{"published"}}, []int64{p3.ID, p2.ID, p1.ID}, 3},
+			{"any type", broadside.PostFilter{Statuses: []broadside.PostStatus{"published"}}, []int64{p3.ID, page.ID, p2.ID, p1.ID}, 4},
+			{"drafts last", broadside.PostFilter{Type: "post", Statuses: all}, []int64{sched.ID, p3.ID, p2.ID, p1.ID, draft.ID}, 5},
+			{"oldest first, drafts still last", broadside.PostFilter{Type: "post", Statuses: all, Asc: true}, []int64{p1.ID, p2.ID, p3.ID, sched.ID, draft.ID}, 5},
+			{"published before", broadside.PostFilter{Type: "post", PublishedBefore: t0}, []int64{p3.ID, p2.ID, p1.ID}, 3},
+			{"page 1", broadside.PostFilter{Type: "post", Statuses: all, Limit: 2}, []int64{sched.ID, p3.ID}, 5},
+			{"page 2", broadside.PostFilter{Type: "post", Statuses: all, Limit: 2, Offset: 2}, []int64{p2.ID, p1.ID}, 5},
+			{"page 3", broadside.PostFilter{Type: "post", Statuses: all, Limit: 2, Offset: 4}, []int64{draft.ID}, 5},
+			{"offset without limit", broadside.PostFilter{Type: "post", Statuses: all, Offset: 3}, []int64{p1.ID, draft.ID}, 5},
+			{"past the end", broadside.PostFilter{Type: "post", Limit: 2, Offset: 10}, nil, 5},
+			{"category", broadside.PostFilter{CategoryIDs: []int64{child.ID}}, []int64{p2.ID}, 1},
+			{"category and descendants", broadside.PostFilter{CategoryIDs: []int64{parent.ID, child.ID}}, []int64{p2.ID, p1.ID}, 2},
+			{"tag", broadside.PostFilter{TagID: tags[0].ID}, []int64{p2.ID}, 1},
+			{"author", broadside.PostFilter{Type: "post", AuthorID: bob.ID}, []int64{p2.ID, draft.ID}, 2},
+			{"month archive", broadside.PostFilter{Type: "post", From: day(1), To: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}, []int64{p2.ID, p1.ID}, 2},
+			{"from is inclusive", broadside.PostFilter{Type: "post", From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), To: day(1).AddDate(0, 2, 0)}, []int64{p3.ID}, 1},
+			{"search body case-insensitive", broadside.PostFilter{Search: "needle"}, []int64{p3.ID}, 1},
+			{"search title", broadside.PostFilter{Search: "APPLE"}, []int64{p2.ID}, 1},
+			{"search percent is literal", broadside.PostFilter{Search: "100%"}, []int64{p1.ID}, 1},
+			{"search underscore is literal", broadside.PostFilter{Search: "zebra_100"}, nil, 0},
+			{"by title", broadside.PostFilter{Type: "post", Statuses: []broadside.PostStatus{"published"}, OrderBy: "title", Asc: true}, []int64{p2.ID, p3.ID, p1.ID}, 3},
+			{"by updated", broadside.PostFilter{Type: "post", Statuses: []broadside.PostStatus{"published"}, OrderBy: "updated_at"}, []int64{p3.ID, p2.ID, p1.ID}, 3},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				got, total, err := s.ListPosts(ctx, tc.f)
@@ -178,14 +178,14 @@ func TestListPosts(t *testing.T) {
 			})
 		}
 
-		got, _, err := s.ListPosts(ctx, store.PostFilter{CategoryIDs: []int64{parent.ID, child.ID}})
+		got, _, err := s.ListPosts(ctx, broadside.PostFilter{CategoryIDs: []int64{parent.ID, child.ID}})
 		must(t, err)
 		if got[0].Author == nil || got[0].Author.Login != "bob" || got[0].Author.PasswordHash != "" ||
 			len(got[0].Categories) != 1 || got[0].Categories[0].Slug != "child" || len(got[0].Tags) != 1 ||
 			got[1].Author.Login != "ann" || len(got[1].Tags) != 0 {
 			t.Fatalf("relations not loaded: %+v", got)
 		}
-		_, _, err = s.ListPosts(ctx, store.PostFilter{OrderBy: "id; DROP TABLE posts"})
+		_, _, err = s.ListPosts(ctx, broadside.PostFilter{OrderBy: "id; DROP TABLE posts"})
 		wantCode(t, err, broadside.EINVALID)
 	})
 }
@@ -250,7 +250,7 @@ func TestPostArchiveMonths(t *testing.T) {
 			func(p *broadside.Post) { p.Type = broadside.TypePage })
 		got, err := s.PostArchiveMonths(ctx)
 		must(t, err)
-		want := []store.YearMonth{{2024, 11, 1}, {2024, 1, 2}, {2023, 12, 1}}
+		want := []broadside.YearMonth{{Year: 2024, Month: 11, Count: 1}, {Year: 2024, Month: 1, Count: 2}, {Year: 2023, Month: 12, Count: 1}}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Fatalf("PostArchiveMonths (-want +got):\n%s", d)
 		}

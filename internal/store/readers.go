@@ -85,22 +85,9 @@ func prefixCols(p, cols string) string {
 	return strings.Join(parts, ", ")
 }
 
-// CommentSubscription is an address that asked to hear about new comments on a post (CommentID
-// 0) or replies to one comment.
-type CommentSubscription struct {
-	ID          int64
-	PostID      int64
-	CommentID   int64
-	Email       string
-	Confirmed   bool
-	CreatedAt   time.Time
-	ConfirmedAt time.Time
-	PostTitle   string // filled by CommentSubscriptionsByEmail
-}
-
 // AddCommentSubscription records a request; one that exists already is left as it is (a
 // confirmed subscription stays confirmed). It reports whether the subscription is confirmed.
-func (s *Store) AddCommentSubscription(ctx context.Context, cs *CommentSubscription) (bool, error) {
+func (s *Store) AddCommentSubscription(ctx context.Context, cs *broadside.CommentSubscription) (bool, error) {
 	cs.Email = broadside.NormalizeEmail(cs.Email)
 	status := "pending"
 	if cs.Confirmed {
@@ -168,7 +155,7 @@ WHERE status = 'confirmed' AND ((post_id = $1 AND comment_id IS NULL) OR (commen
 
 // CommentSubscriptionsByEmail lists an address's comment subscriptions with their posts'
 // titles, newest first.
-func (s *Store) CommentSubscriptionsByEmail(ctx context.Context, email string) ([]CommentSubscription, error) {
+func (s *Store) CommentSubscriptionsByEmail(ctx context.Context, email string) ([]broadside.CommentSubscription, error) {
 	rows, err := s.rd().QueryContext(ctx, `SELECT c.id, c.post_id, COALESCE(c.comment_id, 0), c.email, c.status, c.created_at,
 	c.confirmed_at, p.title FROM comment_subscriptions c JOIN posts p ON p.id = c.post_id WHERE c.email = $1
 ORDER BY c.created_at DESC, c.id DESC`, broadside.NormalizeEmail(email))
@@ -176,9 +163,9 @@ ORDER BY c.created_at DESC, c.id DESC`, broadside.NormalizeEmail(email))
 		return nil, fmt.Errorf("store: comment subscriptions: %w", err)
 	}
 	defer rows.Close()
-	var out []CommentSubscription
+	var out []broadside.CommentSubscription
 	for rows.Next() {
-		var cs CommentSubscription
+		var cs broadside.CommentSubscription
 		var st string
 		if err := rows.Scan(&cs.ID, &cs.PostID, &cs.CommentID, &cs.Email, &st, scanTime(&cs.CreatedAt), scanTime(&cs.ConfirmedAt), &cs.PostTitle); err != nil {
 			return nil, fmt.Errorf("store: comment subscriptions: %w", err)

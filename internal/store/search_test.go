@@ -224,7 +224,7 @@ func TestAdminCommentSearch(t *testing.T) {
 			c.AuthorEmail, c.AuthorIP, c.RawBody = "link@example.org", "2001:db8::42", "I agree with ZELDA"
 		})
 		spam := mkComment(t, s, p.ID, "Spammer", broadside.CommentSpam, t0, func(c *broadside.Comment) { c.RawBody = "zelda cheap pills" })
-		find := func(f store.CommentFilter) string {
+		find := func(f broadside.CommentFilter) string {
 			t.Helper()
 			rows, total, err := s.ListComments(ctx, f)
 			must(t, err)
@@ -245,18 +245,18 @@ func TestAdminCommentSearch(t *testing.T) {
 			return strings.Join(out, ",")
 		}
 		for _, tc := range []struct {
-			f    store.CommentFilter
+			f    broadside.CommentFilter
 			want string
 		}{
-			{store.CommentFilter{Search: "zelda"}, id(b, a)},                 // name and text, newest first
-			{store.CommentFilter{Search: "HYRULE.example"}, id(a)},           // email, any case
-			{store.CommentFilter{Search: "203.0.113"}, id(a)},                // IP prefix
-			{store.CommentFilter{Search: "db8::42"}, id(b)},                  // IPv6
-			{store.CommentFilter{Search: "100%"}, id(a)},                     // % is literal
-			{store.CommentFilter{Search: "_"}, ""},                           // _ is literal
-			{store.CommentFilter{Search: "timetables"}, id(a)},               // body
-			{store.CommentFilter{Search: "zelda", Status: "spam"}, id(spam)}, // spam only when asked
-			{store.CommentFilter{Search: "nobody"}, ""},
+			{broadside.CommentFilter{Search: "zelda"}, id(b, a)},                 // name and text, newest first
+			{broadside.CommentFilter{Search: "HYRULE.example"}, id(a)},           // email, any case
+			{broadside.CommentFilter{Search: "203.0.113"}, id(a)},                // IP prefix
+			{broadside.CommentFilter{Search: "db8::42"}, id(b)},                  // IPv6
+			{broadside.CommentFilter{Search: "100%"}, id(a)},                     // % is literal
+			{broadside.CommentFilter{Search: "_"}, ""},                           // _ is literal
+			{broadside.CommentFilter{Search: "timetables"}, id(a)},               // body
+			{broadside.CommentFilter{Search: "zelda", Status: "spam"}, id(spam)}, // spam only when asked
+			{broadside.CommentFilter{Search: "nobody"}, ""},
 		} {
 			if got := find(tc.f); got != tc.want {
 				t.Errorf("ListComments(%+v) = %s, want %s", tc.f, got, tc.want)

@@ -53,25 +53,18 @@ WHERE `+publicPostSQL+` AND p.type = $2 ORDER BY p.id LIMIT $3 OFFSET $4`, s.ts(
 	return out, total, nil
 }
 
-// SitemapSummary is how many public posts of a type there are and when the newest change
-// among them was.
-type SitemapSummary struct {
-	Count    int
-	Modified time.Time
-}
-
 // SitemapSummaries returns the summary of public posts and of public pages.
-func (s *Store) SitemapSummaries(ctx context.Context, now time.Time) (map[broadside.PostType]SitemapSummary, error) {
+func (s *Store) SitemapSummaries(ctx context.Context, now time.Time) (map[broadside.PostType]broadside.SitemapSummary, error) {
 	rows, err := s.rd().QueryContext(ctx, "SELECT p.type, count(*), max(p.updated_at) FROM posts p WHERE "+publicPostSQL+
 		" GROUP BY p.type", s.ts(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap summary: %w", err)
 	}
 	defer rows.Close()
-	out := map[broadside.PostType]SitemapSummary{}
+	out := map[broadside.PostType]broadside.SitemapSummary{}
 	for rows.Next() {
 		var typ string
-		var sum SitemapSummary
+		var sum broadside.SitemapSummary
 		if err := rows.Scan(&typ, &sum.Count, scanTime(&sum.Modified)); err != nil {
 			return nil, fmt.Errorf("store: sitemap summary: %w", err)
 		}

@@ -115,16 +115,8 @@ func (s *Store) oneSubscriber(ctx context.Context, where string, arg any) (*broa
 	return &sub, nil
 }
 
-// SubscriberFilter selects subscribers for ListSubscribers.
-type SubscriberFilter struct {
-	Status broadside.SubscriberStatus // "" for all
-	Search string                     // substring of the address or name
-	// Limit 0 returns every match.
-	Limit, Offset int
-}
-
 // ListSubscribers returns one page of matching subscribers, newest first, and the total.
-func (s *Store) ListSubscribers(ctx context.Context, f SubscriberFilter) ([]broadside.Subscriber, int, error) {
+func (s *Store) ListSubscribers(ctx context.Context, f broadside.SubscriberFilter) ([]broadside.Subscriber, int, error) {
 	a := &args{}
 	var c []string
 	if f.Status != "" {

@@ -50,18 +50,18 @@ func TestSubscriberCRUD(t *testing.T) {
 		if counts[broadside.SubscriberConfirmed] != 2 || counts[broadside.SubscriberUnsubscribed] != 1 || counts[broadside.SubscriberPending] != 0 {
 			t.Fatalf("counts %v", counts)
 		}
-		list, total, err := s.ListSubscribers(ctx, store.SubscriberFilter{Status: broadside.SubscriberConfirmed, Limit: 1})
+		list, total, err := s.ListSubscribers(ctx, broadside.SubscriberFilter{Status: broadside.SubscriberConfirmed, Limit: 1})
 		must(t, err)
 		if total != 2 || len(list) != 1 {
 			t.Fatalf("page: %d of %d", len(list), total)
 		}
 		// "_" in a search is a literal underscore, not a wildcard.
-		list, total, err = s.ListSubscribers(ctx, store.SubscriberFilter{Search: "L_X"})
+		list, total, err = s.ListSubscribers(ctx, broadside.SubscriberFilter{Search: "L_X"})
 		must(t, err)
 		if total != 1 || list[0].Email != "carol_x@example.org" {
 			t.Fatalf("search: %+v", list)
 		}
-		if _, n, _ := s.ListSubscribers(ctx, store.SubscriberFilter{Search: "l_"}); n != 1 {
+		if _, n, _ := s.ListSubscribers(ctx, broadside.SubscriberFilter{Search: "l_"}); n != 1 {
 			t.Fatalf("search l_ matched %d", n)
 		}
 	})
@@ -119,14 +119,14 @@ func TestCommentSubscriptions(t *testing.T) {
 		other := mkPost(t, s, u, "other", broadside.StatusPublished, t0)
 		c := mkComment(t, s, p.ID, "ann", broadside.CommentApproved, t0)
 
-		ok, err := s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: p.ID, Email: "Ann@example.org", CreatedAt: t0})
+		ok, err := s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: p.ID, Email: "Ann@example.org", CreatedAt: t0})
 		must(t, err)
 		if ok {
 			t.Fatal("a new subscription must be pending")
 		}
-		_, err = s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: p.ID, CommentID: c.ID, Email: "ann@example.org", CreatedAt: t0})
+		_, err = s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: p.ID, CommentID: c.ID, Email: "ann@example.org", CreatedAt: t0})
 		must(t, err)
-		_, err = s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: other.ID, Email: "ann@example.org", CreatedAt: t0})
+		_, err = s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: other.ID, Email: "ann@example.org", CreatedAt: t0})
 		must(t, err)
 		if r, _ := s.CommentRecipients(ctx, p.ID, c.ID); len(r) != 0 {
 			t.Fatalf("pending subscriptions receive notices: %v", r)
@@ -137,12 +137,12 @@ func TestCommentSubscriptions(t *testing.T) {
 			t.Fatalf("confirmed %d, want 2 (post and replies)", n)
 		}
 		// Asking again does not undo the confirmation.
-		ok, err = s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: p.ID, Email: "ann@example.org", CreatedAt: t0})
+		ok, err = s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: p.ID, Email: "ann@example.org", CreatedAt: t0})
 		must(t, err)
 		if !ok {
 			t.Fatal("a repeated request reset a confirmed subscription")
 		}
-		_, err = s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: p.ID, Email: "bob@example.org", Confirmed: true, CreatedAt: t0, ConfirmedAt: t0})
+		_, err = s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: p.ID, Email: "bob@example.org", Confirmed: true, CreatedAt: t0, ConfirmedAt: t0})
 		must(t, err)
 		r, err := s.CommentRecipients(ctx, p.ID, c.ID)
 		must(t, err)
@@ -181,7 +181,7 @@ func TestDeleteSubscriberErasesEverything(t *testing.T) {
 		sub := mkSubscriber(t, s, "gone@example.org", broadside.SubscriberConfirmed)
 		keep := mkSubscriber(t, s, "stay@example.org", broadside.SubscriberConfirmed)
 		must(t, s.CreateReaderSession(ctx, "h", sub.ID, t0, t0.Add(time.Hour)))
-		_, err := s.AddCommentSubscription(ctx, &store.CommentSubscription{PostID: p.ID, Email: sub.Email, Confirmed: true, CreatedAt: t0})
+		_, err := s.AddCommentSubscription(ctx, &broadside.CommentSubscription{PostID: p.ID, Email: sub.Email, Confirmed: true, CreatedAt: t0})
 		must(t, err)
 		_, _ = s.MarkCommentNotice(ctx, c.ID, sub.Email, t0)
 		must(t, s.CreateToken(ctx, &store.Token{Hash: "tok", Purpose: "subscribe-confirm", Email: sub.Email, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
@@ -237,7 +237,7 @@ func TestNewsletterDeliveries(t *testing.T) {
 		}
 		n, err := s.StartNewsletter(ctx, p.ID, t0)
 		must(t, err)
-		if n.Status != store.NewsletterSending || n.Recipients != 2 {
+		if n.Status != broadside.NewsletterSending || n.Recipients != 2 {
 			t.Fatalf("started: %+v", n)
 		}
 		// Subscribing after the start does not join this newsletter; starting again does nothing.
@@ -259,7 +259,7 @@ func TestNewsletterDeliveries(t *testing.T) {
 		if !ok || twice {
 			t.Fatalf("claims: %v %v", ok, twice)
 		}
-		must(t, s.SettleDelivery(ctx, p.ID, a.ID, store.DeliverySent, "", false, t0))
+		must(t, s.SettleDelivery(ctx, p.ID, a.ID, broadside.DeliverySent, "", false, t0))
 		ok, _ = s.ClaimDelivery(ctx, p.ID, b.ID, t0)
 		if !ok {
 			t.Fatal("claim b")
@@ -292,8 +292,8 @@ func TestNewsletterDeliveries(t *testing.T) {
 			t.Fatalf("due later: %+v", due)
 		}
 		_, _ = s.ClaimDelivery(ctx, p.ID, b.ID, t0)
-		must(t, s.SettleDelivery(ctx, p.ID, b.ID, store.DeliveryFailed, "550 gone", true, t0))
-		failed, err := s.ListDeliveries(ctx, p.ID, store.DeliveryFailed, 10)
+		must(t, s.SettleDelivery(ctx, p.ID, b.ID, broadside.DeliveryFailed, "550 gone", true, t0))
+		failed, err := s.ListDeliveries(ctx, p.ID, broadside.DeliveryFailed, 10)
 		must(t, err)
 		if len(failed) != 1 || failed[0].Subscriber.Email != "b@example.org" || failed[0].Attempts != 2 || failed[0].LastError != "550 gone" {
 			t.Fatalf("failed: %+v", failed)
@@ -301,7 +301,7 @@ func TestNewsletterDeliveries(t *testing.T) {
 		must(t, s.FinishNewsletter(ctx, p.ID, t0))
 		list, err := s.ListNewsletters(ctx, 10)
 		must(t, err)
-		if len(list) != 1 || list[0].Status != store.NewsletterSent || list[0].PostTitle != "Title p" {
+		if len(list) != 1 || list[0].Status != broadside.NewsletterSent || list[0].PostTitle != "Title p" {
 			t.Fatalf("newsletters %+v", list)
 		}
 	})

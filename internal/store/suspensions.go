@@ -5,17 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/broadside/broadside"
 )
 
-// SuspensionFilter chooses suspended (bounced) subscribers. Criteria combine with AND; an
-// empty filter chooses every suspended subscriber.
-type SuspensionFilter struct {
-	PostID int64     // suspended by this post's newsletter
-	Since  time.Time // suspended at or after this time
-	IDs    []int64   // only these subscribers
-}
-
-func (s *Store) suspensionWhere(f SuspensionFilter) (string, *args) {
+func (s *Store) suspensionWhere(f broadside.SuspensionFilter) (string, *args) {
 	a := &args{}
 	c := []string{"status = 'bounced'"}
 	if f.PostID != 0 {
@@ -31,7 +25,7 @@ func (s *Store) suspensionWhere(f SuspensionFilter) (string, *args) {
 }
 
 // CountSuspended counts the suspended subscribers f chooses.
-func (s *Store) CountSuspended(ctx context.Context, f SuspensionFilter) (int, error) {
+func (s *Store) CountSuspended(ctx context.Context, f broadside.SuspensionFilter) (int, error) {
 	where, a := s.suspensionWhere(f)
 	var n int
 	if err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM subscribers"+where, a.v...).Scan(&n); err != nil {
@@ -42,7 +36,7 @@ func (s *Store) CountSuspended(ctx context.Context, f SuspensionFilter) (int, er
 
 // LiftSuspensions makes the suspended subscribers f chooses confirmed again, with their
 // bounce count cleared, and returns how many there were.
-func (s *Store) LiftSuspensions(ctx context.Context, f SuspensionFilter, now time.Time) (int64, error) {
+func (s *Store) LiftSuspensions(ctx context.Context, f broadside.SuspensionFilter, now time.Time) (int64, error) {
 	where, a := s.suspensionWhere(f)
 	n, err := rowsAffected(s.wr().ExecContext(ctx, `UPDATE subscribers SET status = 'confirmed', bounces = 0, last_error = '',
 	suspended_at = NULL, suspended_by = NULL, updated_at = `+a.add(s.ts(now))+where, a.v...))
@@ -52,17 +46,9 @@ func (s *Store) LiftSuspensions(ctx context.Context, f SuspensionFilter, now tim
 	return n, nil
 }
 
-// SuspensionGroup is how many subscribers one newsletter's failures suspended.
-type SuspensionGroup struct {
-	PostID    int64
-	PostTitle string // empty when the post is gone
-	Count     int
-	First     time.Time
-}
-
 // SuspensionsByNewsletter groups the suspended subscribers by the newsletter that suspended
 // them, most recent first (PostID 0: suspended before this was recorded, or not by one).
-func (s *Store) SuspensionsByNewsletter(ctx context.Context) ([]SuspensionGroup, error) {
+func (s *Store) SuspensionsByNewsletter(ctx context.Context) ([]broadside.SuspensionGroup, error) {
 	rows, err := s.rd().QueryContext(ctx, `SELECT COALESCE(s.suspended_by, 0), COALESCE(p.title, ''), count(*), min(s.suspended_at)
 FROM subscribers s LEFT JOIN posts p ON p.id = s.suspended_by
 WHERE s.status = 'bounced' GROUP BY s.suspended_by, p.title ORDER BY min(s.suspended_at) DESC`)
@@ -70,9 +56,9 @@ WHERE s.status = 'bounced' GROUP BY s.suspended_by, p.title ORDER BY min(s.suspe
 		return nil, fmt.Errorf("store: suspensions by newsletter: %w", err)
 	}
 	defer rows.Close()
-	var out []SuspensionGroup
+	var out []broadside.SuspensionGroup
 	for rows.Next() {
-		var g SuspensionGroup
+		var g broadside.SuspensionGroup
 		if err := rows.Scan(&g.PostID, &g.PostTitle, &g.Count, scanTime(&g.First)); err != nil {
 			return nil, fmt.Errorf("store: suspensions by newsletter: %w", err)
 		}

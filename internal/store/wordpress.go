@@ -14,16 +14,6 @@ import (
 // inserts that keep WordPress ids where they are free, the wp_imports map that makes a
 // re-run idempotent, attachments, and the redirects of old addresses.
 
-// Kinds of wp_imports rows and redirects.
-const (
-	WPPost       = "post" // posts and pages
-	WPAttachment = "attachment"
-	WPComment    = "comment"
-	WPCategory   = "category"
-	WPTag        = "tag"
-	WPAuthor     = "author"
-)
-
 // idTables are the tables whose ids an import may set explicitly.
 var idTables = map[string]bool{"posts": true, "comments": true, "attachments": true, "categories": true,
 	"tags": true, "users": true}
@@ -341,15 +331,8 @@ ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id, gu
 	return nil
 }
 
-// Redirect is an old address and what lives there now.
-type Redirect struct {
-	Path     string
-	Kind     string
-	TargetID int64
-}
-
 // SetRedirect records that path now belongs to the object of kind with id.
-func (s *Store) SetRedirect(ctx context.Context, r Redirect, at time.Time) error {
+func (s *Store) SetRedirect(ctx context.Context, r broadside.Redirect, at time.Time) error {
 	_, err := s.wr().ExecContext(ctx, `INSERT INTO redirects (path, kind, target_id, created_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, target_id = excluded.target_id`,
 		r.Path, r.Kind, r.TargetID, s.ts(at))
@@ -360,8 +343,8 @@ ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, target_id = excluded.targ
 }
 
 // RedirectByPath returns the redirect of path, or ENOTFOUND.
-func (s *Store) RedirectByPath(ctx context.Context, path string) (*Redirect, error) {
-	r := Redirect{Path: path}
+func (s *Store) RedirectByPath(ctx context.Context, path string) (*broadside.Redirect, error) {
+	r := broadside.Redirect{Path: path}
 	err := s.rd().QueryRowContext(ctx, "SELECT kind, target_id FROM redirects WHERE path = $1", path).Scan(&r.Kind, &r.TargetID)
 	if isNoRows(err) {
 		return nil, notFound("No redirect.")

@@ -34,12 +34,12 @@ func TestStickyFirst(t *testing.T) {
 		u := mkUser(t, s, "ann")
 		old := mkPost(t, s, u, "old", broadside.StatusPublished, t0.AddDate(0, 0, -9), func(p *broadside.Post) { p.Sticky = true })
 		newer := mkPost(t, s, u, "newer", broadside.StatusPublished, t0)
-		ps, _, err := s.ListPosts(ctx, store.PostFilter{Type: broadside.TypePost})
+		ps, _, err := s.ListPosts(ctx, broadside.PostFilter{Type: broadside.TypePost})
 		must(t, err)
 		if ps[0].ID != newer.ID {
 			t.Fatalf("without StickyFirst the newest comes first: %v", postIDs(ps))
 		}
-		ps, _, err = s.ListPosts(ctx, store.PostFilter{Type: broadside.TypePost, StickyFirst: true})
+		ps, _, err = s.ListPosts(ctx, broadside.PostFilter{Type: broadside.TypePost, StickyFirst: true})
 		must(t, err)
 		if ps[0].ID != old.ID || ps[1].ID != newer.ID {
 			t.Fatalf("StickyFirst order = %v, want [%d %d]", postIDs(ps), old.ID, newer.ID)
@@ -92,13 +92,13 @@ func TestImportKeepsFreeIDs(t *testing.T) {
 
 func TestWPImportsAndRedirects(t *testing.T) {
 	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
-		if _, ok, err := s.LookupWPImport(ctx, "http://a", store.WPPost, 5); err != nil || ok {
+		if _, ok, err := s.LookupWPImport(ctx, "http://a", broadside.WPPost, 5); err != nil || ok {
 			t.Fatalf("lookup on empty map = %v, %v", ok, err)
 		}
-		must(t, s.RecordWPImport(ctx, store.WPImport{Source: "http://a", Kind: store.WPPost, WPID: 5, LocalID: 50, GUID: "g5"}, t0))
-		must(t, s.RecordWPImport(ctx, store.WPImport{Source: "http://a", Kind: store.WPPost, WPID: 5, LocalID: 51, GUID: "g5"}, t0))
-		must(t, s.RecordWPImport(ctx, store.WPImport{Source: "http://b", Kind: store.WPComment, WPID: 5, LocalID: 9}, t0))
-		if id, ok, err := s.LookupWPImport(ctx, "http://a", store.WPPost, 5); err != nil || !ok || id != 51 {
+		must(t, s.RecordWPImport(ctx, store.WPImport{Source: "http://a", Kind: broadside.WPPost, WPID: 5, LocalID: 50, GUID: "g5"}, t0))
+		must(t, s.RecordWPImport(ctx, store.WPImport{Source: "http://a", Kind: broadside.WPPost, WPID: 5, LocalID: 51, GUID: "g5"}, t0))
+		must(t, s.RecordWPImport(ctx, store.WPImport{Source: "http://b", Kind: broadside.WPComment, WPID: 5, LocalID: 9}, t0))
+		if id, ok, err := s.LookupWPImport(ctx, "http://a", broadside.WPPost, 5); err != nil || !ok || id != 51 {
 			t.Fatalf("lookup = %d %v %v", id, ok, err)
 		}
 		if ok, err := s.HasWPImports(ctx, "http://a"); err != nil || !ok {
@@ -107,17 +107,17 @@ func TestWPImportsAndRedirects(t *testing.T) {
 		if ok, _ := s.HasWPImports(ctx, "http://c"); ok {
 			t.Fatal("HasWPImports of a source never imported")
 		}
-		if id, err := s.ResolveWPID(ctx, store.WPComment, 5); err != nil || id != 9 {
+		if id, err := s.ResolveWPID(ctx, broadside.WPComment, 5); err != nil || id != 9 {
 			t.Fatalf("resolve = %d %v", id, err)
 		}
-		_, err := s.ResolveWPID(ctx, store.WPCategory, 5)
+		_, err := s.ResolveWPID(ctx, broadside.WPCategory, 5)
 		wantCode(t, err, broadside.ENOTFOUND)
 
-		must(t, s.SetRedirect(ctx, store.Redirect{Path: "/archives/5", Kind: store.WPPost, TargetID: 51}, t0))
-		must(t, s.SetRedirect(ctx, store.Redirect{Path: "/archives/5", Kind: store.WPPost, TargetID: 52}, t0))
+		must(t, s.SetRedirect(ctx, broadside.Redirect{Path: "/archives/5", Kind: broadside.WPPost, TargetID: 51}, t0))
+		must(t, s.SetRedirect(ctx, broadside.Redirect{Path: "/archives/5", Kind: broadside.WPPost, TargetID: 52}, t0))
 		r, err := s.RedirectByPath(ctx, "/archives/5")
 		must(t, err)
-		if r.TargetID != 52 || r.Kind != store.WPPost {
+		if r.TargetID != 52 || r.Kind != broadside.WPPost {
 			t.Fatalf("redirect = %+v", r)
 		}
 		_, err = s.RedirectByPath(ctx, "/nope/")

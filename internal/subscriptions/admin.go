@@ -19,7 +19,7 @@ func mustManage(u *broadside.User) error {
 }
 
 // List returns a page of subscribers for the admin.
-func (s *Service) List(ctx context.Context, u *broadside.User, f store.SubscriberFilter) ([]broadside.Subscriber, int, error) {
+func (s *Service) List(ctx context.Context, u *broadside.User, f broadside.SubscriberFilter) ([]broadside.Subscriber, int, error) {
 	if err := mustManage(u); err != nil {
 		return nil, 0, err
 	}
@@ -142,7 +142,7 @@ func (s *Service) SetStatus(ctx context.Context, u *broadside.User, id int64, st
 	}
 	if st == broadside.SubscriberConfirmed && sub.Status == broadside.SubscriberBounced {
 		// One way to lift a suspension, for one address or many.
-		_, err := s.Store.LiftSuspensions(ctx, store.SuspensionFilter{IDs: []int64{id}}, now)
+		_, err := s.Store.LiftSuspensions(ctx, broadside.SuspensionFilter{IDs: []int64{id}}, now)
 		return err
 	}
 	sub.Status, sub.UpdatedAt = st, now

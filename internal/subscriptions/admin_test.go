@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/subscriptions"
 	"github.com/broadside/broadside/internal/testdb"
 )
@@ -167,5 +166,5 @@ func TestExportDeleteAndGrowth(t *testing.T) {
 	if counts[broadside.SubscriberConfirmed] != 5 || counts[broadside.SubscriberPending] != 1 {
 		t.Fatalf("counts %v", counts)
 	}
-	_ = store.SubscriberFilter{}
+	_ = broadside.SubscriberFilter{}
 }

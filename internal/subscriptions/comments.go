@@ -55,7 +55,7 @@ func (s *Service) RecordCommentNotices(ctx context.Context, tx *store.Store, r C
 	verified := r.Reader.Receives() && r.Reader.Email == email
 	pending := false
 	add := func(commentID int64) error {
-		cs := &store.CommentSubscription{PostID: r.Post.ID, CommentID: commentID, Email: email, Confirmed: verified, CreatedAt: now}
+		cs := &broadside.CommentSubscription{PostID: r.Post.ID, CommentID: commentID, Email: email, Confirmed: verified, CreatedAt: now}
 		if verified {
 			cs.ConfirmedAt = now
 		}

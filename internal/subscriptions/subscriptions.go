@@ -56,12 +56,12 @@ type Store interface {
 	SubscriberByID(ctx context.Context, id int64) (*broadside.Subscriber, error)
 	SubscriberByEmail(ctx context.Context, email string) (*broadside.Subscriber, error)
 	UpdateSubscriber(ctx context.Context, sub *broadside.Subscriber) error
-	ListSubscribers(ctx context.Context, f store.SubscriberFilter) ([]broadside.Subscriber, int, error)
+	ListSubscribers(ctx context.Context, f broadside.SubscriberFilter) ([]broadside.Subscriber, int, error)
 	EachSubscriber(ctx context.Context, fn func(*broadside.Subscriber) error) error
 	SubscriberCounts(ctx context.Context) (map[broadside.SubscriberStatus]int, error)
 	SubscriberDates(ctx context.Context, since time.Time) ([]time.Time, error)
 	DeleteSubscriber(ctx context.Context, id int64) error
-	SubscriberDeliveries(ctx context.Context, subscriberID int64) ([]store.Delivery, error)
+	SubscriberDeliveries(ctx context.Context, subscriberID int64) ([]broadside.Delivery, error)
 	CreateReaderSession(ctx context.Context, hash string, subscriberID int64, now, expires time.Time) error
 	ReaderSession(ctx context.Context, hash string, now time.Time) (*broadside.Subscriber, time.Time, error)
 	TouchReaderSession(ctx context.Context, hash string, now, expires time.Time) error
@@ -69,13 +69,13 @@ type Store interface {
 	PostByID(ctx context.Context, id int64) (*broadside.Post, error)
 	CommentByID(ctx context.Context, id int64) (*broadside.Comment, error)
 	CommentRecipients(ctx context.Context, postID, parentID int64) ([]string, error)
-	CommentSubscriptionsByEmail(ctx context.Context, email string) ([]store.CommentSubscription, error)
+	CommentSubscriptionsByEmail(ctx context.Context, email string) ([]broadside.CommentSubscription, error)
 	DeleteCommentSubscriptions(ctx context.Context, postID int64, email string) (int64, error)
 	MarkCommentNotice(ctx context.Context, commentID int64, email string, now time.Time) (bool, error)
 	UnmarkCommentNotice(ctx context.Context, commentID int64, email string) error
-	SuspensionsByNewsletter(ctx context.Context) ([]store.SuspensionGroup, error)
-	CountSuspended(ctx context.Context, f store.SuspensionFilter) (int, error)
-	LiftSuspensions(ctx context.Context, f store.SuspensionFilter, now time.Time) (int64, error)
+	SuspensionsByNewsletter(ctx context.Context) ([]broadside.SuspensionGroup, error)
+	CountSuspended(ctx context.Context, f broadside.SuspensionFilter) (int, error)
+	LiftSuspensions(ctx context.Context, f broadside.SuspensionFilter, now time.Time) (int64, error)
 }
 
 // Service runs subscriptions.
@@ -412,7 +412,7 @@ func (s *Service) UnsubscribeSelf(ctx context.Context, sub *broadside.Subscriber
 }
 
 // CommentSubscriptions lists a reader's comment notifications.
-func (s *Service) CommentSubscriptions(ctx context.Context, email string) ([]store.CommentSubscription, error) {
+func (s *Service) CommentSubscriptions(ctx context.Context, email string) ([]broadside.CommentSubscription, error) {
 	return s.Store.CommentSubscriptionsByEmail(ctx, email)
 }
 

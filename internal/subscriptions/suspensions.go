@@ -5,11 +5,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
-
-// SuspensionGroup is how many addresses one newsletter's failures suspended.
-type SuspensionGroup = store.SuspensionGroup
 
 // LiftInput chooses the suspended (bounced) subscribers whose suspension is lifted: those a
 // newsletter suspended, those suspended since a time, the ones ticked in a list, or All.
@@ -24,19 +20,19 @@ type LiftInput struct {
 // maxLiftIDs bounds a list of ticked subscribers (one admin page holds far fewer).
 const maxLiftIDs = 1000
 
-func (in LiftInput) filter() (store.SuspensionFilter, error) {
+func (in LiftInput) filter() (broadside.SuspensionFilter, error) {
 	if !in.All && in.PostID == 0 && in.Since.IsZero() && len(in.IDs) == 0 {
-		return store.SuspensionFilter{}, broadside.Errorf(broadside.EINVALID,
+		return broadside.SuspensionFilter{}, broadside.Errorf(broadside.EINVALID,
 			"Choose whose suspension to lift: the subscribers of one newsletter, those suspended since a date, or the ones you ticked.")
 	}
 	if len(in.IDs) > maxLiftIDs {
-		return store.SuspensionFilter{}, broadside.Errorf(broadside.EINVALID, "Tick at most %d subscribers at once.", maxLiftIDs)
+		return broadside.SuspensionFilter{}, broadside.Errorf(broadside.EINVALID, "Tick at most %d subscribers at once.", maxLiftIDs)
 	}
-	return store.SuspensionFilter{PostID: in.PostID, Since: in.Since, IDs: in.IDs}, nil
+	return broadside.SuspensionFilter{PostID: in.PostID, Since: in.Since, IDs: in.IDs}, nil
 }
 
 // SuspensionGroups lists the suspended addresses by the newsletter that suspended them.
-func (s *Service) SuspensionGroups(ctx context.Context, u *broadside.User) ([]SuspensionGroup, error) {
+func (s *Service) SuspensionGroups(ctx context.Context, u *broadside.User) ([]broadside.SuspensionGroup, error) {
 	if err := mustManage(u); err != nil {
 		return nil, err
 	}
@@ -77,5 +73,5 @@ func (s *Service) LiftSuspensions(ctx context.Context, u *broadside.User, in Lif
 // Suspended lists up to limit suspended subscribers (most recent first) and how many there
 // are in all.
 func (s *Service) Suspended(ctx context.Context, u *broadside.User, limit int) ([]broadside.Subscriber, int, error) {
-	return s.List(ctx, u, store.SubscriberFilter{Status: broadside.SubscriberBounced, Limit: limit})
+	return s.List(ctx, u, broadside.SubscriberFilter{Status: broadside.SubscriberBounced, Limit: limit})
 }

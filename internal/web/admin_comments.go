@@ -10,7 +10,6 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/comments"
-	"github.com/broadside/broadside/internal/store"
 )
 
 const commentsPerAdminPage = 20
@@ -68,7 +67,7 @@ func actionsFor(st broadside.CommentStatus) []rowAction {
 }
 
 // commentRows prepares queue rows, loading each post and replied-to comment once.
-func (s *Server) commentRows(ctx context.Context, st *site, rows []store.CommentRow, ret string) []commentRow {
+func (s *Server) commentRows(ctx context.Context, st *site, rows []broadside.CommentRow, ret string) []commentRow {
 	st.categories(ctx, s)
 	postURL := map[int64]string{}
 	parents := map[int64]*broadside.Comment{}
@@ -159,7 +158,7 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request, u *br
 	}
 	d.PostID, _ = strconv.ParseInt(q.Get("post"), 10, 64)
 	page := pageParam(r)
-	rows, total, err := s.Comments.Queue(ctx, store.CommentFilter{Status: d.Status, PostID: d.PostID, Search: d.Query,
+	rows, total, err := s.Comments.Queue(ctx, broadside.CommentFilter{Status: d.Status, PostID: d.PostID, Search: d.Query,
 		Limit: commentsPerAdminPage, Offset: (page - 1) * commentsPerAdminPage})
 	if err != nil {
 		s.adminFail(w, r, err)
@@ -306,11 +305,11 @@ func (s *Server) renderCommentForm(w http.ResponseWriter, r *http.Request, c *br
 	for _, st := range broadside.CommentStatuses {
 		d.Statuses = append(d.Statuses, commentTab{Status: st, Label: statusLabels[st], Current: st == d.Status})
 	}
-	row := store.CommentRow{Comment: *c}
+	row := broadside.CommentRow{Comment: *c}
 	if p, err := s.Posts.Get(ctx, c.PostID); err == nil {
 		row.PostTitle = p.Title
 	}
-	if rows := s.commentRows(ctx, v.Site, []store.CommentRow{row}, d.Return); len(rows) == 1 {
+	if rows := s.commentRows(ctx, v.Site, []broadside.CommentRow{row}, d.Return); len(rows) == 1 {
 		d.Row = rows[0]
 	}
 	v.Data = d

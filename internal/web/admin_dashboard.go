@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // dashboardData is the admin's front page.
@@ -23,7 +22,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *broa
 	ctx := r.Context()
 	v, ap := s.adminView(w, r, "dashboard", "Dashboard")
 	d := &dashboardData{adminPage: ap, CanModerate: u.CanModerate(), Return: "/admin/"}
-	base := store.PostFilter{Type: broadside.TypePost}
+	base := broadside.PostFilter{Type: broadside.TypePost}
 	if !u.CanModerate() {
 		base.AuthorID = u.ID
 	}
@@ -43,7 +42,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *broa
 			return
 		}
 		d.Held, d.Approved, d.Spam = counts[broadside.CommentPending], counts[broadside.CommentApproved], counts[broadside.CommentSpam]
-		rows, _, err := s.Comments.Queue(ctx, store.CommentFilter{Status: broadside.CommentPending, Limit: 5})
+		rows, _, err := s.Comments.Queue(ctx, broadside.CommentFilter{Status: broadside.CommentPending, Limit: 5})
 		if err != nil {
 			s.adminFail(w, r, err)
 			return

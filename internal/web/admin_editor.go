@@ -10,7 +10,6 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/posts"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // option is one choice of a select, radio group or checkbox list.
@@ -191,7 +190,7 @@ func (s *Server) categoryOptions(ctx context.Context, chosen []int64, exclude in
 // parentOptions lists the pages that may be the parent of page self: not itself and none
 // of its subpages, which would make a loop.
 func (s *Server) parentOptions(ctx context.Context, self, chosen int64) []option {
-	pages, _, err := s.Posts.List(ctx, store.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true})
+	pages, _, err := s.Posts.List(ctx, broadside.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true})
 	if err != nil {
 		return nil
 	}

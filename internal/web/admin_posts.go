@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 const postsPerAdminPage = 20
@@ -116,7 +115,7 @@ func (s *Server) handlePostList(w http.ResponseWriter, r *http.Request, u *broad
 	q := r.URL.Query()
 	d := &postsData{Type: postType(q.Get("type")), Status: q.Get("status"), Query: strings.TrimSpace(q.Get("q"))}
 	d.Noun, d.Nouns = nouns(d.Type)
-	base := store.PostFilter{Type: d.Type, Search: d.Query}
+	base := broadside.PostFilter{Type: d.Type, Search: d.Query}
 	if !u.CanModerate() {
 		base.AuthorID = u.ID // authors work on their own posts only
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/posts"
-	"github.com/broadside/broadside/internal/store"
 )
 
 func editorForm(title, body, status string) url.Values {
@@ -23,7 +22,7 @@ func editorForm(title, body, status string) url.Values {
 // postCount counts every post and page in the store.
 func (ta *testApp) postCount() int {
 	ta.t.Helper()
-	_, n, err := ta.App.Posts.List(context.Background(), store.PostFilter{Limit: 1})
+	_, n, err := ta.App.Posts.List(context.Background(), broadside.PostFilter{Limit: 1})
 	if err != nil {
 		ta.t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // adminRoutes lists every route of the admin. Every page but login and setup needs a
@@ -269,7 +268,7 @@ func adminPager(r *http.Request, page, total, per int) pager {
 }
 
 // countPosts returns how many posts of typ match statuses (all when empty).
-func (s *Server) countPosts(r *http.Request, f store.PostFilter) int {
+func (s *Server) countPosts(r *http.Request, f broadside.PostFilter) int {
 	f.Limit = 1
 	_, n, err := s.Posts.List(r.Context(), f)
 	if err != nil {

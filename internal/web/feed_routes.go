@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/feeds"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // feedRoutes registers the site's feeds. Feeds of archives (/category/x/feed/, /tag/x/feed/,
@@ -172,7 +172,7 @@ func (s *Server) serveDocument(w http.ResponseWriter, r *http.Request, ctype str
 }
 
 // feedFilter narrows a list filter to what feeds show: the newest posts readers may see.
-func (s *Server) feedFilter(f store.PostFilter, st *site) store.PostFilter {
+func (s *Server) feedFilter(f broadside.PostFilter, st *site) broadside.PostFilter {
 	f.Limit, f.Offset = st.FeedItems, 0
 	if f.Limit < 1 {
 		f.Limit = 10

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside"
 )
 
 // importRoutes registers the WordPress import and export in the admin, and everything that
@@ -76,9 +76,9 @@ func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	p, err := s.Posts.Get(ctx, s.resolve(ctx, store.WPPost, wpID))
+	p, err := s.Posts.Get(ctx, s.resolve(ctx, broadside.WPPost, wpID))
 	if err != nil {
-		if _, err := s.WordPress.LocalID(ctx, store.WPAttachment, wpID); err == nil {
+		if _, err := s.WordPress.LocalID(ctx, broadside.WPAttachment, wpID); err == nil {
 			s.handleOldAttachmentID(w, r, wpID, param)
 			return
 		}
@@ -113,7 +113,7 @@ func (s *Server) handleOldAttachment(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleOldAttachmentID(w http.ResponseWriter, r *http.Request, wpID int64, param string) {
 	ctx := r.Context()
-	a, err := s.WordPress.Attachment(ctx, s.resolve(ctx, store.WPAttachment, wpID))
+	a, err := s.WordPress.Attachment(ctx, s.resolve(ctx, broadside.WPAttachment, wpID))
 	if err != nil {
 		s.notFound(w, r)
 		return
@@ -134,7 +134,7 @@ func (s *Server) handleOldCategory(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	c, err := s.Posts.Category(ctx, s.resolve(ctx, store.WPCategory, wpID))
+	c, err := s.Posts.Category(ctx, s.resolve(ctx, broadside.WPCategory, wpID))
 	if err != nil {
 		s.notFound(w, r)
 		return
@@ -155,7 +155,7 @@ func (s *Server) handleOldTag(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	t, err := s.Posts.Store.TagBySlug(r.Context(), slug)
+	t, err := s.Posts.TagBySlug(r.Context(), slug)
 	if err != nil {
 		s.notFound(w, r)
 		return
@@ -171,7 +171,7 @@ func (s *Server) handleOldAuthor(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	u, err := s.Users.ByID(ctx, s.resolve(ctx, store.WPAuthor, wpID))
+	u, err := s.Users.ByID(ctx, s.resolve(ctx, broadside.WPAuthor, wpID))
 	if err != nil {
 		s.notFound(w, r)
 		return
@@ -219,13 +219,13 @@ func (s *Server) oldAddress(w http.ResponseWriter, r *http.Request) bool {
 	var to string
 	var ok bool
 	switch rd.Kind {
-	case store.WPPost:
+	case broadside.WPPost:
 		p, err := s.Posts.Get(ctx, rd.TargetID)
 		if err != nil || !p.CanRead(currentUser(r), s.Now()) {
 			return false
 		}
 		to = st.PostPath(p) + suffix
-	case store.WPAttachment:
+	case broadside.WPAttachment:
 		a, err := s.WordPress.Attachment(ctx, rd.TargetID)
 		if err != nil {
 			return false
@@ -233,19 +233,19 @@ func (s *Server) oldAddress(w http.ResponseWriter, r *http.Request) bool {
 		if to, ok = a.RedirectTarget(); !ok {
 			return false
 		}
-	case store.WPCategory:
+	case broadside.WPCategory:
 		c, err := s.Posts.Category(ctx, rd.TargetID)
 		if err != nil {
 			return false
 		}
 		to = st.CategoryPath(*c) + suffix
-	case store.WPTag:
-		t, err := s.Posts.Store.TagByID(ctx, rd.TargetID)
+	case broadside.WPTag:
+		t, err := s.Posts.Tag(ctx, rd.TargetID)
 		if err != nil {
 			return false
 		}
 		to = st.TagPath(*t) + suffix
-	case store.WPAuthor:
+	case broadside.WPAuthor:
 		u, err := s.Users.ByID(ctx, rd.TargetID)
 		if err != nil {
 			return false
@@ -263,8 +263,8 @@ func (s *Server) oldAddress(w http.ResponseWriter, r *http.Request) bool {
 
 // findRedirect looks path up as it is, with or without its final slash, and without a
 // WordPress sub-page suffix (feed/, amp/ …) or a comment page, which it returns to append.
-func (s *Server) findRedirect(ctx context.Context, path string) (*store.Redirect, string) {
-	try := func(p string) *store.Redirect {
+func (s *Server) findRedirect(ctx context.Context, path string) (*broadside.Redirect, string) {
+	try := func(p string) *broadside.Redirect {
 		for _, c := range []string{p, strings.TrimSuffix(p, "/"), p + "/"} {
 			if c == "" || c == "/" || (c == p+"/" && strings.HasSuffix(p, "/")) {
 				continue

@@ -15,7 +15,6 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/importer"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -103,7 +102,7 @@ func TestOldQueryLinks(t *testing.T) {
 	about := ta.titled("About The Tests")
 	want301(t, b.get("/?page_id="+strconv.FormatInt(about.ID, 10)), "/"+about.Slug+"/")
 
-	ta.wpID(store.WPCategory, 54150) // "parent"'s WordPress term id
+	ta.wpID(broadside.WPCategory, 54150) // "parent"'s WordPress term id
 	want301(t, b.get("/?cat=54150"), "/category/parent/")
 	want301(t, b.get("/?cat=1043329"), "/category/parent/child-1/child-2/")
 

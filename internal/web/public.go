@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // GET /{path...}
@@ -158,7 +157,7 @@ type listSpec struct {
 	heading, description string
 	base                 string // path of page 1, ending in '/'
 	page                 int
-	filter               store.PostFilter
+	filter               broadside.PostFilter
 	canonicalTitle       string
 	feed                 string // title of the archive's feed ("News Category Feed"); "" for none
 }
@@ -263,7 +262,7 @@ func dateArchive(path string, st *site) (listSpec, bool) {
 		to, heading = from.AddDate(0, 0, 1), "Day: "+formatDate(from)
 	}
 	return listSpec{heading: heading, canonicalTitle: strings.SplitN(heading, ": ", 2)[1], base: path,
-		filter: store.PostFilter{From: from, To: to}}, true
+		filter: broadside.PostFilter{From: from, To: to}}, true
 }
 
 // archiveResolver finds the archive named by the path segments after its prefix and returns
@@ -314,7 +313,7 @@ func (s *Server) categoryArchive(ctx context.Context, st *site, segs []string) (
 	for i := range cats {
 		if c := cats[i]; c.Slug == segs[len(segs)-1] {
 			return listSpec{heading: "Category: " + c.Name, canonicalTitle: c.Name, description: c.Description,
-				base: st.CategoryPath(c), filter: store.PostFilter{CategoryIDs: descendants(cats, c.ID)},
+				base: st.CategoryPath(c), filter: broadside.PostFilter{CategoryIDs: descendants(cats, c.ID)},
 				feed: c.Name + " Category Feed"}, nil
 		}
 	}
@@ -341,12 +340,12 @@ func descendants(all []broadside.Category, root int64) []int64 {
 
 // GET /tag/{path...}
 func (s *Server) tagArchive(ctx context.Context, st *site, segs []string) (listSpec, error) {
-	t, err := s.Posts.Store.TagBySlug(ctx, segs[0])
+	t, err := s.Posts.TagBySlug(ctx, segs[0])
 	if err != nil {
 		return listSpec{}, err
 	}
 	return listSpec{heading: "Tag: " + t.Name, canonicalTitle: t.Name, base: st.TagPath(*t),
-		filter: store.PostFilter{TagID: t.ID}, feed: t.Name + " Tag Feed"}, nil
+		filter: broadside.PostFilter{TagID: t.ID}, feed: t.Name + " Tag Feed"}, nil
 }
 
 // GET /author/{path...}
@@ -356,7 +355,7 @@ func (s *Server) authorArchive(ctx context.Context, st *site, segs []string) (li
 		return listSpec{}, err
 	}
 	return listSpec{heading: "Author: " + u.Name(), canonicalTitle: u.Name(), base: st.AuthorPath(u),
-		filter: store.PostFilter{AuthorID: u.ID}, feed: "Posts by " + u.Name() + " Feed"}, nil
+		filter: broadside.PostFilter{AuthorID: u.ID}, feed: "Posts by " + u.Name() + " Feed"}, nil
 }
 
 // notFound is the helpful 404: recent posts and categories to go on with.
@@ -379,7 +378,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	v.Title = "Page not found"
 	v.Robots = "noindex"
 	data := map[string]any{"Status": http.StatusNotFound, "Message": "Sorry, nothing lives at " + r.URL.RequestURI() + ". It may have moved, or the link may be mistyped."}
-	if posts, _, err := s.Posts.List(ctx, s.Posts.Public(store.PostFilter{Type: broadside.TypePost, Limit: 5})); err == nil {
+	if posts, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePost, Limit: 5})); err == nil {
 		var recent []link
 		for i := range posts {
 			recent = append(recent, link{Title: posts[i].Title, Path: st.PostPath(&posts[i])})

@@ -11,7 +11,6 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/search"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // searchRoutes registers reader search. Results depend on the query string, so the page
@@ -138,7 +137,7 @@ func searchPath(text string, page int) string {
 // suggestions are the recent posts and the categories offered when nothing matched.
 func (s *Server) suggestions(ctx context.Context, st *site) ([]link, []catLink) {
 	var recent []link
-	if posts, _, err := s.Posts.List(ctx, s.Posts.Public(store.PostFilter{Type: broadside.TypePost, Limit: 5})); err == nil {
+	if posts, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePost, Limit: 5})); err == nil {
 		for i := range posts {
 			recent = append(recent, link{Title: posts[i].Title, Path: st.PostPath(&posts[i])})
 		}

@@ -182,7 +182,7 @@ func (s *Server) handleSitemapTags(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	tags, err := s.Posts.Store.ListTags(ctx)
+	tags, err := s.Posts.Tags(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return

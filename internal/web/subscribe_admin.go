@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/subscriptions"
 )
 
@@ -115,7 +114,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 		d.Tabs = append(d.Tabs, tab(string(st), string(st), counts[st]))
 	}
 	page := pageParam(r)
-	rows, n, err := s.Subscriptions.List(ctx, u, store.SubscriberFilter{Status: broadside.SubscriberStatus(d.Status), Search: d.Query,
+	rows, n, err := s.Subscriptions.List(ctx, u, broadside.SubscriberFilter{Status: broadside.SubscriberStatus(d.Status), Search: d.Query,
 		Limit: subscribersPerPage, Offset: (page - 1) * subscribersPerPage})
 	if err != nil {
 		s.adminFail(w, r, err)
@@ -428,10 +427,10 @@ type newsletterData struct {
 	adminPage
 	Title, EditURL, Status string
 	Started, Finished      string
-	P                      store.Progress
+	P                      broadside.NewsletterProgress
 	Total, Done, Waiting   int
 	LastError              string
-	Failed, Retrying       []store.Delivery
+	Failed, Retrying       []broadside.Delivery
 	// Paused: the newsletter stopped itself because the mail server refuses to send it;
 	// LastError is the server's answer. CanResume: the user may resume it.
 	Paused, CanResume bool
@@ -470,7 +469,7 @@ func (s *Server) handleNewsletterReport(w http.ResponseWriter, r *http.Request, 
 	if !n.FinishedAt.IsZero() {
 		d.Finished = formatDateTime(st.Local(n.FinishedAt))
 	}
-	if n.Status == store.NewsletterQueued {
+	if n.Status == broadside.NewsletterQueued {
 		d.Status = "queued (waiting for the job worker)"
 	}
 	if n.Paused() {

@@ -54,7 +54,7 @@ func (s *Server) publicBase(set broadside.Settings) string {
 // categories loads the category tree once per request, for URLs that need parent paths.
 func (st *site) categories(ctx context.Context, s *Server) []broadside.Category {
 	if !st.catOK {
-		st.cats, _ = s.Posts.Store.ListCategories(ctx)
+		st.cats, _ = s.Posts.Categories(ctx)
 		st.catOK = true
 	}
 	return st.cats

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // view is what every page template receives.
@@ -52,7 +51,7 @@ func (s *Server) baseView(r *http.Request, st *site) *view {
 
 // nav lists the published top-level pages for the header.
 func (s *Server) nav(ctx context.Context, st *site) []link {
-	pages, _, err := s.Posts.List(ctx, s.Posts.Public(store.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true, Limit: 10}))
+	pages, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true, Limit: 10}))
 	if err != nil {
 		return nil
 	}

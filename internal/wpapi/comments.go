@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 func errInvalidCommentID() *apiError {
@@ -115,7 +114,7 @@ func (q *req) listComments() (*result, error) {
 	order := c.enum(&q.p, "order", "desc", "asc", "desc")
 	orderby := c.enum(&q.p, "orderby", "date_gmt", "date", "date_gmt", "id", "include", "post", "parent", "type")
 	loc := q.loc()
-	f := store.CommentFilter{Search: q.p.str("search"), Asc: order == "asc", Kind: broadside.KindComment,
+	f := broadside.CommentFilter{Search: q.p.str("search"), Asc: order == "asc", Kind: broadside.KindComment,
 		After: c.date(&q.p, "after", loc), Before: c.date(&q.p, "before", loc),
 		PostIDs: c.ids(&q.p, "post"), ParentIDs: c.ids(&q.p, "parent"), IDs: c.ids(&q.p, "include"),
 		ExcludeIDs: c.ids(&q.p, "exclude"), UserIDs: c.ids(&q.p, "author")}
@@ -197,7 +196,7 @@ func (q *req) listComments() (*result, error) {
 		for i, id := range f.IDs {
 			pos[id] = i
 		}
-		sortStable(rows, func(a, b store.CommentRow) bool { return pos[a.ID] < pos[b.ID] })
+		sortStable(rows, func(a, b broadside.CommentRow) bool { return pos[a.ID] < pos[b.ID] })
 		rows = window(rows, pg.start(), pg.per)
 	}
 	items := make([]any, 0, len(rows))

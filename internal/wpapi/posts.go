@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // postOrderBy maps WordPress's orderby values to the store's.
@@ -33,7 +32,7 @@ func (q *req) listPosts(typ broadside.PostType) (*result, error) {
 	order := c.enum(&q.p, "order", "desc", "asc", "desc")
 	orderby := c.enum(&q.p, "orderby", "date", orderbys...)
 	loc := q.loc()
-	f := store.PostFilter{Type: typ, Search: q.p.str("search"), Asc: order == "asc", OrderBy: postOrderBy[orderby]}
+	f := broadside.PostFilter{Type: typ, Search: q.p.str("search"), Asc: order == "asc", OrderBy: postOrderBy[orderby]}
 	if after := c.date(&q.p, "after", loc); !after.IsZero() {
 		f.From = after.Add(time.Microsecond) // WordPress's "after" is exclusive
 	}
@@ -101,7 +100,7 @@ func (q *req) listPosts(typ broadside.PostType) (*result, error) {
 
 // postStatuses applies the status parameter: published posts for everyone; other statuses
 // only for signed-in users who may write posts, and authors see only their own.
-func (q *req) postStatuses(c *checker, f *store.PostFilter) {
+func (q *req) postStatuses(c *checker, f *broadside.PostFilter) {
 	names := q.p.list("status")
 	if len(names) == 0 {
 		names = []string{"publish"} // absent or empty: WordPress's default
@@ -154,7 +153,7 @@ func (q *req) postStatuses(c *checker, f *store.PostFilter) {
 // when there is one (ranked like WordPress's relevance order, and blind to the hidden parts of
 // password-protected and subscriber-only posts): alone it is one ranked page; combined with
 // other filters its first maxSearchHits matches become an include list for the store.
-func (q *req) queryPosts(f store.PostFilter, pg paging, orderby string) ([]broadside.Post, int, error) {
+func (q *req) queryPosts(f broadside.PostFilter, pg paging, orderby string) ([]broadside.Post, int, error) {
 	public := len(f.Statuses) == 1 && f.Statuses[0] == broadside.StatusPublished
 	relevance := !q.p.has("orderby") || orderby == "relevance"
 	if f.Search != "" && public && q.a.Search != nil {
@@ -219,13 +218,13 @@ func intersect(a, b []int64) []int64 {
 }
 
 // onlySearch reports whether f filters by nothing but the search text (and type and status).
-func onlySearch(f store.PostFilter) bool {
+func onlySearch(f broadside.PostFilter) bool {
 	return f.From.IsZero() && f.To.IsZero() && f.AuthorIDs == nil && f.ExcludeAuthorIDs == nil && f.IDs == nil &&
 		f.ExcludeIDs == nil && f.Slugs == nil && f.CategoryIDs == nil && f.ExcludeCategoryIDs == nil &&
 		f.TagIDs == nil && f.ExcludeTagIDs == nil && f.ParentIDs == nil && f.Sticky == nil
 }
 
-func (q *req) sortByPosition(list []broadside.Post, f store.PostFilter, byID bool) {
+func (q *req) sortByPosition(list []broadside.Post, f broadside.PostFilter, byID bool) {
 	pos := map[string]int{}
 	if byID {
 		for i, id := range f.IDs {

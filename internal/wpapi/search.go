@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // GET /wp/v2/search
@@ -39,7 +38,7 @@ func (q *req) search() (*result, error) {
 	var total int
 	switch typ {
 	case "post":
-		f := store.PostFilter{Search: text, IDs: include, ExcludeIDs: exclude}
+		f := broadside.PostFilter{Search: text, IDs: include, ExcludeIDs: exclude}
 		switch {
 		case anySub || len(subtypes) == 2:
 		case subtypes[0] == "post":

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 )
 
 // Users are public only as authors: anyone may see the public fields (never the email) of
@@ -62,7 +61,7 @@ func (q *req) hasPublished(uid int64) (bool, error) {
 	if v, known := q.st.published[uid]; known {
 		return v, nil
 	}
-	_, n, err := q.a.Posts.List(q.ctx, q.a.Posts.Public(store.PostFilter{AuthorIDs: []int64{uid}, Limit: 1}))
+	_, n, err := q.a.Posts.List(q.ctx, q.a.Posts.Public(broadside.PostFilter{AuthorIDs: []int64{uid}, Limit: 1}))
 	if err != nil {
 		return false, err
 	}
