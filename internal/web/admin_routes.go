@@ -11,65 +11,6 @@ import (
 	"github.com/broadside/broadside/internal/store"
 )
 
-// adminRoutes lists every route of the admin. Every page but login and setup needs a
-// signed-in user; role checks happen in the handlers (and again in the services).
-func (s *Server) adminRoutes(mux *http.ServeMux) {
-	open := s.adminOpen
-	auth := s.adminAuth
-
-	// GET /admin
-	mux.HandleFunc("GET /admin", open(func(w http.ResponseWriter, r *http.Request) { redirect(w, r, "/admin/") }))
-	mux.HandleFunc("GET /admin/login", open(s.handleLoginForm))
-	mux.HandleFunc("POST /admin/login", open(s.handleLogin))
-	mux.HandleFunc("POST /admin/login/email", open(s.handleLoginLinkRequest))
-	mux.HandleFunc("GET /admin/login/link", open(s.handleLoginLinkPage))
-	mux.HandleFunc("POST /admin/login/link", open(s.handleLoginLink))
-	mux.HandleFunc("POST /admin/logout", open(s.handleLogout))
-	mux.HandleFunc("GET /admin/setup", open(s.handleSetupForm))
-	mux.HandleFunc("POST /admin/setup", open(s.handleSetup))
-
-	mux.HandleFunc("GET /admin/{$}", auth(s.handleDashboard))
-
-	mux.HandleFunc("GET /admin/posts", auth(s.handlePostList))
-	mux.HandleFunc("GET /admin/posts/new", auth(s.handlePostNew))
-	mux.HandleFunc("POST /admin/posts/new", auth(s.handlePostSave))
-	mux.HandleFunc("GET /admin/posts/{id}", auth(s.handlePostEdit))
-	mux.HandleFunc("POST /admin/posts/{id}", auth(s.handlePostSave))
-	mux.HandleFunc("GET /admin/posts/{id}/delete", auth(s.handlePostDeleteConfirm))
-	mux.HandleFunc("POST /admin/posts/{id}/delete", auth(s.handlePostDelete))
-
-	mux.HandleFunc("GET /admin/comments", auth(s.handleCommentList))
-	mux.HandleFunc("POST /admin/comments/bulk", auth(s.handleCommentBulk))
-	mux.HandleFunc("GET /admin/comments/{id}", auth(s.handleCommentEdit))
-	mux.HandleFunc("POST /admin/comments/{id}", auth(s.handleCommentUpdate))
-	mux.HandleFunc("GET /admin/comments/{id}/reply", auth(s.handleCommentReplyForm))
-	mux.HandleFunc("POST /admin/comments/{id}/reply", auth(s.handleCommentReply))
-	mux.HandleFunc("POST /admin/comments/{id}/delete", auth(s.handleCommentDelete))
-
-	mux.HandleFunc("GET /admin/categories", auth(s.handleCategoryList))
-	mux.HandleFunc("POST /admin/categories", auth(s.handleCategoryCreate))
-	mux.HandleFunc("GET /admin/categories/{id}", auth(s.handleCategoryEdit))
-	mux.HandleFunc("POST /admin/categories/{id}", auth(s.handleCategoryUpdate))
-	mux.HandleFunc("POST /admin/categories/{id}/delete", auth(s.handleCategoryDelete))
-
-	mux.HandleFunc("GET /admin/settings", auth(s.handleSettingsForm))
-	mux.HandleFunc("POST /admin/settings", auth(s.handleSettingsSave))
-
-	mux.HandleFunc("GET /admin/users", auth(s.handleUserList))
-	mux.HandleFunc("POST /admin/users", auth(s.handleUserCreate))
-	mux.HandleFunc("GET /admin/profile", auth(s.handleProfileForm))
-	mux.HandleFunc("POST /admin/profile", auth(s.handleProfileSave))
-	mux.HandleFunc("POST /admin/profile/app-passwords", auth(s.handleAppPasswordCreate))
-	mux.HandleFunc("POST /admin/profile/app-passwords/{uuid}/revoke", auth(s.handleAppPasswordRevoke))
-
-	// GET /admin/{anything else}
-	// Anything else under /admin/ is an admin 404 (after the sign-in check, so the admin's
-	// shape is not revealed to strangers).
-	mux.HandleFunc("GET /admin/", auth(func(w http.ResponseWriter, r *http.Request, _ *broadside.User) {
-		s.adminFail(w, r, broadside.Errorf(broadside.ENOTFOUND, "There is no admin page at %s.", r.URL.Path))
-	}))
-}
-
 // adminHandler is an admin handler that runs only for a signed-in user.
 type adminHandler func(w http.ResponseWriter, r *http.Request, u *broadside.User)
 

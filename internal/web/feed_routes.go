@@ -10,15 +10,6 @@ import (
 	"github.com/broadside/broadside/internal/store"
 )
 
-// feedRoutes registers the site's feeds. Feeds of archives (/category/x/feed/, /tag/x/feed/,
-// /author/x/feed/) and of a post's comments (POST-URL/feed/) are recognised inside the
-// archive and permalink handlers of public.go, which call archiveFeed and postCommentsFeed.
-func (s *Server) feedRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /feed/{kind...}", s.cached(s.handleSiteFeed))
-	mux.HandleFunc("GET /comments/feed/{kind...}", s.cached(s.handleCommentsFeed))
-	s.handleQuery("feed", s.handleFeedQuery)
-}
-
 // feedFormat is one of the three formats every feed comes in.
 type feedFormat int
 

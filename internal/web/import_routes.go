@@ -10,31 +10,6 @@ import (
 	"github.com/broadside/broadside/internal/store"
 )
 
-// importRoutes registers the WordPress import and export in the admin, and everything that
-// keeps a WordPress site's old addresses working: its query-string links (/?p=ID …), its
-// uploads (/wp-content/uploads/…), and, for any other address the site no longer serves,
-// the redirects the import recorded (consulted just before a 404).
-func (s *Server) importRoutes(mux *http.ServeMux) {
-	// Password-protected posts come from WordPress but are a feature of their own.
-	mux.HandleFunc("POST /post-password", s.handlePostPassword)
-	if s.WordPress == nil {
-		return
-	}
-	mux.HandleFunc("GET /admin/import", s.adminAuth(s.handleWPImportForm))
-	mux.HandleFunc("POST "+importUploadPath, s.adminAuth(s.handleWPImportUpload))
-	mux.HandleFunc("GET /admin/export", s.adminAuth(s.handleWPExport))
-	mux.HandleFunc("GET /wp-content/uploads/{path...}", s.handleUpload)
-
-	s.handleQuery("p", s.handleOldPostID)
-	s.handleQuery("page_id", s.handleOldPostID)
-	s.handleQuery("attachment_id", s.handleOldAttachment)
-	s.handleQuery("cat", s.handleOldCategory)
-	s.handleQuery("tag", s.handleOldTag)
-	s.handleQuery("author", s.handleOldAuthor)
-	s.handleQuery("m", s.handleOldMonth)
-	s.handleNotFound(s.oldAddress)
-}
-
 // queryID reads a positive id from the query parameter param.
 func queryID(r *http.Request, param string) (int64, bool) {
 	id, err := strconv.ParseInt(strings.TrimSpace(r.URL.Query().Get(param)), 10, 64)

@@ -364,7 +364,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		for _, h := range s.fallbacks {
 			if h(w, r) {
-				return // an old address that lives elsewhere now (see handleNotFound)
+				return // an old address that lives elsewhere now (see fallbackTable)
 			}
 		}
 	}

@@ -14,14 +14,6 @@ import (
 	"github.com/broadside/broadside/internal/store"
 )
 
-// searchRoutes registers reader search. Results depend on the query string, so the page
-// cache (which skips URLs with one) never stores them.
-func (s *Server) searchRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /search", s.handleSearch)
-	mux.HandleFunc("GET /search/{terms...}", s.handleSearchPath)
-	s.handleQuery("s", s.handleSearch)
-}
-
 // searchResult is one hit ready for the template; Title and Snippet are built by the search
 // service from escaped text.
 type searchResult struct {

@@ -15,16 +15,11 @@ import (
 // and on (the protocol allows 50,000; smaller files are cheaper to build and to fetch).
 const sitemapPageSize = 2000
 
-// sitemapRoutes registers robots.txt and the sitemaps. Posts sitemaps after the first
-// (/sitemap-posts-2.xml, …) cannot be a ServeMux pattern; handlePublic hands them to
-// sitemapPostsPage.
-func (s *Server) sitemapRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /robots.txt", s.cached(s.handleRobots))
-	mux.HandleFunc("GET /sitemap.xml", s.cached(s.handleSitemapIndex))
-	mux.HandleFunc("GET /sitemap-posts.xml", s.cached(func(w http.ResponseWriter, r *http.Request) { s.sitemapPosts(w, r, 1) }))
-	mux.HandleFunc("GET /sitemap-pages.xml", s.cached(s.handleSitemapPages))
-	mux.HandleFunc("GET /sitemap-categories.xml", s.cached(s.handleSitemapCategories))
-	mux.HandleFunc("GET /sitemap-tags.xml", s.cached(s.handleSitemapTags))
+// GET /sitemap-posts.xml
+// The first posts sitemap; the others (/sitemap-posts-2.xml, …) cannot be a ServeMux pattern,
+// so handlePublic hands them to sitemapPosts.
+func (s *Server) handleSitemapPostsFirst(w http.ResponseWriter, r *http.Request) {
+	s.sitemapPosts(w, r, 1)
 }
 
 // GET /robots.txt

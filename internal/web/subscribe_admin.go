@@ -13,26 +13,6 @@ import (
 	"github.com/broadside/broadside/internal/subscriptions"
 )
 
-// subscribeAdminRoutes are the admin's subscriber list and newsletter progress pages.
-// Subscriber data is personal: only administrators see it.
-func (s *Server) subscribeAdminRoutes(mux *http.ServeMux) {
-	auth := s.adminAuth
-	mux.HandleFunc("GET /admin/subscribers", auth(s.handleSubscriberList))
-	mux.HandleFunc("POST /admin/subscribers", auth(s.handleSubscriberAdd))
-	mux.HandleFunc("GET /admin/subscribers/export.csv", auth(s.handleSubscriberExport))
-	mux.HandleFunc("GET /admin/subscribers/import", auth(s.handleImportForm))
-	mux.HandleFunc("POST /admin/subscribers/import", auth(s.handleImportUpload))
-	mux.HandleFunc("POST /admin/subscribers/import/commit", auth(s.handleImportCommit))
-	mux.HandleFunc("GET /admin/subscribers/suspended", auth(s.handleSuspended))
-	mux.HandleFunc("POST /admin/subscribers/suspended/lift", auth(s.handleLiftSuspensions))
-	mux.HandleFunc("GET /admin/subscribers/{id}", auth(s.handleSubscriberShow))
-	mux.HandleFunc("GET /admin/subscribers/{id}/export.json", auth(s.handleSubscriberExportOne))
-	mux.HandleFunc("POST /admin/subscribers/{id}/status", auth(s.handleSubscriberStatus))
-	mux.HandleFunc("POST /admin/subscribers/{id}/delete", auth(s.handleSubscriberDelete))
-	mux.HandleFunc("GET /admin/newsletters/{id}", auth(s.handleNewsletterReport))
-	mux.HandleFunc("POST /admin/newsletters/{id}/resume", auth(s.handleNewsletterResume))
-}
-
 const subscribersPerPage = 50
 
 type statusTab struct {

@@ -9,38 +9,6 @@ import (
 	"github.com/broadside/broadside/internal/subscriptions"
 )
 
-// subscribeRoutes lists the reader-facing subscription pages: subscribing (double opt-in),
-// signing in with a magic link, unsubscribing (one click), comment notifications and the
-// reader's profile. Emailed links land on a page with a button (GET never changes anything:
-// mail scanners follow links); the button POSTs. The admin's pages are in subscribe_admin.go.
-func (s *Server) subscribeRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /subscribe", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/subscribe/", http.StatusMovedPermanently)
-	})
-	mux.HandleFunc("GET /subscribe/{$}", s.handleSubscribeForm)
-	mux.HandleFunc("POST /subscribe", s.handleSubscribe)
-	mux.HandleFunc("POST /subscribe/{$}", s.handleSubscribe)
-	mux.HandleFunc("GET /subscribe/sent", s.handleSubscribeSent)
-	mux.HandleFunc("GET /subscribe/confirm", s.linkPage("confirm", "Confirm your subscription", "Yes, subscribe me", "/subscribe/confirm"))
-	mux.HandleFunc("POST /subscribe/confirm", s.handleConfirm)
-	mux.HandleFunc("GET /subscribe/signin", s.handleSignInForm)
-	mux.HandleFunc("POST /subscribe/signin", s.handleSignIn)
-	mux.HandleFunc("GET /subscribe/signin/confirm", s.linkPage("signin", "Sign in", "Sign in", "/subscribe/signin/confirm"))
-	mux.HandleFunc("POST /subscribe/signin/confirm", s.handleSignInConfirm)
-	mux.HandleFunc("POST /subscribe/signout", s.handleSignOut)
-	mux.HandleFunc("GET /subscribe/unsubscribe", s.handleUnsubscribeForm)
-	mux.HandleFunc("POST /subscribe/unsubscribe", s.handleUnsubscribe)
-	mux.HandleFunc("GET /subscribe/comments/confirm", s.linkPage("comments", "Confirm comment notifications", "Yes, notify me", "/subscribe/comments/confirm"))
-	mux.HandleFunc("POST /subscribe/comments/confirm", s.handleCommentsConfirm)
-	mux.HandleFunc("GET /subscribe/comments/stop", s.linkPage("comments-off", "Stop comment notifications", "Stop notifications", "/subscribe/comments/stop"))
-	mux.HandleFunc("POST /subscribe/comments/stop", s.handleCommentsStop)
-	mux.HandleFunc("GET /subscribe/profile", s.handleReaderProfile)
-	mux.HandleFunc("POST /subscribe/profile", s.handleReaderProfileSave)
-	mux.HandleFunc("POST /subscribe/profile/comments", s.handleReaderStopComments)
-	mux.HandleFunc("POST /subscribe/profile/unsubscribe", s.handleReaderUnsubscribe)
-	s.subscribeAdminRoutes(mux)
-}
-
 // subscribePage is the data of public/subscribe.html: a form, a link's button, or a message.
 type subscribePage struct {
 	Mode       string // "form", "signin", "button" or "message"
