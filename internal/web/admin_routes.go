@@ -11,9 +11,6 @@ import (
 	"github.com/broadside/broadside/internal/store"
 )
 
-// adminHandler is an admin handler that runs only for a signed-in user.
-type adminHandler func(w http.ResponseWriter, r *http.Request, u *broadside.User)
-
 // adminHeaders keeps admin pages out of caches and search engines.
 func adminHeaders(w http.ResponseWriter) {
 	w.Header().Set("Cache-Control", "no-store")
@@ -21,15 +18,18 @@ func adminHeaders(w http.ResponseWriter) {
 }
 
 // adminOpen wraps the pages reachable without signing in (login, setup, logout).
-func (s *Server) adminOpen(h http.HandlerFunc) http.HandlerFunc {
+// An error is answered as on the public site (fail): the visitor is not signed in.
+func (s *Server) adminOpen(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		adminHeaders(w)
-		h(w, r)
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
 	}
 }
 
 // adminAuth wraps the pages that need a signed-in user; strangers are sent to the login page
-// and come back where they were going.
+// and come back where they were going. An error is answered inside the admin (adminFail).
 func (s *Server) adminAuth(h adminHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		adminHeaders(w)
@@ -42,7 +42,9 @@ func (s *Server) adminAuth(h adminHandler) http.HandlerFunc {
 			redirect(w, r, "/admin/login?next="+url.QueryEscape(safeNext(next)))
 			return
 		}
-		h(w, r, u)
+		if err := h(w, r, u); err != nil {
+			s.adminFail(w, r, err)
+		}
 	}
 }
 

@@ -39,12 +39,13 @@ func (s *Server) newAPI() *wpapi.API {
 
 // GET /?rest_route=/wp/v2/… and POST|PUT|PATCH|DELETE|OPTIONS /?rest_route=…
 // The API on WordPress's fallback address, on the home page.
-func (s *Server) handleRestRoute(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleRestRoute(w http.ResponseWriter, r *http.Request) error {
 	if !r.URL.Query().Has("rest_route") {
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
-		return
+		return nil
 	}
 	s.api.Serve(w, r, r.URL.Query().Get("rest_route"))
+	return nil
 }
 
 // apiLink is the discovery header WordPress sends with every page and API answer, so that

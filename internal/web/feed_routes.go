@@ -62,39 +62,39 @@ func splitFeed(path string) (page string, f feedFormat, ok bool) {
 // GET /feed/{kind...}
 // The site's posts: /feed/ (RSS 2.0; also /feed/rss2/, /feed/rss/, /feed/rdf/), /feed/atom/,
 // /feed/json/.
-func (s *Server) handleSiteFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSiteFeed(w http.ResponseWriter, r *http.Request) error {
 	f, ok := feedKind(r.PathValue("kind"))
 	if !ok {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.archiveFeed(w, r, st, f, listSpec{base: "/"})
+	return nil
 }
 
 // GET /comments/feed/{kind...}
 // The newest approved comments on every public post.
-func (s *Server) handleCommentsFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCommentsFeed(w http.ResponseWriter, r *http.Request) error {
 	f, ok := feedKind(r.PathValue("kind"))
 	if !ok {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.commentsFeed(w, r, st, f, nil)
+	return nil
 }
 
 // GET /?feed=rss2 (WordPress's query form: rss2, rss, rdf, atom, json, comments-rss2,
 // comments-atom, comments-json)
-func (s *Server) handleFeedQuery(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleFeedQuery(w http.ResponseWriter, r *http.Request) error {
 	kind := r.URL.Query().Get("feed")
 	comments := false
 	if k, ok := strings.CutPrefix(kind, "comments-"); ok {
@@ -103,18 +103,18 @@ func (s *Server) handleFeedQuery(w http.ResponseWriter, r *http.Request) {
 	f, ok := feedKinds[kind]
 	if !ok || kind == "" {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if comments {
 		s.commentsFeed(w, r, st, f, nil)
-		return
+		return nil
 	}
 	s.archiveFeed(w, r, st, f, listSpec{base: "/"})
+	return nil
 }
 
 // archiveFeed serves the feed of a list of posts: the home page (base "/") or an archive.

@@ -40,7 +40,7 @@ func (s *Server) resolve(ctx context.Context, kind string, wpID int64) int64 {
 // GET /?p=ID and /?page_id=ID
 // WordPress's plain links to a post or page: 301 to its address here. An attachment id
 // (WordPress keeps attachments among posts) goes to the file.
-func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) error {
 	param := "p"
 	if !r.URL.Query().Has("p") {
 		param = "page_id"
@@ -49,41 +49,42 @@ func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) {
 	wpID, ok := queryID(r, param)
 	if !ok {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	p, err := s.Posts.Get(ctx, s.resolve(ctx, store.WPPost, wpID))
 	if err != nil {
 		if _, err := s.WordPress.LocalID(ctx, store.WPAttachment, wpID); err == nil {
 			s.handleOldAttachmentID(w, r, wpID, param)
-			return
+			return nil
 		}
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	if !p.CanRead(currentUser(r), s.Now()) {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	st.categories(ctx, s)
 	permanent(w, r, st.PostPath(p), param, "preview")
+	return nil
 }
 
 // GET /?attachment_id=ID
 // Decision: an attachment's page is its file. WordPress 6.4 stopped making attachment pages
 // for the same reason (they are thin pages search engines dislike), and redirects them to
 // the file; so do we, to the copy on this site when the import brought one in.
-func (s *Server) handleOldAttachment(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldAttachment(w http.ResponseWriter, r *http.Request) error {
 	wpID, ok := queryID(r, "attachment_id")
 	if !ok {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	s.handleOldAttachmentID(w, r, wpID, "attachment_id")
+	return nil
 }
 
 func (s *Server) handleOldAttachmentID(w http.ResponseWriter, r *http.Request, wpID int64, param string) {
@@ -102,64 +103,66 @@ func (s *Server) handleOldAttachmentID(w http.ResponseWriter, r *http.Request, w
 }
 
 // GET /?cat=ID
-func (s *Server) handleOldCategory(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldCategory(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	wpID, ok := queryID(r, "cat")
 	if !ok {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	c, err := s.Posts.Category(ctx, s.resolve(ctx, store.WPCategory, wpID))
 	if err != nil {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	st.categories(ctx, s)
 	permanent(w, r, st.CategoryPath(*c), "cat")
+	return nil
 }
 
 // GET /?tag=SLUG
-func (s *Server) handleOldTag(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldTag(w http.ResponseWriter, r *http.Request) error {
 	slug := strings.TrimSpace(r.URL.Query().Get("tag"))
 	if slug == "" || strings.ContainsAny(slug, "/,+") {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	t, err := s.Posts.Store.TagBySlug(r.Context(), slug)
 	if err != nil {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	permanent(w, r, "/tag/"+url.PathEscape(t.Slug)+"/", "tag")
+	return nil
 }
 
 // GET /?author=ID
-func (s *Server) handleOldAuthor(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldAuthor(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	wpID, ok := queryID(r, "author")
 	if !ok {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	u, err := s.Users.ByID(ctx, s.resolve(ctx, store.WPAuthor, wpID))
 	if err != nil {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	permanent(w, r, "/author/"+url.PathEscape(u.Login)+"/", "author")
+	return nil
 }
 
 // GET /?m=YYYYMM or /?m=YYYYMMDD (WordPress's plain date archive links)
-func (s *Server) handleOldMonth(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldMonth(w http.ResponseWriter, r *http.Request) error {
 	m := strings.TrimSpace(r.URL.Query().Get("m"))
 	if _, err := strconv.Atoi(m); err != nil || (len(m) != 4 && len(m) != 6 && len(m) != 8) {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	to := "/" + m[:4] + "/"
 	if len(m) >= 6 {
@@ -169,6 +172,7 @@ func (s *Server) handleOldMonth(w http.ResponseWriter, r *http.Request) {
 		to += m[6:8] + "/"
 	}
 	permanent(w, r, to, "m")
+	return nil
 }
 
 // oldSuffixes are the pages WordPress serves below a post's address; an old address with

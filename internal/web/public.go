@@ -17,71 +17,70 @@ import (
 // Everything public that is not under a fixed prefix: the home page and its pages, post
 // permalinks in the site's structure, date archives and static pages. The permalink
 // structure is a setting, so it cannot be a fixed ServeMux pattern.
-func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if page, f, ok := splitFeed(r.URL.Path); ok && page != "/" && s.postCommentsFeed(w, r, st, page, f) {
-		return // POST-URL/feed/: the post's comment feed (feed_build.go)
+		return nil // POST-URL/feed/: the post's comment feed (feed_build.go)
 	}
 	if n, ok := sitemapPostsPageOf(r.URL.Path); ok {
 		s.sitemapPosts(w, r, n) // /sitemap-posts-N.xml (sitemap_routes.go)
-		return
+		return nil
 	}
 	path, page, ok := splitPaged(r.URL.Path, "/page/")
 	if !ok {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	if path == "/" {
 		if h := s.queryHandler(r); h != nil && r.URL.Path == "/" {
 			h(w, r)
-			return
+			return nil
 		}
 		s.listPosts(w, r, st, listSpec{page: page, base: "/"})
-		return
+		return nil
 	}
 	path, cpage, ok := splitPaged(path, "/comment-page-")
 	if !ok {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	if m, ok := st.perm.Match(path); ok && page == 1 {
 		p, err := s.postFromMatch(ctx, m)
 		if err == nil {
 			s.servePost(w, r, st, p, cpage)
-			return
+			return nil
 		}
 		if broadside.ErrorCode(err) != broadside.ENOTFOUND {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	if spec, ok := dateArchive(path, st); ok && cpage == 0 {
 		spec.page = page
 		s.listPosts(w, r, st, spec)
-		return
+		return nil
 	}
 	if page == 1 {
 		segs := strings.Split(strings.Trim(path, "/"), "/")
 		p, err := s.Posts.BySlug(ctx, broadside.TypePage, segs[len(segs)-1])
 		if err == nil {
 			s.servePost(w, r, st, p, cpage)
-			return
+			return nil
 		}
 		// A link in an older permalink structure (or a bare slug) still finds its post, as
 		// WordPress's redirect_guess_404_permalink does: the last segment is the slug.
 		if len(segs) <= 6 {
 			if p, err := s.Posts.BySlug(ctx, broadside.TypePost, segs[len(segs)-1]); err == nil && p.IsPublic(s.Now()) {
 				http.Redirect(w, r, st.PostPath(p), http.StatusMovedPermanently)
-				return
+				return nil
 			}
 		}
 	}
 	s.notFound(w, r)
+	return nil
 }
 
 // splitPaged removes a trailing "/page/N/" (or "/comment-page-N/") from path. The page is 1
@@ -273,36 +272,35 @@ type archiveResolver func(ctx context.Context, st *site, segs []string) (listSpe
 // serveArchive is the one body of the category, tag and author archives: their pages, their
 // feeds (ARCHIVE-URL/feed/, feed_routes.go) and the redirect of any other spelling of the
 // address to the canonical one. nested allows several segments (child categories).
-func (s *Server) serveArchive(prefix string, nested bool, resolve archiveResolver) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveArchive(prefix string, nested bool, resolve archiveResolver) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		st, err := s.site(ctx)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		reqPath, feed, isFeed := splitFeed(r.URL.Path)
 		path, page, ok := splitPaged(reqPath, "/page/")
 		segs := strings.Split(strings.Trim(strings.TrimPrefix(path, prefix), "/"), "/")
 		if !ok || segs[0] == "" || (!nested && len(segs) > 1) || (isFeed && page > 1) {
 			s.notFound(w, r)
-			return
+			return nil
 		}
 		spec, err := resolve(ctx, st, segs)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		if path != spec.base {
 			http.Redirect(w, r, archivePath(spec.base, page, feed, isFeed), http.StatusMovedPermanently)
-			return
+			return nil
 		}
 		spec.page = page
 		if isFeed {
 			s.archiveFeed(w, r, st, feed, spec)
-			return
+			return nil
 		}
 		s.listPosts(w, r, st, spec)
+		return nil
 	}
 }
 

@@ -20,14 +20,16 @@ type route struct {
 // method-less pattern would conflict with "GET /{path...}" in http.ServeMux.
 const anyMethod = "GET|POST|PUT|PATCH|DELETE|OPTIONS"
 
-// routeTable is the whole surface of the site, in one place. Wrappers: cached (public GET pages
-// kept in the page cache), open (admin pages reachable without signing in), auth (admin pages
-// for signed-in users; role checks happen in the handlers and again in the services).
+// routeTable is the whole surface of the site, in one place. Every handler returns an error
+// to the adapter that wraps it: pub (public pages and forms), cached (public GET pages kept in
+// the page cache), open (admin pages reachable without signing in) or auth (admin pages for
+// signed-in users; role checks happen in the handlers and again in the services). Only the
+// REST API answers for itself (internal/wpapi has its own JSON error layer).
 func (s *Server) routeTable() []route {
-	cached, open, auth := s.cached, s.adminOpen, s.adminAuth
+	pub, cached, open, auth := s.public, s.cached, s.adminOpen, s.adminAuth
 	t := []route{
-		{"GET /static/{file}", s.static.serve},
-		{"GET /healthz", s.handleHealth},
+		{"GET /static/{file}", pub(s.static.serve)},
+		{"GET /healthz", pub(s.handleHealth)},
 
 		// Public pages. Everything not under a fixed prefix (home, permalinks in the site's
 		// structure, date archives, pages, /sitemap-posts-N.xml, POST-URL/feed/) is
@@ -37,20 +39,20 @@ func (s *Server) routeTable() []route {
 		{"GET /category/{path...}", cached(s.serveArchive("/category/", true, s.categoryArchive))},
 		{"GET /tag/{path...}", cached(s.serveArchive("/tag/", false, s.tagArchive))},
 		{"GET /author/{path...}", cached(s.serveArchive("/author/", false, s.authorArchive))},
-		{"POST /comments", s.handleCommentPost},
-		{"POST /wp-comments-post.php", s.handleCommentPost},
-		{"POST /post-password", s.handlePostPassword},
+		{"POST /comments", pub(s.handleCommentPost)},
+		{"POST /wp-comments-post.php", pub(s.handleCommentPost)},
+		{"POST /post-password", pub(s.handlePostPassword)},
 
 		// Feeds. Feeds of archives and of a post's comments are recognised inside the archive
 		// and permalink handlers (archiveFeed, postCommentsFeed).
 		{"GET /feed/{kind...}", cached(s.handleSiteFeed)},
 		{"GET /comments/feed/{kind...}", cached(s.handleCommentsFeed)},
-		{"GET /?feed", s.handleFeedQuery},
+		{"GET /?feed", pub(s.handleFeedQuery)},
 
 		// Search. Results depend on the query string, so the page cache never stores them.
-		{"GET /search", s.handleSearch},
-		{"GET /search/{terms...}", s.handleSearchPath},
-		{"GET /?s", s.handleSearch},
+		{"GET /search", pub(s.handleSearch)},
+		{"GET /search/{terms...}", pub(s.handleSearchPath)},
+		{"GET /?s", pub(s.handleSearch)},
 
 		// robots.txt and the sitemaps.
 		{"GET /robots.txt", cached(s.handleRobots)},
@@ -64,35 +66,35 @@ func (s *Server) routeTable() []route {
 		// page-cached), also on WordPress's fallback /?rest_route=/wp/v2/….
 		{anyMethod + " " + wpapi.Prefix, s.api.ServeHTTP},
 		{anyMethod + " " + wpapi.Prefix + "/", s.api.ServeHTTP},
-		{"POST|PUT|PATCH|DELETE|OPTIONS /{$}", s.handleRestRoute},
-		{"GET /?rest_route", s.handleRestRoute},
+		{"POST|PUT|PATCH|DELETE|OPTIONS /{$}", pub(s.handleRestRoute)},
+		{"GET /?rest_route", pub(s.handleRestRoute)},
 
 		// Readers' subscriptions: subscribing (double opt-in), signing in with a magic link,
 		// unsubscribing (one click), comment notifications and the reader's profile. Emailed
 		// links land on a page with a button (GET never changes anything: mail scanners follow
 		// links); the button POSTs.
-		{"GET /subscribe", s.handleSubscribeSlash},
-		{"GET /subscribe/{$}", s.handleSubscribeForm},
-		{"POST /subscribe", s.handleSubscribe},
-		{"POST /subscribe/{$}", s.handleSubscribe},
-		{"GET /subscribe/sent", s.handleSubscribeSent},
-		{"GET /subscribe/confirm", s.linkPage("confirm", "Confirm your subscription", "Yes, subscribe me", "/subscribe/confirm")},
-		{"POST /subscribe/confirm", s.handleConfirm},
-		{"GET /subscribe/signin", s.handleSignInForm},
-		{"POST /subscribe/signin", s.handleSignIn},
-		{"GET /subscribe/signin/confirm", s.linkPage("signin", "Sign in", "Sign in", "/subscribe/signin/confirm")},
-		{"POST /subscribe/signin/confirm", s.handleSignInConfirm},
-		{"POST /subscribe/signout", s.handleSignOut},
-		{"GET /subscribe/unsubscribe", s.handleUnsubscribeForm},
-		{"POST /subscribe/unsubscribe", s.handleUnsubscribe},
-		{"GET /subscribe/comments/confirm", s.linkPage("comments", "Confirm comment notifications", "Yes, notify me", "/subscribe/comments/confirm")},
-		{"POST /subscribe/comments/confirm", s.handleCommentsConfirm},
-		{"GET /subscribe/comments/stop", s.linkPage("comments-off", "Stop comment notifications", "Stop notifications", "/subscribe/comments/stop")},
-		{"POST /subscribe/comments/stop", s.handleCommentsStop},
-		{"GET /subscribe/profile", s.handleReaderProfile},
-		{"POST /subscribe/profile", s.handleReaderProfileSave},
-		{"POST /subscribe/profile/comments", s.handleReaderStopComments},
-		{"POST /subscribe/profile/unsubscribe", s.handleReaderUnsubscribe},
+		{"GET /subscribe", pub(s.handleSubscribeSlash)},
+		{"GET /subscribe/{$}", pub(s.handleSubscribeForm)},
+		{"POST /subscribe", pub(s.handleSubscribe)},
+		{"POST /subscribe/{$}", pub(s.handleSubscribe)},
+		{"GET /subscribe/sent", pub(s.handleSubscribeSent)},
+		{"GET /subscribe/confirm", pub(s.linkPage("confirm", "Confirm your subscription", "Yes, subscribe me", "/subscribe/confirm"))},
+		{"POST /subscribe/confirm", pub(s.handleConfirm)},
+		{"GET /subscribe/signin", pub(s.handleSignInForm)},
+		{"POST /subscribe/signin", pub(s.handleSignIn)},
+		{"GET /subscribe/signin/confirm", pub(s.linkPage("signin", "Sign in", "Sign in", "/subscribe/signin/confirm"))},
+		{"POST /subscribe/signin/confirm", pub(s.handleSignInConfirm)},
+		{"POST /subscribe/signout", pub(s.handleSignOut)},
+		{"GET /subscribe/unsubscribe", pub(s.handleUnsubscribeForm)},
+		{"POST /subscribe/unsubscribe", pub(s.handleUnsubscribe)},
+		{"GET /subscribe/comments/confirm", pub(s.linkPage("comments", "Confirm comment notifications", "Yes, notify me", "/subscribe/comments/confirm"))},
+		{"POST /subscribe/comments/confirm", pub(s.handleCommentsConfirm)},
+		{"GET /subscribe/comments/stop", pub(s.linkPage("comments-off", "Stop comment notifications", "Stop notifications", "/subscribe/comments/stop"))},
+		{"POST /subscribe/comments/stop", pub(s.handleCommentsStop)},
+		{"GET /subscribe/profile", pub(s.handleReaderProfile)},
+		{"POST /subscribe/profile", pub(s.handleReaderProfileSave)},
+		{"POST /subscribe/profile/comments", pub(s.handleReaderStopComments)},
+		{"POST /subscribe/profile/unsubscribe", pub(s.handleReaderUnsubscribe)},
 
 		// The admin: signing in and setup.
 		{"GET /admin", open(s.handleAdminSlash)},
@@ -168,14 +170,14 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/import", auth(s.handleWPImportForm)},
 		{"POST " + importUploadPath, auth(s.handleWPImportUpload)},
 		{"GET /admin/export", auth(s.handleWPExport)},
-		{"GET /wp-content/uploads/{path...}", s.handleUpload},
-		{"GET /?p", s.handleOldPostID},
-		{"GET /?page_id", s.handleOldPostID},
-		{"GET /?attachment_id", s.handleOldAttachment},
-		{"GET /?cat", s.handleOldCategory},
-		{"GET /?tag", s.handleOldTag},
-		{"GET /?author", s.handleOldAuthor},
-		{"GET /?m", s.handleOldMonth},
+		{"GET /wp-content/uploads/{path...}", pub(s.handleUpload)},
+		{"GET /?p", pub(s.handleOldPostID)},
+		{"GET /?page_id", pub(s.handleOldPostID)},
+		{"GET /?attachment_id", pub(s.handleOldAttachment)},
+		{"GET /?cat", pub(s.handleOldCategory)},
+		{"GET /?tag", pub(s.handleOldTag)},
+		{"GET /?author", pub(s.handleOldAuthor)},
+		{"GET /?m", pub(s.handleOldMonth)},
 	}...)
 }
 
@@ -209,6 +211,24 @@ func (s *Server) routes() http.Handler {
 	return mux
 }
 
+// handler answers a request and returns nil, or returns an error for its adapter to answer. A
+// handler that must answer an error differently (a form shown again, JSON, a flash and a
+// redirect) writes that answer itself and returns nil.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// adminHandler is a handler that runs only for a signed-in user.
+type adminHandler func(w http.ResponseWriter, r *http.Request, u *broadside.User) error
+
+// public adapts a handler of the public site: an error becomes the error page (fail: the status
+// from the error's code, the safe message to the reader, the cause logged with the request id).
+func (s *Server) public(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	}
+}
+
 // queryRoute is a query-string row of the table.
 type queryRoute struct {
 	param string
@@ -228,28 +248,31 @@ func (s *Server) queryHandler(r *http.Request) http.HandlerFunc {
 
 // GET /healthz
 // Load balancers ask this; it checks the database is reachable.
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Settings.Load(r.Context()); err != nil {
 		s.Log.Error("health check failed", "err", err)
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-		return
+		return nil
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write([]byte("ok\n"))
+	return nil
 }
 
 // GET /subscribe
-func (s *Server) handleSubscribeSlash(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSubscribeSlash(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/subscribe/", http.StatusMovedPermanently)
+	return nil
 }
 
 // GET /admin
-func (s *Server) handleAdminSlash(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAdminSlash(w http.ResponseWriter, r *http.Request) error {
 	redirect(w, r, "/admin/")
+	return nil
 }
 
 // GET /admin/{anything else}
-func (s *Server) handleAdminNotFound(w http.ResponseWriter, r *http.Request, _ *broadside.User) {
-	s.adminFail(w, r, broadside.Errorf(broadside.ENOTFOUND, "There is no admin page at %s.", r.URL.Path))
+func (s *Server) handleAdminNotFound(w http.ResponseWriter, r *http.Request, _ *broadside.User) error {
+	return broadside.Errorf(broadside.ENOTFOUND, "There is no admin page at %s.", r.URL.Path)
 }

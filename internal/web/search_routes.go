@@ -28,12 +28,11 @@ type searchResult struct {
 
 // GET /search?q=TERMS[&page=N]
 // GET /?s=TERMS[&paged=N] (WordPress's search URL)
-func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	text := q.Get("q")
@@ -45,7 +44,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if p := q.Get("page") + q.Get("paged"); p != "" {
 		if page, err = strconv.Atoi(p); err != nil || page < 1 {
 			s.notFound(w, r)
-			return
+			return nil
 		}
 	}
 	per := st.PostsPerPage
@@ -57,13 +56,12 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 		data["Error"] = "That search could not be run: " + firstFieldMessage(err)
 	case err != nil:
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	pages := res.Pages(per)
 	if page > 1 && page > pages {
 		s.notFound(w, r)
-		return
+		return nil
 	}
 	st.categories(ctx, s)
 	results := make([]searchResult, len(res.Hits))
@@ -108,14 +106,16 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	v.Canonical = st.Abs(searchPath(text, page))
 	v.Data = data
 	s.page(w, r, status, "public/search", v)
+	return nil
 }
 
 // GET /search/{terms...}
 // WordPress's pretty search URL (/search/town+hall/) redirects to the canonical one.
-func (s *Server) handleSearchPath(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSearchPath(w http.ResponseWriter, r *http.Request) error {
 	terms := strings.TrimSuffix(r.PathValue("terms"), "/")
 	terms = strings.ReplaceAll(terms, "+", " ")
 	http.Redirect(w, r, searchPath(terms, 1), http.StatusMovedPermanently)
+	return nil
 }
 
 // searchPath is the URL of a page of results.

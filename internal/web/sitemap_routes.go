@@ -18,41 +18,39 @@ const sitemapPageSize = 2000
 // GET /sitemap-posts.xml
 // The first posts sitemap; the others (/sitemap-posts-2.xml, …) cannot be a ServeMux pattern,
 // so handlePublic hands them to sitemapPosts.
-func (s *Server) handleSitemapPostsFirst(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSitemapPostsFirst(w http.ResponseWriter, r *http.Request) error {
 	s.sitemapPosts(w, r, 1)
+	return nil
 }
 
 // GET /robots.txt
 // Everything may be crawled but the admin; the sitemap index is announced.
-func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	body := "User-agent: *\nDisallow: /admin/\nAllow: /\n\nSitemap: " + st.Abs("/sitemap.xml") + "\n"
 	s.serveDocument(w, r, "text/plain; charset=utf-8", []byte(body), time.Time{})
+	return nil
 }
 
 // GET /sitemap.xml
 // The sitemap index: the posts sitemaps, pages (with the home page), categories and tags
 // that have something public, each with the date of its newest change.
-func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sums, err := s.Posts.SitemapSummaries(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	cats, tags, err := s.Posts.TermsModified(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	posts, pages := sums[broadside.TypePost], sums[broadside.TypePage]
 	var maps []feeds.SitemapURL
@@ -67,6 +65,7 @@ func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
 		maps = append(maps, feeds.SitemapURL{Loc: st.Abs("/sitemap-tags.xml"), LastMod: newest(tags)})
 	}
 	s.writeSitemap(w, r, maps, true)
+	return nil
 }
 
 // sitemapPostsPath is the path of page n of the posts sitemap.
@@ -118,42 +117,38 @@ func (s *Server) sitemapPosts(w http.ResponseWriter, r *http.Request, n int) {
 
 // GET /sitemap-pages.xml
 // The home page, then every public page.
-func (s *Server) handleSitemapPages(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSitemapPages(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sums, err := s.Posts.SitemapSummaries(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	pages, _, err := s.Posts.Sitemap(ctx, broadside.TypePage, 50000, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	urls := []feeds.SitemapURL{{Loc: st.Abs("/"), LastMod: sums[broadside.TypePost].Modified}}
 	for i := range pages {
 		urls = append(urls, feeds.SitemapURL{Loc: st.Abs(st.PostPath(&pages[i])), LastMod: pages[i].UpdatedAt})
 	}
 	s.writeSitemap(w, r, urls, false)
+	return nil
 }
 
 // GET /sitemap-categories.xml
-func (s *Server) handleSitemapCategories(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSitemapCategories(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	mods, _, err := s.Posts.TermsModified(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var urls []feeds.SitemapURL
 	for _, c := range st.categories(ctx, s) {
@@ -162,25 +157,23 @@ func (s *Server) handleSitemapCategories(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	s.writeSitemap(w, r, urls, false)
+	return nil
 }
 
 // GET /sitemap-tags.xml
-func (s *Server) handleSitemapTags(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSitemapTags(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	_, mods, err := s.Posts.TermsModified(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	tags, err := s.Posts.Store.ListTags(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var urls []feeds.SitemapURL
 	for _, t := range tags {
@@ -189,6 +182,7 @@ func (s *Server) handleSitemapTags(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.writeSitemap(w, r, urls, false)
+	return nil
 }
 
 // writeSitemap answers with a sitemap (or index); an empty sitemap is a 404, since the

@@ -54,8 +54,9 @@ type subscribersData struct {
 }
 
 // GET /admin/subscribers
-func (s *Server) handleSubscriberList(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberList(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	s.renderSubscribers(w, r, u, http.StatusOK, subscriptions.AddInput{Confirm: true}, nil)
+	return nil
 }
 
 func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, add subscriptions.AddInput, formErr error) {
@@ -144,20 +145,18 @@ func orUntitled(t string) string {
 }
 
 // POST /admin/subscribers
-func (s *Server) handleSubscriberAdd(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberAdd(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	in := subscriptions.AddInput{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Confirm: r.PostForm.Get("confirm") != ""}
 	sub, err := s.Subscriptions.Add(r.Context(), u, in, ClientIP(r))
 	if err != nil {
 		if code := statusOf(err); code == http.StatusUnprocessableEntity {
 			s.renderSubscribers(w, r, u, code, in, err)
-			return
+			return nil
 		}
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	msg := sub.Email + " added and confirmed."
 	if in.Confirm {
@@ -165,19 +164,21 @@ func (s *Server) handleSubscriberAdd(w http.ResponseWriter, r *http.Request, u *
 	}
 	s.flashLink(w, r, msg, "View", "/admin/subscribers/"+strconv.FormatInt(sub.ID, 10))
 	redirect(w, r, "/admin/subscribers")
+	return nil
 }
 
 // GET /admin/subscribers/export.csv
-func (s *Server) handleSubscriberExport(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberExport(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
 		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return nil
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="subscribers-`+s.Now().UTC().Format("2006-01-02")+`.csv"`)
 	if err := s.Subscriptions.ExportCSV(r.Context(), u, w); err != nil {
 		s.Log.Error("subscriber export failed", "request_id", requestID(r), "err", err)
 	}
+	return nil
 }
 
 type subscriberData struct {
@@ -188,16 +189,14 @@ type subscriberData struct {
 }
 
 // GET /admin/subscribers/{id}
-func (s *Server) handleSubscriberShow(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberShow(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	sub, err := s.Subscriptions.Get(r.Context(), u, id)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "subscribers", sub.Email)
 	st := v.Site
@@ -219,59 +218,56 @@ func (s *Server) handleSubscriberShow(w http.ResponseWriter, r *http.Request, u 
 	}
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/subscriber", v)
+	return nil
 }
 
 // GET /admin/subscribers/{id}/export.json
-func (s *Server) handleSubscriberExportOne(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberExportOne(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	x, err := s.Subscriptions.ExportOne(r.Context(), u, id)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="subscriber-`+strconv.FormatInt(id, 10)+`.json"`)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(x)
+	return nil
 }
 
 // POST /admin/subscribers/{id}/status
-func (s *Server) handleSubscriberStatus(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberStatus(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	if err := s.Subscriptions.SetStatus(r.Context(), u, id, broadside.SubscriberStatus(r.FormValue("status"))); err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, r, "Status changed.")
 	redirect(w, r, "/admin/subscribers/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 // POST /admin/subscribers/{id}/delete
-func (s *Server) handleSubscriberDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	if r.FormValue("sure") == "" {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "Tick the box to confirm that the subscriber and their data should be erased."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "Tick the box to confirm that the subscriber and their data should be erased.")
 	}
 	if err := s.Subscriptions.Delete(r.Context(), u, id); err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, r, "The subscriber and everything stored about them were deleted.")
 	redirect(w, r, "/admin/subscribers")
+	return nil
 }
 
 type selectField struct {
@@ -288,8 +284,9 @@ type importData struct {
 }
 
 // GET /admin/subscribers/import
-func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	s.renderImport(w, r, u, http.StatusOK, &importData{})
+	return nil
 }
 
 func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, d *importData) {
@@ -310,7 +307,7 @@ const maxImportBytes = 1536 << 10
 
 // POST /admin/subscribers/import
 // Reads the upload, detects its columns and shows them for the admin to confirm.
-func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	bad := func(msg string) {
 		d := &importData{}
 		d.formErr(&broadside.Error{Code: broadside.EINVALID, Message: msg, Fields: map[string]string{"file": msg}})
@@ -319,20 +316,21 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, u *b
 	f, _, err := r.FormFile("file")
 	if err != nil {
 		bad("Choose a CSV file to upload (at most 1.5 MB).")
-		return
+		return nil
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
 	if err != nil || len(data) > maxImportBytes {
 		bad("The file is too large: split it into files of at most 1.5 MB.")
-		return
+		return nil
 	}
 	plan, err := subscriptions.DetectImport(data)
 	if err != nil {
 		bad(broadside.ErrorMessage(err))
-		return
+		return nil
 	}
 	s.renderImport(w, r, u, http.StatusOK, s.importMapping(plan, string(data)))
+	return nil
 }
 
 func (s *Server) importMapping(plan *subscriptions.ImportPlan, csv string) *importData {
@@ -359,10 +357,9 @@ func (s *Server) importMapping(plan *subscriptions.ImportPlan, csv string) *impo
 }
 
 // POST /admin/subscribers/import/commit
-func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read; the file may be too large."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read; the file may be too large.")
 	}
 	f := r.PostForm
 	col := func(name string) int {
@@ -384,10 +381,9 @@ func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request, u *b
 			}
 			d.formErr(err)
 			s.renderImport(w, r, u, http.StatusUnprocessableEntity, d)
-			return
+			return nil
 		}
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	d := &importData{Result: res}
 	if len(res.Errors) > 50 {
@@ -402,6 +398,7 @@ func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request, u *b
 		}
 	}
 	s.renderImport(w, r, u, code, d)
+	return nil
 }
 
 type newsletterData struct {
@@ -421,21 +418,18 @@ type newsletterData struct {
 
 // GET /admin/newsletters/{id}
 // The progress of a post's newsletter (id is the post's id).
-func (s *Server) handleNewsletterReport(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleNewsletterReport(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	p, err := s.Posts.Get(r.Context(), id)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	rep, err := s.Newsletter.Report(r.Context(), u, p)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "posts", "Newsletter")
 	st := v.Site
@@ -459,4 +453,5 @@ func (s *Server) handleNewsletterReport(w http.ResponseWriter, r *http.Request, 
 	}
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/newsletter", v)
+	return nil
 }

@@ -40,8 +40,9 @@ type liftConfirm struct {
 const suspendedListed = 200
 
 // GET /admin/subscribers/suspended
-func (s *Server) handleSuspended(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSuspended(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	s.renderSuspended(w, r, u, http.StatusOK, nil, nil)
+	return nil
 }
 
 func (s *Server) renderSuspended(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, confirm *liftConfirm, formErr error) {
@@ -89,26 +90,24 @@ func (s *Server) renderSuspended(w http.ResponseWriter, r *http.Request, u *broa
 // POST /admin/subscribers/suspended/lift
 // Two steps: the first answers with how many subscribers the choice restores; the second
 // (confirm=1, the same choice) lifts their suspensions.
-func (s *Server) handleLiftSuspensions(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleLiftSuspensions(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	in, what, err := liftInput(r.PostForm, st.loc)
 	if err != nil {
 		s.renderSuspended(w, r, u, statusOf(err), nil, err)
-		return
+		return nil
 	}
 	if r.PostForm.Get("confirm") != "1" {
 		n, err := s.Subscriptions.CountSuspended(r.Context(), u, in)
 		if err != nil {
 			s.renderSuspended(w, r, u, statusOf(err), nil, err)
-			return
+			return nil
 		}
 		fields := url.Values{}
 		for _, k := range []string{"post", "since", "id", "all"} {
@@ -117,15 +116,16 @@ func (s *Server) handleLiftSuspensions(w http.ResponseWriter, r *http.Request, u
 			}
 		}
 		s.renderSuspended(w, r, u, http.StatusOK, &liftConfirm{Count: n, What: what, Fields: fields}, nil)
-		return
+		return nil
 	}
 	n, err := s.Subscriptions.LiftSuspensions(r.Context(), u, in)
 	if err != nil {
 		s.renderSuspended(w, r, u, statusOf(err), nil, err)
-		return
+		return nil
 	}
 	s.flash(w, r, plural(int(n), "subscriber", "subscribers")+" will receive newsletters again.")
 	redirect(w, r, "/admin/subscribers/suspended")
+	return nil
 }
 
 // liftInput reads the choice of the suspended-subscribers page, and says it in words.
@@ -176,16 +176,15 @@ func plural(n int, one, many string) string {
 
 // POST /admin/newsletters/{id}/resume
 // Sends a paused newsletter on from where it stopped (id is the post's id).
-func (s *Server) handleNewsletterResume(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleNewsletterResume(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	if err := s.Newsletter.Resume(r.Context(), u, id); err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, r, "Sending resumed where it stopped: nobody receives it twice.")
 	redirect(w, r, "/admin/newsletters/"+strconv.FormatInt(id, 10))
+	return nil
 }
