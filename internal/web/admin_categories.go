@@ -37,8 +37,7 @@ type categoriesData struct {
 // GET /admin/categories
 func (s *Server) handleCategoryList(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return nil
+		return errForbidden(msgNeedModerate)
 	}
 	s.renderCategories(w, r, http.StatusOK, &categoriesData{})
 	return nil
@@ -86,8 +85,7 @@ func readCategoryForm(r *http.Request) (categoryForm, error) {
 // POST /admin/categories
 func (s *Server) handleCategoryCreate(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return nil
+		return errForbidden(msgNeedModerate)
 	}
 	cf, err := readCategoryForm(r)
 	if err != nil {

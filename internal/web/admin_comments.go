@@ -148,8 +148,7 @@ var statusLabels = map[broadside.CommentStatus]string{
 // GET /admin/comments?status=pending|approved|spam|trash&q=&post=&page=
 func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return nil
+		return errForbidden(msgNeedModerate)
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -216,8 +215,7 @@ func formIDs(f url.Values) []int64 {
 // The row buttons post here too, with a single id.
 func (s *Server) handleCommentBulk(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return nil
+		return errForbidden(msgNeedModerate)
 	}
 	if err := r.ParseForm(); err != nil {
 		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")

@@ -59,8 +59,7 @@ const localInput = "2006-01-02T15:04"
 func (s *Server) handlePostNew(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	typ := postType(r.URL.Query().Get("type"))
 	if !u.CanCreate(typ) {
-		s.forbidden(w, r, "Your role cannot create "+string(typ)+"s.")
-		return nil
+		return errForbidden("Your role cannot create " + string(typ) + "s.")
 	}
 	d := &editorData{Type: typ, IsNew: true, Status: string(broadside.StatusDraft), Email: editorEmail{Send: true}}
 	if st, err := s.site(r.Context()); err == nil && typ == broadside.TypePost {

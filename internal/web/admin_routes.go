@@ -141,7 +141,12 @@ func (s *Server) adminFail(w http.ResponseWriter, r *http.Request, err error) {
 
 // forbidden is the 403 page for a signed-in user without the needed role.
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
-	s.adminFail(w, r, broadside.Errorf(broadside.EFORBIDDEN, "%s", msg))
+	s.adminFail(w, r, errForbidden(msg))
+}
+
+// errForbidden is what an admin handler returns when the user lacks the needed role.
+func errForbidden(msg string) error {
+	return broadside.Errorf(broadside.EFORBIDDEN, "%s", msg)
 }
 
 const (

@@ -132,8 +132,7 @@ func readSettings(f url.Values, set *broadside.Settings) (map[string]string, bro
 // GET /admin/settings
 func (s *Server) handleSettingsForm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return nil
+		return errForbidden(msgNeedAdmin)
 	}
 	set, err := s.Settings.Load(r.Context())
 	if err != nil {
@@ -162,8 +161,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 // POST /admin/settings
 func (s *Server) handleSettingsSave(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return nil
+		return errForbidden(msgNeedAdmin)
 	}
 	if err := r.ParseForm(); err != nil {
 		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")

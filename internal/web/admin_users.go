@@ -26,8 +26,7 @@ type usersData struct {
 // GET /admin/users
 func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return nil
+		return errForbidden(msgNeedAdmin)
 	}
 	d := &usersData{}
 	d.Form.Role = string(broadside.RoleAuthor)
@@ -55,8 +54,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, me *broadsi
 // POST /admin/users
 func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return nil
+		return errForbidden(msgNeedAdmin)
 	}
 	if err := r.ParseForm(); err != nil {
 		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")

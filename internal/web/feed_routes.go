@@ -65,8 +65,7 @@ func splitFeed(path string) (page string, f feedFormat, ok bool) {
 func (s *Server) handleSiteFeed(w http.ResponseWriter, r *http.Request) error {
 	f, ok := feedKind(r.PathValue("kind"))
 	if !ok {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
@@ -81,8 +80,7 @@ func (s *Server) handleSiteFeed(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) handleCommentsFeed(w http.ResponseWriter, r *http.Request) error {
 	f, ok := feedKind(r.PathValue("kind"))
 	if !ok {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
@@ -102,8 +100,7 @@ func (s *Server) handleFeedQuery(w http.ResponseWriter, r *http.Request) error {
 	}
 	f, ok := feedKinds[kind]
 	if !ok || kind == "" {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	st, err := s.site(r.Context())
 	if err != nil {

@@ -49,8 +49,7 @@ type wpImportData struct {
 // GET /admin/import
 func (s *Server) handleWPImportForm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return nil
+		return errForbidden(msgNeedAdmin)
 	}
 	s.renderWPImport(w, r, http.StatusOK, &wpImportData{})
 	return nil
@@ -70,8 +69,7 @@ func (s *Server) renderWPImport(w http.ResponseWriter, r *http.Request, status i
 // importUploadLimit. A dry run reports without writing.
 func (s *Server) handleWPImportUpload(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return nil
+		return errForbidden(msgNeedAdmin)
 	}
 	d := &wpImportData{}
 	if r.ContentLength > s.importUploadLimit() {
@@ -199,8 +197,7 @@ func (s *Server) tooLargeMessage() string {
 // The whole site as a WordPress export file (WXR 1.2), streamed as it is written.
 func (s *Server) handleWPExport(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return nil
+		return errForbidden(msgNeedAdmin)
 	}
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(importTimeout))
 	name := "broadside.wordpress." + s.Now().UTC().Format("2006-01-02") + ".xml"
@@ -228,25 +225,21 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	rel := r.PathValue("path")
 	dir := s.WordPress.UploadsDir
 	if dir == "" || !fs.ValidPath(rel) || strings.HasPrefix(path.Base(rel), ".") {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	defer root.Close()
 	f, err := root.Open(rel)
 	if err != nil {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	ctype := importer.MimeType(rel)
 	h := w.Header()

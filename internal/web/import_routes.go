@@ -48,8 +48,7 @@ func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	wpID, ok := queryID(r, param)
 	if !ok {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	p, err := s.Posts.Get(ctx, s.resolve(ctx, store.WPPost, wpID))
 	if err != nil {
@@ -57,12 +56,10 @@ func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) error {
 			s.handleOldAttachmentID(w, r, wpID, param)
 			return nil
 		}
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	if !p.CanRead(currentUser(r), s.Now()) {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	st, err := s.site(ctx)
 	if err != nil {
@@ -80,8 +77,7 @@ func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) handleOldAttachment(w http.ResponseWriter, r *http.Request) error {
 	wpID, ok := queryID(r, "attachment_id")
 	if !ok {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	s.handleOldAttachmentID(w, r, wpID, "attachment_id")
 	return nil
@@ -107,13 +103,11 @@ func (s *Server) handleOldCategory(w http.ResponseWriter, r *http.Request) error
 	ctx := r.Context()
 	wpID, ok := queryID(r, "cat")
 	if !ok {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	c, err := s.Posts.Category(ctx, s.resolve(ctx, store.WPCategory, wpID))
 	if err != nil {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	st, err := s.site(ctx)
 	if err != nil {
@@ -128,13 +122,11 @@ func (s *Server) handleOldCategory(w http.ResponseWriter, r *http.Request) error
 func (s *Server) handleOldTag(w http.ResponseWriter, r *http.Request) error {
 	slug := strings.TrimSpace(r.URL.Query().Get("tag"))
 	if slug == "" || strings.ContainsAny(slug, "/,+") {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	t, err := s.Posts.Store.TagBySlug(r.Context(), slug)
 	if err != nil {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	permanent(w, r, "/tag/"+url.PathEscape(t.Slug)+"/", "tag")
 	return nil
@@ -145,13 +137,11 @@ func (s *Server) handleOldAuthor(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	wpID, ok := queryID(r, "author")
 	if !ok {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	u, err := s.Users.ByID(ctx, s.resolve(ctx, store.WPAuthor, wpID))
 	if err != nil {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	permanent(w, r, "/author/"+url.PathEscape(u.Login)+"/", "author")
 	return nil
@@ -161,8 +151,7 @@ func (s *Server) handleOldAuthor(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) handleOldMonth(w http.ResponseWriter, r *http.Request) error {
 	m := strings.TrimSpace(r.URL.Query().Get("m"))
 	if _, err := strconv.Atoi(m); err != nil || (len(m) != 4 && len(m) != 6 && len(m) != 8) {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	to := "/" + m[:4] + "/"
 	if len(m) >= 6 {

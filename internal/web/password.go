@@ -75,8 +75,7 @@ func (s *Server) handlePostPassword(w http.ResponseWriter, r *http.Request) erro
 	ctx := r.Context()
 	p, err := s.Posts.Get(ctx, id)
 	if err != nil || !p.CanRead(currentUser(r), s.Now()) || !p.Protected() {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	st, err := s.site(ctx)
 	if err != nil {

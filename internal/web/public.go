@@ -32,8 +32,7 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	}
 	path, page, ok := splitPaged(r.URL.Path, "/page/")
 	if !ok {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	if path == "/" {
 		if h := s.queryHandler(r); h != nil && r.URL.Path == "/" {
@@ -45,8 +44,7 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	}
 	path, cpage, ok := splitPaged(path, "/comment-page-")
 	if !ok {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	if m, ok := st.perm.Match(path); ok && page == 1 {
 		p, err := s.postFromMatch(ctx, m)
@@ -79,8 +77,7 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	s.notFound(w, r)
-	return nil
+	return errNotFound
 }
 
 // splitPaged removes a trailing "/page/N/" (or "/comment-page-N/") from path. The page is 1
@@ -283,8 +280,7 @@ func (s *Server) serveArchive(prefix string, nested bool, resolve archiveResolve
 		path, page, ok := splitPaged(reqPath, "/page/")
 		segs := strings.Split(strings.Trim(strings.TrimPrefix(path, prefix), "/"), "/")
 		if !ok || segs[0] == "" || (!nested && len(segs) > 1) || (isFeed && page > 1) {
-			s.notFound(w, r)
-			return nil
+			return errNotFound
 		}
 		spec, err := resolve(ctx, st, segs)
 		if err != nil {

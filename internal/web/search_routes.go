@@ -43,8 +43,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	page := 1
 	if p := q.Get("page") + q.Get("paged"); p != "" {
 		if page, err = strconv.Atoi(p); err != nil || page < 1 {
-			s.notFound(w, r)
-			return nil
+			return errNotFound
 		}
 	}
 	per := st.PostsPerPage
@@ -60,8 +59,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	pages := res.Pages(per)
 	if page > 1 && page > pages {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	st.categories(ctx, s)
 	results := make([]searchResult, len(res.Hits))

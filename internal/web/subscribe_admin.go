@@ -170,8 +170,7 @@ func (s *Server) handleSubscriberAdd(w http.ResponseWriter, r *http.Request, u *
 // GET /admin/subscribers/export.csv
 func (s *Server) handleSubscriberExport(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return nil
+		return errForbidden(msgNeedAdmin)
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="subscribers-`+s.Now().UTC().Format("2006-01-02")+`.csv"`)

@@ -201,8 +201,7 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 // GET /subscribe/unsubscribe?t=…
 func (s *Server) handleUnsubscribeForm(w http.ResponseWriter, r *http.Request) error {
 	if s.Subscriptions == nil {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	tok := r.URL.Query().Get("t")
 	sub, err := s.Subscriptions.UnsubscribeTarget(r.Context(), tok)
@@ -226,8 +225,7 @@ func (s *Server) handleUnsubscribeForm(w http.ResponseWriter, r *http.Request) e
 // The token authenticates the request, so it needs no same-origin check (middleware.go).
 func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) error {
 	if s.Subscriptions == nil {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	oneClick := r.FormValue("List-Unsubscribe") == "One-Click"
 	sub, err := s.Subscriptions.Unsubscribe(r.Context(), r.FormValue("t"))
@@ -277,8 +275,7 @@ func (s *Server) handleCommentsConfirm(w http.ResponseWriter, r *http.Request) e
 // The token authenticates it; mail clients' one-click POST lands here too.
 func (s *Server) handleCommentsStop(w http.ResponseWriter, r *http.Request) error {
 	if s.Subscriptions == nil {
-		s.notFound(w, r)
-		return nil
+		return errNotFound
 	}
 	p, err := s.Subscriptions.StopCommentNotices(r.Context(), r.FormValue("t"))
 	if r.FormValue("List-Unsubscribe") == "One-Click" {
