@@ -71,8 +71,7 @@ func (s *Server) handleSiteFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.archiveFeed(w, r, st, f, listSpec{base: "/"})
-	return nil
+	return s.archiveFeed(w, r, st, f, listSpec{base: "/"})
 }
 
 // GET /comments/feed/{kind...}
@@ -86,8 +85,7 @@ func (s *Server) handleCommentsFeed(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	s.commentsFeed(w, r, st, f, nil)
-	return nil
+	return s.commentsFeed(w, r, st, f, nil)
 }
 
 // GET /?feed=rss2 (WordPress's query form: rss2, rss, rdf, atom, json, comments-rss2,
@@ -107,28 +105,25 @@ func (s *Server) handleFeedQuery(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if comments {
-		s.commentsFeed(w, r, st, f, nil)
-		return nil
+		return s.commentsFeed(w, r, st, f, nil)
 	}
-	s.archiveFeed(w, r, st, f, listSpec{base: "/"})
-	return nil
+	return s.archiveFeed(w, r, st, f, listSpec{base: "/"})
 }
 
 // archiveFeed serves the feed of a list of posts: the home page (base "/") or an archive.
-func (s *Server) archiveFeed(w http.ResponseWriter, r *http.Request, st *site, f feedFormat, spec listSpec) {
+func (s *Server) archiveFeed(w http.ResponseWriter, r *http.Request, st *site, f feedFormat, spec listSpec) error {
 	fd, err := s.postsFeed(r.Context(), st, spec, f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.writeFeed(w, r, fd, f)
+	return s.writeFeed(w, r, fd, f)
 }
 
 // writeFeed encodes fd and answers with its content type, a validator pair (an ETag of the
 // body, and Last-Modified from the newest item) and conditional GET: If-None-Match and
 // If-Modified-Since get 304 Not Modified. Responses through the page cache keep the same ETag
 // (cache.go computes it the same way) and Last-Modified.
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, fd *feeds.Feed, f feedFormat) {
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, fd *feeds.Feed, f feedFormat) error {
 	var buf bytes.Buffer
 	var err error
 	ctype := feeds.ContentTypeRSS
@@ -141,10 +136,10 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, fd *feeds.Fee
 		err = feeds.RSS(&buf, fd)
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.serveDocument(w, r, ctype, buf.Bytes(), fd.Updated)
+	return nil
 }
 
 // serveDocument answers a GET for a generated document (feed, sitemap) with validators and

@@ -23,12 +23,13 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if page, f, ok := splitFeed(r.URL.Path); ok && page != "/" && s.postCommentsFeed(w, r, st, page, f) {
-		return nil // POST-URL/feed/: the post's comment feed (feed_build.go)
+	if page, f, ok := splitFeed(r.URL.Path); ok && page != "/" {
+		if served, err := s.postCommentsFeed(w, r, st, page, f); served {
+			return err // POST-URL/feed/: the post's comment feed (feed_build.go)
+		}
 	}
 	if n, ok := sitemapPostsPageOf(r.URL.Path); ok {
-		s.sitemapPosts(w, r, n) // /sitemap-posts-N.xml (sitemap_routes.go)
-		return nil
+		return s.sitemapPosts(w, r, n) // /sitemap-posts-N.xml (sitemap_routes.go)
 	}
 	path, page, ok := splitPaged(r.URL.Path, "/page/")
 	if !ok {
@@ -39,8 +40,7 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 			h(w, r)
 			return nil
 		}
-		s.listPosts(w, r, st, listSpec{page: page, base: "/"})
-		return nil
+		return s.listPosts(w, r, st, listSpec{page: page, base: "/"})
 	}
 	path, cpage, ok := splitPaged(path, "/comment-page-")
 	if !ok {
@@ -58,8 +58,7 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	}
 	if spec, ok := dateArchive(path, st); ok && cpage == 0 {
 		spec.page = page
-		s.listPosts(w, r, st, spec)
-		return nil
+		return s.listPosts(w, r, st, spec)
 	}
 	if page == 1 {
 		segs := strings.Split(strings.Trim(path, "/"), "/")
@@ -159,7 +158,7 @@ type listSpec struct {
 	feed                 string // title of the archive's feed ("News Category Feed"); "" for none
 }
 
-func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spec listSpec) {
+func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spec listSpec) error {
 	ctx := r.Context()
 	st.categories(ctx, s)
 	per := st.PostsPerPage
@@ -169,13 +168,11 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 	f.Limit, f.Offset = per, (spec.page-1)*per
 	posts, total, err := s.Posts.List(ctx, s.Posts.Public(f))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	pages := max(1, (total+per-1)/per)
 	if spec.page > pages {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	v := s.baseView(r, st)
 	v.Title = spec.canonicalTitle
@@ -202,6 +199,7 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 	v.Data = map[string]any{"Heading": spec.heading, "Description": spec.description,
 		"Posts": s.summaries(st, posts), "Pager": pg}
 	s.page(w, r, http.StatusOK, "public/list", v)
+	return nil
 }
 
 type pager struct {
@@ -292,11 +290,9 @@ func (s *Server) serveArchive(prefix string, nested bool, resolve archiveResolve
 		}
 		spec.page = page
 		if isFeed {
-			s.archiveFeed(w, r, st, feed, spec)
-			return nil
+			return s.archiveFeed(w, r, st, feed, spec)
 		}
-		s.listPosts(w, r, st, spec)
-		return nil
+		return s.listPosts(w, r, st, spec)
 	}
 }
 

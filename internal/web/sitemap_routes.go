@@ -19,8 +19,7 @@ const sitemapPageSize = 2000
 // The first posts sitemap; the others (/sitemap-posts-2.xml, …) cannot be a ServeMux pattern,
 // so handlePublic hands them to sitemapPosts.
 func (s *Server) handleSitemapPostsFirst(w http.ResponseWriter, r *http.Request) error {
-	s.sitemapPosts(w, r, 1)
-	return nil
+	return s.sitemapPosts(w, r, 1)
 }
 
 // GET /robots.txt
@@ -64,8 +63,7 @@ func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) erro
 	if len(tags) > 0 {
 		maps = append(maps, feeds.SitemapURL{Loc: st.Abs("/sitemap-tags.xml"), LastMod: newest(tags)})
 	}
-	s.writeSitemap(w, r, maps, true)
-	return nil
+	return s.writeSitemap(w, r, maps, true)
 }
 
 // sitemapPostsPath is the path of page n of the posts sitemap.
@@ -91,28 +89,25 @@ func sitemapPostsPageOf(path string) (int, bool) {
 }
 
 // GET /sitemap-posts.xml, /sitemap-posts-N.xml
-func (s *Server) sitemapPosts(w http.ResponseWriter, r *http.Request, n int) {
+func (s *Server) sitemapPosts(w http.ResponseWriter, r *http.Request, n int) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	posts, _, err := s.Posts.Sitemap(ctx, broadside.TypePost, sitemapPageSize, (n-1)*sitemapPageSize)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if len(posts) == 0 {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st.categories(ctx, s)
 	urls := make([]feeds.SitemapURL, len(posts))
 	for i := range posts {
 		urls[i] = feeds.SitemapURL{Loc: st.Abs(st.PostPath(&posts[i])), LastMod: posts[i].UpdatedAt}
 	}
-	s.writeSitemap(w, r, urls, false)
+	return s.writeSitemap(w, r, urls, false)
 }
 
 // GET /sitemap-pages.xml
@@ -135,8 +130,7 @@ func (s *Server) handleSitemapPages(w http.ResponseWriter, r *http.Request) erro
 	for i := range pages {
 		urls = append(urls, feeds.SitemapURL{Loc: st.Abs(st.PostPath(&pages[i])), LastMod: pages[i].UpdatedAt})
 	}
-	s.writeSitemap(w, r, urls, false)
-	return nil
+	return s.writeSitemap(w, r, urls, false)
 }
 
 // GET /sitemap-categories.xml
@@ -156,8 +150,7 @@ func (s *Server) handleSitemapCategories(w http.ResponseWriter, r *http.Request)
 			urls = append(urls, feeds.SitemapURL{Loc: st.Abs(st.CategoryPath(c)), LastMod: t})
 		}
 	}
-	s.writeSitemap(w, r, urls, false)
-	return nil
+	return s.writeSitemap(w, r, urls, false)
 }
 
 // GET /sitemap-tags.xml
@@ -181,16 +174,14 @@ func (s *Server) handleSitemapTags(w http.ResponseWriter, r *http.Request) error
 			urls = append(urls, feeds.SitemapURL{Loc: st.Abs(st.TagPath(t)), LastMod: m})
 		}
 	}
-	s.writeSitemap(w, r, urls, false)
-	return nil
+	return s.writeSitemap(w, r, urls, false)
 }
 
 // writeSitemap answers with a sitemap (or index); an empty sitemap is a 404, since the
 // protocol wants at least one URL.
-func (s *Server) writeSitemap(w http.ResponseWriter, r *http.Request, urls []feeds.SitemapURL, index bool) {
+func (s *Server) writeSitemap(w http.ResponseWriter, r *http.Request, urls []feeds.SitemapURL, index bool) error {
 	if len(urls) == 0 {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	var buf bytes.Buffer
 	var err error
@@ -200,14 +191,14 @@ func (s *Server) writeSitemap(w http.ResponseWriter, r *http.Request, urls []fee
 		err = feeds.Sitemap(&buf, urls)
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var mod time.Time
 	for _, u := range urls {
 		mod = latest(mod, u.LastMod)
 	}
 	s.serveDocument(w, r, feeds.ContentTypeXML, buf.Bytes(), mod)
+	return nil
 }
 
 func latest(a, b time.Time) time.Time {
