@@ -114,15 +114,15 @@ type categoryData struct {
 	DeleteURL string
 }
 
-func (s *Server) loadCategory(w http.ResponseWriter, r *http.Request, u *broadside.User) (*broadside.Category, bool) {
-	return loadForModerator(s, w, r, u, s.Posts.Category)
+func (s *Server) loadCategory(r *http.Request, u *broadside.User) (*broadside.Category, error) {
+	return loadForModerator(r, u, s.Posts.Category)
 }
 
 // GET /admin/categories/{id}
 func (s *Server) handleCategoryEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	c, ok := s.loadCategory(w, r, u)
-	if !ok {
-		return nil
+	c, err := s.loadCategory(r, u)
+	if err != nil {
+		return err
 	}
 	cf := categoryForm{ID: c.ID, Name: c.Name, Slug: c.Slug, Description: c.Description, ParentID: c.ParentID}
 	s.renderCategory(w, r, c, http.StatusOK, &categoryData{Form: cf})
@@ -144,9 +144,9 @@ func (s *Server) renderCategory(w http.ResponseWriter, r *http.Request, c *broad
 
 // POST /admin/categories/{id}
 func (s *Server) handleCategoryUpdate(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	old, ok := s.loadCategory(w, r, u)
-	if !ok {
-		return nil
+	old, err := s.loadCategory(r, u)
+	if err != nil {
+		return err
 	}
 	cf, err := readCategoryForm(r)
 	if err != nil {
@@ -169,9 +169,9 @@ func (s *Server) handleCategoryUpdate(w http.ResponseWriter, r *http.Request, u 
 
 // POST /admin/categories/{id}/delete
 func (s *Server) handleCategoryDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	c, ok := s.loadCategory(w, r, u)
-	if !ok {
-		return nil
+	c, err := s.loadCategory(r, u)
+	if err != nil {
+		return err
 	}
 	if err := s.Posts.DeleteCategory(r.Context(), c.ID, u); err != nil {
 		if statusOf(err) >= 500 {

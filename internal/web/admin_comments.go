@@ -275,15 +275,15 @@ type commentEditData struct {
 	Row                      commentRow
 }
 
-func (s *Server) loadComment(w http.ResponseWriter, r *http.Request, u *broadside.User) (*broadside.Comment, bool) {
-	return loadForModerator(s, w, r, u, s.Comments.Get)
+func (s *Server) loadComment(r *http.Request, u *broadside.User) (*broadside.Comment, error) {
+	return loadForModerator(r, u, s.Comments.Get)
 }
 
 // GET /admin/comments/{id}
 func (s *Server) handleCommentEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	c, ok := s.loadComment(w, r, u)
-	if !ok {
-		return nil
+	c, err := s.loadComment(r, u)
+	if err != nil {
+		return err
 	}
 	d := &commentEditData{ID: c.ID, Author: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Body: c.RawBody,
 		Status: c.Status, Return: safeReturn(r.URL.Query().Get("return"), "/admin/comments?status="+string(c.Status))}
@@ -331,9 +331,9 @@ func bodyErrors(err error) error {
 
 // POST /admin/comments/{id}
 func (s *Server) handleCommentUpdate(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	c, ok := s.loadComment(w, r, u)
-	if !ok {
-		return nil
+	c, err := s.loadComment(r, u)
+	if err != nil {
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
@@ -341,7 +341,7 @@ func (s *Server) handleCommentUpdate(w http.ResponseWriter, r *http.Request, u *
 	f := r.PostForm
 	d := &commentEditData{ID: c.ID, Author: f.Get("author"), Email: f.Get("email"), URL: f.Get("url"), Body: f.Get("body"),
 		Status: broadside.CommentStatus(f.Get("status")), Return: safeReturn(f.Get("return"), "/admin/comments")}
-	_, err := s.Comments.Update(r.Context(), c.ID, commentsEdit(d), u)
+	_, err = s.Comments.Update(r.Context(), c.ID, commentsEdit(d), u)
 	if err != nil {
 		if statusOf(err) >= 500 || statusOf(err) == http.StatusNotFound {
 			return err
@@ -361,9 +361,9 @@ func commentsEdit(d *commentEditData) comments.Edit {
 
 // GET /admin/comments/{id}/reply
 func (s *Server) handleCommentReplyForm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	c, ok := s.loadComment(w, r, u)
-	if !ok {
-		return nil
+	c, err := s.loadComment(r, u)
+	if err != nil {
+		return err
 	}
 	d := &commentEditData{ID: c.ID, Status: c.Status,
 		Return: safeReturn(r.URL.Query().Get("return"), "/admin/comments?status="+string(c.Status))}
@@ -373,9 +373,9 @@ func (s *Server) handleCommentReplyForm(w http.ResponseWriter, r *http.Request, 
 
 // POST /admin/comments/{id}/reply
 func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	c, ok := s.loadComment(w, r, u)
-	if !ok {
-		return nil
+	c, err := s.loadComment(r, u)
+	if err != nil {
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
@@ -411,9 +411,9 @@ func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request, u *b
 
 // POST /admin/comments/{id}/delete
 func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	c, ok := s.loadComment(w, r, u)
-	if !ok {
-		return nil
+	c, err := s.loadComment(r, u)
+	if err != nil {
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")

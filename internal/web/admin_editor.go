@@ -71,9 +71,9 @@ func (s *Server) handlePostNew(w http.ResponseWriter, r *http.Request, u *broads
 
 // GET /admin/posts/{id}
 func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	p, ok := s.loadEditable(w, r, u)
-	if !ok {
-		return nil
+	p, err := s.loadEditable(r, u)
+	if err != nil {
+		return err
 	}
 	d := &editorData{ID: p.ID, Type: p.Type, Title: p.Title, Slug: p.Slug, Body: p.RawBody, Excerpt: p.RawExcerpt,
 		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen,
@@ -239,9 +239,9 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	ctx := r.Context()
 	var old *broadside.Post
 	if r.PathValue("id") != "" {
-		var ok bool
-		if old, ok = s.loadEditable(w, r, u); !ok {
-			return nil
+		var err error
+		if old, err = s.loadEditable(r, u); err != nil {
+			return err
 		}
 	}
 	if err := r.ParseForm(); err != nil {

@@ -163,23 +163,20 @@ func (s *Server) handlePostList(w http.ResponseWriter, r *http.Request, u *broad
 	return nil
 }
 
-// loadEditable returns the post of the {id} path value if u may edit it, or writes the error.
-func (s *Server) loadEditable(w http.ResponseWriter, r *http.Request, u *broadside.User) (*broadside.Post, bool) {
+// loadEditable returns the post of the {id} path value if u may edit it.
+func (s *Server) loadEditable(r *http.Request, u *broadside.User) (*broadside.Post, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
+		return nil, err
 	}
 	p, err := s.Posts.Get(r.Context(), id)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
+		return nil, err
 	}
 	if !u.CanEditPost(p) {
-		s.forbidden(w, r, "You can only edit your own posts.")
-		return nil, false
+		return nil, errForbidden("You can only edit your own posts.")
 	}
-	return p, true
+	return p, nil
 }
 
 // deleteData is the delete confirmation page.
@@ -193,9 +190,9 @@ type deleteData struct {
 
 // GET /admin/posts/{id}/delete
 func (s *Server) handlePostDeleteConfirm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	p, ok := s.loadEditable(w, r, u)
-	if !ok {
-		return nil
+	p, err := s.loadEditable(r, u)
+	if err != nil {
+		return err
 	}
 	noun, _ := nouns(p.Type)
 	v, ap := s.adminView(w, r, string(p.Type)+"s", "Delete "+noun)
@@ -211,9 +208,9 @@ func (s *Server) handlePostDeleteConfirm(w http.ResponseWriter, r *http.Request,
 
 // POST /admin/posts/{id}/delete
 func (s *Server) handlePostDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	p, ok := s.loadEditable(w, r, u)
-	if !ok {
-		return nil
+	p, err := s.loadEditable(r, u)
+	if err != nil {
+		return err
 	}
 	if err := s.Posts.Delete(r.Context(), p.ID, u); err != nil {
 		return err

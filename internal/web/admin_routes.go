@@ -154,27 +154,20 @@ const (
 	msgNeedAdmin    = "Only administrators can change the site's settings and users."
 )
 
-// pathID reads the {id} path value; a malformed id is simply not found.
 // loadForModerator loads the object named by the {id} path segment for an editor or
-// administrator, answering the request itself (403, 404, …) when it cannot.
-func loadForModerator[T any](s *Server, w http.ResponseWriter, r *http.Request, u *broadside.User, get func(context.Context, int64) (*T, error)) (*T, bool) {
+// administrator.
+func loadForModerator[T any](r *http.Request, u *broadside.User, get func(context.Context, int64) (*T, error)) (*T, error) {
 	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return nil, false
+		return nil, errForbidden(msgNeedModerate)
 	}
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
+		return nil, err
 	}
-	v, err := get(r.Context(), id)
-	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
-	}
-	return v, true
+	return get(r.Context(), id)
 }
 
+// pathID reads the {id} path value; a malformed id is simply not found.
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
