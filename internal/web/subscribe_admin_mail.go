@@ -12,7 +12,7 @@ import (
 )
 
 // The admin's way back from mail trouble: lifting bounce suspensions in bulk and resuming a
-// newsletter that paused itself. Routes are in subscribeAdminRoutes.
+// newsletter that paused itself. Routes are in routes.go.
 
 type suspensionRow struct {
 	PostID       int64
