@@ -39,16 +39,14 @@ func (s *Server) handleCategoryList(w http.ResponseWriter, r *http.Request, u *b
 	if !u.CanModerate() {
 		return errForbidden(msgNeedModerate)
 	}
-	s.renderCategories(w, r, http.StatusOK, &categoriesData{})
-	return nil
+	return s.renderCategories(w, r, http.StatusOK, &categoriesData{})
 }
 
-func (s *Server) renderCategories(w http.ResponseWriter, r *http.Request, status int, d *categoriesData) {
+func (s *Server) renderCategories(w http.ResponseWriter, r *http.Request, status int, d *categoriesData) error {
 	ctx := r.Context()
 	cats, err := s.Posts.Categories(ctx)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "categories", "Categories")
 	ap.Message, ap.Errors = d.Message, d.Errors
@@ -64,6 +62,7 @@ func (s *Server) renderCategories(w http.ResponseWriter, r *http.Request, status
 	d.Form.Parents = s.parentCategoryOptions(r, d.Form.ID, d.Form.ParentID)
 	v.Data = d
 	s.page(w, r, status, "admin/categories", v)
+	return nil
 }
 
 func (s *Server) parentCategoryOptions(r *http.Request, self, chosen int64) []option {
@@ -98,8 +97,7 @@ func (s *Server) handleCategoryCreate(w http.ResponseWriter, r *http.Request, u 
 		}
 		d := &categoriesData{Form: cf}
 		d.formErr(err)
-		s.renderCategories(w, r, statusOf(err), d)
-		return nil
+		return s.renderCategories(w, r, statusOf(err), d)
 	}
 	s.flash(w, r, "Category “"+c.Name+"” added.")
 	redirect(w, r, "/admin/categories")

@@ -30,15 +30,13 @@ func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request, u *broad
 	}
 	d := &usersData{}
 	d.Form.Role = string(broadside.RoleAuthor)
-	s.renderUsers(w, r, u, http.StatusOK, d)
-	return nil
+	return s.renderUsers(w, r, u, http.StatusOK, d)
 }
 
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, me *broadside.User, status int, d *usersData) {
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, me *broadside.User, status int, d *usersData) error {
 	users, err := s.Users.List(r.Context())
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "users", "Users")
 	ap.Message, ap.Errors = d.Message, d.Errors
@@ -49,6 +47,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, me *broadsi
 	d.Roles = broadside.Roles
 	v.Data = d
 	s.page(w, r, status, "admin/users", v)
+	return nil
 }
 
 // POST /admin/users
@@ -73,8 +72,7 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request, u *bro
 			return err
 		}
 		d.formErr(err)
-		s.renderUsers(w, r, u, http.StatusUnprocessableEntity, d)
-		return nil
+		return s.renderUsers(w, r, u, http.StatusUnprocessableEntity, d)
 	}
 	s.Log.Info("user created", "user_id", nu.ID, "role", nu.Role, "by", u.ID)
 	s.flash(w, r, "User "+nu.Name()+" added.")

@@ -49,8 +49,7 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	if m, ok := st.perm.Match(path); ok && page == 1 {
 		p, err := s.postFromMatch(ctx, m)
 		if err == nil {
-			s.servePost(w, r, st, p, cpage)
-			return nil
+			return s.servePost(w, r, st, p, cpage)
 		}
 		if broadside.ErrorCode(err) != broadside.ENOTFOUND {
 			return err
@@ -64,8 +63,7 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 		segs := strings.Split(strings.Trim(path, "/"), "/")
 		p, err := s.Posts.BySlug(ctx, broadside.TypePage, segs[len(segs)-1])
 		if err == nil {
-			s.servePost(w, r, st, p, cpage)
-			return nil
+			return s.servePost(w, r, st, p, cpage)
 		}
 		// A link in an older permalink structure (or a bare slug) still finds its post, as
 		// WordPress's redirect_guess_404_permalink does: the last segment is the slug.
@@ -123,10 +121,9 @@ func (s *Server) postFromMatch(ctx context.Context, m broadside.PermalinkMatch) 
 
 // servePost shows a post or page, redirecting to its canonical URL when the request used
 // another form of it (wrong date, missing slash, old slug structure).
-func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *broadside.Post, cpage int) {
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *broadside.Post, cpage int) error {
 	if broadside.Access(p, readerOf(r), s.Now()) == broadside.LevelHidden {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st.categories(r.Context(), s)
 	canonical := st.PostPath(p)
@@ -144,9 +141,10 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *
 			to += "?" + r.URL.RawQuery
 		}
 		http.Redirect(w, r, to, http.StatusMovedPermanently)
-		return
+		return nil
 	}
 	s.renderPost(w, r, st, p, cpage, nil, http.StatusOK)
+	return nil
 }
 
 type listSpec struct {

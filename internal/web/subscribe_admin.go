@@ -55,14 +55,12 @@ type subscribersData struct {
 
 // GET /admin/subscribers
 func (s *Server) handleSubscriberList(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	s.renderSubscribers(w, r, u, http.StatusOK, subscriptions.AddInput{Confirm: true}, nil)
-	return nil
+	return s.renderSubscribers(w, r, u, http.StatusOK, subscriptions.AddInput{Confirm: true}, nil)
 }
 
-func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, add subscriptions.AddInput, formErr error) {
+func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, add subscriptions.AddInput, formErr error) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	ctx := r.Context()
 	v, ap := s.adminView(w, r, "subscribers", "Subscribers")
@@ -76,8 +74,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 	}
 	counts, err := s.Subscriptions.Counts(ctx)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	total := 0
 	for _, n := range counts {
@@ -99,8 +96,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 	rows, n, err := s.Subscriptions.List(ctx, u, store.SubscriberFilter{Status: broadside.SubscriberStatus(d.Status), Search: d.Query,
 		Limit: subscribersPerPage, Offset: (page - 1) * subscribersPerPage})
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	st := v.Site
 	for _, sub := range rows {
@@ -110,8 +106,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 	d.Pager = adminPager(r, page, n, subscribersPerPage)
 	weeks, err := s.Subscriptions.Growth(ctx, 12, st.loc)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	d.GrowthMax = 1
 	for _, wk := range weeks {
@@ -121,8 +116,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 	if s.Newsletter != nil {
 		ns, ps, err := s.Newsletter.Recent(ctx, 10)
 		if err != nil {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		for i, n := range ns {
 			status := n.Status
@@ -135,6 +129,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 	}
 	v.Data = d
 	s.page(w, r, code, "admin/subscribers", v)
+	return nil
 }
 
 func orUntitled(t string) string {
@@ -153,8 +148,7 @@ func (s *Server) handleSubscriberAdd(w http.ResponseWriter, r *http.Request, u *
 	sub, err := s.Subscriptions.Add(r.Context(), u, in, ClientIP(r))
 	if err != nil {
 		if code := statusOf(err); code == http.StatusUnprocessableEntity {
-			s.renderSubscribers(w, r, u, code, in, err)
-			return nil
+			return s.renderSubscribers(w, r, u, code, in, err)
 		}
 		return err
 	}
@@ -284,20 +278,19 @@ type importData struct {
 
 // GET /admin/subscribers/import
 func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	s.renderImport(w, r, u, http.StatusOK, &importData{})
-	return nil
+	return s.renderImport(w, r, u, http.StatusOK, &importData{})
 }
 
-func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, d *importData) {
+func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, d *importData) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	v, ap := s.adminView(w, r, "subscribers", "Import subscribers")
 	ap.Message, ap.Errors = d.Message, d.Errors
 	d.adminPage = ap
 	v.Data = d
 	s.page(w, r, code, "admin/subscribers_import", v)
+	return nil
 }
 
 // maxImportBytes keeps an upload (and the form that carries it back for confirmation) under
@@ -307,29 +300,25 @@ const maxImportBytes = 1536 << 10
 // POST /admin/subscribers/import
 // Reads the upload, detects its columns and shows them for the admin to confirm.
 func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	bad := func(msg string) {
+	bad := func(msg string) error {
 		d := &importData{}
 		d.formErr(&broadside.Error{Code: broadside.EINVALID, Message: msg, Fields: map[string]string{"file": msg}})
-		s.renderImport(w, r, u, http.StatusUnprocessableEntity, d)
+		return s.renderImport(w, r, u, http.StatusUnprocessableEntity, d)
 	}
 	f, _, err := r.FormFile("file")
 	if err != nil {
-		bad("Choose a CSV file to upload (at most 1.5 MB).")
-		return nil
+		return bad("Choose a CSV file to upload (at most 1.5 MB).")
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
 	if err != nil || len(data) > maxImportBytes {
-		bad("The file is too large: split it into files of at most 1.5 MB.")
-		return nil
+		return bad("The file is too large: split it into files of at most 1.5 MB.")
 	}
 	plan, err := subscriptions.DetectImport(data)
 	if err != nil {
-		bad(broadside.ErrorMessage(err))
-		return nil
+		return bad(broadside.ErrorMessage(err))
 	}
-	s.renderImport(w, r, u, http.StatusOK, s.importMapping(plan, string(data)))
-	return nil
+	return s.renderImport(w, r, u, http.StatusOK, s.importMapping(plan, string(data)))
 }
 
 func (s *Server) importMapping(plan *subscriptions.ImportPlan, csv string) *importData {
@@ -379,8 +368,7 @@ func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request, u *b
 				d = s.importMapping(plan, data)
 			}
 			d.formErr(err)
-			s.renderImport(w, r, u, http.StatusUnprocessableEntity, d)
-			return nil
+			return s.renderImport(w, r, u, http.StatusUnprocessableEntity, d)
 		}
 		return err
 	}
@@ -396,8 +384,7 @@ func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request, u *b
 			d.Plan, d.CSV, d.Selects = m.Plan, m.CSV, m.Selects
 		}
 	}
-	s.renderImport(w, r, u, code, d)
-	return nil
+	return s.renderImport(w, r, u, code, d)
 }
 
 type newsletterData struct {

@@ -41,20 +41,17 @@ const suspendedListed = 200
 
 // GET /admin/subscribers/suspended
 func (s *Server) handleSuspended(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	s.renderSuspended(w, r, u, http.StatusOK, nil, nil)
-	return nil
+	return s.renderSuspended(w, r, u, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderSuspended(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, confirm *liftConfirm, formErr error) {
+func (s *Server) renderSuspended(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, confirm *liftConfirm, formErr error) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	ctx := r.Context()
 	groups, err := s.Subscriptions.SuspensionGroups(ctx, u)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "subscribers", "Suspended subscribers")
 	if formErr != nil {
@@ -75,8 +72,7 @@ func (s *Server) renderSuspended(w http.ResponseWriter, r *http.Request, u *broa
 	}
 	rows, n, err := s.Subscriptions.Suspended(ctx, u, suspendedListed)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	for _, sub := range rows {
 		d.Rows = append(d.Rows, subscriberRow{ID: sub.ID, Email: sub.Email, Name: sub.Name, Status: sub.LastError,
@@ -85,6 +81,7 @@ func (s *Server) renderSuspended(w http.ResponseWriter, r *http.Request, u *broa
 	d.More = n - len(rows)
 	v.Data = d
 	s.page(w, r, code, "admin/suspended", v)
+	return nil
 }
 
 // POST /admin/subscribers/suspended/lift
@@ -100,14 +97,12 @@ func (s *Server) handleLiftSuspensions(w http.ResponseWriter, r *http.Request, u
 	}
 	in, what, err := liftInput(r.PostForm, st.loc)
 	if err != nil {
-		s.renderSuspended(w, r, u, statusOf(err), nil, err)
-		return nil
+		return s.renderSuspended(w, r, u, statusOf(err), nil, err)
 	}
 	if r.PostForm.Get("confirm") != "1" {
 		n, err := s.Subscriptions.CountSuspended(r.Context(), u, in)
 		if err != nil {
-			s.renderSuspended(w, r, u, statusOf(err), nil, err)
-			return nil
+			return s.renderSuspended(w, r, u, statusOf(err), nil, err)
 		}
 		fields := url.Values{}
 		for _, k := range []string{"post", "since", "id", "all"} {
@@ -115,13 +110,11 @@ func (s *Server) handleLiftSuspensions(w http.ResponseWriter, r *http.Request, u
 				fields[k] = vs
 			}
 		}
-		s.renderSuspended(w, r, u, http.StatusOK, &liftConfirm{Count: n, What: what, Fields: fields}, nil)
-		return nil
+		return s.renderSuspended(w, r, u, http.StatusOK, &liftConfirm{Count: n, What: what, Fields: fields}, nil)
 	}
 	n, err := s.Subscriptions.LiftSuspensions(r.Context(), u, in)
 	if err != nil {
-		s.renderSuspended(w, r, u, statusOf(err), nil, err)
-		return nil
+		return s.renderSuspended(w, r, u, statusOf(err), nil, err)
 	}
 	s.flash(w, r, plural(int(n), "subscriber", "subscribers")+" will receive newsletters again.")
 	redirect(w, r, "/admin/subscribers/suspended")
