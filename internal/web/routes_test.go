@@ -13,8 +13,8 @@ import (
 // TestRoutesLiveInOneTable keeps the site's surface readable in one file: only routes.go
 // registers routes (on a ServeMux, as a query-string route or as a 404 fallback), every row of
 // its table goes through an adapter, and every handler in it returns error to that adapter
-// (with a "// METHOD /path" comment saying what it answers). It reads the source, so a new
-// route added anywhere else fails here, not in review.
+// (with a "// METHOD /path" comment saying what it answers), and no caller drops that error.
+// It reads the source, so a new route added anywhere else fails here, not in review.
 func TestRoutesLiveInOneTable(t *testing.T) {
 	fset := token.NewFileSet()
 	names, err := filepath.Glob("*.go")
@@ -105,6 +105,31 @@ func TestRoutesLiveInOneTable(t *testing.T) {
 	})
 	if rows < 50 {
 		t.Fatalf("found %d rows in routeTable; the table's shape changed and this test no longer reads it", rows)
+	}
+
+	// No answer-writing function's error is dropped: a call as a statement would lose it, and
+	// the reader would get an empty 200.
+	answers := map[string]bool{}
+	for name, fd := range funcs {
+		res, ps := fd.Type.Results, fd.Type.Params.List
+		if res != nil && len(res.List) == 1 && exprString(res.List[0].Type) == "error" &&
+			len(ps) > 0 && exprString(ps[0].Type) == "http.ResponseWriter" {
+			answers[name] = true
+		}
+	}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			es, ok := n.(*ast.ExprStmt)
+			if !ok {
+				return true
+			}
+			if call, ok := es.X.(*ast.CallExpr); ok {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && answers[sel.Sel.Name] {
+					t.Errorf("%s: the error of %s is dropped; return it", fset.Position(es.Pos()), sel.Sel.Name)
+				}
+			}
+			return true
+		})
 	}
 }
 
