@@ -56,39 +56,36 @@ func (s *Server) loadAppPasswords(r *http.Request, st *site, d *appPasswordsData
 }
 
 // POST /admin/profile/app-passwords
-func (s *Server) handleAppPasswordCreate(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleAppPasswordCreate(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	if s.AppPasswords == nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EFORBIDDEN, "Application passwords are not available on this site."))
-		return
+		return broadside.Errorf(broadside.EFORBIDDEN, "Application passwords are not available on this site.")
 	}
 	d := &profileData{DisplayName: u.DisplayName}
 	name := strings.TrimSpace(r.PostForm.Get("app_password_name"))
 	secret, p, err := s.AppPasswords.Create(r.Context(), u, name)
 	if err != nil {
 		if statusOf(err) >= 500 {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d.AppPasswordName = name
 		d.formErr(err)
 		s.renderProfile(w, r, statusOf(err), d)
-		return
+		return nil
 	}
 	// Answered directly rather than redirected: the secret must not travel through a
 	// cookie or a URL, and reloading this page must not show it again.
 	d.NewAppPassword, d.NewAppPasswordName = secret, p.Name
 	s.renderProfile(w, r, http.StatusOK, d)
+	return nil
 }
 
 // POST /admin/profile/app-passwords/{uuid}/revoke
-func (s *Server) handleAppPasswordRevoke(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleAppPasswordRevoke(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if s.AppPasswords == nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.ENOTFOUND, "Application password not found."))
-		return
+		return broadside.Errorf(broadside.ENOTFOUND, "Application password not found.")
 	}
 	uuid := r.PathValue("uuid")
 	name := ""
@@ -100,9 +97,9 @@ func (s *Server) handleAppPasswordRevoke(w http.ResponseWriter, r *http.Request,
 		}
 	}
 	if err := s.AppPasswords.Revoke(r.Context(), u, uuid); err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, r, "Application password “"+name+"” revoked. Programs using it can no longer sign in.")
 	redirect(w, r, "/admin/profile#app-passwords")
+	return nil
 }

@@ -19,13 +19,14 @@ type loginData struct {
 }
 
 // GET /admin/login
-func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.URL.Query().Get("next"))
 	if currentUser(r) != nil {
 		redirect(w, r, next)
-		return
+		return nil
 	}
 	s.renderLogin(w, r, http.StatusOK, &loginData{Next: next})
+	return nil
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, d *loginData) {
@@ -40,10 +41,10 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // POST /admin/login
-func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "The form could not be read.")
-		return
+		return nil
 	}
 	d := &loginData{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: safeNext(r.PostForm.Get("next"))}
 	c := auth.Credentials{Email: d.Email, Password: r.PostForm.Get("password"), IP: ClientIP(r)}
@@ -53,10 +54,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	in, err := s.Auth.SignIn(r.Context(), c)
 	if err != nil {
 		s.loginFailed(w, r, d, err)
-		return
+		return nil
 	}
 	s.signedIn(w, r, in)
 	redirect(w, r, d.Next)
+	return nil
 }
 
 // loginFailed shows the sign-in form again with what went wrong and what to do next.
@@ -85,19 +87,20 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, in *auth.Signe
 }
 
 // POST /admin/login/email
-func (s *Server) handleLoginLinkRequest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLoginLinkRequest(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "The form could not be read.")
-		return
+		return nil
 	}
 	d := &loginData{LinkEmail: strings.TrimSpace(r.PostForm.Get("link_email"))}
 	if err := s.Auth.RequestSignInLink(r.Context(), d.LinkEmail, ClientIP(r)); err != nil {
 		d.Email = d.LinkEmail
 		s.loginFailed(w, r, d, err)
-		return
+		return nil
 	}
 	s.flash(w, r, auth.MsgLinkSent)
 	redirect(w, r, "/admin/login")
+	return nil
 }
 
 // loginLinkData is the page an emailed sign-in link opens: a button, so that mail scanners
@@ -108,28 +111,30 @@ type loginLinkData struct {
 }
 
 // GET /admin/login/link?t=…
-func (s *Server) handleLoginLinkPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLoginLinkPage(w http.ResponseWriter, r *http.Request) error {
 	v, ap := s.adminView(w, r, "login", "Sign in")
 	v.Data = &loginLinkData{adminPage: ap, Token: r.URL.Query().Get("t")}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	s.page(w, r, http.StatusOK, "admin/login_link", v)
+	return nil
 }
 
 // POST /admin/login/link
-func (s *Server) handleLoginLink(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLoginLink(w http.ResponseWriter, r *http.Request) error {
 	in, err := s.Auth.CompleteSignInLink(r.Context(), r.PostFormValue("t"))
 	if err != nil {
 		s.loginFailed(w, r, &loginData{}, err)
-		return
+		return nil
 	}
 	s.signedIn(w, r, in)
 	s.flash(w, r, "You are signed in. This browser can now sign in with your password, even while others are guessing at it.")
 	redirect(w, r, "/admin/")
+	return nil
 }
 
 // POST /admin/logout
-func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if ck, err := r.Cookie(cookieSession); err == nil {
 		if err := s.Auth.Logout(r.Context(), ck.Value); err != nil {
 			s.Log.Error("logout failed", "request_id", requestID(r), "err", err)
@@ -138,6 +143,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	s.setCookie(w, r, cookieSession, "", -1)
 	s.flash(w, r, "You have signed out.")
 	redirect(w, r, "/admin/login")
+	return nil
 }
 
 // setupData is the first-administrator form.
@@ -147,18 +153,18 @@ type setupData struct {
 }
 
 // GET /admin/setup?token=…
-func (s *Server) handleSetupForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSetupForm(w http.ResponseWriter, r *http.Request) error {
 	need, err := s.Auth.NeedsSetup(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if !need {
 		s.flash(w, r, "This site is already set up. Sign in instead.")
 		redirect(w, r, "/admin/login")
-		return
+		return nil
 	}
 	s.renderSetup(w, r, http.StatusOK, &setupData{Token: r.URL.Query().Get("token")})
+	return nil
 }
 
 func (s *Server) renderSetup(w http.ResponseWriter, r *http.Request, status int, d *setupData) {
@@ -170,23 +176,22 @@ func (s *Server) renderSetup(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // POST /admin/setup
-func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "The form could not be read.")
-		return
+		return nil
 	}
 	f := r.PostForm
 	d := &setupData{Token: f.Get("token"), Email: strings.TrimSpace(f.Get("email")),
 		DisplayName: strings.TrimSpace(f.Get("display_name")), Login: strings.TrimSpace(f.Get("login"))}
 	need, err := s.Auth.NeedsSetup(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if !need {
 		s.flash(w, r, "This site is already set up. Sign in instead.")
 		redirect(w, r, "/admin/login")
-		return
+		return nil
 	}
 	u := &broadside.User{Email: d.Email, DisplayName: d.DisplayName, Login: d.Login}
 	tok, err := s.Auth.CompleteSetup(r.Context(), d.Token, u, f.Get("password"))
@@ -197,10 +202,11 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 		}
 		d.adminPage.formErr(err)
 		s.renderSetup(w, r, status, d)
-		return
+		return nil
 	}
 	s.Log.Info("site set up", "user_id", u.ID, "ip", ClientIP(r))
 	s.setCookie(w, r, cookieSession, tok, auth.SessionTTL)
 	s.flash(w, r, "Welcome to Broadside! Your administrator account is ready.")
 	redirect(w, r, "/admin/")
+	return nil
 }

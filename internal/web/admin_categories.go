@@ -35,20 +35,18 @@ type categoriesData struct {
 }
 
 // GET /admin/categories
-func (s *Server) handleCategoryList(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleCategoryList(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return
+		return errForbidden(msgNeedModerate)
 	}
-	s.renderCategories(w, r, http.StatusOK, &categoriesData{})
+	return s.renderCategories(w, r, http.StatusOK, &categoriesData{})
 }
 
-func (s *Server) renderCategories(w http.ResponseWriter, r *http.Request, status int, d *categoriesData) {
+func (s *Server) renderCategories(w http.ResponseWriter, r *http.Request, status int, d *categoriesData) error {
 	ctx := r.Context()
 	cats, err := s.Posts.Categories(ctx)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "categories", "Categories")
 	ap.Message, ap.Errors = d.Message, d.Errors
@@ -64,6 +62,7 @@ func (s *Server) renderCategories(w http.ResponseWriter, r *http.Request, status
 	d.Form.Parents = s.parentCategoryOptions(r, d.Form.ID, d.Form.ParentID)
 	v.Data = d
 	s.page(w, r, status, "admin/categories", v)
+	return nil
 }
 
 func (s *Server) parentCategoryOptions(r *http.Request, self, chosen int64) []option {
@@ -83,29 +82,26 @@ func readCategoryForm(r *http.Request) (categoryForm, error) {
 }
 
 // POST /admin/categories
-func (s *Server) handleCategoryCreate(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleCategoryCreate(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return
+		return errForbidden(msgNeedModerate)
 	}
 	cf, err := readCategoryForm(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	c := &broadside.Category{Name: cf.Name, Slug: cf.Slug, Description: cf.Description, ParentID: cf.ParentID}
 	if err := s.Posts.SaveCategory(r.Context(), c, u); err != nil {
 		if statusOf(err) >= 500 {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d := &categoriesData{Form: cf}
 		d.formErr(err)
-		s.renderCategories(w, r, statusOf(err), d)
-		return
+		return s.renderCategories(w, r, statusOf(err), d)
 	}
 	s.flash(w, r, "Category “"+c.Name+"” added.")
 	redirect(w, r, "/admin/categories")
+	return nil
 }
 
 // categoryData is the edit page of one category.
@@ -116,18 +112,19 @@ type categoryData struct {
 	DeleteURL string
 }
 
-func (s *Server) loadCategory(w http.ResponseWriter, r *http.Request, u *broadside.User) (*broadside.Category, bool) {
-	return loadForModerator(s, w, r, u, s.Posts.Category)
+func (s *Server) loadCategory(r *http.Request, u *broadside.User) (*broadside.Category, error) {
+	return loadForModerator(r, u, s.Posts.Category)
 }
 
 // GET /admin/categories/{id}
-func (s *Server) handleCategoryEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	c, ok := s.loadCategory(w, r, u)
-	if !ok {
-		return
+func (s *Server) handleCategoryEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	c, err := s.loadCategory(r, u)
+	if err != nil {
+		return err
 	}
 	cf := categoryForm{ID: c.ID, Name: c.Name, Slug: c.Slug, Description: c.Description, ParentID: c.ParentID}
 	s.renderCategory(w, r, c, http.StatusOK, &categoryData{Form: cf})
+	return nil
 }
 
 func (s *Server) renderCategory(w http.ResponseWriter, r *http.Request, c *broadside.Category, status int, d *categoryData) {
@@ -144,46 +141,45 @@ func (s *Server) renderCategory(w http.ResponseWriter, r *http.Request, c *broad
 }
 
 // POST /admin/categories/{id}
-func (s *Server) handleCategoryUpdate(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	old, ok := s.loadCategory(w, r, u)
-	if !ok {
-		return
+func (s *Server) handleCategoryUpdate(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	old, err := s.loadCategory(r, u)
+	if err != nil {
+		return err
 	}
 	cf, err := readCategoryForm(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	c := &broadside.Category{ID: old.ID, Name: cf.Name, Slug: cf.Slug, Description: cf.Description, ParentID: cf.ParentID}
 	if err := s.Posts.SaveCategory(r.Context(), c, u); err != nil {
 		if statusOf(err) >= 500 || statusOf(err) == http.StatusNotFound {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d := &categoryData{Form: cf}
 		d.formErr(err)
 		s.renderCategory(w, r, old, statusOf(err), d)
-		return
+		return nil
 	}
 	s.flash(w, r, "Category “"+c.Name+"” updated.")
 	redirect(w, r, "/admin/categories")
+	return nil
 }
 
 // POST /admin/categories/{id}/delete
-func (s *Server) handleCategoryDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	c, ok := s.loadCategory(w, r, u)
-	if !ok {
-		return
+func (s *Server) handleCategoryDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	c, err := s.loadCategory(r, u)
+	if err != nil {
+		return err
 	}
 	if err := s.Posts.DeleteCategory(r.Context(), c.ID, u); err != nil {
 		if statusOf(err) >= 500 {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		s.flash(w, r, broadside.ErrorMessage(err))
 		redirect(w, r, "/admin/categories")
-		return
+		return nil
 	}
 	s.flash(w, r, "Category “"+c.Name+"” deleted. Its posts and subcategories were kept.")
 	redirect(w, r, "/admin/categories")
+	return nil
 }

@@ -145,10 +145,9 @@ var statusLabels = map[broadside.CommentStatus]string{
 }
 
 // GET /admin/comments?status=pending|approved|spam|trash&q=&post=&page=
-func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return
+		return errForbidden(msgNeedModerate)
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -161,13 +160,11 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request, u *br
 	rows, total, err := s.Comments.Queue(ctx, broadside.CommentFilter{Status: d.Status, PostID: d.PostID, Search: d.Query,
 		Limit: commentsPerAdminPage, Offset: (page - 1) * commentsPerAdminPage})
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	counts, err := s.Comments.Counts(ctx)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "comments", "Comments")
 	d.adminPage = ap
@@ -197,6 +194,7 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request, u *br
 	d.BulkActions = actionsFor(d.Status)
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/comments", v)
+	return nil
 }
 
 // formIDs reads the ids of a bulk form, accepting ids and PHP-style ids[].
@@ -214,14 +212,12 @@ func formIDs(f url.Values) []int64 {
 
 // POST /admin/comments/bulk
 // The row buttons post here too, with a single id.
-func (s *Server) handleCommentBulk(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleCommentBulk(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return
+		return errForbidden(msgNeedModerate)
 	}
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	ctx := r.Context()
 	back := safeReturn(r.PostForm.Get("return"), "/admin/comments")
@@ -230,7 +226,7 @@ func (s *Server) handleCommentBulk(w http.ResponseWriter, r *http.Request, u *br
 	if len(ids) == 0 {
 		s.flash(w, r, "Select at least one comment.")
 		redirect(w, r, back)
-		return
+		return nil
 	}
 	var n int
 	var err error
@@ -246,11 +242,10 @@ func (s *Server) handleCommentBulk(w http.ResponseWriter, r *http.Request, u *br
 	} else {
 		s.flash(w, r, "Choose an action to apply.")
 		redirect(w, r, back)
-		return
+		return nil
 	}
 	if err != nil && statusOf(err) >= 500 {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	msg := strconv.Itoa(n) + " " + pluralWord(n, "comment", "comments") + " " + actionDone[action] + "."
 	if err != nil {
@@ -258,6 +253,7 @@ func (s *Server) handleCommentBulk(w http.ResponseWriter, r *http.Request, u *br
 	}
 	s.flash(w, r, msg)
 	redirect(w, r, back)
+	return nil
 }
 
 func pluralWord(n int, one, many string) string {
@@ -278,19 +274,20 @@ type commentEditData struct {
 	Row                      commentRow
 }
 
-func (s *Server) loadComment(w http.ResponseWriter, r *http.Request, u *broadside.User) (*broadside.Comment, bool) {
-	return loadForModerator(s, w, r, u, s.Comments.Get)
+func (s *Server) loadComment(r *http.Request, u *broadside.User) (*broadside.Comment, error) {
+	return loadForModerator(r, u, s.Comments.Get)
 }
 
 // GET /admin/comments/{id}
-func (s *Server) handleCommentEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	c, ok := s.loadComment(w, r, u)
-	if !ok {
-		return
+func (s *Server) handleCommentEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	c, err := s.loadComment(r, u)
+	if err != nil {
+		return err
 	}
 	d := &commentEditData{ID: c.ID, Author: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Body: c.RawBody,
 		Status: c.Status, Return: safeReturn(r.URL.Query().Get("return"), "/admin/comments?status="+string(c.Status))}
 	s.renderCommentForm(w, r, c, "comment", http.StatusOK, d)
+	return nil
 }
 
 func (s *Server) renderCommentForm(w http.ResponseWriter, r *http.Request, c *broadside.Comment, tmpl string, status int, d *commentEditData) {
@@ -332,30 +329,29 @@ func bodyErrors(err error) error {
 }
 
 // POST /admin/comments/{id}
-func (s *Server) handleCommentUpdate(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	c, ok := s.loadComment(w, r, u)
-	if !ok {
-		return
+func (s *Server) handleCommentUpdate(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	c, err := s.loadComment(r, u)
+	if err != nil {
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	f := r.PostForm
 	d := &commentEditData{ID: c.ID, Author: f.Get("author"), Email: f.Get("email"), URL: f.Get("url"), Body: f.Get("body"),
 		Status: broadside.CommentStatus(f.Get("status")), Return: safeReturn(f.Get("return"), "/admin/comments")}
-	_, err := s.Comments.Update(r.Context(), c.ID, commentsEdit(d), u)
+	_, err = s.Comments.Update(r.Context(), c.ID, commentsEdit(d), u)
 	if err != nil {
 		if statusOf(err) >= 500 || statusOf(err) == http.StatusNotFound {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d.formErr(bodyErrors(err))
 		s.renderCommentForm(w, r, c, "comment", statusOf(err), d)
-		return
+		return nil
 	}
 	s.flash(w, r, "Comment updated.")
 	redirect(w, r, d.Return)
+	return nil
 }
 
 func commentsEdit(d *commentEditData) comments.Edit {
@@ -363,37 +359,36 @@ func commentsEdit(d *commentEditData) comments.Edit {
 }
 
 // GET /admin/comments/{id}/reply
-func (s *Server) handleCommentReplyForm(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	c, ok := s.loadComment(w, r, u)
-	if !ok {
-		return
+func (s *Server) handleCommentReplyForm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	c, err := s.loadComment(r, u)
+	if err != nil {
+		return err
 	}
 	d := &commentEditData{ID: c.ID, Status: c.Status,
 		Return: safeReturn(r.URL.Query().Get("return"), "/admin/comments?status="+string(c.Status))}
 	s.renderCommentForm(w, r, c, "reply", http.StatusOK, d)
+	return nil
 }
 
 // POST /admin/comments/{id}/reply
-func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	c, ok := s.loadComment(w, r, u)
-	if !ok {
-		return
+func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	c, err := s.loadComment(r, u)
+	if err != nil {
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	d := &commentEditData{ID: c.ID, Status: c.Status, Body: r.PostForm.Get("body"),
 		Return: safeReturn(r.PostForm.Get("return"), "/admin/comments")}
 	reply, err := s.Comments.Reply(r.Context(), c.ID, d.Body, u, ClientIP(r))
 	if err != nil {
 		if statusOf(err) >= 500 || statusOf(err) == http.StatusNotFound {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d.formErr(bodyErrors(err))
 		s.renderCommentForm(w, r, c, "reply", statusOf(err), d)
-		return
+		return nil
 	}
 	msg := "Reply published."
 	if c.Status != broadside.CommentApproved {
@@ -405,33 +400,33 @@ func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request, u *b
 		if p, err := s.Posts.Get(r.Context(), reply.PostID); err == nil {
 			s.flashLink(w, r, msg, "View reply", st.PostPath(p)+"#comment-"+strconv.FormatInt(reply.ID, 10))
 			redirect(w, r, d.Return)
-			return
+			return nil
 		}
 	}
 	s.flash(w, r, msg)
 	redirect(w, r, d.Return)
+	return nil
 }
 
 // POST /admin/comments/{id}/delete
-func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	c, ok := s.loadComment(w, r, u)
-	if !ok {
-		return
+func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	c, err := s.loadComment(r, u)
+	if err != nil {
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	back := safeReturn(r.PostForm.Get("return"), "/admin/comments?status="+string(c.Status))
 	if err := s.Comments.Delete(r.Context(), c.ID, u); err != nil {
 		if statusOf(err) >= 500 {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		s.flash(w, r, broadside.ErrorMessage(err))
 		redirect(w, r, back)
-		return
+		return nil
 	}
 	s.flash(w, r, "Comment deleted permanently.")
 	redirect(w, r, back)
+	return nil
 }

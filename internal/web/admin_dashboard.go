@@ -18,7 +18,7 @@ type dashboardData struct {
 }
 
 // GET /admin/
-func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	ctx := r.Context()
 	v, ap := s.adminView(w, r, "dashboard", "Dashboard")
 	d := &dashboardData{adminPage: ap, CanModerate: u.CanModerate(), Return: "/admin/"}
@@ -38,14 +38,12 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *broa
 	if d.CanModerate {
 		counts, err := s.Comments.Counts(ctx)
 		if err != nil {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d.Held, d.Approved, d.Spam = counts[broadside.CommentPending], counts[broadside.CommentApproved], counts[broadside.CommentSpam]
 		rows, _, err := s.Comments.Queue(ctx, broadside.CommentFilter{Status: broadside.CommentPending, Limit: 5})
 		if err != nil {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d.PendingRows = s.commentRows(ctx, v.Site, rows, d.Return)
 	}
@@ -53,10 +51,10 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *broa
 	recent.OrderBy, recent.Limit = "updated_at", 8
 	ps, _, err := s.Posts.List(ctx, recent)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	d.Recent = s.postRows(v.Site, u, ps)
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/dashboard", v)
+	return nil
 }

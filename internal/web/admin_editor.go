@@ -55,24 +55,24 @@ type editorData struct {
 const localInput = "2006-01-02T15:04"
 
 // GET /admin/posts/new?type=post|page
-func (s *Server) handlePostNew(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handlePostNew(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	typ := postType(r.URL.Query().Get("type"))
 	if !u.CanCreate(typ) {
-		s.forbidden(w, r, "Your role cannot create "+string(typ)+"s.")
-		return
+		return errForbidden("Your role cannot create " + string(typ) + "s.")
 	}
 	d := &editorData{Type: typ, IsNew: true, Status: string(broadside.StatusDraft), Email: editorEmail{Send: true}}
 	if st, err := s.site(r.Context()); err == nil && typ == broadside.TypePost {
 		d.CommentsOpen = st.Discussion.CommentsEnabled
 	}
 	s.renderEditor(w, r, nil, http.StatusOK, d, nil)
+	return nil
 }
 
 // GET /admin/posts/{id}
-func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	p, ok := s.loadEditable(w, r, u)
-	if !ok {
-		return
+func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	p, err := s.loadEditable(r, u)
+	if err != nil {
+		return err
 	}
 	d := &editorData{ID: p.ID, Type: p.Type, Title: p.Title, Slug: p.Slug, Body: p.RawBody, Excerpt: p.RawExcerpt,
 		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen,
@@ -88,6 +88,7 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broad
 		cats[i] = c.ID
 	}
 	s.renderEditor(w, r, p, http.StatusOK, d, &posts.Input{CategoryIDs: cats, ParentID: p.ParentID, PublishedAt: shownDate(p)})
+	return nil
 }
 
 // shownDate is the publish date the editor shows. A draft's date is only a placeholder the
@@ -233,23 +234,21 @@ func parseLocal(v string, loc *time.Location) (time.Time, bool) {
 // POST /admin/posts/new
 // POST /admin/posts/{id}
 // Saves the editor, or with action=preview shows the rendered post without saving.
-func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	ctx := r.Context()
 	var old *broadside.Post
 	if r.PathValue("id") != "" {
-		var ok bool
-		if old, ok = s.loadEditable(w, r, u); !ok {
-			return
+		var err error
+		if old, err = s.loadEditable(r, u); err != nil {
+			return err
 		}
 	}
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read; it may be too large."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read; it may be too large.")
 	}
 	st, err := s.site(ctx)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	f := r.PostForm
 	d := &editorData{Type: postType(f.Get("type")), IsNew: old == nil, Title: f.Get("title"), Slug: strings.TrimSpace(f.Get("slug")),
@@ -293,24 +292,23 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	if err := fe.Err(); err != nil {
 		d.formErr(err)
 		s.renderEditor(w, r, old, http.StatusUnprocessableEntity, d, &in)
-		return
+		return nil
 	}
 	if f.Get("action") == "preview" {
 		d.ShowPreview = true
 		d.PreviewTitle = strings.TrimSpace(d.Title)
 		d.Preview = s.Render.Post(format, d.Body)
 		s.renderEditor(w, r, old, http.StatusOK, d, &in)
-		return
+		return nil
 	}
 	p, err := s.Posts.Save(ctx, d.ID, in, u)
 	if err != nil {
 		if code := statusOf(err); code >= 500 || code == http.StatusForbidden || code == http.StatusNotFound {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d.formErr(err)
 		s.renderEditor(w, r, old, statusOf(err), d, &in)
-		return
+		return nil
 	}
 	st.categories(ctx, s)
 	noun, _ := nouns(p.Type)
@@ -324,6 +322,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 		s.flashLink(w, r, "Draft saved.", "Preview "+noun, st.PostPath(p))
 	}
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
+	return nil
 }
 
 func validParent(opts []option, id int64) bool {

@@ -110,7 +110,7 @@ func (s *Server) postRows(st *site, u *broadside.User, ps []broadside.Post) []po
 }
 
 // GET /admin/posts?type=post|page&status=&q=&page=
-func (s *Server) handlePostList(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handlePostList(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := &postsData{Type: postType(q.Get("type")), Status: q.Get("status"), Query: strings.TrimSpace(q.Get("q"))}
@@ -133,8 +133,7 @@ func (s *Server) handlePostList(w http.ResponseWriter, r *http.Request, u *broad
 	f.Limit, f.Offset = postsPerAdminPage, (page-1)*postsPerAdminPage
 	ps, total, err := s.Posts.List(ctx, f)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, string(d.Type)+"s", strings.ToUpper(d.Nouns[:1])+d.Nouns[1:])
 	d.adminPage = ap
@@ -160,25 +159,23 @@ func (s *Server) handlePostList(w http.ResponseWriter, r *http.Request, u *broad
 	}
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/posts", v)
+	return nil
 }
 
-// loadEditable returns the post of the {id} path value if u may edit it, or writes the error.
-func (s *Server) loadEditable(w http.ResponseWriter, r *http.Request, u *broadside.User) (*broadside.Post, bool) {
+// loadEditable returns the post of the {id} path value if u may edit it.
+func (s *Server) loadEditable(r *http.Request, u *broadside.User) (*broadside.Post, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
+		return nil, err
 	}
 	p, err := s.Posts.Get(r.Context(), id)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
+		return nil, err
 	}
 	if !u.CanEditPost(p) {
-		s.forbidden(w, r, "You can only edit your own posts.")
-		return nil, false
+		return nil, errForbidden("You can only edit your own posts.")
 	}
-	return p, true
+	return p, nil
 }
 
 // deleteData is the delete confirmation page.
@@ -191,10 +188,10 @@ type deleteData struct {
 }
 
 // GET /admin/posts/{id}/delete
-func (s *Server) handlePostDeleteConfirm(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	p, ok := s.loadEditable(w, r, u)
-	if !ok {
-		return
+func (s *Server) handlePostDeleteConfirm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	p, err := s.loadEditable(r, u)
+	if err != nil {
+		return err
 	}
 	noun, _ := nouns(p.Type)
 	v, ap := s.adminView(w, r, string(p.Type)+"s", "Delete "+noun)
@@ -205,17 +202,17 @@ func (s *Server) handlePostDeleteConfirm(w http.ResponseWriter, r *http.Request,
 	v.Data = &deleteData{adminPage: ap, ID: p.ID, Title: title, Noun: noun, Comments: p.CommentCount,
 		EditURL: "/admin/posts/" + strconv.FormatInt(p.ID, 10)}
 	s.page(w, r, http.StatusOK, "admin/delete", v)
+	return nil
 }
 
 // POST /admin/posts/{id}/delete
-func (s *Server) handlePostDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	p, ok := s.loadEditable(w, r, u)
-	if !ok {
-		return
+func (s *Server) handlePostDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	p, err := s.loadEditable(r, u)
+	if err != nil {
+		return err
 	}
 	if err := s.Posts.Delete(r.Context(), p.ID, u); err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	noun, _ := nouns(p.Type)
 	title := p.Title
@@ -224,6 +221,7 @@ func (s *Server) handlePostDelete(w http.ResponseWriter, r *http.Request, u *bro
 	}
 	s.flash(w, r, strings.ToUpper(noun[:1])+noun[1:]+" “"+title+"” deleted.")
 	redirect(w, r, "/admin/posts?type="+string(p.Type))
+	return nil
 }
 
 // treeOrder orders items depth first under their parents (keeping the given order among

@@ -10,68 +10,6 @@ import (
 	"github.com/broadside/broadside"
 )
 
-// adminRoutes lists every route of the admin. Every page but login and setup needs a
-// signed-in user; role checks happen in the handlers (and again in the services).
-func (s *Server) adminRoutes(mux *http.ServeMux) {
-	open := s.adminOpen
-	auth := s.adminAuth
-
-	// GET /admin
-	mux.HandleFunc("GET /admin", open(func(w http.ResponseWriter, r *http.Request) { redirect(w, r, "/admin/") }))
-	mux.HandleFunc("GET /admin/login", open(s.handleLoginForm))
-	mux.HandleFunc("POST /admin/login", open(s.handleLogin))
-	mux.HandleFunc("POST /admin/login/email", open(s.handleLoginLinkRequest))
-	mux.HandleFunc("GET /admin/login/link", open(s.handleLoginLinkPage))
-	mux.HandleFunc("POST /admin/login/link", open(s.handleLoginLink))
-	mux.HandleFunc("POST /admin/logout", open(s.handleLogout))
-	mux.HandleFunc("GET /admin/setup", open(s.handleSetupForm))
-	mux.HandleFunc("POST /admin/setup", open(s.handleSetup))
-
-	mux.HandleFunc("GET /admin/{$}", auth(s.handleDashboard))
-
-	mux.HandleFunc("GET /admin/posts", auth(s.handlePostList))
-	mux.HandleFunc("GET /admin/posts/new", auth(s.handlePostNew))
-	mux.HandleFunc("POST /admin/posts/new", auth(s.handlePostSave))
-	mux.HandleFunc("GET /admin/posts/{id}", auth(s.handlePostEdit))
-	mux.HandleFunc("POST /admin/posts/{id}", auth(s.handlePostSave))
-	mux.HandleFunc("GET /admin/posts/{id}/delete", auth(s.handlePostDeleteConfirm))
-	mux.HandleFunc("POST /admin/posts/{id}/delete", auth(s.handlePostDelete))
-
-	mux.HandleFunc("GET /admin/comments", auth(s.handleCommentList))
-	mux.HandleFunc("POST /admin/comments/bulk", auth(s.handleCommentBulk))
-	mux.HandleFunc("GET /admin/comments/{id}", auth(s.handleCommentEdit))
-	mux.HandleFunc("POST /admin/comments/{id}", auth(s.handleCommentUpdate))
-	mux.HandleFunc("GET /admin/comments/{id}/reply", auth(s.handleCommentReplyForm))
-	mux.HandleFunc("POST /admin/comments/{id}/reply", auth(s.handleCommentReply))
-	mux.HandleFunc("POST /admin/comments/{id}/delete", auth(s.handleCommentDelete))
-
-	mux.HandleFunc("GET /admin/categories", auth(s.handleCategoryList))
-	mux.HandleFunc("POST /admin/categories", auth(s.handleCategoryCreate))
-	mux.HandleFunc("GET /admin/categories/{id}", auth(s.handleCategoryEdit))
-	mux.HandleFunc("POST /admin/categories/{id}", auth(s.handleCategoryUpdate))
-	mux.HandleFunc("POST /admin/categories/{id}/delete", auth(s.handleCategoryDelete))
-
-	mux.HandleFunc("GET /admin/settings", auth(s.handleSettingsForm))
-	mux.HandleFunc("POST /admin/settings", auth(s.handleSettingsSave))
-
-	mux.HandleFunc("GET /admin/users", auth(s.handleUserList))
-	mux.HandleFunc("POST /admin/users", auth(s.handleUserCreate))
-	mux.HandleFunc("GET /admin/profile", auth(s.handleProfileForm))
-	mux.HandleFunc("POST /admin/profile", auth(s.handleProfileSave))
-	mux.HandleFunc("POST /admin/profile/app-passwords", auth(s.handleAppPasswordCreate))
-	mux.HandleFunc("POST /admin/profile/app-passwords/{uuid}/revoke", auth(s.handleAppPasswordRevoke))
-
-	// GET /admin/{anything else}
-	// Anything else under /admin/ is an admin 404 (after the sign-in check, so the admin's
-	// shape is not revealed to strangers).
-	mux.HandleFunc("GET /admin/", auth(func(w http.ResponseWriter, r *http.Request, _ *broadside.User) {
-		s.adminFail(w, r, broadside.Errorf(broadside.ENOTFOUND, "There is no admin page at %s.", r.URL.Path))
-	}))
-}
-
-// adminHandler is an admin handler that runs only for a signed-in user.
-type adminHandler func(w http.ResponseWriter, r *http.Request, u *broadside.User)
-
 // adminHeaders keeps admin pages out of caches and search engines.
 func adminHeaders(w http.ResponseWriter) {
 	w.Header().Set("Cache-Control", "no-store")
@@ -79,15 +17,18 @@ func adminHeaders(w http.ResponseWriter) {
 }
 
 // adminOpen wraps the pages reachable without signing in (login, setup, logout).
-func (s *Server) adminOpen(h http.HandlerFunc) http.HandlerFunc {
+// An error is answered as on the public site (fail): the visitor is not signed in.
+func (s *Server) adminOpen(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		adminHeaders(w)
-		h(w, r)
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
 	}
 }
 
 // adminAuth wraps the pages that need a signed-in user; strangers are sent to the login page
-// and come back where they were going.
+// and come back where they were going. An error is answered inside the admin (adminFail).
 func (s *Server) adminAuth(h adminHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		adminHeaders(w)
@@ -100,7 +41,9 @@ func (s *Server) adminAuth(h adminHandler) http.HandlerFunc {
 			redirect(w, r, "/admin/login?next="+url.QueryEscape(safeNext(next)))
 			return
 		}
-		h(w, r, u)
+		if err := h(w, r, u); err != nil {
+			s.adminFail(w, r, err)
+		}
 	}
 }
 
@@ -197,7 +140,12 @@ func (s *Server) adminFail(w http.ResponseWriter, r *http.Request, err error) {
 
 // forbidden is the 403 page for a signed-in user without the needed role.
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
-	s.adminFail(w, r, broadside.Errorf(broadside.EFORBIDDEN, "%s", msg))
+	s.adminFail(w, r, errForbidden(msg))
+}
+
+// errForbidden is what an admin handler returns when the user lacks the needed role.
+func errForbidden(msg string) error {
+	return broadside.Errorf(broadside.EFORBIDDEN, "%s", msg)
 }
 
 const (
@@ -205,27 +153,20 @@ const (
 	msgNeedAdmin    = "Only administrators can change the site's settings and users."
 )
 
-// pathID reads the {id} path value; a malformed id is simply not found.
 // loadForModerator loads the object named by the {id} path segment for an editor or
-// administrator, answering the request itself (403, 404, …) when it cannot.
-func loadForModerator[T any](s *Server, w http.ResponseWriter, r *http.Request, u *broadside.User, get func(context.Context, int64) (*T, error)) (*T, bool) {
+// administrator.
+func loadForModerator[T any](r *http.Request, u *broadside.User, get func(context.Context, int64) (*T, error)) (*T, error) {
 	if !u.CanModerate() {
-		s.forbidden(w, r, msgNeedModerate)
-		return nil, false
+		return nil, errForbidden(msgNeedModerate)
 	}
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
+		return nil, err
 	}
-	v, err := get(r.Context(), id)
-	if err != nil {
-		s.adminFail(w, r, err)
-		return nil, false
-	}
-	return v, true
+	return get(r.Context(), id)
 }
 
+// pathID reads the {id} path value; a malformed id is simply not found.
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {

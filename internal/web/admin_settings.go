@@ -130,17 +130,16 @@ func readSettings(f url.Values, set *broadside.Settings) (map[string]string, bro
 }
 
 // GET /admin/settings
-func (s *Server) handleSettingsForm(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSettingsForm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	set, err := s.Settings.Load(r.Context())
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	s.renderSettings(w, r, http.StatusOK, &settingsData{Values: settingsValues(&set)})
+	return nil
 }
 
 func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, d *settingsData) {
@@ -160,19 +159,16 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 }
 
 // POST /admin/settings
-func (s *Server) handleSettingsSave(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSettingsSave(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	set, err := s.Settings.Load(r.Context())
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	vals, fe := readSettings(r.PostForm, &set)
 	// Show every problem at once: the parse errors, then what Validate finds in the rest.
@@ -185,15 +181,15 @@ func (s *Server) handleSettingsSave(w http.ResponseWriter, r *http.Request, u *b
 	}
 	if err != nil {
 		if code := statusOf(err); code >= 500 || code == http.StatusForbidden {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d := &settingsData{Values: vals}
 		d.formErr(err)
 		s.renderSettings(w, r, http.StatusUnprocessableEntity, d)
-		return
+		return nil
 	}
 	s.Log.Info("settings saved", "user_id", u.ID)
 	s.flash(w, r, "Settings saved.")
 	redirect(w, r, "/admin/settings")
+	return nil
 }

@@ -24,21 +24,19 @@ type usersData struct {
 }
 
 // GET /admin/users
-func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	d := &usersData{}
 	d.Form.Role = string(broadside.RoleAuthor)
-	s.renderUsers(w, r, u, http.StatusOK, d)
+	return s.renderUsers(w, r, u, http.StatusOK, d)
 }
 
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, me *broadside.User, status int, d *usersData) {
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, me *broadside.User, status int, d *usersData) error {
 	users, err := s.Users.List(r.Context())
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "users", "Users")
 	ap.Message, ap.Errors = d.Message, d.Errors
@@ -49,17 +47,16 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, me *broadsi
 	d.Roles = broadside.Roles
 	v.Data = d
 	s.page(w, r, status, "admin/users", v)
+	return nil
 }
 
 // POST /admin/users
-func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	f := r.PostForm
 	d := &usersData{}
@@ -72,16 +69,15 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request, u *bro
 	if err := s.Auth.CreateUser(r.Context(), nu, f.Get("password")); err != nil {
 		err = conflictField(err, "email", map[string]string{"login": "login"})
 		if statusOf(err) >= 500 {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d.formErr(err)
-		s.renderUsers(w, r, u, http.StatusUnprocessableEntity, d)
-		return
+		return s.renderUsers(w, r, u, http.StatusUnprocessableEntity, d)
 	}
 	s.Log.Info("user created", "user_id", nu.ID, "role", nu.Role, "by", u.ID)
 	s.flash(w, r, "User "+nu.Name()+" added.")
 	redirect(w, r, "/admin/users")
+	return nil
 }
 
 // conflictField turns a store conflict (a unique field already taken) into a field error of
@@ -110,8 +106,9 @@ type profileData struct {
 }
 
 // GET /admin/profile
-func (s *Server) handleProfileForm(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleProfileForm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	s.renderProfile(w, r, http.StatusOK, &profileData{DisplayName: u.DisplayName})
+	return nil
 }
 
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status int, d *profileData) {
@@ -124,10 +121,9 @@ func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 }
 
 // POST /admin/profile
-func (s *Server) handleProfileSave(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleProfileSave(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	f := r.PostForm
 	d := &profileData{DisplayName: strings.TrimSpace(f.Get("display_name"))}
@@ -136,18 +132,17 @@ func (s *Server) handleProfileSave(w http.ResponseWriter, r *http.Request, u *br
 		d.Errors = map[string]string{"confirm_password": "The two new passwords do not match."}
 		d.Message = "Please correct the highlighted fields."
 		s.renderProfile(w, r, http.StatusUnprocessableEntity, d)
-		return
+		return nil
 	}
 	me := *u
 	tok, err := s.Auth.UpdateProfile(r.Context(), &me, d.DisplayName, f.Get("current_password"), newPw)
 	if err != nil {
 		if statusOf(err) >= 500 {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		d.formErr(err)
 		s.renderProfile(w, r, statusOf(err), d)
-		return
+		return nil
 	}
 	msg := "Profile updated."
 	if tok != "" {
@@ -157,4 +152,5 @@ func (s *Server) handleProfileSave(w http.ResponseWriter, r *http.Request, u *br
 	}
 	s.flash(w, r, msg)
 	redirect(w, r, "/admin/profile")
+	return nil
 }

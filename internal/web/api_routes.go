@@ -12,10 +12,10 @@ import (
 	"github.com/broadside/broadside/internal/wpapi"
 )
 
-// apiRoutes mounts the WordPress-compatible REST API (internal/wpapi) under /wp-json/ and
-// on WordPress's fallback, /?rest_route=/wp/v2/…. The API answers with JSON and is never
-// page-cached (WordPress sends no cache headers for anonymous API requests either).
-func (s *Server) apiRoutes(mux *http.ServeMux) {
+// newAPI builds the WordPress-compatible REST API (internal/wpapi), mounted under /wp-json/ and
+// on WordPress's fallback, /?rest_route=/wp/v2/… (routes.go). The API answers with JSON and is
+// never page-cached (WordPress sends no cache headers for anonymous API requests either).
+func (s *Server) newAPI() *wpapi.API {
 	d := wpapi.Deps{
 		Posts: s.Posts, Comments: s.Comments, Users: s.Users, Render: s.Render, Now: s.Now, Log: s.Log,
 		Site:        s.apiSite,
@@ -34,27 +34,18 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	if s.Search != nil {
 		d.Search = apiSearcher{s.Search}
 	}
-	s.api = wpapi.New(d)
-	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
-		// ANY /wp-json and /wp-json/{route...}
-		mux.Handle(m+" "+wpapi.Prefix, s.api)
-		mux.Handle(m+" "+wpapi.Prefix+"/", s.api)
-		if m != "GET" {
-			// POST|PUT|PATCH|DELETE|OPTIONS /?rest_route=… (GET goes through handleQuery)
-			mux.HandleFunc(m+" /{$}", s.handleRestRoute)
-		}
-	}
-	// GET /?rest_route=/wp/v2/…
-	s.handleQuery("rest_route", s.handleRestRoute)
+	return wpapi.New(d)
 }
 
-// handleRestRoute serves the API for ?rest_route= on the home page.
-func (s *Server) handleRestRoute(w http.ResponseWriter, r *http.Request) {
+// GET /?rest_route=/wp/v2/… and POST|PUT|PATCH|DELETE|OPTIONS /?rest_route=…
+// The API on WordPress's fallback address, on the home page.
+func (s *Server) handleRestRoute(w http.ResponseWriter, r *http.Request) error {
 	if !r.URL.Query().Has("rest_route") {
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
-		return
+		return nil
 	}
 	s.api.Serve(w, r, r.URL.Query().Get("rest_route"))
+	return nil
 }
 
 // apiLink is the discovery header WordPress sends with every page and API answer, so that

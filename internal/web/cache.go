@@ -119,8 +119,9 @@ func onlyTrackingParams(raw string) bool {
 var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "dclid": true, "msclkid": true, "twclid": true,
 	"igshid": true, "mc_cid": true, "mc_eid": true, "ref": true, "ref_src": true, "s_cid": true, "yclid": true}
 
-// cached wraps a public GET handler with the page cache.
-func (s *Server) cached(h http.HandlerFunc) http.HandlerFunc {
+// cached adapts a public GET handler (as public does) and keeps its pages in the page cache.
+func (s *Server) cached(hh handler) http.HandlerFunc {
+	h := s.public(hh)
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := s.Cache
 		if c == nil || !cacheable(r) {

@@ -105,7 +105,7 @@ func absoluteURL(st *site, u string) string {
 // commentsFeed serves the newest approved comments of post, or of the whole site when post is
 // nil, in WordPress's shape: "Comments on: TITLE" with items "By: NAME" for a post, and
 // "Comments for SITE" with items "Comment on TITLE by NAME" for the site.
-func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request, st *site, f feedFormat, post *broadside.Post) {
+func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request, st *site, f feedFormat, post *broadside.Post) error {
 	ctx := r.Context()
 	var postID int64
 	fd := &feeds.Feed{Kind: feeds.Comments, Title: "Comments for " + st.Title, Description: st.Tagline,
@@ -122,8 +122,7 @@ func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request, st *site, 
 	}
 	cs, err := s.Comments.Recent(ctx, postID, limit)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	posts := map[int64]*broadside.Post{}
 	if post != nil {
@@ -135,8 +134,7 @@ func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request, st *site, 
 		p := posts[c.PostID]
 		if p == nil {
 			if p, err = s.Posts.Get(ctx, c.PostID); err != nil {
-				s.fail(w, r, err)
-				return
+				return err
 			}
 			posts[p.ID] = p
 		}
@@ -158,7 +156,7 @@ func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request, st *site, 
 		}
 		fd.Items = append(fd.Items, it)
 	}
-	s.writeFeed(w, r, fd, f)
+	return s.writeFeed(w, r, fd, f)
 }
 
 // commentPage returns the page of post p's discussion that shows comment id.
@@ -179,8 +177,9 @@ func (s *Server) commentPage(ctx context.Context, st *site, p *broadside.Post, i
 }
 
 // postCommentsFeed serves POST-URL/feed/ (and feed/atom/, feed/json/): the comment feed of the
-// public post or page at path. It reports false when nothing public lives at path.
-func (s *Server) postCommentsFeed(w http.ResponseWriter, r *http.Request, st *site, path string, f feedFormat) bool {
+// public post or page at path. It reports false when nothing public lives at path, and the
+// error of a feed it could not build.
+func (s *Server) postCommentsFeed(w http.ResponseWriter, r *http.Request, st *site, path string, f feedFormat) (bool, error) {
 	ctx := r.Context()
 	var p *broadside.Post
 	for _, cand := range []string{path, strings.TrimSuffix(path, "/")} {
@@ -202,15 +201,14 @@ func (s *Server) postCommentsFeed(w http.ResponseWriter, r *http.Request, st *si
 		}
 	}
 	if p == nil || !p.IsPublic(s.Now()) {
-		return false
+		return false, nil
 	}
 	st.categories(ctx, s)
 	if canonical := feedURL(st, st.PostPath(p), f); feedURL(st, path, f) != canonical {
 		http.Redirect(w, r, canonical, http.StatusMovedPermanently)
-		return true
+		return true, nil
 	}
-	s.commentsFeed(w, r, st, f, p)
-	return true
+	return true, s.commentsFeed(w, r, st, f, p)
 }
 
 // firstWords returns the first n words of text, with "…" when it was cut.

@@ -10,15 +10,6 @@ import (
 	"github.com/broadside/broadside/internal/feeds"
 )
 
-// feedRoutes registers the site's feeds. Feeds of archives (/category/x/feed/, /tag/x/feed/,
-// /author/x/feed/) and of a post's comments (POST-URL/feed/) are recognised inside the
-// archive and permalink handlers of public.go, which call archiveFeed and postCommentsFeed.
-func (s *Server) feedRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /feed/{kind...}", s.cached(s.handleSiteFeed))
-	mux.HandleFunc("GET /comments/feed/{kind...}", s.cached(s.handleCommentsFeed))
-	s.handleQuery("feed", s.handleFeedQuery)
-}
-
 // feedFormat is one of the three formats every feed comes in.
 type feedFormat int
 
@@ -71,39 +62,35 @@ func splitFeed(path string) (page string, f feedFormat, ok bool) {
 // GET /feed/{kind...}
 // The site's posts: /feed/ (RSS 2.0; also /feed/rss2/, /feed/rss/, /feed/rdf/), /feed/atom/,
 // /feed/json/.
-func (s *Server) handleSiteFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSiteFeed(w http.ResponseWriter, r *http.Request) error {
 	f, ok := feedKind(r.PathValue("kind"))
 	if !ok {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.archiveFeed(w, r, st, f, listSpec{base: "/"})
+	return s.archiveFeed(w, r, st, f, listSpec{base: "/"})
 }
 
 // GET /comments/feed/{kind...}
 // The newest approved comments on every public post.
-func (s *Server) handleCommentsFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCommentsFeed(w http.ResponseWriter, r *http.Request) error {
 	f, ok := feedKind(r.PathValue("kind"))
 	if !ok {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.commentsFeed(w, r, st, f, nil)
+	return s.commentsFeed(w, r, st, f, nil)
 }
 
 // GET /?feed=rss2 (WordPress's query form: rss2, rss, rdf, atom, json, comments-rss2,
 // comments-atom, comments-json)
-func (s *Server) handleFeedQuery(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleFeedQuery(w http.ResponseWriter, r *http.Request) error {
 	kind := r.URL.Query().Get("feed")
 	comments := false
 	if k, ok := strings.CutPrefix(kind, "comments-"); ok {
@@ -111,36 +98,32 @@ func (s *Server) handleFeedQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	f, ok := feedKinds[kind]
 	if !ok || kind == "" {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if comments {
-		s.commentsFeed(w, r, st, f, nil)
-		return
+		return s.commentsFeed(w, r, st, f, nil)
 	}
-	s.archiveFeed(w, r, st, f, listSpec{base: "/"})
+	return s.archiveFeed(w, r, st, f, listSpec{base: "/"})
 }
 
 // archiveFeed serves the feed of a list of posts: the home page (base "/") or an archive.
-func (s *Server) archiveFeed(w http.ResponseWriter, r *http.Request, st *site, f feedFormat, spec listSpec) {
+func (s *Server) archiveFeed(w http.ResponseWriter, r *http.Request, st *site, f feedFormat, spec listSpec) error {
 	fd, err := s.postsFeed(r.Context(), st, spec, f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.writeFeed(w, r, fd, f)
+	return s.writeFeed(w, r, fd, f)
 }
 
 // writeFeed encodes fd and answers with its content type, a validator pair (an ETag of the
 // body, and Last-Modified from the newest item) and conditional GET: If-None-Match and
 // If-Modified-Since get 304 Not Modified. Responses through the page cache keep the same ETag
 // (cache.go computes it the same way) and Last-Modified.
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, fd *feeds.Feed, f feedFormat) {
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, fd *feeds.Feed, f feedFormat) error {
 	var buf bytes.Buffer
 	var err error
 	ctype := feeds.ContentTypeRSS
@@ -153,10 +136,10 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, fd *feeds.Fee
 		err = feeds.RSS(&buf, fd)
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.serveDocument(w, r, ctype, buf.Bytes(), fd.Updated)
+	return nil
 }
 
 // serveDocument answers a GET for a generated document (feed, sitemap) with validators and

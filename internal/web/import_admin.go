@@ -47,12 +47,12 @@ type wpImportData struct {
 }
 
 // GET /admin/import
-func (s *Server) handleWPImportForm(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleWPImportForm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	s.renderWPImport(w, r, http.StatusOK, &wpImportData{})
+	return nil
 }
 
 func (s *Server) renderWPImport(w http.ResponseWriter, r *http.Request, status int, d *wpImportData) {
@@ -67,17 +67,16 @@ func (s *Server) renderWPImport(w http.ResponseWriter, r *http.Request, status i
 // The export file arrives as multipart form data and is streamed to a temporary file (the
 // import reads it twice), never held in memory; the middleware caps the body at
 // importUploadLimit. A dry run reports without writing.
-func (s *Server) handleWPImportUpload(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleWPImportUpload(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	d := &wpImportData{}
 	if r.ContentLength > s.importUploadLimit() {
 		// Said before a byte of the body is read, so nobody waits for a doomed upload.
 		d.Message = s.tooLargeMessage()
 		s.renderWPImport(w, r, http.StatusRequestEntityTooLarge, d)
-		return
+		return nil
 	}
 	// A big site takes longer to upload and import than the server's usual deadlines.
 	rc := http.NewResponseController(w)
@@ -95,7 +94,7 @@ func (s *Server) handleWPImportUpload(w http.ResponseWriter, r *http.Request, u 
 		}
 		d.Message = s.uploadMessage(err)
 		s.renderWPImport(w, r, status, d)
-		return
+		return nil
 	}
 	// The import finishes even if the browser goes away: it is one transaction either way,
 	// and a publisher who closed the tab expects it done, not silently rolled back.
@@ -109,11 +108,10 @@ func (s *Server) handleWPImportUpload(w http.ResponseWriter, r *http.Request, u 
 		d.Err, d.Hint = d.File+":"+we.Pos.String()+": "+we.Msg, we.Hint
 		d.Message = "Nothing was imported: the file has a problem."
 		s.renderWPImport(w, r, http.StatusUnprocessableEntity, d)
-		return
+		return nil
 	}
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	s.Log.Info("WordPress import from the admin", "request_id", requestID(r), "user_id", u.ID, "file", d.File, "dry_run", d.DryRun)
 	d.Summary = sum
@@ -121,6 +119,7 @@ func (s *Server) handleWPImportUpload(w http.ResponseWriter, r *http.Request, u 
 	sum.Write(&b)
 	d.Report = b.String()
 	s.renderWPImport(w, r, http.StatusOK, d)
+	return nil
 }
 
 // receiveWPImport streams the "file" part to a temporary file and reads the "dry_run" box;
@@ -196,10 +195,9 @@ func (s *Server) tooLargeMessage() string {
 
 // GET /admin/export
 // The whole site as a WordPress export file (WXR 1.2), streamed as it is written.
-func (s *Server) handleWPExport(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleWPExport(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(importTimeout))
 	name := "broadside.wordpress." + s.Now().UTC().Format("2006-01-02") + ".xml"
@@ -209,6 +207,7 @@ func (s *Server) handleWPExport(w http.ResponseWriter, r *http.Request, u *broad
 		// The response has started; the log says why the file is cut short.
 		s.Log.Error("export failed", "request_id", requestID(r), "err", err)
 	}
+	return nil
 }
 
 // uploadTypes are the files served inline from /wp-content/uploads/; anything else (HTML,
@@ -222,29 +221,25 @@ var uploadTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/
 // Files copied from the old site's uploads (import --media-dir), where WordPress served
 // them, so old image links keep working. The directory is opened as an os.Root: no path,
 // link or ".." leaves it.
-func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	rel := r.PathValue("path")
 	dir := s.WordPress.UploadsDir
 	if dir == "" || !fs.ValidPath(rel) || strings.HasPrefix(path.Base(rel), ".") {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	defer root.Close()
 	f, err := root.Open(rel)
 	if err != nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	ctype := importer.MimeType(rel)
 	h := w.Header()
@@ -259,4 +254,5 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox")
 	h.Set("Cache-Control", "public, max-age=2592000")
 	http.ServeContent(w, r, "", fi.ModTime(), f)
+	return nil
 }

@@ -10,31 +10,6 @@ import (
 	"github.com/broadside/broadside"
 )
 
-// importRoutes registers the WordPress import and export in the admin, and everything that
-// keeps a WordPress site's old addresses working: its query-string links (/?p=ID …), its
-// uploads (/wp-content/uploads/…), and, for any other address the site no longer serves,
-// the redirects the import recorded (consulted just before a 404).
-func (s *Server) importRoutes(mux *http.ServeMux) {
-	// Password-protected posts come from WordPress but are a feature of their own.
-	mux.HandleFunc("POST /post-password", s.handlePostPassword)
-	if s.WordPress == nil {
-		return
-	}
-	mux.HandleFunc("GET /admin/import", s.adminAuth(s.handleWPImportForm))
-	mux.HandleFunc("POST "+importUploadPath, s.adminAuth(s.handleWPImportUpload))
-	mux.HandleFunc("GET /admin/export", s.adminAuth(s.handleWPExport))
-	mux.HandleFunc("GET /wp-content/uploads/{path...}", s.handleUpload)
-
-	s.handleQuery("p", s.handleOldPostID)
-	s.handleQuery("page_id", s.handleOldPostID)
-	s.handleQuery("attachment_id", s.handleOldAttachment)
-	s.handleQuery("cat", s.handleOldCategory)
-	s.handleQuery("tag", s.handleOldTag)
-	s.handleQuery("author", s.handleOldAuthor)
-	s.handleQuery("m", s.handleOldMonth)
-	s.handleNotFound(s.oldAddress)
-}
-
 // queryID reads a positive id from the query parameter param.
 func queryID(r *http.Request, param string) (int64, bool) {
 	id, err := strconv.ParseInt(strings.TrimSpace(r.URL.Query().Get(param)), 10, 64)
@@ -65,7 +40,7 @@ func (s *Server) resolve(ctx context.Context, kind string, wpID int64) int64 {
 // GET /?p=ID and /?page_id=ID
 // WordPress's plain links to a post or page: 301 to its address here. An attachment id
 // (WordPress keeps attachments among posts) goes to the file.
-func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) error {
 	param := "p"
 	if !r.URL.Query().Has("p") {
 		param = "page_id"
@@ -73,42 +48,39 @@ func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	wpID, ok := queryID(r, param)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	p, err := s.Posts.Get(ctx, s.resolve(ctx, broadside.WPPost, wpID))
 	if err != nil {
 		if _, err := s.WordPress.LocalID(ctx, broadside.WPAttachment, wpID); err == nil {
 			s.handleOldAttachmentID(w, r, wpID, param)
-			return
+			return nil
 		}
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	if !p.CanRead(currentUser(r), s.Now()) {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	st.categories(ctx, s)
 	permanent(w, r, st.PostPath(p), param, "preview")
+	return nil
 }
 
 // GET /?attachment_id=ID
 // Decision: an attachment's page is its file. WordPress 6.4 stopped making attachment pages
 // for the same reason (they are thin pages search engines dislike), and redirects them to
 // the file; so do we, to the copy on this site when the import brought one in.
-func (s *Server) handleOldAttachment(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldAttachment(w http.ResponseWriter, r *http.Request) error {
 	wpID, ok := queryID(r, "attachment_id")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	s.handleOldAttachmentID(w, r, wpID, "attachment_id")
+	return nil
 }
 
 func (s *Server) handleOldAttachmentID(w http.ResponseWriter, r *http.Request, wpID int64, param string) {
@@ -127,64 +99,59 @@ func (s *Server) handleOldAttachmentID(w http.ResponseWriter, r *http.Request, w
 }
 
 // GET /?cat=ID
-func (s *Server) handleOldCategory(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldCategory(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	wpID, ok := queryID(r, "cat")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	c, err := s.Posts.Category(ctx, s.resolve(ctx, broadside.WPCategory, wpID))
 	if err != nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	st.categories(ctx, s)
 	permanent(w, r, st.CategoryPath(*c), "cat")
+	return nil
 }
 
 // GET /?tag=SLUG
-func (s *Server) handleOldTag(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldTag(w http.ResponseWriter, r *http.Request) error {
 	slug := strings.TrimSpace(r.URL.Query().Get("tag"))
 	if slug == "" || strings.ContainsAny(slug, "/,+") {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	t, err := s.Posts.TagBySlug(r.Context(), slug)
 	if err != nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	permanent(w, r, "/tag/"+url.PathEscape(t.Slug)+"/", "tag")
+	return nil
 }
 
 // GET /?author=ID
-func (s *Server) handleOldAuthor(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldAuthor(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	wpID, ok := queryID(r, "author")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	u, err := s.Users.ByID(ctx, s.resolve(ctx, broadside.WPAuthor, wpID))
 	if err != nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	permanent(w, r, "/author/"+url.PathEscape(u.Login)+"/", "author")
+	return nil
 }
 
 // GET /?m=YYYYMM or /?m=YYYYMMDD (WordPress's plain date archive links)
-func (s *Server) handleOldMonth(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOldMonth(w http.ResponseWriter, r *http.Request) error {
 	m := strings.TrimSpace(r.URL.Query().Get("m"))
 	if _, err := strconv.Atoi(m); err != nil || (len(m) != 4 && len(m) != 6 && len(m) != 8) {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	to := "/" + m[:4] + "/"
 	if len(m) >= 6 {
@@ -194,6 +161,7 @@ func (s *Server) handleOldMonth(w http.ResponseWriter, r *http.Request) {
 		to += m[6:8] + "/"
 	}
 	permanent(w, r, to, "m")
+	return nil
 }
 
 // oldSuffixes are the pages WordPress serves below a post's address; an old address with

@@ -62,26 +62,24 @@ const postPassGuesses = 10
 // POST /post-password
 // The form on a protected post: the right password sets the post's unlock cookie, and
 // either way the reader goes back to the post (POST-redirect-GET).
-func (s *Server) handlePostPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePostPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "The password form could not be read. Go back to the post and try again.")
-		return
+		return nil
 	}
 	id, err := strconv.ParseInt(r.PostForm.Get("post_id"), 10, 64)
 	if err != nil || id <= 0 {
 		s.renderError(w, r, http.StatusBadRequest, "The password form is missing the post it belongs to. Go back to the post and try again.")
-		return
+		return nil
 	}
 	ctx := r.Context()
 	p, err := s.Posts.Get(ctx, id)
 	if err != nil || !p.CanRead(currentUser(r), s.Now()) || !p.Protected() {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	st.categories(ctx, s)
 	to := st.PostPath(p)
@@ -89,16 +87,16 @@ func (s *Server) handlePostPassword(w http.ResponseWriter, r *http.Request) {
 	// Post passwords are often short words: bound the guesses per reader and per post.
 	if err := s.Auth.Throttle(ctx, "postpass:"+ClientIP(r)+":"+strconv.FormatInt(p.ID, 10), postPassGuesses, 15*time.Minute,
 		"Too many password attempts for this post. Wait 15 minutes and try again."); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if subtle.ConstantTimeCompare([]byte(typed), []byte(p.Password)) != 1 {
 		s.Log.Info("wrong post password", "request_id", requestID(r), "post_id", p.ID, "ip", ClientIP(r))
 		redirect(w, r, to+"?"+url.Values{"postpass": {"wrong"}}.Encode())
-		return
+		return nil
 	}
 	s.setCookie(w, r, postPassCookie(p.ID), s.PassKey.Proof(p, s.Now().Add(postPassTTL)), postPassTTL)
 	redirect(w, r, to)
+	return nil
 }
 
 // hasPostPassCookie reports whether r carries any unlock cookie: such requests are not

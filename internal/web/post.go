@@ -254,17 +254,17 @@ func (s *Server) commentTree(n *broadside.ThreadNode, p *broadside.Post, pagePat
 
 // POST /comments
 // POST /wp-comments-post.php (the address WordPress themes and old cached pages post to)
-func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "The comment form could not be read; it may be too large. Go back and try a shorter comment.")
-		return
+		return nil
 	}
 	f := r.PostForm
 	postID, err := strconv.ParseInt(f.Get("comment_post_ID"), 10, 64)
 	if err != nil || postID <= 0 {
 		s.renderError(w, r, http.StatusBadRequest, "The comment form is missing the post it belongs to. Go back to the post and try again.")
-		return
+		return nil
 	}
 	parentID, err := strconv.ParseInt(strings.TrimSpace(f.Get("comment_parent")), 10, 64)
 	if f.Get("comment_parent") == "" {
@@ -272,13 +272,12 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	}
 	st, serr := s.site(ctx)
 	if serr != nil {
-		s.fail(w, r, serr)
-		return
+		return serr
 	}
 	post, perr := s.Posts.Get(ctx, postID)
 	if perr != nil || !post.IsPublic(s.Now()) {
 		s.renderError(w, r, http.StatusNotFound, "The post you are commenting on does not exist.")
-		return
+		return nil
 	}
 	st.categories(ctx, s)
 	form := &commentForm{ParentID: parentID, Author: f.Get("author"), Email: f.Get("email"), URL: f.Get("url"),
@@ -289,7 +288,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		form.Errors = map[string]string{"comment_parent": "The comment you are replying to does not exist."}
 		form.Message = "Your comment was not posted: the comment you are replying to does not exist."
 		s.renderPost(w, r, st, post, 0, form, http.StatusUnprocessableEntity)
-		return
+		return nil
 	}
 	user := currentUser(r)
 	remembered := s.readCommenter(r)
@@ -305,7 +304,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		if !broadside.CanReadFull(post, s.readerFor(r, post), s.Now()) {
 			// The page would show neither the form nor its message to this reader.
 			s.renderError(w, r, statusOf(err), broadside.ErrorMessage(err))
-			return
+			return nil
 		}
 		form.Errors = broadside.ErrorFields(err)
 		form.Message = "Your comment was not posted. " + broadside.ErrorMessage(err)
@@ -313,7 +312,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 			form.ParentID = 0
 		}
 		s.renderPost(w, r, st, post, 0, form, statusOf(err))
-		return
+		return nil
 	}
 	if user == nil {
 		ck := commenter{Key: remembered.Key}
@@ -334,11 +333,12 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	case broadside.CommentSpam:
 		// Bots are not told; the page they land on simply does not show the comment.
 		redirect(w, r, st.PostPath(post)+"#comments")
-		return
+		return nil
 	}
 	page, err := s.Comments.PageOf(ctx, post, c.ID, st.Discussion, append(s.pendingIDs(r), c.ID))
 	if err != nil {
 		s.Log.Warn("comment page lookup failed; linking to page 1", "request_id", requestID(r), "err", err)
 	}
 	redirect(w, r, st.CommentPath(st.PostPath(post), page, 0, c.ID))
+	return nil
 }

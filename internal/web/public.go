@@ -16,71 +16,64 @@ import (
 // Everything public that is not under a fixed prefix: the home page and its pages, post
 // permalinks in the site's structure, date archives and static pages. The permalink
 // structure is a setting, so it cannot be a fixed ServeMux pattern.
-func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	if page, f, ok := splitFeed(r.URL.Path); ok && page != "/" && s.postCommentsFeed(w, r, st, page, f) {
-		return // POST-URL/feed/: the post's comment feed (feed_build.go)
+	if page, f, ok := splitFeed(r.URL.Path); ok && page != "/" {
+		if served, err := s.postCommentsFeed(w, r, st, page, f); served {
+			return err // POST-URL/feed/: the post's comment feed (feed_build.go)
+		}
 	}
 	if n, ok := sitemapPostsPageOf(r.URL.Path); ok {
-		s.sitemapPosts(w, r, n) // /sitemap-posts-N.xml (sitemap_routes.go)
-		return
+		return s.sitemapPosts(w, r, n) // /sitemap-posts-N.xml (sitemap_routes.go)
 	}
 	path, page, ok := splitPaged(r.URL.Path, "/page/")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	if path == "/" {
 		if h := s.queryHandler(r); h != nil && r.URL.Path == "/" {
 			h(w, r)
-			return
+			return nil
 		}
-		s.listPosts(w, r, st, listSpec{page: page, base: "/"})
-		return
+		return s.listPosts(w, r, st, listSpec{page: page, base: "/"})
 	}
 	path, cpage, ok := splitPaged(path, "/comment-page-")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	if m, ok := st.perm.Match(path); ok && page == 1 {
 		p, err := s.postFromMatch(ctx, m)
 		if err == nil {
-			s.servePost(w, r, st, p, cpage)
-			return
+			return s.servePost(w, r, st, p, cpage)
 		}
 		if broadside.ErrorCode(err) != broadside.ENOTFOUND {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	if spec, ok := dateArchive(path, st); ok && cpage == 0 {
 		spec.page = page
-		s.listPosts(w, r, st, spec)
-		return
+		return s.listPosts(w, r, st, spec)
 	}
 	if page == 1 {
 		segs := strings.Split(strings.Trim(path, "/"), "/")
 		p, err := s.Posts.BySlug(ctx, broadside.TypePage, segs[len(segs)-1])
 		if err == nil {
-			s.servePost(w, r, st, p, cpage)
-			return
+			return s.servePost(w, r, st, p, cpage)
 		}
 		// A link in an older permalink structure (or a bare slug) still finds its post, as
 		// WordPress's redirect_guess_404_permalink does: the last segment is the slug.
 		if len(segs) <= 6 {
 			if p, err := s.Posts.BySlug(ctx, broadside.TypePost, segs[len(segs)-1]); err == nil && p.IsPublic(s.Now()) {
 				http.Redirect(w, r, st.PostPath(p), http.StatusMovedPermanently)
-				return
+				return nil
 			}
 		}
 	}
-	s.notFound(w, r)
+	return errNotFound
 }
 
 // splitPaged removes a trailing "/page/N/" (or "/comment-page-N/") from path. The page is 1
@@ -127,10 +120,9 @@ func (s *Server) postFromMatch(ctx context.Context, m broadside.PermalinkMatch) 
 
 // servePost shows a post or page, redirecting to its canonical URL when the request used
 // another form of it (wrong date, missing slash, old slug structure).
-func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *broadside.Post, cpage int) {
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *broadside.Post, cpage int) error {
 	if broadside.Access(p, readerOf(r), s.Now()) == broadside.LevelHidden {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st.categories(r.Context(), s)
 	canonical := st.PostPath(p)
@@ -148,9 +140,10 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *
 			to += "?" + r.URL.RawQuery
 		}
 		http.Redirect(w, r, to, http.StatusMovedPermanently)
-		return
+		return nil
 	}
 	s.renderPost(w, r, st, p, cpage, nil, http.StatusOK)
+	return nil
 }
 
 type listSpec struct {
@@ -162,7 +155,7 @@ type listSpec struct {
 	feed                 string // title of the archive's feed ("News Category Feed"); "" for none
 }
 
-func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spec listSpec) {
+func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spec listSpec) error {
 	ctx := r.Context()
 	st.categories(ctx, s)
 	per := st.PostsPerPage
@@ -172,13 +165,11 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 	f.Limit, f.Offset = per, (spec.page-1)*per
 	posts, total, err := s.Posts.List(ctx, s.Posts.Public(f))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	pages := max(1, (total+per-1)/per)
 	if spec.page > pages {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	v := s.baseView(r, st)
 	v.Title = spec.canonicalTitle
@@ -205,6 +196,7 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 	v.Data = map[string]any{"Heading": spec.heading, "Description": spec.description,
 		"Posts": s.summaries(st, posts), "Pager": pg}
 	s.page(w, r, http.StatusOK, "public/list", v)
+	return nil
 }
 
 type pager struct {
@@ -272,36 +264,32 @@ type archiveResolver func(ctx context.Context, st *site, segs []string) (listSpe
 // serveArchive is the one body of the category, tag and author archives: their pages, their
 // feeds (ARCHIVE-URL/feed/, feed_routes.go) and the redirect of any other spelling of the
 // address to the canonical one. nested allows several segments (child categories).
-func (s *Server) serveArchive(prefix string, nested bool, resolve archiveResolver) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveArchive(prefix string, nested bool, resolve archiveResolver) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		st, err := s.site(ctx)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		reqPath, feed, isFeed := splitFeed(r.URL.Path)
 		path, page, ok := splitPaged(reqPath, "/page/")
 		segs := strings.Split(strings.Trim(strings.TrimPrefix(path, prefix), "/"), "/")
 		if !ok || segs[0] == "" || (!nested && len(segs) > 1) || (isFeed && page > 1) {
-			s.notFound(w, r)
-			return
+			return errNotFound
 		}
 		spec, err := resolve(ctx, st, segs)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		if path != spec.base {
 			http.Redirect(w, r, archivePath(spec.base, page, feed, isFeed), http.StatusMovedPermanently)
-			return
+			return nil
 		}
 		spec.page = page
 		if isFeed {
-			s.archiveFeed(w, r, st, feed, spec)
-			return
+			return s.archiveFeed(w, r, st, feed, spec)
 		}
-		s.listPosts(w, r, st, spec)
+		return s.listPosts(w, r, st, spec)
 	}
 }
 
@@ -363,7 +351,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		for _, h := range s.fallbacks {
 			if h(w, r) {
-				return // an old address that lives elsewhere now (see handleNotFound)
+				return // an old address that lives elsewhere now (see fallbackTable)
 			}
 		}
 	}

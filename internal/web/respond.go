@@ -41,6 +41,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.renderError(w, r, status, broadside.ErrorMessage(err))
 }
 
+// errNotFound is what a handler returns for an address that names nothing: fail answers it
+// with the helpful 404 page (notFound), after the old-address fallbacks.
+var errNotFound = broadside.Errorf(broadside.ENOTFOUND, "Not found.")
+
 func statusOf(err error) int {
 	switch broadside.ErrorCode(err) {
 	case broadside.ENOTFOUND:

@@ -1,63 +1,238 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
 
-// routes lists every route of the site. Admin routes are in adminRoutes.
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/wpapi"
+)
+
+// route is one row of the site's table: the requests it answers ("METHOD /path" as
+// http.ServeMux reads it; "GET /?param" for a WordPress query-string address on the home page)
+// and the wrapped handler that answers them.
+type route struct {
+	pattern string
+	h       http.HandlerFunc
+}
+
+// anyMethod is every method the REST API answers. The API is registered per method because a
+// method-less pattern would conflict with "GET /{path...}" in http.ServeMux.
+const anyMethod = "GET|POST|PUT|PATCH|DELETE|OPTIONS"
+
+// routeTable is the whole surface of the site, in one place. Every handler returns an error
+// to the adapter that wraps it: pub (public pages and forms), cached (public GET pages kept in
+// the page cache), open (admin pages reachable without signing in) or auth (admin pages for
+// signed-in users; role checks happen in the handlers and again in the services). Only the
+// REST API answers for itself (internal/wpapi has its own JSON error layer).
+func (s *Server) routeTable() []route {
+	pub, cached, open, auth := s.public, s.cached, s.adminOpen, s.adminAuth
+	t := []route{
+		{"GET /static/{file}", pub(s.static.serve)},
+		{"GET /healthz", pub(s.handleHealth)},
+
+		// Public pages. Everything not under a fixed prefix (home, permalinks in the site's
+		// structure, date archives, pages, /sitemap-posts-N.xml, POST-URL/feed/) is
+		// handlePublic's, and ends in the 404 page (with the fallbacks below) when nothing
+		// matches.
+		{"GET /{path...}", cached(s.handlePublic)},
+		{"GET /category/{path...}", cached(s.serveArchive("/category/", true, s.categoryArchive))},
+		{"GET /tag/{path...}", cached(s.serveArchive("/tag/", false, s.tagArchive))},
+		{"GET /author/{path...}", cached(s.serveArchive("/author/", false, s.authorArchive))},
+		{"POST /comments", pub(s.handleCommentPost)},
+		{"POST /wp-comments-post.php", pub(s.handleCommentPost)},
+		{"POST /post-password", pub(s.handlePostPassword)},
+
+		// Feeds. Feeds of archives and of a post's comments are recognised inside the archive
+		// and permalink handlers (archiveFeed, postCommentsFeed).
+		{"GET /feed/{kind...}", cached(s.handleSiteFeed)},
+		{"GET /comments/feed/{kind...}", cached(s.handleCommentsFeed)},
+		{"GET /?feed", pub(s.handleFeedQuery)},
+
+		// Search. Results depend on the query string, so the page cache never stores them.
+		{"GET /search", pub(s.handleSearch)},
+		{"GET /search/{terms...}", pub(s.handleSearchPath)},
+		{"GET /?s", pub(s.handleSearch)},
+
+		// robots.txt and the sitemaps.
+		{"GET /robots.txt", cached(s.handleRobots)},
+		{"GET /sitemap.xml", cached(s.handleSitemapIndex)},
+		{"GET /sitemap-posts.xml", cached(s.handleSitemapPostsFirst)},
+		{"GET /sitemap-pages.xml", cached(s.handleSitemapPages)},
+		{"GET /sitemap-categories.xml", cached(s.handleSitemapCategories)},
+		{"GET /sitemap-tags.xml", cached(s.handleSitemapTags)},
+
+		// The WordPress-compatible REST API (internal/wpapi answers with JSON itself, never
+		// page-cached), also on WordPress's fallback /?rest_route=/wp/v2/….
+		{anyMethod + " " + wpapi.Prefix, s.api.ServeHTTP},
+		{anyMethod + " " + wpapi.Prefix + "/", s.api.ServeHTTP},
+		{"POST|PUT|PATCH|DELETE|OPTIONS /{$}", pub(s.handleRestRoute)},
+		{"GET /?rest_route", pub(s.handleRestRoute)},
+
+		// Readers' subscriptions: subscribing (double opt-in), signing in with a magic link,
+		// unsubscribing (one click), comment notifications and the reader's profile. Emailed
+		// links land on a page with a button (GET never changes anything: mail scanners follow
+		// links); the button POSTs.
+		{"GET /subscribe", pub(s.handleSubscribeSlash)},
+		{"GET /subscribe/{$}", pub(s.handleSubscribeForm)},
+		{"POST /subscribe", pub(s.handleSubscribe)},
+		{"POST /subscribe/{$}", pub(s.handleSubscribe)},
+		{"GET /subscribe/sent", pub(s.handleSubscribeSent)},
+		{"GET /subscribe/confirm", pub(s.linkPage("confirm", "Confirm your subscription", "Yes, subscribe me", "/subscribe/confirm"))},
+		{"POST /subscribe/confirm", pub(s.handleConfirm)},
+		{"GET /subscribe/signin", pub(s.handleSignInForm)},
+		{"POST /subscribe/signin", pub(s.handleSignIn)},
+		{"GET /subscribe/signin/confirm", pub(s.linkPage("signin", "Sign in", "Sign in", "/subscribe/signin/confirm"))},
+		{"POST /subscribe/signin/confirm", pub(s.handleSignInConfirm)},
+		{"POST /subscribe/signout", pub(s.handleSignOut)},
+		{"GET /subscribe/unsubscribe", pub(s.handleUnsubscribeForm)},
+		{"POST /subscribe/unsubscribe", pub(s.handleUnsubscribe)},
+		{"GET /subscribe/comments/confirm", pub(s.linkPage("comments", "Confirm comment notifications", "Yes, notify me", "/subscribe/comments/confirm"))},
+		{"POST /subscribe/comments/confirm", pub(s.handleCommentsConfirm)},
+		{"GET /subscribe/comments/stop", pub(s.linkPage("comments-off", "Stop comment notifications", "Stop notifications", "/subscribe/comments/stop"))},
+		{"POST /subscribe/comments/stop", pub(s.handleCommentsStop)},
+		{"GET /subscribe/profile", pub(s.handleReaderProfile)},
+		{"POST /subscribe/profile", pub(s.handleReaderProfileSave)},
+		{"POST /subscribe/profile/comments", pub(s.handleReaderStopComments)},
+		{"POST /subscribe/profile/unsubscribe", pub(s.handleReaderUnsubscribe)},
+
+		// The admin: signing in and setup.
+		{"GET /admin", open(s.handleAdminSlash)},
+		{"GET /admin/login", open(s.handleLoginForm)},
+		{"POST /admin/login", open(s.handleLogin)},
+		{"POST /admin/login/email", open(s.handleLoginLinkRequest)},
+		{"GET /admin/login/link", open(s.handleLoginLinkPage)},
+		{"POST /admin/login/link", open(s.handleLoginLink)},
+		{"POST /admin/logout", open(s.handleLogout)},
+		{"GET /admin/setup", open(s.handleSetupForm)},
+		{"POST /admin/setup", open(s.handleSetup)},
+
+		{"GET /admin/{$}", auth(s.handleDashboard)},
+		// Anything else under /admin/ is an admin 404, after the sign-in check so the admin's
+		// shape is not revealed to strangers.
+		{"GET /admin/", auth(s.handleAdminNotFound)},
+
+		{"GET /admin/posts", auth(s.handlePostList)},
+		{"GET /admin/posts/new", auth(s.handlePostNew)},
+		{"POST /admin/posts/new", auth(s.handlePostSave)},
+		{"GET /admin/posts/{id}", auth(s.handlePostEdit)},
+		{"POST /admin/posts/{id}", auth(s.handlePostSave)},
+		{"GET /admin/posts/{id}/delete", auth(s.handlePostDeleteConfirm)},
+		{"POST /admin/posts/{id}/delete", auth(s.handlePostDelete)},
+
+		{"GET /admin/comments", auth(s.handleCommentList)},
+		{"POST /admin/comments/bulk", auth(s.handleCommentBulk)},
+		{"GET /admin/comments/{id}", auth(s.handleCommentEdit)},
+		{"POST /admin/comments/{id}", auth(s.handleCommentUpdate)},
+		{"GET /admin/comments/{id}/reply", auth(s.handleCommentReplyForm)},
+		{"POST /admin/comments/{id}/reply", auth(s.handleCommentReply)},
+		{"POST /admin/comments/{id}/delete", auth(s.handleCommentDelete)},
+
+		{"GET /admin/categories", auth(s.handleCategoryList)},
+		{"POST /admin/categories", auth(s.handleCategoryCreate)},
+		{"GET /admin/categories/{id}", auth(s.handleCategoryEdit)},
+		{"POST /admin/categories/{id}", auth(s.handleCategoryUpdate)},
+		{"POST /admin/categories/{id}/delete", auth(s.handleCategoryDelete)},
+
+		{"GET /admin/settings", auth(s.handleSettingsForm)},
+		{"POST /admin/settings", auth(s.handleSettingsSave)},
+
+		{"GET /admin/users", auth(s.handleUserList)},
+		{"POST /admin/users", auth(s.handleUserCreate)},
+		{"GET /admin/profile", auth(s.handleProfileForm)},
+		{"POST /admin/profile", auth(s.handleProfileSave)},
+		{"POST /admin/profile/app-passwords", auth(s.handleAppPasswordCreate)},
+		{"POST /admin/profile/app-passwords/{uuid}/revoke", auth(s.handleAppPasswordRevoke)},
+
+		// Subscribers and newsletters. Subscriber data is personal: only administrators see it.
+		{"GET /admin/subscribers", auth(s.handleSubscriberList)},
+		{"POST /admin/subscribers", auth(s.handleSubscriberAdd)},
+		{"GET /admin/subscribers/export.csv", auth(s.handleSubscriberExport)},
+		{"GET /admin/subscribers/import", auth(s.handleImportForm)},
+		{"POST /admin/subscribers/import", auth(s.handleImportUpload)},
+		{"POST /admin/subscribers/import/commit", auth(s.handleImportCommit)},
+		{"GET /admin/subscribers/suspended", auth(s.handleSuspended)},
+		{"POST /admin/subscribers/suspended/lift", auth(s.handleLiftSuspensions)},
+		{"GET /admin/subscribers/{id}", auth(s.handleSubscriberShow)},
+		{"GET /admin/subscribers/{id}/export.json", auth(s.handleSubscriberExportOne)},
+		{"POST /admin/subscribers/{id}/status", auth(s.handleSubscriberStatus)},
+		{"POST /admin/subscribers/{id}/delete", auth(s.handleSubscriberDelete)},
+		{"GET /admin/newsletters/{id}", auth(s.handleNewsletterReport)},
+		{"POST /admin/newsletters/{id}/resume", auth(s.handleNewsletterResume)},
+	}
+	if s.WordPress == nil {
+		return t
+	}
+	// WordPress: import and export in the admin, and everything that keeps a WordPress site's
+	// old addresses working: its uploads and its query-string links (and, before any 404, the
+	// redirects the import recorded: see fallbacks).
+	return append(t, []route{
+		{"GET /admin/import", auth(s.handleWPImportForm)},
+		{"POST " + importUploadPath, auth(s.handleWPImportUpload)},
+		{"GET /admin/export", auth(s.handleWPExport)},
+		{"GET /wp-content/uploads/{path...}", pub(s.handleUpload)},
+		{"GET /?p", pub(s.handleOldPostID)},
+		{"GET /?page_id", pub(s.handleOldPostID)},
+		{"GET /?attachment_id", pub(s.handleOldAttachment)},
+		{"GET /?cat", pub(s.handleOldCategory)},
+		{"GET /?tag", pub(s.handleOldTag)},
+		{"GET /?author", pub(s.handleOldAuthor)},
+		{"GET /?m", pub(s.handleOldMonth)},
+	}...)
+}
+
+// fallbackTable answers GET requests that would otherwise get the 404 page (every handler's
+// "not found" goes through notFound): a fallback answers and returns true, or returns false to
+// let the 404 through. WordPress's old addresses are answered this way.
+func (s *Server) fallbackTable() []func(w http.ResponseWriter, r *http.Request) bool {
+	if s.WordPress == nil {
+		return nil
+	}
+	return []func(w http.ResponseWriter, r *http.Request) bool{s.oldAddress}
+}
+
+// routes registers the table. A query-string row serves one of WordPress's query-string URLs
+// on the home page (/?p=ID, /?s=term …): the first row, in table order, whose parameter is
+// present handles the request (handlePublic asks queryHandler).
 func (s *Server) routes() http.Handler {
+	s.api = s.newAPI()
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /static/{file}", s.static.serve)
-	mux.HandleFunc("GET /healthz", s.handleHealth)
-
-	mux.HandleFunc("GET /category/{path...}", s.cached(s.serveArchive("/category/", true, s.categoryArchive)))
-	mux.HandleFunc("GET /tag/{path...}", s.cached(s.serveArchive("/tag/", false, s.tagArchive)))
-	mux.HandleFunc("GET /author/{path...}", s.cached(s.serveArchive("/author/", false, s.authorArchive)))
-	mux.HandleFunc("POST /comments", s.handleCommentPost)
-	mux.HandleFunc("POST /wp-comments-post.php", s.handleCommentPost)
-
-	s.adminRoutes(mux)
-	// Feature route sets register here, each in its own file: func (s *Server) xxxRoutes(mux).
-	s.feedRoutes(mux)
-	s.searchRoutes(mux)
-	s.sitemapRoutes(mux)
-	s.apiRoutes(mux)
-	s.subscribeRoutes(mux)
-	s.importRoutes(mux)
-
-	// Everything else: home, permalinks, date archives, pages, 404.
-	mux.HandleFunc("GET /{path...}", s.cached(s.handlePublic))
+	for _, rt := range s.routeTable() {
+		methods, path, _ := strings.Cut(rt.pattern, " ")
+		if param, ok := strings.CutPrefix(path, "/?"); ok {
+			s.queries = append(s.queries, queryRoute{param: param, h: rt.h})
+			continue
+		}
+		for _, m := range strings.Split(methods, "|") {
+			mux.HandleFunc(m+" "+path, rt.h)
+		}
+	}
+	s.fallbacks = s.fallbackTable()
 	return mux
 }
 
-// GET /healthz
-// Load balancers ask this; it checks the database is reachable.
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Settings.Load(r.Context()); err != nil {
-		s.Log.Error("health check failed", "err", err)
-		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-		return
+// handler answers a request and returns nil, or returns an error for its adapter to answer. A
+// handler that must answer an error differently (a form shown again, JSON, a flash and a
+// redirect) writes that answer itself and returns nil.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// adminHandler is a handler that runs only for a signed-in user.
+type adminHandler func(w http.ResponseWriter, r *http.Request, u *broadside.User) error
+
+// public adapts a handler of the public site: an error becomes the error page (fail: the status
+// from the error's code, the safe message to the reader, the cause logged with the request id).
+func (s *Server) public(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte("ok\n"))
 }
 
-// queryRoute serves one of WordPress's query-string URLs on the home page (/?p=ID,
-// /?page_id=ID, /?cat=ID, /?s=term …). Features register theirs in their routes function; the
-// first route whose parameter is present handles the request.
+// queryRoute is a query-string row of the table.
 type queryRoute struct {
 	param string
 	h     http.HandlerFunc
-}
-
-func (s *Server) handleQuery(param string, h http.HandlerFunc) {
-	s.queries = append(s.queries, queryRoute{param: param, h: h})
-}
-
-// handleNotFound registers a last resort for GET requests that would otherwise get the 404
-// page (every handler's "not found" goes through notFound): h answers and returns true, or
-// returns false to let the 404 through. WordPress's old addresses are answered this way.
-func (s *Server) handleNotFound(h func(w http.ResponseWriter, r *http.Request) bool) {
-	s.fallbacks = append(s.fallbacks, h)
 }
 
 // queryHandler returns the handler for a home-page request with a query string, or nil.
@@ -69,4 +244,35 @@ func (s *Server) queryHandler(r *http.Request) http.HandlerFunc {
 		}
 	}
 	return nil
+}
+
+// GET /healthz
+// Load balancers ask this; it checks the database is reachable.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.Settings.Load(r.Context()); err != nil {
+		s.Log.Error("health check failed", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+	return nil
+}
+
+// GET /subscribe
+func (s *Server) handleSubscribeSlash(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/subscribe/", http.StatusMovedPermanently)
+	return nil
+}
+
+// GET /admin
+func (s *Server) handleAdminSlash(w http.ResponseWriter, r *http.Request) error {
+	redirect(w, r, "/admin/")
+	return nil
+}
+
+// GET /admin/{anything else}
+func (s *Server) handleAdminNotFound(w http.ResponseWriter, r *http.Request, _ *broadside.User) error {
+	return broadside.Errorf(broadside.ENOTFOUND, "There is no admin page at %s.", r.URL.Path)
 }

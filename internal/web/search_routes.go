@@ -13,14 +13,6 @@ import (
 	"github.com/broadside/broadside/internal/search"
 )
 
-// searchRoutes registers reader search. Results depend on the query string, so the page
-// cache (which skips URLs with one) never stores them.
-func (s *Server) searchRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /search", s.handleSearch)
-	mux.HandleFunc("GET /search/{terms...}", s.handleSearchPath)
-	s.handleQuery("s", s.handleSearch)
-}
-
 // searchResult is one hit ready for the template; Title and Snippet are built by the search
 // service from escaped text.
 type searchResult struct {
@@ -35,12 +27,11 @@ type searchResult struct {
 
 // GET /search?q=TERMS[&page=N]
 // GET /?s=TERMS[&paged=N] (WordPress's search URL)
-func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	text := q.Get("q")
@@ -51,8 +42,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	page := 1
 	if p := q.Get("page") + q.Get("paged"); p != "" {
 		if page, err = strconv.Atoi(p); err != nil || page < 1 {
-			s.notFound(w, r)
-			return
+			return errNotFound
 		}
 	}
 	per := st.PostsPerPage
@@ -64,13 +54,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 		data["Error"] = "That search could not be run: " + firstFieldMessage(err)
 	case err != nil:
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	pages := res.Pages(per)
 	if page > 1 && page > pages {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st.categories(ctx, s)
 	results := make([]searchResult, len(res.Hits))
@@ -115,14 +103,16 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	v.Canonical = st.Abs(searchPath(text, page))
 	v.Data = data
 	s.page(w, r, status, "public/search", v)
+	return nil
 }
 
 // GET /search/{terms...}
 // WordPress's pretty search URL (/search/town+hall/) redirects to the canonical one.
-func (s *Server) handleSearchPath(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSearchPath(w http.ResponseWriter, r *http.Request) error {
 	terms := strings.TrimSuffix(r.PathValue("terms"), "/")
 	terms = strings.ReplaceAll(terms, "+", " ")
 	http.Redirect(w, r, searchPath(terms, 1), http.StatusMovedPermanently)
+	return nil
 }
 
 // searchPath is the URL of a page of results.

@@ -78,7 +78,7 @@ type Server struct {
 	handler http.Handler
 	static  *staticFiles
 	queries []queryRoute
-	// fallbacks answer what would be a 404 (handleNotFound in routes.go).
+	// fallbacks answer what would be a 404 (fallbackTable in routes.go).
 	fallbacks []func(w http.ResponseWriter, r *http.Request) bool
 	api       *wpapi.API
 }

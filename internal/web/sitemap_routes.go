@@ -15,49 +15,41 @@ import (
 // and on (the protocol allows 50,000; smaller files are cheaper to build and to fetch).
 const sitemapPageSize = 2000
 
-// sitemapRoutes registers robots.txt and the sitemaps. Posts sitemaps after the first
-// (/sitemap-posts-2.xml, …) cannot be a ServeMux pattern; handlePublic hands them to
-// sitemapPostsPage.
-func (s *Server) sitemapRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /robots.txt", s.cached(s.handleRobots))
-	mux.HandleFunc("GET /sitemap.xml", s.cached(s.handleSitemapIndex))
-	mux.HandleFunc("GET /sitemap-posts.xml", s.cached(func(w http.ResponseWriter, r *http.Request) { s.sitemapPosts(w, r, 1) }))
-	mux.HandleFunc("GET /sitemap-pages.xml", s.cached(s.handleSitemapPages))
-	mux.HandleFunc("GET /sitemap-categories.xml", s.cached(s.handleSitemapCategories))
-	mux.HandleFunc("GET /sitemap-tags.xml", s.cached(s.handleSitemapTags))
+// GET /sitemap-posts.xml
+// The first posts sitemap; the others (/sitemap-posts-2.xml, …) cannot be a ServeMux pattern,
+// so handlePublic hands them to sitemapPosts.
+func (s *Server) handleSitemapPostsFirst(w http.ResponseWriter, r *http.Request) error {
+	return s.sitemapPosts(w, r, 1)
 }
 
 // GET /robots.txt
 // Everything may be crawled but the admin; the sitemap index is announced.
-func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	body := "User-agent: *\nDisallow: /admin/\nAllow: /\n\nSitemap: " + st.Abs("/sitemap.xml") + "\n"
 	s.serveDocument(w, r, "text/plain; charset=utf-8", []byte(body), time.Time{})
+	return nil
 }
 
 // GET /sitemap.xml
 // The sitemap index: the posts sitemaps, pages (with the home page), categories and tags
 // that have something public, each with the date of its newest change.
-func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sums, err := s.Posts.SitemapSummaries(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	cats, tags, err := s.Posts.TermsModified(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	posts, pages := sums[broadside.TypePost], sums[broadside.TypePage]
 	var maps []feeds.SitemapURL
@@ -71,7 +63,7 @@ func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
 	if len(tags) > 0 {
 		maps = append(maps, feeds.SitemapURL{Loc: st.Abs("/sitemap-tags.xml"), LastMod: newest(tags)})
 	}
-	s.writeSitemap(w, r, maps, true)
+	return s.writeSitemap(w, r, maps, true)
 }
 
 // sitemapPostsPath is the path of page n of the posts sitemap.
@@ -97,68 +89,60 @@ func sitemapPostsPageOf(path string) (int, bool) {
 }
 
 // GET /sitemap-posts.xml, /sitemap-posts-N.xml
-func (s *Server) sitemapPosts(w http.ResponseWriter, r *http.Request, n int) {
+func (s *Server) sitemapPosts(w http.ResponseWriter, r *http.Request, n int) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	posts, _, err := s.Posts.Sitemap(ctx, broadside.TypePost, sitemapPageSize, (n-1)*sitemapPageSize)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if len(posts) == 0 {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	st.categories(ctx, s)
 	urls := make([]feeds.SitemapURL, len(posts))
 	for i := range posts {
 		urls[i] = feeds.SitemapURL{Loc: st.Abs(st.PostPath(&posts[i])), LastMod: posts[i].UpdatedAt}
 	}
-	s.writeSitemap(w, r, urls, false)
+	return s.writeSitemap(w, r, urls, false)
 }
 
 // GET /sitemap-pages.xml
 // The home page, then every public page.
-func (s *Server) handleSitemapPages(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSitemapPages(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sums, err := s.Posts.SitemapSummaries(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	pages, _, err := s.Posts.Sitemap(ctx, broadside.TypePage, 50000, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	urls := []feeds.SitemapURL{{Loc: st.Abs("/"), LastMod: sums[broadside.TypePost].Modified}}
 	for i := range pages {
 		urls = append(urls, feeds.SitemapURL{Loc: st.Abs(st.PostPath(&pages[i])), LastMod: pages[i].UpdatedAt})
 	}
-	s.writeSitemap(w, r, urls, false)
+	return s.writeSitemap(w, r, urls, false)
 }
 
 // GET /sitemap-categories.xml
-func (s *Server) handleSitemapCategories(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSitemapCategories(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	mods, _, err := s.Posts.TermsModified(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var urls []feeds.SitemapURL
 	for _, c := range st.categories(ctx, s) {
@@ -166,26 +150,23 @@ func (s *Server) handleSitemapCategories(w http.ResponseWriter, r *http.Request)
 			urls = append(urls, feeds.SitemapURL{Loc: st.Abs(st.CategoryPath(c)), LastMod: t})
 		}
 	}
-	s.writeSitemap(w, r, urls, false)
+	return s.writeSitemap(w, r, urls, false)
 }
 
 // GET /sitemap-tags.xml
-func (s *Server) handleSitemapTags(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSitemapTags(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	_, mods, err := s.Posts.TermsModified(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	tags, err := s.Posts.Tags(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var urls []feeds.SitemapURL
 	for _, t := range tags {
@@ -193,15 +174,14 @@ func (s *Server) handleSitemapTags(w http.ResponseWriter, r *http.Request) {
 			urls = append(urls, feeds.SitemapURL{Loc: st.Abs(st.TagPath(t)), LastMod: m})
 		}
 	}
-	s.writeSitemap(w, r, urls, false)
+	return s.writeSitemap(w, r, urls, false)
 }
 
 // writeSitemap answers with a sitemap (or index); an empty sitemap is a 404, since the
 // protocol wants at least one URL.
-func (s *Server) writeSitemap(w http.ResponseWriter, r *http.Request, urls []feeds.SitemapURL, index bool) {
+func (s *Server) writeSitemap(w http.ResponseWriter, r *http.Request, urls []feeds.SitemapURL, index bool) error {
 	if len(urls) == 0 {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	var buf bytes.Buffer
 	var err error
@@ -211,14 +191,14 @@ func (s *Server) writeSitemap(w http.ResponseWriter, r *http.Request, urls []fee
 		err = feeds.Sitemap(&buf, urls)
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var mod time.Time
 	for _, u := range urls {
 		mod = latest(mod, u.LastMod)
 	}
 	s.serveDocument(w, r, feeds.ContentTypeXML, buf.Bytes(), mod)
+	return nil
 }
 
 func latest(a, b time.Time) time.Time {

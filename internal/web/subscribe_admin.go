@@ -12,26 +12,6 @@ import (
 	"github.com/broadside/broadside/internal/subscriptions"
 )
 
-// subscribeAdminRoutes are the admin's subscriber list and newsletter progress pages.
-// Subscriber data is personal: only administrators see it.
-func (s *Server) subscribeAdminRoutes(mux *http.ServeMux) {
-	auth := s.adminAuth
-	mux.HandleFunc("GET /admin/subscribers", auth(s.handleSubscriberList))
-	mux.HandleFunc("POST /admin/subscribers", auth(s.handleSubscriberAdd))
-	mux.HandleFunc("GET /admin/subscribers/export.csv", auth(s.handleSubscriberExport))
-	mux.HandleFunc("GET /admin/subscribers/import", auth(s.handleImportForm))
-	mux.HandleFunc("POST /admin/subscribers/import", auth(s.handleImportUpload))
-	mux.HandleFunc("POST /admin/subscribers/import/commit", auth(s.handleImportCommit))
-	mux.HandleFunc("GET /admin/subscribers/suspended", auth(s.handleSuspended))
-	mux.HandleFunc("POST /admin/subscribers/suspended/lift", auth(s.handleLiftSuspensions))
-	mux.HandleFunc("GET /admin/subscribers/{id}", auth(s.handleSubscriberShow))
-	mux.HandleFunc("GET /admin/subscribers/{id}/export.json", auth(s.handleSubscriberExportOne))
-	mux.HandleFunc("POST /admin/subscribers/{id}/status", auth(s.handleSubscriberStatus))
-	mux.HandleFunc("POST /admin/subscribers/{id}/delete", auth(s.handleSubscriberDelete))
-	mux.HandleFunc("GET /admin/newsletters/{id}", auth(s.handleNewsletterReport))
-	mux.HandleFunc("POST /admin/newsletters/{id}/resume", auth(s.handleNewsletterResume))
-}
-
 const subscribersPerPage = 50
 
 type statusTab struct {
@@ -73,14 +53,13 @@ type subscribersData struct {
 }
 
 // GET /admin/subscribers
-func (s *Server) handleSubscriberList(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	s.renderSubscribers(w, r, u, http.StatusOK, subscriptions.AddInput{Confirm: true}, nil)
+func (s *Server) handleSubscriberList(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	return s.renderSubscribers(w, r, u, http.StatusOK, subscriptions.AddInput{Confirm: true}, nil)
 }
 
-func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, add subscriptions.AddInput, formErr error) {
+func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, add subscriptions.AddInput, formErr error) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	ctx := r.Context()
 	v, ap := s.adminView(w, r, "subscribers", "Subscribers")
@@ -94,8 +73,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 	}
 	counts, err := s.Subscriptions.Counts(ctx)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	total := 0
 	for _, n := range counts {
@@ -117,8 +95,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 	rows, n, err := s.Subscriptions.List(ctx, u, broadside.SubscriberFilter{Status: broadside.SubscriberStatus(d.Status), Search: d.Query,
 		Limit: subscribersPerPage, Offset: (page - 1) * subscribersPerPage})
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	st := v.Site
 	for _, sub := range rows {
@@ -128,8 +105,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 	d.Pager = adminPager(r, page, n, subscribersPerPage)
 	weeks, err := s.Subscriptions.Growth(ctx, 12, st.loc)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	d.GrowthMax = 1
 	for _, wk := range weeks {
@@ -139,8 +115,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 	if s.Newsletter != nil {
 		ns, ps, err := s.Newsletter.Recent(ctx, 10)
 		if err != nil {
-			s.adminFail(w, r, err)
-			return
+			return err
 		}
 		for i, n := range ns {
 			status := n.Status
@@ -153,6 +128,7 @@ func (s *Server) renderSubscribers(w http.ResponseWriter, r *http.Request, u *br
 	}
 	v.Data = d
 	s.page(w, r, code, "admin/subscribers", v)
+	return nil
 }
 
 func orUntitled(t string) string {
@@ -163,20 +139,17 @@ func orUntitled(t string) string {
 }
 
 // POST /admin/subscribers
-func (s *Server) handleSubscriberAdd(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberAdd(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	in := subscriptions.AddInput{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Confirm: r.PostForm.Get("confirm") != ""}
 	sub, err := s.Subscriptions.Add(r.Context(), u, in, ClientIP(r))
 	if err != nil {
 		if code := statusOf(err); code == http.StatusUnprocessableEntity {
-			s.renderSubscribers(w, r, u, code, in, err)
-			return
+			return s.renderSubscribers(w, r, u, code, in, err)
 		}
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	msg := sub.Email + " added and confirmed."
 	if in.Confirm {
@@ -184,19 +157,20 @@ func (s *Server) handleSubscriberAdd(w http.ResponseWriter, r *http.Request, u *
 	}
 	s.flashLink(w, r, msg, "View", "/admin/subscribers/"+strconv.FormatInt(sub.ID, 10))
 	redirect(w, r, "/admin/subscribers")
+	return nil
 }
 
 // GET /admin/subscribers/export.csv
-func (s *Server) handleSubscriberExport(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberExport(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="subscribers-`+s.Now().UTC().Format("2006-01-02")+`.csv"`)
 	if err := s.Subscriptions.ExportCSV(r.Context(), u, w); err != nil {
 		s.Log.Error("subscriber export failed", "request_id", requestID(r), "err", err)
 	}
+	return nil
 }
 
 type subscriberData struct {
@@ -207,16 +181,14 @@ type subscriberData struct {
 }
 
 // GET /admin/subscribers/{id}
-func (s *Server) handleSubscriberShow(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberShow(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	sub, err := s.Subscriptions.Get(r.Context(), u, id)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "subscribers", sub.Email)
 	st := v.Site
@@ -238,59 +210,56 @@ func (s *Server) handleSubscriberShow(w http.ResponseWriter, r *http.Request, u 
 	}
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/subscriber", v)
+	return nil
 }
 
 // GET /admin/subscribers/{id}/export.json
-func (s *Server) handleSubscriberExportOne(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberExportOne(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	x, err := s.Subscriptions.ExportOne(r.Context(), u, id)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="subscriber-`+strconv.FormatInt(id, 10)+`.json"`)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(x)
+	return nil
 }
 
 // POST /admin/subscribers/{id}/status
-func (s *Server) handleSubscriberStatus(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberStatus(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	if err := s.Subscriptions.SetStatus(r.Context(), u, id, broadside.SubscriberStatus(r.FormValue("status"))); err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, r, "Status changed.")
 	redirect(w, r, "/admin/subscribers/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 // POST /admin/subscribers/{id}/delete
-func (s *Server) handleSubscriberDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleSubscriberDelete(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	if r.FormValue("sure") == "" {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "Tick the box to confirm that the subscriber and their data should be erased."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "Tick the box to confirm that the subscriber and their data should be erased.")
 	}
 	if err := s.Subscriptions.Delete(r.Context(), u, id); err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, r, "The subscriber and everything stored about them were deleted.")
 	redirect(w, r, "/admin/subscribers")
+	return nil
 }
 
 type selectField struct {
@@ -307,20 +276,20 @@ type importData struct {
 }
 
 // GET /admin/subscribers/import
-func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	s.renderImport(w, r, u, http.StatusOK, &importData{})
+func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	return s.renderImport(w, r, u, http.StatusOK, &importData{})
 }
 
-func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, d *importData) {
+func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, d *importData) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	v, ap := s.adminView(w, r, "subscribers", "Import subscribers")
 	ap.Message, ap.Errors = d.Message, d.Errors
 	d.adminPage = ap
 	v.Data = d
 	s.page(w, r, code, "admin/subscribers_import", v)
+	return nil
 }
 
 // maxImportBytes keeps an upload (and the form that carries it back for confirmation) under
@@ -329,29 +298,26 @@ const maxImportBytes = 1536 << 10
 
 // POST /admin/subscribers/import
 // Reads the upload, detects its columns and shows them for the admin to confirm.
-func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	bad := func(msg string) {
+func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	bad := func(msg string) error {
 		d := &importData{}
 		d.formErr(&broadside.Error{Code: broadside.EINVALID, Message: msg, Fields: map[string]string{"file": msg}})
-		s.renderImport(w, r, u, http.StatusUnprocessableEntity, d)
+		return s.renderImport(w, r, u, http.StatusUnprocessableEntity, d)
 	}
 	f, _, err := r.FormFile("file")
 	if err != nil {
-		bad("Choose a CSV file to upload (at most 1.5 MB).")
-		return
+		return bad("Choose a CSV file to upload (at most 1.5 MB).")
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
 	if err != nil || len(data) > maxImportBytes {
-		bad("The file is too large: split it into files of at most 1.5 MB.")
-		return
+		return bad("The file is too large: split it into files of at most 1.5 MB.")
 	}
 	plan, err := subscriptions.DetectImport(data)
 	if err != nil {
-		bad(broadside.ErrorMessage(err))
-		return
+		return bad(broadside.ErrorMessage(err))
 	}
-	s.renderImport(w, r, u, http.StatusOK, s.importMapping(plan, string(data)))
+	return s.renderImport(w, r, u, http.StatusOK, s.importMapping(plan, string(data)))
 }
 
 func (s *Server) importMapping(plan *subscriptions.ImportPlan, csv string) *importData {
@@ -378,10 +344,9 @@ func (s *Server) importMapping(plan *subscriptions.ImportPlan, csv string) *impo
 }
 
 // POST /admin/subscribers/import/commit
-func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read; the file may be too large."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read; the file may be too large.")
 	}
 	f := r.PostForm
 	col := func(name string) int {
@@ -402,11 +367,9 @@ func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request, u *b
 				d = s.importMapping(plan, data)
 			}
 			d.formErr(err)
-			s.renderImport(w, r, u, http.StatusUnprocessableEntity, d)
-			return
+			return s.renderImport(w, r, u, http.StatusUnprocessableEntity, d)
 		}
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	d := &importData{Result: res}
 	if len(res.Errors) > 50 {
@@ -420,7 +383,7 @@ func (s *Server) handleImportCommit(w http.ResponseWriter, r *http.Request, u *b
 			d.Plan, d.CSV, d.Selects = m.Plan, m.CSV, m.Selects
 		}
 	}
-	s.renderImport(w, r, u, code, d)
+	return s.renderImport(w, r, u, code, d)
 }
 
 type newsletterData struct {
@@ -440,21 +403,18 @@ type newsletterData struct {
 
 // GET /admin/newsletters/{id}
 // The progress of a post's newsletter (id is the post's id).
-func (s *Server) handleNewsletterReport(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleNewsletterReport(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	p, err := s.Posts.Get(r.Context(), id)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	rep, err := s.Newsletter.Report(r.Context(), u, p)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "posts", "Newsletter")
 	st := v.Site
@@ -478,4 +438,5 @@ func (s *Server) handleNewsletterReport(w http.ResponseWriter, r *http.Request, 
 	}
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/newsletter", v)
+	return nil
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // The admin's way back from mail trouble: lifting bounce suspensions in bulk and resuming a
-// newsletter that paused itself. Routes are in subscribeAdminRoutes.
+// newsletter that paused itself. Routes are in routes.go.
 
 type suspensionRow struct {
 	PostID       int64
@@ -40,20 +40,18 @@ type liftConfirm struct {
 const suspendedListed = 200
 
 // GET /admin/subscribers/suspended
-func (s *Server) handleSuspended(w http.ResponseWriter, r *http.Request, u *broadside.User) {
-	s.renderSuspended(w, r, u, http.StatusOK, nil, nil)
+func (s *Server) handleSuspended(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	return s.renderSuspended(w, r, u, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderSuspended(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, confirm *liftConfirm, formErr error) {
+func (s *Server) renderSuspended(w http.ResponseWriter, r *http.Request, u *broadside.User, code int, confirm *liftConfirm, formErr error) error {
 	if !u.CanManageSite() {
-		s.forbidden(w, r, msgNeedAdmin)
-		return
+		return errForbidden(msgNeedAdmin)
 	}
 	ctx := r.Context()
 	groups, err := s.Subscriptions.SuspensionGroups(ctx, u)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	v, ap := s.adminView(w, r, "subscribers", "Suspended subscribers")
 	if formErr != nil {
@@ -74,8 +72,7 @@ func (s *Server) renderSuspended(w http.ResponseWriter, r *http.Request, u *broa
 	}
 	rows, n, err := s.Subscriptions.Suspended(ctx, u, suspendedListed)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	for _, sub := range rows {
 		d.Rows = append(d.Rows, subscriberRow{ID: sub.ID, Email: sub.Email, Name: sub.Name, Status: sub.LastError,
@@ -84,31 +81,28 @@ func (s *Server) renderSuspended(w http.ResponseWriter, r *http.Request, u *broa
 	d.More = n - len(rows)
 	v.Data = d
 	s.page(w, r, code, "admin/suspended", v)
+	return nil
 }
 
 // POST /admin/subscribers/suspended/lift
 // Two steps: the first answers with how many subscribers the choice restores; the second
 // (confirm=1, the same choice) lifts their suspensions.
-func (s *Server) handleLiftSuspensions(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleLiftSuspensions(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if err := r.ParseForm(); err != nil {
-		s.adminFail(w, r, broadside.Errorf(broadside.EINVALID, "The form could not be read."))
-		return
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	in, what, err := liftInput(r.PostForm, st.loc)
 	if err != nil {
-		s.renderSuspended(w, r, u, statusOf(err), nil, err)
-		return
+		return s.renderSuspended(w, r, u, statusOf(err), nil, err)
 	}
 	if r.PostForm.Get("confirm") != "1" {
 		n, err := s.Subscriptions.CountSuspended(r.Context(), u, in)
 		if err != nil {
-			s.renderSuspended(w, r, u, statusOf(err), nil, err)
-			return
+			return s.renderSuspended(w, r, u, statusOf(err), nil, err)
 		}
 		fields := url.Values{}
 		for _, k := range []string{"post", "since", "id", "all"} {
@@ -116,16 +110,15 @@ func (s *Server) handleLiftSuspensions(w http.ResponseWriter, r *http.Request, u
 				fields[k] = vs
 			}
 		}
-		s.renderSuspended(w, r, u, http.StatusOK, &liftConfirm{Count: n, What: what, Fields: fields}, nil)
-		return
+		return s.renderSuspended(w, r, u, http.StatusOK, &liftConfirm{Count: n, What: what, Fields: fields}, nil)
 	}
 	n, err := s.Subscriptions.LiftSuspensions(r.Context(), u, in)
 	if err != nil {
-		s.renderSuspended(w, r, u, statusOf(err), nil, err)
-		return
+		return s.renderSuspended(w, r, u, statusOf(err), nil, err)
 	}
 	s.flash(w, r, plural(int(n), "subscriber", "subscribers")+" will receive newsletters again.")
 	redirect(w, r, "/admin/subscribers/suspended")
+	return nil
 }
 
 // liftInput reads the choice of the suspended-subscribers page, and says it in words.
@@ -176,16 +169,15 @@ func plural(n int, one, many string) string {
 
 // POST /admin/newsletters/{id}/resume
 // Sends a paused newsletter on from where it stopped (id is the post's id).
-func (s *Server) handleNewsletterResume(w http.ResponseWriter, r *http.Request, u *broadside.User) {
+func (s *Server) handleNewsletterResume(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	if err := s.Newsletter.Resume(r.Context(), u, id); err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, r, "Sending resumed where it stopped: nobody receives it twice.")
 	redirect(w, r, "/admin/newsletters/"+strconv.FormatInt(id, 10))
+	return nil
 }

@@ -101,23 +101,21 @@ type readerCommentSub struct {
 }
 
 // GET /subscribe/profile
-func (s *Server) handleReaderProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleReaderProfile(w http.ResponseWriter, r *http.Request) error {
 	sub := currentReader(r)
 	if sub == nil {
 		redirect(w, r, "/subscribe/signin?return=/subscribe/profile")
-		return
+		return nil
 	}
 	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	st.categories(ctx, s)
 	cs, err := s.Subscriptions.CommentSubscriptions(ctx, sub.Email)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	d := &readerProfile{Reader: sub, Since: formatDate(st.Local(sub.ConfirmedAt))}
 	seen := map[int64]int{}
@@ -142,6 +140,7 @@ func (s *Server) handleReaderProfile(w http.ResponseWriter, r *http.Request) {
 	v.Flash = s.takeFlash(w, r)
 	w.Header().Set("Cache-Control", "no-store")
 	s.page(w, r, http.StatusOK, "public/reader", v)
+	return nil
 }
 
 // requireReader answers for a reader-only POST without a signed-in reader.
@@ -154,14 +153,13 @@ func (s *Server) requireReader(w http.ResponseWriter, r *http.Request) *broadsid
 }
 
 // POST /subscribe/profile
-func (s *Server) handleReaderProfileSave(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleReaderProfileSave(w http.ResponseWriter, r *http.Request) error {
 	sub := s.requireReader(w, r)
 	if sub == nil {
-		return
+		return nil
 	}
 	if err := s.Subscriptions.SetSupporter(r.Context(), sub, r.FormValue("supporter") != ""); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if sub.Supporter {
 		s.flash(w, r, "Thank you for your support. The appeal will not be shown to you again.")
@@ -169,39 +167,40 @@ func (s *Server) handleReaderProfileSave(w http.ResponseWriter, r *http.Request)
 		s.flash(w, r, "Saved.")
 	}
 	redirect(w, r, "/subscribe/profile")
+	return nil
 }
 
 // POST /subscribe/profile/comments
-func (s *Server) handleReaderStopComments(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleReaderStopComments(w http.ResponseWriter, r *http.Request) error {
 	sub := s.requireReader(w, r)
 	if sub == nil {
-		return
+		return nil
 	}
 	postID, err := strconv.ParseInt(r.FormValue("post"), 10, 64)
 	if err != nil || postID <= 0 {
 		s.renderError(w, r, http.StatusBadRequest, "Choose a discussion to stop following.")
-		return
+		return nil
 	}
 	if _, err := s.Subscriptions.StopCommentNoticesFor(r.Context(), postID, sub.Email); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.flash(w, r, "You will not receive emails about that discussion any more.")
 	redirect(w, r, "/subscribe/profile")
+	return nil
 }
 
 // POST /subscribe/profile/unsubscribe
-func (s *Server) handleReaderUnsubscribe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleReaderUnsubscribe(w http.ResponseWriter, r *http.Request) error {
 	sub := s.requireReader(w, r)
 	if sub == nil {
-		return
+		return nil
 	}
 	if err := s.Subscriptions.UnsubscribeSelf(r.Context(), sub); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.setCookie(w, r, cookieReader, "", -1)
 	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "message", Heading: "You are unsubscribed",
 		Paragraphs: []string{sub.Email + " will not receive any more newsletters, and this browser is signed out."},
 		Links:      []link{{"Subscribe again", "/subscribe/"}, {"Go to the home page", "/"}}})
+	return nil
 }

@@ -9,38 +9,6 @@ import (
 	"github.com/broadside/broadside/internal/subscriptions"
 )
 
-// subscribeRoutes lists the reader-facing subscription pages: subscribing (double opt-in),
-// signing in with a magic link, unsubscribing (one click), comment notifications and the
-// reader's profile. Emailed links land on a page with a button (GET never changes anything:
-// mail scanners follow links); the button POSTs. The admin's pages are in subscribe_admin.go.
-func (s *Server) subscribeRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /subscribe", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/subscribe/", http.StatusMovedPermanently)
-	})
-	mux.HandleFunc("GET /subscribe/{$}", s.handleSubscribeForm)
-	mux.HandleFunc("POST /subscribe", s.handleSubscribe)
-	mux.HandleFunc("POST /subscribe/{$}", s.handleSubscribe)
-	mux.HandleFunc("GET /subscribe/sent", s.handleSubscribeSent)
-	mux.HandleFunc("GET /subscribe/confirm", s.linkPage("confirm", "Confirm your subscription", "Yes, subscribe me", "/subscribe/confirm"))
-	mux.HandleFunc("POST /subscribe/confirm", s.handleConfirm)
-	mux.HandleFunc("GET /subscribe/signin", s.handleSignInForm)
-	mux.HandleFunc("POST /subscribe/signin", s.handleSignIn)
-	mux.HandleFunc("GET /subscribe/signin/confirm", s.linkPage("signin", "Sign in", "Sign in", "/subscribe/signin/confirm"))
-	mux.HandleFunc("POST /subscribe/signin/confirm", s.handleSignInConfirm)
-	mux.HandleFunc("POST /subscribe/signout", s.handleSignOut)
-	mux.HandleFunc("GET /subscribe/unsubscribe", s.handleUnsubscribeForm)
-	mux.HandleFunc("POST /subscribe/unsubscribe", s.handleUnsubscribe)
-	mux.HandleFunc("GET /subscribe/comments/confirm", s.linkPage("comments", "Confirm comment notifications", "Yes, notify me", "/subscribe/comments/confirm"))
-	mux.HandleFunc("POST /subscribe/comments/confirm", s.handleCommentsConfirm)
-	mux.HandleFunc("GET /subscribe/comments/stop", s.linkPage("comments-off", "Stop comment notifications", "Stop notifications", "/subscribe/comments/stop"))
-	mux.HandleFunc("POST /subscribe/comments/stop", s.handleCommentsStop)
-	mux.HandleFunc("GET /subscribe/profile", s.handleReaderProfile)
-	mux.HandleFunc("POST /subscribe/profile", s.handleReaderProfileSave)
-	mux.HandleFunc("POST /subscribe/profile/comments", s.handleReaderStopComments)
-	mux.HandleFunc("POST /subscribe/profile/unsubscribe", s.handleReaderUnsubscribe)
-	s.subscribeAdminRoutes(mux)
-}
-
 // subscribePage is the data of public/subscribe.html: a form, a link's button, or a message.
 type subscribePage struct {
 	Mode       string // "form", "signin", "button" or "message"
@@ -84,9 +52,9 @@ func (s *Server) linkError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // GET /subscribe/
-func (s *Server) handleSubscribeForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSubscribeForm(w http.ResponseWriter, r *http.Request) error {
 	if s.subscriptionsOff(w, r) {
-		return
+		return nil
 	}
 	st, _ := s.site(r.Context())
 	name := "this site"
@@ -97,16 +65,17 @@ func (s *Server) handleSubscribeForm(w http.ResponseWriter, r *http.Request) {
 		Paragraphs: []string{"Get new posts by email and read everything on the site, including posts for subscribers. It costs nothing, and every email has a link to leave with one click.",
 			"We will send you a link to confirm your address; nothing else arrives until you click it."},
 		Action: "/subscribe", Button: "Subscribe", Return: localPath(r.URL.Query().Get("return"))})
+	return nil
 }
 
 // POST /subscribe
-func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) error {
 	if s.subscriptionsOff(w, r) {
-		return
+		return nil
 	}
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "The form could not be read.")
-		return
+		return nil
 	}
 	f := r.PostForm
 	ret := localPath(f.Get("return"))
@@ -115,43 +84,46 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 		pg := &subscribePage{Mode: "form", Heading: "Subscribe", Action: "/subscribe", Button: "Subscribe", Email: f.Get("email"), Return: ret,
 			Error: broadside.ErrorMessage(err), Errors: broadside.ErrorFields(err)}
 		s.subscribePage(w, r, statusOf(err), pg)
-		return
+		return nil
 	}
 	redirect(w, r, "/subscribe/sent")
+	return nil
 }
 
 // GET /subscribe/sent
 // The same answer for every address: whether it was new, waiting, subscribed or gone is
 // told only to its inbox.
-func (s *Server) handleSubscribeSent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSubscribeSent(w http.ResponseWriter, r *http.Request) error {
 	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "message", Heading: "Check your inbox",
 		Paragraphs: []string{"We have sent you an email. Click the link in it to confirm your subscription; the link works for 48 hours.",
 			"If nothing arrives within a few minutes, look in your spam folder, or try again."},
 		Links: []link{{"Back to the home page", "/"}}})
+	return nil
 }
 
 // linkPage serves the GET side of an emailed link: a page whose button POSTs the token. An
 // intact link shows the button; a forged or damaged one says so.
-func (s *Server) linkPage(kind, heading, button, action string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) linkPage(kind, heading, button, action string) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		tok := r.URL.Query().Get("t")
 		if s.Subscriptions == nil || !s.Subscriptions.CheckLink(kind, tok) {
 			s.linkError(w, r, subscriptions.ErrBadLink)
-			return
+			return nil
 		}
 		s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "button", Heading: heading, Action: action, Button: button, Token: tok})
+		return nil
 	}
 }
 
 // POST /subscribe/confirm
-func (s *Server) handleConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleConfirm(w http.ResponseWriter, r *http.Request) error {
 	if s.subscriptionsOff(w, r) {
-		return
+		return nil
 	}
 	_, session, ret, err := s.Subscriptions.Confirm(r.Context(), r.FormValue("t"), ClientIP(r))
 	if err != nil {
 		s.linkError(w, r, err)
-		return
+		return nil
 	}
 	s.setCookie(w, r, cookieReader, session, subscriptions.SessionTTL)
 	s.flash(w, r, "Thank you: you are subscribed. You can now read everything on the site.")
@@ -159,12 +131,13 @@ func (s *Server) handleConfirm(w http.ResponseWriter, r *http.Request) {
 		ret = "/subscribe/profile"
 	}
 	redirect(w, r, ret)
+	return nil
 }
 
 // GET /subscribe/signin
-func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) error {
 	if s.subscriptionsOff(w, r) {
-		return
+		return nil
 	}
 	pg := &subscribePage{Mode: "signin", Heading: "Sign in", Action: "/subscribe/signin", Button: "Email me a sign-in link",
 		Return:     localPath(r.URL.Query().Get("return")),
@@ -175,32 +148,34 @@ func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) {
 				"Not subscribed yet? You will receive a link to confirm a subscription instead."}}
 	}
 	s.subscribePage(w, r, http.StatusOK, pg)
+	return nil
 }
 
 // POST /subscribe/signin
-func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	if s.subscriptionsOff(w, r) {
-		return
+		return nil
 	}
 	ret := localPath(r.FormValue("return"))
 	err := s.Subscriptions.RequestSignIn(r.Context(), subscriptions.Request{Email: r.FormValue("email"), IP: ClientIP(r), Return: ret, Honeypot: r.FormValue("website_hp")})
 	if err != nil {
 		s.subscribePage(w, r, statusOf(err), &subscribePage{Mode: "signin", Heading: "Sign in", Action: "/subscribe/signin", Button: "Email me a sign-in link",
 			Email: r.FormValue("email"), Return: ret, Error: broadside.ErrorMessage(err), Errors: broadside.ErrorFields(err)})
-		return
+		return nil
 	}
 	redirect(w, r, "/subscribe/signin?sent=1")
+	return nil
 }
 
 // POST /subscribe/signin/confirm
-func (s *Server) handleSignInConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSignInConfirm(w http.ResponseWriter, r *http.Request) error {
 	if s.subscriptionsOff(w, r) {
-		return
+		return nil
 	}
 	_, session, ret, err := s.Subscriptions.CompleteSignIn(r.Context(), r.FormValue("t"))
 	if err != nil {
 		s.linkError(w, r, err)
-		return
+		return nil
 	}
 	s.setCookie(w, r, cookieReader, session, subscriptions.SessionTTL)
 	s.flash(w, r, "You are signed in.")
@@ -208,10 +183,11 @@ func (s *Server) handleSignInConfirm(w http.ResponseWriter, r *http.Request) {
 		ret = "/"
 	}
 	redirect(w, r, ret)
+	return nil
 }
 
 // POST /subscribe/signout
-func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 	if ck, err := r.Cookie(cookieReader); err == nil && s.Subscriptions != nil {
 		if err := s.Subscriptions.SignOut(r.Context(), ck.Value); err != nil {
 			s.Log.Error("reader sign-out failed", "request_id", requestID(r), "err", err)
@@ -219,37 +195,37 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setCookie(w, r, cookieReader, "", -1)
 	redirect(w, r, "/")
+	return nil
 }
 
 // GET /subscribe/unsubscribe?t=…
-func (s *Server) handleUnsubscribeForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUnsubscribeForm(w http.ResponseWriter, r *http.Request) error {
 	if s.Subscriptions == nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	tok := r.URL.Query().Get("t")
 	sub, err := s.Subscriptions.UnsubscribeTarget(r.Context(), tok)
 	if err != nil {
 		s.linkError(w, r, err)
-		return
+		return nil
 	}
 	if sub.Status == broadside.SubscriberUnsubscribed {
 		s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "message", Heading: "You are unsubscribed",
 			Paragraphs: []string{sub.Email + " does not receive anything from this site."}, Links: []link{{"Subscribe again", "/subscribe/"}}})
-		return
+		return nil
 	}
 	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "button", Heading: "Unsubscribe",
 		Paragraphs: []string{"Stop sending newsletters to " + sub.Email + "?"}, Action: "/subscribe/unsubscribe", Button: "Unsubscribe", Token: tok})
+	return nil
 }
 
 // POST /subscribe/unsubscribe
 // The button on the page above, and the one-click unsubscribe of RFC 8058: mailbox providers
 // POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL (its token in the query).
 // The token authenticates the request, so it needs no same-origin check (middleware.go).
-func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) error {
 	if s.Subscriptions == nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	oneClick := r.FormValue("List-Unsubscribe") == "One-Click"
 	sub, err := s.Subscriptions.Unsubscribe(r.Context(), r.FormValue("t"))
@@ -257,14 +233,14 @@ func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err != nil {
 			http.Error(w, broadside.ErrorMessage(err), statusOf(err))
-			return
+			return nil
 		}
 		_, _ = w.Write([]byte("Unsubscribed.\n"))
-		return
+		return nil
 	}
 	if err != nil {
 		s.linkError(w, r, err)
-		return
+		return nil
 	}
 	if r2 := currentReader(r); r2 != nil && r2.ID == sub.ID {
 		s.setCookie(w, r, cookieReader, "", -1)
@@ -272,47 +248,47 @@ func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
 	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "message", Heading: "You are unsubscribed",
 		Paragraphs: []string{sub.Email + " will not receive any more newsletters. We are sorry to see you go."},
 		Links:      []link{{"Subscribe again", "/subscribe/"}, {"Go to the home page", "/"}}})
+	return nil
 }
 
 // POST /subscribe/comments/confirm
-func (s *Server) handleCommentsConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCommentsConfirm(w http.ResponseWriter, r *http.Request) error {
 	if s.subscriptionsOff(w, r) {
-		return
+		return nil
 	}
 	p, err := s.Subscriptions.ConfirmComments(r.Context(), r.FormValue("t"))
 	if err != nil {
 		s.linkError(w, r, err)
-		return
+		return nil
 	}
 	st, err := s.site(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	st.categories(r.Context(), s)
 	s.flash(w, r, "Done: you will be told by email about new comments here.")
 	redirect(w, r, st.PostPath(p)+"#comments")
+	return nil
 }
 
 // POST /subscribe/comments/stop
 // The token authenticates it; mail clients' one-click POST lands here too.
-func (s *Server) handleCommentsStop(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCommentsStop(w http.ResponseWriter, r *http.Request) error {
 	if s.Subscriptions == nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	p, err := s.Subscriptions.StopCommentNotices(r.Context(), r.FormValue("t"))
 	if r.FormValue("List-Unsubscribe") == "One-Click" {
 		if err != nil {
 			http.Error(w, broadside.ErrorMessage(err), statusOf(err))
-			return
+			return nil
 		}
 		_, _ = w.Write([]byte("Unsubscribed.\n"))
-		return
+		return nil
 	}
 	if err != nil {
 		s.linkError(w, r, err)
-		return
+		return nil
 	}
 	title := p.Title
 	if title == "" {
@@ -320,6 +296,7 @@ func (s *Server) handleCommentsStop(w http.ResponseWriter, r *http.Request) {
 	}
 	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "message", Heading: "Notifications stopped",
 		Paragraphs: []string{"You will not receive any more emails about comments on \"" + title + "\"."}, Links: []link{{"Go to the home page", "/"}}})
+	return nil
 }
 
 // localPath keeps a return path only when it is a path on this site (and not the admin).

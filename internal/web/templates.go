@@ -65,15 +65,18 @@ func (st *staticFiles) URL(name string) (string, error) {
 }
 
 // GET /static/{file}
-func (st *staticFiles) serve(w http.ResponseWriter, r *http.Request) {
+// A missing asset gets a plain 404, not the site's page: it is asked for by a browser
+// rendering a page, never by a reader.
+func (st *staticFiles) serve(w http.ResponseWriter, r *http.Request) error {
 	f, ok := st.byHashed[r.PathValue("file")]
 	if !ok {
 		http.NotFound(w, r)
-		return
+		return nil
 	}
 	w.Header().Set("Content-Type", f.ctype)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.body))
+	return nil
 }
 
 // templates holds one parsed template set per page, each with the shared layout and partials.
