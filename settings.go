@@ -102,6 +102,15 @@ func DefaultSettings() Settings {
 	}
 }
 
+// PublicURL is the site's address readers use, without a trailing slash: the address saved
+// in Settings when there is one, else configured (from --base-url or the listen address).
+func (s *Settings) PublicURL(configured string) string {
+	if base := strings.TrimRight(strings.TrimSpace(s.BaseURL), "/"); base != "" {
+		return base
+	}
+	return strings.TrimRight(configured, "/")
+}
+
 // Location returns the site's time zone, UTC when the name is unknown.
 func (s *Settings) Location() *time.Location {
 	if loc, err := time.LoadLocation(s.Timezone); err == nil {
