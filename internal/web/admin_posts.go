@@ -186,8 +186,8 @@ type deleteData struct {
 	adminPage
 	ID          int64
 	Title, Noun string
-	Comments    int            // every comment the delete removes, whatever its state
-	ByState     []stateCount   // the non-zero states, in the queue's order
+	Comments    int          // every comment the delete removes, whatever its state
+	ByState     []stateCount // the non-zero states, in the queue's order
 	EditURL     string
 }
 
