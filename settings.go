@@ -78,15 +78,12 @@ func DefaultSettings() Settings {
 		PostsPerPage:       10,
 		FeedItems:          10,
 		FeedFullText:       true,
-		Support: SupportAppeal{
-			Enabled:   true,
-			Text:      "This site is provided free of charge but depends on the generosity of its readers. If you can afford to, please consider a one-off or monthly donation.",
-			LinkLabel: "Support this site",
-		},
-		License: Notice{
-			Enabled: true,
-			Text:    "If you wish to reblog this post for non-commercial use, you are welcome to do so.",
-		},
+		// No appeal and no reuse notice until the publisher writes one: a fresh site must not
+		// ask readers for money nobody set up to receive. Enabled stays on so that typing the
+		// text is enough. Sites that saved their settings keep what they saved (LoadSettings
+		// decodes the stored document over these defaults).
+		Support: SupportAppeal{Enabled: true, LinkLabel: "Support this site"},
+		License: Notice{Enabled: true},
 		Discussion: Discussion{
 			CommentsEnabled:    true,
 			ModerationMode:     ModerateHoldUnlessPrior,

@@ -38,6 +38,7 @@ type editorData struct {
 	CommentsOpen       bool
 	Password           string // a password-protected post's password (password.go)
 	Sticky             bool
+	Appeal, Notice     string      // the post's own support appeal and reuse notice (Markdown)
 	Email              editorEmail // subscriber-only and "send by email" (subscribe_editor.go)
 	Statuses           []option
 	Categories         []option
@@ -78,6 +79,7 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broad
 		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen,
 		Email: editorEmail{SubscribersOnly: p.SubscribersOnly, Send: p.SendNewsletter}}
 	d.Password, d.Sticky = p.Password, p.Sticky
+	d.Appeal, d.Notice = p.Appeal, p.Notice
 	tags := make([]string, len(p.Tags))
 	for i, t := range p.Tags {
 		tags[i] = t.Name
@@ -258,6 +260,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 		CommentsOpen: f.Get("comments_open") != "",
 		Email:        editorEmail{SubscribersOnly: f.Get("subscribers_only") != "", Send: f.Get("send_newsletter") != ""}}
 	d.Password, d.Sticky = f.Get("post_password"), f.Get("sticky") != ""
+	d.Appeal, d.Notice = f.Get("appeal"), f.Get("notice")
 	format := broadside.FormatMarkdown
 	if old != nil {
 		d.ID, d.Type, format = old.ID, old.Type, old.BodyFormat
@@ -268,6 +271,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	if d.Type == broadside.TypePost {
 		in.SubscribersOnly, in.SendNewsletter = &d.Email.SubscribersOnly, &d.Email.Send
 		in.Sticky = &d.Sticky
+		in.Appeal, in.Notice = &d.Appeal, &d.Notice
 	}
 	in.Password = &d.Password
 	for _, v := range f["categories"] {
