@@ -50,6 +50,13 @@ type editorData struct {
 	Preview            template.HTML
 	PreviewTitle       string
 	ShowPreview        bool
+	// Primary is the main button (publish, schedule or update) with its label, and
+	// DraftLabel the secondary one ("Save draft", or "Switch to draft" once live); Now is
+	// the site's current time as the date field shows it, for the script that relabels
+	// Primary when the date moves into the future.
+	Primary, PrimaryLabel string
+	DraftLabel            string
+	Now                   string
 }
 
 // localInput is the datetime-local format; seconds are accepted as well.
@@ -150,6 +157,8 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, p *broadsi
 			d.StatusNote = "Draft, last saved " + formatDateTime(st.Local(p.UpdatedAt)) + " (" + st.Timezone + ")."
 		}
 	}
+	d.Now = st.Local(s.Now()).Format(localInput)
+	d.Primary, d.PrimaryLabel, d.DraftLabel = editorButtons(p, in.PublishedAt, s.Now())
 	s.fillEditorEmail(ctx, d, p)
 	if d.Type == broadside.TypePost {
 		d.Categories = s.categoryOptions(ctx, in.CategoryIDs, 0)
@@ -294,12 +303,18 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	if old != nil && !when.IsZero() && when.Equal(old.PublishedAt.In(st.loc).Truncate(time.Minute)) {
 		in.PublishedAt = old.PublishedAt // the field shows minutes; keep the stored seconds
 	}
+	action := f.Get("action")
+	if status, ok := actionStatus(action, old); ok {
+		in.Status = status
+	} else if action != "preview" && action != "save" && action != "" {
+		fe.Add("action", "Choose Publish, Schedule, Update, Save draft or Preview.")
+	}
 	if err := fe.Err(); err != nil {
 		d.formErr(err)
 		s.renderEditor(w, r, old, http.StatusUnprocessableEntity, d, &in)
 		return
 	}
-	if f.Get("action") == "preview" {
+	if action == "preview" {
 		d.ShowPreview = true
 		d.PreviewTitle = strings.TrimSpace(d.Title)
 		d.Preview = s.Render.Post(format, d.Body)
