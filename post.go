@@ -61,6 +61,8 @@ const (
 	MaxExcerpt  = 5000
 	// MaxPasswordLen is WordPress's post_password column width.
 	MaxPasswordLen = 255
+	// MaxAppealLen bounds a post's own support appeal and reuse notice (runes each).
+	MaxAppealLen = 2000
 )
 
 // Post is a blog post or a static page.
@@ -99,6 +101,10 @@ type Post struct {
 	SubscribersOnly bool
 	// SendNewsletter mails the post to confirmed subscribers when it is first published.
 	SendNewsletter bool
+	// Appeal and Notice are this post's own support appeal and reuse notice (Markdown with
+	// links, rendered sanitized), shown instead of the site-wide ones; empty uses the site's.
+	Appeal string
+	Notice string
 	// CommentCount counts approved comments only; the store keeps it in step with moderation.
 	CommentCount int
 
@@ -168,6 +174,12 @@ func (p *Post) Validate() error {
 		}
 	default:
 		fe.Add("status", "Status must be draft, pending, scheduled, published or private.")
+	}
+	if utf8.RuneCountInString(p.Appeal) > MaxAppealLen {
+		fe.Add("appeal", "The appeal is too long (2000 characters at most).")
+	}
+	if utf8.RuneCountInString(p.Notice) > MaxAppealLen {
+		fe.Add("notice", "The reuse notice is too long (2000 characters at most).")
 	}
 	if utf8.RuneCountInString(p.Password) > MaxPasswordLen {
 		fe.Add("password", "The password is too long (255 characters at most).")

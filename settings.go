@@ -78,15 +78,12 @@ func DefaultSettings() Settings {
 		PostsPerPage:       10,
 		FeedItems:          10,
 		FeedFullText:       true,
-		Support: SupportAppeal{
-			Enabled:   true,
-			Text:      "This site is provided free of charge but depends on the generosity of its readers. If you can afford to, please consider a one-off or monthly donation.",
-			LinkLabel: "Support this site",
-		},
-		License: Notice{
-			Enabled: true,
-			Text:    "If you wish to reblog this post for non-commercial use, you are welcome to do so.",
-		},
+		// No appeal and no reuse notice until the publisher writes one: a fresh site must not
+		// ask readers for money nobody set up to receive. Enabled stays on so that typing the
+		// text is enough. Sites that saved their settings keep what they saved (LoadSettings
+		// decodes the stored document over these defaults).
+		Support: SupportAppeal{Enabled: true, LinkLabel: "Support this site"},
+		License: Notice{Enabled: true},
 		Discussion: Discussion{
 			CommentsEnabled:    true,
 			ModerationMode:     ModerateHoldUnlessPrior,
@@ -100,6 +97,15 @@ func DefaultSettings() Settings {
 			NotifyAuthor:       true,
 		},
 	}
+}
+
+// PublicURL is the site's address readers use, without a trailing slash: the address saved
+// in Settings when there is one, else configured (from --base-url or the listen address).
+func (s *Settings) PublicURL(configured string) string {
+	if base := strings.TrimRight(strings.TrimSpace(s.BaseURL), "/"); base != "" {
+		return base
+	}
+	return strings.TrimRight(configured, "/")
 }
 
 // Location returns the site's time zone, UTC when the name is unknown.

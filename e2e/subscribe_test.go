@@ -43,7 +43,7 @@ func TestSubscribeAndReadSubscriberOnlyPost(t *testing.T) {
 	if !eval[bool](admin, `document.querySelector('input[name="send_newsletter"]').checked`) {
 		admin.fatalf("send by email is not ticked by default")
 	}
-	admin.load("publish", chromedp.Click(chromedp.CSS(`button[name="action"][value="save"]`)))
+	admin.load("publish", chromedp.Click(chromedp.CSS(`#primary-action`)))
 	if flash := admin.flash(); !strings.Contains(flash, "Post published") {
 		admin.fatalf("after saving, the notice is %q (errors: %q)", flash, admin.formErrors())
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -17,19 +18,24 @@ import (
 func runDemo(ctx context.Context, c *cmdContext, args []string) error {
 	var file string
 	cfg, _, err := parse(c, "demo", "broadside demo [--data DIR | --db postgres://…] [--seed FILE]", args, false, func(fs *flag.FlagSet) {
-		fs.StringVar(&file, "seed", "testdata/seed/wordpress-post-with-comments.txt", "text capture of a WordPress post page to load")
+		fs.StringVar(&file, "seed", "", "text capture of a WordPress post page to load (default: the sample built into the program)")
 	})
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		return fmt.Errorf("open seed file: %w (pass --seed with the path to wordpress-post-with-comments.txt)", err)
+	var src io.Reader = strings.NewReader(broadside.SampleDiscussion)
+	name := "the built-in sample"
+	if file != "" {
+		f, err := os.Open(file)
+		if err != nil {
+			return fmt.Errorf("--seed: %w", err)
+		}
+		defer f.Close()
+		src, name = f, file
 	}
-	defer f.Close()
-	d, err := seed.Parse(f)
+	d, err := seed.Parse(src)
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	a, err := open(ctx, c, cfg)
 	if err != nil {

@@ -24,6 +24,9 @@ func runServe(ctx context.Context, c *cmdContext, args []string) error {
 		return fmt.Errorf("listen on %s: %w (is another program using the port? choose another with --addr)", cfg.Addr, err)
 	}
 	base := cfg.PublicURL()
+	if set, err := a.Settings.Load(ctx); err == nil {
+		base = set.PublicURL(base) // the address pages and e-mails use
+	}
 	where := cfg.DSN()
 	if cfg.IsPostgres() {
 		where = "PostgreSQL"

@@ -67,7 +67,11 @@ func userAdd(ctx context.Context, c *cmdContext, args []string) error {
 	if err := a.Auth.CreateUser(ctx, u, pw); err != nil {
 		return describe(err)
 	}
-	fmt.Fprintf(c.stdout, "Created %s %s (login %q). Sign in at %s/admin/\n", u.Role, u.Email, u.Login, cfg.PublicURL())
+	base := cfg.PublicURL()
+	if set, err := a.Settings.Load(ctx); err == nil {
+		base = set.PublicURL(base) // the address pages and e-mails use
+	}
+	fmt.Fprintf(c.stdout, "Created %s %s (login %q). Sign in at %s/admin/\n", u.Role, u.Email, u.Login, base)
 	return nil
 }
 

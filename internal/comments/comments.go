@@ -55,6 +55,7 @@ type Store interface {
 	ThreadShape(ctx context.Context, postID int64, alsoIDs []int64) ([]broadside.Comment, error)
 	ListComments(ctx context.Context, f broadside.CommentFilter) ([]broadside.CommentRow, int, error)
 	CommentCounts(ctx context.Context) (map[broadside.CommentStatus]int, error)
+	PostCommentCounts(ctx context.Context, postID int64) (map[broadside.CommentStatus]int, error)
 	HasApprovedComment(ctx context.Context, email, name string) (bool, error)
 	CommenterKeyApproved(ctx context.Context, keyHash, email string) (bool, error)
 	UserHasApprovedComment(ctx context.Context, userID int64) (bool, error)

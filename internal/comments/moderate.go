@@ -41,6 +41,11 @@ func (s *Service) Counts(ctx context.Context) (map[broadside.CommentStatus]int, 
 	return s.Store.CommentCounts(ctx)
 }
 
+// PostCounts returns how many comments of one post are in each state.
+func (s *Service) PostCounts(ctx context.Context, postID int64) (map[broadside.CommentStatus]int, error) {
+	return s.Store.PostCommentCounts(ctx, postID)
+}
+
 // Get returns one comment.
 func (s *Service) Get(ctx context.Context, id int64) (*broadside.Comment, error) {
 	return s.Store.CommentByID(ctx, id)

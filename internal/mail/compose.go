@@ -52,6 +52,10 @@ type Link struct{ Label, URL string }
 type Support struct {
 	Paragraphs []string
 	Label, URL string
+	// HTML is a post's own appeal, rendered and sanitized, with its inline links; it
+	// replaces Paragraphs and the button. Text is its plain-text form.
+	HTML htmltemplate.HTML
+	Text string
 }
 
 var (
@@ -67,6 +71,11 @@ func Render(c *Content) (html, text string, err error) {
 	styled := *c
 	if c.BodyHTML != "" {
 		styled.BodyHTML = htmltemplate.HTML(InlineStyles(string(c.BodyHTML)))
+	}
+	if c.Support != nil && c.Support.HTML != "" {
+		sup := *c.Support
+		sup.HTML = htmltemplate.HTML(InlineStyles(string(sup.HTML)))
+		styled.Support = &sup
 	}
 	var hb, tb bytes.Buffer
 	if err := htmlTmpl.ExecuteTemplate(&hb, "email.html", &styled); err != nil {

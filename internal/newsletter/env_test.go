@@ -90,6 +90,7 @@ func newEnv(t *testing.T, dsn string, opts ...envOption) *env {
 	e.author = u
 	set, _ := st.LoadSettings(ctx)
 	set.Title, set.BaseURL = "The Daily Broadside", "https://news.example.org"
+	set.Support.Text = "This site depends on the generosity of its readers." // a fresh site has no appeal
 	set.Support.LinkURL = "https://ko-fi.com/example"
 	if err := st.SaveSettings(ctx, set); err != nil {
 		t.Fatal(err)

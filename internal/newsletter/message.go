@@ -87,6 +87,10 @@ func (s *Service) prepare(ctx context.Context, p *broadside.Post) (*prepared, er
 			c.PostLink = &mail.Link{Label: "Read on the web", URL: postURL}
 		}
 		c.Support = site.Support(supporter)
+		if strings.TrimSpace(p.Appeal) != "" && !supporter { // the post's own appeal, as on its page
+			h := absolutize(string(s.Mail.Render.Post(broadside.FormatMarkdown, p.Appeal)), site.URL)
+			c.Support = &mail.Support{HTML: htmltemplate.HTML(h), Text: mail.TextFromHTML(h)}
+		}
 		c.Footer = []string{"You are receiving this because you subscribed to " + site.Name + " as " + phEmail + "."}
 		c.Manage = &mail.Link{Label: "Manage your subscription", URL: site.Abs("/subscribe/profile")}
 		c.Unsubscribe = &mail.Link{Label: "Unsubscribe", URL: phUnsubscribe}

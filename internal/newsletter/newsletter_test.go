@@ -159,4 +159,23 @@ func TestSupportersDoNotSeeTheAppeal(t *testing.T) {
 	if !strings.Contains(other.HTML, "generosity") || !strings.Contains(other.Text, "Support this site: https://ko-fi.com/example") {
 		t.Error("a reader who is not a supporter lacks the appeal")
 	}
+
+	// A post's own appeal replaces the site's, links and all; supporters see none.
+	own := e.publish("Own appeal", "Body.", broadside.StatusPublished, e.clk.Now(), true, func(in *posts.Input) {
+		a := "This post needs you: please [click here](https://www.paypal.com/donate/?hosted_button_id=X)."
+		in.Appeal = &a
+	})
+	e.drain()
+	sup = mailtest.Parse(t, e.smtp.To(subs[0].Email)[1].Data)
+	other = mailtest.Parse(t, e.smtp.To(subs[1].Email)[1].Data)
+	if !strings.Contains(other.Subject(), own.Title) || strings.Contains(other.HTML, "generosity") || strings.Contains(other.Text, "ko-fi") {
+		t.Errorf("the post's appeal does not replace the site's: %s\n%s", other.Subject(), other.Text)
+	}
+	if !strings.Contains(other.Text, "This post needs you: please click here") ||
+		!strings.Contains(strings.Join(other.Links, " "), "https://www.paypal.com/donate/?hosted_button_id=X") {
+		t.Errorf("the post's appeal is missing or lost its link:\n%s\n%v", other.Text, other.Links)
+	}
+	if strings.Contains(sup.HTML+sup.Text, "This post needs you") {
+		t.Error("a supporter was shown the post's appeal")
+	}
 }

@@ -90,6 +90,10 @@ type Input struct {
 	// Sticky puts a post first on the home page. Nil keeps the stored value.
 	Password *string
 	Sticky   *bool
+	// Appeal and Notice are the post's own support appeal and reuse notice (Markdown; ""
+	// uses the site's). Nil keeps the stored value.
+	Appeal *string
+	Notice *string
 }
 
 // Save creates (id 0) or updates a post as user, returning the stored post.
@@ -135,6 +139,12 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	}
 	if in.Sticky != nil {
 		p.Sticky = *in.Sticky && p.Type == broadside.TypePost
+	}
+	if in.Appeal != nil {
+		p.Appeal = strings.TrimSpace(strings.ReplaceAll(*in.Appeal, "\r\n", "\n"))
+	}
+	if in.Notice != nil {
+		p.Notice = strings.TrimSpace(strings.ReplaceAll(*in.Notice, "\r\n", "\n"))
 	}
 	if in.AuthorID != 0 && in.AuthorID != p.AuthorID {
 		if in.AuthorID != user.ID && !user.CanAssignAuthor() {

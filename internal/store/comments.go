@@ -344,7 +344,17 @@ func (s *Store) ListComments(ctx context.Context, f broadside.CommentFilter) ([]
 
 // CommentCounts returns how many comments have each status (every status is present).
 func (s *Store) CommentCounts(ctx context.Context) (map[broadside.CommentStatus]int, error) {
-	rows, err := s.rd().QueryContext(ctx, "SELECT status, count(*) FROM comments GROUP BY status")
+	return s.commentCounts(ctx, "SELECT status, count(*) FROM comments GROUP BY status")
+}
+
+// PostCommentCounts returns how many comments of one post have each status (every status is
+// present): deleting the post deletes all of them, whatever their state.
+func (s *Store) PostCommentCounts(ctx context.Context, postID int64) (map[broadside.CommentStatus]int, error) {
+	return s.commentCounts(ctx, "SELECT status, count(*) FROM comments WHERE post_id = $1 GROUP BY status", postID)
+}
+
+func (s *Store) commentCounts(ctx context.Context, q string, args ...any) (map[broadside.CommentStatus]int, error) {
+	rows, err := s.rd().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: count comments by status: %w", err)
 	}

@@ -85,3 +85,28 @@ func rawDB(t *testing.T, dsn string) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// TestSavedAppealSurvivesNewDefaults: the appeal and reuse notice default to empty now, but a
+// site that saved its settings under an older version (with the old default text or its
+// own) keeps exactly what it saved; only sites that never saved settings lose the default.
+func TestSavedAppealSurvivesNewDefaults(t *testing.T) {
+	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := openStore(t, dsn)
+		fresh, err := s.LoadSettings(ctx)
+		must(t, err)
+		if fresh.Support.Text != "" || fresh.License.Text != "" {
+			t.Fatalf("a fresh site has an appeal %q or notice %q", fresh.Support.Text, fresh.License.Text)
+		}
+		old := `{"Title":"Old site","Support":{"Enabled":true,"Text":"This site is provided free of charge but depends on the generosity of its readers. If you can afford to, please consider a one-off or monthly donation.","LinkURL":"https://ko-fi.com/old","LinkLabel":"Support this site"},` +
+			`"License":{"Enabled":true,"Text":"If you wish to reblog this post for non-commercial use, you are welcome to do so.","LinkURL":"","LinkText":""}}`
+		_, err = rawDB(t, dsn).Exec("INSERT INTO settings (key, value) VALUES ('site', $1)", old)
+		must(t, err)
+		got, err := s.LoadSettings(ctx)
+		must(t, err)
+		if !got.Support.Enabled || !strings.Contains(got.Support.Text, "monthly donation") || got.Support.LinkURL != "https://ko-fi.com/old" ||
+			!got.License.Enabled || !strings.Contains(got.License.Text, "reblog this post") {
+			t.Fatalf("saved appeal/notice lost: %+v %+v", got.Support, got.License)
+		}
+	})
+}

@@ -73,6 +73,7 @@ func newEnv(t *testing.T, dsn string) *env {
 	}
 	set, _ := st.LoadSettings(ctx)
 	set.Title = "The Daily Broadside"
+	set.Support.Text = "This site depends on the generosity of its readers." // a fresh site has no appeal
 	if err := st.SaveSettings(ctx, set); err != nil {
 		t.Fatal(err)
 	}

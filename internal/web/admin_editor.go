@@ -38,6 +38,7 @@ type editorData struct {
 	CommentsOpen       bool
 	Password           string // a password-protected post's password (password.go)
 	Sticky             bool
+	Appeal, Notice     string      // the post's own support appeal and reuse notice (Markdown)
 	Email              editorEmail // subscriber-only and "send by email" (subscribe_editor.go)
 	Statuses           []option
 	Categories         []option
@@ -49,6 +50,13 @@ type editorData struct {
 	Preview            template.HTML
 	PreviewTitle       string
 	ShowPreview        bool
+	// Primary is the main button (publish, schedule or update) with its label, and
+	// DraftLabel the secondary one ("Save draft", or "Switch to draft" once live); Now is
+	// the site's current time as the date field shows it, for the script that relabels
+	// Primary when the date moves into the future.
+	Primary, PrimaryLabel string
+	DraftLabel            string
+	Now                   string
 }
 
 // localInput is the datetime-local format; seconds are accepted as well.
@@ -78,6 +86,7 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broad
 		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen,
 		Email: editorEmail{SubscribersOnly: p.SubscribersOnly, Send: p.SendNewsletter}}
 	d.Password, d.Sticky = p.Password, p.Sticky
+	d.Appeal, d.Notice = p.Appeal, p.Notice
 	tags := make([]string, len(p.Tags))
 	for i, t := range p.Tags {
 		tags[i] = t.Name
@@ -149,6 +158,8 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, p *broadsi
 			d.StatusNote = "Draft, last saved " + formatDateTime(st.Local(p.UpdatedAt)) + " (" + st.Timezone + ")."
 		}
 	}
+	d.Now = st.Local(s.Now()).Format(localInput)
+	d.Primary, d.PrimaryLabel, d.DraftLabel = editorButtons(p, in.PublishedAt, s.Now())
 	s.fillEditorEmail(ctx, d, p)
 	if d.Type == broadside.TypePost {
 		d.Categories = s.categoryOptions(ctx, in.CategoryIDs, 0)
@@ -257,6 +268,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 		CommentsOpen: f.Get("comments_open") != "",
 		Email:        editorEmail{SubscribersOnly: f.Get("subscribers_only") != "", Send: f.Get("send_newsletter") != ""}}
 	d.Password, d.Sticky = f.Get("post_password"), f.Get("sticky") != ""
+	d.Appeal, d.Notice = f.Get("appeal"), f.Get("notice")
 	format := broadside.FormatMarkdown
 	if old != nil {
 		d.ID, d.Type, format = old.ID, old.Type, old.BodyFormat
@@ -267,6 +279,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	if d.Type == broadside.TypePost {
 		in.SubscribersOnly, in.SendNewsletter = &d.Email.SubscribersOnly, &d.Email.Send
 		in.Sticky = &d.Sticky
+		in.Appeal, in.Notice = &d.Appeal, &d.Notice
 	}
 	in.Password = &d.Password
 	for _, v := range f["categories"] {
@@ -289,12 +302,18 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	if old != nil && !when.IsZero() && when.Equal(old.PublishedAt.In(st.loc).Truncate(time.Minute)) {
 		in.PublishedAt = old.PublishedAt // the field shows minutes; keep the stored seconds
 	}
+	action := f.Get("action")
+	if status, ok := actionStatus(action, old); ok {
+		in.Status = status
+	} else if action != "preview" && action != "save" && action != "" {
+		fe.Add("action", "Choose Publish, Schedule, Update, Save draft or Preview.")
+	}
 	if err := fe.Err(); err != nil {
 		d.formErr(err)
 		s.renderEditor(w, r, old, http.StatusUnprocessableEntity, d, &in)
 		return nil
 	}
-	if f.Get("action") == "preview" {
+	if action == "preview" {
 		d.ShowPreview = true
 		d.PreviewTitle = strings.TrimSpace(d.Title)
 		d.Preview = s.Render.Post(format, d.Body)

@@ -183,8 +183,15 @@ type deleteData struct {
 	adminPage
 	ID          int64
 	Title, Noun string
-	Comments    int
+	Comments    int          // every comment the delete removes, whatever its state
+	ByState     []stateCount // the non-zero states, in the queue's order
 	EditURL     string
+}
+
+// stateCount is how many comments are in one moderation state.
+type stateCount struct {
+	Label string
+	N     int
 }
 
 // GET /admin/posts/{id}/delete
@@ -199,8 +206,22 @@ func (s *Server) handlePostDeleteConfirm(w http.ResponseWriter, r *http.Request,
 	if title == "" {
 		title = "(no title)"
 	}
-	v.Data = &deleteData{adminPage: ap, ID: p.ID, Title: title, Noun: noun, Comments: p.CommentCount,
+	d := &deleteData{adminPage: ap, ID: p.ID, Title: title, Noun: noun,
 		EditURL: "/admin/posts/" + strconv.FormatInt(p.ID, 10)}
+	// p.CommentCount counts approved comments only; the delete removes held, spam and
+	// trashed ones as well, so the confirmation counts them all.
+	counts, err := s.Comments.PostCounts(r.Context(), p.ID)
+	if err != nil {
+		s.adminFail(w, r, err)
+		return
+	}
+	for _, st := range []broadside.CommentStatus{broadside.CommentApproved, broadside.CommentPending, broadside.CommentSpam, broadside.CommentTrash} {
+		if n := counts[st]; n > 0 {
+			d.Comments += n
+			d.ByState = append(d.ByState, stateCount{Label: strings.ToLower(statusLabels[st]), N: n})
+		}
+	}
+	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/delete", v)
 	return nil
 }

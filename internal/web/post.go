@@ -46,6 +46,7 @@ type commentForm struct {
 type supportView struct {
 	Paragraphs         []string
 	LinkURL, LinkLabel string
+	HTML               template.HTML // the post's own appeal, rendered; replaces the rest
 }
 
 type commentPager struct {
@@ -171,14 +172,23 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 		tags = append(tags, catLink{Name: t.Name, Path: st.TagPath(t)})
 	}
 	data["Categories"], data["Tags"] = cats, tags
-	if p.Type == broadside.TypePost && st.Support.Enabled && strings.TrimSpace(st.Support.Text) != "" && !access.Supporter {
+	// A post's own appeal and notice replace the site's; each is shown only when written.
+	switch {
+	case p.Type != broadside.TypePost || access.Supporter:
+	case strings.TrimSpace(p.Appeal) != "":
+		data["Support"] = supportView{HTML: s.Render.Post(broadside.FormatMarkdown, p.Appeal)}
+	case st.Support.Enabled && strings.TrimSpace(st.Support.Text) != "":
 		label := st.Support.LinkLabel
 		if label == "" {
 			label = "Support us"
 		}
 		data["Support"] = supportView{Paragraphs: paragraphs(st.Support.Text), LinkURL: st.Support.LinkURL, LinkLabel: label}
 	}
-	if p.Type == broadside.TypePost && st.License.Enabled && strings.TrimSpace(st.License.Text) != "" {
+	switch {
+	case p.Type != broadside.TypePost:
+	case strings.TrimSpace(p.Notice) != "":
+		data["NoticeHTML"] = s.Render.Post(broadside.FormatMarkdown, p.Notice)
+	case st.License.Enabled && strings.TrimSpace(st.License.Text) != "":
 		data["License"] = st.License
 	}
 

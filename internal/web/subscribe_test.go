@@ -15,6 +15,7 @@ import (
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/mail/mailtest"
+	"github.com/broadside/broadside/internal/posts"
 )
 
 // withMail points the app at an in-process SMTP server (mailtest) and returns it.
@@ -242,10 +243,18 @@ func TestMagicLinkOverHTTP(t *testing.T) {
 func TestReaderProfileSupporter(t *testing.T) {
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
+	ta.settings(func(s *broadside.Settings) { s.Support.Text = "Please support us." }) // a fresh site has none
 	p := ta.publish(ta.user("ed@example.org", broadside.RoleEditor), "Appeal", "Body.")
+	own := ta.publish(ta.user("ed2@example.org", broadside.RoleEditor), "Own appeal", "Body.", func(in *posts.Input) {
+		a := "This post's [appeal](https://example.org/give)."
+		in.Appeal = &a
+	})
 	reader := ta.subscribe(srv, "reader@example.net", ta.postPath(p))
 	if !strings.Contains(reader.get(ta.postPath(p)).Body, `class="support-appeal"`) {
 		t.Fatal("no appeal before ticking supporter")
+	}
+	if !strings.Contains(reader.get(ta.postPath(own)).Body, `https://example.org/give`) {
+		t.Fatal("no post's own appeal before ticking supporter")
 	}
 	if r := reader.post("/subscribe/profile", url.Values{"supporter": {"1"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save profile: %d", r.StatusCode)
@@ -253,6 +262,9 @@ func TestReaderProfileSupporter(t *testing.T) {
 	body := reader.get(ta.postPath(p)).Body
 	if strings.Contains(body, `class="support-appeal"`) {
 		t.Fatal("a supporter still sees the appeal")
+	}
+	if strings.Contains(reader.get(ta.postPath(own)).Body, `class="support-appeal"`) {
+		t.Fatal("a supporter still sees a post's own appeal")
 	}
 	if strings.Contains(body, "Discover more from") {
 		t.Fatal("a subscriber is asked to subscribe")

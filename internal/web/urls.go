@@ -45,10 +45,7 @@ func (s *Server) site(ctx context.Context) (*site, error) {
 
 // publicBase is the site's public URL: the setting when made, else the configured one.
 func (s *Server) publicBase(set broadside.Settings) string {
-	if base := strings.TrimRight(set.BaseURL, "/"); base != "" {
-		return base
-	}
-	return s.BaseURL
+	return set.PublicURL(s.BaseURL)
 }
 
 // categories loads the category tree once per request, for URLs that need parent paths.
