@@ -212,8 +212,7 @@ func (s *Server) handlePostDeleteConfirm(w http.ResponseWriter, r *http.Request,
 	// trashed ones as well, so the confirmation counts them all.
 	counts, err := s.Comments.PostCounts(r.Context(), p.ID)
 	if err != nil {
-		s.adminFail(w, r, err)
-		return
+		return err
 	}
 	for _, st := range []broadside.CommentStatus{broadside.CommentApproved, broadside.CommentPending, broadside.CommentSpam, broadside.CommentTrash} {
 		if n := counts[st]; n > 0 {
