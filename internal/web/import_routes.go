@@ -11,9 +11,9 @@ import (
 )
 
 // importRoutes registers the WordPress import and export in the admin, and everything that
-// keeps a WordPress site's old addresses working: its query-string links (/?p=ID …), its
-// uploads (/wp-content/uploads/…), and, for any other address the site no longer serves,
-// the redirects the import recorded (consulted just before a 404).
+// keeps a WordPress site's old addresses working: its query-string links (/?p=ID …) and, for
+// any other address the site no longer serves, the redirects the import recorded (consulted
+// just before a 404). Its uploads (/wp-content/uploads/…) are served by mediaRoutes.
 func (s *Server) importRoutes(mux *http.ServeMux) {
 	// Password-protected posts come from WordPress but are a feature of their own.
 	mux.HandleFunc("POST /post-password", s.handlePostPassword)
@@ -23,7 +23,6 @@ func (s *Server) importRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/import", s.adminAuth(s.handleWPImportForm))
 	mux.HandleFunc("POST "+importUploadPath, s.adminAuth(s.handleWPImportUpload))
 	mux.HandleFunc("GET /admin/export", s.adminAuth(s.handleWPExport))
-	mux.HandleFunc("GET /wp-content/uploads/{path...}", s.handleUpload)
 
 	s.handleQuery("p", s.handleOldPostID)
 	s.handleQuery("page_id", s.handleOldPostID)

@@ -22,6 +22,7 @@ func (s *Server) routes() http.Handler {
 	s.apiRoutes(mux)
 	s.subscribeRoutes(mux)
 	s.importRoutes(mux)
+	s.mediaRoutes(mux)
 
 	// Everything else: home, permalinks, date archives, pages, 404.
 	mux.HandleFunc("GET /{path...}", s.cached(s.handlePublic))

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/importer"
+)
+
+// mediaUploadPath receives the library's upload form; the middleware gives it a larger body
+// cap (mediaBodyLimit), and the media service caps each file.
+const mediaUploadPath = "/admin/media"
+
+// maxFilesPerUpload bounds one upload form: the body cap is this many files at the limit.
+const maxFilesPerUpload = 20
+
+// mediaRoutes registers the media library in the admin and the serving of uploaded files
+// at WordPress's address, /wp-content/uploads/…, which also serves the files an import
+// copied into the same directory (so imported links keep working).
+func (s *Server) mediaRoutes(mux *http.ServeMux) {
+	if s.Media == nil {
+		return
+	}
+	auth := s.adminAuth
+	mux.HandleFunc("GET /admin/media", auth(s.handleMediaList))
+	mux.HandleFunc("POST "+mediaUploadPath, auth(s.handleMediaUpload))
+	mux.HandleFunc("GET /admin/media/{id}", auth(s.handleMediaEdit))
+	mux.HandleFunc("POST /admin/media/{id}", auth(s.handleMediaUpdate))
+	mux.HandleFunc("GET /admin/media/{id}/delete", auth(s.handleMediaDeleteConfirm))
+	mux.HandleFunc("POST /admin/media/{id}/delete", auth(s.handleMediaDelete))
+	mux.HandleFunc("GET /wp-content/uploads/{path...}", s.handleUpload)
+}
+
+// mediaBodyLimit is the body cap of the upload form.
+func (s *Server) mediaBodyLimit() int64 {
+	return maxFilesPerUpload * (s.Media.MaxUploadSize() + 64<<10)
+}
+
+// inlineTypes are the files served inline from /wp-content/uploads/: what the library accepts
+// (decided from the bytes) and the harmless types an import may have copied. Anything else
+// (HTML, SVG with scripts, XML, archives) is served as a download, which a browser does not run.
+var inlineTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
+	"image/avif": true, "image/bmp": true, "image/x-icon": true, "image/vnd.microsoft.icon": true, "audio/mpeg": true, "audio/ogg": true,
+	"audio/wav": true, "audio/mp4": true, "audio/flac": true, "video/mp4": true, "video/webm": true, "video/ogg": true,
+	"video/quicktime": true, "application/pdf": true, "text/plain": true}
+
+// GET /wp-content/uploads/{path...}
+// A file of the media library (its type the one decided from its bytes at upload), or one an
+// import copied (typed by its extension, as WordPress did). Range requests, ETag and
+// Last-Modified are http.ServeContent's.
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
+	key := r.PathValue("path")
+	if !fs.ValidPath(key) || strings.HasPrefix(path.Base(key), ".") {
+		s.notFound(w, r)
+		return
+	}
+	obj, m, err := s.Media.Open(r.Context(), key)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.Log.Error("opening an upload", "request_id", requestID(r), "path", key, "err", err)
+		}
+		s.notFound(w, r)
+		return
+	}
+	defer obj.Close()
+	h := w.Header()
+	ctype := importer.MimeType(key)
+	// Library keys are never reused or overwritten, so their files can be cached for good.
+	cache := "public, max-age=2592000"
+	if m != nil {
+		ctype, cache = m.MimeType, "public, max-age=31536000, immutable"
+	}
+	if !inlineTypes[ctype] {
+		h.Set("Content-Disposition", `attachment; filename="`+strings.NewReplacer(`"`, "", "\r", "", "\n", "").Replace(path.Base(key))+`"`)
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+	}
+	h.Set("Content-Type", ctype)
+	h.Set("X-Content-Type-Options", "nosniff")
+	// Whatever a file is, it runs nothing here.
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox")
+	h.Set("Cache-Control", cache)
+	h.Set("ETag", fmt.Sprintf(`"%x-%x"`, obj.ModTime().UnixNano(), obj.Size()))
+	http.ServeContent(w, r, "", obj.ModTime(), obj)
+}
+
+// mediaURL is the admin address of a library file.
+func mediaURL(m *broadside.Media) string { return fmt.Sprintf("/admin/media/%d", m.ID) }
