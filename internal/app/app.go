@@ -48,7 +48,7 @@ type App struct {
 	// Media is the media library; its files live in the data directory's uploads/, next to
 	// the files an import copied (internal/media).
 	Media *media.Service
-	Auth      *auth.Service
+	Auth  *auth.Service
 	// AppPasswords are the REST API's credentials (Application Passwords).
 	AppPasswords *auth.AppPasswords
 	Settings     *SettingsService
