@@ -45,10 +45,7 @@ type App struct {
 	Search   *search.Service
 	// WordPress imports and exports WXR files (internal/importer).
 	WordPress *importer.Service
-	// Media is the media library; its files live in the data directory's uploads/, next to
-	// the files an import copied (internal/media).
-	Media *media.Service
-	Auth  *auth.Service
+	Auth      *auth.Service
 	// AppPasswords are the REST API's credentials (Application Passwords).
 	AppPasswords *auth.AppPasswords
 	Settings     *SettingsService
@@ -60,6 +57,9 @@ type App struct {
 	Newsletter    *newsletter.Service
 	Cache         *web.PageCache
 	Web           *web.Server
+	// Media is the media library; its files live in the data directory's uploads/, next to
+	// the files an import copied (internal/media).
+	Media *media.Service
 
 	changed    func()
 	purgeLocal func()
