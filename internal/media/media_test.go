@@ -7,6 +7,8 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
+	"image/color/palette"
+	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"io"
@@ -327,4 +329,61 @@ func TestListAndUsage(t *testing.T) {
 			t.Fatalf("unused doc used %d times", n)
 		}
 	})
+}
+
+// GIF and WebP sizes come from their headers (WebP without a decoder dependency).
+func TestImageSizes(t *testing.T) {
+	f := setup(t, testdb.SQLite(t))
+	ctx := context.Background()
+	var g bytes.Buffer
+	if err := gif.Encode(&g, image.NewPaletted(image.Rect(0, 0, 7, 5), palette.Plan9), nil); err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.svc.Upload(ctx, f.author, "anim.gif", &g)
+	if err != nil || m.Width != 7 || m.Height != 5 || m.MimeType != "image/gif" {
+		t.Fatalf("gif: %+v, %v", m, err)
+	}
+	webp := func(chunk string, payload []byte) []byte {
+		var b bytes.Buffer
+		b.WriteString("RIFF")
+		binary.Write(&b, binary.LittleEndian, uint32(12+len(payload)))
+		b.WriteString("WEBP" + chunk)
+		binary.Write(&b, binary.LittleEndian, uint32(len(payload)))
+		b.Write(payload)
+		return b.Bytes()
+	}
+	vp8l := make([]byte, 10)
+	vp8l[0] = 0x2f
+	binary.LittleEndian.PutUint32(vp8l[1:], uint32(299)|uint32(199)<<14) // 300×200
+	lossy := []byte{0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00} // 320×240
+	vp8x := []byte{0, 0, 0, 0, 0x0f, 0x27, 0x00, 0x0f, 0x27, 0x00}             // 10000×10000: over the limit below
+	for _, c := range []struct {
+		body []byte
+		w, h int
+	}{{webp("VP8L", vp8l), 300, 200}, {webp("VP8 ", lossy), 320, 240}} {
+		m, err := f.svc.Upload(ctx, f.author, "a.webp", bytes.NewReader(c.body))
+		if err != nil || m.Width != c.w || m.Height != c.h || m.MimeType != "image/webp" {
+			t.Fatalf("webp: %+v, %v", m, err)
+		}
+	}
+	f.svc.MaxPixels = 50_000_000
+	if _, err := f.svc.Upload(ctx, f.author, "bomb.webp", bytes.NewReader(webp("VP8X", vp8x))); err == nil ||
+		!strings.Contains(broadside.ErrorMessage(err), "10000×10000 pixels") {
+		t.Fatalf("webp bomb: %v", err)
+	}
+}
+
+// A JPEG that carries HTML inside (a comment segment) is a valid JPEG: it is kept, and
+// neutralised by being served as image/jpeg with nosniff (see the web tests); the HTML never
+// decides its type.
+func TestPolyglotInsideJPEGKeptAsJPEG(t *testing.T) {
+	f := setup(t, testdb.SQLite(t))
+	j := jpegBytes(t, 8, 8)
+	com := []byte("<html><script>alert(document.domain)</script></html>")
+	seg := append([]byte{0xFF, 0xFE, byte((len(com) + 2) >> 8), byte(len(com) + 2)}, com...)
+	poly := append(append(append([]byte{}, j[:2]...), seg...), j[2:]...)
+	m, err := f.svc.Upload(context.Background(), f.author, "poly.html", bytes.NewReader(poly))
+	if err != nil || m.MimeType != "image/jpeg" || !strings.HasSuffix(m.Key, ".jpg") || m.Width != 8 {
+		t.Fatalf("polyglot: %+v, %v", m, err)
+	}
 }

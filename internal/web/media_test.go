@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/posts"
 )
 
@@ -246,5 +248,34 @@ func TestMediaServing(t *testing.T) {
 		if r := b.get(bad); r.StatusCode == http.StatusOK {
 			t.Errorf("%s served", bad)
 		}
+	}
+}
+
+// An oversized file is refused by the configured limit while it streams, and a JPEG carrying
+// HTML inside is served as an image that the browser will not sniff or run.
+func TestMediaLimitAndPolyglotOverHTTP(t *testing.T) {
+	ta := newTestApp(t, func(_ *app.Options, c *config.Config) { c.Limits.MediaUploadMiB = 1 })
+	b := ta.signIn(ta.user("ann@example.com", broadside.RoleAuthor))
+	big := append([]byte("%PDF-1.7\n"), make([]byte, 3<<19)...)
+	r := b.upload(upFile{"big.pdf", big})
+	if r.StatusCode != http.StatusBadRequest && r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "larger than the limit of 1 MiB") {
+		t.Fatalf("oversized: %d\n%s", r.StatusCode, r.Body)
+	}
+	if len(ta.mediaFiles()) != 0 || len(uploadsLeft(t, ta)) != 0 {
+		t.Fatalf("left behind: %v", uploadsLeft(t, ta))
+	}
+	j := testJPEG(t, 8, 8)
+	com := []byte("<html><script>alert(document.domain)</script></html>")
+	poly := append(append(append([]byte{}, j[:2]...), append([]byte{0xFF, 0xFE, 0, byte(len(com) + 2)}, com...)...), j[2:]...)
+	if r := b.upload(upFile{"poly.html", poly}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("polyglot upload: %d\n%s", r.StatusCode, r.Body)
+	}
+	m := ta.mediaFiles()[0]
+	s := ta.browser().get(m.URL())
+	wantOK(t, s)
+	if s.Header.Get("Content-Type") != "image/jpeg" || s.Header.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.Contains(s.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Fatalf("polyglot served with %v", s.Header)
 	}
 }
