@@ -354,9 +354,9 @@ func TestImageSizes(t *testing.T) {
 	}
 	vp8l := make([]byte, 10)
 	vp8l[0] = 0x2f
-	binary.LittleEndian.PutUint32(vp8l[1:], uint32(299)|uint32(199)<<14) // 300×200
+	binary.LittleEndian.PutUint32(vp8l[1:], uint32(299)|uint32(199)<<14)        // 300×200
 	lossy := []byte{0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00} // 320×240
-	vp8x := []byte{0, 0, 0, 0, 0x0f, 0x27, 0x00, 0x0f, 0x27, 0x00}             // 10000×10000: over the limit below
+	vp8x := []byte{0, 0, 0, 0, 0x0f, 0x27, 0x00, 0x0f, 0x27, 0x00}              // 10000×10000: over the limit below
 	for _, c := range []struct {
 		body []byte
 		w, h int
