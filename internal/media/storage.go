@@ -85,7 +85,17 @@ func (d Dir) Put(ctx context.Context, key string, r io.Reader) (n int64, err err
 	}
 	// A hard link fails when the name exists, which rename would silently replace.
 	if err := os.Link(tmp.Name(), final); err != nil {
-		return n, err
+		if errors.Is(err, fs.ErrExist) {
+			return n, err
+		}
+		// Some file systems (network shares, FUSE) have no hard links: check, then rename.
+		// Keys carry a random suffix, so the race this leaves is theoretical.
+		if _, serr := os.Lstat(final); serr == nil {
+			return n, fs.ErrExist
+		}
+		if err := os.Rename(tmp.Name(), final); err != nil {
+			return n, err
+		}
 	}
 	if df, err := os.Open(dir); err == nil {
 		_ = df.Sync() // the new name survives a crash

@@ -15,6 +15,9 @@ import (
 
 const mediaPerAdminPage = 40
 
+// mediaUploadTimeout bounds one upload form: 20 files of 64 MiB at about 1 MiB/s.
+const mediaUploadTimeout = 30 * time.Minute
+
 // mediaRow is one file in the library.
 type mediaRow struct {
 	broadside.Media
@@ -122,6 +125,10 @@ func (s *Server) handleMediaUpload(w http.ResponseWriter, r *http.Request, u *br
 		s.forbidden(w, r, "Your role cannot upload files.")
 		return
 	}
+	// Several large files take longer than the server's usual deadlines.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(mediaUploadTimeout))
+	_ = rc.SetWriteDeadline(time.Now().Add(mediaUploadTimeout))
 	d := &mediaListData{}
 	mr, err := r.MultipartReader()
 	if err != nil {

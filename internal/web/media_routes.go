@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/importer"
@@ -87,6 +88,10 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox")
 	h.Set("Cache-Control", cache)
 	h.Set("ETag", fmt.Sprintf(`"%x-%x"`, obj.ModTime().UnixNano(), obj.Size()))
+	// The server's 60-second write deadline would cut a long video short for a reader on a
+	// slow line: allow what the file takes at 64 KiB/s (the connection cap per address bounds
+	// how many slow readers one client can hold).
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(time.Minute + time.Duration(obj.Size()>>16)*time.Second))
 	http.ServeContent(w, r, "", obj.ModTime(), obj)
 }
 
