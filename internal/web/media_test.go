@@ -18,6 +18,7 @@ import (
 	"github.com/broadside/broadside/internal/app"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/posts"
+	"github.com/broadside/broadside/internal/testdb"
 )
 
 type upFile struct {
@@ -73,8 +74,13 @@ func uploadsLeft(t *testing.T, ta *testApp) []string {
 
 // Upload several files at once without JavaScript, list, search, edit, see where a file is
 // used, and delete it after the warning; an author sees and manages only their own files.
-func TestMediaLibraryOverHTTP(t *testing.T) {
-	ta := newTestApp(t)
+func TestMediaLibraryOverHTTP(t *testing.T) { runMediaLibrary(t) }
+
+// TestMediaLibraryOnPostgres runs the same on PostgreSQL.
+func TestMediaLibraryOnPostgres(t *testing.T) { runMediaLibrary(t, withDSN(testdb.Postgres(t))) }
+
+func runMediaLibrary(t *testing.T, opts ...appOption) {
+	ta := newTestApp(t, opts...)
 	author := ta.user("ann@example.com", broadside.RoleAuthor)
 	other := ta.user("bob@example.com", broadside.RoleAuthor)
 	editor := ta.user("eve@example.com", broadside.RoleEditor)
