@@ -15,6 +15,9 @@ import (
 
 const mediaPerAdminPage = 40
 
+var mediaKindLabels = map[string]string{broadside.MediaImage: "Images", broadside.MediaAudio: "Audio",
+	broadside.MediaVideo: "Video", broadside.MediaDocument: "Documents"}
+
 // mediaUploadTimeout bounds one upload form: 20 files of 64 MiB at about 1 MiB/s.
 const mediaUploadTimeout = 30 * time.Minute
 
@@ -82,7 +85,7 @@ func (s *Server) renderMediaList(w http.ResponseWriter, r *http.Request, u *broa
 	d.Pager = adminPager(r, page, total, mediaPerAdminPage)
 	d.Kinds = []option{{Value: "", Label: "All types", Selected: d.Kind == ""}}
 	for _, k := range broadside.MediaKinds {
-		d.Kinds = append(d.Kinds, option{Value: k, Label: strings.ToUpper(k[:1]) + k[1:] + "s", Selected: d.Kind == k})
+		d.Kinds = append(d.Kinds, option{Value: k, Label: mediaKindLabels[k], Selected: d.Kind == k})
 	}
 	d.Months = []option{{Value: "", Label: "All dates", Selected: d.Month == ""}}
 	for _, m := range months {
