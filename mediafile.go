@@ -154,8 +154,13 @@ func SniffMedia(name string, head []byte) (string, error) {
 		return "application/pdf", nil
 	case bytes.HasPrefix(b, []byte("ID3")):
 		return "audio/mpeg", nil
-	case len(b) >= 3 && b[0] == 0xFF && b[1]&0xE0 == 0xE0 && b[1]&0x06 != 0 && b[2]&0xF0 != 0xF0:
-		// An MPEG audio frame header: sync bits, a layer, a valid bitrate index.
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		// A UTF-16 byte-order mark: text, and FF FE would otherwise pass for an MPEG frame.
+		return "", Errorf(EINVALID, "%s is a UTF-16 text document, not an image or media file; it is not accepted.", quoteName(name))
+	case len(b) >= 3 && b[0] == 0xFF && b[1]&0xE0 == 0xE0 && b[1]&0x18 != 0x08 && b[1]&0x06 != 0 &&
+		b[2]&0xF0 != 0xF0 && b[2]&0x0C != 0x0C:
+		// An MPEG audio frame header: sync bits, then a version, layer, bitrate index and
+		// sample rate none of which is the reserved value.
 		return "audio/mpeg", nil
 	case bytes.HasPrefix(b, []byte("OggS")):
 		return "audio/ogg", nil

@@ -45,6 +45,8 @@ func TestSniffMedia(t *testing.T) {
 		{"m.mov", "\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00", "brand"},
 		{"m.mkv", "\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01\x42\x82\x88matroska", "Matroska"},
 		{"a.jpg", "\xFF\xD8", "not a file type"}, // two bytes are not a JPEG
+		{"u.mp3", "\xFF\xFE<\x00h\x00t\x00m\x00l\x00>\x00", "UTF-16"},
+		{"u.mp3", "\xFF\xFB\x9C\x00", "not a file type"}, // reserved sample rate
 	}
 	for _, c := range bad {
 		got, err := broadside.SniffMedia(c.name, []byte(c.head))
