@@ -278,3 +278,16 @@ func (u *User) CanEditMedia(m *Media) bool {
 	}
 	return u.CanModerate() || (u.CanUploadMedia() && m.AuthorID == u.ID)
 }
+
+// FormatSize writes a file size for people: "64 MiB", "1.5 MiB", "390 KiB", "12 bytes".
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<30)), ".0") + " GiB"
+	case n >= 1<<20:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MiB"
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

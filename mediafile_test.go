@@ -116,3 +116,12 @@ func TestMediaCapabilities(t *testing.T) {
 		t.Error("no role")
 	}
 }
+
+func TestFormatSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 bytes", 1023: "1023 bytes", 1024: "1 KiB", 400 << 10: "400 KiB",
+		64 << 20: "64 MiB", 3 << 19: "1.5 MiB", 5 << 30: "5 GiB"} {
+		if got := broadside.FormatSize(n); got != want {
+			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

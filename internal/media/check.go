@@ -63,7 +63,7 @@ func (c *checker) Read(p []byte) (int, error) {
 	if n > 0 {
 		c.n += int64(n)
 		if c.n > c.max {
-			c.err = broadside.Errorf(broadside.EINVALID, "%s is larger than the limit of %s.", broadside.MediaFileLabel(c.name), humanSize(c.max))
+			c.err = broadside.Errorf(broadside.EINVALID, "%s is larger than the limit of %s.", broadside.MediaFileLabel(c.name), broadside.FormatSize(c.max))
 			return 0, c.err
 		}
 		if c.pw != nil {
@@ -200,14 +200,4 @@ func webpSize(r io.Reader) (int, int, error) {
 		return w + 1, h + 1, nil
 	}
 	return 0, 0, errors.New("webp: unknown chunk")
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -99,24 +99,14 @@ func (s *Server) renderMediaList(w http.ResponseWriter, r *http.Request, u *broa
 		return "/admin/media?" + vq.Encode()
 	}
 	d.GridURL, d.ListURL = view("grid"), view("list")
-	d.MaxSize = humanMiB(s.Media.MaxUploadSize())
+	d.MaxSize = broadside.FormatSize(s.Media.MaxUploadSize())
 	v.Data = d
 	s.page(w, r, status, "admin/media", v)
 }
 
 func newMediaRow(m *broadside.Media) mediaRow {
 	return mediaRow{Media: *m, FileURL: m.URL(), EditURL: mediaURL(m), Date: m.CreatedAt.UTC().Format("2 January 2006"),
-		Size: humanMiB(m.Size)}
-}
-
-func humanMiB(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MiB"
-	case n >= 1<<10:
-		return strconv.FormatInt(n>>10, 10) + " KiB"
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
+		Size: broadside.FormatSize(m.Size)}
 }
 
 // POST /admin/media
@@ -148,7 +138,7 @@ func (s *Server) handleMediaUpload(w http.ResponseWriter, r *http.Request, u *br
 		if err != nil {
 			if _, big := errors.AsType[*http.MaxBytesError](err); big {
 				d.UploadErrors = append(d.UploadErrors, fmt.Sprintf("The upload is larger than %d files of %s; the rest was not saved.",
-					maxFilesPerUpload, humanMiB(s.Media.MaxUploadSize())))
+					maxFilesPerUpload, broadside.FormatSize(s.Media.MaxUploadSize())))
 				status = http.StatusRequestEntityTooLarge
 			} else {
 				d.UploadErrors = append(d.UploadErrors, "The upload broke off; the files after this point were not saved.")
