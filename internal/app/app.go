@@ -23,6 +23,7 @@ import (
 	"github.com/broadside/broadside/internal/importer"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/mail"
+	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/newsletter"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/render"
@@ -56,6 +57,9 @@ type App struct {
 	Newsletter    *newsletter.Service
 	Cache         *web.PageCache
 	Web           *web.Server
+	// Media is the media library; its files live in the data directory's uploads/, next to
+	// the files an import copied (internal/media).
+	Media *media.Service
 
 	changed    func()
 	purgeLocal func()
@@ -164,12 +168,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.WordPress = &importer.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake,
 		UploadsDir: filepath.Join(cfg.DataDir, "uploads"), BaseURL: cfg.PublicURL(),
 		RenderMarkdown: func(md string) string { return string(rend.Post(render.FormatMarkdown, md)) }}
+	a.Media = &media.Service{Store: st, Storage: media.Dir{Root: filepath.Join(cfg.DataDir, "uploads")}, Now: now, Log: log,
+		MaxSize: int64(cfg.Limits.MediaUploadMiB) << 20}
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,
 		BaseURL: cfg.PublicURL(), Secret: secret, PassKey: passKey, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
 		MaxImportUpload: int64(cfg.Limits.ImportUploadMiB) << 20,
-		Subscriptions:   a.Subscriptions, Newsletter: a.Newsletter,
+		Subscriptions:   a.Subscriptions, Newsletter: a.Newsletter, Media: a.Media,
 	})
 	if err != nil {
 		st.Close()

@@ -44,7 +44,7 @@ func Defaults() Config {
 		LogFormat:       "text",
 		ShutdownTimeout: 20 * time.Second,
 		SMTP:            SMTP{TLS: "starttls", Rate: DefaultSMTPRate},
-		Limits:          Limits{ConnsPerIP: DefaultConnsPerIP, ImportUploadMiB: DefaultImportUploadMiB},
+		Limits:          Limits{ConnsPerIP: DefaultConnsPerIP, ImportUploadMiB: DefaultImportUploadMiB, MediaUploadMiB: DefaultMediaUploadMiB},
 	}
 }
 

@@ -16,6 +16,9 @@ type Limits struct {
 	// ImportUploadMiB caps the WordPress export an administrator may upload in the admin;
 	// a larger site imports from the command line, which reads the file from disk.
 	ImportUploadMiB int
+	// MediaUploadMiB caps one file uploaded to the media library (the media service streams
+	// it to storage with this cap, never holding it in memory).
+	MediaUploadMiB int
 }
 
 // Default limits. 256 connections leave room for a whole office or a mobile carrier's
@@ -24,9 +27,10 @@ type Limits struct {
 const (
 	DefaultConnsPerIP      = 256
 	DefaultImportUploadMiB = 1024
+	DefaultMediaUploadMiB  = 64
 )
 
-type limitFlags struct{ conns, upload string }
+type limitFlags struct{ conns, upload, media string }
 
 func registerLimits(fs *flag.FlagSet, env func(string) string, f *limitFlags) {
 	f.conns = env("BROADSIDE_MAX_CONNS_PER_IP")
@@ -35,6 +39,9 @@ func registerLimits(fs *flag.FlagSet, env func(string) string, f *limitFlags) {
 	f.upload = env("BROADSIDE_MAX_IMPORT_MIB")
 	fs.StringVar(&f.upload, "max-import-mib", f.upload, "largest WordPress export the admin accepts as an upload, in MiB (default "+
 		strconv.Itoa(DefaultImportUploadMiB)+"; env BROADSIDE_MAX_IMPORT_MIB)")
+	f.media = env("BROADSIDE_MAX_UPLOAD_MIB")
+	fs.StringVar(&f.media, "max-upload-mib", f.media, "largest file the media library accepts, in MiB (default "+
+		strconv.Itoa(DefaultMediaUploadMiB)+"; env BROADSIDE_MAX_UPLOAD_MIB)")
 }
 
 func finishLimits(c *Config, f *limitFlags) error {
@@ -52,6 +59,7 @@ func finishLimits(c *Config, f *limitFlags) error {
 	}
 	num(f.conns, "--max-conns-per-ip", &c.Limits.ConnsPerIP)
 	num(f.upload, "--max-import-mib", &c.Limits.ImportUploadMiB)
+	num(f.media, "--max-upload-mib", &c.Limits.MediaUploadMiB)
 	return errors.Join(errs...)
 }
 
@@ -62,6 +70,9 @@ func (l Limits) validate() []error {
 	}
 	if l.ImportUploadMiB < 1 || l.ImportUploadMiB > 64<<10 {
 		errs = append(errs, fmt.Errorf("--max-import-mib: %d must be between 1 and 65536 MiB", l.ImportUploadMiB))
+	}
+	if l.MediaUploadMiB < 1 || l.MediaUploadMiB > 64<<10 {
+		errs = append(errs, fmt.Errorf("--max-upload-mib: %d must be between 1 and 65536 MiB", l.MediaUploadMiB))
 	}
 	return errs
 }

@@ -33,3 +33,20 @@ func TestLimitsConfig(t *testing.T) {
 		}
 	}
 }
+
+// The media library's upload cap defaults to 64 MiB, comes from env or flag, and is checked.
+func TestMediaUploadLimit(t *testing.T) {
+	c, err := parse(t, nil, nil)
+	if err != nil || c.Limits.MediaUploadMiB != 64 {
+		t.Fatalf("default: %+v %v", c.Limits, err)
+	}
+	if c, err = parse(t, []string{"--max-upload-mib", "8"}, map[string]string{"BROADSIDE_MAX_UPLOAD_MIB": "16"}); err != nil || c.Limits.MediaUploadMiB != 8 {
+		t.Fatalf("flag: %+v %v", c.Limits, err)
+	}
+	if c, err = parse(t, nil, map[string]string{"BROADSIDE_MAX_UPLOAD_MIB": "16"}); err != nil || c.Limits.MediaUploadMiB != 16 {
+		t.Fatalf("env: %+v %v", c.Limits, err)
+	}
+	if _, err := parse(t, []string{"--max-upload-mib", "0"}, nil); err == nil || !strings.Contains(err.Error(), "--max-upload-mib") {
+		t.Fatalf("0 MiB: %v", err)
+	}
+}

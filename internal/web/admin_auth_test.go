@@ -17,13 +17,13 @@ import (
 var adminGetRoutes = []string{"/admin/", "/admin/posts", "/admin/posts?type=page", "/admin/posts/new",
 	"/admin/posts/new?type=page", "/admin/posts/%d", "/admin/posts/%d/delete", "/admin/comments",
 	"/admin/comments/%c", "/admin/comments/%c/reply", "/admin/categories", "/admin/categories/1",
-	"/admin/settings", "/admin/users", "/admin/profile"}
+	"/admin/settings", "/admin/users", "/admin/profile", "/admin/media", "/admin/media/1", "/admin/media/1/delete"}
 
 // adminPostRoutes are every admin state change behind the sign-in.
 var adminPostRoutes = []string{"/admin/posts/new", "/admin/posts/%d", "/admin/posts/%d/delete",
 	"/admin/comments/bulk", "/admin/comments/%c", "/admin/comments/%c/reply", "/admin/comments/%c/delete",
 	"/admin/categories", "/admin/categories/1", "/admin/categories/1/delete", "/admin/settings", "/admin/users",
-	"/admin/profile"}
+	"/admin/profile", "/admin/media", "/admin/media/1", "/admin/media/1/delete"}
 
 func fill(route string, postID, commentID int64) string {
 	route = strings.ReplaceAll(route, "%d", fmt.Sprint(postID))

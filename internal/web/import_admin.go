@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"os"
 	"path"
@@ -207,52 +206,5 @@ func (s *Server) handleWPExport(w http.ResponseWriter, r *http.Request, u *broad
 		// The response has started; the log says why the file is cut short.
 		s.Log.Error("export failed", "request_id", requestID(r), "err", err)
 	}
-	return nil
-}
-
-// uploadTypes are the files served inline from /wp-content/uploads/; anything else (HTML,
-// SVG with scripts, archives, documents) is served as a download.
-var uploadTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
-	"image/avif": true, "image/bmp": true, "image/x-icon": true, "image/vnd.microsoft.icon": true, "audio/mpeg": true, "audio/ogg": true,
-	"audio/wav": true, "audio/mp4": true, "audio/flac": true, "video/mp4": true, "video/webm": true, "video/ogg": true,
-	"video/quicktime": true, "application/pdf": true, "text/plain": true}
-
-// GET /wp-content/uploads/{path...}
-// Files copied from the old site's uploads (import --media-dir), where WordPress served
-// them, so old image links keep working. The directory is opened as an os.Root: no path,
-// link or ".." leaves it.
-func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
-	rel := r.PathValue("path")
-	dir := s.WordPress.UploadsDir
-	if dir == "" || !fs.ValidPath(rel) || strings.HasPrefix(path.Base(rel), ".") {
-		return errNotFound
-	}
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return errNotFound
-	}
-	defer root.Close()
-	f, err := root.Open(rel)
-	if err != nil {
-		return errNotFound
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		return errNotFound
-	}
-	ctype := importer.MimeType(rel)
-	h := w.Header()
-	if !uploadTypes[ctype] {
-		h.Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(path.Base(rel), `"`, "")+`"`)
-		if ctype == "" {
-			ctype = "application/octet-stream"
-		}
-	}
-	h.Set("Content-Type", ctype)
-	// Whatever a file is, it runs nothing here.
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox")
-	h.Set("Cache-Control", "public, max-age=2592000")
-	http.ServeContent(w, r, "", fi.ModTime(), f)
 	return nil
 }

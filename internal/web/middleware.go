@@ -88,6 +88,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			limit := int64(2 << 20)
 			if r.URL.Path == importUploadPath {
 				limit = s.importUploadLimit()
+			} else if r.URL.Path == mediaUploadPath && s.Media != nil {
+				limit = s.mediaBodyLimit() // several files, each capped by the media service
 			}
 			r.Body = http.MaxBytesReader(sw, r.Body, limit)
 		}

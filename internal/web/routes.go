@@ -160,17 +160,29 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/newsletters/{id}", auth(s.handleNewsletterReport)},
 		{"POST /admin/newsletters/{id}/resume", auth(s.handleNewsletterResume)},
 	}
+	if s.Media != nil {
+		// The media library, and the files under /wp-content/uploads/ (library files and those
+		// a WordPress import copied), where WordPress served them, so old links keep working.
+		t = append(t, []route{
+			{"GET /admin/media", auth(s.handleMediaList)},
+			{"POST " + mediaUploadPath, auth(s.handleMediaUpload)},
+			{"GET /admin/media/{id}", auth(s.handleMediaEdit)},
+			{"POST /admin/media/{id}", auth(s.handleMediaUpdate)},
+			{"GET /admin/media/{id}/delete", auth(s.handleMediaDeleteConfirm)},
+			{"POST /admin/media/{id}/delete", auth(s.handleMediaDelete)},
+			{"GET /wp-content/uploads/{path...}", pub(s.handleUpload)},
+		}...)
+	}
 	if s.WordPress == nil {
 		return t
 	}
 	// WordPress: import and export in the admin, and everything that keeps a WordPress site's
-	// old addresses working: its uploads and its query-string links (and, before any 404, the
+	// old addresses working: its query-string links (and, before any 404, the
 	// redirects the import recorded: see fallbacks).
 	return append(t, []route{
 		{"GET /admin/import", auth(s.handleWPImportForm)},
 		{"POST " + importUploadPath, auth(s.handleWPImportUpload)},
 		{"GET /admin/export", auth(s.handleWPExport)},
-		{"GET /wp-content/uploads/{path...}", pub(s.handleUpload)},
 		{"GET /?p", pub(s.handleOldPostID)},
 		{"GET /?page_id", pub(s.handleOldPostID)},
 		{"GET /?attachment_id", pub(s.handleOldAttachment)},

@@ -13,6 +13,7 @@ import (
 	"github.com/broadside/broadside/internal/auth"
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/importer"
+	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/newsletter"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/render"
@@ -69,6 +70,9 @@ type Deps struct {
 	// WordPress imports and exports sites and answers for their old addresses
 	// (import_routes.go); nil leaves those routes out.
 	WordPress *importer.Service
+	// Media is the media library (media_routes.go); nil leaves the admin's Media screens out
+	// but still serves the uploads directory through WordPress's importer, if any.
+	Media *media.Service
 }
 
 // Server is the HTTP handler of a Broadside site.

@@ -1,0 +1,258 @@
+// Package media is the media library: uploading files (the type decided from their bytes),
+// listing, describing and deleting them, and finding them again to serve. Who may do what is
+// decided here, for every channel (the admin today, the REST API next).
+package media
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"path"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/broadside/broadside"
+)
+
+// DefaultMaxSize is the upload limit when none is configured.
+const DefaultMaxSize = 64 << 20
+
+// DefaultMaxPixels guards against decompression bombs: a small file declaring a huge image
+// is refused from its header, before anything would ever decode it.
+const DefaultMaxPixels = 100_000_000
+
+// Store is what the service needs from the database.
+type Store interface {
+	CreateMedia(ctx context.Context, m *broadside.Media) error
+	MediaByID(ctx context.Context, id int64) (*broadside.Media, error)
+	MediaByKey(ctx context.Context, key string) (*broadside.Media, error)
+	ListMedia(ctx context.Context, f broadside.MediaFilter) ([]broadside.Media, int, error)
+	MediaMonths(ctx context.Context, authorID int64) ([]broadside.YearMonth, error)
+	UpdateMedia(ctx context.Context, m *broadside.Media) error
+	DeleteMedia(ctx context.Context, id int64) error
+	PostsUsingPath(ctx context.Context, path string, limit int) ([]broadside.Post, int, error)
+}
+
+// Service is the media library.
+type Service struct {
+	Store   Store
+	Storage Storage
+	Now     func() time.Time
+	Log     *slog.Logger
+	// MaxSize caps one upload in bytes; 0 means DefaultMaxSize.
+	MaxSize int64
+	// MaxPixels caps an image's width×height; 0 means DefaultMaxPixels.
+	MaxPixels int
+}
+
+func (s *Service) maxSize() int64 {
+	if s.MaxSize > 0 {
+		return s.MaxSize
+	}
+	return DefaultMaxSize
+}
+
+func (s *Service) maxPixels() int {
+	if s.MaxPixels > 0 {
+		return s.MaxPixels
+	}
+	return DefaultMaxPixels
+}
+
+// MaxUploadSize is the configured limit of one file, for forms to announce.
+func (s *Service) MaxUploadSize() int64 { return s.maxSize() }
+
+// Upload stores the file name with the bytes of r for u: the type is sniffed from the first
+// bytes, an image's header is checked while it streams to the storage (never all in memory),
+// and the row is written last. Whatever is refused or fails leaves neither row nor file.
+func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r io.Reader) (*broadside.Media, error) {
+	if u == nil {
+		return nil, broadside.Errorf(broadside.EUNAUTHORIZED, "Sign in to upload files.")
+	}
+	if !u.CanUploadMedia() {
+		return nil, broadside.Errorf(broadside.EFORBIDDEN, "Your role cannot upload files.")
+	}
+	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, `\`, "/")))
+	if name == "" || name == "." || name == "/" {
+		name = "file"
+	}
+	head := make([]byte, 512)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, broadside.Errorf(broadside.EINVALID, "%s could not be read: the upload broke off.", broadside.MediaFileLabel(name))
+	}
+	head = head[:n]
+	mime, err := broadside.SniffMedia(name, head)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	key := broadside.MediaKey(name, mime, randomSuffix(), now)
+	c := newChecker(name, mime, io.MultiReader(bytes.NewReader(head), r), s.maxSize(), s.maxPixels())
+	size, err := s.Storage.Put(ctx, key, c)
+	c.close()
+	if err != nil {
+		var be *broadside.Error
+		switch {
+		case errors.As(err, &be):
+			return nil, err
+		case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+			s.Log.Error("media: disk full", "key", key, "err", err)
+			return nil, broadside.Errorf(broadside.EINTERNAL, "The server's disk is full, so %s was not saved. Tell the site's administrator.", broadside.MediaFileLabel(name))
+		case errors.Is(err, context.Canceled), errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, broadside.Errorf(broadside.EINVALID, "The upload of %s broke off; nothing was saved.", broadside.MediaFileLabel(name))
+		}
+		s.Log.Error("media: storing failed", "key", key, "err", err)
+		return nil, broadside.Errorf(broadside.EINTERNAL, "The file storage could not save %s; nothing was saved. Please try again.", broadside.MediaFileLabel(name))
+	}
+	m := &broadside.Media{AuthorID: u.ID, FileName: name, Key: key, MimeType: mime, Size: size,
+		Title: strings.TrimSuffix(name, path.Ext(name)), CreatedAt: now}
+	if c.hdr != nil {
+		m.Width, m.Height = c.hdr.w, c.hdr.h
+	}
+	if utf8Len(m.Title) > 200 {
+		m.Title = string([]rune(m.Title)[:200])
+	}
+	err = m.Validate()
+	if err == nil {
+		err = s.Store.CreateMedia(ctx, m)
+	}
+	if err != nil {
+		// The file without its row would be an orphan no one can see or delete.
+		if derr := s.Storage.Delete(context.WithoutCancel(ctx), key); derr != nil {
+			s.Log.Error("media: removing the file of a failed upload", "key", key, "err", derr)
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+func utf8Len(s string) int { return len([]rune(s)) }
+
+// randomSuffix makes keys unique without a database round trip: 32 random bits.
+func randomSuffix() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// List returns the files f selects that u may see (authors see their own), and the total.
+func (s *Service) List(ctx context.Context, u *broadside.User, f broadside.MediaFilter) ([]broadside.Media, int, error) {
+	if err := mayUse(u); err != nil {
+		return nil, 0, err
+	}
+	if !u.CanModerate() {
+		f.AuthorID = u.ID
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	return s.Store.ListMedia(ctx, f)
+}
+
+// Months lists the months with files u may see, for the library's filter.
+func (s *Service) Months(ctx context.Context, u *broadside.User) ([]broadside.YearMonth, error) {
+	if err := mayUse(u); err != nil {
+		return nil, err
+	}
+	var author int64
+	if !u.CanModerate() {
+		author = u.ID
+	}
+	return s.Store.MediaMonths(ctx, author)
+}
+
+// Get returns the file with id if u may manage it; another author's file is not found.
+func (s *Service) Get(ctx context.Context, u *broadside.User, id int64) (*broadside.Media, error) {
+	if err := mayUse(u); err != nil {
+		return nil, err
+	}
+	m, err := s.Store.MediaByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.CanEditMedia(m) {
+		return nil, broadside.Errorf(broadside.EFORBIDDEN, "You can only manage your own files.")
+	}
+	return m, nil
+}
+
+// Details is what a person may change about a file.
+type Details struct{ Title, Alt, Caption string }
+
+// Update saves the title, alt text and caption of the file with id.
+func (s *Service) Update(ctx context.Context, u *broadside.User, id int64, d Details) (*broadside.Media, error) {
+	m, err := s.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	m.Title, m.Alt, m.Caption = strings.TrimSpace(d.Title), strings.TrimSpace(d.Alt), strings.TrimSpace(d.Caption)
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.Store.UpdateMedia(ctx, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Usage returns up to limit posts and pages that show the file with id (as featured image
+// or in their body), and how many there are, so deleting it can warn first.
+func (s *Service) Usage(ctx context.Context, u *broadside.User, id int64, limit int) ([]broadside.Post, int, error) {
+	m, err := s.Get(ctx, u, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.Store.PostsUsingPath(ctx, m.URL(), limit)
+}
+
+// Delete removes the file with id: the row first, so no page lists a file that is gone,
+// then the bytes (a failure there leaves an unlisted file, which is logged).
+func (s *Service) Delete(ctx context.Context, u *broadside.User, id int64) error {
+	m, err := s.Get(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.DeleteMedia(ctx, m.ID); err != nil {
+		return err
+	}
+	if err := s.Storage.Delete(context.WithoutCancel(ctx), m.Key); err != nil {
+		s.Log.Error("media: removing a deleted file's bytes", "key", m.Key, "err", err)
+	}
+	return nil
+}
+
+// Open finds a file to serve by its path below the uploads address. m is its library row,
+// nil for a file an import copied (which has none); fs.ErrNotExist when there is no file.
+func (s *Service) Open(ctx context.Context, key string) (obj Object, m *broadside.Media, err error) {
+	if broadside.ValidMediaKey(key) {
+		m, err = s.Store.MediaByKey(ctx, key)
+		if err != nil && broadside.ErrorCode(err) != broadside.ENOTFOUND {
+			return nil, nil, err
+		}
+	}
+	obj, err = s.Storage.Open(ctx, key)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
+			return nil, nil, fs.ErrNotExist
+		}
+		return nil, nil, err
+	}
+	return obj, m, nil
+}
+
+func mayUse(u *broadside.User) error {
+	if u == nil {
+		return broadside.Errorf(broadside.EUNAUTHORIZED, "Sign in to manage files.")
+	}
+	if !u.CanUploadMedia() {
+		return broadside.Errorf(broadside.EFORBIDDEN, "Your role cannot manage files.")
+	}
+	return nil
+}
