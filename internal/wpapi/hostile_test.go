@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -192,6 +193,14 @@ func TestHiddenContent(t *testing.T) {
 	}
 	wantError(t, last, http.StatusTooManyRequests, "rest_post_password_throttled")
 	wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d?password=sesame", locked.ID)), http.StatusTooManyRequests, "rest_post_password_throttled")
+	// Retry-After says when the sliding window lets the next guess through, not a fixed 15
+	// minutes: ten minutes later, at most about five remain.
+	s.Clock.Advance(10 * time.Minute)
+	later := s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d?password=guess", locked.ID))
+	wantError(t, later, http.StatusTooManyRequests, "rest_post_password_throttled")
+	if ra, err := strconv.Atoi(later.Header.Get("Retry-After")); err != nil || ra <= 0 || ra > 6*60 {
+		t.Errorf("Retry-After %q ten minutes into a 15-minute window; want the remaining few minutes", later.Header.Get("Retry-After"))
+	}
 	if r := s.get("/wp-json/wp/v2/posts?per_page=100"); strings.Contains(r.Raw, "Locked words") || strings.Contains(r.Raw, "Locked excerpt") {
 		t.Errorf("the list shows a protected body: %s", r.Raw)
 	}

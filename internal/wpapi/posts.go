@@ -317,7 +317,7 @@ func (q *req) unlock(p *broadside.Post) error {
 	if q.a.PostPasswordGuess != nil {
 		if err := q.a.PostPasswordGuess(q.ctx, q.ip(), p.ID); err != nil {
 			if broadside.ErrorCode(err) == broadside.ETOOMANYREQUEST {
-				q.header().Set("Retry-After", "900")
+				q.retryAfter(err)
 				return newErr(http.StatusTooManyRequests, "rest_post_password_throttled", broadside.ErrorMessage(err))
 			}
 			return err

@@ -111,9 +111,7 @@ func (q *req) domainErr(err error, notFoundCode, notFoundMsg string) error {
 	case broadside.ECONFLICT:
 		return newErr(http.StatusConflict, "rest_conflict", broadside.ErrorMessage(err))
 	case broadside.ETOOMANYREQUEST:
-		if d := broadside.RetryAfter(err); d > 0 {
-			q.header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
-		}
+		q.retryAfter(err)
 		return newErr(http.StatusTooManyRequests, "rest_too_many_requests", broadside.ErrorMessage(err))
 	}
 	return err
@@ -306,4 +304,12 @@ func WriteError(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
+}
+
+// retryAfter sets Retry-After from a throttled error: the wait the sliding window computed,
+// so clients neither hammer nor wait longer than they must.
+func (q *req) retryAfter(err error) {
+	if d := broadside.RetryAfter(err); d > 0 {
+		q.header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
+	}
 }
