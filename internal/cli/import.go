@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/importer"
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -183,7 +184,7 @@ func (p *progressBar) update(pr importer.Progress) {
 	}
 	n = min(max(n, 0), width)
 	fmt.Fprintf(p.w, "\r%-9s [%s%s] %3d%%  %s / %s ", label, strings.Repeat("=", n), strings.Repeat(" ", width-n),
-		pct, size(pr.Done), size(pr.Total))
+		pct, broadside.FormatSize(pr.Done), broadside.FormatSize(pr.Total))
 }
 
 // clear erases the bar's line before the summary or an error is printed.
@@ -191,16 +192,4 @@ func (p *progressBar) clear() {
 	if p != nil {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
-}
-
-func size(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

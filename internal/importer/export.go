@@ -29,10 +29,7 @@ func (s *Service) Export(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	ex := &exporter{svc: s, ctx: ctx, set: set, loc: set.Location(), w: wxr.NewWriter(out)}
-	ex.base = strings.TrimRight(set.BaseURL, "/")
-	if ex.base == "" {
-		ex.base = strings.TrimRight(s.BaseURL, "/")
-	}
+	ex.base = set.PublicURL(s.BaseURL)
 	ex.perm, err = broadside.NewPermalinks(set.PermalinkStructure)
 	if err != nil {
 		ex.perm, _ = broadside.NewPermalinks(broadside.DefaultPermalinkStructure)

@@ -49,10 +49,7 @@ func (m *Mailer) Site(ctx context.Context) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := strings.TrimRight(set.BaseURL, "/")
-	if base == "" {
-		base = m.BaseURL
-	}
+	base := set.PublicURL(m.BaseURL)
 	perm, err := broadside.NewPermalinks(set.PermalinkStructure)
 	if err != nil {
 		perm, _ = broadside.NewPermalinks(broadside.DefaultPermalinkStructure)
