@@ -30,6 +30,11 @@ type checker struct {
 	done chan header
 	hdr  *header
 	err  error // sticky refusal
+
+	// end finds a JPEG's end marker; once it passed (ended), what follows is read and counted
+	// against the limit but not kept.
+	end   *jpegEnd
+	ended bool
 }
 
 // header is what DecodeConfig found.
@@ -42,6 +47,9 @@ const tailLen = 32
 
 func newChecker(name, mime string, src io.Reader, max int64, maxPixels int) *checker {
 	c := &checker{name: name, mime: mime, src: src, max: max, maxPixels: maxPixels}
+	if mime == "image/jpeg" {
+		c.end = &jpegEnd{}
+	}
 	if broadside.MediaKind(mime) == broadside.MediaImage {
 		pr, pw := io.Pipe()
 		c.pw, c.done = pw, make(chan header, 1)
@@ -59,12 +67,20 @@ func (c *checker) Read(p []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
 	}
+	if c.ended {
+		return 0, c.discardRest()
+	}
 	n, err := c.src.Read(p)
 	if n > 0 {
 		c.n += int64(n)
 		if c.n > c.max {
-			c.err = broadside.Errorf(broadside.EINVALID, "%s is larger than the limit of %s.", broadside.MediaFileLabel(c.name), broadside.FormatSize(c.max))
+			c.err = c.tooLarge()
 			return 0, c.err
+		}
+		if c.end != nil && !c.end.lost {
+			if k := c.end.feed(p[:n]); k >= 0 {
+				n, c.ended = k, true
+			}
 		}
 		if c.pw != nil {
 			if _, werr := c.pw.Write(p[:n]); werr != nil {
@@ -95,6 +111,29 @@ func (c *checker) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+func (c *checker) tooLarge() error {
+	return broadside.Errorf(broadside.EINVALID, "%s is larger than the limit of %s.", broadside.MediaFileLabel(c.name), broadside.FormatSize(c.max))
+}
+
+// discardRest reads what follows a JPEG's end (a phone's trailer or video, or appended HTML),
+// still within the size limit, and ends the stream with the verdict on the image.
+func (c *checker) discardRest() error {
+	k, err := io.CopyN(io.Discard, c.src, c.max-c.n+1)
+	c.n += k
+	switch {
+	case c.n > c.max:
+		c.err = c.tooLarge()
+	case err != nil && !errors.Is(err, io.EOF):
+		c.err = err
+	default:
+		c.err = c.finish()
+		if c.err == nil {
+			c.err = io.EOF
+		}
+	}
+	return c.err
 }
 
 // finish waits for the header check at the end of the stream and returns the verdict.
@@ -141,7 +180,7 @@ func (c *checker) verdict() error {
 	switch c.mime {
 	case "image/jpeg":
 		if !bytes.HasSuffix(t, []byte{0xFF, 0xD9}) {
-			return broadside.Errorf(broadside.EINVALID, "%s is a JPEG that is cut short or has something appended (it does not end with the JPEG end marker); it was not saved.", label)
+			return broadside.Errorf(broadside.EINVALID, "%s is a JPEG that is cut short (it does not end with the JPEG end marker); it was not saved.", label)
 		}
 	case "image/png":
 		if !bytes.HasSuffix(c.tail, []byte("IEND\xaeB`\x82")) {
