@@ -34,7 +34,6 @@ import (
 	"sync"
 	"time"
 
-
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/sitemail"

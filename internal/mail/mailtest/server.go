@@ -22,9 +22,9 @@ import (
 
 // Received is one message as the server got it.
 type Received struct {
-	From string   // envelope sender (MAIL FROM)
-	To   []string // envelope recipients (RCPT TO)
-	Data []byte   // the message, headers and body
+	From string    // envelope sender (MAIL FROM)
+	To   []string  // envelope recipients (RCPT TO)
+	Data []byte    // the message, headers and body
 	At   time.Time // when the server had the whole message (real time), for pace tests
 }
 
