@@ -221,7 +221,6 @@ func (a *App) housekeeping(ctx context.Context) {
 			return
 		case <-t.C:
 			now := a.Now()
-			a.Comments.SweepLimiters(now)
 			if _, err := a.Store.DeleteExpiredSessions(ctx, now); err != nil && ctx.Err() == nil {
 				a.Log.Warn("expired session cleanup failed", "err", err)
 			}

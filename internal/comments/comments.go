@@ -8,10 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/jobs"
@@ -80,19 +77,11 @@ type Service struct {
 	// Noticed records the notification boxes ticked with a comment (nil: none are recorded).
 	Noticed NoticeRecorder
 
-	limiters sync.Map // IP -> *ipLimiter
-	group    groupCommit
+	group groupCommit
 }
 
-// ipLimiter throttles one client. The limit lives in memory on purpose: it is checked on every
-// comment POST, and a database counter would add a write per request to the hot path. With
-// several nodes each enforces its own limit, which still bounds a flood.
-type ipLimiter struct {
-	mu   sync.Mutex
-	lim  *rate.Limiter
-	seen time.Time
-	per  int
-}
+// rateWindow is the span of the per-address comment limit (Discussion.RateLimitPerMinute).
+const rateWindow = time.Minute
 
 // Submission is a comment as it arrived from a form or the API. Every channel submits through
 // Submit, which applies the same validation, access check, spam checks and moderation.
@@ -215,15 +204,27 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	if err := s.checkParent(ctx, c, d); err != nil {
 		return nil, err
 	}
-	if !s.allow(in.IP, d.RateLimitPerMinute, now) {
-		s.Log.Warn("comment rate limited", "ip", in.IP, "post_id", post.ID)
-		return nil, broadside.Errorf(broadside.ETOOMANYREQUEST, msgTooFast)
-	}
 
 	v, stamp := s.verdict(ctx, in, c, d, now, newKey != "")
+	// refused is set when the comment is refused inside the transaction (rate limit,
+	// duplicate). Such a write returns nil, not an error: it stored no comment, the comments
+	// batched with it must still commit, and so must its count against the rate limit (a
+	// duplicate counts as an attempt).
+	var refused error
 	err = s.group.run(ctx, s.Store, func(tx *store.Store) error {
 		// A shared transaction that failed may have changed these before this retry.
-		c.ID, c.Status, c.ModerationReason = 0, v.Status, v.Reason
+		c.ID, c.Status, c.ModerationReason, refused = 0, v.Status, v.Reason, nil
+		// The limit holds for the whole site, so it is counted in the database, and in this
+		// transaction so it costs no commit of its own.
+		wait, err := s.allow(ctx, tx, in.IP, d.RateLimitPerMinute, now)
+		if err != nil {
+			return err
+		}
+		if wait > 0 {
+			s.Log.Warn("comment rate limited", "ip", in.IP, "post_id", post.ID)
+			refused = broadside.TooManyRequests(wait, msgTooFast)
+			return nil
+		}
 		if err := tx.LockPostComments(ctx, post.ID); err != nil {
 			return err
 		}
@@ -232,7 +233,8 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 			return err
 		}
 		if dup {
-			return broadside.Errorf(broadside.ECONFLICT, msgDuplicate)
+			refused = broadside.Errorf(broadside.ECONFLICT, msgDuplicate)
+			return nil
 		}
 		if stamp.nonceHash != "" {
 			fresh, err := tx.ConsumeCommentStamp(ctx, stamp.nonceHash, stamp.expires, now)
@@ -263,6 +265,9 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if refused != nil {
+		return nil, refused
 	}
 	v = broadside.Verdict{Status: c.Status, Reason: c.ModerationReason}
 	s.Log.Info("comment received", "comment_id", c.ID, "post_id", post.ID, "via", in.Via, "status", c.Status, "reason", v.Reason, "ip", in.IP)
@@ -352,36 +357,17 @@ func (s *Service) checkParent(ctx context.Context, c *broadside.Comment, d broad
 	return nil
 }
 
-func (s *Service) allow(ip string, perMinute int, now time.Time) bool {
+// allow counts a comment from ip against the site-wide limit per minute, in tx. It returns
+// how long the client must wait when it is over the limit, else 0.
+func (s *Service) allow(ctx context.Context, tx *store.Store, ip string, perMinute int, now time.Time) (time.Duration, error) {
 	if perMinute <= 0 {
-		return true
+		return 0, nil
 	}
-	v, _ := s.limiters.LoadOrStore(ip, &ipLimiter{})
-	l := v.(*ipLimiter)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	// The limiter is created lazily under the map's value so a setting change takes effect.
-	if l.lim == nil || l.per != perMinute {
-		l.lim = rate.NewLimiter(rate.Limit(float64(perMinute)/60), perMinute)
-		l.per = perMinute
+	h, ok, err := tx.HitRateWithin(ctx, "comment-ip:"+ip, rateWindow, now, perMinute)
+	if err != nil || ok {
+		return 0, err
 	}
-	l.seen = now
-	return l.lim.AllowN(now, 1)
-}
-
-// SweepLimiters forgets clients idle for longer than a minute, bounding memory under a
-// flood from many addresses.
-func (s *Service) SweepLimiters(now time.Time) {
-	s.limiters.Range(func(k, v any) bool {
-		l := v.(*ipLimiter)
-		l.mu.Lock()
-		idle := now.Sub(l.seen) > time.Minute
-		l.mu.Unlock()
-		if idle {
-			s.limiters.Delete(k)
-		}
-		return true
-	})
+	return max(h.RetryAfter(perMinute), time.Second), nil
 }
 
 func truncate(s string, n int) string {

@@ -34,8 +34,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/sitemail"
@@ -95,14 +93,19 @@ type Service struct {
 	Subs *subscriptions.Service
 	Now  func() time.Time
 	Log  *slog.Logger
-	// Rate is the pace in messages per second (config --smtp-rate).
+	// Rate is the pace in messages per second (config --smtp-rate), for the whole site: every
+	// node reserves each message's start in the database (store.ReserveSendSlot), so N nodes
+	// together send Rate messages a second, not N times it. Transactional mail has its own
+	// lane and connection and is not counted.
 	Rate float64
+	// PaceNow is the clock of the pace (nil: time.Now). The pace is about real seconds at the
+	// mail server, so it is separate from Now, which tests may hold still.
+	PaceNow func() time.Time
 	// Slice bounds one run of the job; then it yields (another node may continue) so a long
 	// send never outlives the job's lease. Default one minute.
 	Slice time.Duration
 
 	once    sync.Once
-	limiter *rate.Limiter
 	mu      sync.Mutex
 	failing map[int64]*trouble // per newsletter (deliver.go)
 }
@@ -139,16 +142,32 @@ func (s *Service) Handler() func(ctx context.Context, payload []byte) error {
 	}
 }
 
-func (s *Service) pace() *rate.Limiter {
-	s.once.Do(func() {
-		r := s.Rate
-		if r <= 0 {
-			r = 10
-		}
-		s.limiter = rate.NewLimiter(rate.Limit(r), max(1, int(r/10)))
-		s.failing = map[int64]*trouble{}
-	})
-	return s.limiter
+// paceKey names the site's one bulk-mail pace in the database.
+const paceKey = "newsletter"
+
+// interval is the time between the starts of two messages, site-wide.
+func (s *Service) interval() time.Duration {
+	r := s.Rate
+	if r <= 0 {
+		r = 10
+	}
+	return max(time.Duration(float64(time.Second)/r), time.Microsecond)
+}
+
+func (s *Service) paceNow() time.Time {
+	if s.PaceNow != nil {
+		return s.PaceNow()
+	}
+	return time.Now()
+}
+
+// waitSlot waits until the reserved start time of a message. It does not give up when the
+// worker stops: the delivery is already claimed, and the wait is one interval per node
+// sending at once.
+func (s *Service) waitSlot(slot time.Time) {
+	if d := slot.Sub(s.paceNow()); d > 0 {
+		time.Sleep(d)
+	}
 }
 
 // Send works through a newsletter's pending deliveries until none is due, the slice is
@@ -158,7 +177,7 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 	if !s.Enabled() {
 		return errors.New("newsletter: mail is not configured")
 	}
-	limiter := s.pace()
+	s.once.Do(func() { s.failing = map[int64]*trouble{} })
 	// Recording must not be cut short by the worker stopping: once a message is handed to
 	// the server, its outcome is written whatever happens to ctx.
 	rec := context.WithoutCancel(ctx)
@@ -239,10 +258,10 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 				}
 				continue
 			}
-			if err := limiter.Wait(ctx); err != nil {
-				return stop(&jobs.Again{At: s.Now(), Reason: "worker stopping"})
-			}
-			var ok bool
+			var (
+				ok   bool
+				slot time.Time
+			)
 			err := s.Store.InTx(rec, func(tx *store.Store) error {
 				if outcome != nil {
 					if err := outcome(tx); err != nil {
@@ -250,7 +269,12 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 					}
 				}
 				var err error
-				ok, err = tx.ClaimDelivery(rec, postID, d.Subscriber.ID, s.Now())
+				if ok, err = tx.ClaimDelivery(rec, postID, d.Subscriber.ID, s.Now()); err != nil || !ok {
+					return err
+				}
+				// The slot is reserved in the claim's transaction: no commit of its own, and a
+				// delivery another node took reserves none.
+				slot, err = tx.ReserveSendSlot(rec, paceKey, s.interval(), s.paceNow())
 				return err
 			})
 			if err != nil {
@@ -260,6 +284,7 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 			if !ok {
 				continue // another sender has it
 			}
+			s.waitSlot(slot)
 			var halt error
 			outcome, halt = s.deliver(rec, p, msgs, d)
 			if halt == errPaused {

@@ -72,6 +72,32 @@ func (s *Store) HitRateHistory(ctx context.Context, key string, window time.Dura
 	return s.rate(ctx, key, window, now, true)
 }
 
+// HitRateWithin counts one event for key at now unless that would put more than limit
+// events in the window, and says whether it was counted. A refused event is not counted, so
+// a client that waits is let through once the window moves, however often it retried. Run
+// it in the transaction of the work it guards: the counter's row stays locked until that
+// commits (so nodes that race for the last place are serialized by the database), and a
+// transaction that fails takes its count with it.
+func (s *Store) HitRateWithin(ctx context.Context, key string, window time.Duration, now time.Time, limit int) (RateHistory, bool, error) {
+	h, err := s.rate(ctx, key, window, now, true)
+	if err != nil || h.Count() <= limit {
+		return h, err == nil, err
+	}
+	// Incrementing first and taking it back when over keeps the common case to one upsert
+	// and one read; the decrement touches the row this transaction already holds.
+	if _, err := s.wr().ExecContext(ctx, `UPDATE rate_counters SET count = count - 1 WHERE key = $1 AND window_start = $2`,
+		key, s.ts(now.UTC().Truncate(h.Bucket))); err != nil {
+		return h, false, fmt.Errorf("store: undo rate %q: %w", key, err)
+	}
+	for i := range h.Buckets {
+		if h.Buckets[i].Start.Equal(now.UTC().Truncate(h.Bucket)) {
+			h.Buckets[i].Count--
+			break
+		}
+	}
+	return h, false, nil
+}
+
 // PeekRate returns the history of key's window ending at now without counting an event.
 func (s *Store) PeekRate(ctx context.Context, key string, window time.Duration, now time.Time) (RateHistory, error) {
 	return s.rate(ctx, key, window, now, false)

@@ -22,9 +22,10 @@ import (
 
 // Received is one message as the server got it.
 type Received struct {
-	From string   // envelope sender (MAIL FROM)
-	To   []string // envelope recipients (RCPT TO)
-	Data []byte   // the message, headers and body
+	From string    // envelope sender (MAIL FROM)
+	To   []string  // envelope recipients (RCPT TO)
+	Data []byte    // the message, headers and body
+	At   time.Time // when the server had the whole message (real time), for pace tests
 }
 
 // Server is an in-process SMTP server.
@@ -301,7 +302,7 @@ func (ss *session) Data(r io.Reader) error {
 		return err
 	}
 	ss.s.mu.Lock()
-	ss.s.msgs = append(ss.s.msgs, &Received{From: ss.from, To: append([]string(nil), ss.to...), Data: b.Bytes()})
+	ss.s.msgs = append(ss.s.msgs, &Received{From: ss.from, To: append([]string(nil), ss.to...), Data: b.Bytes(), At: time.Now()})
 	ss.s.mu.Unlock()
 	ss.s.count.Add(1)
 	select {
