@@ -2,11 +2,8 @@ package web_test
 
 import (
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -90,8 +87,8 @@ func TestOutageOnSQLite(t *testing.T) {
 // without a restart.
 func TestOutageOnPostgres(t *testing.T) {
 	dsn := testdb.Postgres(t)
-	px := newTCPProxy(t, dsn)
-	ta := newTestApp(t, withDSN(px.dsn))
+	px := testdb.NewProxy(t, dsn)
+	ta := newTestApp(t, withDSN(px.DSN))
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Outage", "Body.")
 	path := ta.postPath(p)
@@ -100,12 +97,12 @@ func TestOutageOnPostgres(t *testing.T) {
 	for k, v := range typed {
 		f.Set(k, v)
 	}
-	postDuringOutage(t, ta, path, px.down)
+	postDuringOutage(t, ta, path, px.Down)
 	if r := ta.browser().get(path); r.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("uncached page during the outage: %d, want 503", r.StatusCode)
 	}
 
-	px.up()
+	px.Up()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		r := b.post("/comments", f)
@@ -121,75 +118,4 @@ func TestOutageOnPostgres(t *testing.T) {
 	if r := b.get(path); r.StatusCode != 200 || !strings.Contains(r.Body, typed["comment"]) {
 		t.Fatalf("after recovery: %d, comment shown: %v", r.StatusCode, strings.Contains(r.Body, typed["comment"]))
 	}
-}
-
-// tcpProxy stands between the site and PostgreSQL so a test can take the database away
-// (connections refused, open ones cut) and bring it back on the same address.
-type tcpProxy struct {
-	t      *testing.T
-	target string
-	addr   string
-	dsn    string
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  map[net.Conn]bool
-}
-
-func newTCPProxy(t *testing.T, dsn string) *tcpProxy {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &tcpProxy{t: t, target: u.Host, addr: "127.0.0.1:0", conns: map[net.Conn]bool{}}
-	p.up()
-	u.Host = p.addr
-	p.dsn = u.String()
-	t.Cleanup(p.down)
-	return p
-}
-
-func (p *tcpProxy) up() {
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		p.t.Fatalf("proxy listen: %v", err)
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go p.pipe(c)
-		}
-	}()
-}
-
-func (p *tcpProxy) pipe(c net.Conn) {
-	s, err := net.Dial("tcp", p.target)
-	if err != nil {
-		c.Close()
-		return
-	}
-	p.mu.Lock()
-	p.conns[c], p.conns[s] = true, true
-	p.mu.Unlock()
-	go func() { _, _ = io.Copy(s, c); s.Close() }()
-	_, _ = io.Copy(c, s)
-	c.Close()
-}
-
-func (p *tcpProxy) down() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		c.Close()
-	}
-	p.conns = map[net.Conn]bool{}
 }
