@@ -19,6 +19,9 @@ const (
 	EUNAUTHORIZED   = "unauthorized"
 	EFORBIDDEN      = "forbidden"
 	ETOOMANYREQUEST = "too_many_requests"
+	// EUNAVAILABLE means a dependency (the database) is away for now: nothing is wrong with
+	// the request, and the same request may succeed in a moment (HTTP 503 with Retry-After).
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is a domain error whose Message is safe to show to the person who caused it.

@@ -64,6 +64,7 @@ type App struct {
 	changed    func()
 	purgeLocal func()
 	node       string
+	listener   listenerState
 }
 
 // changedChannel is the PostgreSQL NOTIFY channel on which nodes announce changes.
@@ -174,8 +175,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,
 		BaseURL: cfg.PublicURL(), Secret: secret, PassKey: passKey, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
-		MaxImportUpload: int64(cfg.Limits.ImportUploadMiB) << 20,
-		Subscriptions:   a.Subscriptions, Newsletter: a.Newsletter, Media: a.Media,
+		MaxImportUpload: int64(cfg.Limits.ImportUploadMiB) << 20, Ready: a.Ready,
+		Subscriptions: a.Subscriptions, Newsletter: a.Newsletter, Media: a.Media,
 	})
 	if err != nil {
 		st.Close()
@@ -209,7 +210,16 @@ func (a *App) listenForChanges(ctx context.Context) {
 		if from != a.node {
 			a.purgeLocal()
 		}
-	}, a.purgeLocal)
+	}, a.purgeLocal, func(connected bool, err error) {
+		was, _ := a.listener.get()
+		a.listener.set(connected, err)
+		switch {
+		case connected && !was:
+			a.Log.Info("listening for other nodes' changes")
+		case !connected:
+			a.Log.Warn("not hearing other nodes' changes (cache invalidations); retrying", "err", err)
+		}
+	})
 }
 
 func (a *App) housekeeping(ctx context.Context) {

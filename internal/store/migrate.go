@@ -164,3 +164,34 @@ func applyMigration(ctx context.Context, conn *sql.Conn, m Migration) error {
 	}
 	return nil
 }
+
+// Ready checks, with one round trip now (no cached answer), that the database answers and
+// that every migration this binary knows has been applied. The error says which is wrong.
+func (s *Store) Ready(ctx context.Context) error {
+	migs, err := Migrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	rows, err := s.rd().QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return fmt.Errorf("store: ready: %w", err)
+	}
+	defer rows.Close()
+	applied := map[int64]bool{}
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return fmt.Errorf("store: ready: %w", classify(err))
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: ready: %w", classify(err))
+	}
+	for _, m := range migs {
+		if !applied[m.Version] {
+			return fmt.Errorf("store: ready: migration %d (%s) not applied", m.Version, m.Name)
+		}
+	}
+	return nil
+}

@@ -19,16 +19,25 @@ func (s *Store) Notify(ctx context.Context, channel, payload string) error {
 }
 
 // Listen calls fn with the payload of every notification on channel until ctx ends. A lost
-// connection is retried; onReconnect is called after each reconnection, because
-// notifications sent while disconnected are gone and the caller must assume it missed some.
+// connection is retried with backoff (1 s doubling to 30 s, back to 1 s once connected);
+// onReconnect is called after each reconnection, because notifications sent while
+// disconnected are gone and the caller must assume it missed some. state, when not nil, hears
+// every change: (true, nil) once listening, (false, err) when the connection is lost or cannot
+// be made, so readiness and the log can tell that this node is not hearing invalidations.
 // On SQLite it returns at once.
-func (s *Store) Listen(ctx context.Context, channel string, fn func(payload string), onReconnect func()) error {
+func (s *Store) Listen(ctx context.Context, channel string, fn func(payload string), onReconnect func(), state func(connected bool, err error)) error {
 	if s.pool == nil {
 		return nil
 	}
+	if state == nil {
+		state = func(bool, error) {}
+	}
 	first := true
+	backoff := time.Second
 	for ctx.Err() == nil {
 		err := s.listenOnce(ctx, channel, fn, func() {
+			backoff = time.Second
+			state(true, nil)
 			if !first && onReconnect != nil {
 				onReconnect()
 			}
@@ -37,12 +46,13 @@ func (s *Store) Listen(ctx context.Context, channel string, fn func(payload stri
 		if ctx.Err() != nil {
 			return nil
 		}
+		state(false, classify(err))
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(time.Second):
+		case <-time.After(backoff):
 		}
-		_ = err // retried; the caller's logger sees nothing useful in each transient error
+		backoff = min(2*backoff, 30*time.Second)
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ func TestSQLitePragmas(t *testing.T) {
 		{"foreign_keys", "1"},
 		{"busy_timeout", "10000"},
 	} {
-		for name, db := range map[string]querier{"writer": s.w, "reader": s.r} {
+		for name, db := range map[string]sqlQuerier{"writer": s.w, "reader": s.r} {
 			var got string
 			if err := db.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
 				t.Fatal(err)

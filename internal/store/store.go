@@ -36,11 +36,19 @@ type Store struct {
 	tx      *sql.Tx       // set on the Store handed to an InTx callback
 }
 
-// querier is what *sql.DB and *sql.Tx have in common.
-type querier interface {
+// sqlQuerier is what *sql.DB and *sql.Tx have in common.
+type sqlQuerier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// querier is what the Store's methods read and write through: a sqlQuerier whose errors are
+// classified (outage.go).
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) row
 }
 
 // Open connects to the database named by dsn: a postgres:// or postgresql:// URL selects
@@ -162,11 +170,11 @@ func (s *Store) Ping(ctx context.Context) error {
 		return nil
 	}
 	if err := s.w.PingContext(ctx); err != nil {
-		return fmt.Errorf("store: ping: %w", err)
+		return fmt.Errorf("store: ping: %w", classify(err))
 	}
 	if s.r != s.w {
 		if err := s.r.PingContext(ctx); err != nil {
-			return fmt.Errorf("store: ping reader: %w", err)
+			return fmt.Errorf("store: ping reader: %w", classify(err))
 		}
 	}
 	return nil
@@ -187,7 +195,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: begin transaction: %w", err)
+		return fmt.Errorf("store: begin transaction: %w", classify(err))
 	}
 	bound := *s
 	bound.tx = tx
@@ -202,7 +210,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return fmt.Errorf("store: commit: %w", classify(err))
 	}
 	return nil
 }
@@ -210,15 +218,15 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 // rd returns what reads go through: the transaction when bound, else the reader pool.
 func (s *Store) rd() querier {
 	if s.tx != nil {
-		return s.tx
+		return classified{s.tx}
 	}
-	return s.r
+	return classified{s.r}
 }
 
 // wr returns what writes go through: the transaction when bound, else the writer.
 func (s *Store) wr() querier {
 	if s.tx != nil {
-		return s.tx
+		return classified{s.tx}
 	}
-	return s.w
+	return classified{s.w}
 }

@@ -62,6 +62,15 @@ func (c *PageCache) get(key string) *cachedPage {
 	return e
 }
 
+// stale returns the stored page for key even past its expiry: while the database is away, an
+// old page is better than a 503 (an entry is dropped by a purge, so it is never older than
+// the last change this node heard of).
+func (c *PageCache) stale(key string) *cachedPage {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.entries[key]
+}
+
 func (c *PageCache) put(key string, e *cachedPage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -145,6 +154,12 @@ func (s *Server) cached(hh handler) http.HandlerFunc {
 			c.put(key, e)
 			writeCached(w, r, e)
 			return
+		}
+		if rec.status == http.StatusServiceUnavailable {
+			if e := c.stale(key); e != nil {
+				writeCached(w, r, e)
+				return
+			}
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v

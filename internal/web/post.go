@@ -280,19 +280,23 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 	if f.Get("comment_parent") == "" {
 		parentID, err = 0, nil
 	}
+	form := &commentForm{PostID: postID, ParentID: parentID, Author: f.Get("author"), Email: f.Get("email"), URL: f.Get("url"),
+		Body: f.Get("comment"), Remember: f.Get("wp-comment-cookies-consent") == "yes", Stamp: f.Get("ts"),
+		Notify: notifyView{All: f.Get("notify_comments") != "", Replies: f.Get("notify_replies") != ""}}
 	st, serr := s.site(ctx)
 	if serr != nil {
-		return serr
+		return s.commentNotStored(w, r, form, serr)
 	}
 	post, perr := s.Posts.Get(ctx, postID)
+	if perr != nil && broadside.ErrorCode(perr) != broadside.ENOTFOUND {
+		// Not knowing whether the post exists is not knowing it does not.
+		return s.commentNotStored(w, r, form, perr)
+	}
 	if perr != nil || !post.IsPublic(s.Now()) {
 		s.renderError(w, r, http.StatusNotFound, "The post you are commenting on does not exist.")
 		return nil
 	}
 	st.categories(ctx, s)
-	form := &commentForm{ParentID: parentID, Author: f.Get("author"), Email: f.Get("email"), URL: f.Get("url"),
-		Body: f.Get("comment"), Remember: f.Get("wp-comment-cookies-consent") == "yes",
-		Notify: notifyView{All: f.Get("notify_comments") != "", Replies: f.Get("notify_replies") != ""}}
 	if err != nil || parentID < 0 {
 		form.ParentID = 0
 		form.Errors = map[string]string{"comment_parent": "The comment you are replying to does not exist."}
@@ -307,6 +311,10 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 	// What the reader offers as access; the comments service checks it (broadside.CanComment).
 	sub.Subscriber, sub.PostPassProof = currentReader(r), postPassProof(r, post)
 	res, err := s.Comments.Submit(ctx, sub)
+	if broadside.ErrorCode(err) == broadside.EUNAVAILABLE {
+		// The post page around the form needs the database too.
+		return s.commentNotStored(w, r, form, err)
+	}
 	if err != nil {
 		if statusOf(err) >= 500 {
 			s.Log.Error("comment failed", "request_id", requestID(r), "err", err)
@@ -350,5 +358,35 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 		s.Log.Warn("comment page lookup failed; linking to page 1", "request_id", requestID(r), "err", err)
 	}
 	redirect(w, r, st.CommentPath(st.PostPath(post), page, 0, c.ID))
+	return nil
+}
+
+// commentNotStored answers a comment the database could not take (an outage, err is
+// EUNAVAILABLE; anything else goes to the error adapter): 503 with Retry-After, and the form
+// re-shown with everything the reader typed, so sending it again is one click and nothing
+// they wrote is lost.
+func (s *Server) commentNotStored(w http.ResponseWriter, r *http.Request, form *commentForm, err error) error {
+	if broadside.ErrorCode(err) != broadside.EUNAVAILABLE {
+		return err
+	}
+	s.Log.Error("comment not stored: database unavailable", "request_id", requestID(r), "post_id", form.PostID, "err", err)
+	form.User = currentUser(r)
+	form.Message = "Your comment was not posted. " + broadside.ErrorMessage(err)
+	form.CancelURL = ""
+	// The limit is checked again when the comment is sent; the form must not cut it short.
+	form.MaxLength = max(form.MaxLength, len(form.Body), broadside.DefaultSettings().Discussion.MaxLength)
+	v := s.baseView(r, nil)
+	v.Title = "Your comment was not posted"
+	v.Data = map[string]any{"Status": http.StatusServiceUnavailable, "Message": broadside.ErrorMessage(err),
+		"RequestID": requestID(r), "Form": form}
+	buf, terr := s.tmpl.execute("public/error", v)
+	if terr != nil {
+		return terr
+	}
+	setRetryAfter(w, err)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = w.Write(buf.Bytes())
 	return nil
 }

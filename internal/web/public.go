@@ -298,6 +298,9 @@ func (s *Server) serveArchive(prefix string, nested bool, resolve archiveResolve
 // those of its descendants.
 func (s *Server) categoryArchive(ctx context.Context, st *site, segs []string) (listSpec, error) {
 	cats := st.categories(ctx, s)
+	if st.catErr != nil {
+		return listSpec{}, st.catErr
+	}
 	for i := range cats {
 		if c := cats[i]; c.Slug == segs[len(segs)-1] {
 			return listSpec{heading: "Category: " + c.Name, canonicalTitle: c.Name, description: c.Description,

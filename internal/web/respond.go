@@ -31,6 +31,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name s
 // log sees the cause with the request id.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
+	setRetryAfter(w, err)
 	if status >= 500 {
 		s.Log.Error("request failed", "request_id", requestID(r), "path", r.URL.Path, "err", err)
 	}
@@ -59,8 +60,18 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case broadside.ETOOMANYREQUEST:
 		return http.StatusTooManyRequests
+	case broadside.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
+	}
+}
+
+// setRetryAfter tells the client when to try again, for errors that know (a rate limit, a
+// database outage).
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if d := broadside.RetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
 	}
 }
 

@@ -30,6 +30,7 @@ func (s *Server) routeTable() []route {
 	t := []route{
 		{"GET /static/{file}", pub(s.static.serve)},
 		{"GET /healthz", pub(s.handleHealth)},
+		{"GET /readyz", pub(s.handleReady)},
 
 		// Public pages. Everything not under a fixed prefix (home, permalinks in the site's
 		// structure, date archives, pages, /sitemap-posts-N.xml, POST-URL/feed/) is
@@ -259,17 +260,34 @@ func (s *Server) queryHandler(r *http.Request) http.HandlerFunc {
 }
 
 // GET /healthz
-// Load balancers ask this; it checks the database is reachable.
+// Liveness: the process answers HTTP. It asks nothing of the database, so a database outage
+// does not make an orchestrator restart every node at once (/readyz is for that).
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.Settings.Load(r.Context()); err != nil {
-		s.Log.Error("health check failed", "err", err)
-		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-		return nil
+	plain(w, http.StatusOK, "ok\n")
+	return nil
+}
+
+// GET /readyz
+// Readiness, for load balancers: 200 when this node can serve (database reachable now,
+// migrations current, invalidation listener connected), else 503 with the reason in one line.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) error {
+	if s.Ready != nil {
+		if err := s.Ready(r.Context()); err != nil {
+			setRetryAfter(w, err)
+			plain(w, http.StatusServiceUnavailable, "not ready: "+broadside.ErrorMessage(err)+"\n")
+			return nil
+		}
 	}
+	plain(w, http.StatusOK, "ready\n")
+	return nil
+}
+
+// plain writes a short uncacheable text answer.
+func plain(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte("ok\n"))
-	return nil
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
 }
 
 // GET /subscribe

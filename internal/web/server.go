@@ -65,6 +65,9 @@ type Deps struct {
 	// MaxImportUpload caps the WordPress export uploaded in the admin, in bytes; 0 means
 	// defaultImportUpload (import_admin.go).
 	MaxImportUpload int64
+	// Ready answers /readyz: nil when this node should get traffic, else an error whose
+	// message says why (app.Ready). Nil Ready means always ready.
+	Ready func(ctx context.Context) error
 	// Cache stores rendered public pages for anonymous readers; nil disables caching.
 	Cache *PageCache
 	// WordPress imports and exports sites and answers for their old addresses

@@ -19,6 +19,9 @@ type site struct {
 	loc   *time.Location
 	cats  []broadside.Category
 	catOK bool
+	// catErr is why the categories could not be loaded: an archive must not call a
+	// category missing when the database could not say.
+	catErr error
 }
 
 var permCache sync.Map // structure -> *broadside.Permalinks
@@ -51,7 +54,7 @@ func (s *Server) publicBase(set broadside.Settings) string {
 // categories loads the category tree once per request, for URLs that need parent paths.
 func (st *site) categories(ctx context.Context, s *Server) []broadside.Category {
 	if !st.catOK {
-		st.cats, _ = s.Posts.Categories(ctx)
+		st.cats, st.catErr = s.Posts.Categories(ctx)
 		st.catOK = true
 	}
 	return st.cats

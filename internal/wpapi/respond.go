@@ -113,6 +113,9 @@ func (q *req) domainErr(err error, notFoundCode, notFoundMsg string) error {
 	case broadside.ETOOMANYREQUEST:
 		q.retryAfter(err)
 		return newErr(http.StatusTooManyRequests, "rest_too_many_requests", broadside.ErrorMessage(err))
+	case broadside.EUNAVAILABLE:
+		q.header().Set("Retry-After", strconv.Itoa(int(broadside.RetryAfter(err).Seconds())))
+		return newErr(http.StatusServiceUnavailable, "rest_service_unavailable", broadside.ErrorMessage(err))
 	}
 	return err
 }

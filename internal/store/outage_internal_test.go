@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/testdb"
+	"github.com/jackc/pgx/v5"
+)
+
+// TestOutageClassification feeds the classifier real errors from real databases: what means
+// "the database is away" becomes EUNAVAILABLE, and what means "no such row" or "the caller
+// gave up" does not.
+func TestOutageClassification(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "o.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PostByID(ctx, 999); broadside.ErrorCode(err) != broadside.ENOTFOUND {
+		t.Fatalf("missing post: %v, want ENOTFOUND", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.PostByID(cancelled, 1); err == nil || IsUnavailable(err) {
+		t.Fatalf("a cancelled request is not an outage: %v", err)
+	}
+
+	t.Run("sqlite busy past busy_timeout", func(t *testing.T) {
+		holder, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer holder.Close()
+		conn, err := holder.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+			t.Fatal(err)
+		}
+		defer conn.ExecContext(ctx, "ROLLBACK")
+		other, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(0)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		_, err = classified{other}.ExecContext(ctx, "DELETE FROM schema_migrations WHERE version = -1")
+		if !IsUnavailable(err) {
+			t.Fatalf("SQLITE_BUSY: %v, want EUNAVAILABLE", err)
+		}
+	})
+
+	t.Run("closed database", func(t *testing.T) {
+		s.Close()
+		if _, err := s.PostByID(ctx, 1); !IsUnavailable(err) {
+			t.Fatalf("closed store: %v, want EUNAVAILABLE", err)
+		}
+	})
+
+	t.Run("postgres admin shutdown", func(t *testing.T) {
+		dsn := testdb.Postgres(t)
+		victim, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer victim.Close(ctx)
+		var pid int
+		if err := victim.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		admin, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Close(ctx)
+		if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend($1)", pid); err != nil {
+			t.Fatal(err)
+		}
+		_, err = victim.Exec(ctx, "SELECT 1")
+		if err == nil || !IsUnavailable(classify(err)) {
+			t.Fatalf("terminated backend: %v, want EUNAVAILABLE", err)
+		}
+		_, err = pgx.Connect(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=5")
+		if !IsUnavailable(classify(err)) {
+			t.Fatalf("connection refused: %v, want EUNAVAILABLE", err)
+		}
+	})
+}
