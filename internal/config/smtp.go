@@ -71,7 +71,7 @@ func registerSMTP(fs *flag.FlagSet, env func(string) string, c *Config, f *smtpF
 	str(&c.SMTP.User, "smtp-user", "BROADSIDE_SMTP_USER", "SMTP user name; empty for no authentication")
 	str(&f.passwordFile, "smtp-password-file", "BROADSIDE_SMTP_PASSWORD_FILE", "file holding the SMTP password (or set BROADSIDE_SMTP_PASSWORD)")
 	str(&c.SMTP.From, "smtp-from", "BROADSIDE_SMTP_FROM", `sender of outgoing mail, e.g. "My Site <news@example.com>"`)
-	str(&f.rate, "smtp-rate", "BROADSIDE_SMTP_RATE", "newsletter sending rate in messages per second (default "+strconv.Itoa(DefaultSMTPRate)+")")
+	str(&f.rate, "smtp-rate", "BROADSIDE_SMTP_RATE", "newsletter sending rate in messages per second, for the whole site (default "+strconv.Itoa(DefaultSMTPRate)+")")
 	str(&f.dkimKeyFile, "dkim-key-file", "BROADSIDE_DKIM_KEY_FILE", "PEM file with the private key that DKIM-signs outgoing mail (RSA 2048 or Ed25519); empty: no signing")
 	str(&f.dkimDomain, "dkim-domain", "BROADSIDE_DKIM_DOMAIN", "DKIM signing domain (default: the domain of --smtp-from)")
 	str(&f.dkimSelector, "dkim-selector", "BROADSIDE_DKIM_SELECTOR", "DKIM selector: the public key is published at SELECTOR._domainkey.DOMAIN")

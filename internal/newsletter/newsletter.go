@@ -163,9 +163,15 @@ func (s *Service) paceNow() time.Time {
 
 // waitSlot waits until the reserved start time of a message. It does not give up when the
 // worker stops: the delivery is already claimed, and the wait is one interval per node
-// sending at once.
+// sending at once. A slot much further away means a node's clock is ahead of this one's;
+// the wait is then bounded, so a wrong clock slows sending instead of stopping it.
 func (s *Service) waitSlot(slot time.Time) {
-	if d := slot.Sub(s.paceNow()); d > 0 {
+	d := slot.Sub(s.paceNow())
+	if limit := max(5*time.Second, 16*s.interval()); d > limit {
+		s.Log.Warn("newsletter send slot is far ahead: are the nodes' clocks in sync (NTP)?", "wait", d, "waiting", limit)
+		d = limit
+	}
+	if d > 0 {
 		time.Sleep(d)
 	}
 }
