@@ -33,6 +33,10 @@ func (s *Server) adminAuth(h adminHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		adminHeaders(w)
 		u := currentUser(r)
+		if err := sessionUnavailable(r); u == nil && err != nil {
+			s.adminFail(w, r, err)
+			return
+		}
 		if u == nil {
 			next := "/admin/"
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {

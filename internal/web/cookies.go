@@ -172,10 +172,22 @@ func (s *Server) withUser(r *http.Request) *http.Request {
 		return r
 	}
 	u, err := s.Auth.Authenticate(r.Context(), ck.Value)
+	if broadside.ErrorCode(err) == broadside.EUNAVAILABLE {
+		// Not knowing who this is must not send a signed-in editor to the login page.
+		return r.WithContext(context.WithValue(r.Context(), ctxSessionErrKey{}, err))
+	}
 	if err != nil {
 		return r
 	}
 	return r.WithContext(context.WithValue(r.Context(), ctxUserKey{}, u))
+}
+
+type ctxSessionErrKey struct{}
+
+// sessionUnavailable is the outage that kept withUser from resolving the session, or nil.
+func sessionUnavailable(r *http.Request) error {
+	err, _ := r.Context().Value(ctxSessionErrKey{}).(error)
+	return err
 }
 
 // currentUser returns the signed-in user or nil.

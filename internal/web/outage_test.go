@@ -60,7 +60,12 @@ func TestOutageOnSQLite(t *testing.T) {
 	if r := ta.browser().get(path); r.StatusCode != 200 { // now cached
 		t.Fatalf("GET %s: %d", path, r.StatusCode)
 	}
+	editor := ta.signIn(ed)
 	postDuringOutage(t, ta, path, func() { _ = ta.App.Store.Close() })
+
+	if r := editor.get("/admin/"); r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("signed-in admin during the outage: %d (Location %q), want 503, not the login page", r.StatusCode, r.Header.Get("Location"))
+	}
 
 	if r := ta.browser().get(path); r.StatusCode != 200 || !strings.Contains(r.Body, "Outage") {
 		t.Fatalf("cached page during the outage: %d", r.StatusCode)
