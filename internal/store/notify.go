@@ -6,6 +6,28 @@ import (
 	"time"
 )
 
+// ChangedChannel is the channel on which nodes announce that what readers see has changed.
+const ChangedChannel = "broadside_changed"
+
+// AnnounceAs names this node in the announcements NotifyChanged sends, so its own listener can
+// tell its echo from another node's change. Call it once, before the Store is shared.
+func (s *Store) AnnounceAs(node string) { s.node = node }
+
+// NotifyChanged tells the other nodes on the same PostgreSQL database that what readers see
+// has changed, so they drop their cached pages and settings. Call it on the Store of the
+// transaction that makes the change: NOTIFY is transactional, so the announcement leaves
+// with the commit and a crash right after the commit cannot lose it, and a rollback
+// announces nothing. On SQLite there is only one node, so it does nothing.
+func (s *Store) NotifyChanged(ctx context.Context) error {
+	if s.pool == nil {
+		return nil
+	}
+	if _, err := s.wr().ExecContext(ctx, "SELECT pg_notify($1, $2)", ChangedChannel, s.node); err != nil {
+		return fmt.Errorf("store: announce change: %w", err)
+	}
+	return nil
+}
+
 // Notify broadcasts payload on channel to every node listening on the same PostgreSQL
 // database. On SQLite there is only one node, so it does nothing.
 func (s *Store) Notify(ctx context.Context, channel, payload string) error {

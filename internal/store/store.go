@@ -34,6 +34,7 @@ type Store struct {
 	r       *sql.DB       // reader pool: SQLite read-only connections; the same pool on PostgreSQL
 	pool    *pgxpool.Pool // PostgreSQL only, for native features such as LISTEN/NOTIFY
 	tx      *sql.Tx       // set on the Store handed to an InTx callback
+	node    string        // payload of NotifyChanged: who announces (AnnounceAs)
 }
 
 // sqlQuerier is what *sql.DB and *sql.Tx have in common.
