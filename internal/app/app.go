@@ -67,9 +67,6 @@ type App struct {
 	listener   listenerState
 }
 
-// changedChannel is the PostgreSQL NOTIFY channel on which nodes announce changes.
-const changedChannel = "broadside_changed"
-
 func newNodeID() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
@@ -121,6 +118,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		a.Cache = web.NewPageCache(30*time.Second, 64<<20, now)
 	}
 	a.node = newNodeID()
+	st.AnnounceAs(a.node)
 	purge := func() {
 		a.Settings.forget()
 		if a.Cache != nil {
@@ -128,14 +126,16 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		}
 	}
 	a.purgeLocal = purge
-	changed := func() {
+	// The services announce their changes to the other nodes inside their writing
+	// transactions (store.NotifyChanged), so their hook after the commit only purges here.
+	changed := purge
+	a.changed = func() {
 		purge()
-		// Other nodes on the same PostgreSQL database drop their copies too.
-		if err := st.Notify(context.Background(), changedChannel, a.node); err != nil {
+		// Direct writes (fixtures) had no transaction to announce them.
+		if err := st.Notify(context.Background(), store.ChangedChannel, a.node); err != nil {
 			log.Warn("could not tell other nodes about a change; their caches expire within 30s", "err", err)
 		}
 	}
-	a.changed = changed
 	a.Settings.Changed = changed
 	a.Auth = &auth.Service{Store: st, Now: now, Log: log}
 	a.AppPasswords = &auth.AppPasswords{Store: st, Now: now, Log: log}
@@ -206,7 +206,7 @@ func (a *App) RunBackground(ctx context.Context) {
 
 // listenForChanges purges this node's caches when another node changes something.
 func (a *App) listenForChanges(ctx context.Context) {
-	_ = a.Store.Listen(ctx, changedChannel, func(from string) {
+	_ = a.Store.Listen(ctx, store.ChangedChannel, func(from string) {
 		if from != a.node {
 			a.purgeLocal()
 		}

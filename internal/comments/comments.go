@@ -259,6 +259,9 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 			return enqueueHeldNotice(ctx, tx, post.ID, now)
 		}
 		if c.Status == broadside.CommentApproved {
+			if err := tx.NotifyChanged(ctx); err != nil {
+				return err
+			}
 			return enqueueApproved(ctx, tx, now, c.ID)
 		}
 		return nil

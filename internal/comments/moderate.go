@@ -75,6 +75,9 @@ func (s *Service) SetStatus(ctx context.Context, ids []int64, st broadside.Comme
 		if n, err = tx.SetCommentStatus(ctx, ids, st); err != nil {
 			return err
 		}
+		if err := tx.NotifyChanged(ctx); err != nil {
+			return err
+		}
 		if st == broadside.CommentApproved {
 			return enqueueApproved(ctx, tx, s.Now(), ids...)
 		}
@@ -122,7 +125,12 @@ func (s *Service) Update(ctx context.Context, id int64, e Edit, u *broadside.Use
 	if err := c.Validate(false, broadside.MaxCommentLen); err != nil {
 		return nil, err
 	}
-	if err := s.Store.UpdateComment(ctx, c); err != nil {
+	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateComment(ctx, c); err != nil {
+			return err
+		}
+		return tx.NotifyChanged(ctx)
+	}); err != nil {
 		return nil, err
 	}
 	s.Log.Info("comment edited", "comment_id", id, "user_id", u.ID)
@@ -171,6 +179,9 @@ func (s *Service) Reply(ctx context.Context, parentID int64, body string, u *bro
 			c.ParentID = parent.ParentID
 		}
 		if err := tx.CreateComment(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.NotifyChanged(ctx); err != nil {
 			return err
 		}
 		ids := []int64{c.ID}

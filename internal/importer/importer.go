@@ -95,7 +95,7 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		if opt.DryRun {
 			return errDryRun
 		}
-		return nil
+		return tx.NotifyChanged(ctx)
 	})
 	sum.Duration = time.Since(start)
 	if errors.Is(err, errDryRun) {

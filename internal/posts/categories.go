@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
 )
 
 // Categories returns every category by name, with counts of published posts.
@@ -94,12 +95,18 @@ func (s *Service) SaveCategory(ctx context.Context, c *broadside.Category, u *br
 			return err
 		}
 	}
-	var err error
-	if c.ID == 0 {
-		err = s.Store.CreateCategory(ctx, c)
-	} else {
-		err = s.Store.UpdateCategory(ctx, c)
-	}
+	err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if c.ID == 0 {
+			err = tx.CreateCategory(ctx, c)
+		} else {
+			err = tx.UpdateCategory(ctx, c)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.NotifyChanged(ctx)
+	})
 	if broadside.ErrorCode(err) == broadside.ECONFLICT {
 		return fieldErr("slug", broadside.ErrorMessage(err))
 	}
@@ -143,7 +150,12 @@ func (s *Service) DeleteCategory(ctx context.Context, id int64, u *broadside.Use
 	if err := mustModerate(u); err != nil {
 		return err
 	}
-	if err := s.Store.DeleteCategory(ctx, id); err != nil {
+	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.DeleteCategory(ctx, id); err != nil {
+			return err
+		}
+		return tx.NotifyChanged(ctx)
+	}); err != nil {
 		return err
 	}
 	s.Log.Info("category deleted", "category_id", id, "user_id", u.ID)

@@ -233,6 +233,9 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 				return err
 			}
 		}
+		if err := tx.NotifyChanged(ctx); err != nil {
+			return err
+		}
 		if p.Status == broadside.StatusScheduled {
 			key := "publish:" + strconv.FormatInt(p.ID, 10) + ":" + strconv.FormatInt(p.PublishedAt.Unix(), 10)
 			return jobs.Enqueue(ctx, tx, JobPublishDue, key, p.PublishedAt, map[string]int64{"post_id": p.ID})
@@ -313,7 +316,12 @@ func (s *Service) Delete(ctx context.Context, id int64, user *broadside.User) er
 	if err := s.mayWrite(user, p); err != nil {
 		return err
 	}
-	if err := s.Store.DeletePost(ctx, id); err != nil {
+	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.DeletePost(ctx, id); err != nil {
+			return err
+		}
+		return tx.NotifyChanged(ctx)
+	}); err != nil {
 		return err
 	}
 	s.Log.Info("post deleted", "post_id", id, "user_id", user.ID)
@@ -327,7 +335,10 @@ func (s *Service) PublishDue(ctx context.Context) error {
 	var ids []int64
 	err := s.Store.InTx(ctx, func(tx *store.Store) error {
 		var err error
-		if ids, err = tx.PublishDuePosts(ctx, s.Now()); err != nil || s.OnPublish == nil {
+		if ids, err = tx.PublishDuePosts(ctx, s.Now()); err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := tx.NotifyChanged(ctx); err != nil || s.OnPublish == nil {
 			return err
 		}
 		for _, id := range ids {

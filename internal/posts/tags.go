@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
 )
 
 // Tags returns every tag by name, with counts of published posts.
@@ -82,12 +83,18 @@ func (s *Service) SaveTag(ctx context.Context, t *broadside.Tag, u *broadside.Us
 		}
 		t.Slug = uniq
 	}
-	var err error
-	if t.ID == 0 {
-		err = s.Store.CreateTag(ctx, t)
-	} else {
-		err = s.Store.UpdateTag(ctx, t)
-	}
+	err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if t.ID == 0 {
+			err = tx.CreateTag(ctx, t)
+		} else {
+			err = tx.UpdateTag(ctx, t)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.NotifyChanged(ctx)
+	})
 	if broadside.ErrorCode(err) == broadside.ECONFLICT {
 		return fieldErr("slug", broadside.ErrorMessage(err))
 	}
@@ -106,7 +113,12 @@ func (s *Service) DeleteTag(ctx context.Context, id int64, u *broadside.User) er
 	if !u.CanModerate() {
 		return broadside.Errorf(broadside.EFORBIDDEN, "Only editors and administrators can manage tags.")
 	}
-	if err := s.Store.DeleteTag(ctx, id); err != nil {
+	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.DeleteTag(ctx, id); err != nil {
+			return err
+		}
+		return tx.NotifyChanged(ctx)
+	}); err != nil {
 		return err
 	}
 	s.Log.Info("tag deleted", "tag_id", id, "user_id", u.ID)
