@@ -29,23 +29,8 @@ func (c *countingStore) InTx(ctx context.Context, fn func(tx *store.Store) error
 func TestGroupCommitSharesTransactionsAndIsolatesFailures(t *testing.T) {
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		u := &broadside.User{Email: "a@example.org", Login: "a", Role: broadside.RoleAdmin}
-		if err := st.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-		p := &broadside.Post{Type: broadside.TypePost, AuthorID: u.ID, Title: "T", Slug: "t", BodyFormat: "markdown",
-			Status: broadside.StatusPublished, PublishedAt: time.Now(), CommentsOpen: true}
-		if err := st.CreatePost(ctx, p); err != nil {
-			t.Fatal(err)
-		}
+		st := openStore(t, dsn)
+		p := seedPost(t, st, time.Now())
 		cs := &countingStore{Store: st}
 		var g groupCommit
 		const n = 60

@@ -21,32 +21,12 @@ func TestNotificationRequestSharesTheCommentsTransaction(t *testing.T) {
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		set, err := st.LoadSettings(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set.Discussion.ModerationMode = broadside.ModeratePublish
-		set.Discussion.MinSubmitSeconds = 0
-		if err := st.SaveSettings(ctx, set); err != nil {
-			t.Fatal(err)
-		}
-		u := &broadside.User{Email: "a@example.org", Login: "a", Role: broadside.RoleAdmin}
-		if err := st.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-		p := &broadside.Post{Type: broadside.TypePost, AuthorID: u.ID, Title: "T", Slug: "t", BodyFormat: "markdown",
-			Status: broadside.StatusPublished, PublishedAt: now.Add(-time.Hour), CommentsOpen: true}
-		if err := st.CreatePost(ctx, p); err != nil {
-			t.Fatal(err)
-		}
+		st := openStore(t, dsn)
+		setDiscussion(t, st, func(d *broadside.Discussion) {
+			d.ModerationMode = broadside.ModeratePublish
+			d.MinSubmitSeconds = 0
+		})
+		p := seedPost(t, st, now.Add(-time.Hour))
 		failing := true
 		svc := &Service{Store: st, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Settings: st.LoadSettings, Secret: []byte("a secret for the form stamps"),

@@ -3,15 +3,12 @@ package comments
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -30,41 +27,14 @@ func TestRateLimitHoldsAcrossNodes(t *testing.T) {
 		clock := func() time.Time { return *now.Load() }
 		advance := func(d time.Duration) { t := clock().Add(d); now.Store(&t) }
 
-		var nodes [2]*Service
-		var st *store.Store
-		for i := range nodes {
-			s, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			if err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			st = s
-			nodes[i] = &Service{Store: s, Now: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-				Settings: s.LoadSettings, Secret: []byte("the same secret on every node")}
-		}
+		nodes, st := twoNodes(t, dsn, clock)
 		const limit = 3
-		set, err := st.LoadSettings(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set.Discussion.ModerationMode = broadside.ModeratePublish
-		set.Discussion.RateLimitPerMinute = limit
-		set.Discussion.MinSubmitSeconds = 0
-		if err := st.SaveSettings(ctx, set); err != nil {
-			t.Fatal(err)
-		}
-		u := &broadside.User{Email: "a@example.org", Login: "a", Role: broadside.RoleAdmin}
-		if err := st.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-		p := &broadside.Post{Type: broadside.TypePost, AuthorID: u.ID, Title: "T", Slug: "t", BodyFormat: "markdown",
-			Status: broadside.StatusPublished, PublishedAt: start.Add(-time.Hour), CommentsOpen: true}
-		if err := st.CreatePost(ctx, p); err != nil {
-			t.Fatal(err)
-		}
+		setDiscussion(t, st, func(d *broadside.Discussion) {
+			d.ModerationMode = broadside.ModeratePublish
+			d.RateLimitPerMinute = limit
+			d.MinSubmitSeconds = 0
+		})
+		p := seedPost(t, st, start.Add(-time.Hour))
 
 		var seq atomic.Int64
 		// burst sends n comments from ip at once, alternating nodes, and returns how many

@@ -2,14 +2,11 @@ package comments
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -21,40 +18,13 @@ func TestDuplicateCheckHoldsAcrossNodes(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 		clock := func() time.Time { return now }
-		var nodes [2]*Service
-		var st *store.Store
-		for i := range nodes {
-			s, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			if err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			st = s
-			nodes[i] = &Service{Store: s, Now: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-				Settings: s.LoadSettings, Secret: []byte("the same secret on every node")}
-		}
-		set, err := st.LoadSettings(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set.Discussion.ModerationMode = broadside.ModeratePublish
-		set.Discussion.RateLimitPerMinute = 1000
-		set.Discussion.MinSubmitSeconds = 0
-		if err := st.SaveSettings(ctx, set); err != nil {
-			t.Fatal(err)
-		}
-		u := &broadside.User{Email: "a@example.org", Login: "a", Role: broadside.RoleAdmin}
-		if err := st.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-		p := &broadside.Post{Type: broadside.TypePost, AuthorID: u.ID, Title: "T", Slug: "t", BodyFormat: "markdown",
-			Status: broadside.StatusPublished, PublishedAt: now.Add(-time.Hour), CommentsOpen: true}
-		if err := st.CreatePost(ctx, p); err != nil {
-			t.Fatal(err)
-		}
+		nodes, st := twoNodes(t, dsn, clock)
+		setDiscussion(t, st, func(d *broadside.Discussion) {
+			d.ModerationMode = broadside.ModeratePublish
+			d.RateLimitPerMinute = 1000
+			d.MinSubmitSeconds = 0
+		})
+		p := seedPost(t, st, now.Add(-time.Hour))
 		const n = 40
 		start := make(chan struct{})
 		errs := make([]error, n)
