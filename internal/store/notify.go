@@ -17,14 +17,16 @@ func (s *Store) AnnounceAs(node string) { s.node = node }
 // has changed, so they drop their cached pages and settings. Call it on the Store of the
 // transaction that makes the change: NOTIFY is transactional, so the announcement leaves
 // with the commit and a crash right after the commit cannot lose it, and a rollback
-// announces nothing. On SQLite there is only one node, so it does nothing.
+// announces nothing. Within one transaction it is sent once, however many writes (a group
+// commit batches several) call it. On SQLite there is only one node, so it does nothing.
 func (s *Store) NotifyChanged(ctx context.Context) error {
-	if s.pool == nil {
+	if s.pool == nil || s.announced {
 		return nil
 	}
 	if _, err := s.wr().ExecContext(ctx, "SELECT pg_notify($1, $2)", ChangedChannel, s.node); err != nil {
 		return fmt.Errorf("store: announce change: %w", err)
 	}
+	s.announced = s.tx != nil
 	return nil
 }
 

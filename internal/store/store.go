@@ -35,6 +35,9 @@ type Store struct {
 	pool    *pgxpool.Pool // PostgreSQL only, for native features such as LISTEN/NOTIFY
 	tx      *sql.Tx       // set on the Store handed to an InTx callback
 	node    string        // payload of NotifyChanged: who announces (AnnounceAs)
+	// announced is set on a transaction's Store once NotifyChanged has queued its
+	// announcement, so the writes batched into one transaction send it once.
+	announced bool
 }
 
 // sqlQuerier is what *sql.DB and *sql.Tx have in common.
