@@ -182,9 +182,7 @@ func (s *Server) handleMediaUpload(w http.ResponseWriter, r *http.Request, u *br
 		redirect(w, r, "/admin/media")
 		return nil
 	}
-	if len(d.UploadErrors) > 0 {
-		d.Message = plural(len(d.UploadErrors), "file was", "files were") + " not uploaded."
-	}
+	d.Message = plural(len(d.UploadErrors), "file was", "files were") + " not uploaded."
 	s.renderMediaList(w, r, u, status, d)
 	return nil
 }
