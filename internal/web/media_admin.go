@@ -248,8 +248,11 @@ func (s *Server) handleMediaUpdate(w http.ResponseWriter, r *http.Request, u *br
 	in := media.Details{Title: r.PostForm.Get("title"), Alt: r.PostForm.Get("alt"), Caption: r.PostForm.Get("caption")}
 	m, err := s.Media.Update(r.Context(), u, id, in)
 	if err != nil {
+		if broadside.ErrorCode(err) != broadside.EINVALID {
+			return err
+		}
 		old, gerr := s.Media.Get(r.Context(), u, id)
-		if gerr != nil || broadside.ErrorCode(err) != broadside.EINVALID {
+		if gerr != nil {
 			return err
 		}
 		d := &mediaEditData{Title: in.Title, Alt: in.Alt, Caption: in.Caption}
