@@ -199,6 +199,15 @@ type mediaEditData struct {
 
 type mediaUse struct{ Title, EditURL string }
 
+// mediaUses lists the posts that show a file, linked to their edit pages.
+func mediaUses(posts []broadside.Post) []mediaUse {
+	var out []mediaUse
+	for _, p := range posts {
+		out = append(out, mediaUse{Title: p.Title, EditURL: "/admin/posts/" + strconv.FormatInt(p.ID, 10)})
+	}
+	return out
+}
+
 // GET /admin/media/{id}
 func (s *Server) handleMediaEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	m, err := s.mediaFor(r, u)
@@ -229,9 +238,7 @@ func (s *Server) renderMediaEdit(w http.ResponseWriter, r *http.Request, u *broa
 	d.Row = newMediaRow(m)
 	d.AbsURL = v.Site.Base + m.URL()
 	d.UsedCount = n
-	for _, p := range posts {
-		d.UsedBy = append(d.UsedBy, mediaUse{Title: p.Title, EditURL: "/admin/posts/" + strconv.FormatInt(p.ID, 10)})
-	}
+	d.UsedBy = mediaUses(posts)
 	v.Data = d
 	s.page(w, r, status, "admin/media_edit", v)
 }
@@ -278,9 +285,7 @@ func (s *Server) handleMediaDeleteConfirm(w http.ResponseWriter, r *http.Request
 	}
 	v, ap := s.adminView(w, r, "media", "Delete file")
 	d := &mediaEditData{adminPage: ap, Row: newMediaRow(m), UsedCount: n}
-	for _, p := range posts {
-		d.UsedBy = append(d.UsedBy, mediaUse{Title: p.Title, EditURL: "/admin/posts/" + strconv.FormatInt(p.ID, 10)})
-	}
+	d.UsedBy = mediaUses(posts)
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/media_delete", v)
 	return nil
