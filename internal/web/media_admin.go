@@ -227,7 +227,7 @@ func (s *Server) mediaFor(r *http.Request, u *broadside.User) (*broadside.Media,
 }
 
 func (s *Server) renderMediaEdit(w http.ResponseWriter, r *http.Request, u *broadside.User, status int, m *broadside.Media, d *mediaEditData) {
-	posts, n, err := s.Media.Usage(r.Context(), u, m.ID, 20)
+	posts, n, err := s.Media.Usage(r.Context(), u, m, 20)
 	if err != nil {
 		s.adminFail(w, r, err)
 		return
@@ -279,7 +279,7 @@ func (s *Server) handleMediaDeleteConfirm(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	posts, n, err := s.Media.Usage(r.Context(), u, m.ID, 20)
+	posts, n, err := s.Media.Usage(r.Context(), u, m, 20)
 	if err != nil {
 		return err
 	}
