@@ -8,9 +8,9 @@ import (
 )
 
 // Attachment is a media file a post refers to, brought in from WordPress (where attachments
-// are posts of type "attachment"). Broadside does not host uploads itself: an attachment is
-// a reference to the file at URL, which is either the original address on the old site or,
-// when the file was copied into the data directory, a path on this site under UploadsPath.
+// are posts of type "attachment"). An attachment is a reference to the file at URL, which is
+// either the original address on the old site or, when the file was copied into the data
+// directory, a path on this site under UploadsPath. Files uploaded here are Media, not this.
 type Attachment struct {
 	ID       int64
 	ParentID int64 // the post it was uploaded to, 0 for none
@@ -26,7 +26,7 @@ type Attachment struct {
 	CreatedAt time.Time
 }
 
-// UploadsPath is where copied WordPress uploads are served, so that old image links such
+// UploadsPath is where uploaded files and copied WordPress uploads are served, so that old image links such
 // as https://example.com/wp-content/uploads/2019/04/a.jpg keep working on the same domain.
 const UploadsPath = "/wp-content/uploads/"
 

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
@@ -92,7 +91,7 @@ func (a *AppPasswords) Create(ctx context.Context, u *broadside.User, name strin
 		}
 	}
 	secret := randomString(appPasswordLen, appPasswordAlphabet)
-	p := &broadside.AppPassword{UUID: newUUID(), UserID: u.ID, Name: name, SecretHash: hashAppPassword(secret), CreatedAt: a.Now()}
+	p := &broadside.AppPassword{UUID: newUUID(), UserID: u.ID, Name: name, SecretHash: HashToken(secret), CreatedAt: a.Now()}
 	if err := a.Store.CreateAppPassword(ctx, p); err != nil {
 		return "", nil, err
 	}
@@ -162,7 +161,7 @@ func (a *AppPasswords) check(ctx context.Context, username, password, ip string)
 	if len(secret) != appPasswordLen || username == "" {
 		return nil, ErrBadAppPassword
 	}
-	p, err := a.Store.AppPasswordByHash(ctx, hashAppPassword(secret))
+	p, err := a.Store.AppPasswordByHash(ctx, HashToken(secret))
 	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
 		a.Log.Info("application password refused", "username", username, "ip", ip)
 		return nil, ErrBadAppPassword
@@ -209,11 +208,6 @@ func FormatAppPassword(secret string) string {
 		parts = append(parts, secret[i:min(i+4, len(secret))])
 	}
 	return strings.Join(parts, " ")
-}
-
-func hashAppPassword(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
 }
 
 // randomString draws n characters uniformly from alphabet (rejection sampling: no modulo bias).

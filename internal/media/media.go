@@ -202,12 +202,15 @@ func (s *Service) Update(ctx context.Context, u *broadside.User, id int64, d Det
 	return m, nil
 }
 
-// Usage returns up to limit posts and pages that show the file with id (as featured image
-// or in their body), and how many there are, so deleting it can warn first.
-func (s *Service) Usage(ctx context.Context, u *broadside.User, id int64, limit int) ([]broadside.Post, int, error) {
-	m, err := s.Get(ctx, u, id)
-	if err != nil {
+// Usage returns up to limit posts and pages that show m (as featured image or in their
+// body), and how many there are, so deleting it can warn first. m is a file Get returned;
+// the caller already holds it, so it is not read again, but u's right to it is checked.
+func (s *Service) Usage(ctx context.Context, u *broadside.User, m *broadside.Media, limit int) ([]broadside.Post, int, error) {
+	if err := mayUse(u); err != nil {
 		return nil, 0, err
+	}
+	if !u.CanEditMedia(m) {
+		return nil, 0, broadside.Errorf(broadside.EFORBIDDEN, "You can only manage your own files.")
 	}
 	return s.Store.PostsUsingPath(ctx, m.URL(), limit)
 }

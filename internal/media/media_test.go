@@ -321,11 +321,11 @@ func TestListAndUsage(t *testing.T) {
 		if err := f.st.CreatePost(ctx, p2); err != nil {
 			t.Fatal(err)
 		}
-		posts, n, err := f.svc.Usage(ctx, f.author, photo.ID, 10)
+		posts, n, err := f.svc.Usage(ctx, f.author, photo, 10)
 		if err != nil || n != 2 || len(posts) != 2 {
 			t.Fatalf("usage = %v, %d, %v", posts, n, err)
 		}
-		if _, n, _ := f.svc.Usage(ctx, f.author, doc.ID, 10); n != 0 {
+		if _, n, _ := f.svc.Usage(ctx, f.author, doc, 10); n != 0 {
 			t.Fatalf("unused doc used %d times", n)
 		}
 	})

@@ -182,9 +182,7 @@ func (s *Server) handleMediaUpload(w http.ResponseWriter, r *http.Request, u *br
 		redirect(w, r, "/admin/media")
 		return nil
 	}
-	if len(d.UploadErrors) > 0 {
-		d.Message = plural(len(d.UploadErrors), "file was", "files were") + " not uploaded."
-	}
+	d.Message = plural(len(d.UploadErrors), "file was", "files were") + " not uploaded."
 	s.renderMediaList(w, r, u, status, d)
 	return nil
 }
@@ -200,6 +198,15 @@ type mediaEditData struct {
 }
 
 type mediaUse struct{ Title, EditURL string }
+
+// mediaUses lists the posts that show a file, linked to their edit pages.
+func mediaUses(posts []broadside.Post) []mediaUse {
+	var out []mediaUse
+	for _, p := range posts {
+		out = append(out, mediaUse{Title: p.Title, EditURL: "/admin/posts/" + strconv.FormatInt(p.ID, 10)})
+	}
+	return out
+}
 
 // GET /admin/media/{id}
 func (s *Server) handleMediaEdit(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
@@ -220,7 +227,7 @@ func (s *Server) mediaFor(r *http.Request, u *broadside.User) (*broadside.Media,
 }
 
 func (s *Server) renderMediaEdit(w http.ResponseWriter, r *http.Request, u *broadside.User, status int, m *broadside.Media, d *mediaEditData) {
-	posts, n, err := s.Media.Usage(r.Context(), u, m.ID, 20)
+	posts, n, err := s.Media.Usage(r.Context(), u, m, 20)
 	if err != nil {
 		s.adminFail(w, r, err)
 		return
@@ -231,9 +238,7 @@ func (s *Server) renderMediaEdit(w http.ResponseWriter, r *http.Request, u *broa
 	d.Row = newMediaRow(m)
 	d.AbsURL = v.Site.Base + m.URL()
 	d.UsedCount = n
-	for _, p := range posts {
-		d.UsedBy = append(d.UsedBy, mediaUse{Title: p.Title, EditURL: "/admin/posts/" + strconv.FormatInt(p.ID, 10)})
-	}
+	d.UsedBy = mediaUses(posts)
 	v.Data = d
 	s.page(w, r, status, "admin/media_edit", v)
 }
@@ -250,8 +255,11 @@ func (s *Server) handleMediaUpdate(w http.ResponseWriter, r *http.Request, u *br
 	in := media.Details{Title: r.PostForm.Get("title"), Alt: r.PostForm.Get("alt"), Caption: r.PostForm.Get("caption")}
 	m, err := s.Media.Update(r.Context(), u, id, in)
 	if err != nil {
+		if broadside.ErrorCode(err) != broadside.EINVALID {
+			return err
+		}
 		old, gerr := s.Media.Get(r.Context(), u, id)
-		if gerr != nil || broadside.ErrorCode(err) != broadside.EINVALID {
+		if gerr != nil {
 			return err
 		}
 		d := &mediaEditData{Title: in.Title, Alt: in.Alt, Caption: in.Caption}
@@ -271,15 +279,13 @@ func (s *Server) handleMediaDeleteConfirm(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	posts, n, err := s.Media.Usage(r.Context(), u, m.ID, 20)
+	posts, n, err := s.Media.Usage(r.Context(), u, m, 20)
 	if err != nil {
 		return err
 	}
 	v, ap := s.adminView(w, r, "media", "Delete file")
 	d := &mediaEditData{adminPage: ap, Row: newMediaRow(m), UsedCount: n}
-	for _, p := range posts {
-		d.UsedBy = append(d.UsedBy, mediaUse{Title: p.Title, EditURL: "/admin/posts/" + strconv.FormatInt(p.ID, 10)})
-	}
+	d.UsedBy = mediaUses(posts)
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/media_delete", v)
 	return nil

@@ -25,13 +25,13 @@ func (s *Server) mediaBodyLimit() int64 {
 	return maxFilesPerUpload * (s.Media.MaxUploadSize() + 64<<10)
 }
 
-// inlineTypes are the files served inline from /wp-content/uploads/: what the library accepts
-// (decided from the bytes) and the harmless types an import may have copied. Anything else
-// (HTML, SVG with scripts, XML, archives) is served as a download, which a browser does not run.
-var inlineTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
-	"image/avif": true, "image/bmp": true, "image/x-icon": true, "image/vnd.microsoft.icon": true, "audio/mpeg": true, "audio/ogg": true,
-	"audio/wav": true, "audio/mp4": true, "audio/flac": true, "video/mp4": true, "video/webm": true, "video/ogg": true,
-	"video/quicktime": true, "application/pdf": true, "text/plain": true}
+// inlineTypes are the files served inline from /wp-content/uploads/ besides what the library
+// accepts (broadside.MediaKind, decided from the bytes): the harmless types an import may have
+// copied. Anything else (HTML, SVG with scripts, XML, archives) is served as a download,
+// which a browser does not run.
+var inlineTypes = map[string]bool{"image/avif": true, "image/bmp": true, "image/x-icon": true,
+	"image/vnd.microsoft.icon": true, "audio/wav": true, "audio/flac": true, "video/ogg": true,
+	"video/quicktime": true, "text/plain": true}
 
 // GET /wp-content/uploads/{path...}
 // A file of the media library (its type the one decided from its bytes at upload), or one an
@@ -57,7 +57,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	if m != nil {
 		ctype, cache = m.MimeType, "public, max-age=31536000, immutable"
 	}
-	if !inlineTypes[ctype] {
+	if broadside.MediaKind(ctype) == "" && !inlineTypes[ctype] {
 		h.Set("Content-Disposition", `attachment; filename="`+strings.NewReplacer(`"`, "", "\r", "", "\n", "").Replace(path.Base(key))+`"`)
 		if ctype == "" {
 			ctype = "application/octet-stream"
