@@ -19,11 +19,10 @@ func adminHeaders(w http.ResponseWriter) {
 // adminOpen wraps the pages reachable without signing in (login, setup, logout).
 // An error is answered as on the public site (fail): the visitor is not signed in.
 func (s *Server) adminOpen(h handler) http.HandlerFunc {
+	pub := s.public(h)
 	return func(w http.ResponseWriter, r *http.Request) {
 		adminHeaders(w)
-		if err := h(w, r); err != nil {
-			s.fail(w, r, err)
-		}
+		pub(w, r)
 	}
 }
 
