@@ -122,11 +122,7 @@ func (ap *adminPage) formErr(err error) {
 
 // adminFail shows an error inside the admin layout for signed-in users.
 func (s *Server) adminFail(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(err)
-	setRetryAfter(w, err)
-	if status >= 500 {
-		s.Log.Error("admin request failed", "request_id", requestID(r), "path", r.URL.Path, "err", err)
-	}
+	status := s.failStatus(w, r, err, "admin request failed")
 	if currentUser(r) == nil {
 		s.renderError(w, r, status, broadside.ErrorMessage(err))
 		return
