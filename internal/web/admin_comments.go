@@ -247,7 +247,7 @@ func (s *Server) handleCommentBulk(w http.ResponseWriter, r *http.Request, u *br
 	if err != nil && statusOf(err) >= 500 {
 		return err
 	}
-	msg := strconv.Itoa(n) + " " + pluralWord(n, "comment", "comments") + " " + actionDone[action] + "."
+	msg := plural(n, "comment", "comments") + " " + actionDone[action] + "."
 	if err != nil {
 		msg += " " + broadside.ErrorMessage(err)
 	}

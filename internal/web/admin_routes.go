@@ -19,11 +19,10 @@ func adminHeaders(w http.ResponseWriter) {
 // adminOpen wraps the pages reachable without signing in (login, setup, logout).
 // An error is answered as on the public site (fail): the visitor is not signed in.
 func (s *Server) adminOpen(h handler) http.HandlerFunc {
+	pub := s.public(h)
 	return func(w http.ResponseWriter, r *http.Request) {
 		adminHeaders(w)
-		if err := h(w, r); err != nil {
-			s.fail(w, r, err)
-		}
+		pub(w, r)
 	}
 }
 
@@ -123,11 +122,7 @@ func (ap *adminPage) formErr(err error) {
 
 // adminFail shows an error inside the admin layout for signed-in users.
 func (s *Server) adminFail(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(err)
-	setRetryAfter(w, err)
-	if status >= 500 {
-		s.Log.Error("admin request failed", "request_id", requestID(r), "path", r.URL.Path, "err", err)
-	}
+	status := s.failStatus(w, r, err, "admin request failed")
 	if currentUser(r) == nil {
 		s.renderError(w, r, status, broadside.ErrorMessage(err))
 		return

@@ -173,15 +173,10 @@ func ClientIP(r *http.Request) string {
 }
 
 func (s *Server) clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	peer, err := netip.ParseAddr(host)
-	if err != nil {
+	host, peer, ok := remotePeer(r)
+	if !ok {
 		return host
 	}
-	peer = peer.Unmap()
 	if !s.trusted(peer) {
 		return peer.String()
 	}
@@ -203,12 +198,22 @@ func (s *Server) clientIP(r *http.Request) string {
 // fromTrustedProxy reports whether r's connection comes from a trusted proxy, whose
 // X-Forwarded-* headers are believed.
 func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	_, peer, ok := remotePeer(r)
+	return ok && s.trusted(peer)
+}
+
+// remotePeer is the address r's connection comes from: its host part, and that host parsed
+// (IPv4-mapped addresses unmapped) when it is an IP address (ok).
+func remotePeer(r *http.Request) (host string, peer netip.Addr, ok bool) {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	peer, err := netip.ParseAddr(host)
-	return err == nil && s.trusted(peer.Unmap())
+	peer, err = netip.ParseAddr(host)
+	if err != nil {
+		return host, netip.Addr{}, false
+	}
+	return host, peer.Unmap(), true
 }
 
 func (s *Server) trusted(a netip.Addr) bool {

@@ -44,12 +44,6 @@ func postPassProof(r *http.Request, p *broadside.Post) string {
 	return ""
 }
 
-// passwordLocked reports whether p's body must be withheld from r: broadside.Access says
-// LevelLocked (it has a password, the reader cannot edit it, no valid unlock cookie came).
-func (s *Server) passwordLocked(r *http.Request, p *broadside.Post) bool {
-	return broadside.Access(p, s.readerFor(r, p), s.Now()) == broadside.LevelLocked
-}
-
 // passwordForm is the state of a protected post's form.
 type passwordForm struct {
 	PostID int64

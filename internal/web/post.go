@@ -133,11 +133,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 
 	// The access rule: a visitor to a subscriber-only post gets its teaser, and the rest is
 	// not rendered at all; its discussion is for those who can read it.
-	access := s.postAccessFor(r, p)
-	locked := s.passwordLocked(r, p) // a password-protected post (password.go)
-	if locked {
-		access = postAccess{Locked: true}
-	}
+	access, locked := s.postAccessFor(r, p) // locked: a password-protected post (password.go)
 	body := access.Body
 	teaser, more := broadside.SplitMore(body)
 	data := map[string]any{

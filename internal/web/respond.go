@@ -30,16 +30,23 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, name s
 // fail maps a service error to a status and an error page: users see the safe message, the
 // log sees the cause with the request id.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(err)
-	setRetryAfter(w, err)
-	if status >= 500 {
-		s.Log.Error("request failed", "request_id", requestID(r), "path", r.URL.Path, "err", err)
-	}
+	status := s.failStatus(w, r, err, "request failed")
 	if status == http.StatusNotFound {
 		s.notFound(w, r)
 		return
 	}
 	s.renderError(w, r, status, broadside.ErrorMessage(err))
+}
+
+// failStatus is what fail and adminFail share: the status for err, Retry-After when err knows
+// it, and the cause logged (as logMsg, with the request id) when the fault is the server's.
+func (s *Server) failStatus(w http.ResponseWriter, r *http.Request, err error, logMsg string) int {
+	status := statusOf(err)
+	setRetryAfter(w, err)
+	if status >= 500 {
+		s.Log.Error(logMsg, "request_id", requestID(r), "path", r.URL.Path, "err", err)
+	}
+	return status
 }
 
 // errNotFound is what a handler returns for an address that names nothing: fail answers it

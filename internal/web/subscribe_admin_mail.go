@@ -160,11 +160,9 @@ func liftInput(f url.Values, loc *time.Location) (subscriptions.LiftInput, strin
 	return in, strings.Join(what, ", "), nil
 }
 
+// plural is n and the noun for it: "1 file", "3 files".
 func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
+	return strconv.Itoa(n) + " " + pluralWord(n, one, many)
 }
 
 // POST /admin/newsletters/{id}/resume

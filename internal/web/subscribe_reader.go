@@ -70,14 +70,19 @@ type postAccess struct {
 }
 
 // postAccessFor applies broadside.Access to the reader of r: a visitor gets the teaser of a
-// subscriber-only post and never the rest (it is not rendered at all).
-func (s *Server) postAccessFor(r *http.Request, p *broadside.Post) postAccess {
-	body, full := broadside.VisibleBody(p, s.readerFor(r, p), s.Now())
-	a := postAccess{Full: full, Locked: !full, Body: body}
+// subscriber-only post and never the rest (it is not rendered at all). passLocked is true for
+// a password-protected post this reader has not unlocked (LevelLocked: nothing of it shown).
+func (s *Server) postAccessFor(r *http.Request, p *broadside.Post) (a postAccess, passLocked bool) {
+	rd, now := s.readerFor(r, p), s.Now() // readerFor checks the unlock cookie: once per page
+	if broadside.Access(p, rd, now) == broadside.LevelLocked {
+		return postAccess{Locked: true}, true
+	}
+	body, full := broadside.VisibleBody(p, rd, now)
+	a = postAccess{Full: full, Locked: !full, Body: body}
 	if sub := currentReader(r); sub != nil {
 		a.Supporter = sub.Supporter
 	}
-	return a
+	return a, false
 }
 
 // notifyView is the state of the comment form's notification boxes.

@@ -114,7 +114,7 @@ func (q *req) domainErr(err error, notFoundCode, notFoundMsg string) error {
 		q.retryAfter(err)
 		return newErr(http.StatusTooManyRequests, "rest_too_many_requests", broadside.ErrorMessage(err))
 	case broadside.EUNAVAILABLE:
-		q.header().Set("Retry-After", strconv.Itoa(int(broadside.RetryAfter(err).Seconds())))
+		q.retryAfter(err)
 		return newErr(http.StatusServiceUnavailable, "rest_service_unavailable", broadside.ErrorMessage(err))
 	}
 	return err
