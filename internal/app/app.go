@@ -244,6 +244,9 @@ func (a *App) housekeeping(ctx context.Context) {
 			if err := a.Store.PurgeRates(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 				a.Log.Warn("rate counter cleanup failed", "err", err)
 			}
+			if err := a.Store.PurgeCommentStamps(ctx, now); err != nil && ctx.Err() == nil {
+				a.Log.Warn("comment stamp cleanup failed", "err", err)
+			}
 		}
 	}
 }

@@ -41,19 +41,26 @@ WHERE user_id = $1 AND status = 'approved' LIMIT 1) x`, userID).Scan(&n)
 }
 
 // ConsumeCommentStamp records that the comment-form stamp whose nonce hashes to nonceHash was
-// used, and reports whether this was its first use. Rows of stamps expired by now are
-// deleted on the way: an expired stamp is refused before it gets here. Run it in the
-// transaction that stores the comment, so the use and the comment commit together.
+// used, and reports whether this was its first use. The row of a stamp that expired by now is
+// taken over (an expired stamp is refused before it gets here); the rest of the expired rows
+// are swept by PurgeCommentStamps, off the comment's path. Run it in the transaction that
+// stores the comment, so the use and the comment commit together.
 func (s *Store) ConsumeCommentStamp(ctx context.Context, nonceHash string, expires, now time.Time) (bool, error) {
-	if _, err := s.wr().ExecContext(ctx, "DELETE FROM comment_stamps WHERE expires_at < $1", s.ts(now)); err != nil {
-		return false, fmt.Errorf("store: forget expired comment stamps: %w", err)
-	}
 	n, err := rowsAffected(s.wr().ExecContext(ctx, `INSERT INTO comment_stamps (nonce_hash, expires_at) VALUES ($1, $2)
-ON CONFLICT (nonce_hash) DO NOTHING`, nonceHash, s.ts(expires)))
+ON CONFLICT (nonce_hash) DO UPDATE SET expires_at = excluded.expires_at WHERE comment_stamps.expires_at < $3`,
+		nonceHash, s.ts(expires), s.ts(now)))
 	if err != nil {
 		return false, fmt.Errorf("store: use comment stamp: %w", err)
 	}
 	return n == 1, nil
+}
+
+// PurgeCommentStamps forgets the stamps that expired before now.
+func (s *Store) PurgeCommentStamps(ctx context.Context, now time.Time) error {
+	if _, err := s.wr().ExecContext(ctx, "DELETE FROM comment_stamps WHERE expires_at < $1", s.ts(now)); err != nil {
+		return fmt.Errorf("store: forget expired comment stamps: %w", err)
+	}
+	return nil
 }
 
 // commentLockClass is the first key of the PostgreSQL advisory locks that serialize comment
