@@ -396,17 +396,6 @@ WHERE lower(author_email) = $1 AND status = 'approved' AND author_name = $2 LIMI
 	return n > 0, nil
 }
 
-// CountCommentsFromIP counts comments from ip created at or after since.
-func (s *Store) CountCommentsFromIP(ctx context.Context, ip string, since time.Time) (int, error) {
-	var n int
-	err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM comments WHERE author_ip = $1 AND created_at >= $2",
-		ip, s.ts(since)).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: count comments from ip: %w", err)
-	}
-	return n, nil
-}
-
 // DuplicateComment reports whether the same author (same email, or same name) already left
 // this body on this post under this parent, in any status but trash (WordPress's check).
 // Only inside a write transaction that first called LockPostComments is the answer still true
