@@ -21,7 +21,8 @@
 // server refuses the sender (5xx to MAIL FROM, a refused login) or PauseAfter failures in a
 // row were nobody's fault, the newsletter pauses itself with the server's answer for the
 // publisher, who resumes it from the admin (Resume): pending deliveries stay pending, sent
-// ones stay sent. Sending is paced by a token bucket (messages per second).
+// ones stay sent. Sending is paced for the whole site (Rate messages per second): each
+// message's start is a slot reserved in the database (store.ReserveSendSlot).
 package newsletter
 
 import (
