@@ -166,6 +166,7 @@ func assertStored(t *testing.T, cfg config.Config, postID int64, acked []int64) 
 	t.Logf("%d comments acknowledged, %d stored", len(acked), len(cs))
 }
 
+// waitUntil polls cond until it holds; the limit is generous, the test does not time anything.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
