@@ -225,12 +225,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	path, postID := prepare(t, cfg)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "BROADSIDE_TEST_CHILD_ARGS="+strings.Join([]string{"serve", "--data", cfg.DataDir, "--addr", addr, "--log-level", "warn"}, "\x1f"))
 	var out strings.Builder
