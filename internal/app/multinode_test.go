@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -80,7 +79,7 @@ func TestTwoNodesOnOnePostgres(t *testing.T) {
 // it over HTTP; all of it stops when the test ends.
 func startNode(t *testing.T, cfg config.Config) (*app.App, *httptest.Server) {
 	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet := quietLog()
 	a, err := app.Open(context.Background(), cfg, quiet, app.Options{}) // page cache on
 	if err != nil {
 		t.Fatal(err)

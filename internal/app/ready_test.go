@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -28,7 +27,7 @@ func probe(t *testing.T, srv *httptest.Server, path string) (int, string) {
 
 func openNode(t *testing.T, cfg config.Config) (*app.App, *httptest.Server, func()) {
 	t.Helper()
-	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{NoCache: true})
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true})
 	if err != nil {
 		t.Fatal(err)
 	}
