@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -41,7 +40,7 @@ func TestMain(m *testing.M) {
 func prepare(t *testing.T, cfg config.Config) (string, int64) {
 	t.Helper()
 	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{NoCache: true})
+	a, err := app.Open(ctx, cfg, quietLog(), app.Options{NoCache: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +133,7 @@ func hammer(t *testing.T, base, path string, postID int64, stop <-chan struct{},
 // assertStored reopens the database and checks every acknowledged comment is there.
 func assertStored(t *testing.T, cfg config.Config, postID int64, acked []int64) {
 	t.Helper()
-	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{NoCache: true})
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true})
 	if err != nil {
 		t.Fatalf("reopen after stop: %v", err)
 	}
@@ -166,6 +165,7 @@ func assertStored(t *testing.T, cfg config.Config, postID int64, acked []int64) 
 	t.Logf("%d comments acknowledged, %d stored", len(acked), len(cs))
 }
 
+// waitUntil polls cond until it holds; the limit is generous, the test does not time anything.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -183,7 +183,7 @@ func TestGracefulShutdownLosesNothing(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	path, postID := prepare(t, cfg)
-	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{})
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,12 +224,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	path, postID := prepare(t, cfg)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "BROADSIDE_TEST_CHILD_ARGS="+strings.Join([]string{"serve", "--data", cfg.DataDir, "--addr", addr, "--log-level", "warn"}, "\x1f"))
 	var out strings.Builder

@@ -29,7 +29,7 @@ func mailSite(t *testing.T, db string, srv *mailtest.Server, rate float64, n int
 	cfg.DataDir, cfg.DB = t.TempDir(), db
 	cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS = srv.Host, srv.Port, "none"
 	cfg.SMTP.From, cfg.SMTP.Rate = "The Daily <news@example.org>", rate
-	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{NoCache: true})
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestSignInMailNeverWaitsBehindNewsletter(t *testing.T) {
 		return nil
 	})
 
-	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{NoCache: true})
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true})
 	if err != nil {
 		t.Fatal(err)
 	}

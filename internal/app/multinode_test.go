@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -24,33 +23,11 @@ func TestTwoNodesOnOnePostgres(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.DB = dsn
 	path, _ := prepare(t, cfg)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	node := func() (*app.App, *httptest.Server) {
-		a, err := app.Open(context.Background(), cfg, quiet, app.Options{}) // page cache on
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { a.RunBackground(ctx); close(done) }()
-		srv := httptest.NewServer(a.Web)
-		t.Cleanup(func() { srv.Close(); cancel(); <-done; a.Close() })
-		return a, srv
-	}
-	a1, s1 := node()
-	_, s2 := node()
+	a1, s1 := startNode(t, cfg)
+	_, s2 := startNode(t, cfg)
 
 	title := func(srv *httptest.Server) string {
-		res, err := http.Get(srv.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != 200 {
-			t.Fatalf("GET %s: %d", path, res.StatusCode)
-		}
-		s := string(b)
+		s := getPage(t, srv, path)
 		return s[strings.Index(s, "<title>")+7 : strings.Index(s, "</title>")]
 	}
 	if got := title(s2); !strings.Contains(got, "My Broadside Site") {
@@ -96,6 +73,38 @@ func TestTwoNodesOnOnePostgres(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("node 2 did not accept node 1's session: %d", res.StatusCode)
 	}
+}
+
+// startNode opens a node on cfg with its page cache on, runs its background work and serves
+// it over HTTP; all of it stops when the test ends.
+func startNode(t *testing.T, cfg config.Config) (*app.App, *httptest.Server) {
+	t.Helper()
+	quiet := quietLog()
+	a, err := app.Open(context.Background(), cfg, quiet, app.Options{}) // page cache on
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.RunBackground(ctx); close(done) }()
+	srv := httptest.NewServer(a.Web)
+	t.Cleanup(func() { srv.Close(); cancel(); <-done; a.Close() })
+	return a, srv
+}
+
+// getPage returns the body of GET path on srv, failing the test unless it answers 200.
+func getPage(t *testing.T, srv *httptest.Server, path string) string {
+	t.Helper()
+	res, err := http.Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("GET %s: %d", path, res.StatusCode)
+	}
+	return string(b)
 }
 
 // cookieJar keeps cookies regardless of host, so one session can be replayed on two nodes.

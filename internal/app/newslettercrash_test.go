@@ -74,6 +74,17 @@ func startServe(t *testing.T, cfg config.Config, addr string) (*exec.Cmd, *strin
 	return cmd, out
 }
 
+// freeAddr returns a local address no one listens on, for a child process to serve on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
 type lockedBuilder struct {
 	mu sync.Mutex
 	b  *strings.Builder
@@ -104,12 +115,7 @@ func TestNewsletterResumesWithinSecondsAfterKill9(t *testing.T) {
 	p := publishNewsletter(t, a, "Big news")
 	a.Close()
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	first, out1 := startServe(t, cfg, addr)
 	waitUntil(t, "a quarter of the newsletter", func() bool { return srv.Count() >= n/4 })
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
@@ -224,13 +230,7 @@ func TestNewsletterTakenOverByAnotherNodeAfterKill9(t *testing.T) {
 	nodes := map[int]*exec.Cmd{}
 	var outs []*strings.Builder
 	for range 2 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		ln.Close()
-		cmd, out := startServe(t, cfg, addr)
+		cmd, out := startServe(t, cfg, freeAddr(t))
 		nodes[cmd.Process.Pid] = cmd
 		outs = append(outs, out)
 	}

@@ -2,16 +2,11 @@ package app_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/app"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/testdb"
@@ -25,21 +20,8 @@ func TestChangeAnnouncedByItsCommit(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.DB = dsn
 	path, postID := prepare(t, cfg)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	node := func() (*app.App, *httptest.Server) {
-		a, err := app.Open(context.Background(), cfg, quiet, app.Options{}) // page cache on
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { a.RunBackground(ctx); close(done) }()
-		srv := httptest.NewServer(a.Web)
-		t.Cleanup(func() { srv.Close(); cancel(); <-done; a.Close() })
-		return a, srv
-	}
-	a1, _ := node()
-	a2, s2 := node()
+	a1, _ := startNode(t, cfg)
+	a2, s2 := startNode(t, cfg)
 	ctx := context.Background()
 	// Node 2 must be listening before the change, or it could not hear it at all.
 	deadline := time.Now().Add(30 * time.Second)
@@ -49,18 +31,7 @@ func TestChangeAnnouncedByItsCommit(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	page := func() string {
-		res, err := http.Get(s2.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != 200 {
-			t.Fatalf("GET %s: %d", path, res.StatusCode)
-		}
-		return string(b)
-	}
+	page := func() string { return getPage(t, s2, path) }
 	// waitFor allows far less than the page cache's 30 s life, so only an announcement can
 	// make node 2 drop its copy in time.
 	waitFor := func(what, want string) {

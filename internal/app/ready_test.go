@@ -4,12 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/broadside/broadside/internal/app"
 	"github.com/broadside/broadside/internal/config"
@@ -27,21 +25,9 @@ func probe(t *testing.T, srv *httptest.Server, path string) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-// waitFor polls cond until it holds; the limit is generous, the test does not time anything.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func openNode(t *testing.T, cfg config.Config) (*app.App, *httptest.Server, func()) {
 	t.Helper()
-	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{NoCache: true})
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +62,7 @@ func TestReadyzOnPostgres(t *testing.T) {
 		t.Fatalf("/readyz before the listener runs: %d %q, want 503 naming the listener", code, body)
 	}
 	start()
-	waitFor(t, "/readyz 200 once listening", func() bool { code, _ := probe(t, srv, "/readyz"); return code == 200 })
+	waitUntil(t, "/readyz 200 once listening", func() bool { code, _ := probe(t, srv, "/readyz"); return code == 200 })
 	if !a.ListenerConnected() {
 		t.Fatal("ready but the listener is not connected")
 	}
@@ -88,10 +74,10 @@ func TestReadyzOnPostgres(t *testing.T) {
 	if code, _ := probe(t, srv, "/healthz"); code != 200 {
 		t.Fatalf("/healthz during the outage: %d, want 200 (liveness asks nothing of the database)", code)
 	}
-	waitFor(t, "the listener to notice", func() bool { return !a.ListenerConnected() })
+	waitUntil(t, "the listener to notice", func() bool { return !a.ListenerConnected() })
 
 	px.Up()
-	waitFor(t, "/readyz 200 after the database returned", func() bool { code, _ := probe(t, srv, "/readyz"); return code == 200 })
+	waitUntil(t, "/readyz 200 after the database returned", func() bool { code, _ := probe(t, srv, "/readyz"); return code == 200 })
 	if !a.ListenerConnected() {
 		t.Fatal("ready again but the listener did not reconnect")
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -21,7 +20,7 @@ func TestServeCapsConnectionsPerAddress(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	cfg.Limits.ConnsPerIP = 2
-	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{})
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,8 @@ package newsletter
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/store"
 )
 
@@ -82,7 +80,7 @@ func (s *Service) Resume(ctx context.Context, u *broadside.User, postID int64) e
 		if !ok {
 			return broadside.Errorf(broadside.ECONFLICT, "This newsletter is not paused.")
 		}
-		return jobs.Enqueue(ctx, tx, JobSend, "newsletter:"+strconv.FormatInt(postID, 10), s.Now(), Payload{PostID: postID})
+		return s.enqueueSend(ctx, tx, postID)
 	})
 	if err == nil {
 		s.Log.Info("newsletter resumed by the publisher", "post_id", postID, "user_id", u.ID)

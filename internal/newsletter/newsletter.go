@@ -21,7 +21,8 @@
 // server refuses the sender (5xx to MAIL FROM, a refused login) or PauseAfter failures in a
 // row were nobody's fault, the newsletter pauses itself with the server's answer for the
 // publisher, who resumes it from the admin (Resume): pending deliveries stay pending, sent
-// ones stay sent. Sending is paced by a token bucket (messages per second).
+// ones stay sent. Sending is paced for the whole site (Rate messages per second): each
+// message's start is a slot reserved in the database (store.ReserveSendSlot).
 package newsletter
 
 import (
@@ -128,7 +129,13 @@ func (s *Service) OnPublish(ctx context.Context, tx *store.Store, p *broadside.P
 		return err
 	}
 	s.Log.Info("newsletter queued", "post_id", p.ID)
-	return jobs.Enqueue(ctx, tx, JobSend, "newsletter:"+strconv.FormatInt(p.ID, 10), s.Now(), Payload{PostID: p.ID})
+	return s.enqueueSend(ctx, tx, p.ID)
+}
+
+// enqueueSend queues the job that sends postID's newsletter now, once: its unique key keeps a
+// second one out while one is queued or running.
+func (s *Service) enqueueSend(ctx context.Context, tx *store.Store, postID int64) error {
+	return jobs.Enqueue(ctx, tx, JobSend, "newsletter:"+strconv.FormatInt(postID, 10), s.Now(), Payload{PostID: postID})
 }
 
 // Handler is the job handler (register it with jobs.Worker.HandleInterruptible).

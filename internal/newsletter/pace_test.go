@@ -3,9 +3,8 @@ package newsletter_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,10 +13,7 @@ import (
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/newsletter"
-	"github.com/broadside/broadside/internal/render"
-	"github.com/broadside/broadside/internal/sitemail"
 	"github.com/broadside/broadside/internal/store"
-	"github.com/broadside/broadside/internal/subscriptions"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -49,11 +45,10 @@ func TestRateHoldsAcrossNodes(t *testing.T) {
 		snd, err := mail.NewSMTP(mail.SMTPConfig{Host: e.smtp.Host, Port: e.smtp.Port, TLS: mail.TLSNone, From: "news@example.org", Timeout: 5 * time.Second})
 		must(t, err)
 		t.Cleanup(func() { snd.Close() })
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		mailer := &sitemail.Mailer{Sender: snd, Settings: st.LoadSettings, Categories: st.ListCategories,
-			BaseURL: "https://news.example.org", From: "news@example.org", Render: render.New(), Log: log}
-		subs := &subscriptions.Service{Store: st, Mail: mailer, Links: subscriptions.Links{Secret: []byte("0123456789abcdef0123456789abcdef")}, Now: e.clk.Now, Log: log}
-		other := &newsletter.Service{Store: st, Mail: mailer, Subs: subs, Now: e.clk.Now, Log: log, Rate: rate, Slice: time.Minute}
+		node2 := &env{t: t, dsn: dsn, st: st, clk: e.clk, smtp: e.smtp, sender: snd, log: &strings.Builder{}}
+		node2.wire()
+		other := node2.nl
+		other.Rate = rate
 
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
