@@ -28,6 +28,23 @@ type Media struct {
 	Alt           string
 	Caption       string
 	CreatedAt     time.Time
+	// Sizes are the resized copies of an image that processing made (WordPress's thumbnail,
+	// medium, large, … and a WebP of each), smallest first; empty for other files and until
+	// the processing job has run. Renderers build srcset from them; the REST API lists them as
+	// media_details.sizes.
+	Sizes []MediaSize
+}
+
+// MediaSize is one stored variant of an image: Name is WordPress's size name ("thumbnail",
+// "medium", "medium_large", "large", "1536x1536", "2048x2048"), Key where its bytes live in the
+// media storage (served at UploadsPath+Key), MimeType "image/jpeg", "image/png", "image/gif" or
+// "image/webp" (each size has a WebP twin with the same Name).
+type MediaSize struct {
+	Name          string
+	Key           string
+	MimeType      string
+	Width, Height int
+	Size          int64
 }
 
 // Limits of the text fields a person types.
