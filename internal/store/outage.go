@@ -97,10 +97,22 @@ func (c classified) ExecContext(ctx context.Context, query string, args ...any) 
 	return res, classify(err)
 }
 
-func (c classified) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := c.q.QueryContext(ctx, query, args...)
-	return rows, classify(err)
+func (c classified) QueryContext(ctx context.Context, query string, args ...any) (*rows, error) {
+	r, err := c.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, classify(err)
+	}
+	return &rows{r}, nil
 }
+
+// rows is *sql.Rows with the errors of Scan, Err and Close classified too: a result set is
+// streamed, so a connection that dies after the query was accepted surfaces from Next (as
+// Err) or Scan, not from QueryContext.
+type rows struct{ *sql.Rows }
+
+func (r *rows) Scan(dest ...any) error { return classify(r.Rows.Scan(dest...)) }
+func (r *rows) Err() error             { return classify(r.Rows.Err()) }
+func (r *rows) Close() error           { return classify(r.Rows.Close()) }
 
 func (c classified) QueryRowContext(ctx context.Context, query string, args ...any) row {
 	return classifiedRow{c.q.QueryRowContext(ctx, query, args...)}

@@ -51,7 +51,7 @@ type sqlQuerier interface {
 // classified (outage.go).
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) row
 }
 
