@@ -65,6 +65,12 @@ type App struct {
 	purgeLocal func()
 	node       string
 	listener   listenerState
+	// listening is closed once the invalidation listener first connects; Serve waits for it
+	// so a node never serves pages it would not know to purge.
+	listening     chan struct{}
+	listeningOnce sync.Once
+	// beforeListen, when set (tests), runs before the listener connects, to delay it.
+	beforeListen func()
 }
 
 func newNodeID() string {
@@ -110,7 +116,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		st.Close()
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, Now: now, Store: st}
+	a := &App{Config: cfg, Log: log, Now: now, Store: st, listening: make(chan struct{})}
 	a.Settings = &SettingsService{Store: st, Log: log}
 	a.Users = &UserService{Store: st}
 	a.Worker = jobs.NewWorker(st, log, now)
@@ -206,6 +212,9 @@ func (a *App) RunBackground(ctx context.Context) {
 
 // listenForChanges purges this node's caches when another node changes something.
 func (a *App) listenForChanges(ctx context.Context) {
+	if a.beforeListen != nil {
+		a.beforeListen()
+	}
 	_ = a.Store.Listen(ctx, store.ChangedChannel, func(from string) {
 		if from != a.node {
 			a.purgeLocal()
@@ -213,6 +222,9 @@ func (a *App) listenForChanges(ctx context.Context) {
 	}, a.purgeLocal, func(connected bool, err error) {
 		was, _ := a.listener.get()
 		a.listener.set(connected, err)
+		if connected {
+			a.listeningOnce.Do(func() { close(a.listening) })
+		}
 		switch {
 		case connected && !was:
 			a.Log.Info("listening for other nodes' changes")
@@ -260,6 +272,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	bgCtx, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	bgDone := make(chan struct{})
 	go func() { defer close(bgDone); a.RunBackground(bgCtx) }()
+	a.awaitListener(ctx)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -282,6 +295,29 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		serveErr = nil
 	}
 	return serveErr
+}
+
+// listenerStartWait bounds how long Serve waits for the invalidation listener at startup. A
+// database that cannot take one more connection should not keep the node from answering
+// /healthz for ever; /readyz keeps the balancer away until the listener connects.
+const listenerStartWait = 15 * time.Second
+
+// awaitListener holds the start of serving until this node hears other nodes' changes (on
+// PostgreSQL): a page rendered and cached before LISTEN would not be purged by a change
+// announced in between, and would be served stale for the cache's lifetime.
+func (a *App) awaitListener(ctx context.Context) {
+	if a.Store.Dialect() != store.DialectPostgres {
+		return
+	}
+	t := time.NewTimer(listenerStartWait)
+	defer t.Stop()
+	select {
+	case <-a.listening:
+	case <-ctx.Done():
+	case <-t.C:
+		a.Log.Warn("serving before the invalidation listener connected; /readyz says not ready until it does",
+			"waited", listenerStartWait)
+	}
 }
 
 // httpServer bounds what one connection may cost: headers must arrive within 10 s and stay

@@ -113,3 +113,4 @@ func TestReadyzOnSQLite(t *testing.T) {
 		t.Fatalf("/healthz: %d", code)
 	}
 }
+

@@ -23,6 +23,13 @@ type SettingsService struct {
 	mu     sync.Mutex
 	cached *broadside.Settings
 	at     time.Time
+	// gen counts purges. A Load that read the database before a purge must not cache what it
+	// read: it may be the value the purge was about (another node saved new settings between
+	// our read and our store), and caching it would serve the old settings for settingsTTL.
+	gen uint64
+	// readHook, when set (tests), runs between reading the database and caching the result,
+	// so a test can purge at exactly that moment.
+	readHook func()
 }
 
 const settingsTTL = 5 * time.Second
@@ -35,13 +42,19 @@ func (s *SettingsService) Load(ctx context.Context) (broadside.Settings, error) 
 		s.mu.Unlock()
 		return set, nil
 	}
+	gen := s.gen
 	s.mu.Unlock()
 	set, err := s.Store.LoadSettings(ctx)
 	if err != nil {
 		return set, err
 	}
+	if s.readHook != nil {
+		s.readHook()
+	}
 	s.mu.Lock()
-	s.cached, s.at = &set, time.Now()
+	if s.gen == gen {
+		s.cached, s.at = &set, time.Now()
+	}
 	s.mu.Unlock()
 	return set, nil
 }
@@ -49,6 +62,7 @@ func (s *SettingsService) Load(ctx context.Context) (broadside.Settings, error) 
 func (s *SettingsService) forget() {
 	s.mu.Lock()
 	s.cached = nil
+	s.gen++
 	s.mu.Unlock()
 }
 
