@@ -113,4 +113,3 @@ func TestReadyzOnSQLite(t *testing.T) {
 		t.Fatalf("/healthz: %d", code)
 	}
 }
-
