@@ -143,7 +143,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		}
 	}
 	a.Settings.Changed = changed
-	a.Auth = &auth.Service{Store: st, Now: now, Log: log}
+	a.Auth = &auth.Service{Store: st, Now: now, Log: log, Changed: changed}
 	a.AppPasswords = &auth.AppPasswords{Store: st, Now: now, Log: log}
 	a.Posts = &posts.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake}
 	commentSecret, err := st.Secret(ctx, "comments") // signs comment-form stamps
@@ -175,7 +175,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.WordPress = &importer.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake,
 		UploadsDir: filepath.Join(cfg.DataDir, "uploads"), BaseURL: cfg.PublicURL(),
 		RenderMarkdown: func(md string) string { return string(rend.Post(render.FormatMarkdown, md)) }}
-	a.Media = &media.Service{Store: st, Storage: media.Dir{Root: filepath.Join(cfg.DataDir, "uploads")}, Now: now, Log: log,
+	a.Media = &media.Service{Store: st, Storage: media.Dir{Root: filepath.Join(cfg.DataDir, "uploads")}, Now: now, Log: log, Changed: changed,
 		MaxSize: int64(cfg.Limits.MediaUploadMiB) << 20}
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,

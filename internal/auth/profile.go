@@ -50,7 +50,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u *broadside.User, displayN
 		return "", err
 	}
 	if newPassword == "" {
-		if err := s.Store.UpdateUser(ctx, &nu); err != nil {
+		if err := s.saveUser(ctx, &nu); err != nil {
 			return "", err
 		}
 		*u = nu

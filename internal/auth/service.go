@@ -33,6 +33,7 @@ type Store interface {
 	DeviceByHash(ctx context.Context, hash string, now time.Time) (*store.Device, error)
 	DeleteUserDevices(ctx context.Context, userID int64) error
 	EnqueueJob(ctx context.Context, j *store.Job) error
+	InTx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
 // Session lifetimes: a sliding 30-day session, refreshed at most once an hour so reading the
@@ -55,6 +56,26 @@ type Service struct {
 	Mail *sitemail.Mailer
 	// Wake nudges the job worker after a sign-in link was queued.
 	Wake func()
+	// Changed purges this node's cached pages after a change readers see (a display name);
+	// other nodes hear of it from the announcement inside the writing transaction.
+	Changed func()
+}
+
+// saveUser writes u and, in the same transaction, tells every node that public pages
+// changed: a display name appears in bylines, author archives and feeds.
+func (s *Service) saveUser(ctx context.Context, u *broadside.User) error {
+	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return tx.NotifyChanged(ctx)
+	}); err != nil {
+		return err
+	}
+	if s.Changed != nil {
+		s.Changed()
+	}
+	return nil
 }
 
 func (s *Service) startSession(ctx context.Context, userID int64, now time.Time) (string, error) {
@@ -129,7 +150,7 @@ func (s *Service) SetPassword(ctx context.Context, u *broadside.User, password s
 		return err
 	}
 	u.PasswordHash = h
-	if err := s.Store.UpdateUser(ctx, u); err != nil {
+	if err := s.saveUser(ctx, u); err != nil {
 		return err
 	}
 	if err := s.Store.DeleteUserDevices(ctx, u.ID); err != nil {

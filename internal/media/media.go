@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
 )
 
 // DefaultMaxSize is the upload limit when none is configured.
@@ -37,6 +38,7 @@ type Store interface {
 	UpdateMedia(ctx context.Context, m *broadside.Media) error
 	DeleteMedia(ctx context.Context, id int64) error
 	PostsUsingPath(ctx context.Context, path string, limit int) ([]broadside.Post, int, error)
+	InTx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
 // Service is the media library.
@@ -49,6 +51,27 @@ type Service struct {
 	MaxSize int64
 	// MaxPixels caps an image's width×height; 0 means DefaultMaxPixels.
 	MaxPixels int
+	// Changed purges this node's cached pages after a file's details change or it is
+	// deleted; other nodes hear of it from the announcement inside the writing transaction.
+	Changed func()
+}
+
+// announced runs write in a transaction that also tells every node that public pages may
+// have changed (a file's alt text and caption are shown with it; a deleted file must not
+// stay linked from cached pages), then purges this node.
+func (s *Service) announced(ctx context.Context, write func(tx *store.Store) error) error {
+	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := write(tx); err != nil {
+			return err
+		}
+		return tx.NotifyChanged(ctx)
+	}); err != nil {
+		return err
+	}
+	if s.Changed != nil {
+		s.Changed()
+	}
+	return nil
 }
 
 func (s *Service) maxSize() int64 {
@@ -196,7 +219,7 @@ func (s *Service) Update(ctx context.Context, u *broadside.User, id int64, d Det
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	if err := s.Store.UpdateMedia(ctx, m); err != nil {
+	if err := s.announced(ctx, func(tx *store.Store) error { return tx.UpdateMedia(ctx, m) }); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -222,7 +245,7 @@ func (s *Service) Delete(ctx context.Context, u *broadside.User, id int64) error
 	if err != nil {
 		return err
 	}
-	if err := s.Store.DeleteMedia(ctx, m.ID); err != nil {
+	if err := s.announced(ctx, func(tx *store.Store) error { return tx.DeleteMedia(ctx, m.ID) }); err != nil {
 		return err
 	}
 	if err := s.Storage.Delete(context.WithoutCancel(ctx), m.Key); err != nil {
