@@ -109,7 +109,7 @@ seed_comments=$(sed -n 's/.* with \([0-9]*\) comments (post id.*/\1/p' <<<"$demo
 port=$(free_port)
 base="http://127.0.0.1:$port"
 say "starting broadside on $base"
-"$tmp/broadside" serve --data "$tmp/data" --addr "127.0.0.1:$port" --trusted-proxies 127.0.0.1/32 \
+"$tmp/broadside" serve --data "$tmp/data" --addr "127.0.0.1:$port" --trusted-proxies 127.0.0.1/32 --api-rate-anonymous 0 \
 	--log-level warn >"$tmp/serve.log" 2>&1 &
 server_pid=$!
 wait_http "$base/healthz" || { cat "$tmp/serve.log" >&2; die "broadside did not become healthy"; }

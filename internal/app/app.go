@@ -22,6 +22,7 @@ import (
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/importer"
 	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/limits"
 	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/newsletter"
@@ -60,6 +61,8 @@ type App struct {
 	// Media is the media library; its files live in the data directory's uploads/, next to
 	// the files an import copied (internal/media).
 	Media *media.Service
+	// Limits are the site-wide API and federation delivery limits (internal/limits).
+	Limits *limits.Service
 
 	changed    func()
 	purgeLocal func()
@@ -170,6 +173,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Auth.Mail, a.Auth.Wake = a.Mail, a.Worker.Wake
 	a.Worker.Handle(auth.JobSignInLink, a.Auth.SignInLinkHandler())
 
+	a.Limits = &limits.Service{Store: st, Now: now,
+		API:          limits.PerMinute(cfg.Limits.APIPerMinute),
+		APIAnonymous: limits.PerMinute(cfg.Limits.APIAnonPerMinute),
+		Delivery:     limits.PerMinute(cfg.Limits.DeliveriesPerHostPerMinute)}
 	rend := render.New()
 	a.Search = &search.Service{Store: st, Render: rend, Now: now}
 	a.WordPress = &importer.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake,
@@ -182,7 +189,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,
 		BaseURL: cfg.PublicURL(), Secret: secret, PassKey: passKey, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
 		MaxImportUpload: int64(cfg.Limits.ImportUploadMiB) << 20, Ready: a.Ready,
-		Subscriptions: a.Subscriptions, Newsletter: a.Newsletter, Media: a.Media,
+		Subscriptions: a.Subscriptions, Newsletter: a.Newsletter, Media: a.Media, Limits: a.Limits,
 	})
 	if err != nil {
 		st.Close()

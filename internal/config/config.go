@@ -44,7 +44,8 @@ func Defaults() Config {
 		LogFormat:       "text",
 		ShutdownTimeout: 20 * time.Second,
 		SMTP:            SMTP{TLS: "starttls", Rate: DefaultSMTPRate},
-		Limits:          Limits{ConnsPerIP: DefaultConnsPerIP, ImportUploadMiB: DefaultImportUploadMiB, MediaUploadMiB: DefaultMediaUploadMiB},
+		Limits: Limits{ConnsPerIP: DefaultConnsPerIP, ImportUploadMiB: DefaultImportUploadMiB, MediaUploadMiB: DefaultMediaUploadMiB,
+			APIPerMinute: DefaultAPIPerMinute, APIAnonPerMinute: DefaultAPIAnonPerMinute, DeliveriesPerHostPerMinute: DefaultDeliveriesPerHostPerMinute},
 	}
 }
 

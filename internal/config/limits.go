@@ -19,6 +19,13 @@ type Limits struct {
 	// MediaUploadMiB caps one file uploaded to the media library (the media service streams
 	// it to storage with this cap, never holding it in memory).
 	MediaUploadMiB int
+	// APIPerMinute caps the REST API requests of one signed-in user, and APIAnonPerMinute
+	// those of one anonymous client address, across all nodes (counted in the database);
+	// 0 means no cap.
+	APIPerMinute, APIAnonPerMinute int
+	// DeliveriesPerHostPerMinute caps federation deliveries to one remote host across all
+	// nodes; 0 means no cap.
+	DeliveriesPerHostPerMinute int
 }
 
 // Default limits. 256 connections leave room for a whole office or a mobile carrier's
@@ -30,7 +37,18 @@ const (
 	DefaultMediaUploadMiB  = 64
 )
 
-type limitFlags struct{ conns, upload, media string }
+// Default site-wide rates. A publishing client (the block editor, a mobile app, a sync
+// script) makes a few requests a second at most while busy; an anonymous reader's browser or
+// a feed reader far fewer. A scraper hammering the API is held to a pace the database
+// shrugs off. 60 deliveries a minute to one host is what large ActivityPub servers accept
+// from a single sender without throttling it.
+const (
+	DefaultAPIPerMinute               = 600
+	DefaultAPIAnonPerMinute           = 300
+	DefaultDeliveriesPerHostPerMinute = 60
+)
+
+type limitFlags struct{ conns, upload, media, api, apiAnon, deliveries string }
 
 func registerLimits(fs *flag.FlagSet, env func(string) string, f *limitFlags) {
 	f.conns = env("BROADSIDE_MAX_CONNS_PER_IP")
@@ -42,6 +60,16 @@ func registerLimits(fs *flag.FlagSet, env func(string) string, f *limitFlags) {
 	f.media = env("BROADSIDE_MAX_UPLOAD_MIB")
 	fs.StringVar(&f.media, "max-upload-mib", f.media, "largest file the media library accepts, in MiB (default "+
 		strconv.Itoa(DefaultMediaUploadMiB)+"; env BROADSIDE_MAX_UPLOAD_MIB)")
+	// Rates below are site-wide (counted in the database): give every node the same value.
+	f.api = env("BROADSIDE_API_RATE")
+	fs.StringVar(&f.api, "api-rate", f.api, "REST API requests a minute per signed-in user, for the whole site; 0 for no cap (default "+
+		strconv.Itoa(DefaultAPIPerMinute)+"; env BROADSIDE_API_RATE)")
+	f.apiAnon = env("BROADSIDE_API_RATE_ANONYMOUS")
+	fs.StringVar(&f.apiAnon, "api-rate-anonymous", f.apiAnon, "anonymous REST API requests a minute per client address, for the whole site; 0 for no cap (default "+
+		strconv.Itoa(DefaultAPIAnonPerMinute)+"; env BROADSIDE_API_RATE_ANONYMOUS)")
+	f.deliveries = env("BROADSIDE_FEDERATION_HOST_RATE")
+	fs.StringVar(&f.deliveries, "federation-host-rate", f.deliveries, "federation deliveries a minute to one remote host, for the whole site; 0 for no cap (default "+
+		strconv.Itoa(DefaultDeliveriesPerHostPerMinute)+"; env BROADSIDE_FEDERATION_HOST_RATE)")
 }
 
 func finishLimits(c *Config, f *limitFlags) error {
@@ -60,6 +88,9 @@ func finishLimits(c *Config, f *limitFlags) error {
 	num(f.conns, "--max-conns-per-ip", &c.Limits.ConnsPerIP)
 	num(f.upload, "--max-import-mib", &c.Limits.ImportUploadMiB)
 	num(f.media, "--max-upload-mib", &c.Limits.MediaUploadMiB)
+	num(f.api, "--api-rate", &c.Limits.APIPerMinute)
+	num(f.apiAnon, "--api-rate-anonymous", &c.Limits.APIAnonPerMinute)
+	num(f.deliveries, "--federation-host-rate", &c.Limits.DeliveriesPerHostPerMinute)
 	return errors.Join(errs...)
 }
 
@@ -73,6 +104,14 @@ func (l Limits) validate() []error {
 	}
 	if l.MediaUploadMiB < 1 || l.MediaUploadMiB > 64<<10 {
 		errs = append(errs, fmt.Errorf("--max-upload-mib: %d must be between 1 and 65536 MiB", l.MediaUploadMiB))
+	}
+	for _, r := range []struct {
+		flag string
+		n    int
+	}{{"--api-rate", l.APIPerMinute}, {"--api-rate-anonymous", l.APIAnonPerMinute}, {"--federation-host-rate", l.DeliveriesPerHostPerMinute}} {
+		if r.n < 0 {
+			errs = append(errs, fmt.Errorf("%s: %d must be 0 (no cap) or more", r.flag, r.n))
+		}
 	}
 	return errs
 }

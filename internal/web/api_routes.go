@@ -31,6 +31,9 @@ func (s *Server) newAPI() *wpapi.API {
 	if s.AppPasswords != nil {
 		d.Auth = s.AppPasswords
 	}
+	if s.Limits != nil {
+		d.Limit = s.Limits.APIRequest
+	}
 	if s.Search != nil {
 		d.Search = apiSearcher{s.Search}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/broadside/broadside/internal/auth"
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/importer"
+	"github.com/broadside/broadside/internal/limits"
 	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/newsletter"
 	"github.com/broadside/broadside/internal/posts"
@@ -76,6 +77,8 @@ type Deps struct {
 	// Media is the media library (media_routes.go); nil leaves the admin's Media screens out
 	// but still serves the uploads directory through WordPress's importer, if any.
 	Media *media.Service
+	// Limits holds the site-wide REST API request limits; nil means none.
+	Limits *limits.Service
 }
 
 // Server is the HTTP handler of a Broadside site.

@@ -81,6 +81,9 @@ type Deps struct {
 	// PostPasswordGuess counts a guess at the password of post postID from ip and refuses it
 	// (ETOOMANYREQUEST) past the site's limit; nil does not throttle.
 	PostPasswordGuess func(ctx context.Context, ip string, postID int64) error
+	// Limit counts one request of user (nil when anonymous) from ip against the site-wide
+	// API limits and refuses it (ETOOMANYREQUEST) past them; nil does not limit.
+	Limit func(ctx context.Context, user *broadside.User, ip string) error
 }
 
 // API is the REST API handler.
@@ -131,6 +134,16 @@ func (a *API) Serve(w http.ResponseWriter, r *http.Request, route string) {
 	if err := q.authenticate(); err != nil {
 		a.write(q, nil, err)
 		return
+	}
+	if a.Limit != nil {
+		ip := ""
+		if a.ClientIP != nil {
+			ip = a.ClientIP(r)
+		}
+		if err := a.Limit(q.ctx, q.user, ip); err != nil {
+			a.write(q, nil, err)
+			return
+		}
 	}
 	if q.user != nil {
 		// WordPress's nocache_headers() for signed-in users: their answers are personal.
