@@ -43,6 +43,7 @@ func init() {
 		{"mail", "check outgoing mail: mail test --to ADDRESS", runMail},
 		{"import", "import wordpress FILE.xml: bring in a WordPress export", runImport},
 		{"export", "export wordpress: write the site as a WordPress export (WXR)", runExport},
+		{"backup", "backup --out FILE: a consistent copy of the live site's database", runBackup},
 		{"version", "print the version", func(_ context.Context, c *cmdContext, _ []string) error {
 			fmt.Fprintln(c.stdout, "broadside", Version)
 			return nil

@@ -33,6 +33,7 @@ type Store struct {
 	w       *sql.DB       // writer: SQLite's single connection; PostgreSQL's pool
 	r       *sql.DB       // reader pool: SQLite read-only connections; the same pool on PostgreSQL
 	pool    *pgxpool.Pool // PostgreSQL only, for native features such as LISTEN/NOTIFY
+	path    string        // SQLite only: the database file (BackupSQLite)
 	tx      *sql.Tx       // set on the Store handed to an InTx callback
 	node    string        // payload of NotifyChanged: who announces (AnnounceAs)
 	// announced is set on a transaction's Store once NotifyChanged has queued its
@@ -137,7 +138,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{dialect: DialectSQLite, w: w, r: r}
+	s := &Store{dialect: DialectSQLite, w: w, r: r, path: path}
 	if err := r.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
