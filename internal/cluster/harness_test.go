@@ -185,4 +185,3 @@ func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
 		time.Sleep(25 * time.Millisecond)
 	}
 }
-
