@@ -70,6 +70,11 @@ func TestPublicWritesAnnounce(t *testing.T) {
 	if err := png.Encode(&img, image.NewRGBA(image.Rect(0, 0, 4, 3))); err != nil {
 		t.Fatal(err)
 	}
+	c := &broadside.Comment{PostID: postID, AuthorName: "Reader", AuthorEmail: "r@example.org", RawBody: "Hello.",
+		Status: broadside.CommentApproved, CreatedAt: time.Now()}
+	if err := a.Store.CreateComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
 	m, err := a.Media.Upload(ctx, admin, "photo.png", &img)
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +101,14 @@ func TestPublicWritesAnnounce(t *testing.T) {
 			}
 			set.Title = "Announced Gazette"
 			return a.Settings.Save(ctx, set, admin)
+		}},
+		{"category", func() error {
+			return a.Posts.SaveCategory(ctx, &broadside.Category{Name: "Announced", Slug: "announced"}, admin)
+		}},
+		{"tag", func() error { return a.Posts.SaveTag(ctx, &broadside.Tag{Name: "Heard", Slug: "heard"}, admin) }},
+		{"comment moderation", func() error {
+			_, err := a.Comments.SetStatus(ctx, []int64{c.ID}, broadside.CommentSpam, admin)
+			return err
 		}},
 		{"post edit", func() error {
 			p, err := a.Posts.Get(ctx, postID)
