@@ -21,6 +21,7 @@ import (
 	"github.com/broadside/broadside/internal/app"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/posts"
+	"github.com/broadside/broadside/internal/testdb"
 )
 
 // serveSite serves the site of cfg in this process until the test ends.
@@ -190,4 +191,56 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestBackupPostgres: with pg_dump on PATH the command writes a custom-format dump (the
+// server's own pg_dump from the PostgreSQL installation the tests use); without it, it prints
+// the commands to run and fails. The password never appears in what it prints.
+func TestBackupPostgres(t *testing.T) {
+	u, err := url.Parse(testdb.Postgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), "s3cret-pw")
+	// The throwaway cluster trusts local connections, so the password is not checked; it is
+	// there to prove it is not printed.
+	dsn := u.String()
+	if r := run(t, "", nil, "migrate", "--db", dsn); r.code != 0 {
+		t.Fatalf("migrate: %d %s", r.code, r.stderr)
+	}
+
+	t.Run("without pg_dump", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		out := filepath.Join(t.TempDir(), "site.dump")
+		r := run(t, "", nil, "backup", "--db", dsn, "--out", out)
+		if r.code == 0 || !strings.Contains(r.stderr, "pg_dump --format=custom") {
+			t.Fatalf("exit %d, stderr %q: want a failure that prints the pg_dump command", r.code, r.stderr)
+		}
+		if strings.Contains(r.stdout+r.stderr, "s3cret-pw") {
+			t.Fatal("the password was printed")
+		}
+	})
+
+	t.Run("with pg_dump", func(t *testing.T) {
+		bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump")
+		if len(bins) == 0 {
+			t.Skip("SKIPPING: no pg_dump in /usr/lib/postgresql/*/bin (apt-get install postgresql)")
+		}
+		t.Setenv("PATH", filepath.Dir(bins[len(bins)-1])+string(os.PathListSeparator)+os.Getenv("PATH"))
+		out := filepath.Join(t.TempDir(), "site.dump")
+		r := run(t, "", nil, "backup", "--db", dsn, "--out", out)
+		if r.code != 0 {
+			t.Fatalf("backup: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil || !strings.HasPrefix(string(b), "PGDMP") {
+			t.Fatalf("the dump is not pg_dump's custom format: %v", err)
+		}
+		if strings.Contains(r.stdout+r.stderr, "s3cret-pw") {
+			t.Fatal("the password was printed")
+		}
+		if r := run(t, "", nil, "backup", "--db", dsn, "--out", out); r.code == 0 || !strings.Contains(r.stderr, "already exists") {
+			t.Fatalf("a second backup to the same file: exit %d %q, want it refused", r.code, r.stderr)
+		}
+	})
 }
