@@ -19,12 +19,27 @@ type listenerState struct {
 	mu        sync.Mutex
 	connected bool
 	err       error
+	// since is when the listener last changed between connected and not.
+	since time.Time
 }
 
 func (l *listenerState) set(connected bool, err error) {
 	l.mu.Lock()
+	if connected != l.connected || l.since.IsZero() {
+		l.since = time.Now()
+	}
 	l.connected, l.err = connected, err
 	l.mu.Unlock()
+}
+
+// down returns how long the listener has been disconnected (0 if it never connected yet).
+func (l *listenerState) down() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.connected || l.since.IsZero() {
+		return 0
+	}
+	return time.Since(l.since)
 }
 
 func (l *listenerState) get() (bool, error) {
@@ -49,7 +64,11 @@ func (a *App) Ready(ctx context.Context) error {
 	}
 	if a.Store.Dialect() == store.DialectPostgres {
 		if ok, err := a.listener.get(); !ok {
+			// The cause stays in the log: /readyz is public, and a driver error names hosts.
 			a.Log.Warn("not ready: invalidation listener not connected", "err", err)
+			if d := a.listener.down(); d > 0 {
+				return broadside.Errorf(broadside.EUNAVAILABLE, "invalidation listener not connected for %s", d.Round(time.Second))
+			}
 			return broadside.Errorf(broadside.EUNAVAILABLE, "invalidation listener not connected")
 		}
 	}
