@@ -75,12 +75,7 @@ func (s *SettingsService) Save(ctx context.Context, set broadside.Settings, u *b
 	if err := set.Validate(); err != nil {
 		return err
 	}
-	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
-		if err := tx.SaveSettings(ctx, set); err != nil {
-			return err
-		}
-		return tx.NotifyChanged(ctx)
-	}); err != nil {
+	if err := s.Store.InTxAnnounced(ctx, func(tx *store.Store) error { return tx.SaveSettings(ctx, set) }); err != nil {
 		return err
 	}
 	s.Log.Info("settings saved", "user_id", u.ID)

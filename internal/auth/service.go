@@ -33,7 +33,7 @@ type Store interface {
 	DeviceByHash(ctx context.Context, hash string, now time.Time) (*store.Device, error)
 	DeleteUserDevices(ctx context.Context, userID int64) error
 	EnqueueJob(ctx context.Context, j *store.Job) error
-	InTx(ctx context.Context, fn func(tx *store.Store) error) error
+	InTxAnnounced(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
 // Session lifetimes: a sliding 30-day session, refreshed at most once an hour so reading the
@@ -64,12 +64,7 @@ type Service struct {
 // saveUser writes u and, in the same transaction, tells every node that public pages
 // changed: a display name appears in bylines, author archives and feeds.
 func (s *Service) saveUser(ctx context.Context, u *broadside.User) error {
-	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return err
-		}
-		return tx.NotifyChanged(ctx)
-	}); err != nil {
+	if err := s.Store.InTxAnnounced(ctx, func(tx *store.Store) error { return tx.UpdateUser(ctx, u) }); err != nil {
 		return err
 	}
 	if s.Changed != nil {

@@ -38,7 +38,7 @@ type Store interface {
 	UpdateMedia(ctx context.Context, m *broadside.Media) error
 	DeleteMedia(ctx context.Context, id int64) error
 	PostsUsingPath(ctx context.Context, path string, limit int) ([]broadside.Post, int, error)
-	InTx(ctx context.Context, fn func(tx *store.Store) error) error
+	InTxAnnounced(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
 // Service is the media library.
@@ -60,12 +60,7 @@ type Service struct {
 // have changed (a file's alt text and caption are shown with it; a deleted file must not
 // stay linked from cached pages), then purges this node.
 func (s *Service) announced(ctx context.Context, write func(tx *store.Store) error) error {
-	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
-		if err := write(tx); err != nil {
-			return err
-		}
-		return tx.NotifyChanged(ctx)
-	}); err != nil {
+	if err := s.Store.InTxAnnounced(ctx, write); err != nil {
 		return err
 	}
 	if s.Changed != nil {

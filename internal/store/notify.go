@@ -112,3 +112,15 @@ func quoteIdent(s string) string {
 	}
 	return string(append(out, '"'))
 }
+
+// InTxAnnounced runs fn in a transaction that, if fn succeeds, also announces the change to
+// the other nodes (NotifyChanged): for writes whose only side effect on readers is that
+// cached pages must go.
+func (s *Store) InTxAnnounced(ctx context.Context, fn func(tx *Store) error) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.NotifyChanged(ctx)
+	})
+}
