@@ -77,8 +77,9 @@ func TestThreeNodesBehindNginx(t *testing.T) {
 	base := startNginx(t, nginx, nginxAddr, nodes)
 	lb := &balancer{t: t, base: base}
 
+	var cookie *http.Cookie
 	t.Run("session works on every node", func(t *testing.T) {
-		cookie := signIn(t, "http://"+nodes[0].addr)
+		cookie = signIn(t, "http://"+nodes[0].addr)
 		for _, n := range nodes {
 			if code := getWith(t, "http://"+n.addr+"/admin/posts", cookie); code != 200 {
 				t.Errorf("node %s with node 1's session: %d, want 200", n.addr, code)
@@ -97,8 +98,25 @@ func TestThreeNodesBehindNginx(t *testing.T) {
 		if id == 0 {
 			t.Fatal("the comment was not acknowledged")
 		}
-		if _, err := a.Comments.SetStatus(ctx, []int64{id}, broadside.CommentApproved, admin); err != nil {
+		// Approved in the admin of one node; the others must drop their cached page.
+		if cookie == nil {
+			cookie = signIn(t, "http://"+nodes[1].addr)
+		}
+		form := url.Values{"ids": {strconv.FormatInt(id, 10)}, "action": {"approve"}}
+		req, _ := http.NewRequest(http.MethodPost, "http://"+nodes[1].addr+"/admin/comments/bulk", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.AddCookie(cookie)
+		res, err := noRedirect.Do(req)
+		if err != nil {
 			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("approving on node 2: %d", res.StatusCode)
+		}
+		if c, err := a.Comments.Get(ctx, id); err != nil || c.Status != broadside.CommentApproved {
+			t.Fatalf("after approving on node 2 the comment is %v (%v)", c, err)
 		}
 		lb.allSee(postPath, "Visible everywhere, eventually.")
 	})
@@ -110,6 +128,14 @@ func TestThreeNodesBehindNginx(t *testing.T) {
 			t.Fatal(err)
 		}
 		lb.allSee(postPath, "The second version.")
+	})
+
+	t.Run("display name change purges every node", func(t *testing.T) {
+		lb.allSee("/", "The second version.")
+		if _, err := a.Auth.UpdateProfile(ctx, admin, "Edwina Clustered", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		lb.allSee("/", "Edwina Clustered")
 	})
 
 	t.Run("comment rate limit holds through the balancer", func(t *testing.T) {
@@ -214,6 +240,8 @@ func TestThreeNodesBehindNginx(t *testing.T) {
 		lb.allSee(postPath, "The second version.")
 	})
 }
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // balancer is a reader going through nginx.
 type balancer struct {
