@@ -156,6 +156,7 @@ func TestThreeNodesBehindNginx(t *testing.T) {
 		due := time.Now().Add(3 * time.Second)
 		send := true
 		var paths []string
+		var ids []int64
 		for _, title := range []string{"Morning edition", "Evening edition"} {
 			p, err := a.Posts.Save(ctx, 0, posts.Input{Type: broadside.TypePost, Title: title, Body: "Scheduled.",
 				Status: broadside.StatusScheduled, PublishedAt: due, SendNewsletter: &send}, admin)
@@ -163,6 +164,7 @@ func TestThreeNodesBehindNginx(t *testing.T) {
 				t.Fatal(err)
 			}
 			paths = append(paths, "/"+due.UTC().Format("2006/01/02")+"/"+p.Slug+"/")
+			ids = append(ids, p.ID)
 		}
 		waitFor(t, "both newsletters to reach every subscriber", 120*time.Second, func() bool {
 			return len(recipients(bySubject(t, smtp, "Morning edition"))) >= subscribers &&
@@ -170,6 +172,22 @@ func TestThreeNodesBehindNginx(t *testing.T) {
 		})
 		for _, p := range paths {
 			lb.allSee(p, "Scheduled.")
+		}
+		// Each post went live once, on one node: the nodes' logs name it in one publication.
+		published := map[string]int{}
+		for _, n := range nodes {
+			for _, line := range strings.Split(n.out.String(), "\n") {
+				if m := publishedRE.FindStringSubmatch(line); m != nil {
+					for _, id := range strings.Fields(m[1]) {
+						published[id]++
+					}
+				}
+			}
+		}
+		for _, id := range ids {
+			if n := published[strconv.FormatInt(id, 10)]; n != 1 {
+				t.Errorf("scheduled post %d was published %d times across the nodes, want once", id, n)
+			}
 		}
 		var at []time.Time
 		for _, title := range []string{"Morning edition", "Evening edition"} {
@@ -272,8 +290,9 @@ func (b *balancer) allSee(path, want string) {
 }
 
 var (
-	stampRE = regexp.MustCompile(`name="ts" value="([^"]+)"`)
-	idRE    = regexp.MustCompile(`#comment-(\d+)$`)
+	publishedRE = regexp.MustCompile(`msg="scheduled posts published" post_ids="\[([0-9 ]*)\]"`)
+	stampRE     = regexp.MustCompile(`name="ts" value="([^"]+)"`)
+	idRE        = regexp.MustCompile(`#comment-(\d+)$`)
 )
 
 func (b *balancer) post(path string, postID int64, ip, text string) *http.Response {
