@@ -100,20 +100,13 @@ func server(t testing.TB) string {
 func create(t testing.TB, base, stmt string) string {
 	t.Helper()
 	u, _ := url.Parse(base)
-	name := "broadside_test_" + randomHex(8)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if err := adminExec(ctx, base, fmt.Sprintf(stmt, name)+strategy(ctx, base)); err != nil {
+	name, err := clones.take(ctx, base, stmt)
+	if err != nil {
 		t.Fatalf("testdb: create database: %v", err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		// WITH (FORCE) closes connections a test forgot to close (PostgreSQL 13+).
-		if err := adminExec(ctx, base, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Logf("testdb: drop database %s: %v", name, err)
-		}
-	})
+	t.Cleanup(func() { clones.drop(base, name, t.Logf) })
 	u.Path = "/" + name
 	return u.String()
 }
@@ -149,6 +142,7 @@ func run(m *testing.M) int {
 // Stop drops the template database and stops the throwaway cluster now; later Postgres calls
 // fail. Main calls it.
 func Stop() {
+	clones.stop()
 	if tplName != "" && tplBase != "" && shared == nil {
 		// On a server we did not start, nobody else removes it.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
