@@ -32,6 +32,10 @@ type PageCache struct {
 	bytes   int
 	gen     uint64
 	flights map[string]*flight // renders under way, by key
+
+	fragments map[string]*fragment // discussion pages (post_discussion.go)
+	fragBytes int
+	navKept   *navEntry // the header's page list (view.go)
 }
 
 // flight is one render of a page; done is closed when it ends, with e set if it stored one.
