@@ -36,6 +36,9 @@ type PageCache struct {
 	fragments map[string]*fragment // discussion pages (post_discussion.go)
 	fragBytes int
 	navKept   *navEntry // the header's page list (view.go)
+
+	rendered    map[renderKey]string // post Markdown rendered (post_discussion.go)
+	renderedGen uint64
 }
 
 // flight is one render of a page; done is closed when it ends, with e set if it stored one.

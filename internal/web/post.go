@@ -116,10 +116,10 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 		data["Closed"] = closedWhy
 	}
 	if more {
-		data["Teaser"] = s.Render.Post(p.BodyFormat, teaser)
-		data["Rest"] = s.Render.Post(p.BodyFormat, body[len(teaser)+len(broadside.MoreMarker):])
+		data["Teaser"] = s.renderPostText(p.BodyFormat, teaser)
+		data["Rest"] = s.renderPostText(p.BodyFormat, body[len(teaser)+len(broadside.MoreMarker):])
 	} else {
-		data["Teaser"] = s.Render.Post(p.BodyFormat, body)
+		data["Teaser"] = s.renderPostText(p.BodyFormat, body)
 	}
 	if p.Author != nil {
 		data["AuthorName"], data["AuthorPath"] = p.Author.Name(), st.AuthorPath(p.Author)
@@ -136,7 +136,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	switch {
 	case p.Type != broadside.TypePost || access.Supporter:
 	case strings.TrimSpace(p.Appeal) != "":
-		data["Support"] = supportView{HTML: s.Render.Post(broadside.FormatMarkdown, p.Appeal)}
+		data["Support"] = supportView{HTML: s.renderPostText(broadside.FormatMarkdown, p.Appeal)}
 	case st.Support.Enabled && strings.TrimSpace(st.Support.Text) != "":
 		label := st.Support.LinkLabel
 		if label == "" {
@@ -147,7 +147,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	switch {
 	case p.Type != broadside.TypePost:
 	case strings.TrimSpace(p.Notice) != "":
-		data["NoticeHTML"] = s.Render.Post(broadside.FormatMarkdown, p.Notice)
+		data["NoticeHTML"] = s.renderPostText(broadside.FormatMarkdown, p.Notice)
 	case st.License.Enabled && strings.TrimSpace(st.License.Text) != "":
 		data["License"] = st.License
 	}
@@ -156,7 +156,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	v.Title = p.Title
 	v.Canonical = st.Abs(pageURL(cpage))
 	v.OGType = "article"
-	v.Description = s.Render.Excerpt(p.BodyFormat, broadside.PublicBody(p).Body, 30) // never more than the public part
+	v.Description = s.renderExcerpt(p.BodyFormat, broadside.PublicBody(p).Body, 30) // never more than the public part
 	// The hand-written excerpt, unless the post is password protected (PublicBody hides it).
 	if e := broadside.PublicBody(p).Excerpt; e != "" {
 		v.Description = e

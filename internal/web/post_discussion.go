@@ -141,3 +141,55 @@ func commentPageURL(postPath string, n int) string {
 	}
 	return postPath + "comment-page-" + strconv.Itoa(n) + "/"
 }
+
+// The post's own Markdown (body, teaser, excerpt for the description) was rendered on every
+// request that missed the page cache, about 40% of a signed-in reader's post page. Its
+// rendering depends only on the text, so it is kept by text, dropped with the version.
+
+// renderKey names a kept rendering: what (post body, excerpt), format and text.
+type renderKey struct {
+	what, format, text string
+	words              int
+}
+
+// maxRendered bounds the kept renderings; past it they are all dropped.
+const maxRendered = 500
+
+// keptRender returns build()'s result for k, from the kept renderings when they are current.
+func (s *Server) keptRender(k renderKey, build func() string) string {
+	c := s.Cache
+	if c == nil {
+		return build()
+	}
+	c.mu.RLock()
+	v, ok := c.rendered[k]
+	gen, at := c.gen, c.renderedGen
+	c.mu.RUnlock()
+	if ok && at == gen {
+		return v
+	}
+	v = build()
+	c.mu.Lock()
+	if c.gen == gen {
+		if c.renderedGen != gen || len(c.rendered) >= maxRendered {
+			c.rendered, c.renderedGen = map[renderKey]string{}, gen
+		}
+		c.rendered[k] = v
+	}
+	c.mu.Unlock()
+	return v
+}
+
+// renderPostText is s.Render.Post, kept.
+func (s *Server) renderPostText(format, text string) template.HTML {
+	return template.HTML(s.keptRender(renderKey{what: "post", format: format, text: text}, func() string {
+		return string(s.Render.Post(format, text))
+	}))
+}
+
+// renderExcerpt is s.Render.Excerpt, kept.
+func (s *Server) renderExcerpt(format, text string, words int) string {
+	return s.keptRender(renderKey{what: "excerpt", format: format, text: text, words: words}, func() string {
+		return s.Render.Excerpt(format, text, words)
+	})
+}
