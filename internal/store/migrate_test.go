@@ -15,7 +15,7 @@ import (
 
 // TestConcurrentMigrate starts several "nodes" on one empty database at once.
 func TestConcurrentMigrate(t *testing.T) {
-	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
+	testdb.ForEachDialectEmpty(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		const nodes = 4
 		stores := make([]*store.Store, nodes)

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/testdb"
-	"github.com/jackc/pgx/v5"
 )
 
 // TestOutageClassification feeds the classifier real errors from real databases: what means
@@ -63,35 +61,6 @@ func TestOutageClassification(t *testing.T) {
 		s.Close()
 		if _, err := s.PostByID(ctx, 1); !IsUnavailable(err) {
 			t.Fatalf("closed store: %v, want EUNAVAILABLE", err)
-		}
-	})
-
-	t.Run("postgres admin shutdown", func(t *testing.T) {
-		dsn := testdb.Postgres(t)
-		victim, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer victim.Close(ctx)
-		var pid int
-		if err := victim.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
-			t.Fatal(err)
-		}
-		admin, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend($1)", pid); err != nil {
-			t.Fatal(err)
-		}
-		_, err = victim.Exec(ctx, "SELECT 1")
-		if err == nil || !IsUnavailable(classify(err)) {
-			t.Fatalf("terminated backend: %v, want EUNAVAILABLE", err)
-		}
-		_, err = pgx.Connect(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=5")
-		if !IsUnavailable(classify(err)) {
-			t.Fatalf("connection refused: %v, want EUNAVAILABLE", err)
 		}
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -59,16 +61,9 @@ func startCluster() (*cluster, error) {
 		}
 	}
 	data := filepath.Join(dir, "data")
-	// Trust auth on a private port and socket directory; --no-sync and fsync=off because the
-	// data is thrown away (durability is tested on SQLite, where it is ours to get right).
-	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust",
-		"-E", "UTF8", "--locale=C", "--no-sync")
-	initdb.Dir = dir
-	initdb.Env = pgEnv(dir)
-	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-	if out, err := initdb.CombinedOutput(); err != nil {
+	if err := initData(bin, dir, data, cred); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("testdb: initdb: %v\n%s", err, out)
+		return nil, err
 	}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ { // a free port can be taken before postgres binds it
@@ -129,6 +124,118 @@ func startPostgres(bin, dir, data string, cred *syscall.Credential) (*cluster, e
 		return nil, fmt.Errorf("testdb: postgres did not start: %v\n%s", err, log)
 	}
 	return c, nil
+}
+
+// initData fills data with a new cluster: a copy of one initdb made earlier on this machine
+// (initCache), else initdb's own output. initdb takes seconds, and tens of seconds on a busy
+// machine, while every package's test binary needs a cluster; a copy takes milliseconds.
+func initData(bin, dir, data string, cred *syscall.Credential) error {
+	cache, err := initCache(bin, cred)
+	if err == nil {
+		if err = copyTree(cache, data, cred); err == nil {
+			return nil
+		}
+		os.RemoveAll(data)
+	}
+	return runInitdb(bin, dir, data, cred)
+}
+
+// initCache returns a directory holding a fresh initdb'd cluster for bin's PostgreSQL, made
+// once per machine, user and server binary: initdb runs in a private directory that is then
+// renamed into place, so concurrent test binaries never see half a cluster.
+func initCache(bin string, cred *syscall.Credential) (string, error) {
+	fi, err := os.Stat(filepath.Join(bin, "initdb"))
+	if err != nil {
+		return "", err
+	}
+	key := fmt.Sprintf("%s-%d-%d-%d", filepath.Base(filepath.Dir(bin)), fi.Size(), fi.ModTime().Unix(), os.Geteuid())
+	final := filepath.Join(os.TempDir(), "broadside-pginit-"+key)
+	if _, err := os.Stat(filepath.Join(final, "data", "PG_VERSION")); err == nil {
+		return filepath.Join(final, "data"), nil
+	}
+	work, err := os.MkdirTemp("", "broadside-pginit-work-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(work) // gone after a successful rename
+	if cred != nil {
+		if err := os.Chown(work, int(cred.Uid), int(cred.Gid)); err != nil {
+			return "", err
+		}
+	}
+	if err := runInitdb(bin, work, filepath.Join(work, "data"), cred); err != nil {
+		return "", err
+	}
+	if err := os.Rename(work, final); err != nil {
+		// Another binary won the race: use its copy.
+		if _, serr := os.Stat(filepath.Join(final, "data", "PG_VERSION")); serr == nil {
+			return filepath.Join(final, "data"), nil
+		}
+		return "", err
+	}
+	return filepath.Join(final, "data"), nil
+}
+
+func runInitdb(bin, dir, data string, cred *syscall.Credential) error {
+	// Trust auth on a private port and socket directory; --no-sync and fsync=off because the
+	// data is thrown away (durability is tested on SQLite, where it is ours to get right).
+	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust",
+		"-E", "UTF8", "--locale=C", "--no-sync")
+	initdb.Dir = dir
+	initdb.Env = pgEnv(dir)
+	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if out, err := initdb.CombinedOutput(); err != nil {
+		return fmt.Errorf("testdb: initdb: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// copyTree copies the directory src to dst (which must not exist) with modes, owned by cred's
+// user when given (postgres refuses a data directory it does not own).
+func copyTree(src, dst string, cred *syscall.Credential) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			err = os.Mkdir(target, info.Mode().Perm())
+		case d.Type().IsRegular():
+			err = copyFile(path, target, info.Mode().Perm())
+		default:
+			return fmt.Errorf("testdb: unexpected file %s in the initdb cache", path)
+		}
+		if err == nil && cred != nil {
+			err = os.Lchown(target, int(cred.Uid), int(cred.Gid))
+		}
+		return err
+	})
+}
+
+func copyFile(src, dst string, mode os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // waitReady polls until the server accepts connections, it exits, or timeout passes.

@@ -1,6 +1,9 @@
-// Package testdb hands tests fresh databases: a SQLite file in t.TempDir(), or an empty
-// PostgreSQL database on a server given by BROADSIDE_TEST_POSTGRES_URL or on a throwaway
-// cluster that the test binary starts once (initdb + postgres on a free port) and stops at exit.
+// Package testdb hands tests fresh databases: a SQLite file in t.TempDir(), or a PostgreSQL
+// database on a server given by BROADSIDE_TEST_POSTGRES_URL or on a throwaway cluster that the
+// test binary starts once (initdb + postgres on a free port) and stops at exit. A PostgreSQL
+// database comes already migrated: it is cloned (CREATE DATABASE … TEMPLATE) from one database
+// the binary migrates once, because running every migration per test cost most of the
+// PostgreSQL tests' time. PostgresEmpty gives an empty one, for tests of migrating itself.
 //
 // Use it from TestMain so the cluster is stopped when the tests end:
 //
@@ -26,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/broadside/broadside/internal/store"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -37,6 +41,11 @@ var (
 	clusterOnce sync.Once
 	shared      *cluster
 	sharedErr   error
+
+	tplOnce sync.Once
+	tplName string // the migrated template of this test binary, on tplBase
+	tplBase string
+	tplErr  error
 )
 
 // SQLite returns the path of a fresh SQLite database file in t.TempDir().
@@ -45,9 +54,29 @@ func SQLite(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "broadside.db")
 }
 
-// Postgres returns the URL of a fresh, empty PostgreSQL database, dropped when t ends. Without
-// PostgreSQL it skips t with instructions, or fails when the CI variable is set.
+// Postgres returns the URL of a fresh PostgreSQL database with every migration applied (as
+// store.Migrate leaves it; calling Migrate again finds nothing to do), dropped when t ends.
+// Without PostgreSQL it skips t with instructions, or fails when the CI variable is set.
 func Postgres(t testing.TB) string {
+	t.Helper()
+	base := server(t)
+	tplOnce.Do(func() { tplName, tplErr = makeTemplate(base) })
+	if tplErr != nil {
+		t.Fatalf("testdb: migrated template database: %v", tplErr)
+	}
+	return create(t, base, "CREATE DATABASE %s TEMPLATE "+tplName)
+}
+
+// PostgresEmpty returns the URL of a fresh, empty PostgreSQL database (no tables), dropped
+// when t ends: for tests of migrating itself.
+func PostgresEmpty(t testing.TB) string {
+	t.Helper()
+	return create(t, server(t), "CREATE DATABASE %s")
+}
+
+// server returns the URL of the PostgreSQL server the tests use, starting the throwaway
+// cluster on first use.
+func server(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(EnvPostgresURL)
 	if base == "" {
@@ -60,34 +89,41 @@ func Postgres(t testing.TB) string {
 		}
 		base = shared.url
 	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		t.Fatalf("testdb: %s must be a postgres:// URL", EnvPostgresURL)
 	}
-	name := "broadside_test_" + randomHex(8)
+	return base
+}
+
+// create makes a database with stmt (a format with %s for the name) on base and returns its
+// URL; the database is dropped when t ends.
+func create(t testing.TB, base, stmt string) string {
+	t.Helper()
+	u, _ := url.Parse(base)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if err := adminExec(ctx, base, "CREATE DATABASE "+name); err != nil {
+	name, err := clones.take(ctx, base, stmt)
+	if err != nil {
 		t.Fatalf("testdb: create database: %v", err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		// WITH (FORCE) closes connections a test forgot to close (PostgreSQL 13+).
-		if err := adminExec(ctx, base, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Logf("testdb: drop database %s: %v", name, err)
-		}
-	})
+	t.Cleanup(func() { clones.drop(base, name, t.Logf) })
 	u.Path = "/" + name
 	return u.String()
 }
 
-// ForEachDialect runs fn as subtest "sqlite" with a fresh SQLite database and as subtest
-// "postgres" with a fresh PostgreSQL database.
+// ForEachDialect runs fn as subtest "sqlite" with a fresh SQLite database (a path, no file yet)
+// and as subtest "postgres" with a fresh, migrated PostgreSQL database (Postgres).
 func ForEachDialect(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// ForEachDialectEmpty is ForEachDialect with an empty PostgreSQL database (PostgresEmpty).
+func ForEachDialectEmpty(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, PostgresEmpty(t)) })
 }
 
 // Main runs the tests and then stops the throwaway PostgreSQL cluster, if one was started.
@@ -103,11 +139,68 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// Stop stops the throwaway cluster now; later Postgres calls fail. Main calls it.
+// Stop drops the template database and stops the throwaway cluster now; later Postgres calls
+// fail. Main calls it.
 func Stop() {
+	clones.stop()
+	if tplName != "" && tplBase != "" && shared == nil {
+		// On a server we did not start, nobody else removes it.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_ = adminExec(ctx, tplBase, "DROP DATABASE IF EXISTS "+tplName+" WITH (FORCE)")
+		cancel()
+	}
 	if shared != nil {
 		shared.stop()
 	}
+}
+
+var (
+	strategyOnce sync.Once
+	strategyOpt  string
+)
+
+// strategy returns the CREATE DATABASE option that copies the template's files rather than
+// logging every block (PostgreSQL 15's default): on a cluster without fsync, a copy takes a
+// third of the time. Older servers copy files anyway and do not know the option.
+func strategy(ctx context.Context, base string) string {
+	strategyOnce.Do(func() {
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			return
+		}
+		defer conn.Close(context.Background())
+		var v int
+		if conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&v) == nil && v >= 150000 {
+			strategyOpt = " STRATEGY FILE_COPY"
+		}
+	})
+	return strategyOpt
+}
+
+// makeTemplate creates a database on base and migrates it with the store, for Postgres to
+// clone. Its name is this binary's own: test binaries of several packages run at once and
+// may share a server.
+func makeTemplate(base string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	name := "broadside_template_" + randomHex(8)
+	if err := adminExec(ctx, base, "CREATE DATABASE "+name); err != nil {
+		return "", err
+	}
+	tplBase = base
+	u, _ := url.Parse(base)
+	u.Path = "/" + name
+	s, err := store.Open(ctx, u.String())
+	if err != nil {
+		return "", err
+	}
+	err = s.Migrate(ctx)
+	// Closed before any clone: CREATE DATABASE refuses a template that has connections.
+	s.Close()
+	if err != nil {
+		return "", err
+	}
+	return name, nil
 }
 
 func adminExec(ctx context.Context, dsn, stmt string) error {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 	"github.com/jackc/pgx/v5"
 )
@@ -20,13 +21,13 @@ func TestSQLiteIsFreshPath(t *testing.T) {
 	}
 }
 
-func TestPostgresGivesFreshEmptyDatabases(t *testing.T) {
+func TestPostgresEmptyGivesFreshEmptyDatabases(t *testing.T) {
 	ctx := context.Background()
 	start := time.Now()
-	a := testdb.Postgres(t)
+	a := testdb.PostgresEmpty(t)
 	t.Logf("first database (including cluster start): %v", time.Since(start))
 	start = time.Now()
-	b := testdb.Postgres(t)
+	b := testdb.PostgresEmpty(t)
 	t.Logf("second database: %v", time.Since(start))
 	if a == b {
 		t.Fatal("same database twice")
@@ -58,5 +59,51 @@ func TestForEachDialect(t *testing.T) {
 	want := "TestForEachDialect/sqlite TestForEachDialect/postgres=postgres"
 	if len(got) != 2 || !strings.HasPrefix(got[0], "TestForEachDialect/sqlite=/") || got[1] != "TestForEachDialect/postgres=postgres" {
 		t.Fatalf("ran %v, want something like %s", got, want)
+	}
+}
+
+// TestPostgresGivesFreshMigratedDatabases: clones of the migrated template carry every
+// migration, the store finds nothing left to do, and a write to one is not seen by another.
+func TestPostgresGivesFreshMigratedDatabases(t *testing.T) {
+	ctx := context.Background()
+	a, b := testdb.Postgres(t), testdb.Postgres(t)
+	if a == b {
+		t.Fatal("same database twice")
+	}
+	migs, err := store.Migrations(store.DialectPostgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, dsn := range []string{a, b} {
+		s, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Ready(ctx); err != nil {
+			t.Fatalf("clone %d: %v", i, err)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatalf("clone %d: migrate again: %v", i, err)
+		}
+		s.Close()
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n, tables int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != len(migs) {
+			t.Fatalf("clone %d has %d migrations recorded, want %d", i, n, len(migs))
+		}
+		if i == 0 {
+			if _, err := conn.Exec(ctx, "CREATE TABLE only_in_a (x int)"); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := conn.QueryRow(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'only_in_a'").Scan(&tables); err != nil || tables != 0 {
+			t.Fatalf("a table made in one clone is in another (%d, %v)", tables, err)
+		}
+		conn.Close(ctx)
 	}
 }

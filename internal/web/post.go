@@ -57,17 +57,8 @@ type commentPager struct {
 // renderPost renders the post page. form is nil for a plain GET; a failed comment
 // submission passes the form back with its values and errors.
 func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p *broadside.Post, cpage int, form *commentForm, status int) {
-	ctx := r.Context()
 	d := st.Discussion
 	postPath := st.PostPath(p)
-	thread, err := s.Comments.Thread(ctx, p, s.pendingIDs(r), d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	per := d.PerPage
-	pages := thread.Pages(per)
-
 	if form == nil {
 		form = &commentForm{}
 		if c := s.readCommenter(r); c.Name != "" || c.Email != "" {
@@ -75,27 +66,14 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 		}
 	}
 	closed, closedWhy := broadside.CommentsClosed(p, d, s.Now())
-	var replyTo *broadside.ThreadNode
-	if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil && form.ParentID == 0 {
-		if n := thread.Find(id); n != nil && n.CanReply && n.Comment.Status == broadside.CommentApproved {
-			replyTo = n
-			form.ParentID = id
-		}
-	} else if form.ParentID != 0 {
-		replyTo = thread.Find(form.ParentID)
-	}
-	if cpage == 0 {
-		cpage = 1
-		if replyTo != nil {
-			cpage = thread.PageOf(replyTo.Comment.ID, per)
-		}
-	}
-	if cpage > pages {
-		s.notFound(w, r)
+	disc, err := s.postDiscussion(r, st, p, cpage, form, closed)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	if replyTo != nil {
-		form.ReplyToName = displayName(replyTo.Comment)
+	cpage = disc.page
+	if disc.replyTo != nil {
+		form.ReplyToName = displayName(disc.replyTo.Comment)
 	}
 	form.PostID = p.ID
 	form.CancelURL = postPath + "#respond"
@@ -108,26 +86,12 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	form.MaxLength = d.MaxLength
 	form.Notify.Enabled = s.Subscriptions.Enabled()
 
-	nodes := thread.Page(cpage, per)
-	pageURL := func(n int) string {
-		if n == 1 {
-			return postPath
-		}
-		return postPath + "comment-page-" + strconv.Itoa(n) + "/"
-	}
-	views := make([]*commentView, 0, len(nodes))
-	for _, n := range nodes {
-		views = append(views, s.commentTree(n, p, pageURL(cpage), closed, st))
-	}
-	first := 1
-	if len(nodes) > 0 {
-		first = nodes[0].Number
-	}
-	cp := commentPager{Page: cpage, Pages: pages}
+	pageURL := func(n int) string { return commentPageURL(postPath, n) }
+	cp := commentPager{Page: cpage, Pages: disc.pages}
 	if cpage > 1 {
 		cp.PrevURL = pageURL(cpage-1) + "#comments"
 	}
-	if cpage < pages {
+	if cpage < disc.pages {
 		cp.NextURL = pageURL(cpage+1) + "#comments"
 	}
 
@@ -138,7 +102,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	teaser, more := broadside.SplitMore(body)
 	data := map[string]any{
 		"Post": p, "ISO": p.PublishedAt.UTC().Format(time.RFC3339), "Date": formatDate(st.Local(p.PublishedAt)),
-		"Comments": views, "FirstNumber": first, "Pager": cp, "Form": form,
+		"Comments": disc.html, "FirstNumber": disc.first, "Pager": cp, "Form": form,
 		"ShowComments": (p.Type == broadside.TypePost || p.CommentCount > 0 || p.CommentsOpen) && access.Full,
 		"HasMore":      more,
 		"Access":       access,
@@ -152,10 +116,10 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 		data["Closed"] = closedWhy
 	}
 	if more {
-		data["Teaser"] = s.Render.Post(p.BodyFormat, teaser)
-		data["Rest"] = s.Render.Post(p.BodyFormat, body[len(teaser)+len(broadside.MoreMarker):])
+		data["Teaser"] = s.renderPostText(p.BodyFormat, teaser)
+		data["Rest"] = s.renderPostText(p.BodyFormat, body[len(teaser)+len(broadside.MoreMarker):])
 	} else {
-		data["Teaser"] = s.Render.Post(p.BodyFormat, body)
+		data["Teaser"] = s.renderPostText(p.BodyFormat, body)
 	}
 	if p.Author != nil {
 		data["AuthorName"], data["AuthorPath"] = p.Author.Name(), st.AuthorPath(p.Author)
@@ -172,7 +136,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	switch {
 	case p.Type != broadside.TypePost || access.Supporter:
 	case strings.TrimSpace(p.Appeal) != "":
-		data["Support"] = supportView{HTML: s.Render.Post(broadside.FormatMarkdown, p.Appeal)}
+		data["Support"] = supportView{HTML: s.renderPostText(broadside.FormatMarkdown, p.Appeal)}
 	case st.Support.Enabled && strings.TrimSpace(st.Support.Text) != "":
 		label := st.Support.LinkLabel
 		if label == "" {
@@ -183,7 +147,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	switch {
 	case p.Type != broadside.TypePost:
 	case strings.TrimSpace(p.Notice) != "":
-		data["NoticeHTML"] = s.Render.Post(broadside.FormatMarkdown, p.Notice)
+		data["NoticeHTML"] = s.renderPostText(broadside.FormatMarkdown, p.Notice)
 	case st.License.Enabled && strings.TrimSpace(st.License.Text) != "":
 		data["License"] = st.License
 	}
@@ -192,7 +156,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	v.Title = p.Title
 	v.Canonical = st.Abs(pageURL(cpage))
 	v.OGType = "article"
-	v.Description = s.Render.Excerpt(p.BodyFormat, broadside.PublicBody(p).Body, 30) // never more than the public part
+	v.Description = s.renderExcerpt(p.BodyFormat, broadside.PublicBody(p).Body, 30) // never more than the public part
 	// The hand-written excerpt, unless the post is password protected (PublicBody hides it).
 	if e := broadside.PublicBody(p).Excerpt; e != "" {
 		v.Description = e

@@ -144,3 +144,16 @@ func (t *templates) execute(page string, data any) (*bytes.Buffer, error) {
 	}
 	return &buf, nil
 }
+
+// executePart renders the template named name of page, for a fragment of a page.
+func (t *templates) executePart(page, name string, data any) (*bytes.Buffer, error) {
+	tm, ok := t.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("web: no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := tm.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("web: render %s %s: %w", page, name, err)
+	}
+	return &buf, nil
+}

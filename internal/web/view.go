@@ -49,13 +49,41 @@ func (s *Server) baseView(r *http.Request, st *site) *view {
 		Feeds: siteFeedLinks(st), Subs: s.subscribeView(r)}
 }
 
-// nav lists the published top-level pages for the header.
+// nav lists the published top-level pages for the header. Every page has it, signed-in or
+// not, so it is kept with the page cache's version (and expiry, for a scheduled page).
 func (s *Server) nav(ctx context.Context, st *site) []link {
+	c := s.Cache
+	if c == nil {
+		return s.loadNav(ctx, st)
+	}
+	c.mu.RLock()
+	kept, gen := c.navKept, c.gen
+	c.mu.RUnlock()
+	if kept != nil && kept.gen == gen && s.Now().Before(kept.expires) {
+		return kept.links
+	}
+	links := s.loadNav(ctx, st)
+	c.mu.Lock()
+	if c.gen == gen && links != nil { // nil: the database did not answer
+		c.navKept = &navEntry{links: links, gen: gen, expires: s.Now().Add(c.TTL)}
+	}
+	c.mu.Unlock()
+	return links
+}
+
+// navEntry is the kept navigation.
+type navEntry struct {
+	links   []link
+	gen     uint64
+	expires time.Time
+}
+
+func (s *Server) loadNav(ctx context.Context, st *site) []link {
 	pages, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true, Limit: 10}))
 	if err != nil {
 		return nil
 	}
-	var out []link
+	out := []link{} // not nil: an empty list is kept too
 	for i := range pages {
 		if pages[i].ParentID == 0 {
 			out = append(out, link{Title: pages[i].Title, Path: st.PostPath(&pages[i])})
