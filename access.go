@@ -55,9 +55,11 @@ const (
 //     those who may edit it;
 //   - a subscriber-only post is a Teaser for visitors; confirmed subscribers and the site's
 //     users read it all (pending, unsubscribed and bounced addresses are visitors);
-//   - everything else is Full.
+//   - everything else is Full;
+//   - a trashed post is Hidden from everyone, its editors included (they restore it in the
+//     admin's trash first), as WordPress shows trashed posts to no one.
 func Access(p *Post, r Reader, now time.Time) Level {
-	if p == nil {
+	if p == nil || p.Status == StatusTrash {
 		return LevelHidden
 	}
 	editor := r.User.CanEditPost(p)
