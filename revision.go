@@ -1,6 +1,9 @@
 package broadside
 
-import "time"
+import (
+	"crypto/subtle"
+	"time"
+)
 
 // StatusTrash is a post or page moved to the trash: hidden from every reader and channel,
 // restorable (to the status it had) for TrashDays, then purged.
@@ -64,4 +67,17 @@ func (p *Post) Previewable() bool {
 		return true
 	}
 	return false
+}
+
+// WithPreview returns r allowed to read the unpublished p in full when nonce is the nonce of
+// l, p's stored shared preview link, not expired at now, while p is still Previewable. The
+// caller has checked the link's signature; the nonce, issued by the server and stored, is
+// what proves the link was shared and not revoked since.
+func (r Reader) WithPreview(p *Post, l *PreviewLink, nonce string, now time.Time) Reader {
+	if p == nil || l == nil || l.PostID != p.ID || nonce == "" || !now.Before(l.ExpiresAt) || !p.Previewable() ||
+		subtle.ConstantTimeCompare([]byte(nonce), []byte(l.Nonce)) != 1 {
+		return r
+	}
+	r.previewID = p.ID
+	return r
 }
