@@ -135,11 +135,11 @@ func (s *Server) handleRevisions(w http.ResponseWriter, r *http.Request, u *broa
 // revisionsData is templates/admin/revisions.html.
 type revisionsData struct {
 	adminPage
-	Noun, Title   string
-	EditURL, URL  string
-	Rows          []revisionRow
-	From, To      int64
-	Compare       []compareField
+	Noun, Title  string
+	EditURL, URL string
+	Rows         []revisionRow
+	From, To     int64
+	Compare      []compareField
 }
 
 type compareField struct {
