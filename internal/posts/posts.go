@@ -240,6 +240,11 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 		if err := s.keepRevision(ctx, tx, p, user, id == 0 || !before.SameContent(p)); err != nil {
 			return err
 		}
+		if !p.Previewable() && id != 0 { // published or private: shared preview links end
+			if err := tx.DeletePreviewLink(ctx, p.ID); err != nil {
+				return err
+			}
+		}
 		if p.Status == broadside.StatusPublished && !wasPublished && !p.PublishedAt.After(now) && s.OnPublish != nil {
 			if err := s.OnPublish(ctx, tx, p); err != nil {
 				return err

@@ -108,7 +108,7 @@ func (s *Server) handleSharedPreview(w http.ResponseWriter, r *http.Request) err
 		return errNotFound
 	}
 	p, err := s.Posts.Get(ctx, id)
-	if err != nil {
+	if err != nil || !p.Previewable() { // published (or trashed): the link has done its job
 		return errNotFound
 	}
 	l, err := s.Posts.PreviewLink(ctx, id)

@@ -67,11 +67,7 @@ func (q *req) canEdit(p *broadside.Post) bool { return q.user.CanEditPost(p) }
 func (q *req) canCreate(typ broadside.PostType) bool { return q.user.CanCreate(typ) }
 
 // canRead reports whether the user may know p exists (broadside.Access is not LevelHidden).
-// Those who may edit a trashed post still reach it here (to restore or delete it), as in
-// WordPress's context=edit; readers never do.
-func (q *req) canRead(p *broadside.Post) bool {
-	return p.CanRead(q.user, q.a.now()) || (p.Status == broadside.StatusTrash && q.canEdit(p))
-}
+func (q *req) canRead(p *broadside.Post) bool { return p.CanRead(q.user, q.a.now()) }
 
 // wpRole is the WordPress role name of a Broadside role.
 func wpRole(r broadside.Role) string {
