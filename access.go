@@ -68,7 +68,7 @@ func Access(p *Post, r Reader, now time.Time) Level {
 	}
 	editor := r.User.CanEditPost(p)
 	if !p.IsPublic(now) {
-		if editor || (r.previewID == p.ID && p.Previewable()) {
+		if editor || (r.previewID != 0 && r.previewID == p.ID && p.Previewable()) {
 			return LevelFull
 		}
 		return LevelHidden

@@ -302,14 +302,8 @@ func (s *Server) handlePostBulk(w http.ResponseWriter, r *http.Request, u *broad
 			return err
 		}
 		msg := broadside.ErrorMessage(err)
-		var be *broadside.Error
-		if e, ok := err.(*broadside.Error); ok {
-			be = e
-		}
-		if be != nil {
-			for _, m := range be.Fields {
-				msg = m
-			}
+		for _, m := range broadside.ErrorFields(err) { // which field is wrong, in words
+			msg = m
 		}
 		s.flash(w, r, msg)
 		redirect(w, r, "/admin/posts?"+back.Encode())
