@@ -157,6 +157,14 @@ func TestTrashREST(t *testing.T) {
 		t.Fatalf("status=trash: %s", r.Raw)
 	}
 	wantError(t, s.get("/wp-json/wp/v2/posts?status=trash"), http.StatusBadRequest, "rest_invalid_param")
+	// Its editors reach it with context=edit (to restore or delete it); nobody reads it.
+	r = api(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/posts/%d?context=edit", p.ID), nil)
+	wantStatus(t, r, http.StatusOK)
+	if r.obj()["status"] != "trash" {
+		t.Fatalf("trashed post, context=edit: %s", r.Raw)
+	}
+	wantError(t, api(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), nil), http.StatusForbidden, "rest_forbidden")
+	wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID)), http.StatusUnauthorized, "rest_forbidden")
 	r = api(http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/posts/%d?force=true", p.ID), nil)
 	wantStatus(t, r, http.StatusOK)
 	if prev, _ := r.obj()["previous"].(map[string]any); r.obj()["deleted"] != true || prev["status"] != "trash" {
