@@ -25,6 +25,9 @@ type Reader struct {
 	// can set them, so no channel can merely claim that a reader typed the password.
 	unlockedID       int64
 	unlockedPassword string
+	// previewID is the unpublished post a shared preview link lets this reader see; only
+	// WithPreview, which checks the link against the one the server stored, sets it.
+	previewID int64
 }
 
 // Level is how much of a post a reader may see.
@@ -50,19 +53,22 @@ const (
 //
 //   - posts that are not published yet (drafts, pending review, scheduled or dated in the
 //     future) and private posts exist only for those who may edit them (see User.CanEditPost:
-//     its author, editors and administrators), who read them in full;
+//     its author, editors and administrators), who read them in full, and for the holder of
+//     a live shared preview link to a draft, pending or scheduled post (Reader.WithPreview);
 //   - a password-protected post is Locked until the reader proves its password, except for
 //     those who may edit it;
 //   - a subscriber-only post is a Teaser for visitors; confirmed subscribers and the site's
 //     users read it all (pending, unsubscribed and bounced addresses are visitors);
-//   - everything else is Full.
+//   - everything else is Full;
+//   - a trashed post is Hidden from everyone, its editors included (they restore it in the
+//     admin's trash first), as WordPress shows trashed posts to no one.
 func Access(p *Post, r Reader, now time.Time) Level {
-	if p == nil {
+	if p == nil || p.Status == StatusTrash {
 		return LevelHidden
 	}
 	editor := r.User.CanEditPost(p)
 	if !p.IsPublic(now) {
-		if editor {
+		if editor || (r.previewID != 0 && r.previewID == p.ID && p.Previewable()) {
 			return LevelFull
 		}
 		return LevelHidden

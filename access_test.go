@@ -65,6 +65,7 @@ func TestAccess(t *testing.T) {
 		mod(p)
 		return p
 	}
+	link := &PreviewLink{PostID: 7, Nonce: "nonce", ExpiresAt: now.Add(PreviewLinkTTL)}
 	cases := []struct {
 		name string
 		p    *Post
@@ -92,6 +93,15 @@ func TestAccess(t *testing.T) {
 		{"subscriber-only, visitor", post(func(p *Post) { p.SubscribersOnly = true }), Reader{}, LevelTeaser},
 		{"subscriber-only, other author", post(func(p *Post) { p.SubscribersOnly = true }), Reader{User: other}, LevelFull},
 		{"nil post", nil, Reader{User: ed}, LevelHidden},
+		{"trashed, visitor", post(func(p *Post) { p.Status = StatusTrash }), Reader{}, LevelHidden},
+		{"trashed, its author", post(func(p *Post) { p.Status = StatusTrash }), Reader{User: own}, LevelHidden},
+		{"trashed, editor", post(func(p *Post) { p.Status = StatusTrash }), Reader{User: ed}, LevelHidden},
+		{"draft, shared preview link", post(func(p *Post) { p.Status = StatusDraft }), Reader{}.WithPreview(post(func(p *Post) { p.Status = StatusDraft }), link, "nonce", now), LevelFull},
+		{"draft, wrong preview nonce", post(func(p *Post) { p.Status = StatusDraft }), Reader{}.WithPreview(post(func(p *Post) { p.Status = StatusDraft }), link, "other", now), LevelHidden},
+		{"draft, expired preview link", post(func(p *Post) { p.Status = StatusDraft }), Reader{}.WithPreview(post(func(p *Post) { p.Status = StatusDraft }), link, "nonce", now.Add(49*time.Hour)), LevelHidden},
+		{"draft, another post's preview link", post(func(p *Post) { p.ID, p.Status = 8, StatusDraft }), Reader{}.WithPreview(post(func(p *Post) { p.Status = StatusDraft }), link, "nonce", now), LevelHidden},
+		{"private, preview link", post(func(p *Post) { p.Status = StatusPrivate }), Reader{}.WithPreview(post(func(p *Post) { p.Status = StatusPrivate }), link, "nonce", now), LevelHidden},
+		{"trashed, preview link", post(func(p *Post) { p.Status = StatusTrash }), Reader{}.WithPreview(post(func(p *Post) { p.Status = StatusTrash }), link, "nonce", now), LevelHidden},
 	}
 	for _, c := range cases {
 		if got := Access(c.p, c.r, now); got != c.want {

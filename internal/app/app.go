@@ -169,6 +169,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		notifier = logNotifier{log: log}
 	}
 	a.Worker.Handle(posts.JobPublishDue, func(ctx context.Context, _ []byte) error { return a.Posts.PublishDue(ctx) })
+	a.Worker.Handle(posts.JobPurgeTrash, func(ctx context.Context, _ []byte) error { _, err := a.Posts.PurgeTrash(ctx); return err })
 	a.Worker.Handle(comments.JobNotifyHeld, a.Comments.HeldNoticeHandler(notifier))
 	a.Auth.Mail, a.Auth.Wake = a.Mail, a.Worker.Wake
 	a.Worker.Handle(auth.JobSignInLink, a.Auth.SignInLinkHandler())
@@ -265,6 +266,10 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 			if err := a.Store.PurgeCommentStamps(ctx, now); err != nil && ctx.Err() == nil {
 				a.Log.Warn("comment stamp cleanup failed", "err", err)
+			}
+			// The trash is purged by a job (one node runs it), enqueued once a day.
+			if err := a.Posts.EnqueuePurge(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("enqueueing the trash purge failed", "err", err)
 			}
 		}
 	}

@@ -44,6 +44,11 @@ type Store interface {
 	SitemapPosts(ctx context.Context, typ broadside.PostType, now time.Time, limit, offset int) ([]broadside.Post, int, error)
 	SitemapSummaries(ctx context.Context, now time.Time) (map[broadside.PostType]broadside.SitemapSummary, error)
 	TermsModified(ctx context.Context, now time.Time) (cats, tags map[int64]time.Time, err error)
+	Revisions(ctx context.Context, postID int64, kind string) ([]broadside.Revision, error)
+	RevisionByID(ctx context.Context, id int64) (*broadside.Revision, error)
+	TrashedPost(ctx context.Context, id int64) (*broadside.Trashed, error)
+	TrashedBefore(ctx context.Context, typ broadside.PostType, cutoff time.Time) ([]int64, error)
+	PreviewLink(ctx context.Context, postID int64) (*broadside.PreviewLink, error)
 }
 
 // Service writes and reads posts.
@@ -116,7 +121,11 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	if err := s.mayWrite(user, p); err != nil {
 		return nil, err
 	}
+	if p.Status == broadside.StatusTrash {
+		return nil, broadside.Errorf(broadside.EINVALID, "This %s is in the trash. Restore it before editing it.", p.Type)
+	}
 	wasPublished := id != 0 && p.Status == broadside.StatusPublished
+	before := broadside.Revision{Title: p.Title, RawBody: p.RawBody, RawExcerpt: p.RawExcerpt}
 	if in.SubscribersOnly != nil {
 		p.SubscribersOnly = *in.SubscribersOnly
 	}
@@ -227,6 +236,14 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 			}
 		} else if err := tx.UpdatePost(ctx, p); err != nil {
 			return err
+		}
+		if err := s.keepRevision(ctx, tx, p, user, id == 0 || !before.SameContent(p)); err != nil {
+			return err
+		}
+		if !p.Previewable() && id != 0 { // published or private: shared preview links end
+			if err := tx.DeletePreviewLink(ctx, p.ID); err != nil {
+				return err
+			}
 		}
 		if p.Status == broadside.StatusPublished && !wasPublished && !p.PublishedAt.After(now) && s.OnPublish != nil {
 			if err := s.OnPublish(ctx, tx, p); err != nil {

@@ -425,9 +425,9 @@ func newAccessTable(t *testing.T, opts ...appOption) *accessTable {
 			t.Fatal(err)
 		}
 		if st == "trashed" {
-			// Broadside has no trash: a post taken down is deleted, with its discussion and
-			// its newsletter (deleted before the job ran).
-			if err := ta.App.Posts.Delete(ctx, p.ID, own); err != nil {
+			// Moved to the trash (restorable for 30 days) before its newsletter job ran: it
+			// and its discussion vanish from every channel, for its editors too.
+			if _, err := ta.App.Posts.Trash(ctx, p.ID, own); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -436,7 +436,7 @@ func newAccessTable(t *testing.T, opts ...appOption) *accessTable {
 	ta.drain() // the newsletters
 	for _, tp := range at.posts {
 		if tp.state == "trashed" {
-			continue // its comments went with it
+			continue // nobody moderates the discussion of a trashed post
 		}
 		note := &broadside.Comment{PostID: tp.p.ID, AuthorName: "Noter", AuthorEmail: "noter@example.net", RawBody: tp.note + " is new.", CreatedAt: now}
 		if err := ta.App.Store.CreateComment(ctx, note); err != nil {

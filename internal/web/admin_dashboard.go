@@ -49,6 +49,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *broa
 	}
 	recent := base
 	recent.OrderBy, recent.Limit = "updated_at", 8
+	recent.Statuses = notTrashed // the trash is not recent work
 	ps, _, err := s.Posts.List(ctx, recent)
 	if err != nil {
 		return err

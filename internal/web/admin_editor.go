@@ -57,6 +57,8 @@ type editorData struct {
 	Primary, PrimaryLabel string
 	DraftLabel            string
 	Now                   string
+	// Writing is autosave, revisions, shared preview and the trash (admin_writing.go).
+	Writing *writingView
 }
 
 // localInput is the datetime-local format; seconds are accepted as well.
@@ -87,6 +89,9 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broad
 		Email: editorEmail{SubscribersOnly: p.SubscribersOnly, Send: p.SendNewsletter}}
 	d.Password, d.Sticky = p.Password, p.Sticky
 	d.Appeal, d.Notice = p.Appeal, p.Notice
+	if r.URL.Query().Get("autosave") == "1" {
+		s.loadAutosave(r, d, p, u) // admin_writing.go
+	}
 	tags := make([]string, len(p.Tags))
 	for i, t := range p.Tags {
 		tags[i] = t.Name
@@ -161,6 +166,11 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, p *broadsi
 	d.Now = st.Local(s.Now()).Format(localInput)
 	d.Primary, d.PrimaryLabel, d.DraftLabel = editorButtons(p, in.PublishedAt, s.Now())
 	s.fillEditorEmail(ctx, d, p)
+	loaded := d.Writing != nil && d.Writing.AutosaveLoaded
+	s.fillWriting(r, d, p, currentUser(r))
+	if loaded && d.Writing != nil {
+		d.Writing.AutosaveLoaded, d.Writing.Autosave = true, nil
+	}
 	if d.Type == broadside.TypePost {
 		d.Categories = s.categoryOptions(ctx, in.CategoryIDs, 0)
 	} else {
@@ -202,7 +212,7 @@ func (s *Server) categoryOptions(ctx context.Context, chosen []int64, exclude in
 // parentOptions lists the pages that may be the parent of page self: not itself and none
 // of its subpages, which would make a loop.
 func (s *Server) parentOptions(ctx context.Context, self, chosen int64) []option {
-	pages, _, err := s.Posts.List(ctx, broadside.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true})
+	pages, _, err := s.Posts.List(ctx, broadside.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true, Statuses: notTrashed})
 	if err != nil {
 		return nil
 	}
@@ -314,11 +324,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 		return nil
 	}
 	if action == "preview" {
-		d.ShowPreview = true
-		d.PreviewTitle = strings.TrimSpace(d.Title)
-		d.Preview = s.Render.Post(format, d.Body)
-		s.renderEditor(w, r, old, http.StatusOK, d, &in)
-		return nil
+		return s.renderPreview(w, r, old, &in, u) // the real public page (preview.go)
 	}
 	p, err := s.Posts.Save(ctx, d.ID, in, u)
 	if err != nil {

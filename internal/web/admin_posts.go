@@ -11,6 +11,9 @@ import (
 
 const postsPerAdminPage = 20
 
+// notTrashed is every status but the trash: the posts list's "All".
+var notTrashed = append([]broadside.PostStatus(nil), broadside.PostStatuses...)
+
 // postRow is one post in the admin lists.
 type postRow struct {
 	ID                int64
@@ -44,6 +47,7 @@ type postsData struct {
 	Total         int
 	Pager         pager
 	NewURL        string
+	Categories    []option // the bulk action "Set category"
 }
 
 func postType(s string) broadside.PostType {
@@ -70,6 +74,8 @@ func statusLabel(st broadside.PostStatus) string {
 		return "Pending review"
 	case broadside.StatusPrivate:
 		return "Private"
+	case broadside.StatusTrash:
+		return "In the trash"
 	default:
 		return "Draft"
 	}
@@ -121,13 +127,14 @@ func (s *Server) handlePostList(w http.ResponseWriter, r *http.Request, u *broad
 	}
 	f := base
 	switch broadside.PostStatus(d.Status) {
-	case broadside.StatusPublished, broadside.StatusDraft, broadside.StatusScheduled:
+	case broadside.StatusPublished, broadside.StatusDraft, broadside.StatusScheduled, broadside.StatusTrash:
 		f.Statuses = []broadside.PostStatus{broadside.PostStatus(d.Status)}
 		if d.Status != string(broadside.StatusPublished) {
 			f.OrderBy = "updated_at"
 		}
 	default:
 		d.Status = ""
+		f.Statuses = notTrashed // "All" is everything but the trash, as in WordPress
 	}
 	page := pageParam(r)
 	f.Limit, f.Offset = postsPerAdminPage, (page-1)*postsPerAdminPage
@@ -142,8 +149,12 @@ func (s *Server) handlePostList(w http.ResponseWriter, r *http.Request, u *broad
 	d.Total = total
 	d.Pager = adminPager(r, page, total, postsPerAdminPage)
 	d.NewURL = "/admin/posts/new?type=" + string(d.Type)
-	for _, t := range []struct{ status, label string }{{"", "All"}, {"published", "Published"}, {"draft", "Drafts"}, {"scheduled", "Scheduled"}} {
+	if d.Type == broadside.TypePost {
+		d.Categories = s.categoryOptions(ctx, nil, 0)
+	}
+	for _, t := range []struct{ status, label string }{{"", "All"}, {"published", "Published"}, {"draft", "Drafts"}, {"scheduled", "Scheduled"}, {"trash", "Trash"}} {
 		tf := base
+		tf.Statuses = notTrashed
 		if t.status != "" {
 			tf.Statuses = []broadside.PostStatus{broadside.PostStatus(t.status)}
 		}

@@ -128,9 +128,12 @@ func TestPostPreviewDoesNotSave(t *testing.T) {
 	if !strings.Contains(r.Body, "<em>emphasis</em>") || strings.Contains(r.Body, "<script>alert") {
 		t.Fatalf("preview not rendered safely:\n%s", r.Body)
 	}
-	doc := parseHTML(t, r.Body)
-	if attr(byID(doc, "title"), "value") != "Draft idea" || !strings.Contains(textOf(byID(doc, "body")), "Some *emphasis*") {
-		t.Fatal("the form lost what was typed")
+	// The preview is the public post page (issue 10), kept out of caches and search engines.
+	if !strings.Contains(r.Body, "<title>Draft idea") || !strings.Contains(r.Body, `content="noindex`) {
+		t.Fatalf("preview is not the public page of the unsaved version:\n%s", r.Body)
+	}
+	if cc := r.Header.Get("Cache-Control"); cc != "private, no-store" {
+		t.Fatalf("preview Cache-Control = %q", cc)
 	}
 	if n := ta.postCount(); n != 0 {
 		t.Fatalf("preview saved %d posts", n)

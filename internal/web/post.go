@@ -178,7 +178,10 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	if r.URL.Query().Has("replytocom") || !p.IsPublic(s.Now()) {
 		v.Robots = "noindex, follow" // reply links would otherwise be indexed as copies of the post
 	}
-	if p.Status == broadside.StatusPrivate {
+	if isPreview(r) {
+		v.Robots = "noindex, nofollow"
+		v.Flash = "Preview: this is how the " + string(p.Type) + " will look. It is not published by viewing it."
+	} else if p.Status == broadside.StatusPrivate {
 		v.Flash = "Private: only editors, administrators and its author can see this " + string(p.Type) + "."
 	} else if !p.IsPublic(s.Now()) {
 		v.Flash = "Preview: this " + string(p.Type) + " is not published, so only its editors can see it."

@@ -121,6 +121,21 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/posts/{id}/delete", auth(s.handlePostDeleteConfirm)},
 		{"POST /admin/posts/{id}/delete", auth(s.handlePostDelete)},
 
+		// Writing (issue 10): revisions, autosave, the trash, bulk actions and previews (the
+		// editor's unsaved version as the public page is its action=preview; shared preview
+		// links are signed, expire and are revoked here).
+		{"GET /admin/posts/{id}/revisions", auth(s.handleRevisions)},
+		{"POST /admin/posts/{id}/revisions/{rid}/restore", auth(s.handleRevisionRestore)},
+		{"POST /admin/posts/new/autosave", auth(s.handleAutosave)},
+		{"POST /admin/posts/{id}/autosave", auth(s.handleAutosave)},
+		{"POST /admin/posts/{id}/trash", auth(s.handlePostTrash)},
+		{"POST /admin/posts/{id}/restore", auth(s.handlePostRestore)},
+		{"POST /admin/posts/bulk", auth(s.handlePostBulk)},
+		{"POST /admin/posts/empty-trash", auth(s.handleEmptyTrash)},
+		{"POST /admin/posts/{id}/preview-link", auth(s.handlePreviewShare)},
+		{"POST /admin/posts/{id}/preview-link/revoke", auth(s.handlePreviewRevoke)},
+		{"GET /preview/{token}", pub(s.handleSharedPreview)},
+
 		{"GET /admin/comments", auth(s.handleCommentList)},
 		{"POST /admin/comments/bulk", auth(s.handleCommentBulk)},
 		{"GET /admin/comments/{id}", auth(s.handleCommentEdit)},

@@ -40,6 +40,9 @@ func currentReader(r *http.Request) *broadside.Subscriber {
 
 // readerOf is who is reading, for broadside.Access (readerFor adds a post's unlock cookie).
 func readerOf(r *http.Request) broadside.Reader {
+	if rd, ok := r.Context().Value(previewReaderKey{}).(broadside.Reader); ok {
+		return rd // a verified shared preview link (preview.go)
+	}
 	return broadside.Reader{Subscriber: currentReader(r), User: currentUser(r)}
 }
 

@@ -255,5 +255,6 @@ func (q *req) postLinks(p *broadside.Post) obj {
 			link(q.rest(Namespace+"/tags?post="+id), kv{"taxonomy", "post_tag"}, kv{"embeddable", true}),
 		}})
 	}
+	links = append(links, q.revisionLinks(p)...)
 	return append(links, kv{"curies", []obj{{{"name", "wp"}, {"href", "https://api.w.org/{rel}"}, {"templated", true}}}})
 }

@@ -262,7 +262,10 @@ func (q *req) getPost(typ broadside.PostType) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !q.canRead(p) {
+	// A trashed post is hidden from every reader (broadside.Access); those who may edit it
+	// still reach it with context=edit, to restore or delete it, as WordPress's admin does.
+	inTrash := p.Status == broadside.StatusTrash && context == "edit" && q.canEdit(p)
+	if !q.canRead(p) && !inTrash {
 		return nil, newErr(q.authCode(), "rest_forbidden", "Sorry, you are not allowed to do that.")
 	}
 	if context == "edit" && !q.canEdit(p) {

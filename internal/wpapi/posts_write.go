@@ -57,9 +57,9 @@ func (q *req) updatePost(typ broadside.PostType) (*result, error) {
 }
 
 // DELETE /wp/v2/posts/{id} and …/pages/{id}
-// Broadside has no trash for posts, so, as WordPress does for types that do not support
-// trashing, only force=true deletes (answering {"deleted": true, "previous": …}) and a
-// plain DELETE is 501 rest_trash_not_supported.
+// As in WordPress: without force the post moves to the trash and is answered with status
+// "trash" (a second such DELETE is 410 rest_already_trashed); force=true deletes it for good,
+// answering {"deleted": true, "previous": …}.
 func (q *req) deletePost(typ broadside.PostType) (*result, error) {
 	p, err := q.loadPost(typ, q.id())
 	if err != nil {
@@ -74,7 +74,15 @@ func (q *req) deletePost(typ broadside.PostType) (*result, error) {
 		return nil, err
 	}
 	if !force {
-		return nil, newErr(statusNoTrash, "rest_trash_not_supported", "The post does not support trashing. Set 'force=true' to delete.")
+		if p.Status == broadside.StatusTrash {
+			return nil, newErr(http.StatusGone, "rest_already_trashed", "The post has already been deleted.")
+		}
+		tp, err := q.a.Posts.Trash(q.ctx, p.ID, q.user)
+		if err != nil {
+			return nil, q.domainErr(err, "rest_post_invalid_id", "Invalid post ID.")
+		}
+		q.rememberPost(tp)
+		return ok(q.postObject(tp, "edit"))
 	}
 	previous := q.postObject(p, "edit")
 	if err := q.a.Posts.Delete(q.ctx, p.ID, q.user); err != nil {

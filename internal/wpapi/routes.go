@@ -84,6 +84,7 @@ func (a *API) routeTable() []*route {
 			http.MethodPatch:  update,
 			http.MethodDelete: func(q *req) (*result, error) { return q.deletePost(typ) },
 		}, map[string][]string{http.MethodGet: argsPostItem, http.MethodPost: append([]string{"id"}, write...), http.MethodDelete: argsDelete})
+		revisionRoutes(add, typ) // revisions.go
 	}
 	for _, tax := range []string{"category", "post_tag"} {
 		tax := tax

@@ -87,11 +87,14 @@ func TestPostWrites(t *testing.T) {
 	wantError(t, api(http.MethodPost, "/wp-json/wp/v2/posts/999999", map[string]any{"title": "x"}), http.StatusNotFound, "rest_post_invalid_id")
 
 	// X-HTTP-Method-Override and ?_method=, for clients behind proxies that drop verbs.
+	// Delete without force moves the post to the trash, as WordPress does (issue 10).
 	r = s.do(call{method: http.MethodPost, path: fmt.Sprintf("/wp-json/wp/v2/posts/%d?_method=DELETE", id), user: s.Admin.Login, pass: s.appPassword(s.Admin)})
-	wantError(t, r, http.StatusNotImplemented, "rest_trash_not_supported")
-
-	// Delete: no trash for posts, so only force=true deletes.
-	wantError(t, api(http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), nil), http.StatusNotImplemented, "rest_trash_not_supported")
+	wantStatus(t, r, http.StatusOK)
+	if r.obj()["status"] != "trash" || num(r.obj()["id"]) != id {
+		t.Errorf("trash answer: %s", r.Raw)
+	}
+	wantError(t, api(http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), nil), http.StatusGone, "rest_already_trashed")
+	wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d", id)), http.StatusUnauthorized, "rest_forbidden")
 	r = api(http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), map[string]any{"force": true})
 	wantStatus(t, r, http.StatusOK)
 	prev, _ := r.obj()["previous"].(map[string]any)
