@@ -33,6 +33,30 @@ type Media struct {
 	// the processing job has run. Renderers build srcset from them; the REST API lists them as
 	// media_details.sizes.
 	Sizes []MediaSize
+	// Processing is where the image's processing job stands: "" for files that need none,
+	// else MediaPending, MediaProcessed or MediaFailed; ProcessError says why it failed, in
+	// words for the library.
+	Processing   string
+	ProcessError string
+}
+
+// The states of Media.Processing.
+const (
+	MediaPending   = "pending"
+	MediaProcessed = "done"
+	MediaFailed    = "failed"
+)
+
+// SizeNamed returns the variant called name in type mime, or with mime "" the main one (in
+// the original's type; Sizes lists it before its WebP twin); nil when processing made none.
+func (m *Media) SizeNamed(name, mime string) *MediaSize {
+	for i := range m.Sizes {
+		s := &m.Sizes[i]
+		if s.Name == name && (mime == "" || s.MimeType == mime) {
+			return s
+		}
+	}
+	return nil
 }
 
 // MediaSize is one stored variant of an image: Name is WordPress's size name ("thumbnail",
