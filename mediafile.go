@@ -332,3 +332,25 @@ func FormatSize(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// UploadKey returns the storage key a URL of an uploaded file names: a path under UploadsPath
+// ("/wp-content/uploads/2026/12/photo-3f9a1c.jpg", with a query or fragment ignored), or an
+// absolute http(s) URL of the site at base with such a path. ok is false for anything else,
+// so an image on another host is never taken for a library file.
+func UploadKey(raw, base string) (key string, ok bool) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.User != nil || u.Opaque != "" {
+		return "", false
+	}
+	if u.Scheme != "" || u.Host != "" {
+		b, err := url.Parse(base)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || b.Host == "" || !strings.EqualFold(u.Host, b.Host) {
+			return "", false
+		}
+	}
+	p, found := strings.CutPrefix(u.Path, UploadsPath)
+	if !found || !ValidMediaKey(p) {
+		return "", false
+	}
+	return p, true
+}

@@ -38,6 +38,7 @@ type Store interface {
 	UpdateMedia(ctx context.Context, m *broadside.Media) error
 	DeleteMedia(ctx context.Context, id int64) error
 	PostsUsingPath(ctx context.Context, path string, limit int) ([]broadside.Post, int, error)
+	MediaByKeys(ctx context.Context, keys []string) (map[string]*broadside.Media, error)
 	SetMediaProcessed(ctx context.Context, id int64, width, height int, size int64, sizes []broadside.MediaSize) error
 	SetMediaProcessing(ctx context.Context, id int64, state, reason string) error
 	// InTx runs fn in one transaction: a new file's row and its processing job are written
@@ -285,6 +286,13 @@ func (s *Service) Delete(ctx context.Context, u *broadside.User, id int64) error
 	}
 	s.deleteKeys(ctx, m.Sizes)
 	return nil
+}
+
+// ByKeys finds the library files stored under keys (an original's key or a variant's), for
+// pages and feeds to show them with their sizes. Files are public once uploaded (they are
+// served to anyone at their address), so no user is asked for.
+func (s *Service) ByKeys(ctx context.Context, keys []string) (map[string]*broadside.Media, error) {
+	return s.Store.MediaByKeys(ctx, keys)
 }
 
 // Open finds a file to serve by its path below the uploads address. m is its library row,

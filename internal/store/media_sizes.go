@@ -86,3 +86,68 @@ func (s *Store) SetMediaProcessing(ctx context.Context, id int64, state, reason 
 	}
 	return nil
 }
+
+// MediaByKeys returns the files stored under keys, by key: a key may be an original's or one
+// of its variants' (an imported post links photo-3f9a1c-300x200.jpg), both map to the file.
+// Keys of no file are left out.
+func (s *Store) MediaByKeys(ctx context.Context, keys []string) (map[string]*broadside.Media, error) {
+	out := map[string]*broadside.Media{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	var a args
+	variantOf := map[int64][]string{}
+	rows, err := s.rd().QueryContext(ctx, "SELECT media_id, storage_key FROM media_sizes WHERE storage_key IN "+in(&a, keys), a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: media by keys: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var k string
+		if err := rows.Scan(&id, &k); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: media by keys: %w", err)
+		}
+		if variantOf[id] == nil {
+			ids = append(ids, id)
+		}
+		variantOf[id] = append(variantOf[id], k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: media by keys: %w", err)
+	}
+	var b args
+	cond := "storage_key IN " + in(&b, keys)
+	if len(ids) > 0 {
+		cond += " OR id IN " + in(&b, ids)
+	}
+	rows, err = s.rd().QueryContext(ctx, "SELECT "+mediaCols+" FROM media WHERE "+cond, b.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: media by keys: %w", err)
+	}
+	var ms []*broadside.Media
+	for rows.Next() {
+		m := new(broadside.Media)
+		if err := scanMedia(rows, m); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: media by keys: %w", err)
+		}
+		ms = append(ms, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: media by keys: %w", err)
+	}
+	if err := s.fillMediaSizes(ctx, ms...); err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		out[m.Key] = m
+		for _, k := range variantOf[m.ID] {
+			out[k] = m
+		}
+	}
+	return out, nil
+}
