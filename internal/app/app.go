@@ -170,7 +170,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		UploadsDir: filepath.Join(cfg.DataDir, "uploads"), BaseURL: cfg.PublicURL(),
 		RenderMarkdown: func(md string) string { return string(rend.Post(render.FormatMarkdown, md)) }}
 	a.Media = &media.Service{Store: st, Storage: media.Dir{Root: filepath.Join(cfg.DataDir, "uploads")}, Now: now, Log: log,
-		MaxSize: int64(cfg.Limits.MediaUploadMiB) << 20, Settings: a.Settings.Load, Wake: a.Worker.Wake}
+		MaxSize: int64(cfg.Limits.MediaUploadMiB) << 20, Settings: a.Settings.Load, Wake: a.Worker.Wake, Changed: a.changed}
 	a.Worker.Handle(media.JobProcess, a.Media.ProcessHandler(), jobs.InLane(media.Lane))
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,

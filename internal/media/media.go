@@ -62,6 +62,9 @@ type Service struct {
 	Sizes []SizeSpec
 	// Wake tells this node's worker a job was queued; optional.
 	Wake func()
+	// Changed is called when processing changed how pages show an image (its sizes are
+	// ready), so cached pages are dropped on every node; optional.
+	Changed func()
 }
 
 func (s *Service) sizes() []SizeSpec {
@@ -170,7 +173,7 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 				return err
 			}
 			if m.IsImage() {
-				return EnqueueProcess(ctx, tx, m.ID)
+				return EnqueueProcess(ctx, tx, m.ID, now)
 			}
 			return nil
 		})

@@ -32,9 +32,10 @@ import (
 const JobProcess = "media.process"
 
 // EnqueueProcess queues the processing of the image with id on tx (the transaction that
-// created its row). Enqueueing the same file twice while a run is pending is a no-op.
-func EnqueueProcess(ctx context.Context, tx *store.Store, id int64) error {
-	return jobs.Enqueue(ctx, tx, JobProcess, JobProcess+":"+strconv.FormatInt(id, 10), time.Time{}, processPayload{MediaID: id})
+// created its row), due at now (the caller's clock). Enqueueing the same file twice while a
+// run is pending is a no-op.
+func EnqueueProcess(ctx context.Context, tx *store.Store, id int64, now time.Time) error {
+	return jobs.Enqueue(ctx, tx, JobProcess, JobProcess+":"+strconv.FormatInt(id, 10), now, processPayload{MediaID: id})
 }
 
 // Lane is the worker lane image processing runs in: a lane of its own, with one goroutine
@@ -161,6 +162,9 @@ func (s *Service) process(ctx context.Context, m *broadside.Media) error {
 			return nil // deleted while it was being processed: its variants went above
 		}
 		return err
+	}
+	if s.Changed != nil {
+		s.Changed()
 	}
 	// Variants of an earlier run that this one did not make again (the sizes changed).
 	keep := map[string]bool{}

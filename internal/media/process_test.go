@@ -378,7 +378,7 @@ func TestJobStripsAnImportedOriginal(t *testing.T) {
 		if err := tx.CreateMedia(ctx, m); err != nil {
 			return err
 		}
-		return media.EnqueueProcess(ctx, tx, m.ID)
+		return media.EnqueueProcess(ctx, tx, m.ID, time.Now())
 	}); err != nil {
 		t.Fatal(err)
 	}
