@@ -143,8 +143,14 @@ func (s *Store) MediaByKeys(ctx context.Context, keys []string) (map[string]*bro
 	if err := s.fillMediaSizes(ctx, ms...); err != nil {
 		return nil, err
 	}
+	asked := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		asked[k] = true
+	}
 	for _, m := range ms {
-		out[m.Key] = m
+		if asked[m.Key] {
+			out[m.Key] = m
+		}
 		for _, k := range variantOf[m.ID] {
 			out[k] = m
 		}
