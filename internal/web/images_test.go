@@ -173,3 +173,37 @@ func TestLibraryImageBeforeProcessingAndBySizeURL(t *testing.T) {
 		t.Fatalf("size URL not resolved: %v", img[0].Attr)
 	}
 }
+
+// Admin → Media tells whether a file's sizes are being made, are there, or failed and why.
+func TestMediaAdminShowsProcessing(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := context.Background()
+	ed := ta.user("ed@example.com", broadside.RoleEditor)
+	good, err := ta.App.Media.Upload(ctx, ed, "fine.jpg", bytes.NewReader(testJPEG(t, 400, 300)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := testJPEG(t, 400, 300)
+	sos := bytes.Index(j, []byte{0xFF, 0xDA})
+	bad, err := ta.App.Media.Upload(ctx, ed, "broken.jpg", bytes.NewReader(append(append([]byte{}, j[:sos]...), 0xFF, 0xDA, 0, 2, 0x13, 0xFF, 0xD9)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := ta.signIn(ed)
+	if page := b.get("/admin/media/" + strconv.FormatInt(good.ID, 10)).Body; !strings.Contains(page, "Being made") {
+		t.Fatalf("pending not shown:\n%s", page)
+	}
+	ta.processAll()
+	if page := b.get("/admin/media/" + strconv.FormatInt(good.ID, 10)).Body; !strings.Contains(page, "-300x225.webp") {
+		t.Fatalf("sizes not listed:\n%s", page)
+	}
+	page := b.get("/admin/media/" + strconv.FormatInt(bad.ID, 10)).Body
+	if !strings.Contains(page, "Sizes could not be made: The image could not be decoded") {
+		t.Fatalf("failure not shown:\n%s", page)
+	}
+	for _, view := range []string{"grid", "list"} {
+		if list := b.get("/admin/media?view=" + view).Body; !strings.Contains(list, "processing-failed") {
+			t.Fatalf("%s view does not flag the failure", view)
+		}
+	}
+}
