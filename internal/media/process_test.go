@@ -407,3 +407,34 @@ func pngChunk(typ string, data []byte) []byte {
 	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
 	return b.Bytes()
 }
+
+// A site that keeps metadata keeps it in the original (byte for byte); the sizes, encoded
+// anew, never carry it.
+func TestKeepMetadataSetting(t *testing.T) {
+	f := setup(t, testdb.SQLite(t))
+	f.svc.MaxSize = 16 << 20
+	f.svc.Settings = func(context.Context) (broadside.Settings, error) {
+		set := broadside.DefaultSettings()
+		set.KeepImageMetadata = true
+		return set, nil
+	}
+	ctx := context.Background()
+	photo := photoJPEG(t, 400, 300, 1)
+	m, err := f.svc.Upload(ctx, f.author, "kept.jpg", bytes.NewReader(photo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(served(t, f.svc, m.Key), photo) {
+		t.Fatal("original changed although the site keeps metadata")
+	}
+	process(t, f.st, f.svc)
+	m, _ = f.st.MediaByID(ctx, m.ID)
+	if len(m.Sizes) == 0 || !bytes.Equal(served(t, f.svc, m.Key), photo) {
+		t.Fatalf("after processing: %d sizes, original kept: %v", len(m.Sizes), bytes.Equal(served(t, f.svc, m.Key), photo))
+	}
+	for _, v := range m.Sizes {
+		if bytes.Contains(served(t, f.svc, v.Key), []byte(secret)) {
+			t.Errorf("%s carries metadata", v.Key)
+		}
+	}
+}
