@@ -438,3 +438,64 @@ func TestKeepMetadataSetting(t *testing.T) {
 		}
 	}
 }
+
+// Files that pass the upload's header checks but are hostile to the decoder: each ends with
+// its row marked (failed with a reason, or processed harmlessly), the job finished, and no
+// half-made variant left in the storage.
+func TestHostileFilesThroughProcessing(t *testing.T) {
+	j := jpegBytes(t, 400, 300)
+	sos := bytes.Index(j, []byte{0xFF, 0xDA})
+	// A real JPEG whose frame header is made to say progressive, 8000×5000.
+	progressiveBomb := append([]byte{}, j...)
+	i := bytes.Index(progressiveBomb, []byte{0xFF, 0xC0})
+	progressiveBomb[i+1] = 0xC2
+	progressiveBomb[i+5], progressiveBomb[i+6] = 5000>>8, 5000&0xff
+	progressiveBomb[i+7], progressiveBomb[i+8] = 8000>>8, 8000&0xff
+	com := []byte("<html><script>alert(document.domain)</script></html>")
+	poly := append(append(append([]byte{}, j[:2]...), append([]byte{0xFF, 0xFE, 0, byte(len(com) + 2)}, com...)...), j[2:]...)
+	big := pngHeaderOnly(9000, 9000) // 81 MP, under the limit, with an IDAT of nothing
+	cases := []struct {
+		name, file string
+		body       []byte
+		state      string
+		reason     string
+	}{
+		{"JPEG with garbage scan data", "scan.jpg", append(append([]byte{}, j[:sos]...), 0xFF, 0xDA, 0, 2, 0x13, 0x37, 0xFF, 0xD9), broadside.MediaFailed, "could not be decoded"},
+		{"progressive JPEG of 40 MP", "prog.jpg", progressiveBomb, broadside.MediaFailed, "progressive JPEG"},
+		{"PNG of 81 MP with no pixel data", "empty.png", big, broadside.MediaFailed, "could not be decoded"},
+		{"polyglot JPEG/HTML", "poly.jpg", poly, broadside.MediaProcessed, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := setup(t, testdb.SQLite(t))
+			f.svc.MaxSize = 16 << 20
+			ctx := context.Background()
+			m, err := f.svc.Upload(ctx, f.author, c.file, bytes.NewReader(c.body))
+			if err != nil {
+				t.Fatalf("refused at upload (this case is about processing): %v", err)
+			}
+			process(t, f.st, f.svc)
+			m, err = f.st.MediaByID(ctx, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Processing != c.state || !strings.Contains(m.ProcessError, c.reason) {
+				t.Fatalf("state %q reason %q; want %q containing %q", m.Processing, m.ProcessError, c.state, c.reason)
+			}
+			want := 1 + len(m.Sizes)
+			if left := files(t, f.dir); len(left) != want {
+				t.Fatalf("files %v, want the original and %d sizes", left, len(m.Sizes))
+			}
+			for _, k := range append([]string{m.Key}, func() (ks []string) {
+				for _, v := range m.Sizes {
+					ks = append(ks, v.Key)
+				}
+				return
+			}()...) {
+				if bytes.Contains(served(t, f.svc, k), []byte("<script")) {
+					t.Errorf("%s serves the HTML", k)
+				}
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/broadside/broadside"
 )
@@ -45,8 +46,8 @@ func strippingReader(src io.Reader, mime, name string) (io.Reader, func()) {
 		er := &errReader{r: src}
 		err := stripMetadata(pw, er, mime)
 		if err != nil && er.err == nil || (er.err == io.EOF && err != nil) {
-			err = broadside.Errorf(broadside.EINVALID, "%s starts like a %s image but its header is damaged or cut short; it was not saved.",
-				broadside.MediaFileLabel(name), mime)
+			err = broadside.Errorf(broadside.EINVALID, "%s starts like a %s image but its structure is damaged or cut short; it was not saved.",
+				broadside.MediaFileLabel(name), strings.ToUpper(strings.TrimPrefix(mime, "image/")))
 		} else if er.err != nil && er.err != io.EOF {
 			err = er.err
 		}
@@ -103,6 +104,13 @@ func stripJPEG(dst io.Writer, src io.Reader) error {
 		if err != nil {
 			return err
 		}
+		if m == 0xD9 { // end of image before any scan
+			if _, err := dst.Write([]byte{0xFF, m}); err != nil {
+				return err
+			}
+			_, err := io.Copy(dst, r)
+			return err
+		}
 		if m == 0x01 || (m >= 0xD0 && m <= 0xD8) { // stand-alone markers
 			if _, err := dst.Write([]byte{0xFF, m}); err != nil {
 				return err
@@ -117,7 +125,7 @@ func stripJPEG(dst io.Writer, src io.Reader) error {
 		if n < 2 {
 			return errors.New("media: JPEG segment length below 2")
 		}
-		if m == 0xDA || m == 0xD9 { // start of scan (or an image with no scan): the rest is data
+		if m == 0xDA { // start of scan: the rest is data
 			if _, err := dst.Write([]byte{0xFF, m, lb[0], lb[1]}); err != nil {
 				return err
 			}
