@@ -18,10 +18,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/gen2brain/webp"
+	"golang.org/x/image/webp"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/media/webpenc"
 	"github.com/broadside/broadside/internal/store"
 )
 
@@ -254,7 +255,7 @@ func (s *Service) putVariant(ctx context.Context, original string, p plannedSize
 	case "image/png":
 		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img)
 	case "image/webp":
-		err = webp.Encode(&buf, img, webp.Options{Quality: 80})
+		err = webpenc.Encode(ctx, &buf, img, 80)
 	}
 	if err != nil {
 		return v, fmt.Errorf("media: encode %s: %w", v.Key, err)
