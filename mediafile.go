@@ -33,6 +33,30 @@ type Media struct {
 	// the processing job has run. Renderers build srcset from them; the REST API lists them as
 	// media_details.sizes.
 	Sizes []MediaSize
+	// Processing is where the image's processing job stands: "" for files that need none,
+	// else MediaPending, MediaProcessed or MediaFailed; ProcessError says why it failed, in
+	// words for the library.
+	Processing   string
+	ProcessError string
+}
+
+// The states of Media.Processing.
+const (
+	MediaPending   = "pending"
+	MediaProcessed = "done"
+	MediaFailed    = "failed"
+)
+
+// SizeNamed returns the variant called name in type mime, or with mime "" the main one (in
+// the original's type; Sizes lists it before its WebP twin); nil when processing made none.
+func (m *Media) SizeNamed(name, mime string) *MediaSize {
+	for i := range m.Sizes {
+		s := &m.Sizes[i]
+		if s.Name == name && (mime == "" || s.MimeType == mime) {
+			return s
+		}
+	}
+	return nil
 }
 
 // MediaSize is one stored variant of an image: Name is WordPress's size name ("thumbnail",
@@ -307,4 +331,26 @@ func FormatSize(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// UploadKey returns the storage key a URL of an uploaded file names: a path under UploadsPath
+// ("/wp-content/uploads/2026/12/photo-3f9a1c.jpg", with a query or fragment ignored), or an
+// absolute http(s) URL of the site at base with such a path. ok is false for anything else,
+// so an image on another host is never taken for a library file.
+func UploadKey(raw, base string) (key string, ok bool) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.User != nil || u.Opaque != "" {
+		return "", false
+	}
+	if u.Scheme != "" || u.Host != "" {
+		b, err := url.Parse(base)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || b.Host == "" || !strings.EqualFold(u.Host, b.Host) {
+			return "", false
+		}
+	}
+	p, found := strings.CutPrefix(u.Path, UploadsPath)
+	if !found || !ValidMediaKey(p) {
+		return "", false
+	}
+	return p, true
 }

@@ -125,3 +125,26 @@ func TestFormatSize(t *testing.T) {
 		}
 	}
 }
+
+func TestUploadKey(t *testing.T) {
+	const base = "https://news.example.org"
+	for _, c := range []struct {
+		in, key string
+	}{
+		{"/wp-content/uploads/2026/12/photo-3f9a1c.jpg", "2026/12/photo-3f9a1c.jpg"},
+		{"/wp-content/uploads/2026/12/photo-3f9a1c-300x200.jpg?ver=2#x", "2026/12/photo-3f9a1c-300x200.jpg"},
+		{"https://NEWS.example.org/wp-content/uploads/2026/12/photo-3f9a1c.jpg", "2026/12/photo-3f9a1c.jpg"},
+		{"https://evil.example/wp-content/uploads/2026/12/photo-3f9a1c.jpg", ""},
+		{"//evil.example/wp-content/uploads/2026/12/photo-3f9a1c.jpg", ""},
+		{"javascript:alert(1)//wp-content/uploads/2026/12/a-1.jpg", ""},
+		{"/wp-content/uploads/../../etc/passwd", ""},
+		{"/wp-content/uploads/2026/12/a%2F..%2Fb.jpg", ""},
+		{"/other/2026/12/a-1.jpg", ""},
+		{"https://user@news.example.org/wp-content/uploads/2026/12/a-1.jpg", ""},
+	} {
+		key, ok := broadside.UploadKey(c.in, base)
+		if key != c.key || ok != (c.key != "") {
+			t.Errorf("UploadKey(%q) = %q, %v; want %q", c.in, key, ok, c.key)
+		}
+	}
+}

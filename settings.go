@@ -60,9 +60,13 @@ type Settings struct {
 	// most recent"); FeedFullText puts each post's full text in feeds, not only a summary.
 	FeedItems    int
 	FeedFullText bool
-	Support      SupportAppeal
-	License      Notice
-	Discussion   Discussion
+	// KeepImageMetadata keeps EXIF, XMP, IPTC and text metadata (camera, time, GPS position)
+	// in uploaded images and their sizes. Off by default: a photo's location is a real harm
+	// to a source.
+	KeepImageMetadata bool
+	Support           SupportAppeal
+	License           Notice
+	Discussion        Discussion
 }
 
 // DefaultPermalinkStructure is WordPress's "day and name".

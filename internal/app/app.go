@@ -184,7 +184,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		UploadsDir: filepath.Join(cfg.DataDir, "uploads"), BaseURL: cfg.PublicURL(),
 		RenderMarkdown: func(md string) string { return string(rend.Post(render.FormatMarkdown, md)) }}
 	a.Media = &media.Service{Store: st, Storage: media.Dir{Root: filepath.Join(cfg.DataDir, "uploads")}, Now: now, Log: log, Changed: changed,
-		MaxSize: int64(cfg.Limits.MediaUploadMiB) << 20}
+		MaxSize: int64(cfg.Limits.MediaUploadMiB) << 20, Settings: a.Settings.Load, Wake: a.Worker.Wake}
+	a.Worker.Handle(media.JobProcess, a.Media.ProcessHandler(), jobs.InLane(media.Lane))
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,

@@ -3,6 +3,7 @@ package feeds
 import (
 	"encoding/xml"
 	"io"
+	"strconv"
 )
 
 // Atom (RFC 4287) with thread counts (RFC 4685), as WordPress's feed-atom.php writes it.
@@ -32,6 +33,8 @@ type atomLink struct {
 	Type  string `xml:"type,attr,omitempty"`
 	Href  string `xml:"href,attr"`
 	Count string `xml:"thr:count,attr,omitempty"`
+	// Length is an enclosure's size in bytes (RFC 4287 4.2.7.6).
+	Length string `xml:"length,attr,omitempty"`
 }
 
 type atomGen struct {
@@ -92,6 +95,10 @@ func Atom(w io.Writer, f *Feed) error {
 		}
 		if it.ContentHTML != "" {
 			e.Content = &atomText{"html", clean(it.ContentHTML)}
+		}
+		if it.Image != "" && it.ImageType != "" && it.ImageLength > 0 {
+			e.Links = append(e.Links, atomLink{Rel: "enclosure", Type: clean(it.ImageType), Href: clean(it.Image),
+				Length: strconv.FormatInt(it.ImageLength, 10)})
 		}
 		if d := it.Discussion; d != nil {
 			n := itoa(d.Approved)

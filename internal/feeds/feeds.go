@@ -66,8 +66,12 @@ type Item struct {
 	// item carries only its summary (the feed setting, or what the post may expose).
 	Summary     string
 	ContentHTML string
-	// Image is the absolute URL of the featured image, if any.
-	Image string
+	// Image is the absolute URL of the featured image, if any. ImageType and ImageLength
+	// (its MIME type and bytes) are set when the image is a file of this site's library; the
+	// RSS and Atom feeds then carry it as an enclosure, which needs both.
+	Image       string
+	ImageType   string
+	ImageLength int64
 	// Discussion is the post's comments; nil for comment items.
 	Discussion *Discussion
 }

@@ -45,7 +45,7 @@ func postsFeed() *feeds.Feed {
 				Author: "Ann Author", AuthorURL: "https://example.com/author/ann/", Published: t2, Updated: t2,
 				Categories: []string{"News", "Local", "Budget"}, Summary: "The council approved the budget…",
 				ContentHTML: `<p>The council approved the <a href="https://example.com/2026/01/01/x/">budget</a>.</p><pre>a ]]> b</pre>`,
-				Image:       "https://example.com/img/council.jpg",
+				Image:       "https://example.com/img/council.jpg", ImageType: "image/jpeg", ImageLength: 48213,
 				Discussion: &feeds.Discussion{Link: "https://example.com/2026/02/28/council/#comments",
 					RSS: "https://example.com/2026/02/28/council/feed/", Atom: "https://example.com/2026/02/28/council/feed/atom/", Approved: 3},
 			},

@@ -39,17 +39,25 @@ type rssSelf struct {
 }
 
 type rssItem struct {
-	Title       string  `xml:"title"`
-	Link        string  `xml:"link"`
-	Comments    string  `xml:"comments,omitempty"`
-	Creator     cdata   `xml:"dc:creator"`
-	PubDate     string  `xml:"pubDate"`
-	Categories  []cdata `xml:"category"`
-	GUID        rssGUID `xml:"guid"`
-	Description cdata   `xml:"description"`
-	Content     *cdata  `xml:"content:encoded"`
-	CommentRSS  string  `xml:"wfw:commentRss,omitempty"`
-	Slash       *int    `xml:"slash:comments"`
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link"`
+	Comments    string        `xml:"comments,omitempty"`
+	Creator     cdata         `xml:"dc:creator"`
+	PubDate     string        `xml:"pubDate"`
+	Categories  []cdata       `xml:"category"`
+	GUID        rssGUID       `xml:"guid"`
+	Description cdata         `xml:"description"`
+	Content     *cdata        `xml:"content:encoded"`
+	Enclosure   *rssEnclosure `xml:"enclosure"`
+	CommentRSS  string        `xml:"wfw:commentRss,omitempty"`
+	Slash       *int          `xml:"slash:comments"`
+}
+
+// rssEnclosure is the featured image: RSS 2.0 requires url, length and type.
+type rssEnclosure struct {
+	URL    string `xml:"url,attr"`
+	Length int64  `xml:"length,attr"`
+	Type   string `xml:"type,attr"`
 }
 
 type rssGUID struct {
@@ -91,6 +99,9 @@ func RSS(w io.Writer, f *Feed) error {
 		}
 		if it.ContentHTML != "" {
 			ri.Content = &cdata{clean(it.ContentHTML)}
+		}
+		if it.Image != "" && it.ImageType != "" && it.ImageLength > 0 {
+			ri.Enclosure = &rssEnclosure{URL: clean(it.Image), Length: it.ImageLength, Type: clean(it.ImageType)}
 		}
 		if d := it.Discussion; d != nil && f.Kind == Posts {
 			n := d.Approved

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -16,6 +17,12 @@ import (
 // APP1 segment) is not the end.
 func TestDataAfterJPEGEndIsCut(t *testing.T) {
 	f := setup(t, testdb.SQLite(t))
+	// Kept byte for byte only when the site keeps metadata; stripping is TestGPSGone….
+	f.svc.Settings = func(context.Context) (broadside.Settings, error) {
+		set := broadside.DefaultSettings()
+		set.KeepImageMetadata = true
+		return set, nil
+	}
 	good := jpegBytes(t, 16, 16)
 	// An APP1 segment whose payload holds a whole small JPEG (as EXIF thumbnails do).
 	thumb := jpegBytes(t, 4, 4)

@@ -39,6 +39,12 @@ type Store interface {
 	DeleteMedia(ctx context.Context, id int64) error
 	PostsUsingPath(ctx context.Context, path string, limit int) ([]broadside.Post, int, error)
 	InTxAnnounced(ctx context.Context, fn func(tx *store.Store) error) error
+	MediaByKeys(ctx context.Context, keys []string) (map[string]*broadside.Media, error)
+	SetMediaProcessed(ctx context.Context, id int64, width, height int, size int64, sizes []broadside.MediaSize) error
+	SetMediaProcessing(ctx context.Context, id int64, state, reason string) error
+	// InTx runs fn in one transaction: a new file's row and its processing job are written
+	// together.
+	InTx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
 // Service is the media library.
@@ -51,8 +57,15 @@ type Service struct {
 	MaxSize int64
 	// MaxPixels caps an image's width×height; 0 means DefaultMaxPixels.
 	MaxPixels int
-	// Changed purges this node's cached pages after a file's details change or it is
-	// deleted; other nodes hear of it from the announcement inside the writing transaction.
+	// Settings returns the site's settings (KeepImageMetadata); nil means the defaults.
+	Settings func(ctx context.Context) (broadside.Settings, error)
+	// Sizes are the sizes processing makes of images; nil means DefaultSizes.
+	Sizes []SizeSpec
+	// Wake tells this node's worker a job was queued; optional.
+	Wake func()
+	// Changed purges this node's cached pages after a file's details change, it is deleted
+	// or its sizes are ready; other nodes hear of it from the announcement inside the
+	// writing transaction.
 	Changed func()
 }
 
@@ -67,6 +80,27 @@ func (s *Service) announced(ctx context.Context, write func(tx *store.Store) err
 		s.Changed()
 	}
 	return nil
+}
+
+func (s *Service) sizes() []SizeSpec {
+	if s.Sizes != nil {
+		return s.Sizes
+	}
+	return DefaultSizes
+}
+
+// keepMetadata reports whether the site keeps images' metadata. When the settings cannot be
+// read it strips: losing a camera model is harmless, publishing a location is not.
+func (s *Service) keepMetadata(ctx context.Context) bool {
+	if s.Settings == nil {
+		return false
+	}
+	set, err := s.Settings(ctx)
+	if err != nil {
+		s.Log.Error("media: loading settings", "err", err)
+		return false
+	}
+	return set.KeepImageMetadata
 }
 
 func (s *Service) maxSize() int64 {
@@ -113,7 +147,14 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 	now := s.Now().UTC()
 	key := broadside.MediaKey(name, mime, randomSuffix(), now)
 	c := newChecker(name, mime, io.MultiReader(bytes.NewReader(head), r), s.maxSize(), s.maxPixels())
-	size, err := s.Storage.Put(ctx, key, c)
+	var body io.Reader = c
+	stop := func() {}
+	if !s.keepMetadata(ctx) && (mime == "image/jpeg" || mime == "image/png") {
+		// Stripped on the way in, so no copy with a GPS position is ever stored or served.
+		body, stop = strippingReader(c, mime, name)
+	}
+	size, err := s.Storage.Put(ctx, key, body)
+	stop()
 	c.close()
 	if err != nil {
 		var be *broadside.Error
@@ -137,9 +178,20 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 	if utf8Len(m.Title) > 200 {
 		m.Title = string([]rune(m.Title)[:200])
 	}
+	if m.IsImage() {
+		m.Processing = broadside.MediaPending
+	}
 	err = m.Validate()
 	if err == nil {
-		err = s.Store.CreateMedia(ctx, m)
+		err = s.Store.InTx(ctx, func(tx *store.Store) error {
+			if err := tx.CreateMedia(ctx, m); err != nil {
+				return err
+			}
+			if m.IsImage() {
+				return EnqueueProcess(ctx, tx, m.ID, now)
+			}
+			return nil
+		})
 	}
 	if err != nil {
 		// The file without its row would be an orphan no one can see or delete.
@@ -147,6 +199,9 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 			s.Log.Error("media: removing the file of a failed upload", "key", key, "err", derr)
 		}
 		return nil, err
+	}
+	if m.IsImage() && s.Wake != nil {
+		s.Wake()
 	}
 	return m, nil
 }
@@ -233,8 +288,9 @@ func (s *Service) Usage(ctx context.Context, u *broadside.User, m *broadside.Med
 	return s.Store.PostsUsingPath(ctx, m.URL(), limit)
 }
 
-// Delete removes the file with id: the row first, so no page lists a file that is gone,
-// then the bytes (a failure there leaves an unlisted file, which is logged).
+// Delete removes the file with id: the row first (its sizes' rows go with it), so no page
+// lists a file that is gone, then the bytes of the original and of every variant (a failure
+// there leaves an unlisted file, which is logged).
 func (s *Service) Delete(ctx context.Context, u *broadside.User, id int64) error {
 	m, err := s.Get(ctx, u, id)
 	if err != nil {
@@ -246,7 +302,15 @@ func (s *Service) Delete(ctx context.Context, u *broadside.User, id int64) error
 	if err := s.Storage.Delete(context.WithoutCancel(ctx), m.Key); err != nil {
 		s.Log.Error("media: removing a deleted file's bytes", "key", m.Key, "err", err)
 	}
+	s.deleteKeys(ctx, m.Sizes)
 	return nil
+}
+
+// ByKeys finds the library files stored under keys (an original's key or a variant's), for
+// pages and feeds to show them with their sizes. Files are public once uploaded (they are
+// served to anyone at their address), so no user is asked for.
+func (s *Service) ByKeys(ctx context.Context, keys []string) (map[string]*broadside.Media, error) {
+	return s.Store.MediaByKeys(ctx, keys)
 }
 
 // Open finds a file to serve by its path below the uploads address. m is its library row,

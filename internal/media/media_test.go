@@ -374,8 +374,8 @@ func TestImageSizes(t *testing.T) {
 }
 
 // A JPEG that carries HTML inside (a comment segment) is a valid JPEG: it is kept, and
-// neutralised by being served as image/jpeg with nosniff (see the web tests); the HTML never
-// decides its type.
+// neutralised twice: served as image/jpeg with nosniff (see the web tests), and stored without
+// its comment segment (metadata stripping); the HTML never decides its type.
 func TestPolyglotInsideJPEGKeptAsJPEG(t *testing.T) {
 	f := setup(t, testdb.SQLite(t))
 	j := jpegBytes(t, 8, 8)
@@ -385,5 +385,8 @@ func TestPolyglotInsideJPEGKeptAsJPEG(t *testing.T) {
 	m, err := f.svc.Upload(context.Background(), f.author, "poly.html", bytes.NewReader(poly))
 	if err != nil || m.MimeType != "image/jpeg" || !strings.HasSuffix(m.Key, ".jpg") || m.Width != 8 {
 		t.Fatalf("polyglot: %+v, %v", m, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(f.dir, filepath.FromSlash(m.Key))); err != nil || bytes.Contains(b, []byte("<script")) {
+		t.Fatalf("stored polyglot still carries its HTML (%v)", err)
 	}
 }

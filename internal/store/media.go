@@ -9,19 +9,20 @@ import (
 	"github.com/broadside/broadside"
 )
 
-const mediaCols = "id, author_id, file_name, storage_key, mime_type, size, width, height, title, alt, caption, created_at"
+const mediaCols = "id, author_id, file_name, storage_key, mime_type, size, width, height, title, alt, caption, created_at, process_state, process_error"
 
 func scanMedia(r rowScanner, m *broadside.Media) error {
 	return r.Scan(&m.ID, &m.AuthorID, &m.FileName, &m.Key, &m.MimeType, &m.Size, &m.Width, &m.Height,
-		&m.Title, &m.Alt, &m.Caption, scanTime(&m.CreatedAt))
+		&m.Title, &m.Alt, &m.Caption, scanTime(&m.CreatedAt), &m.Processing, &m.ProcessError)
 }
 
 // CreateMedia stores m and sets m.ID.
 func (s *Store) CreateMedia(ctx context.Context, m *broadside.Media) error {
 	m.CreatedAt = m.CreatedAt.UTC().Truncate(time.Microsecond)
 	err := s.wr().QueryRowContext(ctx, `INSERT INTO media (author_id, file_name, storage_key, mime_type, size, width, height,
-	title, alt, caption, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		m.AuthorID, m.FileName, m.Key, m.MimeType, m.Size, m.Width, m.Height, m.Title, m.Alt, m.Caption, s.ts(m.CreatedAt)).Scan(&m.ID)
+	title, alt, caption, created_at, process_state, process_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		m.AuthorID, m.FileName, m.Key, m.MimeType, m.Size, m.Width, m.Height, m.Title, m.Alt, m.Caption, s.ts(m.CreatedAt),
+		m.Processing, m.ProcessError).Scan(&m.ID)
 	if err != nil {
 		if _, ok := uniqueViolation(err); ok {
 			return conflict("A file is already stored under " + m.Key + ".")
@@ -52,6 +53,9 @@ func (s *Store) mediaWhere(ctx context.Context, where string, arg any) (*broadsi
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: load media: %w", err)
+	}
+	if err := s.fillMediaSizes(ctx, &m); err != nil {
+		return nil, err
 	}
 	return &m, nil
 }
@@ -106,6 +110,14 @@ func (s *Store) ListMedia(ctx context.Context, f broadside.MediaFilter) ([]broad
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("store: list media: %w", err)
+	}
+	rows.Close()
+	ptrs := make([]*broadside.Media, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	if err := s.fillMediaSizes(ctx, ptrs...); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }

@@ -43,8 +43,18 @@ func (s *Server) postsFeed(ctx context.Context, st *site, spec listSpec, f feedF
 	}
 	fd := &feeds.Feed{Kind: feeds.Posts, Title: title, Description: st.Tagline, Link: st.Abs(spec.base),
 		SelfURL: feedURL(st, spec.base, f), Language: feedLanguage, Generator: feedGenerator, GeneratorURI: feedGeneratorURI}
+	urls := make([]string, len(posts))
+	for i := range posts {
+		urls[i] = posts[i].FeaturedImageURL
+	}
+	imgs := s.libraryImages(ctx, st, urls)
 	for i := range posts {
 		it := s.postItem(st, &posts[i])
+		if m := imgs.file(posts[i].FeaturedImageURL); m != nil {
+			// A library image goes out in its large size, with the type and length an RSS
+			// enclosure needs.
+			it.Image, it.ImageType, it.ImageLength = featuredForFeed(st, m)
+		}
 		if it.Updated.After(fd.Updated) {
 			fd.Updated = it.Updated
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/render"
 )
 
 // commentView is one comment ready for the template: every string computed, the body
@@ -115,11 +116,19 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	if closed {
 		data["Closed"] = closedWhy
 	}
+	var teaserHTML, restHTML template.HTML
 	if more {
-		data["Teaser"] = s.renderPostText(p.BodyFormat, teaser)
-		data["Rest"] = s.renderPostText(p.BodyFormat, body[len(teaser)+len(broadside.MoreMarker):])
+		teaserHTML = s.renderPostText(p.BodyFormat, teaser)
+		restHTML = s.renderPostText(p.BodyFormat, body[len(teaser)+len(broadside.MoreMarker):])
 	} else {
-		data["Teaser"] = s.renderPostText(p.BodyFormat, body)
+		teaserHTML = s.renderPostText(p.BodyFormat, body)
+	}
+	// Library images, the featured one and those in the body, with their sizes (images.go).
+	imgs := s.libraryImages(r.Context(), st, append(bodySources(teaserHTML, restHTML), p.FeaturedImageURL))
+	data["Teaser"], data["Rest"] = imgs.body(teaserHTML), imgs.body(restHTML)
+	featured := imgs.file(p.FeaturedImageURL)
+	if featured != nil {
+		data["Featured"] = render.Image(featured, render.ImageOptions{Alt: p.FeaturedImageAlt, MaxWidth: 1024, Eager: true})
 	}
 	if p.Author != nil {
 		data["AuthorName"], data["AuthorPath"] = p.Author.Name(), st.AuthorPath(p.Author)
@@ -161,7 +170,10 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	if e := broadside.PublicBody(p).Excerpt; e != "" {
 		v.Description = e
 	}
-	if p.FeaturedImageURL != "" {
+	if featured != nil {
+		v.OGImage, v.OGImageWidth, v.OGImageHeight = ogImage(st, featured)
+		v.OGImageAlt = p.FeaturedImageAlt
+	} else if p.FeaturedImageURL != "" {
 		v.OGImage, v.OGImageAlt = p.FeaturedImageURL, p.FeaturedImageAlt
 	}
 	if p.Type == broadside.TypePost {

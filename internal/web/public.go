@@ -194,7 +194,7 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 	}
 	v.Feeds = append(v.Feeds, archiveFeedLinks(st, spec)...)
 	v.Data = map[string]any{"Heading": spec.heading, "Description": spec.description,
-		"Posts": s.summaries(st, posts), "Pager": pg}
+		"Posts": s.summaries(r.Context(), st, posts), "Pager": pg}
 	s.page(w, r, http.StatusOK, "public/list", v)
 	return nil
 }

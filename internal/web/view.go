@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/render"
 )
 
 // view is what every page template receives.
@@ -18,14 +20,16 @@ type view struct {
 	OGType      string
 	OGImage     string
 	OGImageAlt  string
-	Meta        []metaTag
-	Feeds       []feedLink // feed auto-discovery links (meta.go)
-	JSONLD      any        // structured data, written as <script type="application/ld+json">
-	Robots      string
-	User        *broadside.User
-	Flash       string
-	Nav         []link
-	Year        int
+	// OGImageWidth and OGImageHeight are the card image's pixels, when it is a library file.
+	OGImageWidth, OGImageHeight int
+	Meta                        []metaTag
+	Feeds                       []feedLink // feed auto-discovery links (meta.go)
+	JSONLD                      any        // structured data, written as <script type="application/ld+json">
+	Robots                      string
+	User                        *broadside.User
+	Flash                       string
+	Nav                         []link
+	Year                        int
 	// Subs is the subscription state of the page (subscribe forms, the signed-in reader).
 	Subs subscribeView
 	Data any
@@ -95,21 +99,32 @@ func (s *Server) loadNav(ctx context.Context, st *site) []link {
 // summary is a post as listed on the home page and in archives.
 type summary struct {
 	Title, Path, ISO, Date, Author, AuthorPath, Image, ImageAlt string
-	Excerpt                                                     string
-	More                                                        bool
-	CommentCount                                                int
-	Categories                                                  []catLink
+	// ImageHTML is the featured image's markup when it is a library file (small sizes).
+	ImageHTML    template.HTML
+	Excerpt      string
+	More         bool
+	CommentCount int
+	Categories   []catLink
 }
 
 type catLink struct{ Name, Path string }
 
-func (s *Server) summaries(st *site, ps []broadside.Post) []summary {
+func (s *Server) summaries(ctx context.Context, st *site, ps []broadside.Post) []summary {
 	out := make([]summary, len(ps))
+	urls := make([]string, len(ps))
+	for i := range ps {
+		urls[i] = ps[i].FeaturedImageURL
+	}
+	imgs := s.libraryImages(ctx, st, urls)
 	for i := range ps {
 		p := &ps[i]
 		sm := summary{Title: p.Title, Path: st.PostPath(p), ISO: p.PublishedAt.UTC().Format(time.RFC3339),
 			Date: formatDate(st.Local(p.PublishedAt)), CommentCount: p.CommentCount,
 			Image: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt}
+		if m := imgs.file(p.FeaturedImageURL); m != nil {
+			// Listings show the image small: the medium size, 300 pixels wide.
+			sm.ImageHTML = render.Image(m, render.ImageOptions{Alt: p.FeaturedImageAlt, Class: "summary-image", MaxWidth: 300})
+		}
 		if p.Author != nil {
 			sm.Author, sm.AuthorPath = p.Author.Name(), st.AuthorPath(p.Author)
 		}
