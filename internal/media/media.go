@@ -37,6 +37,7 @@ type Store interface {
 	UpdateMedia(ctx context.Context, m *broadside.Media) error
 	DeleteMedia(ctx context.Context, id int64) error
 	PostsUsingPath(ctx context.Context, path string, limit int) ([]broadside.Post, int, error)
+	PostByID(ctx context.Context, id int64) (*broadside.Post, error)
 }
 
 // Service is the media library.
@@ -148,6 +149,9 @@ func (s *Service) List(ctx context.Context, u *broadside.User, f broadside.Media
 		return nil, 0, err
 	}
 	if !u.CanModerate() {
+		if f.AuthorID != 0 && f.AuthorID != u.ID {
+			return nil, 0, nil // another author's files, which this user does not see
+		}
 		f.AuthorID = u.ID
 	}
 	if f.Limit <= 0 || f.Limit > 200 {
@@ -183,8 +187,12 @@ func (s *Service) Get(ctx context.Context, u *broadside.User, id int64) (*broads
 	return m, nil
 }
 
-// Details is what a person may change about a file.
-type Details struct{ Title, Alt, Caption string }
+// Details is what a person may change about a file. PostID, when not nil, attaches the file
+// to that post or page (0 detaches it), as WordPress's post_parent; nil keeps it.
+type Details struct {
+	Title, Alt, Caption string
+	PostID              *int64
+}
 
 // Update saves the title, alt text and caption of the file with id.
 func (s *Service) Update(ctx context.Context, u *broadside.User, id int64, d Details) (*broadside.Media, error) {
@@ -193,6 +201,28 @@ func (s *Service) Update(ctx context.Context, u *broadside.User, id int64, d Det
 		return nil, err
 	}
 	m.Title, m.Alt, m.Caption = strings.TrimSpace(d.Title), strings.TrimSpace(d.Alt), strings.TrimSpace(d.Caption)
+	if d.PostID != nil {
+		if *d.PostID < 0 {
+			return nil, &broadside.Error{Code: broadside.EINVALID, Message: "Please correct the highlighted fields.",
+				Fields: map[string]string{"post": "The post must be a post or page id, or 0 for none."}}
+		}
+		if *d.PostID != 0 && *d.PostID != m.PostID {
+			// Attaching a file to a post changes what the post's editors see, so it takes the
+			// right to edit that post (as in WordPress).
+			p, err := s.Store.PostByID(ctx, *d.PostID)
+			if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+				return nil, &broadside.Error{Code: broadside.EINVALID, Message: "Please correct the highlighted fields.",
+					Fields: map[string]string{"post": "There is no post or page with this id."}}
+			}
+			if err != nil {
+				return nil, err
+			}
+			if !u.CanEditPost(p) {
+				return nil, broadside.Errorf(broadside.EFORBIDDEN, "You can only attach files to posts you may edit.")
+			}
+		}
+		m.PostID = *d.PostID
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/comments"
+	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/render"
 )
@@ -81,6 +82,8 @@ type Deps struct {
 	// PostPasswordGuess counts a guess at the password of post postID from ip and refuses it
 	// (ETOOMANYREQUEST) past the site's limit; nil does not throttle.
 	PostPasswordGuess func(ctx context.Context, ip string, postID int64) error
+	// Media is the media library (wp/v2/media); nil leaves the route out.
+	Media *media.Service
 }
 
 // API is the REST API handler.
