@@ -95,7 +95,9 @@ func TestMediaAccessTable(t *testing.T) {
 		view, edit, delete      func(a *mediaActor, m *broadside.Media) bool
 		editedTitle, deletedMsg string
 	}
-	admin2xx := func(r *response) bool { return r.StatusCode == http.StatusOK || r.StatusCode == http.StatusSeeOther && !strings.Contains(r.Header.Get("Location"), "/admin/login") }
+	admin2xx := func(r *response) bool {
+		return r.StatusCode == http.StatusOK || r.StatusCode == http.StatusSeeOther && !strings.Contains(r.Header.Get("Location"), "/admin/login")
+	}
 	channels := []channel{
 		{name: "admin",
 			upload: func(a *mediaActor) bool {
