@@ -137,3 +137,62 @@ func writeJPEG(t *testing.T, w, h int) string {
 	}
 	return p
 }
+
+// TestMediaLibraryScript: Admin → Media with its script: several files chosen at once go up
+// in one request with a progress bar, a bad file among them is named while the good one is
+// kept, and a file dropped on the upload box or pasted into the page is uploaded too.
+func TestMediaLibraryScript(t *testing.T) {
+	t.Parallel()
+	s, browser := setup(t)
+	admin := newActor(t, browser, s, "admin")
+	signIn(admin)
+	good := writeJPEG(t, 300, 200)
+	bad := filepath.Join(t.TempDir(), "bad.jpg")
+	if err := os.WriteFile(bad, []byte("<html><script>alert(1)</script></html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	admin.open("/admin/media")
+	if eval[bool](admin, `document.querySelector('#media-drop [data-needs-js]').hidden`) {
+		admin.fatalf("the drop hint is hidden with the script on")
+	}
+	// Record the progress bar's highest value: the page is replaced when the upload ends.
+	eval[bool](admin, `(() => { sessionStorage.setItem('progress', '0');
+		const send = XMLHttpRequest.prototype.send;
+		XMLHttpRequest.prototype.send = function (b) {
+			// Added after the page's own listener, so it reads the value that one set.
+			this.upload.addEventListener('progress', () => {
+				const p = document.getElementById('upload-progress');
+				sessionStorage.setItem('progress', String(Math.max(+sessionStorage.getItem('progress'), p.hidden ? -1 : p.value)));
+			});
+			return send.call(this, b);
+		};
+		return true; })()`)
+	admin.do("choose two files", chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{good, bad}))
+	admin.do("upload them", chromedp.Click(chromedp.CSS(`#media-upload-form button[type="submit"]`)))
+	admin.waitFor("the answer names the refused file", `(document.getElementById('upload-errors')?.textContent ?? '').includes('bad.jpg')`)
+	if got := admin.text("#uploaded"); !strings.Contains(got, "willsman.jpg") {
+		admin.fatalf("the answer lists %q as uploaded, want willsman.jpg", got)
+	}
+	if got := eval[string](admin, `sessionStorage.getItem('progress')`); got != "100" {
+		admin.fatalf("the progress bar reached %s, want 100", got)
+	}
+
+	// Drop a file on the upload box, then paste one: each goes up and the library shows it.
+	const png = `Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg=='), c => c.charCodeAt(0))`
+	give := func(how, name, event string) {
+		admin.t.Helper()
+		eval[bool](admin, `(() => { const dt = new DataTransfer();
+			dt.items.add(new File([`+png+`], '`+name+`.png', {type: 'image/png'}));
+			`+event+`; return true; })()`)
+		admin.waitFor(how+" uploads the file", `[...document.querySelectorAll('.media-grid .media-name')].some(e => e.textContent.trim() === '`+name+`')`)
+		if flash := admin.flash(); !strings.Contains(flash, "1 file uploaded") {
+			admin.fatalf("after the %s the notice is %q", how, flash)
+		}
+	}
+	give("drop", "dropped", `document.getElementById('media-drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}))`)
+	give("paste", "pasted", `document.body.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}))`)
+	if got := admin.location().Path; got != "/admin/media" {
+		admin.fatalf("after the uploads the address is %s, want /admin/media", got)
+	}
+}

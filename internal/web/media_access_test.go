@@ -90,10 +90,9 @@ func TestMediaAccessTable(t *testing.T) {
 	count := func() int { return len(ta.mediaFiles()) }
 
 	type channel struct {
-		name                    string
-		upload                  func(a *mediaActor) bool // reports whether the channel said yes
-		view, edit, delete      func(a *mediaActor, m *broadside.Media) bool
-		editedTitle, deletedMsg string
+		name               string
+		upload             func(a *mediaActor) bool // reports whether the channel said yes
+		view, edit, delete func(a *mediaActor, m *broadside.Media) bool
 	}
 	admin2xx := func(r *response) bool {
 		return r.StatusCode == http.StatusOK || r.StatusCode == http.StatusSeeOther && !strings.Contains(r.Header.Get("Location"), "/admin/login")
