@@ -38,6 +38,7 @@ type Store interface {
 	DeleteMedia(ctx context.Context, id int64) error
 	PostsUsingPath(ctx context.Context, path string, limit int) ([]broadside.Post, int, error)
 	PostByID(ctx context.Context, id int64) (*broadside.Post, error)
+	PostsFeaturingMedia(ctx context.Context, id int64, limit int) ([]broadside.Post, error)
 }
 
 // Service is the media library.
@@ -185,6 +186,40 @@ func (s *Service) Get(ctx context.Context, u *broadside.User, id int64) (*broads
 		return nil, broadside.Errorf(broadside.EFORBIDDEN, "You can only manage your own files.")
 	}
 	return m, nil
+}
+
+// View returns the file with id for u (nil: an anonymous reader) to look at, not to manage:
+// a file u may manage, or the featured image of a post u may read (that post's page shows
+// its URL already, and clients embed its details). Any other file is refused as Get refuses.
+func (s *Service) View(ctx context.Context, u *broadside.User, id int64) (*broadside.Media, error) {
+	if mayUse(u) == nil {
+		m, err := s.Get(ctx, u, id)
+		if err == nil || broadside.ErrorCode(err) != broadside.EFORBIDDEN {
+			return m, err
+		}
+	}
+	m, err := s.Store.MediaByID(ctx, id)
+	if err != nil {
+		if broadside.ErrorCode(err) == broadside.ENOTFOUND && u == nil {
+			// Strangers learn nothing about which ids exist.
+			return nil, mayUse(u)
+		}
+		return nil, err
+	}
+	posts, err := s.Store.PostsFeaturingMedia(ctx, id, 20)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	for i := range posts {
+		if posts[i].CanRead(u, now) {
+			return m, nil
+		}
+	}
+	if err := mayUse(u); err != nil {
+		return nil, err
+	}
+	return nil, broadside.Errorf(broadside.EFORBIDDEN, "You can only manage your own files.")
 }
 
 // Details is what a person may change about a file. PostID, when not nil, attaches the file

@@ -133,12 +133,14 @@ func (q *req) getMedia() (*result, error) {
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	if q.user == nil {
-		return nil, newErr(http.StatusUnauthorized, "rest_forbidden", "Sorry, you are not allowed to do that.")
-	}
-	m, err := ms.Get(q.ctx, q.user, q.id())
+	// Anyone may look at the featured image of a post they may read (for _embed); the rest
+	// only those who may manage the file.
+	m, err := ms.View(q.ctx, q.user, q.id())
 	if err != nil {
 		return nil, q.mediaErr(err, "rest_forbidden", "Sorry, you are not allowed to do that.")
+	}
+	if context == "edit" && !q.user.CanEditMedia(m) {
+		return nil, newErr(q.authCode(), "rest_forbidden_context", "Sorry, you are not allowed to edit this post.")
 	}
 	return ok(q.embedOne(q.mediaObject(m, context)))
 }

@@ -215,6 +215,20 @@ func TestFeaturedMedia(t *testing.T) {
 	if fm, _ := emb["wp:featuredmedia"].([]any); len(fm) != 1 || fm[0].(map[string]any)["source_url"] != src {
 		t.Fatalf("embedded featured media: %s", r.Raw)
 	}
+	// Anonymous clients embed it too (the post is public); a file no public post features
+	// stays private.
+	r = s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d?_embed=wp:featuredmedia", postID))
+	emb, _ = r.obj()["_embedded"].(map[string]any)
+	if fm, _ := emb["wp:featuredmedia"].([]any); len(fm) != 1 || fm[0].(map[string]any)["source_url"] != src || fm[0].(map[string]any)["alt_text"] != "willsman" {
+		t.Fatalf("anonymous embedded featured media: %s", r.Raw)
+	}
+	wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/media/%d?context=edit", id)), http.StatusUnauthorized, "rest_forbidden_context")
+	draft := s.uploadRaw(s.Admin, pw, "draft.jpg", "image/jpeg", jpegBytes(t, 3, 3), "")
+	draftID := num(draft.obj()["id"])
+	wantStatus(t, api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{"title": "Unpublished", "status": "draft", "featured_media": draftID}), http.StatusCreated)
+	wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/media/%d", draftID)), http.StatusUnauthorized, "rest_forbidden")
+	wantError(t, s.get("/wp-json/wp/v2/media/987654"), http.StatusUnauthorized, "rest_forbidden")
+
 	// An update without featured_media keeps it; featured_media 0 removes it.
 	wantStatus(t, api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", postID), map[string]any{"title": "Renamed"}), http.StatusOK)
 	if p, _ = s.App.Posts.Get(context.Background(), postID); p.FeaturedMediaID != id || p.FeaturedImageURL == "" {
