@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/config"
 )
 
 func jpegBytes(t testing.TB, w, h int) []byte {
@@ -314,4 +315,24 @@ func TestMediaRoles(t *testing.T) {
 	if n := s.mediaCount(); n != 0 {
 		t.Fatalf("%d files left", n)
 	}
+}
+
+// TestMediaUploadTooLarge: the site's size limit holds on the REST channel as on the admin
+// form (one media service), with WordPress's error code and nothing stored.
+func TestMediaUploadTooLarge(t *testing.T) {
+	s := newSite(t, func(c *config.Config) { c.Limits.MediaUploadMiB = 1 })
+	pw := s.appPassword(s.Admin)
+	big := append(jpegBytes(t, 16, 16), make([]byte, 3<<20)...)
+	r := s.uploadRaw(s.Admin, pw, "big.jpg", "image/jpeg", big, "")
+	data := wantError(t, r, http.StatusBadRequest, "rest_upload_sideload_error")
+	if msg, _ := r.obj()["message"].(string); !strings.Contains(msg, "larger than the limit of 1 MiB") {
+		t.Errorf("message %q (data %v)", msg, data)
+	}
+	r = s.uploadForm(s.Admin, pw, "big.jpg", big, map[string]string{"title": "Big"})
+	wantError(t, r, http.StatusBadRequest, "rest_upload_sideload_error")
+	if n := s.mediaCount(); n != 0 {
+		t.Fatalf("%d files stored", n)
+	}
+	// Just under the limit is fine.
+	wantStatus(t, s.uploadRaw(s.Admin, pw, "ok.jpg", "image/jpeg", append(jpegBytes(t, 16, 16), make([]byte, 1<<19)...), ""), http.StatusCreated)
 }
