@@ -168,6 +168,18 @@ func TestMediaEndpoints(t *testing.T) {
 		t.Fatalf("refused uploads left %d files", n-before)
 	}
 
+	// Discovery: the index lists the routes, and the attachment type leads to them.
+	idx := s.get("/wp-json/")
+	routes, _ := idx.obj()["routes"].(map[string]any)
+	for _, route := range []string{"/wp/v2/media", `/wp/v2/media/(?P<id>[\d]+)`} {
+		if routes[route] == nil {
+			t.Errorf("the index lacks %s", route)
+		}
+	}
+	if ty := s.get("/wp-json/wp/v2/types/attachment").obj(); ty["rest_base"] != "media" || ty["slug"] != "attachment" {
+		t.Errorf("types/attachment = %v", ty)
+	}
+
 	// Delete: no trash for attachments, force=true deletes the row and the file.
 	wantError(t, api(http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/media/%d", pdfID), nil), http.StatusNotImplemented, "rest_trash_not_supported")
 	r = api(http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/media/%d?force=true", pdfID), nil)
