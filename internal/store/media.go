@@ -182,21 +182,19 @@ func (s *Store) DeleteMedia(ctx context.Context, id int64) error {
 // file's address on this site, which absolute URLs of it contain too), at most limit of
 // them, and how many there are.
 func (s *Store) PostsUsingPath(ctx context.Context, path string, limit int) ([]broadside.Post, int, error) {
-	p := likePattern(path)
-	const cond = ` FROM posts WHERE lower(featured_image_url) LIKE $1 ESCAPE '\' OR lower(raw_body) LIKE $1 ESCAPE '\'`
-	var total int
-	if err := s.rd().QueryRowContext(ctx, "SELECT count(*)"+cond, p).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: posts using %s: %w", path, err)
-	}
-	rows, err := s.rd().QueryContext(ctx, "SELECT id, type, title, status"+cond+" ORDER BY id DESC LIMIT $2", p, limit)
+	// One query: the window count is taken before LIMIT cuts the rows.
+	rows, err := s.rd().QueryContext(ctx, `SELECT id, type, title, status, count(*) OVER () FROM posts
+WHERE lower(featured_image_url) LIKE $1 ESCAPE '\' OR lower(raw_body) LIKE $1 ESCAPE '\'
+ORDER BY id DESC LIMIT $2`, likePattern(path), limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: posts using %s: %w", path, err)
 	}
 	defer rows.Close()
 	var out []broadside.Post
+	total := 0
 	for rows.Next() {
 		var po broadside.Post
-		if err := rows.Scan(&po.ID, &po.Type, &po.Title, &po.Status); err != nil {
+		if err := rows.Scan(&po.ID, &po.Type, &po.Title, &po.Status, &total); err != nil {
 			return nil, 0, fmt.Errorf("store: posts using %s: %w", path, err)
 		}
 		out = append(out, po)

@@ -54,6 +54,17 @@ func TestMediaParentsAndFeatured(t *testing.T) {
 			t.Errorf("mime filter: %v", got)
 		}
 
+		// Where a file is used: the featured image or the body, counted past the limit.
+		mkPost(t, s, u, "q", broadside.StatusDraft, t0, func(q *broadside.Post) { q.RawBody = "![x](" + a.URL() + ")" })
+		used, n, err := s.PostsUsingPath(ctx, a.URL(), 1)
+		must(t, err)
+		if n != 2 || len(used) != 1 {
+			t.Fatalf("PostsUsingPath: %d posts of %d", len(used), n)
+		}
+		if _, n, _ := s.PostsUsingPath(ctx, "/wp-content/uploads/2024/03/none.jpg", 1); n != 0 {
+			t.Fatalf("unused path used %d times", n)
+		}
+
 		posts, err := s.PostsFeaturingMedia(ctx, a.ID, 5)
 		must(t, err)
 		if len(posts) != 1 || posts[0].ID != p.ID || posts[0].Status != broadside.StatusPublished {
