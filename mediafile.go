@@ -28,6 +28,8 @@ type Media struct {
 	Alt           string
 	Caption       string
 	CreatedAt     time.Time
+	// PostID is the post or page the file is attached to (WordPress's post_parent), 0 for none.
+	PostID int64
 	// Sizes are the resized copies of an image that processing made (WordPress's thumbnail,
 	// medium, large, … and a WebP of each), smallest first; empty for other files and until
 	// the processing job has run. Renderers build srcset from them; the REST API lists them as
@@ -165,7 +167,12 @@ type MediaFilter struct {
 	// Year and Month (1-12) select the files uploaded that month (UTC); 0 for all.
 	Year, Month int
 	// AuthorID, when set, keeps only that user's files.
-	AuthorID      int64
+	AuthorID int64
+	// MimeType, when set, keeps only files of that exact type (the REST API's mime_type).
+	MimeType string
+	// PostIDs, when not empty, keeps only files attached to one of these posts; 0 in the list
+	// stands for files attached to none (the REST API's parent).
+	PostIDs       []int64
 	Limit, Offset int
 }
 

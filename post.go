@@ -88,6 +88,10 @@ type Post struct {
 
 	FeaturedImageURL string
 	FeaturedImageAlt string
+	// FeaturedMediaID is the media library file shown as the featured image (WordPress's
+	// featured_media), 0 for none or for an image given only by URL. When set, the posts
+	// service keeps FeaturedImageURL (what the renderer uses) in step with it.
+	FeaturedMediaID int64
 
 	CommentsOpen bool
 	// Password, when set, protects the body (and the discussion) from readers who have not

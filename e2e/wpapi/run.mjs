@@ -2,13 +2,14 @@
 // WordPress REST API client, exactly as a WordPress site would be driven, and prints what it
 // saw as one JSON object for e2e/wpapi_test.go to check.
 //
-//   node run.mjs BASE_URL USER APP_PASSWORD
+//   node run.mjs BASE_URL USER APP_PASSWORD [JPEG_FILE]
 //
 // Every step is recorded; a step that throws records {error: …} and the run goes on, so the
 // Go test can say precisely what failed.
+import { readFileSync } from 'node:fs';
 import WPAPI from 'wpapi';
 
-const [base, username, password] = process.argv.slice(2);
+const [base, username, password, jpegFile] = process.argv.slice(2);
 if (!base || !username || !password) {
 	console.error('usage: node run.mjs BASE_URL USER APP_PASSWORD');
 	process.exit(2);
@@ -127,6 +128,47 @@ await step('deletePost', async () => {
 	const d = await authed.posts().id(created.id).param('force', true).delete();
 	return { deleted: d.deleted, previous: d.previous?.id ?? null };
 });
+
+// The media library: an upload as node-wpapi sends it (multipart, the file and then the
+// fields), the file set as a post's featured image, an update, the list and a deletion.
+let media;
+if (jpegFile) {
+	await step('uploadMedia', async () => {
+		media = await authed.media().file(readFileSync(jpegFile), 'photo.jpg').create({ title: 'Photo from wpapi', alt_text: 'A test photo' });
+		const served = await fetch(media.source_url);
+		return {
+			type: media.type, mediaType: media.media_type, mime: media.mime_type, title: media.title.raw, alt: media.alt_text,
+			width: media.media_details.width, height: media.media_details.height, served: served.status,
+			servedType: served.headers.get('content-type'),
+		};
+	});
+	await step('featuredMedia', async () => {
+		const p = await authed.posts().create({ title: 'With a featured image', status: 'publish', featured_media: media.id });
+		const got = await authed.posts().id(p.id).embed().get();
+		await authed.posts().id(p.id).param('force', true).delete();
+		return { same: p.featured_media === media.id, embedded: got._embedded?.['wp:featuredmedia']?.[0]?.source_url === media.source_url };
+	});
+	await step('updateMedia', async () => {
+		const u = await authed.media().id(media.id).update({ alt_text: 'Changed alt', caption: 'A caption' });
+		return { alt: u.alt_text, caption: u.caption.raw };
+	});
+	await step('listMedia', async () => {
+		const all = await authed.media().param('media_type', 'image').get();
+		return { total: all._paging?.total ?? null, ids: all.map((m) => m.id) };
+	});
+	await step('deleteMedia', async () => {
+		const d = await authed.media().id(media.id).param('force', true).delete();
+		return { deleted: d.deleted, previous: d.previous?.id === media.id };
+	});
+	await step('mediaNoAuth', async () => {
+		try {
+			await wp.media().file(readFileSync(jpegFile), 'photo.jpg').create({ title: 'Not allowed' });
+			return { unexpected: 'no error' };
+		} catch (e) {
+			return { code: e.code, status: e.data?.status };
+		}
+	});
+}
 
 await step('notFound', async () => {
 	try {

@@ -148,7 +148,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Settings.Changed = changed
 	a.Auth = &auth.Service{Store: st, Now: now, Log: log, Changed: changed}
 	a.AppPasswords = &auth.AppPasswords{Store: st, Now: now, Log: log}
-	a.Posts = &posts.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake}
+	a.Posts = &posts.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake, Media: st}
 	commentSecret, err := st.Secret(ctx, "comments") // signs comment-form stamps
 	if err != nil {
 		st.Close()

@@ -45,6 +45,8 @@ type Store interface {
 	// InTx runs fn in one transaction: a new file's row and its processing job are written
 	// together.
 	InTx(ctx context.Context, fn func(tx *store.Store) error) error
+	PostByID(ctx context.Context, id int64) (*broadside.Post, error)
+	PostsFeaturingMedia(ctx context.Context, id int64, limit int) ([]broadside.Post, error)
 }
 
 // Service is the media library.
@@ -221,6 +223,9 @@ func (s *Service) List(ctx context.Context, u *broadside.User, f broadside.Media
 		return nil, 0, err
 	}
 	if !u.CanModerate() {
+		if f.AuthorID != 0 && f.AuthorID != u.ID {
+			return nil, 0, nil // another author's files, which this user does not see
+		}
 		f.AuthorID = u.ID
 	}
 	if f.Limit <= 0 || f.Limit > 200 {
@@ -256,8 +261,46 @@ func (s *Service) Get(ctx context.Context, u *broadside.User, id int64) (*broads
 	return m, nil
 }
 
-// Details is what a person may change about a file.
-type Details struct{ Title, Alt, Caption string }
+// View returns the file with id for u (nil: an anonymous reader) to look at, not to manage:
+// a file u may manage, or the featured image of a post u may read (that post's page shows
+// its URL already, and clients embed its details). Any other file is refused as Get refuses.
+func (s *Service) View(ctx context.Context, u *broadside.User, id int64) (*broadside.Media, error) {
+	if mayUse(u) == nil {
+		m, err := s.Get(ctx, u, id)
+		if err == nil || broadside.ErrorCode(err) != broadside.EFORBIDDEN {
+			return m, err
+		}
+	}
+	m, err := s.Store.MediaByID(ctx, id)
+	if err != nil {
+		if broadside.ErrorCode(err) == broadside.ENOTFOUND && u == nil {
+			// Strangers learn nothing about which ids exist.
+			return nil, mayUse(u)
+		}
+		return nil, err
+	}
+	posts, err := s.Store.PostsFeaturingMedia(ctx, id, 20)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	for i := range posts {
+		if posts[i].CanRead(u, now) {
+			return m, nil
+		}
+	}
+	if err := mayUse(u); err != nil {
+		return nil, err
+	}
+	return nil, broadside.Errorf(broadside.EFORBIDDEN, "You can only manage your own files.")
+}
+
+// Details is what a person may change about a file. PostID, when not nil, attaches the file
+// to that post or page (0 detaches it), as WordPress's post_parent; nil keeps it.
+type Details struct {
+	Title, Alt, Caption string
+	PostID              *int64
+}
 
 // Update saves the title, alt text and caption of the file with id.
 func (s *Service) Update(ctx context.Context, u *broadside.User, id int64, d Details) (*broadside.Media, error) {
@@ -266,6 +309,28 @@ func (s *Service) Update(ctx context.Context, u *broadside.User, id int64, d Det
 		return nil, err
 	}
 	m.Title, m.Alt, m.Caption = strings.TrimSpace(d.Title), strings.TrimSpace(d.Alt), strings.TrimSpace(d.Caption)
+	if d.PostID != nil {
+		if *d.PostID < 0 {
+			return nil, &broadside.Error{Code: broadside.EINVALID, Message: "Please correct the highlighted fields.",
+				Fields: map[string]string{"post": "The post must be a post or page id, or 0 for none."}}
+		}
+		if *d.PostID != 0 && *d.PostID != m.PostID {
+			// Attaching a file to a post changes what the post's editors see, so it takes the
+			// right to edit that post (as in WordPress).
+			p, err := s.Store.PostByID(ctx, *d.PostID)
+			if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+				return nil, &broadside.Error{Code: broadside.EINVALID, Message: "Please correct the highlighted fields.",
+					Fields: map[string]string{"post": "There is no post or page with this id."}}
+			}
+			if err != nil {
+				return nil, err
+			}
+			if !u.CanEditPost(p) {
+				return nil, broadside.Errorf(broadside.EFORBIDDEN, "You can only attach files to posts you may edit.")
+			}
+		}
+		m.PostID = *d.PostID
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}

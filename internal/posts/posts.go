@@ -64,6 +64,8 @@ type Service struct {
 	// as published, or a scheduled post going live), so its side effects (the newsletter
 	// job) commit or roll back with the publication.
 	OnPublish func(ctx context.Context, tx *store.Store, p *broadside.Post) error
+	// Media finds the library file a post names as its featured image; nil refuses ids.
+	Media MediaFinder
 }
 
 // Input is what an author submits from the editor.
@@ -80,8 +82,10 @@ type Input struct {
 	Tags             []string
 	FeaturedImageURL string
 	FeaturedImageAlt string
-	CommentsOpen     bool
-	ParentID         int64
+	// FeaturedMediaID is the library file chosen as featured image (see setFeatured).
+	FeaturedMediaID int64
+	CommentsOpen    bool
+	ParentID        int64
 	// AuthorID, when set, assigns the post to that user; only editors and administrators may
 	// assign a post to someone else (0: the user saving a new post, or the post's author).
 	AuthorID int64
@@ -139,8 +143,10 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 		p.BodyFormat = broadside.FormatMarkdown
 	}
 	p.RawExcerpt = strings.TrimSpace(strings.ReplaceAll(in.Excerpt, "\r\n", "\n"))
-	p.FeaturedImageURL = strings.TrimSpace(in.FeaturedImageURL)
-	p.FeaturedImageAlt = strings.TrimSpace(in.FeaturedImageAlt)
+	in.FeaturedImageURL, in.FeaturedImageAlt = strings.TrimSpace(in.FeaturedImageURL), strings.TrimSpace(in.FeaturedImageAlt)
+	if err := s.setFeatured(ctx, p, in); err != nil {
+		return nil, err
+	}
 	p.CommentsOpen = in.CommentsOpen
 	p.ParentID = in.ParentID
 	if in.Password != nil {

@@ -9,20 +9,20 @@ import (
 	"github.com/broadside/broadside"
 )
 
-const mediaCols = "id, author_id, file_name, storage_key, mime_type, size, width, height, title, alt, caption, created_at, process_state, process_error"
+const mediaCols = "id, author_id, file_name, storage_key, mime_type, size, width, height, title, alt, caption, created_at, process_state, process_error, COALESCE(post_id, 0)"
 
 func scanMedia(r rowScanner, m *broadside.Media) error {
 	return r.Scan(&m.ID, &m.AuthorID, &m.FileName, &m.Key, &m.MimeType, &m.Size, &m.Width, &m.Height,
-		&m.Title, &m.Alt, &m.Caption, scanTime(&m.CreatedAt), &m.Processing, &m.ProcessError)
+		&m.Title, &m.Alt, &m.Caption, scanTime(&m.CreatedAt), &m.Processing, &m.ProcessError, &m.PostID)
 }
 
 // CreateMedia stores m and sets m.ID.
 func (s *Store) CreateMedia(ctx context.Context, m *broadside.Media) error {
 	m.CreatedAt = m.CreatedAt.UTC().Truncate(time.Microsecond)
 	err := s.wr().QueryRowContext(ctx, `INSERT INTO media (author_id, file_name, storage_key, mime_type, size, width, height,
-	title, alt, caption, created_at, process_state, process_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+	title, alt, caption, created_at, process_state, process_error, post_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		m.AuthorID, m.FileName, m.Key, m.MimeType, m.Size, m.Width, m.Height, m.Title, m.Alt, m.Caption, s.ts(m.CreatedAt),
-		m.Processing, m.ProcessError).Scan(&m.ID)
+		m.Processing, m.ProcessError, nullID(m.PostID)).Scan(&m.ID)
 	if err != nil {
 		if _, ok := uniqueViolation(err); ok {
 			return conflict("A file is already stored under " + m.Key + ".")
@@ -81,6 +81,12 @@ func (s *Store) ListMedia(ctx context.Context, f broadside.MediaFilter) ([]broad
 	}
 	if f.AuthorID > 0 {
 		where = append(where, "author_id = "+a.add(f.AuthorID))
+	}
+	if f.MimeType != "" {
+		where = append(where, "mime_type = "+a.add(f.MimeType))
+	}
+	if len(f.PostIDs) > 0 {
+		where = append(where, "COALESCE(post_id, 0) IN "+in(&a, f.PostIDs))
 	}
 	cond := ""
 	if len(where) > 0 {
@@ -150,10 +156,13 @@ func (s *Store) MediaMonths(ctx context.Context, authorID int64) ([]broadside.Ye
 	return out, rows.Err()
 }
 
-// UpdateMedia saves the title, alt text and caption of m.
+// UpdateMedia saves the title, alt text, caption and parent post of m.
 func (s *Store) UpdateMedia(ctx context.Context, m *broadside.Media) error {
-	n, err := rowsAffected(s.wr().ExecContext(ctx, "UPDATE media SET title = $1, alt = $2, caption = $3 WHERE id = $4",
-		m.Title, m.Alt, m.Caption, m.ID))
+	n, err := rowsAffected(s.wr().ExecContext(ctx, "UPDATE media SET title = $1, alt = $2, caption = $3, post_id = $5 WHERE id = $4",
+		m.Title, m.Alt, m.Caption, m.ID, nullID(m.PostID)))
+	if foreignKeyViolation(err) {
+		return notFound("Post not found.")
+	}
 	if err != nil {
 		return fmt.Errorf("store: update media %d: %w", m.ID, err)
 	}
@@ -163,37 +172,41 @@ func (s *Store) UpdateMedia(ctx context.Context, m *broadside.Media) error {
 	return nil
 }
 
-// DeleteMedia removes the row of the file with id.
+// DeleteMedia removes the row of the file with id, and makes the posts that showed it as
+// their featured image forget its id (WordPress deletes their _thumbnail_id too).
 func (s *Store) DeleteMedia(ctx context.Context, id int64) error {
-	n, err := rowsAffected(s.wr().ExecContext(ctx, "DELETE FROM media WHERE id = $1", id))
-	if err != nil {
-		return fmt.Errorf("store: delete media %d: %w", id, err)
-	}
-	if n == 0 {
-		return notFound("File not found.")
-	}
-	return nil
+	return s.InTx(ctx, func(tx *Store) error {
+		n, err := rowsAffected(tx.wr().ExecContext(ctx, "DELETE FROM media WHERE id = $1", id))
+		if err != nil {
+			return fmt.Errorf("store: delete media %d: %w", id, err)
+		}
+		if n == 0 {
+			return notFound("File not found.")
+		}
+		if _, err := tx.wr().ExecContext(ctx, "UPDATE posts SET featured_media = 0 WHERE featured_media = $1", id); err != nil {
+			return fmt.Errorf("store: delete media %d: forget it as featured image: %w", id, err)
+		}
+		return nil
+	})
 }
 
 // PostsUsingPath returns the posts and pages whose featured image or body mention path (a
 // file's address on this site, which absolute URLs of it contain too), at most limit of
 // them, and how many there are.
 func (s *Store) PostsUsingPath(ctx context.Context, path string, limit int) ([]broadside.Post, int, error) {
-	p := likePattern(path)
-	const cond = ` FROM posts WHERE lower(featured_image_url) LIKE $1 ESCAPE '\' OR lower(raw_body) LIKE $1 ESCAPE '\'`
-	var total int
-	if err := s.rd().QueryRowContext(ctx, "SELECT count(*)"+cond, p).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: posts using %s: %w", path, err)
-	}
-	rows, err := s.rd().QueryContext(ctx, "SELECT id, type, title, status"+cond+" ORDER BY id DESC LIMIT $2", p, limit)
+	// One query: the window count is taken before LIMIT cuts the rows.
+	rows, err := s.rd().QueryContext(ctx, `SELECT id, type, title, status, count(*) OVER () FROM posts
+WHERE lower(featured_image_url) LIKE $1 ESCAPE '\' OR lower(raw_body) LIKE $1 ESCAPE '\'
+ORDER BY id DESC LIMIT $2`, likePattern(path), limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: posts using %s: %w", path, err)
 	}
 	defer rows.Close()
 	var out []broadside.Post
+	total := 0
 	for rows.Next() {
 		var po broadside.Post
-		if err := rows.Scan(&po.ID, &po.Type, &po.Title, &po.Status); err != nil {
+		if err := rows.Scan(&po.ID, &po.Type, &po.Title, &po.Status, &total); err != nil {
 			return nil, 0, fmt.Errorf("store: posts using %s: %w", path, err)
 		}
 		out = append(out, po)

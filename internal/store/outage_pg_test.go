@@ -41,3 +41,41 @@ func TestOutageClassificationPostgres(t *testing.T) {
 		t.Fatalf("connection refused: %v, want EUNAVAILABLE", err)
 	}
 }
+
+// TestOutageMidResultSet cuts the connection while a result set is being read: PostgreSQL
+// streams rows, so the outage surfaces from rows.Next/Err (or Scan), long after QueryContext
+// succeeded, and must still be classified EUNAVAILABLE rather than reach the reader as a 500.
+func TestOutageMidResultSet(t *testing.T) {
+	ctx := context.Background()
+	px := testdb.NewProxy(t, testdb.Postgres(t))
+	s, err := store.Open(ctx, px.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// Far more than the socket buffers hold, so most of it is still on the wire when cut.
+	rs, err := s.Reader().QueryContext(ctx, "SELECT g, repeat('x', 1000) FROM generate_series(1, 100000) g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	var n int
+	var pad string
+	if !rs.Next() {
+		t.Fatalf("no first row: %v", rs.Err())
+	}
+	if err := rs.Scan(&n, &pad); err != nil {
+		t.Fatal(err)
+	}
+	px.Down()
+	read := 1
+	for rs.Next() {
+		read++
+	}
+	if read == 100000 {
+		t.Fatal("the whole result set arrived before the cut; the test proves nothing")
+	}
+	if err := rs.Err(); !store.IsUnavailable(err) {
+		t.Fatalf("rows.Err after the connection was cut (%d rows read): %v, want EUNAVAILABLE", read, err)
+	}
+}

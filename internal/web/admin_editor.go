@@ -32,6 +32,7 @@ type editorData struct {
 	BodyFormat         string
 	Excerpt, Tags      string
 	ImageURL, ImageAlt string
+	FeaturedMediaID    int64 // the library file chosen as featured image (media_picker.js)
 	Status             string
 	PublishedAt        string // datetime-local in the site's zone
 	Timezone           string
@@ -86,7 +87,7 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broad
 	}
 	d := &editorData{ID: p.ID, Type: p.Type, Title: p.Title, Slug: p.Slug, Body: p.RawBody, Excerpt: p.RawExcerpt,
 		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen,
-		Email: editorEmail{SubscribersOnly: p.SubscribersOnly, Send: p.SendNewsletter}}
+		Email: editorEmail{SubscribersOnly: p.SubscribersOnly, Send: p.SendNewsletter}, FeaturedMediaID: p.FeaturedMediaID}
 	d.Password, d.Sticky = p.Password, p.Sticky
 	d.Appeal, d.Notice = p.Appeal, p.Notice
 	if r.URL.Query().Get("autosave") == "1" {
@@ -283,9 +284,12 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	if old != nil {
 		d.ID, d.Type, format = old.ID, old.Type, old.BodyFormat
 	}
+	// The picker's file id; the posts service drops it when the URL field no longer shows
+	// that file (changed by hand, or without JavaScript).
+	d.FeaturedMediaID, _ = strconv.ParseInt(strings.TrimSpace(f.Get("featured_media")), 10, 64)
 	in := posts.Input{Type: d.Type, Title: d.Title, Slug: d.Slug, Body: d.Body, BodyFormat: format, Excerpt: d.Excerpt,
 		Status: broadside.PostStatus(d.Status), Tags: posts.ParseTags(d.Tags), FeaturedImageURL: d.ImageURL,
-		FeaturedImageAlt: d.ImageAlt, CommentsOpen: d.CommentsOpen}
+		FeaturedImageAlt: d.ImageAlt, FeaturedMediaID: max(d.FeaturedMediaID, 0), CommentsOpen: d.CommentsOpen}
 	if d.Type == broadside.TypePost {
 		in.SubscribersOnly, in.SendNewsletter = &d.Email.SubscribersOnly, &d.Email.Send
 		in.Sticky = &d.Sticky

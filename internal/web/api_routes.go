@@ -37,6 +37,9 @@ func (s *Server) newAPI() *wpapi.API {
 	if s.Search != nil {
 		d.Search = apiSearcher{s.Search}
 	}
+	if s.Media != nil {
+		d.Media = s.Media
+	}
 	return wpapi.New(d)
 }
 

@@ -90,6 +90,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				limit = s.importUploadLimit()
 			} else if r.URL.Path == mediaUploadPath && s.Media != nil {
 				limit = s.mediaBodyLimit() // several files, each capped by the media service
+			} else if s.Media != nil && wpapi.IsMediaUpload(r) {
+				limit = s.Media.MaxUploadSize() + 1<<20 // one file and its form fields
 			}
 			r.Body = http.MaxBytesReader(sw, r.Body, limit)
 		}

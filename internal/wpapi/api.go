@@ -18,6 +18,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/comments"
+	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/render"
 )
@@ -84,6 +85,8 @@ type Deps struct {
 	// Limit counts one request of user (nil when anonymous) from ip against the site-wide
 	// API limits and refuses it (ETOOMANYREQUEST) past them; nil does not limit.
 	Limit func(ctx context.Context, user *broadside.User, ip string) error
+	// Media is the media library (wp/v2/media); nil leaves the route out.
+	Media *media.Service
 }
 
 // API is the REST API handler.

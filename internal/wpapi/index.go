@@ -62,12 +62,16 @@ func (q *req) namespaceIndex() (*result, error) {
 
 func (q *req) typeObject(slug string) obj {
 	name, base, hier, taxes := "Posts", "posts", false, []string{"category", "post_tag"}
-	if slug == "page" {
+	icon := "dashicons-admin-" + slug
+	switch slug {
+	case "page":
 		name, base, hier, taxes = "Pages", "pages", true, []string{}
+	case "attachment":
+		name, base, taxes, icon = "Media", "media", []string{}, "dashicons-admin-media"
 	}
 	return obj{
 		{"description", ""}, {"hierarchical", hier}, {"has_archive", false}, {"name", name}, {"slug", slug},
-		{"icon", "dashicons-admin-" + slug}, {"taxonomies", taxes}, {"rest_base", base}, {"rest_namespace", Namespace},
+		{"icon", icon}, {"taxonomies", taxes}, {"rest_base", base}, {"rest_namespace", Namespace},
 		{"_links", obj{
 			{"collection", []obj{link(q.rest(Namespace + "/types"))}},
 			{"wp:items", []obj{link(q.rest(Namespace + "/" + base))}},
@@ -78,13 +82,17 @@ func (q *req) typeObject(slug string) obj {
 
 // GET /wp/v2/types
 func (q *req) listTypes() (*result, error) {
-	return ok(obj{{"post", q.typeObject("post")}, {"page", q.typeObject("page")}})
+	types := obj{{"post", q.typeObject("post")}, {"page", q.typeObject("page")}}
+	if q.a.Media != nil {
+		types = append(types, kv{"attachment", q.typeObject("attachment")})
+	}
+	return ok(types)
 }
 
 // GET /wp/v2/types/{type}
 func (q *req) getType() (*result, error) {
 	t := q.vars["type"]
-	if t != "post" && t != "page" {
+	if t != "post" && t != "page" && (t != "attachment" || q.a.Media == nil) {
 		return nil, newErr(http.StatusNotFound, "rest_type_invalid", "Invalid post type.")
 	}
 	return ok(q.typeObject(t))

@@ -128,7 +128,7 @@ func (q *req) postObject(p *broadside.Post, context string) obj {
 	}
 	b.put(cAll, "excerpt", append(excerpt, kv{"rendered", ex}, kv{"protected", protected}))
 	b.put(cAll, "author", p.AuthorID)
-	b.put(cAll, "featured_media", 0)
+	b.put(cAll, "featured_media", p.FeaturedMediaID)
 	if !isPost {
 		b.put(cVE, "parent", p.ParentID)
 		b.put(cVE, "menu_order", 0)
@@ -248,6 +248,9 @@ func (q *req) postLinks(p *broadside.Post) obj {
 	}
 	if p.Type == broadside.TypePage && p.ParentID != 0 {
 		links = append(links, kv{"up", []obj{link(q.rest(base+"/"+strconv.FormatInt(p.ParentID, 10)), kv{"embeddable", true})}})
+	}
+	if p.FeaturedMediaID != 0 {
+		links = append(links, kv{"wp:featuredmedia", []obj{link(q.rest(mediaRoute+"/"+strconv.FormatInt(p.FeaturedMediaID, 10)), kv{"embeddable", true})}})
 	}
 	if p.Type == broadside.TypePost {
 		links = append(links, kv{"wp:term", []obj{

@@ -92,6 +92,9 @@ func (q *req) deletePost(typ broadside.PostType) (*result, error) {
 }
 
 func (q *req) postSaveErr(err error) error {
+	if broadside.ErrorFields(err)["featured_media"] != "" {
+		return newErr(http.StatusBadRequest, "rest_invalid_featured_media", "Invalid featured media ID.")
+	}
 	if broadside.ErrorCode(err) == broadside.EFORBIDDEN {
 		return newErr(q.authCode(), "rest_cannot_edit_others", broadside.ErrorMessage(err))
 	}
@@ -107,7 +110,7 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	if old != nil {
 		in = posts.Input{Type: typ, Title: old.Title, Slug: old.Slug, Body: old.RawBody, BodyFormat: old.BodyFormat,
 			Excerpt: old.RawExcerpt, Status: old.Status, PublishedAt: old.PublishedAt, FeaturedImageURL: old.FeaturedImageURL,
-			FeaturedImageAlt: old.FeaturedImageAlt, CommentsOpen: old.CommentsOpen, ParentID: old.ParentID}
+			FeaturedImageAlt: old.FeaturedImageAlt, FeaturedMediaID: old.FeaturedMediaID, CommentsOpen: old.CommentsOpen, ParentID: old.ParentID}
 		for _, c := range old.Categories {
 			in.CategoryIDs = append(in.CategoryIDs, c.ID)
 		}
@@ -163,8 +166,13 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	if in.Sticky != nil && *in.Sticky && ((in.Password != nil && *in.Password != "") || (in.Password == nil && old != nil && old.Protected())) {
 		c.bad("sticky", "rest_invalid_field", "A post can not be sticky and have a password.")
 	}
-	if q.p.has("featured_media") && c.integer(&q.p, "featured_media", 0, 0, 0) != 0 {
-		return in, newErr(http.StatusBadRequest, "rest_invalid_featured_media", "Invalid featured media ID.")
+	if q.p.has("featured_media") {
+		// A new id takes the file's URL and alt text (the posts service's setFeatured). 0
+		// removes a library file but leaves a featured image given only by URL (imported
+		// posts), since editors send featured_media 0 with every save.
+		if id := int64(c.integer(&q.p, "featured_media", 0, 0, 0)); id != in.FeaturedMediaID {
+			in.FeaturedMediaID, in.FeaturedImageURL, in.FeaturedImageAlt = id, "", ""
+		}
 	}
 	if q.p.has("author") {
 		in.AuthorID = int64(c.integer(&q.p, "author", 0, 1, 0))

@@ -106,6 +106,14 @@ func (a *API) routeTable() []*route {
 			http.MethodDelete: func(q *req) (*result, error) { return q.deleteTerm(tax) },
 		}, map[string][]string{http.MethodGet: argsItem, http.MethodPost: append([]string{"id"}, write...), http.MethodDelete: argsDelete})
 	}
+	if a.Media != nil {
+		add(mediaRoute, map[string]handler{http.MethodGet: (*req).listMedia, http.MethodPost: (*req).createMedia},
+			map[string][]string{http.MethodGet: argsMediaList, http.MethodPost: argsMediaWrite})
+		add(mediaRoute+"/"+idGroup, map[string]handler{
+			http.MethodGet: (*req).getMedia, http.MethodPost: (*req).updateMedia, http.MethodPut: (*req).updateMedia,
+			http.MethodPatch: (*req).updateMedia, http.MethodDelete: (*req).deleteMedia,
+		}, map[string][]string{http.MethodGet: argsItem, http.MethodPost: append([]string{"id"}, argsMediaWrite...), http.MethodDelete: argsDelete})
+	}
 	add("/"+Namespace+"/users", map[string]handler{http.MethodGet: (*req).listUsers},
 		map[string][]string{http.MethodGet: argsUserList})
 	add("/"+Namespace+"/users/"+idGroup, map[string]handler{http.MethodGet: (*req).getUser},
