@@ -65,6 +65,11 @@ func userAdd(ctx context.Context, c *cmdContext, args []string) error {
 	defer a.Close()
 	u := &broadside.User{Email: email, Role: broadside.Role(role), DisplayName: name, Login: login}
 	if err := a.Auth.CreateUser(ctx, u, pw); err != nil {
+		if broadside.ErrorCode(err) == broadside.ECONFLICT && strings.Contains(broadside.ErrorMessage(err), "login") {
+			// Typically admin@… meeting an author "admin" an import brought in: the login
+			// comes from the email unless given, so say how to choose another one.
+			return fmt.Errorf("another user already has the login %q (an imported author?); pass --login with a different short name, e.g. --login %s-2", u.Login, u.Login)
+		}
 		return describe(err)
 	}
 	base := cfg.PublicURL()
