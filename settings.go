@@ -63,6 +63,11 @@ type Settings struct {
 	Support      SupportAppeal
 	License      Notice
 	Discussion   Discussion
+	// RequireTwoFactorAdmins sends administrators without two-factor sign-in to set it up
+	// before they can use the admin.
+	RequireTwoFactorAdmins bool
+	// Identity is the site's logo, icon and navigation menu (identity.go).
+	Identity Identity
 }
 
 // DefaultPermalinkStructure is WordPress's "day and name".

@@ -33,6 +33,22 @@ type Store interface {
 	DeviceByHash(ctx context.Context, hash string, now time.Time) (*store.Device, error)
 	DeleteUserDevices(ctx context.Context, userID int64) error
 	EnqueueJob(ctx context.Context, j *store.Job) error
+
+	// People (people.go) and two-factor sign-in (totp.go, twofactor.go).
+	InTx(ctx context.Context, fn func(tx *store.Store) error) error
+	SetUserDeactivated(ctx context.Context, id int64, at time.Time) error
+	DeleteUserAppPasswords(ctx context.Context, userID int64) error
+	DeleteUserReassign(ctx context.Context, id, to int64) error
+	PeekToken(ctx context.Context, hash, purpose string, now time.Time) (*store.Token, error)
+	UserTOTP(ctx context.Context, id int64) (*store.TOTP, error)
+	SetTOTPPending(ctx context.Context, id int64, sealed string) error
+	EnableTOTP(ctx context.Context, id int64, sealed string, step int64, codeHashes []string) error
+	DisableTOTP(ctx context.Context, id int64) error
+	AcceptTOTPStep(ctx context.Context, id, step int64) (bool, error)
+	UseRecoveryCode(ctx context.Context, id int64, hash string) (bool, error)
+	CountRecoveryCodes(ctx context.Context, id int64) (int, error)
+	Secret(ctx context.Context, name string) ([]byte, error)
+	LoadSettings(ctx context.Context) (broadside.Settings, error)
 }
 
 // Session lifetimes: a sliding 30-day session, refreshed at most once an hour so reading the
@@ -84,7 +100,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*broadside.Us
 			s.Log.Warn("session refresh failed", "err", err)
 		}
 	}
-	return s.Store.UserByID(ctx, sess.UserID)
+	u, err := s.Store.UserByID(ctx, sess.UserID)
+	if err == nil && !u.Active() {
+		return nil, broadside.Errorf(broadside.EUNAUTHORIZED, "This account has been deactivated.")
+	}
+	return u, err
 }
 
 // Logout ends the session of token.
