@@ -65,3 +65,9 @@ func ValidateMenu(items []MenuItem) error {
 	}
 	return nil
 }
+
+// MustEnrolTwoFactor reports whether u has to set up two-factor sign-in before using the
+// admin: the site requires it of administrators and u has none.
+func (s *Settings) MustEnrolTwoFactor(u *User) bool {
+	return s.RequireTwoFactorAdmins && u != nil && u.Role == RoleAdmin && !u.TwoFactor
+}

@@ -48,7 +48,6 @@ type Store interface {
 	UseRecoveryCode(ctx context.Context, id int64, hash string) (bool, error)
 	CountRecoveryCodes(ctx context.Context, id int64) (int, error)
 	Secret(ctx context.Context, name string) ([]byte, error)
-	LoadSettings(ctx context.Context) (broadside.Settings, error)
 }
 
 // Session lifetimes: a sliding 30-day session, refreshed at most once an hour so reading the

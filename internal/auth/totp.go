@@ -52,20 +52,37 @@ type Enrolment struct {
 	QRCode string
 }
 
-// BeginTOTP makes a new key for u and keeps it pending until ConfirmTOTP; the key in force,
-// if any, stays in force until then.
+// BeginTOTP offers u a key, kept pending until ConfirmTOTP: the pending one if there is
+// one (so showing the page again, or a mistyped code, does not make them scan again), else
+// a new one.
 func (s *Service) BeginTOTP(ctx context.Context, u *broadside.User, issuer string) (*Enrolment, error) {
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: issuer, AccountName: u.Email, Period: totpPeriod,
-		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	st, err := s.Store.UserTOTP(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	opts := totp.GenerateOpts{Issuer: issuer, AccountName: u.Email, Period: totpPeriod,
+		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+	if st.Pending != "" {
+		secret, err := s.unseal(ctx, st.Pending)
+		if err != nil {
+			return nil, err
+		}
+		if opts.Secret, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret); err != nil {
+			return nil, fmt.Errorf("auth: pending TOTP key is corrupt")
+		}
+	}
+	key, err := totp.Generate(opts)
 	if err != nil {
 		return nil, fmt.Errorf("auth: make a TOTP key: %w", err)
 	}
-	sealed, err := s.seal(ctx, key.Secret())
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Store.SetTOTPPending(ctx, u.ID, sealed); err != nil {
-		return nil, err
+	if st.Pending == "" {
+		sealed, err := s.seal(ctx, key.Secret())
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Store.SetTOTPPending(ctx, u.ID, sealed); err != nil {
+			return nil, err
+		}
 	}
 	e := &Enrolment{Secret: key.Secret(), URL: key.URL()}
 	img, err := key.Image(240, 240)

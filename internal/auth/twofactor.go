@@ -82,16 +82,3 @@ func (s *Service) CompleteTwoFactor(ctx context.Context, pending, code, device, 
 	s.Log.Info("login", "user_id", u.ID, "ip", ip, "via", "two-factor code")
 	return in, nil
 }
-
-// RequiresEnrolment reports whether u must set up two-factor sign-in before using the admin
-// (the site requires it of administrators and u has none).
-func (s *Service) RequiresEnrolment(ctx context.Context, u *broadside.User) (bool, error) {
-	if u.TwoFactor || u.Role != broadside.RoleAdmin {
-		return false, nil
-	}
-	set, err := s.Store.LoadSettings(ctx)
-	if err != nil {
-		return false, err
-	}
-	return set.RequireTwoFactorAdmins, nil
-}
