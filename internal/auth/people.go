@@ -28,6 +28,18 @@ const (
 	msgDeleteSelf = "You cannot delete or deactivate your own account. Ask another administrator."
 )
 
+// AddUser creates a user on behalf of actor, an administrator.
+func (s *Service) AddUser(ctx context.Context, actor, u *broadside.User, password string) error {
+	if !actor.CanManageSite() {
+		return broadside.Errorf(broadside.EFORBIDDEN, msgNeedAdmin)
+	}
+	if err := s.CreateUser(ctx, u, password); err != nil {
+		return err
+	}
+	s.Log.Info("user created", "user_id", u.ID, "role", u.Role, "by", actor.ID)
+	return nil
+}
+
 // UserEdit is a change to a user. Nil fields are left as they are.
 type UserEdit struct {
 	DisplayName *string

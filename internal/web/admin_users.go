@@ -74,7 +74,7 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request, u *bro
 	d.Form.Role = f.Get("role")
 	nu := &broadside.User{Email: d.Form.Email, DisplayName: d.Form.DisplayName, Login: d.Form.Login,
 		Role: broadside.Role(d.Form.Role)}
-	if err := s.Auth.CreateUser(r.Context(), nu, f.Get("password")); err != nil {
+	if err := s.Auth.AddUser(r.Context(), u, nu, f.Get("password")); err != nil {
 		err = conflictField(err, "email", map[string]string{"login": "login"})
 		if statusOf(err) >= 500 {
 			return err
@@ -82,7 +82,6 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request, u *bro
 		d.formErr(err)
 		return s.renderUsers(w, r, u, http.StatusUnprocessableEntity, d)
 	}
-	s.Log.Info("user created", "user_id", nu.ID, "role", nu.Role, "by", u.ID)
 	s.flash(w, r, "User "+nu.Name()+" added.")
 	redirect(w, r, "/admin/users")
 	return nil
