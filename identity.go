@@ -8,10 +8,27 @@ import (
 // Identity is how the site presents itself: a logo in the header, an icon for browser tabs
 // and home screens, and the navigation menu.
 type Identity struct {
-	// LogoID and IconID are media library items (0: none).
-	LogoID int64
-	IconID int64
-	Menu   []MenuItem
+	// Logo and Icon are images from the media library (zero: none), with what the page head
+	// and header need copied in when chosen, so rendering a page asks nothing more.
+	Logo SiteImage `json:",omitzero"`
+	Icon SiteImage `json:",omitzero"`
+	Menu []MenuItem
+}
+
+// SiteImage is a media library image used by the site itself.
+type SiteImage struct {
+	MediaID       int64
+	URL           string // a site path, /wp-content/uploads/…
+	MimeType      string
+	Width, Height int
+}
+
+// Sizes is the image's size as the HTML sizes attribute writes it ("512x512"), or "any".
+func (i SiteImage) Sizes() string {
+	if i.Width <= 0 || i.Height <= 0 {
+		return "any"
+	}
+	return itoa(i.Width) + "x" + itoa(i.Height)
 }
 
 // Menu item kinds.

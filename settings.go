@@ -183,6 +183,11 @@ func (s *Settings) Validate() error {
 	if d.RateLimitPerMinute < 1 || d.RateLimitPerMinute > 1000 {
 		fe.Add("rate_limit_per_minute", "Comments per IP per minute must be between 1 and 1000.")
 	}
+	if err := ValidateMenu(s.Identity.Menu); err != nil {
+		for k, v := range ErrorFields(err) {
+			fe.Add(k, v)
+		}
+	}
 	return fe.Err()
 }
 

@@ -164,6 +164,11 @@ func (s *Server) routeTable() []route {
 		{"POST " + twoFactorPath, auth(s.handleTwoFactorConfirm)},
 		{"POST " + twoFactorPath + "/disable", auth(s.handleTwoFactorDisable)},
 
+		// Site identity (issue 10): logo, icon and the navigation menu.
+		{"GET " + identityPath, auth(s.handleIdentityForm)},
+		{"POST " + identityPath, auth(s.handleIdentityImages)},
+		{"POST /admin/settings/menu", auth(s.handleMenuSave)},
+
 		// Subscribers and newsletters. Subscriber data is personal: only administrators see it.
 		{"GET /admin/subscribers", auth(s.handleSubscriberList)},
 		{"POST /admin/subscribers", auth(s.handleSubscriberAdd)},

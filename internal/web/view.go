@@ -49,8 +49,12 @@ func (s *Server) baseView(r *http.Request, st *site) *view {
 		Feeds: siteFeedLinks(st), Subs: s.subscribeView(r)}
 }
 
-// nav lists the published top-level pages for the header.
+// nav is the header's menu: the one the publisher made (admin_identity.go), or else the
+// published top-level pages.
 func (s *Server) nav(ctx context.Context, st *site) []link {
+	if len(st.Identity.Menu) > 0 {
+		return s.menuLinks(ctx, st, st.Identity.Menu)
+	}
 	pages, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true, Limit: 10}))
 	if err != nil {
 		return nil
