@@ -70,7 +70,9 @@ func TestSiteIdentity(t *testing.T) {
 	}
 	home := ta.browser().get("/")
 	doc := parseHTML(t, home.Body)
-	icons := find(doc, func(n *html.Node) bool { return n.Data == "link" && (attr(n, "rel") == "icon" || attr(n, "rel") == "apple-touch-icon") })
+	icons := find(doc, func(n *html.Node) bool {
+		return n.Data == "link" && (attr(n, "rel") == "icon" || attr(n, "rel") == "apple-touch-icon")
+	})
 	if len(icons) != 2 || attr(icons[0], "sizes") != "512x512" || !strings.HasPrefix(attr(icons[0], "href"), "/wp-content/uploads/") {
 		t.Fatalf("icon links: %d\n%s", len(icons), home.Body)
 	}
