@@ -37,7 +37,7 @@ func TestAdminFitsAPhone(t *testing.T) {
 	}
 	pages = append(pages, "/admin/posts/new?type=post", "/admin/posts/new?type=page", "/admin/comments", "/admin/comments?status=approved",
 		"/admin/users", "/admin/subscribers", "/admin/settings", "/admin/media", "/admin/profile", "/admin/profile/two-factor",
-		"/admin/categories", "/admin/import")
+		"/admin/categories", "/admin/import", "/admin/settings/identity")
 	seen := map[string]bool{}
 	var offenders []string
 	for _, p := range pages {

@@ -66,7 +66,19 @@ func TestUsersScreen(t *testing.T) {
 		t.Fatalf("last admin demoted: %d\n%s", r.StatusCode, r.Body)
 	}
 
-	// Deactivating the editor signs them out; their posts stay.
+	// Deactivating the editor signs them out and revokes their application passwords.
+	secret, _, err := ta.App.AppPasswords.Create(context.Background(), ed, "phone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	restAsEd := func() int {
+		req, _ := http.NewRequest(http.MethodGet, ta.Srv.URL+"/wp-json/wp/v2/users/me", nil)
+		req.SetBasicAuth(ed.Login, secret)
+		return ta.browser().do(req).StatusCode
+	}
+	if c := restAsEd(); c != http.StatusOK {
+		t.Fatalf("application password before deactivation: %d", c)
+	}
 	if r := ab.post("/admin/users/"+strconv.FormatInt(ed.ID, 10)+"/deactivate", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("deactivate: %d", r.StatusCode)
 	}
@@ -75,6 +87,9 @@ func TestUsersScreen(t *testing.T) {
 	}
 	if r := ta.browser().post("/admin/login", url.Values{"email": {ed.Email}, "password": {testPassword}}); r.StatusCode == http.StatusSeeOther {
 		t.Fatal("deactivated user signed in")
+	}
+	if c := restAsEd(); c != http.StatusUnauthorized {
+		t.Fatalf("application password after deactivation: %d", c)
 	}
 
 	// Deleting needs an heir; then the posts are the heir's.
