@@ -175,7 +175,7 @@ func (q *req) deleteUser() (*result, error) {
 		return nil, err
 	}
 	if !force {
-		return nil, newErr(statusNoTrash, "rest_trash_not_supported", "Users do not support trashing. Set 'force' to true to delete.")
+		return nil, newErr(statusNoTrash, "rest_trash_not_supported", "Users do not support trashing. Set 'force=true' to delete.")
 	}
 	if !q.p.has("reassign") {
 		return nil, &apiError{Code: "rest_missing_callback_param", Message: "Missing parameter(s): reassign",
