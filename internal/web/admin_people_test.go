@@ -248,3 +248,35 @@ func TestTwoFactorSignIn(t *testing.T) {
 		t.Fatalf("enrolment page under the requirement: %d", r.StatusCode)
 	}
 }
+
+// TestSignInLinkAsksForTheCode: an emailed sign-in link proves the mailbox only, so for a user
+// with two-factor sign-in it leads to the code form, not into the admin.
+func TestSignInLinkAsksForTheCode(t *testing.T) {
+	var srv *mailtest.Server
+	ta := newTestApp(t, withMail(t, &srv))
+	admin := ta.user("admin@example.org", broadside.RoleAdmin)
+	ctx := context.Background()
+	e, err := ta.App.Auth.BeginTOTP(ctx, admin, "Site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := totp.GenerateCode(e.Secret, ta.Clock.Now())
+	if _, err := ta.App.Auth.ConfirmTOTP(ctx, admin, c); err != nil {
+		t.Fatal(err)
+	}
+	b := ta.browser()
+	if r := b.post("/admin/login/email", url.Values{"link_email": {admin.Email}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ask for a link: %d", r.StatusCode)
+	}
+	ta.drain()
+	link := ta.pathOf(lastMail(t, srv, admin.Email).Link(t, "/admin/login/link?t="))
+	r := b.post("/admin/login/link", url.Values{"t": {mustQuery(t, link, "t")}})
+	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/admin/login/code") || b.cookie("bs_session") != "" {
+		t.Fatalf("the emailed link skipped the code: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	ta.Clock.Advance(30 * time.Second)
+	c, _ = totp.GenerateCode(e.Secret, ta.Clock.Now())
+	if r := b.post("/admin/login/code", url.Values{"code": {c}}); r.StatusCode != http.StatusSeeOther || b.cookie("bs_session") == "" {
+		t.Fatalf("code after the link: %d\n%s", r.StatusCode, r.Body)
+	}
+}
