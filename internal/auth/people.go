@@ -58,6 +58,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor *broadside.User, id int6
 	if !actor.CanManageSite() && !(self && e.Role == nil) {
 		return nil, broadside.Errorf(broadside.EFORBIDDEN, msgNeedAdmin)
 	}
+	if self && e.Password != "" {
+		// One's own password changes in the profile, with the current one (UpdateProfile).
+		return nil, broadside.Errorf(broadside.EFORBIDDEN, "Change your own password in your profile, where your current one is asked for.")
+	}
 	old, err := s.Store.UserByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -124,7 +128,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *broadside.User, id int6
 				return err
 			}
 		}
-		if e.Password != "" && !self {
+		if e.Password != "" {
 			return tx.DeleteUserSessions(ctx, id)
 		}
 		return nil

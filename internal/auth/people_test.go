@@ -73,6 +73,10 @@ func TestPeopleRules(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// One's own password changes only in the profile, with the current one.
+		_, err = s.UpdateUser(ctx, got, bob.ID, auth.UserEdit{Password: "a new long password"})
+		wantCode(t, err, broadside.EFORBIDDEN)
+
 		// Deactivating ann (an editor now) ends her session and stops her signing in.
 		tok, _, err := s.Login(ctx, "ann@example.org", "a long enough password", "192.0.2.9")
 		if err != nil {

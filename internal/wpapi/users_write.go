@@ -143,11 +143,6 @@ func (q *req) updateUser() (*result, error) {
 	if q.p.has("username") {
 		return nil, newErr(http.StatusBadRequest, "rest_user_invalid_argument", "Username isn't editable.")
 	}
-	if self && q.p.has("password") {
-		// A client holding an application password must not take over the account's
-		// password; users change it in their profile, with the current one.
-		return nil, newErr(q.authCode(), "rest_cannot_edit", "Change your own password in your profile, where the current one is asked for.")
-	}
 	e.Password = q.p.str("password")
 	e.CurrentPassword = q.p.str("current_password")
 	u, err := q.a.People.UpdateUser(q.ctx, q.user, q.id(), e)
