@@ -67,6 +67,11 @@ type Settings struct {
 	Support           SupportAppeal
 	License           Notice
 	Discussion        Discussion
+	// RequireTwoFactorAdmins sends administrators without two-factor sign-in to set it up
+	// before they can use the admin.
+	RequireTwoFactorAdmins bool
+	// Identity is the site's logo, icon and navigation menu (identity.go).
+	Identity Identity
 }
 
 // DefaultPermalinkStructure is WordPress's "day and name".
@@ -181,6 +186,11 @@ func (s *Settings) Validate() error {
 	}
 	if d.RateLimitPerMinute < 1 || d.RateLimitPerMinute > 1000 {
 		fe.Add("rate_limit_per_minute", "Comments per IP per minute must be between 1 and 1000.")
+	}
+	if err := ValidateMenu(s.Identity.Menu); err != nil {
+		for k, v := range ErrorFields(err) {
+			fe.Add(k, v)
+		}
 	}
 	return fe.Err()
 }

@@ -40,7 +40,16 @@ type User struct {
 	// (for example authors brought in by an import).
 	PasswordHash string
 	CreatedAt    time.Time
+	// DeactivatedAt is when an administrator deactivated the account (zero: active). A
+	// deactivated user cannot sign in by any channel; their posts stay.
+	DeactivatedAt time.Time
+	// TwoFactor reports whether the user signs in with a TOTP code after the password. The
+	// key itself never leaves the auth service.
+	TwoFactor bool
 }
+
+// Active reports whether the user may sign in.
+func (u *User) Active() bool { return u != nil && u.DeactivatedAt.IsZero() }
 
 // CanModerate reports whether the user may moderate comments and edit other people's posts.
 func (u *User) CanModerate() bool { return u != nil && (u.Role == RoleAdmin || u.Role == RoleEditor) }

@@ -98,6 +98,11 @@ func (u *UserService) ByID(ctx context.Context, id int64) (*broadside.User, erro
 	return u.Store.UserByID(ctx, id)
 }
 
+// PostCounts returns how many posts and pages each user wrote.
+func (u *UserService) PostCounts(ctx context.Context) (map[int64]int, error) {
+	return u.Store.UserPostCounts(ctx)
+}
+
 // ByLogin returns one user by login.
 func (u *UserService) ByLogin(ctx context.Context, login string) (*broadside.User, error) {
 	return u.Store.UserByLogin(ctx, login)

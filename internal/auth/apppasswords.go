@@ -169,7 +169,8 @@ func (a *AppPasswords) check(ctx context.Context, username, password, ip string)
 		return nil, err
 	}
 	u, err := a.Store.UserByID(ctx, p.UserID)
-	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && !u.Active() {
+		// Deactivation revokes the passwords too; this check covers a request racing it.
 		return nil, ErrBadAppPassword
 	} else if err != nil {
 		return nil, err

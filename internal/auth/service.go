@@ -34,6 +34,21 @@ type Store interface {
 	DeleteUserDevices(ctx context.Context, userID int64) error
 	EnqueueJob(ctx context.Context, j *store.Job) error
 	InTxAnnounced(ctx context.Context, fn func(tx *store.Store) error) error
+
+	// People (people.go) and two-factor sign-in (totp.go, twofactor.go).
+	InTx(ctx context.Context, fn func(tx *store.Store) error) error
+	SetUserDeactivated(ctx context.Context, id int64, at time.Time) error
+	DeleteUserAppPasswords(ctx context.Context, userID int64) error
+	DeleteUserReassign(ctx context.Context, id, to int64) error
+	PeekToken(ctx context.Context, hash, purpose string, now time.Time) (*store.Token, error)
+	UserTOTP(ctx context.Context, id int64) (*store.TOTP, error)
+	SetTOTPPending(ctx context.Context, id int64, sealed string) error
+	EnableTOTP(ctx context.Context, id int64, sealed string, step int64, codeHashes []string) error
+	DisableTOTP(ctx context.Context, id int64) error
+	AcceptTOTPStep(ctx context.Context, id, step int64) (bool, error)
+	UseRecoveryCode(ctx context.Context, id int64, hash string) (bool, error)
+	CountRecoveryCodes(ctx context.Context, id int64) (int, error)
+	Secret(ctx context.Context, name string) ([]byte, error)
 }
 
 // Session lifetimes: a sliding 30-day session, refreshed at most once an hour so reading the
@@ -64,7 +79,13 @@ type Service struct {
 // saveUser writes u and, in the same transaction, tells every node that public pages
 // changed: a display name appears in bylines, author archives and feeds.
 func (s *Service) saveUser(ctx context.Context, u *broadside.User) error {
-	if err := s.Store.InTxAnnounced(ctx, func(tx *store.Store) error { return tx.UpdateUser(ctx, u) }); err != nil {
+	return s.announced(ctx, func(tx *store.Store) error { return tx.UpdateUser(ctx, u) })
+}
+
+// announced runs write in one transaction that also tells every node that public pages may
+// have changed (names in bylines, posts given to another author), then purges this node.
+func (s *Service) announced(ctx context.Context, write func(tx *store.Store) error) error {
+	if err := s.Store.InTxAnnounced(ctx, write); err != nil {
 		return err
 	}
 	if s.Changed != nil {
@@ -100,7 +121,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*broadside.Us
 			s.Log.Warn("session refresh failed", "err", err)
 		}
 	}
-	return s.Store.UserByID(ctx, sess.UserID)
+	u, err := s.Store.UserByID(ctx, sess.UserID)
+	if err == nil && !u.Active() {
+		return nil, broadside.Errorf(broadside.EUNAUTHORIZED, "This account has been deactivated.")
+	}
+	return u, err
 }
 
 // Logout ends the session of token.

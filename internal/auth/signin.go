@@ -43,6 +43,9 @@ type SignedIn struct {
 	User    *broadside.User
 	Session string // the session cookie's token
 	Device  string // a new known-device token for the browser's cookie; "" to keep the one it has
+	// Pending, when not empty, means the first factor passed and the user has two-factor
+	// sign-in: there is no session yet, only this token for the code form (twofactor.go).
+	Pending string
 }
 
 // Login checks a password from a browser that is not known and starts a session, returning
@@ -108,11 +111,11 @@ func (s *Service) SignIn(ctx context.Context, c Credentials) (*SignedIn, error) 
 	} else if err != nil {
 		return nil, err
 	}
-	in, err := s.signedIn(ctx, u, dev == nil, now)
+	in, err := s.afterFirstFactor(ctx, u, dev == nil, now)
 	if err != nil {
 		return nil, err
 	}
-	s.Log.Info("login", "user_id", u.ID, "ip", c.IP, "known_device", dev != nil)
+	s.Log.Info("login", "user_id", u.ID, "ip", c.IP, "known_device", dev != nil, "needs_code", in.Pending != "")
 	return in, nil
 }
 
@@ -120,7 +123,9 @@ func (s *Service) SignIn(ctx context.Context, c Credentials) (*SignedIn, error) 
 // same EUNAUTHORIZED, after the same work, so answers do not reveal which accounts exist.
 func (s *Service) checkPassword(ctx context.Context, email, password, ip string) (*broadside.User, error) {
 	u, err := s.Store.UserByEmail(ctx, email)
-	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && u.PasswordHash == "" {
+	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && (u.PasswordHash == "" || !u.Active()) {
+		// A deactivated account answers like a wrong password: the form must not confirm
+		// which addresses have accounts.
 		_, _ = CheckPassword(dummyHash, password)
 		return nil, broadside.Errorf(broadside.EUNAUTHORIZED, msgBadLogin)
 	} else if err != nil {

@@ -37,8 +37,11 @@ const (
 // MsgLinkSent is the answer to every request for a sign-in link.
 const MsgLinkSent = msgLinkSent
 
+// linkJob is one emailed link to mint and send: a sign-in link (Kind ""), an invitation or a
+// password reset (passwordlink.go). One job kind and one handler send all three.
 type linkJob struct {
-	UserID int64 `json:"user_id"`
+	UserID int64  `json:"user_id"`
+	Kind   string `json:"kind,omitempty"`
 }
 
 // RequestSignInLink queues a sign-in link to the account with email, if there is one. The
@@ -71,7 +74,7 @@ func (s *Service) RequestSignInLink(ctx context.Context, email, ip string) error
 		return nil
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
-	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && u.PasswordHash == "" {
+	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && (u.PasswordHash == "" || !u.Active()) {
 		// Users without a password (authors brought in by an import) were never given a way
 		// in; a link must not become one.
 		return nil
@@ -113,6 +116,9 @@ func (s *Service) SignInLinkHandler() func(ctx context.Context, payload []byte) 
 		if err != nil {
 			return err
 		}
+		if j.Kind != "" {
+			return s.sendPasswordLink(ctx, site, u, j.Kind)
+		}
 		tok, hash := NewToken()
 		now := s.Now()
 		err = s.Store.CreateToken(ctx, &store.Token{Hash: hash, Purpose: PurposeSignInLink, UserID: u.ID, Email: u.Email,
@@ -144,16 +150,16 @@ func (s *Service) CompleteSignInLink(ctx context.Context, token string) (*Signed
 		return nil, err
 	}
 	u, err := s.Store.UserByID(ctx, t.UserID)
-	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && (u.Email != t.Email || u.PasswordHash == "") {
+	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && (u.Email != t.Email || u.PasswordHash == "" || !u.Active()) {
 		// The account is gone, or its address or password was removed since the link was sent.
 		return nil, broadside.Errorf(broadside.ENOTFOUND, msgLinkBad)
 	} else if err != nil {
 		return nil, err
 	}
-	in, err := s.signedIn(ctx, u, true, now)
+	in, err := s.afterFirstFactor(ctx, u, true, now)
 	if err != nil {
 		return nil, err
 	}
-	s.Log.Info("login", "user_id", u.ID, "via", "emailed link")
+	s.Log.Info("login", "user_id", u.ID, "via", "emailed link", "needs_code", in.Pending != "")
 	return in, nil
 }

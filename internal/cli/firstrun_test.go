@@ -68,3 +68,21 @@ func TestUserAddPrintsTheSiteAddress(t *testing.T) {
 		t.Fatalf("user add does not print the address in Settings: %+v", r)
 	}
 }
+
+// TestUserAddLoginCollisionSaysPassLogin: admin@… takes the login "admin" from its address;
+// when an imported author already has it, the error tells the operator to pass --login.
+func TestUserAddLoginCollisionSaysPassLogin(t *testing.T) {
+	dir := t.TempDir()
+	r := run(t, "a long enough password\n", nil, "user", "add", "--data", dir, "--email", "admin@old.example.org", "--role", "author", "--password-stdin")
+	if r.code != 0 {
+		t.Fatalf("first user: %+v", r)
+	}
+	r = run(t, "a long enough password\n", nil, "user", "add", "--data", dir, "--email", "admin@example.org", "--password-stdin")
+	if r.code == 0 || !strings.Contains(r.stderr, "--login") || !strings.Contains(r.stderr, `"admin"`) {
+		t.Fatalf("login collision does not say to pass --login: %+v", r)
+	}
+	r = run(t, "a long enough password\n", nil, "user", "add", "--data", dir, "--email", "admin@example.org", "--login", "editor-in-chief", "--password-stdin")
+	if r.code != 0 {
+		t.Fatalf("with --login: %+v", r)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/app"
 )
 
 func runUser(ctx context.Context, c *cmdContext, args []string) error {
@@ -65,6 +66,11 @@ func userAdd(ctx context.Context, c *cmdContext, args []string) error {
 	defer a.Close()
 	u := &broadside.User{Email: email, Role: broadside.Role(role), DisplayName: name, Login: login}
 	if err := a.Auth.CreateUser(ctx, u, pw); err != nil {
+		if broadside.ErrorCode(err) == broadside.ECONFLICT && strings.Contains(broadside.ErrorMessage(err), "login") && !emailTaken(ctx, a, u.Email) {
+			// Typically admin@… meeting an author "admin" an import brought in: the login
+			// comes from the email unless given, so say how to choose another one.
+			return fmt.Errorf("another user already has the login %q (an imported author?); pass --login with a different short name, e.g. --login %s-2", u.Login, u.Login)
+		}
 		return describe(err)
 	}
 	base := cfg.PublicURL()
@@ -73,6 +79,13 @@ func userAdd(ctx context.Context, c *cmdContext, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "Created %s %s (login %q). Sign in at %s/admin/\n", u.Role, u.Email, u.Login, base)
 	return nil
+}
+
+// emailTaken reports whether a user already has email (then that, not the login, is the
+// problem to report).
+func emailTaken(ctx context.Context, a *app.App, email string) bool {
+	_, err := a.Store.UserByEmail(ctx, email)
+	return err == nil
 }
 
 // readPassword takes the password from stdin (one line) or prompts twice without echo.

@@ -44,6 +44,8 @@ type run struct {
 
 	mediaRE    *regexp.Regexp
 	mediaFound map[string]bool
+
+	menuItems []wpMenuItem // nav_menu_item records, made into the menu at the end (menus.go)
 }
 
 // curItem is the item whose comments are arriving.
@@ -175,6 +177,10 @@ func (r *run) item(ctx context.Context, it *wxr.Item) error {
 	if it.Type == "attachment" {
 		return nil // written before the stream, from the plan
 	}
+	if it.Type == "nav_menu_item" {
+		r.collectMenuItem(it)
+		return nil
+	}
 	if ok, why := importable(it.Type, it.Status); !ok {
 		r.sum.skip(why, it.Pos, it.ID)
 		return nil
@@ -211,6 +217,9 @@ func (r *run) finish(ctx context.Context) error {
 		}
 	}
 	if err := r.tx.RecountAllComments(ctx); err != nil {
+		return err
+	}
+	if err := r.importMenu(ctx); err != nil {
 		return err
 	}
 	if err := r.adoptSettings(ctx); err != nil {

@@ -91,7 +91,7 @@ func importable(typ, st string) (bool, string) {
 	case "attachment":
 		return false, ""
 	case "nav_menu_item":
-		return false, "menu items (Broadside lists the top-level pages in the header)"
+		return false, "" // not a post: the run makes the navigation menu of them (menus.go)
 	case "revision":
 		return false, "revisions (only the current version of each post is imported)"
 	case "wp_block", "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation", "custom_css",

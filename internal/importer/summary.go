@@ -80,6 +80,8 @@ type Summary struct {
 	// MediaCopied counts files copied from --media-dir; MediaMissing attachments whose file
 	// was not found there (they keep their original URL).
 	MediaCopied, MediaMissing int
+	// MenuItems counts the items of the navigation menu made from the export's menus.
+	MenuItems int
 
 	Skipped       []Skip
 	Warnings      []Warning
@@ -177,6 +179,9 @@ func (s *Summary) Write(w io.Writer) {
 	}
 	if s.MediaCopied > 0 || s.MediaMissing > 0 {
 		fmt.Fprintf(w, "  media files copied: %d; not found in --media-dir (original URLs kept): %d\n", s.MediaCopied, s.MediaMissing)
+	}
+	if s.MenuItems > 0 {
+		fmt.Fprintf(w, "  navigation menu: %d items (Admin → Settings → Site identity)\n", s.MenuItems)
 	}
 	if s.IDsChanged > 0 {
 		fmt.Fprintf(w, "  %d WordPress ids were taken here and got new ids; their old links redirect\n", s.IDsChanged)

@@ -9,16 +9,20 @@ import (
 	"github.com/broadside/broadside"
 )
 
-const userCols = "id, email, login, display_name, role, password_hash, created_at"
+const userCols = "id, email, login, display_name, role, password_hash, created_at, deactivated_at, " +
+	"CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END"
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanUser(r rowScanner, u *broadside.User) error {
 	var role string
-	if err := r.Scan(&u.ID, &u.Email, &u.Login, &u.DisplayName, &role, &u.PasswordHash, scanTime(&u.CreatedAt)); err != nil {
+	var twoFactor int
+	if err := r.Scan(&u.ID, &u.Email, &u.Login, &u.DisplayName, &role, &u.PasswordHash, scanTime(&u.CreatedAt),
+		scanTime(&u.DeactivatedAt), &twoFactor); err != nil {
 		return err
 	}
 	u.Role = broadside.Role(role)
+	u.TwoFactor = twoFactor == 1
 	return nil
 }
 

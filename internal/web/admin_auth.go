@@ -14,6 +14,7 @@ type loginData struct {
 	adminPage
 	Email      string
 	LinkEmail  string // the "Email me a sign-in link" form
+	ResetEmail string // the "Forgot your password?" form
 	Next       string
 	NeedsSetup bool
 }
@@ -56,8 +57,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		s.loginFailed(w, r, d, err)
 		return nil
 	}
-	s.signedIn(w, r, in)
-	redirect(w, r, d.Next)
+	s.finishSignIn(w, r, in, d.Next, "")
 	return nil
 }
 
@@ -127,9 +127,7 @@ func (s *Server) handleLoginLink(w http.ResponseWriter, r *http.Request) error {
 		s.loginFailed(w, r, &loginData{}, err)
 		return nil
 	}
-	s.signedIn(w, r, in)
-	s.flash(w, r, "You are signed in. This browser can now sign in with your password, even while others are guessing at it.")
-	redirect(w, r, "/admin/")
+	s.finishSignIn(w, r, in, "/admin/", "You are signed in. This browser can now sign in with your password, even while others are guessing at it.")
 	return nil
 }
 

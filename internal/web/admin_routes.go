@@ -44,6 +44,10 @@ func (s *Server) adminAuth(h adminHandler) http.HandlerFunc {
 			redirect(w, r, "/admin/login?next="+url.QueryEscape(safeNext(next)))
 			return
 		}
+		if s.mustEnrol(r, u) {
+			redirect(w, r, twoFactorPath)
+			return
+		}
 		if err := h(w, r, u); err != nil {
 			s.adminFail(w, r, err)
 		}

@@ -43,7 +43,7 @@ type settingsData struct {
 
 // Checkbox inputs of the settings form.
 var settingsChecks = []string{"support_enabled", "license_enabled", "comments_enabled", "newest_first",
-	"require_name_email", "notify_author", "feed_full_text", "keep_image_metadata"}
+	"require_name_email", "notify_author", "feed_full_text", "keep_image_metadata", "require_two_factor_admins"}
 
 func settingsValues(set *broadside.Settings) map[string]string {
 	d := set.Discussion
@@ -65,7 +65,7 @@ func settingsValues(set *broadside.Settings) map[string]string {
 		}
 	}
 	checks := []bool{set.Support.Enabled, set.License.Enabled, d.CommentsEnabled, d.NewestFirst, d.RequireNameEmail, d.NotifyAuthor,
-		set.FeedFullText, set.KeepImageMetadata}
+		set.FeedFullText, set.KeepImageMetadata, set.RequireTwoFactorAdmins}
 	for i, name := range settingsChecks {
 		if checks[i] {
 			v[name] = "on"
@@ -110,6 +110,7 @@ func readSettings(f url.Values, set *broadside.Settings) (map[string]string, bro
 	num("feed_items", &set.FeedItems)
 	set.FeedFullText = vals["feed_full_text"] != ""
 	set.KeepImageMetadata = vals["keep_image_metadata"] != ""
+	set.RequireTwoFactorAdmins = vals["require_two_factor_admins"] != ""
 	set.Support = broadside.SupportAppeal{Enabled: vals["support_enabled"] != "", Text: trim(vals["support_text"]),
 		LinkURL: trim(vals["support_link_url"]), LinkLabel: trim(vals["support_link_label"])}
 	set.License = broadside.Notice{Enabled: vals["license_enabled"] != "", Text: trim(vals["license_text"]),

@@ -13,6 +13,7 @@ type userRow struct {
 	broadside.User
 	Joined string
 	IsMe   bool
+	Posts  int
 }
 
 // usersData is the users screen: the list and the add-user form.
@@ -21,6 +22,8 @@ type usersData struct {
 	Users []userRow
 	Roles []broadside.Role
 	Form  struct{ Email, DisplayName, Login, Role string }
+	// Invite is the invitation form (admin_people.go).
+	Invite struct{ Email, DisplayName, Role string }
 }
 
 // GET /admin/users
@@ -30,6 +33,7 @@ func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request, u *broad
 	}
 	d := &usersData{}
 	d.Form.Role = string(broadside.RoleAuthor)
+	d.Invite.Role = string(broadside.RoleAuthor)
 	return s.renderUsers(w, r, u, http.StatusOK, d)
 }
 
@@ -38,11 +42,15 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, me *broadsi
 	if err != nil {
 		return err
 	}
+	counts, err := s.Users.PostCounts(r.Context())
+	if err != nil {
+		return err
+	}
 	v, ap := s.adminView(w, r, "users", "Users")
 	ap.Message, ap.Errors = d.Message, d.Errors
 	d.adminPage = ap
 	for _, x := range users {
-		d.Users = append(d.Users, userRow{User: x, Joined: formatDate(v.Site.Local(x.CreatedAt)), IsMe: x.ID == me.ID})
+		d.Users = append(d.Users, userRow{User: x, Joined: formatDate(v.Site.Local(x.CreatedAt)), IsMe: x.ID == me.ID, Posts: counts[x.ID]})
 	}
 	d.Roles = broadside.Roles
 	v.Data = d
@@ -66,7 +74,7 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request, u *bro
 	d.Form.Role = f.Get("role")
 	nu := &broadside.User{Email: d.Form.Email, DisplayName: d.Form.DisplayName, Login: d.Form.Login,
 		Role: broadside.Role(d.Form.Role)}
-	if err := s.Auth.CreateUser(r.Context(), nu, f.Get("password")); err != nil {
+	if err := s.Auth.AddUser(r.Context(), u, nu, f.Get("password")); err != nil {
 		err = conflictField(err, "email", map[string]string{"login": "login"})
 		if statusOf(err) >= 500 {
 			return err
@@ -74,7 +82,6 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request, u *bro
 		d.formErr(err)
 		return s.renderUsers(w, r, u, http.StatusUnprocessableEntity, d)
 	}
-	s.Log.Info("user created", "user_id", nu.ID, "role", nu.Role, "by", u.ID)
 	s.flash(w, r, "User "+nu.Name()+" added.")
 	redirect(w, r, "/admin/users")
 	return nil

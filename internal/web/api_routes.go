@@ -17,7 +17,7 @@ import (
 // never page-cached (WordPress sends no cache headers for anonymous API requests either).
 func (s *Server) newAPI() *wpapi.API {
 	d := wpapi.Deps{
-		Posts: s.Posts, Comments: s.Comments, Users: s.Users, Render: s.Render, Now: s.Now, Log: s.Log,
+		Posts: s.Posts, Comments: s.Comments, Users: s.Users, People: s.Auth, Render: s.Render, Now: s.Now, Log: s.Log,
 		Site:        s.apiSite,
 		SessionUser: currentUser,
 		ClientIP:    ClientIP,

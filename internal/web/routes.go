@@ -160,6 +160,30 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/profile/app-passwords", auth(s.handleAppPasswordCreate)},
 		{"POST /admin/profile/app-passwords/{uuid}/revoke", auth(s.handleAppPasswordRevoke)},
 
+		// People (issue 10): editing, inviting, deactivating and deleting users; password
+		// resets and invitations by emailed link; two-factor sign-in (the code step after the
+		// first factor, and enrolment in the profile).
+		{"POST /admin/users/invite", auth(s.handleUserInvite)},
+		{"GET /admin/users/{id}", auth(s.handleUserEdit)},
+		{"POST /admin/users/{id}", auth(s.handleUserUpdate)},
+		{"POST /admin/users/{id}/deactivate", auth(s.handleUserDeactivate)},
+		{"POST /admin/users/{id}/activate", auth(s.handleUserActivate)},
+		{"GET /admin/users/{id}/delete", auth(s.handleUserDeleteConfirm)},
+		{"POST /admin/users/{id}/delete", auth(s.handleUserDelete)},
+		{"POST /admin/login/reset", open(s.handlePasswordResetRequest)},
+		{"GET /admin/password", open(s.handlePasswordForm)},
+		{"POST /admin/password", open(s.handlePasswordSet)},
+		{"GET /admin/login/code", open(s.handleLoginCodeForm)},
+		{"POST /admin/login/code", open(s.handleLoginCode)},
+		{"GET " + twoFactorPath, auth(s.handleTwoFactorForm)},
+		{"POST " + twoFactorPath, auth(s.handleTwoFactorConfirm)},
+		{"POST " + twoFactorPath + "/disable", auth(s.handleTwoFactorDisable)},
+
+		// Site identity (issue 10): logo, icon and the navigation menu.
+		{"GET " + identityPath, auth(s.handleIdentityForm)},
+		{"POST " + identityPath, auth(s.handleIdentityImages)},
+		{"POST /admin/settings/menu", auth(s.handleMenuSave)},
+
 		// Subscribers and newsletters. Subscriber data is personal: only administrators see it.
 		{"GET /admin/subscribers", auth(s.handleSubscriberList)},
 		{"POST /admin/subscribers", auth(s.handleSubscriberAdd)},

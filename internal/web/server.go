@@ -34,6 +34,8 @@ type UserService interface {
 	List(ctx context.Context) ([]broadside.User, error)
 	ByID(ctx context.Context, id int64) (*broadside.User, error)
 	ByLogin(ctx context.Context, login string) (*broadside.User, error)
+	// PostCounts returns how many posts and pages each user wrote.
+	PostCounts(ctx context.Context) (map[int64]int, error)
 }
 
 // Deps is everything the web layer needs, built by internal/app.

@@ -82,7 +82,12 @@ type navEntry struct {
 	expires time.Time
 }
 
+// loadNav is the header's menu: the one the publisher made (admin_identity.go), or else the
+// published top-level pages.
 func (s *Server) loadNav(ctx context.Context, st *site) []link {
+	if len(st.Identity.Menu) > 0 {
+		return s.menuLinks(ctx, st, st.Identity.Menu)
+	}
 	pages, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true, Limit: 10}))
 	if err != nil {
 		return nil

@@ -66,11 +66,13 @@ type Deps struct {
 	Posts    *posts.Service
 	Comments *comments.Service
 	Users    Users
-	Auth     Authenticator
-	Render   *render.Renderer
-	Search   Searcher
-	Now      func() time.Time
-	Log      *slog.Logger
+	// People changes users (users_write.go); nil answers writes to users as not allowed.
+	People People
+	Auth   Authenticator
+	Render *render.Renderer
+	Search Searcher
+	Now    func() time.Time
+	Log    *slog.Logger
 	// Site describes the site for a request.
 	Site func(r *http.Request) (Site, error)
 	// SessionUser is the user signed in with the admin's session cookie, or nil. Cookie

@@ -114,10 +114,12 @@ func (a *API) routeTable() []*route {
 			http.MethodPatch: (*req).updateMedia, http.MethodDelete: (*req).deleteMedia,
 		}, map[string][]string{http.MethodGet: argsItem, http.MethodPost: append([]string{"id"}, argsMediaWrite...), http.MethodDelete: argsDelete})
 	}
-	add("/"+Namespace+"/users", map[string]handler{http.MethodGet: (*req).listUsers},
-		map[string][]string{http.MethodGet: argsUserList})
-	add("/"+Namespace+"/users/"+idGroup, map[string]handler{http.MethodGet: (*req).getUser},
-		map[string][]string{http.MethodGet: argsItem})
+	add("/"+Namespace+"/users", map[string]handler{http.MethodGet: (*req).listUsers, http.MethodPost: (*req).createUser},
+		map[string][]string{http.MethodGet: argsUserList, http.MethodPost: argsUserCreate})
+	add("/"+Namespace+"/users/"+idGroup, map[string]handler{
+		http.MethodGet: (*req).getUser, http.MethodPost: (*req).updateUser, http.MethodPut: (*req).updateUser,
+		http.MethodPatch: (*req).updateUser, http.MethodDelete: (*req).deleteUser,
+	}, map[string][]string{http.MethodGet: argsItem, http.MethodPost: append([]string{"id"}, argsUserCreate...), http.MethodDelete: argsUserDelete})
 	add("/"+Namespace+"/users/me", map[string]handler{http.MethodGet: (*req).getMe},
 		map[string][]string{http.MethodGet: {"context"}})
 	add("/"+Namespace+"/comments", map[string]handler{http.MethodGet: (*req).listComments, http.MethodPost: (*req).createComment},

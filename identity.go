@@ -1,0 +1,90 @@
+package broadside
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Identity is how the site presents itself: a logo in the header, an icon for browser tabs
+// and home screens, and the navigation menu.
+type Identity struct {
+	// Logo and Icon are images from the media library (zero: none), with what the page head
+	// and header need copied in when chosen, so rendering a page asks nothing more.
+	Logo SiteImage `json:",omitzero"`
+	Icon SiteImage `json:",omitzero"`
+	Menu []MenuItem
+}
+
+// SiteImage is a media library image used by the site itself.
+type SiteImage struct {
+	MediaID       int64
+	URL           string // a site path, /wp-content/uploads/…
+	MimeType      string
+	Width, Height int
+}
+
+// Sizes is the image's size as the HTML sizes attribute writes it ("512x512"), or "any".
+func (i SiteImage) Sizes() string {
+	if i.Width <= 0 || i.Height <= 0 {
+		return "any"
+	}
+	return itoa(i.Width) + "x" + itoa(i.Height)
+}
+
+// Menu item kinds.
+const (
+	MenuPage     = "page"
+	MenuCategory = "category"
+	MenuLink     = "link"
+)
+
+// MenuItem is one entry of the navigation menu, in order. A page or category item names its
+// target by id and shows the target's title unless Label is set; a link item has a URL.
+type MenuItem struct {
+	Kind     string
+	TargetID int64  `json:",omitempty"`
+	URL      string `json:",omitempty"`
+	Label    string `json:",omitempty"`
+}
+
+// MaxMenuItems bounds the navigation menu.
+const MaxMenuItems = 30
+
+// ValidateMenu checks menu items, naming the first bad one.
+func ValidateMenu(items []MenuItem) error {
+	if len(items) > MaxMenuItems {
+		return &Error{Code: EINVALID, Message: "The menu is too long.", Fields: map[string]string{"menu": "Use at most 30 items."}}
+	}
+	for i, it := range items {
+		field := "menu"
+		bad := ""
+		switch it.Kind {
+		case MenuPage, MenuCategory:
+			if it.TargetID <= 0 {
+				bad = "Choose a page or category."
+			}
+		case MenuLink:
+			if !IsHTTPURL(it.URL) && !IsSitePath(it.URL) {
+				bad = "A link needs an address starting with http://, https:// or /."
+			} else if strings.TrimSpace(it.Label) == "" {
+				bad = "A link needs a label."
+			}
+		default:
+			bad = "Unknown kind of menu item."
+		}
+		if bad == "" && utf8.RuneCountInString(it.Label) > 100 {
+			bad = "The label is too long (100 characters at most)."
+		}
+		if bad != "" {
+			return &Error{Code: EINVALID, Message: "Please correct the menu.",
+				Fields: map[string]string{field: "Item " + itoa(i+1) + ": " + bad}}
+		}
+	}
+	return nil
+}
+
+// MustEnrolTwoFactor reports whether u has to set up two-factor sign-in before using the
+// admin: the site requires it of administrators and u has none.
+func (s *Settings) MustEnrolTwoFactor(u *User) bool {
+	return s.RequireTwoFactorAdmins && u != nil && u.Role == RoleAdmin && !u.TwoFactor
+}
