@@ -169,7 +169,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.WordPress = &importer.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake,
 		UploadsDir: filepath.Join(cfg.DataDir, "uploads"), BaseURL: cfg.PublicURL(),
 		RenderMarkdown: func(md string) string { return string(rend.Post(render.FormatMarkdown, md)) }}
-	a.Media = &media.Service{Store: st, Storage: media.Dir{Root: filepath.Join(cfg.DataDir, "uploads")}, Now: now, Log: log,
+	storage, err := openMediaStorage(ctx, cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Media = &media.Service{Store: st, Storage: storage, Now: now, Log: log,
 		MaxSize: int64(cfg.Limits.MediaUploadMiB) << 20}
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
@@ -225,6 +230,7 @@ func (a *App) listenForChanges(ctx context.Context) {
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
+	var swept time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -246,6 +252,11 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 			if err := a.Store.PurgeCommentStamps(ctx, now); err != nil && ctx.Err() == nil {
 				a.Log.Warn("comment stamp cleanup failed", "err", err)
+			}
+			// Walking the uploads tree is not free on a large site: once an hour is plenty.
+			if now.Sub(swept) >= time.Hour {
+				swept = now
+				a.sweepMediaTemp(ctx, now)
 			}
 		}
 	}

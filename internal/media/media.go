@@ -107,6 +107,9 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 			return nil, broadside.Errorf(broadside.EINTERNAL, "The server's disk is full, so %s was not saved. Tell the site's administrator.", broadside.MediaFileLabel(name))
 		case errors.Is(err, context.Canceled), errors.Is(err, io.ErrUnexpectedEOF):
 			return nil, broadside.Errorf(broadside.EINVALID, "The upload of %s broke off; nothing was saved.", broadside.MediaFileLabel(name))
+		case errors.Is(err, ErrUnavailable):
+			s.Log.Error("media: storage unreachable", "key", key, "err", err)
+			return nil, broadside.Errorf(broadside.EUNAVAILABLE, "The file storage cannot be reached right now, so %s was not saved (nothing was). Try again in a few minutes; if it keeps failing, tell the site's administrator to check the S3 storage server.", broadside.MediaFileLabel(name))
 		}
 		s.Log.Error("media: storing failed", "key", key, "err", err)
 		return nil, broadside.Errorf(broadside.EINTERNAL, "The file storage could not save %s; nothing was saved. Please try again.", broadside.MediaFileLabel(name))
