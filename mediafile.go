@@ -64,7 +64,7 @@ func (m *Media) Validate() error {
 	if m.FileName == "" || utf8.RuneCountInString(m.FileName) > maxMediaName || !utf8.ValidString(m.FileName) {
 		fe.Add("file", fmt.Sprintf("The file name must be 1 to %d characters.", maxMediaName))
 	}
-	if !ValidMediaKey(m.Key) {
+	if !ValidMediaKey(m.Key) && !ValidImportedMediaKey(m.Key) {
 		fe.Add("file", "The file's storage key is not valid.")
 	}
 	if MediaKind(m.MimeType) == "" {
@@ -281,6 +281,28 @@ func ValidMediaKey(key string) bool {
 		}
 	}
 	return strings.Count(name, ".") == 1
+}
+
+// ValidImportedMediaKey reports whether key can hold a file a WordPress import brought in:
+// the path WordPress gave it below wp-content/uploads ("2019/04/IMG_1234.JPG"), kept so the old
+// addresses keep working. It is a relative path of at most 255 bytes whose elements are not
+// empty and do not start with a dot, without control characters, white space, backslashes,
+// quotes, angle brackets or URL delimiters.
+func ValidImportedMediaKey(key string) bool {
+	if key == "" || len(key) > 255 || !utf8.ValidString(key) || strings.HasPrefix(key, "/") {
+		return false
+	}
+	for _, el := range strings.Split(key, "/") {
+		if el == "" || el[0] == '.' {
+			return false
+		}
+	}
+	for _, c := range key {
+		if c < 0x21 || c == 0x7f || strings.ContainsRune(`\"'<>?#%`, c) || c == 0x85 || c == 0xa0 || c == 0x2028 || c == 0x2029 {
+			return false
+		}
+	}
+	return path.Ext(key) != ""
 }
 
 // CanUploadMedia reports whether the user may upload files (every role of the admin;

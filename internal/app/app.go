@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -167,7 +166,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	rend := render.New()
 	a.Search = &search.Service{Store: st, Render: rend, Now: now}
 	a.WordPress = &importer.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake,
-		UploadsDir: filepath.Join(cfg.DataDir, "uploads"), BaseURL: cfg.PublicURL(),
+		BaseURL:        cfg.PublicURL(),
 		RenderMarkdown: func(md string) string { return string(rend.Post(render.FormatMarkdown, md)) }}
 	storage, err := openMediaStorage(ctx, cfg)
 	if err != nil {
@@ -176,6 +175,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	}
 	a.Media = &media.Service{Store: st, Storage: storage, Now: now, Log: log,
 		MaxSize: int64(cfg.Limits.MediaUploadMiB) << 20}
+	a.WordPress.Media = a.Media
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,

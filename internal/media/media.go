@@ -82,6 +82,39 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 	if name == "" || name == "." || name == "/" {
 		name = "file"
 	}
+	now := s.Now().UTC()
+	f, err := s.putChecked(ctx, name, r, func(mime string) string { return broadside.MediaKey(name, mime, randomSuffix(), now) })
+	if errors.Is(err, fs.ErrExist) {
+		// Keys carry 32 random bits; a clash is as good as impossible, but never an overwrite.
+		return nil, broadside.Errorf(broadside.EINTERNAL, "The file storage could not save %s; nothing was saved. Please try again.", broadside.MediaFileLabel(name))
+	}
+	if err != nil {
+		return nil, err
+	}
+	key, size := f.Key, f.Size
+	m := &broadside.Media{AuthorID: u.ID, FileName: name, Key: key, MimeType: f.MimeType, Size: size,
+		Title: strings.TrimSuffix(name, path.Ext(name)), CreatedAt: now, Width: f.Width, Height: f.Height}
+	if utf8Len(m.Title) > 200 {
+		m.Title = string([]rune(m.Title)[:200])
+	}
+	err = m.Validate()
+	if err == nil {
+		err = s.Store.CreateMedia(ctx, m)
+	}
+	if err != nil {
+		// The file without its row would be an orphan no one can see or delete.
+		if derr := s.Storage.Delete(context.WithoutCancel(ctx), key); derr != nil {
+			s.Log.Error("media: removing the file of a failed upload", "key", key, "err", derr)
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+// putChecked sniffs the type of r's bytes, checks them as they stream to the storage under
+// the key keyFor gives for that type, and returns what it found (MimeType, Key, Size, Width,
+// Height). The upload form and the WordPress import both go through it: one check.
+func (s *Service) putChecked(ctx context.Context, name string, r io.Reader, keyFor func(mime string) string) (*broadside.Media, error) {
 	head := make([]byte, 512)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -92,10 +125,18 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now().UTC()
-	key := broadside.MediaKey(name, mime, randomSuffix(), now)
+	key := keyFor(mime)
 	c := newChecker(name, mime, io.MultiReader(bytes.NewReader(head), r), s.maxSize(), s.maxPixels())
 	size, err := s.Storage.Put(ctx, key, c)
+	if errors.Is(err, fs.ErrExist) {
+		// The key is taken (an import run before): the verdict on these bytes still counts.
+		_, derr := io.Copy(io.Discard, c)
+		c.close()
+		if derr != nil {
+			return nil, derr
+		}
+		return c.found(key), fs.ErrExist
+	}
 	c.close()
 	if err != nil {
 		var be *broadside.Error
@@ -114,26 +155,9 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 		s.Log.Error("media: storing failed", "key", key, "err", err)
 		return nil, broadside.Errorf(broadside.EINTERNAL, "The file storage could not save %s; nothing was saved. Please try again.", broadside.MediaFileLabel(name))
 	}
-	m := &broadside.Media{AuthorID: u.ID, FileName: name, Key: key, MimeType: mime, Size: size,
-		Title: strings.TrimSuffix(name, path.Ext(name)), CreatedAt: now}
-	if c.hdr != nil {
-		m.Width, m.Height = c.hdr.w, c.hdr.h
-	}
-	if utf8Len(m.Title) > 200 {
-		m.Title = string([]rune(m.Title)[:200])
-	}
-	err = m.Validate()
-	if err == nil {
-		err = s.Store.CreateMedia(ctx, m)
-	}
-	if err != nil {
-		// The file without its row would be an orphan no one can see or delete.
-		if derr := s.Storage.Delete(context.WithoutCancel(ctx), key); derr != nil {
-			s.Log.Error("media: removing the file of a failed upload", "key", key, "err", derr)
-		}
-		return nil, err
-	}
-	return m, nil
+	f := c.found(key)
+	f.Size = size
+	return f, nil
 }
 
 func utf8Len(s string) int { return len([]rune(s)) }
@@ -237,7 +261,7 @@ func (s *Service) Delete(ctx context.Context, u *broadside.User, id int64) error
 // Open finds a file to serve by its path below the uploads address. m is its library row,
 // nil for a file an import copied (which has none); fs.ErrNotExist when there is no file.
 func (s *Service) Open(ctx context.Context, key string) (obj Object, m *broadside.Media, err error) {
-	if broadside.ValidMediaKey(key) {
+	if broadside.ValidMediaKey(key) || broadside.ValidImportedMediaKey(key) {
 		m, err = s.Store.MediaByKey(ctx, key)
 		if err != nil && broadside.ErrorCode(err) != broadside.ENOTFOUND {
 			return nil, nil, err
