@@ -15,8 +15,10 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/importer"
+	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/wxr"
 )
 
 const mediaWXR = `<?xml version="1.0" encoding="UTF-8"?>
@@ -183,4 +185,78 @@ func TestMediaDirFailedImportRemovesFiles(t *testing.T) {
 	if len(e.all()) != 0 {
 		t.Error("posts survived the failed import")
 	}
+}
+
+// TestMediaExport: library files are exported as WordPress attachments (attachment_url,
+// _wp_attached_file, _wp_attachment_image_alt, caption as excerpt, parent), once each, the
+// attachments without a file as before; the export imports again with the files' fields.
+func TestMediaExport(t *testing.T) {
+	path, dir := mediaSite(t)
+	e := newEnv(t, testdb.SQLite(t))
+	e.svc.BaseURL = "https://new.example"
+	_, err := e.svc.ImportFile(e.ctx, path, importer.Options{MediaDir: dir})
+	must(t, err)
+	m, err := e.st.MediaByID(e.ctx, 7)
+	must(t, err)
+	u, err := e.st.UserByID(e.ctx, m.AuthorID)
+	must(t, err)
+	up, err := e.svc.Media.Upload(e.ctx, u, "Chart.jpg", bytes.NewReader(jpegBytes(t, 10, 10)))
+	must(t, err)
+	_, err = e.svc.Media.Update(e.ctx, u, up.ID, media.Details{Title: "Chart", Alt: "A rising line", Caption: "Sales"})
+	must(t, err)
+
+	out := e.export()
+	items := map[string]*wxr.Item{}
+	rd := wxr.NewReader(bytes.NewReader(out))
+	for {
+		rec, err := rd.Next()
+		if err != nil {
+			break
+		}
+		if it, ok := rec.(*wxr.Item); ok && it.Type == "attachment" {
+			if items[it.AttachmentURL] != nil {
+				t.Errorf("%s exported twice", it.AttachmentURL)
+			}
+			items[it.AttachmentURL] = it
+		}
+	}
+	meta := func(it *wxr.Item, k string) string { v, _ := it.MetaValue(k); return v }
+	a := items["https://new.example/wp-content/uploads/2019/04/a.jpg"]
+	if a == nil || a.ID != 7 || a.Parent != 8 || a.Title != "Photo" || a.Excerpt != "The door in spring" ||
+		meta(a, "_wp_attached_file") != "2019/04/a.jpg" || meta(a, "_wp_attachment_image_alt") != "A red door" || a.PostDateGMT != "2019-04-03 08:30:00" {
+		t.Errorf("imported file exported as %+v (items %v)", a, keys(items))
+	}
+	c := items["https://new.example"+up.URL()]
+	if c == nil || c.Title != "Chart" || c.Excerpt != "Sales" || meta(c, "_wp_attached_file") != up.Key ||
+		meta(c, "_wp_attachment_image_alt") != "A rising line" || c.Creator != u.Login || c.ID == 7 || c.ID == 8 {
+		t.Errorf("uploaded file exported as %+v", c)
+	}
+	if items["https://old.example/wp-content/uploads/2019/04/lost.jpg"] == nil {
+		t.Errorf("an attachment without its file is not exported: %v", keys(items))
+	}
+	if len(items) != 5 {
+		t.Errorf("attachments exported: %v", keys(items))
+	}
+	// The export reads back as a WordPress export, without warnings.
+	file := filepath.Join(t.TempDir(), "export.xml")
+	must(t, os.WriteFile(file, out, 0o644))
+	again := newEnv(t, testdb.SQLite(t))
+	sum, err := again.svc.ImportFile(again.ctx, file, importer.Options{})
+	must(t, err)
+	if sum.Attachments.New != 5 || sum.WarningsTotal != 0 {
+		t.Errorf("re-import: attachments %+v, warnings %v", sum.Attachments, sum.Warnings)
+	}
+	ra, err := again.st.AttachmentByID(again.ctx, 7)
+	must(t, err)
+	if ra.Alt != "A red door" || ra.Caption != "The door in spring" || ra.ParentID != 8 {
+		t.Errorf("re-imported attachment = %+v", ra)
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
