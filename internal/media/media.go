@@ -272,6 +272,10 @@ func (s *Service) Open(ctx context.Context, key string) (obj Object, m *broadsid
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
 			return nil, nil, fs.ErrNotExist
 		}
+		if errors.Is(err, ErrUnavailable) {
+			s.Log.Error("media: storage unreachable", "key", key, "err", err)
+			return nil, nil, broadside.Errorf(broadside.EUNAVAILABLE, "The file storage cannot be reached right now; try again in a few minutes.")
+		}
 		return nil, nil, err
 	}
 	return obj, m, nil
