@@ -82,6 +82,9 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		if err := checkDir(opt.MediaDir); err != nil {
 			return sum, err
 		}
+		if s.Media == nil {
+			return sum, errors.New("importer: --media-dir needs the media library, which is not configured")
+		}
 	}
 	prog := func(pass int) func(done, total int64) {
 		if opt.Progress == nil {
@@ -96,7 +99,7 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 	sum.Source, sum.Version = p.source, p.site.Version
 	var stored map[int64]*storedFile
 	undo := func() {}
-	if opt.MediaDir != "" && s.Media != nil {
+	if opt.MediaDir != "" {
 		if stored, undo, err = s.storeMedia(ctx, p, opt, sum); err != nil {
 			return sum, fmt.Errorf("storing the media files: %w", err)
 		}

@@ -63,19 +63,21 @@ func Start(t testing.TB) media.S3Config {
 	}
 	data := filepath.Join(dir, "data")
 	os.MkdirAll(data, 0o755)
-	args := []string{"server", "-dir=" + data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+	// Logs go to the test's log file, not to files in /tmp.
+	args := []string{"-logtostderr=true", "server", "-dir=" + data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
 		fmt.Sprintf("-master.port=%d", ports[0]), fmt.Sprintf("-master.port.grpc=%d", ports[1]),
 		fmt.Sprintf("-volume.port=%d", ports[2]), fmt.Sprintf("-volume.port.grpc=%d", ports[3]),
 		"-filer", fmt.Sprintf("-filer.port=%d", ports[4]), fmt.Sprintf("-filer.port.grpc=%d", ports[5]),
 		"-s3", fmt.Sprintf("-s3.port=%d", ports[6]), fmt.Sprintf("-s3.port.grpc=%d", ports[7]),
 		"-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.config=" + cfgFile,
-		"-master.volumeSizeLimitMB=64", "-volume.max=0"}
+		"-master.volumeSizeLimitMB=64", "-volume.max=16"}
 	log, err := os.Create(filepath.Join(dir, "weed.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, log, log
+	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", bin, err)
 	}
