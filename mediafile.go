@@ -90,7 +90,7 @@ func (m *Media) Validate() error {
 	if m.FileName == "" || utf8.RuneCountInString(m.FileName) > maxMediaName || !utf8.ValidString(m.FileName) {
 		fe.Add("file", fmt.Sprintf("The file name must be 1 to %d characters.", maxMediaName))
 	}
-	if !ValidMediaKey(m.Key) {
+	if !ValidMediaKey(m.Key) && !ValidImportedMediaKey(m.Key) {
 		fe.Add("file", "The file's storage key is not valid.")
 	}
 	if MediaKind(m.MimeType) == "" {
@@ -312,6 +312,61 @@ func ValidMediaKey(key string) bool {
 		}
 	}
 	return strings.Count(name, ".") == 1
+}
+
+// IsMediaVariantKey reports whether key names a resized copy or WebP twin of a library file
+// ("2026/12/photo-3f9a1c-300x200.jpg", "2026/12/photo-3f9a1c.webp"): a key of the library's
+// own shape (ValidMediaKey) with a -WxH suffix or the .webp extension. Like the originals,
+// they are written once under a new key and never change, so they may be cached for good.
+func IsMediaVariantKey(key string) bool {
+	if !ValidMediaKey(key) {
+		return false
+	}
+	ext := path.Ext(key)
+	if ext == ".webp" {
+		return true
+	}
+	stem := strings.TrimSuffix(path.Base(key), ext)
+	i := strings.LastIndexByte(stem, '-')
+	if i < 0 {
+		return false
+	}
+	w, h, ok := strings.Cut(stem[i+1:], "x")
+	return ok && digits(w) && digits(h)
+}
+
+func digits(s string) bool {
+	if s == "" || len(s) > 5 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidImportedMediaKey reports whether key can hold a file a WordPress import brought in:
+// the path WordPress gave it below wp-content/uploads ("2019/04/IMG_1234.JPG"), kept so the old
+// addresses keep working. It is a relative path of at most 255 bytes whose elements are not
+// empty and do not start with a dot, without control characters, white space, backslashes,
+// quotes, angle brackets or URL delimiters.
+func ValidImportedMediaKey(key string) bool {
+	if key == "" || len(key) > 255 || !utf8.ValidString(key) || strings.HasPrefix(key, "/") {
+		return false
+	}
+	for _, el := range strings.Split(key, "/") {
+		if el == "" || el[0] == '.' {
+			return false
+		}
+	}
+	for _, c := range key {
+		if c < 0x21 || c == 0x7f || strings.ContainsRune(`\"'<>?#%`, c) || c == 0x85 || c == 0xa0 || c == 0x2028 || c == 0x2029 {
+			return false
+		}
+	}
+	return path.Ext(key) != ""
 }
 
 // CanUploadMedia reports whether the user may upload files (every role of the admin;

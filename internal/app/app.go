@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -181,11 +180,20 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	rend := render.New()
 	a.Search = &search.Service{Store: st, Render: rend, Now: now}
 	a.WordPress = &importer.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake,
-		UploadsDir: filepath.Join(cfg.DataDir, "uploads"), BaseURL: cfg.PublicURL(),
+		BaseURL:        cfg.PublicURL(),
 		RenderMarkdown: func(md string) string { return string(rend.Post(render.FormatMarkdown, md)) }}
-	a.Media = &media.Service{Store: st, Storage: media.Dir{Root: filepath.Join(cfg.DataDir, "uploads")}, Now: now, Log: log, Changed: changed,
+	storage, err := openMediaStorage(ctx, cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Media = &media.Service{Store: st, Storage: storage, Now: now, Log: log, Changed: changed,
 		MaxSize: int64(cfg.Limits.MediaUploadMiB) << 20, Settings: a.Settings.Load, Wake: a.Worker.Wake}
 	a.Worker.Handle(media.JobProcess, a.Media.ProcessHandler(), jobs.InLane(media.Lane))
+	a.WordPress.Media = a.Media
+	a.WordPress.ProcessMedia = func(ctx context.Context, tx *store.Store, m *broadside.Media) error {
+		return media.EnqueueProcess(ctx, tx, m.ID, now())
+	}
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,
@@ -246,6 +254,7 @@ func (a *App) listenForChanges(ctx context.Context) {
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
+	var swept time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -271,6 +280,11 @@ func (a *App) housekeeping(ctx context.Context) {
 			// The trash is purged by a job (one node runs it), enqueued once a day.
 			if err := a.Posts.EnqueuePurge(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("enqueueing the trash purge failed", "err", err)
+			}
+			// Walking the uploads tree is not free on a large site: once an hour is plenty.
+			if now.Sub(swept) >= time.Hour {
+				swept = now
+				a.sweepMediaTemp(ctx, now)
 			}
 		}
 	}

@@ -34,7 +34,7 @@ func runImport(ctx context.Context, c *cmdContext, args []string) error {
 	var media string
 	cfg, rest, err := parse(c, "import wordpress", importSynopsis, interspersed(args[1:], "media-dir"), false, func(fs *flag.FlagSet) {
 		fs.BoolVar(&dry, "dry-run", false, "check the file and report what would be imported, without writing anything")
-		fs.StringVar(&media, "media-dir", "", "a local copy of the old site's wp-content/uploads: its files are copied into DATA/uploads and served at /wp-content/uploads/")
+		fs.StringVar(&media, "media-dir", "", "a local copy of the old site's wp-content/uploads: the attachments' files become media library files (in DATA/uploads or the --media-s3 bucket), served at their old /wp-content/uploads/ paths")
 	})
 	if err != nil {
 		return err
@@ -126,7 +126,9 @@ func runExport(ctx context.Context, c *cmdContext, args []string) error {
 // flag package stops at the first argument that is not a flag). valueFlags names this
 // command's flags that take a value, besides the site flags.
 func interspersed(args []string, valueFlags ...string) []string {
-	takesValue := map[string]bool{"data": true, "db": true, "base-url": true, "log-level": true, "log-format": true}
+	takesValue := map[string]bool{"data": true, "db": true, "base-url": true, "log-level": true, "log-format": true,
+		"media-s3-endpoint": true, "media-s3-bucket": true, "media-s3-region": true, "media-s3-prefix": true,
+		"media-s3-access-key-file": true, "media-s3-secret-key-file": true}
 	for _, f := range valueFlags {
 		takesValue[f] = true
 	}
@@ -173,8 +175,11 @@ func (p *progressBar) update(pr importer.Progress) {
 	}
 	p.last = now
 	label := "Checking"
-	if pr.Pass == 2 {
+	switch pr.Pass {
+	case 2:
 		label = "Importing"
+	case importer.PassMedia:
+		label = "Media"
 	}
 	const width = 30
 	n, pct := 0, 0

@@ -33,6 +33,8 @@ type Config struct {
 	SMTP SMTP
 	// Limits bound what one client or upload may take (limits.go).
 	Limits Limits
+	// MediaS3 moves the media library to an S3-compatible bucket (media.go).
+	MediaS3 MediaS3
 }
 
 // Defaults returns the configuration of a fresh checkout.
@@ -84,6 +86,7 @@ type Flags struct {
 	proxies string
 	smtp    smtpFlags
 	limits  limitFlags
+	media   mediaFlags
 	err     error
 }
 
@@ -103,6 +106,7 @@ func Register(fs *flag.FlagSet, env func(string) string, withServer bool) *Flags
 	str(&c.LogLevel, "log-level", "BROADSIDE_LOG_LEVEL", "log level: debug, info, warn, error")
 	str(&c.LogFormat, "log-format", "BROADSIDE_LOG_FORMAT", "log format: text or json")
 	registerSMTP(fs, env, &c, &f.smtp)
+	registerMedia(fs, env, &c, &f.media)
 	if withServer {
 		str(&c.Addr, "addr", "BROADSIDE_ADDR", "address to listen on")
 		registerLimits(fs, env, &f.limits)
@@ -141,6 +145,9 @@ func (f *Flags) Finish() (Config, error) {
 		return Config{}, err
 	}
 	if err := finishLimits(&c, &f.limits); err != nil {
+		return Config{}, err
+	}
+	if err := finishMedia(&c, &f.media); err != nil {
 		return Config{}, err
 	}
 	if f.proxies != "" {
@@ -195,6 +202,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.SMTP.validate()...)
 	errs = append(errs, c.Limits.validate()...)
+	errs = append(errs, c.MediaS3.validate()...)
 	return errors.Join(errs...)
 }
 

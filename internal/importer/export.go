@@ -54,6 +54,10 @@ type exporter struct {
 	postIDs  map[int64]bool
 	nextID   int64
 	extra    []*wxr.Item // attachments made for featured images that are not attachments
+
+	logins  map[int64]string                 // user id -> login
+	library map[string]*broadside.Attachment // media key -> the attachment an import made of it
+	mediaID map[int64]int64                  // media id -> exported id
 }
 
 func (ex *exporter) run() error {
@@ -67,7 +71,9 @@ func (ex *exporter) run() error {
 	if err != nil {
 		return err
 	}
+	ex.logins = map[int64]string{}
 	for _, u := range users {
+		ex.logins[u.ID] = u.Login
 		if err := ex.w.Author(&wxr.Author{ID: u.ID, Login: u.Login, Email: u.Email, DisplayName: u.DisplayName}); err != nil {
 			return err
 		}
@@ -121,11 +127,17 @@ func (ex *exporter) run() error {
 			break
 		}
 		for i := range as {
+			if ex.library[as[i].File] != nil {
+				continue // exported as the library file it became
+			}
 			if err := ex.attachment(&as[i]); err != nil {
 				return err
 			}
 		}
 		after = as[len(as)-1].ID
+	}
+	if err := ex.eachMedia(exportBatch, ex.media); err != nil {
+		return err
 	}
 	for _, it := range ex.extra {
 		if err := ex.w.StartItem(it); err != nil {
@@ -146,7 +158,14 @@ func (ex *exporter) planIDs() error {
 	if err != nil {
 		return err
 	}
-	ex.nextID = max(ids["posts"], ids["attachments"]) + 1
+	ex.nextID = max(ids["posts"], ids["attachments"], ids["media"]) + 1
+	ex.library, ex.mediaID = map[string]*broadside.Attachment{}, map[int64]int64{}
+	if err := ex.eachMedia(exportBatch*5, func(m *broadside.Media) error {
+		ex.library[m.Key] = nil
+		return nil
+	}); err != nil {
+		return err
+	}
 	for after := int64(-1 << 62); ; {
 		ps, err := ex.svc.Store.ExportPosts(ex.ctx, after, exportBatch*5)
 		if err != nil {
@@ -169,6 +188,10 @@ func (ex *exporter) planIDs() error {
 			break
 		}
 		for _, a := range as {
+			if _, ok := ex.library[a.File]; ok && a.File != "" {
+				ex.library[a.File] = &a
+				continue
+			}
 			id := a.ID
 			if ex.postIDs[id] {
 				id = ex.nextID
@@ -179,7 +202,24 @@ func (ex *exporter) planIDs() error {
 		}
 		after = as[len(as)-1].ID
 	}
-	return nil
+	// Library files keep their ids unless a post or an exported attachment has it.
+	taken := map[int64]bool{}
+	for _, id := range ex.attIDs {
+		taken[id] = true
+	}
+	return ex.eachMedia(exportBatch*5, func(m *broadside.Media) error {
+		id := m.ID
+		if ex.postIDs[id] || taken[id] {
+			id = ex.nextID
+			ex.nextID++
+		}
+		ex.mediaID[m.ID] = id
+		ex.attByURL[m.URL()] = id
+		if a := ex.library[m.Key]; a != nil {
+			ex.attByURL[a.URL] = id
+		}
+		return nil
+	})
 }
 
 func wpStatus(st broadside.PostStatus) string {
@@ -363,4 +403,51 @@ func parentsFirst(cats []broadside.Category) []broadside.Category {
 		visit(&cats[i], 0)
 	}
 	return out
+}
+
+// eachMedia calls fn with every library file, in id order, batch rows at a time.
+func (ex *exporter) eachMedia(batch int, fn func(m *broadside.Media) error) error {
+	for after := int64(-1 << 62); ; {
+		ms, err := ex.svc.Store.ExportMedia(ex.ctx, after, batch)
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 {
+			return nil
+		}
+		for i := range ms {
+			if err := fn(&ms[i]); err != nil {
+				return err
+			}
+		}
+		after = ms[len(ms)-1].ID
+	}
+}
+
+// media writes a library file as WordPress keeps it: an attachment post whose file is at
+// attachment_url (WordPress's importer downloads it from there), with its path below
+// wp-content/uploads, alt text, and caption as the excerpt. A file an import made keeps the
+// slug and parent post of its WordPress attachment.
+func (ex *exporter) media(m *broadside.Media) error {
+	id := ex.mediaID[m.ID]
+	u := ex.abs(m.URL())
+	it := &wxr.Item{Title: m.Title, Link: ex.base + "/?attachment_id=" + strconv.FormatInt(id, 10), GUID: u, Excerpt: m.Caption,
+		ID: id, Name: broadside.Slugify(m.Title), Status: "inherit", Type: "attachment", AttachmentURL: u,
+		Creator: ex.logins[m.AuthorID], CommentStatus: "closed", PingStatus: "closed",
+		Meta: []wxr.Meta{{Key: "_wp_attached_file", Value: m.Key}}}
+	if a := ex.library[m.Key]; a != nil {
+		it.Parent = a.ParentID
+		if a.Slug != "" {
+			it.Name = a.Slug
+		}
+	}
+	it.PostDate, it.PostDateGMT = ex.dates(m.CreatedAt)
+	it.PostModified, it.PostModifiedGMT = it.PostDate, it.PostDateGMT
+	if m.Alt != "" {
+		it.Meta = append(it.Meta, wxr.Meta{Key: "_wp_attachment_image_alt", Value: m.Alt})
+	}
+	if err := ex.w.StartItem(it); err != nil {
+		return err
+	}
+	return ex.w.EndItem()
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/importer"
+	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for raw counts
@@ -33,6 +34,7 @@ type env struct {
 	ctx     context.Context
 	st      *store.Store
 	svc     *importer.Service
+	uploads string // the media library's directory storage
 	changed int
 }
 
@@ -48,9 +50,11 @@ func newEnv(t testing.TB, dsn string) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, ctx: ctx, st: st, dsn: dsn}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e.uploads = filepath.Join(t.TempDir(), "uploads")
 	e.svc = &importer.Service{Store: st, Now: func() time.Time { return now },
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Changed: func() { e.changed++ },
-		UploadsDir: filepath.Join(t.TempDir(), "uploads")}
+		Log: log, Changed: func() { e.changed++ },
+		Media: &media.Service{Store: st, Storage: media.Dir{Root: e.uploads}, Now: func() time.Time { return now }, Log: log}}
 	return e
 }
 

@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/broadside/broadside"
+	mediasvc "github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -30,9 +32,12 @@ type Service struct {
 	// worker, which publishes imported scheduled posts on time.
 	Changed func()
 	Wake    func()
-	// UploadsDir is where files from Options.MediaDir are copied (the data directory's
-	// uploads/), served at /wp-content/uploads/.
-	UploadsDir string
+	// Media is the media library: files from Options.MediaDir become its files, checked and
+	// stored through its storage (directory or S3) like uploads.
+	Media *mediasvc.Service
+	// ProcessMedia, when set, is called for each image an import added to the library, inside
+	// the import's transaction (it enqueues the resize job).
+	ProcessMedia func(ctx context.Context, tx *store.Store, m *broadside.Media) error
 	// BaseURL is the site's configured public URL; the Base URL setting overrides it.
 	// Exports make links absolute with it.
 	BaseURL string
@@ -45,18 +50,23 @@ type Options struct {
 	// DryRun runs the whole import in a transaction that is rolled back: the summary says
 	// exactly what an import would do, and nothing is written (no files copied either).
 	DryRun bool
-	// MediaDir is a local copy of the old site's wp-content/uploads. Its files are copied
-	// into UploadsDir and attachments and content point at the copies.
+	// MediaDir is a local copy of the old site's wp-content/uploads. The attachments' files
+	// in it become files of the media library (under their WordPress paths), and attachments,
+	// featured images and content (resized copies included) point at them.
 	MediaDir string
 	// Progress, when set, is called now and then with how far the import has got.
 	Progress func(Progress)
 }
 
-// Progress is how far an import has got: Pass 1 checks the file, pass 2 imports it.
+// Progress is how far an import has got: Pass 1 checks the file, PassMedia stores the
+// media files (bytes of them), pass 2 imports the file.
 type Progress struct {
 	Pass        int
 	Done, Total int64 // bytes of the file
 }
+
+// PassMedia is the Progress pass that stores media files.
+const PassMedia = 3
 
 // errDryRun rolls a dry run back.
 var errDryRun = errors.New("importer: dry run")
@@ -72,6 +82,9 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		if err := checkDir(opt.MediaDir); err != nil {
 			return sum, err
 		}
+		if s.Media == nil {
+			return sum, errors.New("importer: --media-dir needs the media library, which is not configured")
+		}
 	}
 	prog := func(pass int) func(done, total int64) {
 		if opt.Progress == nil {
@@ -84,11 +97,18 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		return sum, err
 	}
 	sum.Source, sum.Version = p.source, p.site.Version
+	var stored map[int64]*storedFile
+	undo := func() {}
+	if opt.MediaDir != "" {
+		if stored, undo, err = s.storeMedia(ctx, p, opt, sum); err != nil {
+			return sum, fmt.Errorf("storing the media files: %w", err)
+		}
+	}
 	err = s.Store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.LockImports(ctx); err != nil {
 			return err
 		}
-		im := &run{svc: s, tx: tx, plan: p, opt: opt, sum: sum, now: s.Now(), path: path, progress: prog(2)}
+		im := &run{svc: s, tx: tx, plan: p, opt: opt, sum: sum, now: s.Now(), path: path, progress: prog(2), stored: stored}
 		if err := im.do(ctx); err != nil {
 			return err
 		}
@@ -102,6 +122,8 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		return sum, nil
 	}
 	if err != nil {
+		// The database is as it was; so is the storage.
+		undo()
 		return sum, err
 	}
 	s.Log.Info("WordPress import done", "file", path, "source", sum.Source, "posts", sum.Posts.New, "pages", sum.Pages.New,

@@ -43,7 +43,9 @@ type run struct {
 	w   *store.ImportWriter // prepared statements for the many comments
 
 	mediaRE    *regexp.Regexp
-	mediaFound map[string]bool
+	stored     map[int64]*storedFile // WordPress attachment id -> its file in the media storage
+	library    *libraryIndex
+	mediaLocal map[int64]int64 // WordPress attachment id -> media id
 
 	menuItems []wpMenuItem // nav_menu_item records, made into the menu at the end (menus.go)
 }
@@ -86,14 +88,14 @@ func (r *run) do(ctx context.Context) error {
 	}
 	r.users, r.userByWPID = map[string]int64{}, map[int64]int64{}
 	r.cats, r.tags = map[string]int64{}, map[string]int64{}
-	r.postLocal, r.attLocal = map[int64]int64{}, map[int64]int64{}
+	r.postLocal, r.attLocal, r.mediaLocal = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}
 	r.noted = map[string]bool{}
 	r.setupMedia()
 
 	// WordPress ids up to the file's largest stay free for the items that want them; new
 	// ids are allocated above.
 	for table, maxID := range map[string]int64{"posts": r.plan.maxPost, "comments": r.plan.maxComment,
-		"attachments": r.plan.maxAttachment} {
+		"attachments": r.plan.maxAttachment, "media": r.plan.maxAttachment} {
 		if maxID > 0 {
 			if err := r.tx.ReserveIDs(ctx, table, maxID); err != nil {
 				return err
@@ -224,13 +226,6 @@ func (r *run) finish(ctx context.Context) error {
 	}
 	if err := r.adoptSettings(ctx); err != nil {
 		return err
-	}
-	if r.opt.MediaDir != "" && !r.opt.DryRun {
-		n, err := copyTree(ctx, r.opt.MediaDir, r.svc.UploadsDir)
-		r.sum.MediaCopied = n
-		if err != nil {
-			return err
-		}
 	}
 	return nil
 }

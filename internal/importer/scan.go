@@ -54,7 +54,9 @@ type attInfo struct {
 	Parent    int64
 	URL       string // the original file URL
 	Rel       string // path below wp-content/uploads/, "" when unknown
-	Local     bool   // the file is in --media-dir and will be copied
+	Local     bool   // the file is in --media-dir and is (or will be) in the media library
+	Creator   string // the WordPress login of who uploaded it
+	Refused   bool   // its file is in --media-dir but the library's checks refused it
 	Title     string
 	Slug      string
 	Alt       string
@@ -252,7 +254,7 @@ func (p *plan) scanItem(it *wxr.Item, opt Options, creators map[string]bool) {
 func (p *plan) scanAttachment(it *wxr.Item, opt Options) {
 	a := &attInfo{Pos: it.Pos, ID: it.ID, Parent: it.Parent, URL: firstNonEmpty(it.AttachmentURL, it.GUID),
 		Title: plainText(it.Title), Slug: it.Name, Caption: plainText(it.Excerpt), Link: it.Link, GUID: it.GUID,
-		Date: it.PostDate, DateGMT: it.PostDateGMT, MenuOrder: it.MenuOrder}
+		Date: it.PostDate, DateGMT: it.PostDateGMT, MenuOrder: it.MenuOrder, Creator: it.Creator}
 	if a.ID == 0 {
 		a.ID = syntheticID("attachment", a.URL)
 	}

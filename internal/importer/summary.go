@@ -77,9 +77,11 @@ type Summary struct {
 	// IDsChanged counts objects whose WordPress id was already taken here and that got a new
 	// id (each is also a warning; old links to them redirect).
 	IDsChanged int
-	// MediaCopied counts files copied from --media-dir; MediaMissing attachments whose file
-	// was not found there (they keep their original URL).
-	MediaCopied, MediaMissing int
+	// MediaCopied counts files stored from --media-dir into the media storage, MediaRows the
+	// library files made of them, MediaMissing attachments whose file was not found there
+	// and MediaRefused those whose file the library's checks refused (both keep their
+	// original URL).
+	MediaCopied, MediaRows, MediaMissing, MediaRefused int
 	// MenuItems counts the items of the navigation menu made from the export's menus.
 	MenuItems int
 
@@ -177,8 +179,9 @@ func (s *Summary) Write(w io.Writer) {
 	if len(s.CommentStatuses) > 0 {
 		fmt.Fprintf(w, "  comments by status: %s\n", counts(s.CommentStatuses))
 	}
-	if s.MediaCopied > 0 || s.MediaMissing > 0 {
-		fmt.Fprintf(w, "  media files copied: %d; not found in --media-dir (original URLs kept): %d\n", s.MediaCopied, s.MediaMissing)
+	if s.MediaCopied > 0 || s.MediaRows > 0 || s.MediaMissing > 0 || s.MediaRefused > 0 {
+		fmt.Fprintf(w, "  media files stored: %d, added to the media library: %d; not found in --media-dir: %d; refused (not an accepted type, or damaged): %d (those keep their original URLs)\n",
+			s.MediaCopied, s.MediaRows, s.MediaMissing, s.MediaRefused)
 	}
 	if s.MenuItems > 0 {
 		fmt.Fprintf(w, "  navigation menu: %d items (Admin → Settings → Site identity)\n", s.MenuItems)

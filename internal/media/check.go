@@ -113,6 +113,15 @@ func (c *checker) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// found is what the check learnt about the file stored under key.
+func (c *checker) found(key string) *broadside.Media {
+	f := &broadside.Media{FileName: c.name, Key: key, MimeType: c.mime, Size: c.n}
+	if c.hdr != nil && c.hdr.err == nil {
+		f.Width, f.Height = c.hdr.w, c.hdr.h
+	}
+	return f
+}
+
 func (c *checker) tooLarge() error {
 	return broadside.Errorf(broadside.EINVALID, "%s is larger than the limit of %s.", broadside.MediaFileLabel(c.name), broadside.FormatSize(c.max))
 }

@@ -136,47 +136,18 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 	if name == "" || name == "." || name == "/" {
 		name = "file"
 	}
-	head := make([]byte, 512)
-	n, err := io.ReadFull(r, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, broadside.Errorf(broadside.EINVALID, "%s could not be read: the upload broke off.", broadside.MediaFileLabel(name))
+	now := s.Now().UTC()
+	f, err := s.putChecked(ctx, name, r, func(mime string) string { return broadside.MediaKey(name, mime, randomSuffix(), now) })
+	if errors.Is(err, fs.ErrExist) {
+		// Keys carry 32 random bits; a clash is as good as impossible, but never an overwrite.
+		return nil, broadside.Errorf(broadside.EINTERNAL, "The file storage could not save %s; nothing was saved. Please try again.", broadside.MediaFileLabel(name))
 	}
-	head = head[:n]
-	mime, err := broadside.SniffMedia(name, head)
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now().UTC()
-	key := broadside.MediaKey(name, mime, randomSuffix(), now)
-	c := newChecker(name, mime, io.MultiReader(bytes.NewReader(head), r), s.maxSize(), s.maxPixels())
-	var body io.Reader = c
-	stop := func() {}
-	if !s.keepMetadata(ctx) && (mime == "image/jpeg" || mime == "image/png") {
-		// Stripped on the way in, so no copy with a GPS position is ever stored or served.
-		body, stop = strippingReader(c, mime, name)
-	}
-	size, err := s.Storage.Put(ctx, key, body)
-	stop()
-	c.close()
-	if err != nil {
-		var be *broadside.Error
-		switch {
-		case errors.As(err, &be):
-			return nil, err
-		case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-			s.Log.Error("media: disk full", "key", key, "err", err)
-			return nil, broadside.Errorf(broadside.EINTERNAL, "The server's disk is full, so %s was not saved. Tell the site's administrator.", broadside.MediaFileLabel(name))
-		case errors.Is(err, context.Canceled), errors.Is(err, io.ErrUnexpectedEOF):
-			return nil, broadside.Errorf(broadside.EINVALID, "The upload of %s broke off; nothing was saved.", broadside.MediaFileLabel(name))
-		}
-		s.Log.Error("media: storing failed", "key", key, "err", err)
-		return nil, broadside.Errorf(broadside.EINTERNAL, "The file storage could not save %s; nothing was saved. Please try again.", broadside.MediaFileLabel(name))
-	}
-	m := &broadside.Media{AuthorID: u.ID, FileName: name, Key: key, MimeType: mime, Size: size,
-		Title: strings.TrimSuffix(name, path.Ext(name)), CreatedAt: now}
-	if c.hdr != nil {
-		m.Width, m.Height = c.hdr.w, c.hdr.h
-	}
+	key, size := f.Key, f.Size
+	m := &broadside.Media{AuthorID: u.ID, FileName: name, Key: key, MimeType: f.MimeType, Size: size,
+		Title: strings.TrimSuffix(name, path.Ext(name)), CreatedAt: now, Width: f.Width, Height: f.Height}
 	if utf8Len(m.Title) > 200 {
 		m.Title = string([]rune(m.Title)[:200])
 	}
@@ -206,6 +177,66 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 		s.Wake()
 	}
 	return m, nil
+}
+
+// putChecked sniffs the type of r's bytes, checks them as they stream to the storage under
+// the key keyFor gives for that type, and returns what it found (MimeType, Key, Size, Width,
+// Height). The upload form and the WordPress import both go through it: one check.
+func (s *Service) putChecked(ctx context.Context, name string, r io.Reader, keyFor func(mime string) string) (*broadside.Media, error) {
+	head := make([]byte, 512)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, broadside.Errorf(broadside.EINVALID, "%s could not be read: the upload broke off.", broadside.MediaFileLabel(name))
+	}
+	head = head[:n]
+	mime, err := broadside.SniffMedia(name, head)
+	if err != nil {
+		return nil, err
+	}
+	key := keyFor(mime)
+	c := newChecker(name, mime, io.MultiReader(bytes.NewReader(head), r), s.maxSize(), s.maxPixels())
+	var body io.Reader = c
+	stop := func() {}
+	if !s.keepMetadata(ctx) && (mime == "image/jpeg" || mime == "image/png") {
+		// Stripped on the way in, so no copy with a GPS position is ever stored or served.
+		body, stop = strippingReader(c, mime, name)
+	}
+	size, err := s.Storage.Put(ctx, key, body)
+	if errors.Is(err, fs.ErrExist) {
+		// The key is taken (an import run before): the verdict on these bytes still counts,
+		// and their size is what would have been stored, to compare with what is there.
+		n, derr := io.Copy(io.Discard, body)
+		stop()
+		c.close()
+		if derr != nil {
+			return nil, derr
+		}
+		f := c.found(key)
+		f.Size = n
+		return f, fs.ErrExist
+	}
+	stop()
+	c.close()
+	if err != nil {
+		var be *broadside.Error
+		switch {
+		case errors.As(err, &be):
+			return nil, err
+		case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+			s.Log.Error("media: disk full", "key", key, "err", err)
+			return nil, broadside.Errorf(broadside.EINTERNAL, "The server's disk is full, so %s was not saved. Tell the site's administrator.", broadside.MediaFileLabel(name))
+		case errors.Is(err, context.Canceled), errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, broadside.Errorf(broadside.EINVALID, "The upload of %s broke off; nothing was saved.", broadside.MediaFileLabel(name))
+		case errors.Is(err, ErrUnavailable):
+			s.Log.Error("media: storage unreachable", "key", key, "err", err)
+			return nil, broadside.Errorf(broadside.EUNAVAILABLE, "The file storage cannot be reached right now, so %s was not saved (nothing was). Try again in a few minutes; if it keeps failing, tell the site's administrator to check the S3 storage server.", broadside.MediaFileLabel(name))
+		}
+		s.Log.Error("media: storing failed", "key", key, "err", err)
+		return nil, broadside.Errorf(broadside.EINTERNAL, "The file storage could not save %s; nothing was saved. Please try again.", broadside.MediaFileLabel(name))
+	}
+	f := c.found(key)
+	f.Size = size
+	return f, nil
 }
 
 func utf8Len(s string) int { return len([]rune(s)) }
@@ -381,7 +412,7 @@ func (s *Service) ByKeys(ctx context.Context, keys []string) (map[string]*broads
 // Open finds a file to serve by its path below the uploads address. m is its library row,
 // nil for a file an import copied (which has none); fs.ErrNotExist when there is no file.
 func (s *Service) Open(ctx context.Context, key string) (obj Object, m *broadside.Media, err error) {
-	if broadside.ValidMediaKey(key) {
+	if broadside.ValidMediaKey(key) || broadside.ValidImportedMediaKey(key) {
 		m, err = s.Store.MediaByKey(ctx, key)
 		if err != nil && broadside.ErrorCode(err) != broadside.ENOTFOUND {
 			return nil, nil, err
@@ -391,6 +422,10 @@ func (s *Service) Open(ctx context.Context, key string) (obj Object, m *broadsid
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
 			return nil, nil, fs.ErrNotExist
+		}
+		if errors.Is(err, ErrUnavailable) {
+			s.Log.Error("media: storage unreachable", "key", key, "err", err)
+			return nil, nil, broadside.Errorf(broadside.EUNAVAILABLE, "The file storage cannot be reached right now; try again in a few minutes.")
 		}
 		return nil, nil, err
 	}

@@ -16,7 +16,7 @@ import (
 
 // idTables are the tables whose ids an import may set explicitly.
 var idTables = map[string]bool{"posts": true, "comments": true, "attachments": true, "categories": true,
-	"tags": true, "users": true}
+	"tags": true, "users": true, "media": true}
 
 // ReserveIDs moves table's id counter to at least upTo, so that ids allocated from now on
 // (by this import or by anyone else writing meanwhile) never collide with WordPress ids up
@@ -172,6 +172,48 @@ func (s *Store) ImportAttachment(ctx context.Context, m *broadside.Attachment) e
 	}
 	m.ID = id
 	return nil
+}
+
+// ImportMedia inserts a library file brought in by an import, keeping m.ID (the WordPress
+// attachment id) when free, and sets m.ID.
+func (s *Store) ImportMedia(ctx context.Context, m *broadside.Media) error {
+	m.CreatedAt = m.CreatedAt.UTC().Truncate(time.Microsecond)
+	a := &args{}
+	vals := strings.Join([]string{a.add(m.AuthorID), a.add(m.FileName), a.add(m.Key), a.add(m.MimeType), a.add(m.Size),
+		a.add(m.Width), a.add(m.Height), a.add(m.Title), a.add(m.Alt), a.add(m.Caption), a.add(s.ts(m.CreatedAt)),
+		a.add(m.Processing)}, ", ")
+	id, err := s.insertKeepingID(ctx, "media", "author_id, file_name, storage_key, mime_type, size, width, height, title, alt, caption, created_at, process_state",
+		a, vals, m.ID)
+	if err != nil {
+		if _, ok := uniqueViolation(err); ok {
+			return conflict("A file is already stored under " + m.Key + ".")
+		}
+		return fmt.Errorf("store: import media %d: %w", m.ID, err)
+	}
+	m.ID = id
+	return nil
+}
+
+// ExportMedia returns up to limit library files with ids above afterID, in id order (for
+// exports, page by page).
+func (s *Store) ExportMedia(ctx context.Context, afterID int64, limit int) ([]broadside.Media, error) {
+	rows, err := s.rd().QueryContext(ctx, "SELECT "+mediaCols+" FROM media WHERE id > $1 ORDER BY id LIMIT $2", afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: export media: %w", err)
+	}
+	defer rows.Close()
+	var out []broadside.Media
+	for rows.Next() {
+		var m broadside.Media
+		if err := scanMedia(rows, &m); err != nil {
+			return nil, fmt.Errorf("store: export media: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: export media: %w", err)
+	}
+	return out, nil
 }
 
 // UpdateAttachment saves m's fields.

@@ -44,6 +44,9 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	}
 	obj, m, err := s.Media.Open(r.Context(), key)
 	if err != nil {
+		if broadside.ErrorCode(err) == broadside.EUNAVAILABLE {
+			return err // 503: the file may well be there, the storage is not
+		}
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.Log.Error("opening an upload", "request_id", requestID(r), "path", key, "err", err)
 		}
@@ -56,6 +59,9 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	cache := "public, max-age=2592000"
 	if m != nil {
 		ctype, cache = m.MimeType, "public, max-age=31536000, immutable"
+	} else if broadside.IsMediaVariantKey(key) {
+		// A resized copy or WebP twin of a library file: written once under a new key too.
+		cache = "public, max-age=31536000, immutable"
 	}
 	if broadside.MediaKind(ctype) == "" && !inlineTypes[ctype] {
 		h.Set("Content-Disposition", `attachment; filename="`+strings.NewReplacer(`"`, "", "\r", "", "\n", "").Replace(path.Base(key))+`"`)

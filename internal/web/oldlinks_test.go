@@ -405,7 +405,8 @@ Para two]]></content:encoded><wp:post_id>1</wp:post_id><wp:post_date>2019-04-05 
 	}
 }
 
-// TestUploadsServed: files from --media-dir are served where WordPress served them, images
+// TestUploadsServed: files from --media-dir become library files served where WordPress
+// served them; files an earlier import copied without a library row are served too, images
 // inline and anything else as a download, and nothing outside the directory.
 func TestUploadsServed(t *testing.T) {
 	ta := newTestApp(t)
@@ -416,17 +417,21 @@ func TestUploadsServed(t *testing.T) {
 		}
 	}
 	must(os.MkdirAll(filepath.Join(media, "2008", "06"), 0o755))
-	must(os.WriteFile(filepath.Join(media, "2008", "06", "canola2.jpg"), []byte("\xff\xd8\xff fake jpeg"), 0o644))
-	must(os.WriteFile(filepath.Join(media, "2008", "06", "page.html"), []byte("<script>alert(1)</script>"), 0o644))
+	must(os.WriteFile(filepath.Join(media, "2008", "06", "canola2.jpg"), testJPEG(t, 8, 6), 0o644))
 	must(os.WriteFile(filepath.Join(media, "shell.php"), []byte("<?php"), 0o644))
+	// What an import before the media library copied: a file with no library row.
+	uploads := filepath.Join(ta.App.Config.DataDir, "uploads")
+	must(os.MkdirAll(filepath.Join(uploads, "2008", "06"), 0o755))
+	must(os.WriteFile(filepath.Join(uploads, "2008", "06", "page.html"), []byte("<script>alert(1)</script>"), 0o644))
 	sum := ta.importWXR(wxrFixture("themeunittestdata.wordpress.xml"), importer.Options{MediaDir: media})
-	if sum.MediaCopied != 2 || sum.MediaMissing != 36 {
-		t.Fatalf("copied %d, missing %d", sum.MediaCopied, sum.MediaMissing)
+	if sum.MediaCopied != 1 || sum.MediaRows != 1 || sum.MediaMissing != 36 {
+		t.Fatalf("stored %d, rows %d, missing %d", sum.MediaCopied, sum.MediaRows, sum.MediaMissing)
 	}
 	b := ta.browser()
 	img := b.get("/wp-content/uploads/2008/06/canola2.jpg")
 	wantOK(t, img)
-	if img.Header.Get("Content-Type") != "image/jpeg" || !strings.Contains(img.Header.Get("Content-Security-Policy"), "sandbox") {
+	if img.Header.Get("Content-Type") != "image/jpeg" || !strings.Contains(img.Header.Get("Content-Security-Policy"), "sandbox") ||
+		!strings.Contains(img.Header.Get("Cache-Control"), "immutable") {
 		t.Errorf("image headers: %v", img.Header)
 	}
 	htmlFile := b.get("/wp-content/uploads/2008/06/page.html")
@@ -439,8 +444,10 @@ func TestUploadsServed(t *testing.T) {
 			t.Errorf("%s served", bad)
 		}
 	}
-	// The attachment now points at the copy.
+	// The attachment now points at the library file; one whose file was not there still
+	// goes to its original address.
 	want301(t, b.get("/?attachment_id=611"), "/wp-content/uploads/2008/06/canola2.jpg")
+	want301(t, b.get("/2010/09/10/post-format-gallery/canola2/"), "/wp-content/uploads/2008/06/canola2.jpg")
 }
 
 // TestOldLinksOnPostgres runs the import and a few old links on PostgreSQL.

@@ -1,0 +1,35 @@
+package app_test
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/config"
+)
+
+// A site configured with an S3 bucket it cannot reach does not start, and says what to fix
+// without showing the keys.
+func TestOpenChecksTheMediaBucket(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := l.Addr().String()
+	l.Close()
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	cfg.MediaS3 = config.MediaS3{Endpoint: dead, Bucket: "media", Insecure: true, AccessKey: "AKIASHOWNOWHERE", SecretKey: "secret-shown-nowhere"}
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true})
+	if err == nil {
+		a.Close()
+		t.Fatal("the site started without its media storage")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "media storage") || !strings.Contains(msg, "--media-s3-endpoint") ||
+		strings.Contains(msg, "AKIASHOWNOWHERE") || strings.Contains(msg, "secret-shown-nowhere") {
+		t.Fatalf("error: %v", err)
+	}
+}
