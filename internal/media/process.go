@@ -285,7 +285,7 @@ func (s *Service) deleteKeys(ctx context.Context, vs []broadside.MediaSize) {
 // so the copy is first stored under a side key; a run that dies between deleting the
 // original and storing the copy finds the side copy next time and finishes the swap.
 func (s *Service) stripOriginal(ctx context.Context, m *broadside.Media) error {
-	if m.MimeType != "image/jpeg" && m.MimeType != "image/png" {
+	if m.MimeType != "image/jpeg" && m.MimeType != "image/png" && m.MimeType != "image/webp" {
 		return nil
 	}
 	side := variantKey(m.Key, 0, 0, ".meta")
@@ -306,7 +306,13 @@ func (s *Service) stripOriginal(ctx context.Context, m *broadside.Media) error {
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if err := stripMetadata(tmp, bufio.NewReader(obj), m.MimeType); err != nil {
+	if m.MimeType == "image/webp" {
+		// WebP uploads are stripped here, not on the way in: the RIFF size comes first.
+		err = stripWebP(tmp, obj)
+	} else {
+		err = stripMetadata(tmp, bufio.NewReader(obj), m.MimeType)
+	}
+	if err != nil {
 		return failf("The image's structure could not be read to remove its metadata (%v).", err)
 	}
 	n, err := tmp.Seek(0, io.SeekCurrent)

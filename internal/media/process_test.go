@@ -16,9 +16,12 @@ import (
 	"testing"
 	"time"
 
+	xwebp "golang.org/x/image/webp"
+
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/media"
+	"github.com/broadside/broadside/internal/media/webpenc"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
@@ -497,5 +500,55 @@ func TestHostileFilesThroughProcessing(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A WebP whose EXIF and XMP chunks name the place loses them (and their VP8X flags) in the
+// job; the picture still decodes at its size.
+func TestWebPMetadataStripped(t *testing.T) {
+	f := setup(t, testdb.SQLite(t))
+	ctx := context.Background()
+	var simple bytes.Buffer
+	if err := webpenc.Encode(ctx, &simple, image.NewGray(image.Rect(0, 0, 320, 200)), 80); err != nil { // opaque: a plain VP8 file
+		t.Fatal(err)
+	}
+	vp8 := simple.Bytes()[12:] // the VP8 chunk
+	chunk := func(fourcc string, data []byte) []byte {
+		b := append([]byte(fourcc), 0, 0, 0, 0)
+		binary.LittleEndian.PutUint32(b[4:], uint32(len(data)))
+		b = append(b, data...)
+		if len(data)%2 == 1 {
+			b = append(b, 0)
+		}
+		return b
+	}
+	vp8x := []byte{0x08 | 0x04, 0, 0, 0, 319 & 0xff, 319 >> 8, 0, 199, 0, 0}
+	var body []byte
+	body = append(body, "WEBP"...)
+	body = append(body, chunk("VP8X", vp8x)...)
+	body = append(body, vp8...)
+	body = append(body, chunk("EXIF", append([]byte("MM\x00\x2a"), secret...))...)
+	body = append(body, chunk("XMP ", []byte("<x:xmpmeta>"+secret+"</x:xmpmeta>"))...)
+	file := append([]byte("RIFF\x00\x00\x00\x00"), body...)
+	binary.LittleEndian.PutUint32(file[4:], uint32(len(body)))
+	m, err := f.svc.Upload(ctx, f.author, "place.webp", bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	process(t, f.st, f.svc)
+	got := served(t, f.svc, m.Key)
+	if bytes.Contains(got, []byte(secret)) {
+		t.Fatal("WebP original still names the place")
+	}
+	cfg, err := xwebp.DecodeConfig(bytes.NewReader(got))
+	if err != nil || cfg.Width != 320 || cfg.Height != 200 || got[20]&0x0c != 0 {
+		t.Fatalf("stripped WebP: %+v, %v, flags %#x", cfg, err, got[20])
+	}
+	m, _ = f.st.MediaByID(ctx, m.ID)
+	if m.Processing != broadside.MediaProcessed || m.Size != int64(len(got)) || m.SizeNamed("medium", "image/webp") == nil {
+		t.Fatalf("row: %+v", m)
+	}
+	if left := files(t, f.dir); len(left) != 1+len(m.Sizes) {
+		t.Fatalf("files: %v", left)
 	}
 }

@@ -216,3 +216,76 @@ func orientationSegment(o int) []byte {
 	binary.BigEndian.PutUint16(seg[2:], uint16(len(body)+2))
 	return append(seg, body...)
 }
+
+// stripWebP copies a WebP file without its EXIF and XMP chunks, clearing their flags in the
+// VP8X header and shrinking the RIFF size to match. The RIFF size comes first, so the chunks
+// are listed (by seeking) before anything is written.
+func stripWebP(dst io.Writer, src io.ReadSeeker) error {
+	var h [12]byte
+	if _, err := io.ReadFull(src, h[:]); err != nil {
+		return err
+	}
+	if string(h[:4]) != "RIFF" || string(h[8:12]) != "WEBP" {
+		return errors.New("media: not a WebP file")
+	}
+	riff := int64(binary.LittleEndian.Uint32(h[4:8]))
+	type chunk struct {
+		fourcc string
+		off    int64 // of the chunk header
+		total  int64 // header + padded payload
+	}
+	var chunks []chunk
+	var dropped int64
+	for off := int64(12); off < 8+riff; {
+		var ch [8]byte
+		if _, err := src.Seek(off, io.SeekStart); err != nil {
+			return err
+		}
+		if _, err := io.ReadFull(src, ch[:]); err != nil {
+			return err
+		}
+		size := int64(binary.LittleEndian.Uint32(ch[4:8]))
+		c := chunk{string(ch[:4]), off, 8 + size + size&1}
+		if c.fourcc == "EXIF" || c.fourcc == "XMP " {
+			dropped += c.total
+		}
+		chunks = append(chunks, c)
+		off += c.total
+	}
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if dropped == 0 {
+		_, err := io.Copy(dst, src)
+		return err
+	}
+	binary.LittleEndian.PutUint32(h[4:8], uint32(riff-dropped))
+	if _, err := dst.Write(h[:]); err != nil {
+		return err
+	}
+	for _, c := range chunks {
+		if c.fourcc == "EXIF" || c.fourcc == "XMP " {
+			continue
+		}
+		if _, err := src.Seek(c.off, io.SeekStart); err != nil {
+			return err
+		}
+		if c.total > 1<<16 { // image data: copied as it is
+			if _, err := io.CopyN(dst, src, c.total); err != nil {
+				return err
+			}
+			continue
+		}
+		body := make([]byte, c.total)
+		if _, err := io.ReadFull(src, body); err != nil {
+			return err
+		}
+		if c.fourcc == "VP8X" && len(body) > 8 {
+			body[8] &^= 0x08 | 0x04 // the EXIF and XMP flags
+		}
+		if _, err := dst.Write(body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
