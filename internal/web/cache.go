@@ -131,7 +131,7 @@ var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "dclid": tru
 // cached adapts a public GET handler (as public does) and keeps its pages in the page cache.
 func (s *Server) cached(hh handler) http.HandlerFunc {
 	h := s.public(hh)
-	return func(w http.ResponseWriter, r *http.Request) {
+	return s.counted(func(w http.ResponseWriter, r *http.Request) {
 		c := s.Cache
 		if c == nil || !cacheable(r) {
 			h(w, r)
@@ -166,7 +166,7 @@ func (s *Server) cached(hh handler) http.HandlerFunc {
 		}
 		w.WriteHeader(rec.status)
 		_, _ = w.Write(rec.body.Bytes())
-	}
+	})
 }
 
 func writeCached(w http.ResponseWriter, r *http.Request, e *cachedPage) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/audience"
 	"github.com/broadside/broadside/internal/auth"
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/importer"
@@ -76,6 +77,8 @@ type Deps struct {
 	// Media is the media library (media_routes.go); nil leaves the admin's Media screens out
 	// but still serves the uploads directory through WordPress's importer, if any.
 	Media *media.Service
+	// Audience counts readers' page views for the dashboard (audience.go); nil counts nothing.
+	Audience *audience.Counter
 }
 
 // Server is the HTTP handler of a Broadside site.
