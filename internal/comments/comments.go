@@ -57,6 +57,8 @@ type Store interface {
 	CommenterKeyApproved(ctx context.Context, keyHash, email string) (bool, error)
 	UserHasApprovedComment(ctx context.Context, userID int64) (bool, error)
 	FeedComments(ctx context.Context, postID int64, now time.Time, limit int) ([]broadside.Comment, error)
+	BanStore
+	ReportStore
 }
 
 // Service accepts and moderates comments.
@@ -292,6 +294,11 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 		stampWhy string
 	)
 	if !privileged {
+		// A ban decides before anything else, on every channel, and says nothing to the
+		// commenter: their comment goes where spam goes.
+		if why := s.banned(ctx, c); why != "" {
+			return broadside.Verdict{Status: broadside.CommentSpam, Reason: why}, stamp
+		}
 		if strings.TrimSpace(in.Honeypot) != "" {
 			return broadside.Verdict{Status: broadside.CommentSpam, Reason: "filled the hidden honeypot field"}, stamp
 		}

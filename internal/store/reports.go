@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/broadside/broadside"
 )
 
 // AddCommentReport records that the reader identified by reporter (a keyed hash, never an
@@ -65,4 +67,21 @@ func (s *Store) ClearCommentReports(ctx context.Context, ids []int64) error {
 		return fmt.Errorf("store: clear reports: %w", err)
 	}
 	return nil
+}
+
+// SetCommentModeration moves one comment to status st with reason as its moderation reason
+// (a report or an author's edit sent it back to the queue), and recounts its post.
+func (s *Store) SetCommentModeration(ctx context.Context, id int64, st broadside.CommentStatus, reason string) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		var postID int64
+		err := tx.wr().QueryRowContext(ctx, "UPDATE comments SET status = $1, moderation_reason = $2 WHERE id = $3 RETURNING post_id",
+			string(st), reason, id).Scan(&postID)
+		if isNoRows(err) {
+			return notFound("Comment not found.")
+		}
+		if err != nil {
+			return fmt.Errorf("store: hold comment %d: %w", id, err)
+		}
+		return tx.RecountComments(ctx, postID)
+	})
 }

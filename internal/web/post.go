@@ -22,6 +22,9 @@ type commentView struct {
 	CanReply              bool
 	ReplyURL, InReplyTo   string
 	Children              []*commentView
+	// Own and Report are what this reader may do besides replying (comment_reader.go).
+	Own    *ownComment
+	Report *reportForm
 }
 
 // commentForm is the state of the reply form: empty, prefilled from the commenter cookie,
@@ -119,6 +122,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	for _, n := range nodes {
 		views = append(views, s.commentTree(n, p, pageURL(cpage), closed, st))
 	}
+	s.decorateComments(r, views, thread, d, form.Stamp)
 	first := 1
 	if len(nodes) > 0 {
 		first = nodes[0].Number
