@@ -177,10 +177,8 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request, u *br
 	}
 	v, ap := s.adminView(w, r, "comments", "Comments")
 	d.adminPage = ap
-	d.Return = withoutUndo(r)
-	if _, _, ok := s.readUndo(q.Get("undo")); ok {
-		d.Undo = q.Get("undo")
-	}
+	d.Return = r.URL.RequestURI()
+	d.Undo = s.takeUndo(w, r)
 	_, d.CanEmpty = emptyStatus(string(d.Status))
 	d.Total = total
 	d.Pager = adminPager(r, page, total, commentsPerAdminPage)
@@ -254,7 +252,7 @@ func (s *Server) handleCommentBulk(w http.ResponseWriter, r *http.Request, u *br
 		var prev map[int64]broadside.CommentStatus
 		n, prev, err = s.Comments.SetStatusUndoable(ctx, ids, st, u)
 		if err == nil {
-			back = withUndo(back, s.undoToken(st, prev))
+			s.offerUndo(w, r, s.undoToken(st, prev))
 		}
 	} else {
 		s.flash(w, r, "Choose an action to apply.")

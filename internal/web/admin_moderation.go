@@ -2,9 +2,9 @@ package web
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -189,28 +189,32 @@ func (s *Server) readUndo(token string) (broadside.CommentStatus, map[int64]broa
 	return broadside.CommentStatus(f[1]), prev, true
 }
 
-// withUndo adds the undo token to the queue address the bulk action returns to.
-func withUndo(back, token string) string {
-	if token == "" {
-		return back
+// cookieUndo carries the undo token of a bulk action to the queue page it redirects to, once,
+// like the flash: the token never appears in an address (history, Referer).
+const cookieUndo = "bs_undo"
+
+// offerUndo keeps the token of the bulk action just done for the next queue page.
+func (s *Server) offerUndo(w http.ResponseWriter, r *http.Request, token string) {
+	if token != "" {
+		s.setCookie(w, r, cookieUndo, base64.RawURLEncoding.EncodeToString([]byte(token)), undoLifetime)
 	}
-	u, err := url.Parse(back)
-	if err != nil {
-		return back
-	}
-	q := u.Query()
-	q.Set("undo", token)
-	u.RawQuery = q.Encode()
-	return u.RequestURI()
 }
 
-// withoutUndo is the queue's own address without an undo offer, for its forms to return to.
-func withoutUndo(r *http.Request) string {
-	u := *r.URL
-	q := u.Query()
-	q.Del("undo")
-	u.RawQuery = q.Encode()
-	return u.RequestURI()
+// takeUndo returns the undo token offered to this page, if still valid, and forgets it.
+func (s *Server) takeUndo(w http.ResponseWriter, r *http.Request) string {
+	ck, err := r.Cookie(cookieUndo)
+	if err != nil {
+		return ""
+	}
+	s.setCookie(w, r, cookieUndo, "", -1)
+	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	if err != nil {
+		return ""
+	}
+	if _, _, ok := s.readUndo(string(b)); !ok {
+		return ""
+	}
+	return string(b)
 }
 
 // POST /admin/comments/undo

@@ -159,3 +159,67 @@ func TestBanFromQueue(t *testing.T) {
 		t.Fatalf("still banned after the ban was lifted: %s", c.ModerationReason)
 	}
 }
+
+// TestQueueUndoAndEmpty: a bulk "Spam" offers Undo on the page it returns to, once; Undo puts
+// each comment back where it was (for 10 minutes, and not over a later change); "Empty spam"
+// confirms with the count and deletes every spam comment.
+func TestQueueUndoAndEmpty(t *testing.T) {
+	ta := newTestApp(t)
+	author := ta.user("editor@example.org", broadside.RoleEditor)
+	p := ta.publish(author, "Queue", "Body.")
+	var ids []string
+	for i, body := range []string{"One.", "Two.", "Three."} {
+		c := ta.browser().commentAs(p, "Reader", "r"+itoa(int64(i))+"@example.org", body)
+		ids = append(ids, itoa(c.ID))
+	}
+	ta.approve(ta.stored(p, "Three.").ID)
+	admin := ta.signIn(ta.user("admin@example.org", broadside.RoleAdmin))
+	r := admin.post("/admin/comments/bulk", url.Values{"ids": ids, "action": {"spam"}, "return": {"/admin/comments?status=spam"}})
+	page := admin.follow(r)
+	undo := byID(parseHTML(t, page.Body), "undo")
+	if undo == nil {
+		t.Fatalf("no Undo after a bulk action:\n%s", page.Body)
+	}
+	if again := admin.get("/admin/comments?status=spam"); strings.Contains(again.Body, `id="undo"`) {
+		t.Error("the Undo offer is shown again on the next page")
+	}
+	f := url.Values{}
+	for _, in := range find(undo, func(n *html.Node) bool { return n.Data == "input" }) {
+		f.Set(attr(in, "name"), attr(in, "value"))
+	}
+	// A comment changed since the action is left where the moderator put it.
+	if _, err := ta.App.Comments.SetStatus(context.Background(), []int64{ta.stored(p, "One.").ID}, broadside.CommentTrash, moderator); err != nil {
+		t.Fatal(err)
+	}
+	if r := admin.post("/admin/comments/undo", f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("undo: %d", r.StatusCode)
+	}
+	for body, want := range map[string]broadside.CommentStatus{"One.": broadside.CommentTrash, "Two.": broadside.CommentPending, "Three.": broadside.CommentApproved} {
+		if got := ta.stored(p, body).Status; got != want {
+			t.Errorf("after Undo %q is %s, want %s", body, got, want)
+		}
+	}
+	// An offer expires.
+	r = admin.post("/admin/comments/bulk", url.Values{"ids": ids, "action": {"spam"}, "return": {"/admin/comments?status=spam"}})
+	undo = byID(parseHTML(t, admin.follow(r).Body), "undo")
+	f = url.Values{}
+	for _, in := range find(undo, func(n *html.Node) bool { return n.Data == "input" }) {
+		f.Set(attr(in, "name"), attr(in, "value"))
+	}
+	ta.Clock.Advance(11 * time.Minute)
+	admin.post("/admin/comments/undo", f)
+	if got := ta.stored(p, "Two.").Status; got != broadside.CommentSpam {
+		t.Errorf("an expired Undo moved a comment to %s", got)
+	}
+
+	confirm := admin.get("/admin/comments/empty?status=spam")
+	if n := byID(parseHTML(t, confirm.Body), "empty-count"); n == nil || textOf(n) != "3 comments" {
+		t.Fatalf("the confirmation does not count the spam:\n%s", confirm.Body)
+	}
+	if r := admin.post("/admin/comments/empty", url.Values{"status": {"spam"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("empty spam: %d", r.StatusCode)
+	}
+	if cs := ta.comments(p.ID); len(cs) != 0 {
+		t.Errorf("%d comments left after emptying the spam", len(cs))
+	}
+}
