@@ -33,7 +33,7 @@ func (s *Store) PageViewTotals(ctx context.Context, since string, byReferrer boo
 	if byReferrer {
 		col, where = "referrer", " AND referrer <> ''"
 	}
-	rows, err := s.rd().QueryContext(ctx, "SELECT "+col+", sum(views) AS n FROM page_views WHERE day >= $1"+where+
+	rows, err := s.rd().QueryContext(ctx, "SELECT "+col+", CAST(sum(views) AS BIGINT) AS n FROM page_views WHERE day >= $1"+where+
 		" GROUP BY "+col+" ORDER BY n DESC, "+col+" LIMIT $2", since, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: page view totals: %w", err)
@@ -58,7 +58,7 @@ func (s *Store) PageViewTotals(ctx context.Context, since string, byReferrer boo
 
 // PageViewDays returns the total views of each day from since on, oldest first.
 func (s *Store) PageViewDays(ctx context.Context, since string) ([]broadside.PageViewCount, error) {
-	rows, err := s.rd().QueryContext(ctx, "SELECT day, sum(views) FROM page_views WHERE day >= $1 GROUP BY day ORDER BY day", since)
+	rows, err := s.rd().QueryContext(ctx, "SELECT day, CAST(sum(views) AS BIGINT) FROM page_views WHERE day >= $1 GROUP BY day ORDER BY day", since)
 	if err != nil {
 		return nil, fmt.Errorf("store: page views per day: %w", err)
 	}
