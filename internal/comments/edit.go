@@ -80,7 +80,7 @@ func (s *Service) AuthorEdit(ctx context.Context, id int64, key, body string) (*
 	}
 	var v broadside.Verdict
 	if why := s.banned(ctx, &edited); why != "" {
-		v = broadside.Verdict{Status: broadside.CommentSpam, Reason: why}
+		v = broadside.Verdict{Status: broadside.CommentSpam, Reason: why, Codes: []string{broadside.ReasonBanned}}
 	} else {
 		prior, unproven := false, ""
 		if d.ModerationMode == broadside.ModerateHoldUnlessPrior {
@@ -101,13 +101,14 @@ func (s *Service) AuthorEdit(ctx context.Context, id int64, key, body string) (*
 	default:
 		edited.Status = v.Status
 		edited.ModerationReason = "edited by its author: " + v.Reason
+		edited.ModerationCodes = append([]string{broadside.ReasonEdited}, v.Codes...)
 	}
 	err = s.Store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.UpdateComment(ctx, &edited); err != nil {
 			return err
 		}
 		if edited.ModerationReason != c.ModerationReason {
-			if err := tx.SetCommentModeration(ctx, edited.ID, edited.Status, edited.ModerationReason); err != nil {
+			if err := tx.SetCommentModeration(ctx, edited.ID, edited.Status, edited.ModerationReason, edited.ModerationCodes); err != nil {
 				return err
 			}
 		}

@@ -88,7 +88,7 @@ func (s *Service) Report(ctx context.Context, commentID int64, ip, stamp string)
 			return nil
 		}
 		res.Held = true
-		if err := tx.SetCommentModeration(ctx, c.ID, broadside.CommentPending, fmt.Sprintf("reported by %d readers", n)); err != nil {
+		if err := tx.SetCommentModeration(ctx, c.ID, broadside.CommentPending, fmt.Sprintf("reported by %d readers", n), []string{broadside.ReasonReported}); err != nil {
 			return err
 		}
 		if err := tx.NotifyChanged(ctx); err != nil {

@@ -76,10 +76,10 @@ func TestBansAndReports(t *testing.T) {
 		if counts[c.ID] != 2 || len(counts) != 1 {
 			t.Errorf("counts = %v", counts)
 		}
-		must(t, s.SetCommentModeration(ctx, c.ID, broadside.CommentPending, "reported by 2 readers"))
+		must(t, s.SetCommentModeration(ctx, c.ID, broadside.CommentPending, "reported by 2 readers", []string{broadside.ReasonReported}))
 		got, err := s.CommentByID(ctx, c.ID)
 		must(t, err)
-		if got.Status != broadside.CommentPending || got.ModerationReason != "reported by 2 readers" {
+		if got.Status != broadside.CommentPending || got.ModerationReason != "reported by 2 readers" || len(got.ModerationCodes) != 1 || got.ModerationCodes[0] != broadside.ReasonReported {
 			t.Errorf("held comment: %s %q", got.Status, got.ModerationReason)
 		}
 		must(t, s.DeleteComment(ctx, c.ID))

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/broadside/broadside"
@@ -69,13 +70,13 @@ func (s *Store) ClearCommentReports(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// SetCommentModeration moves one comment to status st with reason as its moderation reason
-// (a report or an author's edit sent it back to the queue), and recounts its post.
-func (s *Store) SetCommentModeration(ctx context.Context, id int64, st broadside.CommentStatus, reason string) error {
+// SetCommentModeration moves one comment to status st with reason and codes as its moderation
+// reason (a report or an author's edit sent it back to the queue), and recounts its post.
+func (s *Store) SetCommentModeration(ctx context.Context, id int64, st broadside.CommentStatus, reason string, codes []string) error {
 	return s.InTx(ctx, func(tx *Store) error {
 		var postID int64
-		err := tx.wr().QueryRowContext(ctx, "UPDATE comments SET status = $1, moderation_reason = $2 WHERE id = $3 RETURNING post_id",
-			string(st), reason, id).Scan(&postID)
+		err := tx.wr().QueryRowContext(ctx, "UPDATE comments SET status = $1, moderation_reason = $2, moderation_codes = $3 WHERE id = $4 RETURNING post_id",
+			string(st), reason, strings.Join(codes, " "), id).Scan(&postID)
 		if isNoRows(err) {
 			return notFound("Comment not found.")
 		}

@@ -37,6 +37,7 @@ type commentRow struct {
 	// (admin_moderation.go).
 	Reports int
 	Bans    []banAction
+	Codes   []string // the moderation reason's machine codes
 }
 
 // rowAction is one of the small POST buttons of a queue row.

@@ -36,6 +36,7 @@ func (s *Server) decorateRows(ctx context.Context, rows []commentRow, src []broa
 	for i := range rows {
 		c := &src[i].Comment
 		rows[i].Reports = counts[c.ID]
+		rows[i].Codes = c.ModerationCodes
 		if c.UserID != 0 {
 			continue // a signed-in user is managed in Users, not banned from a comment
 		}

@@ -64,6 +64,7 @@ func TestReaderReportsHoldAComment(t *testing.T) {
 		}
 	}
 	wantComment(t, ta.stored(p, "Something nasty."), broadside.CommentPending, "reported by 3 readers")
+	wantCodes(t, ta.stored(p, "Something nasty."), broadside.ReasonReported)
 	if r := ta.browser().view("GET", path, "192.0.2.9", firefoxUA, ""); strings.Contains(r.Body, "Something nasty.") {
 		t.Error("the reported comment is still on the page")
 	}
@@ -111,6 +112,7 @@ func TestCommenterEditWindow(t *testing.T) {
 		t.Fatalf("edit with links: %d", r.StatusCode)
 	}
 	wantComment(t, ta.stored(p, "http://a.example http://b.example http://c.example"), broadside.CommentPending, "edited by its author: contains 3 links")
+	wantCodes(t, ta.stored(p, "http://a.example http://b.example http://c.example"), broadside.ReasonEdited, broadside.ReasonLinks)
 
 	ta.Clock.Advance(11 * time.Minute)
 	if r := writer.get(path); strings.Contains(r.Body, "/comments/edit/") {
@@ -142,6 +144,10 @@ func TestBanFromQueue(t *testing.T) {
 	wantComment(t, c, broadside.CommentSpam, "banned e-mail address spam@example.org")
 	api := ta.apiComment(p, "Someone", "spam@example.org", "Via the API.")
 	wantComment(t, api, broadside.CommentSpam, "banned e-mail address")
+	wantCodes(t, api, broadside.ReasonBanned)
+	if q := admin.get("/admin/comments?status=spam"); !strings.Contains(q.Body, `<code class="reason-code">banned</code>`) {
+		t.Errorf("the spam queue does not show the reason code:\n%s", q.Body)
+	}
 
 	bans := admin.get("/admin/comments/bans")
 	if !strings.Contains(bans.Body, "spam@example.org") {
@@ -222,4 +228,32 @@ func TestQueueUndoAndEmpty(t *testing.T) {
 	if cs := ta.comments(p.ID); len(cs) != 0 {
 		t.Errorf("%d comments left after emptying the spam", len(cs))
 	}
+}
+
+// wantCodes checks a comment's machine reason codes.
+func wantCodes(t *testing.T, c broadside.Comment, codes ...string) {
+	t.Helper()
+	if strings.Join(c.ModerationCodes, " ") != strings.Join(codes, " ") {
+		t.Errorf("comment %q has reason codes %q, want %q", c.RawBody, c.ModerationCodes, codes)
+	}
+}
+
+// TestReasonCodes: the reasons stored with a held comment are machine codes too; an
+// anonymous REST comment says so, and a form comment sent too fast says so.
+func TestReasonCodes(t *testing.T) {
+	ta := newTestApp(t)
+	author := ta.user("editor@example.org", broadside.RoleEditor)
+	p := ta.publish(author, "Codes", "Body.")
+	api := ta.apiComment(p, "Script", "script@example.org", "From a script.")
+	wantComment(t, api, broadside.CommentPending, "sent through the API without signing in")
+	wantCodes(t, api, broadside.ReasonNoStamp, broadside.ReasonAnonymousAPI, broadside.ReasonFirstComment)
+
+	b := ta.browser()
+	f := b.formFor(ta.postPath(p))
+	ta.Clock.Advance(-29 * time.Second) // formFor waited 30 s; this reader took one
+	f.Set("comment", "Too quick.")
+	if r := b.post("/comments", f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("comment: %d", r.StatusCode)
+	}
+	wantCodes(t, ta.stored(p, "Too quick."), broadside.ReasonTooFast)
 }

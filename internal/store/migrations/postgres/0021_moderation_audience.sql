@@ -33,3 +33,7 @@ CREATE TABLE page_views (
 	views    bigint NOT NULL DEFAULT 0,
 	PRIMARY KEY (day, path, referrer)
 );
+
+-- The reasons a comment was held or marked spam as machine codes (broadside.Reason*), space
+-- separated, beside the words of moderation_reason.
+ALTER TABLE comments ADD COLUMN moderation_codes text NOT NULL DEFAULT '';
