@@ -60,7 +60,10 @@ func scanComment(r rowScanner, c *broadside.Comment, extra ...any) error {
 		return err
 	}
 	c.Status = broadside.CommentStatus(status)
-	c.ModerationCodes = strings.Fields(codes)
+	c.ModerationCodes = nil
+	if codes != "" {
+		c.ModerationCodes = strings.Fields(codes)
+	}
 	return nil
 }
 
