@@ -15,7 +15,7 @@ import (
 
 // ReportStore is what the moderation queue needs to show reports.
 type ReportStore interface {
-	CommentReportCounts(ctx context.Context, ids []int64) (map[int64]int, error)
+	CommentReportTimes(ctx context.Context, ids []int64) (map[int64][]time.Time, error)
 }
 
 // Reports from one client network are limited site-wide (the shared sliding-window counters),
@@ -117,9 +117,10 @@ func (s *Service) Report(ctx context.Context, commentID int64, ip, stamp string)
 	return res, nil
 }
 
-// ReportCounts returns how many readers reported each of ids (those with none are absent).
-func (s *Service) ReportCounts(ctx context.Context, ids []int64) (map[int64]int, error) {
-	return s.Store.CommentReportCounts(ctx, ids)
+// Reports returns when readers reported each of ids, oldest first (those with none are
+// absent).
+func (s *Service) Reports(ctx context.Context, ids []int64) (map[int64][]time.Time, error) {
+	return s.Store.CommentReportTimes(ctx, ids)
 }
 
 // reporterKey identifies one reader's report of one comment without storing their network:

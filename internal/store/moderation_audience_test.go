@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/store"
@@ -75,6 +76,11 @@ func TestBansAndReports(t *testing.T) {
 		must(t, err)
 		if counts[c.ID] != 2 || len(counts) != 1 {
 			t.Errorf("counts = %v", counts)
+		}
+		times, err := s.CommentReportTimes(ctx, []int64{c.ID})
+		must(t, err)
+		if len(times[c.ID]) != 2 || !times[c.ID][0].Equal(t0.Truncate(time.Microsecond)) {
+			t.Errorf("report times = %v", times)
 		}
 		must(t, s.SetCommentModeration(ctx, c.ID, broadside.CommentPending, "reported by 2 readers", []string{broadside.ReasonReported}))
 		got, err := s.CommentByID(ctx, c.ID)

@@ -86,3 +86,27 @@ func (s *Store) SetCommentModeration(ctx context.Context, id int64, st broadside
 		return tx.RecountComments(ctx, postID)
 	})
 }
+
+// CommentReportTimes returns when each of ids was reported, oldest first (those never
+// reported are absent): the moderation queue lists the reports on the comment.
+func (s *Store) CommentReportTimes(ctx context.Context, ids []int64) (map[int64][]time.Time, error) {
+	out := map[int64][]time.Time{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	a := &args{}
+	rows, err := s.rd().QueryContext(ctx, "SELECT comment_id, created_at FROM comment_reports WHERE comment_id IN "+in(a, ids)+" ORDER BY created_at", a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list reports: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var t time.Time
+		if err := rows.Scan(&id, scanTime(&t)); err != nil {
+			return nil, fmt.Errorf("store: list reports: %w", err)
+		}
+		out[id] = append(out[id], t)
+	}
+	return out, rows.Err()
+}

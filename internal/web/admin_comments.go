@@ -35,8 +35,9 @@ type commentRow struct {
 	Bulk   bool
 	// Reports is how many readers reported the comment; Bans are its "Ban …" buttons
 	// (admin_moderation.go).
-	Reports int
-	Bans    []banAction
+	Reports     int
+	ReportTimes []string // when each reader reported it, oldest first
+	Bans        []banAction
 	Codes   []string // the moderation reason's machine codes
 }
 

@@ -29,13 +29,20 @@ func (s *Server) decorateRows(ctx context.Context, rows []commentRow, src []broa
 	for i := range src {
 		ids[i] = src[i].ID
 	}
-	counts, err := s.Comments.ReportCounts(ctx, ids)
+	reports, err := s.Comments.Reports(ctx, ids)
 	if err != nil {
-		s.Log.Warn("report counts unavailable", "err", err)
+		s.Log.Warn("reports unavailable", "err", err)
 	}
+	st, _ := s.site(ctx)
 	for i := range rows {
 		c := &src[i].Comment
-		rows[i].Reports = counts[c.ID]
+		rows[i].Reports = len(reports[c.ID])
+		for _, t := range reports[c.ID] {
+			if st != nil {
+				t = st.Local(t)
+			}
+			rows[i].ReportTimes = append(rows[i].ReportTimes, formatDateTime(t))
+		}
 		rows[i].Codes = c.ModerationCodes
 		if c.UserID != 0 {
 			continue // a signed-in user is managed in Users, not banned from a comment
