@@ -38,7 +38,7 @@ type commentRow struct {
 	Reports     int
 	ReportTimes []string // when each reader reported it, oldest first
 	Bans        []banAction
-	Codes   []string // the moderation reason's machine codes
+	Codes       []string // the moderation reason's machine codes
 }
 
 // rowAction is one of the small POST buttons of a queue row.
