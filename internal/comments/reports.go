@@ -27,6 +27,13 @@ const (
 
 const msgReported = "Thank you. A moderator will look at this comment."
 
+// Reportable reports whether readers may report c: reports are on, and c is a published
+// comment by a visitor (the site's own users answer for theirs in Users, not to a count of
+// anonymous reports). The post page shows the Report button by the same rule.
+func Reportable(c *broadside.Comment, d broadside.Discussion) bool {
+	return d.ReportThreshold > 0 && c != nil && c.Status == broadside.CommentApproved && c.UserID == 0
+}
+
 // ReportResult says what a report did.
 type ReportResult struct {
 	Reports int  // distinct readers who reported the comment
@@ -60,8 +67,8 @@ func (s *Service) Report(ctx context.Context, commentID int64, ip, stamp string)
 	if err != nil {
 		return nil, err
 	}
-	if c.Status != broadside.CommentApproved || !post.IsPublic(now) {
-		return nil, broadside.Errorf(broadside.ENOTFOUND, "That comment is not published.")
+	if !Reportable(c, set.Discussion) || !post.IsPublic(now) {
+		return nil, broadside.Errorf(broadside.ENOTFOUND, "That comment cannot be reported.")
 	}
 	if _, why := s.checkStamp(post.ID, stamp, ip, now); why != "" {
 		return nil, broadside.Errorf(broadside.EINVALID, "The report could not be sent from this page; reload the page and try again.")

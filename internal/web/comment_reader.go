@@ -50,7 +50,7 @@ func (s *Server) decorateComments(r *http.Request, views []*commentView, thread 
 						v.Own = &ownComment{EditURL: "/comments/edit/" + id, Left: minSec(left)}
 					}
 				}
-				if d.ReportThreshold > 0 && c.Status == broadside.CommentApproved && c.UserID == 0 && v.Own == nil {
+				if comments.Reportable(c, d) && v.Own == nil {
 					v.Report = &reportForm{Action: "/comments/report/" + id, Stamp: stamp}
 				}
 			}
