@@ -70,6 +70,8 @@ type Comment struct {
 	CommenterKeyHash string
 	// ModerationReason says why the comment was held or marked spam, for moderators.
 	ModerationReason string
+	// ModerationCodes are the same reasons as machine codes (broadside.Reason*).
+	ModerationCodes []string
 }
 
 // Validate checks the fields a commenter typed. requireNameEmail follows the discussion

@@ -30,6 +30,12 @@ type Discussion struct {
 	// RateLimitPerMinute caps comment submissions per IP per minute.
 	RateLimitPerMinute int
 	NotifyAuthor       bool // mail the post author about held comments (needs mail set up)
+	// ReportThreshold is how many readers' reports send an approved comment back to the
+	// moderation queue; 0 turns reader reports off.
+	ReportThreshold int
+	// EditMinutes is how long a commenter may correct their own comment (proven by the
+	// commenter key in their cookie, no account needed); 0 turns editing off.
+	EditMinutes int
 }
 
 // SupportAppeal is the reader-support box shown under posts.
@@ -104,6 +110,8 @@ func DefaultSettings() Settings {
 			MinSubmitSeconds:   3,
 			RateLimitPerMinute: 5,
 			NotifyAuthor:       true,
+			ReportThreshold:    3,
+			EditMinutes:        10,
 		},
 	}
 }
@@ -191,6 +199,12 @@ func (s *Settings) Validate() error {
 		for k, v := range ErrorFields(err) {
 			fe.Add(k, v)
 		}
+	}
+	if d.ReportThreshold < 0 || d.ReportThreshold > 1000 {
+		fe.Add("report_threshold", "Reports before a comment is held must be between 0 (off) and 1000.")
+	}
+	if d.EditMinutes < 0 || d.EditMinutes > 1440 {
+		fe.Add("edit_minutes", "The edit window must be between 0 (off) and 1440 minutes.")
 	}
 	return fe.Err()
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/audience"
 	"github.com/broadside/broadside/internal/auth"
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/config"
@@ -62,6 +63,8 @@ type App struct {
 	Media *media.Service
 	// Limits are the site-wide API and federation delivery limits (internal/limits).
 	Limits *limits.Service
+	// Audience counts page views in memory; housekeeping adds them to the database.
+	Audience *audience.Counter
 
 	changed    func()
 	purgeLocal func()
@@ -194,12 +197,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.WordPress.ProcessMedia = func(ctx context.Context, tx *store.Store, m *broadside.Media) error {
 		return media.EnqueueProcess(ctx, tx, m.ID, now())
 	}
+	a.Audience = audience.New(st, now)
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,
 		BaseURL: cfg.PublicURL(), Secret: secret, PassKey: passKey, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
 		MaxImportUpload: int64(cfg.Limits.ImportUploadMiB) << 20, Ready: a.Ready,
-		Subscriptions: a.Subscriptions, Newsletter: a.Newsletter, Media: a.Media, Limits: a.Limits,
+		Subscriptions: a.Subscriptions, Newsletter: a.Newsletter, Media: a.Media, Limits: a.Limits, Audience: a.Audience,
 	})
 	if err != nil {
 		st.Close()
@@ -225,6 +229,12 @@ func (a *App) RunBackground(ctx context.Context) {
 	go func() { defer wg.Done(); a.housekeeping(ctx) }()
 	go func() { defer wg.Done(); a.listenForChanges(ctx) }()
 	wg.Wait()
+	// The views counted since the last minute's flush are written before the node stops.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := a.Audience.Flush(fctx); err != nil {
+		a.Log.Warn("page view counts lost at shutdown", "err", err)
+	}
 }
 
 // listenForChanges purges this node's caches when another node changes something.
@@ -285,6 +295,13 @@ func (a *App) housekeeping(ctx context.Context) {
 			if now.Sub(swept) >= time.Hour {
 				swept = now
 				a.sweepMediaTemp(ctx, now)
+			}
+			// Page views: this node's counts of the last minute are added to every node's.
+			if err := a.Audience.Flush(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("page view counts not written; kept for the next minute", "err", err)
+			}
+			if err := a.Audience.Purge(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("old page view cleanup failed", "err", err)
 			}
 		}
 	}

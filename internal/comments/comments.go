@@ -57,6 +57,8 @@ type Store interface {
 	CommenterKeyApproved(ctx context.Context, keyHash, email string) (bool, error)
 	UserHasApprovedComment(ctx context.Context, userID int64) (bool, error)
 	FeedComments(ctx context.Context, postID int64, now time.Time, limit int) ([]broadside.Comment, error)
+	BanStore
+	ReportStore
 }
 
 // Service accepts and moderates comments.
@@ -213,7 +215,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	var refused error
 	err = s.group.run(ctx, s.Store, func(tx *store.Store) error {
 		// A shared transaction that failed may have changed these before this retry.
-		c.ID, c.Status, c.ModerationReason, refused = 0, v.Status, v.Reason, nil
+		c.ID, c.Status, c.ModerationReason, c.ModerationCodes, refused = 0, v.Status, v.Reason, v.Codes, nil
 		// The limit holds for the whole site, so it is counted in the database, and in this
 		// transaction so it costs no commit of its own.
 		wait, err := s.allow(ctx, tx, in.IP, d.RateLimitPerMinute, now)
@@ -243,6 +245,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 			}
 			if !fresh && c.Status == broadside.CommentApproved {
 				c.Status, c.ModerationReason = broadside.CommentPending, "form stamp already used (a replayed form, or a page shared by a cache)"
+				c.ModerationCodes = []string{broadside.ReasonStampReused}
 			}
 		}
 		if err := tx.CreateComment(ctx, c); err != nil {
@@ -272,7 +275,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	if refused != nil {
 		return nil, refused
 	}
-	v = broadside.Verdict{Status: c.Status, Reason: c.ModerationReason}
+	v = broadside.Verdict{Status: c.Status, Reason: c.ModerationReason, Codes: c.ModerationCodes}
 	s.Log.Info("comment received", "comment_id", c.ID, "post_id", post.ID, "via", in.Via, "status", c.Status, "reason", v.Reason, "ip", in.IP)
 	if c.Status == broadside.CommentApproved && s.Changed != nil {
 		s.Changed()
@@ -288,21 +291,28 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comment, d broadside.Discussion, now time.Time, newKey bool) (broadside.Verdict, formStamp) {
 	privileged := in.User != nil && in.User.CanModerate()
 	var (
-		stamp    formStamp
-		stampWhy string
+		stamp      formStamp
+		stampWhy   string
+		stampCodes []string
 	)
 	if !privileged {
+		// A ban decides before anything else, on every channel, and says nothing to the
+		// commenter: their comment goes where spam goes.
+		if why := s.banned(ctx, c); why != "" {
+			return broadside.Verdict{Status: broadside.CommentSpam, Reason: why, Codes: []string{broadside.ReasonBanned}}, stamp
+		}
 		if strings.TrimSpace(in.Honeypot) != "" {
-			return broadside.Verdict{Status: broadside.CommentSpam, Reason: "filled the hidden honeypot field"}, stamp
+			return broadside.Verdict{Status: broadside.CommentSpam, Reason: "filled the hidden honeypot field", Codes: []string{broadside.ReasonHoneypot}}, stamp
 		}
 		// A signed-in user is known by their account; anyone else must have loaded a form.
 		if in.User == nil {
 			stamp, stampWhy = s.checkStamp(c.PostID, in.Stamp, in.IP, now)
 			if el := now.Sub(stamp.loaded); stampWhy == "" && el < time.Duration(d.MinSubmitSeconds)*time.Second {
-				return broadside.Verdict{Status: broadside.CommentSpam, Reason: fmt.Sprintf("submitted %.1fs after the page loaded (minimum %ds)", el.Seconds(), d.MinSubmitSeconds)}, stamp
+				return broadside.Verdict{Status: broadside.CommentSpam, Reason: fmt.Sprintf("submitted %.1fs after the page loaded (minimum %ds)", el.Seconds(), d.MinSubmitSeconds), Codes: []string{broadside.ReasonTooFast}}, stamp
 			}
 			if stampWhy != "" && in.Via == ViaAPI {
 				stampWhy += " (sent through the API without signing in)"
+				stampCodes = append(stampCodes, broadside.ReasonAnonymousAPI)
 			}
 		}
 	}
@@ -317,7 +327,12 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 		if v.Status == broadside.CommentPending && v.Reason != "" {
 			stampWhy += "; " + v.Reason // both matter to a moderator
 		}
-		v = broadside.Verdict{Status: broadside.CommentPending, Reason: stampWhy}
+		codes := []string{broadside.ReasonNoStamp}
+		codes = append(codes, stampCodes...)
+		if v.Status == broadside.CommentPending {
+			codes = append(codes, v.Codes...)
+		}
+		v = broadside.Verdict{Status: broadside.CommentPending, Reason: stampWhy, Codes: codes}
 	}
 	return v, stamp
 }

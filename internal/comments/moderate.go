@@ -79,6 +79,10 @@ func (s *Service) SetStatus(ctx context.Context, ids []int64, st broadside.Comme
 			return err
 		}
 		if st == broadside.CommentApproved {
+			// A moderator vouched for these: readers' earlier reports no longer count.
+			if err := tx.ClearCommentReports(ctx, ids); err != nil {
+				return err
+			}
 			return enqueueApproved(ctx, tx, s.Now(), ids...)
 		}
 		return nil

@@ -125,12 +125,11 @@ func network(ip string) string {
 	if err != nil {
 		return ip
 	}
-	a = a.Unmap()
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
+	p, _ := broadside.ClientNetwork(a)
+	if p.Addr().Is4() {
+		return p.Addr().String() // the form stamps already in use are keyed by the bare address
 	}
-	return a.String()
+	return p.String()
 }
 
 // newCommenterKey returns a fresh commenter key: the secret a browser keeps (in a signed,

@@ -33,6 +33,12 @@ type commentRow struct {
 	// Return is where the row's action forms come back to; Bulk shows the row's checkbox.
 	Return string
 	Bulk   bool
+	// Reports is how many readers reported the comment; Bans are its "Ban …" buttons
+	// (admin_moderation.go).
+	Reports     int
+	ReportTimes []string // when each reader reported it, oldest first
+	Bans        []banAction
+	Codes       []string // the moderation reason's machine codes
 }
 
 // rowAction is one of the small POST buttons of a queue row.
@@ -113,6 +119,7 @@ func (s *Server) commentRows(ctx context.Context, st *site, rows []broadside.Com
 		}
 		out = append(out, cr)
 	}
+	s.decorateRows(ctx, out, rows)
 	return out
 }
 
@@ -137,6 +144,10 @@ type commentsData struct {
 	Pager       pager
 	Return      string
 	BulkActions []rowAction
+	// Undo is the token of the bulk action just done, for its Undo button; CanEmpty offers
+	// "Empty spam" / "Empty trash".
+	Undo     string
+	CanEmpty bool
 }
 
 var statusLabels = map[broadside.CommentStatus]string{
@@ -169,6 +180,8 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request, u *br
 	v, ap := s.adminView(w, r, "comments", "Comments")
 	d.adminPage = ap
 	d.Return = r.URL.RequestURI()
+	d.Undo = s.takeUndo(w, r)
+	_, d.CanEmpty = emptyStatus(string(d.Status))
 	d.Total = total
 	d.Pager = adminPager(r, page, total, commentsPerAdminPage)
 	for _, st := range broadside.CommentStatuses {
@@ -238,7 +251,11 @@ func (s *Server) handleCommentBulk(w http.ResponseWriter, r *http.Request, u *br
 			n++
 		}
 	} else if st, ok := commentActions[action]; ok {
-		n, err = s.Comments.SetStatus(ctx, ids, st, u)
+		var prev map[int64]broadside.CommentStatus
+		n, prev, err = s.Comments.SetStatusUndoable(ctx, ids, st, u)
+		if err == nil {
+			s.offerUndo(w, r, s.undoToken(st, prev))
+		}
 	} else {
 		s.flash(w, r, "Choose an action to apply.")
 		redirect(w, r, back)

@@ -15,6 +15,10 @@ type dashboardData struct {
 	PendingRows                  []commentRow
 	Recent                       []postRow
 	Return                       string
+	// Audience is the last 30 days of page views (editors and administrators); Subscribers
+	// the confirmed sign-ups per week (administrators: subscriber data is personal).
+	Audience    *audienceData
+	Subscribers *subscriberGrowth
 }
 
 // GET /admin/
@@ -55,6 +59,16 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, u *broa
 		return err
 	}
 	d.Recent = s.postRows(v.Site, u, ps)
+	if d.CanModerate {
+		if d.Audience, err = s.audienceSummary(r, v.Site); err != nil {
+			return err
+		}
+	}
+	if u.CanManageSite() && s.Subscriptions != nil {
+		if d.Subscribers, err = s.subscriberGrowth(r, v.Site); err != nil {
+			return err
+		}
+	}
 	v.Data = d
 	s.page(w, r, http.StatusOK, "admin/dashboard", v)
 	return nil

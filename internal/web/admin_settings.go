@@ -58,6 +58,7 @@ func settingsValues(set *broadside.Settings) map[string]string {
 		"disallowed_keys": d.DisallowedKeys, "close_after_days": itoa(d.CloseAfterDays), "max_depth": itoa(d.MaxDepth),
 		"comments_per_page": itoa(d.PerPage), "max_length": itoa(d.MaxLength), "min_submit_seconds": itoa(d.MinSubmitSeconds),
 		"rate_limit_per_minute": itoa(d.RateLimitPerMinute),
+		"report_threshold":      itoa(d.ReportThreshold), "edit_minutes": itoa(d.EditMinutes),
 	}
 	for _, c := range permalinkChoices {
 		if c.Structure == set.PermalinkStructure {
@@ -128,6 +129,14 @@ func readSettings(f url.Values, set *broadside.Settings) (map[string]string, bro
 	num("max_length", &d.MaxLength)
 	num("min_submit_seconds", &d.MinSubmitSeconds)
 	num("rate_limit_per_minute", &d.RateLimitPerMinute)
+	// Settings added later keep their value when an older form (or a script) leaves them out.
+	for name, dst := range map[string]*int{"report_threshold": &d.ReportThreshold, "edit_minutes": &d.EditMinutes} {
+		if _, sent := f[name]; sent {
+			num(name, dst)
+		} else {
+			vals[name] = strconv.Itoa(*dst)
+		}
+	}
 	return vals, fe
 }
 

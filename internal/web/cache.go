@@ -139,6 +139,9 @@ func cacheable(r *http.Request) bool {
 	return cacheableBut(r, "")
 }
 
+// personalCookies are the cookies that make a page this reader's own.
+var personalCookies = []string{cookieSession, cookiePending, cookieCommenter, cookieFlash, cookieReader, cookieEditing}
+
 // cacheableBut is cacheable with the cookie named except ignored.
 func cacheableBut(r *http.Request, except string) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -147,7 +150,7 @@ func cacheableBut(r *http.Request, except string) bool {
 	if r.URL.RawQuery != "" && !onlyTrackingParams(r.URL.RawQuery) {
 		return false
 	}
-	for _, name := range []string{cookieSession, cookiePending, cookieCommenter, cookieFlash, cookieReader} {
+	for _, name := range personalCookies {
 		if _, err := r.Cookie(name); err == nil && name != except {
 			return false
 		}
@@ -181,7 +184,7 @@ var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "dclid": tru
 // cached adapts a public GET handler (as public does) and keeps its pages in the page cache.
 func (s *Server) cached(hh handler) http.HandlerFunc {
 	h := s.public(hh)
-	return func(w http.ResponseWriter, r *http.Request) {
+	return s.counted(func(w http.ResponseWriter, r *http.Request) {
 		c := s.Cache
 		if c == nil {
 			h(w, r)
@@ -207,7 +210,7 @@ func (s *Server) cached(hh handler) http.HandlerFunc {
 		default: // another request's render stored nothing
 			h(w, r)
 		}
-	}
+	})
 }
 
 // cachedPage returns r's page from the cache, rendering and storing it with h when it is

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/broadside/broadside"
 )
 
 // LimitConnsPerAddress wraps ln so that one client address holds at most max connections
@@ -93,12 +95,7 @@ func (l *connLimiter) key(a net.Addr) (netip.Prefix, bool) {
 			return netip.Prefix{}, false
 		}
 	}
-	bits := 32
-	if ip.Is6() {
-		bits = 64
-	}
-	p, _ := ip.Prefix(bits)
-	return p, true
+	return broadside.ClientNetwork(ip)
 }
 
 type countedConn struct {

@@ -21,6 +21,10 @@ const (
 	cookieCommenter = "bs_commenter"
 	cookiePending   = "bs_pending"
 	cookieFlash     = "bs_flash"
+	// cookieEditing marks a browser that commented within the edit window: its pages are
+	// rendered for it (with its own edit link, comment_reader.go), not shared. It proves
+	// nothing; the commenter key does.
+	cookieEditing = "bs_editing"
 	// cookieDevice marks a browser that signed in before (a known device), which keeps its
 	// user's password working while their account is under a guessing attack from elsewhere.
 	cookieDevice = "bs_device"

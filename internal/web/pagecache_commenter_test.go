@@ -15,7 +15,12 @@ import (
 // stamp of their own that a comment can be sent with; nothing else differs.
 func TestPageCacheReturningCommenter(t *testing.T) {
 	ta := newTestApp(t, withCache())
-	ta.settings(publishImmediately)
+	// Without an edit window: within one, a commenter's pages are their own (with their edit
+	// link, TestCommenterEditWindow), not built on the shared one.
+	ta.settings(func(s *broadside.Settings) {
+		publishImmediately(s)
+		s.Discussion.EditMinutes = 0
+	})
 	p := ta.publish(ta.user("ed@example.org", broadside.RoleEditor), "Cached", "Body.")
 	path := ta.postPath(p)
 
@@ -60,7 +65,8 @@ func TestPageCacheReturningCommenter(t *testing.T) {
 		t.Error("the name was written unescaped")
 	}
 	stamp := func(body string) string {
-		for _, in := range find(parseHTML(t, body), func(n *html.Node) bool { return n.Data == "input" && attr(n, "name") == "ts" }) {
+		// The comment form's stamp, not a Report form's (those are shared by design).
+		for _, in := range find(byID(parseHTML(t, body), "commentform"), func(n *html.Node) bool { return n.Data == "input" && attr(n, "name") == "ts" }) {
 			return attr(in, "value")
 		}
 		return ""

@@ -23,6 +23,9 @@ type commentView struct {
 	CanReply              bool
 	ReplyURL, InReplyTo   string
 	Children              []*commentView
+	// Own and Report are what this reader may do besides replying (comment_reader.go).
+	Own    *ownComment
+	Report *reportForm
 }
 
 // commentForm is the state of the reply form: empty, prefilled from the commenter cookie,
@@ -317,6 +320,9 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 		}
 		if ck != remembered {
 			s.writeCommenter(w, r, &ck)
+		}
+		if mins := st.Discussion.EditMinutes; mins > 0 && res.Comment.Status == broadside.CommentApproved {
+			s.setCookie(w, r, cookieEditing, "1", time.Duration(mins)*time.Minute)
 		}
 	}
 	c := res.Comment

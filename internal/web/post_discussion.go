@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/broadside/broadside"
 )
@@ -27,10 +28,14 @@ type discussion struct {
 
 // fragment is a stored discussion page.
 type fragment struct {
-	d     discussion
-	gen   uint64
-	bytes int
+	d       discussion
+	gen     uint64
+	bytes   int
+	expires time.Time // the Report forms' stamp lasts 4 hours; a kept page far less
 }
+
+// fragmentTTL bounds how long a discussion page is kept even when nothing changes.
+const fragmentTTL = time.Hour
 
 // maxFragments bounds the stored discussion pages; past it they are all dropped.
 const maxFragments = 2000
@@ -39,7 +44,7 @@ const maxFragments = 2000
 func (c *PageCache) fragment(key string) *discussion {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if f := c.fragments[key]; f != nil && f.gen == c.gen {
+	if f := c.fragments[key]; f != nil && f.gen == c.gen && c.Now().Before(f.expires) {
 		d := f.d
 		return &d
 	}
@@ -57,7 +62,7 @@ func (c *PageCache) putFragment(key string, gen uint64, d discussion) {
 		c.fragments, c.fragBytes = map[string]*fragment{}, 0
 	}
 	d.replyTo = nil
-	c.fragments[key] = &fragment{d: d, gen: gen, bytes: len(d.html)}
+	c.fragments[key] = &fragment{d: d, gen: gen, bytes: len(d.html), expires: c.Now().Add(fragmentTTL)}
 	c.fragBytes += len(d.html)
 }
 
@@ -67,7 +72,8 @@ func (c *PageCache) putFragment(key string, gen uint64, d discussion) {
 func (s *Server) postDiscussion(r *http.Request, st *site, p *broadside.Post, cpage int, form *commentForm, closed bool) (*discussion, error) {
 	ctx := r.Context()
 	pending := s.pendingIDs(r)
-	shared := s.Cache != nil && len(pending) == 0 && form.ParentID == 0 && !r.URL.Query().Has("replytocom")
+	_, noEditCookie := r.Cookie(cookieEditing)
+	shared := s.Cache != nil && len(pending) == 0 && form.ParentID == 0 && !r.URL.Query().Has("replytocom") && noEditCookie != nil
 	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(max(cpage, 1)) + "/" + strconv.FormatBool(closed) + "/" + st.PostPath(p)
 	if shared {
 		if d := s.Cache.fragment(key); d != nil {
@@ -80,7 +86,7 @@ func (s *Server) postDiscussion(r *http.Request, st *site, p *broadside.Post, cp
 		gen = s.Cache.gen // read before the thread: a change after it makes this render stale
 		s.Cache.mu.RUnlock()
 	}
-	d, err := s.renderDiscussion(ctx, r, st, p, cpage, form, closed, pending)
+	d, err := s.renderDiscussion(ctx, r, st, p, cpage, form, closed, pending, !shared)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +96,8 @@ func (s *Server) postDiscussion(r *http.Request, st *site, p *broadside.Post, cp
 	return d, nil
 }
 
-func (s *Server) renderDiscussion(ctx context.Context, r *http.Request, st *site, p *broadside.Post, cpage int, form *commentForm, closed bool, pending []int64) (*discussion, error) {
+// own says the page is this reader's alone, so it may carry their own comments' edit links.
+func (s *Server) renderDiscussion(ctx context.Context, r *http.Request, st *site, p *broadside.Post, cpage int, form *commentForm, closed bool, pending []int64, own bool) (*discussion, error) {
 	d := st.Discussion
 	thread, err := s.Comments.Thread(ctx, p, pending, d)
 	if err != nil {
@@ -122,6 +129,9 @@ func (s *Server) renderDiscussion(ctx context.Context, r *http.Request, st *site
 	for _, n := range nodes {
 		views = append(views, s.commentTree(n, p, pagePath, closed, st))
 	}
+	// Report forms carry a shared stamp: a report checks it but does not use it up, and the
+	// page may be kept for every reader.
+	s.decorateComments(r, views, thread, d, s.Comments.Stamp(p.ID, true), own)
 	out.first = 1
 	if len(nodes) > 0 {
 		out.first = nodes[0].Number

@@ -44,6 +44,12 @@ func (s *Server) routeTable() []route {
 		{"POST /wp-comments-post.php", pub(s.handleCommentPost)},
 		{"POST /post-password", pub(s.handlePostPassword)},
 
+		// Moderation at scale, the reader's side (comment_reader.go): reporting a comment, and
+		// its author correcting it within the edit window (proven by their commenter key).
+		{"POST /comments/report/{id}", pub(s.handleCommentReport)},
+		{"GET /comments/edit/{id}", pub(s.handleAuthorEditForm)},
+		{"POST /comments/edit/{id}", pub(s.handleAuthorEdit)},
+
 		// Feeds. Feeds of archives and of a post's comments are recognised inside the archive
 		// and permalink handlers (archiveFeed, postCommentsFeed).
 		{"GET /feed/{kind...}", cached(s.handleSiteFeed)},
@@ -143,6 +149,16 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/comments/{id}/reply", auth(s.handleCommentReplyForm)},
 		{"POST /admin/comments/{id}/reply", auth(s.handleCommentReply)},
 		{"POST /admin/comments/{id}/delete", auth(s.handleCommentDelete)},
+
+		// Moderation at scale (admin_moderation.go): bans made from a queue row and listed,
+		// added and lifted; Undo of the last bulk action; emptying the spam and the trash.
+		{"POST /admin/comments/{id}/ban", auth(s.handleCommentBan)},
+		{"GET /admin/comments/bans", auth(s.handleBanList)},
+		{"POST /admin/comments/bans", auth(s.handleBanCreate)},
+		{"POST /admin/comments/bans/{id}/delete", auth(s.handleBanDelete)},
+		{"POST /admin/comments/undo", auth(s.handleCommentUndo)},
+		{"GET /admin/comments/empty", auth(s.handleCommentEmptyConfirm)},
+		{"POST /admin/comments/empty", auth(s.handleCommentEmpty)},
 
 		{"GET /admin/categories", auth(s.handleCategoryList)},
 		{"POST /admin/categories", auth(s.handleCategoryCreate)},

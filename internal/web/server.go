@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/audience"
 	"github.com/broadside/broadside/internal/auth"
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/importer"
@@ -81,6 +82,8 @@ type Deps struct {
 	Media *media.Service
 	// Limits holds the site-wide REST API request limits; nil means none.
 	Limits *limits.Service
+	// Audience counts readers' page views for the dashboard (audience.go); nil counts nothing.
+	Audience *audience.Counter
 }
 
 // Server is the HTTP handler of a Broadside site.
