@@ -147,3 +147,25 @@ func TestFindFormMarks(t *testing.T) {
 		}
 	}
 }
+
+// TestKeptRenderOnAFreshCache: the first page rendered by a node that has not heard of any
+// change yet (version 0) is kept too. (It once wrote to a nil map, with the cache's lock
+// held, and every later request hung.)
+func TestKeptRenderOnAFreshCache(t *testing.T) {
+	s := &Server{Deps: Deps{Cache: NewPageCache(time.Minute, 1<<20, time.Now)}}
+	builds := 0
+	build := func() string { builds++; return "<p>x</p>" }
+	for i := 0; i < 2; i++ {
+		if got := s.keptRender(renderKey{what: "post", text: "x"}, build); got != "<p>x</p>" {
+			t.Fatalf("got %q", got)
+		}
+	}
+	if builds != 1 {
+		t.Fatalf("%d renders, want 1", builds)
+	}
+	s.Cache.Purge()
+	s.keptRender(renderKey{what: "post", text: "x"}, build)
+	if builds != 2 {
+		t.Fatalf("a purge did not drop the kept rendering (%d renders)", builds)
+	}
+}

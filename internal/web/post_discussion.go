@@ -180,13 +180,13 @@ func (s *Server) keptRender(k renderKey, build func() string) string {
 	}
 	v = build()
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.gen == gen {
-		if c.renderedGen != gen || len(c.rendered) >= maxRendered {
+		if c.rendered == nil || c.renderedGen != gen || len(c.rendered) >= maxRendered {
 			c.rendered, c.renderedGen = map[renderKey]string{}, gen
 		}
 		c.rendered[k] = v
 	}
-	c.mu.Unlock()
 	return v
 }
 
