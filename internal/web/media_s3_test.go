@@ -130,3 +130,17 @@ func (p *cutProxy) cut() {
 	}
 	p.cons = nil
 }
+
+// A resized copy of a library file is cached for good like the original.
+func TestMediaVariantServing(t *testing.T) {
+	ta := newTestApp(t)
+	key := "2026/03/photo-3f9a1c2b-300x200.jpg"
+	if _, err := ta.App.Media.Storage.Put(context.Background(), key, bytes.NewReader(testJPEG(t, 30, 20))); err != nil {
+		t.Fatal(err)
+	}
+	r := ta.browser().get(broadside.UploadsPath + key)
+	wantOK(t, r)
+	if !strings.Contains(r.Header.Get("Cache-Control"), "immutable") || r.Header.Get("Content-Type") != "image/jpeg" {
+		t.Errorf("variant headers: %v", r.Header)
+	}
+}
