@@ -131,9 +131,6 @@ func (p *cutProxy) cut() {
 	p.cons = nil
 }
 
-// The media library's whole workflow works the same on S3.
-func TestMediaLibraryOnS3(t *testing.T) { runMediaLibrary(t, withS3(s3test.Start(t))) }
-
 // A resized copy of a library file is cached for good like the original.
 func TestMediaVariantServing(t *testing.T) {
 	ta := newTestApp(t)
