@@ -48,3 +48,21 @@ func (a *App) sweepMediaTemp(ctx context.Context, now time.Time) {
 		a.Log.Info("removed abandoned upload files", "count", n)
 	}
 }
+
+// MakeImageSizes runs the site's waiting image processing (the media.process jobs an upload or
+// an import queued) in the foreground, calling done after each file, until none is due; a
+// running server would do the same in the background. It returns how many files it took.
+// Nothing else queued (newsletters, mail) is touched: that stays for the server.
+func (a *App) MakeImageSizes(ctx context.Context, done func(n int)) (int, error) {
+	n := 0
+	for {
+		ran, err := a.Worker.RunOneIn(ctx, media.Lane)
+		if err != nil || !ran {
+			return n, err
+		}
+		n++
+		if done != nil {
+			done(n)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/app"
 	"github.com/broadside/broadside/internal/importer"
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -72,6 +73,28 @@ func runImport(ctx context.Context, c *cmdContext, args []string) error {
 	}
 	sum.File = file
 	sum.Write(c.stdout)
+	if !dry && sum.MediaRows > 0 {
+		return makeImageSizes(ctx, c, a, sum.MediaRows)
+	}
+	return nil
+}
+
+// makeImageSizes makes the sizes of the images an import brought into the library now, with
+// progress, rather than leaving the whole backlog to the server's first minutes. What an
+// interruption leaves stays queued: the server finishes it.
+func makeImageSizes(ctx context.Context, c *cmdContext, a *app.App, files int) error {
+	bar := newProgressBar(c.stderr)
+	n, err := a.MakeImageSizes(ctx, func(n int) {
+		if bar != nil {
+			fmt.Fprintf(bar.w, "\rImage sizes %d of at most %d files ", n, files)
+		}
+	})
+	bar.clear()
+	fmt.Fprintf(c.stdout, "  image sizes and WebP copies made for %d files\n", n)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "Making image sizes stopped: %v\nThe rest are queued; `broadside serve` makes them in the background.\n", err)
+		return errReported
+	}
 	return nil
 }
 

@@ -269,6 +269,10 @@ func (w *Worker) idle(ctx context.Context, l Lane) time.Duration {
 // RunOne claims and runs a single due job of any lane, reporting whether there was one.
 func (w *Worker) RunOne(ctx context.Context) (bool, error) { return w.runOne(ctx, ctx, "") }
 
+// RunOneIn is RunOne for the jobs of lane l only (a command doing one kind of work in the
+// foreground, such as making an import's image sizes, leaves the rest to the server).
+func (w *Worker) RunOneIn(ctx context.Context, l Lane) (bool, error) { return w.runOne(ctx, ctx, l) }
+
 // runOne runs a job of lane l with ctx; interruptible handlers also stop when stop ends.
 func (w *Worker) runOne(ctx, stop context.Context, l Lane) (bool, error) {
 	if w.Heartbeat <= 0 || w.Heartbeat >= w.Lease {
