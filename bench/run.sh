@@ -98,6 +98,7 @@ wait_http() {
 say "building the binary"
 go build -o "$tmp/broadside" ./cmd/broadside
 go build -o "$tmp/countcomments" ./bench/cmd/countcomments
+go build -o "$tmp/makejpeg" ./bench/cmd/makejpeg
 say "loading the seed discussion"
 demo_out=$("$tmp/broadside" demo --data "$tmp/data" --seed testdata/seed/wordpress-post-with-comments.txt)
 echo "$demo_out" >&2
@@ -132,8 +133,13 @@ ts=$(sed -n 's/.*name="ts" value="\([^"]*\)".*/\1/p' "$tmp/www/index.html" | hea
 [ -n "$post_id" ] && [ -n "$ts" ] || die "could not find comment_post_ID and ts in the saved page"
 say "post page $post_path: $bytes bytes, $ctype, post id $post_id"
 
+# A served file (issue 9): the same 1024x768 JPEG in the site's uploads and in nginx's root.
+mkdir -p "$tmp/data/uploads/2026/01"
+"$tmp/makejpeg" -o "$tmp/data/uploads/2026/01/bench-photo.jpg"
+cp "$tmp/data/uploads/2026/01/bench-photo.jpg" "$tmp/www/bench-photo.jpg"
+
 # nginx's workers run as nobody when started by root: let them read the page.
-chmod 0755 "$tmp" "$tmp/www" && chmod 0644 "$tmp/www/index.html"
+chmod 0755 "$tmp" "$tmp/www" && chmod 0644 "$tmp/www/index.html" "$tmp/www/bench-photo.jpg"
 nport=$(free_port "$port")
 cat >"$tmp/nginx/nginx.conf" <<EOF
 daemon off;
@@ -148,7 +154,7 @@ http {
     fastcgi_temp_path $tmp/nginx/fastcgi;
     uwsgi_temp_path $tmp/nginx/uwsgi;
     scgi_temp_path $tmp/nginx/scgi;
-    types { }
+    types { image/jpeg jpg; }
     default_type "$ctype";
     sendfile on;
     tcp_nopush on;
@@ -216,6 +222,10 @@ bench post-uncached server_pids "$post_url" -H "Cookie: bs_commenter=x"
 bench feed server_pids "$base/feed/"
 bench feed-uncached server_pids "$base/feed/" -H "Cookie: bs_commenter=x"
 bench search server_pids "$base/search?q=momentum+willsman"
+# Media (docs/benchmarks.md, "Media"): an uploaded file as Broadside serves it, next to nginx
+# serving the same bytes.
+bench file-nginx nginx_pids "http://127.0.0.1:$nport/bench-photo.jpg"
+bench file server_pids "$base/wp-content/uploads/2026/01/bench-photo.jpg"
 # REST API (docs/benchmarks.md, "REST API"): every comment of the seed post in one page,
 # as WordPress clients ask for it (never page-cached, like WordPress's API).
 bench api-comments server_pids "$base/wp-json/wp/v2/comments?post=$post_id&per_page=100"
@@ -256,6 +266,10 @@ fi
 # --- summary -----------------------------------------------------------------------------
 secs=${DURATION%s}
 static_rps=$(cut -d'|' -f2 <<<"${results[0]}")
+file_rps=0
+for r in "${results[@]}"; do
+	[ "${r%%|*}" != file-nginx ] || file_rps=$(cut -d'|' -f2 <<<"$r")
+done
 {
 	echo
 	echo "Broadside load test: $(nproc) CPUs, wrk -t$THREADS -c$CONNS -d$DURATION, page $bytes bytes, $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -264,9 +278,13 @@ static_rps=$(cut -d'|' -f2 <<<"${results[0]}")
 	for r in "${results[@]}"; do
 		IFS='|' read -r name rps p50 p99 bad cpureq cores <<<"$r"
 		ratio=-
-		[ "$name" = comment-post ] || ratio=$(awk -v s="$static_rps" -v r="$rps" 'BEGIN { if (r > 0) printf "%.2fx", s / r; else print "-" }')
+		ref=$static_rps
+		[ "$name" != file ] || ref=$file_rps # a file is compared with nginx serving that file
+		[ "$name" = comment-post ] || [ "$name" = file-nginx ] ||
+			ratio=$(awk -v s="$ref" -v r="$rps" 'BEGIN { if (r > 0) printf "%.2fx", s / r; else print "-" }')
 		printf '%-14s %10s %10s %10s %12s %13s %14s %10s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$ratio" "$cpureq" "$cores"
 	done
+	echo "(the file row's static/target compares it with file-nginx: nginx serving the same JPEG)"
 	echo
 	if [[ "$secs" =~ ^[0-9]+$ ]]; then
 		echo "comment POST: $acked_303 acknowledged (303) in $DURATION = $(awk -v n="$acked_303" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')/s"

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -68,19 +69,22 @@ func TestEditorUploadsFeaturedImage(t *testing.T) {
 	}
 	href := eval[string](admin, `document.getElementById('permalink').href`)
 	admin.load("open the post", chromedp.Navigate(href))
+	// The sizes are made by a job after the upload; the page shows them once they exist.
+	deadline := time.Now().Add(3 * time.Minute)
+	for eval[string](admin, `document.querySelector('.featured-image img')?.getAttribute('srcset') ?? ''`) == "" {
+		if time.Now().After(deadline) {
+			admin.fatalf("the featured image never got a srcset: its sizes were not made")
+		}
+		time.Sleep(500 * time.Millisecond)
+		admin.load("reload the post", chromedp.Navigate(href))
+	}
 	expectServedImage(admin, ".featured-image img", "willsman")
 	expectServedImage(admin, ".entry-content img", "")
 }
 
-// rendererSetsImageSizes says whether the public renderer writes width and height on the
-// images it shows. The media processing work (srcset, sizes) adds them; when it is merged,
-// set this to true and extend expectServedImage with the srcset check.
-const rendererSetsImageSizes = true
-
 // expectServedImage checks the first image matching sel on the current page: its alt text,
-// that it loaded, and that its src answers 200 with an image type. Once the renderer writes
-// them (rendererSetsImageSizes), width and height must be present and every srcset candidate
-// must answer 200 too.
+// that it loaded, that its src answers 200 with an image type, that it has width and height,
+// and that it has a srcset whose every candidate answers 200 too.
 func expectServedImage(a *actor, sel, alt string) {
 	a.t.Helper()
 	if n := eval[int](a, fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)); n == 0 {
@@ -99,9 +103,6 @@ func expectServedImage(a *actor, sel, alt string) {
 	if got := status(src); !strings.HasPrefix(got, "200 image/") {
 		a.fatalf("the image %s (%s) answers %q, want 200 with an image type", sel, src, got)
 	}
-	if !rendererSetsImageSizes {
-		return
-	}
 	if w := eval[string](a, fmt.Sprintf(`document.querySelector(%q).getAttribute('width') ?? ''`, sel)); w == "" {
 		a.fatalf("the image %s has no width", sel)
 	}
@@ -109,6 +110,9 @@ func expectServedImage(a *actor, sel, alt string) {
 		a.fatalf("the image %s has no height", sel)
 	}
 	srcset := eval[string](a, fmt.Sprintf(`document.querySelector(%q).getAttribute('srcset') ?? ''`, sel))
+	if srcset == "" {
+		a.fatalf("the image %s has no srcset", sel)
+	}
 	for _, c := range strings.Split(srcset, ",") {
 		if f := strings.Fields(c); len(f) > 0 {
 			if got := status(f[0]); !strings.HasPrefix(got, "200 image/") {
