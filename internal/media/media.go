@@ -197,7 +197,7 @@ func (s *Service) putChecked(ctx context.Context, name string, r io.Reader, keyF
 	c := newChecker(name, mime, io.MultiReader(bytes.NewReader(head), r), s.maxSize(), s.maxPixels())
 	var body io.Reader = c
 	stop := func() {}
-	if !s.keepMetadata(ctx) && (mime == "image/jpeg" || mime == "image/png") {
+	if !s.keepMetadata(ctx) && (mime == "image/jpeg" || mime == "image/png" || mime == "image/gif") {
 		// Stripped on the way in, so no copy with a GPS position is ever stored or served.
 		body, stop = strippingReader(c, mime, name)
 	}

@@ -285,7 +285,7 @@ func (s *Service) deleteKeys(ctx context.Context, vs []broadside.MediaSize) {
 // so the copy is first stored under a side key; a run that dies between deleting the
 // original and storing the copy finds the side copy next time and finishes the swap.
 func (s *Service) stripOriginal(ctx context.Context, m *broadside.Media) error {
-	if m.MimeType != "image/jpeg" && m.MimeType != "image/png" && m.MimeType != "image/webp" {
+	if m.MimeType != "image/jpeg" && m.MimeType != "image/png" && m.MimeType != "image/gif" && m.MimeType != "image/webp" {
 		return nil
 	}
 	side := variantKey(m.Key, 0, 0, ".meta")

@@ -21,7 +21,7 @@ import (
 // rewritten as a minimal EXIF block holding only that tag (dropping it would show a portrait
 // photo on its side).
 
-// stripMetadata copies src to dst without metadata, for the types that carry it (JPEG, PNG);
+// stripMetadata copies src to dst without metadata, for the types that carry it (JPEG, PNG, GIF);
 // other types are copied as they are.
 func stripMetadata(dst io.Writer, src io.Reader, mime string) error {
 	switch mime {
@@ -29,6 +29,8 @@ func stripMetadata(dst io.Writer, src io.Reader, mime string) error {
 		return stripJPEG(dst, src)
 	case "image/png":
 		return stripPNG(dst, src)
+	case "image/gif":
+		return stripGIF(dst, src)
 	}
 	_, err := io.Copy(dst, src)
 	return err
