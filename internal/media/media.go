@@ -5,6 +5,7 @@ package media
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -251,9 +252,15 @@ func randomSuffix() string {
 // List returns the files f selects that u may see (authors see their own), and the total.
 func (s *Service) List(ctx context.Context, u *broadside.User, f broadside.MediaFilter) ([]broadside.Media, int, error) {
 	if err := mayUse(u); err != nil {
-		return nil, 0, err
-	}
-	if !u.CanModerate() {
+		// Readers and strangers may list the files attached to posts they can read, as
+		// WordPress lists a post's attachments to anyone who can read it (a client's gallery:
+		// wp/v2/media?parent=ID); never the library as a whole, which holds the files of
+		// drafts and of posts they may not see.
+		ok, perr := s.canReadAll(ctx, u, f.PostIDs)
+		if perr != nil || !ok {
+			return nil, 0, cmp.Or(perr, err)
+		}
+	} else if !u.CanModerate() {
 		if f.AuthorID != 0 && f.AuthorID != u.ID {
 			return nil, 0, nil // another author's files, which this user does not see
 		}
@@ -263,6 +270,29 @@ func (s *Service) List(ctx context.Context, u *broadside.User, f broadside.Media
 		f.Limit = 50
 	}
 	return s.Store.ListMedia(ctx, f)
+}
+
+// canReadAll reports whether ids names posts, all of which u can read.
+func (s *Service) canReadAll(ctx context.Context, u *broadside.User, ids []int64) (bool, error) {
+	if len(ids) == 0 {
+		return false, nil
+	}
+	now := s.Now()
+	for _, id := range ids {
+		if id == 0 {
+			return false, nil // files attached to nothing
+		}
+		p, err := s.Store.PostByID(ctx, id)
+		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		if !p.CanRead(u, now) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // Months lists the months with files u may see, for the library's filter.

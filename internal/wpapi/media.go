@@ -101,12 +101,14 @@ func (q *req) listMedia() (*result, error) {
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	if q.user == nil {
-		return nil, newErr(http.StatusUnauthorized, "rest_forbidden", "Sorry, you are not allowed to do that.")
-	}
 	list, total, err := ms.List(q.ctx, q.user, f)
 	if err != nil {
 		return nil, q.mediaErr(err, "rest_forbidden", "Sorry, you are not allowed to do that.")
+	}
+	for i := range list {
+		if context == "edit" && !q.user.CanEditMedia(&list[i]) {
+			return nil, newErr(q.authCode(), "rest_forbidden_context", "Sorry, you are not allowed to edit this post.")
+		}
 	}
 	pages := (total + pg.per - 1) / pg.per
 	if pg.page > pages && total > 0 {

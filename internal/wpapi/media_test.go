@@ -13,6 +13,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/posts"
 )
 
 func jpegBytes(t testing.TB, w, h int) []byte {
@@ -299,6 +300,23 @@ func TestMediaRoles(t *testing.T) {
 	wantError(t, as(nil, http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/media/%d", anns), nil), http.StatusUnauthorized, "rest_forbidden")
 	wantError(t, as(nil, http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/media/%d", anns), map[string]any{"alt_text": "x"}), http.StatusUnauthorized, "rest_cannot_edit")
 	wantError(t, as(nil, http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/media/%d?force=true", anns), nil), http.StatusUnauthorized, "rest_cannot_delete")
+
+	// Anyone may list the files attached to a post they can read (a gallery: ?parent=ID),
+	// and nothing else: not a draft's files, not the library.
+	draft := s.publish(s.Admin, "Draft with a photo", "Body.", func(in *posts.Input) { in.Status = broadside.StatusDraft })
+	wantStatus(t, as(s.Admin, http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/media/%d", anns), map[string]any{"post": s.Seed.ID}), http.StatusOK)
+	wantStatus(t, as(s.Admin, http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/media/%d", bobs), map[string]any{"post": draft.ID}), http.StatusOK)
+	if r := as(nil, http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/media?parent=%d", s.Seed.ID), nil); r.Status != http.StatusOK ||
+		len(r.list()) != 1 || num(r.list()[0].(map[string]any)["id"]) != anns {
+		t.Fatalf("a public post's files, anonymously: %d %s", r.Status, r.Raw)
+	}
+	wantError(t, as(nil, http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/media?parent=%d", draft.ID), nil), http.StatusUnauthorized, "rest_forbidden")
+	wantError(t, as(nil, http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/media?parent=%d,%d", s.Seed.ID, draft.ID), nil), http.StatusUnauthorized, "rest_forbidden")
+	wantError(t, as(nil, http.MethodGet, "/wp-json/wp/v2/media?parent=0", nil), http.StatusUnauthorized, "rest_forbidden")
+	wantError(t, as(nil, http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/media?parent=%d&context=edit", s.Seed.ID), nil), http.StatusUnauthorized, "rest_forbidden_context")
+	for _, id := range []int64{anns, bobs} { // detached again for the rest of the test
+		wantStatus(t, as(s.Admin, http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/media/%d", id), map[string]any{"post": 0}), http.StatusOK)
+	}
 
 	// An author: their own file yes, another author's no, and their list holds only theirs.
 	wantStatus(t, as(author, http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/media/%d", anns), map[string]any{"alt_text": "mine"}), http.StatusOK)
