@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"time"
 
@@ -154,17 +155,18 @@ func (s *Service) process(ctx context.Context, m *broadside.Media) error {
 		return err
 	})
 	if err != nil {
-		s.deleteKeys(ctx, made)
+		s.deleteKeys(ctx, unlisted(made, m.Sizes)) // the row still lists its earlier sizes
 		return err
 	}
 	// The sizes change how pages show the image: announced to every node in the same write.
 	if err := s.announced(ctx, func(tx *store.Store) error {
 		return tx.SetMediaProcessed(ctx, m.ID, ow, oh, m.Size, made)
 	}); err != nil {
-		s.deleteKeys(ctx, made)
 		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+			s.deleteKeys(ctx, made)
 			return nil // deleted while it was being processed: its variants went above
 		}
+		s.deleteKeys(ctx, unlisted(made, m.Sizes))
 		return err
 	}
 	// Variants of an earlier run that this one did not make again (the sizes changed).
@@ -244,9 +246,16 @@ func (s *Service) makeVariants(ctx context.Context, m *broadside.Media, r io.Rea
 
 var extOf = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 
-// putVariant encodes img as mime and stores it, replacing what an earlier run left.
+// putVariant encodes img as mime and stores it. A size an earlier run stored is kept as it
+// is: storage writes are all-or-nothing, the same original gives the same size, and a file
+// pages may link to is never deleted before its replacement exists.
 func (s *Service) putVariant(ctx context.Context, original string, p plannedSize, img *image.RGBA, mime string) (broadside.MediaSize, error) {
 	v := broadside.MediaSize{Name: p.spec.Name, Key: variantKey(original, p.w, p.h, extOf[mime]), MimeType: mime, Width: p.w, Height: p.h}
+	if obj, err := s.Storage.Open(ctx, v.Key); err == nil {
+		v.Size = obj.Size()
+		obj.Close()
+		return v, nil
+	}
 	var buf bytes.Buffer
 	var err error
 	switch mime {
@@ -260,15 +269,23 @@ func (s *Service) putVariant(ctx context.Context, original string, p plannedSize
 	if err != nil {
 		return v, fmt.Errorf("media: encode %s: %w", v.Key, err)
 	}
-	if err := s.Storage.Delete(ctx, v.Key); err != nil {
-		return v, err
-	}
 	n, err := s.Storage.Put(ctx, v.Key, &buf)
 	if err != nil {
 		return v, fmt.Errorf("media: store %s: %w", v.Key, err)
 	}
 	v.Size = n
 	return v, nil
+}
+
+// unlisted returns the sizes of made that listed does not name.
+func unlisted(made, listed []broadside.MediaSize) []broadside.MediaSize {
+	var out []broadside.MediaSize
+	for _, v := range made {
+		if !slices.ContainsFunc(listed, func(l broadside.MediaSize) bool { return l.Key == v.Key }) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (s *Service) deleteKeys(ctx context.Context, vs []broadside.MediaSize) {
