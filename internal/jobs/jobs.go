@@ -320,7 +320,7 @@ func (w *Worker) runOne(ctx, stop context.Context, l Lane) (bool, error) {
 	defer func() { stopBeat(); <-beating }()
 
 	start := time.Now()
-	runErr := safeRun(hctx, r.h, j.Payload)
+	runErr := safeRun(context.WithValue(hctx, lastAttemptKey{}, j.Attempts >= j.MaxAttempts), r.h, j.Payload)
 	stopBeat()
 	<-beating
 	var lostErr error
@@ -359,6 +359,15 @@ func (w *Worker) settle(ctx context.Context, j *store.Job, runErr, lost error, l
 	next := w.Now().Add(Backoff(j.Attempts))
 	log.Warn("job failed, will retry", "err", runErr, "retry_at", next)
 	return w.Store.RetryJob(ctx, j.ID, w.ID, next, runErr.Error())
+}
+
+type lastAttemptKey struct{}
+
+// LastAttempt reports, inside a handler, whether this run is the job's last: an error now
+// fails the job for good, so the handler may record why for the people waiting on it.
+func LastAttempt(ctx context.Context) bool {
+	last, _ := ctx.Value(lastAttemptKey{}).(bool)
+	return last
 }
 
 func safeRun(ctx context.Context, h Handler, payload []byte) (err error) {

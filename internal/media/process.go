@@ -56,7 +56,16 @@ func (s *Service) ProcessHandler() jobs.Handler {
 		if err := json.Unmarshal(payload, &p); err != nil || p.MediaID <= 0 {
 			return fmt.Errorf("media: bad %s payload %q", JobProcess, payload)
 		}
-		return s.Process(ctx, p.MediaID)
+		err := s.Process(ctx, p.MediaID)
+		if err != nil && jobs.LastAttempt(ctx) {
+			// The storage or the database kept failing: the library says so rather than
+			// showing the file as being processed for ever.
+			reason := "Its sizes could not be made: the file storage or the database kept failing (" + err.Error() + "). Upload it again, or ask the site's administrator to check the storage."
+			if serr := s.Store.SetMediaProcessing(context.WithoutCancel(ctx), p.MediaID, broadside.MediaFailed, reason); serr != nil {
+				s.Log.Error("media: marking a file failed", "media_id", p.MediaID, "err", serr)
+			}
+		}
+		return err
 	}
 }
 

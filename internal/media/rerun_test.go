@@ -5,9 +5,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/testdb"
 )
@@ -53,5 +57,38 @@ func TestFailedRerunKeepsListedSizes(t *testing.T) {
 			continue
 		}
 		obj.Close()
+	}
+}
+
+// unreadable is a storage whose reads fail: the original cannot be fetched to process it.
+type unreadable struct{ media.Dir }
+
+func (unreadable) Open(context.Context, string) (media.Object, error) {
+	return nil, errors.New("storage unreachable")
+}
+
+// TestProcessingGivesUpVisibly: when the storage keeps failing through every retry, the file
+// ends marked failed with the reason, not "being made" for ever.
+func TestProcessingGivesUpVisibly(t *testing.T) {
+	f := setup(t, testdb.SQLite(t))
+	ctx := context.Background()
+	m, err := f.svc.Upload(ctx, f.author, "photo.jpg", bytes.NewReader(jpegBytes(t, 400, 300)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := *f.svc
+	broken.Storage = unreadable{media.Dir{Root: f.dir}}
+	now := time.Now()
+	w := jobs.NewWorker(f.st, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return now })
+	w.Handle(media.JobProcess, broken.ProcessHandler(), jobs.InLane(media.Lane))
+	for range 30 { // 10 attempts, each after its backoff
+		if _, err := w.RunOne(ctx); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(2 * time.Hour)
+	}
+	m, _ = f.st.MediaByID(ctx, m.ID)
+	if m.Processing != broadside.MediaFailed || !strings.Contains(m.ProcessError, "storage unreachable") {
+		t.Fatalf("after every retry failed: %q %q", m.Processing, m.ProcessError)
 	}
 }
