@@ -135,6 +135,11 @@ func AbsoluteURLs(fragment, base string) string {
 					tok.Attr[i].Val = base + a.Val
 					changed = true
 				}
+				if a.Key == "srcset" {
+					if v := absoluteSrcset(a.Val, base); v != a.Val {
+						tok.Attr[i].Val, changed = v, true
+					}
+				}
 			}
 			if changed {
 				b.WriteString(tok.String())
@@ -145,6 +150,20 @@ func AbsoluteURLs(fragment, base string) string {
 			b.Write(z.Raw())
 		}
 	}
+}
+
+// absoluteSrcset makes the site paths among a srcset's candidates ("URL [descriptor]", comma
+// separated) absolute.
+func absoluteSrcset(v, base string) string {
+	cands := strings.Split(v, ",")
+	for i, c := range cands {
+		c = strings.TrimSpace(c)
+		if strings.HasPrefix(c, "/") && !strings.HasPrefix(c, "//") {
+			c = base + c
+		}
+		cands[i] = c
+	}
+	return strings.Join(cands, ", ")
 }
 
 // rfc1123z formats t as RSS wants it, in UTC as WordPress does.

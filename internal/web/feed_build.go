@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -43,13 +44,21 @@ func (s *Server) postsFeed(ctx context.Context, st *site, spec listSpec, f feedF
 	}
 	fd := &feeds.Feed{Kind: feeds.Posts, Title: title, Description: st.Tagline, Link: st.Abs(spec.base),
 		SelfURL: feedURL(st, spec.base, f), Language: feedLanguage, Generator: feedGenerator, GeneratorURI: feedGeneratorURI}
-	urls := make([]string, len(posts))
+	items := make([]feeds.Item, len(posts))
+	var urls []string
 	for i := range posts {
-		urls[i] = posts[i].FeaturedImageURL
+		items[i] = s.postItem(st, &posts[i])
+		urls = append(urls, posts[i].FeaturedImageURL)
+		urls = append(urls, render.ImageSources(template.HTML(items[i].ContentHTML))...)
 	}
 	imgs := s.libraryImages(ctx, st, urls)
 	for i := range posts {
-		it := s.postItem(st, &posts[i])
+		it := items[i]
+		if it.ContentHTML != "" {
+			// Library images in the content get their sizes, as on the page, with every
+			// address absolute for feed readers.
+			it.ContentHTML = feeds.AbsoluteURLs(string(imgs.body(template.HTML(it.ContentHTML))), st.Base)
+		}
 		if m := imgs.file(posts[i].FeaturedImageURL); m != nil {
 			// A library image goes out in its large size, with the type and length an RSS
 			// enclosure needs.

@@ -140,11 +140,25 @@ func TestLibraryImagesRendered(t *testing.T) {
 	}
 	var jf struct {
 		Items []struct {
-			Image string `json:"image"`
+			Image   string `json:"image"`
+			Content string `json:"content_html"`
 		} `json:"items"`
 	}
 	if err := json.Unmarshal([]byte(b.get("/feed/json/").Body), &jf); err != nil || len(jf.Items) == 0 || jf.Items[0].Image != ta.Srv.URL+large {
 		t.Errorf("JSON Feed image: %+v, %v", jf, err)
+	}
+	// The body's library image in the feed's content: its sizes too, every address absolute.
+	var feedImg *html.Node
+	for _, n := range find(parseHTML(t, jf.Items[0].Content), func(n *html.Node) bool { return n.Data == "img" && attr(n, "alt") == "the crowd" }) {
+		feedImg = n
+	}
+	if feedImg == nil || attr(feedImg, "width") == "" || attr(feedImg, "height") == "" {
+		t.Fatalf("feed content image lacks its size: %s", jf.Items[0].Content)
+	}
+	for _, c := range strings.Split(attr(feedImg, "srcset"), ",") {
+		if f := strings.Fields(c); len(f) == 0 || !strings.HasPrefix(f[0], ta.Srv.URL+"/wp-content/uploads/") {
+			t.Errorf("feed srcset candidate %q is not an absolute upload URL (srcset %q)", c, attr(feedImg, "srcset"))
+		}
 	}
 }
 
