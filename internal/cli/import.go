@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +49,19 @@ func runImport(ctx context.Context, c *cmdContext, args []string) error {
 	file := rest[0]
 	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("%w (give the path of the .xml file WordPress's Tools › Export made)", err)
+	}
+	if dry && cfg.DB == "" {
+		if _, err := os.Stat(cfg.DataDir); errors.Is(err, fs.ErrNotExist) {
+			// A dry run writes nothing, not even a new site: it checks the file against an
+			// empty site in a temporary directory.
+			tmp, err := os.MkdirTemp("", "broadside-dry-run-*")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			fmt.Fprintf(c.stderr, "There is no site in %s yet: checking against an empty one (nothing is created).\n", cfg.DataDir)
+			cfg.DataDir = tmp
+		}
 	}
 	a, err := open(ctx, c, cfg)
 	if err != nil {

@@ -45,6 +45,19 @@ func TestImportExportCommands(t *testing.T) {
 	}
 }
 
+// TestImportDryRunCreatesNothing: a dry run against a data directory that does not exist yet
+// checks the file and leaves no directory behind (issue 13, point 11).
+func TestImportDryRunCreatesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "not-yet")
+	r := run(t, "", nil, "import", "wordpress", "--data", dir, "--dry-run", wxrFile("themeunittestdata.wordpress.xml"))
+	if r.code != 0 || !strings.Contains(r.stdout, "Dry run: nothing was written") || !strings.Contains(r.stderr, "There is no site in") {
+		t.Fatalf("dry run: %+v", r)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("the dry run created %s (%v)", dir, err)
+	}
+}
+
 func TestImportErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := wxrFile("importer-malformed.xml")
