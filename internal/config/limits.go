@@ -51,25 +51,27 @@ const (
 type limitFlags struct{ conns, upload, media, api, apiAnon, deliveries string }
 
 func registerLimits(fs *flag.FlagSet, env func(string) string, f *limitFlags) {
-	f.conns = env("BROADSIDE_MAX_CONNS_PER_IP")
-	fs.StringVar(&f.conns, "max-conns-per-ip", f.conns, "concurrent connections one client address may hold; 0 for no cap (default "+
-		strconv.Itoa(DefaultConnsPerIP)+"; env BROADSIDE_MAX_CONNS_PER_IP)")
-	f.upload = env("BROADSIDE_MAX_IMPORT_MIB")
-	fs.StringVar(&f.upload, "max-import-mib", f.upload, "largest WordPress export the admin accepts as an upload, in MiB (default "+
-		strconv.Itoa(DefaultImportUploadMiB)+"; env BROADSIDE_MAX_IMPORT_MIB)")
-	f.media = env("BROADSIDE_MAX_UPLOAD_MIB")
-	fs.StringVar(&f.media, "max-upload-mib", f.media, "largest file the media library accepts, in MiB (default "+
-		strconv.Itoa(DefaultMediaUploadMiB)+"; env BROADSIDE_MAX_UPLOAD_MIB)")
+	envFlag(fs, env, &f.conns, "max-conns-per-ip", "BROADSIDE_MAX_CONNS_PER_IP", DefaultConnsPerIP,
+		"concurrent connections one client address may hold; 0 for no cap")
+	envFlag(fs, env, &f.upload, "max-import-mib", "BROADSIDE_MAX_IMPORT_MIB", DefaultImportUploadMiB,
+		"largest WordPress export the admin accepts as an upload, in MiB")
+	envFlag(fs, env, &f.media, "max-upload-mib", "BROADSIDE_MAX_UPLOAD_MIB", DefaultMediaUploadMiB,
+		"largest file the media library accepts, in MiB")
 	// Rates below are site-wide (counted in the database): give every node the same value.
-	f.api = env("BROADSIDE_API_RATE")
-	fs.StringVar(&f.api, "api-rate", f.api, "REST API requests a minute per signed-in user, for the whole site; 0 for no cap (default "+
-		strconv.Itoa(DefaultAPIPerMinute)+"; env BROADSIDE_API_RATE)")
-	f.apiAnon = env("BROADSIDE_API_RATE_ANONYMOUS")
-	fs.StringVar(&f.apiAnon, "api-rate-anonymous", f.apiAnon, "anonymous REST API requests a minute per client address, for the whole site; 0 for no cap (default "+
-		strconv.Itoa(DefaultAPIAnonPerMinute)+"; env BROADSIDE_API_RATE_ANONYMOUS)")
-	f.deliveries = env("BROADSIDE_FEDERATION_HOST_RATE")
-	fs.StringVar(&f.deliveries, "federation-host-rate", f.deliveries, "federation deliveries a minute to one remote host, for the whole site; 0 for no cap (default "+
-		strconv.Itoa(DefaultDeliveriesPerHostPerMinute)+"; env BROADSIDE_FEDERATION_HOST_RATE)")
+	envFlag(fs, env, &f.api, "api-rate", "BROADSIDE_API_RATE", DefaultAPIPerMinute,
+		"REST API requests a minute per signed-in user, for the whole site; 0 for no cap")
+	envFlag(fs, env, &f.apiAnon, "api-rate-anonymous", "BROADSIDE_API_RATE_ANONYMOUS", DefaultAPIAnonPerMinute,
+		"anonymous REST API requests a minute per client address, for the whole site; 0 for no cap")
+	envFlag(fs, env, &f.deliveries, "federation-host-rate", "BROADSIDE_FEDERATION_HOST_RATE", DefaultDeliveriesPerHostPerMinute,
+		"federation deliveries a minute to one remote host, for the whole site; 0 for no cap")
+}
+
+// envFlag registers a number flag kept as text (finishLimits parses and checks it) whose value
+// defaults to the environment variable envName; its usage names the built-in default and the
+// variable.
+func envFlag(fs *flag.FlagSet, env func(string) string, p *string, name, envName string, def int, usage string) {
+	*p = env(envName)
+	fs.StringVar(p, name, *p, usage+" (default "+strconv.Itoa(def)+"; env "+envName+")")
 }
 
 func finishLimits(c *Config, f *limitFlags) error {
