@@ -41,8 +41,13 @@ func (s *Server) audienceSummary(r *http.Request, st *site) (*audienceData, erro
 		d.PerDay = append(d.PerDay, viewRow{Label: c.Day, Views: c.Views})
 		d.Max = max(d.Max, c.Views)
 	}
+	paths := make([]string, len(sum.Pages))
+	for i, c := range sum.Pages {
+		paths[i] = c.Path
+	}
+	titles := s.pageTitles(r, st, paths)
 	for _, c := range sum.Pages {
-		d.Pages = append(d.Pages, viewRow{Label: s.pageTitle(r, st, c.Path), URL: c.Path, Views: c.Views})
+		d.Pages = append(d.Pages, viewRow{Label: titles[c.Path], URL: c.Path, Views: c.Views})
 	}
 	for _, c := range sum.Referrers {
 		row := viewRow{Label: c.Referrer, Views: c.Views}
@@ -54,21 +59,35 @@ func (s *Server) audienceSummary(r *http.Request, st *site) (*audienceData, erro
 	return d, nil
 }
 
-// pageTitle names a counted path: the title of the post or page it is the address of, else
-// the path itself (the home page, archives).
-func (s *Server) pageTitle(r *http.Request, st *site, path string) string {
-	if path == "/" {
-		return "Home page"
+// pageTitles names counted paths: the title of the post or page each is the address of, else
+// the path itself (the home page, archives). One query per post type, not one per path.
+func (s *Server) pageTitles(r *http.Request, st *site, paths []string) map[string]string {
+	out := make(map[string]string, len(paths))
+	var slugs []string
+	for _, path := range paths {
+		out[path] = path
+		if path == "/" {
+			out[path] = "Home page"
+			continue
+		}
+		parts := strings.Split(strings.Trim(path, "/"), "/")
+		slugs = append(slugs, parts[len(parts)-1])
 	}
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	slug := parts[len(parts)-1]
+	if len(slugs) == 0 {
+		return out
+	}
 	for _, typ := range []broadside.PostType{broadside.TypePost, broadside.TypePage} {
-		p, err := s.Posts.BySlug(r.Context(), typ, slug)
-		if err == nil && st.PostPath(p) == path {
-			return orUntitled(p.Title)
+		ps, _, err := s.Posts.List(r.Context(), broadside.PostFilter{Type: typ, Slugs: slugs})
+		if err != nil {
+			continue // the paths stay as their own names
+		}
+		for i := range ps {
+			if path := st.PostPath(&ps[i]); out[path] == path {
+				out[path] = orUntitled(ps[i].Title)
+			}
 		}
 	}
-	return path
+	return out
 }
 
 // subscriberGrowth is the dashboard's subscriber panel.
