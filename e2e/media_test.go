@@ -1,11 +1,7 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 // TestEditorUploadsFeaturedImage: in a real browser an author uploads a photo from the post
@@ -24,7 +22,7 @@ func TestEditorUploadsFeaturedImage(t *testing.T) {
 	s, browser := setup(t)
 	admin := newActor(t, browser, s, "admin")
 	signIn(admin)
-	photo := writeJPEG(t, 640, 480)
+	photo := testimg.File(t, "willsman.jpg", 640, 480)
 
 	admin.open("/admin/posts/new?type=post")
 	admin.do("write the post",
@@ -122,26 +120,6 @@ func expectServedImage(a *actor, sel, alt string) {
 	}
 }
 
-// writeJPEG writes a w×h photo-like JPEG to a temporary file and returns its path.
-func writeJPEG(t *testing.T, w, h int) string {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), 120, 255})
-		}
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "willsman.jpg")
-	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // TestMediaLibraryScript: Admin → Media with its script: several files chosen at once go up
 // in one request with a progress bar, a bad file among them is named while the good one is
 // kept, and a file dropped on the upload box or pasted into the page is uploaded too.
@@ -150,7 +128,7 @@ func TestMediaLibraryScript(t *testing.T) {
 	s, browser := setup(t)
 	admin := newActor(t, browser, s, "admin")
 	signIn(admin)
-	good := writeJPEG(t, 300, 200)
+	good := testimg.File(t, "willsman.jpg", 300, 200)
 	bad := filepath.Join(t.TempDir(), "bad.jpg")
 	if err := os.WriteFile(bad, []byte("<html><script>alert(1)</script></html>"), 0o644); err != nil {
 		t.Fatal(err)

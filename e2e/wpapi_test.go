@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 // TestWPAPIClient drives the built binary with node-wpapi, the WordPress REST API client from
@@ -46,7 +48,7 @@ func TestWPAPIClient(t *testing.T) {
 	s := startSite(t)
 	secret := appPassword(t, s.Data, "node-wpapi")
 
-	run := exec.CommandContext(ctx, node, "run.mjs", s.URL, "admin", secret, writeJPEG(t, 120, 80))
+	run := exec.CommandContext(ctx, node, "run.mjs", s.URL, "admin", secret, testimg.File(t, "willsman.jpg", 120, 80))
 	run.Dir = dir
 	run.Env = childEnv()
 	var stdout, stderr bytes.Buffer

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +15,7 @@ import (
 	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testimg"
 	"github.com/broadside/broadside/internal/wxr"
 )
 
@@ -48,16 +46,6 @@ const mediaWXR = `<?xml version="1.0" encoding="UTF-8"?>
 <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>7</wp:meta_value></wp:postmeta></item>
 </channel></rss>`
 
-func jpegBytes(t testing.TB, w, h int) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for x := range w {
-		img.Set(x, x%h, color.RGBA{200, 10, 10, 255})
-	}
-	var b bytes.Buffer
-	must(t, jpeg.Encode(&b, img, nil))
-	return b.Bytes()
-}
-
 // mediaSite writes the export and a wp-content/uploads copy holding a.jpg, its resized copy,
 // Big_Photo-scaled.jpg and an HTML file named evil.jpg (lost.jpg is missing).
 func mediaSite(t *testing.T) (xml, dir string) {
@@ -66,8 +54,8 @@ func mediaSite(t *testing.T) (xml, dir string) {
 	must(t, os.WriteFile(xml, []byte(mediaWXR), 0o644))
 	dir = filepath.Join(d, "uploads")
 	must(t, os.MkdirAll(filepath.Join(dir, "2019", "04"), 0o755))
-	for name, b := range map[string][]byte{"a.jpg": jpegBytes(t, 40, 30), "a-300x200.jpg": jpegBytes(t, 4, 3),
-		"Big_Photo-scaled.jpg": jpegBytes(t, 64, 48), "evil.jpg": []byte("<html><script>alert(1)</script></html>")} {
+	for name, b := range map[string][]byte{"a.jpg": testimg.JPEG(t, 40, 30), "a-300x200.jpg": testimg.JPEG(t, 4, 3),
+		"Big_Photo-scaled.jpg": testimg.JPEG(t, 64, 48), "evil.jpg": []byte("<html><script>alert(1)</script></html>")} {
 		must(t, os.WriteFile(filepath.Join(dir, "2019", "04", name), b, 0o644))
 	}
 	return xml, dir
@@ -200,7 +188,7 @@ func TestMediaExport(t *testing.T) {
 	must(t, err)
 	u, err := e.st.UserByID(e.ctx, m.AuthorID)
 	must(t, err)
-	up, err := e.svc.Media.Upload(e.ctx, u, "Chart.jpg", bytes.NewReader(jpegBytes(t, 10, 10)))
+	up, err := e.svc.Media.Upload(e.ctx, u, "Chart.jpg", bytes.NewReader(testimg.JPEG(t, 10, 10)))
 	must(t, err)
 	_, err = e.svc.Media.Update(e.ctx, u, up.ID, media.Details{Title: "Chart", Alt: "A rising line", Caption: "Sales"})
 	must(t, err)

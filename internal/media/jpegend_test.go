@@ -9,6 +9,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 // What follows a JPEG's end marker is cut, not refused: phones append videos (Google's motion
@@ -23,9 +24,9 @@ func TestDataAfterJPEGEndIsCut(t *testing.T) {
 		set.KeepImageMetadata = true
 		return set, nil
 	}
-	good := jpegBytes(t, 16, 16)
+	good := testimg.JPEG(t, 16, 16)
 	// An APP1 segment whose payload holds a whole small JPEG (as EXIF thumbnails do).
-	thumb := jpegBytes(t, 4, 4)
+	thumb := testimg.JPEG(t, 4, 4)
 	payload := append([]byte("Exif\x00\x00"), thumb...)
 	app1 := append([]byte{0xFF, 0xE1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}, payload...)
 	withThumb := append(append(append([]byte{}, good[:2]...), app1...), good[2:]...)

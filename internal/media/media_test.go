@@ -9,7 +9,6 @@ import (
 	"image/color"
 	"image/color/palette"
 	"image/gif"
-	"image/jpeg"
 	"image/png"
 	"io"
 	"io/fs"
@@ -24,6 +23,7 @@ import (
 	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -62,19 +62,6 @@ func setup(t *testing.T, dsn string) *fixture {
 	f.svc = &media.Service{Store: st, Storage: media.Dir{Root: f.dir}, Now: func() time.Time { return t0 },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxSize: 1 << 20}
 	return f
-}
-
-// jpegBytes is a real, complete JPEG.
-func jpegBytes(t testing.TB, w, h int) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for i := range img.Pix {
-		img.Pix[i] = byte(i)
-	}
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 func pngBytes(t testing.TB, w, h int) []byte {
@@ -124,7 +111,7 @@ func TestHostileFiles(t *testing.T) {
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		f := setup(t, dsn)
 		ctx := context.Background()
-		good := jpegBytes(t, 16, 16)
+		good := testimg.JPEG(t, 16, 16)
 		html := []byte("<!DOCTYPE html><html><script>alert(document.cookie)</script></html>")
 		cases := []struct {
 			name, file string
@@ -166,7 +153,7 @@ func TestHostileFiles(t *testing.T) {
 // A path in the uploaded name never reaches the storage: the key is generated.
 func TestUploadKeyIgnoresPath(t *testing.T) {
 	f := setup(t, testdb.SQLite(t))
-	m, err := f.svc.Upload(context.Background(), f.author, `../../etc/..\passwd Photo!.jpg`, bytes.NewReader(jpegBytes(t, 8, 6)))
+	m, err := f.svc.Upload(context.Background(), f.author, `../../etc/..\passwd Photo!.jpg`, bytes.NewReader(testimg.JPEG(t, 8, 6)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +190,7 @@ func TestUploadTypeFromBytes(t *testing.T) {
 func TestUploadRowFailureRemovesFile(t *testing.T) {
 	f := setup(t, testdb.SQLite(t))
 	ghost := &broadside.User{ID: 9999, Role: broadside.RoleAdmin} // no such user: the foreign key fails
-	if _, err := f.svc.Upload(context.Background(), ghost, "a.jpg", bytes.NewReader(jpegBytes(t, 4, 4))); err == nil {
+	if _, err := f.svc.Upload(context.Background(), ghost, "a.jpg", bytes.NewReader(testimg.JPEG(t, 4, 4))); err == nil {
 		t.Fatal("upload by a user with no row succeeded")
 	}
 	if left := files(t, f.dir); len(left) != 0 {
@@ -219,7 +206,7 @@ func TestUploadStorageFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.svc.Storage = media.Dir{Root: blocker} // a file where the directory should be
-	_, err := f.svc.Upload(context.Background(), f.author, "a.jpg", bytes.NewReader(jpegBytes(t, 4, 4)))
+	_, err := f.svc.Upload(context.Background(), f.author, "a.jpg", bytes.NewReader(testimg.JPEG(t, 4, 4)))
 	if broadside.ErrorCode(err) != broadside.EINTERNAL || !strings.Contains(broadside.ErrorMessage(err), "could not save") ||
 		strings.Contains(broadside.ErrorMessage(err), f.dir) {
 		t.Fatalf("err = %v", err)
@@ -234,7 +221,7 @@ func TestCapabilities(t *testing.T) {
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		f := setup(t, dsn)
 		ctx := context.Background()
-		mine, err := f.svc.Upload(ctx, f.author, "mine.jpg", bytes.NewReader(jpegBytes(t, 4, 4)))
+		mine, err := f.svc.Upload(ctx, f.author, "mine.jpg", bytes.NewReader(testimg.JPEG(t, 4, 4)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -262,7 +249,7 @@ func TestCapabilities(t *testing.T) {
 		if _, err := f.svc.Update(ctx, f.author, mine.ID, media.Details{Alt: strings.Repeat("a", 1001)}); broadside.ErrorFields(err)["alt"] == "" {
 			t.Fatalf("long alt accepted: %v", err)
 		}
-		if _, err := f.svc.Upload(ctx, nil, "a.jpg", bytes.NewReader(jpegBytes(t, 4, 4))); broadside.ErrorCode(err) != broadside.EUNAUTHORIZED {
+		if _, err := f.svc.Upload(ctx, nil, "a.jpg", bytes.NewReader(testimg.JPEG(t, 4, 4))); broadside.ErrorCode(err) != broadside.EUNAUTHORIZED {
 			t.Fatalf("anonymous upload: %v", err)
 		}
 		if err := f.svc.Delete(ctx, f.editor, theirs.ID); err != nil {
@@ -279,7 +266,7 @@ func TestListAndUsage(t *testing.T) {
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		f := setup(t, dsn)
 		ctx := context.Background()
-		photo, _ := f.svc.Upload(ctx, f.author, "Willsman_portrait.jpg", bytes.NewReader(jpegBytes(t, 4, 4)))
+		photo, _ := f.svc.Upload(ctx, f.author, "Willsman_portrait.jpg", bytes.NewReader(testimg.JPEG(t, 4, 4)))
 		f.svc.Now = func() time.Time { return t0.AddDate(0, -1, 0) }
 		doc, err := f.svc.Upload(ctx, f.author, "minutes.pdf", strings.NewReader("%PDF-1.4\n"))
 		if err != nil || photo == nil {
@@ -378,7 +365,7 @@ func TestImageSizes(t *testing.T) {
 // its comment segment (metadata stripping); the HTML never decides its type.
 func TestPolyglotInsideJPEGKeptAsJPEG(t *testing.T) {
 	f := setup(t, testdb.SQLite(t))
-	j := jpegBytes(t, 8, 8)
+	j := testimg.JPEG(t, 8, 8)
 	com := []byte("<html><script>alert(document.domain)</script></html>")
 	seg := append([]byte{0xFF, 0xFE, byte((len(com) + 2) >> 8), byte(len(com) + 2)}, com...)
 	poly := append(append(append([]byte{}, j[:2]...), seg...), j[2:]...)

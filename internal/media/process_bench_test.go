@@ -1,11 +1,8 @@
 package media_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"image"
-	"image/jpeg"
 	"io"
 	"log/slog"
 	"os"
@@ -21,30 +18,8 @@ import (
 	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testimg"
 )
-
-// cameraJPEG encodes a w×h 4:2:0 JPEG with smooth gradients and some detail, the way a camera
-// writes one, building the YCbCr planes directly (no RGBA copy of the whole picture).
-func cameraJPEG(t testing.TB, w, h int, out io.Writer) {
-	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
-	for y := 0; y < h; y++ {
-		row := img.Y[y*img.YStride:]
-		for x := 0; x < w; x++ {
-			row[x] = byte((x*255)/w ^ (y & 0x1f))
-		}
-	}
-	for i := range img.Cb {
-		img.Cb[i] = byte(i / 97)
-		img.Cr[i] = byte(255 - i/89)
-	}
-	bw := bufio.NewWriter(out)
-	if err := jpeg.Encode(bw, img, &jpeg.Options{Quality: 85}); err != nil {
-		t.Fatal(err)
-	}
-	if err := bw.Flush(); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // storedImage puts the JPEG at path into a fresh media library as a row with its processing
 // job queued, as an upload would.
@@ -90,7 +65,9 @@ func BenchmarkProcess12MP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cameraJPEG(b, 4000, 3000, fh)
+	if err := testimg.Encode(fh, 4000, 3000); err != nil {
+		b.Fatal(err)
+	}
 	fh.Close()
 	svc, st, id := storedImage(b, testdb.SQLite(b), filepath.Join(dir, "uploads"), src, 4000, 3000)
 	defer st.Close()
@@ -141,7 +118,9 @@ func TestPeakRSS50MP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cameraJPEG(t, 8660, 5774, fh) // 50.0 MP, 3:2
+	if err := testimg.Encode(fh, 8660, 5774); err != nil { // 50.0 MP, 3:2
+		t.Fatal(err)
+	}
 	fh.Close()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestPeakRSS50MP$", "-test.v")
 	cmd.Env = append(os.Environ(), "BROADSIDE_RSS_CHILD="+src, "BROADSIDE_RSS_DIR="+dir)

@@ -24,6 +24,7 @@ import (
 	"github.com/broadside/broadside/internal/media/webpenc"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 // secret is what the test photos' metadata says about where they were taken; no served byte
@@ -328,7 +329,7 @@ func TestUndecodableImageMarkedFailed(t *testing.T) {
 	ctx := context.Background()
 	// A valid header and end marker around garbage scan data: the upload check passes (it
 	// reads headers only), the decoder fails.
-	good := jpegBytes(t, 400, 300)
+	good := testimg.JPEG(t, 400, 300)
 	sos := bytes.Index(good, []byte{0xFF, 0xDA})
 	bad := append(append([]byte{}, good[:sos]...), 0xFF, 0xDA, 0x00, 0x02, 0xFF, 0x00, 0x13, 0x37, 0xFF, 0xD9)
 	m, err := f.svc.Upload(ctx, f.author, "bad.jpg", bytes.NewReader(bad))
@@ -446,7 +447,7 @@ func TestKeepMetadataSetting(t *testing.T) {
 // its row marked (failed with a reason, or processed harmlessly), the job finished, and no
 // half-made variant left in the storage.
 func TestHostileFilesThroughProcessing(t *testing.T) {
-	j := jpegBytes(t, 400, 300)
+	j := testimg.JPEG(t, 400, 300)
 	sos := bytes.Index(j, []byte{0xFF, 0xDA})
 	// A real JPEG whose frame header is made to say progressive, 8000×5000.
 	progressiveBomb := append([]byte{}, j...)

@@ -14,6 +14,7 @@ import (
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 // failingNewWebP is the directory storage refusing to store the WebP of the new 200-pixel
@@ -33,7 +34,7 @@ func (f failingNewWebP) Put(ctx context.Context, key string, r io.Reader) (int64
 func TestFailedRerunKeepsListedSizes(t *testing.T) {
 	f := setup(t, testdb.SQLite(t))
 	ctx := context.Background()
-	m, err := f.svc.Upload(ctx, f.author, "photo.jpg", bytes.NewReader(jpegBytes(t, 800, 600)))
+	m, err := f.svc.Upload(ctx, f.author, "photo.jpg", bytes.NewReader(testimg.JPEG(t, 800, 600)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func (unreadable) Open(context.Context, string) (media.Object, error) {
 func TestProcessingGivesUpVisibly(t *testing.T) {
 	f := setup(t, testdb.SQLite(t))
 	ctx := context.Background()
-	m, err := f.svc.Upload(ctx, f.author, "photo.jpg", bytes.NewReader(jpegBytes(t, 400, 300)))
+	m, err := f.svc.Upload(ctx, f.author, "photo.jpg", bytes.NewReader(testimg.JPEG(t, 400, 300)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/media"
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 // TestEditorFeaturedMedia: the editor's featured image as the picker fills it (a library file's
@@ -24,7 +25,7 @@ func TestEditorFeaturedMedia(t *testing.T) {
 	ctx := context.Background()
 	author := ta.user("ann@example.org", broadside.RoleAuthor)
 	b := ta.signIn(author)
-	photo, err := ta.App.Media.Upload(ctx, author, "willsman.jpg", bytes.NewReader(testJPEG(t, 40, 30)))
+	photo, err := ta.App.Media.Upload(ctx, author, "willsman.jpg", bytes.NewReader(testimg.JPEG(t, 40, 30)))
 	if err != nil {
 		t.Fatal(err)
 	}

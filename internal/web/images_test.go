@@ -13,6 +13,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/posts"
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 // processAll runs the queued jobs (image processing among them) on the app's worker.
@@ -36,11 +37,11 @@ func TestLibraryImagesRendered(t *testing.T) {
 	ta := newTestApp(t)
 	ctx := context.Background()
 	ed := ta.user("ed@example.com", broadside.RoleEditor)
-	m, err := ta.App.Media.Upload(ctx, ed, "harbour.jpg", bytes.NewReader(testJPEG(t, 1600, 1200)))
+	m, err := ta.App.Media.Upload(ctx, ed, "harbour.jpg", bytes.NewReader(testimg.JPEG(t, 1600, 1200)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	inBody, err := ta.App.Media.Upload(ctx, ed, "crowd.jpg", bytes.NewReader(testJPEG(t, 900, 600)))
+	inBody, err := ta.App.Media.Upload(ctx, ed, "crowd.jpg", bytes.NewReader(testimg.JPEG(t, 900, 600)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestLibraryImageBeforeProcessingAndBySizeURL(t *testing.T) {
 	ta := newTestApp(t)
 	ctx := context.Background()
 	ed := ta.user("ed@example.com", broadside.RoleEditor)
-	m, err := ta.App.Media.Upload(ctx, ed, "pier.jpg", bytes.NewReader(testJPEG(t, 800, 400)))
+	m, err := ta.App.Media.Upload(ctx, ed, "pier.jpg", bytes.NewReader(testimg.JPEG(t, 800, 400)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,11 +194,11 @@ func TestMediaAdminShowsProcessing(t *testing.T) {
 	ta := newTestApp(t)
 	ctx := context.Background()
 	ed := ta.user("ed@example.com", broadside.RoleEditor)
-	good, err := ta.App.Media.Upload(ctx, ed, "fine.jpg", bytes.NewReader(testJPEG(t, 400, 300)))
+	good, err := ta.App.Media.Upload(ctx, ed, "fine.jpg", bytes.NewReader(testimg.JPEG(t, 400, 300)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	j := testJPEG(t, 400, 300)
+	j := testimg.JPEG(t, 400, 300)
 	sos := bytes.Index(j, []byte{0xFF, 0xDA})
 	bad, err := ta.App.Media.Upload(ctx, ed, "broken.jpg", bytes.NewReader(append(append([]byte{}, j[:sos]...), 0xFF, 0xDA, 0, 2, 0x13, 0xFF, 0xD9)))
 	if err != nil {

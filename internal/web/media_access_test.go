@@ -11,6 +11,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/mail/mailtest"
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 // mediaActor is one row of the media access table: a browser (its cookies: a session, a
@@ -71,7 +72,7 @@ func TestMediaAccessTable(t *testing.T) {
 	}
 	ownersFile := func() *broadside.Media {
 		t.Helper()
-		m, err := ta.App.Media.Upload(ctx, owner, "owners.jpg", bytes.NewReader(testJPEG(t, 8, 8)))
+		m, err := ta.App.Media.Upload(ctx, owner, "owners.jpg", bytes.NewReader(testimg.JPEG(t, 8, 8)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +101,7 @@ func TestMediaAccessTable(t *testing.T) {
 	channels := []channel{
 		{name: "admin",
 			upload: func(a *mediaActor) bool {
-				r := a.b.upload(upFile{"a.jpg", testJPEG(t, 4, 4)})
+				r := a.b.upload(upFile{"a.jpg", testimg.JPEG(t, 4, 4)})
 				return r.StatusCode == http.StatusSeeOther && r.Header.Get("Location") == "/admin/media"
 			},
 			view: func(a *mediaActor, m *broadside.Media) bool {
@@ -115,7 +116,7 @@ func TestMediaAccessTable(t *testing.T) {
 		},
 		{name: "rest",
 			upload: func(a *mediaActor) bool {
-				r := a.rest(ta, http.MethodPost, "/wp/v2/media", testJPEG(t, 4, 4),
+				r := a.rest(ta, http.MethodPost, "/wp/v2/media", testimg.JPEG(t, 4, 4),
 					map[string]string{"Content-Type": "image/jpeg", "Content-Disposition": `attachment; filename="a.jpg"`})
 				return r.StatusCode == http.StatusCreated
 			},

@@ -16,6 +16,7 @@ import (
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/media/s3test"
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 // withS3 keeps the media library in the bucket of a real S3-compatible server.
@@ -38,7 +39,7 @@ func TestMediaOnS3(t *testing.T) {
 	author := ta.user("ann@example.com", broadside.RoleAuthor)
 	ab := ta.signIn(author)
 
-	body := testJPEG(t, 120, 80)
+	body := testimg.JPEG(t, 120, 80)
 	if r := ab.upload(upFile{"willsman.jpg", body}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload: %d\n%s", r.StatusCode, r.Body)
 	}
@@ -68,7 +69,7 @@ func TestMediaOnS3(t *testing.T) {
 
 	// The storage goes away.
 	px.cut()
-	r := ab.upload(upFile{"second.jpg", testJPEG(t, 10, 10)})
+	r := ab.upload(upFile{"second.jpg", testimg.JPEG(t, 10, 10)})
 	if r.StatusCode != http.StatusServiceUnavailable || !strings.Contains(r.Body, "cannot be reached") || !strings.Contains(r.Body, "Try again") {
 		t.Fatalf("upload with the storage gone: %d\n%s", r.StatusCode, r.Body)
 	}
@@ -135,7 +136,7 @@ func (p *cutProxy) cut() {
 func TestMediaVariantServing(t *testing.T) {
 	ta := newTestApp(t)
 	key := "2026/03/photo-3f9a1c2b-300x200.jpg"
-	if _, err := ta.App.Media.Storage.Put(context.Background(), key, bytes.NewReader(testJPEG(t, 30, 20))); err != nil {
+	if _, err := ta.App.Media.Storage.Put(context.Background(), key, bytes.NewReader(testimg.JPEG(t, 30, 20))); err != nil {
 		t.Fatal(err)
 	}
 	r := ta.browser().get(broadside.UploadsPath + key)

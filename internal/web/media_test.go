@@ -3,8 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"image"
-	"image/jpeg"
 	"io/fs"
 	"mime/multipart"
 	"net/http"
@@ -19,6 +17,7 @@ import (
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 type upFile struct {
@@ -41,14 +40,6 @@ func (b *browser) upload(files ...upFile) *response {
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	req.Header.Set("Origin", b.ta.Srv.URL)
 	return b.do(req)
-}
-
-func testJPEG(t testing.TB, w, h int) []byte {
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, w, h)), nil); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 func (ta *testApp) mediaFiles() []broadside.Media {
@@ -86,7 +77,7 @@ func runMediaLibrary(t *testing.T, opts ...appOption) {
 	editor := ta.user("eve@example.com", broadside.RoleEditor)
 	ab, ob, eb := ta.signIn(author), ta.signIn(other), ta.signIn(editor)
 
-	r := ab.upload(upFile{"willsman.jpg", testJPEG(t, 40, 30)}, upFile{"Minutes 2026.pdf", []byte("%PDF-1.4\n%%EOF\n")})
+	r := ab.upload(upFile{"willsman.jpg", testimg.JPEG(t, 40, 30)}, upFile{"Minutes 2026.pdf", []byte("%PDF-1.4\n%%EOF\n")})
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload: %d\n%s", r.StatusCode, r.Body)
 	}
@@ -106,12 +97,12 @@ func runMediaLibrary(t *testing.T, opts ...appOption) {
 	if photo.Width != 40 || photo.Height != 30 || photo.AuthorID != author.ID {
 		t.Fatalf("photo = %+v", photo)
 	}
-	if r := ob.upload(upFile{"bobs.jpg", testJPEG(t, 4, 4)}); r.StatusCode != http.StatusSeeOther {
+	if r := ob.upload(upFile{"bobs.jpg", testimg.JPEG(t, 4, 4)}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("bob's upload: %d", r.StatusCode)
 	}
 
 	// A mixed upload: the good file is kept, the bad one named in the answer.
-	r = ab.upload(upFile{"ok.jpg", testJPEG(t, 2, 2)}, upFile{"evil.jpg", []byte("<html><script>alert(1)</script>")})
+	r = ab.upload(upFile{"ok.jpg", testimg.JPEG(t, 2, 2)}, upFile{"evil.jpg", []byte("<html><script>alert(1)</script>")})
 	if r.StatusCode != http.StatusBadRequest && r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("mixed upload: %d", r.StatusCode)
 	}
@@ -185,7 +176,7 @@ func runMediaLibrary(t *testing.T, opts ...appOption) {
 	if g := anon.get("/admin/media"); g.StatusCode != http.StatusSeeOther {
 		t.Fatalf("anonymous library: %d", g.StatusCode)
 	}
-	if g := anon.upload(upFile{"x.jpg", testJPEG(t, 2, 2)}); g.StatusCode != http.StatusSeeOther || len(ta.mediaFiles()) != 3 {
+	if g := anon.upload(upFile{"x.jpg", testimg.JPEG(t, 2, 2)}); g.StatusCode != http.StatusSeeOther || len(ta.mediaFiles()) != 3 {
 		t.Fatalf("anonymous upload: %d", g.StatusCode)
 	}
 	// A cross-site form post is refused by the CSRF middleware.
@@ -202,7 +193,7 @@ func TestMediaHostileUploadsOverHTTP(t *testing.T) {
 	ta := newTestApp(t)
 	b := ta.signIn(ta.user("ann@example.com", broadside.RoleAuthor))
 	r := b.upload(upFile{"../../etc/passwd.jpg", []byte("root:x:0:0\n")}, upFile{"x.svg", []byte(`<svg onload="alert(1)"/>`)},
-		upFile{"empty.png", nil}, upFile{"cut.jpg", testJPEG(t, 20, 20)[:100]})
+		upFile{"empty.png", nil}, upFile{"cut.jpg", testimg.JPEG(t, 20, 20)[:100]})
 	if r.StatusCode < 400 {
 		t.Fatalf("status %d", r.StatusCode)
 	}
@@ -223,7 +214,7 @@ func TestMediaHostileUploadsOverHTTP(t *testing.T) {
 func TestMediaServing(t *testing.T) {
 	ta := newTestApp(t)
 	author := ta.user("ann@example.com", broadside.RoleAuthor)
-	body := testJPEG(t, 64, 48)
+	body := testimg.JPEG(t, 64, 48)
 	m, err := ta.App.Media.Upload(context.Background(), author, "photo.png", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -271,7 +262,7 @@ func TestMediaLimitAndPolyglotOverHTTP(t *testing.T) {
 	if len(ta.mediaFiles()) != 0 || len(uploadsLeft(t, ta)) != 0 {
 		t.Fatalf("left behind: %v", uploadsLeft(t, ta))
 	}
-	j := testJPEG(t, 8, 8)
+	j := testimg.JPEG(t, 8, 8)
 	com := []byte("<html><script>alert(document.domain)</script></html>")
 	poly := append(append(append([]byte{}, j[:2]...), append([]byte{0xFF, 0xFE, 0, byte(len(com) + 2)}, com...)...), j[2:]...)
 	if r := b.upload(upFile{"poly.html", poly}); r.StatusCode != http.StatusSeeOther {

@@ -16,6 +16,7 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/importer"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 // HTTP tests of a site imported from WordPress: every address the old site served keeps
@@ -417,7 +418,7 @@ func TestUploadsServed(t *testing.T) {
 		}
 	}
 	must(os.MkdirAll(filepath.Join(media, "2008", "06"), 0o755))
-	must(os.WriteFile(filepath.Join(media, "2008", "06", "canola2.jpg"), testJPEG(t, 8, 6), 0o644))
+	must(os.WriteFile(filepath.Join(media, "2008", "06", "canola2.jpg"), testimg.JPEG(t, 8, 6), 0o644))
 	must(os.WriteFile(filepath.Join(media, "shell.php"), []byte("<?php"), 0o644))
 	// What an import before the media library copied: a file with no library row.
 	uploads := filepath.Join(ta.App.Config.DataDir, "uploads")

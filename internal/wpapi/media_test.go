@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/jpeg"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -14,16 +12,8 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/posts"
+	"github.com/broadside/broadside/internal/testimg"
 )
-
-func jpegBytes(t testing.TB, w, h int) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, w, h)), nil); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
 
 // uploadRaw sends a file as the WordPress apps do: the raw bytes, named by Content-Disposition.
 func (s *site) uploadRaw(u *broadside.User, pw, name, ctype string, body []byte, query string) *reply {
@@ -69,7 +59,7 @@ func TestMediaEndpoints(t *testing.T) {
 		return s.do(call{method: method, path: path, body: body, user: s.Admin.Login, pass: pw})
 	}
 
-	r := s.uploadRaw(s.Admin, pw, "Willsman.JPG", "image/jpeg", jpegBytes(t, 64, 48), "?title=Willsman&alt_text=A%20man%20with%20a%20will")
+	r := s.uploadRaw(s.Admin, pw, "Willsman.JPG", "image/jpeg", testimg.JPEG(t, 64, 48), "?title=Willsman&alt_text=A%20man%20with%20a%20will")
 	wantStatus(t, r, http.StatusCreated)
 	m := r.obj()
 	id := num(m["id"])
@@ -158,13 +148,13 @@ func TestMediaEndpoints(t *testing.T) {
 
 	// Refused uploads, in WordPress's codes, each leaving nothing behind.
 	before := s.mediaCount()
-	wantError(t, s.uploadRaw(s.Admin, pw, "", "image/jpeg", jpegBytes(t, 2, 2), ""), http.StatusBadRequest, "rest_upload_no_content_disposition")
+	wantError(t, s.uploadRaw(s.Admin, pw, "", "image/jpeg", testimg.JPEG(t, 2, 2), ""), http.StatusBadRequest, "rest_upload_no_content_disposition")
 	wantError(t, s.uploadRaw(s.Admin, pw, "x.jpg", "image/jpeg", nil, ""), http.StatusBadRequest, "rest_upload_no_data")
 	wantError(t, s.uploadRaw(s.Admin, pw, "photo.jpg", "image/jpeg", []byte("<html><script>alert(1)</script></html>"), ""), http.StatusBadRequest, "rest_upload_sideload_error")
 	wantError(t, s.uploadRaw(s.Admin, pw, "x.svg", "image/svg+xml", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), ""), http.StatusBadRequest, "rest_upload_sideload_error")
 	wantError(t, api(http.MethodPost, "/wp-json/wp/v2/media", map[string]any{"title": "no file"}), http.StatusBadRequest, "rest_upload_no_data")
 	// Details that fail validation take the file with them.
-	wantError(t, s.uploadRaw(s.Admin, pw, "ok.jpg", "image/jpeg", jpegBytes(t, 2, 2), "?alt_text="+strings.Repeat("a", 1001)), http.StatusBadRequest, "rest_invalid_param")
+	wantError(t, s.uploadRaw(s.Admin, pw, "ok.jpg", "image/jpeg", testimg.JPEG(t, 2, 2), "?alt_text="+strings.Repeat("a", 1001)), http.StatusBadRequest, "rest_invalid_param")
 	if n := s.mediaCount(); n != before {
 		t.Fatalf("refused uploads left %d files", n-before)
 	}
@@ -201,7 +191,7 @@ func TestFeaturedMedia(t *testing.T) {
 	api := func(method, path string, body any) *reply {
 		return s.do(call{method: method, path: path, body: body, user: s.Admin.Login, pass: pw})
 	}
-	r := s.uploadRaw(s.Admin, pw, "willsman.jpg", "image/jpeg", jpegBytes(t, 30, 20), "?alt_text=willsman")
+	r := s.uploadRaw(s.Admin, pw, "willsman.jpg", "image/jpeg", testimg.JPEG(t, 30, 20), "?alt_text=willsman")
 	wantStatus(t, r, http.StatusCreated)
 	id := num(r.obj()["id"])
 	src := r.obj()["source_url"].(string)
@@ -237,7 +227,7 @@ func TestFeaturedMedia(t *testing.T) {
 		t.Fatalf("anonymous embedded featured media: %s", r.Raw)
 	}
 	wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/media/%d?context=edit", id)), http.StatusUnauthorized, "rest_forbidden_context")
-	draft := s.uploadRaw(s.Admin, pw, "draft.jpg", "image/jpeg", jpegBytes(t, 3, 3), "")
+	draft := s.uploadRaw(s.Admin, pw, "draft.jpg", "image/jpeg", testimg.JPEG(t, 3, 3), "")
 	draftID := num(draft.obj()["id"])
 	wantStatus(t, api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{"title": "Unpublished", "status": "draft", "featured_media": draftID}), http.StatusCreated)
 	wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/media/%d", draftID)), http.StatusUnauthorized, "rest_forbidden")
@@ -286,7 +276,7 @@ func TestMediaRoles(t *testing.T) {
 		return s.do(call{method: method, path: path, body: body, user: u.Login, pass: pws[u.ID]})
 	}
 	up := func(u *broadside.User) int64 {
-		r := s.uploadRaw(u, pws[u.ID], "f.jpg", "image/jpeg", jpegBytes(t, 4, 4), "")
+		r := s.uploadRaw(u, pws[u.ID], "f.jpg", "image/jpeg", testimg.JPEG(t, 4, 4), "")
 		wantStatus(t, r, http.StatusCreated)
 		return num(r.obj()["id"])
 	}
@@ -294,7 +284,7 @@ func TestMediaRoles(t *testing.T) {
 	anns := up(author)
 
 	// Anonymous: no upload, no list, no file.
-	wantError(t, s.do(call{method: http.MethodPost, path: "/wp-json/wp/v2/media", body: string(jpegBytes(t, 2, 2)),
+	wantError(t, s.do(call{method: http.MethodPost, path: "/wp-json/wp/v2/media", body: string(testimg.JPEG(t, 2, 2)),
 		header: map[string]string{"Content-Type": "image/jpeg", "Content-Disposition": `attachment; filename="a.jpg"`}}), http.StatusUnauthorized, "rest_cannot_create")
 	wantError(t, as(nil, http.MethodGet, "/wp-json/wp/v2/media", nil), http.StatusUnauthorized, "rest_forbidden")
 	wantError(t, as(nil, http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/media/%d", anns), nil), http.StatusUnauthorized, "rest_forbidden")
@@ -352,7 +342,7 @@ func TestMediaRoles(t *testing.T) {
 func TestMediaUploadTooLarge(t *testing.T) {
 	s := newSite(t, func(c *config.Config) { c.Limits.MediaUploadMiB = 1 })
 	pw := s.appPassword(s.Admin)
-	big := append(jpegBytes(t, 16, 16), make([]byte, 3<<20)...)
+	big := append(testimg.JPEG(t, 16, 16), make([]byte, 3<<20)...)
 	r := s.uploadRaw(s.Admin, pw, "big.jpg", "image/jpeg", big, "")
 	data := wantError(t, r, http.StatusBadRequest, "rest_upload_sideload_error")
 	if msg, _ := r.obj()["message"].(string); !strings.Contains(msg, "larger than the limit of 1 MiB") {
@@ -364,5 +354,5 @@ func TestMediaUploadTooLarge(t *testing.T) {
 		t.Fatalf("%d files stored", n)
 	}
 	// Just under the limit is fine.
-	wantStatus(t, s.uploadRaw(s.Admin, pw, "ok.jpg", "image/jpeg", append(jpegBytes(t, 16, 16), make([]byte, 1<<19)...), ""), http.StatusCreated)
+	wantStatus(t, s.uploadRaw(s.Admin, pw, "ok.jpg", "image/jpeg", append(testimg.JPEG(t, 16, 16), make([]byte, 1<<19)...), ""), http.StatusCreated)
 }

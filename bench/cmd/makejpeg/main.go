@@ -5,10 +5,9 @@ package main
 import (
 	"flag"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"os"
+
+	"github.com/broadside/broadside/internal/testimg"
 )
 
 func main() {
@@ -16,16 +15,9 @@ func main() {
 	h := flag.Int("h", 768, "height in pixels")
 	out := flag.String("o", "photo.jpg", "output file")
 	flag.Parse()
-	img := image.NewRGBA(image.Rect(0, 0, *w, *h))
-	for y := range *h {
-		for x := range *w {
-			// Gradients and a little texture, so the file is as large as a photo's.
-			img.Set(x, y, color.RGBA{uint8(x * 255 / *w), uint8(y * 255 / *h), uint8((x*y + x ^ y) % 256), 255})
-		}
-	}
 	f, err := os.Create(*out)
 	if err == nil {
-		err = jpeg.Encode(f, img, &jpeg.Options{Quality: 85})
+		err = testimg.Encode(f, *w, *h)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
