@@ -190,6 +190,11 @@ func (p *Post) Validate() error {
 	} else if strings.ContainsAny(p.Password, "\r\n") {
 		fe.Add("password", "The password must be on one line.")
 	}
+	if p.Sticky && p.Password != "" {
+		// WordPress's rule: a sticky post is shown whole on the home page, which a password
+		// exists to prevent. Every channel (editor, REST API, import) meets it here.
+		fe.Add("sticky", "A post can not be sticky and have a password.")
+	}
 	if p.FeaturedImageURL != "" && !IsHTTPURL(p.FeaturedImageURL) && !IsSitePath(p.FeaturedImageURL) {
 		fe.Add("featured_image_url", "The featured image must be an http(s) URL or a path on this site such as /wp-content/uploads/photo.jpg.")
 	}

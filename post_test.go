@@ -46,6 +46,11 @@ func TestPostPasswordValidate(t *testing.T) {
 	if ErrorFields(p.Validate())["password"] == "" {
 		t.Error("multi-line password accepted")
 	}
+	p.Password = "enter"
+	p.Sticky = true
+	if ErrorFields(p.Validate())["sticky"] == "" {
+		t.Error("a post both sticky and password protected accepted")
+	}
 }
 
 func TestFeaturedImageSitePath(t *testing.T) {

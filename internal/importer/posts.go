@@ -106,6 +106,12 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 		RawExcerpt: excerpt, Status: status, PublishedAt: published, CreatedAt: published, UpdatedAt: modified,
 		CommentsOpen: it.CommentStatus == "open" || it.CommentStatus == "" && r.settings.Discussion.CommentsEnabled,
 		Password:     password, Sticky: it.Sticky && typ == broadside.TypePost}
+	if p.Sticky && p.Password != "" {
+		// WordPress refuses this pair in its editor, but old databases hold it: the password
+		// is what protects the post, so it stays, and the post is no longer sticky.
+		p.Sticky = false
+		r.sum.warn(it.Pos, kind, wpID, "was sticky and password protected; it keeps its password and is no longer sticky")
+	}
 	if it.ID > 0 {
 		p.ID = it.ID
 	}

@@ -20,9 +20,14 @@ func TestEditorPasswordStickyStatuses(t *testing.T) {
 			t.Errorf("the editor has no %s", want)
 		}
 	}
+	// WordPress's rule, the same as in the REST API: a post is not both sticky and protected.
 	f := editorForm("Members' note", "Only for those who know.", "published")
 	f.Set("post_password", "open sesame")
 	f.Set("sticky", "1")
+	if r := b.post("/admin/posts/new", f); r.StatusCode < 400 || !strings.Contains(r.Body, "can not be sticky and have a password") {
+		t.Fatalf("sticky and protected: %d, the form does not say why", r.StatusCode)
+	}
+	f.Del("sticky")
 	r := b.post("/admin/posts/new", f)
 	id := idFromLocation(t, r)
 	ctx := context.Background()
@@ -30,7 +35,7 @@ func TestEditorPasswordStickyStatuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Password != "open sesame" || !p.Sticky {
+	if p.Password != "open sesame" || p.Sticky {
 		t.Fatalf("saved password %q sticky %v", p.Password, p.Sticky)
 	}
 	if r := ta.browser().get(ta.postPath(p)); strings.Contains(r.Body, "Only for those who know.") {

@@ -154,7 +154,7 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 		c.enum(&q.p, "format", "standard", "standard")
 	}
 	// password and sticky as WordPress takes them: absent keeps the stored value, "" removes
-	// the password; a post cannot be both sticky and password protected.
+	// the password (the posts service refuses a post both sticky and password protected).
 	if q.p.has("password") {
 		pw := q.p.str("password")
 		in.Password = &pw
@@ -162,9 +162,6 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	if typ == broadside.TypePost && q.p.has("sticky") {
 		st := c.boolean(&q.p, "sticky", false)
 		in.Sticky = &st
-	}
-	if in.Sticky != nil && *in.Sticky && ((in.Password != nil && *in.Password != "") || (in.Password == nil && old != nil && old.Protected())) {
-		c.bad("sticky", "rest_invalid_field", "A post can not be sticky and have a password.")
 	}
 	if q.p.has("featured_media") {
 		// A new id takes the file's URL and alt text (the posts service's setFeatured). 0
