@@ -134,8 +134,17 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 		if !known {
 			c.bad("status", "rest_not_in_enum", "status is not one of publish, future, draft, pending, and private.")
 		}
-		if old != nil && st == broadside.StatusPublished && old.Status != broadside.StatusPublished &&
-			old.Status != broadside.StatusScheduled && !q.p.has("date") && !q.p.has("date_gmt") {
+		was := broadside.PostStatus("")
+		if old != nil {
+			was = old.Status
+			if was == broadside.StatusTrash { // restoring: a published post keeps its date
+				if tr, err := q.a.Posts.Trashed(q.ctx, old.ID); err == nil {
+					was = tr.PreviousStatus
+				}
+			}
+		}
+		if old != nil && st == broadside.StatusPublished && was != broadside.StatusPublished &&
+			was != broadside.StatusScheduled && !q.p.has("date") && !q.p.has("date_gmt") {
 			in.PublishedAt = time.Time{} // publishing a draft: now, not when the draft was started
 		}
 		in.Status = st
