@@ -175,6 +175,9 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	if in.Sticky != nil && *in.Sticky && ((in.Password != nil && *in.Password != "") || (in.Password == nil && old != nil && old.Protected())) {
 		c.bad("sticky", "rest_invalid_field", "A post can not be sticky and have a password.")
 	}
+	if q.p.has("meta") {
+		q.postMeta(&c, &in)
+	}
 	if q.p.has("featured_media") {
 		// A new id takes the file's URL and alt text (the posts service's setFeatured). 0
 		// removes a library file but leaves a featured image given only by URL (imported
@@ -262,4 +265,34 @@ func (q *req) tagNames(c *checker, ids []int64) ([]string, error) {
 		names = append(names, n)
 	}
 	return names, nil
+}
+
+// postMeta applies the meta object as WordPress's REST meta fields do: registered keys are
+// set (a string; null or "" goes back to the site's default), other keys are ignored.
+func (q *req) postMeta(c *checker, in *posts.Input) {
+	v, _ := q.p.lookup("meta")
+	m, isObj := v.(map[string]any)
+	if !isObj {
+		if l, isList := v.([]any); isList && len(l) == 0 {
+			return // PHP's empty array: what WordPress itself sends for "no meta"
+		}
+		c.bad("meta", "rest_invalid_type", "meta is not of type object.")
+		return
+	}
+	for key, dst := range map[string]**string{metaAppeal: &in.Appeal, metaNotice: &in.Notice} {
+		raw, given := m[key]
+		if !given {
+			continue
+		}
+		var text string
+		switch x := raw.(type) {
+		case nil:
+		case string:
+			text = x
+		default:
+			c.bad("meta", "rest_invalid_type", "meta."+key+" is not of type string.")
+			continue
+		}
+		*dst = &text
+	}
 }
