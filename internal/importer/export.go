@@ -299,6 +299,12 @@ func (ex *exporter) post(p *broadside.Post) error {
 	for _, t := range p.Tags {
 		it.Terms = append(it.Terms, wxr.ItemTerm{Domain: wxr.TaxTag, Slug: t.Slug, Name: t.Name})
 	}
+	if p.Appeal != "" {
+		it.Meta = append(it.Meta, wxr.Meta{Key: metaAppeal, Value: p.Appeal})
+	}
+	if p.Notice != "" {
+		it.Meta = append(it.Meta, wxr.Meta{Key: metaNotice, Value: p.Notice})
+	}
 	if p.FeaturedImageURL != "" {
 		it.Meta = append(it.Meta, wxr.Meta{Key: "_thumbnail_id", Value: strconv.FormatInt(ex.featured(p), 10)})
 	}

@@ -18,6 +18,8 @@ import (
 const (
 	metaFormat   = "_broadside_format"   // "html": the content is final HTML, not raw WordPress text
 	metaMarkdown = "_broadside_markdown" // the Markdown source of a post written in Broadside
+	metaAppeal   = "_broadside_appeal"   // the post's own support appeal (Markdown)
+	metaNotice   = "_broadside_notice"   // the post's own reuse notice (Markdown)
 )
 
 // statusOf maps a WordPress post status to ours.
@@ -112,6 +114,8 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 		p.Sticky = false
 		r.sum.warn(it.Pos, kind, wpID, "was sticky and password protected; it keeps its password and is no longer sticky")
 	}
+	p.Appeal = r.appealMeta(it, metaAppeal, kind, wpID)
+	p.Notice = r.appealMeta(it, metaNotice, kind, wpID)
 	if it.ID > 0 {
 		p.ID = it.ID
 	}
@@ -279,4 +283,16 @@ func (r *run) mediaOf(postID int64) []wpcontent.Media {
 
 func media(a *attInfo) wpcontent.Media {
 	return wpcontent.Media{ID: a.ID, URL: a.finalURL(), Alt: a.Alt, Title: a.Title, Caption: a.Caption, MimeType: a.Mime, MenuOrder: a.MenuOrder}
+}
+
+// appealMeta reads the post's own appeal or notice from our export, cut to the length the
+// editor allows (a hand-edited file may carry more).
+func (r *run) appealMeta(it *wxr.Item, key, kind string, wpID int64) string {
+	v, _ := it.MetaValue(key)
+	v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
+	if utf8.RuneCountInString(v) > broadside.MaxAppealLen {
+		r.sum.warn(it.Pos, kind, wpID, "its %s is longer than %d characters and was cut", strings.TrimPrefix(key, "_broadside_"), broadside.MaxAppealLen)
+		v = truncateRunes(v, broadside.MaxAppealLen)
+	}
+	return v
 }

@@ -63,10 +63,10 @@ func (e *env) content() content {
 		for _, x := range p.Tags {
 			ts = append(ts, x.Slug)
 		}
-		c.Posts = append(c.Posts, fmt.Sprintf("%d %s %s %s %q by=%s parent=%s published=%s updated=%s\nbody=%q\nexcerpt=%q pw=%q sticky=%v open=%v image=%s|%s cats=%v tags=%v count=%d",
+		c.Posts = append(c.Posts, fmt.Sprintf("%d %s %s %s %q by=%s parent=%s published=%s updated=%s\nbody=%q\nexcerpt=%q pw=%q sticky=%v open=%v image=%s|%s cats=%v tags=%v count=%d appeal=%q notice=%q",
 			p.ID, p.Type, p.Status, p.Slug, p.Title, p.Author.Login, slugOf[p.ParentID], p.PublishedAt.UTC().Format(time.RFC3339),
 			p.UpdatedAt.UTC().Format(time.RFC3339), p.RawBody, p.RawExcerpt, p.Password, p.Sticky, p.CommentsOpen,
-			p.FeaturedImageURL, p.FeaturedImageAlt, cs, ts, p.CommentCount))
+			p.FeaturedImageURL, p.FeaturedImageAlt, cs, ts, p.CommentCount, p.Appeal, p.Notice))
 		for _, m := range e.comments(p.ID) {
 			c.Comments = append(c.Comments, fmt.Sprintf("%d on %d parent=%d %s %s %q %q %q %q %s body=%q user=%d",
 				m.ID, m.PostID, m.ParentID, m.Kind, m.Status, m.AuthorName, m.AuthorEmail, m.AuthorURL, m.AuthorIP,
@@ -160,7 +160,8 @@ func TestRoundTripNative(t *testing.T) {
 			RawBody: "Hello **world**\n\n<!--more-->\n\nMore ]]> here", BodyFormat: broadside.FormatMarkdown,
 			RawExcerpt: "Short", Status: broadside.StatusPublished, PublishedAt: at, CreatedAt: at, UpdatedAt: at.Add(time.Hour),
 			FeaturedImageURL: "https://cdn.example/a.jpg", FeaturedImageAlt: "A thing", CommentsOpen: true, Sticky: true,
-			Categories: []broadside.Category{*sub}, Tags: tags}
+			Categories: []broadside.Category{*sub}, Tags: tags,
+			Appeal: "If you can, please [click here](https://www.paypal.com/donate?id=1&x=2) <b>to help</b>.", Notice: "Reblog freely, with a link."}
 		must(t, e.st.CreatePost(e.ctx, p))
 		page := &broadside.Post{Type: broadside.TypePage, AuthorID: u.ID, Title: "Secret", Slug: "secret",
 			RawBody: "<p>Hidden</p>", BodyFormat: broadside.FormatHTML, Status: broadside.StatusPrivate, Password: "enter",
@@ -183,6 +184,9 @@ func TestRoundTripNative(t *testing.T) {
 		out := e.export()
 		if !bytes.Contains(out, []byte("<p>Hello **world**\n\n</p><!--more--><p>\n\nMore ]]]]><![CDATA[> here</p>")) {
 			t.Errorf("the Markdown post's HTML for WordPress is missing or its more marker lost:\n%s", out)
+		}
+		if !bytes.Contains(out, []byte("<wp:meta_key><![CDATA[_broadside_appeal]]></wp:meta_key>")) {
+			t.Errorf("the post's own appeal is not in the export as postmeta:\n%s", out)
 		}
 		path := filepath.Join(t.TempDir(), "export.xml")
 		must(t, os.WriteFile(path, out, 0o644))

@@ -125,10 +125,21 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	if err := s.mayWrite(user, p); err != nil {
 		return nil, err
 	}
-	if p.Status == broadside.StatusTrash {
-		return nil, broadside.Errorf(broadside.EINVALID, "This %s is in the trash. Restore it before editing it.", p.Type)
-	}
 	wasPublished := id != 0 && p.Status == broadside.StatusPublished
+	// Saving a trashed post with another status restores it, as WordPress's REST API and
+	// block editor do ("status": "draft" on a trashed post); the restore and the edit are one
+	// transaction. Editing it while it stays in the trash is refused.
+	restoring := false
+	if p.Status == broadside.StatusTrash {
+		if in.Status == broadside.StatusTrash || in.Status == "" {
+			return nil, broadside.Errorf(broadside.EINVALID, "This %s is in the trash. Restore it before editing it.", p.Type)
+		}
+		tr, err := s.Store.TrashedPost(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		restoring, wasPublished = true, tr.PreviousStatus == broadside.StatusPublished
+	}
 	before := broadside.Revision{Title: p.Title, RawBody: p.RawBody, RawExcerpt: p.RawExcerpt}
 	if in.SubscribersOnly != nil {
 		p.SubscribersOnly = *in.SubscribersOnly
@@ -235,6 +246,11 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 				return err
 			}
 			p.Tags = t
+		}
+		if restoring {
+			if _, err := tx.RestorePost(ctx, p.ID); err != nil {
+				return err
+			}
 		}
 		if p.ID == 0 {
 			if err := tx.CreatePost(ctx, p); err != nil {

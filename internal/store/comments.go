@@ -293,6 +293,7 @@ func (s *Store) ListComments(ctx context.Context, f broadside.CommentFilter) ([]
 	if f.PostID != 0 {
 		c = append(c, "c.post_id = "+a.add(f.PostID))
 	}
+	c = append(c, notOnTrashedPost)
 	if f.Search != "" && f.PublicSearch {
 		p := a.add(likePattern(f.Search))
 		c = append(c, "(lower(c.author_name) LIKE "+p+" ESCAPE '\\' OR lower(c.raw_body) LIKE "+p+" ESCAPE '\\')")
@@ -346,9 +347,14 @@ func (s *Store) ListComments(ctx context.Context, f broadside.CommentFilter) ([]
 	return out, total, nil
 }
 
-// CommentCounts returns how many comments have each status (every status is present).
+// notOnTrashedPost keeps the comments of trashed posts out of the queue and its counts, as
+// WordPress does (it gives them the status "post-trashed"): they come back with their post.
+const notOnTrashedPost = "c.post_id NOT IN (SELECT tp.id FROM posts tp WHERE tp.status = 'trash')"
+
+// CommentCounts returns how many comments have each status (every status is present), not
+// counting those of trashed posts.
 func (s *Store) CommentCounts(ctx context.Context) (map[broadside.CommentStatus]int, error) {
-	return s.commentCounts(ctx, "SELECT status, count(*) FROM comments GROUP BY status")
+	return s.commentCounts(ctx, "SELECT c.status, count(*) FROM comments c WHERE "+notOnTrashedPost+" GROUP BY c.status")
 }
 
 // PostCommentCounts returns how many comments of one post have each status (every status is

@@ -287,3 +287,59 @@ func TestCommentChecks(t *testing.T) {
 		}
 	})
 }
+
+// TestQueueHidesCommentsOfTrashedPosts: as in WordPress, the comments of a trashed post
+// leave the moderation queue and its counts (every status), and come back with the post.
+func TestQueueHidesCommentsOfTrashedPosts(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		u := mkUser(t, s, "ann")
+		keep := mkPost(t, s, u, "keep", broadside.StatusPublished, t0)
+		gone := mkPost(t, s, u, "gone", broadside.StatusPublished, t0)
+		mk := func(p *broadside.Post, st broadside.CommentStatus) *broadside.Comment {
+			c := &broadside.Comment{PostID: p.ID, AuthorName: "x", RawBody: string(st), Status: st, CreatedAt: t0}
+			must(t, s.CreateComment(ctx, c))
+			return c
+		}
+		mk(keep, broadside.CommentPending)
+		for _, st := range broadside.CommentStatuses {
+			mk(gone, st)
+		}
+		must(t, s.TrashPost(ctx, gone.ID, t0))
+		for _, st := range []broadside.CommentStatus{"", broadside.CommentPending, broadside.CommentSpam, broadside.CommentTrash, broadside.CommentApproved} {
+			rows, total, err := s.ListComments(ctx, broadside.CommentFilter{Status: st})
+			must(t, err)
+			for _, r := range rows {
+				if r.PostID == gone.ID {
+					t.Errorf("status %q lists comment %d of the trashed post", st, r.ID)
+				}
+			}
+			if total != len(rows) {
+				t.Errorf("status %q: total %d for %d rows", st, total, len(rows))
+			}
+		}
+		rows, _, err := s.ListComments(ctx, broadside.CommentFilter{PostIDs: []int64{gone.ID}})
+		must(t, err)
+		if len(rows) != 0 {
+			t.Errorf("filtering by the trashed post lists %d comments", len(rows))
+		}
+		counts, err := s.CommentCounts(ctx)
+		must(t, err)
+		want := map[broadside.CommentStatus]int{"pending": 1, "approved": 0, "spam": 0, "trash": 0}
+		if d := cmp.Diff(want, counts); d != "" {
+			t.Errorf("CommentCounts with a trashed post (-want +got):\n%s", d)
+		}
+		// The delete confirmation still counts everything the post would take with it.
+		all, err := s.PostCommentCounts(ctx, gone.ID)
+		must(t, err)
+		if all[broadside.CommentSpam] != 1 || all[broadside.CommentPending] != 1 {
+			t.Errorf("PostCommentCounts of the trashed post = %v", all)
+		}
+		_, err = s.RestorePost(ctx, gone.ID)
+		must(t, err)
+		counts, err = s.CommentCounts(ctx)
+		must(t, err)
+		if counts[broadside.CommentPending] != 2 || counts[broadside.CommentSpam] != 1 {
+			t.Errorf("CommentCounts after restoring = %v", counts)
+		}
+	})
+}

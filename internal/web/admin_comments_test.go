@@ -316,3 +316,37 @@ func TestDashboard(t *testing.T) {
 		t.Fatal("admin headers missing")
 	}
 }
+
+// TestCommentQueueHidesTrashedPosts: the queue and its pending count leave out the
+// comments of a trashed post (WordPress's "post-trashed"); restoring the post brings them
+// back.
+func TestCommentQueueHidesTrashedPosts(t *testing.T) {
+	ta := newTestApp(t)
+	ed := ta.user("ed@example.org", broadside.RoleEditor)
+	p := ta.publish(ed, "Binned", "x")
+	held := ta.seedComment(p, "Alice", "held on a binned post", broadside.CommentPending)
+	spam := ta.seedComment(p, "Spammer", "spam on a binned post", broadside.CommentSpam)
+	if _, err := ta.App.Posts.Trash(context.Background(), p.ID, ed); err != nil {
+		t.Fatal(err)
+	}
+	b := ta.signIn(ed)
+	for _, path := range []string{"/admin/comments", "/admin/comments?status=pending", "/admin/comments?status=spam"} {
+		r := b.get(path)
+		wantStatus(t, r, http.StatusOK)
+		for _, c := range []*broadside.Comment{held, spam} {
+			if byID(parseHTML(t, r.Body), fmt.Sprintf("c-%d", c.ID)) != nil {
+				t.Errorf("%s lists comment %d of the trashed post", path, c.ID)
+			}
+		}
+	}
+	if n, err := ta.App.Comments.Counts(context.Background()); err != nil || n[broadside.CommentPending] != 0 {
+		t.Errorf("pending count with the post in the trash = %v, %v", n, err)
+	}
+	if _, err := ta.App.Posts.Restore(context.Background(), p.ID, ed); err != nil {
+		t.Fatal(err)
+	}
+	r := b.get("/admin/comments?status=pending")
+	if byID(parseHTML(t, r.Body), fmt.Sprintf("c-%d", held.ID)) == nil {
+		t.Errorf("the restored post's held comment is not back in the queue")
+	}
+}

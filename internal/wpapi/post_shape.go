@@ -60,6 +60,14 @@ func wpStatus(s broadside.PostStatus) string {
 	return string(s) // draft, pending, private
 }
 
+// The post's own support appeal and reuse notice travel as registered post meta, the way a
+// WordPress plugin exposes its fields (register_post_meta with show_in_rest): "" means the
+// site's default. docs/wordpress-api.md lists them.
+const (
+	metaAppeal = "broadside_appeal"
+	metaNotice = "broadside_notice"
+)
+
 // postStatuses maps WordPress's status names to Broadside's.
 var postStatuses = map[string]broadside.PostStatus{
 	"publish": broadside.StatusPublished, "future": broadside.StatusScheduled, "draft": broadside.StatusDraft,
@@ -142,7 +150,7 @@ func (q *req) postObject(p *broadside.Post, context string) obj {
 	if isPost {
 		b.put(cVE, "format", "standard")
 	}
-	b.put(cVE, "meta", []any{})
+	b.put(cVE, "meta", obj{{metaAppeal, p.Appeal}, {metaNotice, p.Notice}})
 	if isPost {
 		b.put(cVE, "categories", termIDs(p.Categories, func(c broadside.Category) int64 { return c.ID }))
 		b.put(cVE, "tags", termIDs(p.Tags, func(t broadside.Tag) int64 { return t.ID }))

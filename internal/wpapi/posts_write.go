@@ -134,8 +134,17 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 		if !known {
 			c.bad("status", "rest_not_in_enum", "status is not one of publish, future, draft, pending, and private.")
 		}
-		if old != nil && st == broadside.StatusPublished && old.Status != broadside.StatusPublished &&
-			old.Status != broadside.StatusScheduled && !q.p.has("date") && !q.p.has("date_gmt") {
+		was := broadside.PostStatus("")
+		if old != nil {
+			was = old.Status
+			if was == broadside.StatusTrash { // restoring: a published post keeps its date
+				if tr, err := q.a.Posts.Trashed(q.ctx, old.ID); err == nil {
+					was = tr.PreviousStatus
+				}
+			}
+		}
+		if old != nil && st == broadside.StatusPublished && was != broadside.StatusPublished &&
+			was != broadside.StatusScheduled && !q.p.has("date") && !q.p.has("date_gmt") {
 			in.PublishedAt = time.Time{} // publishing a draft: now, not when the draft was started
 		}
 		in.Status = st
@@ -162,6 +171,9 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	if typ == broadside.TypePost && q.p.has("sticky") {
 		st := c.boolean(&q.p, "sticky", false)
 		in.Sticky = &st
+	}
+	if q.p.has("meta") {
+		q.postMeta(&c, &in)
 	}
 	if q.p.has("featured_media") {
 		// A new id takes the file's URL and alt text (the posts service's setFeatured). 0
@@ -250,4 +262,34 @@ func (q *req) tagNames(c *checker, ids []int64) ([]string, error) {
 		names = append(names, n)
 	}
 	return names, nil
+}
+
+// postMeta applies the meta object as WordPress's REST meta fields do: registered keys are
+// set (a string; null or "" goes back to the site's default), other keys are ignored.
+func (q *req) postMeta(c *checker, in *posts.Input) {
+	v, _ := q.p.lookup("meta")
+	m, isObj := v.(map[string]any)
+	if !isObj {
+		if l, isList := v.([]any); isList && len(l) == 0 {
+			return // PHP's empty array: what WordPress itself sends for "no meta"
+		}
+		c.bad("meta", "rest_invalid_type", "meta is not of type object.")
+		return
+	}
+	for key, dst := range map[string]**string{metaAppeal: &in.Appeal, metaNotice: &in.Notice} {
+		raw, given := m[key]
+		if !given {
+			continue
+		}
+		var text string
+		switch x := raw.(type) {
+		case nil:
+		case string:
+			text = x
+		default:
+			c.bad("meta", "rest_invalid_type", "meta."+key+" is not of type string.")
+			continue
+		}
+		*dst = &text
+	}
 }

@@ -80,6 +80,7 @@ func invalidParam(name, msg string) *apiError {
 var fieldNames = map[string]string{
 	"body": "content", "comment": "content", "author": "author_name", "email": "author_email", "url": "author_url",
 	"comment_parent": "parent", "published_at": "date", "featured_image_url": "featured_media",
+	"appeal": "meta", "notice": "meta",
 }
 
 // domainErr turns a service error into an API error; code names the failure where the

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/posts"
 )
 
 // revisionKeys are the fields of WordPress's revision schema (class-wp-rest-revisions-
@@ -171,4 +172,59 @@ func TestTrashREST(t *testing.T) {
 		t.Fatalf("force delete: %s", r.Raw)
 	}
 	wantError(t, api(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), nil), http.StatusNotFound, "rest_post_invalid_id")
+}
+
+// TestRestoreFromTrashREST: WordPress has no untrash route; its clients (the block editor's
+// "Restore", wp-cli, the npm client) restore a trashed post by updating its status. A
+// published post comes back published with its date and is public again; a draft comes back
+// as what the client asks; a trashed post edited without a status stays in the trash.
+func TestRestoreFromTrashREST(t *testing.T) {
+	s := newSite(t)
+	api := s.as(s.Admin)
+	p := s.publish(s.Admin, "Coming back", "<p>back</p>")
+	r := api(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), nil)
+	date := r.obj()["date_gmt"]
+	wantStatus(t, api(http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), nil), http.StatusOK)
+
+	// Without a status the post stays in the trash and nothing changes.
+	wantError(t, api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), map[string]any{"title": "Edited in the trash"}),
+		http.StatusBadRequest, "rest_invalid_param")
+	// "trash" is not a status a client may set (WordPress's enum has no trash).
+	wantError(t, api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), map[string]any{"status": "trash"}),
+		http.StatusBadRequest, "rest_invalid_param")
+	r = api(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/posts/%d?context=edit", p.ID), nil)
+	if r.obj()["status"] != "trash" || r.obj()["title"].(map[string]any)["raw"] != "Coming back" {
+		t.Fatalf("a refused edit changed the trashed post: %s", r.Raw)
+	}
+
+	r = api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), map[string]any{"status": "publish"})
+	wantStatus(t, r, http.StatusOK)
+	if r.obj()["status"] != "publish" || r.obj()["date_gmt"] != date {
+		t.Fatalf("restored: status %v date %v, want publish %v: %s", r.obj()["status"], r.obj()["date_gmt"], date, r.Raw)
+	}
+	r = s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID))
+	wantStatus(t, r, http.StatusOK)
+	// Out of the trash for good: a DELETE trashes it again instead of answering 410.
+	wantStatus(t, api(http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), nil), http.StatusOK)
+	r = api(http.MethodPut, fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), map[string]any{"status": "draft", "title": "Back as a draft"})
+	wantStatus(t, r, http.StatusOK)
+	if r.obj()["status"] != "draft" || r.obj()["title"].(map[string]any)["raw"] != "Back as a draft" {
+		t.Fatalf("restored as a draft: %s", r.Raw)
+	}
+	r = api(http.MethodGet, "/wp-json/wp/v2/posts?status=trash", nil)
+	if len(r.list()) != 0 {
+		t.Fatalf("the trash still lists the restored post: %s", r.Raw)
+	}
+
+	// Pages restore the same way.
+	pg := s.publish(s.Admin, "A page", "<p>page</p>", func(in *posts.Input) { in.Type = broadside.TypePage })
+	wantStatus(t, api(http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/pages/%d", pg.ID), nil), http.StatusOK)
+	r = api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/pages/%d", pg.ID), map[string]any{"status": "publish"})
+	if r.obj()["status"] != "publish" {
+		t.Fatalf("restored page: %s", r.Raw)
+	}
+	// Only its editors may restore it.
+	wantStatus(t, api(http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), nil), http.StatusOK)
+	wantError(t, s.do(call{method: http.MethodPost, path: fmt.Sprintf("/wp-json/wp/v2/posts/%d", p.ID), body: map[string]any{"status": "publish"}}),
+		http.StatusUnauthorized, "rest_cannot_edit")
 }

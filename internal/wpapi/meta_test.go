@@ -1,0 +1,71 @@
+package wpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestAppealAndNoticeMeta: a post's own support appeal and reuse notice are registered meta
+// in WordPress's shape (meta.broadside_appeal, meta.broadside_notice): readable, set on
+// create, changed one at a time on update, reset with null, refused with the field named
+// when they are not strings or too long, and unknown meta keys are ignored as WordPress
+// ignores unregistered ones.
+func TestAppealAndNoticeMeta(t *testing.T) {
+	s := newSite(t)
+	api := s.as(s.Admin)
+	appeal := "Please [click here](https://www.paypal.com/donate?hosted_button_id=X) to help."
+	r := api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{"title": "With an appeal", "status": "publish",
+		"content": "<p>x</p>", "meta": map[string]any{"broadside_appeal": appeal, "broadside_notice": "Reblog freely.", "unknown_key": 1}})
+	wantStatus(t, r, http.StatusCreated)
+	id := num(r.obj()["id"])
+	meta := func(r *reply) map[string]any { m, _ := r.obj()["meta"].(map[string]any); return m }
+	if m := meta(r); m["broadside_appeal"] != appeal || m["broadside_notice"] != "Reblog freely." || len(m) != 2 {
+		t.Fatalf("meta after create: %s", r.Raw)
+	}
+	// Readers see it too (it is on the public page).
+	r = s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d", id))
+	if meta(r)["broadside_appeal"] != appeal {
+		t.Fatalf("meta in the view context: %s", r.Raw)
+	}
+	page := s.get(fmt.Sprintf("/?p=%d", id))
+	if !strings.Contains(page.Raw, `href="https://www.paypal.com/donate?hosted_button_id=X"`) {
+		t.Errorf("the post's appeal is not on its page:\n%s", page.Raw)
+	}
+
+	// One key changes, the other stays; null goes back to the site's default.
+	r = api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), map[string]any{"meta": map[string]any{"broadside_notice": nil}})
+	wantStatus(t, r, http.StatusOK)
+	if m := meta(r); m["broadside_appeal"] != appeal || m["broadside_notice"] != "" {
+		t.Fatalf("meta after resetting the notice: %s", r.Raw)
+	}
+	// A client that sends no meta (or WordPress's empty array) changes nothing.
+	r = api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), map[string]any{"title": "Renamed", "meta": []any{}})
+	wantStatus(t, r, http.StatusOK)
+	if meta(r)["broadside_appeal"] != appeal {
+		t.Fatalf("meta after an update without it: %s", r.Raw)
+	}
+
+	// Bad values name the field and change nothing.
+	wantError(t, api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), map[string]any{"title": "Bad", "meta": map[string]any{"broadside_appeal": 5}}),
+		http.StatusBadRequest, "rest_invalid_param")
+	wantError(t, api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), map[string]any{"meta": "text"}),
+		http.StatusBadRequest, "rest_invalid_param")
+	r = api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), map[string]any{"title": "Too long", "meta": map[string]any{"broadside_appeal": strings.Repeat("a", 2001)}})
+	wantError(t, r, http.StatusBadRequest, "rest_invalid_param")
+	if !strings.Contains(r.Raw, `"meta"`) {
+		t.Errorf("the error does not name meta: %s", r.Raw)
+	}
+	r = api(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/posts/%d?context=edit", id), nil)
+	if meta(r)["broadside_appeal"] != appeal || r.obj()["title"].(map[string]any)["raw"] != "Renamed" {
+		t.Fatalf("a refused update changed the post: %s", r.Raw)
+	}
+
+	// Pages carry them too.
+	r = api(http.MethodPost, "/wp-json/wp/v2/pages", map[string]any{"title": "About", "meta": map[string]any{"broadside_notice": "All rights reserved."}})
+	wantStatus(t, r, http.StatusCreated)
+	if meta(r)["broadside_notice"] != "All rights reserved." {
+		t.Fatalf("page meta: %s", r.Raw)
+	}
+}
