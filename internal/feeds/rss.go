@@ -82,7 +82,7 @@ func RSS(w io.Writer, f *Feed) error {
 	}
 	ch := &doc.Channel
 	ch.Title, ch.Link, ch.Description = clean(f.Title), clean(f.Link), clean(f.Description)
-	ch.Self = rssSelf{Href: clean(f.SelfURL), Rel: "self", Type: "application/rss+xml"}
+	ch.Self = rssSelf{Href: f.selfLink(), Rel: "self", Type: "application/rss+xml"}
 	if !f.Updated.IsZero() {
 		ch.LastBuildDate = rfc1123z(f.Updated)
 	}
