@@ -73,7 +73,7 @@ func Atom(w io.Writer, f *Feed) error {
 		doc.Subtitle = &atomText{"text", clean(f.Description)}
 	}
 	doc.Links = []atomLink{{Rel: "alternate", Type: "text/html", Href: clean(f.Link)},
-		{Rel: "self", Type: "application/atom+xml", Href: clean(f.SelfURL)}}
+		{Rel: "self", Type: "application/atom+xml", Href: f.selfLink()}}
 	if f.Generator != "" {
 		doc.Generator = &atomGen{URI: clean(f.GeneratorURI), Text: clean(f.Generator)}
 	}

@@ -38,8 +38,10 @@ type Feed struct {
 	Title       string
 	Description string
 	// Link is the page the feed follows (the home page, an archive, a post); SelfURL is this
-	// document's own URL. Both absolute.
-	Link, SelfURL string
+	// document's canonical URL, which also identifies it (Atom id, JSON Feed feed_url).
+	// RequestURL, when set, is the address this copy was asked for (/feed/rss2/, /?feed=rss2):
+	// RSS and Atom name it as their rel="self" link, as WordPress does. All absolute.
+	Link, SelfURL, RequestURL string
 	// Language is a BCP 47 tag such as "en".
 	Language string
 	// Updated is when the newest item changed; the zero time for an empty feed.
@@ -105,6 +107,14 @@ func clean(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// selfLink is the URL an RSS or Atom document names as rel="self".
+func (f *Feed) selfLink() string {
+	if f.RequestURL != "" {
+		return clean(f.RequestURL)
+	}
+	return clean(f.SelfURL)
 }
 
 func xmlChar(r rune) bool {

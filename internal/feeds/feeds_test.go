@@ -280,7 +280,7 @@ func FuzzFeeds(f *testing.F) {
 		fd := postsFeed()
 		fd.Title = title
 		fd.Items[0].Title, fd.Items[0].ContentHTML, fd.Items[0].Author, fd.Items[0].Categories = title, content, name, []string{name}
-		for _, write := range []func(io.Writer, *feeds.Feed) error{feeds.RSS, feeds.Atom} {
+		for _, write := range []func(io.Writer, *feeds.Feed) error{feeds.RSS, feeds.Atom, feeds.RDF} {
 			doc := render(t, fd, write)
 			wellFormed(t, doc)
 		}

@@ -3,6 +3,7 @@ package feeds
 import (
 	"encoding/xml"
 	"io"
+	"strings"
 )
 
 // RSS 2.0 with the modules WordPress's feed-rss2.php and feed-rss2-comments.php use. Prefixed
@@ -81,7 +82,7 @@ func RSS(w io.Writer, f *Feed) error {
 	}
 	ch := &doc.Channel
 	ch.Title, ch.Link, ch.Description = clean(f.Title), clean(f.Link), clean(f.Description)
-	ch.Self = rssSelf{Href: clean(f.SelfURL), Rel: "self", Type: "application/rss+xml"}
+	ch.Self = rssSelf{Href: f.selfLink(), Rel: "self", Type: "application/rss+xml"}
 	if !f.Updated.IsZero() {
 		ch.LastBuildDate = rfc1123z(f.Updated)
 	}
@@ -93,7 +94,7 @@ func RSS(w io.Writer, f *Feed) error {
 		it := &f.Items[i]
 		ri := rssItem{Title: clean(it.Title), Link: clean(it.Link), Creator: cdata{clean(it.Author)},
 			PubDate: rfc1123z(it.Published), GUID: rssGUID{IsPermaLink: "false", Value: clean(it.ID)},
-			Description: cdata{clean(it.Summary)}}
+			Description: cdata{descriptionHTML(it.Summary)}}
 		for _, c := range it.Categories {
 			ri.Categories = append(ri.Categories, cdata{clean(c)})
 		}
@@ -111,6 +112,13 @@ func RSS(w io.Writer, f *Feed) error {
 	}
 	return encodeXML(w, doc)
 }
+
+// descriptionHTML turns a plain-text summary into the HTML an RSS <description> carries:
+// readers treat it as markup, so "<", ">" and "&" stay encoded inside the CDATA section, as
+// WordPress's the_excerpt_rss and comment_text_rss leave them. Quotes need no escaping in text.
+func descriptionHTML(summary string) string { return textEscaper.Replace(clean(summary)) }
+
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func encodeXML(w io.Writer, v any) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {

@@ -7,7 +7,8 @@ import (
 
 // text writes a run of comment text (entities already decoded, tags already handled):
 // escapes it, turns blank lines into paragraph breaks and single newlines into <br>
-// (WordPress's wpautop), and turns bare http(s) URLs into links (make_clickable).
+// (WordPress's wpautop), and turns bare http(s) URLs and e-mail addresses into links
+// (make_clickable).
 func (w *commentWriter) text(s string) {
 	linkable := !w.inLink()
 	start := 0 // start of the plain segment not yet written
@@ -28,15 +29,18 @@ func (w *commentWriter) text(s string) {
 				w.pendingBR = true
 			}
 			i, start = j, j
-		case linkable && (c == 'h' || c == 'H'):
-			if n := urlAt(s, i); n > 0 {
-				w.plain(s[start:i])
-				w.link(s[i : i+n])
-				i += n
-				start = i
-				continue
-			}
-			i++
+		case linkable && (c == 'h' || c == 'H') && urlAt(s, i) > 0:
+			n := urlAt(s, i)
+			w.plain(s[start:i])
+			w.link(s[i:i+n], s[i:i+n])
+			i += n
+			start = i
+		case linkable && isEmailLocal(c) && (i == 0 || isSpaceByte(s[i-1])) && emailAt(s, i) > 0:
+			n := emailAt(s, i)
+			w.plain(s[start:i])
+			w.link("mailto:"+s[i:i+n], s[i:i+n])
+			i += n
+			start = i
 		default:
 			i++
 		}
@@ -66,13 +70,59 @@ func (w *commentWriter) plain(s string) {
 	w.out = appendEscaped(w.out, s)
 }
 
-func (w *commentWriter) link(u string) {
+func (w *commentWriter) link(href, text string) {
 	w.content()
 	w.out = append(w.out, `<a href="`...)
-	w.out = appendEscaped(w.out, u)
+	w.out = appendEscaped(w.out, href)
 	w.out = append(w.out, `" rel="`+commentRel+`">`...)
-	w.out = appendEscaped(w.out, u)
+	w.out = appendEscaped(w.out, text)
 	w.out = append(w.out, "</a>"...)
+}
+
+// emailAt returns the length of the e-mail address starting at s[i], or 0. It follows
+// WordPress's make_clickable: a local part of ASCII letters, digits and . _ + -, an '@', then
+// labels of letters, digits and '-' each followed by a dot, and a last label of at least two
+// letters or digits; the longest such domain wins and whatever follows it is left as text.
+// IDN domains are not linked (WordPress does not either; their punycode form is). The caller
+// checks that the address starts a word. Every loop only moves forward: linear in len(s).
+func emailAt(s string, i int) int {
+	j := i
+	for j < len(s) && isEmailLocal(s[j]) {
+		j++
+	}
+	if j == i || j >= len(s) || s[j] != '@' {
+		return 0
+	}
+	domain, end := j+1, 0
+	for k := domain; ; k++ { // k: start of a label
+		l := k
+		for k < len(s) && (isAlnum(s[k]) || s[k] == '-') {
+			k++
+		}
+		if k == l {
+			break // an empty label ends the domain
+		}
+		if l > domain { // after at least one "label.", this label may be the last one
+			t := l
+			for t < k && isAlnum(s[t]) {
+				t++
+			}
+			if t-l >= 2 {
+				end = t
+			}
+		}
+		if k >= len(s) || s[k] != '.' {
+			break
+		}
+	}
+	if end == 0 {
+		return 0
+	}
+	return end - i
+}
+
+func isEmailLocal(c byte) bool {
+	return isAlnum(c) || c == '.' || c == '_' || c == '+' || c == '-'
 }
 
 // urlAt returns the length of the bare http(s) URL starting at s[i], or 0. Like WordPress's

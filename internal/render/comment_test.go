@@ -122,7 +122,8 @@ func TestCommentFastPathMatchesSanitizerPath(t *testing.T) {
 func TestCommentFromTheSeedDiscussion(t *testing.T) {
 	// A real comment from testdata/seed: an @-reply, an email address, question marks.
 	in := "@Hades , complaints start here\n\ncomplaints@peoplesmomentum.com.\n\nBut what process there is after that is ???? and I am still trying to find out.\nI’ll be asking my local Momentum group about it."
-	want := "<p>@Hades , complaints start here</p>\n<p>complaints@peoplesmomentum.com.</p>\n<p>But what process there is after that is ???? and I am still trying to find out.<br>\nI’ll be asking my local Momentum group about it.</p>"
+	// The address is made clickable, as WordPress's make_clickable does; the full stop stays out.
+	want := "<p>@Hades , complaints start here</p>\n<p><a href=\"mailto:complaints@peoplesmomentum.com\"" + rel + ">complaints@peoplesmomentum.com</a>.</p>\n<p>But what process there is after that is ???? and I am still trying to find out.<br>\nI’ll be asking my local Momentum group about it.</p>"
 	if got := string(New().Comment(in)); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}

@@ -175,7 +175,7 @@ func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request, st *site, 
 		}
 		fd.Items = append(fd.Items, it)
 	}
-	return s.writeFeed(w, r, fd, f)
+	return s.writeFeed(w, r, st, fd, f)
 }
 
 // commentPage returns the page of post p's discussion that shows comment id.

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ const (
 	formatRSS feedFormat = iota
 	formatAtom
 	formatJSON
+	formatRDF
 )
 
 // suffix is the path after a page's URL that serves its feed in this format.
@@ -26,12 +28,15 @@ func (f feedFormat) suffix() string {
 		return "feed/atom/"
 	case formatJSON:
 		return "feed/json/"
+	case formatRDF:
+		return "feed/rdf/"
 	}
 	return "feed/"
 }
 
-// feedKinds maps what follows /feed/ to a format. WordPress's rss2, rss and rdf all serve RSS 2.0.
-var feedKinds = map[string]feedFormat{"": formatRSS, "rss2": formatRSS, "rss": formatRSS, "rdf": formatRSS,
+// feedKinds maps what follows /feed/ to a format. As in WordPress, rss2 and rss serve RSS 2.0
+// and rdf serves RSS 1.0.
+var feedKinds = map[string]feedFormat{"": formatRSS, "rss2": formatRSS, "rss": formatRSS, "rdf": formatRDF,
 	"atom": formatAtom, "json": formatJSON}
 
 // feedKind reads the {kind...} of a /feed/ route ("", "atom/", "json", …).
@@ -60,8 +65,8 @@ func splitFeed(path string) (page string, f feedFormat, ok bool) {
 }
 
 // GET /feed/{kind...}
-// The site's posts: /feed/ (RSS 2.0; also /feed/rss2/, /feed/rss/, /feed/rdf/), /feed/atom/,
-// /feed/json/.
+// The site's posts: /feed/ (RSS 2.0; also /feed/rss2/, /feed/rss/), /feed/rdf/ (RSS 1.0),
+// /feed/atom/, /feed/json/.
 func (s *Server) handleSiteFeed(w http.ResponseWriter, r *http.Request) error {
 	f, ok := feedKind(r.PathValue("kind"))
 	if !ok {
@@ -116,18 +121,21 @@ func (s *Server) archiveFeed(w http.ResponseWriter, r *http.Request, st *site, f
 	if err != nil {
 		return err
 	}
-	return s.writeFeed(w, r, fd, f)
+	return s.writeFeed(w, r, st, fd, f)
 }
 
 // writeFeed encodes fd and answers with its content type, a validator pair (an ETag of the
 // body, and Last-Modified from the newest item) and conditional GET: If-None-Match and
 // If-Modified-Since get 304 Not Modified. Responses through the page cache keep the same ETag
 // (cache.go computes it the same way) and Last-Modified.
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, fd *feeds.Feed, f feedFormat) error {
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, st *site, fd *feeds.Feed, f feedFormat) error {
 	var buf bytes.Buffer
 	var err error
+	fd.RequestURL = requestedFeedURL(st, r, fd.SelfURL, f)
 	ctype := feeds.ContentTypeRSS
 	switch f {
+	case formatRDF:
+		ctype, err = feeds.ContentTypeRDF, feeds.RDF(&buf, fd)
 	case formatAtom:
 		ctype, err = feeds.ContentTypeAtom, feeds.Atom(&buf, fd)
 	case formatJSON:
@@ -140,6 +148,33 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, fd *feeds.Fee
 	}
 	s.serveDocument(w, r, ctype, buf.Bytes(), fd.Updated)
 	return nil
+}
+
+// requestedFeedURL is the address a feed was asked for, which WordPress writes as the feed's
+// self link: /feed/rss2/ and /?feed=rss2 name themselves, not /feed/. Only the feed's own
+// spelling is taken from the request (the path's last segment or the feed parameter, both
+// already matched against feedKinds); other query parameters are not echoed into a document
+// that the page cache shares between readers. canonical is feedURL's answer for the page.
+func requestedFeedURL(st *site, r *http.Request, canonical string, f feedFormat) string {
+	if _, _, isPath := splitFeed(r.URL.Path); !isPath {
+		if kind := r.URL.Query().Get("feed"); kind != "" {
+			return st.Abs("/?feed=" + url.QueryEscape(kind))
+		}
+		return canonical
+	}
+	page, ok := strings.CutSuffix(canonical, f.suffix())
+	if !ok {
+		return canonical
+	}
+	p := strings.TrimSuffix(r.URL.Path, "/")
+	name := strings.TrimPrefix(p[strings.LastIndex(p, "/feed")+len("/feed"):], "/")
+	if name == "" {
+		return page + "feed/"
+	}
+	if g, ok := feedKinds[name]; !ok || g != f {
+		return canonical
+	}
+	return page + "feed/" + name + "/"
 }
 
 // serveDocument answers a GET for a generated document (feed, sitemap) with validators and

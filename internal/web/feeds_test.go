@@ -117,7 +117,7 @@ func TestFeeds(t *testing.T) {
 	for _, tc := range []struct{ path, ctype, titles string }{
 		{"/feed/", rssType, all},
 		{"/feed/rss2/", rssType, all},
-		{"/feed/rdf/", rssType, all},
+		{"/feed/rdf/", rdfType, all},
 		{"/feed/atom/", atomType, all},
 		{"/feed/json/", jsonType, all},
 		{"/?feed=rss2", rssType, all},

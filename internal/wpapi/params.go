@@ -143,17 +143,20 @@ func (p *params) list(name string) []string {
 }
 
 // text returns a content parameter given as a string or as {"raw": "…"} (both forms are
-// what WordPress accepts for title, content and excerpt), and whether it was given.
+// what WordPress accepts for title, content and excerpt), and whether it was given. As in
+// WordPress (isset($request['content']['raw'])), null and an object without "raw" count as
+// not given: go-wordpress sends "content":{} with every update and means to keep it.
 func (p *params) text(name string) (string, bool) {
 	v, ok := p.lookup(name)
-	if !ok {
+	if !ok || v == nil {
 		return "", false
 	}
 	if m, isMap := v.(map[string]any); isMap {
-		return scalar(m["raw"]), true
-	}
-	if v == nil {
-		return "", true
+		raw, has := m["raw"]
+		if !has || raw == nil {
+			return "", false
+		}
+		return scalar(raw), true
 	}
 	return scalar(v), true
 }
@@ -259,6 +262,22 @@ func (c *checker) date(p *params, name string, loc *time.Location) time.Time {
 	t, ok := parseDate(p.str(name), loc)
 	if !ok {
 		c.bad(name, "rest_invalid_date", "Invalid date.")
+	}
+	return t
+}
+
+// storedDate reads a date to store (a post's date or date_gmt). Years outside 1000-9999 (the
+// range of WordPress's DATETIME columns) are refused rather than stored: Go clients such as
+// go-wordpress send their zero time, 0001-01-01T00:00:00, for a date they were not given, and
+// taking it either as now or as the year 1 would silently misdate the post.
+func (c *checker) storedDate(p *params, name string, loc *time.Location) time.Time {
+	if !p.has(name) {
+		return time.Time{}
+	}
+	t := c.date(p, name, loc)
+	if y := t.In(loc).Year(); y < 1000 || y > 9999 {
+		c.bad(name, "rest_invalid_date", "Invalid date: the year must be between 1000 and 9999.")
+		return time.Time{}
 	}
 	return t
 }

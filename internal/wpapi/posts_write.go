@@ -151,9 +151,9 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	}
 	loc := set.Location()
 	if q.p.has("date_gmt") {
-		in.PublishedAt = c.date(&q.p, "date_gmt", time.UTC)
+		in.PublishedAt = c.storedDate(&q.p, "date_gmt", time.UTC)
 	} else if q.p.has("date") {
-		in.PublishedAt = c.date(&q.p, "date", loc)
+		in.PublishedAt = c.storedDate(&q.p, "date", loc)
 	}
 	if q.p.has("comment_status") {
 		in.CommentsOpen = c.enum(&q.p, "comment_status", "open", "open", "closed") == "open"
