@@ -67,7 +67,7 @@ type App struct {
 	Audience *audience.Counter
 
 	changed    func()
-	purgeLocal func()
+	purgeLocal func(tags []string)
 	node       string
 	listener   listenerState
 	// listening is closed once the invalidation listener first connects; Serve waits for it
@@ -130,18 +130,24 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	}
 	a.node = newNodeID()
 	st.AnnounceAs(a.node)
-	purge := func() {
+	// purge drops what this node keeps of what a change touched: the pages with these cache
+	// tags (all of them for nil) and the settings.
+	purge := func(tags []string) {
 		a.Settings.forget()
 		if a.Cache != nil {
-			a.Cache.Purge()
+			a.Cache.Purge(tags...)
 		}
 	}
 	a.purgeLocal = purge
-	// The services announce their changes to the other nodes inside their writing
-	// transactions (store.NotifyChanged), so their hook after the commit only purges here.
-	changed := purge
+	// The services announce their changes, with the cache tags of what they touched, inside
+	// their writing transactions (store.NotifyChanged): this node purges once the transaction
+	// commits (OnChanged), the others when they hear it (listenForChanges). So the services'
+	// hooks after the commit have nothing left to purge; a purge of everything there would
+	// undo the targeted purge.
+	st.OnChanged(purge)
+	changed := func() {}
 	a.changed = func() {
-		purge()
+		purge(nil)
 		// Direct writes (fixtures) had no transaction to announce them.
 		if err := st.Notify(context.Background(), store.ChangedChannel, a.node); err != nil {
 			log.Warn("could not tell other nodes about a change; their caches expire within 30s", "err", err)
@@ -242,11 +248,11 @@ func (a *App) listenForChanges(ctx context.Context) {
 	if a.beforeListen != nil {
 		a.beforeListen()
 	}
-	_ = a.Store.Listen(ctx, store.ChangedChannel, func(from string) {
-		if from != a.node {
-			a.purgeLocal()
+	_ = a.Store.Listen(ctx, store.ChangedChannel, func(payload string) {
+		if from, tags := store.ParseChange(payload); from != a.node {
+			a.purgeLocal(tags)
 		}
-	}, a.purgeLocal, func(connected bool, err error) {
+	}, func() { a.purgeLocal(nil) }, func(connected bool, err error) {
 		was, _ := a.listener.get()
 		a.listener.set(connected, err)
 		if connected {

@@ -138,6 +138,41 @@ func TestThreeNodesBehindNginx(t *testing.T) {
 		lb.allSee("/", "Edwina Clustered")
 	})
 
+	t.Run("targeted purge reaches every node and spares other posts", func(t *testing.T) {
+		other, err := a.Posts.Save(ctx, 0, posts.Input{Type: broadside.TypePost, Title: "Unrelated", Body: "Unrelated, first.",
+			Status: broadside.StatusPublished, CommentsOpen: true}, admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		otherPath := "/" + other.PublishedAt.UTC().Format("2006/01/02") + "/" + other.Slug + "/"
+		for _, n := range nodes {
+			for _, p := range []string{postPath, otherPath} {
+				u := "http://" + n.addr + p
+				waitFor(t, "a cache hit for "+u, 30*time.Second, func() bool { return cacheState(t, u) == "hit" })
+			}
+		}
+		if _, err := a.Posts.Save(ctx, other.ID, posts.Input{Type: broadside.TypePost, Title: "Unrelated", Slug: other.Slug,
+			Body: "Unrelated, second.", Status: broadside.StatusPublished, PublishedAt: other.PublishedAt, CommentsOpen: true}, admin); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range nodes {
+			u := "http://" + n.addr + otherPath
+			waitFor(t, "node "+n.addr+" to purge the edited post", 30*time.Second, func() bool {
+				res, err := http.Get(u)
+				if err != nil {
+					return false
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				return strings.Contains(string(body), "Unrelated, second.")
+			})
+			// The purge has reached this node; the other post's page was not in it.
+			if got := cacheState(t, "http://"+n.addr+postPath); got != "hit" {
+				t.Errorf("node %s after an edit of another post: X-Cache %q on %s, want hit", n.addr, got, postPath)
+			}
+		}
+	})
+
 	t.Run("comment rate limit holds through the balancer", func(t *testing.T) {
 		for i := range commentRate {
 			if id := lb.comment(postPath, post.ID, "198.51.100.2", fmt.Sprintf("Flood %d", i)); id == 0 {
@@ -443,4 +478,16 @@ func countAfter(msgs []*mailtest.Received, t time.Time) int {
 		}
 	}
 	return n
+}
+
+// cacheState GETs u and returns its X-Cache header (hit, miss or stale).
+func cacheState(t *testing.T, u string) string {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.Header.Get("X-Cache")
 }

@@ -262,7 +262,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 			return enqueueHeldNotice(ctx, tx, post.ID, now)
 		}
 		if c.Status == broadside.CommentApproved {
-			if err := tx.NotifyChanged(ctx); err != nil {
+			if err := tx.NotifyChanged(ctx, broadside.CacheTagPost(post.ID)); err != nil {
 				return err
 			}
 			return enqueueApproved(ctx, tx, now, c.ID)

@@ -112,7 +112,7 @@ func (s *Service) AuthorEdit(ctx context.Context, id int64, key, body string) (*
 				return err
 			}
 		}
-		return tx.NotifyChanged(ctx)
+		return tx.NotifyChanged(ctx, broadside.CacheTagPost(edited.PostID))
 	})
 	if err != nil {
 		return nil, err

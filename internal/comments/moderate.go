@@ -72,10 +72,14 @@ func (s *Service) SetStatus(ctx context.Context, ids []int64, st broadside.Comme
 	var n int
 	err := s.Store.InTx(ctx, func(tx *store.Store) error {
 		var err error
+		tags, err := commentsCacheTags(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
 		if n, err = tx.SetCommentStatus(ctx, ids, st); err != nil {
 			return err
 		}
-		if err := tx.NotifyChanged(ctx); err != nil {
+		if err := tx.NotifyChanged(ctx, tags...); err != nil {
 			return err
 		}
 		if st == broadside.CommentApproved {
@@ -133,7 +137,7 @@ func (s *Service) Update(ctx context.Context, id int64, e Edit, u *broadside.Use
 		if err := tx.UpdateComment(ctx, c); err != nil {
 			return err
 		}
-		return tx.NotifyChanged(ctx)
+		return tx.NotifyChanged(ctx, broadside.CacheTagPost(c.PostID))
 	}); err != nil {
 		return nil, err
 	}
@@ -185,7 +189,7 @@ func (s *Service) Reply(ctx context.Context, parentID int64, body string, u *bro
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
 		}
-		if err := tx.NotifyChanged(ctx); err != nil {
+		if err := tx.NotifyChanged(ctx, broadside.CacheTagPost(c.PostID)); err != nil {
 			return err
 		}
 		ids := []int64{c.ID}
@@ -231,4 +235,35 @@ func (s *Service) Delete(ctx context.Context, id int64, u *broadside.User) error
 // configured, a notifier that logs the notice is used so nothing fails silently.
 type Notifier interface {
 	HeldComment(ctx context.Context, post *broadside.Post, c *broadside.Comment) error
+}
+
+// maxTaggedComments bounds the comments whose posts a bulk moderation looks up to purge only
+// those posts' pages; past it, it purges every page.
+const maxTaggedComments = 200
+
+// commentsCacheTags names the cached pages that a change to the comments ids may change:
+// their posts' (broadside.CacheTags); nil (everything) for a very large batch.
+func commentsCacheTags(ctx context.Context, tx *store.Store, ids []int64) ([]string, error) {
+	if len(ids) > maxTaggedComments {
+		return nil, nil
+	}
+	seen := map[int64]bool{}
+	var tags []string
+	for _, id := range ids {
+		c, err := tx.CommentByID(ctx, id)
+		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if !seen[c.PostID] {
+			seen[c.PostID] = true
+			tags = append(tags, broadside.CacheTagPost(c.PostID))
+		}
+	}
+	if len(tags) == 0 {
+		// Nothing found to name; purging everything is always correct.
+		return nil, nil
+	}
+	return tags, nil
 }

@@ -98,7 +98,7 @@ func (s *Service) Report(ctx context.Context, commentID int64, ip, stamp string)
 		if err := tx.SetCommentModeration(ctx, c.ID, broadside.CommentPending, fmt.Sprintf("reported by %d readers", n), []string{broadside.ReasonReported}); err != nil {
 			return err
 		}
-		if err := tx.NotifyChanged(ctx); err != nil {
+		if err := tx.NotifyChanged(ctx, broadside.CacheTagPost(c.PostID)); err != nil {
 			return err
 		}
 		if set.Discussion.NotifyAuthor {

@@ -240,6 +240,10 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 			Fields: map[string]string{"tags": "Use at most 100 tags."}}
 	}
 	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+		old, err := stored(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
 		if p.Type == broadside.TypePost {
 			t, err := tx.EnsureTags(ctx, tags)
 			if err != nil {
@@ -272,7 +276,7 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 				return err
 			}
 		}
-		if err := tx.NotifyChanged(ctx); err != nil {
+		if err := announce(ctx, tx, old, p.ID); err != nil {
 			return err
 		}
 		if p.Status == broadside.StatusScheduled {
@@ -359,7 +363,7 @@ func (s *Service) Delete(ctx context.Context, id int64, user *broadside.User) er
 		if err := tx.DeletePost(ctx, id); err != nil {
 			return err
 		}
-		return tx.NotifyChanged(ctx)
+		return tx.NotifyChanged(ctx, broadside.CacheTags(p)...)
 	}); err != nil {
 		return err
 	}
@@ -377,14 +381,18 @@ func (s *Service) PublishDue(ctx context.Context) error {
 		if ids, err = tx.PublishDuePosts(ctx, s.Now()); err != nil || len(ids) == 0 {
 			return err
 		}
-		if err := tx.NotifyChanged(ctx); err != nil || s.OnPublish == nil {
-			return err
-		}
+		published := make([]*broadside.Post, 0, len(ids))
 		for _, id := range ids {
 			p, err := tx.PostByID(ctx, id)
 			if err != nil {
 				return err
 			}
+			published = append(published, p)
+		}
+		if err := tx.NotifyChanged(ctx, broadside.CacheTags(published...)...); err != nil || s.OnPublish == nil {
+			return err
+		}
+		for _, p := range published {
 			if err := s.OnPublish(ctx, tx, p); err != nil {
 				return err
 			}

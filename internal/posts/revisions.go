@@ -103,6 +103,10 @@ func (s *Service) setContent(ctx context.Context, id int64, v *broadside.Revisio
 		return nil, err
 	}
 	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+		old, err := stored(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
 		if err := tx.UpdatePost(ctx, p); err != nil {
 			return err
 		}
@@ -113,7 +117,7 @@ func (s *Service) setContent(ctx context.Context, id int64, v *broadside.Revisio
 		} else if err := tx.DeleteAutosave(ctx, p.ID, user.ID); err != nil {
 			return err
 		}
-		return tx.NotifyChanged(ctx)
+		return announce(ctx, tx, old, p.ID)
 	})
 	if err != nil {
 		return nil, err

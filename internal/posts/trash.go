@@ -33,10 +33,14 @@ func (s *Service) Trash(ctx context.Context, id int64, user *broadside.User) (*b
 		return nil, err
 	}
 	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		old, err := stored(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if err := tx.TrashPost(ctx, id, s.Now()); err != nil {
 			return err
 		}
-		return tx.NotifyChanged(ctx)
+		return announce(ctx, tx, old, id)
 	}); err != nil {
 		return nil, err
 	}
@@ -53,6 +57,10 @@ func (s *Service) Restore(ctx context.Context, id int64, user *broadside.User) (
 		return nil, err
 	}
 	err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		old, err := stored(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		st, err := tx.RestorePost(ctx, id)
 		if err != nil {
 			return err
@@ -67,7 +75,7 @@ func (s *Service) Restore(ctx context.Context, id int64, user *broadside.User) (
 				return err
 			}
 		}
-		return tx.NotifyChanged(ctx)
+		return announce(ctx, tx, old, id)
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -13,21 +14,109 @@ const ChangedChannel = "broadside_changed"
 // tell its echo from another node's change. Call it once, before the Store is shared.
 func (s *Store) AnnounceAs(node string) { s.node = node }
 
-// NotifyChanged tells the other nodes on the same PostgreSQL database that what readers see
-// has changed, so they drop their cached pages and settings. Call it on the Store of the
-// transaction that makes the change: NOTIFY is transactional, so the announcement leaves
-// with the commit and a crash right after the commit cannot lose it, and a rollback
-// announces nothing. Within one transaction it is sent once, however many writes (a group
-// commit batches several) call it. On SQLite there is only one node, so it does nothing.
-func (s *Store) NotifyChanged(ctx context.Context) error {
-	if s.pool == nil || s.announced {
+// OnChanged sets how this node hears the changes announced through this Store (NotifyChanged):
+// fn is called with their cache tags (nil: everything changed) once the transaction that
+// announced them commits, and never for one rolled back. Call it once, before the Store is
+// shared. Other nodes hear the same announcements through Listen (ParseChange).
+func (s *Store) OnChanged(fn func(tags []string)) { s.onChanged = fn }
+
+// maxChangePayload keeps an announcement under PostgreSQL's 8,000-byte NOTIFY limit; a change
+// naming more tags than fit is announced as a change to everything.
+const maxChangePayload = 7000
+
+// changeSet is what one transaction announced.
+type changeSet struct {
+	any  bool // something was announced
+	all  bool // a change to everything was announced
+	seen map[string]bool
+	list []string
+	sent map[string]bool // payloads already sent in this transaction
+}
+
+func (c *changeSet) add(tags []string) {
+	c.any = true
+	if len(tags) == 0 {
+		c.all = true
+		return
+	}
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	for _, t := range tags {
+		if !c.seen[t] {
+			c.seen[t] = true
+			c.list = append(c.list, t)
+		}
+	}
+}
+
+// tags returns the announced tags, nil when everything changed.
+func (c *changeSet) tags() []string {
+	if c.all {
 		return nil
 	}
-	if _, err := s.wr().ExecContext(ctx, "SELECT pg_notify($1, $2)", ChangedChannel, s.node); err != nil {
+	return c.list
+}
+
+// NotifyChanged announces that what readers see has changed: tags names the cached pages the
+// change affects (broadside.CacheTags); none means everything (settings, themes, menus).
+// Call it on the Store of the transaction that makes the change. Other nodes on the same
+// PostgreSQL database hear it through NOTIFY, which is transactional: the announcement
+// leaves with the commit, a crash right after the commit cannot lose it, and a rollback
+// announces nothing. This node hears it through OnChanged once the transaction commits (on
+// SQLite, the only node, that is all it does). The same announcement made twice in one
+// transaction (a group commit batches several writes) is sent once.
+func (s *Store) NotifyChanged(ctx context.Context, tags ...string) error {
+	payload := s.node
+	if len(tags) > 0 {
+		payload += "\n" + strings.Join(tags, " ")
+	}
+	if len(payload) > maxChangePayload {
+		tags, payload = nil, s.node
+	}
+	if s.tx == nil { // not in a transaction: the change is already made
+		if err := s.notify(ctx, payload); err != nil {
+			return err
+		}
+		if s.onChanged != nil {
+			s.onChanged(tags)
+		}
+		return nil
+	}
+	c := s.changes
+	if c.sent[payload] || c.all {
+		c.add(tags)
+		return nil
+	}
+	if err := s.notify(ctx, payload); err != nil {
+		return err
+	}
+	if c.sent == nil {
+		c.sent = map[string]bool{}
+	}
+	c.sent[payload] = true
+	c.add(tags)
+	return nil
+}
+
+func (s *Store) notify(ctx context.Context, payload string) error {
+	if s.pool == nil {
+		return nil
+	}
+	if _, err := s.wr().ExecContext(ctx, "SELECT pg_notify($1, $2)", ChangedChannel, payload); err != nil {
 		return fmt.Errorf("store: announce change: %w", err)
 	}
-	s.announced = s.tx != nil
 	return nil
+}
+
+// ParseChange reads an announcement heard on ChangedChannel: the node that made the change
+// and its cache tags (nil: everything changed).
+func ParseChange(payload string) (node string, tags []string) {
+	node, list, ok := strings.Cut(payload, "\n")
+	if !ok || list == "" {
+		return node, nil
+	}
+	return node, strings.Fields(list)
 }
 
 // Notify broadcasts payload on channel to every node listening on the same PostgreSQL

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,4 +90,46 @@ func TestNotifyChangedSQLite(t *testing.T) {
 	s.AnnounceAs("only")
 	ctx := context.Background()
 	must(t, s.InTx(ctx, func(tx *store.Store) error { return tx.NotifyChanged(ctx) }))
+}
+
+// TestNotifyChangedTags: what a transaction announces reaches this node (OnChanged) once,
+// after the commit, with the cache tags of all its announcements (none: everything), and
+// nothing of a rolled-back one; other nodes read the same tags from the payload.
+func TestNotifyChangedTags(t *testing.T) {
+	s := openStore(t, t.TempDir()+"/b.db")
+	s.AnnounceAs("here")
+	var heard [][]string
+	s.OnChanged(func(tags []string) { heard = append(heard, tags) })
+	ctx := context.Background()
+	must(t, s.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.NotifyChanged(ctx, "post:1", "cat:2"); err != nil {
+			return err
+		}
+		if len(heard) != 0 {
+			t.Fatal("heard before the commit")
+		}
+		return tx.NotifyChanged(ctx, "post:2", "cat:2")
+	}))
+	if len(heard) != 1 || strings.Join(heard[0], " ") != "post:1 cat:2 post:2" {
+		t.Fatalf("heard %q, want one change with post:1 cat:2 post:2", heard)
+	}
+	_ = s.InTx(ctx, func(tx *store.Store) error {
+		_ = tx.NotifyChanged(ctx, "post:3")
+		return errors.New("rolled back")
+	})
+	must(t, s.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.NotifyChanged(ctx, "post:4"); err != nil {
+			return err
+		}
+		return tx.NotifyChanged(ctx)
+	}))
+	if len(heard) != 2 || heard[1] != nil {
+		t.Fatalf("heard %q, want a second change to everything and nothing of the rollback", heard)
+	}
+	for payload, want := range map[string]string{"n1": "n1 []", "n1\npost:1 year:2026": "n1 [post:1 year:2026]", "n1\n": "n1 []"} {
+		node, tags := store.ParseChange(payload)
+		if got := node + " " + fmt.Sprint(tags); got != want {
+			t.Errorf("ParseChange(%q) = %s, want %s", payload, got, want)
+		}
+	}
 }

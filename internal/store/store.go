@@ -36,9 +36,12 @@ type Store struct {
 	path    string        // SQLite only: the database file (BackupSQLite)
 	tx      *sql.Tx       // set on the Store handed to an InTx callback
 	node    string        // payload of NotifyChanged: who announces (AnnounceAs)
-	// announced is set on a transaction's Store once NotifyChanged has queued its
-	// announcement, so the writes batched into one transaction send it once.
-	announced bool
+	// changes collects what a transaction's NotifyChanged calls announced, so the
+	// announcements batched into one transaction are sent once each and this node hears
+	// them (onChanged) only once the transaction commits.
+	changes *changeSet
+	// onChanged is how this node hears its own announced changes (OnChanged).
+	onChanged func(tags []string)
 }
 
 // sqlQuerier is what *sql.DB and *sql.Tx have in common.
@@ -204,6 +207,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 	}
 	bound := *s
 	bound.tx = tx
+	bound.changes = &changeSet{}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
@@ -216,6 +220,9 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", classify(err))
+	}
+	if bound.changes.any && s.onChanged != nil {
+		s.onChanged(bound.changes.tags())
 	}
 	return nil
 }

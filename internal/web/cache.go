@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
@@ -10,13 +11,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // PageCache keeps rendered public pages for anonymous readers, so a post that goes viral is
-// served from memory instead of being rebuilt per request. Any change a reader could see
-// purges it (Purge). Entries also expire after TTL, which bounds staleness on other nodes
-// of a multi-node site until cross-node invalidation is wired.
+// served from memory instead of being rebuilt per request. A change a reader could see
+// purges the pages that show it (Purge with the change's cache tags, on every node); a
+// change that names no tags purges every page. Entries also expire after TTL, which bounds
+// staleness should a node miss an announcement.
 //
 // A page is rendered by one request at a time (single flight): while it renders, other
 // readers of that page get the copy stored before the purge or expiry, if there is one, or
@@ -30,8 +33,14 @@ type PageCache struct {
 	mu      sync.RWMutex
 	entries map[string]*cachedPage
 	bytes   int
-	gen     uint64
+	gen     uint64 // bumped by a purge of everything
+	purges  purgeLog
 	flights map[string]*flight // renders under way, by key
+	// afterRender, when set (tests), runs between a page's render and its storing: where a
+	// purge from another request or node can land.
+	afterRender func(key string)
+
+	hits, misses, stales atomic.Uint64 // Counts
 
 	fragments map[string]*fragment // discussion pages (post_discussion.go)
 	fragBytes int
@@ -56,6 +65,9 @@ type cachedPage struct {
 	etag    string
 	expires time.Time
 	gen     uint64
+	seq     uint64    // the purge sequence when its render started (purgeLog)
+	tags    []string  // what it shows (tagPage); nil: it may show anything
+	purged  bool      // a targeted purge named one of its tags; kept only to serve as stale
 	form    formMarks // where a returning commenter's details go (pagecache_reader.go)
 }
 
@@ -65,23 +77,68 @@ func NewPageCache(ttl time.Duration, maxBytes int, now func() time.Time) *PageCa
 		flights: map[string]*flight{}}
 }
 
-// Purge makes every stored page stale: the next request for a page renders it again. The
-// stale copies stay only to be served while that render runs (and during an outage).
-func (c *PageCache) Purge() {
+// Purge makes the stored pages that a change with these cache tags may have changed stale
+// (broadside.CacheTags): those that recorded one of the tags and those that recorded none;
+// with no tags, every page. The next request for such a page renders it again. The stale
+// copies stay only to be served while that render runs (and during an outage).
+func (c *PageCache) Purge(tags ...string) {
 	c.mu.Lock()
-	c.gen++
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if len(tags) == 0 {
+		c.gen++
+		c.purges.add(nil)
+		return
+	}
+	named := c.purges.add(tags)
+	for _, e := range c.entries {
+		if !e.purged && named.hits(e.tags) {
+			e.purged = true
+		}
+	}
+	for key, f := range c.fragments {
+		if named.hits(f.tags) {
+			delete(c.fragments, key)
+			c.fragBytes -= f.bytes
+		}
+	}
+}
+
+// count tallies where a page came from (Counts).
+func (c *PageCache) count(how string) {
+	switch how {
+	case cacheHit:
+		c.hits.Add(1)
+	case cacheStale:
+		c.stales.Add(1)
+	default:
+		c.misses.Add(1)
+	}
+}
+
+// Counts returns how many pages were served from the cache, rendered, and served stale
+// while another request rendered them (or the database was away), since the start.
+func (c *PageCache) Counts() (hits, misses, stale uint64) {
+	return c.hits.Load(), c.misses.Load(), c.stales.Load()
 }
 
 // get returns the fresh page stored under key, or nil.
 func (c *PageCache) get(key string) *cachedPage {
 	c.mu.RLock()
 	e, gen := c.entries[key], c.gen
+	fresh := e != nil && e.gen == gen && !e.purged
 	c.mu.RUnlock()
-	if e == nil || e.gen != gen || c.Now().After(e.expires) {
+	if !fresh || c.Now().After(e.expires) {
 		return nil
 	}
 	return e
+}
+
+// version is what a render must read before it starts, so that storing it afterwards can
+// tell whether a purge came in between (put, putFragment).
+func (c *PageCache) version() (gen, seq uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen, c.purges.seq
 }
 
 // join registers a render of key. The first caller leads (f is its flight, to be ended with
@@ -119,8 +176,8 @@ func (c *PageCache) stale(key string) *cachedPage {
 func (c *PageCache) put(key string, e *cachedPage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e.gen != c.gen {
-		return // rendered before a purge: it may show stale content
+	if e.gen != c.gen || c.purges.since(e.seq, e.tags) {
+		return // rendered before a purge that names it: it may show stale content
 	}
 	if c.bytes+len(e.body) > c.MaxBytes {
 		c.entries = map[string]*cachedPage{}
@@ -197,9 +254,13 @@ func (s *Server) cached(hh handler) http.HandlerFunc {
 			h(w, r)
 			return
 		}
-		e, rec := s.cachedPage(r, h)
+		e, rec, how := s.cachedPage(r, h)
 		switch {
 		case e != nil:
+			// Like a CDN's, the header tells an operator (and the multi-node test) whether a
+			// page came from this node's cache, was rendered for this request, or was a stale
+			// copy served while another request renders it.
+			w.Header().Set("X-Cache", how)
 			writeCached(w, r, e)
 		case rec != nil: // this request's own answer, not one to keep
 			for k, v := range rec.header {
@@ -217,46 +278,61 @@ func (s *Server) cached(hh handler) http.HandlerFunc {
 // missing or stale, one render per page at a time. When the page is not one to keep (not
 // 200) it returns the recorded answer of this request's render instead, or neither when
 // another request rendered it. While the database is away (a 503), the last stored copy is
-// returned.
-func (s *Server) cachedPage(r *http.Request, h http.HandlerFunc) (*cachedPage, *recorder) {
+// returned. how says where the page came from: cacheHit, cacheMiss or cacheStale.
+func (s *Server) cachedPage(r *http.Request, h http.HandlerFunc) (e *cachedPage, rec *recorder, how string) {
+	e, rec, how = s.lookupPage(r, h)
+	s.Cache.count(how)
+	return e, rec, how
+}
+
+// What cachedPage answers from.
+const (
+	cacheHit   = "hit"
+	cacheMiss  = "miss"
+	cacheStale = "stale"
+)
+
+func (s *Server) lookupPage(r *http.Request, h http.HandlerFunc) (*cachedPage, *recorder, string) {
 	c := s.Cache
 	key := r.Host + r.URL.Path
 	if e := c.get(key); e != nil {
-		return e, nil
+		return e, nil, cacheHit
 	}
 	f, lead, stale := c.join(key)
 	if !lead {
 		if stale != nil {
-			return stale, nil
+			return stale, nil, cacheStale
 		}
 		select {
 		case <-f.done:
 		case <-r.Context().Done():
 		}
-		return f.e, nil
+		return f.e, nil, cacheMiss
 	}
 	var stored *cachedPage
 	defer func() { c.land(key, f, stored) }()
-	c.mu.RLock()
-	gen := c.gen
-	c.mu.RUnlock()
+	gen, seq := c.version()
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
-	h(rec, r)
+	tags := &pageTags{}
+	h(rec, r.WithContext(context.WithValue(r.Context(), pageTagsKey{}, tags)))
+	if c.afterRender != nil {
+		c.afterRender(key)
+	}
 	if rec.status == http.StatusOK && r.Method == http.MethodGet {
 		body := rec.body.Bytes()
 		e := &cachedPage{status: rec.status, header: rec.header, body: body,
-			etag: bodyETag(body), expires: c.Now().Add(c.TTL), gen: gen,
+			etag: bodyETag(body), expires: c.Now().Add(c.TTL), gen: gen, seq: seq, tags: tags.list(),
 			gz: gzipped(rec.header, body), form: findFormMarks(body)}
 		c.put(key, e)
 		stored = e
-		return e, nil
+		return e, nil, cacheMiss
 	}
 	if rec.status == http.StatusServiceUnavailable {
 		if e := c.stale(key); e != nil {
-			return e, nil
+			return e, nil, cacheStale
 		}
 	}
-	return nil, rec
+	return nil, rec, cacheMiss
 }
 
 func writeCached(w http.ResponseWriter, r *http.Request, e *cachedPage) {

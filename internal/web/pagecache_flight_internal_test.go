@@ -60,7 +60,7 @@ func TestPageCacheSingleFlight(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			e, rec := s.cachedPage(httptest.NewRequest(http.MethodGet, "http://site/a/", nil), page.serve)
+			e, rec, _ := s.cachedPage(httptest.NewRequest(http.MethodGet, "http://site/a/", nil), page.serve)
 			if e != nil {
 				bodies[i] = string(e.body)
 			} else if rec != nil {
@@ -92,7 +92,7 @@ func TestPageCacheServesStaleWhileRendering(t *testing.T) {
 	close(page.gate)
 	page.body.Store("old")
 	get := func() string {
-		e, rec := s.cachedPage(httptest.NewRequest(http.MethodGet, "http://site/a/", nil), page.serve)
+		e, rec, _ := s.cachedPage(httptest.NewRequest(http.MethodGet, "http://site/a/", nil), page.serve)
 		if e != nil {
 			return string(e.body)
 		}

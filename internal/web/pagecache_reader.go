@@ -87,7 +87,7 @@ func findFormMarks(body []byte) formMarks {
 // cached anonymous page with the commenter's details written in. It reports false, having
 // written nothing, when that page is not one with a comment form.
 func (s *Server) serveCommenter(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) bool {
-	e, _ := s.cachedPage(withoutCookie(r, cookieCommenter), h)
+	e, _, _ := s.cachedPage(withoutCookie(r, cookieCommenter), h)
 	if e == nil || !e.form.ok {
 		return false
 	}

@@ -13,8 +13,7 @@ import (
 // The discussion under a post is the same for every reader who has no held comment of their
 // own (those see it with their comments added) and did not follow a reply link: signed-in
 // subscribers and editors, returning commenters, anonymous readers. So a page of it is
-// rendered once and kept, keyed by the page cache's version, which every change on any node
-// bumps (Purge); only what belongs to the reader is rendered around it per request. On a
+// rendered once and kept until a change on any node purges its post (Purge); only what belongs to the reader is rendered around it per request. On a
 // 10,000-comment post this spares every such request loading and building the whole thread.
 
 // discussion is one page of a post's discussion, ready for the post template.
@@ -30,6 +29,7 @@ type discussion struct {
 type fragment struct {
 	d       discussion
 	gen     uint64
+	tags    []string // its post's cache tag
 	bytes   int
 	expires time.Time // the Report forms' stamp lasts 4 hours; a kept page far less
 }
@@ -51,18 +51,19 @@ func (c *PageCache) fragment(key string) *discussion {
 	return nil
 }
 
-// putFragment stores a discussion page rendered from data read after version gen.
-func (c *PageCache) putFragment(key string, gen uint64, d discussion) {
+// putFragment stores a discussion page showing tags, rendered from data read after version
+// gen, seq (version).
+func (c *PageCache) putFragment(key string, gen, seq uint64, tags []string, d discussion) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen {
-		return // something changed while it rendered
+	if gen != c.gen || c.purges.since(seq, tags) {
+		return // something it shows changed while it rendered
 	}
 	if c.fragments == nil || len(c.fragments) >= maxFragments || c.fragBytes > c.MaxBytes/4 {
 		c.fragments, c.fragBytes = map[string]*fragment{}, 0
 	}
 	d.replyTo = nil
-	c.fragments[key] = &fragment{d: d, gen: gen, bytes: len(d.html), expires: c.Now().Add(fragmentTTL)}
+	c.fragments[key] = &fragment{d: d, gen: gen, tags: tags, bytes: len(d.html), expires: c.Now().Add(fragmentTTL)}
 	c.fragBytes += len(d.html)
 }
 
@@ -80,18 +81,16 @@ func (s *Server) postDiscussion(r *http.Request, st *site, p *broadside.Post, cp
 			return d, nil
 		}
 	}
-	var gen uint64
+	var gen, seq uint64
 	if shared {
-		s.Cache.mu.RLock()
-		gen = s.Cache.gen // read before the thread: a change after it makes this render stale
-		s.Cache.mu.RUnlock()
+		gen, seq = s.Cache.version() // read before the thread: a change after it makes this render stale
 	}
 	d, err := s.renderDiscussion(ctx, r, st, p, cpage, form, closed, pending, !shared)
 	if err != nil {
 		return nil, err
 	}
 	if shared && d.replyTo == nil {
-		s.Cache.putFragment(key, gen, *d)
+		s.Cache.putFragment(key, gen, seq, []string{broadside.CacheTagPost(p.ID)}, *d)
 	}
 	return d, nil
 }

@@ -142,6 +142,7 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *
 		http.Redirect(w, r, to, http.StatusMovedPermanently)
 		return nil
 	}
+	tagPage(r, broadside.CacheTagPost(p.ID))
 	s.renderPost(w, r, st, p, cpage, nil, http.StatusOK)
 	return nil
 }
@@ -171,6 +172,12 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 	if spec.page > pages {
 		return errNotFound
 	}
+	if tags := archiveTags(f); tags != nil {
+		for _, p := range posts {
+			tags = append(tags, broadside.CacheTagPost(p.ID))
+		}
+		tagPage(r, tags...)
+	}
 	v := s.baseView(r, st)
 	v.Title = spec.canonicalTitle
 	if spec.page > 1 {
@@ -197,6 +204,27 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 		"Posts": s.summaries(r.Context(), st, posts), "Pager": pg}
 	s.page(w, r, http.StatusOK, "public/list", v)
 	return nil
+}
+
+// archiveTags names the cache tags of the archive listing f: any post entering or leaving
+// it (or changing on its page) purges it. The home page lists everything and names none.
+func archiveTags(f broadside.PostFilter) []string {
+	var tags []string
+	for _, id := range f.CategoryIDs {
+		tags = append(tags, broadside.CacheTagCategory(id))
+	}
+	if f.TagID != 0 {
+		tags = append(tags, broadside.CacheTagTag(f.TagID))
+	}
+	if f.AuthorID != 0 {
+		tags = append(tags, broadside.CacheTagAuthor(f.AuthorID))
+	}
+	if !f.From.IsZero() && !f.To.IsZero() {
+		for y := f.From.Year(); y <= f.To.Add(-time.Nanosecond).Year(); y++ {
+			tags = append(tags, broadside.CacheTagYear(y))
+		}
+	}
+	return tags
 }
 
 type pager struct {
