@@ -8,6 +8,9 @@ const (
 	WPCategory   = "category"
 	WPTag        = "tag"
 	WPAuthor     = "author"
+	// WPHome is the directory an imported site lived in (/blog/ for http://example.org/blog):
+	// every old address below it lives at the same place below / now.
+	WPHome = "home"
 )
 
 // Redirect is an old address and what lives there now.

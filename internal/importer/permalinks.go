@@ -19,13 +19,25 @@ import (
 // shape (a year, then a month, then a day), and the last segment stands for the slug or the
 // id even when it is not the item's current one: WordPress keeps links of renamed or
 // redated posts working, so exports carry such links. It returns "" for plain links
-// (/?p=123) and for paths with no place for a slug or an id.
-func structureOf(it *wxr.Item, isCat func(string) bool) string {
+// (/?p=123) and for paths with no place for a slug or an id. A site that lived in a
+// directory (home "/blog/") gives the structure below it: the site lives at the root here,
+// and the old addresses below /blog redirect.
+func structureOf(it *wxr.Item, home string, isCat func(string) bool) string {
 	u, err := url.Parse(it.Link)
 	if err != nil || u.RawQuery != "" || strings.Trim(u.Path, "/") == "" {
 		return ""
 	}
 	path := u.EscapedPath()
+	if home != "/" && home != "" {
+		rest, ok := strings.CutPrefix(path, home)
+		if !ok {
+			return ""
+		}
+		path = "/" + rest
+		if strings.Trim(path, "/") == "" {
+			return ""
+		}
+	}
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	slug := strings.ToLower(it.Name)
 	seen := map[string]bool{}
@@ -80,6 +92,20 @@ func structureOf(it *wxr.Item, isCat func(string) bool) string {
 		return ""
 	}
 	return s
+}
+
+// homePath returns the directory of a site's home URL, with slashes around it
+// (http://example.org/blog -> /blog/), or "/" for a site at the root.
+func homePath(base string) string {
+	u, err := url.Parse(strings.TrimSpace(base))
+	if err != nil {
+		return "/"
+	}
+	p := strings.Trim(u.EscapedPath(), "/")
+	if p == "" {
+		return "/"
+	}
+	return "/" + p + "/"
 }
 
 // number reports whether s is a number of width digits (any width when 0) in [lo, hi].

@@ -27,7 +27,7 @@ func TestStructureOf(t *testing.T) {
 		"https://example.com/":                     "",
 	}
 	for link, want := range cases {
-		if got := structureOf(item(link), isCat); got != want {
+		if got := structureOf(item(link), "/", isCat); got != want {
 			t.Errorf("%s -> %q, want %q", link, got, want)
 		}
 	}

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"io"
+	"net/url"
 	"os"
 	"regexp"
 	"time"
@@ -221,6 +222,9 @@ func (r *run) finish(ctx context.Context) error {
 	if err := r.tx.RecountAllComments(ctx); err != nil {
 		return err
 	}
+	if err := r.recordHome(ctx); err != nil {
+		return err
+	}
 	if err := r.importMenu(ctx); err != nil {
 		return err
 	}
@@ -283,6 +287,20 @@ func (r *run) redirect(ctx context.Context, link, kind string, id int64) error {
 		return nil
 	}
 	return r.tx.SetRedirect(ctx, broadside.Redirect{Path: p, Kind: kind, TargetID: id}, r.now)
+}
+
+// recordHome remembers the directory the old site lived in (/blog/ for
+// http://example.org/blog): the web layer answers every old address below it.
+func (r *run) recordHome(ctx context.Context) error {
+	home := r.plan.home
+	if home == "" || home == "/" || len(home) > 2000 {
+		return nil
+	}
+	p, err := url.PathUnescape(home)
+	if err != nil {
+		return nil
+	}
+	return r.tx.SetRedirect(ctx, broadside.Redirect{Path: p, Kind: broadside.WPHome}, r.now)
 }
 
 // noteOnce records a warning the first time key is seen.

@@ -43,6 +43,7 @@ type plan struct {
 
 	catSlugs map[string]bool
 	votes    map[string]int // permalink structure -> posts whose link follows it
+	home     string         // the directory the old site lived in ("/blog/"), or "/"
 	voters   int
 	offsets  map[int]int // local-minus-GMT offset in minutes -> posts
 }
@@ -170,6 +171,7 @@ func scan(ctx context.Context, path string, opt Options, progress func(int64, in
 			// The blog's URL names the site: WordPress.com exports give every site the
 			// same base_site_url (https://wordpress.com).
 			p.source = normalizeSource(firstNonEmpty(x.BaseBlogURL, x.BaseSiteURL, x.Link))
+			p.home = homePath(firstNonEmpty(x.BaseBlogURL, x.BaseSiteURL))
 		case *wxr.Author:
 			if key := broadside.Slugify(x.Login); key != "" && !authorLogins[key] {
 				authorLogins[key] = true
@@ -245,7 +247,7 @@ func (p *plan) scanItem(it *wxr.Item, opt Options, creators map[string]bool) {
 	}
 	if (it.Type == "post" || it.Type == "") && it.Status == "publish" && it.Link != "" {
 		p.voters++
-		if s := structureOf(it, p.isCat); s != "" {
+		if s := structureOf(it, p.home, p.isCat); s != "" {
 			p.votes[s]++
 		}
 	}

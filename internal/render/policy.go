@@ -17,6 +17,12 @@ var (
 	footnoteClass = regexp.MustCompile(`^(footnotes|footnote-ref|footnote-backref)$`)
 	footnoteRole  = regexp.MustCompile(`^doc-(noteref|endnotes|backlink)$`)
 	imgLoading    = regexp.MustCompile(`^(lazy|eager)$`)
+	// dir="auto" (WordPress's editors write it on every paragraph of mixed-direction text);
+	// UGC already allows rtl and ltr.
+	dirAuto = regexp.MustCompile(`(?i)^auto$`)
+	// A BCP 47 language tag (fa, en-GB, zh-Hans-CN). UGC's own lang pattern is not anchored,
+	// so finishPost drops what does not match this one.
+	langTag = regexp.MustCompile(`^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$`)
 )
 
 // authorPolicy sanitizes what authors write (rendered Markdown or imported WordPress HTML).
@@ -24,13 +30,15 @@ var (
 // https and mailto (javascript:, data: and vbscript: included) and which allows no style
 // attribute, no event handler and no iframe/object/embed/form/script element, plus:
 // figure/figcaption (already in UGC), img loading, code language classes and goldmark's
-// footnote markup. Authors are trusted editors, so their links do not get nofollow;
+// footnote markup, and dir="auto" (with UGC's dir="rtl"/"ltr" and lang, on every element,
+// so right-to-left text displays as its author wrote it). Authors are trusted editors, so their links do not get nofollow;
 // Renderer.Post adds rel="noopener" to absolute links after sanitizing.
 func authorPolicy() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
 	p.RequireNoFollowOnLinks(false)
 	p.AllowElements("figure", "figcaption")
 	p.AllowAttrs("loading").Matching(imgLoading).OnElements("img")
+	p.AllowAttrs("dir").Matching(dirAuto).Globally()
 	p.AllowAttrs("class").Matching(codeLanguageClass).OnElements("code")
 	p.AllowAttrs("class").Matching(footnoteClass).OnElements("a", "div")
 	p.AllowAttrs("role").Matching(footnoteRole).OnElements("a", "div")

@@ -103,9 +103,15 @@ func finishPost(clean string) string {
 	return b.String()
 }
 
-// fixPostNode walks the tree: absolute links get rel="noopener", and images whose source is
-// not http, https or relative are removed (the policy allows mailto: URLs in general).
+// fixPostNode walks the tree: absolute links get rel="noopener", images whose source is
+// not http, https or relative are removed (the policy allows mailto: URLs in general), and a
+// lang that is not a language tag is dropped (the policy's pattern is not anchored).
 func fixPostNode(n *html.Node) {
+	if n.Type == html.ElementNode {
+		if v, ok := attr(n, "lang"); ok && !langTag.MatchString(v) {
+			removeAttr(n, "lang")
+		}
+	}
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		if c.Type == html.ElementNode && c.DataAtom == atom.Img {
@@ -132,6 +138,16 @@ func attr(n *html.Node, key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+func removeAttr(n *html.Node, key string) {
+	kept := n.Attr[:0]
+	for _, a := range n.Attr {
+		if a.Namespace != "" || a.Key != key {
+			kept = append(kept, a)
+		}
+	}
+	n.Attr = kept
 }
 
 func setAttr(n *html.Node, key, val string) {

@@ -176,56 +176,115 @@ func (s *Server) oldAddress(w http.ResponseWriter, r *http.Request) bool {
 	ctx := r.Context()
 	path := r.URL.Path
 	rd, suffix := s.findRedirect(ctx, path)
-	if rd == nil {
-		return false
+	if rd == nil || rd.Kind == broadside.WPHome {
+		return s.oldHomeAddress(w, r)
 	}
+	to, ok := s.redirectTarget(r, rd, suffix)
+	if !ok || to == path {
+		return false // already where it should be: a real 404, not a redirect loop
+	}
+	permanent(w, r, to)
+	return true
+}
+
+// redirectTarget returns where what an import recorded at an old address lives now, with
+// the sub-page suffix (feed/ …) the old address asked for.
+func (s *Server) redirectTarget(r *http.Request, rd *broadside.Redirect, suffix string) (string, bool) {
+	ctx := r.Context()
 	st, err := s.site(ctx)
 	if err != nil {
-		return false
+		return "", false
 	}
 	st.categories(ctx, s)
 	var to string
-	var ok bool
 	switch rd.Kind {
 	case broadside.WPPost:
 		p, err := s.Posts.Get(ctx, rd.TargetID)
 		if err != nil || !p.CanRead(currentUser(r), s.Now()) {
-			return false
+			return "", false
 		}
 		to = st.PostPath(p) + suffix
 	case broadside.WPAttachment:
 		a, err := s.WordPress.Attachment(ctx, rd.TargetID)
 		if err != nil {
-			return false
+			return "", false
 		}
-		if to, ok = a.RedirectTarget(); !ok {
-			return false
-		}
+		return a.RedirectTarget()
 	case broadside.WPCategory:
 		c, err := s.Posts.Category(ctx, rd.TargetID)
 		if err != nil {
-			return false
+			return "", false
 		}
 		to = st.CategoryPath(*c) + suffix
 	case broadside.WPTag:
 		t, err := s.Posts.Tag(ctx, rd.TargetID)
 		if err != nil {
-			return false
+			return "", false
 		}
 		to = st.TagPath(*t) + suffix
 	case broadside.WPAuthor:
 		u, err := s.Users.ByID(ctx, rd.TargetID)
 		if err != nil {
-			return false
+			return "", false
 		}
 		to = st.AuthorPath(u) + suffix
 	default:
+		return "", false
+	}
+	return to, to != ""
+}
+
+// oldQueryParams are WordPress's query-string links that name one thing by its old id; below
+// the old site's directory they are answered in place, in one hop to the thing (the
+// others, ?feed= and ?s=, go to the same query on the home page).
+var oldQueryParams = []string{"p", "page_id", "attachment_id", "cat", "tag", "author", "m"}
+
+// oldHomeAddress answers an address below the directory an imported site lived in
+// (http://example.org/blog: the import recorded /blog/ as a WPHome redirect). Everything
+// WordPress served there lives at the same place below / now: /blog/?p=42 is /?p=42,
+// /blog/category/news/ is /category/news/, /blog/feed/ is /feed/.
+func (s *Server) oldHomeAddress(w http.ResponseWriter, r *http.Request) bool {
+	ctx := r.Context()
+	path := r.URL.Path
+	withSlash := strings.TrimSuffix(path, "/") + "/"
+	var home string
+	// The old home is a few segments deep at most; look at no more, whatever the path.
+	for i, n := 1, 0; i < len(withSlash) && n < 4 && home == ""; i++ {
+		if withSlash[i] != '/' {
+			continue
+		}
+		n++
+		if rd, err := s.WordPress.Redirect(ctx, withSlash[:i+1]); err == nil && rd.Kind == broadside.WPHome {
+			home = withSlash[:i+1]
+		}
+	}
+	if home == "" {
 		return false
 	}
-	if to == "" || to == path {
-		return false // already where it should be: a real 404, not a redirect loop
+	rest := "/" + strings.TrimPrefix(path, home)
+	if len(path) < len(home) {
+		rest = "/"
 	}
-	permanent(w, r, to)
+	if rest == "/" && r.URL.RawQuery != "" {
+		q := r.URL.Query()
+		for _, param := range oldQueryParams {
+			if q.Has(param) {
+				if h := s.queryHandler(r); h != nil {
+					r2 := r.Clone(ctx)
+					r2.URL.Path, r2.URL.RawPath = "/", ""
+					h(w, r2)
+					return true
+				}
+			}
+		}
+	}
+	if rd, suffix := s.findRedirect(ctx, rest); rd != nil && rd.Kind != broadside.WPHome {
+		if to, ok := s.redirectTarget(r, rd, suffix); ok {
+			permanent(w, r, to)
+			return true
+		}
+	}
+	permanent(w, r, rest)
 	return true
 }
 

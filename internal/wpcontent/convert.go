@@ -70,7 +70,9 @@ var (
 // theme): embeds and bare media URLs become links (Broadside embeds no third-party frames),
 // the text gets wpautop's paragraphs unless it is block-editor content (which WordPress
 // does not autop either), and the core shortcodes become HTML. <!--more--> is kept (any
-// custom "more" text is dropped) with each side converted on its own, as WordPress does.
+// custom "more" text is dropped): between paragraphs each side is converted on its own, as
+// WordPress does for a teaser; inside an element (<h3>Code:<!--more--></h3>) it stays there
+// and the text is converted whole, so the element is not cut in two.
 func Convert(content string, ctx Context) Result {
 	c := &converter{ctx: ctx}
 	content = strings.ReplaceAll(content, "\r\n", "\n")
@@ -78,6 +80,10 @@ func Convert(content string, ctx Context) Result {
 	blocks := strings.Contains(content, "<!-- wp:")
 	content = reNoTeaser.ReplaceAllString(content, "")
 	parts := splitMore(content)
+	nested := len(parts) == 2 && insideElement(parts[0])
+	if nested {
+		parts = []string{parts[0] + moreHold + parts[1]}
+	}
 	for i, p := range parts {
 		p = c.embeds(p)
 		if !blocks {
@@ -86,6 +92,9 @@ func Convert(content string, ctx Context) Result {
 		parts[i] = c.shortcodes(p, 0)
 	}
 	res.HTML = strings.Join(parts, MoreMarker)
+	if nested {
+		res.HTML = strings.Replace(res.HTML, moreHold, MoreMarker, 1)
+	}
 	res.Notes = c.notes
 	return res
 }
