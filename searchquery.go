@@ -82,11 +82,74 @@ func ParseSearch(text string) SearchQuery {
 	return q
 }
 
-// SearchWords splits text into lowercase words: runs of letters, marks and digits.
+// SearchWords splits text into lowercase words: runs of letters, marks and digits, except
+// that each ideograph or kana (IsSearchIdeograph) is a word of its own, because Chinese and
+// Japanese put no spaces between words: "选举" is found as the phrase "选 举" wherever those
+// two characters stand together. Arabic letters Persian writes differently are folded to the
+// Persian form (FoldSearchRune), so text typed on an Arabic keyboard finds Persian text.
+// It is the one tokenizer of search: the index stores SearchIndexText, which is these words.
 func SearchWords(text string) []string {
-	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
-	})
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range text {
+		switch {
+		case IsSearchIdeograph(r):
+			flush()
+			out = append(out, string(r))
+		case IsSearchWordRune(r):
+			b.WriteRune(FoldSearchRune(r))
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// SearchIndexText is what the search index of either database reads for a piece of text:
+// its SearchWords separated by single spaces. Indexing this and searching SearchWords of the
+// query makes the database's own tokenizer agree with ours whatever the script.
+func SearchIndexText(text string) string {
+	return strings.Join(SearchWords(text), " ")
+}
+
+// IsSearchWordRune reports whether r belongs in a word: letters, marks and digits. The
+// zero-width non-joiner inside Persian words separates, as a space would.
+func IsSearchWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// IsSearchIdeograph reports whether r is a Han ideograph or a kana, the scripts written
+// without spaces between words.
+func IsSearchIdeograph(r rune) bool {
+	switch {
+	case r < 0x3040:
+		return false
+	case r <= 0x30ff: // hiragana, katakana
+		return unicode.IsLetter(r)
+	case r >= 0x3400 && r <= 0x4dbf, r >= 0x4e00 && r <= 0x9fff, r >= 0xf900 && r <= 0xfaff,
+		r >= 0x20000 && r <= 0x3134f:
+		return true
+	}
+	return false
+}
+
+// FoldSearchRune lowercases r and folds the Arabic yeh, alef maksura and kaf to the Persian
+// yeh and keheh, which look the same and which Persian text mixes freely.
+func FoldSearchRune(r rune) rune {
+	switch r {
+	case '\u064a', '\u0649':
+		return '\u06cc'
+	case '\u0643':
+		return '\u06a9'
+	}
+	return unicode.ToLower(r)
 }
 
 // Positive returns the clauses that require something (the ones a search can be answered

@@ -66,3 +66,39 @@ func FuzzParseSearch(f *testing.F) {
 		}
 	})
 }
+
+func TestSearchWordsAnyScript(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		// Chinese has no spaces: every ideograph is a word, so a word is a phrase of them.
+		{"今天的选举结果。", "今 天 的 选 举 结 果"},
+		{"東京タワーへ行く", "東 京 タ ワ ー へ 行 く"},
+		// Persian: the zero-width non-joiner separates; Arabic yeh and kaf fold to Persian.
+		{"می\u200cخواهم", "می خواهم"},
+		{"انتخابات، ايران كشور", "انتخابات ایران کشور"},
+		{"Élections «municipales»", "élections municipales"},
+		{"한국어 검색", "한국어 검색"},
+	} {
+		if got := strings.Join(SearchWords(tc.in), " "); got != tc.want {
+			t.Errorf("SearchWords(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if got := SearchIndexText(tc.in); got != tc.want {
+			t.Errorf("SearchIndexText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	// An unquoted Chinese word is one phrase of its characters.
+	if got := ParseSearch("选举 -结果").String(); got != `"选 举" -"结 果"` {
+		t.Errorf("ParseSearch of Chinese = %s", got)
+	}
+}
+
+func TestSearchLanguage(t *testing.T) {
+	for _, tc := range []struct{ site, lang, config string }{
+		{"", "en", "english"}, {"fr", "fr", "french"}, {"de", "de", "german"}, {"es", "es", "spanish"},
+		{"fa", "fa", "simple"}, {"zh-CN", "zh", "simple"}, {"pt_BR", "pt", "portuguese"}, {" FR ", "fr", "french"},
+	} {
+		lang := SearchLanguage(tc.site)
+		if lang != tc.lang || TextSearchConfig(lang) != tc.config {
+			t.Errorf("%q: language %q config %q, want %q %q", tc.site, lang, TextSearchConfig(lang), tc.lang, tc.config)
+		}
+	}
+}

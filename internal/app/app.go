@@ -122,7 +122,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, Now: now, Store: st, listening: make(chan struct{})}
-	a.Settings = &SettingsService{Store: st, Log: log}
+	a.Settings = &SettingsService{Store: st, Log: log, Now: now}
 	a.Users = &UserService{Store: st}
 	a.Worker = jobs.NewWorker(st, log, now)
 	if !opt.NoCache {
@@ -188,6 +188,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		Delivery:     limits.PerMinute(cfg.Limits.DeliveriesPerHostPerMinute)}
 	rend := render.New()
 	a.Search = &search.Service{Store: st, Render: rend, Now: now}
+	if err := a.wireSearch(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.WordPress = &importer.Service{Store: st, Now: now, Log: log, Changed: changed, Wake: a.Worker.Wake,
 		BaseURL:        cfg.PublicURL(),
 		RenderMarkdown: func(md string) string { return string(rend.Post(render.FormatMarkdown, md)) }}

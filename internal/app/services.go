@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/search"
 	"github.com/broadside/broadside/internal/store"
 )
 
@@ -19,6 +20,7 @@ type SettingsService struct {
 	Store   *store.Store
 	Log     *slog.Logger
 	Changed func()
+	Now     func() time.Time
 
 	mu     sync.Mutex
 	cached *broadside.Settings
@@ -59,6 +61,13 @@ func (s *SettingsService) Load(ctx context.Context) (broadside.Settings, error) 
 	return set, nil
 }
 
+func (s *SettingsService) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
 func (s *SettingsService) forget() {
 	s.mu.Lock()
 	s.cached = nil
@@ -75,7 +84,15 @@ func (s *SettingsService) Save(ctx context.Context, set broadside.Settings, u *b
 	if err := set.Validate(); err != nil {
 		return err
 	}
-	if err := s.Store.InTxAnnounced(ctx, func(tx *store.Store) error { return tx.SaveSettings(ctx, set) }); err != nil {
+	err := s.Store.InTxAnnounced(ctx, func(tx *store.Store) error {
+		if err := tx.SaveSettings(ctx, set); err != nil {
+			return err
+		}
+		// A new language needs the search index rebuilt with its stemming, durably.
+		_, err := search.EnqueueReindex(ctx, tx, siteLanguage(set), s.now())
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	s.Log.Info("settings saved", "user_id", u.ID)

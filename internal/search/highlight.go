@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/broadside/broadside"
 )
 
 // Highlighting works on plain text only: the text is escaped piece by piece and the matched
@@ -21,7 +23,15 @@ func words(text string) []word {
 	var out []word
 	start := -1
 	for i, r := range text {
-		in := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		in := broadside.IsSearchWordRune(r)
+		if broadside.IsSearchIdeograph(r) { // a word by itself
+			if start >= 0 {
+				out = append(out, word{start, i})
+				start = -1
+			}
+			out = append(out, word{i, i + utf8.RuneLen(r)})
+			continue
+		}
 		switch {
 		case in && start < 0:
 			start = i
@@ -53,7 +63,7 @@ func (m matcher) match(w string) bool { return len(m) > 0 && m[stem(fold(w))] }
 
 // fold lowercases and removes accents.
 func fold(s string) string {
-	s = strings.ToLower(s)
+	s = strings.Map(broadside.FoldSearchRune, s)
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			var b strings.Builder

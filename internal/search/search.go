@@ -65,6 +65,7 @@ func (r Results) Pages(perPage int) int {
 type Store interface {
 	SearchPosts(ctx context.Context, f store.SearchFilter) ([]store.SearchHit, int, error)
 	RebuildSearchIndex(ctx context.Context) (int, error)
+	ReindexSearch(ctx context.Context, lang, config string) (int, error)
 }
 
 // Service searches what readers may see.
@@ -72,6 +73,9 @@ type Service struct {
 	Store  Store
 	Render *render.Renderer
 	Now    func() time.Time
+	// Language returns the site's language setting as saved (not a cached copy: the reindex
+	// job must see the value whose change queued it).
+	Language func(ctx context.Context) (string, error)
 }
 
 // snippetWords is the length of a snippet.

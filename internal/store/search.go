@@ -62,8 +62,8 @@ func (s *Store) SearchPosts(ctx context.Context, f SearchFilter) ([]SearchHit, i
 		// The positive query tq selects candidates through the GIN index on content || terms.
 		q = `SELECT p.id, ts_rank(` + doc + `, q), ts_filter(f.content, '{a}') @@ tq, count(*) OVER ()
 FROM posts_fts f JOIN posts p ON p.id = f.post_id
-	CROSS JOIN websearch_to_tsquery('english', ` + full + `) q
-	CROSS JOIN websearch_to_tsquery('english', ` + title + `) tq
+	CROSS JOIN websearch_to_tsquery(broadside_search_config(), ` + full + `) q
+	CROSS JOIN websearch_to_tsquery(broadside_search_config(), ` + title + `) tq
 WHERE (f.content || f.terms) @@ tq AND ` + doc + ` @@ q`
 		if f.Public {
 			q += " AND p.password = ''"
@@ -235,10 +235,10 @@ func (s *Store) releaseSearchTerms(ctx context.Context, postID int64) error {
 	if _, err := s.wr().ExecContext(ctx, "DELETE FROM posts_fts_hold WHERE post_id = $1", postID); err != nil {
 		return fmt.Errorf("store: index post %d: %w", postID, err)
 	}
-	const terms = `COALESCE((SELECT group_concat(name, ' ') FROM (
+	const terms = `broadside_search_text(COALESCE((SELECT group_concat(name, ' ') FROM (
 	SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = $1
 	UNION ALL
-	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1)), '')`
+	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1)), ''))`
 	// Only when the names changed: saving a post with the same links rewrites nothing.
 	if _, err := s.wr().ExecContext(ctx, "UPDATE posts_fts SET terms = "+terms+" WHERE rowid = $1 AND terms <> "+terms, postID); err != nil {
 		return fmt.Errorf("store: index post %d: %w", postID, err)
@@ -252,7 +252,8 @@ func (s *Store) releaseSearchTerms(ctx context.Context, postID int64) error {
 func (s *Store) RebuildSearchIndex(ctx context.Context) (int, error) {
 	stmts := []string{"DELETE FROM posts_fts",
 		`INSERT INTO posts_fts (rowid, title, terms, excerpt, body)
-SELECT p.id, p.title, COALESCE(t.terms, ''), p.raw_excerpt, COALESCE(p.search_body, '')
+SELECT p.id, broadside_search_text(p.title), broadside_search_text(COALESCE(t.terms, '')),
+	broadside_search_text(p.raw_excerpt), COALESCE(p.search_body, '')
 FROM posts p LEFT JOIN post_search_terms t ON t.post_id = p.id`,
 		"INSERT INTO posts_fts (posts_fts) VALUES ('optimize')"}
 	if s.isPG() {

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/net/html"
 	"modernc.org/sqlite"
+
+	"github.com/broadside/broadside"
 )
 
 // A post's search text is computed here, in Go, once per write of its body, and stored in
@@ -24,6 +26,22 @@ import (
 // migration sqlite/0003_search.sql (run on every new database) still calls it.
 func init() {
 	sqlite.MustRegisterDeterministicScalarFunction("broadside_plaintext", 2, sqlPlaintext)
+	sqlite.MustRegisterDeterministicScalarFunction("broadside_search_text", 1, sqlSearchText)
+}
+
+// broadside_search_text is broadside.SearchIndexText for the SQLite triggers (migration
+// 0027_search_language.sql); PostgreSQL has the same function written in SQL.
+func sqlSearchText(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	text, err := sqlText(args[0])
+	if err != nil {
+		return nil, err
+	}
+	return broadside.SearchIndexText(text), nil
+}
+
+// searchBody is what posts.search_body holds: the body's words as the index reads them.
+func searchBody(body, format string) string {
+	return broadside.SearchIndexText(SearchText(body, format))
 }
 
 func sqlPlaintext(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
@@ -149,7 +167,7 @@ WHERE id > $1`+cond+` ORDER BY id LIMIT `+strconv.Itoa(searchTextBatch), after)
 		}
 		err = s.InTx(ctx, func(tx *Store) error { // one commit per batch, not per post
 			for _, p := range batch {
-				text := SearchText(p.body, p.format)
+				text := searchBody(p.body, p.format)
 				if p.old.Valid && p.old.String == text {
 					continue
 				}

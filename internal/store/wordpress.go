@@ -88,7 +88,7 @@ func (s *Store) ImportPost(ctx context.Context, p *broadside.Post) error {
 	return s.InTx(ctx, func(tx *Store) error {
 		a := &args{}
 		vals := strings.Join([]string{a.add(string(p.Type)), a.add(p.AuthorID), a.add(nullID(p.ParentID)),
-			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(SearchText(p.RawBody, p.BodyFormat)), a.add(p.RawExcerpt),
+			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(searchBody(p.RawBody, p.BodyFormat)), a.add(p.RawExcerpt),
 			a.add(string(p.Status)), a.add(tx.ts(p.PublishedAt)), a.add(tx.ts(p.CreatedAt)), a.add(tx.ts(p.UpdatedAt)),
 			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen), a.add(p.Password), a.add(p.Sticky),
 			a.add(p.Appeal), a.add(p.Notice)}, ", ")
