@@ -1,6 +1,9 @@
 package broadside
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Follower is a remote ActivityPub actor following one of the site's actors.
 type Follower struct {
@@ -32,4 +35,37 @@ func (f *Follower) DeliveryInbox() string {
 		return f.SharedInbox
 	}
 	return f.Inbox
+}
+
+// Federation is how the site takes part in the fediverse (ActivityPub). The zero value is
+// federation on, the site actor only, follows accepted at once, posts sent as Articles.
+type Federation struct {
+	// Off turns federation off: no discovery, actors or inbox; nothing is delivered.
+	Off bool `json:",omitempty"`
+	// Username is the site actor's name in acct:NAME@host; "" uses SiteUsername's default.
+	Username string `json:",omitempty"`
+	// AuthorActors gives each author who has published an actor of their own, followable as
+	// acct:LOGIN@host.
+	AuthorActors bool `json:",omitempty"`
+	// ApproveFollows holds new follows until the publisher approves them.
+	ApproveFollows bool `json:",omitempty"`
+	// Notes sends posts as Notes instead of Articles, for servers that show an Article as a
+	// bare link.
+	Notes bool `json:",omitempty"`
+}
+
+// SiteUsername is the site actor's username: the configured one, else the first label of
+// host ("blog" for blog.example.com), as WordPress's ActivityPub plugin names the blog actor
+// after the site.
+func (f Federation) SiteUsername(host string) string {
+	if f.Username != "" {
+		return f.Username
+	}
+	if i := strings.IndexAny(host, ".:"); i > 0 {
+		host = host[:i]
+	}
+	if host == "" {
+		return "site"
+	}
+	return strings.ToLower(host)
 }
