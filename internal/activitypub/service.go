@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -137,8 +136,8 @@ func (s *Service) Actor(ctx context.Context, st Site, name string, p Profile) (*
 	a := &Actor{Context: Context, ID: id, Type: "Person", PreferredUsername: p.Username, Name: p.Name, Summary: p.Summary,
 		URL: ID(p.URL), Inbox: id + "/inbox", Outbox: id + "/outbox", Followers: id + "/followers",
 		Following: id + "/following", Featured: id + "/featured",
-		Endpoints: &Endpoints{SharedInbox: st.Base + SharedInboxPath},
-		PublicKey: &PublicKey{ID: KeyID(st.Base, name), Owner: id, PublicKeyPem: pub},
+		Endpoints:                 &Endpoints{SharedInbox: st.Base + SharedInboxPath},
+		PublicKey:                 &PublicKey{ID: KeyID(st.Base, name), Owner: id, PublicKeyPem: pub},
 		ManuallyApprovesFollowers: st.Settings.Federation.ApproveFollows, Discoverable: true, Published: At(p.Published)}
 	if name == SiteActor {
 		// WordPress's ActivityPub plugin presents the blog as a Group-like followable actor;
@@ -182,5 +181,3 @@ func (s *Service) LocalActor(st Site, id string) (string, bool) {
 	}
 	return "", false
 }
-
-var errNoActor = errors.New("activitypub: no such actor")
