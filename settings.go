@@ -78,6 +78,8 @@ type Settings struct {
 	RequireTwoFactorAdmins bool
 	// Identity is the site's logo, icon and navigation menu (identity.go).
 	Identity Identity
+	// Federation is the site's ActivityPub presence (federation.go).
+	Federation Federation `json:",omitzero"`
 }
 
 // DefaultPermalinkStructure is WordPress's "day and name".

@@ -41,6 +41,8 @@ type Service struct {
 	// Delivery bounds the federation deliveries to one remote host, so several nodes do not
 	// together flood a small server (the same reasoning as the site-wide SMTP rate).
 	Delivery Rate
+	// Inbox bounds the signed activities one remote host may post to our inboxes.
+	Inbox Rate
 }
 
 const msgAPI = "Too many requests. Wait %s and try again."
@@ -66,6 +68,17 @@ func (s *Service) APIRequest(ctx context.Context, user *broadside.User, ip strin
 // than sleeping in a worker.
 func (s *Service) MayDeliver(ctx context.Context, host string) (time.Duration, error) {
 	return s.hit(ctx, "deliver-host:"+strings.ToLower(strings.TrimSuffix(host, ".")), s.Delivery)
+}
+
+// MayReceive counts one activity posted to an inbox by host (the remote server, as its
+// key id names it) and refuses it with ETOOMANYREQUEST, carrying when to retry, once the
+// host's limit is reached.
+func (s *Service) MayReceive(ctx context.Context, host string) error {
+	wait, err := s.hit(ctx, "inbox-host:"+strings.ToLower(strings.TrimSuffix(host, ".")), s.Inbox)
+	if err != nil || wait == 0 {
+		return err
+	}
+	return broadside.TooManyRequests(wait, "Too many activities from %s. Retry in %s.", host, wait.Round(time.Second))
 }
 
 func (s *Service) hit(ctx context.Context, key string, r Rate) (time.Duration, error) {

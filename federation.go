@@ -1,0 +1,71 @@
+package broadside
+
+import (
+	"strings"
+	"time"
+)
+
+// Follower is a remote ActivityPub actor following one of the site's actors.
+type Follower struct {
+	ID int64
+	// Actor is the name of our actor being followed ("site" or an author's login).
+	Actor string
+	// FollowerID is the remote actor's id (a URL).
+	FollowerID string
+	// Inbox and SharedInbox are where activities for the follower go; SharedInbox is "" when
+	// the remote server has none. Deliveries go to the shared inbox, once per server.
+	Inbox, SharedInbox string
+	// FollowID is the id of the Follow activity, echoed in our Accept.
+	FollowID string
+	// Status is FollowAccepted, or FollowPending while the publisher holds follows for approval.
+	Status    string
+	CreatedAt time.Time
+}
+
+// Follow statuses.
+const (
+	FollowAccepted = "accepted"
+	FollowPending  = "pending"
+)
+
+// DeliveryInbox is the inbox a delivery to f goes to: its server's shared inbox when there
+// is one, so one request serves every follower on that server.
+func (f *Follower) DeliveryInbox() string {
+	if f.SharedInbox != "" {
+		return f.SharedInbox
+	}
+	return f.Inbox
+}
+
+// Federation is how the site takes part in the fediverse (ActivityPub). The zero value is
+// federation on, the site actor only, follows accepted at once, posts sent as Articles.
+type Federation struct {
+	// Off turns federation off: no discovery, actors or inbox; nothing is delivered.
+	Off bool `json:",omitempty"`
+	// Username is the site actor's name in acct:NAME@host; "" uses SiteUsername's default.
+	Username string `json:",omitempty"`
+	// AuthorActors gives each author who has published an actor of their own, followable as
+	// acct:LOGIN@host.
+	AuthorActors bool `json:",omitempty"`
+	// ApproveFollows holds new follows until the publisher approves them.
+	ApproveFollows bool `json:",omitempty"`
+	// Notes sends posts as Notes instead of Articles, for servers that show an Article as a
+	// bare link.
+	Notes bool `json:",omitempty"`
+}
+
+// SiteUsername is the site actor's username: the configured one, else the first label of
+// host ("blog" for blog.example.com), as WordPress's ActivityPub plugin names the blog actor
+// after the site.
+func (f Federation) SiteUsername(host string) string {
+	if f.Username != "" {
+		return f.Username
+	}
+	if i := strings.IndexAny(host, ".:"); i > 0 {
+		host = host[:i]
+	}
+	if host == "" {
+		return "site"
+	}
+	return strings.ToLower(host)
+}

@@ -1,0 +1,197 @@
+package activitypub
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/httpsig"
+	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// remote is a fediverse server run by a test: one actor, ann, with her own key, an inbox
+// that records what it receives (after verifying the signature against our actor's key),
+// and a status the test sets for the inbox's answers.
+type remote struct {
+	t      *testing.T
+	srv    *httptest.Server
+	key    *rsa.PrivateKey
+	verify func(keyID string) any // our public key by key id
+	now    func() time.Time
+
+	mu       sync.Mutex
+	status   int
+	received []Activity
+	sigErrs  []error
+	keyGets  int
+}
+
+func newRemote(t *testing.T, now func() time.Time) *remote {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &remote{t: t, key: k, now: now, status: http.StatusAccepted}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /users/ann", func(w http.ResponseWriter, _ *http.Request) {
+		r.mu.Lock()
+		r.keyGets++
+		pub := publicPEM(&r.key.PublicKey)
+		r.mu.Unlock()
+		w.Header().Set("Content-Type", ContentType)
+		_ = json.NewEncoder(w).Encode(Actor{Context: Context, ID: r.actor(), Type: "Person", PreferredUsername: "ann",
+			Inbox: r.srv.URL + "/users/ann/inbox", Endpoints: &Endpoints{SharedInbox: r.srv.URL + "/inbox"},
+			PublicKey: &PublicKey{ID: r.keyID(), Owner: r.actor(), PublicKeyPem: pub}})
+	})
+	inbox := func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		sig, err := httpsig.Parse(req, body, httpsig.Options{Now: r.now})
+		if err == nil {
+			err = sig.Verify(r.verify(sig.KeyID))
+		}
+		if err != nil {
+			r.sigErrs = append(r.sigErrs, err)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var a Activity
+		_ = json.Unmarshal(body, &a)
+		r.received = append(r.received, a)
+		w.WriteHeader(r.status)
+	}
+	mux.HandleFunc("POST /inbox", inbox)
+	mux.HandleFunc("POST /users/ann/inbox", inbox)
+	r.srv = httptest.NewServer(mux)
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func (r *remote) actor() string { return r.srv.URL + "/users/ann" }
+func (r *remote) keyID() string { return r.actor() + "#main-key" }
+
+// post signs an activity as ann (with key k, usually hers) and posts it to url.
+func (r *remote) post(url string, v any, k *rsa.PrivateKey, tamper func(*http.Request)) int {
+	body, _ := json.Marshal(v)
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", ContentType)
+	if k != nil {
+		if err := httpsig.Sign(req, body, r.keyID(), k, r.now()); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	if tamper != nil {
+		tamper(req)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// fixture is our site: the service on a real store, served by a real HTTP server whose
+// inboxes call Receive, and a job worker for its deliveries.
+type fixture struct {
+	svc    *Service
+	st     *store.Store
+	srv    *httptest.Server
+	worker *jobs.Worker
+	set    broadside.Settings
+	mu     sync.Mutex
+}
+
+func newFixture(t *testing.T, dsn string, now func() time.Time) *fixture {
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{st: st, set: broadside.DefaultSettings()}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	f.svc = &Service{Store: st, Log: log, Now: now, Client: NewClient(true)}
+	mux := http.NewServeMux()
+	inbox := func(name string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(io.LimitReader(r.Body, MaxDocument))
+			n := name
+			if n == "*" {
+				n = r.PathValue("name")
+			}
+			err := f.svc.Receive(r.Context(), r, body, n)
+			switch broadside.ErrorCode(err) {
+			case "":
+				w.WriteHeader(http.StatusAccepted)
+			case broadside.EUNAUTHORIZED:
+				w.WriteHeader(http.StatusUnauthorized)
+			case broadside.ENOTFOUND:
+				w.WriteHeader(http.StatusNotFound)
+			case broadside.EINVALID:
+				w.WriteHeader(http.StatusBadRequest)
+			default:
+				t.Logf("inbox: %v", err)
+				w.WriteHeader(http.StatusInternalServerError)
+			}
+		}
+	}
+	mux.HandleFunc("POST /inbox", inbox(""))
+	mux.HandleFunc("POST /activitypub/site/inbox", inbox(SiteActor))
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	f.svc.Site = func(context.Context) (Site, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return Site{Base: f.srv.URL, Settings: f.set}, nil
+	}
+	f.worker = jobs.NewWorker(st, log, now)
+	f.worker.Handle(JobDeliver, f.svc.Deliver)
+	return f
+}
+
+func (f *fixture) settings(fn func(*broadside.Federation)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(&f.set.Federation)
+}
+
+// drain runs due jobs until none is left.
+func (f *fixture) drain(t *testing.T) {
+	for range 50 {
+		ran, err := f.worker.RunOne(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ran {
+			return
+		}
+	}
+	t.Fatal("jobs kept coming")
+}
+
+func (f *fixture) ourKey(keyID string) any {
+	k, _, err := f.svc.Key(context.Background(), SiteActor)
+	if err != nil || keyID != KeyID(f.srv.URL, SiteActor) {
+		return nil
+	}
+	return &k.PublicKey
+}

@@ -1,0 +1,183 @@
+package activitypub
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/limits"
+	"github.com/broadside/broadside/internal/store"
+)
+
+// Our actors are named "site" and "users/ID" (an author, by user id, so a changed login keeps
+// the actor). The name is the actor's path under Prefix and its key in the database.
+const (
+	SiteActor = "site"
+	// Prefix is where our actors live: BASE/activitypub/NAME.
+	Prefix = "/activitypub/"
+	// SharedInboxPath is the site's shared inbox.
+	SharedInboxPath = "/inbox"
+)
+
+// AuthorActor names the actor of user id.
+func AuthorActor(id int64) string { return "users/" + strconv.FormatInt(id, 10) }
+
+// AuthorOf returns the user id of an author actor's name, or 0.
+func AuthorOf(name string) int64 {
+	n, ok := strings.CutPrefix(name, "users/")
+	if !ok {
+		return 0
+	}
+	id, err := strconv.ParseInt(n, 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
+}
+
+// ActorID is the id (URL) of our actor name on the site at base.
+func ActorID(base, name string) string { return base + Prefix + name }
+
+// KeyID is the id of the actor's public key.
+func KeyID(base, name string) string { return ActorID(base, name) + "#main-key" }
+
+// Site is what the service needs to know about the site at the time of a request.
+type Site struct {
+	Base     string // public URL, no trailing slash
+	Settings broadside.Settings
+}
+
+// Service is the site's federation: keys, followers, the inbox and delivery.
+type Service struct {
+	Store *store.Store
+	Log   *slog.Logger
+	Now   func() time.Time
+	// Site returns the site's settings and public URL.
+	Site func(ctx context.Context) (Site, error)
+	// Client fetches remote documents and delivers; NewClient builds one that refuses
+	// private and loopback addresses unless told otherwise.
+	Client *http.Client
+	// Limits bounds deliveries per remote host and inbox requests per remote host; nil: none.
+	Limits *limits.Service
+	// Wake, when set, is called after jobs were enqueued (the worker's Wake).
+	Wake func()
+
+	keys sync.Map // actor name -> *rsa.PrivateKey
+}
+
+// Key returns the private key of our actor name and its public key in PEM, creating the
+// pair on first use. The private key stays in this process: it is never logged, put in an
+// error or sent.
+func (s *Service) Key(ctx context.Context, name string) (*rsa.PrivateKey, string, error) {
+	if k, ok := s.keys.Load(name); ok {
+		pk := k.(*rsa.PrivateKey)
+		return pk, publicPEM(&pk.PublicKey), nil
+	}
+	_, priv, err := s.Store.ActorKey(ctx, name, s.Now(), generateKey)
+	if err != nil {
+		return nil, "", err
+	}
+	b, _ := pem.Decode([]byte(priv))
+	if b == nil {
+		return nil, "", fmt.Errorf("activitypub: key of %s is not PEM", name)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+	pk, ok := k.(*rsa.PrivateKey)
+	if err != nil || !ok {
+		return nil, "", fmt.Errorf("activitypub: key of %s is not an RSA PKCS#8 key", name)
+	}
+	s.keys.Store(name, pk)
+	return pk, publicPEM(&pk.PublicKey), nil
+}
+
+func generateKey() (pub, priv string, err error) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return "", "", err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		return "", "", err
+	}
+	return publicPEM(&k.PublicKey), string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
+}
+
+func publicPEM(k *rsa.PublicKey) string {
+	der, _ := x509.MarshalPKIXPublicKey(k)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+}
+
+// Profile is how an actor presents itself; the web layer fills it from the site's settings
+// and the author.
+type Profile struct {
+	Username, Name, Summary string
+	URL                     string // the actor's page (home or author archive)
+	IconURL, IconType       string
+	Published               time.Time
+}
+
+// Actor is the document of our actor name on the site at base.
+func (s *Service) Actor(ctx context.Context, st Site, name string, p Profile) (*Actor, error) {
+	_, pub, err := s.Key(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	id := ActorID(st.Base, name)
+	a := &Actor{Context: Context, ID: id, Type: "Person", PreferredUsername: p.Username, Name: p.Name, Summary: p.Summary,
+		URL: ID(p.URL), Inbox: id + "/inbox", Outbox: id + "/outbox", Followers: id + "/followers",
+		Following: id + "/following", Featured: id + "/featured",
+		Endpoints:                 &Endpoints{SharedInbox: st.Base + SharedInboxPath},
+		PublicKey:                 &PublicKey{ID: KeyID(st.Base, name), Owner: id, PublicKeyPem: pub},
+		ManuallyApprovesFollowers: st.Settings.Federation.ApproveFollows, Discoverable: true, Published: At(p.Published)}
+	if name == SiteActor {
+		// WordPress's ActivityPub plugin presents the blog as a Group-like followable actor;
+		// Service is what Mastodon shows as a bot-less "automated" account with the same
+		// follow button, and is what Ghost uses.
+		a.Type = "Service"
+	}
+	if p.IconURL != "" {
+		a.Icon = Images{{Type: "Image", MediaType: p.IconType, URL: p.IconURL}}
+	}
+	return a, nil
+}
+
+// ErrOff is returned when federation is switched off.
+var ErrOff = broadside.Errorf(broadside.ENOTFOUND, "Not found.")
+
+// site loads the site and refuses when federation is off.
+func (s *Service) site(ctx context.Context) (Site, error) {
+	st, err := s.Site(ctx)
+	if err != nil {
+		return st, err
+	}
+	if st.Settings.Federation.Off {
+		return st, ErrOff
+	}
+	return st, nil
+}
+
+// LocalActor tells whether id is one of our actors that exists (the site actor, or an
+// author actor when they are on) and returns its name.
+func (s *Service) LocalActor(st Site, id string) (string, bool) {
+	name, ok := strings.CutPrefix(id, st.Base+Prefix)
+	if !ok {
+		return "", false
+	}
+	if name == SiteActor {
+		return name, true
+	}
+	if st.Settings.Federation.AuthorActors && AuthorOf(name) != 0 {
+		return name, true
+	}
+	return "", false
+}
