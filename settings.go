@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/broadside/broadside/internal/i18n"
 )
 
 // Moderation modes, WordPress's three discussion choices.
@@ -56,10 +58,14 @@ type Notice struct {
 
 // Settings is everything a publisher configures about their site in the admin.
 type Settings struct {
-	Title              string
-	Tagline            string
-	BaseURL            string // empty: use the configured/listening address
-	Timezone           string // IANA name
+	Title    string
+	Tagline  string
+	BaseURL  string // empty: use the configured/listening address
+	Timezone string // IANA name
+	// Language is what readers and subscribers read the site in (WordPress's WPLANG): a
+	// shipped code from internal/i18n ("fr", "zh-CN"); empty is English, the way an unset
+	// WPLANG is, so that an import may adopt the old site's language.
+	Language           string
 	PermalinkStructure string // WordPress tags: %year% %monthnum% %day% %postname% %post_id% %category% %author%
 	PostsPerPage       int
 	// FeedItems is how many items each feed lists (WordPress's "Syndication feeds show the
@@ -151,6 +157,9 @@ func (s *Settings) Validate() error {
 	}
 	if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "" {
 		fe.Add("timezone", "Unknown time zone; use an IANA name such as Europe/London.")
+	}
+	if s.Language != "" && !i18n.Known(s.Language) {
+		fe.Add("language", "Choose one of the site languages offered.")
 	}
 	if err := ValidatePermalinkStructure(s.PermalinkStructure); err != nil {
 		fe.Add("permalink_structure", ErrorMessage(err))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/i18n"
 	"github.com/broadside/broadside/internal/wxr"
 )
 
@@ -63,7 +64,7 @@ type exporter struct {
 func (ex *exporter) run() error {
 	st := ex.svc.Store
 	ctx := ex.ctx
-	if err := ex.w.Begin(&wxr.Site{Title: ex.set.Title, Link: ex.base, Description: ex.set.Tagline, Language: "en",
+	if err := ex.w.Begin(&wxr.Site{Title: ex.set.Title, Link: ex.base, Description: ex.set.Tagline, Language: i18n.Code(ex.set.Language),
 		BaseSiteURL: ex.base, BaseBlogURL: ex.base, Generator: "https://broadside.invalid/?v=1"}); err != nil {
 		return err
 	}

@@ -6,9 +6,11 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/i18n"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -241,6 +243,10 @@ func (r *run) adoptSettings(ctx context.Context) error {
 	if note != "" {
 		p.Notes = append(p.Notes, note)
 	}
+	// The site language follows the export's channel <language> when the site has none set,
+	// whether or not it already had posts: an unset language is English by default, not by
+	// choice (WordPress's empty WPLANG).
+	changed := r.adoptLanguage(p)
 	if p.Inferred == "" && r.plan.voters > 0 {
 		p.Notes = append(p.Notes, "the old site's post links follow no single structure Broadside can adopt (plain links such as /?p=123 keep working, and every other old link redirects).")
 	}
@@ -249,9 +255,11 @@ func (r *run) adoptSettings(ctx context.Context) error {
 			p.Notes = append(p.Notes, "this site already had posts, so it keeps its permalink structure "+r.settings.PermalinkStructure+
 				"; the imported posts' old addresses answer with a permanent redirect.")
 		}
-		return nil
+		if !changed {
+			return nil
+		}
+		return r.tx.SaveSettings(ctx, r.settings)
 	}
-	changed := false
 	if p.Inferred != "" {
 		p.Adopted = true
 		if p.Inferred != r.settings.PermalinkStructure {
@@ -267,6 +275,25 @@ func (r *run) adoptSettings(ctx context.Context) error {
 		return nil
 	}
 	return r.tx.SaveSettings(ctx, r.settings)
+}
+
+// adoptLanguage sets the site language from the export when the site has none, and says
+// whether the settings changed.
+func (r *run) adoptLanguage(p *Permalinks) bool {
+	lang := strings.TrimSpace(r.plan.site.Language)
+	if r.settings.Language != "" || lang == "" {
+		return false
+	}
+	code, ok := i18n.Match(lang)
+	switch {
+	case !ok:
+		p.Notes = append(p.Notes, "the old site's language "+lang+" is not one Broadside ships yet, so readers see English; choose a site language under Settings → General.")
+		return false
+	case code == i18n.Default:
+		return false // English is what an unset language shows already
+	}
+	r.settings.Language, p.Language = code, code
+	return true
 }
 
 // lookup finds what an earlier import of this source made of a WordPress object.

@@ -56,6 +56,9 @@ type Permalinks struct {
 	Inferred string // the structure the old site's links follow, "" when unclear or plain
 	Adopted  bool   // the site now uses it
 	Timezone string // time zone set from the old site's posts, "" when unchanged
+	// Language is the site language set from the export's channel <language>, "" when
+	// unchanged (the site had one, the export named none, or it is not shipped: see Notes).
+	Language string
 	Notes    []string
 }
 
@@ -198,6 +201,9 @@ func (s *Summary) Write(w io.Writer) {
 	}
 	if p.Timezone != "" {
 		fmt.Fprintf(w, "Time zone: set to %s, the old site's offset.\n", p.Timezone)
+	}
+	if p.Language != "" {
+		fmt.Fprintf(w, "Language: set to %s, the old site's language (Admin → Settings → General).\n", p.Language)
 	}
 	for _, n := range p.Notes {
 		fmt.Fprintf(w, "Note: %s\n", n)

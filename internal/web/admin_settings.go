@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/i18n"
 )
 
 // permalinkChoices are WordPress's permalink presets.
@@ -39,6 +40,7 @@ type settingsData struct {
 	Permalinks []option
 	Moderation []option
 	Zones      []string
+	Languages  []option
 }
 
 // Checkbox inputs of the settings form.
@@ -50,6 +52,7 @@ func settingsValues(set *broadside.Settings) map[string]string {
 	itoa := strconv.Itoa
 	v := map[string]string{
 		"title": set.Title, "tagline": set.Tagline, "base_url": set.BaseURL, "timezone": set.Timezone,
+		"language":            set.Language,
 		"permalink_structure": set.PermalinkStructure, "permalink_choice": "custom", "posts_per_page": itoa(set.PostsPerPage),
 		"feed_items":   itoa(set.FeedItems),
 		"support_text": set.Support.Text, "support_link_url": set.Support.LinkURL, "support_link_label": set.Support.LinkLabel,
@@ -102,6 +105,12 @@ func readSettings(f url.Values, set *broadside.Settings) (map[string]string, bro
 	trim := strings.TrimSpace
 	set.Title, set.Tagline, set.BaseURL, set.Timezone = trim(vals["title"]), trim(vals["tagline"]), trim(vals["base_url"]), trim(vals["timezone"])
 	set.PermalinkStructure = trim(vals["permalink_structure"])
+	// A form without the menu (older scripts) keeps the language.
+	if _, sent := f["language"]; sent {
+		set.Language = trim(vals["language"])
+	} else {
+		vals["language"] = set.Language
+	}
 	for _, c := range permalinkChoices {
 		if vals["permalink_choice"] == c.Value {
 			set.PermalinkStructure = c.Structure
@@ -165,6 +174,13 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 		d.Moderation = append(d.Moderation, option{Value: c.Value, Label: c.Label, Selected: d.Values["moderation_mode"] == c.Value})
 	}
 	d.Zones = commonZones
+	for _, l := range i18n.Languages {
+		code := l.Code
+		if code == i18n.Default {
+			code = "" // English is the unset language, as WordPress's empty WPLANG
+		}
+		d.Languages = append(d.Languages, option{Value: code, Label: l.Name, Selected: d.Values["language"] == code})
+	}
 	v.Data = d
 	s.page(w, r, status, "admin/settings", v)
 }

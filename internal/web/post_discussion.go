@@ -75,7 +75,7 @@ func (s *Server) postDiscussion(r *http.Request, st *site, p *broadside.Post, cp
 	pending := s.pendingIDs(r)
 	_, noEditCookie := r.Cookie(cookieEditing)
 	shared := s.Cache != nil && len(pending) == 0 && form.ParentID == 0 && !r.URL.Query().Has("replytocom") && noEditCookie != nil
-	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(max(cpage, 1)) + "/" + strconv.FormatBool(closed) + "/" + st.PostPath(p)
+	key := strconv.FormatInt(p.ID, 10) + "/" + strconv.Itoa(max(cpage, 1)) + "/" + strconv.FormatBool(closed) + "/" + st.PostPath(p) + "/" + st.Language
 	if shared {
 		if d := s.Cache.fragment(key); d != nil {
 			return d, nil
@@ -135,7 +135,7 @@ func (s *Server) renderDiscussion(ctx context.Context, r *http.Request, st *site
 	if len(nodes) > 0 {
 		out.first = nodes[0].Number
 	}
-	buf, err := s.tmpl.executePart("public/post", "commentlist", views)
+	buf, err := s.tmpl.executePart("public/post", st.Language, "commentlist", views)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/broadside/broadside/internal/i18n"
 )
 
 //go:embed all:templates
@@ -80,8 +82,19 @@ func (st *staticFiles) serve(w http.ResponseWriter, r *http.Request) error {
 }
 
 // templates holds one parsed template set per page, each with the shared layout and partials.
+// Public pages are parsed once per shipped language, each set with its own "t" (translate):
+// the language is the site's, and binding it here keeps every template, however deep its dot,
+// translating with a plain {{t "Leave a Reply"}}. Admin pages are English (README).
 type templates struct {
-	pages map[string]*template.Template
+	pages map[string]*template.Template // "public/post" (English), "public/post@fr", "admin/…"
+}
+
+// langFuncs are the template functions bound to one language.
+func langFuncs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t":    func(key string, args ...any) string { return i18n.T(lang, key, args...) },
+		"lang": func() string { return i18n.Code(lang) },
+	}
 }
 
 func parseTemplates(st *staticFiles) (*templates, error) {
@@ -102,6 +115,9 @@ func parseTemplates(st *staticFiles) (*templates, error) {
 			return s
 		},
 		"join": strings.Join,
+	}
+	for k, f := range langFuncs(i18n.Default) {
+		funcs[k] = f
 	}
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, group := range []string{"public", "admin"} {
@@ -125,16 +141,41 @@ func parseTemplates(st *staticFiles) (*templates, error) {
 			if _, err := c.ParseFS(templateFS, p); err != nil {
 				return nil, fmt.Errorf("web: parse %s: %w", p, err)
 			}
-			t.pages[group+"/"+strings.TrimSuffix(name, ".html")] = c
+			key := group + "/" + strings.TrimSuffix(name, ".html")
+			if group == "public" {
+				for _, l := range i18n.Languages[1:] {
+					lc, err := c.Clone()
+					if err != nil {
+						return nil, err
+					}
+					t.pages[key+"@"+l.Code] = lc.Funcs(langFuncs(l.Code))
+				}
+			}
+			t.pages[key] = c
 		}
 	}
 	return t, nil
 }
 
-// execute renders page into a buffer so that a template error becomes a clean 500 instead of
-// half a page.
-func (t *templates) execute(page string, data any) (*bytes.Buffer, error) {
+// lookup returns page in lang, English when the page has no translated set (admin pages).
+func (t *templates) lookup(page, lang string) (*template.Template, bool) {
+	if c := i18n.Code(lang); c != i18n.Default {
+		if tm, ok := t.pages[page+"@"+c]; ok {
+			return tm, true
+		}
+	}
 	tm, ok := t.pages[page]
+	return tm, ok
+}
+
+// execute renders page into a buffer so that a template error becomes a clean 500 instead of
+// half a page. A page's language is its site's.
+func (t *templates) execute(page string, data any) (*bytes.Buffer, error) {
+	lang := ""
+	if v, ok := data.(*view); ok && v.Site != nil {
+		lang = v.Site.Language
+	}
+	tm, ok := t.lookup(page, lang)
 	if !ok {
 		return nil, fmt.Errorf("web: no template %q", page)
 	}
@@ -145,9 +186,9 @@ func (t *templates) execute(page string, data any) (*bytes.Buffer, error) {
 	return &buf, nil
 }
 
-// executePart renders the template named name of page, for a fragment of a page.
-func (t *templates) executePart(page, name string, data any) (*bytes.Buffer, error) {
-	tm, ok := t.pages[page]
+// executePart renders the template named name of page in lang, for a fragment of a page.
+func (t *templates) executePart(page, lang, name string, data any) (*bytes.Buffer, error) {
+	tm, ok := t.lookup(page, lang)
 	if !ok {
 		return nil, fmt.Errorf("web: no template %q", page)
 	}

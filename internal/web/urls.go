@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/i18n"
 )
 
 // site is the per-request view of the site's settings with its URL builders.
@@ -23,6 +24,17 @@ type site struct {
 	// category missing when the database could not say.
 	catErr error
 }
+
+// Lang is the site's language for <html lang>: the setting, English when unset.
+func (st *site) Lang() string { return i18n.Code(st.Language) }
+
+// Dir is the writing direction of the site's language, for <html dir>.
+func (st *site) Dir() string { return i18n.Dir(st.Lang()) }
+
+// date and dateTime write a moment in the site's time zone and language.
+func (st *site) date(t time.Time) string { return i18n.Date(st.Language, st.Local(t)) }
+
+func (st *site) dateTime(t time.Time) string { return i18n.DateTime(st.Language, st.Local(t)) }
 
 var permCache sync.Map // structure -> *broadside.Permalinks
 

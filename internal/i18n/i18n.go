@@ -1,0 +1,192 @@
+// Package i18n is the site language: the shipped languages, their writing direction, the
+// message catalog every reader- and subscriber-facing string goes through, and dates in each
+// language's own format.
+//
+// Messages are keyed by their English text, as gettext and golang.org/x/text/message do, so
+// a template reads {{t "Leave a Reply to %s" .Name}} and a missing translation falls back to
+// English instead of to a key nobody can read. The catalogs are embedded JSON files, one per
+// language (locales/*.json); a string is either a translation or, for a message that counts
+// something, an object of CLDR plural forms ("one", "other", "=0" …) chosen by
+// golang.org/x/text's plural rules for that language (Persian and Chinese differ from English).
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// Default is the language of a site that has none set (WordPress's empty WPLANG).
+const Default = "en"
+
+// Language is one shipped language.
+type Language struct {
+	Code string // BCP 47, as written in <html lang> and stored in the site's settings
+	Name string // in its own language, for the settings menu
+	RTL  bool
+}
+
+// Languages are the shipped languages, in the order the settings menu lists them.
+var Languages = []Language{
+	{Code: "en", Name: "English"},
+	{Code: "fr", Name: "Français"},
+	{Code: "de", Name: "Deutsch"},
+	{Code: "es", Name: "Español"},
+	{Code: "fa", Name: "فارسی", RTL: true},
+	{Code: "zh-CN", Name: "简体中文"},
+}
+
+// rtlBases are the scripts' languages written right to left, for a code that is not shipped
+// (an imported site keeps no such code today, but the rule belongs here).
+var rtlBases = map[string]bool{"ar": true, "fa": true, "he": true, "ur": true, "ps": true, "yi": true, "ckb": true}
+
+// Code returns the shipped code for a stored setting: "" and unknown codes are English.
+func Code(lang string) string {
+	for _, l := range Languages {
+		if strings.EqualFold(l.Code, lang) {
+			return l.Code
+		}
+	}
+	return Default
+}
+
+// Known reports whether lang is a shipped language code (as stored; "" is not known).
+func Known(lang string) bool {
+	for _, l := range Languages {
+		if l.Code == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// Dir is the writing direction of lang for the dir attribute: "rtl" or "ltr".
+func Dir(lang string) string {
+	base := strings.ToLower(strings.SplitN(strings.ReplaceAll(lang, "_", "-"), "-", 2)[0])
+	if rtlBases[base] {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+var matcher = sync.OnceValue(func() language.Matcher {
+	tags := make([]language.Tag, len(Languages))
+	for i, l := range Languages {
+		tags[i] = language.MustParse(l.Code)
+	}
+	return language.NewMatcher(tags)
+})
+
+// Match maps a language as other software writes it (WordPress's "fr-FR", "fa_IR", "zh-CN",
+// "en-US") to a shipped code. ok is false when no shipped language is a good match: Italian
+// does not become English, nor Traditional Chinese Simplified.
+func Match(s string) (code string, ok bool) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "_", "-"))
+	if s == "" {
+		return "", false
+	}
+	tag, err := language.Parse(s)
+	if err != nil {
+		return "", false
+	}
+	_, i, conf := matcher().Match(tag)
+	if conf < language.High {
+		return "", false
+	}
+	return Languages[i].Code, true
+}
+
+//go:embed locales/*.json
+var localeFS embed.FS
+
+// entry is one catalog message: a plain translation, or plural forms.
+type entry struct {
+	text   string
+	plural map[string]string
+}
+
+func (e *entry) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '{' {
+		return json.Unmarshal(b, &e.plural)
+	}
+	return json.Unmarshal(b, &e.text)
+}
+
+// Catalog is one language's messages as shipped, for tests and tools.
+func Catalog(code string) (map[string]entry, error) {
+	b, err := localeFS.ReadFile("locales/" + code + ".json")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: no catalog for %q: %w", code, err)
+	}
+	m := map[string]entry{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("i18n: catalog %s: %w", code, err)
+	}
+	return m, nil
+}
+
+// pluralOrder puts exact matches ("=0") before categories, as x/text requires.
+func pluralCases(forms map[string]string) []any {
+	keys := make([]string, 0, len(forms))
+	for k := range forms {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		ei, ej := strings.HasPrefix(keys[i], "="), strings.HasPrefix(keys[j], "=")
+		if ei != ej {
+			return ei
+		}
+		if keys[i] == "other" || keys[j] == "other" {
+			return keys[j] == "other"
+		}
+		return keys[i] < keys[j]
+	})
+	cases := make([]any, 0, 2*len(keys))
+	for _, k := range keys {
+		cases = append(cases, k, forms[k])
+	}
+	return cases
+}
+
+// printers are built once from the embedded catalogs, which a test checks are well formed.
+var printers = sync.OnceValue(func() map[string]*message.Printer {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for _, l := range Languages {
+		tag := language.MustParse(l.Code)
+		cat, err := Catalog(l.Code)
+		if err != nil {
+			panic(err) // embedded at build time; TestCatalogsComplete reports it
+		}
+		for key, e := range cat {
+			if e.plural != nil {
+				// The count is the first argument of every plural message.
+				err = b.Set(tag, key, plural.Selectf(1, "", pluralCases(e.plural)...))
+			} else {
+				err = b.SetString(tag, key, e.text)
+			}
+			if err != nil {
+				panic(fmt.Sprintf("i18n: %s %q: %v", l.Code, key, err))
+			}
+		}
+	}
+	out := map[string]*message.Printer{}
+	for _, l := range Languages {
+		out[l.Code] = message.NewPrinter(language.MustParse(l.Code), message.Catalog(b))
+	}
+	return out
+})
+
+// T translates the message key (its English text, a fmt format) into lang with args. Numbers
+// are written the language's way (Persian digits, grouping); a key missing from the catalog
+// is printed as the English it is.
+func T(lang, key string, args ...any) string {
+	return printers()[Code(lang)].Sprintf(key, args...)
+}
