@@ -132,3 +132,7 @@ func IsTemporary(err error) bool {
 	var t *temporary
 	return errors.As(err, &t)
 }
+
+// Lane is the job lane of deliveries: their own, so fan-out to many inboxes never waits
+// behind, or delays, transactional work.
+const Lane jobs.Lane = "federation"

@@ -181,3 +181,11 @@ func (s *Service) LocalActor(st Site, id string) (string, bool) {
 	}
 	return "", false
 }
+
+// Followers counts the accepted followers of our actor name.
+func (s *Service) Followers(ctx context.Context, name string) (int, error) {
+	return s.Store.CountFollowers(ctx, name, broadside.FollowAccepted)
+}
+
+// Enabled returns the site when federation is on, and ENOTFOUND when it is off.
+func (s *Service) Enabled(ctx context.Context) (Site, error) { return s.site(ctx) }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/activitypub"
 	"github.com/broadside/broadside/internal/audience"
 	"github.com/broadside/broadside/internal/auth"
 	"github.com/broadside/broadside/internal/comments"
@@ -65,6 +66,8 @@ type App struct {
 	Limits *limits.Service
 	// Audience counts page views in memory; housekeeping adds them to the database.
 	Audience *audience.Counter
+	// Federation is the site's ActivityPub presence and delivery (internal/activitypub).
+	Federation *activitypub.Service
 
 	changed    func()
 	purgeLocal func(tags []string)
@@ -77,6 +80,11 @@ type App struct {
 	// beforeListen, when set (tests), runs before the listener connects, to delay it.
 	beforeListen func()
 }
+
+// inboxPerHostPerMinute bounds the activities one remote server may post to our inboxes: a
+// busy instance sends a few a minute per followed site; a flood is refused with 429, which
+// servers retry later.
+const inboxPerHostPerMinute = 300
 
 func newNodeID() string {
 	b := make([]byte, 8)
@@ -208,12 +216,23 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		return media.EnqueueProcess(ctx, tx, m.ID, now())
 	}
 	a.Audience = audience.New(st, now)
+	a.Limits.Inbox = limits.PerMinute(inboxPerHostPerMinute)
+	a.Federation = &activitypub.Service{Store: st, Log: log, Now: now, Client: activitypub.NewClient(cfg.FederationAllowPrivate),
+		Limits: a.Limits, Wake: a.Worker.Wake, Site: func(ctx context.Context) (activitypub.Site, error) {
+			set, err := a.Settings.Load(ctx)
+			return activitypub.Site{Base: set.PublicURL(cfg.PublicURL()), Settings: set}, err
+		}}
+	// Deliveries have a lane of their own, so a post fanned out to thousands of inboxes never
+	// delays sign-in mail or scheduled publishing.
+	a.Worker.Handle(activitypub.JobDeliver, a.Federation.Deliver, jobs.InLane(activitypub.Lane))
+	a.Worker.Capacity[activitypub.Lane] = 4
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,
 		BaseURL: cfg.PublicURL(), Secret: secret, PassKey: passKey, TrustedProxies: cfg.TrustedProxies, Cache: a.Cache,
 		MaxImportUpload: int64(cfg.Limits.ImportUploadMiB) << 20, Ready: a.Ready,
 		Subscriptions: a.Subscriptions, Newsletter: a.Newsletter, Media: a.Media, Limits: a.Limits, Audience: a.Audience,
+		Federation: a.Federation,
 	})
 	if err != nil {
 		st.Close()

@@ -35,6 +35,10 @@ type Config struct {
 	Limits Limits
 	// MediaS3 moves the media library to an S3-compatible bucket (media.go).
 	MediaS3 MediaS3
+	// FederationAllowPrivate lets ActivityPub fetches and deliveries reach loopback and
+	// private addresses, which they refuse otherwise (a key id must not point the site at
+	// its own network). For tests and federation between hosts of one private network.
+	FederationAllowPrivate bool
 }
 
 // Defaults returns the configuration of a fresh checkout.
@@ -87,7 +91,9 @@ type Flags struct {
 	smtp    smtpFlags
 	limits  limitFlags
 	media   mediaFlags
-	err     error
+	// allowPrivate is --federation-allow-private as given ("true" when bare).
+	allowPrivate *string
+	err          error
 }
 
 // Register adds the site flags to fs. withServer adds the flags only serve needs.
@@ -110,6 +116,12 @@ func Register(fs *flag.FlagSet, env func(string) string, withServer bool) *Flags
 	if withServer {
 		str(&c.Addr, "addr", "BROADSIDE_ADDR", "address to listen on")
 		registerLimits(fs, env, &f.limits)
+		var allowPrivate string
+		if v := env("BROADSIDE_FEDERATION_ALLOW_PRIVATE"); v != "" {
+			allowPrivate = v
+		}
+		fs.Var(boolString{&allowPrivate}, "federation-allow-private", "let ActivityPub fetches and deliveries reach loopback and private addresses, for tests (env BROADSIDE_FEDERATION_ALLOW_PRIVATE=true)")
+		f.allowPrivate = &allowPrivate
 		f.proxies = env("BROADSIDE_TRUSTED_PROXIES")
 		fs.StringVar(&f.proxies, "trusted-proxies", f.proxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (env BROADSIDE_TRUSTED_PROXIES)")
 		timeout := c.ShutdownTimeout.String()
@@ -149,6 +161,9 @@ func (f *Flags) Finish() (Config, error) {
 	}
 	if err := finishMedia(&c, &f.media); err != nil {
 		return Config{}, err
+	}
+	if f.allowPrivate != nil {
+		c.FederationAllowPrivate = *f.allowPrivate == "true" || *f.allowPrivate == "1"
 	}
 	if f.proxies != "" {
 		for _, s := range strings.Split(f.proxies, ",") {

@@ -242,6 +242,16 @@ var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "dclid": tru
 func (s *Server) cached(hh handler) http.HandlerFunc {
 	h := s.public(hh)
 	return s.counted(func(w http.ResponseWriter, r *http.Request) {
+		if s.Federation != nil && wantsActivity(r) {
+			// An ActivityStreams answer on a page's URL (activitypub_actors.go): never
+			// from or into the page cache, which holds the HTML.
+			if served, err := s.serveNegotiated(w, r); served {
+				if err != nil {
+					s.fail(w, r, err)
+				}
+				return
+			}
+		}
 		c := s.Cache
 		if c == nil {
 			h(w, r)

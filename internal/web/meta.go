@@ -14,6 +14,8 @@ const (
 	mimeRSS  = "application/rss+xml"
 	mimeAtom = "application/atom+xml"
 	mimeJSON = "application/feed+json"
+	// mimeActivity links a page to its ActivityStreams form (ActivityPub).
+	mimeActivity = "application/activity+json"
 )
 
 // siteFeedLinks are on every page, as WordPress's feed_links: the posts feed in each format
@@ -53,6 +55,11 @@ func (s *Server) postDiscovery(v *view, st *site, p *broadside.Post) {
 		v.Feeds = append(v.Feeds, feedLink{mimeRSS, st.Title + " » " + p.Title + " Comments Feed", feedURL(st, path, formatRSS)})
 	}
 	v.OGImage = absoluteURL(st, v.OGImage)
+	if s.Federation != nil && !st.Federation.Off {
+		if l := broadside.Access(p, broadside.Reader{}, s.Now()); l == broadside.LevelTeaser || l == broadside.LevelFull {
+			v.Feeds = append(v.Feeds, feedLink{mimeActivity, p.Title, st.Abs(path)})
+		}
+	}
 	if p.Type == broadside.TypePost && p.IsPublic(s.Now()) {
 		v.JSONLD = articleLD(st, p, st.Abs(path), v.Description, v.OGImage, !p.SubscribersOnly)
 	}

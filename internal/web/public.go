@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/activitypub"
 )
 
 // GET /{path...}
@@ -200,6 +201,14 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 		pg.Next = pagePath(spec.base, spec.page+1)
 	}
 	v.Feeds = append(v.Feeds, archiveFeedLinks(st, spec)...)
+	if s.Federation != nil && !st.Federation.Off {
+		// The followable actor of this listing (activitypub_actors.go).
+		if spec.base == "/" {
+			v.Feeds = append(v.Feeds, feedLink{mimeActivity, st.Title, activitypub.ActorID(st.Base, activitypub.SiteActor)})
+		} else if spec.filter.AuthorID != 0 && st.Federation.AuthorActors && strings.HasPrefix(spec.base, "/author/") {
+			v.Feeds = append(v.Feeds, feedLink{mimeActivity, spec.canonicalTitle, activitypub.ActorID(st.Base, activitypub.AuthorActor(spec.filter.AuthorID))})
+		}
+	}
 	v.Data = map[string]any{"Heading": spec.heading, "Description": spec.description,
 		"Posts": s.summaries(r.Context(), st, posts), "Pager": pg}
 	s.page(w, r, http.StatusOK, "public/list", v)

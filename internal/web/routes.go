@@ -216,6 +216,21 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/newsletters/{id}", auth(s.handleNewsletterReport)},
 		{"POST /admin/newsletters/{id}/resume", auth(s.handleNewsletterResume)},
 	}
+	if s.Federation != nil {
+		// ActivityPub (activitypub_*.go): discovery, our actors and their collections, and
+		// the inboxes. Posts, the home page and author pages answer as ActivityStreams on
+		// their own URLs when asked (serveNegotiated, from the cached adapter). With
+		// federation switched off in the settings every one of these answers 404.
+		t = append(t, []route{
+			{"GET /.well-known/webfinger", pub(s.handleWebFinger)},
+			{"GET /.well-known/host-meta", pub(s.handleHostMeta)},
+			{"GET /.well-known/nodeinfo", pub(s.handleNodeInfoLinks)},
+			{"GET /nodeinfo/2.1", pub(s.handleNodeInfo)},
+			{"GET /activitypub/{rest...}", pub(s.handleActivityPubGet)},
+			{"POST /activitypub/{rest...}", pub(s.handleInbox)},
+			{"POST /inbox", pub(s.handleInbox)},
+		}...)
+	}
 	if s.Media != nil {
 		// The media library, and the files under /wp-content/uploads/ (library files and those
 		// a WordPress import copied), where WordPress served them, so old links keep working.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/activitypub"
 	"github.com/broadside/broadside/internal/audience"
 	"github.com/broadside/broadside/internal/auth"
 	"github.com/broadside/broadside/internal/comments"
@@ -84,6 +85,9 @@ type Deps struct {
 	Limits *limits.Service
 	// Audience counts readers' page views for the dashboard (audience.go); nil counts nothing.
 	Audience *audience.Counter
+	// Federation is the site's ActivityPub presence (activitypub_*.go); nil leaves its
+	// routes out.
+	Federation *activitypub.Service
 }
 
 // Server is the HTTP handler of a Broadside site.
