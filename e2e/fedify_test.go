@@ -1,0 +1,106 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/broadside/broadside"
+)
+
+// TestFedifyPeer: a fediverse server built with Fedify (e2e/fedify/peer.mjs, an implementation
+// nobody here wrote) finds the blog by WebFinger over https, reads a post by content
+// negotiation on its permalink, and follows the blog. Every request between them is signed:
+// Broadside verifies the peer's Follow (Fedify signs RFC 9421 first and falls back to
+// draft-cavage), and the peer accepts Broadside's Accept only when its draft-cavage signature
+// and Digest verify against the key it fetched from the blog's actor.
+func TestFedifyPeer(t *testing.T) {
+	t.Parallel()
+	base, target, ca := tlsFront(t)
+	s := startSite(t, "--base-url", base, "--trusted-proxies", "127.0.0.1/32", "--federation-allow-private")
+	target(s.URL)
+	p := startPeer(t, ca)
+
+	host := strings.TrimPrefix(base, "https://")
+	handle := "acct:" + broadside.Federation{}.SiteUsername(host) + "@" + host
+
+	// Discovery, as a Mastodon user typing the handle: WebFinger over https, then the actor.
+	var actor struct {
+		ID, Type, Inbox, SharedInbox string
+		PreferredUsername            string
+	}
+	p.must("lookup", map[string]string{"handle": handle}, &actor)
+	if !strings.HasPrefix(actor.ID, base+"/") || !strings.HasPrefix(actor.Inbox, base+"/") {
+		t.Fatalf("the blog's actor as the peer found it: %+v (want ids under %s)", actor, base)
+	}
+
+	// The seed post, fetched from its permalink by content negotiation.
+	post := firstPost(t, s)
+	var article map[string]any
+	p.must("fetch", map[string]string{"url": base + post.path}, &article)
+	if article["type"] != "Article" || article["attributedTo"] == nil || !strings.Contains(fmt.Sprint(article["content"]), post.word) {
+		t.Fatalf("the post as an ActivityStreams object: %v", article)
+	}
+
+	// Follow, and the blog's signed Accept comes back to the peer's inbox.
+	var follow struct{ ID, Object string }
+	p.must("follow", map[string]string{"handle": handle}, &follow)
+	if follow.Object != actor.ID {
+		t.Fatalf("followed %s, want %s", follow.Object, actor.ID)
+	}
+	accept := p.waitReceived("the blog's Accept of the Follow", func(r received) bool {
+		if r.Type != "Accept" || r.Actor != actor.ID {
+			return false
+		}
+		// The Accept names the Follow, embedded or by id.
+		return r.JSON["object"] == follow.ID || r.object()["id"] == follow.ID
+	})
+	t.Logf("Accept received: %v", accept.JSON)
+}
+
+type seedPost struct{ path, word string }
+
+// firstPost finds the demo's post through the REST API: its path and a word of its body.
+func firstPost(t *testing.T, s *site) seedPost {
+	t.Helper()
+	res, err := http.Get(s.URL + "/wp-json/wp/v2/posts?per_page=1&_fields=link,excerpt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var ps []struct {
+		Link    string
+		Excerpt struct{ Rendered string }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&ps); err != nil || len(ps) == 0 {
+		t.Fatalf("the site lists no post: %v", err)
+	}
+	u, err := url.Parse(ps[0].Link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := strings.Fields(stripTags(ps[0].Excerpt.Rendered))
+	if len(words) < 3 {
+		t.Fatalf("the post's excerpt has no words: %q", ps[0].Excerpt.Rendered)
+	}
+	return seedPost{path: u.Path, word: words[2]}
+}
+
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
