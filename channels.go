@@ -23,11 +23,14 @@ const (
 	ChannelSitemap         Channel = "sitemap"
 	ChannelNewsletterEmail Channel = "newsletter e-mail"
 	ChannelCommentNotice   Channel = "comment notification e-mail"
+	// ChannelFederation is a post as ActivityPub serves it to other servers (content
+	// negotiation on its permalink, outboxes, deliveries): readable by anyone there.
+	ChannelFederation Channel = "ActivityPub federation"
 )
 
 // Channels lists every channel.
 var Channels = []Channel{
 	ChannelPostPage, ChannelListings, ChannelCommentForm, ChannelRESTPosts, ChannelRESTPost, ChannelRESTComment,
 	ChannelRESTComments, ChannelFeeds, ChannelCommentFeed, ChannelSearch, ChannelRESTSearch,
-	ChannelSitemap, ChannelNewsletterEmail, ChannelCommentNotice,
+	ChannelSitemap, ChannelNewsletterEmail, ChannelCommentNotice, ChannelFederation,
 }

@@ -69,3 +69,31 @@ func (f Federation) SiteUsername(host string) string {
 	}
 	return strings.ToLower(host)
 }
+
+// Federates reports whether p may leave the site as ActivityPub at now: a blog post the
+// anonymous reader may see at least the teaser of (the one access rule: password-protected,
+// private, unpublished and trashed posts never federate; subscriber-only posts federate
+// their teaser).
+func Federates(p *Post, now time.Time) bool {
+	if p == nil || p.Type != TypePost {
+		return false
+	}
+	l := Access(p, Reader{}, now)
+	return l == LevelTeaser || l == LevelFull
+}
+
+// PostActor names the ActivityPub actor p is attributed to: its author's when author actors
+// are on, else the site's ("site"; see internal/activitypub for the names).
+func PostActor(f Federation, p *Post) string {
+	if f.AuthorActors && p.AuthorID != 0 {
+		return AuthorActorName(p.AuthorID)
+	}
+	return SiteActorName
+}
+
+// SiteActorName is the name of the site's own ActivityPub actor.
+const SiteActorName = "site"
+
+// AuthorActorName is the name of the ActivityPub actor of user id (by id, so a changed
+// login keeps its followers).
+func AuthorActorName(id int64) string { return "users/" + itoa(int(id)) }

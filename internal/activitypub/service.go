@@ -22,7 +22,7 @@ import (
 // Our actors are named "site" and "users/ID" (an author, by user id, so a changed login keeps
 // the actor). The name is the actor's path under Prefix and its key in the database.
 const (
-	SiteActor = "site"
+	SiteActor = broadside.SiteActorName
 	// Prefix is where our actors live: BASE/activitypub/NAME.
 	Prefix = "/activitypub/"
 	// SharedInboxPath is the site's shared inbox.
@@ -30,7 +30,7 @@ const (
 )
 
 // AuthorActor names the actor of user id.
-func AuthorActor(id int64) string { return "users/" + strconv.FormatInt(id, 10) }
+func AuthorActor(id int64) string { return broadside.AuthorActorName(id) }
 
 // AuthorOf returns the user id of an author actor's name, or 0.
 func AuthorOf(name string) int64 {
@@ -71,6 +71,11 @@ type Service struct {
 	Limits *limits.Service
 	// Wake, when set, is called after jobs were enqueued (the worker's Wake).
 	Wake func()
+	// PostURL and PostObject build a post's id (its permalink) and its object as the web
+	// layer serves it (the one rendering, with the access rule applied); app wires them
+	// from the web server.
+	PostURL    func(ctx context.Context, p *broadside.Post) (string, error)
+	PostObject func(ctx context.Context, p *broadside.Post) (*Object, error)
 
 	keys sync.Map // actor name -> *rsa.PrivateKey
 }

@@ -66,6 +66,11 @@ type Service struct {
 	OnPublish func(ctx context.Context, tx *store.Store, p *broadside.Post) error
 	// Media finds the library file a post names as its featured image; nil refuses ids.
 	Media MediaFinder
+	// Federate runs in every transaction that changes a post (saved, published when due,
+	// trashed, deleted), with whether the post could federate before the change
+	// (broadside.Federates), so the federation's Create, Update or Delete commits or rolls
+	// back with it. Nil: no federation.
+	Federate func(ctx context.Context, tx *store.Store, p *broadside.Post, wasPublic bool) error
 }
 
 // Input is what an author submits from the editor.
@@ -140,6 +145,7 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 		}
 		restoring, wasPublished = true, tr.PreviousStatus == broadside.StatusPublished
 	}
+	wasPublic := id != 0 && broadside.Federates(p, now)
 	before := broadside.Revision{Title: p.Title, RawBody: p.RawBody, RawExcerpt: p.RawExcerpt}
 	if in.SubscribersOnly != nil {
 		p.SubscribersOnly = *in.SubscribersOnly
@@ -276,6 +282,11 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 				return err
 			}
 		}
+		if s.Federate != nil {
+			if err := s.Federate(ctx, tx, p, wasPublic); err != nil {
+				return err
+			}
+		}
 		if err := announce(ctx, tx, old, p.ID); err != nil {
 			return err
 		}
@@ -359,7 +370,15 @@ func (s *Service) Delete(ctx context.Context, id int64, user *broadside.User) er
 	if err := s.mayWrite(user, p); err != nil {
 		return err
 	}
+	wasPublic := broadside.Federates(p, s.Now())
 	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
+		if s.Federate != nil {
+			gone := *p
+			gone.Status = broadside.StatusTrash
+			if err := s.Federate(ctx, tx, &gone, wasPublic); err != nil {
+				return err
+			}
+		}
 		if err := tx.DeletePost(ctx, id); err != nil {
 			return err
 		}
@@ -389,12 +408,19 @@ func (s *Service) PublishDue(ctx context.Context) error {
 			}
 			published = append(published, p)
 		}
-		if err := tx.NotifyChanged(ctx, broadside.CacheTags(published...)...); err != nil || s.OnPublish == nil {
+		if err := tx.NotifyChanged(ctx, broadside.CacheTags(published...)...); err != nil {
 			return err
 		}
 		for _, p := range published {
-			if err := s.OnPublish(ctx, tx, p); err != nil {
-				return err
+			if s.OnPublish != nil {
+				if err := s.OnPublish(ctx, tx, p); err != nil {
+					return err
+				}
+			}
+			if s.Federate != nil {
+				if err := s.Federate(ctx, tx, p, false); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

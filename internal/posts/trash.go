@@ -29,9 +29,11 @@ func (s *Service) EnqueuePurge(ctx context.Context) error {
 // Trash moves post id to the trash: it disappears from every public channel with its
 // discussion, and can be restored for broadside.TrashDays.
 func (s *Service) Trash(ctx context.Context, id int64, user *broadside.User) (*broadside.Post, error) {
-	if _, err := s.editable(ctx, id, user); err != nil {
+	p, err := s.editable(ctx, id, user)
+	if err != nil {
 		return nil, err
 	}
+	wasPublic := broadside.Federates(p, s.Now())
 	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
 		old, err := stored(ctx, tx, id)
 		if err != nil {
@@ -39,6 +41,13 @@ func (s *Service) Trash(ctx context.Context, id int64, user *broadside.User) (*b
 		}
 		if err := tx.TrashPost(ctx, id, s.Now()); err != nil {
 			return err
+		}
+		if s.Federate != nil {
+			trashed := *p
+			trashed.Status = broadside.StatusTrash
+			if err := s.Federate(ctx, tx, &trashed, wasPublic); err != nil {
+				return err
+			}
 		}
 		return announce(ctx, tx, old, id)
 	}); err != nil {
@@ -64,6 +73,15 @@ func (s *Service) Restore(ctx context.Context, id int64, user *broadside.User) (
 		st, err := tx.RestorePost(ctx, id)
 		if err != nil {
 			return err
+		}
+		if s.Federate != nil && st == broadside.StatusPublished {
+			p, err := tx.PostByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := s.Federate(ctx, tx, p, false); err != nil {
+				return err
+			}
 		}
 		if st == broadside.StatusScheduled {
 			p, err := tx.PostByID(ctx, id)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/activitypub"
 	"github.com/broadside/broadside/internal/mail/mailtest"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/subscriptions"
@@ -98,6 +99,7 @@ type tableRow func(at *accessTable, tp *tablePost, rd *tableReader)
 
 // tableRows has a row for every channel in broadside.Channels.
 var tableRows = map[broadside.Channel]tableRow{
+	broadside.ChannelFederation: federationRow,
 	broadside.ChannelPostPage: func(at *accessTable, tp *tablePost, rd *tableReader) {
 		want := at.sees(rd, tp.state, true, true, true)
 		r := rd.b.get(tp.path)
@@ -265,6 +267,35 @@ var tableRows = map[broadside.Channel]tableRow{
 			at.t.Errorf("comment notice, %s, %s: %d notices, with the comment = %v", tp.state, rd.name, notices, text)
 		}
 	},
+}
+
+// federationRow: a post fetched as ActivityStreams, as a remote server does. What leaves
+// the site is readable by anyone there, so it is the anonymous reader's row whoever asks,
+// and a password-protected post does not federate at all: H and L answer 404 (410 with a
+// Tombstone for a published post moved to the trash) and show nothing of the post.
+func federationRow(at *accessTable, tp *tablePost, rd *tableReader) {
+	want := at.sees(rd, tp.state, false, false, false)
+	r, _ := rd.b.getAS(tp.path, activitypub.ContentType)
+	body := strings.ToLower(r.Body)
+	if want == 'H' || want == 'L' {
+		gone := tp.state == "trashed" && r.StatusCode == http.StatusGone && strings.Contains(r.Body, `"Tombstone"`)
+		if r.StatusCode != http.StatusNotFound && !gone {
+			at.t.Errorf("federation, %s, %s: %d, want 404", tp.state, rd.name, r.StatusCode)
+		}
+		if strings.Contains(body, tp.body) || (tp.teaser != "" && strings.Contains(body, tp.teaser)) {
+			at.t.Errorf("federation, %s, %s: text of a post that must not federate", tp.state, rd.name)
+		}
+		return
+	}
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, `"type":"Article"`) {
+		at.t.Errorf("federation, %s, %s: %d, want an Article", tp.state, rd.name, r.StatusCode)
+	}
+	if has := strings.Contains(body, tp.body); has != (want == 'F') {
+		at.t.Errorf("federation, %s, %s: full text shown = %v, want %v", tp.state, rd.name, has, want == 'F')
+	}
+	if tp.teaser != "" && !strings.Contains(body, tp.teaser) {
+		at.t.Errorf("federation, %s, %s: no teaser", tp.state, rd.name)
+	}
 }
 
 func (at *accessTable) pwQuery(rd *tableReader, sep string) string {

@@ -20,15 +20,6 @@ type errGone struct{ id string }
 
 func (e *errGone) Error() string { return "gone: " + e.id }
 
-// postActor is the actor a post is attributed to: its author's when author actors are on,
-// else the site's.
-func postActor(st *site, p *broadside.Post) string {
-	if st.Federation.AuthorActors && p.AuthorID != 0 {
-		return activitypub.AuthorActor(p.AuthorID)
-	}
-	return activitypub.SiteActor
-}
-
 // postObject is p as an ActivityStreams Article (or Note, by the site's choice), as the
 // federation channel may show it: it asks the one access rule, as an anonymous reader,
 // because a federated copy is readable by anyone on the remote server. A post readers may
@@ -43,8 +34,7 @@ func (s *Server) postObject(ctx context.Context, st *site, p *broadside.Post) (*
 		}
 		return nil, errNotFound
 	}
-	switch broadside.Access(p, broadside.Reader{}, s.Now()) {
-	case broadside.LevelHidden, broadside.LevelLocked:
+	if l := broadside.Access(p, broadside.Reader{}, s.Now()); l != broadside.LevelTeaser && l != broadside.LevelFull {
 		return nil, errNotFound
 	}
 	e := broadside.PublicBody(p)
@@ -60,7 +50,7 @@ func (s *Server) postObject(ctx context.Context, st *site, p *broadside.Post) (*
 	if e.Excerpt != "" {
 		summary = s.Render.Text(p.BodyFormat, e.Excerpt)
 	}
-	actor := activitypub.ActorID(st.Base, postActor(st, p))
+	actor := activitypub.ActorID(st.Base, broadside.PostActor(st.Federation, p))
 	o := &activitypub.Object{Context: activitypub.Context, ID: link, Type: "Article", Name: p.Title, Content: content,
 		Summary: summary, MediaType: "text/html", URL: activitypub.ID(link), AttributedTo: activitypub.ID(actor),
 		To: activitypub.Strings{activitypub.Public}, Cc: activitypub.Strings{actor + "/followers"},
@@ -98,4 +88,25 @@ func (s *Server) answerObject(w http.ResponseWriter, ctx context.Context, st *si
 	}
 	writeAS(w, http.StatusOK, o)
 	return nil
+}
+
+// PostURL is p's permalink: its ActivityStreams id (the federation service's PostURL).
+func (s *Server) PostURL(ctx context.Context, p *broadside.Post) (string, error) {
+	st, err := s.site(ctx)
+	if err != nil {
+		return "", err
+	}
+	st.categories(ctx, s)
+	return st.Abs(st.PostPath(p)), nil
+}
+
+// FederationObject is p as the federation sends it (the federation service's PostObject):
+// the object its permalink answers with.
+func (s *Server) FederationObject(ctx context.Context, p *broadside.Post) (*activitypub.Object, error) {
+	st, err := s.site(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.categories(ctx, s)
+	return s.postObject(ctx, st, p)
 }

@@ -1,0 +1,188 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/activitypub"
+	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/httpsig"
+)
+
+func withFederationToLoopback() appOption {
+	return func(_ *app.Options, c *config.Config) { c.FederationAllowPrivate = true }
+}
+
+// fediPeer is a remote server with one actor, bob, and his key. Its inbox verifies what it
+// receives against the key our actor document publishes, fetched over HTTP.
+type fediPeer struct {
+	ta  *testApp
+	srv *httptest.Server
+	key *rsa.PrivateKey
+
+	mu       sync.Mutex
+	received []map[string]any
+	refused  []string
+}
+
+func newFediPeer(t *testing.T, ta *testApp) *fediPeer {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &fediPeer{ta: ta, key: k}
+	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	pub := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /users/bob", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", activitypub.ContentType)
+		_ = json.NewEncoder(w).Encode(activitypub.Actor{ID: p.actor(), Type: "Person", Inbox: p.srv.URL + "/users/bob/inbox",
+			Endpoints: &activitypub.Endpoints{SharedInbox: p.srv.URL + "/inbox"},
+			PublicKey: &activitypub.PublicKey{ID: p.actor() + "#main-key", Owner: p.actor(), PublicKeyPem: pub}})
+	})
+	inbox := func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		sig, err := httpsig.Parse(r, body, httpsig.Options{Now: ta.Clock.Now})
+		if err == nil {
+			err = sig.Verify(p.ourKey(t, sig.KeyID))
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if err != nil {
+			p.refused = append(p.refused, err.Error())
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var v map[string]any
+		_ = json.Unmarshal(body, &v)
+		p.received = append(p.received, v)
+		w.WriteHeader(http.StatusAccepted)
+	}
+	mux.HandleFunc("POST /users/bob/inbox", inbox)
+	mux.HandleFunc("POST /inbox", inbox)
+	p.srv = httptest.NewServer(mux)
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *fediPeer) actor() string { return p.srv.URL + "/users/bob" }
+
+// ourKey fetches the key keyID names from our site, as a remote server would.
+func (p *fediPeer) ourKey(t *testing.T, keyID string) any {
+	req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(keyID, "#main-key"), nil)
+	req.Header.Set("Accept", activitypub.ContentType)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer res.Body.Close()
+	var a activitypub.Actor
+	if json.NewDecoder(res.Body).Decode(&a) != nil || a.PublicKey == nil || a.PublicKey.ID != keyID {
+		return nil
+	}
+	b, _ := pem.Decode([]byte(a.PublicKey.PublicKeyPem))
+	if b == nil {
+		return nil
+	}
+	k, _ := x509.ParsePKIXPublicKey(b.Bytes)
+	return k
+}
+
+// send signs v as bob and posts it to path on our site.
+func (p *fediPeer) send(t *testing.T, path string, v any, sign bool) *http.Response {
+	body, _ := json.Marshal(v)
+	req, _ := http.NewRequest(http.MethodPost, p.ta.Srv.URL+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", activitypub.ContentType)
+	if sign {
+		if err := httpsig.Sign(req, body, p.actor()+"#main-key", p.key, p.ta.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
+func (ta *testApp) runJobs(t *testing.T) {
+	for range 20 {
+		ran, err := ta.App.Worker.RunOne(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ran {
+			return
+		}
+	}
+}
+
+// TestInboxOverTheWiredApp: through the site's real routes and middleware, an unsigned
+// Follow is refused with 401, a signed one is accepted (202), the follower counted, and the
+// Accept delivered by the job worker, signed so that the peer verifies it with the key our
+// actor document publishes. Undo ends the follow; an oversized body is refused with 413.
+// With the page cache on, the ActivityStreams and HTML forms of a page never mix.
+func TestInboxOverTheWiredApp(t *testing.T) {
+	ta := newTestApp(t, withFederationToLoopback(), withCache())
+	ann := ta.user("ann@example.com", broadside.RoleAuthor)
+	post := ta.publish(ann, "Cached or not", "Words.")
+	peer := newFediPeer(t, ta)
+	site := activitypub.ActorID(ta.Srv.URL, activitypub.SiteActor)
+	follow := map[string]any{"@context": activitypub.ContextAS, "id": peer.actor() + "#follow-1", "type": "Follow", "actor": peer.actor(), "object": site}
+
+	if res := peer.send(t, "/inbox", follow, false); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("unsigned follow: %d, want 401", res.StatusCode)
+	}
+	if res := peer.send(t, "/activitypub/site/inbox", follow, true); res.StatusCode != http.StatusAccepted {
+		t.Fatalf("signed follow: %d\n%s", res.StatusCode, ta.Log.String())
+	}
+	b := ta.browser()
+	if _, v := b.getAS("/activitypub/site/followers", activitypub.ContentType); v["totalItems"] != 1.0 {
+		t.Fatalf("followers after follow: %v", v)
+	}
+	ta.runJobs(t)
+	peer.mu.Lock()
+	if len(peer.received) != 1 || peer.received[0]["type"] != "Accept" || peer.received[0]["actor"] != site {
+		t.Fatalf("peer received %v, refused %v", peer.received, peer.refused)
+	}
+	peer.mu.Unlock()
+
+	undo := map[string]any{"id": peer.actor() + "#undo-1", "type": "Undo", "actor": peer.actor(), "object": follow}
+	if res := peer.send(t, "/inbox", undo, true); res.StatusCode != http.StatusAccepted {
+		t.Fatalf("undo: %d", res.StatusCode)
+	}
+	if _, v := b.getAS("/activitypub/site/followers", activitypub.ContentType); v["totalItems"] != 0.0 {
+		t.Fatalf("followers after undo: %v", v)
+	}
+	huge := map[string]any{"type": "Create", "actor": peer.actor(), "content": strings.Repeat("x", activitypub.MaxDocument)}
+	if res := peer.send(t, "/inbox", huge, true); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized activity: %d, want 413", res.StatusCode)
+	}
+	if res := peer.send(t, "/activitypub/users/999/inbox", follow, true); res.StatusCode != http.StatusNotFound {
+		t.Errorf("inbox of a missing actor: %d, want 404", res.StatusCode)
+	}
+
+	path := ta.postPath(post)
+	for i := 0; i < 2; i++ {
+		if r := b.get(path); !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("HTML request %d got %s", i, r.Header.Get("Content-Type"))
+		}
+		if r, v := b.getAS(path, activitypub.ContentType); v["type"] != "Article" {
+			t.Fatalf("AS request %d got %s", i, r.Header.Get("Content-Type"))
+		}
+	}
+}

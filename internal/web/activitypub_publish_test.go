@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/activitypub"
+	"github.com/broadside/broadside/internal/posts"
+)
+
+// received returns what the peer received since n activities, as "Type:object-id-or-type".
+func (p *fediPeer) since(n int) []map[string]any {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]map[string]any(nil), p.received[n:]...)
+}
+
+func objectOf(a map[string]any) map[string]any { o, _ := a["object"].(map[string]any); return o }
+
+// TestPublishFederates: with a follower, publishing sends Create (the post as Article,
+// through the access rule), editing sends Update, making it password protected sends
+// Delete; a private post sends nothing; a subscriber-only post is created with its teaser
+// only; trashing a public post sends Delete. Every delivery is signed and verified by the
+// peer with our published key.
+func TestPublishFederates(t *testing.T) {
+	ta := newTestApp(t, withFederationToLoopback())
+	ctx := context.Background()
+	ann := ta.user("ann@example.com", broadside.RoleAuthor)
+	peer := newFediPeer(t, ta)
+	site := activitypub.ActorID(ta.Srv.URL, activitypub.SiteActor)
+	follow := map[string]any{"id": peer.actor() + "#f", "type": "Follow", "actor": peer.actor(), "object": site}
+	if res := peer.send(t, "/inbox", follow, true); res.StatusCode != http.StatusAccepted {
+		t.Fatalf("follow: %d", res.StatusCode)
+	}
+	ta.runJobs(t)
+	n := len(peer.since(0)) // the Accept
+
+	p := ta.publish(ann, "Federated words", "The whole body is here.")
+	ta.runJobs(t)
+	got := peer.since(n)
+	if len(got) != 1 || got[0]["type"] != "Create" || objectOf(got[0])["type"] != "Article" ||
+		!strings.Contains(objectOf(got[0])["content"].(string), "The whole body is here.") || got[0]["actor"] != site {
+		t.Fatalf("after publishing: %v (refused %v)", got, peer.refused)
+	}
+	n += len(got)
+
+	in := posts.Input{Type: broadside.TypePost, Title: "Federated words", Body: "The whole body, edited.", Status: broadside.StatusPublished,
+		PublishedAt: p.PublishedAt, CommentsOpen: true}
+	if _, err := ta.App.Posts.Save(ctx, p.ID, in, ann); err != nil {
+		t.Fatal(err)
+	}
+	ta.runJobs(t)
+	got = peer.since(n)
+	if len(got) != 1 || got[0]["type"] != "Update" || !strings.Contains(objectOf(got[0])["content"].(string), "edited") {
+		t.Fatalf("after editing: %v", got)
+	}
+	n += len(got)
+
+	pw := "secret"
+	in.Password = &pw
+	if _, err := ta.App.Posts.Save(ctx, p.ID, in, ann); err != nil {
+		t.Fatal(err)
+	}
+	ta.runJobs(t)
+	got = peer.since(n)
+	if len(got) != 1 || got[0]["type"] != "Delete" || objectOf(got[0])["type"] != "Tombstone" || strings.Contains(toJSON(got[0]), "edited") {
+		t.Fatalf("after protecting with a password: %v", got)
+	}
+	n += len(got)
+
+	ta.publish(ann, "Only for us", "Private words.", func(in *posts.Input) { in.Status = broadside.StatusPrivate })
+	subOnly := true
+	sp := ta.publish(ann, "Members post", "Free teaser.<!--more-->Paid secret.", func(in *posts.Input) { in.SubscribersOnly = &subOnly })
+	ta.runJobs(t)
+	got = peer.since(n)
+	if len(got) != 1 || got[0]["type"] != "Create" {
+		t.Fatalf("after a private and a subscriber-only post: %v", got)
+	}
+	if c := objectOf(got[0])["content"].(string); !strings.Contains(c, "Free teaser.") || strings.Contains(c, "Paid secret") || strings.Contains(toJSON(got[0]), "Private words") {
+		t.Fatalf("subscriber-only Create: %s", c)
+	}
+	n += len(got)
+
+	if _, err := ta.App.Posts.Trash(ctx, sp.ID, ann); err != nil {
+		t.Fatal(err)
+	}
+	ta.runJobs(t)
+	got = peer.since(n)
+	if len(got) != 1 || got[0]["type"] != "Delete" || objectOf(got[0])["id"] != ta.Srv.URL+ta.postPath(sp) {
+		t.Fatalf("after trashing: %v", got)
+	}
+	if len(peer.refused) > 0 {
+		t.Fatalf("the peer refused deliveries: %v", peer.refused)
+	}
+}
