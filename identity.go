@@ -21,6 +21,27 @@ type SiteImage struct {
 	URL           string // a site path, /wp-content/uploads/…
 	MimeType      string
 	Width, Height int
+	// Variants are sizes made for the image's use: the icon's squares (32, 180, 192, 512)
+	// that favicons, home screens and the web app manifest ask for.
+	Variants []SiteImageSize `json:",omitempty"`
+}
+
+// SiteImageSize is one made size of a site image.
+type SiteImageSize struct {
+	URL           string
+	MimeType      string
+	Width, Height int
+}
+
+// Square returns the px×px variant, or the image itself when none was made (it was not
+// larger than that).
+func (i SiteImage) Square(px int) SiteImage {
+	for _, v := range i.Variants {
+		if v.Width == px && v.Height == px {
+			return SiteImage{MediaID: i.MediaID, URL: v.URL, MimeType: v.MimeType, Width: v.Width, Height: v.Height}
+		}
+	}
+	return SiteImage{MediaID: i.MediaID, URL: i.URL, MimeType: i.MimeType, Width: i.Width, Height: i.Height}
 }
 
 // Sizes is the image's size as the HTML sizes attribute writes it ("512x512"), or "any".

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -118,6 +119,12 @@ func (s *Server) handleIdentityImages(w http.ResponseWriter, r *http.Request, u 
 				img := broadside.SiteImage{MediaID: m.ID, URL: m.URL(), MimeType: m.MimeType, Width: m.Width, Height: m.Height}
 				if name == "logo" {
 					set.Identity.Logo = img
+				} else if err := s.iconSizes(r.Context(), u, &img); err != nil {
+					if statusOf(err) >= 500 {
+						part.Close()
+						return err
+					}
+					fe.Add(name, broadside.ErrorMessage(err))
 				} else {
 					set.Identity.Icon = img
 				}
@@ -136,6 +143,60 @@ func (s *Server) handleIdentityImages(w http.ResponseWriter, r *http.Request, u 
 	s.flash(w, r, "Logo and icon saved.")
 	redirect(w, r, identityPath)
 	return nil
+}
+
+// iconSizes makes the squares browsers and phones ask of a site icon (favicon, touch icon,
+// manifest icons) through the media library's resizing, and lists them in img.
+func (s *Server) iconSizes(ctx context.Context, u *broadside.User, img *broadside.SiteImage) error {
+	made, err := s.Media.IconVariants(ctx, u, img.MediaID)
+	if err != nil {
+		return err
+	}
+	for _, v := range made {
+		img.Variants = append(img.Variants, broadside.SiteImageSize{URL: (&broadside.Media{Key: v.Key}).URL(),
+			MimeType: v.MimeType, Width: v.Width, Height: v.Height})
+	}
+	return nil
+}
+
+// GET /manifest.webmanifest
+// The web app manifest phones read when the site is added to a home screen: the site's name
+// and its icon's 192 and 512 px squares.
+func (s *Server) handleManifest(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.site(r.Context())
+	if err != nil {
+		return err
+	}
+	type icon struct {
+		Src   string `json:"src"`
+		Sizes string `json:"sizes"`
+		Type  string `json:"type"`
+	}
+	m := struct {
+		Name      string `json:"name"`
+		ShortName string `json:"short_name"`
+		StartURL  string `json:"start_url"`
+		Display   string `json:"display"`
+		Icons     []icon `json:"icons"`
+	}{Name: st.Title, ShortName: st.Title, StartURL: "/", Display: "browser", Icons: []icon{}}
+	if ic := st.Identity.Icon; ic.URL != "" {
+		seen := map[string]bool{}
+		for _, px := range []int{192, 512} {
+			v := ic.Square(px)
+			if !seen[v.URL] {
+				seen[v.URL] = true
+				m.Icons = append(m.Icons, icon{Src: v.URL, Sizes: v.Sizes(), Type: v.MimeType})
+			}
+		}
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/manifest+json")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, err = w.Write(body)
+	return err
 }
 
 // POST /admin/settings/menu
