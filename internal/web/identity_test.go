@@ -193,3 +193,64 @@ func TestSiteIconSizes(t *testing.T) {
 		t.Errorf("small icon links: %v", got)
 	}
 }
+
+// TestNestedMenu: the menu editor's Level makes sub-menus; the header renders them as lists
+// inside their items (what screen readers announce as a nested list), leaves out an item
+// whose page is not public together with its sub-items, and refuses a sub-item with
+// nothing above it.
+func TestNestedMenu(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user("admin@example.org", broadside.RoleAdmin)
+	ab := ta.signIn(admin)
+	about := ta.publish(admin, "About us", "Who we are", func(in *posts.Input) { in.Type = broadside.TypePage })
+	draft := ta.publish(admin, "Unfinished", "x", func(in *posts.Input) { in.Type = broadside.TypePage; in.Status = broadside.StatusDraft })
+	r := ab.post("/admin/settings/menu", url.Values{
+		"pos":    {"1", "2", "3", "4", "5", "6"},
+		"kind":   {"page", "link", "link", "page", "link", "link"},
+		"target": {strconv.FormatInt(about.ID, 10), "", "", strconv.FormatInt(draft.ID, 10), "", ""},
+		"url":    {"", "/team/", "/team/ann/", "", "/hidden/", "/contact/"},
+		"label":  {"", "Team", "Ann", "", "Hidden", "Contact"},
+		"depth":  {"0", "1", "2", "0", "1", "0"},
+	})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save the nested menu: %d\n%s", r.StatusCode, r.Body)
+	}
+	doc := parseHTML(t, ta.browser().get("/").Body)
+	nav := find(doc, func(n *html.Node) bool { return n.Data == "nav" && attr(n, "aria-label") == "Menu" })
+	if len(nav) != 1 {
+		t.Fatal("no <nav aria-label=Menu>")
+	}
+	var show func(ul *html.Node) string
+	show = func(ul *html.Node) string {
+		var parts []string
+		for li := ul.FirstChild; li != nil; li = li.NextSibling {
+			if li.Type != html.ElementNode || li.Data != "li" {
+				t.Fatalf("a %s directly in a menu list", li.Data)
+			}
+			s := ""
+			for c := li.FirstChild; c != nil; c = c.NextSibling {
+				switch c.Data {
+				case "a":
+					s += textOf(c)
+				case "ul":
+					s += "(" + show(c) + ")"
+				}
+			}
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, " ")
+	}
+	if got := show(nav[0].FirstChild); got != "About us(Team(Ann)) Contact" {
+		t.Fatalf("menu = %q", got)
+	}
+	r = ab.get(identityPathForTest)
+	if !strings.Contains(r.Body, `<option value="2" selected>Sub-sub-item</option>`) {
+		t.Errorf("the editor does not show the saved levels")
+	}
+	r = ab.post("/admin/settings/menu", url.Values{"pos": {"1"}, "kind": {"link"}, "url": {"/x/"}, "label": {"X"}, "depth": {"1"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "The first item cannot be a sub-item.") {
+		t.Fatalf("a sub-item first: %d\n%s", r.StatusCode, r.Body)
+	}
+}
+
+const identityPathForTest = "/admin/settings/identity"
