@@ -21,6 +21,27 @@ type SiteImage struct {
 	URL           string // a site path, /wp-content/uploads/…
 	MimeType      string
 	Width, Height int
+	// Variants are sizes made for the image's use: the icon's squares (32, 180, 192, 512)
+	// that favicons, home screens and the web app manifest ask for.
+	Variants []SiteImageSize `json:",omitempty"`
+}
+
+// SiteImageSize is one made size of a site image.
+type SiteImageSize struct {
+	URL           string
+	MimeType      string
+	Width, Height int
+}
+
+// Square returns the px×px variant, or the image itself when none was made (it was not
+// larger than that).
+func (i SiteImage) Square(px int) SiteImage {
+	for _, v := range i.Variants {
+		if v.Width == px && v.Height == px {
+			return SiteImage{MediaID: i.MediaID, URL: v.URL, MimeType: v.MimeType, Width: v.Width, Height: v.Height}
+		}
+	}
+	return SiteImage{MediaID: i.MediaID, URL: i.URL, MimeType: i.MimeType, Width: i.Width, Height: i.Height}
 }
 
 // Sizes is the image's size as the HTML sizes attribute writes it ("512x512"), or "any".
@@ -45,6 +66,49 @@ type MenuItem struct {
 	TargetID int64  `json:",omitempty"`
 	URL      string `json:",omitempty"`
 	Label    string `json:",omitempty"`
+	// Depth is the item's level: 0 at the top, 1 a sub-item of the nearest item above it at
+	// level 0, and so on, as WordPress's menus nest (kept as a flat list in order).
+	Depth int `json:",omitempty"`
+}
+
+// MaxMenuDepth is the deepest level of a sub-menu (0 is the top): three levels, what
+// WordPress's default themes show.
+const MaxMenuDepth = 2
+
+// MenuNode is a menu item with its sub-items, for rendering.
+type MenuNode[T any] struct {
+	Item     T
+	Children []MenuNode[T]
+}
+
+// MenuTree nests the items of a flat menu by their depths (depth(i) gives item i's level,
+// already validated). Used by every channel that shows the menu.
+func MenuTree[T any](items []T, depth func(T) int) []MenuNode[T] {
+	var build func(i, level int) ([]MenuNode[T], int)
+	build = func(i, level int) ([]MenuNode[T], int) {
+		var out []MenuNode[T]
+		for i < len(items) {
+			d := depth(items[i])
+			if d < level {
+				break
+			}
+			if d > level { // deeper than allowed here: hang it on the last item
+				if len(out) == 0 {
+					d = level
+				} else {
+					kids, next := build(i, level+1)
+					out[len(out)-1].Children = append(out[len(out)-1].Children, kids...)
+					i = next
+					continue
+				}
+			}
+			out = append(out, MenuNode[T]{Item: items[i]})
+			i++
+		}
+		return out, i
+	}
+	tree, _ := build(0, 0)
+	return tree
 }
 
 // MaxMenuItems bounds the navigation menu.
@@ -71,6 +135,15 @@ func ValidateMenu(items []MenuItem) error {
 			}
 		default:
 			bad = "Unknown kind of menu item."
+		}
+		switch {
+		case bad != "":
+		case it.Depth < 0 || it.Depth > MaxMenuDepth:
+			bad = "Sub-menus go " + itoa(MaxMenuDepth) + " levels deep at most."
+		case i == 0 && it.Depth > 0:
+			bad = "The first item cannot be a sub-item."
+		case i > 0 && it.Depth > items[i-1].Depth+1:
+			bad = "A sub-item goes at most one level below the item above it."
 		}
 		if bad == "" && utf8.RuneCountInString(it.Label) > 100 {
 			bad = "The label is too long (100 characters at most)."

@@ -2,26 +2,88 @@ package e2e
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
+
+	"github.com/broadside/broadside/internal/mail/mailtest"
 )
 
 // TestAdminFitsAPhone visits every admin page reachable from the admin's navigation, plus
 // the editor, a comment, the queue, users, a user's edit page, subscribers, settings, media,
-// the profile and two-factor setup, at 390x844 (a phone), and checks that none is wider than
-// the screen: the page itself never scrolls sideways.
+// the profile and two-factor setup, and the pages met before signing in (sign-in, emailed
+// sign-in link, the set-password page of an invitation and the two-factor code step), at
+// 390x844 (a phone), and checks that none is wider than the screen: the page itself never
+// scrolls sideways. On the phone the navigation is a Menu button that opens a list, without
+// JavaScript.
 func TestAdminFitsAPhone(t *testing.T) {
 	t.Parallel()
-	s, browser := setup(t)
+	chromium(t)
+	smtp := mailtest.Start(t)
+	s := startSite(t, "--smtp-host", smtp.Host, "--smtp-port", strconv.Itoa(smtp.Port), "--smtp-tls", "none",
+		"--smtp-from", "The e2e Site <news@example.org>")
+	browser := newBrowser(t)
+	phone := func(a *actor) {
+		a.do("use a 390x844 phone screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	}
 	admin := newActor(t, browser, s, "admin")
-	admin.do("use a 390x844 phone screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	phone(admin)
+	var offenders []string
+	seen := map[string]bool{}
+	measure := func(a *actor, p string) {
+		if seen[p] {
+			return
+		}
+		seen[p] = true
+		a.open(p)
+		if w := eval[int](a, `document.documentElement.scrollWidth`); w > 390 {
+			wide := eval[string](a, `Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 391 && !e.closest('table.list')).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '')).join(', ')`)
+			offenders = append(offenders, fmt.Sprintf("%s is %d px wide (widest: %s)", p, w, wide))
+		}
+	}
+	measure(admin, "/admin/login")
+	measure(admin, "/admin/login/link")
 	signIn(admin)
 
+	// The navigation: folded behind the Menu button, opened by it (a <details>, so a browser
+	// without JavaScript opens it too), and a list that fits the screen.
 	admin.open("/admin/")
+	navShown := `(() => { const n = document.querySelector('.admin-nav'); const r = n.getBoundingClientRect(); return n.checkVisibility() && r.height > 0; })()`
+	if eval[bool](admin, navShown) || !eval[bool](admin, `document.querySelector('summary.admin-menu-button').checkVisibility()`) {
+		admin.fatalf("on a phone the admin navigation is not folded behind a Menu button")
+	}
+	nojs := newActor(t, browser, s, "admin-without-javascript", withoutJavaScript)
+	phone(nojs)
+	signIn(nojs)
+	nojs.open("/admin/")
+	nojs.do("open the menu", chromedp.Click(chromedp.CSS(`summary.admin-menu-button`)))
+	if !eval[bool](nojs, navShown) {
+		nojs.fatalf("the Menu button does not open the navigation without JavaScript")
+	}
+	if bad := eval[string](nojs, `Array.from(document.querySelectorAll('.admin-nav a')).filter(a => { const r = a.getBoundingClientRect(); return r.right > 390 || r.left < 0 || r.height === 0; }).map(a => a.textContent.trim()).join(', ')`); bad != "" {
+		nojs.fatalf("menu items off the screen or hidden: %s", bad)
+	}
+	if w := eval[int](nojs, `document.documentElement.scrollWidth`); w > 390 {
+		nojs.fatalf("with the menu open the page is %d px wide", w)
+	}
+	nojs.screenshot("phone-menu-open.png", "")
+	nojs.load("follow Users from the menu", chromedp.Click(chromedp.CSS(`.admin-nav a[href="/admin/users"]`)))
+	if loc := nojs.location(); loc.Path != "/admin/users" {
+		nojs.fatalf("after choosing Users in the menu: at %s", loc.Path)
+	}
+
+	// On a wide screen the navigation is shown and the Menu button is not.
+	wide := newActor(t, browser, s, "admin-on-a-laptop")
+	signIn(wide)
+	wide.open("/admin/")
+	if !eval[bool](wide, navShown) || eval[bool](wide, `document.querySelector('summary.admin-menu-button').checkVisibility()`) {
+		wide.fatalf("on a wide screen the navigation is folded")
+	}
+
 	pages := eval[[]string](admin, `Array.from(document.querySelectorAll('.admin-bar a[href^="/admin"]')).map(a => a.getAttribute('href'))`)
 	admin.open("/admin/posts?type=post")
 	if p := eval[string](admin, `document.querySelector('table.list a[href^="/admin/posts/"]')?.getAttribute('href') ?? ''`); p != "" {
@@ -38,24 +100,70 @@ func TestAdminFitsAPhone(t *testing.T) {
 	pages = append(pages, "/admin/posts/new?type=post", "/admin/posts/new?type=page", "/admin/comments", "/admin/comments?status=approved",
 		"/admin/users", "/admin/subscribers", "/admin/settings", "/admin/media", "/admin/profile", "/admin/profile/two-factor",
 		"/admin/categories", "/admin/import", "/admin/settings/identity")
-	seen := map[string]bool{}
-	var offenders []string
 	for _, p := range pages {
-		if seen[p] {
-			continue
-		}
-		seen[p] = true
-		admin.open(p)
-		if w := eval[int](admin, `document.documentElement.scrollWidth`); w > 390 {
-			wide := eval[string](admin, `Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 391 && !e.closest('table.list, .admin-nav ul')).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '')).join(', ')`)
-			offenders = append(offenders, fmt.Sprintf("%s is %d px wide (widest: %s)", p, w, wide))
-		}
+		measure(admin, p)
 	}
-	if len(seen) < 12 {
-		t.Fatalf("only %d admin pages found to measure: %v", len(seen), pages)
+
+	// An invitation's set-password page, opened from the email on the invitee's phone.
+	admin.open("/admin/users")
+	admin.do("fill in the invitation", chromedp.SendKeys(chromedp.CSS(`#invite_email`), "new.writer@example.org"))
+	admin.load("invite", chromedp.Submit(chromedp.CSS(`#invite_email`)))
+	if flash := admin.flash(); !strings.Contains(flash, "Invitation sent") {
+		admin.fatalf("after inviting: %q (errors: %q)", flash, admin.formErrors())
+	}
+	link := waitForLink(t, smtp, "new.writer@example.org", "/admin/password?")
+	invitee := newActor(t, browser, s, "invitee")
+	phone(invitee)
+	measure(invitee, strings.TrimPrefix(link, s.URL))
+	if n := eval[int](invitee, `document.querySelectorAll('form[action="/admin/password"] input[type="password"]').length`); n == 0 {
+		invitee.fatalf("the invitation link did not open the set-password form: %q", invitee.text("main"))
+	}
+
+	// The two-factor code step: turn it on, sign out, sign in with the password.
+	admin.open("/admin/profile/two-factor")
+	secret := strings.TrimSpace(admin.text("#totp-secret"))
+	code, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.do("type the code", chromedp.SendKeys(chromedp.CSS(`form[action="/admin/profile/two-factor"] input[name="code"]`), code))
+	admin.load("turn on two-factor", chromedp.Submit(chromedp.CSS(`form[action="/admin/profile/two-factor"] input[name="code"]`)))
+	admin.load("sign out", chromedp.Click(chromedp.CSS(`form[action="/admin/logout"] button`)))
+	admin.open("/admin/login")
+	admin.do("fill in the sign-in form",
+		chromedp.SendKeys(chromedp.CSS(`form[action="/admin/login"] input[name="email"]`), adminEmail),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/admin/login"] input[name="password"]`), adminPassword),
+	)
+	admin.load("sign in with the password", chromedp.Submit(chromedp.CSS(`form[action="/admin/login"] input[name="password"]`)))
+	if loc := admin.location(); loc.Path != "/admin/login/code" {
+		admin.fatalf("after the password: at %s, want the code form", loc.Path)
+	}
+	measure(admin, "/admin/login/code")
+
+	if len(seen) < 16 {
+		t.Fatalf("only %d admin pages found to measure: %v", len(seen), seen)
 	}
 	if len(offenders) > 0 {
 		t.Fatalf("admin pages wider than a 390-px phone:\n%s", strings.Join(offenders, "\n"))
+	}
+}
+
+// waitForLink waits up to 30 s for an email to rcpt carrying a link that contains part, and
+// returns the link.
+func waitForLink(t *testing.T, smtp *mailtest.Server, rcpt, part string) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, m := range smtp.To(rcpt) {
+			p := mailtest.Parse(t, m.Data)
+			if strings.Contains(p.Text, part) {
+				return p.Link(t, part)
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no email to %s with a link containing %q after 30s (%d messages)", rcpt, part, len(smtp.Messages()))
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

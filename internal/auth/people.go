@@ -196,9 +196,21 @@ func (s *Service) SetActive(ctx context.Context, actor *broadside.User, id int64
 	return nil
 }
 
+// DeleteUserTrashingPosts deletes the user with id without an heir, as WordPress's
+// wp_delete_user with no reassign does: their posts and pages go to the trash (restorable for
+// broadside.TrashDays, then purged), given to actor since a post needs an author; their media
+// go to actor too. One transaction.
+func (s *Service) DeleteUserTrashingPosts(ctx context.Context, actor *broadside.User, id int64) error {
+	return s.deleteUser(ctx, actor, id, actor.ID, true)
+}
+
 // DeleteUser deletes the user with id and gives their posts, pages and media to the user
 // reassignTo, in one transaction.
 func (s *Service) DeleteUser(ctx context.Context, actor *broadside.User, id, reassignTo int64) error {
+	return s.deleteUser(ctx, actor, id, reassignTo, false)
+}
+
+func (s *Service) deleteUser(ctx context.Context, actor *broadside.User, id, reassignTo int64, trashPosts bool) error {
 	if !actor.CanManageSite() {
 		return broadside.Errorf(broadside.EFORBIDDEN, msgNeedAdmin)
 	}
@@ -226,11 +238,16 @@ func (s *Service) DeleteUser(ctx context.Context, actor *broadside.User, id, rea
 				return err
 			}
 		}
+		if trashPosts {
+			if err := tx.TrashPostsOf(ctx, id, s.Now()); err != nil {
+				return err
+			}
+		}
 		return tx.DeleteUserReassign(ctx, id, heir.ID)
 	})
 	if err != nil {
 		return err
 	}
-	s.Log.Info("user deleted", "user_id", id, "reassigned_to", heir.ID, "by", actor.ID)
+	s.Log.Info("user deleted", "user_id", id, "reassigned_to", heir.ID, "posts_trashed", trashPosts, "by", actor.ID)
 	return nil
 }

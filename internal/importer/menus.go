@@ -13,10 +13,11 @@ import (
 // WordPress keeps its navigation menus as nav_menu_item posts: each names its menu (a term in
 // the nav_menu taxonomy), its place (menu_order, _menu_item_menu_item_parent) and what it
 // points at (_menu_item_type post_type/taxonomy/custom, _menu_item_object, _menu_item_object_id,
-// _menu_item_url). Broadside has one flat menu, so the import takes the menu with the most
-// top-level items and its top-level items, in order, once every page and category is in.
+// _menu_item_url). Broadside has one menu, so the import takes the menu with the most
+// top-level items, in order and nested as it was (down to broadside.MaxMenuDepth), once every
+// page and category is in.
 
-const skipMenu = "menu items Broadside's one flat menu cannot hold (other menus, sub-menu items, links to posts)"
+const skipMenu = "menu items Broadside's one menu cannot hold (other menus, sub-menus deeper than three levels, links to posts)"
 
 type wpMenuItem struct {
 	pos      wxr.Pos
@@ -39,6 +40,7 @@ func (r *run) collectMenuItem(it *wxr.Item) {
 		}
 	}
 	m.parent, _ = it.MetaValue("_menu_item_menu_item_parent")
+	m.parent = strings.TrimSpace(m.parent)
 	m.typ, _ = it.MetaValue("_menu_item_type")
 	m.object, _ = it.MetaValue("_menu_item_object")
 	if v, ok := it.MetaValue("_menu_item_object_id"); ok {
@@ -74,17 +76,44 @@ func (r *run) importMenu(ctx context.Context) error {
 		catSlug[t.ID] = strings.ToLower(t.Slug)
 	}
 	var chosen []wpMenuItem
-	for _, m := range r.menuItems {
-		if m.menu == best && (m.parent == "" || m.parent == "0") {
+	byID := map[string]*wpMenuItem{}
+	for i, m := range r.menuItems {
+		if m.menu == best {
 			chosen = append(chosen, m)
+			byID[strconv.FormatInt(m.id, 10)] = &r.menuItems[i]
 		} else {
 			r.sum.skip(skipMenu, m.pos, m.id)
 		}
 	}
+	// WordPress's menu_order runs through the whole menu, parents before their children, so
+	// sorting by it gives the flat order of a nested menu; the parent chain gives the depth.
+	depthOf := func(m wpMenuItem) int {
+		d := 0
+		for p := m.parent; p != "" && p != "0" && d <= broadside.MaxMenuDepth+1; d++ {
+			pm := byID[p]
+			if pm == nil {
+				break // a parent not in this menu: the item is shown at the top
+			}
+			p = pm.parent
+		}
+		return d
+	}
 	sort.SliceStable(chosen, func(i, j int) bool { return chosen[i].order < chosen[j].order })
 	var menu []broadside.MenuItem
+	kept := map[int64]bool{}
 	for _, m := range chosen {
-		it := broadside.MenuItem{Label: m.title}
+		it := broadside.MenuItem{Label: m.title, Depth: depthOf(m)}
+		if it.Depth > 0 && !kept[mustID(m.parent)] && byID[m.parent] != nil {
+			r.sum.skip(skipMenu, m.pos, m.id) // its parent was left out (or is too deep)
+			continue
+		}
+		if byID[m.parent] == nil {
+			it.Depth = 0
+		}
+		if it.Depth > broadside.MaxMenuDepth {
+			r.sum.skip(skipMenu, m.pos, m.id)
+			continue
+		}
 		switch {
 		case m.typ == "post_type" && m.object == "page":
 			id, ok := r.postLocal[m.objectID]
@@ -109,7 +138,9 @@ func (r *run) importMenu(ctx context.Context) error {
 			r.sum.skip(skipMenu, m.pos, m.id)
 			continue
 		}
-		if err := broadside.ValidateMenu([]broadside.MenuItem{it}); err != nil {
+		alone := it
+		alone.Depth = 0
+		if err := broadside.ValidateMenu([]broadside.MenuItem{alone}); err != nil {
 			r.sum.warn(m.pos, "menu item", m.id, "%s; left out of the menu", broadside.ErrorFields(err)["menu"])
 			continue
 		}
@@ -117,6 +148,11 @@ func (r *run) importMenu(ctx context.Context) error {
 			r.sum.skip(skipMenu, m.pos, m.id)
 			continue
 		}
+		if err := broadside.ValidateMenu(append(menu, it)); err != nil {
+			r.sum.skip(skipMenu, m.pos, m.id) // out of place (above its parent in the order)
+			continue
+		}
+		kept[m.id] = true
 		menu = append(menu, it)
 	}
 	r.sum.MenuItems = len(menu)
@@ -125,4 +161,9 @@ func (r *run) importMenu(ctx context.Context) error {
 	}
 	r.settings.Identity.Menu = menu
 	return r.tx.SaveSettings(ctx, r.settings)
+}
+
+func mustID(s string) int64 {
+	id, _ := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	return id
 }

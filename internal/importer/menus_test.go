@@ -10,7 +10,8 @@ import (
 )
 
 // menuWXR is a minimal export with a page, a category and a "Main" menu of three top-level
-// items (page, category, custom link) plus a sub-menu item, and a second, smaller menu.
+// items (page, category, custom link) with a sub-menu three levels deep under the link (the
+// third level one too many), and a second, smaller menu.
 const menuWXR = `<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/"
 	xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
@@ -52,6 +53,18 @@ const menuWXR = `<?xml version="1.0" encoding="UTF-8" ?>
 		<wp:postmeta><wp:meta_key><![CDATA[_menu_item_type]]></wp:meta_key><wp:meta_value><![CDATA[custom]]></wp:meta_value></wp:postmeta>
 		<wp:postmeta><wp:meta_key><![CDATA[_menu_item_menu_item_parent]]></wp:meta_key><wp:meta_value><![CDATA[101]]></wp:meta_value></wp:postmeta>
 		<wp:postmeta><wp:meta_key><![CDATA[_menu_item_url]]></wp:meta_key><wp:meta_value><![CDATA[https://sub.example.org/]]></wp:meta_value></wp:postmeta></item>
+	<item><title>Sub sub</title><wp:post_id>106</wp:post_id><wp:post_date><![CDATA[2020-01-01 10:00:00]]></wp:post_date>
+		<wp:status><![CDATA[publish]]></wp:status><wp:menu_order>5</wp:menu_order><wp:post_type><![CDATA[nav_menu_item]]></wp:post_type>
+		<category domain="nav_menu" nicename="main"><![CDATA[Main]]></category>
+		<wp:postmeta><wp:meta_key><![CDATA[_menu_item_type]]></wp:meta_key><wp:meta_value><![CDATA[custom]]></wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key><![CDATA[_menu_item_menu_item_parent]]></wp:meta_key><wp:meta_value><![CDATA[104]]></wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key><![CDATA[_menu_item_url]]></wp:meta_key><wp:meta_value><![CDATA[/sub/sub/]]></wp:meta_value></wp:postmeta></item>
+	<item><title>Too deep</title><wp:post_id>107</wp:post_id><wp:post_date><![CDATA[2020-01-01 10:00:00]]></wp:post_date>
+		<wp:status><![CDATA[publish]]></wp:status><wp:menu_order>6</wp:menu_order><wp:post_type><![CDATA[nav_menu_item]]></wp:post_type>
+		<category domain="nav_menu" nicename="main"><![CDATA[Main]]></category>
+		<wp:postmeta><wp:meta_key><![CDATA[_menu_item_type]]></wp:meta_key><wp:meta_value><![CDATA[custom]]></wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key><![CDATA[_menu_item_menu_item_parent]]></wp:meta_key><wp:meta_value><![CDATA[106]]></wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key><![CDATA[_menu_item_url]]></wp:meta_key><wp:meta_value><![CDATA[/too/deep/]]></wp:meta_value></wp:postmeta></item>
 	<item><title>Footer link</title><wp:post_id>105</wp:post_id><wp:post_date><![CDATA[2020-01-01 10:00:00]]></wp:post_date>
 		<wp:status><![CDATA[publish]]></wp:status><wp:menu_order>1</wp:menu_order><wp:post_type><![CDATA[nav_menu_item]]></wp:post_type>
 		<category domain="nav_menu" nicename="footer"><![CDATA[Footer]]></category>
@@ -63,15 +76,15 @@ const menuWXR = `<?xml version="1.0" encoding="UTF-8" ?>
 `
 
 // TestImportNavMenu: the export's main menu becomes the site's menu, in menu_order, with its
-// page and category mapped to the imported ones; sub-menu items and other menus are counted
-// as skipped; a second import does not replace the menu.
+// page and category mapped to the imported ones and its sub-menus nested; items deeper than
+// three levels and other menus are counted as skipped.
 func TestImportNavMenu(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		path := filepath.Join(t.TempDir(), "menus.xml")
 		must(t, os.WriteFile(path, []byte(menuWXR), 0o644))
 		sum, err := e.svc.ImportFile(e.ctx, path, importer.Options{})
 		must(t, err)
-		if sum.MenuItems != 3 || sum.SkippedCount("menu items") != 2 {
+		if sum.MenuItems != 5 || sum.SkippedCount("menu items") != 2 {
 			t.Fatalf("menu items %d, skipped %+v", sum.MenuItems, sum.Skipped)
 		}
 		set, err := e.st.LoadSettings(e.ctx)
@@ -89,8 +102,10 @@ func TestImportNavMenu(t *testing.T) {
 			{Kind: broadside.MenuPage, TargetID: about.ID},
 			{Kind: broadside.MenuCategory, TargetID: politics, Label: "Our politics"},
 			{Kind: broadside.MenuLink, URL: "https://donate.example.org/", Label: "Donate"},
+			{Kind: broadside.MenuLink, URL: "https://sub.example.org/", Label: "Sub item", Depth: 1},
+			{Kind: broadside.MenuLink, URL: "/sub/sub/", Label: "Sub sub", Depth: 2},
 		}
-		if len(set.Identity.Menu) != 3 {
+		if len(set.Identity.Menu) != len(want) {
 			t.Fatalf("menu = %+v", set.Identity.Menu)
 		}
 		for i, w := range want {

@@ -202,8 +202,22 @@ func safely(fn func() error) (err error) {
 }
 
 // makeVariants decodes the original once, reduces it to the largest size any variant needs
-// (the decoded original is then let go), turns it upright, and cuts every size from that.
+// (the decoded original is then let go), turns it upright, and cuts every size from that,
+// in the original's type (PNG for a GIF) and as a WebP twin.
 func (s *Service) makeVariants(ctx context.Context, m *broadside.Media, r io.Reader, orientation, ow, oh int, plan []plannedSize) ([]broadside.MediaSize, error) {
+	mainMime := m.MimeType
+	if mainMime == "image/gif" {
+		mainMime = "image/png" // a still GIF's sizes as PNG: lossless, no 256-colour palette
+	}
+	types := []string{mainMime}
+	if mainMime != "image/webp" {
+		types = append(types, "image/webp")
+	}
+	return s.makeSizes(ctx, m, r, orientation, ow, oh, plan, types)
+}
+
+// makeSizes is makeVariants with the types each size is stored in.
+func (s *Service) makeSizes(ctx context.Context, m *broadside.Media, r io.Reader, orientation, ow, oh int, plan []plannedSize, types []string) ([]broadside.MediaSize, error) {
 	if len(plan) == 0 {
 		return nil, nil
 	}
@@ -227,10 +241,6 @@ func (s *Service) makeVariants(ctx context.Context, m *broadside.Media, r io.Rea
 	work = orient(work, orientation)
 	fx, fy := float64(ww)/float64(ow), float64(wh)/float64(oh)
 	var made []broadside.MediaSize
-	mainMime := m.MimeType
-	if mainMime == "image/gif" {
-		mainMime = "image/png" // a still GIF's sizes as PNG: lossless, no 256-colour palette
-	}
 	for _, p := range plan {
 		if err := ctx.Err(); err != nil {
 			return made, err
@@ -238,10 +248,6 @@ func (s *Service) makeVariants(ctx context.Context, m *broadside.Media, r io.Rea
 		cr := image.Rect(int(float64(p.crop.Min.X)*fx), int(float64(p.crop.Min.Y)*fy),
 			min(ww, int(float64(p.crop.Max.X)*fx+0.5)), min(wh, int(float64(p.crop.Max.Y)*fy+0.5)))
 		img := resample(work, cr, p.w, p.h)
-		types := []string{mainMime}
-		if mainMime != "image/webp" {
-			types = append(types, "image/webp")
-		}
 		for _, mt := range types {
 			v, err := s.putVariant(ctx, m.Key, p, img, mt)
 			if err != nil {

@@ -141,3 +141,33 @@ func (s *Store) DeletePreviewLink(ctx context.Context, postID int64) error {
 	}
 	return nil
 }
+
+// TrashPostsOf moves every post and page of author to the trash at now (deleting a user
+// without an heir, as WordPress does).
+func (s *Store) TrashPostsOf(ctx context.Context, author int64, now time.Time) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		rows, err := tx.wr().QueryContext(ctx, "SELECT id FROM posts WHERE author_id = $1 AND status <> 'trash'", author)
+		if err != nil {
+			return fmt.Errorf("store: trash posts of user %d: %w", author, err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: trash posts of user %d: %w", author, err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: trash posts of user %d: %w", author, err)
+		}
+		for _, id := range ids {
+			if err := tx.TrashPost(ctx, id, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -118,6 +119,12 @@ func (s *Server) handleIdentityImages(w http.ResponseWriter, r *http.Request, u 
 				img := broadside.SiteImage{MediaID: m.ID, URL: m.URL(), MimeType: m.MimeType, Width: m.Width, Height: m.Height}
 				if name == "logo" {
 					set.Identity.Logo = img
+				} else if err := s.iconSizes(r.Context(), u, &img); err != nil {
+					if statusOf(err) >= 500 {
+						part.Close()
+						return err
+					}
+					fe.Add(name, broadside.ErrorMessage(err))
 				} else {
 					set.Identity.Icon = img
 				}
@@ -138,9 +145,64 @@ func (s *Server) handleIdentityImages(w http.ResponseWriter, r *http.Request, u 
 	return nil
 }
 
+// iconSizes makes the squares browsers and phones ask of a site icon (favicon, touch icon,
+// manifest icons) through the media library's resizing, and lists them in img.
+func (s *Server) iconSizes(ctx context.Context, u *broadside.User, img *broadside.SiteImage) error {
+	made, err := s.Media.IconVariants(ctx, u, img.MediaID)
+	if err != nil {
+		return err
+	}
+	for _, v := range made {
+		img.Variants = append(img.Variants, broadside.SiteImageSize{URL: (&broadside.Media{Key: v.Key}).URL(),
+			MimeType: v.MimeType, Width: v.Width, Height: v.Height})
+	}
+	return nil
+}
+
+// GET /manifest.webmanifest
+// The web app manifest phones read when the site is added to a home screen: the site's name
+// and its icon's 192 and 512 px squares.
+func (s *Server) handleManifest(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.site(r.Context())
+	if err != nil {
+		return err
+	}
+	type icon struct {
+		Src   string `json:"src"`
+		Sizes string `json:"sizes"`
+		Type  string `json:"type"`
+	}
+	m := struct {
+		Name      string `json:"name"`
+		ShortName string `json:"short_name"`
+		StartURL  string `json:"start_url"`
+		Display   string `json:"display"`
+		Icons     []icon `json:"icons"`
+	}{Name: st.Title, ShortName: st.Title, StartURL: "/", Display: "browser", Icons: []icon{}}
+	if ic := st.Identity.Icon; ic.URL != "" {
+		seen := map[string]bool{}
+		for _, px := range []int{192, 512} {
+			v := ic.Square(px)
+			if !seen[v.URL] {
+				seen[v.URL] = true
+				m.Icons = append(m.Icons, icon{Src: v.URL, Sizes: v.Sizes(), Type: v.MimeType})
+			}
+		}
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/manifest+json")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, err = w.Write(body)
+	return err
+}
+
 // POST /admin/settings/menu
-// Rows arrive as parallel lists (kind, target, url, label, pos); rows without a kind are
-// empty and dropped; the rest are ordered by pos.
+// Rows arrive as parallel lists (kind, target, url, label, pos, depth); rows without a kind
+// are empty and dropped; the rest are ordered by pos, and a row's depth makes it a sub-item
+// of the nearest row above it one level up.
 func (s *Server) handleMenuSave(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
 	if !u.CanManageSite() {
 		return errForbidden(msgNeedAdmin)
@@ -149,7 +211,7 @@ func (s *Server) handleMenuSave(w http.ResponseWriter, r *http.Request, u *broad
 		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
 	}
 	f := r.PostForm
-	kinds, targets, urls, labels, poss := f["kind"], f["target"], f["url"], f["label"], f["pos"]
+	kinds, targets, urls, labels, poss, depths := f["kind"], f["target"], f["url"], f["label"], f["pos"], f["depth"]
 	at := func(xs []string, i int) string {
 		if i < len(xs) {
 			return strings.TrimSpace(xs[i])
@@ -160,6 +222,7 @@ func (s *Server) handleMenuSave(w http.ResponseWriter, r *http.Request, u *broad
 	for i := range kinds {
 		row := menuRow{MenuItem: broadside.MenuItem{Kind: at(kinds, i), Label: at(labels, i)}}
 		row.Pos, _ = strconv.Atoi(at(poss, i))
+		row.Depth, _ = strconv.Atoi(at(depths, i))
 		if row.Pos == 0 {
 			row.Pos = i + 1
 		}
@@ -196,8 +259,9 @@ func (s *Server) handleMenuSave(w http.ResponseWriter, r *http.Request, u *broad
 }
 
 // menuLinks resolves the site's menu for the header: pages and categories that are public,
-// in order, with the item's label or else the target's title.
-func (s *Server) menuLinks(ctx context.Context, st *site, menu []broadside.MenuItem) []link {
+// in order and nested as the menu is, with the item's label or else the target's title. An
+// item whose target is not public is left out with its sub-items.
+func (s *Server) menuLinks(ctx context.Context, st *site, menu []broadside.MenuItem) []navLink {
 	var pageIDs []int64
 	for _, it := range menu {
 		if it.Kind == broadside.MenuPage {
@@ -213,24 +277,34 @@ func (s *Server) menuLinks(ctx context.Context, st *site, menu []broadside.MenuI
 			}
 		}
 	}
-	var out []link
-	for _, it := range menu {
-		switch it.Kind {
-		case broadside.MenuPage:
-			if p := pages[it.TargetID]; p != nil {
-				out = append(out, link{Title: firstNonBlank(it.Label, p.Title), Path: st.PostPath(p)})
-			}
-		case broadside.MenuCategory:
-			for _, c := range st.categories(ctx, s) {
-				if c.ID == it.TargetID {
-					out = append(out, link{Title: firstNonBlank(it.Label, c.Name), Path: st.CategoryPath(c)})
+	var resolve func(nodes []broadside.MenuNode[broadside.MenuItem]) []navLink
+	resolve = func(nodes []broadside.MenuNode[broadside.MenuItem]) []navLink {
+		var out []navLink
+		for _, n := range nodes {
+			it := n.Item
+			var l *navLink
+			switch it.Kind {
+			case broadside.MenuPage:
+				if p := pages[it.TargetID]; p != nil {
+					l = &navLink{Title: firstNonBlank(it.Label, p.Title), Path: st.PostPath(p)}
 				}
+			case broadside.MenuCategory:
+				for _, c := range st.categories(ctx, s) {
+					if c.ID == it.TargetID {
+						l = &navLink{Title: firstNonBlank(it.Label, c.Name), Path: st.CategoryPath(c)}
+					}
+				}
+			case broadside.MenuLink:
+				l = &navLink{Title: it.Label, Path: it.URL}
 			}
-		case broadside.MenuLink:
-			out = append(out, link{Title: it.Label, Path: it.URL})
+			if l != nil {
+				l.Children = resolve(n.Children)
+				out = append(out, *l)
+			}
 		}
+		return out
 	}
-	return out
+	return resolve(broadside.MenuTree(menu, func(it broadside.MenuItem) int { return it.Depth }))
 }
 
 func firstNonBlank(a, b string) string {

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"mime/multipart"
@@ -73,7 +75,7 @@ func TestSiteIdentity(t *testing.T) {
 	icons := find(doc, func(n *html.Node) bool {
 		return n.Data == "link" && (attr(n, "rel") == "icon" || attr(n, "rel") == "apple-touch-icon")
 	})
-	if len(icons) != 2 || attr(icons[0], "sizes") != "512x512" || !strings.HasPrefix(attr(icons[0], "href"), "/wp-content/uploads/") {
+	if len(icons) != 3 || attr(icons[0], "sizes") != "32x32" || !strings.HasPrefix(attr(icons[0], "href"), "/wp-content/uploads/") {
 		t.Fatalf("icon links: %d\n%s", len(icons), home.Body)
 	}
 	logo := find(doc, func(n *html.Node) bool { return n.Data == "img" && n.Parent != nil && hasClass(n.Parent, "site-logo") })
@@ -116,3 +118,139 @@ func TestSiteIdentity(t *testing.T) {
 		t.Fatalf("bad link: %d\n%s", r.StatusCode, r.Body)
 	}
 }
+
+// TestSiteIconSizes: a site icon gets the squares browsers and phones ask for, cut from its
+// centre by the media library's resizing: a 32-px favicon, Apple's 180-px touch icon, and
+// the 192 and 512 px icons of the web app manifest, all linked from every page's head. A
+// small icon is not blown up: what it is too small for uses the original.
+func TestSiteIconSizes(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user("admin@example.org", broadside.RoleAdmin)
+	ab := ta.signIn(admin)
+	r := ab.postMultipart("/admin/settings/identity", map[string]upFile{"icon": {"icon.png", testPNG(t, 800, 600)}}, nil)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload the icon: %d\n%s", r.StatusCode, r.Body)
+	}
+	doc := parseHTML(t, ta.browser().get("/").Body)
+	links := map[string]string{} // rel sizes -> href
+	for _, n := range find(doc, func(n *html.Node) bool { return n.Data == "link" }) {
+		links[attr(n, "rel")+" "+attr(n, "sizes")] = attr(n, "href")
+	}
+	fetchSize := func(href string) (int, int) {
+		t.Helper()
+		res := ta.browser().get(href)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
+			t.Fatalf("GET %s: %d %s", href, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		cfg, err := png.DecodeConfig(strings.NewReader(res.Body))
+		if err != nil {
+			t.Fatalf("GET %s: %v", href, err)
+		}
+		return cfg.Width, cfg.Height
+	}
+	for _, want := range []struct {
+		rel string
+		px  int
+	}{{"icon", 32}, {"icon", 192}, {"apple-touch-icon", 180}} {
+		key := fmt.Sprintf("%s %dx%d", want.rel, want.px, want.px)
+		href := links[key]
+		if href == "" {
+			t.Fatalf("no <link rel=%q sizes=\"%dx%d\">: %v", want.rel, want.px, want.px, links)
+		}
+		if w, h := fetchSize(href); w != want.px || h != want.px {
+			t.Errorf("%s is %dx%d", key, w, h)
+		}
+	}
+	if links["manifest "] != "/manifest.webmanifest" {
+		t.Fatalf("no manifest link: %v", links)
+	}
+	res := ta.browser().get("/manifest.webmanifest")
+	var m struct {
+		Name  string
+		Icons []struct{ Src, Sizes, Type string }
+	}
+	if err := json.Unmarshal([]byte(res.Body), &m); err != nil || res.Header.Get("Content-Type") != "application/manifest+json" {
+		t.Fatalf("manifest: %v %s\n%s", err, res.Header.Get("Content-Type"), res.Body)
+	}
+	if len(m.Icons) != 2 || m.Icons[0].Sizes != "192x192" || m.Icons[1].Sizes != "512x512" || m.Icons[1].Type != "image/png" {
+		t.Fatalf("manifest icons: %+v", m.Icons)
+	}
+	if w, h := fetchSize(m.Icons[1].Src); w != 512 || h != 512 {
+		t.Errorf("the manifest's 512 icon is %dx%d", w, h)
+	}
+
+	// A 100-px icon: a 32-px favicon is made, the larger ones are the original.
+	r = ab.postMultipart("/admin/settings/identity", map[string]upFile{"icon": {"small.png", testPNG(t, 100, 100)}}, nil)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload the small icon: %d\n%s", r.StatusCode, r.Body)
+	}
+	doc = parseHTML(t, ta.browser().get("/").Body)
+	var got []string
+	for _, n := range find(doc, func(n *html.Node) bool { return attr(n, "rel") == "icon" || attr(n, "rel") == "apple-touch-icon" }) {
+		got = append(got, attr(n, "rel")+" "+attr(n, "sizes"))
+	}
+	if strings.Join(got, "|") != "icon 32x32|icon 100x100|apple-touch-icon 100x100" {
+		t.Errorf("small icon links: %v", got)
+	}
+}
+
+// TestNestedMenu: the menu editor's Level makes sub-menus; the header renders them as lists
+// inside their items (what screen readers announce as a nested list), leaves out an item
+// whose page is not public together with its sub-items, and refuses a sub-item with
+// nothing above it.
+func TestNestedMenu(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user("admin@example.org", broadside.RoleAdmin)
+	ab := ta.signIn(admin)
+	about := ta.publish(admin, "About us", "Who we are", func(in *posts.Input) { in.Type = broadside.TypePage })
+	draft := ta.publish(admin, "Unfinished", "x", func(in *posts.Input) { in.Type = broadside.TypePage; in.Status = broadside.StatusDraft })
+	r := ab.post("/admin/settings/menu", url.Values{
+		"pos":    {"1", "2", "3", "4", "5", "6"},
+		"kind":   {"page", "link", "link", "page", "link", "link"},
+		"target": {strconv.FormatInt(about.ID, 10), "", "", strconv.FormatInt(draft.ID, 10), "", ""},
+		"url":    {"", "/team/", "/team/ann/", "", "/hidden/", "/contact/"},
+		"label":  {"", "Team", "Ann", "", "Hidden", "Contact"},
+		"depth":  {"0", "1", "2", "0", "1", "0"},
+	})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save the nested menu: %d\n%s", r.StatusCode, r.Body)
+	}
+	doc := parseHTML(t, ta.browser().get("/").Body)
+	nav := find(doc, func(n *html.Node) bool { return n.Data == "nav" && attr(n, "aria-label") == "Menu" })
+	if len(nav) != 1 {
+		t.Fatal("no <nav aria-label=Menu>")
+	}
+	var show func(ul *html.Node) string
+	show = func(ul *html.Node) string {
+		var parts []string
+		for li := ul.FirstChild; li != nil; li = li.NextSibling {
+			if li.Type != html.ElementNode || li.Data != "li" {
+				t.Fatalf("a %s directly in a menu list", li.Data)
+			}
+			s := ""
+			for c := li.FirstChild; c != nil; c = c.NextSibling {
+				switch c.Data {
+				case "a":
+					s += textOf(c)
+				case "ul":
+					s += "(" + show(c) + ")"
+				}
+			}
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, " ")
+	}
+	if got := show(nav[0].FirstChild); got != "About us(Team(Ann)) Contact" {
+		t.Fatalf("menu = %q", got)
+	}
+	r = ab.get(identityPathForTest)
+	if !strings.Contains(r.Body, `<option value="2" selected>Sub-sub-item</option>`) {
+		t.Errorf("the editor does not show the saved levels")
+	}
+	r = ab.post("/admin/settings/menu", url.Values{"pos": {"1"}, "kind": {"link"}, "url": {"/x/"}, "label": {"X"}, "depth": {"1"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "The first item cannot be a sub-item.") {
+		t.Fatalf("a sub-item first: %d\n%s", r.StatusCode, r.Body)
+	}
+}
+
+const identityPathForTest = "/admin/settings/identity"

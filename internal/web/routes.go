@@ -199,6 +199,7 @@ func (s *Server) routeTable() []route {
 		{"GET " + identityPath, auth(s.handleIdentityForm)},
 		{"POST " + identityPath, auth(s.handleIdentityImages)},
 		{"POST /admin/settings/menu", auth(s.handleMenuSave)},
+		{"GET /manifest.webmanifest", pub(s.handleManifest)},
 
 		// Subscribers and newsletters. Subscriber data is personal: only administrators see it.
 		{"GET /admin/subscribers", auth(s.handleSubscriberList)},

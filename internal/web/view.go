@@ -28,7 +28,7 @@ type view struct {
 	Robots                      string
 	User                        *broadside.User
 	Flash                       string
-	Nav                         []link
+	Nav                         []navLink
 	Year                        int
 	// Subs is the subscription state of the page (subscribe forms, the signed-in reader).
 	Subs subscribeView
@@ -38,6 +38,12 @@ type view struct {
 type metaTag struct{ Property, Content string }
 
 type link struct{ Title, Path string }
+
+// navLink is a header menu link with its sub-menu.
+type navLink struct {
+	Title, Path string
+	Children    []navLink
+}
 
 // baseView starts a view for r; st may be nil when settings could not be loaded (error pages).
 func (s *Server) baseView(r *http.Request, st *site) *view {
@@ -55,7 +61,7 @@ func (s *Server) baseView(r *http.Request, st *site) *view {
 
 // nav lists the published top-level pages for the header. Every page has it, signed-in or
 // not, so it is kept with the page cache's version (and expiry, for a scheduled page).
-func (s *Server) nav(ctx context.Context, st *site) []link {
+func (s *Server) nav(ctx context.Context, st *site) []navLink {
 	c := s.Cache
 	if c == nil {
 		return s.loadNav(ctx, st)
@@ -77,14 +83,14 @@ func (s *Server) nav(ctx context.Context, st *site) []link {
 
 // navEntry is the kept navigation.
 type navEntry struct {
-	links   []link
+	links   []navLink
 	gen     uint64
 	expires time.Time
 }
 
 // loadNav is the header's menu: the one the publisher made (admin_identity.go), or else the
 // published top-level pages.
-func (s *Server) loadNav(ctx context.Context, st *site) []link {
+func (s *Server) loadNav(ctx context.Context, st *site) []navLink {
 	if len(st.Identity.Menu) > 0 {
 		return s.menuLinks(ctx, st, st.Identity.Menu)
 	}
@@ -92,10 +98,10 @@ func (s *Server) loadNav(ctx context.Context, st *site) []link {
 	if err != nil {
 		return nil
 	}
-	out := []link{} // not nil: an empty list is kept too
+	out := []navLink{} // not nil: an empty list is kept too
 	for i := range pages {
 		if pages[i].ParentID == 0 {
-			out = append(out, link{Title: pages[i].Title, Path: st.PostPath(&pages[i])})
+			out = append(out, navLink{Title: pages[i].Title, Path: st.PostPath(&pages[i])})
 		}
 	}
 	return out

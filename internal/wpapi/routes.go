@@ -120,8 +120,9 @@ func (a *API) routeTable() []*route {
 		http.MethodGet: (*req).getUser, http.MethodPost: (*req).updateUser, http.MethodPut: (*req).updateUser,
 		http.MethodPatch: (*req).updateUser, http.MethodDelete: (*req).deleteUser,
 	}, map[string][]string{http.MethodGet: argsItem, http.MethodPost: append([]string{"id"}, argsUserCreate...), http.MethodDelete: argsUserDelete})
-	add("/"+Namespace+"/users/me", map[string]handler{http.MethodGet: (*req).getMe},
-		map[string][]string{http.MethodGet: {"context"}})
+	add("/"+Namespace+"/users/me", map[string]handler{http.MethodGet: (*req).getMe,
+		http.MethodPost: (*req).updateMe, http.MethodPut: (*req).updateMe, http.MethodPatch: (*req).updateMe, http.MethodDelete: (*req).deleteMe},
+		map[string][]string{http.MethodGet: {"context"}, http.MethodPost: argsUserCreate, http.MethodDelete: {"force", "reassign"}})
 	add("/"+Namespace+"/comments", map[string]handler{http.MethodGet: (*req).listComments, http.MethodPost: (*req).createComment},
 		map[string][]string{http.MethodGet: argsComments, http.MethodPost: argsCommentNew})
 	add("/"+Namespace+"/comments/"+idGroup, map[string]handler{

@@ -17,6 +17,7 @@ type People interface {
 	AddUser(ctx context.Context, actor, u *broadside.User, password string) error
 	UpdateUser(ctx context.Context, actor *broadside.User, id int64, e auth.UserEdit) (*broadside.User, error)
 	DeleteUser(ctx context.Context, actor *broadside.User, id, reassignTo int64) error
+	DeleteUserTrashingPosts(ctx context.Context, actor *broadside.User, id int64) error
 }
 
 var (
@@ -25,16 +26,22 @@ var (
 	argsUserDelete = []string{"id", "force", "reassign"}
 )
 
-// fromWPRole maps WordPress's role names to Broadside's; false for roles Broadside lacks
-// (contributor, subscriber).
-func fromWPRole(s string) (broadside.Role, bool) {
+// fromWPRole maps WordPress's role names to Broadside's (administrator, editor and author
+// are the same roles). Broadside has no contributor (a writer who cannot publish: mapping it
+// to author would let them publish) and no subscriber account (readers subscribe by email,
+// without an account), so those are refused with a message saying so; "" for any other.
+func fromWPRole(s string) (broadside.Role, string) {
 	switch s {
 	case "administrator":
-		return broadside.RoleAdmin, true
+		return broadside.RoleAdmin, ""
 	case "editor", "author":
-		return broadside.Role(s), true
+		return broadside.Role(s), ""
+	case "contributor":
+		return "", "Broadside has no contributor role (writers who cannot publish). Give \"author\" to let them publish their own posts."
+	case "subscriber":
+		return "", "Broadside has no subscriber accounts: readers subscribe by email at /subscribe/, without an account."
 	}
-	return "", false
+	return "", "Sorry, you are not allowed to give users that role."
 }
 
 // userRoles reads "roles" (WordPress takes a list; Broadside users have one role).
@@ -46,9 +53,9 @@ func (q *req) userRoles() (*broadside.Role, error) {
 	if len(roles) != 1 {
 		return nil, invalidParams(map[string]string{"roles": "Give exactly one role."}, nil)
 	}
-	r, ok := fromWPRole(roles[0])
-	if !ok {
-		return nil, newErr(http.StatusBadRequest, "rest_user_invalid_role", "Sorry, you are not allowed to give users that role.")
+	r, why := fromWPRole(roles[0])
+	if why != "" {
+		return nil, newErr(http.StatusBadRequest, "rest_user_invalid_role", why)
 	}
 	return &r, nil
 }
@@ -113,14 +120,16 @@ func (q *req) createUser() (*result, error) {
 }
 
 // POST|PUT|PATCH /wp/v2/users/{id}
-func (q *req) updateUser() (*result, error) {
-	if q.id() <= 0 {
+func (q *req) updateUser() (*result, error) { return q.updateUserID(q.id()) }
+
+func (q *req) updateUserID(id int64) (*result, error) {
+	if id <= 0 {
 		return nil, errInvalidUserID()
 	}
-	if _, err := q.loadUser(q.id()); err != nil {
+	if _, err := q.loadUser(id); err != nil {
 		return nil, err
 	}
-	self := q.user != nil && q.user.ID == q.id()
+	self := q.user != nil && q.user.ID == id
 	if !q.user.CanManageSite() && !self || q.a.People == nil {
 		return nil, newErr(q.authCode(), "rest_cannot_edit", "Sorry, you are not allowed to edit this user.")
 	}
@@ -145,19 +154,43 @@ func (q *req) updateUser() (*result, error) {
 	}
 	e.Password = q.p.str("password")
 	e.CurrentPassword = q.p.str("current_password")
-	u, err := q.a.People.UpdateUser(q.ctx, q.user, q.id(), e)
+	u, err := q.a.People.UpdateUser(q.ctx, q.user, id, e)
+	if broadside.ErrorCode(err) == broadside.ECONFLICT {
+		// WordPress checks the address before saving: another user's is "invalid" here.
+		return nil, newErr(http.StatusBadRequest, "rest_user_invalid_email", "Invalid email address.")
+	}
 	if err != nil {
 		return nil, q.userErr(err, "rest_cannot_edit", "Sorry, you are not allowed to edit this user.")
 	}
 	return ok(q.userObject(u, "edit"))
 }
 
+// POST|PUT|PATCH /wp/v2/users/me
+func (q *req) updateMe() (*result, error) {
+	if q.user == nil {
+		return nil, newErr(http.StatusUnauthorized, "rest_not_logged_in", "You are not currently logged in.")
+	}
+	return q.updateUserID(q.user.ID)
+}
+
+// DELETE /wp/v2/users/me
+func (q *req) deleteMe() (*result, error) {
+	if q.user == nil {
+		return nil, newErr(http.StatusUnauthorized, "rest_not_logged_in", "You are not currently logged in.")
+	}
+	return q.deleteUserID(q.user.ID)
+}
+
 // DELETE /wp/v2/users/{id}?force=true&reassign=N
-func (q *req) deleteUser() (*result, error) {
-	if q.id() <= 0 {
+// reassign=false deletes the user without an heir, as WordPress does: their posts and pages
+// go to the trash (restorable for 30 days) in the deleting administrator's name.
+func (q *req) deleteUser() (*result, error) { return q.deleteUserID(q.id()) }
+
+func (q *req) deleteUserID(id int64) (*result, error) {
+	if id <= 0 {
 		return nil, errInvalidUserID()
 	}
-	u, err := q.loadUser(q.id())
+	u, err := q.loadUser(id)
 	if err != nil {
 		return nil, err
 	}
@@ -176,9 +209,15 @@ func (q *req) deleteUser() (*result, error) {
 		return nil, &apiError{Code: "rest_missing_callback_param", Message: "Missing parameter(s): reassign",
 			Status: http.StatusBadRequest, Missing: []string{"reassign"}}
 	}
+	if r := strings.ToLower(q.p.str("reassign")); r == "false" || r == "" {
+		previous := q.userObject(u, "edit")
+		if err := q.a.People.DeleteUserTrashingPosts(q.ctx, q.user, u.ID); err != nil {
+			return nil, q.userErr(err, "rest_user_cannot_delete", "Sorry, you are not allowed to delete this user.")
+		}
+		return ok(obj{{"deleted", true}, {"previous", previous}})
+	}
 	heir, perr := strconv.ParseInt(q.p.str("reassign"), 10, 64)
 	if perr != nil || heir <= 0 || heir == u.ID {
-		// Broadside never deletes posts with their author, so "reassign=false" is refused too.
 		return nil, newErr(http.StatusBadRequest, "rest_user_invalid_reassign", "Invalid user ID for reassignment.")
 	}
 	if _, err := q.a.Users.ByID(q.ctx, heir); err != nil {
