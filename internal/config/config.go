@@ -35,6 +35,8 @@ type Config struct {
 	Limits Limits
 	// MediaS3 moves the media library to an S3-compatible bucket (media.go).
 	MediaS3 MediaS3
+	// MetricsToken is the bearer token of GET /metrics; empty turns it off (metrics.go).
+	MetricsToken Secret
 }
 
 // Defaults returns the configuration of a fresh checkout.
@@ -87,6 +89,7 @@ type Flags struct {
 	smtp    smtpFlags
 	limits  limitFlags
 	media   mediaFlags
+	metrics string // --metrics-token-file
 	err     error
 }
 
@@ -110,6 +113,7 @@ func Register(fs *flag.FlagSet, env func(string) string, withServer bool) *Flags
 	if withServer {
 		str(&c.Addr, "addr", "BROADSIDE_ADDR", "address to listen on")
 		registerLimits(fs, env, &f.limits)
+		registerMetrics(fs, env, &c, &f.metrics)
 		f.proxies = env("BROADSIDE_TRUSTED_PROXIES")
 		fs.StringVar(&f.proxies, "trusted-proxies", f.proxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (env BROADSIDE_TRUSTED_PROXIES)")
 		timeout := c.ShutdownTimeout.String()
@@ -148,6 +152,9 @@ func (f *Flags) Finish() (Config, error) {
 		return Config{}, err
 	}
 	if err := finishMedia(&c, &f.media); err != nil {
+		return Config{}, err
+	}
+	if err := finishMetrics(&c, f.metrics); err != nil {
 		return Config{}, err
 	}
 	if f.proxies != "" {

@@ -84,6 +84,10 @@ type Deps struct {
 	Limits *limits.Service
 	// Audience counts readers' page views for the dashboard (audience.go); nil counts nothing.
 	Audience *audience.Counter
+	// Metrics times every route and answers GET /metrics (metrics.go); nil leaves both out.
+	Metrics Metrics
+	// MetricsToken is the bearer token /metrics asks for; empty turns the endpoint off.
+	MetricsToken string
 }
 
 // Server is the HTTP handler of a Broadside site.
