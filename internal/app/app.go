@@ -26,6 +26,7 @@ import (
 	"github.com/broadside/broadside/internal/limits"
 	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/media"
+	"github.com/broadside/broadside/internal/metrics"
 	"github.com/broadside/broadside/internal/newsletter"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/render"
@@ -58,7 +59,9 @@ type App struct {
 	Subscriptions *subscriptions.Service
 	Newsletter    *newsletter.Service
 	Cache         *web.PageCache
-	Web           *web.Server
+	// Metrics is what GET /metrics reports; nil (no token configured) leaves it out.
+	Metrics *metrics.Registry
+	Web     *web.Server
 	// Media is the media library; its files live in the data directory's uploads/, next to
 	// the files an import copied (internal/media).
 	Media *media.Service
@@ -135,6 +138,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Worker = jobs.NewWorker(st, log, now)
 	if !opt.NoCache {
 		a.Cache = web.NewPageCache(30*time.Second, 64<<20, now)
+	}
+	if cfg.MetricsToken != "" {
+		a.Metrics = metrics.New()
+		a.Metrics.Source, a.Metrics.Lanes, a.Metrics.Now = st, a.Worker.LaneOf, now
+		if a.Cache != nil {
+			a.Metrics.Cache = a.Cache.Counts
+		}
 	}
 	a.node = newNodeID()
 	st.AnnounceAs(a.node)
@@ -226,6 +236,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	// delays sign-in mail or scheduled publishing.
 	a.Worker.Handle(activitypub.JobDeliver, a.Federation.Deliver, jobs.InLane(activitypub.Lane))
 	a.Worker.Capacity[activitypub.Lane] = 4
+	var wm web.Metrics // a nil *Registry must not become a non-nil interface
+	if a.Metrics != nil {
+		wm = a.Metrics
+	}
 	ws, err := web.New(web.Deps{
 		Log: log, Now: now, Posts: a.Posts, Comments: a.Comments, Search: a.Search, Auth: a.Auth, AppPasswords: a.AppPasswords,
 		Settings: a.Settings, Users: a.Users, Render: rend, WordPress: a.WordPress,
@@ -233,6 +247,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		MaxImportUpload: int64(cfg.Limits.ImportUploadMiB) << 20, Ready: a.Ready,
 		Subscriptions: a.Subscriptions, Newsletter: a.Newsletter, Media: a.Media, Limits: a.Limits, Audience: a.Audience,
 		Federation: a.Federation,
+		Metrics:    wm, MetricsToken: cfg.MetricsToken.Reveal(),
 	})
 	if err != nil {
 		st.Close()

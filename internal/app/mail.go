@@ -1,10 +1,12 @@
 package app
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/mail"
+	"github.com/broadside/broadside/internal/metrics"
 )
 
 // NewSMTPSender returns the configured SMTP sender, or nil when mail is off.
@@ -39,4 +41,21 @@ func mailSenders(c config.SMTP, override mail.Sender) (transactional, bulk mail.
 		return nil, nil, err
 	}
 	return t, b, nil
+}
+
+// countedSender counts what it sends for GET /metrics.
+type countedSender struct {
+	mail.Sender
+	stream string
+	m      *metrics.Registry
+}
+
+func (c countedSender) Send(ctx context.Context, m *mail.Message) (string, error) {
+	reply, err := c.Sender.Send(ctx, m)
+	if err != nil {
+		c.m.MailFailed(c.stream)
+	} else {
+		c.m.MailSent(c.stream)
+	}
+	return reply, err
 }

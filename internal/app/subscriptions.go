@@ -29,6 +29,9 @@ func (a *App) openMail(ctx context.Context, cfg config.Config, opt Options) erro
 	if err != nil {
 		return err
 	}
+	if a.Metrics != nil && sender != nil {
+		sender, bulk = countedSender{sender, "transactional", a.Metrics}, countedSender{bulk, "bulk", a.Metrics}
+	}
 	var bulkMail *sitemail.Mailer
 	if sender != nil {
 		from := cfg.SMTP.From

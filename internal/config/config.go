@@ -39,6 +39,8 @@ type Config struct {
 	// private addresses, which they refuse otherwise (a key id must not point the site at
 	// its own network). For tests and federation between hosts of one private network.
 	FederationAllowPrivate bool
+	// MetricsToken is the bearer token of GET /metrics; empty turns it off (metrics.go).
+	MetricsToken Secret
 }
 
 // Defaults returns the configuration of a fresh checkout.
@@ -93,6 +95,7 @@ type Flags struct {
 	media   mediaFlags
 	// allowPrivate is --federation-allow-private as given ("true" when bare).
 	allowPrivate *string
+	metrics      string // --metrics-token-file
 	err          error
 }
 
@@ -122,6 +125,7 @@ func Register(fs *flag.FlagSet, env func(string) string, withServer bool) *Flags
 		}
 		fs.Var(boolString{&allowPrivate}, "federation-allow-private", "let ActivityPub fetches and deliveries reach loopback and private addresses, for tests (env BROADSIDE_FEDERATION_ALLOW_PRIVATE=true)")
 		f.allowPrivate = &allowPrivate
+		registerMetrics(fs, env, &c, &f.metrics)
 		f.proxies = env("BROADSIDE_TRUSTED_PROXIES")
 		fs.StringVar(&f.proxies, "trusted-proxies", f.proxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (env BROADSIDE_TRUSTED_PROXIES)")
 		timeout := c.ShutdownTimeout.String()
@@ -164,6 +168,9 @@ func (f *Flags) Finish() (Config, error) {
 	}
 	if f.allowPrivate != nil {
 		c.FederationAllowPrivate = *f.allowPrivate == "true" || *f.allowPrivate == "1"
+	}
+	if err := finishMetrics(&c, f.metrics); err != nil {
+		return Config{}, err
 	}
 	if f.proxies != "" {
 		for _, s := range strings.Split(f.proxies, ",") {

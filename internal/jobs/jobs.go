@@ -397,3 +397,14 @@ func Enqueue(ctx context.Context, s Store, kind, uniqueKey string, runAt time.Ti
 	}
 	return s.EnqueueJob(ctx, &store.Job{Kind: kind, UniqueKey: uniqueKey, RunAt: runAt, Payload: payload, MaxAttempts: 10})
 }
+
+// LaneOf returns the lane that kind's jobs run in on this worker (Transactional for a kind
+// it does not handle).
+func (w *Worker) LaneOf(kind string) Lane {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if r, ok := w.handlers[kind]; ok {
+		return r.lane
+	}
+	return Transactional
+}

@@ -63,13 +63,13 @@ func rateBucket(window time.Duration) time.Duration {
 // HitRate counts one event for key at now and returns how many events fell in the sliding
 // window of length window that ends at now, this one included.
 func (s *Store) HitRate(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
-	h, err := s.rate(ctx, key, window, now, true)
+	h, err := s.rate(ctx, key, window, now, 1)
 	return h.Count(), err
 }
 
 // HitRateHistory counts one event like HitRate and returns the window's history.
 func (s *Store) HitRateHistory(ctx context.Context, key string, window time.Duration, now time.Time) (RateHistory, error) {
-	return s.rate(ctx, key, window, now, true)
+	return s.rate(ctx, key, window, now, 1)
 }
 
 // HitRateWithin counts one event for key at now unless that would put more than limit
@@ -79,40 +79,59 @@ func (s *Store) HitRateHistory(ctx context.Context, key string, window time.Dura
 // commits (so nodes that race for the last place are serialized by the database), and a
 // transaction that fails takes its count with it.
 func (s *Store) HitRateWithin(ctx context.Context, key string, window time.Duration, now time.Time, limit int) (RateHistory, bool, error) {
-	h, err := s.rate(ctx, key, window, now, true)
-	if err != nil || h.Count() <= limit {
-		return h, err == nil, err
+	h, granted, err := s.HitRateUpTo(ctx, key, window, now, limit, 1)
+	return h, granted == 1, err
+}
+
+// HitRateUpTo counts up to n events for key at now, as many as fit under limit in the
+// window, and returns how many it counted (0: the window is full; h then says when to
+// retry). A node reserves several places at once this way and hands them out from memory
+// (limits.Service), so a busy client costs one write per block, not per request.
+func (s *Store) HitRateUpTo(ctx context.Context, key string, window time.Duration, now time.Time, limit, n int) (RateHistory, int, error) {
+	if n < 1 {
+		n = 1
 	}
-	// Incrementing first and taking it back when over keeps the common case to one upsert
-	// and one read; the decrement touches the row this transaction already holds.
-	if _, err := s.wr().ExecContext(ctx, `UPDATE rate_counters SET count = count - 1 WHERE key = $1 AND window_start = $2`,
-		key, s.ts(now.UTC().Truncate(h.Bucket))); err != nil {
-		return h, false, fmt.Errorf("store: undo rate %q: %w", key, err)
+	h, err := s.rate(ctx, key, window, now, n)
+	if err != nil {
+		return h, 0, err
+	}
+	over := h.Count() - limit
+	if over <= 0 {
+		return h, n, nil
+	}
+	// Incrementing first and taking back what does not fit keeps the common case to one
+	// upsert and one read; the decrement touches the row this transaction already holds.
+	back := min(over, n)
+	bucket := now.UTC().Truncate(h.Bucket)
+	if _, err := s.wr().ExecContext(ctx, `UPDATE rate_counters SET count = count - $3 WHERE key = $1 AND window_start = $2`,
+		key, s.ts(bucket), back); err != nil {
+		return h, 0, fmt.Errorf("store: undo rate %q: %w", key, err)
 	}
 	for i := range h.Buckets {
-		if h.Buckets[i].Start.Equal(now.UTC().Truncate(h.Bucket)) {
-			h.Buckets[i].Count--
+		if h.Buckets[i].Start.Equal(bucket) {
+			h.Buckets[i].Count -= back
 			break
 		}
 	}
-	return h, false, nil
+	return h, n - back, nil
 }
 
 // PeekRate returns the history of key's window ending at now without counting an event.
 func (s *Store) PeekRate(ctx context.Context, key string, window time.Duration, now time.Time) (RateHistory, error) {
-	return s.rate(ctx, key, window, now, false)
+	return s.rate(ctx, key, window, now, 0)
 }
 
-func (s *Store) rate(ctx context.Context, key string, window time.Duration, now time.Time, hit bool) (RateHistory, error) {
+// rate counts hits events for key at now (none: only reads) and returns the window's history.
+func (s *Store) rate(ctx context.Context, key string, window time.Duration, now time.Time, hits int) (RateHistory, error) {
 	h := RateHistory{Now: now, Window: window, Bucket: rateBucket(window)}
 	if window <= 0 {
 		return h, fmt.Errorf("store: rate %q: window must be positive", key)
 	}
 	q := s.rd()
-	if hit {
+	if hits > 0 {
 		q = s.wr() // read what was just written, on every dialect
-		_, err := q.ExecContext(ctx, `INSERT INTO rate_counters (key, window_start, count) VALUES ($1, $2, 1)
-ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counters.count + 1`, key, s.ts(now.UTC().Truncate(h.Bucket)))
+		_, err := q.ExecContext(ctx, `INSERT INTO rate_counters (key, window_start, count) VALUES ($1, $2, $3)
+ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counters.count + $3`, key, s.ts(now.UTC().Truncate(h.Bucket)), hits)
 		if err != nil {
 			return h, fmt.Errorf("store: hit rate %q: %w", key, err)
 		}

@@ -32,6 +32,9 @@ func (s *Server) routeTable() []route {
 		{"GET /healthz", pub(s.handleHealth)},
 		{"GET /readyz", pub(s.handleReady)},
 
+		// Metrics (issue 11 goal 9, metrics.go): off unless a token is configured.
+		{"GET /metrics", pub(s.handleMetrics)},
+
 		// Public pages. Everything not under a fixed prefix (home, permalinks in the site's
 		// structure, date archives, pages, /sitemap-posts-N.xml, POST-URL/feed/) is
 		// handlePublic's, and ends in the 404 page (with the fallbacks below) when nothing
@@ -288,7 +291,7 @@ func (s *Server) routes() http.Handler {
 			continue
 		}
 		for _, m := range strings.Split(methods, "|") {
-			mux.HandleFunc(m+" "+path, rt.h)
+			mux.HandleFunc(m+" "+path, s.timed(m+" "+path, rt.h))
 		}
 	}
 	s.fallbacks = s.fallbackTable()

@@ -88,6 +88,10 @@ type Deps struct {
 	// Federation is the site's ActivityPub presence (activitypub_*.go); nil leaves its
 	// routes out.
 	Federation *activitypub.Service
+	// Metrics times every route and answers GET /metrics (metrics.go); nil leaves both out.
+	Metrics Metrics
+	// MetricsToken is the bearer token /metrics asks for; empty turns the endpoint off.
+	MetricsToken string
 }
 
 // Server is the HTTP handler of a Broadside site.
