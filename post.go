@@ -45,9 +45,13 @@ func ValidPostStatus(s PostStatus) bool {
 }
 
 // Body formats. Posts written in Broadside are Markdown; imported posts arrive as HTML.
+// FormatWordPress is text as WordPress clients write it through the REST API (WordPress's
+// post_content): stored as sent and shown as WordPress shows it, blank lines becoming
+// paragraphs and single newlines line breaks (wpautop), core shortcodes expanded.
 const (
-	FormatMarkdown = "markdown"
-	FormatHTML     = "html"
+	FormatMarkdown  = "markdown"
+	FormatHTML      = "html"
+	FormatWordPress = "wordpress"
 )
 
 // MoreMarker splits a post body into the teaser shown on listings and the rest.
@@ -164,8 +168,8 @@ func (p *Post) Validate() error {
 	if len(p.RawBody) > MaxBodyLen {
 		fe.Add("body", "The body is too long (1 MiB at most).")
 	}
-	if p.BodyFormat != FormatMarkdown && p.BodyFormat != FormatHTML {
-		fe.Add("body_format", "Body format must be markdown or html.")
+	if p.BodyFormat != FormatMarkdown && p.BodyFormat != FormatHTML && p.BodyFormat != FormatWordPress {
+		fe.Add("body_format", "Body format must be markdown, html or wordpress.")
 	}
 	if utf8.RuneCountInString(p.RawExcerpt) > MaxExcerpt {
 		fe.Add("excerpt", "The excerpt is too long (5000 characters at most).")
