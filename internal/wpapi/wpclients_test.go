@@ -76,3 +76,64 @@ func TestAPIZeroDateRefused(t *testing.T) {
 		t.Fatalf("refused update changed the post: %+v", got)
 	}
 }
+
+// A comment with replies links them as WordPress does: _links.children, embeddable, to
+// /wp/v2/comments?parent=ID. Replies held for moderation count for moderators only.
+func TestAPICommentChildrenLink(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	p := s.publish(s.Admin, "Talk", "<p>x</p>")
+	add := func(parent int64, status broadside.CommentStatus) *broadside.Comment {
+		c := &broadside.Comment{PostID: p.ID, ParentID: parent, AuthorName: "Al", RawBody: "Hi.", Status: status}
+		if err := s.App.Store.CreateComment(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	top := add(0, broadside.CommentApproved)
+	reply := add(top.ID, broadside.CommentApproved)
+	lonely := add(0, broadside.CommentApproved)
+	heldParent := add(0, broadside.CommentApproved)
+	add(heldParent.ID, broadside.CommentPending)
+
+	children := func(o map[string]any) string {
+		links, _ := o["_links"].(map[string]any)
+		l, _ := links["children"].([]any)
+		if len(l) == 0 {
+			return ""
+		}
+		first, _ := l[0].(map[string]any)
+		if first["embeddable"] != true {
+			t.Errorf("children link not embeddable: %v", first)
+		}
+		h, _ := first["href"].(string)
+		return h
+	}
+	want := func(c *broadside.Comment) string {
+		return fmt.Sprintf("%s/wp-json/wp/v2/comments?parent=%d", s.Srv.URL, c.ID)
+	}
+	// One comment, then the list (both shapes readers get).
+	if got := children(s.get(fmt.Sprintf("/wp-json/wp/v2/comments/%d", top.ID)).obj()); got != want(top) {
+		t.Fatalf("children of a comment with a reply: %q, want %q", got, want(top))
+	}
+	r := s.get(fmt.Sprintf("/wp-json/wp/v2/comments?post=%d", p.ID))
+	wantStatus(t, r, http.StatusOK)
+	seen := map[int64]string{}
+	for _, it := range r.list() {
+		o, _ := it.(map[string]any)
+		seen[num(o["id"])] = children(o)
+	}
+	if seen[top.ID] != want(top) || seen[reply.ID] != "" || seen[lonely.ID] != "" || seen[heldParent.ID] != "" {
+		t.Fatalf("children links for a reader: %v", seen)
+	}
+	// The link leads to the replies.
+	r = s.get(fmt.Sprintf("/wp-json/wp/v2/comments?parent=%d", top.ID))
+	if l := r.list(); len(l) != 1 || num(l[0].(map[string]any)["id"]) != reply.ID {
+		t.Fatalf("children: %s", r.Raw)
+	}
+	// A moderator is told of the held reply.
+	api := s.as(s.Admin)
+	if got := children(api(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/comments/%d?context=edit", heldParent.ID), nil).obj()); got != want(heldParent) {
+		t.Fatalf("moderator: children %q", got)
+	}
+}
