@@ -45,6 +45,7 @@ type Store interface {
 	SitemapSummaries(ctx context.Context, now time.Time) (map[broadside.PostType]broadside.SitemapSummary, error)
 	TermsModified(ctx context.Context, now time.Time) (cats, tags map[int64]time.Time, err error)
 	Revisions(ctx context.Context, postID int64, kind string) ([]broadside.Revision, error)
+	RevisionCount(ctx context.Context, postID int64, kind string) (int, int64, error)
 	RevisionByID(ctx context.Context, id int64) (*broadside.Revision, error)
 	TrashedPost(ctx context.Context, id int64) (*broadside.Trashed, error)
 	TrashedBefore(ctx context.Context, typ broadside.PostType, cutoff time.Time) ([]int64, error)

@@ -137,3 +137,43 @@ func TestAPICommentChildrenLink(t *testing.T) {
 		t.Fatalf("moderator: children %q", got)
 	}
 }
+
+// Every reader gets a post's version-history link (with the count) and, once it has
+// revisions, its predecessor-version link, as WordPress's prepare_links gives them; the
+// revisions themselves stay for those who may edit the post.
+func TestAPIVersionHistoryLinksForEveryReader(t *testing.T) {
+	s := newSite(t)
+	api := s.as(s.Admin)
+	r := api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{"title": "Rev", "content": "one", "status": "publish"})
+	wantStatus(t, r, http.StatusCreated)
+	id := num(r.obj()["id"])
+	wantStatus(t, api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), map[string]any{"content": "two"}), http.StatusOK)
+	edited := api(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/posts/%d?context=edit", id), nil).obj()["_links"].(map[string]any)
+
+	for _, path := range []string{fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), "/wp-json/wp/v2/posts"} {
+		r := s.get(path)
+		wantStatus(t, r, http.StatusOK)
+		o := r.obj()
+		if o == nil {
+			o, _ = r.list()[0].(map[string]any)
+		}
+		links, _ := o["_links"].(map[string]any)
+		vh, _ := links["version-history"].([]any)
+		pv, _ := links["predecessor-version"].([]any)
+		if len(vh) != 1 || len(pv) != 1 {
+			t.Fatalf("GET %s: links %v", path, links)
+		}
+		v, p := vh[0].(map[string]any), pv[0].(map[string]any)
+		base := fmt.Sprintf("%s/wp-json/wp/v2/posts/%d/revisions", s.Srv.URL, id)
+		if v["href"] != base || num(v["count"]) < 1 || p["href"] != fmt.Sprintf("%s/%d", base, num(p["id"])) {
+			t.Fatalf("GET %s: version-history %v, predecessor-version %v", path, v, p)
+		}
+		// The same links an editor sees.
+		if fmt.Sprint(links["version-history"]) != fmt.Sprint(edited["version-history"]) ||
+			fmt.Sprint(links["predecessor-version"]) != fmt.Sprint(edited["predecessor-version"]) {
+			t.Fatalf("reader %v, editor %v", links, edited)
+		}
+		// Following it still needs the right to edit.
+		wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d/revisions", id)), http.StatusUnauthorized, "rest_cannot_read")
+	}
+}
