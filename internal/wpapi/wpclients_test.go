@@ -177,3 +177,33 @@ func TestAPIVersionHistoryLinksForEveryReader(t *testing.T) {
 		wantError(t, s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d/revisions", id)), http.StatusUnauthorized, "rest_cannot_read")
 	}
 }
+
+// Anonymous REST comments: Broadside behaves as WordPress does with its
+// rest_allow_anonymous_comments filter returning true (WordPress's default is false, which
+// answers 401 rest_comment_login_required). Broadside accepts them because every anonymous
+// API comment is held for a moderator, whatever the site's moderation mode, and goes through
+// the same service rules and site-wide rate limit as the form; so nothing is published
+// without a human's look. With the filter on, WordPress then asks for name and e-mail when
+// the site requires them (400 rest_comment_author_data_required); so does Broadside.
+func TestAPIAnonymousCommentsAreAllowedAndHeld(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	p := s.publish(s.Admin, "Open", "<p>x</p>")
+	set, _ := s.App.Settings.Load(ctx)
+	set.Discussion.ModerationMode, set.Discussion.RequireNameEmail = broadside.ModeratePublish, true
+	if err := s.App.Settings.Save(ctx, set, s.Admin); err != nil {
+		t.Fatal(err)
+	}
+	post := func(body map[string]any) *reply {
+		return s.do(call{method: http.MethodPost, path: "/wp-json/wp/v2/comments", body: body})
+	}
+	r := post(map[string]any{"post": p.ID, "author_name": "Anon", "author_email": "anon@example.net", "content": "Hello."})
+	wantStatus(t, r, http.StatusCreated)
+	if r.obj()["status"] != "hold" {
+		t.Fatalf("anonymous API comment on a site that publishes comments: %v", r.obj()["status"])
+	}
+	data := wantError(t, post(map[string]any{"post": p.ID, "content": "No name."}), http.StatusBadRequest, "rest_comment_author_data_required")
+	if params, _ := data["params"].(map[string]any); params["author_name"] == nil || params["author_email"] == nil {
+		t.Fatalf("params %v", data["params"])
+	}
+}
