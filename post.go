@@ -98,6 +98,9 @@ type Post struct {
 	FeaturedMediaID int64
 
 	CommentsOpen bool
+	// PingsOpen is WordPress's ping_status ("open"): kept as imported or set by a client and
+	// exported, though Broadside itself takes no pingbacks or trackbacks.
+	PingsOpen bool
 	// Password, when set, protects the body (and the discussion) from readers who have not
 	// typed it, like WordPress's password-protected posts. It is a shared secret chosen by
 	// the author, not an account password, so it is stored as written (exports keep it).

@@ -278,6 +278,9 @@ func (ex *exporter) post(p *broadside.Post) error {
 	if p.CommentsOpen {
 		it.CommentStatus = "open"
 	}
+	if p.PingsOpen {
+		it.PingStatus = "open"
+	}
 	if !p.PublishedAt.IsZero() {
 		it.PubDate = p.PublishedAt.UTC().Format(time.RFC1123Z)
 	}

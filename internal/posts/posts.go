@@ -86,7 +86,9 @@ type Input struct {
 	// FeaturedMediaID is the library file chosen as featured image (see setFeatured).
 	FeaturedMediaID int64
 	CommentsOpen    bool
-	ParentID        int64
+	// PingsOpen is WordPress's ping_status; nil keeps the stored value (closed for a new post).
+	PingsOpen *bool
+	ParentID  int64
 	// AuthorID, when set, assigns the post to that user; only editors and administrators may
 	// assign a post to someone else (0: the user saving a new post, or the post's author).
 	AuthorID int64
@@ -149,6 +151,9 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 		return nil, err
 	}
 	p.CommentsOpen = in.CommentsOpen
+	if in.PingsOpen != nil {
+		p.PingsOpen = *in.PingsOpen
+	}
 	p.ParentID = in.ParentID
 	if in.Password != nil {
 		p.Password = strings.TrimSpace(*in.Password)

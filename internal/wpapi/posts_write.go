@@ -151,7 +151,10 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	if q.p.has("comment_status") {
 		in.CommentsOpen = c.enum(&q.p, "comment_status", "open", "open", "closed") == "open"
 	}
-	c.enum(&q.p, "ping_status", "closed", "open", "closed") // accepted; Broadside takes no pings
+	if q.p.has("ping_status") { // kept and answered as WordPress does; Broadside takes no pings
+		open := c.enum(&q.p, "ping_status", "closed", "open", "closed") == "open"
+		in.PingsOpen = &open
+	}
 	if typ == broadside.TypePost && q.p.has("format") {
 		c.enum(&q.p, "format", "standard", "standard")
 	}

@@ -207,3 +207,35 @@ func TestAPIAnonymousCommentsAreAllowedAndHeld(t *testing.T) {
 		t.Fatalf("params %v", data["params"])
 	}
 }
+
+// ping_status is kept per post as WordPress keeps it: what a client sets is what it reads
+// back. A new post's is "closed", as on a WordPress site whose discussion settings do not
+// allow link notifications, since Broadside takes no pingbacks or trackbacks.
+func TestAPIPingStatusIsKeptPerPost(t *testing.T) {
+	s := newSite(t)
+	api := s.as(s.Admin)
+	r := api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{"title": "Pings", "status": "publish"})
+	wantStatus(t, r, http.StatusCreated)
+	if r.obj()["ping_status"] != "closed" {
+		t.Fatalf("new post: ping_status %v", r.obj()["ping_status"])
+	}
+	id := num(r.obj()["id"])
+	r = api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), map[string]any{"ping_status": "open"})
+	wantStatus(t, r, http.StatusOK)
+	if r.obj()["ping_status"] != "open" {
+		t.Fatalf("after setting open: %v", r.obj()["ping_status"])
+	}
+	if got := s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d", id)).obj()["ping_status"]; got != "open" {
+		t.Fatalf("read back: %v", got)
+	}
+	// An update that does not name it keeps it.
+	r = api(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", id), map[string]any{"title": "Pings 2"})
+	if r.obj()["ping_status"] != "open" {
+		t.Fatalf("after an update without ping_status: %v", r.obj()["ping_status"])
+	}
+	r = api(http.MethodPost, "/wp-json/wp/v2/pages", map[string]any{"title": "Page pings", "ping_status": "open"})
+	wantStatus(t, r, http.StatusCreated)
+	if r.obj()["ping_status"] != "open" {
+		t.Fatalf("page: %v", r.obj()["ping_status"])
+	}
+}
