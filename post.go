@@ -45,9 +45,13 @@ func ValidPostStatus(s PostStatus) bool {
 }
 
 // Body formats. Posts written in Broadside are Markdown; imported posts arrive as HTML.
+// FormatWordPress is text as WordPress clients write it through the REST API (WordPress's
+// post_content): stored as sent and shown as WordPress shows it, blank lines becoming
+// paragraphs and single newlines line breaks (wpautop), core shortcodes expanded.
 const (
-	FormatMarkdown = "markdown"
-	FormatHTML     = "html"
+	FormatMarkdown  = "markdown"
+	FormatHTML      = "html"
+	FormatWordPress = "wordpress"
 )
 
 // MoreMarker splits a post body into the teaser shown on listings and the rest.
@@ -94,6 +98,9 @@ type Post struct {
 	FeaturedMediaID int64
 
 	CommentsOpen bool
+	// PingsOpen is WordPress's ping_status ("open"): kept as imported or set by a client and
+	// exported, though Broadside itself takes no pingbacks or trackbacks.
+	PingsOpen bool
 	// Password, when set, protects the body (and the discussion) from readers who have not
 	// typed it, like WordPress's password-protected posts. It is a shared secret chosen by
 	// the author, not an account password, so it is stored as written (exports keep it).
@@ -164,8 +171,8 @@ func (p *Post) Validate() error {
 	if len(p.RawBody) > MaxBodyLen {
 		fe.Add("body", "The body is too long (1 MiB at most).")
 	}
-	if p.BodyFormat != FormatMarkdown && p.BodyFormat != FormatHTML {
-		fe.Add("body_format", "Body format must be markdown or html.")
+	if p.BodyFormat != FormatMarkdown && p.BodyFormat != FormatHTML && p.BodyFormat != FormatWordPress {
+		fe.Add("body_format", "Body format must be markdown, html or wordpress.")
 	}
 	if utf8.RuneCountInString(p.RawExcerpt) > MaxExcerpt {
 		fe.Add("excerpt", "The excerpt is too long (5000 characters at most).")

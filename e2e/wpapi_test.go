@@ -102,7 +102,8 @@ func TestWPAPIClient(t *testing.T) {
 	want("me", "slug", "admin")
 	want("createPost", "status", "publish")
 	want("createPost", "raw", "Posted by node-wpapi")
-	want("createPost", "rendered", "<p>Hello from <em>wpapi</em></p>")
+	// WordPress's content.rendered: the script dropped, and wpautop's trailing newline.
+	want("createPost", "rendered", "<p>Hello from <em>wpapi</em></p>\n")
 	want("updatePost", "publicTitle", "Updated by node-wpapi")
 	want("createComment", "status", "hold")
 	want("moderate", "status", "approved")

@@ -279,6 +279,9 @@ func (ex *exporter) post(p *broadside.Post) error {
 	if p.CommentsOpen {
 		it.CommentStatus = "open"
 	}
+	if p.PingsOpen {
+		it.PingStatus = "open"
+	}
 	if !p.PublishedAt.IsZero() {
 		it.PubDate = p.PublishedAt.UTC().Format(time.RFC1123Z)
 	}
@@ -292,7 +295,9 @@ func (ex *exporter) post(p *broadside.Post) error {
 		it.Meta = append(it.Meta, wxr.Meta{Key: metaMarkdown, Value: p.RawBody})
 	} else {
 		it.Content = p.RawBody
-		it.Meta = append(it.Meta, wxr.Meta{Key: metaFormat, Value: broadside.FormatHTML})
+		if p.BodyFormat == broadside.FormatHTML {
+			it.Meta = append(it.Meta, wxr.Meta{Key: metaFormat, Value: broadside.FormatHTML})
+		} // "wordpress" text goes out as WordPress's own post_content: importers autop it
 	}
 	for _, c := range p.Categories {
 		it.Terms = append(it.Terms, wxr.ItemTerm{Domain: wxr.TaxCategory, Slug: c.Slug, Name: c.Name})

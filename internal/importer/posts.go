@@ -107,7 +107,7 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 	p := &broadside.Post{Type: typ, AuthorID: authorID, Title: title, RawBody: body, BodyFormat: format,
 		RawExcerpt: excerpt, Status: status, PublishedAt: published, CreatedAt: published, UpdatedAt: modified,
 		CommentsOpen: it.CommentStatus == "open" || it.CommentStatus == "" && r.settings.Discussion.CommentsEnabled,
-		Password:     password, Sticky: it.Sticky && typ == broadside.TypePost}
+		PingsOpen:    it.PingStatus == "open", Password: password, Sticky: it.Sticky && typ == broadside.TypePost}
 	if p.Sticky && p.Password != "" {
 		// WordPress refuses this pair in its editor, but old databases hold it: the password
 		// is what protects the post, so it stays, and the post is no longer sticky.

@@ -45,6 +45,7 @@ type Store interface {
 	SitemapSummaries(ctx context.Context, now time.Time) (map[broadside.PostType]broadside.SitemapSummary, error)
 	TermsModified(ctx context.Context, now time.Time) (cats, tags map[int64]time.Time, err error)
 	Revisions(ctx context.Context, postID int64, kind string) ([]broadside.Revision, error)
+	RevisionCount(ctx context.Context, postID int64, kind string) (int, int64, error)
 	RevisionByID(ctx context.Context, id int64) (*broadside.Revision, error)
 	TrashedPost(ctx context.Context, id int64) (*broadside.Trashed, error)
 	TrashedBefore(ctx context.Context, typ broadside.PostType, cutoff time.Time) ([]int64, error)
@@ -90,7 +91,9 @@ type Input struct {
 	// FeaturedMediaID is the library file chosen as featured image (see setFeatured).
 	FeaturedMediaID int64
 	CommentsOpen    bool
-	ParentID        int64
+	// PingsOpen is WordPress's ping_status; nil keeps the stored value (closed for a new post).
+	PingsOpen *bool
+	ParentID  int64
 	// AuthorID, when set, assigns the post to that user; only editors and administrators may
 	// assign a post to someone else (0: the user saving a new post, or the post's author).
 	AuthorID int64
@@ -165,6 +168,9 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 		return nil, err
 	}
 	p.CommentsOpen = in.CommentsOpen
+	if in.PingsOpen != nil {
+		p.PingsOpen = *in.PingsOpen
+	}
 	p.ParentID = in.ParentID
 	if in.Password != nil {
 		p.Password = strings.TrimSpace(*in.Password)

@@ -41,6 +41,13 @@ func (s *Service) Revisions(ctx context.Context, id int64, user *broadside.User)
 	return s.Store.Revisions(ctx, id, broadside.RevisionSaved)
 }
 
+// RevisionCount returns how many saved revisions post id has and the id of the newest. It
+// asks for no permission: WordPress names both in the links of every post it serves (the
+// version-history link), while reading the revisions themselves needs the right to edit.
+func (s *Service) RevisionCount(ctx context.Context, id int64) (int, int64, error) {
+	return s.Store.RevisionCount(ctx, id, broadside.RevisionSaved)
+}
+
 // Autosaves returns the autosaves of post id (one per author), newest first.
 func (s *Service) Autosaves(ctx context.Context, id int64, user *broadside.User) ([]broadside.Revision, error) {
 	if _, err := s.editable(ctx, id, user); err != nil {

@@ -17,13 +17,16 @@ import (
 	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/broadside/broadside/internal/wpcontent"
 )
 
-// Body formats understood by Post and Excerpt (the same strings as broadside.FormatMarkdown
-// and broadside.FormatHTML; render does not import the domain package).
+// Body formats understood by Post and Excerpt (the same strings as broadside.FormatMarkdown,
+// FormatHTML and FormatWordPress; render does not import the domain package).
 const (
-	FormatMarkdown = "markdown"
-	FormatHTML     = "html"
+	FormatMarkdown  = "markdown"
+	FormatHTML      = "html"
+	FormatWordPress = "wordpress"
 )
 
 // moreMarker splits a teaser from the rest of a post (WordPress's <!--more-->).
@@ -55,7 +58,9 @@ func New() *Renderer {
 
 // Post renders a post body. format "markdown" is converted with goldmark (GFM tables,
 // strikethrough, autolinks, footnotes) and then sanitized; any other format is treated as
-// HTML (imported WordPress content) and only sanitized. The <!--more--> marker is removed.
+// HTML (imported WordPress content) and only sanitized, after "wordpress" text has been given
+// WordPress's paragraphs and shortcodes (wpcontent.Convert, the importer's conversion done at
+// display time, as WordPress does it). The <!--more--> marker is removed.
 // The result is always balanced markup: the sanitized HTML is parsed as a fragment and
 // serialized again, which closes what the author left open and drops stray end tags, so a
 // post cannot break the page around it.
@@ -70,6 +75,8 @@ func (r *Renderer) Post(format, raw string) template.HTML {
 			return template.HTML("<p>" + template.HTMLEscapeString(raw) + "</p>")
 		}
 		src = buf.String()
+	} else if format == FormatWordPress {
+		src = wpcontent.Convert(raw, wpcontent.Context{}).HTML
 	}
 	clean := r.author.Sanitize(src)
 	return template.HTML(finishPost(clean))

@@ -90,6 +90,22 @@ func (s *Store) Revisions(ctx context.Context, postID int64, kind string) ([]bro
 	return out, nil
 }
 
+// RevisionCount returns how many revisions of kind the post has and the id of the newest
+// (0 when there are none), in one query: WordPress links them from every post it serves.
+func (s *Store) RevisionCount(ctx context.Context, postID int64, kind string) (int, int64, error) {
+	var n int
+	var newest int64
+	err := s.rd().QueryRowContext(ctx, `SELECT COUNT(*) OVER (), id FROM post_revisions
+		WHERE post_id = $1 AND kind = $2 ORDER BY created_at DESC, id DESC LIMIT 1`, postID, kind).Scan(&n, &newest)
+	if isNoRows(err) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: count revisions of post %d: %w", postID, err)
+	}
+	return n, newest, nil
+}
+
 // RevisionByID returns one revision or autosave.
 func (s *Store) RevisionByID(ctx context.Context, id int64) (*broadside.Revision, error) {
 	var v broadside.Revision

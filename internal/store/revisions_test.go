@@ -26,6 +26,12 @@ func TestRevisionsAndAutosaves(t *testing.T) {
 		if len(revs) != 3 || revs[0].Title != "Third" || revs[2].Title != "First" {
 			t.Fatalf("revisions = %+v", revs)
 		}
+		if n, newest, err := s.RevisionCount(ctx, p.ID, broadside.RevisionSaved); err != nil || n != 3 || newest != revs[0].ID {
+			t.Fatalf("RevisionCount = %d, %d, %v; want 3, %d", n, newest, err, revs[0].ID)
+		}
+		if n, newest, err := s.RevisionCount(ctx, p.ID, broadside.RevisionAutosave); err != nil || n != 0 || newest != 0 {
+			t.Fatalf("RevisionCount of autosaves = %d, %d, %v", n, newest, err)
+		}
 		if revs[0].Author == nil || revs[0].Author.Login != "rev" || revs[0].BodyFormat != broadside.FormatHTML || !revs[0].CreatedAt.Equal(t0.Add(2*time.Minute)) {
 			t.Fatalf("newest revision = %+v", revs[0])
 		}

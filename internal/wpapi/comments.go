@@ -70,7 +70,48 @@ func (q *req) commentObject(c *broadside.Comment, p *broadside.Post, context str
 	if c.ParentID != 0 {
 		links = append(links, kv{"in-reply-to", []obj{link(q.rest(Namespace+"/comments/"+strconv.FormatInt(c.ParentID, 10)), kv{"embeddable", true})}})
 	}
+	if q.hasReplies(c.ID) {
+		links = append(links, kv{"children", []obj{link(q.rest(Namespace+"/comments?parent="+id), kv{"embeddable", true})}})
+	}
 	return append(b.o, kv{"_links", links})
+}
+
+// noteReplies finds, in one query, which of the comments ids have replies the requester may
+// see: approved ones, or for moderators also those held (WordPress counts both in its
+// children link; readers are not told that held replies exist). A list calls it for its
+// whole page before building the objects; hasReplies asks for a single comment otherwise.
+func (q *req) noteReplies(ids []int64) {
+	if q.st.replied == nil {
+		q.st.replied = map[int64]bool{}
+	}
+	var todo []int64
+	for _, id := range ids {
+		if _, known := q.st.replied[id]; !known {
+			todo = append(todo, id)
+			q.st.replied[id] = false
+		}
+	}
+	if len(todo) == 0 {
+		return
+	}
+	f := broadside.CommentFilter{ParentIDs: todo, Status: broadside.CommentApproved}
+	if q.user.CanModerate() {
+		f.Status = "" // pending and approved
+	}
+	rows, _, err := q.a.Comments.Queue(q.ctx, f)
+	if err != nil {
+		return // no children link rather than a failed answer
+	}
+	for i := range rows {
+		q.st.replied[rows[i].ParentID] = true
+	}
+}
+
+func (q *req) hasReplies(id int64) bool {
+	if _, known := q.st.replied[id]; !known {
+		q.noteReplies([]int64{id})
+	}
+	return q.st.replied[id]
 }
 
 // commentLink is the comment's permalink on its post's page: #comment-ID, on the right page
@@ -200,6 +241,11 @@ func (q *req) listComments() (*result, error) {
 		rows = window(rows, pg.start(), pg.per)
 	}
 	items := make([]any, 0, len(rows))
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	q.noteReplies(ids)
 	for i := range rows {
 		cm := &rows[i].Comment
 		p, err := q.loadPost("", cm.PostID)

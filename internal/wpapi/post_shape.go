@@ -142,7 +142,7 @@ func (q *req) postObject(p *broadside.Post, context string) obj {
 		b.put(cVE, "menu_order", 0)
 	}
 	b.put(cVE, "comment_status", openClosed(p.CommentsOpen))
-	b.put(cVE, "ping_status", "closed")
+	b.put(cVE, "ping_status", openClosed(p.PingsOpen))
 	if isPost {
 		b.put(cVE, "sticky", p.Sticky)
 	}

@@ -9,9 +9,11 @@ import (
 	"github.com/broadside/broadside/internal/posts"
 )
 
-// Writing posts and pages. WordPress clients send HTML, so content given through the API is
-// stored with the "html" body format (sanitized on output like imported posts); a post
-// written in Markdown in the admin keeps its Markdown until a client replaces its content.
+// Writing posts and pages. WordPress clients send WordPress's post_content, so content given
+// through the API is stored as sent with the "wordpress" body format: content.raw answers
+// what the client sent and content.rendered (and the page) what WordPress would show, with
+// wpautop's paragraphs, sanitized like every body. A post written in Markdown in the admin
+// keeps its Markdown until a client replaces its content.
 
 // POST /wp/v2/posts and POST /wp/v2/pages
 func (q *req) createPost(typ broadside.PostType) (*result, error) {
@@ -105,7 +107,7 @@ func (q *req) postSaveErr(err error) error {
 // post) so that fields the client did not send are kept.
 func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Input, error) {
 	set := q.site.Settings()
-	in := posts.Input{Type: typ, BodyFormat: broadside.FormatHTML, Status: broadside.StatusDraft,
+	in := posts.Input{Type: typ, BodyFormat: broadside.FormatWordPress, Status: broadside.StatusDraft,
 		CommentsOpen: typ == broadside.TypePost && set.Discussion.CommentsEnabled}
 	if old != nil {
 		in = posts.Input{Type: typ, Title: old.Title, Slug: old.Slug, Body: old.RawBody, BodyFormat: old.BodyFormat,
@@ -123,7 +125,7 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 		in.Title = v
 	}
 	if v, given := q.p.text("content"); given {
-		in.Body, in.BodyFormat = v, broadside.FormatHTML
+		in.Body, in.BodyFormat = v, broadside.FormatWordPress
 	}
 	if v, given := q.p.text("excerpt"); given {
 		in.Excerpt = v
@@ -158,7 +160,10 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	if q.p.has("comment_status") {
 		in.CommentsOpen = c.enum(&q.p, "comment_status", "open", "open", "closed") == "open"
 	}
-	c.enum(&q.p, "ping_status", "closed", "open", "closed") // accepted; Broadside takes no pings
+	if q.p.has("ping_status") { // kept and answered as WordPress does; Broadside takes no pings
+		open := c.enum(&q.p, "ping_status", "closed", "open", "closed") == "open"
+		in.PingsOpen = &open
+	}
 	if typ == broadside.TypePost && q.p.has("format") {
 		c.enum(&q.p, "format", "standard", "standard")
 	}

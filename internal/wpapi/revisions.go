@@ -221,20 +221,18 @@ func (q *req) revisionObject(p *broadside.Post, v *broadside.Revision, context s
 		{"self", []obj{link(q.rest(base + sub + strconv.FormatInt(v.ID, 10)))}}}})
 }
 
-// revisionLinks are the version-history and predecessor-version links WordPress gives a
-// post, for those who may read its revisions.
+// revisionLinks are the version-history and predecessor-version links WordPress gives every
+// post and page it serves, whoever asks (class-wp-rest-posts-controller's prepare_links);
+// following them needs the right to edit the post.
 func (q *req) revisionLinks(p *broadside.Post) obj {
-	if !q.canEdit(p) {
-		return nil
-	}
-	revs, err := q.a.Posts.Revisions(q.ctx, p.ID, q.user)
+	n, newest, err := q.a.Posts.RevisionCount(q.ctx, p.ID)
 	if err != nil {
 		return nil
 	}
 	base := Namespace + "/" + restBase(p.Type) + "/" + strconv.FormatInt(p.ID, 10) + "/revisions"
-	out := obj{{"version-history", []obj{link(q.rest(base), kv{"count", len(revs)})}}}
-	if len(revs) > 0 {
-		out = append(out, kv{"predecessor-version", []obj{link(q.rest(base+"/"+strconv.FormatInt(revs[0].ID, 10)), kv{"id", revs[0].ID})}})
+	out := obj{{"version-history", []obj{link(q.rest(base), kv{"count", n})}}}
+	if n > 0 {
+		out = append(out, kv{"predecessor-version", []obj{link(q.rest(base+"/"+strconv.FormatInt(newest, 10)), kv{"id", newest})}})
 	}
 	return out
 }

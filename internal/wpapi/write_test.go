@@ -25,7 +25,8 @@ func TestPostWrites(t *testing.T) {
 	wantStatus(t, tag, http.StatusCreated)
 	tagID := num(tag.obj()["id"])
 
-	// Default status is draft, content is HTML, title and content accept {raw}.
+	// Default status is draft, content is WordPress's post_content (stored as sent), title and
+	// content accept {raw}.
 	r := api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{
 		"title": map[string]any{"raw": "A draft"}, "content": map[string]any{"raw": "<h2>Hi</h2><p>There</p>"},
 		"excerpt": "Short", "categories": []int64{cat.ID}, "tags": []int64{tagID},
@@ -36,7 +37,7 @@ func TestPostWrites(t *testing.T) {
 		t.Errorf("Location = %q", r.Header.Get("Location"))
 	}
 	p, _ := s.App.Posts.Get(ctx, id)
-	if p.Status != broadside.StatusDraft || p.BodyFormat != broadside.FormatHTML || p.Title != "A draft" || p.RawExcerpt != "Short" ||
+	if p.Status != broadside.StatusDraft || p.BodyFormat != broadside.FormatWordPress || p.Title != "A draft" || p.RawExcerpt != "Short" ||
 		len(p.Categories) != 1 || p.Categories[0].ID != cat.ID || len(p.Tags) != 1 || p.Tags[0].ID != tagID {
 		t.Fatalf("stored post: %+v", p)
 	}

@@ -99,7 +99,7 @@
     var alt = m.alt_text || "";
     var src = sitePath(m.source_url);
     var text;
-    if (form.dataset.format === "html") {
+    if (form.dataset.format === "html" || form.dataset.format === "wordpress") {
       var w = m.media_details && m.media_details.width, h = m.media_details && m.media_details.height;
       text = '<img src="' + escapeAttr(src) + '" alt="' + escapeAttr(alt) + '"' +
         (w && h ? ' width="' + w + '" height="' + h + '"' : "") + ">";
