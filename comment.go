@@ -60,6 +60,9 @@ type Comment struct {
 	AuthorIP    string
 	UserAgent   string
 	RawBody     string
+	// AvatarURL is a remote commenter's own picture (their fediverse account's icon), set
+	// by federation; empty for everyone else, whose avatar is generated (internal/avatar).
+	AvatarURL string
 
 	Status    CommentStatus
 	CreatedAt time.Time

@@ -102,3 +102,20 @@ func TestSearchLanguage(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSearchIndexText: the index text is its own words, so indexing it again, or searching
+// for it, sees exactly the words of the original.
+func FuzzSearchIndexText(f *testing.F) {
+	for _, s := range []string{"今天的选举", "می\u200cخواهم ايران", "Élections «x»", "a\x00b", "İstanbul ǅ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		idx := SearchIndexText(s)
+		if again := SearchIndexText(idx); again != idx {
+			t.Fatalf("SearchIndexText(%q) = %q, but again %q", s, idx, again)
+		}
+		if strings.Join(SearchWords(idx), " ") != idx {
+			t.Fatalf("SearchWords of the index text %q differ", idx)
+		}
+	})
+}

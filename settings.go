@@ -38,6 +38,10 @@ type Discussion struct {
 	// EditMinutes is how long a commenter may correct their own comment (proven by the
 	// commenter key in their cookie, no account needed); 0 turns editing off.
 	EditMinutes int
+	// Gravatar shows commenters' Gravatar images (WordPress's "Show Avatars" with Gravatar):
+	// pages then carry the MD5 of each commenter's e-mail address, and every reader's browser
+	// asks gravatar.com for it. Off by default: Broadside draws avatars itself (internal/avatar).
+	Gravatar bool
 }
 
 // SupportAppeal is the reader-support box shown under posts.

@@ -19,6 +19,7 @@ import (
 	"github.com/broadside/broadside/internal/activitypub"
 	"github.com/broadside/broadside/internal/audience"
 	"github.com/broadside/broadside/internal/auth"
+	"github.com/broadside/broadside/internal/avatar"
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/importer"
@@ -180,8 +181,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		st.Close()
 		return nil, err
 	}
+	avatarSecret, err := st.Secret(ctx, "avatars") // keys the hash generated avatars are addressed by
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.Comments = &comments.Service{Store: st, Now: now, Log: log, Settings: a.Settings.Load, Changed: changed, Wake: a.Worker.Wake,
-		PassKey: passKey, Secret: commentSecret}
+		PassKey: passKey, Secret: commentSecret, Avatars: &avatar.Maker{Secret: avatarSecret}}
 
 	if err := a.openMail(ctx, cfg, opt); err != nil {
 		st.Close()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/avatar"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/store"
 )
@@ -74,6 +75,9 @@ type Service struct {
 	// Secret signs comment-form stamps (at least 16 bytes; without it every stamp is
 	// invalid and anonymous comments are held).
 	Secret []byte
+	// Avatars draws and chooses commenters' avatars (Avatar); nil keys generated avatars
+	// with Secret.
+	Avatars *avatar.Maker
 	// Rand is the source of nonces and commenter keys; nil means crypto/rand.
 	Rand io.Reader
 	// Noticed records the notification boxes ticked with a comment (nil: none are recorded).

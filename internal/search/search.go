@@ -165,7 +165,12 @@ func (s *Service) snippet(p *broadside.Post, words []string) template.HTML {
 	return h
 }
 
-// Rebuild indexes every post again (`broadside search rebuild`) and returns how many.
+// Rebuild indexes every post again (`broadside search rebuild`) and returns how many: in the
+// site's language when the service knows it (a repair also catches up with a language change
+// whose job has not run yet).
 func (s *Service) Rebuild(ctx context.Context) (int, error) {
+	if s.Language != nil {
+		return s.Reindex(ctx)
+	}
 	return s.Store.RebuildSearchIndex(ctx)
 }

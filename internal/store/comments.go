@@ -49,13 +49,13 @@ func (s *Store) apiCommentWhere(f broadside.CommentFilter, a *args, c []string) 
 
 const commentCols = `c.id, c.post_id, COALESCE(c.parent_id, 0), COALESCE(c.user_id, 0), c.kind, c.author_name,
 	c.author_email, c.author_url, c.author_ip, c.user_agent, c.raw_body, c.status, c.created_at, c.commenter_key,
-	c.moderation_reason, c.moderation_codes`
+	c.moderation_reason, c.moderation_codes, c.avatar_url`
 
 func scanComment(r rowScanner, c *broadside.Comment, extra ...any) error {
 	var status, codes string
 	dest := append([]any{&c.ID, &c.PostID, &c.ParentID, &c.UserID, &c.Kind, &c.AuthorName,
 		&c.AuthorEmail, &c.AuthorURL, &c.AuthorIP, &c.UserAgent, &c.RawBody, &status, scanTime(&c.CreatedAt),
-		&c.CommenterKeyHash, &c.ModerationReason, &codes}, extra...)
+		&c.CommenterKeyHash, &c.ModerationReason, &codes, &c.AvatarURL}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return err
 	}
@@ -94,11 +94,11 @@ func (s *Store) CreateComment(ctx context.Context, c *broadside.Comment) error {
 			cols, vals = "id, ", a.add(c.ID)+", "
 		}
 		q := `INSERT INTO comments (` + cols + `post_id, parent_id, user_id, kind, author_name, author_email,
-	author_url, author_ip, user_agent, raw_body, status, created_at, commenter_key, moderation_reason, moderation_codes)
+	author_url, author_ip, user_agent, raw_body, status, created_at, commenter_key, moderation_reason, moderation_codes, avatar_url)
 VALUES (` + vals + strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentID)), a.add(nullID(c.UserID)),
 			a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
 			a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(tx.ts(c.CreatedAt)),
-			a.add(c.CommenterKeyHash), a.add(c.ModerationReason), a.add(strings.Join(c.ModerationCodes, " "))}, ", ") + `) RETURNING id`
+			a.add(c.CommenterKeyHash), a.add(c.ModerationReason), a.add(strings.Join(c.ModerationCodes, " ")), a.add(c.AvatarURL)}, ", ") + `) RETURNING id`
 		if err := tx.wr().QueryRowContext(ctx, q, a.v...).Scan(&c.ID); err != nil {
 			if _, ok := uniqueViolation(err); ok {
 				return conflict("A comment with this ID already exists.")

@@ -170,3 +170,23 @@ func TestSearchHostileInputAnyScript(t *testing.T) {
 		}
 	})
 }
+
+// TestCommentAvatarURLRoundTrip: a remote commenter's avatar (migration 0028) is stored and
+// read back on both databases; other comments have none.
+func TestCommentAvatarURLRoundTrip(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		u := mkUser(t, s, "ann")
+		p := mkPost(t, s, u, "p", broadside.StatusPublished, t0.Add(-time.Hour))
+		remote := mkComment(t, s, p.ID, "remote", broadside.CommentApproved, t0, func(c *broadside.Comment) {
+			c.AvatarURL = "https://social.example/a.png"
+		})
+		local := mkComment(t, s, p.ID, "local", broadside.CommentApproved, t0)
+		for c, want := range map[int64]string{remote.ID: "https://social.example/a.png", local.ID: ""} {
+			got, err := s.CommentByID(ctx, c)
+			must(t, err)
+			if got.AvatarURL != want {
+				t.Errorf("comment %d: AvatarURL %q, want %q", c, got.AvatarURL, want)
+			}
+		}
+	})
+}

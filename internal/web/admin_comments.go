@@ -18,6 +18,7 @@ const commentsPerAdminPage = 20
 type commentRow struct {
 	ID                      int64
 	Author, Email, URL, IP  string
+	Avatar                  string // comments.Service.Avatar, as the discussion shows it
 	Date                    string
 	Status                  broadside.CommentStatus
 	Kind                    string
@@ -81,7 +82,8 @@ func (s *Server) commentRows(ctx context.Context, st *site, rows []broadside.Com
 	for _, c := range rows {
 		id := strconv.FormatInt(c.ID, 10)
 		cr := commentRow{ID: c.ID, Author: displayName(&c.Comment), Email: c.AuthorEmail, IP: c.AuthorIP,
-			Date: formatDateTime(st.Local(c.CreatedAt)), Status: c.Status, Kind: c.Kind, Body: s.Render.Comment(c.RawBody),
+			Avatar: s.Comments.Avatar(&c.Comment, st.Discussion, avatarSize),
+			Date:   formatDateTime(st.Local(c.CreatedAt)), Status: c.Status, Kind: c.Kind, Body: s.Render.Comment(c.RawBody),
 			Reason: c.ModerationReason,
 			PostID: c.PostID, PostTitle: c.PostTitle, Actions: actionsFor(c.Status),
 			CanReply: c.Status == broadside.CommentPending || c.Status == broadside.CommentApproved, Return: ret,

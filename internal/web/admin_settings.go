@@ -45,7 +45,8 @@ type settingsData struct {
 
 // Checkbox inputs of the settings form.
 var settingsChecks = []string{"support_enabled", "license_enabled", "comments_enabled", "newest_first",
-	"require_name_email", "notify_author", "feed_full_text", "keep_image_metadata", "require_two_factor_admins"}
+	"require_name_email", "notify_author", "feed_full_text", "keep_image_metadata", "require_two_factor_admins",
+	"gravatar"}
 
 func settingsValues(set *broadside.Settings) map[string]string {
 	d := set.Discussion
@@ -69,7 +70,7 @@ func settingsValues(set *broadside.Settings) map[string]string {
 		}
 	}
 	checks := []bool{set.Support.Enabled, set.License.Enabled, d.CommentsEnabled, d.NewestFirst, d.RequireNameEmail, d.NotifyAuthor,
-		set.FeedFullText, set.KeepImageMetadata, set.RequireTwoFactorAdmins}
+		set.FeedFullText, set.KeepImageMetadata, set.RequireTwoFactorAdmins, d.Gravatar}
 	for i, name := range settingsChecks {
 		if checks[i] {
 			v[name] = "on"
@@ -128,6 +129,7 @@ func readSettings(f url.Values, set *broadside.Settings) (map[string]string, bro
 	d := &set.Discussion
 	d.CommentsEnabled, d.NewestFirst = vals["comments_enabled"] != "", vals["newest_first"] != ""
 	d.RequireNameEmail, d.NotifyAuthor = vals["require_name_email"] != "", vals["notify_author"] != ""
+	d.Gravatar = vals["gravatar"] != ""
 	d.ModerationMode = vals["moderation_mode"]
 	d.ModerationKeys = strings.ReplaceAll(vals["moderation_keys"], "\r\n", "\n")
 	d.DisallowedKeys = strings.ReplaceAll(vals["disallowed_keys"], "\r\n", "\n")

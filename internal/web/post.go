@@ -17,6 +17,7 @@ type commentView struct {
 	ID                    int64
 	Depth                 int
 	Author, AuthorURL     string
+	Avatar                string // comments.Service.Avatar, at avatarSize
 	Date, ISO, Permalink  string
 	Body                  template.HTML
 	Pending, ByPostAuthor bool
@@ -214,10 +215,13 @@ func displayName(c *broadside.Comment) string {
 	return "Anonymous"
 }
 
+// avatarSize is the size of avatars in the discussion, in CSS pixels (WordPress's default).
+const avatarSize = 32
+
 func (s *Server) commentTree(n *broadside.ThreadNode, p *broadside.Post, pagePath string, closed bool, st *site) *commentView {
 	c := n.Comment
 	cv := &commentView{
-		ID: c.ID, Depth: n.Depth, Author: displayName(c),
+		ID: c.ID, Depth: n.Depth, Author: displayName(c), Avatar: s.Comments.Avatar(c, st.Discussion, avatarSize),
 		Date: formatDateTime(st.Local(c.CreatedAt)), ISO: c.CreatedAt.UTC().Format(time.RFC3339),
 		Permalink:    pagePath + "#comment-" + strconv.FormatInt(c.ID, 10),
 		Body:         s.Render.Comment(c.RawBody),

@@ -59,6 +59,10 @@ func (s *Server) routeTable() []route {
 		{"GET /comments/feed/{kind...}", cached(s.handleCommentsFeed)},
 		{"GET /?feed", pub(s.handleFeedQuery)},
 
+		// Comment avatars Broadside draws itself (issue 13: no third party learns who
+		// commented): addressed by a keyed hash, the same forever (avatar.go).
+		{"GET /avatar/{file}", pub(s.handleAvatar)},
+
 		// Search. Results depend on the query string, so the page cache never stores them.
 		{"GET /search", pub(s.handleSearch)},
 		{"GET /search/{terms...}", pub(s.handleSearchPath)},

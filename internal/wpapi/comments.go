@@ -3,9 +3,11 @@ package wpapi
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/avatar"
 )
 
 func errInvalidCommentID() *apiError {
@@ -53,7 +55,7 @@ func (q *req) commentObject(c *broadside.Comment, p *broadside.Post, context str
 	b.put(cAll, "link", q.commentLink(c, p))
 	b.put(cVE, "status", wpCommentStatus(c.Status))
 	b.put(cAll, "type", c.Kind)
-	b.put(cAll, "author_avatar_urls", avatarURLs())
+	b.put(cAll, "author_avatar_urls", q.commentAvatars(c))
 	b.put(cVE, "meta", []any{})
 	id := strconv.FormatInt(c.ID, 10)
 	links := obj{
@@ -112,6 +114,21 @@ func (q *req) hasReplies(id int64) bool {
 		q.noteReplies([]int64{id})
 	}
 	return q.st.replied[id]
+}
+
+// commentAvatars are the comment's avatar at WordPress's three sizes, chosen by the comments
+// service as every page shows it; a generated avatar's path is made absolute here.
+func (q *req) commentAvatars(c *broadside.Comment) obj {
+	d := q.site.Settings().Discussion
+	out := obj{}
+	for _, size := range avatar.Sizes {
+		u := q.a.Comments.Avatar(c, d, size)
+		if strings.HasPrefix(u, "/") {
+			u = q.site.Base() + u
+		}
+		out = append(out, kv{strconv.Itoa(size), u})
+	}
+	return out
 }
 
 // commentLink is the comment's permalink on its post's page: #comment-ID, on the right page
