@@ -190,3 +190,26 @@ var printers = sync.OnceValue(func() map[string]*message.Printer {
 func T(lang, key string, args ...any) string {
 	return printers()[Code(lang)].Sprintf(key, args...)
 }
+
+// keys is every message the English catalog lists: the set Message translates.
+var keys = sync.OnceValue(func() map[string]bool {
+	cat, err := Catalog(Default)
+	if err != nil {
+		panic(err)
+	}
+	m := make(map[string]bool, len(cat))
+	for k := range cat {
+		m[k] = true
+	}
+	return m
+})
+
+// Message translates s, a message made elsewhere in English (a validation error, a flash, a
+// heading), when the catalog lists it; anything else (a reader's text, a message with a
+// number in it) is returned as it is, never read as a format.
+func Message(lang, s string) string {
+	if s == "" || !keys()[s] {
+		return s
+	}
+	return T(lang, s)
+}
