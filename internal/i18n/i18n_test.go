@@ -1,7 +1,11 @@
 package i18n
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +141,44 @@ func TestMatchAndDir(t *testing.T) {
 		if got := Dir(lang); got != want {
 			t.Errorf("Dir(%q) = %q", lang, got)
 		}
+	}
+}
+
+// TestCodeKeysInCatalog: every message the code translates by name — i18n.T(lang, "…") in the
+// web handlers, site.T("…") in the emails — is in the catalog, so TestCatalogsComplete holds
+// it to every language.
+func TestCodeKeysInCatalog(t *testing.T) {
+	en, err := Catalog(Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := regexp.MustCompile(`(?:i18n\.T\([^,"]+|site\.T\(|\bs\.T\()\s*,?\s*("(?:[^"\\]|\\.)*")`)
+	n := 0
+	err = filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range call.FindAllStringSubmatch(string(b), -1) {
+			key, err := strconv.Unquote(m[1])
+			if err != nil {
+				t.Errorf("%s: %s: %v", path, m[1], err)
+				continue
+			}
+			n++
+			if _, ok := en[key]; !ok {
+				t.Errorf("%s: %q is not in the catalog (locales/en.json)", path, key)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 60 {
+		t.Errorf("found only %d translated messages in the code; is the pattern stale?", n)
 	}
 }
