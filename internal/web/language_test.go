@@ -143,6 +143,9 @@ func TestPostPageInLanguage(t *testing.T) {
 				t.Errorf("%s: the post page lacks %q", c.lang, w)
 			}
 		}
+		if feed := ta.browser().get("/feed/"); !strings.Contains(feed.Body, "<language>"+c.lang+"</language>") {
+			t.Errorf("%s: the feed does not name the site language", c.lang)
+		}
 		for _, english := range []string{"Leave a Reply", "Cancel reply", "Post Comment", "comments</a>", "March 1, 2026", "Your email address"} {
 			if strings.Contains(body, english) {
 				t.Errorf("%s: the post page still says %q", c.lang, english)
