@@ -130,6 +130,11 @@ func TestDates(t *testing.T) {
 }
 
 func TestMatchAndDir(t *testing.T) {
+	for _, l := range Languages {
+		if l.Name == "" {
+			t.Errorf("shipped language %s has no name", l.Code)
+		}
+	}
 	for in, want := range map[string]string{"fr-FR": "fr", "fa_IR": "fa", "zh-CN": "zh-CN", "zh-Hans": "zh-CN",
 		"en-US": "en", "de-DE": "de", "es-MX": "es", "it-IT": "", "zh-TW": "", "": "", "no such tag!": ""} {
 		got, ok := Match(in)
