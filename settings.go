@@ -1,11 +1,10 @@
 package broadside
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/broadside/broadside/internal/i18n"
 )
 
 // Moderation modes, WordPress's three discussion choices.
@@ -92,6 +91,11 @@ type Settings struct {
 	Federation Federation `json:",omitzero"`
 }
 
+// SiteLanguages are the codes (BCP 47) of the languages Broadside ships, English first: the
+// values Settings.Language may take besides "" (English). internal/i18n holds their names,
+// writing direction and message catalogs, and its tests require one for each.
+var SiteLanguages = []string{"en", "fr", "de", "es", "fa", "zh-CN"}
+
 // DefaultPermalinkStructure is WordPress's "day and name".
 const DefaultPermalinkStructure = "/%year%/%monthnum%/%day%/%postname%/"
 
@@ -162,7 +166,7 @@ func (s *Settings) Validate() error {
 	if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "" {
 		fe.Add("timezone", "Unknown time zone; use an IANA name such as Europe/London.")
 	}
-	if s.Language != "" && !i18n.Known(s.Language) {
+	if s.Language != "" && !slices.Contains(SiteLanguages, s.Language) {
 		fe.Add("language", "Choose one of the site languages offered.")
 	}
 	if err := ValidatePermalinkStructure(s.PermalinkStructure); err != nil {

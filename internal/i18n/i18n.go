@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/broadside/broadside"
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -34,15 +35,18 @@ type Language struct {
 	RTL  bool
 }
 
-// Languages are the shipped languages, in the order the settings menu lists them.
-var Languages = []Language{
-	{Code: "en", Name: "English"},
-	{Code: "fr", Name: "Français"},
-	{Code: "de", Name: "Deutsch"},
-	{Code: "es", Name: "Español"},
-	{Code: "fa", Name: "فارسی", RTL: true},
-	{Code: "zh-CN", Name: "简体中文"},
-}
+// names are the shipped languages' names in themselves.
+var names = map[string]string{"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "fa": "فارسی", "zh-CN": "简体中文"}
+
+// Languages are the shipped languages (broadside.SiteLanguages, which the domain validates
+// the setting against), in the order the settings menu lists them.
+var Languages = func() []Language {
+	out := make([]Language, len(broadside.SiteLanguages))
+	for i, code := range broadside.SiteLanguages {
+		out[i] = Language{Code: code, Name: names[code], RTL: Dir(code) == "rtl"}
+	}
+	return out
+}()
 
 // rtlBases are the scripts' languages written right to left, for a code that is not shipped
 // (an imported site keeps no such code today, but the rule belongs here).
@@ -189,4 +193,27 @@ var printers = sync.OnceValue(func() map[string]*message.Printer {
 // is printed as the English it is.
 func T(lang, key string, args ...any) string {
 	return printers()[Code(lang)].Sprintf(key, args...)
+}
+
+// keys is every message the English catalog lists: the set Message translates.
+var keys = sync.OnceValue(func() map[string]bool {
+	cat, err := Catalog(Default)
+	if err != nil {
+		panic(err)
+	}
+	m := make(map[string]bool, len(cat))
+	for k := range cat {
+		m[k] = true
+	}
+	return m
+})
+
+// Message translates s, a message made elsewhere in English (a validation error, a flash, a
+// heading), when the catalog lists it; anything else (a reader's text, a message with a
+// number in it) is returned as it is, never read as a format.
+func Message(lang, s string) string {
+	if s == "" || !keys()[s] {
+		return s
+	}
+	return T(lang, s)
 }

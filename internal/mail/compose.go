@@ -19,6 +19,9 @@ var templateFS embed.FS
 // newsletters, comment notices) is one of these rendered through the same two templates, so
 // they all look the same and all carry the site's name and the way out.
 type Content struct {
+	// Lang and Dir are the language of the email (the site's, internal/i18n) and its writing
+	// direction, for <html lang dir>; empty is English, left to right.
+	Lang, Dir string
 	Subject   string
 	SiteName  string
 	SiteURL   string

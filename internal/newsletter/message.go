@@ -64,7 +64,7 @@ func (s *Service) prepare(ctx context.Context, p *broadside.Post) (*prepared, er
 	postURL := site.PostURL(p)
 	title := p.Title
 	if strings.TrimSpace(title) == "" {
-		title = "(no title)"
+		title = site.T("(no title)")
 	}
 	out := &prepared{site: site, subs: s.Subs, subject: title, domain: mail.Domain(site.From), postID: p.ID}
 	for i, supporter := range []bool{false, true} {
@@ -72,28 +72,28 @@ func (s *Service) prepare(ctx context.Context, p *broadside.Post) (*prepared, er
 		c.Heading, c.HeadingURL = title, postURL
 		c.Byline = site.Date(p.PublishedAt)
 		if p.Author != nil && p.Author.Name() != "" {
-			c.Byline = "By " + p.Author.Name() + " · " + c.Byline
+			c.Byline = site.T("By %s", p.Author.Name()) + " · " + c.Byline
 		}
 		c.Preheader = p.RawExcerpt
 		if c.Preheader == "" {
 			c.Preheader = s.Mail.Render.Excerpt(p.BodyFormat, body, 30)
 		}
-		c.ReadOnline = &mail.Link{Label: "Read on the web", URL: postURL}
+		c.ReadOnline = &mail.Link{Label: site.T("Read on the web"), URL: postURL}
 		c.BodyHTML = htmltemplate.HTML(bodyHTML)
 		c.BodyText = mail.TextFromHTML(bodyHTML)
 		if p.CommentsOpen {
-			c.PostLink = &mail.Link{Label: "Join the discussion", URL: postURL + "#comments"}
+			c.PostLink = &mail.Link{Label: site.T("Join the discussion"), URL: postURL + "#comments"}
 		} else {
-			c.PostLink = &mail.Link{Label: "Read on the web", URL: postURL}
+			c.PostLink = &mail.Link{Label: site.T("Read on the web"), URL: postURL}
 		}
 		c.Support = site.Support(supporter)
 		if strings.TrimSpace(p.Appeal) != "" && !supporter { // the post's own appeal, as on its page
 			h := absolutize(string(s.Mail.Render.Post(broadside.FormatMarkdown, p.Appeal)), site.URL)
 			c.Support = &mail.Support{HTML: htmltemplate.HTML(h), Text: mail.TextFromHTML(h)}
 		}
-		c.Footer = []string{"You are receiving this because you subscribed to " + site.Name + " as " + phEmail + "."}
-		c.Manage = &mail.Link{Label: "Manage your subscription", URL: site.Abs("/subscribe/profile")}
-		c.Unsubscribe = &mail.Link{Label: "Unsubscribe", URL: phUnsubscribe}
+		c.Footer = []string{site.T("You are receiving this because you subscribed to %s as %s.", site.Name, phEmail)}
+		c.Manage = &mail.Link{Label: site.T("Manage your subscription"), URL: site.Abs("/subscribe/profile")}
+		c.Unsubscribe = &mail.Link{Label: site.T("Unsubscribe"), URL: phUnsubscribe}
 		h, t, err := mail.Render(c)
 		if err != nil {
 			return nil, err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/i18n"
 	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/render"
 )
@@ -86,8 +87,11 @@ func (s *Site) PostURL(p *broadside.Post) string {
 	return s.Abs(s.perm.Build(f))
 }
 
-// Date formats t in the site's zone, as the public site does.
-func (s *Site) Date(t time.Time) string { return t.In(s.loc).Format("January 2, 2006") }
+// Date formats t in the site's zone and language, as the public site does.
+func (s *Site) Date(t time.Time) string { return i18n.Date(s.Language, t.In(s.loc)) }
+
+// T translates an email's message into the site language (internal/i18n).
+func (s *Site) T(key string, args ...any) string { return i18n.T(s.Language, key, args...) }
 
 // Support returns the reader-support appeal for an email, nil when it is off or the reader
 // marked themselves a supporter.
@@ -96,9 +100,9 @@ func (s *Site) Support(supporter bool) *mail.Support {
 	if !a.Enabled || strings.TrimSpace(a.Text) == "" || supporter {
 		return nil
 	}
-	label := a.LinkLabel
+	label := i18n.Message(s.Language, a.LinkLabel) // the default label is the catalog's
 	if label == "" {
-		label = "Support us"
+		label = s.T("Support us")
 	}
 	var paras []string
 	for _, p := range strings.Split(strings.ReplaceAll(a.Text, "\r\n", "\n"), "\n\n") {
@@ -111,7 +115,7 @@ func (s *Site) Support(supporter bool) *mail.Support {
 
 // Content starts an email with the site's branding.
 func (s *Site) Content(subject string) *mail.Content {
-	return &mail.Content{Subject: subject, SiteName: s.Name, SiteURL: s.URL + "/"}
+	return &mail.Content{Subject: subject, SiteName: s.Name, SiteURL: s.URL + "/", Lang: i18n.Code(s.Language), Dir: i18n.Dir(i18n.Code(s.Language))}
 }
 
 // Send renders c for to and sends it from the site.

@@ -98,14 +98,13 @@ func (s *Service) sendCommentsConfirm(ctx context.Context, site *sitemail.Site, 
 	if err != nil {
 		return err
 	}
-	title := postTitle(p)
-	c := site.Content("Confirm comment notifications on \"" + title + "\"")
-	c.Heading = "Confirm comment notifications"
-	c.Paragraphs = []string{"Someone (we hope you) commented on \"" + title + "\" on " + site.Name + " as " + j.Email +
-		" and asked to be told by email about new comments there, or about replies to their comment. Please confirm that it was you."}
-	c.Button = &mail.Link{Label: "Yes, notify me", URL: link}
-	c.After = []string{"The link works once and expires in 48 hours. If you did not ask, ignore this email: you will not hear from us again."}
-	c.PostLink = &mail.Link{Label: "Read \"" + title + "\"", URL: site.PostURL(p)}
+	title := postTitleIn(site, p)
+	c := site.Content(site.T("Confirm comment notifications on \"%s\"", title))
+	c.Heading = site.T("Confirm comment notifications")
+	c.Paragraphs = []string{site.T("Someone (we hope you) commented on \"%s\" on %s as %s and asked to be told by email about new comments there, or about replies to their comment. Please confirm that it was you.", title, site.Name, j.Email)}
+	c.Button = &mail.Link{Label: site.T("Yes, notify me"), URL: link}
+	c.After = []string{site.T("The link works once and expires in 48 hours. If you did not ask, ignore this email: you will not hear from us again.")}
+	c.PostLink = &mail.Link{Label: site.T("Read \"%s\"", title), URL: site.PostURL(p)}
 	err = s.Mail.Send(ctx, site, j.Email, c, nil)
 	return s.Mail.Settle(err, "comment notification confirmation", "post_id", p.ID)
 }
@@ -222,34 +221,34 @@ func (s *Service) noticeShowsText(ctx context.Context, p *broadside.Post, email 
 }
 
 func (s *Service) sendCommentNotice(ctx context.Context, site *sitemail.Site, p *broadside.Post, c *broadside.Comment, email string, toParent, withText bool) error {
-	title := postTitle(p)
+	title := postTitleIn(site, p)
 	name := strings.TrimSpace(c.AuthorName)
 	if name == "" {
-		name = "Someone"
+		name = site.T("Someone")
 	}
-	subject := fmt.Sprintf("[%s] New comment on \"%s\"", site.Name, title)
-	heading := "New comment on \"" + title + "\""
-	why := "You are receiving this because you asked to be told about new comments on \"" + title + "\"."
+	subject := site.T("[%s] New comment on \"%s\"", site.Name, title)
+	heading := site.T("New comment on \"%s\"", title)
+	why := site.T("You are receiving this because you asked to be told about new comments on \"%s\".", title)
 	if toParent {
-		subject = fmt.Sprintf("[%s] %s replied to your comment on \"%s\"", site.Name, name, title)
-		heading = name + " replied to your comment"
-		why = "You are receiving this because you asked to be told about replies to your comment on \"" + title + "\"."
+		subject = site.T("[%s] %s replied to your comment on \"%s\"", site.Name, name, title)
+		heading = site.T("%s replied to your comment", name)
+		why = site.T("You are receiving this because you asked to be told about replies to your comment on \"%s\".", title)
 	}
 	postURL := site.PostURL(p)
 	ct := site.Content(subject)
 	ct.Heading = heading
-	ct.Preheader = name + " wrote on \"" + title + "\""
+	ct.Preheader = site.T("%s wrote on \"%s\"", name, title)
 	if withText {
-		ct.Paragraphs = append([]string{name + " wrote:"}, strings.Split(mail.TextFromHTML(string(s.Mail.Render.Comment(c.RawBody))), "\n\n")...)
+		ct.Paragraphs = append([]string{site.T("%s wrote:", name)}, strings.Split(mail.TextFromHTML(string(s.Mail.Render.Comment(c.RawBody))), "\n\n")...)
 	} else {
-		ct.Preheader = name + " commented on \"" + title + "\""
-		ct.Paragraphs = []string{name + " commented. The discussion of \"" + title + "\" is not public, so the comment is not in this email: read it on the site."}
+		ct.Preheader = site.T("%s commented on \"%s\"", name, title)
+		ct.Paragraphs = []string{site.T("%s commented. The discussion of \"%s\" is not public, so the comment is not in this email: read it on the site.", name, title)}
 	}
-	ct.Button = &mail.Link{Label: "View the comment", URL: postURL + "#comment-" + strconv.FormatInt(c.ID, 10)}
-	ct.PostLink = &mail.Link{Label: "Reply", URL: postURL + "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"}
+	ct.Button = &mail.Link{Label: site.T("View the comment"), URL: postURL + "#comment-" + strconv.FormatInt(c.ID, 10)}
+	ct.PostLink = &mail.Link{Label: site.T("Reply"), URL: postURL + "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"}
 	ct.Footer = []string{why}
 	stop := site.Abs("/subscribe/comments/stop?t=" + url.QueryEscape(s.Links.CommentsOffToken(p.ID, email)))
-	ct.Unsubscribe = &mail.Link{Label: "Stop notifications for this post", URL: stop}
+	ct.Unsubscribe = &mail.Link{Label: site.T("Stop notifications for this post"), URL: stop}
 	err := s.Mail.Send(ctx, site, email, ct, func(m *mail.Message) {
 		ListHeaders(m, site, stop, "stop comments "+strconv.FormatInt(p.ID, 10))
 		m.Headers["List-Id"] = fmt.Sprintf("%q <comments-%d.%s>", title, p.ID, hostOf(site.URL))
@@ -266,6 +265,14 @@ func hostOf(base string) string {
 		return u.Hostname()
 	}
 	return "localhost"
+}
+
+// postTitleIn is postTitle in the site's language.
+func postTitleIn(site *sitemail.Site, p *broadside.Post) string {
+	if strings.TrimSpace(p.Title) == "" {
+		return site.T("(no title)")
+	}
+	return p.Title
 }
 
 func postTitle(p *broadside.Post) string {

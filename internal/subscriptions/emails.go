@@ -65,12 +65,12 @@ func (s *Service) MailHandler() func(ctx context.Context, payload []byte) error 
 			if err != nil {
 				return err
 			}
-			c = site.Content("Confirm your subscription to " + site.Name)
-			c.Heading = "Confirm your subscription"
-			c.Preheader = "One click and new posts from " + site.Name + " come to your inbox."
-			c.Paragraphs = []string{"Someone (we hope you) asked to receive new posts from " + site.Name + " at " + sub.Email + ". Please confirm that it was you."}
-			c.Button = &mail.Link{Label: "Yes, subscribe me", URL: link}
-			c.After = []string{"The link works once and expires in 48 hours. If you did not ask, ignore this email: you will not hear from us again."}
+			c = site.Content(site.T("Confirm your subscription to %s", site.Name))
+			c.Heading = site.T("Confirm your subscription")
+			c.Preheader = site.T("One click and new posts from %s come to your inbox.", site.Name)
+			c.Paragraphs = []string{site.T("Someone (we hope you) asked to receive new posts from %s at %s. Please confirm that it was you.", site.Name, sub.Email)}
+			c.Button = &mail.Link{Label: site.T("Yes, subscribe me"), URL: link}
+			c.After = []string{site.T("The link works once and expires in 48 hours. If you did not ask, ignore this email: you will not hear from us again.")}
 		case mailAlready, mailSignIn:
 			if sub.Status != broadside.SubscriberConfirmed {
 				return nil
@@ -79,26 +79,26 @@ func (s *Service) MailHandler() func(ctx context.Context, payload []byte) error 
 			if err != nil {
 				return err
 			}
-			c = site.Content("Sign in to " + site.Name)
-			c.Heading = "Sign in to " + site.Name
-			c.Paragraphs = []string{"Use the button below to sign in as " + sub.Email + " and read everything on " + site.Name + "."}
+			c = site.Content(site.T("Sign in to %s", site.Name))
+			c.Heading = site.T("Sign in to %s", site.Name)
+			c.Paragraphs = []string{site.T("Use the button below to sign in as %s and read everything on %s.", sub.Email, site.Name)}
 			if j.Kind == mailAlready {
-				c.Subject = "You are already subscribed to " + site.Name
-				c.Heading = "You are already subscribed"
-				c.Paragraphs = []string{"Someone (we hope you) asked to subscribe " + sub.Email + " to " + site.Name + ". This address is already subscribed, so nothing changes.",
-					"To read subscriber-only posts in this browser, sign in:"}
+				c.Subject = site.T("You are already subscribed to %s", site.Name)
+				c.Heading = site.T("You are already subscribed")
+				c.Paragraphs = []string{site.T("Someone (we hope you) asked to subscribe %s to %s. This address is already subscribed, so nothing changes.", sub.Email, site.Name),
+					site.T("To read subscriber-only posts in this browser, sign in:")}
 			}
-			c.Button = &mail.Link{Label: "Sign in", URL: link}
-			c.After = []string{"The link works once and expires in 30 minutes. If you did not ask for it, ignore this email."}
+			c.Button = &mail.Link{Label: site.T("Sign in"), URL: link}
+			c.After = []string{site.T("The link works once and expires in 30 minutes. If you did not ask for it, ignore this email.")}
 		case mailWelcome:
 			if sub.Status != broadside.SubscriberConfirmed {
 				return nil
 			}
-			c = site.Content("Welcome to " + site.Name)
-			c.Heading = "Welcome to " + site.Name
-			c.Paragraphs = []string{"Thank you for subscribing. New posts will arrive in this inbox as they are published.",
-				"You can now read every post on the site, including those for subscribers only, in the browser where you confirmed. On another device, use \"Sign in\" with this address."}
-			c.Button = &mail.Link{Label: "Visit " + site.Name, URL: site.URL + "/"}
+			c = site.Content(site.T("Welcome to %s", site.Name))
+			c.Heading = site.T("Welcome to %s", site.Name)
+			c.Paragraphs = []string{site.T("Thank you for subscribing. New posts will arrive in this inbox as they are published."),
+				site.T("You can now read every post on the site, including those for subscribers only, in the browser where you confirmed. On another device, use \"Sign in\" with this address.")}
+			c.Button = &mail.Link{Label: site.T("Visit %s", site.Name), URL: site.URL + "/"}
 			c.Support = site.Support(sub.Supporter)
 			s.addFooter(site, c, sub)
 		default:
@@ -153,9 +153,9 @@ func ListHeaders(m *mail.Message, site *sitemail.Site, unsubURL, mailtoSubject s
 }
 
 func (s *Service) addFooter(site *sitemail.Site, c *mail.Content, sub *broadside.Subscriber) {
-	c.Footer = []string{"You are receiving this because you subscribed to " + site.Name + " as " + sub.Email + "."}
-	c.Manage = &mail.Link{Label: "Manage your subscription", URL: site.Abs("/subscribe/profile")}
-	c.Unsubscribe = &mail.Link{Label: "Unsubscribe", URL: s.UnsubscribeURL(site, sub.ID)}
+	c.Footer = []string{site.T("You are receiving this because you subscribed to %s as %s.", site.Name, sub.Email)}
+	c.Manage = &mail.Link{Label: site.T("Manage your subscription"), URL: site.Abs("/subscribe/profile")}
+	c.Unsubscribe = &mail.Link{Label: site.T("Unsubscribe"), URL: s.UnsubscribeURL(site, sub.ID)}
 }
 
 // mailAddress returns the bare address of "Name <address>".

@@ -10,6 +10,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/feeds"
+	"github.com/broadside/broadside/internal/i18n"
 	"github.com/broadside/broadside/internal/render"
 )
 
@@ -17,7 +18,6 @@ import (
 const (
 	feedGenerator    = "Broadside"
 	feedGeneratorURI = "https://github.com/broadside/broadside"
-	feedLanguage     = "en"
 )
 
 // feedURL returns the absolute URL of the feed of the page at path in format f.
@@ -43,7 +43,7 @@ func (s *Server) postsFeed(ctx context.Context, st *site, spec listSpec, f feedF
 		title += " » " + spec.canonicalTitle
 	}
 	fd := &feeds.Feed{Kind: feeds.Posts, Title: title, Description: st.Tagline, Link: st.Abs(spec.base),
-		SelfURL: feedURL(st, spec.base, f), Language: feedLanguage, Generator: feedGenerator, GeneratorURI: feedGeneratorURI}
+		SelfURL: feedURL(st, spec.base, f), Language: st.Lang(), Generator: feedGenerator, GeneratorURI: feedGeneratorURI}
 	items := make([]feeds.Item, len(posts))
 	var urls []string
 	for i := range posts {
@@ -127,13 +127,13 @@ func absoluteURL(st *site, u string) string {
 func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request, st *site, f feedFormat, post *broadside.Post) error {
 	ctx := r.Context()
 	var postID int64
-	fd := &feeds.Feed{Kind: feeds.Comments, Title: "Comments for " + st.Title, Description: st.Tagline,
-		Link: st.Abs("/"), SelfURL: feedURL(st, "/comments/", f), Language: feedLanguage,
+	fd := &feeds.Feed{Kind: feeds.Comments, Title: i18n.T(st.Language, "Comments for %s", st.Title), Description: st.Tagline,
+		Link: st.Abs("/"), SelfURL: feedURL(st, "/comments/", f), Language: st.Lang(),
 		Generator: feedGenerator, GeneratorURI: feedGeneratorURI}
 	st.categories(ctx, s)
 	if post != nil {
 		postID = post.ID
-		fd.Title, fd.Link, fd.SelfURL = "Comments on: "+post.Title, st.Abs(st.PostPath(post)), feedURL(st, st.PostPath(post), f)
+		fd.Title, fd.Link, fd.SelfURL = i18n.T(st.Language, "Comments on: %s", post.Title), st.Abs(st.PostPath(post)), feedURL(st, st.PostPath(post), f)
 	}
 	limit := st.FeedItems
 	if limit < 1 {
@@ -157,12 +157,12 @@ func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request, st *site, 
 			}
 			posts[p.ID] = p
 		}
-		name := displayName(c)
+		name := displayNameIn(st.Language, c)
 		it := feeds.Item{ID: st.Abs("/?p=" + strconv.FormatInt(p.ID, 10) + "#comment-" + strconv.FormatInt(c.ID, 10)),
-			Title: "By: " + name, Author: name, Published: c.CreatedAt, Updated: c.CreatedAt,
+			Title: i18n.T(st.Language, "By: %s", name), Author: name, Published: c.CreatedAt, Updated: c.CreatedAt,
 			Link: st.Abs(st.CommentPath(st.PostPath(p), s.commentPage(ctx, st, p, c.ID, threads), 0, c.ID))}
 		if post == nil {
-			it.Title = "Comment on " + p.Title + " by " + name
+			it.Title = i18n.T(st.Language, "Comment on %s by %s", p.Title, name)
 		}
 		if broadside.IsHTTPURL(c.AuthorURL) {
 			it.AuthorURL = c.AuthorURL

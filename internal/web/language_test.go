@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -91,6 +92,64 @@ func TestPublicCSSIsLogical(t *testing.T) {
 				}
 			}
 			t.Errorf("%s: %s: %s is a physical side; use the logical property (inline-start/end)", name, prop, val)
+		}
+	}
+}
+
+// setLanguage saves the site language directly.
+func (ta *testApp) setLanguage(admin *broadside.User, code string) {
+	ta.t.Helper()
+	ctx := context.Background()
+	set, err := ta.App.Settings.Load(ctx)
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	set.Language = code
+	if err := ta.App.Settings.Save(ctx, set, admin); err != nil {
+		ta.t.Fatal(err)
+	}
+}
+
+// TestPostPageInLanguage: the post page a reader sees in French, Persian and Chinese — the
+// comment count with the language's plural, the dates in its format, the comment form and the
+// "Leave a Reply to NAME" / "Cancel reply" of a reply link — comes from the catalog, and the
+// page says no English sentence of the form.
+func TestPostPageInLanguage(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user("a@example.org", broadside.RoleAdmin)
+	p := ta.publish(admin, "Bonjour", "Texte.")
+	ann := ta.seedComment(p, "Ann", "Premier.", broadside.CommentApproved)
+	ta.seedComment(p, "Bob", "Second.", broadside.CommentApproved)
+	if err := ta.App.Store.RecountAllComments(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"2 commentaires", "1er mars 2026", "Laisser un commentaire", "Répondre à Ann", "Annuler la réponse",
+			"Votre adresse e-mail ne sera pas publiée.", "1er mars 2026 à 12:00", ">Répondre<", "Commentaire"}},
+		{"fa", []string{"۲ دیدگاه", "۱ مارس ۲۰۲۶", "دیدگاهتان را بنویسید", "پاسخ دادن به Ann", "لغو پاسخ", "فرستادن دیدگاه"}},
+		{"zh-CN", []string{"2 条评论", "2026年3月1日", "发表回复", "回复给 Ann", "取消回复", "发表评论"}},
+	} {
+		ta.setLanguage(admin, c.lang)
+		r := ta.browser().get(ta.postPath(p))
+		wantStatus(t, r, http.StatusOK)
+		reply := ta.browser().get(ta.postPath(p) + "?replytocom=" + strconv.FormatInt(ann.ID, 10))
+		wantStatus(t, reply, http.StatusOK)
+		body := r.Body + reply.Body
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: the post page lacks %q", c.lang, w)
+			}
+		}
+		if feed := ta.browser().get("/feed/"); !strings.Contains(feed.Body, "<language>"+c.lang+"</language>") {
+			t.Errorf("%s: the feed does not name the site language", c.lang)
+		}
+		for _, english := range []string{"Leave a Reply", "Cancel reply", "Post Comment", "comments</a>", "March 1, 2026", "Your email address"} {
+			if strings.Contains(body, english) {
+				t.Errorf("%s: the post page still says %q", c.lang, english)
+			}
 		}
 	}
 }

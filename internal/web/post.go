@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/i18n"
 	"github.com/broadside/broadside/internal/render"
 )
 
@@ -78,7 +79,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	}
 	cpage = disc.page
 	if disc.replyTo != nil {
-		form.ReplyToName = displayName(disc.replyTo.Comment)
+		form.ReplyToName = displayNameIn(st.Language, disc.replyTo.Comment)
 	}
 	form.PostID = p.ID
 	form.CancelURL = postPath + "#respond"
@@ -106,7 +107,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	body := access.Body
 	teaser, more := broadside.SplitMore(body)
 	data := map[string]any{
-		"Post": p, "ISO": p.PublishedAt.UTC().Format(time.RFC3339), "Date": formatDate(st.Local(p.PublishedAt)),
+		"Post": p, "ISO": p.PublishedAt.UTC().Format(time.RFC3339), "Date": st.date(p.PublishedAt),
 		"Comments": disc.html, "FirstNumber": disc.first, "Pager": cp, "Form": form,
 		"ShowComments": (p.Type == broadside.TypePost || p.CommentCount > 0 || p.CommentsOpen) && access.Full,
 		"HasMore":      more,
@@ -118,7 +119,10 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 		w.Header().Set("Cache-Control", "private, no-store") // unlocked for this reader only
 	}
 	if closed {
-		data["Closed"] = closedWhy
+		data["Closed"] = i18n.Message(st.Language, closedWhy)
+		if p.CommentsOpen && d.CloseAfterDays > 0 { // closed by age: the reason counts days
+			data["Closed"] = i18n.T(st.Language, "Comments are closed on posts older than %d days.", d.CloseAfterDays)
+		}
 	}
 	var teaserHTML, restHTML template.HTML
 	if more {
@@ -208,11 +212,14 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 	s.page(w, r, status, "public/post", v)
 }
 
-func displayName(c *broadside.Comment) string {
+func displayName(c *broadside.Comment) string { return displayNameIn(i18n.Default, c) }
+
+// displayNameIn is the commenter's name as readers of a site in lang see it.
+func displayNameIn(lang string, c *broadside.Comment) string {
 	if n := strings.TrimSpace(c.AuthorName); n != "" {
 		return n
 	}
-	return "Anonymous"
+	return i18n.T(lang, "Anonymous")
 }
 
 // avatarSize is the size of avatars in the discussion, in CSS pixels (WordPress's default).
@@ -221,8 +228,8 @@ const avatarSize = 32
 func (s *Server) commentTree(n *broadside.ThreadNode, p *broadside.Post, pagePath string, closed bool, st *site) *commentView {
 	c := n.Comment
 	cv := &commentView{
-		ID: c.ID, Depth: n.Depth, Author: displayName(c), Avatar: s.Comments.Avatar(c, st.Discussion, avatarSize),
-		Date: formatDateTime(st.Local(c.CreatedAt)), ISO: c.CreatedAt.UTC().Format(time.RFC3339),
+		ID: c.ID, Depth: n.Depth, Author: displayNameIn(st.Language, c), Avatar: s.Comments.Avatar(c, st.Discussion, avatarSize),
+		Date: st.dateTime(c.CreatedAt), ISO: c.CreatedAt.UTC().Format(time.RFC3339),
 		Permalink:    pagePath + "#comment-" + strconv.FormatInt(c.ID, 10),
 		Body:         s.Render.Comment(c.RawBody),
 		Pending:      c.Status == broadside.CommentPending,
@@ -236,7 +243,7 @@ func (s *Server) commentTree(n *broadside.ThreadNode, p *broadside.Post, pagePat
 		cv.ReplyURL = pagePath + "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"
 	}
 	if n.Flattened && n.Parent != nil {
-		cv.InReplyTo = displayName(n.Parent.Comment)
+		cv.InReplyTo = displayNameIn(st.Language, n.Parent.Comment)
 	}
 	for _, ch := range n.Children {
 		cv.Children = append(cv.Children, s.commentTree(ch, p, pagePath, closed, st))
@@ -282,7 +289,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 	if err != nil || parentID < 0 {
 		form.ParentID = 0
 		form.Errors = map[string]string{"comment_parent": "The comment you are replying to does not exist."}
-		form.Message = "Your comment was not posted: the comment you are replying to does not exist."
+		form.Message = i18n.T(st.Language, "Your comment was not posted: the comment you are replying to does not exist.")
 		s.renderPost(w, r, st, post, 0, form, http.StatusUnprocessableEntity)
 		return nil
 	}
@@ -307,7 +314,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 			return nil
 		}
 		form.Errors = broadside.ErrorFields(err)
-		form.Message = "Your comment was not posted. " + broadside.ErrorMessage(err)
+		form.Message = i18n.T(st.Language, "Your comment was not posted. %s", i18n.Message(st.Language, broadside.ErrorMessage(err)))
 		if _, bad := form.Errors["comment_parent"]; bad {
 			form.ParentID = 0
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/activitypub"
+	"github.com/broadside/broadside/internal/i18n"
 )
 
 // GET /{path...}
@@ -185,7 +185,7 @@ func (s *Server) listPosts(w http.ResponseWriter, r *http.Request, st *site, spe
 		if v.Title != "" {
 			v.Title += " – "
 		}
-		v.Title += "Page " + strconv.Itoa(spec.page)
+		v.Title += i18n.T(st.Language, "Page %d", spec.page)
 	}
 	v.Canonical = st.Abs(pagePath(spec.base, spec.page))
 	if spec.base == "/" && spec.page == 1 {
@@ -281,16 +281,19 @@ func dateArchive(path string, st *site) (listSpec, bool) {
 		return listSpec{}, false
 	}
 	var to time.Time
-	var heading string
+	var heading, title string
 	switch len(nums) {
 	case 1:
-		to, heading = from.AddDate(1, 0, 0), fmt.Sprintf("Year: %d", y)
+		title = i18n.Year(st.Language, from)
+		to, heading = from.AddDate(1, 0, 0), i18n.T(st.Language, "Year: %s", title)
 	case 2:
-		to, heading = from.AddDate(0, 1, 0), "Month: "+from.Format("January 2006")
+		title = i18n.Month(st.Language, from)
+		to, heading = from.AddDate(0, 1, 0), i18n.T(st.Language, "Month: %s", title)
 	default:
-		to, heading = from.AddDate(0, 0, 1), "Day: "+formatDate(from)
+		title = i18n.Date(st.Language, from)
+		to, heading = from.AddDate(0, 0, 1), i18n.T(st.Language, "Day: %s", title)
 	}
-	return listSpec{heading: heading, canonicalTitle: strings.SplitN(heading, ": ", 2)[1], base: path,
+	return listSpec{heading: heading, canonicalTitle: title, base: path,
 		filter: broadside.PostFilter{From: from, To: to}}, true
 }
 
@@ -340,7 +343,7 @@ func (s *Server) categoryArchive(ctx context.Context, st *site, segs []string) (
 	}
 	for i := range cats {
 		if c := cats[i]; c.Slug == segs[len(segs)-1] {
-			return listSpec{heading: "Category: " + c.Name, canonicalTitle: c.Name, description: c.Description,
+			return listSpec{heading: i18n.T(st.Language, "Category: %s", c.Name), canonicalTitle: c.Name, description: c.Description,
 				base: st.CategoryPath(c), filter: broadside.PostFilter{CategoryIDs: descendants(cats, c.ID)},
 				feed: c.Name + " Category Feed"}, nil
 		}
@@ -372,7 +375,7 @@ func (s *Server) tagArchive(ctx context.Context, st *site, segs []string) (listS
 	if err != nil {
 		return listSpec{}, err
 	}
-	return listSpec{heading: "Tag: " + t.Name, canonicalTitle: t.Name, base: st.TagPath(*t),
+	return listSpec{heading: i18n.T(st.Language, "Tag: %s", t.Name), canonicalTitle: t.Name, base: st.TagPath(*t),
 		filter: broadside.PostFilter{TagID: t.ID}, feed: t.Name + " Tag Feed"}, nil
 }
 
@@ -382,7 +385,7 @@ func (s *Server) authorArchive(ctx context.Context, st *site, segs []string) (li
 	if err != nil {
 		return listSpec{}, err
 	}
-	return listSpec{heading: "Author: " + u.Name(), canonicalTitle: u.Name(), base: st.AuthorPath(u),
+	return listSpec{heading: i18n.T(st.Language, "Author: %s", u.Name()), canonicalTitle: u.Name(), base: st.AuthorPath(u),
 		filter: broadside.PostFilter{AuthorID: u.ID}, feed: "Posts by " + u.Name() + " Feed"}, nil
 }
 
@@ -403,9 +406,9 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	}
 	st.categories(ctx, s)
 	v := s.baseView(r, st)
-	v.Title = "Page not found"
+	v.Title = i18n.T(st.Language, "Page not found")
 	v.Robots = "noindex"
-	data := map[string]any{"Status": http.StatusNotFound, "Message": "Sorry, nothing lives at " + r.URL.RequestURI() + ". It may have moved, or the link may be mistyped."}
+	data := map[string]any{"Status": http.StatusNotFound, "Message": i18n.T(st.Language, "Sorry, nothing lives at %s. It may have moved, or the link may be mistyped.", r.URL.RequestURI())}
 	if posts, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePost, Limit: 5})); err == nil {
 		var recent []link
 		for i := range posts {

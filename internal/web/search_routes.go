@@ -65,7 +65,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	for i, h := range res.Hits {
 		p := h.Post
 		sr := searchResult{Title: h.Title, Snippet: h.Snippet, Path: st.PostPath(p), ISO: p.PublishedAt.UTC().Format(time.RFC3339),
-			Date: formatDate(st.Local(p.PublishedAt)), IsPage: p.Type == broadside.TypePage, CommentCount: p.CommentCount,
+			Date: st.date(p.PublishedAt), IsPage: p.Type == broadside.TypePage, CommentCount: p.CommentCount,
 			SubscribersOnly: p.SubscribersOnly}
 		if sr.Title == "" {
 			sr.Title = "(no title)"

@@ -125,7 +125,7 @@ func (s *Server) handleReaderProfile(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	d := &readerProfile{Reader: sub, Since: formatDate(st.Local(sub.ConfirmedAt))}
+	d := &readerProfile{Reader: sub, Since: st.date(sub.ConfirmedAt)}
 	seen := map[int64]int{}
 	for _, c := range cs {
 		kind := "all new comments"

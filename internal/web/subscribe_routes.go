@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/i18n"
 	"github.com/broadside/broadside/internal/subscriptions"
 )
 
@@ -29,6 +30,15 @@ func (s *Server) subscribePage(w http.ResponseWriter, r *http.Request, status in
 	v.Title, v.Robots, v.Data = pg.Heading, "noindex", pg
 	w.Header().Set("Cache-Control", "no-store")
 	s.page(w, r, status, "public/subscribe", v)
+}
+
+// lang is the site language for a page built before the site's settings are at hand.
+func (s *Server) lang(r *http.Request) string {
+	st, err := s.site(r.Context())
+	if err != nil {
+		return ""
+	}
+	return st.Language
 }
 
 func (s *Server) subscriptionsOff(w http.ResponseWriter, r *http.Request) bool {
@@ -57,11 +67,12 @@ func (s *Server) handleSubscribeForm(w http.ResponseWriter, r *http.Request) err
 		return nil
 	}
 	st, _ := s.site(r.Context())
-	name := "this site"
+	lang := s.lang(r)
+	name := i18n.T(lang, "this site")
 	if st != nil {
 		name = st.Title
 	}
-	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "form", Heading: "Subscribe to " + name,
+	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "form", Heading: i18n.T(lang, "Subscribe to %s", name),
 		Paragraphs: []string{"Get new posts by email and read everything on the site, including posts for subscribers. It costs nothing, and every email has a link to leave with one click.",
 			"We will send you a link to confirm your address; nothing else arrives until you click it."},
 		Action: "/subscribe", Button: "Subscribe", Return: localPath(r.URL.Query().Get("return"))})
@@ -211,11 +222,11 @@ func (s *Server) handleUnsubscribeForm(w http.ResponseWriter, r *http.Request) e
 	}
 	if sub.Status == broadside.SubscriberUnsubscribed {
 		s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "message", Heading: "You are unsubscribed",
-			Paragraphs: []string{sub.Email + " does not receive anything from this site."}, Links: []link{{"Subscribe again", "/subscribe/"}}})
+			Paragraphs: []string{i18n.T(s.lang(r), "%s does not receive anything from this site.", sub.Email)}, Links: []link{{"Subscribe again", "/subscribe/"}}})
 		return nil
 	}
 	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "button", Heading: "Unsubscribe",
-		Paragraphs: []string{"Stop sending newsletters to " + sub.Email + "?"}, Action: "/subscribe/unsubscribe", Button: "Unsubscribe", Token: tok})
+		Paragraphs: []string{i18n.T(s.lang(r), "Stop sending newsletters to %s?", sub.Email)}, Action: "/subscribe/unsubscribe", Button: "Unsubscribe", Token: tok})
 	return nil
 }
 
@@ -246,7 +257,7 @@ func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) error
 		s.setCookie(w, r, cookieReader, "", -1)
 	}
 	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "message", Heading: "You are unsubscribed",
-		Paragraphs: []string{sub.Email + " will not receive any more newsletters. We are sorry to see you go."},
+		Paragraphs: []string{i18n.T(s.lang(r), "%s will not receive any more newsletters. We are sorry to see you go.", sub.Email)},
 		Links:      []link{{"Subscribe again", "/subscribe/"}, {"Go to the home page", "/"}}})
 	return nil
 }
@@ -290,12 +301,13 @@ func (s *Server) handleCommentsStop(w http.ResponseWriter, r *http.Request) erro
 		s.linkError(w, r, err)
 		return nil
 	}
+	lang := s.lang(r)
 	title := p.Title
 	if title == "" {
-		title = "this post"
+		title = i18n.T(lang, "this post")
 	}
 	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "message", Heading: "Notifications stopped",
-		Paragraphs: []string{"You will not receive any more emails about comments on \"" + title + "\"."}, Links: []link{{"Go to the home page", "/"}}})
+		Paragraphs: []string{i18n.T(lang, "You will not receive any more emails about comments on “%s”.", title)}, Links: []link{{"Go to the home page", "/"}}})
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,6 +95,12 @@ func langFuncs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":    func(key string, args ...any) string { return i18n.T(lang, key, args...) },
 		"lang": func() string { return i18n.Code(lang) },
+		// msg translates a message made in Go (an error, a flash, a heading) when the catalog
+		// knows it, and prints it as it is otherwise.
+		"msg": func(s string) string { return i18n.Message(lang, s) },
+		// digits writes a number that is not a quantity (a year, a status) in the language's
+		// digits, without grouping.
+		"digits": func(n int) string { return i18n.Digits(lang, strconv.Itoa(n)) },
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/i18n"
 	"github.com/broadside/broadside/internal/render"
 )
 
@@ -130,7 +131,7 @@ func (s *Server) summaries(ctx context.Context, st *site, ps []broadside.Post) [
 	for i := range ps {
 		p := &ps[i]
 		sm := summary{Title: p.Title, Path: st.PostPath(p), ISO: p.PublishedAt.UTC().Format(time.RFC3339),
-			Date: formatDate(st.Local(p.PublishedAt)), CommentCount: p.CommentCount,
+			Date: st.date(p.PublishedAt), CommentCount: p.CommentCount,
 			Image: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt}
 		if m := imgs.file(p.FeaturedImageURL); m != nil {
 			// Listings show the image small: the medium size, 300 pixels wide.
@@ -140,14 +141,14 @@ func (s *Server) summaries(ctx context.Context, st *site, ps []broadside.Post) [
 			sm.Author, sm.AuthorPath = p.Author.Name(), st.AuthorPath(p.Author)
 		}
 		if sm.Title == "" {
-			sm.Title = "(no title)"
+			sm.Title = i18n.T(st.Language, "(no title)")
 		}
 		for _, c := range p.Categories {
 			sm.Categories = append(sm.Categories, catLink{Name: c.Name, Path: st.CategoryPath(c)})
 		}
 		if p.Protected() {
 			// WordPress's words; neither the body nor the excerpt of a protected post is shown.
-			sm.Excerpt = "There is no excerpt because this is a protected post."
+			sm.Excerpt = i18n.T(st.Language, "There is no excerpt because this is a protected post.")
 			sm.More = true
 		} else if p.RawExcerpt != "" {
 			sm.Excerpt = p.RawExcerpt

@@ -7,7 +7,8 @@
   var parentInput = document.getElementById("comment_parent");
   var title = document.getElementById("reply-title-text");
   var cancel = document.getElementById("cancel-comment-reply-link");
-  var defaultTitle = "Leave a Reply";
+  // The page says it in the site's language (data-default on the title).
+  var defaultTitle = title.getAttribute("data-default") || title.textContent;
   // A placeholder marks where the form lives when it is not replying to anyone.
   var home = document.createElement("div");
   home.id = "respond-home";
