@@ -8,7 +8,9 @@
 #
 # Environment: BENCH_DURATION (10s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
 # BENCH_WARMUP (2s, per GET target; 0 to skip), BENCH_STOP_SIGNAL (TERM; KILL checks that
-# acknowledged comments survive a crash too), BENCH_KEEP=1 keeps the temp dir.
+# acknowledged comments survive a crash too), BENCH_KEEP=1 keeps the temp dir,
+# BENCH_TARGETS (all; a space-separated list such as "post-uncached comment-post" runs only
+# those; static-nginx, the reference, and comment-post, the durability check, always run).
 # Everything listens on and targets 127.0.0.1 only.
 set -euo pipefail
 
@@ -194,6 +196,9 @@ results=()
 bench() {
 	local name=$1 pids=$2 url=$3
 	shift 3
+	if [ -n "${BENCH_TARGETS:-}" ] && [ "$name" != static-nginx ] && [ "$name" != comment-post ] && [[ " $BENCH_TARGETS " != *" $name "* ]]; then
+		return 0
+	fi
 	if [ "$WARMUP" != 0 ] && [ "$name" != comment-post ]; then
 		wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "$@" "$url" >/dev/null
 	fi

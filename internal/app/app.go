@@ -132,6 +132,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	st.AnnounceAs(a.node)
 	purge := func() {
 		a.Settings.forget()
+		if a.Comments != nil {
+			a.Comments.Forget() // the thread shapes it keeps for "which comment page"
+		}
 		if a.Cache != nil {
 			a.Cache.Purge()
 		}
