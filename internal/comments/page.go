@@ -40,7 +40,10 @@ func (s *Service) PageOf(ctx context.Context, post *broadside.Post, id int64, d 
 	}
 	// The viewer's held comments reshape the thread (one is the parent of an approved
 	// orphan, or the data has a cycle): build it whole, as the page does.
-	rows := append(slices.Clone(shape.rows), own...)
+	rows, err := s.Store.ThreadShape(ctx, post.ID, viewerIDs)
+	if err != nil {
+		return 1, err
+	}
 	return max(1, buildVisible(rows, d).PageOf(id, d.PerPage)), nil
 }
 
@@ -52,14 +55,20 @@ func (s *Service) Forget() { s.shapes.gen.Add(1) }
 // that missed an announcement; the page cache keeps its pages as long).
 const shapeTTL = 30 * time.Second
 
-// maxShapes bounds the posts whose shape is kept; past it they are all dropped.
-const maxShapes = 16
+// maxShapes bounds the posts whose shape is kept, and maxShapeRows the comments in them
+// (about 200 bytes each); past either they are all dropped. A post with more approved
+// comments than maxShapeRows is never kept: its POSTs read the shape each time.
+const (
+	maxShapes    = 16
+	maxShapeRows = 50_000
+)
 
 // shapeCache keeps the approved thread of recently commented posts.
 type shapeCache struct {
 	gen   atomic.Uint64
 	mu    sync.Mutex
 	posts map[shapeKey]*approvedShape
+	rows  int // comments in posts
 }
 
 type shapeKey struct {
@@ -72,9 +81,8 @@ type shapeKey struct {
 type approvedShape struct {
 	gen   uint64
 	built time.Time
-	ready chan struct{} // closed once rows and t are set (or err)
+	ready chan struct{} // closed once t is set (or err)
 	err   error
-	rows  []broadside.Comment
 	t     *broadside.Thread
 	// orphanParents are the parent ids of the approved orphans: a held comment with one of
 	// these ids would adopt them.
@@ -87,21 +95,23 @@ func (c *shapeCache) get(ctx context.Context, s *Service, postID int64, d broads
 	c.mu.Lock()
 	e := c.posts[key]
 	if e == nil || e.gen != gen || now.Sub(e.built) > shapeTTL || now.Before(e.built) {
-		if c.posts == nil || len(c.posts) >= maxShapes {
-			c.posts = map[shapeKey]*approvedShape{}
+		if c.posts == nil || len(c.posts) >= maxShapes || c.rows >= maxShapeRows {
+			c.posts, c.rows = map[shapeKey]*approvedShape{}, 0
 		}
 		// Built from data read after gen was taken: a change after that bumps gen.
 		e = &approvedShape{gen: gen, built: now, ready: make(chan struct{})}
 		c.posts[key] = e
 		c.mu.Unlock()
 		e.build(ctx, s, postID, d)
-		if e.err != nil {
-			c.mu.Lock()
-			if c.posts[key] == e {
-				delete(c.posts, key)
+		c.mu.Lock()
+		if c.posts[key] == e {
+			if e.err != nil || e.t.Count() > maxShapeRows {
+				delete(c.posts, key) // failed, or too big to keep: used by this request only
+			} else {
+				c.rows += e.t.Count()
 			}
-			c.mu.Unlock()
 		}
+		c.mu.Unlock()
 		return e, e.err
 	}
 	c.mu.Unlock()
@@ -123,8 +133,7 @@ func (e *approvedShape) build(ctx context.Context, s *Service, postID int64, d b
 		e.err = err
 		return
 	}
-	e.rows = rows
-	e.t = buildVisible(slices.Clone(rows), d)
+	e.t = buildVisible(rows, d)
 	e.orphanParents = map[int64]bool{}
 	for i := range e.t.TopLevel() {
 		if nd := e.t.Top(i); nd.Orphan {

@@ -52,7 +52,7 @@ func TestPageWithOwnMatchesThread(t *testing.T) {
 				viewer = append(viewer, c.ID)
 			}
 		}
-		sh := &approvedShape{rows: approved}
+		sh := &approvedShape{}
 		sh.t = buildVisible(slices.Clone(approved), d)
 		sh.orphanParents = map[int64]bool{}
 		for i := range sh.t.TopLevel() {
