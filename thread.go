@@ -264,6 +264,19 @@ func (t *Thread) PageOf(id int64, perPage int) int {
 	return nd.top/perPage + 1
 }
 
+// TopIndex returns the display position (0-based) of the top-level thread holding the comment
+// with id, or -1 if the comment is not in the thread. PageOf is TopIndex/perPage + 1.
+func (t *Thread) TopIndex(id int64) int {
+	nd := t.byID[id]
+	if nd == nil {
+		return -1
+	}
+	return nd.top
+}
+
+// Top returns the top-level node at display position i (0 <= i < TopLevel()).
+func (t *Thread) Top(i int) *ThreadNode { return t.top[i] }
+
 // Page returns the top-level nodes of page (1-based), replies attached to them. A page out of
 // range gives an empty slice. perPage <= 0 puts everything on page 1.
 func (t *Thread) Page(page, perPage int) []*ThreadNode {

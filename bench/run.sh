@@ -8,7 +8,12 @@
 #
 # Environment: BENCH_DURATION (10s), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
 # BENCH_WARMUP (2s, per GET target; 0 to skip), BENCH_STOP_SIGNAL (TERM; KILL checks that
-# acknowledged comments survive a crash too), BENCH_KEEP=1 keeps the temp dir.
+# acknowledged comments survive a crash too), BENCH_KEEP=1 keeps the temp dir,
+# BENCH_TARGETS (all; a space-separated list such as "post-uncached comment-post" runs only
+# those; static-nginx, the reference, and comment-post, the durability check, always run),
+# BENCH_BIG_COMMENTS (0; N imports a generated post with N comments and adds the
+# big-commenter target: its page 1 for a returning commenter, next to post-uncached, the seed
+# page for the same reader).
 # Everything listens on and targets 127.0.0.1 only.
 set -euo pipefail
 
@@ -107,6 +112,16 @@ slug=$(sed -n 's/.*slug \([^)]*\)).*/\1/p' <<<"$demo_out")
 seed_comments=$(sed -n 's/.* with \([0-9]*\) comments (post id.*/\1/p' <<<"$demo_out")
 [ -n "$seed_comments" ] || die "could not read the number of seed comments from: $demo_out"
 
+big_comments=${BENCH_BIG_COMMENTS:-0}
+if [ "$big_comments" -gt 0 ]; then
+	command -v sqlite3 >/dev/null 2>&1 || die "BENCH_BIG_COMMENTS needs sqlite3; install with: sudo apt-get install -y sqlite3"
+	say "importing a generated post with $big_comments comments"
+	BROADSIDE_GEN_WXR="$tmp/big.xml" BROADSIDE_GEN_POSTS=1 BROADSIDE_GEN_COMMENTS=$big_comments \
+		go test -count=1 -run '^TestGenerateWXR$' ./internal/importer/ >/dev/null
+	"$tmp/broadside" import wordpress "$tmp/big.xml" --data "$tmp/data" >"$tmp/big-import.txt" 2>&1 ||
+		{ cat "$tmp/big-import.txt" >&2; die "the import of the big discussion failed"; }
+fi
+
 port=$(free_port)
 base="http://127.0.0.1:$port"
 say "starting broadside on $base"
@@ -194,6 +209,9 @@ results=()
 bench() {
 	local name=$1 pids=$2 url=$3
 	shift 3
+	if [ -n "${BENCH_TARGETS:-}" ] && [ "$name" != static-nginx ] && [ "$name" != comment-post ] && [[ " $BENCH_TARGETS " != *" $name "* ]]; then
+		return 0
+	fi
 	if [ "$WARMUP" != 0 ] && [ "$name" != comment-post ]; then
 		wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "$@" "$url" >/dev/null
 	fi
@@ -217,6 +235,14 @@ bench() {
 bench static-nginx nginx_pids "$static_url"
 bench post-cached server_pids "$post_url"
 bench post-uncached server_pids "$post_url" -H "Cookie: bs_commenter=x"
+if [ "$big_comments" -gt 0 ]; then
+	big_id=$(sqlite3 "$tmp/data/broadside.db" "SELECT post_id FROM comments GROUP BY post_id ORDER BY count(*) DESC LIMIT 1")
+	big_url=$(curl -fsS -o /dev/null -w '%{redirect_url}' "$base/?p=$big_id")
+	[ -n "$big_url" ] || big_url="$base/?p=$big_id"
+	curl -fsS -H "Cookie: bs_commenter=x" -o "$tmp/big.html" "$big_url"
+	say "big discussion: $big_url, page 1 is $(wc -c <"$tmp/big.html") bytes"
+	bench big-commenter server_pids "$big_url" -H "Cookie: bs_commenter=x"
+fi
 # Feeds and search (docs/benchmarks.md, "Feeds and search"): the RSS feed as served (page
 # cache) and rebuilt on every request, and a reader search (never cached: query string).
 bench feed server_pids "$base/feed/"

@@ -153,6 +153,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	// tags (all of them for nil) and the settings.
 	purge := func(tags []string) {
 		a.Settings.forget()
+		if a.Comments != nil {
+			a.Comments.Forget() // the thread shapes it keeps for "which comment page"
+		}
 		if a.Cache != nil {
 			a.Cache.Purge(tags...)
 		}

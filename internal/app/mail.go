@@ -11,11 +11,16 @@ import (
 
 // NewSMTPSender returns the configured SMTP sender, or nil when mail is off.
 func NewSMTPSender(c config.SMTP) (*mail.SMTPSender, error) {
+	return newSMTPSender(c, 1)
+}
+
+// newSMTPSender returns an SMTP sender that sends over up to conns connections at once.
+func newSMTPSender(c config.SMTP, conns int) (*mail.SMTPSender, error) {
 	if !c.Enabled() {
 		return nil, nil
 	}
 	s, err := mail.NewSMTP(mail.SMTPConfig{Host: c.Host, Port: c.Port, TLS: c.TLS, User: c.User,
-		Password: c.Password.Reveal(), From: c.From, DKIM: c.DKIM})
+		Password: c.Password.Reveal(), From: c.From, DKIM: c.DKIM, Connections: conns})
 	if err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
@@ -36,7 +41,7 @@ func mailSenders(c config.SMTP, override mail.Sender) (transactional, bulk mail.
 	if err != nil || t == nil {
 		return nil, nil, err
 	}
-	b, err := NewSMTPSender(c)
+	b, err := newSMTPSender(c, smtpConnections(c))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -58,4 +63,12 @@ func (c countedSender) Send(ctx context.Context, m *mail.Message) (string, error
 		c.m.MailSent(c.stream)
 	}
 	return reply, err
+}
+
+// smtpConnections is how many connections newsletters are sent over at once.
+func smtpConnections(c config.SMTP) int {
+	if c.Connections > 0 {
+		return c.Connections
+	}
+	return config.DefaultSMTPConnections
 }

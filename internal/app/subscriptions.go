@@ -47,7 +47,8 @@ func (a *App) openMail(ctx context.Context, cfg config.Config, opt Options) erro
 	a.Subscriptions = &subscriptions.Service{Store: a.Store, Mail: a.Mail, Links: subscriptions.Links{Secret: secret},
 		Now: a.Now, Log: a.Log, Wake: a.Worker.Wake}
 	a.Newsletter = &newsletter.Service{Store: a.Store, Mail: bulkMail, Subs: a.Subscriptions, Now: a.Now, Log: a.Log,
-		Rate: cfg.SMTP.Rate, Slice: time.Minute}
+		Rate: cfg.SMTP.Rate, Connections: smtpConnections(cfg.SMTP), Slice: time.Minute,
+		Batch: newsletter.InFlight(cfg.SMTP.Rate, smtpConnections(cfg.SMTP))}
 	a.Posts.OnPublish = a.Newsletter.OnPublish
 	a.Comments.Noticed = func(ctx context.Context, tx *store.Store, p *broadside.Post, c *broadside.Comment, in *comments.Submission) error {
 		return a.Subscriptions.RecordCommentNotices(ctx, tx, subscriptions.CommentRequest{Post: p, Comment: c,

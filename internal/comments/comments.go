@@ -51,6 +51,7 @@ type Store interface {
 	DeleteComment(ctx context.Context, id int64) error
 	ThreadComments(ctx context.Context, postID int64, statuses []broadside.CommentStatus, alsoIDs []int64) ([]broadside.Comment, error)
 	ThreadShape(ctx context.Context, postID int64, alsoIDs []int64) ([]broadside.Comment, error)
+	CommentShapes(ctx context.Context, postID int64, ids []int64) ([]broadside.Comment, error)
 	ListComments(ctx context.Context, f broadside.CommentFilter) ([]broadside.CommentRow, int, error)
 	CommentCounts(ctx context.Context) (map[broadside.CommentStatus]int, error)
 	PostCommentCounts(ctx context.Context, postID int64) (map[broadside.CommentStatus]int, error)
@@ -83,7 +84,8 @@ type Service struct {
 	// Noticed records the notification boxes ticked with a comment (nil: none are recorded).
 	Noticed NoticeRecorder
 
-	group groupCommit
+	group  groupCommit
+	shapes shapeCache
 }
 
 // rateWindow is the span of the per-address comment limit (Discussion.RateLimitPerMinute).
@@ -217,7 +219,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	// batched with it must still commit, and so must its count against the rate limit (a
 	// duplicate counts as an attempt).
 	var refused error
-	err = s.group.run(ctx, s.Store, func(tx *store.Store) error {
+	err = s.group.run(ctx, s.Store, func(tx *store.Store, b *batch) error {
 		// A shared transaction that failed may have changed these before this retry.
 		c.ID, c.Status, c.ModerationReason, c.ModerationCodes, refused = 0, v.Status, v.Reason, v.Codes, nil
 		// The limit holds for the whole site, so it is counted in the database, and in this
@@ -260,9 +262,10 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 				return err
 			}
 		}
-		if c.Status == broadside.CommentPending && d.NotifyAuthor {
+		if c.Status == broadside.CommentPending && d.NotifyAuthor && b.once(heldNoticeKey(post.ID, now)) {
 			// The notification is a job in the same transaction: it is sent once mail is
-			// configured, and a crash between the write and the send cannot lose it.
+			// configured, and a crash between the write and the send cannot lose it. One
+			// job covers the post's held comments of a window, so one per batch is enough.
 			return enqueueHeldNotice(ctx, tx, post.ID, now)
 		}
 		if c.Status == broadside.CommentApproved {
@@ -281,8 +284,8 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	}
 	v = broadside.Verdict{Status: c.Status, Reason: c.ModerationReason, Codes: c.ModerationCodes}
 	s.Log.Info("comment received", "comment_id", c.ID, "post_id", post.ID, "via", in.Via, "status", c.Status, "reason", v.Reason, "ip", in.IP)
-	if c.Status == broadside.CommentApproved && s.Changed != nil {
-		s.Changed()
+	if c.Status == broadside.CommentApproved {
+		s.changed()
 	}
 	if c.Status != broadside.CommentSpam && s.Wake != nil {
 		s.Wake()

@@ -118,8 +118,6 @@ func (s *Service) AuthorEdit(ctx context.Context, id int64, key, body string) (*
 		return nil, err
 	}
 	s.Log.Info("comment edited by its author", "comment_id", id, "status", edited.Status, "reason", edited.ModerationReason)
-	if s.Changed != nil {
-		s.Changed()
-	}
+	s.changed()
 	return &edited, nil
 }

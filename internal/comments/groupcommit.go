@@ -20,8 +20,26 @@ type groupCommit struct {
 }
 
 type groupWrite struct {
-	fn   func(tx *store.Store) error
+	fn   func(tx *store.Store, b *batch) error
 	done chan error
+}
+
+// batch is what the writes sharing one transaction share.
+type batch struct {
+	done map[string]bool
+}
+
+// once reports whether key is new in this transaction: work that is the same for every write
+// of a batch (queueing the post's held-comment notice) is done by the first one only.
+func (b *batch) once(key string) bool {
+	if b.done[key] {
+		return false
+	}
+	if b.done == nil {
+		b.done = map[string]bool{}
+	}
+	b.done[key] = true
+	return true
 }
 
 // maxBatch bounds one transaction, so one slow batch cannot hold the writer for long.
@@ -30,7 +48,7 @@ const maxBatch = 64
 // run executes fn in a transaction shared with other concurrent callers. fn must be safe to
 // run twice: when a shared transaction fails, each write is retried alone so one bad write
 // cannot fail its neighbours.
-func (g *groupCommit) run(ctx context.Context, st Store, fn func(tx *store.Store) error) error {
+func (g *groupCommit) run(ctx context.Context, st Store, fn func(tx *store.Store, b *batch) error) error {
 	w := &groupWrite{fn: fn, done: make(chan error, 1)}
 	g.mu.Lock()
 	g.pending = append(g.pending, w)
@@ -55,24 +73,25 @@ func (g *groupCommit) run(ctx context.Context, st Store, fn func(tx *store.Store
 	return <-w.done
 }
 
-func commitBatch(ctx context.Context, st Store, batch []*groupWrite) {
-	if len(batch) > 1 {
+func commitBatch(ctx context.Context, st Store, writes []*groupWrite) {
+	if len(writes) > 1 {
 		err := st.InTx(ctx, func(tx *store.Store) error {
-			for _, w := range batch {
-				if err := w.fn(tx); err != nil {
+			b := &batch{}
+			for _, w := range writes {
+				if err := w.fn(tx, b); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
 		if err == nil {
-			for _, w := range batch {
+			for _, w := range writes {
 				w.done <- nil
 			}
 			return
 		}
 	}
-	for _, w := range batch {
-		w.done <- st.InTx(ctx, w.fn)
+	for _, w := range writes {
+		w.done <- st.InTx(ctx, func(tx *store.Store) error { return w.fn(tx, &batch{}) })
 	}
 }

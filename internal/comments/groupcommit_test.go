@@ -44,7 +44,7 @@ func TestGroupCommitSharesTransactionsAndIsolatesFailures(t *testing.T) {
 					defer wg.Done()
 					c := &broadside.Comment{PostID: p.ID, Kind: broadside.KindComment, AuthorName: "r", RawBody: "x",
 						Status: broadside.CommentApproved, CreatedAt: time.Now()}
-					errs[i] = g.run(ctx, cs, func(tx *store.Store) error {
+					errs[i] = g.run(ctx, cs, func(tx *store.Store, _ *batch) error {
 						c.ID = 0
 						if err := tx.CreateComment(ctx, c); err != nil {
 							return err

@@ -31,8 +31,13 @@ type HeldNotice struct {
 func enqueueHeldNotice(ctx context.Context, tx *store.Store, postID int64, now time.Time) error {
 	since := now.UTC().Truncate(heldWindow)
 	until := since.Add(heldWindow)
-	key := fmt.Sprintf("held:%d:%d", postID, since.Unix())
+	key := heldNoticeKey(postID, now)
 	return jobs.Enqueue(ctx, tx, JobNotifyHeld, key, until.Add(5*time.Second), HeldNotice{PostID: postID, Since: since, Until: until})
+}
+
+// heldNoticeKey is the key of the notice job covering comments held on postID at now.
+func heldNoticeKey(postID int64, now time.Time) string {
+	return fmt.Sprintf("held:%d:%d", postID, now.UTC().Truncate(heldWindow).Unix())
 }
 
 // maxHeldPerNotice bounds one notice job; beyond it the author is told of the newest ones.

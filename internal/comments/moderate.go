@@ -95,9 +95,7 @@ func (s *Service) SetStatus(ctx context.Context, ids []int64, st broadside.Comme
 		return 0, err
 	}
 	s.Log.Info("comments moderated", "ids", ids, "status", st, "user_id", u.ID)
-	if s.Changed != nil {
-		s.Changed()
-	}
+	s.changed()
 	if st == broadside.CommentApproved && s.Wake != nil {
 		s.Wake()
 	}
@@ -142,9 +140,7 @@ func (s *Service) Update(ctx context.Context, id int64, e Edit, u *broadside.Use
 		return nil, err
 	}
 	s.Log.Info("comment edited", "comment_id", id, "user_id", u.ID)
-	if s.Changed != nil {
-		s.Changed()
-	}
+	s.changed()
 	return c, nil
 }
 
@@ -202,9 +198,7 @@ func (s *Service) Reply(ctx context.Context, parentID int64, body string, u *bro
 		return nil, err
 	}
 	s.Log.Info("moderator replied", "comment_id", c.ID, "parent_id", parent.ID, "user_id", u.ID)
-	if s.Changed != nil {
-		s.Changed()
-	}
+	s.changed()
 	if s.Wake != nil {
 		s.Wake()
 	}

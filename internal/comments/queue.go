@@ -86,8 +86,8 @@ func (s *Service) Empty(ctx context.Context, st broadside.CommentStatus, u *broa
 		}
 	}
 	s.Log.Info("comments emptied", "status", st, "count", n, "user_id", u.ID)
-	if n > 0 && s.Changed != nil {
-		s.Changed()
+	if n > 0 {
+		s.changed()
 	}
 	return n, nil
 }

@@ -114,9 +114,7 @@ func (s *Service) Report(ctx context.Context, commentID int64, ip, stamp string)
 	}
 	s.Log.Info("comment reported", "comment_id", c.ID, "reports", res.Reports, "held", res.Held)
 	if res.Held {
-		if s.Changed != nil {
-			s.Changed()
-		}
+		s.changed()
 		if s.Wake != nil {
 			s.Wake()
 		}

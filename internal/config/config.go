@@ -51,7 +51,7 @@ func Defaults() Config {
 		LogLevel:        "info",
 		LogFormat:       "text",
 		ShutdownTimeout: 20 * time.Second,
-		SMTP:            SMTP{TLS: "starttls", Rate: DefaultSMTPRate},
+		SMTP:            SMTP{TLS: "starttls", Rate: DefaultSMTPRate, Connections: DefaultSMTPConnections},
 		Limits: Limits{ConnsPerIP: DefaultConnsPerIP, ImportUploadMiB: DefaultImportUploadMiB, MediaUploadMiB: DefaultMediaUploadMiB,
 			APIPerMinute: DefaultAPIPerMinute, APIAnonPerMinute: DefaultAPIAnonPerMinute, DeliveriesPerHostPerMinute: DefaultDeliveriesPerHostPerMinute},
 	}

@@ -129,6 +129,8 @@ func TestSMTPConfig(t *testing.T) {
 		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-tls", "ssl"}, nil, "--smtp-tls"},
 		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-port", "x"}, nil, "--smtp-port"},
 		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-rate", "0"}, nil, "--smtp-rate"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-connections", "x"}, nil, "--smtp-connections"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c"}, map[string]string{"BROADSIDE_SMTP_CONNECTIONS": "17"}, "--smtp-connections"},
 		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-user", "u"}, nil, "password"},
 		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.c", "--smtp-password-file", "/nonexistent/pw"}, nil, "--smtp-password-file"},
 	} {

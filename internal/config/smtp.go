@@ -27,6 +27,9 @@ type SMTP struct {
 	// Rate caps newsletter sending, in messages per second (providers throttle or block
 	// senders that go faster than their plan allows).
 	Rate float64
+	// Connections is how many connections a newsletter is sent over at once (within Rate);
+	// 0 means DefaultSMTPConnections.
+	Connections int
 	// DKIM signs outgoing mail, for publishers who run their own mail server; nil when
 	// --dkim-key-file is not set. Its key is read and checked when the configuration is.
 	DKIM *mail.DKIM
@@ -38,6 +41,10 @@ func (s SMTP) Enabled() bool { return s.Host != "" }
 // DefaultSMTPRate is the newsletter rate when none is configured: gentle enough for small
 // provider plans (a 10,000-reader list goes out in about 17 minutes).
 const DefaultSMTPRate = 10
+
+// DefaultSMTPConnections is how many connections a newsletter uses when none is configured:
+// a few, because many providers limit the connections one client may open.
+const DefaultSMTPConnections = 2
 
 // Secret is a string that never prints: fmt, slog and JSON show [redacted].
 type Secret string
@@ -53,6 +60,7 @@ func (s Secret) Reveal() string             { return string(s) }
 type smtpFlags struct {
 	passwordFile string
 	port, rate   string
+	connections  string
 	dkimKeyFile  string
 	dkimDomain   string
 	dkimSelector string
@@ -72,6 +80,7 @@ func registerSMTP(fs *flag.FlagSet, env func(string) string, c *Config, f *smtpF
 	str(&f.passwordFile, "smtp-password-file", "BROADSIDE_SMTP_PASSWORD_FILE", "file holding the SMTP password (or set BROADSIDE_SMTP_PASSWORD)")
 	str(&c.SMTP.From, "smtp-from", "BROADSIDE_SMTP_FROM", `sender of outgoing mail, e.g. "My Site <news@example.com>"`)
 	str(&f.rate, "smtp-rate", "BROADSIDE_SMTP_RATE", "newsletter sending rate in messages per second, for the whole site (default "+strconv.Itoa(DefaultSMTPRate)+")")
+	str(&f.connections, "smtp-connections", "BROADSIDE_SMTP_CONNECTIONS", "SMTP connections a newsletter is sent over at once, within --smtp-rate (default "+strconv.Itoa(DefaultSMTPConnections)+")")
 	str(&f.dkimKeyFile, "dkim-key-file", "BROADSIDE_DKIM_KEY_FILE", "PEM file with the private key that DKIM-signs outgoing mail (RSA 2048 or Ed25519); empty: no signing")
 	str(&f.dkimDomain, "dkim-domain", "BROADSIDE_DKIM_DOMAIN", "DKIM signing domain (default: the domain of --smtp-from)")
 	str(&f.dkimSelector, "dkim-selector", "BROADSIDE_DKIM_SELECTOR", "DKIM selector: the public key is published at SELECTOR._domainkey.DOMAIN")
@@ -93,6 +102,13 @@ func finishSMTP(c *Config, f *smtpFlags) error {
 			errs = append(errs, fmt.Errorf("--smtp-rate: %q is not a number of messages per second", f.rate))
 		}
 		c.SMTP.Rate = r
+	}
+	if f.connections != "" {
+		n, err := strconv.Atoi(f.connections)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--smtp-connections: %q is not a number of connections", f.connections))
+		}
+		c.SMTP.Connections = n
 	}
 	if f.passwordFile != "" {
 		b, err := os.ReadFile(f.passwordFile)
@@ -167,6 +183,9 @@ func (s SMTP) validate() []error {
 	}
 	if s.Rate <= 0 || s.Rate > 10000 {
 		errs = append(errs, fmt.Errorf("--smtp-rate: %g must be between 0 and 10000 messages per second", s.Rate))
+	}
+	if s.Connections < 0 || s.Connections > 16 { // 0: the default
+		errs = append(errs, fmt.Errorf("--smtp-connections: %d must be between 1 and 16", s.Connections))
 	}
 	if s.User != "" && s.Password == "" {
 		errs = append(errs, errors.New("--smtp-user is set but there is no password: set BROADSIDE_SMTP_PASSWORD or --smtp-password-file"))

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	netmail "net/mail"
-	"sync"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -35,6 +34,9 @@ type SMTPConfig struct {
 	TLSConfig *tls.Config
 	// HELO is the name we greet the server with; empty means the host name.
 	HELO string
+	// Connections is how many messages may be sent at once, each over its own connection;
+	// 0 means 1.
+	Connections int
 	// DKIM signs every message when set.
 	DKIM *DKIM
 }
@@ -55,8 +57,9 @@ func DefaultPort(mode string) int {
 // idle clients (often after 60s–5min), and a fresh connection is cheaper than a failed send.
 const maxIdle = 20 * time.Second
 
-// SMTPSender delivers messages over one reused SMTP connection. It is safe for concurrent
-// use; sends are serialised on the connection.
+// SMTPSender delivers messages over reused SMTP connections: Connections of them (default
+// one), each carrying one message after another. It is safe for concurrent use; sends beyond
+// the connections wait for one to be free.
 //
 // go-mail builds the message and opens the session (TLS, EHLO, AUTH); the transaction itself
 // (MAIL, RCPT, DATA) is driven here, so that every answer is classified at the stage it came
@@ -70,7 +73,13 @@ type SMTPSender struct {
 	dialer *gomail.Client
 	dkim   *DKIM
 
-	mu       sync.Mutex
+	// sessions holds the connections that are not in use (each nil until its first Send).
+	sessions chan *session
+}
+
+// session is one connection and its conversation state.
+type session struct {
+	s        *SMTPSender
 	conn     *smtp.Client
 	lastUsed time.Time
 }
@@ -129,7 +138,11 @@ func NewSMTP(cfg SMTPConfig) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: smtp client for %s: %w", cfg.Host, err)
 	}
-	return &SMTPSender{cfg: cfg, from: from, dialer: c, dkim: cfg.DKIM}, nil
+	s := &SMTPSender{cfg: cfg, from: from, dialer: c, dkim: cfg.DKIM, sessions: make(chan *session, max(cfg.Connections, 1))}
+	for range cap(s.sessions) {
+		s.sessions <- &session{s: s}
+	}
+	return s, nil
 }
 
 // Addr is the server's host:port, for messages.
@@ -143,64 +156,73 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) (string, error) {
 		return "", err
 	}
 	to, _ := netmail.ParseAddress(m.To) // checked by build
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.conn != nil && time.Since(s.lastUsed) > maxIdle {
-		s.hangUp()
+	var ss *session
+	select {
+	case ss = <-s.sessions:
+	case <-ctx.Done():
+		return "", newError(StageSession, 1, ctx.Err())
 	}
-	reused := s.conn != nil
-	if err := s.connect(ctx); err != nil {
+	defer func() { s.sessions <- ss }()
+	return ss.send(ctx, to.Address, raw)
+}
+
+func (ss *session) send(ctx context.Context, to string, raw []byte) (string, error) {
+	if ss.conn != nil && time.Since(ss.lastUsed) > maxIdle {
+		ss.hangUp()
+	}
+	reused := ss.conn != nil
+	if err := ss.connect(ctx); err != nil {
 		return "", err
 	}
-	reply, serr := s.transact(to.Address, raw)
+	reply, serr := ss.transact(to, raw)
 	if serr != nil && reused && serr.Stage == StageMail && (serr.Code == 0 || serr.Code == 421) {
 		// A reused connection the server had already dropped (or was closing, 421, as servers
 		// do with idle clients): nothing of this message was transmitted, so one retry on a
 		// fresh connection is safe.
-		s.hangUp()
-		if err := s.connect(ctx); err != nil {
+		ss.hangUp()
+		if err := ss.connect(ctx); err != nil {
 			return "", err
 		}
-		reply, serr = s.transact(to.Address, raw)
+		reply, serr = ss.transact(to, raw)
 	}
-	s.lastUsed = time.Now()
+	ss.lastUsed = time.Now()
 	if serr != nil {
-		s.recover(serr)
+		ss.recover(serr)
 		return "", serr
 	}
 	return reply, nil
 }
 
-func (s *SMTPSender) connect(ctx context.Context) error {
-	if s.conn != nil {
-		return s.deadline()
+func (ss *session) connect(ctx context.Context) error {
+	if ss.conn != nil {
+		return ss.deadline()
 	}
-	c, err := s.dialer.DialToSMTPClientWithContext(ctx)
+	c, err := ss.s.dialer.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return newError(StageSession, 1, fmt.Errorf("connect to %s: %w", s.Addr(), err))
+		return newError(StageSession, 1, fmt.Errorf("connect to %s: %w", ss.s.Addr(), err))
 	}
-	s.conn = c
+	ss.conn = c
 	return nil
 }
 
 // deadline gives the next exchange the configured time on a reused connection.
-func (s *SMTPSender) deadline() error {
-	if err := s.conn.UpdateDeadline(s.cfg.Timeout); err != nil {
-		s.hangUp()
+func (ss *session) deadline() error {
+	if err := ss.conn.UpdateDeadline(ss.s.cfg.Timeout); err != nil {
+		ss.hangUp()
 		return newError(StageSession, 1, err)
 	}
 	return nil
 }
 
 // transact runs one transaction for one recipient on the open connection.
-func (s *SMTPSender) transact(to string, raw []byte) (string, *Error) {
-	if err := s.conn.Mail(s.from.Address); err != nil {
+func (ss *session) transact(to string, raw []byte) (string, *Error) {
+	if err := ss.conn.Mail(ss.s.from.Address); err != nil {
 		return "", newError(StageMail, 1, err)
 	}
-	if err := s.conn.Rcpt(to); err != nil {
+	if err := ss.conn.Rcpt(to); err != nil {
 		return "", newError(StageRcpt, 1, err)
 	}
-	w, err := s.conn.Data()
+	w, err := ss.conn.Data()
 	if err != nil {
 		return "", newError(StageData, 1, err)
 	}
@@ -220,39 +242,46 @@ func (s *SMTPSender) transact(to string, raw []byte) (string, *Error) {
 // recover leaves the session ready for the next MAIL FROM after a failed transaction: RSET
 // when the server still follows the conversation, a new connection when it does not (or
 // the RSET itself fails).
-func (s *SMTPSender) recover(e *Error) {
-	if s.conn == nil {
+func (ss *session) recover(e *Error) {
+	if ss.conn == nil {
 		return
 	}
 	if e.Class == ClassProtocol || e.Stage == StageSession {
-		s.hangUp()
+		ss.hangUp()
 		return
 	}
-	if err := s.conn.Reset(); err != nil {
-		s.hangUp()
+	if err := ss.conn.Reset(); err != nil {
+		ss.hangUp()
 	}
 }
 
-// Close ends the connection politely.
+// Close ends the connections politely, waiting for those in use.
 func (s *SMTPSender) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.conn == nil {
-		return nil
+	var errs []error
+	all := make([]*session, 0, cap(s.sessions))
+	for range cap(s.sessions) {
+		ss := <-s.sessions
+		all = append(all, ss)
+		if ss.conn == nil {
+			continue
+		}
+		c := ss.conn
+		ss.conn = nil
+		errs = append(errs, c.Quit())
+		_ = c.Close()
 	}
-	c := s.conn
-	s.conn = nil
-	err := c.Quit()
-	_ = c.Close()
-	return err
+	for _, ss := range all {
+		s.sessions <- ss
+	}
+	return errors.Join(errs...)
 }
 
 // hangUp drops the connection without ceremony: QUIT on a connection in an unknown state may
 // wait for an answer that never comes.
-func (s *SMTPSender) hangUp() {
-	if s.conn != nil {
-		_ = s.conn.Close()
+func (ss *session) hangUp() {
+	if ss.conn != nil {
+		_ = ss.conn.Close()
 	}
-	s.conn = nil
-	s.lastUsed = time.Time{}
+	ss.conn = nil
+	ss.lastUsed = time.Time{}
 }

@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/mail/mailtest"
+	"github.com/broadside/broadside/internal/newsletter"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
@@ -26,6 +28,9 @@ import (
 // BROADSIDE_BENCH_DSN=postgres). Pacing is off, so this measures Broadside's own cost per
 // message: claiming and recording each delivery (two durable commits), rendering, and the SMTP
 // conversation. It reports messages per second and the peak Go heap and process RSS.
+// BROADSIDE_BENCH_CONNECTIONS and BROADSIDE_BENCH_BATCH set the sender's Connections and
+// Batch (defaults: as the app sets them, config.DefaultSMTPConnections and
+// newsletter.InFlight at this unpaced rate; 1 and 1 is how it sent before batching).
 func BenchmarkFanout(b *testing.B) {
 	n := 2000
 	if v, err := strconv.Atoi(os.Getenv("BROADSIDE_BENCH_SUBSCRIBERS")); err == nil && v > 0 {
@@ -76,7 +81,17 @@ func newBenchEnv(b *testing.B, dsn string, n int) *env {
 	}
 	e.st = st
 	e.smtp = mailtest.Start(b, mailtest.Discard())
-	snd, err := mail.NewSMTP(mail.SMTPConfig{Host: e.smtp.Host, Port: e.smtp.Port, TLS: mail.TLSNone, From: "news@example.org", Timeout: 10 * time.Second})
+	e.conns = config.DefaultSMTPConnections
+	if v, err := strconv.Atoi(os.Getenv("BROADSIDE_BENCH_CONNECTIONS")); err == nil && v > 0 {
+		e.conns = v
+	}
+	e.batch = newsletter.InFlight(1e9, e.conns)
+	if v, err := strconv.Atoi(os.Getenv("BROADSIDE_BENCH_BATCH")); err == nil && v > 0 {
+		e.batch = v
+	}
+	b.Logf("batch %d, connections %d", e.batch, e.conns)
+	snd, err := mail.NewSMTP(mail.SMTPConfig{Host: e.smtp.Host, Port: e.smtp.Port, TLS: mail.TLSNone, From: "news@example.org",
+		Timeout: 10 * time.Second, Connections: e.conns})
 	if err != nil {
 		b.Fatal(err)
 	}

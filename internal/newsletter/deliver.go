@@ -35,14 +35,26 @@ type held struct {
 
 // deliver sends one claimed delivery and returns how to record its outcome (run in the next
 // transaction), and why the run must stop: *jobs.Again to wait for the server, errPaused when
-// the newsletter paused itself.
-func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared, d *broadside.Delivery) (func(tx *store.Store) error, error) {
+// the newsletter paused itself. A plain success (nothing else to record) returns a nil
+// outcome and sent: the caller settles those of a batch in one statement (store.SettleSent).
+func (s *Service) deliver(ctx context.Context, p *broadside.Post, msgs *prepared, d *broadside.Delivery) (outcome func(tx *store.Store) error, sent bool, halt error) {
+	outcome, halt = s.deliver1(ctx, p, msgs, d)
+	if outcome == nil && halt == nil {
+		return nil, true, nil
+	}
+	return outcome, false, halt
+}
+
+func (s *Service) deliver1(ctx context.Context, p *broadside.Post, msgs *prepared, d *broadside.Delivery) (func(tx *store.Store) error, error) {
 	sub := &d.Subscriber
 	m := msgs.message(sub)
 	_, sendErr := s.Mail.Sender.Send(ctx, m)
 	now := s.Now()
 	if sendErr == nil {
 		tr := s.settled(p.ID)
+		if tr.run == 0 && len(tr.held) == 0 && sub.Bounces == 0 {
+			return nil, nil // settled with the batch's others
+		}
 		return func(tx *store.Store) error {
 			if err := tx.SettleDelivery(ctx, p.ID, sub.ID, broadside.DeliverySent, "", true, now); err != nil {
 				return err

@@ -48,6 +48,8 @@ type env struct {
 	worker *jobs.Worker
 	author *broadside.User
 	log    *strings.Builder
+	// batch and conns are the sender's Batch and Connections (0: the defaults, 1 and 1).
+	batch, conns int
 }
 
 type envOption func(*env)
@@ -55,6 +57,20 @@ type envOption func(*env)
 // withSender wraps the SMTP sender (crash hooks).
 func withSender(wrap func(mail.Sender) mail.Sender) envOption {
 	return func(e *env) { e.sender = wrap(e.sender) }
+}
+
+// withBatch claims batch deliveries per commit and sends over conns SMTP connections at once.
+func withBatch(batch, conns int) envOption {
+	return func(e *env) {
+		e.batch, e.conns = batch, conns
+		snd, err := mail.NewSMTP(mail.SMTPConfig{Host: e.smtp.Host, Port: e.smtp.Port, TLS: mail.TLSNone, From: "news@example.org",
+			Timeout: 5 * time.Second, Connections: conns})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		e.t.Cleanup(func() { snd.Close() })
+		e.sender = snd
+	}
 }
 
 func newEnv(t *testing.T, dsn string, opts ...envOption) *env {
@@ -105,7 +121,8 @@ func (e *env) wire() {
 	mailer := &sitemail.Mailer{Sender: e.sender, Settings: e.st.LoadSettings, Categories: e.st.ListCategories,
 		BaseURL: "https://news.example.org", From: "news@example.org", Render: render.New(), Log: log}
 	e.subs = &subscriptions.Service{Store: e.st, Mail: mailer, Links: subscriptions.Links{Secret: []byte("0123456789abcdef0123456789abcdef")}, Now: now, Log: log}
-	e.nl = &newsletter.Service{Store: e.st, Mail: mailer, Subs: e.subs, Now: now, Log: log, Rate: 5000, Slice: time.Minute}
+	e.nl = &newsletter.Service{Store: e.st, Mail: mailer, Subs: e.subs, Now: now, Log: log, Rate: 5000, Slice: time.Minute,
+		Batch: e.batch, Connections: e.conns}
 	e.posts = &posts.Service{Store: e.st, Now: now, Log: log, OnPublish: e.nl.OnPublish}
 	e.worker = jobs.NewWorker(e.st, log, now)
 	e.worker.Handle(posts.JobPublishDue, func(ctx context.Context, _ []byte) error { return e.posts.PublishDue(ctx) })

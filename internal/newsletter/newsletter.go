@@ -105,6 +105,17 @@ type Service struct {
 	// Slice bounds one run of the job; then it yields (another node may continue) so a long
 	// send never outlives the job's lease. Default one minute.
 	Slice time.Duration
+	// Connections is how many messages are sent at once, each over its own connection of the
+	// bulk sender (which must have as many); 0 means 1.
+	Connections int
+	// Batch is how many deliveries one commit claims, and records the outcomes of in the
+	// commit that claims the next ones (0 means 1: one commit per message). It is also the
+	// most messages a crash can send twice, whatever Connections is: a delivery is marked
+	// 'sending' by the commit that claims it and 'sent' (or failed, or deferred) by the next
+	// one, and after a crash every delivery still 'sending' is sent again, with the same
+	// Message-ID, so mailbox providers can drop the copy. The app sets InFlight(Rate,
+	// Connections).
+	Batch int
 
 	once    sync.Once
 	mu      sync.Mutex
@@ -225,90 +236,7 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 	if err != nil {
 		return err
 	}
-	// The outcome of each message is written in the transaction that claims the next one: one
-	// durable commit per message instead of two, and still at most one delivery 'sending'.
-	var outcome func(tx *store.Store) error
-	flush := func() error {
-		if outcome == nil {
-			return nil
-		}
-		err := s.Store.InTx(rec, outcome)
-		outcome = nil
-		return err
-	}
-	stop := func(err error) error {
-		if ferr := flush(); ferr != nil {
-			return ferr
-		}
-		return err
-	}
-	sent := 0
-	for {
-		if err := flush(); err != nil {
-			return err
-		}
-		batch, err := s.Store.DueDeliveries(rec, postID, s.Now(), batchSize)
-		if err != nil {
-			return err
-		}
-		if len(batch) == 0 {
-			break
-		}
-		for i := range batch {
-			d := &batch[i]
-			if ctx.Err() != nil {
-				return stop(&jobs.Again{At: s.Now(), Reason: fmt.Sprintf("worker stopping after %d messages", sent)})
-			}
-			if time.Since(start) > slice {
-				return stop(&jobs.Again{At: s.Now(), Reason: fmt.Sprintf("slice used up after %d messages", sent)})
-			}
-			if !d.Subscriber.Receives() {
-				if err := flush(); err != nil {
-					return err
-				}
-				if err := s.skip(rec, postID, d.Subscriber.ID); err != nil {
-					return err
-				}
-				continue
-			}
-			var (
-				ok   bool
-				slot time.Time
-			)
-			err := s.Store.InTx(rec, func(tx *store.Store) error {
-				if outcome != nil {
-					if err := outcome(tx); err != nil {
-						return err
-					}
-				}
-				var err error
-				if ok, err = tx.ClaimDelivery(rec, postID, d.Subscriber.ID, s.Now()); err != nil || !ok {
-					return err
-				}
-				// The slot is reserved in the claim's transaction: no commit of its own, and a
-				// delivery another node took reserves none.
-				slot, err = tx.ReserveSendSlot(rec, paceKey, s.interval(), s.paceNow())
-				return err
-			})
-			if err != nil {
-				return stop(err) // the outcome alone is retried by flush
-			}
-			outcome = nil
-			if !ok {
-				continue // another sender has it
-			}
-			s.waitSlot(slot)
-			var halt error
-			outcome, halt = s.deliver(rec, p, msgs, d)
-			if halt == errPaused {
-				return stop(nil)
-			} else if halt != nil {
-				return stop(halt)
-			}
-			sent++
-		}
-	}
-	if err := flush(); err != nil {
+	if done, err := s.sendDue(ctx, rec, p, msgs, start, slice); err != nil || !done {
 		return err
 	}
 	pr, err := s.Store.NewsletterProgress(rec, postID)
@@ -330,14 +258,6 @@ func (s *Service) Send(ctx context.Context, postID int64) error {
 	}
 	s.Log.Info("newsletter sent", "post_id", postID, "sent", pr.Sent, "failed", pr.Failed, "skipped", pr.Skipped)
 	return nil
-}
-
-func (s *Service) skip(ctx context.Context, postID, subID int64) error {
-	ok, err := s.Store.ClaimDelivery(ctx, postID, subID, s.Now())
-	if err != nil || !ok {
-		return err
-	}
-	return s.Store.SettleDelivery(ctx, postID, subID, broadside.DeliverySkipped, "no longer subscribed when it was their turn", false, s.Now())
 }
 
 // abandon settles the remaining deliveries of a post that was unpublished mid-send.

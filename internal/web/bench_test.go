@@ -30,6 +30,7 @@ import (
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/seed"
 	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/testdb"
 )
 
 const benchSeedFile = "../../testdata/seed/wordpress-post-with-comments.txt"
@@ -42,6 +43,9 @@ func newBenchApp(b *testing.B, cache bool) *testApp {
 	clk := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	cfg := config.Defaults()
 	cfg.DataDir = b.TempDir()
+	if os.Getenv("BROADSIDE_BENCH_DSN") == "postgres" {
+		cfg.DB = testdb.Postgres(b) // a throwaway PostgreSQL database
+	}
 	logs := &strings.Builder{}
 	var mu sync.Mutex
 	log := slog.New(slog.NewTextHandler(lockedWriter{w: logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -237,7 +241,31 @@ func benchCommentPost(b *testing.B, ta *testApp, p *broadside.Post, path string)
 	if err != nil {
 		b.Fatal(err)
 	}
-	// The form's hidden fields, from the page as a reader gets it.
+	hidden := benchCommentForm(b, ta, p, path)
+	i := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		i++
+		rec := benchServe(ta, benchCommentRequest(hidden, i))
+		if rec.Code != http.StatusSeeOther {
+			b.Fatalf("POST /comments #%d: %d\n%s", i, rec.Code, rec.Body.String())
+		}
+	}
+	b.StopTimer()
+	counts, err := ta.App.Store.CommentCounts(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if counts[broadside.CommentPending]-before[broadside.CommentPending] != i {
+		b.Fatalf("stored %d new pending comments, want %d", counts[broadside.CommentPending]-before[broadside.CommentPending], i)
+	}
+}
+
+// benchCommentForm returns the comment form's hidden fields from p's page as a reader gets
+// it, and moves the clock past the minimum time to submit.
+func benchCommentForm(b *testing.B, ta *testApp, p *broadside.Post, path string) url.Values {
+	b.Helper()
 	page := benchServe(ta, httptest.NewRequest(http.MethodGet, path, nil))
 	form := byID(parseHTML(b, page.Body.String()), "commentform")
 	if form == nil {
@@ -251,35 +279,23 @@ func benchCommentPost(b *testing.B, ta *testApp, p *broadside.Post, path string)
 		b.Fatalf("hidden fields: %v", hidden)
 	}
 	ta.Clock.Advance(30 * time.Second) // past the minimum time to submit
+	return hidden
+}
 
-	i := 0
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		i++
-		f := url.Values{}
-		for k, v := range hidden {
-			f[k] = v
-		}
-		f.Set("author", fmt.Sprintf("Bench Reader %d", i))
-		f.Set("email", fmt.Sprintf("bench-reader%d@example.org", i))
-		f.Set("comment", fmt.Sprintf("Benchmark comment number %d: I read the whole thread and still disagree with the budget figures.", i))
-		req := httptest.NewRequest(http.MethodPost, "/comments", strings.NewReader(f.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		// A different (made-up, in-process) client address per iteration, so each is a new reader.
-		req.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:%d", byte(i>>16), byte(i>>8), byte(i), 40000+i%20000)
-		rec := benchServe(ta, req)
-		if rec.Code != http.StatusSeeOther {
-			b.Fatalf("POST /comments #%d: %d\n%s", i, rec.Code, rec.Body.String())
-		}
+// benchCommentRequest is comment number i: a new reader (own name, e-mail and client
+// address) with a unique body.
+func benchCommentRequest(hidden url.Values, i int) *http.Request {
+	f := url.Values{}
+	for k, v := range hidden {
+		f[k] = v
 	}
-	b.StopTimer()
-	counts, err := ta.App.Store.CommentCounts(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
-	if counts[broadside.CommentPending]-before[broadside.CommentPending] != i {
-		b.Fatalf("stored %d new pending comments, want %d", counts[broadside.CommentPending]-before[broadside.CommentPending], i)
-	}
+	f.Set("author", fmt.Sprintf("Bench Reader %d", i))
+	f.Set("email", fmt.Sprintf("bench-reader%d@example.org", i))
+	f.Set("comment", fmt.Sprintf("Benchmark comment number %d: I read the whole thread and still disagree with the budget figures.", i))
+	req := httptest.NewRequest(http.MethodPost, "/comments", strings.NewReader(f.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	// A different (made-up, in-process) client address per iteration, so each is a new reader.
+	req.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:%d", byte(i>>16), byte(i>>8), byte(i), 40000+i%20000)
+	return req
 }
