@@ -100,6 +100,14 @@ type Post struct {
 	Password string
 	// Sticky posts are listed first on the home page.
 	Sticky bool
+	// MenuOrder orders pages among their siblings in page lists and menus, lowest first
+	// (WordPress's menu_order).
+	MenuOrder int
+	// GUID is the feed id an imported post had on its old site, kept so feed readers do not
+	// show it again as new; "" for posts written here (their id is BASE/?p=ID).
+	// GUIDIsPermaLink is the old feed's isPermaLink for it.
+	GUID            string
+	GUIDIsPermaLink bool
 	// SubscribersOnly posts show visitors only the part before <!--more--> and a subscribe
 	// box; confirmed subscribers read all of it (see CanReadFull in access.go).
 	SubscribersOnly bool

@@ -3,6 +3,7 @@ package feeds
 import (
 	"encoding/xml"
 	"io"
+	"strconv"
 )
 
 // RSS 2.0 with the modules WordPress's feed-rss2.php and feed-rss2-comments.php use. Prefixed
@@ -92,7 +93,7 @@ func RSS(w io.Writer, f *Feed) error {
 	for i := range f.Items {
 		it := &f.Items[i]
 		ri := rssItem{Title: clean(it.Title), Link: clean(it.Link), Creator: cdata{clean(it.Author)},
-			PubDate: rfc1123z(it.Published), GUID: rssGUID{IsPermaLink: "false", Value: clean(it.ID)},
+			PubDate: rfc1123z(it.Published), GUID: rssGUID{IsPermaLink: strconv.FormatBool(it.IDIsPermaLink), Value: clean(it.ID)},
 			Description: cdata{clean(it.Summary)}}
 		for _, c := range it.Categories {
 			ri.Categories = append(ri.Categories, cdata{clean(c)})

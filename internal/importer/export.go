@@ -274,7 +274,10 @@ func (ex *exporter) post(p *broadside.Post) error {
 	it := &wxr.Item{Title: p.Title, Link: ex.permalink(p), GUID: ex.base + "/?p=" + strconv.FormatInt(p.ID, 10),
 		Excerpt: p.RawExcerpt, ID: p.ID, Name: strings.ToLower(url.PathEscape(p.Slug)), Status: wpStatus(p.Status),
 		Parent: p.ParentID, Type: string(p.Type), Password: p.Password, Sticky: p.Sticky, PingStatus: "closed",
-		CommentStatus: "closed"}
+		CommentStatus: "closed", MenuOrder: p.MenuOrder}
+	if p.GUID != "" {
+		it.GUID, it.GUIDIsPermaLink = p.GUID, p.GUIDIsPermaLink // the id feed readers know it by
+	}
 	if p.CommentsOpen {
 		it.CommentStatus = "open"
 	}

@@ -105,7 +105,11 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 	p := &broadside.Post{Type: typ, AuthorID: authorID, Title: title, RawBody: body, BodyFormat: format,
 		RawExcerpt: excerpt, Status: status, PublishedAt: published, CreatedAt: published, UpdatedAt: modified,
 		CommentsOpen: it.CommentStatus == "open" || it.CommentStatus == "" && r.settings.Discussion.CommentsEnabled,
-		Password:     password, Sticky: it.Sticky && typ == broadside.TypePost}
+		Password:     password, Sticky: it.Sticky && typ == broadside.TypePost,
+		MenuOrder: it.MenuOrder, GUID: it.GUID, GUIDIsPermaLink: it.GUIDIsPermaLink}
+	if len(p.GUID) > 2000 {
+		p.GUID, p.GUIDIsPermaLink = "", false // not an id any feed reader kept
+	}
 	if it.ID > 0 {
 		p.ID = it.ID
 	}
