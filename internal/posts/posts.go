@@ -99,6 +99,9 @@ type Input struct {
 	// Sticky puts a post first on the home page. Nil keeps the stored value.
 	Password *string
 	Sticky   *bool
+	// MenuOrder orders a page among its siblings in page lists (WordPress's menu_order).
+	// Nil keeps the stored value.
+	MenuOrder *int
 	// Appeal and Notice are the post's own support appeal and reuse notice (Markdown; ""
 	// uses the site's). Nil keeps the stored value.
 	Appeal *string
@@ -154,6 +157,9 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	}
 	if in.Sticky != nil {
 		p.Sticky = *in.Sticky && p.Type == broadside.TypePost
+	}
+	if in.MenuOrder != nil {
+		p.MenuOrder = *in.MenuOrder
 	}
 	if in.Appeal != nil {
 		p.Appeal = strings.TrimSpace(strings.ReplaceAll(*in.Appeal, "\r\n", "\n"))

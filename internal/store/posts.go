@@ -244,6 +244,9 @@ func (s *Store) ListPosts(ctx context.Context, f broadside.PostFilter) ([]broads
 	if f.Asc {
 		dir = " ASC"
 	}
+	if col == "p.menu_order" {
+		col += dir + ", lower(p.title)" // WordPress's page lists: menu_order, then title
+	}
 	order := " ORDER BY " + col + dir
 	if f.StickyFirst {
 		order = " ORDER BY p.sticky DESC, " + col + dir

@@ -88,7 +88,7 @@ func (s *Server) loadNav(ctx context.Context, st *site) []link {
 	if len(st.Identity.Menu) > 0 {
 		return s.menuLinks(ctx, st, st.Identity.Menu)
 	}
-	pages, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true, Limit: 10}))
+	pages, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePage, OrderBy: "menu_order", Asc: true, Limit: 10}))
 	if err != nil {
 		return nil
 	}

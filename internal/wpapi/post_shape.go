@@ -131,7 +131,7 @@ func (q *req) postObject(p *broadside.Post, context string) obj {
 	b.put(cAll, "featured_media", p.FeaturedMediaID)
 	if !isPost {
 		b.put(cVE, "parent", p.ParentID)
-		b.put(cVE, "menu_order", 0)
+		b.put(cVE, "menu_order", p.MenuOrder)
 	}
 	b.put(cVE, "comment_status", openClosed(p.CommentsOpen))
 	b.put(cVE, "ping_status", "closed")

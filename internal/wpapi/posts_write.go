@@ -159,6 +159,10 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 		pw := q.p.str("password")
 		in.Password = &pw
 	}
+	if typ == broadside.TypePage && q.p.has("menu_order") {
+		n := c.integer(&q.p, "menu_order", 0, -1<<31, 1<<31-1)
+		in.MenuOrder = &n
+	}
 	if typ == broadside.TypePost && q.p.has("sticky") {
 		st := c.boolean(&q.p, "sticky", false)
 		in.Sticky = &st
