@@ -137,6 +137,37 @@ func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
 	return nil
 }
 
+// SetCommentAttachment records that the comment with id was written on the attachment
+// with attachmentID (WordPress keeps comments on attachment pages); exports write it there.
+func (s *Store) SetCommentAttachment(ctx context.Context, id, attachmentID int64) error {
+	if _, err := s.wr().ExecContext(ctx, "UPDATE comments SET attachment_id = $1 WHERE id = $2", nullID(attachmentID), id); err != nil {
+		return fmt.Errorf("store: set attachment of comment %d: %w", id, err)
+	}
+	return nil
+}
+
+// CommentAttachments returns, for the comments of the post with postID that were written on
+// one of its attachments, the attachment's id by comment id.
+func (s *Store) CommentAttachments(ctx context.Context, postID int64) (map[int64]int64, error) {
+	rows, err := s.rd().QueryContext(ctx, "SELECT id, attachment_id FROM comments WHERE post_id = $1 AND attachment_id IS NOT NULL", postID)
+	if err != nil {
+		return nil, fmt.Errorf("store: attachment comments of post %d: %w", postID, err)
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var id, att int64
+		if err := rows.Scan(&id, &att); err != nil {
+			return nil, fmt.Errorf("store: attachment comments of post %d: %w", postID, err)
+		}
+		out[id] = att
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: attachment comments of post %d: %w", postID, err)
+	}
+	return out, nil
+}
+
 // SetCommentParent sets the parent of the comment with id.
 func (s *Store) SetCommentParent(ctx context.Context, id, parentID int64) error {
 	if _, err := s.wr().ExecContext(ctx, "UPDATE comments SET parent_id = $1 WHERE id = $2", nullID(parentID), id); err != nil {
