@@ -274,7 +274,7 @@ func (ex *exporter) dates(t time.Time) (local, gmt string) {
 }
 
 func (ex *exporter) post(p *broadside.Post) error {
-	it := &wxr.Item{Title: p.Title, Link: ex.permalink(p), GUID: ex.base + "/?p=" + strconv.FormatInt(p.ID, 10),
+	it := &wxr.Item{Title: p.TitleSource(), Link: ex.permalink(p), GUID: ex.base + "/?p=" + strconv.FormatInt(p.ID, 10),
 		Excerpt: p.RawExcerpt, ID: p.ID, Name: strings.ToLower(url.PathEscape(p.Slug)), Status: wpStatus(p.Status),
 		Parent: p.ParentID, Type: string(p.Type), Password: p.Password, Sticky: p.Sticky, PingStatus: "closed",
 		CommentStatus: "closed", MenuOrder: p.MenuOrder}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/render"
 	"github.com/broadside/broadside/internal/store"
 )
 
@@ -139,7 +140,9 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	if in.SendNewsletter != nil {
 		p.SendNewsletter = *in.SendNewsletter
 	}
-	p.Title = strings.TrimSpace(in.Title)
+	// The title keeps its inline markup as written (WordPress's titles may have <em> …);
+	// Title is its text form, which everything but headings shows.
+	p.Title, p.RawTitleMarkup = render.SplitTitle(in.Title)
 	p.RawBody = strings.ReplaceAll(in.Body, "\r\n", "\n")
 	p.BodyFormat = in.BodyFormat
 	if p.BodyFormat == "" {

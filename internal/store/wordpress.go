@@ -91,10 +91,10 @@ func (s *Store) ImportPost(ctx context.Context, p *broadside.Post) error {
 			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(SearchText(p.RawBody, p.BodyFormat)), a.add(p.RawExcerpt),
 			a.add(string(p.Status)), a.add(tx.ts(p.PublishedAt)), a.add(tx.ts(p.CreatedAt)), a.add(tx.ts(p.UpdatedAt)),
 			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen), a.add(p.Password), a.add(p.Sticky),
-			a.add(p.MenuOrder), a.add(p.GUID), a.add(p.GUIDIsPermaLink)}, ", ")
+			a.add(p.MenuOrder), a.add(p.GUID), a.add(p.GUIDIsPermaLink), a.add(p.RawTitleMarkup)}, ", ")
 		id, err := tx.insertKeepingID(ctx, "posts", `type, author_id, parent_id, title, slug, raw_body, body_format, search_body,
 	raw_excerpt, status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open,
-	password, sticky, menu_order, guid, guid_is_permalink`, a, vals, p.ID)
+	password, sticky, menu_order, guid, guid_is_permalink, title_markup`, a, vals, p.ID)
 		if err != nil {
 			return postWriteErr("import post", p, err)
 		}

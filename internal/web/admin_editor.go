@@ -86,7 +86,7 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broad
 	if err != nil {
 		return err
 	}
-	d := &editorData{ID: p.ID, Type: p.Type, Title: p.Title, Slug: p.Slug, Body: p.RawBody, Excerpt: p.RawExcerpt,
+	d := &editorData{ID: p.ID, Type: p.Type, Title: p.TitleSource(), Slug: p.Slug, Body: p.RawBody, Excerpt: p.RawExcerpt,
 		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen,
 		Email: editorEmail{SubscribersOnly: p.SubscribersOnly, Send: p.SendNewsletter}, FeaturedMediaID: p.FeaturedMediaID}
 	d.Password, d.Sticky = p.Password, p.Sticky

@@ -105,7 +105,9 @@ func (s *Server) loadNav(ctx context.Context, st *site) []link {
 type summary struct {
 	Title, Path, ISO, Date, Author, AuthorPath, Image, ImageAlt string
 	// ImageHTML is the featured image's markup when it is a library file (small sizes).
-	ImageHTML    template.HTML
+	ImageHTML template.HTML
+	// TitleHTML is the title for the heading, with its sanitized inline markup.
+	TitleHTML    template.HTML
 	Excerpt      string
 	More         bool
 	CommentCount int
@@ -136,6 +138,7 @@ func (s *Server) summaries(ctx context.Context, st *site, ps []broadside.Post) [
 		if sm.Title == "" {
 			sm.Title = "(no title)"
 		}
+		sm.TitleHTML = s.Render.Title(sm.Title, p.RawTitleMarkup)
 		for _, c := range p.Categories {
 			sm.Categories = append(sm.Categories, catLink{Name: c.Name, Path: st.CategoryPath(c)})
 		}

@@ -99,9 +99,9 @@ func (q *req) postObject(p *broadside.Post, context string) obj {
 	b.put(cAll, "link", q.site.PostURL(p))
 	title := obj{}
 	if edit {
-		title = append(title, kv{"raw", p.Title})
+		title = append(title, kv{"raw", p.TitleSource()})
 	}
-	b.put(cAll, "title", append(title, kv{"rendered", html.EscapeString(p.Title)}))
+	b.put(cAll, "title", append(title, kv{"rendered", string(q.a.Render.Title(p.Title, p.RawTitleMarkup))}))
 
 	protected := p.Protected()
 	body, rawExcerpt, shown := q.visibleText(p)

@@ -108,7 +108,7 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	in := posts.Input{Type: typ, BodyFormat: broadside.FormatHTML, Status: broadside.StatusDraft,
 		CommentsOpen: typ == broadside.TypePost && set.Discussion.CommentsEnabled}
 	if old != nil {
-		in = posts.Input{Type: typ, Title: old.Title, Slug: old.Slug, Body: old.RawBody, BodyFormat: old.BodyFormat,
+		in = posts.Input{Type: typ, Title: old.TitleSource(), Slug: old.Slug, Body: old.RawBody, BodyFormat: old.BodyFormat,
 			Excerpt: old.RawExcerpt, Status: old.Status, PublishedAt: old.PublishedAt, FeaturedImageURL: old.FeaturedImageURL,
 			FeaturedImageAlt: old.FeaturedImageAlt, FeaturedMediaID: old.FeaturedMediaID, CommentsOpen: old.CommentsOpen, ParentID: old.ParentID}
 		for _, c := range old.Categories {
