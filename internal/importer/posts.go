@@ -86,6 +86,9 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 		return err
 	}
 	title, titleMarkup := render.SplitTitle(it.Title)
+	if titleMarkup == "" {
+		title = plainText(it.Title) // WordPress titles are HTML: entities decoded, other tags dropped
+	}
 	if utf8.RuneCountInString(title) > broadside.MaxTitleLen || len(titleMarkup) > 4*broadside.MaxTitleLen {
 		title, titleMarkup = truncateRunes(title, broadside.MaxTitleLen), ""
 		r.sum.warn(it.Pos, kind, wpID, "the title was longer than %d characters and was cut", broadside.MaxTitleLen)
