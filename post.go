@@ -107,6 +107,19 @@ type Post struct {
 	Password string
 	// Sticky posts are listed first on the home page.
 	Sticky bool
+	// RawTitleMarkup is the title as written when it has markup (WordPress allows inline
+	// tags such as <em> in titles), "" when it is plain text. Title is always its text
+	// form, which is what page titles, feeds, emails and slugs use; headings render this
+	// through the sanitizer. Never write it out unsanitized.
+	RawTitleMarkup string
+	// MenuOrder orders pages among their siblings in page lists and menus, lowest first
+	// (WordPress's menu_order).
+	MenuOrder int
+	// GUID is the feed id an imported post had on its old site, kept so feed readers do not
+	// show it again as new; "" for posts written here (their id is BASE/?p=ID).
+	// GUIDIsPermaLink is the old feed's isPermaLink for it.
+	GUID            string
+	GUIDIsPermaLink bool
 	// SubscribersOnly posts show visitors only the part before <!--more--> and a subscribe
 	// box; confirmed subscribers read all of it (see CanReadFull in access.go).
 	SubscribersOnly bool
@@ -137,6 +150,15 @@ func (p *Post) Protected() bool { return p.Password != "" }
 // who may edit it. A password or subscriber-only switch may still hide its body.
 func (p *Post) CanRead(u *User, now time.Time) bool {
 	return Access(p, Reader{User: u}, now) != LevelHidden
+}
+
+// TitleSource is the title as its author wrote it: its markup when it has some, else its
+// text. Editors, exports and the REST API's title.raw show this.
+func (p *Post) TitleSource() string {
+	if p.RawTitleMarkup != "" {
+		return p.RawTitleMarkup
+	}
+	return p.Title
 }
 
 // SplitMore returns the part of the body before <!--more--> and whether the marker was present.

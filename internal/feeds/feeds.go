@@ -55,13 +55,16 @@ type Feed struct {
 type Item struct {
 	// ID is the item's permanent identifier: WordPress's guid, BASE/?p=ID for a post and
 	// BASE/?p=ID#comment-CID for a comment (kept when the permalink changes).
-	ID        string
-	Title     string
-	Link      string // absolute permalink
-	Author    string
-	AuthorURL string
-	Published time.Time
-	Updated   time.Time
+	ID string
+	// IDIsPermaLink is RSS's isPermaLink for ID: true only for an imported post whose old
+	// feed said so.
+	IDIsPermaLink bool
+	Title         string
+	Link          string // absolute permalink
+	Author        string
+	AuthorURL     string
+	Published     time.Time
+	Updated       time.Time
 	// Categories are the names of the post's categories and tags.
 	Categories []string
 	// Summary is plain text; ContentHTML is sanitized HTML with absolute URLs, "" when the

@@ -3,6 +3,7 @@ package feeds
 import (
 	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -93,7 +94,7 @@ func RSS(w io.Writer, f *Feed) error {
 	for i := range f.Items {
 		it := &f.Items[i]
 		ri := rssItem{Title: clean(it.Title), Link: clean(it.Link), Creator: cdata{clean(it.Author)},
-			PubDate: rfc1123z(it.Published), GUID: rssGUID{IsPermaLink: "false", Value: clean(it.ID)},
+			PubDate: rfc1123z(it.Published), GUID: rssGUID{IsPermaLink: strconv.FormatBool(it.IDIsPermaLink), Value: clean(it.ID)},
 			Description: cdata{descriptionHTML(it.Summary)}}
 		for _, c := range it.Categories {
 			ri.Categories = append(ri.Categories, cdata{clean(c)})

@@ -26,6 +26,14 @@ func commentStatusOf(s string) (broadside.CommentStatus, bool) {
 // whose parent is not among its post's comments is kept at the top level and reported.
 func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 	cur := r.cur
+	if cur != nil && cur.held != nil {
+		cur.held.comments = append(cur.held.comments, *c)
+		return nil
+	}
+	if cur != nil && cur.skip && cur.attachment != 0 {
+		r.sum.skip("comments on attachments that belong to no post (Broadside shows an attachment on its post's page only)", c.Pos, c.ID)
+		return nil
+	}
 	if cur == nil || cur.skip {
 		r.sum.skip("comments on items that were not imported", c.Pos, c.ID)
 		return nil
@@ -86,6 +94,11 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 		r.sum.warn(c.Pos, "comment", c.ID, "id %d is taken here, so it is %d now (its #comment- anchor changes)", c.ID, cm.ID)
 	}
 	cur.comments[wpID] = cm.ID
+	if cur.attachment != 0 {
+		if err := r.tx.SetCommentAttachment(ctx, cm.ID, cur.attachment); err != nil {
+			return err
+		}
+	}
 	if err := r.remember(ctx, broadside.WPComment, wpID, cm.ID, ""); err != nil {
 		return err
 	}

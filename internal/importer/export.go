@@ -59,6 +59,9 @@ type exporter struct {
 	logins  map[int64]string                 // user id -> login
 	library map[string]*broadside.Attachment // media key -> the attachment an import made of it
 	mediaID map[int64]int64                  // media id -> exported id
+	// attComments are comments written on an attachment, by attachment id, gathered while
+	// exporting its post and written under the attachment's item.
+	attComments map[int64][]broadside.Comment
 }
 
 func (ex *exporter) run() error {
@@ -272,10 +275,13 @@ func (ex *exporter) dates(t time.Time) (local, gmt string) {
 }
 
 func (ex *exporter) post(p *broadside.Post) error {
-	it := &wxr.Item{Title: p.Title, Link: ex.permalink(p), GUID: ex.base + "/?p=" + strconv.FormatInt(p.ID, 10),
+	it := &wxr.Item{Title: p.TitleSource(), Link: ex.permalink(p), GUID: ex.base + "/?p=" + strconv.FormatInt(p.ID, 10),
 		Excerpt: p.RawExcerpt, ID: p.ID, Name: strings.ToLower(url.PathEscape(p.Slug)), Status: wpStatus(p.Status),
 		Parent: p.ParentID, Type: string(p.Type), Password: p.Password, Sticky: p.Sticky, PingStatus: "closed",
-		CommentStatus: "closed"}
+		CommentStatus: "closed", MenuOrder: p.MenuOrder}
+	if p.GUID != "" {
+		it.GUID, it.GUIDIsPermaLink = p.GUID, p.GUIDIsPermaLink // the id feed readers know it by
+	}
 	if p.CommentsOpen {
 		it.CommentStatus = "open"
 	}
@@ -321,6 +327,31 @@ func (ex *exporter) post(p *broadside.Post) error {
 	if err != nil {
 		return err
 	}
+	onAttachment, err := ex.svc.Store.CommentAttachments(ex.ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	own := cs[:0:0]
+	for _, c := range cs {
+		// Comments written on an attachment go back under it, where WordPress keeps them
+		// (unless it is exported as a library file, whose item comes from elsewhere).
+		if a, ok := onAttachment[c.ID]; ok && ex.attIDs[a] != 0 {
+			if ex.attComments == nil {
+				ex.attComments = map[int64][]broadside.Comment{}
+			}
+			ex.attComments[a] = append(ex.attComments[a], c)
+			continue
+		}
+		own = append(own, c)
+	}
+	if err := ex.comments(own); err != nil {
+		return err
+	}
+	return ex.w.EndItem()
+}
+
+// comments writes the comments of the current item.
+func (ex *exporter) comments(cs []broadside.Comment) error {
 	for i := range cs {
 		c := &cs[i]
 		wc := &wxr.Comment{ID: c.ID, Author: c.AuthorName, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL,
@@ -331,7 +362,7 @@ func (ex *exporter) post(p *broadside.Post) error {
 			return err
 		}
 	}
-	return ex.w.EndItem()
+	return nil
 }
 
 // markdownHTML renders a Markdown body for WordPress, keeping <!--more--> between the two
@@ -384,6 +415,9 @@ func (ex *exporter) attachment(a *broadside.Attachment) error {
 		it.Meta = append(it.Meta, wxr.Meta{Key: "_wp_attachment_image_alt", Value: a.Alt})
 	}
 	if err := ex.w.StartItem(it); err != nil {
+		return err
+	}
+	if err := ex.comments(ex.attComments[a.ID]); err != nil {
 		return err
 	}
 	return ex.w.EndItem()

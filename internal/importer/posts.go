@@ -9,6 +9,7 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/posts"
+	"github.com/broadside/broadside/internal/render"
 	"github.com/broadside/broadside/internal/wpcontent"
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -86,9 +87,12 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 	if err != nil {
 		return err
 	}
-	title := plainText(it.Title)
-	if utf8.RuneCountInString(title) > broadside.MaxTitleLen {
-		title = truncateRunes(title, broadside.MaxTitleLen)
+	title, titleMarkup := render.SplitTitle(it.Title)
+	if titleMarkup == "" {
+		title = plainText(it.Title) // WordPress titles are HTML: entities decoded, other tags dropped
+	}
+	if utf8.RuneCountInString(title) > broadside.MaxTitleLen || len(titleMarkup) > 4*broadside.MaxTitleLen {
+		title, titleMarkup = truncateRunes(title, broadside.MaxTitleLen), ""
 		r.sum.warn(it.Pos, kind, wpID, "the title was longer than %d characters and was cut", broadside.MaxTitleLen)
 	}
 	body, format := r.content(it, wpID, kind)
@@ -104,10 +108,11 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 	if utf8.RuneCountInString(password) > broadside.MaxPasswordLen || strings.ContainsAny(password, "\r\n") {
 		password = truncateRunes(strings.Join(strings.Fields(password), " "), broadside.MaxPasswordLen)
 	}
-	p := &broadside.Post{Type: typ, AuthorID: authorID, Title: title, RawBody: body, BodyFormat: format,
+	p := &broadside.Post{Type: typ, AuthorID: authorID, Title: title, RawTitleMarkup: titleMarkup, RawBody: body, BodyFormat: format,
 		RawExcerpt: excerpt, Status: status, PublishedAt: published, CreatedAt: published, UpdatedAt: modified,
 		CommentsOpen: it.CommentStatus == "open" || it.CommentStatus == "" && r.settings.Discussion.CommentsEnabled,
-		PingsOpen:    it.PingStatus == "open", Password: password, Sticky: it.Sticky && typ == broadside.TypePost}
+		PingsOpen:    it.PingStatus == "open", Password: password, Sticky: it.Sticky && typ == broadside.TypePost,
+		MenuOrder: it.MenuOrder, GUID: it.GUID, GUIDIsPermaLink: it.GUIDIsPermaLink}
 	if p.Sticky && p.Password != "" {
 		// WordPress refuses this pair in its editor, but old databases hold it: the password
 		// is what protects the post, so it stays, and the post is no longer sticky.
@@ -116,6 +121,9 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 	}
 	p.Appeal = r.appealMeta(it, metaAppeal, kind, wpID)
 	p.Notice = r.appealMeta(it, metaNotice, kind, wpID)
+	if len(p.GUID) > 2000 {
+		p.GUID, p.GUIDIsPermaLink = "", false // not an id any feed reader kept
+	}
 	if it.ID > 0 {
 		p.ID = it.ID
 	}

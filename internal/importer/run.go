@@ -51,6 +51,10 @@ type run struct {
 	mediaLocal map[int64]int64 // WordPress attachment id -> media id
 
 	menuItems []wpMenuItem // nav_menu_item records, made into the menu at the end (menus.go)
+
+	// attComments are comments on attachments whose post comes later in the file, imported
+	// in finish (attachment_comments.go).
+	attComments []*attachmentComments
 }
 
 // curItem is the item whose comments are arriving.
@@ -61,6 +65,11 @@ type curItem struct {
 	skip     bool
 	comments map[int64]int64 // WordPress comment id -> comment id, this item only
 	pending  []parentFix     // replies that came before their parent
+	// attachment is the attachment the comments were written on, when the item is one:
+	// they are shown on its post (localID) and exported back under it.
+	attachment int64
+	// held collects the comments of an attachment whose post is not imported yet.
+	held *attachmentComments
 }
 
 type parentFix struct {
@@ -180,7 +189,8 @@ func (r *run) stream(ctx context.Context) error {
 func (r *run) item(ctx context.Context, it *wxr.Item) error {
 	r.cur = &curItem{pos: it.Pos, wpID: it.ID, skip: true}
 	if it.Type == "attachment" {
-		return nil // written before the stream, from the plan
+		r.attachmentItem(it) // written before the stream, from the plan; this takes its comments
+		return nil
 	}
 	if it.Type == "nav_menu_item" {
 		r.collectMenuItem(it)
@@ -220,6 +230,9 @@ func (r *run) finish(ctx context.Context) error {
 				return err
 			}
 		}
+	}
+	if err := r.importHeldComments(ctx); err != nil {
+		return err
 	}
 	if err := r.tx.RecountAllComments(ctx); err != nil {
 		return err

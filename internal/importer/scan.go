@@ -195,7 +195,7 @@ func scan(ctx context.Context, path string, opt Options, progress func(int64, in
 			if x.ID > p.maxComment {
 				p.maxComment = x.ID
 			}
-			if item != nil && item.Type != "attachment" {
+			if item != nil {
 				itemComments = append(itemComments, wxr.Comment{ID: x.ID, Parent: x.Parent})
 			}
 		}

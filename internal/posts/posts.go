@@ -12,6 +12,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/jobs"
+	"github.com/broadside/broadside/internal/render"
 	"github.com/broadside/broadside/internal/store"
 )
 
@@ -107,6 +108,9 @@ type Input struct {
 	// Sticky puts a post first on the home page. Nil keeps the stored value.
 	Password *string
 	Sticky   *bool
+	// MenuOrder orders a page among its siblings in page lists (WordPress's menu_order).
+	// Nil keeps the stored value.
+	MenuOrder *int
 	// Appeal and Notice are the post's own support appeal and reuse notice (Markdown; ""
 	// uses the site's). Nil keeps the stored value.
 	Appeal *string
@@ -156,7 +160,9 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	if in.SendNewsletter != nil {
 		p.SendNewsletter = *in.SendNewsletter
 	}
-	p.Title = strings.TrimSpace(in.Title)
+	// The title keeps its inline markup as written (WordPress's titles may have <em> …);
+	// Title is its text form, which everything but headings shows.
+	p.Title, p.RawTitleMarkup = render.SplitTitle(in.Title)
 	p.RawBody = strings.ReplaceAll(in.Body, "\r\n", "\n")
 	p.BodyFormat = in.BodyFormat
 	if p.BodyFormat == "" {
@@ -177,6 +183,9 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	}
 	if in.Sticky != nil {
 		p.Sticky = *in.Sticky && p.Type == broadside.TypePost
+	}
+	if in.MenuOrder != nil {
+		p.MenuOrder = *in.MenuOrder
 	}
 	if in.Appeal != nil {
 		p.Appeal = strings.TrimSpace(strings.ReplaceAll(*in.Appeal, "\r\n", "\n"))

@@ -14,6 +14,7 @@ const postSelect = `SELECT p.id, p.type, p.author_id, COALESCE(p.parent_id, 0), 
 	p.body_format, p.raw_excerpt, p.status, p.published_at, p.created_at, p.updated_at,
 	p.featured_image_url, p.featured_image_alt, p.comments_open, p.comment_count, p.password, p.sticky,
 	p.subscribers_only, p.send_newsletter, p.appeal, p.notice, p.featured_media, p.pings_open,
+	p.menu_order, p.guid, p.guid_is_permalink, p.title_markup,
 	u.id, u.email, u.login, u.display_name, u.role, u.created_at
 FROM posts p JOIN users u ON u.id = p.author_id`
 
@@ -24,6 +25,7 @@ func scanPost(r rowScanner, p *broadside.Post) error {
 		&p.BodyFormat, &p.RawExcerpt, &status, scanTime(&p.PublishedAt), scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt),
 		&p.FeaturedImageURL, &p.FeaturedImageAlt, &p.CommentsOpen, &p.CommentCount, &p.Password, &p.Sticky,
 		&p.SubscribersOnly, &p.SendNewsletter, &p.Appeal, &p.Notice, &p.FeaturedMediaID, &p.PingsOpen,
+		&p.MenuOrder, &p.GUID, &p.GUIDIsPermaLink, &p.RawTitleMarkup,
 		&u.ID, &u.Email, &u.Login, &u.DisplayName, &role, scanTime(&u.CreatedAt))
 	if err != nil {
 		return err
@@ -44,6 +46,7 @@ var postOrder = map[string]string{
 	"slug":         "p.slug",
 	"author":       "p.author_id",
 	"parent":       "COALESCE(p.parent_id, 0)",
+	"menu_order":   "p.menu_order",
 }
 
 // CreatePost inserts p with its category and tag links (by ID) and sets p.ID, and CreatedAt
@@ -65,12 +68,12 @@ func (s *Store) CreatePost(ctx context.Context, p *broadside.Post) error {
 		}
 		q := `INSERT INTO posts (` + cols + `type, author_id, parent_id, title, slug, raw_body, body_format, search_body, raw_excerpt,
 	status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open, password, sticky,
-	subscribers_only, send_newsletter, appeal, notice, featured_media, pings_open)
+	subscribers_only, send_newsletter, appeal, notice, featured_media, pings_open, menu_order, title_markup)
 VALUES (` + vals + strings.Join([]string{a.add(string(p.Type)), a.add(p.AuthorID), a.add(nullID(p.ParentID)),
 			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(searchBody(p.RawBody, p.BodyFormat)), a.add(p.RawExcerpt),
 			a.add(string(p.Status)), a.add(tx.ts(p.PublishedAt)), a.add(tx.ts(p.CreatedAt)), a.add(tx.ts(p.UpdatedAt)),
 			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen), a.add(p.Password), a.add(p.Sticky),
-			a.add(p.SubscribersOnly), a.add(p.SendNewsletter), a.add(p.Appeal), a.add(p.Notice), a.add(p.FeaturedMediaID), a.add(p.PingsOpen)}, ", ") + `) RETURNING id`
+			a.add(p.SubscribersOnly), a.add(p.SendNewsletter), a.add(p.Appeal), a.add(p.Notice), a.add(p.FeaturedMediaID), a.add(p.PingsOpen), a.add(p.MenuOrder), a.add(p.RawTitleMarkup)}, ", ") + `) RETURNING id`
 		if err := tx.wr().QueryRowContext(ctx, q, a.v...).Scan(&p.ID); err != nil {
 			return postWriteErr("create post", p, err)
 		}
@@ -165,12 +168,12 @@ func (s *Store) UpdatePost(ctx context.Context, p *broadside.Post) error {
 	title = $4, slug = $5, raw_body = $6, body_format = $7, raw_excerpt = $8, status = $9, published_at = $10,
 	updated_at = $11, featured_image_url = $12, featured_image_alt = $13, comments_open = $14,
 	password = $15, sticky = $16, subscribers_only = $17, send_newsletter = $18, search_body = $20,
-	appeal = $21, notice = $22, featured_media = $23, pings_open = $24
+	appeal = $21, notice = $22, featured_media = $23, pings_open = $24, menu_order = $25, title_markup = $26
 WHERE id = $19`,
 			string(p.Type), p.AuthorID, nullID(p.ParentID), p.Title, p.Slug, p.RawBody, p.BodyFormat, p.RawExcerpt,
 			string(p.Status), tx.ts(p.PublishedAt), tx.ts(p.UpdatedAt), p.FeaturedImageURL, p.FeaturedImageAlt,
 			p.CommentsOpen, p.Password, p.Sticky, p.SubscribersOnly, p.SendNewsletter, p.ID, searchBody(p.RawBody, p.BodyFormat),
-			p.Appeal, p.Notice, p.FeaturedMediaID, p.PingsOpen))
+			p.Appeal, p.Notice, p.FeaturedMediaID, p.PingsOpen, p.MenuOrder, p.RawTitleMarkup))
 		if err != nil {
 			return postWriteErr("update post", p, err)
 		}
@@ -240,6 +243,9 @@ func (s *Store) ListPosts(ctx context.Context, f broadside.PostFilter) ([]broads
 	dir := " DESC"
 	if f.Asc {
 		dir = " ASC"
+	}
+	if col == "p.menu_order" {
+		col += dir + ", lower(p.title)" // WordPress's page lists: menu_order, then title
 	}
 	order := " ORDER BY " + col + dir
 	if f.StickyFirst {

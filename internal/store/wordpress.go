@@ -91,10 +91,11 @@ func (s *Store) ImportPost(ctx context.Context, p *broadside.Post) error {
 			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(searchBody(p.RawBody, p.BodyFormat)), a.add(p.RawExcerpt),
 			a.add(string(p.Status)), a.add(tx.ts(p.PublishedAt)), a.add(tx.ts(p.CreatedAt)), a.add(tx.ts(p.UpdatedAt)),
 			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen), a.add(p.Password), a.add(p.Sticky),
-			a.add(p.Appeal), a.add(p.Notice), a.add(p.PingsOpen)}, ", ")
+			a.add(p.Appeal), a.add(p.Notice), a.add(p.PingsOpen),
+			a.add(p.MenuOrder), a.add(p.GUID), a.add(p.GUIDIsPermaLink), a.add(p.RawTitleMarkup)}, ", ")
 		id, err := tx.insertKeepingID(ctx, "posts", `type, author_id, parent_id, title, slug, raw_body, body_format, search_body,
 	raw_excerpt, status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open,
-	password, sticky, appeal, notice, pings_open`, a, vals, p.ID)
+	password, sticky, appeal, notice, pings_open, menu_order, guid, guid_is_permalink, title_markup`, a, vals, p.ID)
 		if err != nil {
 			return postWriteErr("import post", p, err)
 		}
@@ -135,6 +136,37 @@ func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
 	}
 	c.ID = id
 	return nil
+}
+
+// SetCommentAttachment records that the comment with id was written on the attachment
+// with attachmentID (WordPress keeps comments on attachment pages); exports write it there.
+func (s *Store) SetCommentAttachment(ctx context.Context, id, attachmentID int64) error {
+	if _, err := s.wr().ExecContext(ctx, "UPDATE comments SET attachment_id = $1 WHERE id = $2", nullID(attachmentID), id); err != nil {
+		return fmt.Errorf("store: set attachment of comment %d: %w", id, err)
+	}
+	return nil
+}
+
+// CommentAttachments returns, for the comments of the post with postID that were written on
+// one of its attachments, the attachment's id by comment id.
+func (s *Store) CommentAttachments(ctx context.Context, postID int64) (map[int64]int64, error) {
+	rows, err := s.rd().QueryContext(ctx, "SELECT id, attachment_id FROM comments WHERE post_id = $1 AND attachment_id IS NOT NULL", postID)
+	if err != nil {
+		return nil, fmt.Errorf("store: attachment comments of post %d: %w", postID, err)
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var id, att int64
+		if err := rows.Scan(&id, &att); err != nil {
+			return nil, fmt.Errorf("store: attachment comments of post %d: %w", postID, err)
+		}
+		out[id] = att
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: attachment comments of post %d: %w", postID, err)
+	}
+	return out, nil
 }
 
 // SetCommentParent sets the parent of the comment with id.

@@ -39,6 +39,7 @@ type editorData struct {
 	CommentsOpen       bool
 	Password           string // a password-protected post's password (password.go)
 	Sticky             bool
+	MenuOrder          string      // a page's order among its siblings (WordPress's menu_order)
 	Appeal, Notice     string      // the post's own support appeal and reuse notice (Markdown)
 	Email              editorEmail // subscriber-only and "send by email" (subscribe_editor.go)
 	Statuses           []option
@@ -85,10 +86,11 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broad
 	if err != nil {
 		return err
 	}
-	d := &editorData{ID: p.ID, Type: p.Type, Title: p.Title, Slug: p.Slug, Body: p.RawBody, Excerpt: p.RawExcerpt,
+	d := &editorData{ID: p.ID, Type: p.Type, Title: p.TitleSource(), Slug: p.Slug, Body: p.RawBody, Excerpt: p.RawExcerpt,
 		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen,
 		Email: editorEmail{SubscribersOnly: p.SubscribersOnly, Send: p.SendNewsletter}, FeaturedMediaID: p.FeaturedMediaID}
 	d.Password, d.Sticky = p.Password, p.Sticky
+	d.MenuOrder = strconv.Itoa(p.MenuOrder)
 	d.Appeal, d.Notice = p.Appeal, p.Notice
 	if r.URL.Query().Get("autosave") == "1" {
 		s.loadAutosave(r, d, p, u) // admin_writing.go
@@ -279,6 +281,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 		CommentsOpen: f.Get("comments_open") != "",
 		Email:        editorEmail{SubscribersOnly: f.Get("subscribers_only") != "", Send: f.Get("send_newsletter") != ""}}
 	d.Password, d.Sticky = f.Get("post_password"), f.Get("sticky") != ""
+	d.MenuOrder = strings.TrimSpace(f.Get("menu_order"))
 	d.Appeal, d.Notice = f.Get("appeal"), f.Get("notice")
 	format := broadside.FormatMarkdown
 	if old != nil {
@@ -306,6 +309,13 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 		in.ParentID, _ = strconv.ParseInt(f.Get("parent"), 10, 64)
 		if in.ParentID != 0 && !validParent(s.parentOptions(ctx, d.ID, in.ParentID), in.ParentID) {
 			fe.Add("parent", "Choose an existing page that is not this page or one of its subpages.")
+		}
+		if d.MenuOrder != "" {
+			n, err := strconv.Atoi(d.MenuOrder)
+			if err != nil || n < -1<<31 || n > 1<<31-1 {
+				fe.Add("menu_order", "Enter the order as a whole number, such as 0, 1 or 10.")
+			}
+			in.MenuOrder = &n
 		}
 	}
 	when, ok := parseLocal(d.PublishedAt, st.loc)

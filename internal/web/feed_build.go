@@ -81,6 +81,11 @@ func (s *Server) postItem(st *site, p *broadside.Post) feeds.Item {
 		Published: p.PublishedAt, Updated: p.UpdatedAt, Image: absoluteURL(st, p.FeaturedImageURL),
 		Discussion: &feeds.Discussion{Link: link + "#comments", RSS: feedURL(st, path, formatRSS),
 			Atom: feedURL(st, path, formatAtom), Approved: p.CommentCount}}
+	if p.GUID != "" {
+		// An imported post keeps the id its old feed gave it, so readers that followed that
+		// feed do not show it again as new.
+		it.ID, it.IDIsPermaLink = p.GUID, p.GUIDIsPermaLink
+	}
 	if p.Author != nil {
 		it.Author, it.AuthorURL = p.Author.Name(), st.Abs(st.AuthorPath(p.Author))
 	}

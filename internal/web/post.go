@@ -111,6 +111,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 		"Comments": disc.html, "FirstNumber": disc.first, "Pager": cp, "Form": form,
 		"ShowComments": (p.Type == broadside.TypePost || p.CommentCount > 0 || p.CommentsOpen) && access.Full,
 		"HasMore":      more,
+		"TitleHTML":    s.Render.Title(p.Title, p.RawTitleMarkup), // the heading keeps the title's inline markup
 		"Access":       access,
 	}
 	if locked {

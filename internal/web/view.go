@@ -95,7 +95,7 @@ func (s *Server) loadNav(ctx context.Context, st *site) []navLink {
 	if len(st.Identity.Menu) > 0 {
 		return s.menuLinks(ctx, st, st.Identity.Menu)
 	}
-	pages, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePage, OrderBy: "title", Asc: true, Limit: 10}))
+	pages, _, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePage, OrderBy: "menu_order", Asc: true, Limit: 10}))
 	if err != nil {
 		return nil
 	}
@@ -112,7 +112,9 @@ func (s *Server) loadNav(ctx context.Context, st *site) []navLink {
 type summary struct {
 	Title, Path, ISO, Date, Author, AuthorPath, Image, ImageAlt string
 	// ImageHTML is the featured image's markup when it is a library file (small sizes).
-	ImageHTML    template.HTML
+	ImageHTML template.HTML
+	// TitleHTML is the title for the heading, with its sanitized inline markup.
+	TitleHTML    template.HTML
 	Excerpt      string
 	More         bool
 	CommentCount int
@@ -143,6 +145,7 @@ func (s *Server) summaries(ctx context.Context, st *site, ps []broadside.Post) [
 		if sm.Title == "" {
 			sm.Title = i18n.T(st.Language, "(no title)")
 		}
+		sm.TitleHTML = s.Render.Title(sm.Title, p.RawTitleMarkup)
 		for _, c := range p.Categories {
 			sm.Categories = append(sm.Categories, catLink{Name: c.Name, Path: st.CategoryPath(c)})
 		}

@@ -107,9 +107,9 @@ func (q *req) postObject(p *broadside.Post, context string) obj {
 	b.put(cAll, "link", q.site.PostURL(p))
 	title := obj{}
 	if edit {
-		title = append(title, kv{"raw", p.Title})
+		title = append(title, kv{"raw", p.TitleSource()})
 	}
-	b.put(cAll, "title", append(title, kv{"rendered", html.EscapeString(p.Title)}))
+	b.put(cAll, "title", append(title, kv{"rendered", string(q.a.Render.Title(p.Title, p.RawTitleMarkup))}))
 
 	protected := p.Protected()
 	body, rawExcerpt, shown := q.visibleText(p)
@@ -139,7 +139,7 @@ func (q *req) postObject(p *broadside.Post, context string) obj {
 	b.put(cAll, "featured_media", p.FeaturedMediaID)
 	if !isPost {
 		b.put(cVE, "parent", p.ParentID)
-		b.put(cVE, "menu_order", 0)
+		b.put(cVE, "menu_order", p.MenuOrder)
 	}
 	b.put(cVE, "comment_status", openClosed(p.CommentsOpen))
 	b.put(cVE, "ping_status", openClosed(p.PingsOpen))

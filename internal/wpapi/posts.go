@@ -14,6 +14,7 @@ import (
 var postOrderBy = map[string]string{
 	"date": "published_at", "modified": "updated_at", "id": "id", "title": "title", "slug": "slug",
 	"author": "author", "parent": "parent", "relevance": "published_at", "include": "", "include_slugs": "",
+	"menu_order": "menu_order",
 }
 
 func errInvalidPostID() *apiError {

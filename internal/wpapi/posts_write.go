@@ -110,7 +110,7 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	in := posts.Input{Type: typ, BodyFormat: broadside.FormatWordPress, Status: broadside.StatusDraft,
 		CommentsOpen: typ == broadside.TypePost && set.Discussion.CommentsEnabled}
 	if old != nil {
-		in = posts.Input{Type: typ, Title: old.Title, Slug: old.Slug, Body: old.RawBody, BodyFormat: old.BodyFormat,
+		in = posts.Input{Type: typ, Title: old.TitleSource(), Slug: old.Slug, Body: old.RawBody, BodyFormat: old.BodyFormat,
 			Excerpt: old.RawExcerpt, Status: old.Status, PublishedAt: old.PublishedAt, FeaturedImageURL: old.FeaturedImageURL,
 			FeaturedImageAlt: old.FeaturedImageAlt, FeaturedMediaID: old.FeaturedMediaID, CommentsOpen: old.CommentsOpen, ParentID: old.ParentID}
 		for _, c := range old.Categories {
@@ -172,6 +172,10 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 	if q.p.has("password") {
 		pw := q.p.str("password")
 		in.Password = &pw
+	}
+	if typ == broadside.TypePage && q.p.has("menu_order") {
+		n := c.integer(&q.p, "menu_order", 0, -1<<31, 1<<31-1)
+		in.MenuOrder = &n
 	}
 	if typ == broadside.TypePost && q.p.has("sticky") {
 		st := c.boolean(&q.p, "sticky", false)

@@ -44,6 +44,12 @@ func (r *Reader) itemChild(t xml.StartElement, pos Pos) error {
 	case isRSS(n, "pubDate"):
 		it.PubDate, err = r.text()
 	case isRSS(n, "guid"):
+		it.GUIDIsPermaLink = true
+		for _, a := range t.Attr {
+			if a.Name.Local == "isPermaLink" {
+				it.GUIDIsPermaLink = strings.TrimSpace(strings.ToLower(a.Value)) != "false"
+			}
+		}
 		s, err = r.text()
 		it.GUID = strings.TrimSpace(s)
 	case isRSS(n, "description"):

@@ -77,12 +77,15 @@ type ItemTerm struct{ Domain, Slug, Name string }
 // Item is a post, page, attachment or any other post type. Its comments follow it as
 // separate *Comment records.
 type Item struct {
-	Pos             Pos
-	Title           string
-	Link            string
-	PubDate         string
-	Creator         string // dc:creator: the author's login
-	GUID            string
+	Pos     Pos
+	Title   string
+	Link    string
+	PubDate string
+	Creator string // dc:creator: the author's login
+	GUID    string
+	// GUIDIsPermaLink is the guid's isPermaLink: RSS says a guid without the attribute is
+	// one; WordPress writes "false" on every item.
+	GUIDIsPermaLink bool
 	Description     string
 	Content         string // content:encoded
 	Excerpt         string // excerpt:encoded

@@ -160,7 +160,7 @@ func (w *Writer) StartItem(it *Item) error {
 	w.el(2, "link", esc(it.Link))
 	w.el(2, "pubDate", esc(it.PubDate))
 	w.el(2, "dc:creator", cdata(it.Creator))
-	w.s("\t\t<guid isPermaLink=\"false\">", esc(it.GUID), "</guid>\n")
+	w.s("\t\t<guid isPermaLink=\"", strconv.FormatBool(it.GUIDIsPermaLink), "\">", esc(it.GUID), "</guid>\n")
 	w.el(2, "description", "")
 	w.el(2, "content:encoded", cdata(it.Content))
 	w.el(2, "excerpt:encoded", cdata(it.Excerpt))
