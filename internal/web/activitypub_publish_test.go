@@ -120,6 +120,17 @@ func TestAuthorActorPublishing(t *testing.T) {
 	}
 	ta.runJobs(t)
 	n, m := len(fan.since(0)), len(siteFan.since(0))
+	// Authors who have not published, and users who do not exist, have no actor to follow.
+	for _, id := range []int64{admin.ID, 99999} {
+		target := activitypub.ActorID(ta.Srv.URL, activitypub.AuthorActor(id))
+		follow := map[string]any{"id": fan.actor() + "#x", "type": "Follow", "actor": fan.actor(), "object": target}
+		if res := fan.send(t, "/inbox", follow, true); res.StatusCode != http.StatusNotFound {
+			t.Errorf("follow of %s: %d, want 404", target, res.StatusCode)
+		}
+		if res := fan.send(t, "/activitypub/"+activitypub.AuthorActor(id)+"/inbox", follow, true); res.StatusCode != http.StatusNotFound {
+			t.Errorf("inbox of %s: %d, want 404", target, res.StatusCode)
+		}
+	}
 
 	p := ta.publish(ann, "By ann", "Ann's words.")
 	ta.runJobs(t)
