@@ -32,7 +32,7 @@ func (s *Service) Receive(ctx context.Context, r *http.Request, body []byte, nam
 		return err
 	}
 	if name != "" {
-		if _, ok := s.LocalActor(st, ActorID(st.Base, name)); !ok {
+		if _, ok := s.actorExists(ctx, st, ActorID(st.Base, name)); !ok {
 			return broadside.Errorf(broadside.ENOTFOUND, "No such actor.")
 		}
 	}
@@ -107,7 +107,7 @@ func (s *Service) follow(ctx context.Context, st Site, a *Activity, body []byte)
 	if a.Object == nil {
 		return errBadPayload
 	}
-	name, ok := s.LocalActor(st, a.Object.ID)
+	name, ok := s.actorExists(ctx, st, a.Object.ID)
 	if !ok {
 		return broadside.Errorf(broadside.ENOTFOUND, "No such actor to follow.")
 	}

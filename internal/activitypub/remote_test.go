@@ -148,6 +148,8 @@ func newFixture(t *testing.T, dsn string, now func() time.Time) *fixture {
 				w.WriteHeader(http.StatusNotFound)
 			case broadside.EINVALID:
 				w.WriteHeader(http.StatusBadRequest)
+			case broadside.ETOOMANYREQUEST:
+				w.WriteHeader(http.StatusTooManyRequests)
 			default:
 				t.Logf("inbox: %v", err)
 				w.WriteHeader(http.StatusInternalServerError)

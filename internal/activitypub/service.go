@@ -76,6 +76,10 @@ type Service struct {
 	// from the web server.
 	PostURL    func(ctx context.Context, p *broadside.Post) (string, error)
 	PostObject func(ctx context.Context, p *broadside.Post) (*Object, error)
+	// AuthorActive reports whether user id has an actor: an active author who has
+	// published (the web layer's rule, which also answers their actor document). Nil: any
+	// author id is taken as existing.
+	AuthorActive func(ctx context.Context, id int64) bool
 
 	keys sync.Map // actor name -> *rsa.PrivateKey
 }
@@ -169,6 +173,15 @@ func (s *Service) site(ctx context.Context) (Site, error) {
 		return st, ErrOff
 	}
 	return st, nil
+}
+
+// actorExists is LocalActor with the author's existence checked.
+func (s *Service) actorExists(ctx context.Context, st Site, id string) (string, bool) {
+	name, ok := s.LocalActor(st, id)
+	if ok && AuthorOf(name) != 0 && s.AuthorActive != nil && !s.AuthorActive(ctx, AuthorOf(name)) {
+		return "", false
+	}
+	return name, ok
 }
 
 // LocalActor tells whether id is one of our actors that exists (the site actor, or an

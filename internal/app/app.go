@@ -265,6 +265,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Web = ws
 	// Posts federate as the web serves them: one permalink, one rendering, one access rule.
 	a.Federation.PostURL, a.Federation.PostObject = ws.PostURL, ws.FederationObject
+	a.Federation.AuthorActive = ws.AuthorActive
 	a.Posts.Federate = a.Federation.PostChanged
 	a.Worker.Handle(activitypub.JobPost, a.Federation.FanOut, jobs.InLane(activitypub.Lane))
 	return a, nil

@@ -104,8 +104,11 @@ func (s *Server) handleActivityPubGet(w http.ResponseWriter, r *http.Request) er
 	switch {
 	case name == activitypub.SiteActor:
 	case activitypub.AuthorOf(name) != 0 && st.Federation.AuthorActors:
-		if u, err = s.Users.ByID(ctx, activitypub.AuthorOf(name)); err != nil || !u.Active() || !s.hasPublished(ctx, u.ID) {
+		if !s.AuthorActive(ctx, activitypub.AuthorOf(name)) {
 			return errNotFound
+		}
+		if u, err = s.Users.ByID(ctx, activitypub.AuthorOf(name)); err != nil {
+			return err
 		}
 	default:
 		return errNotFound

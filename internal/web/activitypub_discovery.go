@@ -60,6 +60,13 @@ func (s *Server) actorFor(ctx context.Context, st *site, username string) (strin
 	return activitypub.AuthorActor(u.ID), u, nil
 }
 
+// AuthorActive reports whether user id has an actor: active, and has published (the
+// federation service's AuthorActive; author actors being on is the service's check).
+func (s *Server) AuthorActive(ctx context.Context, id int64) bool {
+	u, err := s.Users.ByID(ctx, id)
+	return err == nil && u.Active() && s.hasPublished(ctx, id)
+}
+
 func (s *Server) hasPublished(ctx context.Context, userID int64) bool {
 	_, n, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePost, AuthorID: userID, Limit: 1}))
 	return err == nil && n > 0

@@ -96,3 +96,50 @@ func TestPublishFederates(t *testing.T) {
 		t.Fatalf("the peer refused deliveries: %v", peer.refused)
 	}
 }
+
+// TestAuthorActorPublishing: with author actors on, a follower of the author gets the
+// author's Create; a follower of the site gets the site actor's Announce of it.
+func TestAuthorActorPublishing(t *testing.T) {
+	ta := newTestApp(t, withFederationToLoopback())
+	admin := ta.user("admin@example.com", broadside.RoleAdmin)
+	ann := ta.user("ann@example.com", broadside.RoleAuthor)
+	ta.publish(ann, "First", "So that ann has published.")
+	ta.federation(admin, func(f *broadside.Federation) { f.AuthorActors = true })
+	ta.runJobs(t)
+	annID := activitypub.ActorID(ta.Srv.URL, activitypub.AuthorActor(ann.ID))
+	site := activitypub.ActorID(ta.Srv.URL, activitypub.SiteActor)
+	fan, siteFan := newFediPeer(t, ta), newFediPeer(t, ta)
+	for _, f := range []struct {
+		p      *fediPeer
+		object string
+	}{{fan, annID}, {siteFan, site}} {
+		follow := map[string]any{"id": f.p.actor() + "#f", "type": "Follow", "actor": f.p.actor(), "object": f.object}
+		if res := f.p.send(t, "/inbox", follow, true); res.StatusCode != http.StatusAccepted {
+			t.Fatalf("follow of %s: %d", f.object, res.StatusCode)
+		}
+	}
+	ta.runJobs(t)
+	n, m := len(fan.since(0)), len(siteFan.since(0))
+	// Authors who have not published, and users who do not exist, have no actor to follow.
+	for _, id := range []int64{admin.ID, 99999} {
+		target := activitypub.ActorID(ta.Srv.URL, activitypub.AuthorActor(id))
+		follow := map[string]any{"id": fan.actor() + "#x", "type": "Follow", "actor": fan.actor(), "object": target}
+		if res := fan.send(t, "/inbox", follow, true); res.StatusCode != http.StatusNotFound {
+			t.Errorf("follow of %s: %d, want 404", target, res.StatusCode)
+		}
+		if res := fan.send(t, "/activitypub/"+activitypub.AuthorActor(id)+"/inbox", follow, true); res.StatusCode != http.StatusNotFound {
+			t.Errorf("inbox of %s: %d, want 404", target, res.StatusCode)
+		}
+	}
+
+	p := ta.publish(ann, "By ann", "Ann's words.")
+	ta.runJobs(t)
+	got := fan.since(n)
+	if len(got) != 1 || got[0]["type"] != "Create" || got[0]["actor"] != annID || objectOf(got[0])["attributedTo"] != annID {
+		t.Fatalf("author's follower got %v (refused %v)", got, fan.refused)
+	}
+	got = siteFan.since(m)
+	if len(got) != 1 || got[0]["type"] != "Announce" || got[0]["actor"] != site || got[0]["object"] != ta.Srv.URL+ta.postPath(p) {
+		t.Fatalf("site's follower got %v (refused %v)", got, siteFan.refused)
+	}
+}

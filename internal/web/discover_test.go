@@ -43,6 +43,14 @@ func TestAutoDiscoveryAndStructuredData(t *testing.T) {
 		"application/feed+json Feed & Test » JSON Feed " + base + "/feed/json/",
 		"application/rss+xml Feed & Test » Comments Feed " + base + "/comments/feed/",
 	}
+	// The ActivityStreams form of what has one (ActivityPub): the site actor on the home
+	// page, each post or page readers may see (a password-protected one has none).
+	activityAlternates := map[string]string{
+		"/":                     "application/activity+json Feed & Test " + base + "/activitypub/site",
+		ta.postPath(fs.second):  "application/activity+json Second story " + base + ta.postPath(fs.second),
+		ta.postPath(fs.members): "application/activity+json Members story " + base + ta.postPath(fs.members),
+		"/about-us/":            "application/activity+json About us " + base + "/about-us/",
+	}
 	for path, extra := range map[string]string{
 		"/":                          "",
 		"/category/news/":            "application/rss+xml Feed & Test » News Category Feed " + base + "/category/news/feed/",
@@ -61,6 +69,9 @@ func TestAutoDiscoveryAndStructuredData(t *testing.T) {
 		want := append([]string(nil), site...)
 		if extra != "" {
 			want = append(want, extra)
+		}
+		if as := activityAlternates[path]; as != "" {
+			want = append(want, as)
 		}
 		if got := alternates(t, r.Body); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("GET %s (%d): feed links\n%s\nwant\n%s", path, r.StatusCode, strings.Join(got, "\n"), strings.Join(want, "\n"))
