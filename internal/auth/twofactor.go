@@ -55,7 +55,7 @@ func (s *Service) CompleteTwoFactor(ctx context.Context, pending, code, device, 
 	} else if err != nil {
 		return nil, err
 	}
-	if err := s.hitLimit(ctx, "totp:"+strconv.FormatInt(u.ID, 10), totpPerUser, msgTOTPFlood, now); err != nil {
+	if err := s.limitCodeAttempt(ctx, u, t.Hash, device, ip, now); err != nil {
 		s.Log.Warn("two-factor code throttled", "user_id", u.ID, "ip", ip)
 		return nil, err
 	}
@@ -81,4 +81,52 @@ func (s *Service) CompleteTwoFactor(ctx context.Context, pending, code, device, 
 	}
 	s.Log.Info("login", "user_id", u.ID, "ip", ip, "via", "two-factor code")
 	return in, nil
+}
+
+// Limits of code attempts at sign-in. A code has a million values and three are accepted at
+// a time (the current step and one either side), so guessing is a matter of attempts: they
+// are counted per pending sign-in (then the password must be given again), per account and
+// address, and per account from everywhere, in 15 minutes and in a day. Someone who has the
+// password can use up the account-wide allowance; the owner's browser that signed in before
+// (a known device) has its own allowance instead, as for passwords, so they still get in.
+const (
+	codesPerPending   = 5
+	codesPerAccountIP = 10
+	codesPerAccount   = 20 // from unknown browsers, all addresses, in loginWindow
+	codesPerDay       = 60 // from unknown browsers, all addresses: at most ~0.02% a day to guess
+	codesPerDevice    = 10 // from one known browser, in loginWindow
+)
+
+// limitCodeAttempt counts one code attempt of a pending sign-in (pendingHash) and refuses
+// it past the limits above. A pending sign-in that used up its attempts ends.
+func (s *Service) limitCodeAttempt(ctx context.Context, u *broadside.User, pendingHash, device, ip string, now time.Time) error {
+	uid := strconv.FormatInt(u.ID, 10)
+	if err := s.hitLimit(ctx, "totp-pending:"+pendingHash, codesPerPending, msgTOTPFlood, now); err != nil {
+		if _, cerr := s.Store.ConsumeToken(ctx, pendingHash, PurposeTwoFactor, now); cerr != nil && broadside.ErrorCode(cerr) != broadside.ENOTFOUND {
+			return cerr
+		}
+		return broadside.Errorf(broadside.EUNAUTHORIZED, "Too many wrong codes. Sign in again.")
+	}
+	dev, err := s.knownDevice(ctx, device, u.Email, now)
+	if err != nil {
+		return err
+	}
+	if dev != nil {
+		return s.hitLimit(ctx, "totp-device:"+dev.TokenHash, codesPerDevice, msgTOTPFlood, now)
+	}
+	if err := s.hitLimit(ctx, "totp-account-ip:"+uid+"|"+ip, codesPerAccountIP, msgTOTPFlood, now); err != nil {
+		return err
+	}
+	if err := s.hitLimit(ctx, "totp-account:"+uid, codesPerAccount, msgTOTPFlood, now); err != nil {
+		return err
+	}
+	h, err := s.Store.HitRateHistory(ctx, "totp-account-day:"+uid, 24*time.Hour, now)
+	if err != nil {
+		return err
+	}
+	if h.Count() > codesPerDay {
+		after := h.RetryAfter(codesPerDay)
+		return broadside.TooManyRequests(after, msgTOTPFlood, waitText(after))
+	}
+	return nil
 }

@@ -57,6 +57,14 @@ func (q *req) commentObject(c *broadside.Comment, p *broadside.Post, context str
 	b.put(cAll, "type", c.Kind)
 	b.put(cAll, "author_avatar_urls", q.commentAvatars(c))
 	b.put(cVE, "meta", []any{})
+	// Why the comment was held or marked spam, for those who moderate (the edit context is
+	// theirs): the same text and codes the admin's queue shows, as a registered field would
+	// add them (register_rest_field).
+	codes := c.ModerationCodes
+	if codes == nil {
+		codes = []string{}
+	}
+	b.put(cEdit, "broadside_moderation", obj{{"reason", c.ModerationReason}, {"codes", codes}})
 	id := strconv.FormatInt(c.ID, 10)
 	links := obj{
 		{"self", []obj{link(q.rest(Namespace + "/comments/" + id))}},

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/broadside/broadside"
 )
 
 // TestAppealAndNoticeMeta: a post's own support appeal and reuse notice are registered meta
@@ -67,5 +69,42 @@ func TestAppealAndNoticeMeta(t *testing.T) {
 	wantStatus(t, r, http.StatusCreated)
 	if meta(r)["broadside_notice"] != "All rights reserved." {
 		t.Fatalf("page meta: %s", r.Raw)
+	}
+}
+
+// TestCommentModerationReasonREST: why a comment was held is in the edit context of the
+// comment shape (broadside_moderation: the queue's text and the machine codes), for those
+// who moderate, and in no other context.
+func TestCommentModerationReasonREST(t *testing.T) {
+	s := newSite(t)
+	editor := s.user("editor@example.org", broadside.RoleEditor)
+	r := s.do(call{method: http.MethodPost, path: "/wp-json/wp/v2/comments", body: map[string]any{
+		"post": s.Seed.ID, "author_name": "Held", "author_email": "held@example.net", "content": "Please approve"}})
+	wantStatus(t, r, http.StatusCreated)
+	id := num(r.obj()["id"])
+	if _, leaked := r.obj()["broadside_moderation"]; leaked {
+		t.Fatalf("the commenter sees the moderation reason: %s", r.Raw)
+	}
+	r = s.as(editor)(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/comments/%d?context=edit", id), nil)
+	wantStatus(t, r, http.StatusOK)
+	m, _ := r.obj()["broadside_moderation"].(map[string]any)
+	codes, _ := m["codes"].([]any)
+	if m == nil || m["reason"] == "" || len(codes) == 0 {
+		t.Fatalf("no moderation reason in the edit context: %s", r.Raw)
+	}
+	found := false
+	for _, c := range codes {
+		found = found || c == broadside.ReasonAnonymousAPI
+	}
+	if !found {
+		t.Errorf("codes %v lack %q", codes, broadside.ReasonAnonymousAPI)
+	}
+	r = s.as(editor)(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/comments/%d", id), nil)
+	if _, shown := r.obj()["broadside_moderation"]; shown {
+		t.Errorf("the view context carries the moderation reason: %s", r.Raw)
+	}
+	r = s.as(s.user("author@example.org", broadside.RoleAuthor))(http.MethodGet, fmt.Sprintf("/wp-json/wp/v2/comments/%d?context=edit", id), nil)
+	if _, shown := r.obj()["broadside_moderation"]; shown || r.Status == http.StatusOK {
+		t.Errorf("an author reads the moderation reason: %d %s", r.Status, r.Raw)
 	}
 }
