@@ -10,11 +10,8 @@ import (
 
 // siteLanguage is the site's language setting as search reads it (issue 13): the one place
 // that knows which field holds it.
-// TODO(lead, issue 13): return set.Language once the site-language setting is merged; until
-// then every site searches in English, as before.
 func siteLanguage(set broadside.Settings) string {
-	_ = set
-	return ""
+	return set.Language
 }
 
 // wireSearch gives search the site language, read from the database rather than the settings

@@ -53,6 +53,11 @@ func TestImportAdoptsLanguage(t *testing.T) {
 		if set.Language != "fa" || sum.Permalinks.Language != "fa" {
 			t.Fatalf("Persian: language %q, summary %+v", set.Language, sum.Permalinks)
 		}
+		// The search index is rebuilt for the new language by a job queued with the settings
+		// (Persian is indexed without English stemming).
+		if n := e.rawCount("jobs WHERE kind = 'search.reindex'"); n != 1 {
+			t.Errorf("%d search reindex jobs queued after adopting Persian, want 1", n)
+		}
 		var out strings.Builder
 		sum.Write(&out)
 		if !strings.Contains(out.String(), "Language: set to fa") {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/i18n"
+	"github.com/broadside/broadside/internal/search"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -271,7 +272,7 @@ func (r *run) adoptSettings(ctx context.Context) error {
 		if !changed {
 			return nil
 		}
-		return r.tx.SaveSettings(ctx, r.settings)
+		return r.saveSettings(ctx)
 	}
 	if p.Inferred != "" {
 		p.Adopted = true
@@ -287,7 +288,18 @@ func (r *run) adoptSettings(ctx context.Context) error {
 	if !changed {
 		return nil
 	}
-	return r.tx.SaveSettings(ctx, r.settings)
+	return r.saveSettings(ctx)
+}
+
+// saveSettings stores the adopted settings and, in the same transaction, queues the search
+// index's rebuild when the site language now asks for another stemming (the settings
+// service does the same when a publisher changes the language).
+func (r *run) saveSettings(ctx context.Context) error {
+	if err := r.tx.SaveSettings(ctx, r.settings); err != nil {
+		return err
+	}
+	_, err := search.EnqueueReindex(ctx, r.tx, r.settings.Language, r.now)
+	return err
 }
 
 // adoptLanguage sets the site language from the export when the site has none, and says
