@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -59,6 +61,66 @@ func TestFedifyPeer(t *testing.T) {
 		return r.JSON["object"] == follow.ID || r.object()["id"] == follow.ID
 	})
 	t.Logf("Accept received: %v", accept.JSON)
+
+	// Publishing sends the post to the follower as a Create of an Article; an edit sends an
+	// Update, and the trash a Delete. Each arrives with a signature Fedify verified.
+	secret := appPassword(t, s.Data, "fedify-test")
+	var created struct {
+		ID   int64  `json:"id"`
+		Link string `json:"link"`
+	}
+	restJSON(t, s, secret, http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{
+		"title": "Across the fediverse", "content": "A post for every follower.", "status": "publish"}, &created)
+	link := strings.Replace(created.Link, s.URL, base, 1)
+	create := p.waitReceived("a Create of the new post", func(r received) bool {
+		return r.Type == "Create" && strings.Contains(fmt.Sprint(r.object()["content"]), "A post for every follower.")
+	})
+	if o := create.object(); o["type"] != "Article" || o["name"] != "Across the fediverse" || fmt.Sprint(o["url"]) != link {
+		t.Errorf("the Create's object: %v", o)
+	}
+	objectID := fmt.Sprint(create.object()["id"])
+	restJSON(t, s, secret, http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", created.ID), map[string]any{
+		"content": "A post for every follower, corrected."}, nil)
+	p.waitReceived("an Update of the edited post", func(r received) bool {
+		return r.Type == "Update" && r.object()["id"] == objectID && strings.Contains(fmt.Sprint(r.object()["content"]), "corrected")
+	})
+	restJSON(t, s, secret, http.MethodDelete, fmt.Sprintf("/wp-json/wp/v2/posts/%d", created.ID), nil, nil)
+	p.waitReceived("a Delete of the trashed post", func(r received) bool {
+		return r.Type == "Delete" && (r.JSON["object"] == objectID || r.object()["id"] == objectID)
+	})
+}
+
+// restJSON calls the site's REST API as the administrator with an Application Password.
+func restJSON(t *testing.T, s *site, secret, method, path string, body any, out any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth("admin", secret)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		t.Fatalf("%s %s: %s %s", method, path, res.Status, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, b)
+		}
+	}
 }
 
 type seedPost struct{ path, word string }
