@@ -3,7 +3,9 @@ package e2e
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -64,23 +66,34 @@ func TestAutosaveAfterReloadAndPreview(t *testing.T) {
 		reader.fatalf("after Update readers see %q", title)
 	}
 
-	// Preview shows the unsaved title on the real public page. The button opens it in a new
-	// tab (formtarget=_blank); the test follows it in this tab, which chromedp drives more
-	// reliably, after checking the button asks for a new tab.
-	if tgt := eval[string](admin, `document.getElementById('preview-button').getAttribute('formtarget') ?? ''`); tgt != "_blank" {
-		admin.fatalf("Preview does not open a new tab (formtarget %q)", tgt)
+	// Preview shows the unsaved title on the real public page, in a new tab named after the
+	// post as WordPress names it (wp-preview-ID), so previewing again reuses that tab.
+	postID := strings.TrimPrefix(editor, "/admin/posts/")
+	if tgt := eval[string](admin, `document.getElementById('preview-button').getAttribute('formtarget') ?? ''`); tgt != "wp-preview-"+postID {
+		admin.fatalf("Preview does not open the post's preview tab (formtarget %q, want wp-preview-%s)", tgt, postID)
 	}
-	eval[bool](admin, `(() => { document.getElementById('title').value = 'Unsaved preview title';
-		document.getElementById('preview-button').removeAttribute('formtarget'); return true; })()`)
-	admin.load("click Preview", chromedp.Click(chromedp.CSS("#preview-button")))
-	if title := eval[string](admin, `document.title`); !strings.Contains(title, "Unsaved preview title") {
-		admin.fatalf("the preview's title is %q", title)
+	newTab := chromedp.WaitNewTarget(admin.ctx, func(info *target.Info) bool {
+		return info.Type == "page" && info.URL != "" && info.URL != "about:blank"
+	})
+	eval[bool](admin, `(() => { document.getElementById('title').value = 'Unsaved preview title'; return true; })()`)
+	admin.do("click Preview", chromedp.Click(chromedp.CSS("#preview-button")))
+	var tabID target.ID
+	select {
+	case tabID = <-newTab:
+	case <-time.After(30 * time.Second):
+		admin.fatalf("clicking Preview opened no new tab within 30 s")
 	}
-	if n := eval[int](admin, `document.querySelectorAll('.site-header').length`); n == 0 {
-		admin.fatalf("the preview is not the public page (no site header)")
-	}
-	if robots := eval[string](admin, `document.querySelector('meta[name=robots]')?.content ?? ''`); !strings.Contains(robots, "noindex") {
-		admin.fatalf("the preview may be indexed: robots %q", robots)
+	tabCtx, closeTab := chromedp.NewContext(admin.ctx, chromedp.WithTargetID(tabID))
+	defer closeTab()
+	preview := &actor{t: t, name: "admin's preview tab", ctx: tabCtx, base: admin.base, artifacts: admin.artifacts}
+	// This tab was attached after it opened, so it is checked with one polled predicate: the
+	// unsaved title on the public page (site header), kept out of search engines.
+	preview.waitFor("the preview: the unsaved title on the public page, noindex", `document.readyState === 'complete' &&
+		document.title.includes('Unsaved preview title') && document.querySelectorAll('.site-header').length > 0 &&
+		(document.querySelector('meta[name=robots]')?.content ?? '').includes('noindex')`)
+	// The editor stays where it was, with the unsaved title still in the field.
+	if v := eval[string](admin, `document.getElementById('title').value`); v != "Unsaved preview title" || admin.location().Path != editor {
+		admin.fatalf("after Preview the editor is at %s with title %q", admin.location().Path, v)
 	}
 	reader.open(live)
 	if title := eval[string](reader, `document.title`); strings.Contains(title, "Unsaved preview title") {
