@@ -118,15 +118,7 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, dsn string, now func() time.Time) *fixture {
-	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Open(t, dsn)
 	f := &fixture{st: st, set: broadside.DefaultSettings()}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f.svc = &Service{Store: st, Log: log, Now: now, Client: NewClient(true)}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/auth"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -47,15 +46,7 @@ func (c *clock) Now() time.Time { return c.t }
 
 func newService(t *testing.T, dsn string) (*auth.Service, *clock) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Open(t, dsn)
 	c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	return &auth.Service{Store: st, Now: c.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, c
 }

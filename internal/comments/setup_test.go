@@ -9,20 +9,13 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/testdb"
 )
 
 // openStore opens and migrates a store on dsn; it is closed when the test ends.
 func openStore(t *testing.T, dsn string) *store.Store {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Open(t, dsn)
 	return st
 }
 

@@ -41,14 +41,7 @@ type env struct {
 func newEnv(t testing.TB, dsn string) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Open(t, dsn)
 	e := &env{t: t, ctx: ctx, st: st, dsn: dsn}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.uploads = filepath.Join(t.TempDir(), "uploads")

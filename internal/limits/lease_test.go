@@ -26,15 +26,7 @@ func (c *countingStore) HitRateUpTo(ctx context.Context, key string, window time
 
 func openLimitStore(t *testing.T, dsn string) *countingStore {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Open(t, dsn)
 	return &countingStore{Store: st}
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/limits"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -17,18 +16,10 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // one limits service each sharing a fake clock.
 func twoNodes(t *testing.T, now *time.Time) [2]*limits.Service {
 	t.Helper()
-	ctx := context.Background()
 	dsn := testdb.Postgres(t)
 	var nodes [2]*limits.Service
 	for i := range nodes {
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		st := testdb.Open(t, dsn)
 		nodes[i] = &limits.Service{Store: st, Now: func() time.Time { return *now },
 			API: limits.PerMinute(4), APIAnonymous: limits.PerMinute(3), Delivery: limits.PerMinute(2)}
 	}

@@ -42,14 +42,7 @@ type fixture struct {
 func setup(t *testing.T, dsn string) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Open(t, dsn)
 	f := &fixture{st: st, dir: t.TempDir()}
 	mk := func(login string, role broadside.Role) *broadside.User {
 		u := &broadside.User{Email: login + "@example.com", Login: login, Role: role, CreatedAt: t0}

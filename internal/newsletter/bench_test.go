@@ -71,14 +71,7 @@ func BenchmarkFanout(b *testing.B) {
 func newBenchEnv(b *testing.B, dsn string, n int) *env {
 	e := &env{t: b, dsn: dsn, clk: &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, log: &strings.Builder{}}
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	st := testdb.Open(b, dsn)
 	e.st = st
 	e.smtp = mailtest.Start(b, mailtest.Discard())
 	e.conns = config.DefaultSMTPConnections

@@ -76,14 +76,7 @@ func withBatch(batch, conns int) envOption {
 func newEnv(t *testing.T, dsn string, opts ...envOption) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Open(t, dsn)
 	e := &env{t: t, dsn: dsn, st: st, clk: &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, log: &strings.Builder{}}
 	e.smtp = mailtest.Start(t)
 	snd, err := mail.NewSMTP(mail.SMTPConfig{Host: e.smtp.Host, Port: e.smtp.Port, TLS: mail.TLSNone, From: "news@example.org", Timeout: 5 * time.Second})

@@ -22,14 +22,7 @@ import (
 func TestReindexFollowsSiteLanguage(t *testing.T) {
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		st := testdb.Open(t, dsn)
 		u := &broadside.User{Email: "a@example.org", Login: "ann", Role: broadside.RoleAuthor, CreatedAt: now}
 		if err := st.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
@@ -50,7 +43,7 @@ func TestReindexFollowsSiteLanguage(t *testing.T) {
 			t.Fatalf("English site, English index: queued %v (%v)", queued, err)
 		}
 		site = "fr"
-		err = st.InTx(ctx, func(tx *store.Store) error {
+		err := st.InTx(ctx, func(tx *store.Store) error {
 			queued, err := search.EnqueueReindex(ctx, tx, site, now)
 			if err == nil && !queued {
 				t.Error("nothing queued for a new language")

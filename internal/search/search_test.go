@@ -9,7 +9,6 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/render"
 	"github.com/broadside/broadside/internal/search"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -83,14 +82,7 @@ func mustSnippet(text string, words []string) string {
 func TestSearchService(t *testing.T) {
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		st := testdb.Open(t, dsn)
 		u := &broadside.User{Email: "a@example.org", Login: "ann", Role: broadside.RoleAuthor, CreatedAt: now}
 		if err := st.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)

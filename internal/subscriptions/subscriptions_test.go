@@ -45,14 +45,7 @@ type env struct {
 func newEnv(t *testing.T, dsn string) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Open(t, dsn)
 	e := &env{t: t, st: st, clk: &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}}
 	e.smtp = mailtest.Start(t)
 	snd, err := mail.NewSMTP(mail.SMTPConfig{Host: e.smtp.Host, Port: e.smtp.Port, TLS: mail.TLSNone, From: "The Daily Broadside <news@example.org>", Timeout: 5 * time.Second})

@@ -220,3 +220,19 @@ func randomHex(n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// Open opens the store at dsn (from SQLite or Postgres), migrates it and closes it when the
+// test ends: what nearly every test of a service starts with.
+func Open(tb testing.TB, dsn string) *store.Store {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}
