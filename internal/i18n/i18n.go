@@ -14,7 +14,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -209,11 +211,90 @@ var keys = sync.OnceValue(func() map[string]bool {
 })
 
 // Message translates s, a message made elsewhere in English (a validation error, a flash, a
-// heading), when the catalog lists it; anything else (a reader's text, a message with a
-// number in it) is returned as it is, never read as a format.
+// heading), when the catalog lists it, or when it is a catalog message whose numbers were
+// filled in ("Your comment is too long: 5123 characters, …"): then the numbers are read back
+// out of s and given to the translation. Only formats of numbers are matched: a %s would
+// match too much ("By %s" is any text starting with "By "). Anything else (a reader's text)
+// is returned as it is, never read as a format.
 func Message(lang, s string) string {
-	if s == "" || !keys()[s] {
+	if s == "" {
 		return s
 	}
-	return T(lang, s)
+	if keys()[s] {
+		return T(lang, s)
+	}
+	for _, f := range formats() {
+		if args, ok := f.match(s); ok {
+			return T(lang, f.key, args...)
+		}
+	}
+	return s
 }
+
+// format is a catalog message with %d verbs, as a pattern that finds their values.
+type format struct {
+	key string
+	re  *regexp.Regexp
+}
+
+func (f format) match(s string) ([]any, bool) {
+	m := f.re.FindStringSubmatch(s)
+	if m == nil {
+		return nil, false
+	}
+	args := make([]any, len(m)-1)
+	for i, v := range m[1:] {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, false
+		}
+		args[i] = n
+	}
+	return args, true
+}
+
+// formats are the catalog's messages with %d verbs and no other, each compiled once.
+var formats = sync.OnceValue(func() []format {
+	var out []format
+	for key := range keys() {
+		if !strings.Contains(key, "%") {
+			continue
+		}
+		var re strings.Builder
+		verbs := 0
+		re.WriteString("^")
+		ok := true
+		for rest := key; rest != ""; {
+			i := strings.IndexByte(rest, '%')
+			if i < 0 {
+				re.WriteString(regexp.QuoteMeta(rest))
+				break
+			}
+			re.WriteString(regexp.QuoteMeta(rest[:i]))
+			if i+1 >= len(rest) {
+				ok = false
+				break
+			}
+			switch rest[i+1] {
+			case 'd':
+				re.WriteString(`(-?[0-9]+)`)
+			default:
+				ok = false
+			}
+			verbs++
+			rest = rest[i+2:]
+		}
+		if ok && verbs > 0 {
+			re.WriteString("$")
+			out = append(out, format{key: key, re: regexp.MustCompile(re.String())})
+		}
+	}
+	// Longer formats first, so the most specific wins when two could match.
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i].key) != len(out[j].key) {
+			return len(out[i].key) > len(out[j].key)
+		}
+		return out[i].key < out[j].key
+	})
+	return out
+})

@@ -187,3 +187,26 @@ func TestCodeKeysInCatalog(t *testing.T) {
 		t.Errorf("found only %d translated messages in the code; is the pattern stale?", n)
 	}
 }
+
+// TestMessageWithValues: a message built in English with its numbers filled in (the comment
+// form's length error) is translated with those numbers, in the language's digits; a
+// reader's text that happens to contain a catalog word is left as typed.
+func TestMessageWithValues(t *testing.T) {
+	const en = "Your comment is too long: 5123 characters, the limit is 5000."
+	for lang, want := range map[string]string{
+		"fr": "Votre commentaire est trop long : 5\u00a0123 caractères, la limite est de 5\u00a0000.",
+		"fa": "۵٬۱۲۳",
+		"en": "Your comment is too long: 5,123 characters, the limit is 5,000.",
+	} {
+		got := Message(lang, en)
+		if !strings.Contains(got, want) && got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+	if got := Message("fr", "By the way, the limit is 5000."); got != "By the way, the limit is 5000." {
+		t.Errorf("a text that is not a catalog message became %q", got)
+	}
+	if got := Message("fr", "Please type your comment."); got != "Veuillez saisir votre commentaire." {
+		t.Errorf("a fixed message: %q", got)
+	}
+}

@@ -153,3 +153,26 @@ func TestPostPageInLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestCommentErrorWithNumbersInLanguage: the comment form's length error carries numbers; a
+// French reader still reads it in French, with French number grouping.
+func TestCommentErrorWithNumbersInLanguage(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.user("a@example.org", broadside.RoleAdmin)
+	p := ta.publish(admin, "Bonjour", "Texte.")
+	ta.setLanguage(admin, "fr")
+	b := ta.browser()
+	f := b.formFor(ta.postPath(p))
+	f.Set("comment", strings.Repeat("a", broadside.DefaultMaxCommentLen+1))
+	r := b.post("/comments", f)
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", r.StatusCode)
+	}
+	text := html.UnescapeString(r.Body)
+	if want := "Votre commentaire est trop long : 10\u00a0001 caractères, la limite est de 10\u00a0000."; !strings.Contains(text, want) {
+		t.Errorf("the French form does not say %q", want)
+	}
+	if strings.Contains(text, "Your comment is too long") {
+		t.Error("the French form shows the English length error")
+	}
+}
