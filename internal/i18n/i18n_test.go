@@ -203,6 +203,9 @@ func TestMessageWithValues(t *testing.T) {
 			t.Errorf("%s: %q, want %q", lang, got, want)
 		}
 	}
+	if got := Message("zh-CN", "Replies can be nested at most 5 levels deep; reply to an earlier comment in this thread instead."); !strings.Contains(got, "最多嵌套 5 层") {
+		t.Errorf("the depth error in Chinese: %q", got)
+	}
 	if got := Message("fr", "By the way, the limit is 5000."); got != "By the way, the limit is 5000." {
 		t.Errorf("a text that is not a catalog message became %q", got)
 	}
