@@ -53,6 +53,7 @@ type Store interface {
 	ThreadShape(ctx context.Context, postID int64, alsoIDs []int64) ([]broadside.Comment, error)
 	CommentShapes(ctx context.Context, postID int64, ids []int64) ([]broadside.Comment, error)
 	ListComments(ctx context.Context, f broadside.CommentFilter) ([]broadside.CommentRow, int, error)
+	RepliedComments(ctx context.Context, ids []int64, statuses ...broadside.CommentStatus) (map[int64]bool, error)
 	CommentCounts(ctx context.Context) (map[broadside.CommentStatus]int, error)
 	PostCommentCounts(ctx context.Context, postID int64) (map[broadside.CommentStatus]int, error)
 	HasApprovedComment(ctx context.Context, email, name string) (bool, error)

@@ -36,6 +36,11 @@ func (s *Service) Queue(ctx context.Context, f broadside.CommentFilter) ([]broad
 	return s.Store.ListComments(ctx, f)
 }
 
+// Replied says which of ids have a reply in one of statuses.
+func (s *Service) Replied(ctx context.Context, ids []int64, statuses ...broadside.CommentStatus) (map[int64]bool, error) {
+	return s.Store.RepliedComments(ctx, ids, statuses...)
+}
+
 // Counts returns how many comments are in each state.
 func (s *Service) Counts(ctx context.Context) (map[broadside.CommentStatus]int, error) {
 	return s.Store.CommentCounts(ctx)

@@ -446,3 +446,31 @@ func (s *Store) DuplicateComment(ctx context.Context, postID int64, authorName, 
 	}
 	return n > 0, nil
 }
+
+// RepliedComments says which of ids have at least one reply whose status is one of statuses,
+// in one query that reads only parent ids (the REST API's children links).
+func (s *Store) RepliedComments(ctx context.Context, ids []int64, statuses ...broadside.CommentStatus) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 || len(statuses) == 0 {
+		return out, nil
+	}
+	a := &args{}
+	sts := make([]string, len(statuses))
+	for i, st := range statuses {
+		sts[i] = a.add(string(st))
+	}
+	q := "SELECT DISTINCT parent_id FROM comments WHERE parent_id IN " + in(a, ids) + " AND status IN (" + strings.Join(sts, ", ") + ")"
+	rows, err := s.rd().QueryContext(ctx, q, a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: replied comments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: replied comments: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}

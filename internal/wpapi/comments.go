@@ -104,16 +104,16 @@ func (q *req) noteReplies(ids []int64) {
 	if len(todo) == 0 {
 		return
 	}
-	f := broadside.CommentFilter{ParentIDs: todo, Status: broadside.CommentApproved}
+	statuses := []broadside.CommentStatus{broadside.CommentApproved}
 	if q.user.CanModerate() {
-		f.Status = "" // pending and approved
+		statuses = append(statuses, broadside.CommentPending)
 	}
-	rows, _, err := q.a.Comments.Queue(q.ctx, f)
+	replied, err := q.a.Comments.Replied(q.ctx, todo, statuses...)
 	if err != nil {
 		return // no children link rather than a failed answer
 	}
-	for i := range rows {
-		q.st.replied[rows[i].ParentID] = true
+	for id := range replied {
+		q.st.replied[id] = true
 	}
 }
 
