@@ -139,7 +139,7 @@ func Catalog(code string) (map[string]entry, error) {
 	return m, nil
 }
 
-// pluralOrder puts exact matches ("=0") before categories, as x/text requires.
+// pluralCases puts exact matches ("=0") before categories, as x/text requires.
 func pluralCases(forms map[string]string) []any {
 	keys := make([]string, 0, len(forms))
 	for k := range forms {

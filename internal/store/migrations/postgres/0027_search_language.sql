@@ -37,11 +37,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 		'[[:space:]]+', ' ', 'g'))
 $$;
 
+-- The configuration is read once per post, not once per field.
 CREATE OR REPLACE FUNCTION broadside_post_content(title text, excerpt text, search_body text) RETURNS tsvector
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-	SELECT setweight(to_tsvector(broadside_search_config(), broadside_search_text(title)), 'A')
-		|| setweight(to_tsvector(broadside_search_config(), broadside_search_text(excerpt)), 'C')
-		|| setweight(to_tsvector(broadside_search_config(), COALESCE(search_body, '')), 'D')
+	SELECT setweight(to_tsvector(cfg, broadside_search_text(title)), 'A')
+		|| setweight(to_tsvector(cfg, broadside_search_text(excerpt)), 'C')
+		|| setweight(to_tsvector(cfg, COALESCE(search_body, '')), 'D')
+	FROM broadside_search_config() cfg
 $$;
 
 CREATE OR REPLACE FUNCTION broadside_post_terms(pid bigint) RETURNS tsvector
