@@ -172,9 +172,8 @@ func parseKey(pemText string) (any, error) {
 }
 
 func sameHost(a, b string) bool {
-	ua, err1 := url.Parse(a)
-	ub, err2 := url.Parse(b)
-	return err1 == nil && err2 == nil && ua.Host != "" && ua.Host == ub.Host
+	h := Host(a)
+	return h != "" && h == Host(b)
 }
 
 // Host is the host (with port, if any) of u, lower-cased; "" when u is not a URL.
