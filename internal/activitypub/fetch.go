@@ -128,32 +128,33 @@ type keyDoc struct {
 	PublicKey    *PublicKey `json:"publicKey"`
 }
 
-// fetchKey fetches key id keyID and returns its owner and PEM. The key must name its owner
+// fetchKey fetches key id keyID and returns its owner, its PEM (to cache) and the parsed
+// key (to verify with). The key must name its owner
 // and, when it came in an actor document, that actor must be its owner: a server cannot
 // vouch for another server's actor.
-func (s *Service) fetchKey(ctx context.Context, st Site, keyID string) (owner, pemText string, err error) {
+func (s *Service) fetchKey(ctx context.Context, st Site, keyID string) (owner, pemText string, key any, err error) {
 	var d keyDoc
 	if err := s.fetch(ctx, st, keyID, &d); err != nil {
-		return "", "", err
+		return "", "", nil, err
 	}
 	switch {
 	case d.PublicKey != nil:
 		if d.PublicKey.ID != keyID || d.PublicKey.Owner != d.ID {
-			return "", "", fmt.Errorf("activitypub: key %s: the actor document does not own it", keyID)
+			return "", "", nil, fmt.Errorf("activitypub: key %s: the actor document does not own it", keyID)
 		}
 		owner, pemText = d.ID, d.PublicKey.PublicKeyPem
 	case d.PublicKeyPem != "" && d.Owner != "":
 		owner, pemText = d.Owner, d.PublicKeyPem
 	default:
-		return "", "", fmt.Errorf("activitypub: key %s: no public key in the document", keyID)
+		return "", "", nil, fmt.Errorf("activitypub: key %s: no public key in the document", keyID)
 	}
 	if !sameHost(owner, keyID) {
-		return "", "", fmt.Errorf("activitypub: key %s is owned by %s on another host", keyID, owner)
+		return "", "", nil, fmt.Errorf("activitypub: key %s is owned by %s on another host", keyID, owner)
 	}
-	if _, err := parseKey(pemText); err != nil {
-		return "", "", fmt.Errorf("activitypub: key %s: %w", keyID, err)
+	if key, err = parseKey(pemText); err != nil {
+		return "", "", nil, fmt.Errorf("activitypub: key %s: %w", keyID, err)
 	}
-	return owner, pemText, nil
+	return owner, pemText, key, nil
 }
 
 func parseKey(pemText string) (any, error) {
@@ -171,9 +172,8 @@ func parseKey(pemText string) (any, error) {
 }
 
 func sameHost(a, b string) bool {
-	ua, err1 := url.Parse(a)
-	ub, err2 := url.Parse(b)
-	return err1 == nil && err2 == nil && ua.Host != "" && ua.Host == ub.Host
+	h := Host(a)
+	return h != "" && h == Host(b)
 }
 
 // Host is the host (with port, if any) of u, lower-cased; "" when u is not a URL.

@@ -82,11 +82,7 @@ func (s *Service) verify(ctx context.Context, st Site, sig *httpsig.Signature) (
 	} else if broadside.ErrorCode(err) != broadside.ENOTFOUND {
 		return "", err
 	}
-	owner, pemText, err := s.fetchKey(ctx, st, sig.KeyID)
-	if err != nil {
-		return "", err
-	}
-	k, err := parseKey(pemText)
+	owner, pemText, k, err := s.fetchKey(ctx, st, sig.KeyID)
 	if err != nil {
 		return "", err
 	}

@@ -27,21 +27,21 @@ func wantsActivity(r *http.Request) bool {
 // federation is off), so the page is served as usual.
 func (s *Server) serveNegotiated(w http.ResponseWriter, r *http.Request) (bool, error) {
 	ctx := r.Context()
-	st, _, err := s.fedSite(ctx)
+	st, as, err := s.fedSite(ctx)
 	if err != nil {
 		return false, nil
 	}
 	p := r.URL.Path
 	switch {
 	case p == "/":
-		return true, s.answerActor(w, ctx, st, activitypub.SiteActor, nil)
+		return true, s.answerActor(w, ctx, st, as, activitypub.SiteActor, nil)
 	case strings.HasPrefix(p, "/author/"):
 		login := strings.Trim(strings.TrimPrefix(p, "/author/"), "/")
 		name, u, err := s.actorFor(ctx, st, login)
 		if err != nil || u == nil {
 			return false, nil
 		}
-		return true, s.answerActor(w, ctx, st, name, u)
+		return true, s.answerActor(w, ctx, st, as, name, u)
 	}
 	if m, ok := st.perm.Match(p); ok {
 		if post, err := s.postFromMatch(ctx, m); err == nil {
@@ -71,11 +71,9 @@ func (s *Server) profile(st *site, name string, u *broadside.User) activitypub.P
 	return pr
 }
 
-func (s *Server) answerActor(w http.ResponseWriter, ctx context.Context, st *site, name string, u *broadside.User) error {
-	_, as, err := s.fedSite(ctx)
-	if err != nil {
-		return err
-	}
+// answerActor writes actor name (u for an author's), st and as being what fedSite gave the
+// caller.
+func (s *Server) answerActor(w http.ResponseWriter, ctx context.Context, st *site, as activitypub.Site, name string, u *broadside.User) error {
 	a, err := s.Federation.Actor(ctx, as, name, s.profile(st, name, u))
 	if err != nil {
 		return err
@@ -88,7 +86,7 @@ func (s *Server) answerActor(w http.ResponseWriter, ctx context.Context, st *sit
 // following and featured collections, and a post's replies (posts/ID/replies).
 func (s *Server) handleActivityPubGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	st, _, err := s.fedSite(ctx)
+	st, as, err := s.fedSite(ctx)
 	if err != nil {
 		return err
 	}
@@ -116,7 +114,7 @@ func (s *Server) handleActivityPubGet(w http.ResponseWriter, r *http.Request) er
 	id := activitypub.ActorID(st.Base, name)
 	switch coll {
 	case "":
-		return s.answerActor(w, ctx, st, name, u)
+		return s.answerActor(w, ctx, st, as, name, u)
 	case "outbox":
 		return s.answerOutbox(w, r, st, id, u)
 	case "followers":
