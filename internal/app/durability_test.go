@@ -201,7 +201,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	path, postID := prepare(t, cfg)
-	addr := freeAddr(t)
+	addr := testload.FreeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "BROADSIDE_TEST_CHILD_ARGS="+strings.Join([]string{"serve", "--data", cfg.DataDir, "--addr", addr, "--log-level", "warn"}, "\x1f"))
 	var out strings.Builder

@@ -1,15 +1,17 @@
 // Package testload drives a running site over HTTP the way readers do, for tests that load
-// a server while something else happens to it (a backup, a crash).
+// a server while something else happens to it (a backup, a crash), and finds it an address.
 package testload
 
 import (
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -66,4 +68,15 @@ func Post(client *http.Client, base string, c Comment) (id int64, ok bool, err e
 // NoRedirects is a client for Post: it returns redirects instead of following them.
 func NoRedirects(timeout time.Duration) *http.Client {
 	return &http.Client{Timeout: timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// FreeAddr returns a local address no one listens on, for a child process to serve on.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
