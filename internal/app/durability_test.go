@@ -3,14 +3,10 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +20,7 @@ import (
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testload"
 )
 
 // The crash test re-runs this test binary as a real `broadside serve` process, so it can be
@@ -64,29 +61,19 @@ func prepare(t *testing.T, cfg config.Config) (string, int64) {
 	return "/" + p.PublishedAt.UTC().Format("2006/01/02") + "/" + p.Slug + "/", p.ID
 }
 
-var stampRE = regexp.MustCompile(`name="ts" value="([^"]+)"`)
-
 // hammer posts comments from several goroutines until stop is closed, returning the ids of
 // every comment the server acknowledged with a redirect to it. Every comment carries the one
 // form stamp fetched at the start: a stamp is accepted once, so all but the first are held
 // for moderation, which does not matter here: none may be lost, whatever its status.
 func hammer(t *testing.T, base, path string, postID int64, stop <-chan struct{}, n *atomic.Int64) (acked []int64, errs int) {
 	t.Helper()
-	res, err := http.Get(base + path)
+	stamp, err := testload.FormStamp(base, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	m := stampRE.FindSubmatch(body)
-	if m == nil {
-		t.Fatal("no form stamp on the post page")
-	}
-	stamp := string(m[1])
-	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	client := testload.NoRedirects(10 * time.Second)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	idRE := regexp.MustCompile(`#comment-(\d+)$`)
 	for w := 0; w < 8; w++ {
 		wg.Add(1)
 		go func(w int) {
@@ -97,13 +84,9 @@ func hammer(t *testing.T, base, path string, postID int64, stop <-chan struct{},
 					return
 				default:
 				}
-				form := url.Values{"comment_post_ID": {strconv.FormatInt(postID, 10)}, "comment_parent": {"0"}, "ts": {stamp},
-					"author": {fmt.Sprintf("Reader %d", w)}, "email": {fmt.Sprintf("r%d@example.org", w)},
-					"comment": {fmt.Sprintf("Comment %d from worker %d", i, w)}}
-				req, _ := http.NewRequest(http.MethodPost, base+"/comments", strings.NewReader(form.Encode()))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("Sec-Fetch-Site", "same-origin")
-				res, err := client.Do(req)
+				id, ok, err := testload.Post(client, base, testload.Comment{PostID: postID, Stamp: stamp,
+					Author: fmt.Sprintf("Reader %d", w), Email: fmt.Sprintf("r%d@example.org", w),
+					Text: fmt.Sprintf("Comment %d from worker %d", i, w)})
 				if err != nil {
 					mu.Lock()
 					errs++
@@ -111,13 +94,7 @@ func hammer(t *testing.T, base, path string, postID int64, stop <-chan struct{},
 					time.Sleep(10 * time.Millisecond) // the server is gone or going; don't spin
 					continue
 				}
-				io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				if res.StatusCode != http.StatusSeeOther {
-					continue
-				}
-				if m := idRE.FindStringSubmatch(res.Header.Get("Location")); m != nil {
-					id, _ := strconv.ParseInt(m[1], 10, 64)
+				if ok {
 					mu.Lock()
 					acked = append(acked, id)
 					mu.Unlock()
@@ -224,7 +201,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	path, postID := prepare(t, cfg)
-	addr := freeAddr(t)
+	addr := testload.FreeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "BROADSIDE_TEST_CHILD_ARGS="+strings.Join([]string{"serve", "--data", cfg.DataDir, "--addr", addr, "--log-level", "warn"}, "\x1f"))
 	var out strings.Builder

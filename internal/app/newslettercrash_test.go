@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
@@ -20,6 +19,7 @@ import (
 	"github.com/broadside/broadside/internal/newsletter"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testload"
 )
 
 // rcptLog records when the SMTP server was asked to deliver to each recipient: the events
@@ -75,17 +75,6 @@ func startServe(t *testing.T, cfg config.Config, addr string) (*exec.Cmd, *strin
 	return cmd, out
 }
 
-// freeAddr returns a local address no one listens on, for a child process to serve on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 type lockedBuilder struct {
 	mu sync.Mutex
 	b  *strings.Builder
@@ -116,7 +105,7 @@ func TestNewsletterResumesWithinSecondsAfterKill9(t *testing.T) {
 	p := publishNewsletter(t, a, "Big news")
 	a.Close()
 
-	addr := freeAddr(t)
+	addr := testload.FreeAddr(t)
 	first, out1 := startServe(t, cfg, addr)
 	waitUntil(t, "a quarter of the newsletter", func() bool { return srv.Count() >= n/4 })
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
@@ -232,7 +221,7 @@ func TestNewsletterTakenOverByAnotherNodeAfterKill9(t *testing.T) {
 	nodes := map[int]*exec.Cmd{}
 	var outs []*strings.Builder
 	for range 2 {
-		cmd, out := startServe(t, cfg, freeAddr(t))
+		cmd, out := startServe(t, cfg, testload.FreeAddr(t))
 		nodes[cmd.Process.Pid] = cmd
 		outs = append(outs, out)
 	}

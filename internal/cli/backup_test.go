@@ -10,8 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +20,7 @@ import (
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testload"
 )
 
 // serveSite serves the site of cfg in this process until the test ends.
@@ -134,47 +133,28 @@ func TestBackupOfLiveSiteRestores(t *testing.T) {
 	t.Logf("%d comments acknowledged before the backup, all restored; %d acknowledged in all", before, len(acks))
 }
 
-var (
-	stampRE = regexp.MustCompile(`name="ts" value="([^"]+)"`)
-	idRE    = regexp.MustCompile(`#comment-(\d+)$`)
-)
-
 // comment posts comments one after another until stop, recording when each was acknowledged
 // (the redirect to it, sent after its commit).
 func comment(t *testing.T, base, path string, postID int64, stop <-chan struct{}, mu *sync.Mutex, acks *[]ack) {
-	res, err := http.Get(base + path)
+	stamp, err := testload.FormStamp(base, path)
 	if err != nil {
 		t.Error(err)
 		return
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	m := stampRE.FindSubmatch(body)
-	if m == nil {
-		t.Error("no form stamp on the post page")
-		return
-	}
-	client := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	client := testload.NoRedirects(30 * time.Second)
 	for i := 0; ; i++ {
 		select {
 		case <-stop:
 			return
 		default:
 		}
-		form := url.Values{"comment_post_ID": {strconv.FormatInt(postID, 10)}, "comment_parent": {"0"}, "ts": {string(m[1])},
-			"author": {"Reader"}, "email": {"reader@example.org"}, "comment": {fmt.Sprintf("Comment %d", i)}}
-		req, _ := http.NewRequest(http.MethodPost, base+"/comments", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		res, err := client.Do(req)
+		id, ok, err := testload.Post(client, base, testload.Comment{PostID: postID, Stamp: stamp,
+			Author: "Reader", Email: "reader@example.org", Text: fmt.Sprintf("Comment %d", i)})
 		if err != nil {
 			t.Error(err)
 			return
 		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if sm := idRE.FindStringSubmatch(res.Header.Get("Location")); res.StatusCode == http.StatusSeeOther && sm != nil {
-			id, _ := strconv.ParseInt(sm[1], 10, 64)
+		if ok {
 			mu.Lock()
 			*acks = append(*acks, ack{id, time.Now()})
 			mu.Unlock()

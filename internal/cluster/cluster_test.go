@@ -21,6 +21,7 @@ import (
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testload"
 )
 
 const (
@@ -39,7 +40,7 @@ func TestThreeNodesBehindNginx(t *testing.T) {
 	smtp := mailtest.Start(t)
 	ctx := context.Background()
 
-	nginxAddr := freeAddr(t)
+	nginxAddr := testload.FreeAddr(t)
 	cfg := config.Defaults()
 	cfg.DB, cfg.DataDir, cfg.BaseURL = testdb.Postgres(t), t.TempDir(), "http://"+nginxAddr
 	cfg.SMTP.From, cfg.SMTP.Rate = "The Daily <news@example.org>", smtpRate

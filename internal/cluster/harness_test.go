@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/mail/mailtest"
 	"github.com/broadside/broadside/internal/testdb"
+	"github.com/broadside/broadside/internal/testload"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -57,16 +57,6 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // node is one `broadside serve` process.
 type node struct {
 	addr string
@@ -86,7 +76,7 @@ func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 // (nothing is shared through the file system), and waits until it is ready.
 func startNode(t *testing.T, bin string, cfg config.Config, smtp *mailtest.Server) *node {
 	t.Helper()
-	n := &node{addr: freeAddr(t), out: &syncBuf{}}
+	n := &node{addr: testload.FreeAddr(t), out: &syncBuf{}}
 	n.cmd = exec.Command(bin, "serve", "--db", cfg.DB, "--data", t.TempDir(), "--addr", n.addr,
 		"--base-url", cfg.BaseURL, "--trusted-proxies", "127.0.0.1/32", "--log-level", "info",
 		"--smtp-host", smtp.Host, "--smtp-port", strconv.Itoa(smtp.Port), "--smtp-tls", "none",
