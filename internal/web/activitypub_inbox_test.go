@@ -161,8 +161,8 @@ func TestInboxOverTheWiredApp(t *testing.T) {
 	for _, a := range peer.since(0) {
 		accepted = accepted || a["type"] == "Accept" && a["actor"] == site && objectOf(a)["id"] == follow["id"]
 	}
-	if !accepted || len(peer.refused) > 0 {
-		t.Fatalf("peer received %v, refused %v", peer.since(0), peer.refused)
+	if refused := peer.refusals(); !accepted || len(refused) > 0 {
+		t.Fatalf("peer received %v, refused %v", peer.since(0), refused)
 	}
 
 	undo := map[string]any{"id": peer.actor() + "#undo-1", "type": "Undo", "actor": peer.actor(), "object": follow}

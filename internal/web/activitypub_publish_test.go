@@ -18,6 +18,13 @@ func (p *fediPeer) since(n int) []map[string]any {
 	return append([]map[string]any(nil), p.received[n:]...)
 }
 
+// refusals are the deliveries whose signature the peer refused.
+func (p *fediPeer) refusals() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.refused...)
+}
+
 func objectOf(a map[string]any) map[string]any { o, _ := a["object"].(map[string]any); return o }
 
 // TestPublishFederates: with a follower, publishing sends Create (the post as Article,
@@ -43,7 +50,7 @@ func TestPublishFederates(t *testing.T) {
 	got := peer.since(n)
 	if len(got) != 1 || got[0]["type"] != "Create" || objectOf(got[0])["type"] != "Article" ||
 		!strings.Contains(objectOf(got[0])["content"].(string), "The whole body is here.") || got[0]["actor"] != site {
-		t.Fatalf("after publishing: %v (refused %v)", got, peer.refused)
+		t.Fatalf("after publishing: %v (refused %v)", got, peer.refusals())
 	}
 	n += len(got)
 
@@ -92,8 +99,8 @@ func TestPublishFederates(t *testing.T) {
 	if len(got) != 1 || got[0]["type"] != "Delete" || objectOf(got[0])["id"] != ta.Srv.URL+ta.postPath(sp) {
 		t.Fatalf("after trashing: %v", got)
 	}
-	if len(peer.refused) > 0 {
-		t.Fatalf("the peer refused deliveries: %v", peer.refused)
+	if refused := peer.refusals(); len(refused) > 0 {
+		t.Fatalf("the peer refused deliveries: %v", refused)
 	}
 }
 
