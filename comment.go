@@ -63,6 +63,13 @@ type Comment struct {
 	// AvatarURL is a remote commenter's own picture (their fediverse account's icon), set
 	// by federation; empty for everyone else, whose avatar is generated (internal/avatar).
 	AvatarURL string
+	// RemoteID is the id of the fediverse Note this comment came from (ActivityPub), so an
+	// Update or Delete of it finds the comment and a repeated Create is not a second one;
+	// RemoteActor is its author's actor id and RemoteHandle their @user@host. All empty for
+	// comments written on this site.
+	RemoteID     string
+	RemoteActor  string
+	RemoteHandle string
 
 	Status    CommentStatus
 	CreatedAt time.Time
@@ -76,6 +83,9 @@ type Comment struct {
 	// ModerationCodes are the same reasons as machine codes (broadside.Reason*).
 	ModerationCodes []string
 }
+
+// Remote reports whether the comment arrived over federation.
+func (c *Comment) Remote() bool { return c.RemoteID != "" }
 
 // Validate checks the fields a commenter typed. requireNameEmail follows the discussion
 // setting; signed-in users have their name and email filled in before this is called.

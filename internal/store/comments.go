@@ -49,13 +49,14 @@ func (s *Store) apiCommentWhere(f broadside.CommentFilter, a *args, c []string) 
 
 const commentCols = `c.id, c.post_id, COALESCE(c.parent_id, 0), COALESCE(c.user_id, 0), c.kind, c.author_name,
 	c.author_email, c.author_url, c.author_ip, c.user_agent, c.raw_body, c.status, c.created_at, c.commenter_key,
-	c.moderation_reason, c.moderation_codes, c.avatar_url`
+	c.moderation_reason, c.moderation_codes, c.avatar_url, c.remote_id, c.remote_actor, c.remote_handle`
 
 func scanComment(r rowScanner, c *broadside.Comment, extra ...any) error {
 	var status, codes string
 	dest := append([]any{&c.ID, &c.PostID, &c.ParentID, &c.UserID, &c.Kind, &c.AuthorName,
 		&c.AuthorEmail, &c.AuthorURL, &c.AuthorIP, &c.UserAgent, &c.RawBody, &status, scanTime(&c.CreatedAt),
-		&c.CommenterKeyHash, &c.ModerationReason, &codes, &c.AvatarURL}, extra...)
+		&c.CommenterKeyHash, &c.ModerationReason, &codes, &c.AvatarURL,
+		&c.RemoteID, &c.RemoteActor, &c.RemoteHandle}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return err
 	}
@@ -94,13 +95,18 @@ func (s *Store) CreateComment(ctx context.Context, c *broadside.Comment) error {
 			cols, vals = "id, ", a.add(c.ID)+", "
 		}
 		q := `INSERT INTO comments (` + cols + `post_id, parent_id, user_id, kind, author_name, author_email,
-	author_url, author_ip, user_agent, raw_body, status, created_at, commenter_key, moderation_reason, moderation_codes, avatar_url)
+	author_url, author_ip, user_agent, raw_body, status, created_at, commenter_key, moderation_reason, moderation_codes, avatar_url,
+	remote_id, remote_actor, remote_handle)
 VALUES (` + vals + strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentID)), a.add(nullID(c.UserID)),
 			a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
 			a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(tx.ts(c.CreatedAt)),
-			a.add(c.CommenterKeyHash), a.add(c.ModerationReason), a.add(strings.Join(c.ModerationCodes, " ")), a.add(c.AvatarURL)}, ", ") + `) RETURNING id`
+			a.add(c.CommenterKeyHash), a.add(c.ModerationReason), a.add(strings.Join(c.ModerationCodes, " ")), a.add(c.AvatarURL),
+			a.add(c.RemoteID), a.add(c.RemoteActor), a.add(c.RemoteHandle)}, ", ") + `) RETURNING id`
 		if err := tx.wr().QueryRowContext(ctx, q, a.v...).Scan(&c.ID); err != nil {
 			if _, ok := uniqueViolation(err); ok {
+				if c.RemoteID != "" {
+					return conflict("This fediverse reply is already a comment.")
+				}
 				return conflict("A comment with this ID already exists.")
 			}
 			if foreignKeyViolation(err) {
@@ -131,6 +137,22 @@ func (s *Store) CommentByID(ctx context.Context, id int64) (*broadside.Comment, 
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: load comment %d: %w", id, err)
+	}
+	return &c, nil
+}
+
+// CommentByRemoteID returns the comment that came from the fediverse Note with id remoteID.
+func (s *Store) CommentByRemoteID(ctx context.Context, remoteID string) (*broadside.Comment, error) {
+	if remoteID == "" {
+		return nil, notFound("Comment not found.")
+	}
+	var c broadside.Comment
+	err := scanComment(s.rd().QueryRowContext(ctx, "SELECT "+commentCols+" FROM comments c WHERE c.remote_id = $1", remoteID), &c)
+	if isNoRows(err) {
+		return nil, notFound("Comment not found.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: load comment from %q: %w", remoteID, err)
 	}
 	return &c, nil
 }

@@ -343,3 +343,31 @@ func TestQueueHidesCommentsOfTrashedPosts(t *testing.T) {
 		}
 	})
 }
+
+func TestRemoteCommentFoundByItsNote(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		u := mkUser(t, s, "ann")
+		p := mkPost(t, s, u, "post", broadside.StatusPublished, t0)
+		c := &broadside.Comment{PostID: p.ID, AuthorName: "Zoë", AuthorURL: "https://social.example/@zoe",
+			RawBody: "<p>from afar</p>", CreatedAt: t0, RemoteID: "https://social.example/notes/1",
+			RemoteActor: "https://social.example/users/zoe", RemoteHandle: "@zoe@social.example"}
+		must(t, s.CreateComment(ctx, c))
+		got, err := s.CommentByRemoteID(ctx, c.RemoteID)
+		must(t, err)
+		if d := cmp.Diff(c, got); d != "" || !got.Remote() {
+			t.Fatalf("by remote id (-want +got):\n%s", d)
+		}
+		// The same Note delivered twice is one comment.
+		dup := *c
+		dup.ID = 0
+		if err := s.CreateComment(ctx, &dup); broadside.ErrorCode(err) != broadside.ECONFLICT {
+			t.Fatalf("second comment from one Note: %v", err)
+		}
+		// Local comments have no remote id and are never found by the empty one.
+		must(t, s.CreateComment(ctx, &broadside.Comment{PostID: p.ID, AuthorName: "Bo", RawBody: "here"}))
+		must(t, s.CreateComment(ctx, &broadside.Comment{PostID: p.ID, AuthorName: "Cy", RawBody: "here too"}))
+		if _, err := s.CommentByRemoteID(ctx, ""); broadside.ErrorCode(err) != broadside.ENOTFOUND {
+			t.Fatalf("empty remote id: %v", err)
+		}
+	})
+}
