@@ -51,6 +51,30 @@ func ActorID(base, name string) string { return base + Prefix + name }
 // KeyID is the id of the actor's public key.
 func KeyID(base, name string) string { return ActorID(base, name) + "#main-key" }
 
+// CommentID is the id of our comment id as an ActivityPub object. A fragment never reaches a
+// server, so the comment's page address (the post's permalink#comment-ID) is its url, not its
+// id: fetching the id answers the comment as a Note.
+func CommentID(base string, id int64) string {
+	return base + Prefix + "comments/" + strconv.FormatInt(id, 10)
+}
+
+// LocalComment returns the id of our comment that ref names on the site at base — its
+// CommentID, or any of the site's page addresses ending in #comment-ID, as remote servers
+// take a comment's url for its id — or 0.
+func LocalComment(base, ref string) int64 {
+	var n string
+	if rest, ok := strings.CutPrefix(ref, base+Prefix+"comments/"); ok {
+		n = rest
+	} else if page, frag, ok := strings.Cut(ref, "#comment-"); ok && (page == base || strings.HasPrefix(page, base+"/")) {
+		n = frag
+	}
+	id, err := strconv.ParseInt(n, 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
+}
+
 // Site is what the service needs to know about the site at the time of a request.
 type Site struct {
 	Base     string // public URL, no trailing slash

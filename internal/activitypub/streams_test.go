@@ -84,3 +84,22 @@ func mustJSON(t *testing.T, s string, v any) {
 		t.Fatalf("unmarshal %s: %v", s, err)
 	}
 }
+
+func TestLocalComment(t *testing.T) {
+	base := "https://blog.example/news"
+	for ref, want := range map[string]int64{
+		CommentID(base, 42):                            42,
+		base + "/2012/05/slug/#comment-7":              7,
+		base + "/?p=3#comment-8":                       8,
+		base + "#comment-9":                            9,
+		"https://blog.example/newsroom/x/#comment-5":   0, // another site under a longer path
+		"https://evil.example/2012/05/slug/#comment-7": 0,
+		base + "/activitypub/comments/0":               0,
+		base + "/activitypub/comments/12x":             0,
+		base + "/2012/05/slug/":                        0,
+	} {
+		if got := LocalComment(base, ref); got != want {
+			t.Errorf("LocalComment(%q) = %d, want %d", ref, got, want)
+		}
+	}
+}
