@@ -225,6 +225,9 @@ func (s *Settings) Validate() error {
 	if d.EditMinutes < 0 || d.EditMinutes > 1440 {
 		fe.Add("edit_minutes", "The edit window must be between 0 (off) and 1440 minutes.")
 	}
+	for k, v := range s.Federation.Validate() {
+		fe.Add(k, v)
+	}
 	return fe.Err()
 }
 

@@ -68,6 +68,9 @@ func (s *Service) Deliver(ctx context.Context, payload []byte) error {
 		s.Log.Warn("activitypub: delivery to a malformed inbox dropped", "inbox", d.Inbox)
 		return nil
 	}
+	if blocked, err := s.deliveryBlocked(ctx, d.Inbox); blocked || err != nil {
+		return err // blocks.go: nothing leaves for a blocked host
+	}
 	if s.Limits != nil {
 		wait, err := s.Limits.MayDeliver(ctx, host)
 		if err != nil {

@@ -54,6 +54,9 @@ func (s *Service) Receive(ctx context.Context, r *http.Request, body []byte, nam
 		s.Log.Info("activitypub: inbox: signature did not verify", "key_id", sig.KeyID, "err", err)
 		return errBadSig
 	}
+	if drop, err := s.refuseBlocked(ctx, signer); drop || err != nil {
+		return err // blocks.go: a blocked sender's activity is acknowledged and dropped
+	}
 	var a Activity
 	if err := json.Unmarshal(body, &a); err != nil || a.Type == "" {
 		return errBadPayload
@@ -116,6 +119,7 @@ func (s *Service) follow(ctx context.Context, st Site, a *Activity, body []byte)
 	}
 	f := &broadside.Follower{Actor: name, FollowerID: remote.ID, Inbox: remote.Inbox, FollowID: a.ID,
 		Status: broadside.FollowAccepted, CreatedAt: s.Now()}
+	f.Name, f.Handle, f.URL = presentation(&remote)
 	if remote.Endpoints != nil && sameHost(remote.Endpoints.SharedInbox, remote.ID) {
 		f.SharedInbox = remote.Endpoints.SharedInbox
 	}

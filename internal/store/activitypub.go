@@ -68,12 +68,14 @@ ON CONFLICT (key_id) DO UPDATE SET actor_id = excluded.actor_id, public_pem = ex
 // already; a follower once accepted stays accepted (a repeated Follow is answered again, not
 // held). It sets f.ID and f.Status to what is stored.
 func (s *Store) SaveFollower(ctx context.Context, f *broadside.Follower) error {
-	err := s.wr().QueryRowContext(ctx, `INSERT INTO ap_followers (actor, follower_id, inbox, shared_inbox, follow_id, status, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+	err := s.wr().QueryRowContext(ctx, `INSERT INTO ap_followers (actor, follower_id, inbox, shared_inbox, follow_id, status, created_at,
+	name, handle, url)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (actor, follower_id) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
-	follow_id = excluded.follow_id,
+	follow_id = excluded.follow_id, name = excluded.name, handle = excluded.handle, url = excluded.url,
 	status = CASE WHEN ap_followers.status = 'accepted' THEN 'accepted' ELSE excluded.status END
-RETURNING id, status, created_at`, f.Actor, f.FollowerID, f.Inbox, f.SharedInbox, f.FollowID, f.Status, s.ts(f.CreatedAt)).
+RETURNING id, status, created_at`, f.Actor, f.FollowerID, f.Inbox, f.SharedInbox, f.FollowID, f.Status, s.ts(f.CreatedAt),
+		f.Name, f.Handle, f.URL).
 		Scan(&f.ID, &f.Status, scanTime(&f.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("store: save follower %s of %s: %w", f.FollowerID, f.Actor, err)
@@ -100,7 +102,7 @@ func (s *Store) Followers(ctx context.Context, actor, status string, limit, offs
 }
 
 func (s *Store) followers(ctx context.Context, q querier, where string, args ...any) ([]*broadside.Follower, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, actor, follower_id, inbox, shared_inbox, follow_id, status, created_at FROM ap_followers`+where, args...)
+	rows, err := q.QueryContext(ctx, `SELECT `+followerCols+` FROM ap_followers`+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: followers: %w", err)
 	}
@@ -108,7 +110,8 @@ func (s *Store) followers(ctx context.Context, q querier, where string, args ...
 	var out []*broadside.Follower
 	for rows.Next() {
 		f := &broadside.Follower{}
-		if err := rows.Scan(&f.ID, &f.Actor, &f.FollowerID, &f.Inbox, &f.SharedInbox, &f.FollowID, &f.Status, scanTime(&f.CreatedAt)); err != nil {
+		if err := rows.Scan(&f.ID, &f.Actor, &f.FollowerID, &f.Inbox, &f.SharedInbox, &f.FollowID, &f.Status, scanTime(&f.CreatedAt),
+			&f.Name, &f.Handle, &f.URL); err != nil {
 			return nil, fmt.Errorf("store: followers: %w", err)
 		}
 		out = append(out, f)
