@@ -99,7 +99,8 @@ func TestAdminFitsAPhone(t *testing.T) {
 	}
 	pages = append(pages, "/admin/posts/new?type=post", "/admin/posts/new?type=page", "/admin/comments", "/admin/comments?status=approved",
 		"/admin/users", "/admin/subscribers", "/admin/settings", "/admin/media", "/admin/profile", "/admin/profile/two-factor",
-		"/admin/categories", "/admin/import", "/admin/settings/identity")
+		"/admin/categories", "/admin/import", "/admin/settings/identity",
+		"/admin/federation", "/admin/federation/followers", "/admin/federation/blocks")
 	for _, p := range pages {
 		measure(admin, p)
 	}

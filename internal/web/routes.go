@@ -237,6 +237,16 @@ func (s *Server) routeTable() []route {
 			{"GET /activitypub/{rest...}", pub(s.handleActivityPubGet)},
 			{"POST /activitypub/{rest...}", pub(s.handleInbox)},
 			{"POST /inbox", pub(s.handleInbox)},
+			// The admin's Federation area (admin_federation*.go): settings, followers and
+			// follow requests, blocks.
+			{"GET /admin/federation", auth(s.handleFederationForm)},
+			{"POST /admin/federation", auth(s.handleFederationSave)},
+			{"GET /admin/federation/followers", auth(s.handleFollowerList)},
+			{"POST /admin/federation/followers/approve", auth(s.handleFollowerAction(true))},
+			{"POST /admin/federation/followers/remove", auth(s.handleFollowerAction(false))},
+			{"GET /admin/federation/blocks", auth(s.handleFedBlockList)},
+			{"POST /admin/federation/blocks", auth(s.handleFedBlockCreate)},
+			{"POST /admin/federation/blocks/{id}/delete", auth(s.handleFedBlockDelete)},
 		}...)
 	}
 	if s.Media != nil {

@@ -1,0 +1,205 @@
+package web_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/activitypub"
+	"github.com/broadside/broadside/internal/httpsig"
+	"github.com/broadside/broadside/internal/testdb"
+)
+
+// onBothDatabases runs fn on SQLite and on PostgreSQL.
+func onBothDatabases(t *testing.T, fn func(t *testing.T, opts ...appOption)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t) })
+	t.Run("postgres", func(t *testing.T) { fn(t, withDSN(testdb.Postgres(t))) })
+}
+
+// namedHosts makes the site's federation client reach every *.example host at 127.0.0.1,
+// on the port the URL names, so test peers can live on (sub)domains that domain blocks
+// can name. Set before the first federation request of the test.
+func namedHosts(ta *testApp) {
+	d := &net.Dialer{Timeout: 10 * time.Second}
+	ta.App.Federation.Client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, port, err := net.SplitHostPort(addr)
+			if err == nil && strings.HasSuffix(host, ".example") {
+				addr = net.JoinHostPort("127.0.0.1", port)
+			}
+			return d.DialContext(ctx, network, addr)
+		}}}
+}
+
+// newNamedPeer is a fediPeer (same inbox that verifies our signatures, same helpers) whose
+// actor lives at http://HOST:PORT/users/bob and presents itself with username and name.
+func newNamedPeer(t *testing.T, ta *testApp, host, username, name string) *fediPeer {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &fediPeer{ta: ta, key: k}
+	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	pub := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /users/bob", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", activitypub.ContentType)
+		_ = json.NewEncoder(w).Encode(activitypub.Actor{ID: p.actor(), Type: "Person", Inbox: p.srv.URL + "/users/bob/inbox",
+			PreferredUsername: username, Name: name, URL: activitypub.ID(p.srv.URL + "/@" + username),
+			Endpoints: &activitypub.Endpoints{SharedInbox: p.srv.URL + "/inbox"},
+			PublicKey: &activitypub.PublicKey{ID: p.actor() + "#main-key", Owner: p.actor(), PublicKeyPem: pub}})
+	})
+	inbox := func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		sig, err := httpsig.Parse(r, body, httpsig.Options{Now: ta.Clock.Now})
+		if err == nil {
+			err = sig.Verify(p.ourKey(t, sig.KeyID))
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if err != nil {
+			p.refused = append(p.refused, err.Error())
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var v map[string]any
+		_ = json.Unmarshal(body, &v)
+		p.received = append(p.received, v)
+		w.WriteHeader(http.StatusAccepted)
+	}
+	mux.HandleFunc("POST /users/bob/inbox", inbox)
+	mux.HandleFunc("POST /inbox", inbox)
+	p.srv = httptest.NewServer(mux)
+	t.Cleanup(p.srv.Close)
+	_, port, _ := net.SplitHostPort(p.srv.Listener.Addr().String())
+	p.srv.URL = "http://" + net.JoinHostPort(host, port)
+	return p
+}
+
+// followSite sends a signed Follow of the site actor from p and returns it.
+func followSite(t *testing.T, ta *testApp, p *fediPeer, n string) map[string]any {
+	t.Helper()
+	f := map[string]any{"@context": activitypub.ContextAS, "id": p.actor() + "#follow-" + n, "type": "Follow", "actor": p.actor(),
+		"object": activitypub.ActorID(ta.Srv.URL, activitypub.SiteActor)}
+	if res := p.send(t, "/inbox", f, true); res.StatusCode != http.StatusAccepted {
+		t.Fatalf("follow from %s: %d\n%s", p.actor(), res.StatusCode, ta.Log.String())
+	}
+	return f
+}
+
+// fedForm is the federation settings form as a browser sends it.
+func fedForm(kv ...string) url.Values {
+	f := url.Values{"fed_enabled": {"on"}, "fed_object": {"article"}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			f.Del(kv[i])
+		} else {
+			f.Set(kv[i], kv[i+1])
+		}
+	}
+	return f
+}
+
+func TestFederationSettingsForm(t *testing.T) { onBothDatabases(t, runFederationSettingsForm) }
+
+// runFederationSettingsForm: the admin's form saves the federation settings through the
+// settings service; bad input is refused with the field named and nothing saved; a
+// cross-site POST is refused; editors may not see it; and switching federation off makes
+// WebFinger, the actor, the inbox and a post's ActivityStreams form answer 404 (the post
+// itself stays a web page).
+func runFederationSettingsForm(t *testing.T, opts ...appOption) {
+	ta := newTestApp(t, append(opts, withFederationToLoopback())...)
+	admin := ta.user("admin@example.com", broadside.RoleAdmin)
+	editor := ta.user("ed@example.com", broadside.RoleEditor)
+	post := ta.publish(admin, "Federated", "Words.")
+	b := ta.signIn(admin)
+	ctx := context.Background()
+
+	r := b.get("/admin/federation")
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(r.Body, `name="fed_enabled" value="on" checked`) || !strings.Contains(r.Body, `value="article" checked`) {
+		t.Fatalf("form does not show the defaults (on, articles):\n%s", r.Body)
+	}
+	wantStatus(t, ta.signIn(editor).get("/admin/federation"), http.StatusForbidden)
+
+	for _, tc := range []struct {
+		form  url.Values
+		field string
+	}{
+		{fedForm("fed_username", "Not a name!"), "fed_username"},
+		{fedForm("fed_username", strings.Repeat("a", 31)), "fed_username"},
+		{fedForm("fed_username", "<script>x</script>"), "fed_username"},
+		{fedForm("fed_object", "video"), "fed_object"},
+	} {
+		r := b.post("/admin/federation", tc.form)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		if !strings.Contains(r.Body, `class="field-error"`) || !strings.Contains(r.Body, `name="`+tc.field+`"`) || strings.Contains(r.Body, "<script>x") {
+			t.Fatalf("%v: no field error for %s, or typed text not escaped:\n%s", tc.form, tc.field, r.Body)
+		}
+	}
+	if set, _ := ta.App.Settings.Load(ctx); set.Federation != (broadside.Federation{}) {
+		t.Fatalf("a refused form changed the settings: %+v", set.Federation)
+	}
+	evil := map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+	wantStatus(t, b.postWith("/admin/federation", fedForm("fed_enabled", ""), evil), http.StatusForbidden)
+	if set, _ := ta.App.Settings.Load(ctx); set.Federation.Off {
+		t.Fatal("a cross-site POST switched federation off")
+	}
+
+	r = b.post("/admin/federation", fedForm("fed_username", "news", "fed_author_actors", "on", "fed_approve_follows", "on", "fed_object", "note"))
+	wantRedirect(t, r, "/admin/federation")
+	set, _ := ta.App.Settings.Load(ctx)
+	if want := (broadside.Federation{Username: "news", AuthorActors: true, ApproveFollows: true, Notes: true}); set.Federation != want {
+		t.Fatalf("saved %+v, want %+v", set.Federation, want)
+	}
+	if set.Title == "" {
+		t.Fatal("saving the federation form lost the other settings")
+	}
+
+	host := strings.TrimPrefix(ta.Srv.URL, "http://")
+	pub := ta.browser()
+	peer := newFediPeer(t, ta)
+	follow := map[string]any{"id": peer.actor() + "#f", "type": "Follow", "actor": peer.actor(), "object": activitypub.ActorID(ta.Srv.URL, activitypub.SiteActor)}
+	webfinger := "/.well-known/webfinger?resource=acct:news@" + host
+	if r, _ := pub.getAS(webfinger, "*/*"); r.StatusCode != http.StatusOK {
+		t.Fatalf("webfinger while on: %d", r.StatusCode)
+	}
+
+	wantRedirect(t, b.post("/admin/federation", fedForm("fed_enabled", "", "fed_username", "news")), "/admin/federation")
+	if set, _ := ta.App.Settings.Load(ctx); !set.Federation.Off || set.Federation.Username != "news" {
+		t.Fatalf("switching off saved %+v", set.Federation)
+	}
+	for _, p := range []string{webfinger, "/activitypub/site", "/activitypub/site/outbox", "/.well-known/nodeinfo"} {
+		if r, _ := pub.getAS(p, activitypub.ContentType); r.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s with federation off: %d, want 404", p, r.StatusCode)
+		}
+	}
+	for _, p := range []string{"/inbox", "/activitypub/site/inbox"} {
+		if res := peer.send(t, p, follow, true); res.StatusCode != http.StatusNotFound {
+			t.Errorf("signed Follow to %s with federation off: %d, want 404", p, res.StatusCode)
+		}
+	}
+	if r, _ := pub.getAS(ta.postPath(post), activitypub.ContentType); strings.Contains(r.Header.Get("Content-Type"), "activity+json") {
+		t.Errorf("with federation off the post still answers as ActivityStreams")
+	}
+	if r := b.get("/admin/federation"); !strings.Contains(r.Body, `name="fed_enabled" value="on">`) {
+		t.Errorf("the form does not show federation as off")
+	}
+
+	wantRedirect(t, b.post("/admin/federation", fedForm("fed_username", "news")), "/admin/federation")
+	if r, _ := pub.getAS(webfinger, "*/*"); r.StatusCode != http.StatusOK {
+		t.Fatalf("webfinger after switching back on: %d", r.StatusCode)
+	}
+}
