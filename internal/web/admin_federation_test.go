@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,13 +44,34 @@ func namedHosts(ta *testApp) {
 		}}}
 }
 
+// namedPeerKey is the key every named peer signs with: generating one per peer would make
+// a test with many followers slow, and which key signs matters only per actor.
+var namedPeerKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+// drainJobs runs jobs until none is due.
+func drainJobs(t *testing.T, ta *testApp) {
+	t.Helper()
+	for {
+		ran, err := ta.App.Worker.RunOne(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ran {
+			return
+		}
+	}
+}
+
 // newNamedPeer is a fediPeer (same inbox that verifies our signatures, same helpers) whose
 // actor lives at http://HOST:PORT/users/bob and presents itself with username and name.
 func newNamedPeer(t *testing.T, ta *testApp, host, username, name string) *fediPeer {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := namedPeerKey()
 	p := &fediPeer{ta: ta, key: k}
 	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
 	pub := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
@@ -202,4 +224,130 @@ func runFederationSettingsForm(t *testing.T, opts ...appOption) {
 	if r, _ := pub.getAS(webfinger, "*/*"); r.StatusCode != http.StatusOK {
 		t.Fatalf("webfinger after switching back on: %d", r.StatusCode)
 	}
+}
+
+func TestFederationFollowersAdmin(t *testing.T) { onBothDatabases(t, runFederationFollowersAdmin) }
+
+// runFederationFollowersAdmin: with follows held for approval, requests are listed (a
+// hostile display name escaped); Approve delivers an Accept the peer verifies with our
+// published key, Reject delivers Reject(Follow) and drops the request; followers are
+// counted, listed with handle, name, profile link and host, searched by handle or host,
+// paged, and removed with a Reject; a cross-site POST removes nobody.
+func runFederationFollowersAdmin(t *testing.T, opts ...appOption) {
+	ta := newTestApp(t, append(opts, withFederationToLoopback())...)
+	namedHosts(ta)
+	admin := ta.user("admin@example.com", broadside.RoleAdmin)
+	b := ta.signIn(admin)
+	wantRedirect(t, b.post("/admin/federation", fedForm("fed_approve_follows", "on")), "/admin/federation")
+
+	const hostile = `<script>alert("pwned")</script><img src=x onerror=alert(1)>Alice`
+	alice := newNamedPeer(t, ta, "one.example", "alice", hostile)
+	bob := newNamedPeer(t, ta, "two.example", "bob", "Bob B.")
+	aliceFollow := followSite(t, ta, alice, "1")
+	bobFollow := followSite(t, ta, bob, "1")
+	ta.runJobs(t)
+	if got := alice.since(0); len(got) != 0 {
+		t.Fatalf("a held follow was answered: %v", got)
+	}
+
+	r := b.get("/admin/federation/followers")
+	wantStatus(t, r, http.StatusOK)
+	requests := between(r.Body, `id="follow-requests"`, "</table>")
+	if !strings.Contains(requests, "@alice@one.example") || !strings.Contains(requests, "@bob@two.example") || !strings.Contains(requests, "Bob B.") {
+		t.Fatalf("follow requests not listed:\n%s", r.Body)
+	}
+	if strings.Contains(r.Body, "<script>alert") || strings.Contains(r.Body, "<img src=x") || !strings.Contains(r.Body, "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;") {
+		t.Fatalf("the remote display name is not escaped:\n%s", requests)
+	}
+	if r := b.get("/admin/federation"); !strings.Contains(r.Body, "<strong>2</strong> follow requests") || !strings.Contains(r.Body, "<strong>0</strong> followers") {
+		t.Fatalf("counts on the federation page:\n%s", between(r.Body, `id="federation-counts"`, "</ul>"))
+	}
+
+	act := func(path string, p *fediPeer) *response {
+		return b.post(path, url.Values{"actor": {activitypub.SiteActor}, "follower": {p.actor()}})
+	}
+	wantRedirect(t, act("/admin/federation/followers/approve", alice), "/admin/federation/followers")
+	wantRedirect(t, act("/admin/federation/followers/remove", bob), "/admin/federation/followers")
+	ta.runJobs(t)
+	site := activitypub.ActorID(ta.Srv.URL, activitypub.SiteActor)
+	answered := func(p *fediPeer, typ string, follow map[string]any) bool {
+		for _, a := range p.since(0) {
+			if a["type"] == typ && a["actor"] == site && objectOf(a)["id"] == follow["id"] && objectOf(a)["type"] == "Follow" {
+				return true
+			}
+		}
+		return false
+	}
+	if !answered(alice, "Accept", aliceFollow) || len(alice.refusals()) > 0 {
+		t.Fatalf("alice got %v (refused %v), want a verified Accept of her Follow", alice.since(0), alice.refusals())
+	}
+	if !answered(bob, "Reject", bobFollow) || len(bob.refusals()) > 0 {
+		t.Fatalf("bob got %v (refused %v), want a verified Reject of his Follow", bob.since(0), bob.refusals())
+	}
+	pub := ta.browser()
+	if _, v := pub.getAS("/activitypub/site/followers", activitypub.ContentType); v["totalItems"] != 1.0 {
+		t.Fatalf("followers after approving one and rejecting one: %v", v)
+	}
+
+	r = b.get("/admin/federation/followers")
+	list := between(r.Body, `id="followers-list"`, "</table>")
+	if !strings.Contains(r.Body, "No follow requests are waiting.") || !strings.Contains(list, "@alice@one.example") ||
+		!strings.Contains(list, `href="`+alice.srv.URL+`/@alice"`) || !strings.Contains(list, "one.example:") || strings.Contains(list, "two.example") {
+		t.Fatalf("followers list after approval:\n%s", r.Body)
+	}
+	for q, want := range map[string]bool{"one.example": true, "ALICE": true, "two.example": false, "%": false} {
+		r := b.get("/admin/federation/followers?q=" + url.QueryEscape(q))
+		if got := strings.Contains(between(r.Body, `id="followers-list"`, "</table>"), "@alice@one.example"); got != want {
+			t.Errorf("search %q finds alice: %v, want %v", q, got, want)
+		}
+	}
+
+	// Paging: 60 more followers, 50 to a page.
+	for i := range 60 {
+		p := newNamedPeer(t, ta, "many.example", "fan"+strings.Repeat("x", i%3), "Fan")
+		followSite(t, ta, p, "1")
+		wantRedirect(t, act("/admin/federation/followers/approve", p), "/admin/federation/followers")
+	}
+	r = b.get("/admin/federation/followers")
+	if n := strings.Count(between(r.Body, `id="followers-list"`, "</table>"), "<tr>") - 1; n != 50 || !strings.Contains(r.Body, "(61)") || !strings.Contains(r.Body, "page=2") {
+		t.Fatalf("first page has %d rows (want 50 of 61, and a link to page 2)", n)
+	}
+	r = b.get("/admin/federation/followers?page=2")
+	if n := strings.Count(between(r.Body, `id="followers-list"`, "</table>"), "<tr>") - 1; n != 11 {
+		t.Fatalf("second page has %d rows, want 11", n)
+	}
+
+	evil := map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+	form := url.Values{"actor": {activitypub.SiteActor}, "follower": {alice.actor()}}
+	wantStatus(t, b.postWith("/admin/federation/followers/remove", form, evil), http.StatusForbidden)
+	wantStatus(t, ta.signIn(ta.user("ed@example.com", broadside.RoleEditor)).post("/admin/federation/followers/remove", form), http.StatusForbidden)
+	if r := b.get("/admin/federation/followers?q=alice"); !strings.Contains(r.Body, "@alice@one.example") {
+		t.Fatal("a refused POST removed alice")
+	}
+	drainJobs(t, ta)
+	n := len(alice.since(0))
+	wantRedirect(t, act("/admin/federation/followers/remove", alice), "/admin/federation/followers")
+	drainJobs(t, ta)
+	if got := alice.since(n); len(got) != 1 || !answered(alice, "Reject", aliceFollow) {
+		t.Fatalf("removing alice sent %v, want one Reject of her Follow", got)
+	}
+	if r := b.get("/admin/federation/followers?q=alice"); strings.Contains(between(r.Body, `id="followers"`, "</main>"), "@alice@one.example") {
+		t.Fatal("alice is still listed after removal")
+	}
+	if _, v := pub.getAS("/activitypub/site/followers", activitypub.ContentType); v["totalItems"] != 60.0 {
+		t.Fatalf("followers after removing alice: %v", v["totalItems"])
+	}
+}
+
+// between returns the part of s from the first from to the next to after it ("" if absent).
+func between(s, from, to string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	s = s[i:]
+	if j := strings.Index(s, to); j >= 0 {
+		return s[:j]
+	}
+	return s
 }
