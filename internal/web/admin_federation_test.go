@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	cryptotls "crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -30,14 +32,18 @@ func onBothDatabases(t *testing.T, fn func(t *testing.T, opts ...appOption)) {
 }
 
 // namedHosts makes the site's federation client reach every *.example host at 127.0.0.1,
-// on the port the URL names, so test peers can live on (sub)domains that domain blocks
-// can name. Set before the first federation request of the test.
-func namedHosts(ta *testApp) {
+// on the port the URL names (or at the address tls names for HOST:443, served over TLS), so
+// test peers can live on (sub)domains that domain blocks can name. Set before the first
+// federation request of the test.
+func namedHosts(ta *testApp, tls map[string]string) {
 	d := &net.Dialer{Timeout: 10 * time.Second}
 	ta.App.Federation.Client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &cryptotls.Config{InsecureSkipVerify: true}, // the test servers' certificates name no *.example host
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, port, err := net.SplitHostPort(addr)
-			if err == nil && strings.HasSuffix(host, ".example") {
+			if to, ok := tls[addr]; ok {
+				addr = to
+			} else if err == nil && strings.HasSuffix(host, ".example") {
 				addr = net.JoinHostPort("127.0.0.1", port)
 			}
 			return d.DialContext(ctx, network, addr)
@@ -235,7 +241,7 @@ func TestFederationFollowersAdmin(t *testing.T) { onBothDatabases(t, runFederati
 // paged, and removed with a Reject; a cross-site POST removes nobody.
 func runFederationFollowersAdmin(t *testing.T, opts ...appOption) {
 	ta := newTestApp(t, append(opts, withFederationToLoopback())...)
-	namedHosts(ta)
+	namedHosts(ta, nil)
 	admin := ta.user("admin@example.com", broadside.RoleAdmin)
 	b := ta.signIn(admin)
 	wantRedirect(t, b.post("/admin/federation", fedForm("fed_approve_follows", "on")), "/admin/federation")
@@ -350,4 +356,147 @@ func between(s, from, to string) string {
 		return s[:j]
 	}
 	return s
+}
+
+func TestFederationBlocks(t *testing.T) { onBothDatabases(t, runFederationBlocks) }
+
+// runFederationBlocks: a domain block, added in the admin, removes the followers on that
+// domain and its subdomains, stops deliveries already queued for them, and makes the inbox
+// drop (202, no work) a signed Follow and a signed Create from the domain and from a
+// subdomain; an actor block, typed as @user@host and resolved by WebFinger, does the same
+// for one account and leaves its server's other accounts alone; bad input is refused with
+// the field named and nothing stored; WebFinger and our objects are still served; lifting a
+// block lets the server follow again.
+func runFederationBlocks(t *testing.T, opts ...appOption) {
+	ta := newTestApp(t, append(opts, withFederationToLoopback())...)
+	admin := ta.user("admin@example.com", broadside.RoleAdmin)
+	post := ta.publish(admin, "Blockable", "Words.")
+	b := ta.signIn(admin)
+
+	spam := newNamedPeer(t, ta, "social.blocked.example", "spam", "Spam")
+	sub := newNamedPeer(t, ta, "deep.sub.blocked.example", "sub", "Sub")
+	troll := newNamedPeer(t, ta, "ok.example", "troll", "Troll")
+	friend := newNamedPeer(t, ta, "friend.example", "friend", "Friend")
+	neighbour := newNamedPeer(t, ta, "ok.example", "neighbour", "Neighbour")
+	wf := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/webfinger" || r.URL.Query().Get("resource") != "acct:troll@ok.example" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/jrd+json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"subject": "acct:troll@ok.example",
+			"links": []map[string]string{{"rel": "self", "type": activitypub.ContentType, "href": troll.actor()}}})
+	}))
+	t.Cleanup(wf.Close)
+	namedHosts(ta, map[string]string{"ok.example:443": wf.Listener.Addr().String()})
+
+	for _, p := range []*fediPeer{troll, friend, neighbour} {
+		followSite(t, ta, p, "1")
+	}
+	drainJobs(t, ta)
+	// Their Accepts are queued, not yet sent, when the block comes.
+	followSite(t, ta, spam, "1")
+	followSite(t, ta, sub, "1")
+	pub := ta.browser()
+	followers := func() float64 {
+		_, v := pub.getAS("/activitypub/site/followers", activitypub.ContentType)
+		return v["totalItems"].(float64)
+	}
+	if n := followers(); n != 5 {
+		t.Fatalf("followers before blocking: %v", n)
+	}
+
+	evil := map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+	wantStatus(t, b.postWith("/admin/federation/blocks", url.Values{"kind": {"domain"}, "value": {"blocked.example"}}, evil), http.StatusForbidden)
+	for _, tc := range []struct {
+		kind, value, field string
+	}{
+		{"domain", "not a domain", "value"},
+		{"domain", "com", "value"},
+		{"domain", "", "value"},
+		{"domain", "<b>x</b>.example", "value"},
+		{"domain", strings.TrimPrefix(ta.Srv.URL, "http://"), "value"}, // our own
+		{"actor", "@nobody@nowhere.example", "value"},
+		{"actor", "just-a-word", "value"},
+		{"actor", friend.srv.URL + "/not-an-actor", "value"},
+		{"server", "blocked.example", "kind"},
+	} {
+		r := b.post("/admin/federation/blocks", url.Values{"kind": {tc.kind}, "value": {tc.value}})
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `class="field-error"`) || strings.Contains(r.Body, "<b>x</b>") {
+			t.Errorf("block %s %q: %d, want 422 with a field error\n%s", tc.kind, tc.value, r.StatusCode, between(r.Body, `id="block-add"`, "</form>"))
+		}
+	}
+	if r := b.get("/admin/federation/blocks"); !strings.Contains(r.Body, "Nothing is blocked.") {
+		t.Fatal("refused input stored a block")
+	}
+
+	r := b.post("/admin/federation/blocks", url.Values{"kind": {"domain"}, "value": {"https://Blocked.Example/@someone"}, "note": {"spam wave"}})
+	wantRedirect(t, r, "/admin/federation/blocks")
+	if r := b.follow(r); !strings.Contains(r.Body, "Blocked blocked.example. Removed 2 follower(s)") || !strings.Contains(r.Body, "spam wave") {
+		t.Fatalf("after blocking the domain:\n%s", r.Body)
+	}
+	wantStatus(t, b.post("/admin/federation/blocks", url.Values{"kind": {"domain"}, "value": {"blocked.example"}}), http.StatusConflict)
+	drainJobs(t, ta)
+	if got := append(spam.since(0), sub.since(0)...); len(got) != 0 {
+		t.Fatalf("deliveries queued before the block reached the blocked hosts: %v", got)
+	}
+	if n := followers(); n != 3 {
+		t.Fatalf("followers after the domain block: %v, want 3", n)
+	}
+
+	postURL := ta.Srv.URL + ta.postPath(post)
+	create := func(p *fediPeer) map[string]any {
+		return map[string]any{"@context": activitypub.ContextAS, "id": p.actor() + "/statuses/1/activity", "type": "Create", "actor": p.actor(),
+			"to": []string{activitypub.Public}, "object": map[string]any{"id": p.actor() + "/statuses/1", "type": "Note", "attributedTo": p.actor(),
+				"inReplyTo": postURL, "content": "<p>Buy now</p>", "to": []string{activitypub.Public}}}
+	}
+	for _, p := range []*fediPeer{spam, sub} {
+		followSite(t, ta, p, "2")
+		if res := p.send(t, "/inbox", create(p), true); res.StatusCode != http.StatusAccepted {
+			t.Fatalf("Create from blocked %s: %d, want 202 (dropped)", p.actor(), res.StatusCode)
+		}
+		if !strings.Contains(ta.Log.String(), "blocked sender dropped") || !strings.Contains(ta.Log.String(), p.actor()) {
+			t.Fatalf("the inbox did not drop %s's activities for the block", p.actor())
+		}
+	}
+	drainJobs(t, ta)
+	if n := followers(); n != 3 {
+		t.Fatalf("blocked servers could follow: %v followers", n)
+	}
+	if got := append(spam.since(0), sub.since(0)...); len(got) != 0 {
+		t.Fatalf("blocked hosts were answered: %v", got)
+	}
+	if cs := ta.comments(post.ID); len(cs) != 0 {
+		t.Fatalf("a blocked server's reply became a comment: %+v", cs[0])
+	}
+	// Public documents are still public.
+	if r, _ := pub.getAS("/activitypub/site", activitypub.ContentType); r.StatusCode != http.StatusOK {
+		t.Errorf("actor with a block in place: %d", r.StatusCode)
+	}
+
+	r = b.post("/admin/federation/blocks", url.Values{"kind": {"actor"}, "value": {"@troll@ok.example"}})
+	wantRedirect(t, r, "/admin/federation/blocks")
+	if r := b.follow(r); !strings.Contains(r.Body, "Blocked "+troll.actor()+". Removed 1 follower(s)") {
+		t.Fatalf("after blocking the account:\n%s", r.Body)
+	}
+	followSite(t, ta, troll, "2")
+	followSite(t, ta, neighbour, "2") // same server, not blocked
+	if n := followers(); n != 2 {
+		t.Fatalf("followers after the actor block: %v, want friend and neighbour", n)
+	}
+	if r := b.get("/admin/federation/followers"); strings.Contains(r.Body, "@troll@") || !strings.Contains(r.Body, "@neighbour@ok.example") {
+		t.Fatalf("followers list after the actor block:\n%s", between(r.Body, `id="followers-list"`, "</table>"))
+	}
+
+	// Lifting the domain block lets the server follow again.
+	r = b.get("/admin/federation/blocks")
+	m := regexp.MustCompile(`(?s)<code>blocked\.example</code>.*?action="(/admin/federation/blocks/\d+/delete)"`).FindStringSubmatch(r.Body)
+	if m == nil {
+		t.Fatalf("no Lift button for the domain block:\n%s", r.Body)
+	}
+	wantRedirect(t, b.post(m[1], nil), "/admin/federation/blocks")
+	followSite(t, ta, spam, "3")
+	if n := followers(); n != 3 {
+		t.Fatalf("followers after lifting the block: %v, want 3", n)
+	}
 }
