@@ -20,9 +20,9 @@ type Follower struct {
 	// Status is FollowAccepted, or FollowPending while the publisher holds follows for approval.
 	Status    string
 	CreatedAt time.Time
-	// Name, Handle (@user@host) and URL (profile page) are how the follower's actor
+	// Name, Acct (the @user@host handle) and URL (profile page) are how the follower's actor
 	// presented itself when it followed: remote text, escaped wherever it is shown.
-	Name, Handle, URL string
+	Name, Acct, URL string
 }
 
 // Follow statuses.

@@ -119,7 +119,7 @@ func (s *Service) follow(ctx context.Context, st Site, a *Activity, body []byte)
 	}
 	f := &broadside.Follower{Actor: name, FollowerID: remote.ID, Inbox: remote.Inbox, FollowID: a.ID,
 		Status: broadside.FollowAccepted, CreatedAt: s.Now()}
-	f.Name, f.Handle, f.URL = presentation(&remote)
+	f.Name, f.Acct, f.URL = presentation(&remote)
 	if remote.Endpoints != nil && sameHost(remote.Endpoints.SharedInbox, remote.ID) {
 		f.SharedInbox = remote.Endpoints.SharedInbox
 	}

@@ -75,7 +75,7 @@ ON CONFLICT (actor, follower_id) DO UPDATE SET inbox = excluded.inbox, shared_in
 	follow_id = excluded.follow_id, name = excluded.name, handle = excluded.handle, url = excluded.url,
 	status = CASE WHEN ap_followers.status = 'accepted' THEN 'accepted' ELSE excluded.status END
 RETURNING id, status, created_at`, f.Actor, f.FollowerID, f.Inbox, f.SharedInbox, f.FollowID, f.Status, s.ts(f.CreatedAt),
-		f.Name, f.Handle, f.URL).
+		f.Name, f.Acct, f.URL).
 		Scan(&f.ID, &f.Status, scanTime(&f.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("store: save follower %s of %s: %w", f.FollowerID, f.Actor, err)
@@ -111,7 +111,7 @@ func (s *Store) followers(ctx context.Context, q querier, where string, args ...
 	for rows.Next() {
 		f := &broadside.Follower{}
 		if err := rows.Scan(&f.ID, &f.Actor, &f.FollowerID, &f.Inbox, &f.SharedInbox, &f.FollowID, &f.Status, scanTime(&f.CreatedAt),
-			&f.Name, &f.Handle, &f.URL); err != nil {
+			&f.Name, &f.Acct, &f.URL); err != nil {
 			return nil, fmt.Errorf("store: followers: %w", err)
 		}
 		out = append(out, f)

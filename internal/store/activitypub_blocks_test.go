@@ -65,7 +65,7 @@ func TestSearchFollowers(t *testing.T) {
 	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
 		add := func(actor, id, handle, name, status string) *broadside.Follower {
 			f := &broadside.Follower{Actor: actor, FollowerID: id, Inbox: id + "/inbox", Status: status, CreatedAt: t0,
-				Handle: handle, Name: name, URL: id + "/profile"}
+				Acct: handle, Name: name, URL: id + "/profile"}
 			must(t, s.SaveFollower(ctx, f))
 			return f
 		}

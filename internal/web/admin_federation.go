@@ -151,10 +151,10 @@ type followersData struct {
 }
 
 type followerRow struct {
-	Actor, Follows     string // our actor's name and how it is shown
-	FollowerID, Handle string
-	Name, Profile      string
-	Host, Since        string
+	Actor, Follows   string // our actor's name and how it is shown
+	FollowerID, Acct string
+	Name, Profile    string
+	Host, Since      string
 }
 
 // GET /admin/federation/followers
@@ -167,13 +167,13 @@ func (s *Server) handleFollowerList(w http.ResponseWriter, r *http.Request, u *b
 	st := v.Site
 	d := &followersData{adminPage: ap, Query: strings.TrimSpace(r.URL.Query().Get("q")), On: !st.Federation.Off}
 	row := func(f *broadside.Follower) followerRow {
-		fr := followerRow{Actor: f.Actor, Follows: "the site", FollowerID: f.FollowerID, Handle: f.Handle, Name: f.Name,
+		fr := followerRow{Actor: f.Actor, Follows: "the site", FollowerID: f.FollowerID, Acct: f.Acct, Name: f.Name,
 			Profile: f.URL, Host: activitypub.Host(f.FollowerID), Since: formatDate(st.Local(f.CreatedAt))}
 		if fr.Profile == "" {
 			fr.Profile = f.FollowerID
 		}
-		if fr.Handle == "" {
-			fr.Handle = f.FollowerID
+		if fr.Acct == "" {
+			fr.Acct = f.FollowerID
 		}
 		if id := activitypub.AuthorOf(f.Actor); id != 0 {
 			fr.Follows = "author #" + strconv.FormatInt(id, 10)
@@ -206,39 +206,46 @@ func (s *Server) handleFollowerList(w http.ResponseWriter, r *http.Request, u *b
 	return nil
 }
 
-// POST /admin/federation/followers/approve and /admin/federation/followers/remove
-// (actor: our actor's name; follower: the remote actor's id). Approving sends Accept;
-// removing a follower or turning down a request sends Reject (see activitypub.Reject).
-func (s *Server) handleFollowerAction(approve bool) adminHandler {
-	return func(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-		if !u.CanManageSite() {
-			return errForbidden(msgNeedAdmin)
-		}
-		if err := r.ParseForm(); err != nil {
-			return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
-		}
-		actor, follower := r.PostForm.Get("actor"), r.PostForm.Get("follower")
-		var err error
-		if approve {
-			err = s.Federation.Approve(r.Context(), actor, follower)
-		} else {
-			err = s.Federation.Reject(r.Context(), actor, follower)
-		}
-		switch {
-		case errors.Is(err, activitypub.ErrOff):
-			s.flash(w, r, "Federation is switched off: turn it on to answer follow requests or remove followers.")
-		case broadside.ErrorCode(err) == broadside.ENOTFOUND:
-			s.flash(w, r, "That follower is no longer there.")
-		case err != nil:
-			return err
-		case approve:
-			s.Log.Info("follow request approved", "user_id", u.ID, "actor", actor)
-			s.flash(w, r, "Follow request approved: "+follower+" now follows.")
-		default:
-			s.Log.Info("follower removed", "user_id", u.ID, "actor", actor)
-			s.flash(w, r, "Removed "+follower+".")
-		}
-		redirect(w, r, "/admin/federation/followers")
-		return nil
+// POST /admin/federation/followers/approve (actor: our actor's name; follower: the remote
+// actor's id): the held follow is accepted and an Accept sent.
+func (s *Server) handleFollowerApprove(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	return s.followerAction(w, r, u, true)
+}
+
+// POST /admin/federation/followers/remove: a follower removed or a request turned down;
+// a Reject is sent (see activitypub.Reject for why).
+func (s *Server) handleFollowerRemove(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	return s.followerAction(w, r, u, false)
+}
+
+func (s *Server) followerAction(w http.ResponseWriter, r *http.Request, u *broadside.User, approve bool) error {
+	if !u.CanManageSite() {
+		return errForbidden(msgNeedAdmin)
 	}
+	if err := r.ParseForm(); err != nil {
+		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
+	}
+	actor, follower := r.PostForm.Get("actor"), r.PostForm.Get("follower")
+	var err error
+	if approve {
+		err = s.Federation.Approve(r.Context(), actor, follower)
+	} else {
+		err = s.Federation.Reject(r.Context(), actor, follower)
+	}
+	switch {
+	case errors.Is(err, activitypub.ErrOff):
+		s.flash(w, r, "Federation is switched off: turn it on to answer follow requests or remove followers.")
+	case broadside.ErrorCode(err) == broadside.ENOTFOUND:
+		s.flash(w, r, "That follower is no longer there.")
+	case err != nil:
+		return err
+	case approve:
+		s.Log.Info("follow request approved", "user_id", u.ID, "actor", actor)
+		s.flash(w, r, "Follow request approved: "+follower+" now follows.")
+	default:
+		s.Log.Info("follower removed", "user_id", u.ID, "actor", actor)
+		s.flash(w, r, "Removed "+follower+".")
+	}
+	redirect(w, r, "/admin/federation/followers")
+	return nil
 }
