@@ -80,8 +80,10 @@ func (s *Service) AddBlock(ctx context.Context, kind, value, note string, by *br
 	default:
 		return nil, 0, fieldErr("kind", "Choose whether to block a domain or an account.")
 	}
-	if st, err := s.Site(ctx); err == nil && b.Kind == broadside.BlockDomain && broadside.BlockHosts(Host(st.Base))[0] == b.Value {
-		return nil, 0, fieldErr("value", "That is this site's own domain.")
+	if st, err := s.Site(ctx); err == nil && b.Kind == broadside.BlockDomain {
+		if own := broadside.BlockHosts(Host(st.Base)); len(own) > 0 && own[0] == b.Value {
+			return nil, 0, fieldErr("value", "That is this site's own domain.")
+		}
 	}
 	var removed int64
 	err := s.Store.InTx(ctx, func(tx *store.Store) error {
