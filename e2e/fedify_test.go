@@ -90,7 +90,7 @@ func TestFedifyPeer(t *testing.T) {
 	})
 
 	// Replies go back (fedify_replies_test.go).
-	fedifyRepliesGoBack(t, s, p, base, handle)
+	fedifyRepliesGoBack(t, s, p, base)
 }
 
 // restJSON calls the site's REST API as the administrator with an Application Password.
