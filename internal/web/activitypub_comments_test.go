@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -306,6 +307,17 @@ func runRepliesGoBack(t *testing.T, opts ...appOption) {
 	}
 	n += len(got)
 
+	// Edited by its author, within the edit window: Update.
+	if r := reader.post("/comments/edit/"+strconv.FormatInt(web.ID, 10), url.Values{"comment": {"Hello Bob, typo fixed."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the author's edit: %d", r.StatusCode)
+	}
+	ta.runJobs(t)
+	got = deliveredTo(t, peer, n)
+	if len(got) != 1 || got[0]["type"] != "Update" || !strings.Contains(objectOf(got[0])["content"].(string), "typo fixed") {
+		t.Fatalf("after the author's edit: %v", got)
+	}
+	n += len(got)
+
 	// Edited by a moderator: Update, saying when.
 	if _, err := ta.App.Comments.Update(ctx, web.ID, comments.Edit{Author: web.AuthorName, Email: web.AuthorEmail, Body: "Hello Bob, edited.",
 		Status: broadside.CommentApproved}, ed); err != nil {
@@ -370,6 +382,27 @@ func runRepliesGoBack(t *testing.T, opts ...appOption) {
 	ta.runJobs(t)
 	if got = deliveredTo(t, peer, n); len(got) != 1 || got[0]["type"] != "Delete" {
 		t.Fatalf("after marking spam: %v", got)
+	}
+	n += len(got)
+
+	// Rescued from the spam: created again (a new approval); then held by readers' reports:
+	// deleted again.
+	if _, err := ta.App.Comments.SetStatus(ctx, []int64{heldReply.ID}, broadside.CommentApproved, ed); err != nil {
+		t.Fatal(err)
+	}
+	ta.runJobs(t)
+	ta.runJobs(t)
+	if got = deliveredTo(t, peer, n); len(got) != 1 || got[0]["type"] != "Create" {
+		t.Fatalf("after approving again: %v", got)
+	}
+	n += len(got)
+	ta.settings(func(s *broadside.Settings) { s.Discussion.ReportThreshold = 1 })
+	if res, err := ta.App.Comments.Report(ctx, heldReply.ID, "198.51.100.7", ta.App.Comments.Stamp(p.ID, false)); err != nil || !res.Held {
+		t.Fatalf("report: %+v %v", res, err)
+	}
+	ta.runJobs(t)
+	if got = deliveredTo(t, peer, n); len(got) != 1 || got[0]["type"] != "Delete" {
+		t.Fatalf("after readers' reports held it: %v", got)
 	}
 	n += len(got)
 
