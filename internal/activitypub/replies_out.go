@@ -75,8 +75,21 @@ func (s *Service) CommentChanged(ctx context.Context, tx *store.Store, before, a
 	} else if err != nil {
 		return err
 	}
+	if err := s.enqueueReply(ctx, tx, st, c, parent, kind, now); err != nil {
+		return err
+	}
+	if s.Wake != nil {
+		s.Wake()
+	}
+	return nil
+}
+
+// enqueueReply enqueues the JobReply that sends change kind of our comment c to the author
+// of parent, when parent came from the fediverse: a reply to one of our own comments stays
+// on the site.
+func (s *Service) enqueueReply(ctx context.Context, tx *store.Store, st Site, c, parent *broadside.Comment, kind string, now time.Time) error {
 	if !parent.Remote() || parent.RemoteActor == "" {
-		return nil // a reply to one of our own comments stays on the site
+		return nil
 	}
 	ch := replyChange{CommentID: c.ID, Kind: kind, ObjectID: CommentID(st.Base, c.ID), To: parent.RemoteActor, At: now.UnixMicro()}
 	payload, err := json.Marshal(ch)
@@ -87,8 +100,40 @@ func (s *Service) CommentChanged(ctx context.Context, tx *store.Store, before, a
 	if err := tx.EnqueueJob(ctx, &store.Job{Kind: JobReply, UniqueKey: key, RunAt: now, Payload: payload, MaxAttempts: 10}); err != nil {
 		return fmt.Errorf("activitypub: enqueue %s of comment %d: %w", kind, c.ID, err)
 	}
-	if s.Wake != nil {
-		s.Wake()
+	return nil
+}
+
+// postRepliesGone runs in the transaction in which public post p stopped letting its
+// discussion federate (unpublished, made private, password protected or subscriber-only,
+// trashed): each of its visible comments that went back to a remote author is deleted on
+// their server too, as it would be had it been withdrawn itself. (Should the post come back,
+// the replies are not sent again: the remote copy of the post is gone, and with it the
+// thread they belonged to.)
+func (s *Service) postRepliesGone(ctx context.Context, tx *store.Store, st Site, p *broadside.Post, now time.Time) error {
+	cs, err := tx.ThreadComments(ctx, p.ID, []broadside.CommentStatus{broadside.CommentApproved}, nil)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]*broadside.Comment, len(cs))
+	for i := range cs {
+		byID[cs[i].ID] = &cs[i]
+	}
+	for i := range cs {
+		c := &cs[i]
+		if c.Remote() || c.ParentID == 0 {
+			continue
+		}
+		parent := byID[c.ParentID]
+		if parent == nil {
+			if parent, err = tx.CommentByID(ctx, c.ParentID); broadside.ErrorCode(err) == broadside.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+		}
+		if err := s.enqueueReply(ctx, tx, st, c, parent, "Delete", now); err != nil {
+			return err
+		}
 	}
 	return nil
 }

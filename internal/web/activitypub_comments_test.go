@@ -427,4 +427,16 @@ func runRepliesGoBack(t *testing.T, opts ...appOption) {
 	if got = deliveredTo(t, peer, n); len(got) != 0 {
 		t.Fatalf("a reply to our own comment was sent: %v", got)
 	}
+
+	// The post made private: the replies that went back leave with its discussion.
+	in := posts.Input{Type: broadside.TypePost, Title: p.Title, Body: "Body.", Status: broadside.StatusPrivate, PublishedAt: p.PublishedAt, CommentsOpen: true}
+	if _, err := ta.App.Posts.Save(ctx, p.ID, in, ann); err != nil {
+		t.Fatal(err)
+	}
+	ta.runJobs(t)
+	ta.runJobs(t)
+	got = deliveredTo(t, peer, n)
+	if len(got) != 1 || got[0]["type"] != "Delete" || objectOf(got[0])["id"] != activitypub.CommentID(ta.Srv.URL, mod.ID) {
+		t.Fatalf("after making the post private: %v", got)
+	}
 }
