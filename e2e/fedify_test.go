@@ -88,6 +88,9 @@ func TestFedifyPeer(t *testing.T) {
 	p.waitReceived("a Delete of the trashed post", func(r received) bool {
 		return r.Type == "Delete" && (r.JSON["object"] == objectID || r.object()["id"] == objectID)
 	})
+
+	// Replies go back (fedify_replies_test.go).
+	fedifyRepliesGoBack(t, s, p, base)
 }
 
 // restJSON calls the site's REST API as the administrator with an Application Password.

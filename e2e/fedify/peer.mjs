@@ -153,6 +153,17 @@ const control = {
   async received() {
     return received;
   },
+  // --- Replies go back (e2e/fedify_replies_test.go) ---
+  // {inReplyTo, content} -> a Note by the peer, kept so it can be fetched but sent nowhere:
+  // the test makes it a comment of the blog itself, so that part does not depend on the
+  // blog's inbox.
+  async note(ctx, { inReplyTo, content }) {
+    const id = ctx.getObjectUri(Note, { id: randomUUID() });
+    const note = new Note({ id, attribution: ctx.getActorUri("peer"), content, inReplyTo: new URL(inReplyTo),
+      to: PUBLIC_COLLECTION, url: id });
+    notes.set(id.href, note);
+    return { id: id.href };
+  },
 };
 
 const reactions = new Map();

@@ -48,6 +48,12 @@ func (s *Service) PostChanged(ctx context.Context, tx *store.Store, p *broadside
 	default:
 		return nil
 	}
+	if wasPublic && !broadside.DiscussionFederates(p, now) {
+		// Replies that went back to remote authors leave with the discussion (replies_out.go).
+		if err := s.postRepliesGone(ctx, tx, st, p, now); err != nil {
+			return err
+		}
+	}
 	id, err := s.PostURL(ctx, p)
 	if err != nil {
 		return err

@@ -100,6 +100,9 @@ type Service struct {
 	// from the web server.
 	PostURL    func(ctx context.Context, p *broadside.Post) (string, error)
 	PostObject func(ctx context.Context, p *broadside.Post) (*Object, error)
+	// CommentObject is our comment c as the web layer serves it at its CommentID (a Note;
+	// ENOTFOUND when it may not leave the site); app wires it from the web server.
+	CommentObject func(ctx context.Context, c *broadside.Comment) (*Object, error)
 	// AuthorActive reports whether user id has an actor: an active author who has
 	// published (the web layer's rule, which also answers their actor document). Nil: any
 	// author id is taken as existing.

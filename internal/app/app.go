@@ -268,6 +268,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Federation.AuthorActive = ws.AuthorActive
 	a.Posts.Federate = a.Federation.PostChanged
 	a.Worker.Handle(activitypub.JobPost, a.Federation.FanOut, jobs.InLane(activitypub.Lane))
+	// Replies go back: a web comment answering a fediverse comment is sent to its author, as
+	// the web serves it at its id.
+	a.Federation.CommentObject = ws.FederationComment
+	a.Comments.Federate = a.Federation.CommentChanged
+	a.Worker.Handle(activitypub.JobReply, a.Federation.SendReply, jobs.InLane(activitypub.Lane))
 	return a, nil
 }
 

@@ -84,6 +84,9 @@ type Service struct {
 	Rand io.Reader
 	// Noticed records the notification boxes ticked with a comment (nil: none are recorded).
 	Noticed NoticeRecorder
+	// Federate runs in every transaction that changes a comment's status or text (federate.go);
+	// nil: nothing federates.
+	Federate Federator
 
 	group  groupCommit
 	shapes shapeCache
@@ -256,6 +259,9 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 			}
 		}
 		if err := tx.CreateComment(ctx, c); err != nil {
+			return err
+		}
+		if err := s.federate(ctx, tx, nil, c); err != nil {
 			return err
 		}
 		if s.Noticed != nil && (in.NotifyAll || in.NotifyReplies) && c.Status != broadside.CommentSpam {

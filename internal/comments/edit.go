@@ -107,6 +107,9 @@ func (s *Service) AuthorEdit(ctx context.Context, id int64, key, body string) (*
 		if err := tx.UpdateComment(ctx, &edited); err != nil {
 			return err
 		}
+		if err := s.federate(ctx, tx, c, &edited); err != nil {
+			return err
+		}
 		if edited.ModerationReason != c.ModerationReason {
 			if err := tx.SetCommentModeration(ctx, edited.ID, edited.Status, edited.ModerationReason, edited.ModerationCodes); err != nil {
 				return err

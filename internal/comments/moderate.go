@@ -81,7 +81,14 @@ func (s *Service) SetStatus(ctx context.Context, ids []int64, st broadside.Comme
 		if err != nil {
 			return err
 		}
+		before, err := s.snapshot(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
 		if n, err = tx.SetCommentStatus(ctx, ids, st); err != nil {
+			return err
+		}
+		if err := s.federateStatus(ctx, tx, before, st); err != nil {
 			return err
 		}
 		if err := tx.NotifyChanged(ctx, tags...); err != nil {
@@ -125,6 +132,7 @@ func (s *Service) Update(ctx context.Context, id int64, e Edit, u *broadside.Use
 	if err != nil {
 		return nil, err
 	}
+	before := *c
 	c.AuthorName = strings.TrimSpace(e.Author)
 	c.AuthorEmail = strings.TrimSpace(e.Email)
 	c.AuthorURL = strings.TrimSpace(e.URL)
@@ -138,6 +146,9 @@ func (s *Service) Update(ctx context.Context, id int64, e Edit, u *broadside.Use
 	}
 	if err := s.Store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.UpdateComment(ctx, c); err != nil {
+			return err
+		}
+		if err := s.federate(ctx, tx, &before, c); err != nil {
 			return err
 		}
 		return tx.NotifyChanged(ctx, broadside.CacheTagPost(c.PostID))
@@ -174,6 +185,9 @@ func (s *Service) Reply(ctx context.Context, parentID int64, body string, u *bro
 			if _, err := tx.SetCommentStatus(ctx, []int64{parent.ID}, broadside.CommentApproved); err != nil {
 				return err
 			}
+			if err := s.federateStatus(ctx, tx, []*broadside.Comment{parent}, broadside.CommentApproved); err != nil {
+				return err
+			}
 		}
 		// Past the depth limit the reply goes beside its parent rather than under it.
 		parentDepth := 1
@@ -188,6 +202,9 @@ func (s *Service) Reply(ctx context.Context, parentID int64, body string, u *bro
 			c.ParentID = parent.ParentID
 		}
 		if err := tx.CreateComment(ctx, c); err != nil {
+			return err
+		}
+		if err := s.federate(ctx, tx, nil, c); err != nil {
 			return err
 		}
 		if err := tx.NotifyChanged(ctx, broadside.CacheTagPost(c.PostID)); err != nil {

@@ -98,6 +98,9 @@ func (s *Service) Report(ctx context.Context, commentID int64, ip, stamp string)
 		if err := tx.SetCommentModeration(ctx, c.ID, broadside.CommentPending, fmt.Sprintf("reported by %d readers", n), []string{broadside.ReasonReported}); err != nil {
 			return err
 		}
+		if err := s.federateStatus(ctx, tx, []*broadside.Comment{c}, broadside.CommentPending); err != nil {
+			return err
+		}
 		if err := tx.NotifyChanged(ctx, broadside.CacheTagPost(c.PostID)); err != nil {
 			return err
 		}

@@ -62,6 +62,7 @@ type tablePost struct {
 	teaser string // a word of the teaser ("" for none)
 	title  string // a word of the title
 	seed   string // a word of the approved comment seeded on it
+	seedID int64  // that comment's id
 	note   string // a word of the comment approved after the confirmed subscriber asked for notices
 }
 
@@ -275,6 +276,16 @@ var tableRows = map[broadside.Channel]tableRow{
 // Tombstone for a published post moved to the trash) and show nothing of the post.
 func federationRow(at *accessTable, tp *tablePost, rd *tableReader) {
 	want := at.sees(rd, tp.state, false, false, false)
+	// The discussion federates where the anonymous reader reads it all: the seeded comment's
+	// Note, and the post's replies collection listing it.
+	c, _ := rd.b.getAS("/activitypub/comments/"+strconv.FormatInt(tp.seedID, 10), activitypub.ContentType)
+	if shown := c.StatusCode == http.StatusOK && strings.Contains(strings.ToLower(c.Body), tp.seed); shown != (want == 'F') {
+		at.t.Errorf("federation, %s, %s: comment note shown = %v (%d), want %v", tp.state, rd.name, shown, c.StatusCode, want == 'F')
+	}
+	rc, _ := rd.b.getAS("/activitypub/posts/"+strconv.FormatInt(tp.p.ID, 10)+"/replies?page=1", activitypub.ContentType)
+	if listed := rc.StatusCode == http.StatusOK && strings.Contains(rc.Body, activitypub.CommentID(at.ta.Srv.URL, tp.seedID)+`"`); listed != (want == 'F') {
+		at.t.Errorf("federation, %s, %s: comment listed in replies = %v (%d), want %v", tp.state, rd.name, listed, rc.StatusCode, want == 'F')
+	}
 	r, _ := rd.b.getAS(tp.path, activitypub.ContentType)
 	body := strings.ToLower(r.Body)
 	if want == 'H' || want == 'L' {
@@ -445,6 +456,7 @@ func newAccessTable(t *testing.T, opts ...appOption) *accessTable {
 		if err := ta.App.Store.CreateComment(ctx, c); err != nil {
 			t.Fatal(err)
 		}
+		tp.seedID = c.ID
 		tp.p, tp.path = p, ta.postPath(p)
 		// The confirmed subscriber commented and asked to hear of every new comment.
 		mine := &broadside.Comment{PostID: p.ID, AuthorName: "Confirmed", AuthorEmail: "confirmed@example.net", RawBody: "Mine.",

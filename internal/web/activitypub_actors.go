@@ -83,7 +83,8 @@ func (s *Server) answerActor(w http.ResponseWriter, ctx context.Context, st *sit
 }
 
 // GET /activitypub/{rest...}: our actors (site, users/ID) and their outbox, followers,
-// following and featured collections, and a post's replies (posts/ID/replies).
+// following and featured collections. Replies collections and comments have routes of their
+// own (activitypub_comments.go).
 func (s *Server) handleActivityPubGet(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	st, as, err := s.fedSite(ctx)
@@ -91,9 +92,6 @@ func (s *Server) handleActivityPubGet(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	rest := r.PathValue("rest")
-	if id, ok := strings.CutPrefix(rest, "posts/"); ok {
-		return s.answerReplies(w, ctx, st, strings.TrimSuffix(id, "/replies"))
-	}
 	name, coll := rest, ""
 	if i := strings.LastIndexByte(rest, '/'); i > 0 && rest != activitypub.SiteActor && !isDigits(rest[i+1:]) {
 		name, coll = rest[:i], rest[i+1:]
@@ -214,27 +212,4 @@ func (s *Server) publicObjects(ctx context.Context, st *site, f broadside.PostFi
 			Object: obj, To: o.To, Cc: o.Cc, Published: o.Published})
 	}
 	return items, total, nil
-}
-
-// answerReplies is a post's replies collection: its approved comments are its replies; for
-// now the count (the items come with the federation of comments).
-func (s *Server) answerReplies(w http.ResponseWriter, ctx context.Context, st *site, idText string) error {
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil {
-		return errNotFound
-	}
-	p, err := s.Posts.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	if _, err := s.postObject(ctx, st, p); err != nil {
-		return errNotFound
-	}
-	n := p.CommentCount
-	if !broadside.PublicBody(p).Full {
-		n = 0 // a teaser's discussion stays on the site, as in the comment feeds
-	}
-	writeAS(w, http.StatusOK, activitypub.Collection{Context: activitypub.ContextAS, ID: st.Base + activitypub.Prefix + "posts/" + idText + "/replies",
-		Type: "OrderedCollection", TotalItems: activitypub.Count(n)})
-	return nil
 }

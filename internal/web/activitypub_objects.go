@@ -28,14 +28,8 @@ func (e *errGone) Error() string { return "gone: " + e.id }
 // gone (errGone).
 func (s *Server) postObject(ctx context.Context, st *site, p *broadside.Post) (*activitypub.Object, error) {
 	link := st.Abs(st.PostPath(p))
-	if p.Status == broadside.StatusTrash {
-		if t, err := s.Posts.Trashed(ctx, p.ID); err == nil && t.PreviousStatus == broadside.StatusPublished {
-			return nil, &errGone{id: link}
-		}
-		return nil, errNotFound
-	}
-	if l := broadside.Access(p, broadside.Reader{}, s.Now()); l != broadside.LevelTeaser && l != broadside.LevelFull {
-		return nil, errNotFound
+	if _, err := s.federationLevel(ctx, p, link); err != nil {
+		return nil, err
 	}
 	e := broadside.PublicBody(p)
 	content := ""

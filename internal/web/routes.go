@@ -235,6 +235,11 @@ func (s *Server) routeTable() []route {
 			{"GET /.well-known/nodeinfo", pub(s.handleNodeInfoLinks)},
 			{"GET /nodeinfo/2.1", pub(s.handleNodeInfo)},
 			{"GET /activitypub/{rest...}", pub(s.handleActivityPubGet)},
+			// Replies go back (activitypub_comments.go): each approved comment is a Note at
+			// its id, and posts and comments list their replies, so servers load threads.
+			{"GET /activitypub/comments/{id}", pub(s.handleCommentObject)},
+			{"GET /activitypub/comments/{id}/replies", pub(s.handleCommentReplies)},
+			{"GET /activitypub/posts/{id}/replies", pub(s.handlePostReplies)},
 			{"POST /activitypub/{rest...}", pub(s.handleInbox)},
 			{"POST /inbox", pub(s.handleInbox)},
 			// The admin's Federation area (admin_federation*.go): settings, followers and
