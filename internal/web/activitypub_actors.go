@@ -91,6 +91,9 @@ func (s *Server) handleActivityPubGet(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	rest := r.PathValue("rest")
+	if id, ok := strings.CutPrefix(rest, "posts/"); ok && (strings.HasSuffix(id, "/likes") || strings.HasSuffix(id, "/shares")) {
+		return s.answerReactions(w, ctx, st, id) // activitypub_reactions.go
+	}
 	if id, ok := strings.CutPrefix(rest, "posts/"); ok {
 		return s.answerReplies(w, ctx, st, strings.TrimSuffix(id, "/replies"))
 	}

@@ -55,6 +55,7 @@ func (s *Server) postObject(ctx context.Context, st *site, p *broadside.Post) (*
 		Summary: summary, MediaType: "text/html", URL: activitypub.ID(link), AttributedTo: activitypub.ID(actor),
 		To: activitypub.Strings{activitypub.Public}, Cc: activitypub.Strings{actor + "/followers"},
 		Published: activitypub.At(p.PublishedAt), Replies: activitypub.ID(st.Base + activitypub.Prefix + "posts/" + itoa64(p.ID) + "/replies")}
+	s.reactionCollections(ctx, st, p, o)
 	if p.UpdatedAt.After(p.PublishedAt) {
 		o.Updated = activitypub.At(p.UpdatedAt)
 	}
