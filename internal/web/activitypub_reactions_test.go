@@ -74,6 +74,19 @@ func TestFediverseLikesAndBoosts(t *testing.T) {
 		t.Fatalf("likes collection of a private post: %d", r.StatusCode)
 	}
 
+	// The post's editors see who, with what the activity told of its actor.
+	admin := ta.signIn(ann)
+	if r := admin.get("/admin/posts/" + itoa(p.ID)); !strings.Contains(r.Body, `id="reactions-link">Fediverse: 1 likes, 1 boosts</a>`) {
+		t.Fatalf("editor lacks the reactions link: %d", r.StatusCode)
+	}
+	r := admin.get("/admin/posts/" + itoa(p.ID) + "/reactions")
+	if r.StatusCode != http.StatusOK || strings.Count(r.Body, `href="`+peer.actor()+`"`) != 2 || !strings.Contains(r.Body, "<td>Boost</td>") {
+		t.Fatalf("admin list of likes and boosts: %d\n%s", r.StatusCode, r.Body)
+	}
+	if r := b.get("/admin/posts/" + itoa(p.ID) + "/reactions"); r.StatusCode == http.StatusOK && strings.Contains(r.Body, peer.actor()) {
+		t.Fatal("an anonymous reader sees who liked the post")
+	}
+
 	// Undo of the like by its id alone, and of the boost embedded.
 	send(map[string]any{"id": peer.actor() + "#undo-1", "type": "Undo", "actor": peer.actor(), "object": like["id"]}, http.StatusAccepted)
 	if body := page(); strings.Contains(body, `class="likes"`) || !strings.Contains(body, `<span class="boosts">1 boost</span>`) {

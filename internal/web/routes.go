@@ -237,6 +237,9 @@ func (s *Server) routeTable() []route {
 			{"GET /activitypub/{rest...}", pub(s.handleActivityPubGet)},
 			{"POST /activitypub/{rest...}", pub(s.handleInbox)},
 			{"POST /inbox", pub(s.handleInbox)},
+
+			// Fediverse likes and boosts of a post, listed for its editors (admin_reactions.go).
+			{"GET /admin/posts/{id}/reactions", auth(s.handleReactions)},
 		}...)
 	}
 	if s.Media != nil {
