@@ -97,6 +97,19 @@ func TestFediverseLikesAndBoosts(t *testing.T) {
 	if body := page(); strings.Contains(body, "post-reactions") {
 		t.Fatalf("post page after the actor's deletion still shows reactions")
 	}
+	// An actor embedded in the activity tells its name, handle and icon; another actor's
+	// Like cannot be undone by this one.
+	send(map[string]any{"id": peer.actor() + "#like-4", "type": "Like", "object": obj, "actor": map[string]any{
+		"id": peer.actor(), "type": "Person", "name": "Bob <b>Remote</b>", "preferredUsername": "bob", "inbox": peer.actor() + "/inbox",
+		"icon": map[string]any{"type": "Image", "url": "https://cdn.example/bob.png"}}}, http.StatusAccepted)
+	r = admin.get("/admin/posts/" + itoa(p.ID) + "/reactions")
+	if !strings.Contains(r.Body, "Bob &lt;b&gt;Remote&lt;/b&gt;") || !strings.Contains(r.Body, "@bob@127.0.0.1") || !strings.Contains(r.Body, `src="https://cdn.example/bob.png"`) {
+		t.Fatalf("admin list lacks the embedded actor's name, handle or icon:\n%s", r.Body)
+	}
+	send(map[string]any{"id": peer.actor() + "#undo-3", "type": "Undo", "actor": peer.actor(),
+		"object": map[string]any{"id": "https://other.example/likes/9", "type": "Like", "actor": "https://other.example/users/eve", "object": obj}}, http.StatusUnauthorized)
+	send(map[string]any{"id": peer.actor() + "#undo-4", "type": "Undo", "actor": peer.actor(), "object": peer.actor() + "#like-4"}, http.StatusAccepted)
+
 	send(boost, http.StatusAccepted)
 	send(map[string]any{"id": peer.actor() + "#undo-2", "type": "Undo", "actor": peer.actor(), "object": boost}, http.StatusAccepted)
 	if l, s := counts(); l != 0.0 || s != 0.0 {
