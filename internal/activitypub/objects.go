@@ -8,32 +8,33 @@ import (
 // Object is an Article, Note, Tombstone or other object. One struct serves them all, as
 // the vocabulary overlaps almost entirely; Type says which.
 type Object struct {
-	Context      any     `json:"@context,omitempty"`
-	ID           string  `json:"id,omitempty"`
-	Type         Kind    `json:"type"`
-	Name         string  `json:"name,omitempty"`
-	Summary      string  `json:"summary,omitempty"`
-	Content      string  `json:"content,omitempty"`
-	MediaType    string  `json:"mediaType,omitempty"`
-	URL          *Ref    `json:"url,omitempty"`
-	AttributedTo *Ref    `json:"attributedTo,omitempty"`
-	InReplyTo    *Ref    `json:"inReplyTo,omitempty"`
-	To           Strings `json:"to,omitempty"`
-	Cc           Strings `json:"cc,omitempty"`
-	Published    *Time   `json:"published,omitempty"`
-	Updated      *Time   `json:"updated,omitempty"`
-	Deleted      *Time   `json:"deleted,omitempty"`
-	FormerType   string  `json:"formerType,omitempty"`
-	Sensitive    bool    `json:"sensitive,omitempty"`
-	Tag          []Tag   `json:"tag,omitempty"`
-	Attachment   []Image `json:"attachment,omitempty"`
-	Image        *Image  `json:"image,omitempty"`
-	Replies      *Ref    `json:"replies,omitempty"`
+	Context      any      `json:"@context,omitempty"`
+	ID           string   `json:"id,omitempty"`
+	Type         Kind     `json:"type"`
+	Name         string   `json:"name,omitempty"`
+	Summary      string   `json:"summary,omitempty"`
+	Content      string   `json:"content,omitempty"`
+	MediaType    string   `json:"mediaType,omitempty"`
+	URL          *Ref     `json:"url,omitempty"`
+	AttributedTo *Ref     `json:"attributedTo,omitempty"`
+	InReplyTo    *Ref     `json:"inReplyTo,omitempty"`
+	To           Strings  `json:"to,omitempty"`
+	Cc           Strings  `json:"cc,omitempty"`
+	Published    *Time    `json:"published,omitempty"`
+	Updated      *Time    `json:"updated,omitempty"`
+	Deleted      *Time    `json:"deleted,omitempty"`
+	FormerType   string   `json:"formerType,omitempty"`
+	Sensitive    bool     `json:"sensitive,omitempty"`
+	Tag          []Tag    `json:"tag,omitempty"`
+	Attachment   []Image  `json:"attachment,omitempty"`
+	Image        *Image   `json:"image,omitempty"`
+	Replies      *Ref     `json:"replies,omitempty"`
+	Source       *Source  `json:"source,omitempty"`
+	ContentMap   Language `json:"contentMap,omitempty"`
+
 	// Likes and Shares are a post's counts of likes and boosts, embedded as Mastodon does.
-	Likes      *Collection `json:"likes,omitempty"`
-	Shares     *Collection `json:"shares,omitempty"`
-	Source     *Source     `json:"source,omitempty"`
-	ContentMap Language    `json:"contentMap,omitempty"`
+	Likes  *Collection `json:"likes,omitempty"`
+	Shares *Collection `json:"shares,omitempty"`
 }
 
 // Language maps a language tag to a text (contentMap, nameMap).
