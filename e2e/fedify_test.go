@@ -62,6 +62,14 @@ func TestFedifyPeer(t *testing.T) {
 	})
 	t.Logf("Accept received: %v", accept.JSON)
 
+	// Likes and boosts from the peer are counted on the post's page, and its Undo takes them
+	// back (fedify_reactions_test.go).
+	fedifyReactions(t, s, p, base, handle, post.path)
+
+	// The @socialweb.coop/activitypub-testing checks that apply, on the actor and a post
+	// (aptesting_test.go).
+	activityPubTestingChecks(t, p, ca, base, s, post.path)
+
 	// Publishing sends the post to the follower as a Create of an Article; an edit sends an
 	// Update, and the trash a Delete. Each arrives with a signature Fedify verified.
 	secret := appPassword(t, s.Data, "fedify-test")

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 
@@ -182,5 +183,7 @@ func Host(u string) string {
 	if err != nil {
 		return ""
 	}
-	return p.Host
+	// Host names are caseless (RFC 3986 3.2.2): per-host limits and dedup must not split
+	// one server by how a URL spells it.
+	return strings.ToLower(p.Host)
 }

@@ -71,6 +71,17 @@ func (s *Service) Receive(ctx context.Context, r *http.Request, body []byte, nam
 		if a.Object != nil && a.Object.Type == "Follow" {
 			return s.unfollow(ctx, st, &a)
 		}
+		if a.Object != nil && a.Object.ID != "" && (a.Object.Type == "" || reactionKinds[Kind(a.Object.Type)] != "") {
+			// An Undo that names its Like or Announce by id alone (no type) is tried as one:
+			// removing nothing is harmless.
+			return s.unreact(ctx, st, &a, reactionKinds[Kind(a.Object.Type)])
+		}
+	case "Like", "Announce":
+		return s.react(ctx, st, &a, reactionKinds[a.Type])
+	case "Delete":
+		if a.Object != nil && a.Object.ID == a.Actor.ID {
+			return s.forgetActor(ctx, &a) // the actor's account is gone: so are its likes and boosts
+		}
 	}
 	return nil // acknowledged; handled by later work of issue 14 (replies, likes, boosts)
 }

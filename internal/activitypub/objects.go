@@ -31,6 +31,10 @@ type Object struct {
 	Replies      *Ref     `json:"replies,omitempty"`
 	Source       *Source  `json:"source,omitempty"`
 	ContentMap   Language `json:"contentMap,omitempty"`
+
+	// Likes and Shares are a post's counts of likes and boosts, embedded as Mastodon does.
+	Likes  *Collection `json:"likes,omitempty"`
+	Shares *Collection `json:"shares,omitempty"`
 }
 
 // Language maps a language tag to a text (contentMap, nameMap).

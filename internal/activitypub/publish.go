@@ -87,7 +87,7 @@ func (s *Service) FanOut(ctx context.Context, payload []byte) error {
 	act := Activity{Context: Context, ID: c.ObjectID + "#" + c.Kind + "-" + strconv.FormatInt(c.At, 36), Type: Kind(c.Kind),
 		Actor: ID(actor), To: Strings{Public}, Cc: Strings{actor + "/followers"}}
 	if c.Kind == "Delete" {
-		act.Object, _ = Embed(c.ObjectID, Object{ID: c.ObjectID, Type: "Tombstone", FormerType: "Article"})
+		act.Object, _ = Embed(c.ObjectID, Object{ID: c.ObjectID, Type: "Tombstone", FormerType: string(PostKind(st.Settings.Federation))})
 	} else {
 		p, err := s.Store.PostByID(ctx, c.PostID)
 		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
@@ -142,4 +142,14 @@ func (s *Service) FanOut(ctx context.Context, payload []byte) error {
 		s.Wake()
 	}
 	return err
+}
+
+// PostKind is the type our posts federate as: Article, or Note when the site chose Notes
+// (for servers that show an Article as a bare link). A post's Tombstone names it as its
+// formerType.
+func PostKind(f broadside.Federation) Kind {
+	if f.Notes {
+		return "Note"
+	}
+	return "Article"
 }

@@ -107,6 +107,9 @@ type Service struct {
 	// published (the web layer's rule, which also answers their actor document). Nil: any
 	// author id is taken as existing.
 	AuthorActive func(ctx context.Context, id int64) bool
+	// PostByURL returns the post whose permalink (its object id) is u, or ENOTFOUND; app
+	// wires it from the web server, which owns the permalink structure.
+	PostByURL func(ctx context.Context, u string) (*broadside.Post, error)
 
 	keys sync.Map // actor name -> *rsa.PrivateKey
 }

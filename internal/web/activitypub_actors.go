@@ -92,6 +92,9 @@ func (s *Server) handleActivityPubGet(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	rest := r.PathValue("rest")
+	if id, ok := strings.CutPrefix(rest, "posts/"); ok && (strings.HasSuffix(id, "/likes") || strings.HasSuffix(id, "/shares")) {
+		return s.answerReactions(w, ctx, st, id) // activitypub_reactions.go
+	}
 	name, coll := rest, ""
 	if i := strings.LastIndexByte(rest, '/'); i > 0 && rest != activitypub.SiteActor && !isDigits(rest[i+1:]) {
 		name, coll = rest[:i], rest[i+1:]

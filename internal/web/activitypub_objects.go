@@ -45,10 +45,11 @@ func (s *Server) postObject(ctx context.Context, st *site, p *broadside.Post) (*
 		summary = s.Render.Text(p.BodyFormat, e.Excerpt)
 	}
 	actor := activitypub.ActorID(st.Base, broadside.PostActor(st.Federation, p))
-	o := &activitypub.Object{Context: activitypub.Context, ID: link, Type: "Article", Name: p.Title, Content: content,
+	o := &activitypub.Object{Context: activitypub.Context, ID: link, Type: activitypub.PostKind(st.Federation), Name: p.Title, Content: content,
 		Summary: summary, MediaType: "text/html", URL: activitypub.ID(link), AttributedTo: activitypub.ID(actor),
 		To: activitypub.Strings{activitypub.Public}, Cc: activitypub.Strings{actor + "/followers"},
 		Published: activitypub.At(p.PublishedAt), Replies: activitypub.ID(st.Base + activitypub.Prefix + "posts/" + itoa64(p.ID) + "/replies")}
+	s.reactionCollections(ctx, st, p, o)
 	if p.UpdatedAt.After(p.PublishedAt) {
 		o.Updated = activitypub.At(p.UpdatedAt)
 	}
@@ -62,7 +63,7 @@ func (s *Server) postObject(ctx context.Context, st *site, p *broadside.Post) (*
 	if st.Federation.Notes {
 		// Mastodon shows a Note's summary as a content warning, and a Note has no title: the
 		// title leads the text and the excerpt stays out.
-		o.Type, o.Name, o.Summary = "Note", "", ""
+		o.Name, o.Summary = "", ""
 		o.Content = `<p><strong>` + html.EscapeString(p.Title) + `</strong></p>` + o.Content
 	}
 	return o, nil
@@ -74,7 +75,7 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 func (s *Server) answerObject(w http.ResponseWriter, ctx context.Context, st *site, p *broadside.Post) error {
 	o, err := s.postObject(ctx, st, p)
 	if g, ok := err.(*errGone); ok {
-		writeAS(w, http.StatusGone, activitypub.Object{Context: activitypub.Context, ID: g.id, Type: "Tombstone", FormerType: "Article"})
+		writeAS(w, http.StatusGone, activitypub.Object{Context: activitypub.Context, ID: g.id, Type: "Tombstone", FormerType: string(activitypub.PostKind(st.Federation))})
 		return nil
 	}
 	if err != nil {

@@ -30,6 +30,9 @@ type writingView struct {
 	RevokeURL      string
 	PreviewLink    string // the live shared link, if any
 	PreviewExpires string
+	// Fediverse likes and boosts, and the page listing who (admin_reactions.go).
+	Reactions    broadside.ReactionCounts
+	ReactionsURL string
 }
 
 // revisionRow is one revision in the admin.
@@ -66,6 +69,9 @@ func (s *Server) fillWriting(r *http.Request, d *editorData, p *broadside.Post, 
 	if l, err := s.Posts.PreviewLink(ctx, p.ID); err == nil && wv.Previewable && s.Now().Before(l.ExpiresAt) {
 		wv.PreviewLink = st.Abs(s.previewPath(l))
 		wv.PreviewExpires = formatDateTime(st.Local(l.ExpiresAt)) + " (" + st.Timezone + ")"
+	}
+	if s.Federation != nil && p.Type == broadside.TypePost {
+		wv.Reactions, wv.ReactionsURL = s.reactionCounts(ctx, p), base+"/reactions"
 	}
 	d.Writing = wv
 }

@@ -242,6 +242,11 @@ var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "dclid": tru
 func (s *Server) cached(hh handler) http.HandlerFunc {
 	h := s.public(hh)
 	return s.counted(func(w http.ResponseWriter, r *http.Request) {
+		if s.Federation != nil {
+			// The same URL answers HTML or ActivityStreams by Accept: both answers say so,
+			// or a shared cache in front could hand one to the other's clients.
+			w.Header().Add("Vary", "Accept")
+		}
 		if s.Federation != nil && wantsActivity(r) {
 			// An ActivityStreams answer on a page's URL (activitypub_actors.go): never
 			// from or into the page cache, which holds the HTML.

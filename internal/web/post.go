@@ -113,6 +113,7 @@ func (s *Server) renderPost(w http.ResponseWriter, r *http.Request, st *site, p 
 		"HasMore":      more,
 		"TitleHTML":    s.Render.Title(p.Title, p.RawTitleMarkup), // the heading keeps the title's inline markup
 		"Access":       access,
+		"Reactions":    s.reactionCounts(r.Context(), p), // fediverse likes and boosts (activitypub_reactions.go)
 	}
 	if locked {
 		data["PasswordForm"] = passwordForm{PostID: p.ID, Wrong: r.URL.Query().Get("postpass") == "wrong"}

@@ -252,6 +252,9 @@ func (s *Server) routeTable() []route {
 			{"GET /admin/federation/blocks", auth(s.handleFedBlockList)},
 			{"POST /admin/federation/blocks", auth(s.handleFedBlockCreate)},
 			{"POST /admin/federation/blocks/{id}/delete", auth(s.handleFedBlockDelete)},
+
+			// Fediverse likes and boosts of a post, listed for its editors (admin_reactions.go).
+			{"GET /admin/posts/{id}/reactions", auth(s.handleReactions)},
 		}...)
 	}
 	if s.Media != nil {
