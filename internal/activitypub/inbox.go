@@ -54,6 +54,7 @@ func (s *Service) Receive(ctx context.Context, r *http.Request, body []byte, nam
 		s.Log.Info("activitypub: inbox: signature did not verify", "key_id", sig.KeyID, "err", err)
 		return errBadSig
 	}
+	s.heardFrom(ctx, Host(signer)) // a dead host that speaks again gets our deliveries again
 	var a Activity
 	if err := json.Unmarshal(body, &a); err != nil || a.Type == "" {
 		return errBadPayload
