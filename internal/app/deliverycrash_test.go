@@ -1,15 +1,22 @@
 package app_test
 
 import (
+	"context"
+	"net"
+	"net/http/httptest"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/activitypub"
 	"github.com/broadside/broadside/internal/app"
 	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/mail/mailtest"
+	"github.com/broadside/broadside/internal/subscriptions"
 	"github.com/broadside/broadside/internal/testdb"
 	"github.com/broadside/broadside/internal/testload"
 )
@@ -129,4 +136,58 @@ func waitUntilLong(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestFanOutNeverDelaysSignInMail: while every delivery worker of the node is stuck on
+// remote servers that do not answer, a sign-in link requested meanwhile is mailed: the
+// federation lane has its own workers, the transactional lane its own.
+func TestFanOutNeverDelaysSignInMail(t *testing.T) {
+	srv := mailtest.Start(t)
+	cfg := mailSite(t, "", srv, 1000, 0)
+	cfg.FederationAllowPrivate = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.BaseURL = "http://" + ln.Addr().String()
+	r := startReceiver(t, 0)
+	r.gate = make(chan struct{})
+	var once sync.Once
+	open := func() { once.Do(func() { close(r.gate) }) }
+	t.Cleanup(open)
+	const n, hosts = 200, 50
+	fanOutSite(t, cfg, r, n, hosts)
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	// The site is served so the receiver can fetch the key that signs the deliveries.
+	web := httptest.NewUnstartedServer(a.Web)
+	web.Listener.Close()
+	web.Listener = ln
+	web.Start()
+	defer web.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	bg := make(chan struct{})
+	go func() { defer close(bg); a.RunBackground(ctx) }()
+	defer func() { open(); cancel(); <-bg }()
+	a.Worker.Wake()
+	waitUntilLong(t, "every delivery worker to be stuck", func() bool { return int(r.held.Load()) == app.DeliveryWorkers })
+
+	const reader = "reader@example.net"
+	now := time.Now()
+	if err := a.Store.CreateSubscriber(ctx, &broadside.Subscriber{Email: reader, Status: broadside.SubscriberConfirmed,
+		Source: broadside.SourceForm, CreatedAt: now, UpdatedAt: now, ConfirmedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Subscriptions.RequestSignIn(ctx, subscriptions.Request{Email: reader, IP: "192.0.2.7"}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Wait(t, 1, 60*time.Second)
+	if got := r.total.Load(); got != 0 || int(r.held.Load()) != app.DeliveryWorkers {
+		t.Fatalf("the fan-out moved on (%d delivered, %d held) before the check: the test proves nothing", got, r.held.Load())
+	}
+	open()
+	waitInboxes(t, r, n, 120*time.Second)
 }

@@ -36,6 +36,10 @@ type fedReceiver struct {
 	srv   *http.Server
 	port  string
 	delay time.Duration // each answer takes this long, as a real server's would
+	// gate, when set before the first request, holds every request until it is closed;
+	// held counts the requests waiting on it.
+	gate chan struct{}
+	held atomic.Int32
 
 	mu      sync.Mutex
 	got     map[string][]string
@@ -84,6 +88,11 @@ func (r *fedReceiver) inbox(w http.ResponseWriter, req *http.Request) {
 	_ = json.Unmarshal(body, &a)
 	if r.delay > 0 {
 		time.Sleep(r.delay)
+	}
+	if r.gate != nil {
+		r.held.Add(1)
+		<-r.gate
+		r.held.Add(-1)
 	}
 	r.mu.Lock()
 	r.got[req.Host+req.URL.Path] = append(r.got[req.Host+req.URL.Path], a.Type+" "+a.ID)
