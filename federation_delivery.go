@@ -23,5 +23,13 @@ type DeliveryHost struct {
 // Total is the number of deliveries to the host.
 func (h DeliveryHost) Total() int { return h.Waiting + h.Delivered + h.Failing + h.Failed }
 
-// DeliveryHostLimit bounds the hosts one post's delivery status lists (the busiest first).
+// DeliveryHostLimit bounds the hosts one post's delivery status lists (those with failures
+// first); the totals count them all.
 const DeliveryHostLimit = 500
+
+// PostDelivery is a post's delivery to the fediverse: totals per state and per host.
+type PostDelivery struct {
+	Waiting, Delivered, Failing, Failed int
+	Hosts                               []DeliveryHost // at most DeliveryHostLimit
+	AllHosts                            int
+}

@@ -333,3 +333,21 @@ func (s *Service) slot(host string) (release func(), ok bool) {
 // Lane is the job lane of deliveries: their own, so fan-out to many inboxes never waits
 // behind, or delays, transactional work.
 const Lane jobs.Lane = "federation"
+
+// PostDelivery is the delivery status of post id's activities (its Create, Updates,
+// Delete and the site's Announce) for the site's administrators only.
+func (s *Service) PostDelivery(ctx context.Context, id int64, u *broadside.User) (*broadside.PostDelivery, error) {
+	if !u.CanManageSite() {
+		return nil, broadside.Errorf(broadside.EFORBIDDEN, "Only administrators can see where posts were delivered.")
+	}
+	hs, err := s.Store.PostDeliveries(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &broadside.PostDelivery{AllHosts: len(hs)}
+	for _, h := range hs {
+		d.Waiting, d.Delivered, d.Failing, d.Failed = d.Waiting+h.Waiting, d.Delivered+h.Delivered, d.Failing+h.Failing, d.Failed+h.Failed
+	}
+	d.Hosts = hs[:min(len(hs), broadside.DeliveryHostLimit)]
+	return d, nil
+}

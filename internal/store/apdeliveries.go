@@ -60,7 +60,7 @@ func (s *Store) DeliveryAttempts(ctx context.Context, activityID, inbox string) 
 }
 
 // PostDeliveries sums up the deliveries of post id's activities per remote host, the hosts
-// with failures first, at most broadside.DeliveryHostLimit of them.
+// with failures first.
 func (s *Store) PostDeliveries(ctx context.Context, id int64) ([]broadside.DeliveryHost, error) {
 	rows, err := s.rd().QueryContext(ctx, `SELECT d.host,
 	SUM(CASE WHEN d.state = 'waiting' THEN 1 ELSE 0 END), SUM(CASE WHEN d.state = 'delivered' THEN 1 ELSE 0 END),
@@ -68,7 +68,7 @@ func (s *Store) PostDeliveries(ctx context.Context, id int64) ([]broadside.Deliv
 	MAX(d.attempts), MAX(d.last_error), MIN(d.next_at), MAX(h.dead_at)
 FROM ap_deliveries d LEFT JOIN ap_hosts h ON h.host = d.host
 WHERE d.post_id = $1 GROUP BY d.host
-ORDER BY SUM(CASE WHEN d.state IN ('failing', 'failed') THEN 1 ELSE 0 END) DESC, d.host LIMIT $2`, id, broadside.DeliveryHostLimit)
+ORDER BY SUM(CASE WHEN d.state IN ('failing', 'failed') THEN 1 ELSE 0 END) DESC, d.host`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries of post %d: %w", id, err)
 	}

@@ -30,6 +30,7 @@ type writingView struct {
 	RevokeURL      string
 	PreviewLink    string // the live shared link, if any
 	PreviewExpires string
+	DeliveryURL    string // the post's fediverse delivery status, for administrators
 }
 
 // revisionRow is one revision in the admin.
@@ -66,6 +67,9 @@ func (s *Server) fillWriting(r *http.Request, d *editorData, p *broadside.Post, 
 	if l, err := s.Posts.PreviewLink(ctx, p.ID); err == nil && wv.Previewable && s.Now().Before(l.ExpiresAt) {
 		wv.PreviewLink = st.Abs(s.previewPath(l))
 		wv.PreviewExpires = formatDateTime(st.Local(l.ExpiresAt)) + " (" + st.Timezone + ")"
+	}
+	if s.Federation != nil && p.Type == broadside.TypePost && u.CanManageSite() && !st.Settings.Federation.Off {
+		wv.DeliveryURL = base + "/delivery"
 	}
 	d.Writing = wv
 }
