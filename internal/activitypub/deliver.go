@@ -72,7 +72,7 @@ func (s *Service) enqueueFor(ctx context.Context, tx *store.Store, postID int64,
 		return fmt.Errorf("activitypub: encode %s: %w", a.Type, err)
 	}
 	now := s.Now()
-	for _, inbox := range inboxes {
+	for _, inbox := range interleave(inboxes) {
 		payload, err := json.Marshal(delivery{Actor: name, Inbox: inbox, Activity: body, ID: a.ID, PostID: postID})
 		if err != nil {
 			return err
@@ -86,6 +86,34 @@ func (s *Service) enqueueFor(ctx context.Context, tx *store.Store, postID int64,
 		}
 	}
 	return nil
+}
+
+// interleave orders inboxes round-robin over their hosts (the first inbox of each host, then
+// the second of each…), keeping the order within a host. Jobs due at the same time are
+// claimed in the order they were enqueued, so this spreads the first claims of a fan-out
+// over many hosts instead of queueing one host's inboxes behind its per-host slots.
+func interleave(inboxes []string) []string {
+	var hosts []string
+	by := map[string][]string{}
+	for _, in := range inboxes {
+		h := Host(in)
+		if _, ok := by[h]; !ok {
+			hosts = append(hosts, h)
+		}
+		by[h] = append(by[h], in)
+	}
+	if len(hosts) == len(inboxes) {
+		return inboxes
+	}
+	out := make([]string, 0, len(inboxes))
+	for round := 0; len(out) < len(inboxes); round++ {
+		for _, h := range hosts {
+			if round < len(by[h]) {
+				out = append(out, by[h][round])
+			}
+		}
+	}
+	return out
 }
 
 // Deliver is the JobDeliver handler. Every answer is classified (DESIGN.md, lesson 6):
@@ -118,10 +146,11 @@ func (s *Service) Deliver(ctx context.Context, payload []byte) error {
 		return nil
 	}
 	now := s.Now()
-	dead, err := s.Store.DeadHost(ctx, host)
+	failing, dead, err := s.Store.HostState(ctx, host)
 	if err != nil {
 		return err
 	}
+	troubled := !failing.IsZero() || !dead.IsZero()
 	if !dead.IsZero() {
 		probe, err := s.Store.ClaimProbe(ctx, host, now, or(s.ProbeEvery, DefaultProbeEvery))
 		if err != nil {
@@ -163,12 +192,12 @@ func (s *Service) Deliver(ctx context.Context, payload []byte) error {
 	}
 	switch {
 	case err == nil && res.StatusCode >= 200 && res.StatusCode < 300:
-		if err := s.answered(ctx, host); err != nil {
+		if err := s.answered(ctx, host, troubled); err != nil {
 			return err
 		}
 		return s.settle(ctx, &d, broadside.FederatedDelivered, "", true)
 	case err == nil && res.StatusCode == http.StatusGone:
-		if err := s.answered(ctx, host); err != nil {
+		if err := s.answered(ctx, host, troubled); err != nil {
 			return err
 		}
 		n, err := s.Store.RemoveFollowersAt(ctx, d.Inbox)
@@ -178,7 +207,7 @@ func (s *Service) Deliver(ctx context.Context, payload []byte) error {
 		s.Log.Info("activitypub: inbox gone, followers removed", "inbox", d.Inbox, "followers", n)
 		return s.settle(ctx, &d, broadside.FederatedFailed, res.Status+": "+strconv.FormatInt(n, 10)+" followers removed", true)
 	case err == nil && res.StatusCode != http.StatusTooManyRequests && res.StatusCode < 500:
-		if err := s.answered(ctx, host); err != nil {
+		if err := s.answered(ctx, host, troubled); err != nil {
 			return err
 		}
 		s.Log.Warn("activitypub: delivery refused for good", "inbox", d.Inbox, "status", res.Status)
@@ -210,7 +239,7 @@ func (s *Service) Deliver(ctx context.Context, payload []byte) error {
 		return s.settle(ctx, &d, broadside.FederatedFailed, "gave up after "+strconv.Itoa(tries)+" tries: "+why, true)
 	}
 	next := now.Add(max(retryDelay(tries), after))
-	if err := s.Store.SetDeliveryState(ctx, d.ID, d.Inbox, broadside.FederatedFailing, tries, why, next, now); err != nil {
+	if err := s.Store.SetDeliveryState(ctx, d.ID, d.Inbox, broadside.FederatedFailing, 1, why, next, now); err != nil {
 		return err
 	}
 	return &jobs.Again{At: next, Reason: "deliver to " + host + ": " + why}
@@ -241,18 +270,19 @@ func (s *Service) post(ctx context.Context, st Site, d *delivery) (*http.Respons
 
 // settle records the final state of a delivery, tried once more than before if tried.
 func (s *Service) settle(ctx context.Context, d *delivery, state, why string, tried bool) error {
-	tries, err := s.Store.DeliveryAttempts(ctx, d.ID, d.Inbox)
-	if err != nil {
-		return err
-	}
+	tries := 0
 	if tried {
-		tries++
+		tries = 1
 	}
 	return s.Store.SetDeliveryState(ctx, d.ID, d.Inbox, state, tries, why, time.Time{}, s.Now())
 }
 
-// answered records that host answered; a dead one lives again.
-func (s *Service) answered(ctx context.Context, host string) error {
+// answered records that host answered; a dead one lives again. Nothing is written for a host
+// that was not known to fail (troubled false), which is nearly every delivery.
+func (s *Service) answered(ctx context.Context, host string, troubled bool) error {
+	if !troubled {
+		return nil
+	}
 	was, err := s.Store.HostAnswered(ctx, host, s.Now())
 	if err == nil && was {
 		s.Log.Info("activitypub: host answers again", "host", host)
@@ -262,7 +292,11 @@ func (s *Service) answered(ctx context.Context, host string) error {
 
 // heardFrom is called when host posted a verified activity to our inbox: it is alive.
 func (s *Service) heardFrom(ctx context.Context, host string) {
-	if err := s.answered(ctx, host); err != nil {
+	failing, dead, err := s.Store.HostState(ctx, host)
+	if err == nil {
+		err = s.answered(ctx, host, !failing.IsZero() || !dead.IsZero())
+	}
+	if err != nil {
 		s.Log.Warn("activitypub: could not record that a host answers", "host", host, "err", err)
 	}
 }

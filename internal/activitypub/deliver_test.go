@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -237,6 +238,7 @@ func TestSlowHostHoldsAtMostItsSlots(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatal("a transactional job waited behind the deliveries")
 		}
+		waitFor(t, "the slow host's two slots to fill", func() bool { return inFlight.Load() == 2 })
 		if n := inFlight.Load(); n != 2 || most.Load() != 2 {
 			t.Fatalf("slow host: %d in flight (at most %d), want 2 (its cap)", n, most.Load())
 		}
@@ -251,5 +253,13 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestInterleave(t *testing.T) {
+	in := []string{"https://a.example/1", "https://a.example/2", "https://a.example/3", "https://b.example/1", "https://c.example/1", "https://c.example/2"}
+	want := "https://a.example/1 https://b.example/1 https://c.example/1 https://a.example/2 https://c.example/2 https://a.example/3"
+	if got := strings.Join(interleave(in), " "); got != want {
+		t.Fatalf("interleave = %s\nwant %s", got, want)
 	}
 }

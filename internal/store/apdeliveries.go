@@ -30,15 +30,15 @@ VALUES ($1, $2, $3, $4, 'waiting', $5, $5) ON CONFLICT (activity_id, inbox) DO N
 	return nil
 }
 
-// SetDeliveryState records the outcome of a try of the delivery of activityID to inbox: its
-// state, the tries so far, the last error ("" when delivered) and the next try (zero when
+// SetDeliveryState records the outcome of the delivery of activityID to inbox: its state,
+// tries more tries (0 or 1), the last error ("" when delivered) and the next try (zero when
 // none is due).
-func (s *Store) SetDeliveryState(ctx context.Context, activityID, inbox, state string, attempts int, lastErr string, next, now time.Time) error {
+func (s *Store) SetDeliveryState(ctx context.Context, activityID, inbox, state string, tries int, lastErr string, next, now time.Time) error {
 	if len(lastErr) > 500 {
 		lastErr = lastErr[:500]
 	}
-	_, err := s.wr().ExecContext(ctx, `UPDATE ap_deliveries SET state = $3, attempts = $4, last_error = $5, next_at = $6, updated_at = $7
-WHERE activity_id = $1 AND inbox = $2`, activityID, inbox, state, attempts, lastErr, s.ts(next), s.ts(now))
+	_, err := s.wr().ExecContext(ctx, `UPDATE ap_deliveries SET state = $3, attempts = attempts + $4, last_error = $5, next_at = $6, updated_at = $7
+WHERE activity_id = $1 AND inbox = $2`, activityID, inbox, state, tries, lastErr, s.ts(next), s.ts(now))
 	if err != nil {
 		return fmt.Errorf("store: delivery state of %s: %w", inbox, err)
 	}
@@ -115,7 +115,7 @@ RETURNING failing_since, dead_at, last_error`, host, s.ts(now), errMsg, s.ts(now
 
 // HostAnswered records that host answered (a delivery went through, or it posted to our
 // inbox): its run of failures ends and, if it was dead, it lives again. It reports whether
-// the host was dead.
+// the host was failing or dead.
 func (s *Store) HostAnswered(ctx context.Context, host string, now time.Time) (wasDead bool, err error) {
 	rows, err := s.wr().QueryContext(ctx, `UPDATE ap_hosts SET failing_since = NULL, dead_at = NULL, last_error = '', updated_at = $2
 WHERE host = $1 AND (failing_since IS NOT NULL OR dead_at IS NOT NULL) RETURNING probed_at`, host, s.ts(now))
@@ -129,17 +129,24 @@ WHERE host = $1 AND (failing_since IS NOT NULL OR dead_at IS NOT NULL) RETURNING
 	return wasDead, rows.Err()
 }
 
-// DeadHost returns when host was declared dead, or the zero time when it is not.
-func (s *Store) DeadHost(ctx context.Context, host string) (time.Time, error) {
-	var t time.Time
-	err := s.rd().QueryRowContext(ctx, `SELECT dead_at FROM ap_hosts WHERE host = $1`, host).Scan(scanTime(&t))
+// HostState returns since when host has been failing and when it was declared dead (zero
+// times when it answers).
+func (s *Store) HostState(ctx context.Context, host string) (failingSince, deadAt time.Time, err error) {
+	err = s.rd().QueryRowContext(ctx, `SELECT failing_since, dead_at FROM ap_hosts WHERE host = $1`, host).
+		Scan(scanTime(&failingSince), scanTime(&deadAt))
 	if isNoRows(err) {
-		return time.Time{}, nil
+		return time.Time{}, time.Time{}, nil
 	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("store: host %s: %w", host, err)
+		return time.Time{}, time.Time{}, fmt.Errorf("store: host %s: %w", host, err)
 	}
-	return t, nil
+	return failingSince, deadAt, nil
+}
+
+// DeadHost returns when host was declared dead, or the zero time when it is not.
+func (s *Store) DeadHost(ctx context.Context, host string) (time.Time, error) {
+	_, dead, err := s.HostState(ctx, host)
+	return dead, err
 }
 
 // ClaimProbe lets one delivery to the dead host through as a probe, at most once every
