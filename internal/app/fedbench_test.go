@@ -53,6 +53,22 @@ func peakRSS(pid int) float64 {
 	return 0
 }
 
+// cpuSeconds is the user+system CPU time process pid has used (Linux: /proc/PID/stat).
+func cpuSeconds(pid int) float64 {
+	s, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses and may hold spaces.
+	f := strings.Fields(string(s[strings.LastIndexByte(string(s), ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100 // clock ticks; 100 a second on Linux
+}
+
 // BenchmarkFanOut10k: one post fanned out to 10,000 followers (personal inboxes, so 10,000
 // deliveries) on 1,000 simulated hosts, at a receiver that verifies every signature. Reports
 // deliveries/s and the time from the server's start to the last inbox reached, and the
@@ -70,7 +86,7 @@ func BenchmarkFanOut10k(b *testing.B) {
 	waitInboxes(b, r, n, 30*time.Minute, out)
 	took := time.Since(start)
 	b.StopTimer()
-	rss := peakRSS(cmd.Process.Pid)
+	rss, cpu := peakRSS(cmd.Process.Pid), cpuSeconds(cmd.Process.Pid)
 	stopServe(cmd)
 	if refused := r.refusals(); len(refused) > 0 {
 		b.Fatalf("%d signatures refused: %s", len(refused), refused[0])
@@ -78,6 +94,7 @@ func BenchmarkFanOut10k(b *testing.B) {
 	b.ReportMetric(float64(n)/took.Seconds(), "deliveries/s")
 	b.ReportMetric(took.Seconds(), "s-to-finish")
 	b.ReportMetric(rss, "peak-RSS-MiB")
+	b.ReportMetric(cpu*1000/n, "server-CPU-ms/delivery")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -165,7 +182,7 @@ func BenchmarkInboxSigned(b *testing.B) {
 	wg.Wait()
 	took := time.Since(start)
 	b.StopTimer()
-	rss := peakRSS(cmd.Process.Pid)
+	rss, cpu := peakRSS(cmd.Process.Pid), cpuSeconds(cmd.Process.Pid)
 	stopServe(cmd)
 	if accepted.Load() != n {
 		var other []string
@@ -175,6 +192,7 @@ func BenchmarkInboxSigned(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/took.Seconds(), "activities/s")
 	b.ReportMetric(rss, "peak-RSS-MiB")
+	b.ReportMetric(cpu*1000/n, "server-CPU-ms/activity")
 	b.ReportMetric(0, "ns/op")
 }
 
