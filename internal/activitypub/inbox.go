@@ -57,6 +57,7 @@ func (s *Service) Receive(ctx context.Context, r *http.Request, body []byte, nam
 	if drop, err := s.refuseBlocked(ctx, signer); drop || err != nil {
 		return err // blocks.go: a blocked sender's activity is acknowledged and dropped
 	}
+	s.heardFrom(ctx, Host(signer)) // a dead host that speaks again gets our deliveries again
 	var a Activity
 	if err := json.Unmarshal(body, &a); err != nil || a.Type == "" {
 		return errBadPayload

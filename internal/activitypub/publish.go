@@ -128,15 +128,15 @@ func (s *Service) FanOut(ctx context.Context, payload []byte) error {
 		if c.Kind != "Create" {
 			// Updates and deletes reach everyone who may hold a copy, from the post's own
 			// actor; an inbox in both lists gets one job (the unique key).
-			return s.enqueue(ctx, tx, c.Actor, act, append(inboxes, siteBoxes...))
+			return s.enqueueFor(ctx, tx, c.PostID, c.Actor, act, append(inboxes, siteBoxes...))
 		}
-		if err := s.enqueue(ctx, tx, c.Actor, act, inboxes); err != nil || len(siteBoxes) == 0 {
+		if err := s.enqueueFor(ctx, tx, c.PostID, c.Actor, act, inboxes); err != nil || len(siteBoxes) == 0 {
 			return err
 		}
 		site := ActorID(st.Base, SiteActor)
 		ann := Activity{Context: ContextAS, ID: act.ID + "-announce", Type: "Announce", Actor: ID(site), Object: ID(c.ObjectID),
 			To: Strings{Public}, Cc: Strings{site + "/followers"}, Published: act.Published}
-		return s.enqueue(ctx, tx, SiteActor, ann, siteBoxes)
+		return s.enqueueFor(ctx, tx, c.PostID, SiteActor, ann, siteBoxes)
 	})
 	if err == nil && s.Wake != nil && len(inboxes)+len(siteBoxes) > 0 {
 		s.Wake()

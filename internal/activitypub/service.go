@@ -111,7 +111,15 @@ type Service struct {
 	// wires it from the web server, which owns the permalink structure.
 	PostByURL func(ctx context.Context, u string) (*broadside.Post, error)
 
-	keys sync.Map // actor name -> *rsa.PrivateKey
+	// HostConcurrency bounds the deliveries to one remote host in flight on this node
+	// (0: DefaultHostConcurrency); DeadAfter is how long a host may fail before it is
+	// declared dead (0: DefaultDeadAfter); ProbeEvery how often a dead host is tried
+	// (0: DefaultProbeEvery).
+	HostConcurrency       int
+	DeadAfter, ProbeEvery time.Duration
+
+	keys  sync.Map // actor name -> *rsa.PrivateKey
+	slots hostSlots
 }
 
 // Key returns the private key of our actor name and its public key in PEM, creating the

@@ -237,14 +237,17 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Audience = audience.New(st, now)
 	a.Limits.Inbox = limits.PerMinute(inboxPerHostPerMinute)
 	a.Federation = &activitypub.Service{Store: st, Log: log, Now: now, Client: activitypub.NewClient(cfg.FederationAllowPrivate),
+		HostConcurrency: cfg.Limits.DeliveriesPerHostInFlight, DeadAfter: time.Duration(cfg.Limits.FederationDeadAfterDays) * 24 * time.Hour,
 		Limits: a.Limits, Wake: a.Worker.Wake, Site: func(ctx context.Context) (activitypub.Site, error) {
 			set, err := a.Settings.Load(ctx)
 			return activitypub.Site{Base: set.PublicURL(cfg.PublicURL()), Settings: set}, err
 		}}
 	// Deliveries have a lane of their own, so a post fanned out to thousands of inboxes never
-	// delays sign-in mail or scheduled publishing.
+	// delays sign-in mail or scheduled publishing. They mostly wait on the network, so the
+	// lane runs more of them than the CPU-bound lanes; the per-host cap keeps a slow server
+	// to a few of them.
 	a.Worker.Handle(activitypub.JobDeliver, a.Federation.Deliver, jobs.InLane(activitypub.Lane))
-	a.Worker.Capacity[activitypub.Lane] = 4
+	a.Worker.Capacity[activitypub.Lane] = DeliveryWorkers
 	var wm web.Metrics // a nil *Registry must not become a non-nil interface
 	if a.Metrics != nil {
 		wm = a.Metrics
@@ -276,6 +279,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Worker.Handle(activitypub.JobReply, a.Federation.SendReply, jobs.InLane(activitypub.Lane))
 	return a, nil
 }
+
+// DeliveryWorkers is how many federation deliveries a node runs at once.
+const DeliveryWorkers = 8
 
 // Close releases the database.
 func (a *App) Close() error { return a.Store.Close() }

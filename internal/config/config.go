@@ -53,7 +53,8 @@ func Defaults() Config {
 		ShutdownTimeout: 20 * time.Second,
 		SMTP:            SMTP{TLS: "starttls", Rate: DefaultSMTPRate, Connections: DefaultSMTPConnections},
 		Limits: Limits{ConnsPerIP: DefaultConnsPerIP, ImportUploadMiB: DefaultImportUploadMiB, MediaUploadMiB: DefaultMediaUploadMiB,
-			APIPerMinute: DefaultAPIPerMinute, APIAnonPerMinute: DefaultAPIAnonPerMinute, DeliveriesPerHostPerMinute: DefaultDeliveriesPerHostPerMinute},
+			APIPerMinute: DefaultAPIPerMinute, APIAnonPerMinute: DefaultAPIAnonPerMinute, DeliveriesPerHostPerMinute: DefaultDeliveriesPerHostPerMinute,
+			DeliveriesPerHostInFlight: DefaultDeliveriesPerHostInFlight, FederationDeadAfterDays: DefaultFederationDeadAfterDays},
 	}
 }
 

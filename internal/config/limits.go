@@ -26,6 +26,12 @@ type Limits struct {
 	// DeliveriesPerHostPerMinute caps federation deliveries to one remote host across all
 	// nodes; 0 means no cap.
 	DeliveriesPerHostPerMinute int
+	// DeliveriesPerHostInFlight caps the deliveries to one remote host running at once on
+	// each node, so one slow server cannot hold every delivery worker.
+	DeliveriesPerHostInFlight int
+	// FederationDeadAfterDays is how many days a remote host may fail without a break before
+	// deliveries to it stop (but for a daily probe) until it answers again.
+	FederationDeadAfterDays int
 }
 
 // Default limits. 256 connections leave room for a whole office or a mobile carrier's
@@ -46,9 +52,11 @@ const (
 	DefaultAPIPerMinute               = 600
 	DefaultAPIAnonPerMinute           = 300
 	DefaultDeliveriesPerHostPerMinute = 60
+	DefaultDeliveriesPerHostInFlight  = 2
+	DefaultFederationDeadAfterDays    = 7
 )
 
-type limitFlags struct{ conns, upload, media, api, apiAnon, deliveries string }
+type limitFlags struct{ conns, upload, media, api, apiAnon, deliveries, inFlight, deadAfter string }
 
 func registerLimits(fs *flag.FlagSet, env func(string) string, f *limitFlags) {
 	envFlag(fs, env, &f.conns, "max-conns-per-ip", "BROADSIDE_MAX_CONNS_PER_IP", DefaultConnsPerIP,
@@ -64,6 +72,10 @@ func registerLimits(fs *flag.FlagSet, env func(string) string, f *limitFlags) {
 		"anonymous REST API requests a minute per client address, for the whole site; 0 for no cap")
 	envFlag(fs, env, &f.deliveries, "federation-host-rate", "BROADSIDE_FEDERATION_HOST_RATE", DefaultDeliveriesPerHostPerMinute,
 		"federation deliveries a minute to one remote host, for the whole site; 0 for no cap")
+	envFlag(fs, env, &f.inFlight, "federation-host-concurrency", "BROADSIDE_FEDERATION_HOST_CONCURRENCY", DefaultDeliveriesPerHostInFlight,
+		"federation deliveries to one remote host in flight at once, per node")
+	envFlag(fs, env, &f.deadAfter, "federation-dead-after-days", "BROADSIDE_FEDERATION_DEAD_AFTER_DAYS", DefaultFederationDeadAfterDays,
+		"days a remote host may fail without a break before deliveries to it stop until it answers again")
 }
 
 // envFlag registers a number flag kept as text (finishLimits parses and checks it) whose value
@@ -93,6 +105,8 @@ func finishLimits(c *Config, f *limitFlags) error {
 	num(f.api, "--api-rate", &c.Limits.APIPerMinute)
 	num(f.apiAnon, "--api-rate-anonymous", &c.Limits.APIAnonPerMinute)
 	num(f.deliveries, "--federation-host-rate", &c.Limits.DeliveriesPerHostPerMinute)
+	num(f.inFlight, "--federation-host-concurrency", &c.Limits.DeliveriesPerHostInFlight)
+	num(f.deadAfter, "--federation-dead-after-days", &c.Limits.FederationDeadAfterDays)
 	return errors.Join(errs...)
 }
 
@@ -106,6 +120,12 @@ func (l Limits) validate() []error {
 	}
 	if l.MediaUploadMiB < 1 || l.MediaUploadMiB > 64<<10 {
 		errs = append(errs, fmt.Errorf("--max-upload-mib: %d must be between 1 and 65536 MiB", l.MediaUploadMiB))
+	}
+	if l.DeliveriesPerHostInFlight < 1 || l.DeliveriesPerHostInFlight > 64 {
+		errs = append(errs, fmt.Errorf("--federation-host-concurrency: %d must be between 1 and 64", l.DeliveriesPerHostInFlight))
+	}
+	if l.FederationDeadAfterDays < 1 || l.FederationDeadAfterDays > 365 {
+		errs = append(errs, fmt.Errorf("--federation-dead-after-days: %d must be between 1 and 365", l.FederationDeadAfterDays))
 	}
 	for _, r := range []struct {
 		flag string

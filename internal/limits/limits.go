@@ -45,7 +45,8 @@ type Service struct {
 	// Inbox bounds the signed activities one remote host may post to our inboxes.
 	Inbox Rate
 
-	api leases // places in the API windows reserved by this node (lease.go)
+	api     leases // places in the API windows reserved by this node (lease.go)
+	deliver leases // places in the delivery windows reserved by this node
 }
 
 const msgAPI = "Too many requests. Wait %s and try again."
@@ -74,8 +75,14 @@ func (s *Service) APIRequest(ctx context.Context, user *broadside.User, ip strin
 // it) and returns 0 when it may go now, or how long to wait before trying again, in which
 // case nothing was counted and the caller reschedules the delivery (a job's retry) rather
 // than sleeping in a worker.
+//
+// Places are reserved in blocks like the API's (lease.go): a fan-out to thousands of inboxes
+// would otherwise cost a database write per delivery on top of the delivery's own.
 func (s *Service) MayDeliver(ctx context.Context, host string) (time.Duration, error) {
-	return s.hit(ctx, "deliver-host:"+strings.ToLower(strings.TrimSuffix(host, ".")), s.Delivery)
+	if s.Delivery.Limit <= 0 || s.Delivery.Window <= 0 {
+		return 0, nil
+	}
+	return s.deliver.take(ctx, s.Store, "deliver-host:"+strings.ToLower(strings.TrimSuffix(host, ".")), s.Delivery, s.Now())
 }
 
 // MayReceive counts one activity posted to an inbox by host (the remote server, as its

@@ -33,6 +33,7 @@ type writingView struct {
 	// Fediverse likes and boosts, and the page listing who (admin_reactions.go).
 	Reactions    broadside.ReactionCounts
 	ReactionsURL string
+	DeliveryURL  string // the post's fediverse delivery status, for administrators
 }
 
 // revisionRow is one revision in the admin.
@@ -72,6 +73,9 @@ func (s *Server) fillWriting(r *http.Request, d *editorData, p *broadside.Post, 
 	}
 	if s.Federation != nil && p.Type == broadside.TypePost {
 		wv.Reactions, wv.ReactionsURL = s.reactionCounts(ctx, p), base+"/reactions"
+	}
+	if s.Federation != nil && p.Type == broadside.TypePost && u.CanManageSite() && !st.Settings.Federation.Off {
+		wv.DeliveryURL = base + "/delivery"
 	}
 	d.Writing = wv
 }

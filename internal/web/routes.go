@@ -147,6 +147,10 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/posts/empty-trash", auth(s.handleEmptyTrash)},
 		{"POST /admin/posts/{id}/preview-link", auth(s.handlePreviewShare)},
 		{"POST /admin/posts/{id}/preview-link/revoke", auth(s.handlePreviewRevoke)},
+
+		// Fediverse delivery status of a post (issue 14, admin_delivery.go): linked from the
+		// post editor, administrators only.
+		{"GET /admin/posts/{id}/delivery", auth(s.handlePostDelivery)},
 		{"GET /preview/{token}", pub(s.handleSharedPreview)},
 
 		{"GET /admin/comments", auth(s.handleCommentList)},
