@@ -36,9 +36,11 @@ func TestWPAPIClient(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	install := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+	// Each step gets its own generous limit: one shared 90 s limit failed the client run
+	// when a busy machine spent it on npm ci.
+	ictx, icancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer icancel()
+	install := exec.CommandContext(ictx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
 	install.Dir = dir
 	install.Env = childEnv()
 	if out, err := install.CombinedOutput(); err != nil {
@@ -48,6 +50,8 @@ func TestWPAPIClient(t *testing.T) {
 	s := startSite(t)
 	secret := appPassword(t, s.Data, "node-wpapi")
 
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
 	run := exec.CommandContext(ctx, node, "run.mjs", s.URL, "admin", secret, testimg.File(t, "willsman.jpg", 120, 80))
 	run.Dir = dir
 	run.Env = childEnv()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"testing"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -25,9 +26,23 @@ type argonParams struct {
 
 var defaultParams = argonParams{memory: 19 * 1024, time: 2, threads: 1, keyLen: 32}
 
+// cheapParams are what a test binary hashes with: the suite creates and signs in hundreds of
+// users, and at 19 MiB and two passes each, hashing was a quarter of the web tests' CPU. A
+// hash records its own parameters, so checking runs the same code either way, and
+// TestPasswordHash checks the production parameters. A binary that is not a test never
+// takes this branch (testing.Testing reports false for it).
+var cheapParams = argonParams{memory: 64, time: 1, threads: 1, keyLen: 32}
+
+func params() argonParams {
+	if testing.Testing() {
+		return cheapParams
+	}
+	return defaultParams
+}
+
 // HashPassword returns an encoded argon2id hash in the PHC string format.
 func HashPassword(pw string) (string, error) {
-	return hashWith(pw, defaultParams)
+	return hashWith(pw, params())
 }
 
 func hashWith(pw string, p argonParams) (string, error) {
@@ -70,4 +85,4 @@ func CheckPassword(encoded, pw string) (bool, error) {
 
 // dummyHash is checked against when a login names no known user, so that the response takes
 // as long as for a real user and does not reveal which emails have accounts.
-var dummyHash, _ = hashWith("broadside-timing-equaliser", defaultParams)
+var dummyHash, _ = hashWith("broadside-timing-equaliser", params())

@@ -111,15 +111,16 @@ func create(t testing.TB, base, stmt string) string {
 	return u.String()
 }
 
-// ForEachDialect runs fn as subtest "sqlite" with a fresh SQLite database (a path, no file yet)
-// and as subtest "postgres" with a fresh, migrated PostgreSQL database (Postgres).
+// ForEachDialect runs fn as subtest "sqlite" with a fresh, migrated SQLite database
+// (SQLiteMigrated) and as subtest "postgres" with a fresh, migrated PostgreSQL database
+// (Postgres).
 func ForEachDialect(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLiteMigrated(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
 
-// ForEachDialectEmpty is ForEachDialect with an empty PostgreSQL database (PostgresEmpty).
+// ForEachDialectEmpty is ForEachDialect with empty databases (SQLite, PostgresEmpty).
 func ForEachDialectEmpty(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })

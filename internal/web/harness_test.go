@@ -65,6 +65,11 @@ func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	for _, f := range opts {
 		f(&o, &cfg)
 	}
+	if cfg.DB == "" {
+		if err := testdb.CopySQLiteTemplate(cfg.DSN()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// The public URL must be the test server's, so canonical links can be asserted.
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + srv.Listener.Addr().String()

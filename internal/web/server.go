@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/broadside/broadside"
@@ -106,18 +107,28 @@ type Server struct {
 	api       *wpapi.API
 }
 
+// parsed holds the static files and templates, which come only from embedded files and are
+// read-only once parsed: servers in one process share them (the tests start hundreds of
+// servers, and parsing every template per server was a tenth of their CPU).
+var parsed struct {
+	once   sync.Once
+	static *staticFiles
+	tmpl   *templates
+	err    error
+}
+
 // New parses the templates and builds the routes. A template error fails here, at startup,
 // never halfway through a page.
 func New(d Deps) (*Server, error) {
-	st, err := loadStatic()
-	if err != nil {
-		return nil, err
+	parsed.once.Do(func() {
+		if parsed.static, parsed.err = loadStatic(); parsed.err == nil {
+			parsed.tmpl, parsed.err = parseTemplates(parsed.static)
+		}
+	})
+	if parsed.err != nil {
+		return nil, parsed.err
 	}
-	t, err := parseTemplates(st)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{Deps: d, tmpl: t, static: st}
+	s := &Server{Deps: d, tmpl: parsed.tmpl, static: parsed.static}
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }

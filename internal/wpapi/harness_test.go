@@ -59,6 +59,11 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.DB == "" {
+		if err := testdb.CopySQLiteTemplate(cfg.DSN()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
 	var logs bytes.Buffer
