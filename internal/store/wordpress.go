@@ -49,6 +49,9 @@ SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = $1)`,
 // without it. cols and vals are the other columns and their placeholders built on a; the id
 // placeholder is appended last. It returns the id the row got.
 func (s *Store) insertKeepingID(ctx context.Context, table, cols string, a *args, vals string, want int64) (int64, error) {
+	if !s.isPG() {
+		return s.insertKeepingIDSQLite(ctx, table, cols, a, vals, want)
+	}
 	var id int64
 	if want > 0 {
 		q := "INSERT INTO " + table + " (" + cols + ", id) VALUES (" + vals + ", " + a.add(want) + ") ON CONFLICT (id) DO NOTHING RETURNING id"
@@ -77,6 +80,26 @@ func (s *Store) insertKeepingID(ctx context.Context, table, cols string, a *args
 	q := "INSERT INTO " + table + " (" + cols + ") VALUES (" + vals + ") RETURNING id"
 	err := s.wr().QueryRowContext(ctx, q, a.v...).Scan(&id)
 	return id, err
+}
+
+// insertKeepingIDSQLite is insertKeepingID without RETURNING, which made SQLite's inserts
+// several times as costly (see ImportWriter): the id comes from the result.
+func (s *Store) insertKeepingIDSQLite(ctx context.Context, table, cols string, a *args, vals string, want int64) (int64, error) {
+	if want > 0 {
+		res, err := s.wr().ExecContext(ctx, "INSERT INTO "+table+" ("+cols+", id) VALUES ("+vals+", "+a.add(want)+") ON CONFLICT (id) DO NOTHING", a.v...)
+		if err != nil {
+			return 0, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return want, err
+		}
+		a.v = a.v[:len(a.v)-1]
+	}
+	res, err := s.wr().ExecContext(ctx, "INSERT INTO "+table+" ("+cols+") VALUES ("+vals+")", a.v...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 // ImportPost inserts p with its category and tag links, keeping p.ID when no post has it
