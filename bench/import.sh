@@ -3,7 +3,7 @@
 # broadside binary. A generated export of 10,000 posts and 200,000 comments (real-looking
 # bodies: paragraphs, links, captions; threads up to six deep) is imported into a fresh
 # SQLite database, or into BROADSIDE_DB when it is set; /usr/bin/time -v reports the
-# process's wall time and maximum resident set size. Results: docs/benchmarks.md.
+# process's wall time, CPU time and maximum resident set size. Results: docs/benchmarks.md.
 #
 #   bench/import.sh
 #   POSTS=2000 COMMENTS=40000 bench/import.sh
@@ -37,7 +37,11 @@ echo "==> importing" >&2
 }
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/time.txt")
 rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time.txt")
+user=$(sed -n 's/.*User time (seconds): //p' "$tmp/time.txt")
+sys=$(sed -n 's/.*System time (seconds): //p' "$tmp/time.txt")
 head -n 12 "$tmp/summary.txt"
 printf '\nfile: %.1f MiB, %d posts, %d comments\n' "$(echo "$size / 1048576" | bc -l)" "$POSTS" "$COMMENTS"
 printf 'import wall time: %s\n' "$wall"
 printf 'peak RSS: %d MiB\n' $((rss / 1024))
+# On a shared machine the CPU time is steadier than the wall time: compare it between runs.
+printf 'CPU: %s s user + %s s system; %.0f comments per CPU second\n' "$user" "$sys" "$(echo "$COMMENTS / ($user + $sys)" | bc -l)"

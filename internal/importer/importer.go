@@ -105,6 +105,8 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		}
 	}
 	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+		tx, release := tx.CachingStatements() // the same few statements, a row at a time
+		defer release()
 		if err := tx.LockImports(ctx); err != nil {
 			return err
 		}

@@ -148,17 +148,18 @@ func (r *run) stream(ctx context.Context) error {
 		return err
 	}
 	defer f.Close()
-	rd := wxr.NewReader(f)
+	rd := newPrefetch(wxr.NewReader(f))
+	defer rd.stop()
 	for n := 0; ; n++ {
+		rec, offset, err := rd.next()
 		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			if r.progress != nil {
-				r.progress(rd.Offset(), r.plan.size)
+				r.progress(offset, r.plan.size)
 			}
 		}
-		rec, err := rd.Next()
 		if err == io.EOF {
 			break
 		}

@@ -101,8 +101,8 @@ VALUES (` + vals + strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentI
 			a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
 			a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(tx.ts(c.CreatedAt)),
 			a.add(c.CommenterKeyHash), a.add(c.ModerationReason), a.add(strings.Join(c.ModerationCodes, " ")), a.add(c.AvatarURL),
-			a.add(c.RemoteID), a.add(c.RemoteActor), a.add(c.RemoteHandle)}, ", ") + `) RETURNING id`
-		if err := tx.wr().QueryRowContext(ctx, q, a.v...).Scan(&c.ID); err != nil {
+			a.add(c.RemoteID), a.add(c.RemoteActor), a.add(c.RemoteHandle)}, ", ") + `)`
+		if err := tx.insertReturningID(ctx, q, a.v, &c.ID); err != nil {
 			if _, ok := uniqueViolation(err); ok {
 				if c.RemoteID != "" {
 					return conflict("This fediverse reply is already a comment.")

@@ -35,6 +35,7 @@ type Store struct {
 	pool    *pgxpool.Pool // PostgreSQL only, for native features such as LISTEN/NOTIFY
 	path    string        // SQLite only: the database file (BackupSQLite)
 	tx      *sql.Tx       // set on the Store handed to an InTx callback
+	stmts   *stmtCache    // set by CachingStatements: tx's statements, prepared once each
 	node    string        // payload of NotifyChanged: who announces (AnnounceAs)
 	// changes collects what a transaction's NotifyChanged calls announced, so the
 	// announcements batched into one transaction are sent once each and this node hears
@@ -229,6 +230,9 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 
 // rd returns what reads go through: the transaction when bound, else the reader pool.
 func (s *Store) rd() querier {
+	if s.stmts != nil {
+		return classified{s.stmts}
+	}
 	if s.tx != nil {
 		return classified{s.tx}
 	}
@@ -237,6 +241,9 @@ func (s *Store) rd() querier {
 
 // wr returns what writes go through: the transaction when bound, else the writer.
 func (s *Store) wr() querier {
+	if s.stmts != nil {
+		return classified{s.stmts}
+	}
 	if s.tx != nil {
 		return classified{s.tx}
 	}

@@ -49,6 +49,9 @@ SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = $1)`,
 // without it. cols and vals are the other columns and their placeholders built on a; the id
 // placeholder is appended last. It returns the id the row got.
 func (s *Store) insertKeepingID(ctx context.Context, table, cols string, a *args, vals string, want int64) (int64, error) {
+	if !s.isPG() {
+		return s.insertKeepingIDSQLite(ctx, table, cols, a, vals, want)
+	}
 	var id int64
 	if want > 0 {
 		q := "INSERT INTO " + table + " (" + cols + ", id) VALUES (" + vals + ", " + a.add(want) + ") ON CONFLICT (id) DO NOTHING RETURNING id"
@@ -77,6 +80,26 @@ func (s *Store) insertKeepingID(ctx context.Context, table, cols string, a *args
 	q := "INSERT INTO " + table + " (" + cols + ") VALUES (" + vals + ") RETURNING id"
 	err := s.wr().QueryRowContext(ctx, q, a.v...).Scan(&id)
 	return id, err
+}
+
+// insertKeepingIDSQLite is insertKeepingID without RETURNING, which made SQLite's inserts
+// several times as costly (see ImportWriter): the id comes from the result.
+func (s *Store) insertKeepingIDSQLite(ctx context.Context, table, cols string, a *args, vals string, want int64) (int64, error) {
+	if want > 0 {
+		res, err := s.wr().ExecContext(ctx, "INSERT INTO "+table+" ("+cols+", id) VALUES ("+vals+", "+a.add(want)+") ON CONFLICT (id) DO NOTHING", a.v...)
+		if err != nil {
+			return 0, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return want, err
+		}
+		a.v = a.v[:len(a.v)-1]
+	}
+	res, err := s.wr().ExecContext(ctx, "INSERT INTO "+table+" ("+cols+") VALUES ("+vals+")", a.v...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 // ImportPost inserts p with its category and tag links, keeping p.ID when no post has it
@@ -459,6 +482,10 @@ const importLockKey = 7_263_120_455_003
 type ImportWriter struct {
 	s                             *Store
 	commentKeep, commentNew, wpID *sql.Stmt
+	// lastID: on SQLite the comment inserts have no RETURNING clause and the id comes from
+	// the result. RETURNING made each insert about three times as costly there (measured in
+	// docs/benchmarks.md, goal 6); PostgreSQL has no last insert id and keeps RETURNING.
+	lastID bool
 }
 
 const importCommentCols = `post_id, parent_id, user_id, kind, author_name, author_email, author_url, author_ip,
@@ -470,14 +497,18 @@ func (s *Store) NewImportWriter(ctx context.Context) (*ImportWriter, error) {
 	if s.tx == nil {
 		return nil, fmt.Errorf("store: NewImportWriter outside a transaction")
 	}
-	w := &ImportWriter{s: s}
+	w := &ImportWriter{s: s, lastID: !s.isPG()}
 	var err error
 	vals := "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12"
+	returning := " RETURNING id"
+	if w.lastID {
+		returning = ""
+	}
 	if w.commentKeep, err = s.tx.PrepareContext(ctx, "INSERT INTO comments ("+importCommentCols+", id) VALUES ("+vals+
-		", $13) ON CONFLICT (id) DO NOTHING RETURNING id"); err != nil {
+		", $13) ON CONFLICT (id) DO NOTHING"+returning); err != nil {
 		return nil, fmt.Errorf("store: prepare comment import: %w", err)
 	}
-	if w.commentNew, err = s.tx.PrepareContext(ctx, "INSERT INTO comments ("+importCommentCols+") VALUES ("+vals+") RETURNING id"); err != nil {
+	if w.commentNew, err = s.tx.PrepareContext(ctx, "INSERT INTO comments ("+importCommentCols+") VALUES ("+vals+")"+returning); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: prepare comment import: %w", err)
 	}
@@ -502,12 +533,17 @@ func (w *ImportWriter) Comment(ctx context.Context, c *broadside.Comment) error 
 	a := []any{c.PostID, nullID(c.ParentID), nullID(c.UserID), c.Kind, c.AuthorName, c.AuthorEmail, c.AuthorURL,
 		c.AuthorIP, c.UserAgent, c.RawBody, string(c.Status), w.s.ts(c.CreatedAt)}
 	var id int64
-	err := sql.ErrNoRows
-	if c.ID > 0 {
-		err = w.commentKeep.QueryRowContext(ctx, append(a, c.ID)...).Scan(&id)
-	}
-	if isNoRows(err) {
-		err = w.commentNew.QueryRowContext(ctx, a...).Scan(&id)
+	var err error
+	if w.lastID {
+		id, err = w.insertSQLite(ctx, a, c.ID)
+	} else {
+		err = sql.ErrNoRows
+		if c.ID > 0 {
+			err = w.commentKeep.QueryRowContext(ctx, append(a, c.ID)...).Scan(&id)
+		}
+		if isNoRows(err) {
+			err = w.commentNew.QueryRowContext(ctx, a...).Scan(&id)
+		}
 	}
 	if err != nil {
 		if foreignKeyViolation(err) {
@@ -517,6 +553,27 @@ func (w *ImportWriter) Comment(ctx context.Context, c *broadside.Comment) error 
 	}
 	c.ID = id
 	return nil
+}
+
+// insertSQLite inserts a comment keeping want when no comment has it (one row affected),
+// else with a new id, and returns the id from the result.
+func (w *ImportWriter) insertSQLite(ctx context.Context, a []any, want int64) (int64, error) {
+	if want > 0 {
+		res, err := w.commentKeep.ExecContext(ctx, append(a, want)...)
+		if err != nil {
+			return 0, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return 0, err
+		} else if n == 1 {
+			return want, nil
+		}
+	}
+	res, err := w.commentNew.ExecContext(ctx, a...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 // Record is RecordWPImport through the prepared statement.

@@ -75,6 +75,25 @@ func TestImportKeepsFreeIDs(t *testing.T) {
 			if c.ID != 7 || d.ID <= 900 {
 				t.Errorf("comment ids = %d, %d", c.ID, d.ID)
 			}
+			// The import writer (the many comments of a large import) does the same, and the
+			// id it hands back is the row's: on SQLite it comes from the insert's result.
+			w, err := tx.NewImportWriter(ctx)
+			must(t, err)
+			defer w.Close()
+			e := &broadside.Comment{ID: 8, PostID: 42, Status: broadside.CommentApproved, RawBody: "free", CreatedAt: t0}
+			must(t, w.Comment(ctx, e))
+			f := &broadside.Comment{ID: 7, PostID: 42, ParentID: 8, Status: broadside.CommentApproved, RawBody: "taken", CreatedAt: t0}
+			must(t, w.Comment(ctx, f))
+			if e.ID != 8 || f.ID <= d.ID {
+				t.Errorf("writer's comment ids = %d, %d (want 8 and one above %d)", e.ID, f.ID, d.ID)
+			}
+			for id, body := range map[int64]string{e.ID: "free", f.ID: "taken", 7: "hi"} {
+				got, err := tx.CommentByID(ctx, id)
+				must(t, err)
+				if got.RawBody != body {
+					t.Errorf("comment %d is %q, want %q", id, got.RawBody, body)
+				}
+			}
 			must(t, tx.RecountAllComments(ctx))
 			return nil
 		})
@@ -84,8 +103,8 @@ func TestImportKeepsFreeIDs(t *testing.T) {
 		if p.ID <= 501 {
 			t.Errorf("post created after the import got id %d", p.ID)
 		}
-		if n := commentCount(t, s, 42); n != 2 {
-			t.Errorf("comment count after recount = %d, want 2", n)
+		if n := commentCount(t, s, 42); n != 4 {
+			t.Errorf("comment count after recount = %d, want 4", n)
 		}
 	})
 }

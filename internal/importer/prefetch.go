@@ -1,0 +1,94 @@
+package importer
+
+import (
+	"io"
+
+	"github.com/broadside/broadside/internal/wxr"
+)
+
+// prefetch decodes the file in its own goroutine while the import writes what came
+// before: decoding the XML and writing the rows each took about half of an import's CPU, so
+// on two cores they overlap instead of taking turns (docs/benchmarks.md, goal 6). Records
+// travel in small batches, at most two ahead of the writer, so memory stays bounded
+// whatever the file's size.
+type prefetch struct {
+	ch   chan *recBatch
+	done chan struct{}
+	cur  *recBatch
+	i    int
+}
+
+type recBatch struct {
+	recs   []wxr.Record
+	offset int64 // bytes of the file read when the batch was cut, for progress
+	err    error // the reader's error (io.EOF at the end) after recs
+}
+
+// A batch is cut at this many records or bytes of text, whichever comes first.
+const (
+	batchRecords = 128
+	batchBytes   = 256 << 10
+)
+
+func newPrefetch(rd *wxr.Reader) *prefetch {
+	p := &prefetch{ch: make(chan *recBatch, 1), done: make(chan struct{})}
+	go p.run(rd)
+	return p
+}
+
+func (p *prefetch) run(rd *wxr.Reader) {
+	defer close(p.ch)
+	for {
+		b := &recBatch{}
+		size := 0
+		for len(b.recs) < batchRecords && size < batchBytes {
+			rec, err := rd.Next()
+			if err != nil {
+				b.err = err
+				break
+			}
+			b.recs = append(b.recs, rec)
+			size += recordSize(rec)
+		}
+		b.offset = rd.Offset()
+		select {
+		case p.ch <- b:
+		case <-p.done:
+			return
+		}
+		if b.err != nil {
+			return
+		}
+	}
+}
+
+// next returns the next record as wxr.Reader.Next would, and the file offset reached.
+func (p *prefetch) next() (wxr.Record, int64, error) {
+	for p.cur == nil || p.i == len(p.cur.recs) {
+		if p.cur != nil && p.cur.err != nil {
+			return nil, p.cur.offset, p.cur.err
+		}
+		b, ok := <-p.ch
+		if !ok {
+			return nil, 0, io.ErrUnexpectedEOF // not reached: the last batch carries an error
+		}
+		p.cur, p.i = b, 0
+	}
+	rec := p.cur.recs[p.i]
+	p.cur.recs[p.i] = nil
+	p.i++
+	return rec, p.cur.offset, nil
+}
+
+// stop ends the decoding goroutine when the import returns early.
+func (p *prefetch) stop() { close(p.done) }
+
+func recordSize(rec wxr.Record) int {
+	switch x := rec.(type) {
+	case *wxr.Item:
+		return len(x.Content) + len(x.Excerpt) + 256
+	case *wxr.Comment:
+		return len(x.Content) + 128
+	}
+	return 64
+}
