@@ -54,6 +54,7 @@ func newRemote(t *testing.T, now func() time.Time) *remote {
 		r.mu.Unlock()
 		w.Header().Set("Content-Type", ContentType)
 		_ = json.NewEncoder(w).Encode(Actor{Context: Context, ID: r.actor(), Type: "Person", PreferredUsername: "ann",
+			Name: "Ann Remote", URL: ID(r.srv.URL + "/@ann"), Icon: Images{{Type: "Image", URL: r.srv.URL + "/ann.png"}},
 			Inbox: r.srv.URL + "/users/ann/inbox", Endpoints: &Endpoints{SharedInbox: r.srv.URL + "/inbox"},
 			PublicKey: &PublicKey{ID: r.keyID(), Owner: r.actor(), PublicKeyPem: pub}})
 	})
@@ -140,6 +141,8 @@ func newFixture(t *testing.T, dsn string, now func() time.Time) *fixture {
 				w.WriteHeader(http.StatusNotFound)
 			case broadside.EINVALID:
 				w.WriteHeader(http.StatusBadRequest)
+			case broadside.EFORBIDDEN:
+				w.WriteHeader(http.StatusForbidden)
 			case broadside.ETOOMANYREQUEST:
 				w.WriteHeader(http.StatusTooManyRequests)
 			default:

@@ -104,6 +104,11 @@ type Service struct {
 	// published (the web layer's rule, which also answers their actor document). Nil: any
 	// author id is taken as existing.
 	AuthorActive func(ctx context.Context, id int64) bool
+	// Replies turns fediverse replies into comments (the comments service); nil: replies
+	// are acknowledged and ignored. PostAt finds the post one of the site's addresses
+	// (permalink, ?p=ID shortlink, a page's path) names, as the web layer resolves them.
+	Replies Replies
+	PostAt  func(ctx context.Context, ref string) (*broadside.Post, error)
 
 	keys sync.Map // actor name -> *rsa.PrivateKey
 }
