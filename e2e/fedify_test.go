@@ -88,6 +88,8 @@ func TestFedifyPeer(t *testing.T) {
 	p.waitReceived("a Delete of the trashed post", func(r received) bool {
 		return r.Type == "Delete" && (r.JSON["object"] == objectID || r.object()["id"] == objectID)
 	})
+
+	fedifyReplies(t, s, p, base, handle, post, secret) // replies from the fediverse (fedify_replies_test.go)
 }
 
 // restJSON calls the site's REST API as the administrator with an Application Password.
