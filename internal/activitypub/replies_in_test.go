@@ -139,6 +139,7 @@ func TestRemoteRepliesModeratedLikeTheForm(t *testing.T) {
 			}},
 			{name: "closed discussion refused", known: true, body: "Too late", post: func(p *broadside.Post) { p.CommentsOpen = false }, want: refused, wantInb: http.StatusForbidden},
 			{name: "password-protected post refused", known: true, body: "Let me in", post: func(p *broadside.Post) { p.Password = "secret" }, want: refused, wantInb: http.StatusForbidden},
+			{name: "subscriber-only post refused", known: true, body: "Members only?", post: func(p *broadside.Post) { p.SubscribersOnly = true }, want: refused, wantInb: http.StatusForbidden},
 			{name: "private post refused", known: true, body: "Psst", post: func(p *broadside.Post) { p.Status = broadside.StatusPrivate }, want: refused, wantInb: http.StatusNotFound},
 			{name: "duplicate refused", known: true, body: "Same words", twice: true, want: refused, wantInb: http.StatusAccepted},
 		} {
