@@ -35,13 +35,22 @@ func (s *Service) createReply(ctx context.Context, st Site, a *Activity) error {
 	}
 	o, err := s.signedObject(ctx, st, a)
 	if err != nil || o == nil {
+		if err == nil {
+			s.Log.Info("activitypub: Create ignored: not a note", "object", a.Object.ID, "type", a.Object.Type)
+		}
 		return err
 	}
-	if !publicNote(o) || o.InReplyTo == nil {
+	// "Replies that never show up" is what publishers complain of most: say why one was left.
+	if o.InReplyTo == nil {
+		return nil // a post of theirs, not a reply
+	}
+	if !publicNote(o) {
+		s.Log.Info("activitypub: reply ignored: not public", "note", o.ID, "in_reply_to", o.InReplyTo.ID)
 		return nil
 	}
 	postID, parentID, ok := s.replyTarget(ctx, st, o.InReplyTo.ID)
 	if !ok {
+		s.Log.Info("activitypub: reply ignored: not to one of our posts or comments", "note", o.ID, "in_reply_to", o.InReplyTo.ID)
 		return nil
 	}
 	var remote Actor
