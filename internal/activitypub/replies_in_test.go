@@ -92,8 +92,9 @@ func fromNote(t *testing.T, st *store.Store, id string) *broadside.Comment {
 // TestRemoteRepliesModeratedLikeTheForm is the moderation-rule table for fediverse replies:
 // the same comment sent through the comment form and through the inbox gets the same verdict
 // (first-time author held, known author approved, disallowed word, moderation word, too many
-// links, ban, closed discussion, duplicate), and the access rule refuses replies to posts an
-// anonymous reader may not comment on.
+// links, ban, closed discussion, flood — per address on the form, per account in the inbox —
+// and duplicate), and the access rule refuses replies to posts an anonymous reader may not
+// comment on (password-protected, subscriber-only, private).
 func TestRemoteRepliesModeratedLikeTheForm(t *testing.T) {
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
@@ -111,17 +112,32 @@ func TestRemoteRepliesModeratedLikeTheForm(t *testing.T) {
 			t.Fatal(err)
 		}
 		const refused = broadside.CommentStatus("refused")
+		// limit sets the per-minute comment limit for one row.
+		limit := func(t *testing.T, n int) {
+			set, _ := f.st.LoadSettings(ctx)
+			set.Discussion.RateLimitPerMinute = n
+			if err := f.st.SaveSettings(ctx, set); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				set.Discussion.RateLimitPerMinute = 100
+				if err := f.st.SaveSettings(ctx, set); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
 		type outcome struct {
 			status broadside.CommentStatus
 			code   int
 		}
-		for _, tc := range []struct {
+		for i, tc := range []struct {
 			name    string
 			known   bool // the author had a comment approved before
 			body    string
 			post    func(p *broadside.Post)
 			setup   func(t *testing.T)
-			twice   bool // sent twice: the second is the duplicate
+			twice   bool   // sent twice: the second is the duplicate
+			second  string // a second, different comment sent right after the first
 			want    broadside.CommentStatus
 			wantInb int
 		}{
@@ -141,8 +157,12 @@ func TestRemoteRepliesModeratedLikeTheForm(t *testing.T) {
 			{name: "password-protected post refused", known: true, body: "Let me in", post: func(p *broadside.Post) { p.Password = "secret" }, want: refused, wantInb: http.StatusForbidden},
 			{name: "subscriber-only post refused", known: true, body: "Members only?", post: func(p *broadside.Post) { p.SubscribersOnly = true }, want: refused, wantInb: http.StatusForbidden},
 			{name: "private post refused", known: true, body: "Psst", post: func(p *broadside.Post) { p.Status = broadside.StatusPrivate }, want: refused, wantInb: http.StatusNotFound},
+			{name: "flood refused", body: "One", second: "Two", want: refused, wantInb: http.StatusTooManyRequests, setup: func(t *testing.T) {
+				limit(t, 1)
+			}},
 			{name: "duplicate refused", known: true, body: "Same words", twice: true, want: refused, wantInb: http.StatusAccepted},
 		} {
+			ip := "198.51.100." + strconv.Itoa(i+1) // the form's limit counts per address
 			t.Run(tc.name, func(t *testing.T) {
 				r := newRemote(t, now)
 				r.verify = f.ourKey
@@ -151,7 +171,7 @@ func TestRemoteRepliesModeratedLikeTheForm(t *testing.T) {
 					// Each side proves an approved comment: the browser's key, the account.
 					warm := f.post(t, "warm-"+strings.ReplaceAll(tc.name, " ", "-"), nil)
 					res, err := cs.Submit(ctx, comments.Submission{PostID: warm.ID, Author: "Ann Form", Email: "ann@example.net",
-						Body: "First", IP: "192.0.2.7", Via: comments.ViaForm, Stamp: cs.Stamp(warm.ID, false)})
+						Body: "First", IP: ip, Via: comments.ViaForm, Stamp: cs.Stamp(warm.ID, false)})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -169,16 +189,17 @@ func TestRemoteRepliesModeratedLikeTheForm(t *testing.T) {
 					tc.setup(t)
 				}
 				p := f.post(t, "p-"+strings.ReplaceAll(tc.name, " ", "-"), tc.post)
+				body := tc.body
 				form := func() outcome {
 					res, err := cs.Submit(ctx, comments.Submission{PostID: p.ID, Author: "Ann Form", Email: "ann@example.net",
-						Body: tc.body, IP: "192.0.2.7", Via: comments.ViaForm, Stamp: cs.Stamp(p.ID, false), CommenterKey: key})
+						Body: body, IP: ip, Via: comments.ViaForm, Stamp: cs.Stamp(p.ID, false), CommenterKey: key})
 					if err != nil {
 						return outcome{status: refused}
 					}
 					return outcome{status: res.Comment.Status}
 				}
 				inbox := func() outcome {
-					id, code := r.reply(f, f.shortlink(p), "<p>"+tc.body+"</p>")
+					id, code := r.reply(f, f.shortlink(p), "<p>"+body+"</p>")
 					c, err := f.st.CommentByRemoteID(ctx, id)
 					if err != nil {
 						return outcome{status: refused, code: code}
@@ -187,6 +208,13 @@ func TestRemoteRepliesModeratedLikeTheForm(t *testing.T) {
 				}
 				gotForm, gotInbox := form(), inbox()
 				if tc.twice {
+					gotForm, gotInbox = form(), inbox()
+				}
+				if tc.second != "" {
+					if gotForm.status == refused || gotInbox.status == refused {
+						t.Fatalf("first comment refused: form %s, inbox %s", gotForm.status, gotInbox.status)
+					}
+					body = tc.second
 					gotForm, gotInbox = form(), inbox()
 				}
 				if gotForm.status != tc.want || gotInbox.status != tc.want {
