@@ -38,6 +38,7 @@ type remote struct {
 	received []Activity
 	sigErrs  []error
 	keyGets  int
+	notes    map[string]Object // served at their ids, for fetches by id
 }
 
 func newRemote(t *testing.T, now func() time.Time) *remote {
@@ -78,6 +79,17 @@ func newRemote(t *testing.T, now func() time.Time) *remote {
 	}
 	mux.HandleFunc("POST /inbox", inbox)
 	mux.HandleFunc("POST /users/ann/inbox", inbox)
+	mux.HandleFunc("GET /notes/{id}", func(w http.ResponseWriter, req *http.Request) {
+		r.mu.Lock()
+		n, ok := r.notes[r.srv.URL+req.URL.Path]
+		r.mu.Unlock()
+		if !ok {
+			http.NotFound(w, req)
+			return
+		}
+		w.Header().Set("Content-Type", ContentType)
+		_ = json.NewEncoder(w).Encode(n)
+	})
 	r.srv = httptest.NewServer(mux)
 	t.Cleanup(r.srv.Close)
 	return r

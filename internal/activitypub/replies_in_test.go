@@ -318,6 +318,20 @@ func TestRemoteRepliesThreadAndChange(t *testing.T) {
 		if len(after) != len(before) {
 			t.Errorf("ignored or refused replies stored %d comments", len(after)-len(before))
 		}
+		// A Create naming its Note by id only: the Note is fetched from its server.
+		byID := ann.create(ann.srv.URL+"/notes/by-id", ann.actor(), f.shortlink(p), "<p>Fetched</p>")
+		var fetched Object
+		mustJSON(t, string(byID.Object.Raw), &fetched)
+		ann.mu.Lock()
+		ann.notes = map[string]Object{fetched.ID: fetched}
+		ann.mu.Unlock()
+		byID.Object = ID(fetched.ID)
+		if code := ann.post(f.srv.URL+"/inbox", byID, ann.key, nil); code != http.StatusAccepted {
+			t.Errorf("Create by id: %d", code)
+		}
+		if c := fromNote(t, f.st, fetched.ID); c.RawBody != "Fetched" || c.PostID != p.ID {
+			t.Errorf("reply fetched by id = %+v", c)
+		}
 
 		update := func(r *remote, id, content string) int {
 			a := r.create(id, ann.actor(), f.shortlink(p), content)
