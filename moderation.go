@@ -107,6 +107,11 @@ func hasPriorApproval(in ModerationInput) bool {
 	if c.Kind == KindPingback || c.Kind == KindTrackback {
 		return false
 	}
+	if c.RemoteActor != "" {
+		// A fediverse author has no e-mail address: their actor id, proven by the
+		// signature on their reply, identifies them.
+		return in.AuthorHasApproved
+	}
 	if strings.TrimSpace(c.AuthorName) == "" || strings.TrimSpace(c.AuthorEmail) == "" {
 		return false
 	}

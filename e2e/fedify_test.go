@@ -97,6 +97,7 @@ func TestFedifyPeer(t *testing.T) {
 		return r.Type == "Delete" && (r.JSON["object"] == objectID || r.object()["id"] == objectID)
 	})
 
+	fedifyReplies(t, s, p, base, handle, post, secret) // replies from the fediverse (fedify_replies_test.go)
 	// Replies go back (fedify_replies_test.go).
 	fedifyRepliesGoBack(t, s, p, base)
 }

@@ -14,6 +14,8 @@ import {
   Accept, Activity, Announce, Create, Delete, Endpoints, Follow, Like, Note, Person,
   PUBLIC_COLLECTION, Tombstone, Undo, Update,
 } from "@fedify/vocab";
+// Node 22 has no global Temporal; Fedify's own polyfill (a dependency in package-lock.json) is.
+import { Temporal } from "@js-temporal/polyfill";
 
 const federation = createFederation({
   kv: new MemoryKvStore(),
@@ -110,7 +112,8 @@ const control = {
   async reply(ctx, { handle, inReplyTo, content }) {
     const actor = await lookupActor(ctx, handle);
     const id = ctx.getObjectUri(Note, { id: randomUUID() });
-    const note = new Note({ id, attribution: ctx.getActorUri("peer"), content, inReplyTo: new URL(inReplyTo),
+    // Fedify names inReplyTo "replyTarget".
+    const note = new Note({ id, attribution: ctx.getActorUri("peer"), content, replyTarget: new URL(inReplyTo),
       to: PUBLIC_COLLECTION, cc: actor.id, published: Temporal.Now.instant(), url: id });
     notes.set(id.href, note);
     await ctx.sendActivity(sender, actor, new Create({ id: new URL(`${id.href}#create`), actor: ctx.getActorUri("peer"),

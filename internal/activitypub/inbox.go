@@ -25,7 +25,8 @@ var (
 // actor name. body is the request's body, already bounded by the caller to MaxDocument.
 // The request must be signed by the activity's actor: the key is fetched by its id (and
 // cached; fetched again once when the cached key does not verify, as keys rotate).
-// Follow and Undo of a Follow are handled; everything else is acknowledged and ignored.
+// Follow and Undo of a Follow are handled, and replies (Create, Update and Delete of a
+// Note, replies_in.go); everything else is acknowledged and ignored.
 func (s *Service) Receive(ctx context.Context, r *http.Request, body []byte, name string) error {
 	st, err := s.site(ctx)
 	if err != nil {
@@ -79,10 +80,15 @@ func (s *Service) Receive(ctx context.Context, r *http.Request, body []byte, nam
 		}
 	case "Like", "Announce":
 		return s.react(ctx, st, &a, reactionKinds[a.Type])
+	case "Create": // a reply to a post or comment (replies_in.go)
+		return s.createReply(ctx, st, &a)
+	case "Update": // its author's edit of a reply (replies_in.go)
+		return s.updateReply(ctx, st, &a)
 	case "Delete":
 		if a.Object != nil && a.Object.ID == a.Actor.ID {
 			return s.forgetActor(ctx, &a) // the actor's account is gone: so are its likes and boosts
 		}
+		return s.deleteReply(ctx, st, &a) // its author withdrawing a reply (replies_in.go)
 	}
 	return nil // acknowledged; handled by later work of issue 14 (replies, likes, boosts)
 }

@@ -90,10 +90,10 @@ func postTags(posts []int64) []string {
 // localPost returns the post whose object id (its permalink) is id, when it federates:
 // readers may see it and it is a published blog post.
 func (s *Service) localPost(ctx context.Context, st Site, id string) (*broadside.Post, bool) {
-	if s.PostByURL == nil || !strings.HasPrefix(id, st.Base+"/") {
+	if s.PostAt == nil || !strings.HasPrefix(id, st.Base+"/") {
 		return nil, false
 	}
-	p, err := s.PostByURL(ctx, id)
+	p, err := s.PostAt(ctx, id)
 	if err != nil || !broadside.Federates(p, s.Now()) {
 		return nil, false
 	}

@@ -38,6 +38,7 @@ type remote struct {
 	received []Activity
 	sigErrs  []error
 	keyGets  int
+	notes    map[string]Object // served at their ids, for fetches by id
 }
 
 func newRemote(t *testing.T, now func() time.Time) *remote {
@@ -54,6 +55,7 @@ func newRemote(t *testing.T, now func() time.Time) *remote {
 		r.mu.Unlock()
 		w.Header().Set("Content-Type", ContentType)
 		_ = json.NewEncoder(w).Encode(Actor{Context: Context, ID: r.actor(), Type: "Person", PreferredUsername: "ann",
+			Name: "Ann Remote", URL: ID(r.srv.URL + "/@ann"), Icon: Images{{Type: "Image", URL: r.srv.URL + "/ann.png"}},
 			Inbox: r.srv.URL + "/users/ann/inbox", Endpoints: &Endpoints{SharedInbox: r.srv.URL + "/inbox"},
 			PublicKey: &PublicKey{ID: r.keyID(), Owner: r.actor(), PublicKeyPem: pub}})
 	})
@@ -77,6 +79,17 @@ func newRemote(t *testing.T, now func() time.Time) *remote {
 	}
 	mux.HandleFunc("POST /inbox", inbox)
 	mux.HandleFunc("POST /users/ann/inbox", inbox)
+	mux.HandleFunc("GET /notes/{id}", func(w http.ResponseWriter, req *http.Request) {
+		r.mu.Lock()
+		n, ok := r.notes[r.srv.URL+req.URL.Path]
+		r.mu.Unlock()
+		if !ok {
+			http.NotFound(w, req)
+			return
+		}
+		w.Header().Set("Content-Type", ContentType)
+		_ = json.NewEncoder(w).Encode(n)
+	})
 	r.srv = httptest.NewServer(mux)
 	t.Cleanup(r.srv.Close)
 	return r
@@ -140,6 +153,8 @@ func newFixture(t *testing.T, dsn string, now func() time.Time) *fixture {
 				w.WriteHeader(http.StatusNotFound)
 			case broadside.EINVALID:
 				w.WriteHeader(http.StatusBadRequest)
+			case broadside.EFORBIDDEN:
+				w.WriteHeader(http.StatusForbidden)
 			case broadside.ETOOMANYREQUEST:
 				w.WriteHeader(http.StatusTooManyRequests)
 			default:

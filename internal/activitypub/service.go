@@ -107,9 +107,12 @@ type Service struct {
 	// published (the web layer's rule, which also answers their actor document). Nil: any
 	// author id is taken as existing.
 	AuthorActive func(ctx context.Context, id int64) bool
-	// PostByURL returns the post whose permalink (its object id) is u, or ENOTFOUND; app
-	// wires it from the web server, which owns the permalink structure.
-	PostByURL func(ctx context.Context, u string) (*broadside.Post, error)
+	// Replies turns fediverse replies into comments (the comments service); nil: replies
+	// are acknowledged and ignored. PostAt finds the post one of the site's addresses
+	// (permalink, ?p=ID shortlink, a page's path) names, as the web layer resolves them;
+	// replies and likes both name our posts this way.
+	Replies Replies
+	PostAt  func(ctx context.Context, ref string) (*broadside.Post, error)
 
 	// HostConcurrency bounds the deliveries to one remote host in flight on this node
 	// (0: DefaultHostConcurrency); DeadAfter is how long a host may fail before it is

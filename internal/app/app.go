@@ -269,7 +269,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	// Posts federate as the web serves them: one permalink, one rendering, one access rule.
 	a.Federation.PostURL, a.Federation.PostObject = ws.PostURL, ws.FederationObject
 	a.Federation.AuthorActive = ws.AuthorActive
-	a.Federation.PostByURL = ws.PostByURL
+	// Fediverse replies become comments through the one moderation path.
+	a.Federation.PostAt, a.Federation.Replies = ws.PostAt, a.Comments
 	a.Posts.Federate = a.Federation.PostChanged
 	a.Worker.Handle(activitypub.JobPost, a.Federation.FanOut, jobs.InLane(activitypub.Lane))
 	// Replies go back: a web comment answering a fediverse comment is sent to its author, as

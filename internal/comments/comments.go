@@ -59,6 +59,8 @@ type Store interface {
 	HasApprovedComment(ctx context.Context, email, name string) (bool, error)
 	CommenterKeyApproved(ctx context.Context, keyHash, email string) (bool, error)
 	UserHasApprovedComment(ctx context.Context, userID int64) (bool, error)
+	RemoteActorApproved(ctx context.Context, actorID string) (bool, error)
+	CommentByRemoteID(ctx context.Context, remoteID string) (*broadside.Comment, error)
 	FeedComments(ctx context.Context, postID int64, now time.Time, limit int) ([]broadside.Comment, error)
 	BanStore
 	ReportStore
@@ -134,6 +136,10 @@ type Submission struct {
 	// "… of replies to my comment": recorded with the comment, in its transaction, by the
 	// Noticed hook, so a stored comment never loses the request and a refused one records none.
 	NotifyAll, NotifyReplies bool
+	// Remote is the fediverse account a reply came from (SubmitRemote), proven by the
+	// signature the inbox verified; nil on every other channel. It takes the place of the
+	// form's stamp and commenter key: its actor id is who the author is.
+	Remote *RemoteAuthor
 }
 
 // NoticeRecorder records a commenter's notification request inside the transaction that
@@ -210,7 +216,11 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 		in.CommenterKey = newKey
 	}
 	c.CommenterKeyHash = commenterKeyHash(in.CommenterKey)
-	if err := c.Validate(d.RequireNameEmail && in.User == nil, d.MaxLength); err != nil {
+	if r := in.Remote; r != nil {
+		c.RemoteID, c.RemoteActor, c.RemoteHandle, c.AvatarURL = r.NoteID, r.Actor, r.Handle, r.AvatarURL
+	}
+	// A fediverse author has a name and no e-mail address to give: their account is who they are.
+	if err := c.Validate(d.RequireNameEmail && in.User == nil && in.Remote == nil, d.MaxLength); err != nil {
 		return nil, err
 	}
 	if err := s.checkParent(ctx, c, d); err != nil {
@@ -228,7 +238,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 		c.ID, c.Status, c.ModerationReason, c.ModerationCodes, refused = 0, v.Status, v.Reason, v.Codes, nil
 		// The limit holds for the whole site, so it is counted in the database, and in this
 		// transaction so it costs no commit of its own.
-		wait, err := s.allow(ctx, tx, in.IP, d.RateLimitPerMinute, now)
+		wait, err := s.allow(ctx, tx, rateKey(in), d.RateLimitPerMinute, now)
 		if err != nil {
 			return err
 		}
@@ -247,6 +257,14 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 		if dup {
 			refused = broadside.Errorf(broadside.ECONFLICT, msgDuplicate)
 			return nil
+		}
+		if in.Remote != nil {
+			if _, err := tx.CommentByRemoteID(ctx, c.RemoteID); err == nil {
+				refused = broadside.Errorf(broadside.ECONFLICT, msgRemoteAgain)
+				return nil
+			} else if broadside.ErrorCode(err) != broadside.ENOTFOUND {
+				return err
+			}
 		}
 		if stamp.nonceHash != "" {
 			fresh, err := tx.ConsumeCommentStamp(ctx, stamp.nonceHash, stamp.expires, now)
@@ -318,8 +336,9 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 		if strings.TrimSpace(in.Honeypot) != "" {
 			return broadside.Verdict{Status: broadside.CommentSpam, Reason: "filled the hidden honeypot field", Codes: []string{broadside.ReasonHoneypot}}, stamp
 		}
-		// A signed-in user is known by their account; anyone else must have loaded a form.
-		if in.User == nil {
+		// A signed-in user is known by their account, a fediverse author by the signature
+		// on their activity; anyone else must have loaded a form.
+		if in.User == nil && in.Remote == nil {
 			stamp, stampWhy = s.checkStamp(c.PostID, in.Stamp, in.IP, now)
 			if el := now.Sub(stamp.loaded); stampWhy == "" && el < time.Duration(d.MinSubmitSeconds)*time.Second {
 				return broadside.Verdict{Status: broadside.CommentSpam, Reason: fmt.Sprintf("submitted %.1fs after the page loaded (minimum %ds)", el.Seconds(), d.MinSubmitSeconds), Codes: []string{broadside.ReasonTooFast}}, stamp
@@ -389,13 +408,22 @@ func (s *Service) checkParent(ctx context.Context, c *broadside.Comment, d broad
 	return nil
 }
 
-// allow counts a comment from ip against the site-wide limit per minute, in tx. It returns
-// how long the client must wait when it is over the limit, else 0.
-func (s *Service) allow(ctx context.Context, tx *store.Store, ip string, perMinute int, now time.Time) (time.Duration, error) {
+// rateKey names whom the per-minute comment limit counts: the client's address, or for a
+// fediverse reply (which comes from the remote server's address) the remote account.
+func rateKey(in Submission) string {
+	if in.Remote != nil {
+		return "comment-remote:" + in.Remote.Actor
+	}
+	return "comment-ip:" + in.IP
+}
+
+// allow counts a comment by key (rateKey) against the site-wide limit per minute, in tx. It
+// returns how long the client must wait when it is over the limit, else 0.
+func (s *Service) allow(ctx context.Context, tx *store.Store, key string, perMinute int, now time.Time) (time.Duration, error) {
 	if perMinute <= 0 {
 		return 0, nil
 	}
-	h, ok, err := tx.HitRateWithin(ctx, "comment-ip:"+ip, rateWindow, now, perMinute)
+	h, ok, err := tx.HitRateWithin(ctx, key, rateWindow, now, perMinute)
 	if err != nil || ok {
 		return 0, err
 	}

@@ -70,6 +70,13 @@ func (s *Service) AuthorEdit(ctx context.Context, id int64, key, body string) (*
 	if err != nil {
 		return nil, err
 	}
+	return s.reedit(ctx, d, c, body, Submission{Via: ViaForm, CommenterKey: key})
+}
+
+// reedit replaces c's body with body for its author, whose proof of identity in carries (the
+// commenter key, or the fediverse account), under the rules of a new comment: the one path of
+// every author's edit, whatever channel brought it.
+func (s *Service) reedit(ctx context.Context, d broadside.Discussion, c *broadside.Comment, body string, in Submission) (*broadside.Comment, error) {
 	edited := *c
 	edited.RawBody = strings.ReplaceAll(body, "\r\n", "\n")
 	if err := edited.Validate(false, d.MaxLength); err != nil {
@@ -84,7 +91,7 @@ func (s *Service) AuthorEdit(ctx context.Context, id int64, key, body string) (*
 	} else {
 		prior, unproven := false, ""
 		if d.ModerationMode == broadside.ModerateHoldUnlessPrior {
-			prior, unproven = s.priorApproval(ctx, Submission{Via: ViaForm, CommenterKey: key}, &edited, false)
+			prior, unproven = s.priorApproval(ctx, in, &edited, false)
 		}
 		v = broadside.Moderate(broadside.ModerationInput{Comment: &edited, Discussion: d, AuthorHasApproved: prior, UnprovenReason: unproven})
 		// The comment was approved once: only what the edit added can hold it again. The
@@ -103,7 +110,7 @@ func (s *Service) AuthorEdit(ctx context.Context, id int64, key, body string) (*
 		edited.ModerationReason = "edited by its author: " + v.Reason
 		edited.ModerationCodes = append([]string{broadside.ReasonEdited}, v.Codes...)
 	}
-	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.Store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.UpdateComment(ctx, &edited); err != nil {
 			return err
 		}
@@ -120,7 +127,7 @@ func (s *Service) AuthorEdit(ctx context.Context, id int64, key, body string) (*
 	if err != nil {
 		return nil, err
 	}
-	s.Log.Info("comment edited by its author", "comment_id", id, "status", edited.Status, "reason", edited.ModerationReason)
+	s.Log.Info("comment edited by its author", "comment_id", c.ID, "via", in.Via, "status", edited.Status, "reason", edited.ModerationReason)
 	s.changed()
 	return &edited, nil
 }

@@ -30,6 +30,8 @@ const stampPurpose = "comment-stamp\x00"
 const (
 	ViaForm = "form"
 	ViaAPI  = "api"
+	// ViaFediverse is a reply that arrived in the ActivityPub inbox (SubmitRemote).
+	ViaFediverse = "activitypub"
 )
 
 func (s *Service) random(n int) []byte {
@@ -166,6 +168,9 @@ func (s *Service) priorApproval(ctx context.Context, in Submission, c *broadside
 	case in.User != nil:
 		ok, err = s.Store.UserHasApprovedComment(ctx, in.User.ID)
 		why = "first comment from this account"
+	case in.Remote != nil:
+		ok, err = s.Store.RemoteActorApproved(ctx, in.Remote.Actor)
+		why = "first comment from this fediverse account"
 	case c.CommenterKeyHash == "" && in.Via == ViaAPI:
 		why = "identity not proven" // the stamp's reason says it came through the API
 	case c.CommenterKeyHash == "":
@@ -180,7 +185,7 @@ func (s *Service) priorApproval(ctx context.Context, in Submission, c *broadside
 		s.Log.Error("prior approval lookup failed; holding comment", "err", err)
 		return false, "prior approval could not be checked"
 	}
-	if !ok && in.User == nil {
+	if !ok && in.User == nil && in.Remote == nil {
 		// Worth a moderator's attention: someone may be posing as a known commenter.
 		if claimed, err := s.Store.HasApprovedComment(ctx, c.AuthorEmail, c.AuthorName); err == nil && claimed {
 			why += "; the name and e-mail match an approved commenter"

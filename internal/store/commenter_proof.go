@@ -40,6 +40,22 @@ WHERE user_id = $1 AND status = 'approved' LIMIT 1) x`, userID).Scan(&n)
 	return n > 0, nil
 }
 
+// RemoteActorApproved reports whether the fediverse account actorID has an approved comment:
+// its actor id, proven by the signature on each of its activities, is its identity, as an
+// account is for a signed-in user.
+func (s *Store) RemoteActorApproved(ctx context.Context, actorID string) (bool, error) {
+	if actorID == "" {
+		return false, nil
+	}
+	var n int
+	err := s.rd().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
+WHERE remote_actor = $1 AND status = 'approved' LIMIT 1) x`, actorID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: look up approved comments of %q: %w", actorID, err)
+	}
+	return n > 0, nil
+}
+
 // ConsumeCommentStamp records that the comment-form stamp whose nonce hashes to nonceHash was
 // used, and reports whether this was its first use. The row of a stamp that expired by now is
 // taken over (an expired stamp is refused before it gets here); the rest of the expired rows

@@ -371,3 +371,29 @@ func TestRemoteCommentFoundByItsNote(t *testing.T) {
 		}
 	})
 }
+
+// TestRemoteActorApproved: a fediverse account proves an earlier approved comment by its
+// actor id alone (no e-mail); pending comments and other actors prove nothing.
+func TestRemoteActorApproved(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		u := mkUser(t, s, "ann")
+		p := mkPost(t, s, u, "post", broadside.StatusPublished, t0)
+		const zoe = "https://social.example/users/zoe"
+		c := &broadside.Comment{PostID: p.ID, AuthorName: "Zoë", RawBody: "hi", CreatedAt: t0, Status: broadside.CommentPending,
+			RemoteID: "https://social.example/notes/9", RemoteActor: zoe}
+		must(t, s.CreateComment(ctx, c))
+		for _, actor := range []string{zoe, "", "https://social.example/users/bo"} {
+			if ok, err := s.RemoteActorApproved(ctx, actor); err != nil || ok {
+				t.Fatalf("before approval, %q: %v %v", actor, ok, err)
+			}
+		}
+		_, err := s.SetCommentStatus(ctx, []int64{c.ID}, broadside.CommentApproved)
+		must(t, err)
+		if ok, err := s.RemoteActorApproved(ctx, zoe); err != nil || !ok {
+			t.Fatalf("after approval: %v %v", ok, err)
+		}
+		if ok, _ := s.RemoteActorApproved(ctx, "https://social.example/users/bo"); ok {
+			t.Fatal("another actor counts as approved")
+		}
+	})
+}

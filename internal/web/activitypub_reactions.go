@@ -10,33 +10,6 @@ import (
 	"github.com/broadside/broadside/internal/activitypub"
 )
 
-// PostByURL is the post whose canonical permalink is u (the federation service's
-// PostByURL: a Like or Announce names our post by its object id), or ENOTFOUND. Only the
-// canonical form matches, as only it is the object's id.
-func (s *Server) PostByURL(ctx context.Context, u string) (*broadside.Post, error) {
-	st, err := s.site(ctx)
-	if err != nil {
-		return nil, err
-	}
-	path, ok := strings.CutPrefix(u, st.Base)
-	if !ok || !strings.HasPrefix(path, "/") {
-		return nil, errNotFound
-	}
-	m, ok := st.perm.Match(path)
-	if !ok {
-		return nil, errNotFound
-	}
-	p, err := s.postFromMatch(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	st.categories(ctx, s)
-	if st.PostPath(p) != path {
-		return nil, errNotFound
-	}
-	return p, nil
-}
-
 // reactionCounts are post p's likes and boosts from the fediverse; none when federation is
 // not wired (a failure to count is logged, not a failed page).
 func (s *Server) reactionCounts(ctx context.Context, p *broadside.Post) broadside.ReactionCounts {

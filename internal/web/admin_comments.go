@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"html/template"
 	"net/http"
@@ -40,6 +41,9 @@ type commentRow struct {
 	ReportTimes []string // when each reader reported it, oldest first
 	Bans        []banAction
 	Codes       []string // the moderation reason's machine codes
+	// Remote is the fediverse author's @user@host (their actor id when no handle is known)
+	// for a comment that arrived over ActivityPub; "" for comments written here.
+	Remote string
 }
 
 // rowAction is one of the small POST buttons of a queue row.
@@ -91,6 +95,9 @@ func (s *Server) commentRows(ctx context.Context, st *site, rows []broadside.Com
 			ReplyURL: "/admin/comments/" + id + "/reply?return=" + url.QueryEscape(ret)}
 		if broadside.IsHTTPURL(c.AuthorURL) {
 			cr.URL = c.AuthorURL
+		}
+		if c.Remote() {
+			cr.Remote = cmp.Or(c.RemoteHandle, c.RemoteActor)
 		}
 		if cr.PostTitle == "" {
 			cr.PostTitle = "(no title)"

@@ -18,6 +18,7 @@ type commentView struct {
 	ID                    int64
 	Depth                 int
 	Author, AuthorURL     string
+	Handle                string // a fediverse author's @user@host
 	Avatar                string // comments.Service.Avatar, at avatarSize
 	Date, ISO, Permalink  string
 	Body                  template.HTML
@@ -230,7 +231,7 @@ const avatarSize = 32
 func (s *Server) commentTree(n *broadside.ThreadNode, p *broadside.Post, pagePath string, closed bool, st *site) *commentView {
 	c := n.Comment
 	cv := &commentView{
-		ID: c.ID, Depth: n.Depth, Author: displayNameIn(st.Language, c), Avatar: s.Comments.Avatar(c, st.Discussion, avatarSize),
+		ID: c.ID, Depth: n.Depth, Author: displayNameIn(st.Language, c), Handle: c.RemoteHandle, Avatar: s.Comments.Avatar(c, st.Discussion, avatarSize),
 		Date: st.dateTime(c.CreatedAt), ISO: c.CreatedAt.UTC().Format(time.RFC3339),
 		Permalink:    pagePath + "#comment-" + strconv.FormatInt(c.ID, 10),
 		Body:         s.Render.Comment(c.RawBody),

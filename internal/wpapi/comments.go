@@ -65,6 +65,13 @@ func (q *req) commentObject(c *broadside.Comment, p *broadside.Post, context str
 		codes = []string{}
 	}
 	b.put(cEdit, "broadside_moderation", obj{{"reason", c.ModerationReason}, {"codes", codes}})
+	// Where a fediverse reply came from (its Note, its author's actor and @user@host), so a
+	// moderator's client can tell it from a comment written on the site; null for those.
+	var remote any
+	if c.Remote() {
+		remote = obj{{"note", c.RemoteID}, {"actor", c.RemoteActor}, {"handle", c.RemoteHandle}}
+	}
+	b.put(cEdit, "broadside_remote", remote)
 	id := strconv.FormatInt(c.ID, 10)
 	links := obj{
 		{"self", []obj{link(q.rest(Namespace + "/comments/" + id))}},
