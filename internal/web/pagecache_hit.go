@@ -2,8 +2,8 @@ package web
 
 import (
 	"log/slog"
-	"slices"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
