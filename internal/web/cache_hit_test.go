@@ -57,6 +57,16 @@ func TestCachedHitAllocations(t *testing.T) {
 			t.Errorf("Accept-Encoding %q: a cache hit allocates %.0f objects, want at most %d", enc, allocs, maxHitAllocs)
 		}
 	}
+	// A hit asks nothing of the database: with it closed the page is still served, fresh.
+	if err := ta.App.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	w := &discardWriter{h: http.Header{}}
+	ta.App.Web.ServeHTTP(w, req)
+	if w.status != http.StatusOK || w.h.Get("X-Cache") != "hit" {
+		t.Errorf("with the database closed: %d, X-Cache %q", w.status, w.h.Get("X-Cache"))
+	}
 }
 
 // maxHitAllocs counts the test's own header map and the access-log line the test app writes at its
