@@ -22,21 +22,32 @@ const (
 // save (Kind RevisionSaved) and an autosave (RevisionAutosave) holds an author's unsaved
 // edits without changing the post, as in WordPress.
 type Revision struct {
-	ID         int64
-	PostID     int64
-	AuthorID   int64 // 0 when the author was removed
-	Author     *User // loaded by the store; nil when the author was removed
-	Kind       string
-	Title      string
-	RawBody    string
-	RawExcerpt string
-	BodyFormat string
-	CreatedAt  time.Time
+	ID       int64
+	PostID   int64
+	AuthorID int64 // 0 when the author was removed
+	Author   *User // loaded by the store; nil when the author was removed
+	Kind     string
+	Title    string
+	// TitleMarkup is the title's markup as written (Post.RawTitleMarkup), "" for a plain title.
+	TitleMarkup string
+	RawBody     string
+	RawExcerpt  string
+	BodyFormat  string
+	CreatedAt   time.Time
 }
 
 // SameContent reports whether the revision holds the same title, body and excerpt as p.
 func (r *Revision) SameContent(p *Post) bool {
-	return r.Title == p.Title && r.RawBody == p.RawBody && r.RawExcerpt == p.RawExcerpt
+	return r.Title == p.Title && r.TitleMarkup == p.RawTitleMarkup && r.RawBody == p.RawBody && r.RawExcerpt == p.RawExcerpt
+}
+
+// TitleSource is the revision's title as its author wrote it, markup included (as
+// Post.TitleSource).
+func (r *Revision) TitleSource() string {
+	if r.TitleMarkup != "" {
+		return r.TitleMarkup
+	}
+	return r.Title
 }
 
 // Trashed is what the trash remembers of a trashed post.

@@ -120,9 +120,9 @@ func (s *Service) sendPasswordLink(ctx context.Context, site *sitemail.Site, u *
 	if !u.Active() {
 		return nil
 	}
-	ttl, life := ResetTTL, "an hour"
+	ttl := ResetTTL
 	if kind == linkInvite {
-		ttl, life = InviteTTL, "7 days"
+		ttl = InviteTTL
 	}
 	tok, hash := NewToken()
 	now := s.Now()
@@ -134,20 +134,21 @@ func (s *Service) sendPasswordLink(ctx context.Context, site *sitemail.Site, u *
 	link := &mail.Link{URL: site.Abs("/admin/password?t=" + url.QueryEscape(tok))}
 	var c *mail.Content
 	if kind == linkInvite {
-		c = site.Content("You are invited to " + site.Name)
-		c.Heading = "Join " + site.Name
-		c.Preheader = "Choose a password to accept; the link works once, within 7 days."
-		c.Paragraphs = []string{"You have been invited to write for " + site.Name + " as " + u.Email + ". Choose a password to accept."}
-		link.Label = "Choose a password"
+		c = site.Content(site.T("You are invited to %s", site.Name))
+		c.Heading = site.T("Join %s", site.Name)
+		c.Preheader = site.T("Choose a password to accept; the link works once, within 7 days.")
+		c.Paragraphs = []string{site.T("You have been invited to write for %s as %s. Choose a password to accept.", site.Name, u.Email)}
+		link.Label = site.T("Choose a password")
+		c.After = []string{site.T("The link works once and expires in 7 days. If you did not expect this email, ignore it: nothing changes until the link is used.")}
 	} else {
-		c = site.Content("Reset your password for " + site.Name)
-		c.Heading = "Choose a new password"
-		c.Preheader = "Your password reset link; it works once, within an hour."
-		c.Paragraphs = []string{"Someone (we hope you) asked to reset the password of " + u.Email + " on " + site.Name + "."}
-		link.Label = "Choose a new password"
+		c = site.Content(site.T("Reset your password for %s", site.Name))
+		c.Heading = site.T("Choose a new password")
+		c.Preheader = site.T("Your password reset link; it works once, within an hour.")
+		c.Paragraphs = []string{site.T("Someone (we hope you) asked to reset the password of %s on %s.", u.Email, site.Name)}
+		link.Label = site.T("Choose a new password")
+		c.After = []string{site.T("The link works once and expires in an hour. If you did not expect this email, ignore it: nothing changes until the link is used.")}
 	}
 	c.Button = link
-	c.After = []string{"The link works once and expires in " + life + ". If you did not expect this email, ignore it: nothing changes until the link is used."}
 	err = s.Mail.Send(ctx, site, u.Email, c, nil)
 	return s.Mail.Settle(err, kind+" email", "user_id", u.ID)
 }

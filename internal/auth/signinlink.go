@@ -126,12 +126,12 @@ func (s *Service) SignInLinkHandler() func(ctx context.Context, payload []byte) 
 		if err != nil {
 			return err
 		}
-		c := site.Content("Sign in to " + site.Name)
-		c.Heading = "Sign in to " + site.Name
-		c.Preheader = "Your sign-in link; it works once, within 20 minutes."
-		c.Paragraphs = []string{"Someone (we hope you) asked for a link to sign in to " + site.Name + " as " + u.Email + "."}
-		c.Button = &mail.Link{Label: "Sign in", URL: site.Abs("/admin/login/link?t=" + url.QueryEscape(tok))}
-		c.After = []string{"The link works once and expires in 20 minutes. If you did not ask for it, ignore this email: your account is safe, and nobody can use the link without reading this mailbox."}
+		c := site.Content(site.T("Sign in to %s", site.Name))
+		c.Heading = site.T("Sign in to %s", site.Name)
+		c.Preheader = site.T("Your sign-in link; it works once, within 20 minutes.")
+		c.Paragraphs = []string{site.T("Someone (we hope you) asked for a link to sign in to %s as %s.", site.Name, u.Email)}
+		c.Button = &mail.Link{Label: site.T("Sign in"), URL: site.Abs("/admin/login/link?t=" + url.QueryEscape(tok))}
+		c.After = []string{site.T("The link works once and expires in 20 minutes. If you did not ask for it, ignore this email: your account is safe, and nobody can use the link without reading this mailbox.")}
 		err = s.Mail.Send(ctx, site, u.Email, c, nil)
 		return s.Mail.Settle(err, "sign-in link email", "user_id", u.ID)
 	}

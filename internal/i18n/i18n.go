@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/broadside/broadside"
 	"golang.org/x/text/feature/plural"
@@ -211,11 +212,13 @@ var keys = sync.OnceValue(func() map[string]bool {
 })
 
 // Message translates s, a message made elsewhere in English (a validation error, a flash, a
-// heading), when the catalog lists it, or when it is a catalog message whose numbers were
-// filled in ("Your comment is too long: 5123 characters, …"): then the numbers are read back
-// out of s and given to the translation. Only formats of numbers are matched: a %s would
-// match too much ("By %s" is any text starting with "By "). Anything else (a reader's text)
-// is returned as it is, never read as a format.
+// heading), when the catalog lists it, or when it is a catalog message whose values were
+// filled in ("Your comment is too long: 5123 characters, …", "alice@example.org will not
+// receive any more newsletters, …"): then the values are read back out of s and given to the
+// translation. A %d matches only digits; a %s matches any text, so a format with %s is
+// matched only when its own words are long enough to be unmistakable (minTextRunes): "By %s"
+// would match any text starting with "By ", "Reply to %s" could be a post's title. Anything
+// else (a reader's text) is returned as it is, never read as a format.
 func Message(lang, s string) string {
 	if s == "" {
 		return s
@@ -223,18 +226,38 @@ func Message(lang, s string) string {
 	if keys()[s] {
 		return T(lang, s)
 	}
-	for _, f := range formats() {
-		if args, ok := f.match(s); ok {
-			return T(lang, f.key, args...)
+	if args, key, ok := matchFormat(s); ok {
+		for i, a := range args {
+			// A value that is itself a message ("Your change was not saved. %s" around a
+			// validation error) is translated too; a short one may be a reader's name.
+			if v, isText := a.(string); isText && utf8.RuneCountInString(v) >= minTextRunes {
+				if keys()[v] {
+					args[i] = T(lang, v)
+				} else if inner, ikey, ok := matchFormat(v); ok {
+					args[i] = T(lang, ikey, inner...)
+				}
+			}
 		}
+		return T(lang, key, args...)
 	}
 	return s
 }
 
-// format is a catalog message with %d verbs, as a pattern that finds their values.
+func matchFormat(s string) (args []any, key string, ok bool) {
+	for _, f := range formats() {
+		if args, ok := f.match(s); ok {
+			return args, f.key, true
+		}
+	}
+	return nil, "", false
+}
+
+// format is a catalog message with %d and %s verbs, as a pattern that finds their values.
 type format struct {
-	key string
-	re  *regexp.Regexp
+	key   string
+	re    *regexp.Regexp
+	verbs []byte // 'd' or 's', one per value
+	text  int    // runes of the format's own wording
 }
 
 func (f format) match(s string) ([]any, bool) {
@@ -244,6 +267,10 @@ func (f format) match(s string) ([]any, bool) {
 	}
 	args := make([]any, len(m)-1)
 	for i, v := range m[1:] {
+		if f.verbs[i] == 's' {
+			args[i] = v
+			continue
+		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
 			return nil, false
@@ -253,48 +280,65 @@ func (f format) match(s string) ([]any, bool) {
 	return args, true
 }
 
-// formats are the catalog's messages with %d verbs and no other, each compiled once.
+// minTextRunes is how much of its own wording a format with a %s must have to be matched.
+const minTextRunes = 16
+
+// formats are the catalog's messages with %d and %s verbs and no other, each compiled once.
 var formats = sync.OnceValue(func() []format {
 	var out []format
 	for key := range keys() {
-		if !strings.Contains(key, "%") {
-			continue
-		}
-		var re strings.Builder
-		verbs := 0
-		re.WriteString("^")
-		ok := true
-		for rest := key; rest != ""; {
-			i := strings.IndexByte(rest, '%')
-			if i < 0 {
-				re.WriteString(regexp.QuoteMeta(rest))
-				break
-			}
-			re.WriteString(regexp.QuoteMeta(rest[:i]))
-			if i+1 >= len(rest) {
-				ok = false
-				break
-			}
-			switch rest[i+1] {
-			case 'd':
-				re.WriteString(`(-?[0-9]+)`)
-			default:
-				ok = false
-			}
-			verbs++
-			rest = rest[i+2:]
-		}
-		if ok && verbs > 0 {
-			re.WriteString("$")
-			out = append(out, format{key: key, re: regexp.MustCompile(re.String())})
+		if f, ok := compileFormat(key); ok {
+			out = append(out, f)
 		}
 	}
-	// Longer formats first, so the most specific wins when two could match.
+	// The format with the most wording first, so the most specific wins when two match.
 	sort.Slice(out, func(i, j int) bool {
-		if len(out[i].key) != len(out[j].key) {
-			return len(out[i].key) > len(out[j].key)
+		if out[i].text != out[j].text {
+			return out[i].text > out[j].text
 		}
 		return out[i].key < out[j].key
 	})
 	return out
 })
+
+func compileFormat(key string) (format, bool) {
+	if !strings.Contains(key, "%") {
+		return format{}, false
+	}
+	f := format{key: key}
+	var re strings.Builder
+	re.WriteString("^")
+	text := 0
+	for rest := key; rest != ""; {
+		i := strings.IndexByte(rest, '%')
+		if i < 0 {
+			re.WriteString(regexp.QuoteMeta(rest))
+			text += utf8.RuneCountInString(rest)
+			break
+		}
+		re.WriteString(regexp.QuoteMeta(rest[:i]))
+		text += utf8.RuneCountInString(rest[:i])
+		if i+1 >= len(rest) {
+			return format{}, false
+		}
+		switch rest[i+1] {
+		case 'd':
+			re.WriteString(`(-?[0-9]+)`)
+		case 's':
+			re.WriteString(`(.+?)`)
+		default:
+			return format{}, false
+		}
+		f.verbs = append(f.verbs, rest[i+1])
+		rest = rest[i+2:]
+	}
+	if len(f.verbs) == 0 {
+		return format{}, false
+	}
+	if strings.Contains(key, "%s") && text < minTextRunes {
+		return format{}, false
+	}
+	re.WriteString("$")
+	f.re, f.text = regexp.MustCompile("(?s)"+re.String()), text
+	return f, true
+}

@@ -213,3 +213,25 @@ func TestMessageWithValues(t *testing.T) {
 		t.Errorf("a fixed message: %q", got)
 	}
 }
+
+// TestMessageWithText: a message built in English with a name or address filled in (%s) is
+// translated with that value; a short format ("By %s") is not matched, so a post titled
+// "By the river" keeps its title.
+func TestMessageWithText(t *testing.T) {
+	const en = "alice@example.org will not receive any more newsletters. We are sorry to see you go."
+	if got := Message("fr", en); got != "alice@example.org ne recevra plus de lettres d’information. Nous sommes désolés de vous voir partir." {
+		t.Errorf("fr: %q", got)
+	}
+	if got := Message("fa", en); !strings.Contains(got, "alice@example.org") || strings.Contains(got, "will not receive") {
+		t.Errorf("fa: %q", got)
+	}
+	for _, s := range []string{"By the river", "Reply to Smith", "Anonymous wrote:"} {
+		if got := Message("fr", s); got != s {
+			t.Errorf("a short format read %q as a message: %q", s, got)
+		}
+	}
+	// Mixed values: a name and a number.
+	if got := Message("fr", "Comment page 2 of 3"); !strings.Contains(got, "2") || strings.Contains(got, "Comment page") {
+		t.Errorf("numbers: %q", got)
+	}
+}

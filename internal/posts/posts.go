@@ -153,7 +153,7 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 		restoring, wasPublished = true, tr.PreviousStatus == broadside.StatusPublished
 	}
 	wasPublic := id != 0 && broadside.Federates(p, now)
-	before := broadside.Revision{Title: p.Title, RawBody: p.RawBody, RawExcerpt: p.RawExcerpt}
+	before := broadside.Revision{Title: p.Title, TitleMarkup: p.RawTitleMarkup, RawBody: p.RawBody, RawExcerpt: p.RawExcerpt}
 	if in.SubscribersOnly != nil {
 		p.SubscribersOnly = *in.SubscribersOnly
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/render"
 	"github.com/broadside/broadside/internal/store"
 )
 
@@ -13,7 +14,7 @@ import (
 // autosave, which the save supersedes.
 func (s *Service) keepRevision(ctx context.Context, tx *store.Store, p *broadside.Post, user *broadside.User, changed bool) error {
 	if changed {
-		if err := tx.AddRevision(ctx, &broadside.Revision{PostID: p.ID, AuthorID: user.ID, Title: p.Title,
+		if err := tx.AddRevision(ctx, &broadside.Revision{PostID: p.ID, AuthorID: user.ID, Title: p.Title, TitleMarkup: p.RawTitleMarkup,
 			RawBody: p.RawBody, RawExcerpt: p.RawExcerpt, BodyFormat: p.BodyFormat, CreatedAt: s.Now()}); err != nil {
 			return err
 		}
@@ -101,7 +102,7 @@ func (s *Service) setContent(ctx context.Context, id int64, v *broadside.Revisio
 		return nil, broadside.Errorf(broadside.EINVALID, "This %s is in the trash. Restore it before editing it.", p.Type)
 	}
 	changed := !v.SameContent(p)
-	p.Title, p.RawBody, p.RawExcerpt = v.Title, v.RawBody, v.RawExcerpt
+	p.Title, p.RawTitleMarkup, p.RawBody, p.RawExcerpt = v.Title, v.TitleMarkup, v.RawBody, v.RawExcerpt
 	if v.BodyFormat != "" {
 		p.BodyFormat = v.BodyFormat
 	}
@@ -152,10 +153,12 @@ func (s *Service) Autosave(ctx context.Context, id int64, in AutosaveInput, user
 		return nil, nil, broadside.Errorf(broadside.EINVALID, "This %s is in the trash. Restore it before editing it.", p.Type)
 	}
 	v := &broadside.Revision{PostID: id, AuthorID: user.ID, Author: user, Kind: broadside.RevisionAutosave,
-		Title: strings.TrimSpace(in.Title), RawBody: strings.ReplaceAll(in.Body, "\r\n", "\n"),
+		RawBody:    strings.ReplaceAll(in.Body, "\r\n", "\n"),
 		RawExcerpt: strings.TrimSpace(strings.ReplaceAll(in.Excerpt, "\r\n", "\n")), BodyFormat: p.BodyFormat, CreatedAt: s.Now()}
+	// The editor sends the title as written, markup included, as a save does.
+	v.Title, v.TitleMarkup = render.SplitTitle(strings.TrimSpace(in.Title))
 	probe := *p
-	probe.Title, probe.RawBody, probe.RawExcerpt = v.Title, v.RawBody, v.RawExcerpt
+	probe.Title, probe.RawTitleMarkup, probe.RawBody, probe.RawExcerpt = v.Title, v.TitleMarkup, v.RawBody, v.RawExcerpt
 	if err := probe.Validate(); err != nil {
 		return nil, nil, err
 	}

@@ -156,38 +156,38 @@ func (m *Mailer) HeldComment(ctx context.Context, p *broadside.Post, c *broadsid
 	}
 	title := p.Title
 	if title == "" {
-		title = "(no title)"
+		title = s.T("(no title)")
 	}
 	body := mail.TextFromHTML(string(m.Render.Comment(c.RawBody)))
-	ct := s.Content(fmt.Sprintf("[%s] Please moderate: \"%s\"", s.Name, title))
-	ct.Heading = "A comment is waiting for your approval"
-	ct.Preheader = fmt.Sprintf("%s on \"%s\"", displayName(c), title)
+	ct := s.Content(s.T("[%s] Please moderate: \"%s\"", s.Name, title))
+	ct.Heading = s.T("A comment is waiting for your approval")
+	ct.Preheader = s.T("%s on \"%s\"", s.displayName(c), title)
 	ct.Paragraphs = []string{
-		fmt.Sprintf("A new comment on the post \"%s\" is waiting for your approval.", title),
-		fmt.Sprintf("Author: %s (email: %s, IP address: %s)", displayName(c), orNone(c.AuthorEmail), orNone(c.AuthorIP)),
+		s.T("A new comment on the post \"%s\" is waiting for your approval.", title),
+		s.T("Author: %s (email: %s, IP address: %s)", s.displayName(c), s.orNone(c.AuthorEmail), s.orNone(c.AuthorIP)),
 	}
 	if c.AuthorURL != "" {
-		ct.Paragraphs = append(ct.Paragraphs, "Website: "+c.AuthorURL)
+		ct.Paragraphs = append(ct.Paragraphs, s.T("Website: %s", c.AuthorURL))
 	}
-	ct.Paragraphs = append(ct.Paragraphs, "Comment:")
+	ct.Paragraphs = append(ct.Paragraphs, s.T("Comment:"))
 	ct.Paragraphs = append(ct.Paragraphs, strings.Split(body, "\n\n")...)
-	ct.Button = &mail.Link{Label: "Moderate comments", URL: s.Abs("/admin/comments?status=pending")}
-	ct.PostLink = &mail.Link{Label: "View the post", URL: s.PostURL(p)}
-	ct.Footer = []string{"You are receiving this because you wrote this post on " + s.Name + "."}
+	ct.Button = &mail.Link{Label: s.T("Moderate comments"), URL: s.Abs("/admin/comments?status=pending")}
+	ct.PostLink = &mail.Link{Label: s.T("View the post"), URL: s.PostURL(p)}
+	ct.Footer = []string{s.T("You are receiving this because you wrote this post on %s.", s.Name)}
 	err = m.Send(ctx, s, p.Author.Email, ct, nil)
 	return m.Settle(err, "held comment notice", "post_id", p.ID, "comment_id", c.ID)
 }
 
-func displayName(c *broadside.Comment) string {
+func (s *Site) displayName(c *broadside.Comment) string {
 	if n := strings.TrimSpace(c.AuthorName); n != "" {
 		return n
 	}
-	return "Anonymous"
+	return s.T("Anonymous")
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "none"
+func (s *Site) orNone(v string) string {
+	if v == "" {
+		return s.T("none")
 	}
-	return s
+	return v
 }

@@ -10,14 +10,14 @@ import (
 )
 
 // revisionSelect reads a revision and its author (if the user still exists) in one row.
-const revisionSelect = `SELECT r.id, r.post_id, r.author_id, r.kind, r.title, r.raw_body, r.raw_excerpt, r.body_format,
+const revisionSelect = `SELECT r.id, r.post_id, r.author_id, r.kind, r.title, r.title_markup, r.raw_body, r.raw_excerpt, r.body_format,
 	r.created_at, u.id, u.email, u.login, u.display_name, u.role
 FROM post_revisions r LEFT JOIN users u ON u.id = r.author_id`
 
 func scanRevision(r rowScanner, v *broadside.Revision) error {
 	var author, uid sql.NullInt64
 	var email, login, name, role sql.NullString
-	if err := r.Scan(&v.ID, &v.PostID, &author, &v.Kind, &v.Title, &v.RawBody, &v.RawExcerpt, &v.BodyFormat,
+	if err := r.Scan(&v.ID, &v.PostID, &author, &v.Kind, &v.Title, &v.TitleMarkup, &v.RawBody, &v.RawExcerpt, &v.BodyFormat,
 		scanTime(&v.CreatedAt), &uid, &email, &login, &name, &role); err != nil {
 		return err
 	}
@@ -34,8 +34,8 @@ func (s *Store) AddRevision(ctx context.Context, v *broadside.Revision) error {
 	v.Kind = broadside.RevisionSaved
 	v.CreatedAt = v.CreatedAt.UTC().Truncate(time.Microsecond)
 	err := s.wr().QueryRowContext(ctx, `INSERT INTO post_revisions (post_id, author_id, kind, title, raw_body, raw_excerpt,
-	body_format, created_at) VALUES ($1, $2, 'revision', $3, $4, $5, $6, $7) RETURNING id`,
-		v.PostID, nullID(v.AuthorID), v.Title, v.RawBody, v.RawExcerpt, v.BodyFormat, s.ts(v.CreatedAt)).Scan(&v.ID)
+	body_format, created_at, title_markup) VALUES ($1, $2, 'revision', $3, $4, $5, $6, $7, $8) RETURNING id`,
+		v.PostID, nullID(v.AuthorID), v.Title, v.RawBody, v.RawExcerpt, v.BodyFormat, s.ts(v.CreatedAt), v.TitleMarkup).Scan(&v.ID)
 	if err != nil {
 		return revisionErr("add revision", v.PostID, err)
 	}
@@ -48,12 +48,12 @@ func (s *Store) SaveAutosave(ctx context.Context, v *broadside.Revision) error {
 	v.Kind = broadside.RevisionAutosave
 	v.CreatedAt = v.CreatedAt.UTC().Truncate(time.Microsecond)
 	err := s.wr().QueryRowContext(ctx, `INSERT INTO post_revisions (post_id, author_id, kind, title, raw_body, raw_excerpt,
-	body_format, created_at) VALUES ($1, $2, 'autosave', $3, $4, $5, $6, $7)
-ON CONFLICT (post_id, author_id) WHERE kind = 'autosave' DO UPDATE SET title = excluded.title,
+	body_format, created_at, title_markup) VALUES ($1, $2, 'autosave', $3, $4, $5, $6, $7, $8)
+ON CONFLICT (post_id, author_id) WHERE kind = 'autosave' DO UPDATE SET title = excluded.title, title_markup = excluded.title_markup,
 	raw_body = excluded.raw_body, raw_excerpt = excluded.raw_excerpt, body_format = excluded.body_format,
 	created_at = excluded.created_at
 RETURNING id`,
-		v.PostID, v.AuthorID, v.Title, v.RawBody, v.RawExcerpt, v.BodyFormat, s.ts(v.CreatedAt)).Scan(&v.ID)
+		v.PostID, v.AuthorID, v.Title, v.RawBody, v.RawExcerpt, v.BodyFormat, s.ts(v.CreatedAt), v.TitleMarkup).Scan(&v.ID)
 	if err != nil {
 		return revisionErr("save autosave", v.PostID, err)
 	}

@@ -134,7 +134,7 @@ func TestSearchTextSQLAgreesWithGo(t *testing.T) {
 			"", "  Council  Budget, 2026! ", "今天的选举结果。市民们（非常）关心", "東京タワーへ行く・ラーメン",
 			"می\u200cخواهیم در كشور ايران، يك آينده؛ روشن؟", "l'élection «municipale» — résultats…",
 			"fish&chips; \"quoted\" (paren) [x] {y} <b>z</b> 100% a_b a-b", "한국어 검색", "𠀀𠀁 ext-b",
-			`title:fake NEAR(a b) * ^x "- OR`,
+			`title:fake NEAR(a b) * ^x "- OR`, "ÉCOLE Été ÄRGER Straße ÅLAND Øre", "МОСКВА Київ ΑΘΗΝΑ ΣΟΦΊΑ", "İstanbul ǅemal K",
 		} {
 			var got string
 			must(t, s.Reader().QueryRowContext(ctx, "SELECT broadside_search_text($1)", in).Scan(&got))
@@ -186,6 +186,29 @@ func TestCommentAvatarURLRoundTrip(t *testing.T) {
 			must(t, err)
 			if got.AvatarURL != want {
 				t.Errorf("comment %d: AvatarURL %q, want %q", c, got.AvatarURL, want)
+			}
+		}
+	})
+}
+
+// TestSearchFoldsCaseAnyScript: a title, excerpt, category and body in capitals of any script
+// (É, Ä, Cyrillic, Greek) are found by the word in lowercase and in capitals on both
+// databases: PostgreSQL folds case as Go does whatever its locale (a C-locale lower() folds
+// only ASCII).
+func TestSearchFoldsCaseAnyScript(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		u := mkUser(t, s, "ann")
+		mkPost(t, s, u, "accents", broadside.StatusPublished, t0.Add(-time.Hour), func(p *broadside.Post) {
+			p.Title, p.RawExcerpt, p.RawBody = "ÉCOLE d'Été", "ÄRGER im ΑΘΗΝΑ", "Репортаж из МОСКВЫ"
+		})
+		for _, q := range []string{"école", "ÉCOLE", "été", "ärger", "Ärger", "αθηνα", "ΑΘΗΝΑ", "москвы", "МОСКВЫ"} {
+			hits, _, err := s.SearchPosts(ctx, store.SearchFilter{Query: broadside.ParseSearch(q),
+				Statuses: []broadside.PostStatus{broadside.StatusPublished}, PublishedBefore: t0})
+			if err != nil {
+				t.Fatalf("search %q: %v", q, err)
+			}
+			if len(hits) != 1 || hits[0].Post.Slug != "accents" {
+				t.Errorf("search %q: %d hits", q, len(hits))
 			}
 		}
 	})

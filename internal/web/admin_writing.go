@@ -132,7 +132,7 @@ func (s *Server) handleRevisions(w http.ResponseWriter, r *http.Request, u *broa
 			a = &broadside.Revision{}
 		}
 		d.Compare = []compareField{
-			{Label: "Title", Lines: broadside.DiffText(a.Title, b.Title)},
+			{Label: "Title", Lines: broadside.DiffText(a.TitleSource(), b.TitleSource())},
 			{Label: "Body", Lines: broadside.DiffText(a.RawBody, b.RawBody)},
 			{Label: "Excerpt", Lines: broadside.DiffText(a.RawExcerpt, b.RawExcerpt)},
 		}
@@ -360,6 +360,6 @@ func (s *Server) loadAutosave(r *http.Request, d *editorData, p *broadside.Post,
 	if err != nil || a == nil {
 		return
 	}
-	d.Title, d.Body, d.Excerpt = a.Title, a.RawBody, a.RawExcerpt
+	d.Title, d.Body, d.Excerpt = a.TitleSource(), a.RawBody, a.RawExcerpt
 	d.Writing = &writingView{AutosaveLoaded: true}
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,6 +68,12 @@ type cachedPage struct {
 	tags    []string  // what it shows (tagPage); nil: it may show anything
 	purged  bool      // a targeted purge named one of its tags; kept only to serve as stale
 	form    formMarks // where a returning commenter's details go (pagecache_reader.go)
+
+	// What serveHit needs to answer without the router (pagecache_hit.go).
+	hit          *hitHeaders
+	html         bool   // a page view the audience counts
+	route        string // the route table's pattern, for the metrics
+	lastModified string
 }
 
 // NewPageCache returns a cache of at most maxBytes of page bodies.
@@ -337,7 +342,14 @@ func (s *Server) lookupPage(r *http.Request, h http.HandlerFunc) (*cachedPage, *
 		body := rec.body.Bytes()
 		e := &cachedPage{status: rec.status, header: rec.header, body: body,
 			etag: bodyETag(body), expires: c.Now().Add(c.TTL), gen: gen, seq: seq, tags: tags.list(),
-			gz: gzipped(rec.header, body), form: findFormMarks(body)}
+			gz: gzipped(rec.header, body), form: findFormMarks(body),
+			html: strings.HasPrefix(rec.header.Get("Content-Type"), "text/html"), route: r.Pattern,
+			lastModified: rec.header.Get("Last-Modified")}
+		link := ""
+		if wantsAPILink(r) && s.Settings != nil {
+			link = s.apiLink(r)
+		}
+		e.hit = newHitHeaders(e, link)
 		c.put(key, e)
 		stored = e
 		return e, nil, cacheMiss
@@ -351,38 +363,7 @@ func (s *Server) lookupPage(r *http.Request, h http.HandlerFunc) (*cachedPage, *
 }
 
 func writeCached(w http.ResponseWriter, r *http.Request, e *cachedPage) {
-	h := w.Header()
-	for k, v := range e.header {
-		h[k] = v
-	}
-	body, etag := e.body, e.etag
-	h.Add("Vary", "Accept-Encoding")
-	if e.gz != nil && acceptsGzip(r) {
-		// Compressed once at store time: a 45 KB thread page travels as about 10 KB. The
-		// compressed representation has its own ETag (RFC 9110 8.8.3).
-		body, etag = e.gz, strings.TrimSuffix(e.etag, `"`)+`-gz"`
-		h.Set("Content-Encoding", "gzip")
-	}
-	h.Set("ETag", etag)
-	if notModified(r, etag, e.header.Get("Last-Modified")) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(e.status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		coding, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			return !strings.Contains(strings.ReplaceAll(q, " ", ""), "q=0") || strings.Contains(q, "q=0.")
-		}
-	}
-	return false
+	writeHit(w, r, e)
 }
 
 // gzipped compresses a page worth compressing (text, over 1 KiB), or returns nil.

@@ -175,7 +175,7 @@ func (s *Server) handleAuthorEdit(w http.ResponseWriter, r *http.Request) error 
 		if statusOf(err) >= 500 || broadside.ErrorCode(err) != broadside.EINVALID {
 			return err
 		}
-		f := &commentEditForm{ID: id, Body: r.PostForm.Get("comment"), Message: "Your change was not saved. " + broadside.ErrorMessage(err),
+		f := &commentEditForm{ID: id, Body: r.PostForm.Get("comment"), Message: fmt.Sprintf("Your change was not saved. %s", broadside.ErrorMessage(err)),
 			Errors: broadside.ErrorFields(err)}
 		if old, left, lerr := s.Comments.EditableComment(r.Context(), id, key); lerr == nil {
 			f.Left = minSec(left)

@@ -46,6 +46,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	csrf.AddInsecureBypassPattern("POST /subscribe/comments/stop")
 	protected := csrf.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.serveHit(w, r) {
+			return // an anonymous reader's page from the cache (pagecache_hit.go)
+		}
 		start := time.Now()
 		id := newRequestID()
 		ip := s.clientIP(r)
@@ -54,12 +57,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		h := sw.Header()
-		// Canonical keys assigned directly: these run on every request, cached pages included.
-		h["X-Request-Id"] = []string{id}
-		h["X-Content-Type-Options"] = []string{"nosniff"}
-		h["Referrer-Policy"] = []string{"strict-origin-when-cross-origin"}
-		h["X-Frame-Options"] = []string{"SAMEORIGIN"}
-		h["Content-Security-Policy"] = []string{contentSecurityPolicy}
+		securityHeaders(h, id)
 		defer func() {
 			if rec := recover(); rec != nil {
 				if rec == http.ErrAbortHandler {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -366,7 +367,7 @@ func (s *Server) commentNotStored(w http.ResponseWriter, r *http.Request, form *
 	}
 	s.Log.Error("comment not stored: database unavailable", "request_id", requestID(r), "post_id", form.PostID, "err", err)
 	form.User = currentUser(r)
-	form.Message = "Your comment was not posted. " + broadside.ErrorMessage(err)
+	form.Message = fmt.Sprintf("Your comment was not posted. %s", broadside.ErrorMessage(err))
 	form.CancelURL = ""
 	// The limit is checked again when the comment is sent; the form must not cut it short.
 	form.MaxLength = max(form.MaxLength, len(form.Body), broadside.DefaultSettings().Discussion.MaxLength)

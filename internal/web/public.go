@@ -345,7 +345,7 @@ func (s *Server) categoryArchive(ctx context.Context, st *site, segs []string) (
 		if c := cats[i]; c.Slug == segs[len(segs)-1] {
 			return listSpec{heading: i18n.T(st.Language, "Category: %s", c.Name), canonicalTitle: c.Name, description: c.Description,
 				base: st.CategoryPath(c), filter: broadside.PostFilter{CategoryIDs: descendants(cats, c.ID)},
-				feed: c.Name + " Category Feed"}, nil
+				feed: i18n.T(st.Language, "%s Category Feed", c.Name)}, nil
 		}
 	}
 	return listSpec{}, broadside.Errorf(broadside.ENOTFOUND, "No such category.")
@@ -376,7 +376,7 @@ func (s *Server) tagArchive(ctx context.Context, st *site, segs []string) (listS
 		return listSpec{}, err
 	}
 	return listSpec{heading: i18n.T(st.Language, "Tag: %s", t.Name), canonicalTitle: t.Name, base: st.TagPath(*t),
-		filter: broadside.PostFilter{TagID: t.ID}, feed: t.Name + " Tag Feed"}, nil
+		filter: broadside.PostFilter{TagID: t.ID}, feed: i18n.T(st.Language, "%s Tag Feed", t.Name)}, nil
 }
 
 // GET /author/{path...}
@@ -386,7 +386,7 @@ func (s *Server) authorArchive(ctx context.Context, st *site, segs []string) (li
 		return listSpec{}, err
 	}
 	return listSpec{heading: i18n.T(st.Language, "Author: %s", u.Name()), canonicalTitle: u.Name(), base: st.AuthorPath(u),
-		filter: broadside.PostFilter{AuthorID: u.ID}, feed: "Posts by " + u.Name() + " Feed"}, nil
+		filter: broadside.PostFilter{AuthorID: u.ID}, feed: i18n.T(st.Language, "Posts by %s Feed", u.Name())}, nil
 }
 
 // notFound is the helpful 404: recent posts and categories to go on with.

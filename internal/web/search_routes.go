@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/i18n"
 	"github.com/broadside/broadside/internal/search"
 )
 
@@ -52,7 +53,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case broadside.ErrorCode(err) == broadside.EINVALID:
 		status = http.StatusBadRequest
-		data["Error"] = "That search could not be run: " + firstFieldMessage(err)
+		data["Error"] = i18n.T(st.Language, "That search could not be run: %s", i18n.Message(st.Language, firstFieldMessage(err)))
 	case err != nil:
 		return err
 	}
@@ -94,9 +95,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	v := s.baseView(r, st)
 	v.Title = "Search"
 	if text != "" {
-		v.Title = "Search results for “" + text + "”"
+		v.Title = i18n.T(st.Language, "Search results for: “%s”", text)
 		if page > 1 {
-			v.Title += " – Page " + strconv.Itoa(page)
+			v.Title += " – " + i18n.T(st.Language, "Page %d", page)
 		}
 	}
 	v.Robots = "noindex, follow" // as WordPress: result pages are not indexed

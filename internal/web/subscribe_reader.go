@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -208,7 +209,7 @@ func (s *Server) handleReaderUnsubscribe(w http.ResponseWriter, r *http.Request)
 	}
 	s.setCookie(w, r, cookieReader, "", -1)
 	s.subscribePage(w, r, http.StatusOK, &subscribePage{Mode: "message", Heading: "You are unsubscribed",
-		Paragraphs: []string{sub.Email + " will not receive any more newsletters, and this browser is signed out."},
+		Paragraphs: []string{fmt.Sprintf("%s will not receive any more newsletters, and this browser is signed out.", sub.Email)},
 		Links:      []link{{"Subscribe again", "/subscribe/"}, {"Go to the home page", "/"}}})
 	return nil
 }

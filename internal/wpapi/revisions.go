@@ -158,7 +158,7 @@ func (q *req) createAutosave(typ broadside.PostType) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := posts.AutosaveInput{Title: p.Title, Body: p.RawBody, Excerpt: p.RawExcerpt}
+	in := posts.AutosaveInput{Title: p.TitleSource(), Body: p.RawBody, Excerpt: p.RawExcerpt}
 	if v, given := q.p.text("title"); given {
 		in.Title = v
 	}
@@ -209,7 +209,7 @@ func (q *req) revisionObject(p *broadside.Post, v *broadside.Revision, context s
 	if context != "embed" {
 		o = append(o, kv{"modified", wpDate(v.CreatedAt, loc)}, kv{"modified_gmt", wpDate(v.CreatedAt, time.UTC)})
 	}
-	o = append(o, kv{"parent", p.ID}, kv{"slug", slug}, kv{"title", text(v.Title, html.EscapeString(v.Title))})
+	o = append(o, kv{"parent", p.ID}, kv{"slug", slug}, kv{"title", text(v.TitleSource(), string(q.a.Render.Title(v.Title, v.TitleMarkup)))})
 	if context != "embed" {
 		o = append(o, kv{"content", text(v.RawBody, string(q.a.Render.Post(v.BodyFormat, v.RawBody)))})
 	}
