@@ -246,21 +246,28 @@ var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "dclid": tru
 // cached adapts a public GET handler (as public does) and keeps its pages in the page cache.
 func (s *Server) cached(hh handler) http.HandlerFunc {
 	h := s.public(hh)
-	return s.counted(func(w http.ResponseWriter, r *http.Request) {
-		if s.Federation != nil {
-			// The same URL answers HTML or ActivityStreams by Accept: both answers say so,
-			// or a shared cache in front could hand one to the other's clients.
+	if s.Federation != nil {
+		// The same URL answers HTML or ActivityStreams by Accept: both answers say so, or a
+		// shared cache in front could hand one to the other's clients. The HTML handler says
+		// it itself, so the page cache keeps it with the page and every hit repeats it.
+		html := h
+		h = func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Add("Vary", "Accept")
+			html(w, r)
 		}
+	}
+	return s.counted(func(w http.ResponseWriter, r *http.Request) {
 		if s.Federation != nil && wantsActivity(r) {
 			// An ActivityStreams answer on a page's URL (activitypub_actors.go): never
 			// from or into the page cache, which holds the HTML.
+			w.Header().Add("Vary", "Accept")
 			if served, err := s.serveNegotiated(w, r); served {
 				if err != nil {
 					s.fail(w, r, err)
 				}
 				return
 			}
+			w.Header().Del("Vary") // the page is served as HTML, whose handler says it
 		}
 		c := s.Cache
 		if c == nil {
