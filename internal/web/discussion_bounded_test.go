@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/app"
@@ -21,7 +23,7 @@ func withDataDir(dir string) appOption {
 // bulkDiscussion adds n approved comments to p in one SQLite statement, which takes seconds
 // where n comments through the store take minutes: threads of four (a top-level comment, two
 // replies to it, a reply to the second), ids and times rising.
-func bulkDiscussion(t *testing.T, ta *testApp, dbPath string, p *broadside.Post, n int) {
+func bulkDiscussion(t testing.TB, ta *testApp, dbPath string, p *broadside.Post, n int) {
 	t.Helper()
 	db, err := sql.Open("sqlite", dbPath+"?_pragma=busy_timeout(10000)")
 	if err != nil {
@@ -68,8 +70,6 @@ func TestHugeDiscussionReadsOnlyItsPage(t *testing.T) {
 	ta := newTestApp(t, withCache(), withDataDir(dir))
 	p := ta.publish(ta.user("author@example.org", broadside.RoleAuthor), "A post that went viral", "Its body.")
 	path := ta.postPath(p)
-	bulkDiscussion(t, ta, filepath.Join(dir, "broadside.db"), p, 100_000)
-	t.Log("100,000 comments written")
 	editor := ta.signIn(ta.user("ed3@example.org", broadside.RoleEditor))
 	// Comments published at once and no edit window: the commenter keeps only the cookie
 	// with their details (a held comment or an edit link would make the page theirs alone).
@@ -83,6 +83,11 @@ func TestHugeDiscussionReadsOnlyItsPage(t *testing.T) {
 	if r := commenter.post("/comments", f); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("comment: %d", r.StatusCode)
 	}
+	// The discussion arrives after the comment: a POST on a long discussion reads its shape
+	// once per change (comments.PageOf), which is the comment path's cost, not the page's.
+	start := time.Now()
+	bulkDiscussion(t, ta, filepath.Join(dir, "broadside.db"), p, 100_000)
+	t.Logf("100,000 comments written in %v", time.Since(start))
 	ta.App.Changed() // start from nothing kept
 
 	for _, c := range []struct {
@@ -108,5 +113,26 @@ func TestHugeDiscussionReadsOnlyItsPage(t *testing.T) {
 			t.Errorf("%s: read %d comment rows to show %d (of 100,000)", c.name, read, shown)
 		}
 		t.Logf("%s: %d comment rows read, %d shown", c.name, read, shown)
+	}
+}
+
+// BenchmarkPostPage100kComments: page 1 of a 100,000-comment discussion for a signed-in
+// editor, the page's discussion rendered again on every request (as after every change),
+// next to BenchmarkPostPageSeedEditor's 31 comments. docs/benchmarks.md.
+func BenchmarkPostPage100kCommentsEditor(b *testing.B) {
+	dir := b.TempDir()
+	ta := newTestApp(b, withCache(), withDataDir(dir))
+	p := ta.publish(ta.user("author@example.org", broadside.RoleAuthor), "A post that went viral", "Its body.")
+	bulkDiscussion(b, ta, filepath.Join(dir, "broadside.db"), p, 100_000)
+	cookie := benchCookies(ta, ta.signIn(ta.user("ed2@example.org", broadside.RoleEditor)))
+	path := ta.postPath(p)
+	b.ReportAllocs()
+	for b.Loop() {
+		ta.App.Changed()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Cookie", cookie)
+		if rec := benchServe(ta, req); rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d", path, rec.Code)
+		}
 	}
 }
