@@ -14,6 +14,10 @@
 # BENCH_BIG_COMMENTS (0; N imports a generated post with N comments and adds the
 # big-commenter target: its page 1 for a returning commenter, next to post-uncached, the seed
 # page for the same reader).
+# The signed-in targets (post-editor, post-subscriber, and big-editor, big-subscriber with
+# BENCH_BIG_COMMENTS) are the same pages for an editor signed in with a password and for a
+# confirmed subscriber with a reader session (written into the database; needs sqlite3).
+# The summary ends with the server's peak RSS (VmHWM) over the whole run.
 # Everything listens on and targets 127.0.0.1 only.
 set -euo pipefail
 
@@ -122,6 +126,24 @@ if [ "$big_comments" -gt 0 ]; then
 		{ cat "$tmp/big-import.txt" >&2; die "the import of the big discussion failed"; }
 fi
 
+# A signed-in editor (signs in below) and a confirmed subscriber with a reader session.
+bench_pw=bench-password-$RANDOM$RANDOM
+"$tmp/broadside" user add --data "$tmp/data" --email bench-ed@example.org --role editor --name "Bench Editor" \
+	--password-stdin <<<"$bench_pw" >/dev/null
+reader_token=benchreader$RANDOM$RANDOM$RANDOM
+if command -v sqlite3 >/dev/null 2>&1; then
+	now_ts=$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)
+	later_ts=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%S.000000Z)
+	token_hash=$(printf '%s' "$reader_token" | sha256sum | cut -d' ' -f1)
+	sqlite3 "$tmp/data/broadside.db" "INSERT INTO subscribers (email, status, created_at, confirmed_at, updated_at)
+		VALUES ('bench-reader@example.net', 'confirmed', '$now_ts', '$now_ts', '$now_ts');
+		INSERT INTO reader_sessions (token_hash, subscriber_id, created_at, expires_at, last_seen_at)
+		VALUES ('$token_hash', last_insert_rowid(), '$now_ts', '$later_ts', '$now_ts');"
+else
+	reader_token="" # the subscriber targets are skipped
+	say "sqlite3 not found: no subscriber targets (install with: sudo apt-get install -y sqlite3)"
+fi
+
 port=$(free_port)
 base="http://127.0.0.1:$port"
 say "starting broadside on $base"
@@ -135,6 +157,16 @@ post_path=$(curl -fsS "$base/" | grep -o "href=\"[^\"]*/$slug/\"" | head -n 1 | 
 	true
 [ -n "$post_path" ] || die "could not find a link to /$slug/ on the home page"
 post_url="$base$post_path"
+
+curl -fsS -o /dev/null -c "$tmp/editor.jar" --data-urlencode email=bench-ed@example.org \
+	--data-urlencode "password=$bench_pw" "$base/admin/login"
+editor_session=$(awk '$6 == "bs_session" {print $7}' "$tmp/editor.jar")
+[ -n "$editor_session" ] || die "the bench editor could not sign in"
+editor_cookie="Cookie: bs_session=$editor_session"
+reader_cookie="Cookie: bs_reader=$reader_token"
+# (Without mail configured the page names no subscriber; the subscriber-only text and the
+# access rule are what a reader session changes, and the tests cover them.)
+curl -fsS -H "$editor_cookie" "$post_url" | grep -q 'Bench Editor' || die "the bench editor's page does not show them signed in"
 
 # --- the static reference: the same page, saved, served by nginx -------------------------
 mkdir -p "$tmp/www" "$tmp/nginx"
@@ -235,6 +267,8 @@ bench() {
 bench static-nginx nginx_pids "$static_url"
 bench post-cached server_pids "$post_url"
 bench post-uncached server_pids "$post_url" -H "Cookie: bs_commenter=x"
+bench post-editor server_pids "$post_url" -H "$editor_cookie"
+[ -z "$reader_token" ] || bench post-subscriber server_pids "$post_url" -H "$reader_cookie"
 if [ "$big_comments" -gt 0 ]; then
 	big_id=$(sqlite3 "$tmp/data/broadside.db" "SELECT post_id FROM comments GROUP BY post_id ORDER BY count(*) DESC LIMIT 1")
 	big_url=$(curl -fsS -o /dev/null -w '%{redirect_url}' "$base/?p=$big_id")
@@ -242,6 +276,8 @@ if [ "$big_comments" -gt 0 ]; then
 	curl -fsS -H "Cookie: bs_commenter=x" -o "$tmp/big.html" "$big_url"
 	say "big discussion: $big_url, page 1 is $(wc -c <"$tmp/big.html") bytes"
 	bench big-commenter server_pids "$big_url" -H "Cookie: bs_commenter=x"
+	bench big-editor server_pids "$big_url" -H "$editor_cookie"
+	[ -z "$reader_token" ] || bench big-subscriber server_pids "$big_url" -H "$reader_cookie"
 fi
 # Feeds and search (docs/benchmarks.md, "Feeds and search"): the RSS feed as served (page
 # cache) and rebuilt on every request, and a reader search (never cached: query string).
@@ -264,6 +300,7 @@ BENCH_POST_ID=$post_id BENCH_TS=$ts BENCH_ACKED_DIR=$tmp/acked \
 	bench comment-post server_pids "$base/comments" -s bench/comment.lua
 
 # --- durability: stop the server, then count what the database holds ---------------------
+peak_rss=$(awk '/^VmHWM:/ {print $2 " " $3}' "/proc/$server_pid/status" 2>/dev/null || echo "?")
 say "stopping broadside with SIG$STOP_SIGNAL"
 if [ "$STOP_SIGNAL" = KILL ]; then
 	kill -KILL "$server_pid" 2>/dev/null || true
@@ -311,6 +348,7 @@ done
 		printf '%-14s %10s %10s %10s %12s %13s %14s %10s\n' "$name" "$rps" "$p50" "$p99" "$bad" "$ratio" "$cpureq" "$cores"
 	done
 	echo "(the file row's static/target compares it with file-nginx: nginx serving the same JPEG)"
+	echo "server peak RSS (VmHWM) over the run: $peak_rss"
 	echo
 	if [[ "$secs" =~ ^[0-9]+$ ]]; then
 		echo "comment POST: $acked_303 acknowledged (303) in $DURATION = $(awk -v n="$acked_303" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')/s"

@@ -52,6 +52,10 @@ type Store interface {
 	ThreadComments(ctx context.Context, postID int64, statuses []broadside.CommentStatus, alsoIDs []int64) ([]broadside.Comment, error)
 	ThreadShape(ctx context.Context, postID int64, alsoIDs []int64) ([]broadside.Comment, error)
 	CommentShapes(ctx context.Context, postID int64, ids []int64) ([]broadside.Comment, error)
+	DiscussionHasBackEdges(ctx context.Context, postID int64) (bool, error)
+	DiscussionRootCount(ctx context.Context, postID int64) (int, error)
+	DiscussionRoots(ctx context.Context, postID int64, newestFirst bool, offset, limit int) ([]int64, error)
+	DiscussionThreads(ctx context.Context, postID int64, roots []int64) ([]broadside.Comment, error)
 	ListComments(ctx context.Context, f broadside.CommentFilter) ([]broadside.CommentRow, int, error)
 	RepliedComments(ctx context.Context, ids []int64, statuses ...broadside.CommentStatus) (map[int64]bool, error)
 	CommentCounts(ctx context.Context) (map[broadside.CommentStatus]int, error)
@@ -92,6 +96,7 @@ type Service struct {
 
 	group  groupCommit
 	shapes shapeCache
+	roots  rootCounts // top-level threads per post, for SharedPage
 }
 
 // rateWindow is the span of the per-address comment limit (Discussion.RateLimitPerMinute).

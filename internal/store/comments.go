@@ -266,6 +266,7 @@ func (s *Store) ThreadComments(ctx context.Context, postID int64, statuses []bro
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: thread of post %d: %w", postID, err)
 	}
+	s.countCommentRows(len(out))
 	return out, nil
 }
 
@@ -319,6 +320,7 @@ func (s *Store) shapes(ctx context.Context, postID int64, q string, a []any) ([]
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: thread shape of post %d: %w", postID, err)
 	}
+	s.countCommentRows(len(out))
 	return out, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -43,6 +44,8 @@ type Store struct {
 	changes *changeSet
 	// onChanged is how this node hears its own announced changes (OnChanged).
 	onChanged func(tags []string)
+	// commentRows counts the comment rows the discussion reads returned (CommentRowsRead).
+	commentRows *atomic.Int64
 }
 
 // sqlQuerier is what *sql.DB and *sql.Tx have in common.
@@ -85,7 +88,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	s := &Store{dialect: DialectPostgres, w: db, r: db, pool: pool}
+	s := &Store{dialect: DialectPostgres, w: db, r: db, pool: pool, commentRows: new(atomic.Int64)}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: connect to postgres: %w", err)
@@ -142,7 +145,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{dialect: DialectSQLite, w: w, r: r, path: path}
+	s := &Store{dialect: DialectSQLite, w: w, r: r, path: path, commentRows: new(atomic.Int64)}
 	if err := r.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)

@@ -132,7 +132,7 @@ func BenchmarkPostPageSeedCached(b *testing.B) {
 // is a top-level comment, the rest reply to one of the 200 comments before it, chosen at
 // random (readers answer what is recent), never deeper than maxDepth. Page 1 (50 top-level
 // threads) then holds about 200 comments.
-func benchBigDiscussion(b *testing.B, ta *testApp, n, maxDepth int) (*broadside.Post, string) {
+func benchBigDiscussion(b testing.TB, ta *testApp, n, maxDepth int) (*broadside.Post, string) {
 	b.Helper()
 	author := ta.user("editor@example.org", broadside.RoleEditor)
 	p := ta.publish(author, "A post that went viral", "The body of a post that drew a very long discussion.\n\nSecond paragraph.")

@@ -47,6 +47,9 @@ type PageCache struct {
 
 	rendered    map[renderKey]string // post Markdown rendered (post_discussion.go)
 	renderedGen uint64
+
+	readers     map[string]*cachedPage // signed-in readers' pages (pagecache_signedin.go)
+	readerBytes int
 }
 
 // flight is one render of a page; done is closed when it ends, with e set if it stored one.
@@ -104,6 +107,12 @@ func (c *PageCache) Purge(tags ...string) {
 		if named.hits(f.tags) {
 			delete(c.fragments, key)
 			c.fragBytes -= f.bytes
+		}
+	}
+	for key, e := range c.readers {
+		if named.hits(e.tags) {
+			delete(c.readers, key)
+			c.readerBytes -= len(e.body)
 		}
 	}
 }
@@ -276,6 +285,9 @@ func (s *Server) cached(hh handler) http.HandlerFunc {
 		}
 		if !cacheable(r) {
 			if cacheableBut(r, cookieCommenter) && s.serveCommenter(w, r, h) {
+				return
+			}
+			if s.serveSignedIn(w, r, h) {
 				return
 			}
 			h(w, r)

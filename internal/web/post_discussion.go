@@ -98,6 +98,20 @@ func (s *Server) postDiscussion(r *http.Request, st *site, p *broadside.Post, cp
 // own says the page is this reader's alone, so it may carry their own comments' edit links.
 func (s *Server) renderDiscussion(ctx context.Context, r *http.Request, st *site, p *broadside.Post, cpage int, form *commentForm, closed bool, pending []int64, own bool) (*discussion, error) {
 	d := st.Discussion
+	if !own && p.CommentCount > d.PerPage {
+		// A page shared by every reader of a long discussion: read only its own threads.
+		dp, ok, err := s.Comments.SharedPage(ctx, p, max(cpage, 1), d)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if dp.Thread == nil {
+				return nil, broadside.Errorf(broadside.ENOTFOUND, "no comment page %d", cpage)
+			}
+			out := &discussion{pages: dp.Pages, page: max(cpage, 1), first: dp.First}
+			return s.renderCommentList(r, st, p, out, dp.Thread, dp.Thread.Page(1, 0), closed, own)
+		}
+	}
 	thread, err := s.Comments.Thread(ctx, p, pending, d)
 	if err != nil {
 		return nil, err
@@ -123,18 +137,23 @@ func (s *Server) renderDiscussion(ctx context.Context, r *http.Request, st *site
 	}
 	out.page = cpage
 	nodes := thread.Page(cpage, per)
-	pagePath := commentPageURL(st.PostPath(p), cpage)
+	out.first = 1
+	if len(nodes) > 0 {
+		out.first = nodes[0].Number
+	}
+	return s.renderCommentList(r, st, p, out, thread, nodes, closed, own)
+}
+
+// renderCommentList renders nodes, top-level threads of thread, into out.html.
+func (s *Server) renderCommentList(r *http.Request, st *site, p *broadside.Post, out *discussion, thread *broadside.Thread, nodes []*broadside.ThreadNode, closed, own bool) (*discussion, error) {
+	pagePath := commentPageURL(st.PostPath(p), out.page)
 	views := make([]*commentView, 0, len(nodes))
 	for _, n := range nodes {
 		views = append(views, s.commentTree(n, p, pagePath, closed, st))
 	}
 	// Report forms carry a shared stamp: a report checks it but does not use it up, and the
 	// page may be kept for every reader.
-	s.decorateComments(r, views, thread, d, s.Comments.Stamp(p.ID, true), own)
-	out.first = 1
-	if len(nodes) > 0 {
-		out.first = nodes[0].Number
-	}
+	s.decorateComments(r, views, thread, st.Discussion, s.Comments.Stamp(p.ID, true), own)
 	buf, err := s.tmpl.executePart("public/post", st.Language, "commentlist", views)
 	if err != nil {
 		return nil, err
