@@ -179,7 +179,9 @@ func (ex *exporter) planIDs() error {
 			break
 		}
 		for _, p := range ps {
-			ex.postIDs[p.ID] = true
+			if p.Type != broadside.TypeAttachment { // an attachment's page is no item: its id is free
+				ex.postIDs[p.ID] = true
+			}
 		}
 		after = ps[len(ps)-1].ID
 	}

@@ -36,11 +36,19 @@ func (s *Server) attachmentTarget(ctx context.Context, a *broadside.Attachment) 
 	return a.RedirectTarget()
 }
 
-// GET /attachment/{id}/
+// GET /attachment/{id}/ and /attachment/{id}/comment-page-N/
 func (s *Server) handleAttachmentPage(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return errNotFound
+	}
+	cpage := 0
+	if seg := r.PathValue("cpage"); seg != "" {
+		rest, n, ok := splitPaged("/"+seg+"/", "/comment-page-")
+		if !ok || n == 0 || rest != "/" {
+			return errNotFound
+		}
+		cpage = n
 	}
 	p, ok := s.attachmentPage(r.Context(), id)
 	if !ok {
@@ -50,5 +58,5 @@ func (s *Server) handleAttachmentPage(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return s.servePost(w, r, st, p, 0)
+	return s.servePost(w, r, st, p, cpage)
 }

@@ -35,6 +35,17 @@ func runUnattachedMediaComments(t *testing.T, opts ...appOption) {
 	}
 	page := checkAttachmentPage(t, ta, "/?attachment_id=77", "/sunset/")
 
+	// Comment pages of the attachment's page are served like a post's; nonsense is not.
+	ta.settings(func(s *broadside.Settings) { s.Discussion.PerPage = 1 })
+	if r := ta.browser().get("/attachment/77/comment-page-1/"); r.StatusCode != 200 || !strings.Contains(r.Body, "Where was this taken?") {
+		t.Errorf("comment page 1: %d", r.StatusCode)
+	}
+	for _, bad := range []string{"/attachment/77/comment-page-x/", "/attachment/77/other/", "/attachment/78/", "/attachment/x/"} {
+		if r := ta.browser().get(bad); r.StatusCode != 404 {
+			t.Errorf("%s: %d, want 404", bad, r.StatusCode)
+		}
+	}
+
 	// The moderation list shows them, linked to the attachment's page.
 	admin := ta.user("admin@example.com", broadside.RoleAdmin)
 	q := ta.signIn(admin).get("/admin/comments?status=approved")

@@ -289,6 +289,7 @@ func (s *Server) routeTable() []route {
 		{"GET /?attachment_id", pub(s.handleOldAttachment)},
 		// Attachment pages: an imported attachment with comments and no post (attachment_page.go).
 		{"GET /attachment/{id}/", pub(s.handleAttachmentPage)},
+		{"GET /attachment/{id}/{cpage}/", pub(s.handleAttachmentPage)},
 		{"GET /?cat", pub(s.handleOldCategory)},
 		{"GET /?tag", pub(s.handleOldTag)},
 		{"GET /?author", pub(s.handleOldAuthor)},
