@@ -1,6 +1,7 @@
 package broadside
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,7 +13,17 @@ type PostType string
 const (
 	TypePost PostType = "post"
 	TypePage PostType = "page"
+	// TypeAttachment is the page of an imported attachment that belongs to no post but
+	// carries comments (WordPress shows them on the attachment's own page). Only the
+	// importer makes one; it holds the attachment's discussion, is reached from the
+	// attachment's old addresses, and is never listed (no archive, feed, sitemap or search).
+	TypeAttachment PostType = "attachment"
 )
+
+// AttachmentPageSlug is the slug of the page holding the comments of the attachment with id.
+func AttachmentPageSlug(attachmentID int64) string {
+	return "attachment-" + strconv.FormatInt(attachmentID, 10)
+}
 
 // PostStatus is the publishing state of a post.
 type PostStatus string

@@ -31,8 +31,12 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 		return nil
 	}
 	if cur != nil && cur.skip && cur.attachment != 0 {
-		r.sum.skip("comments on attachments that belong to no post (Broadside shows an attachment on its post's page only)", c.Pos, c.ID)
-		return nil
+		// An attachment that belongs to no post: its comments go on a page of its own.
+		page, err := r.attachmentPage(ctx, r.plan.attachments[cur.wpID], cur.attachment)
+		if err != nil {
+			return err
+		}
+		cur.localID, cur.skip, cur.comments = page, false, map[int64]int64{}
 	}
 	if cur == nil || cur.skip {
 		r.sum.skip("comments on items that were not imported", c.Pos, c.ID)

@@ -179,7 +179,9 @@ func (ex *exporter) planIDs() error {
 			break
 		}
 		for _, p := range ps {
-			ex.postIDs[p.ID] = true
+			if p.Type != broadside.TypeAttachment { // an attachment's page is no item: its id is free
+				ex.postIDs[p.ID] = true
+			}
 		}
 		after = ps[len(ps)-1].ID
 	}
@@ -275,6 +277,9 @@ func (ex *exporter) dates(t time.Time) (local, gmt string) {
 }
 
 func (ex *exporter) post(p *broadside.Post) error {
+	if p.Type == broadside.TypeAttachment {
+		return ex.attachmentPage(p)
+	}
 	it := &wxr.Item{Title: p.TitleSource(), Link: ex.permalink(p), GUID: ex.base + "/?p=" + strconv.FormatInt(p.ID, 10),
 		Excerpt: p.RawExcerpt, ID: p.ID, Name: strings.ToLower(url.PathEscape(p.Slug)), Status: wpStatus(p.Status),
 		Parent: p.ParentID, Type: string(p.Type), Password: p.Password, Sticky: p.Sticky, PingStatus: "closed",
@@ -348,6 +353,21 @@ func (ex *exporter) post(p *broadside.Post) error {
 		return err
 	}
 	return ex.w.EndItem()
+}
+
+// attachmentPage gathers the comments of the page an import made for an attachment that
+// belongs to no post: they are written under the attachment's item, where WordPress keeps
+// them, and the page itself is not an item (the attachment is).
+func (ex *exporter) attachmentPage(p *broadside.Post) error {
+	cs, err := ex.svc.Store.ThreadComments(ex.ctx, p.ID, broadside.CommentStatuses, nil)
+	if err != nil {
+		return err
+	}
+	if ex.attComments == nil {
+		ex.attComments = map[int64][]broadside.Comment{}
+	}
+	ex.attComments[p.ParentID] = append(ex.attComments[p.ParentID], cs...)
+	return nil
 }
 
 // comments writes the comments of the current item.

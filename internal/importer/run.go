@@ -191,8 +191,7 @@ func (r *run) stream(ctx context.Context) error {
 func (r *run) item(ctx context.Context, it *wxr.Item) error {
 	r.cur = &curItem{pos: it.Pos, wpID: it.ID, skip: true}
 	if it.Type == "attachment" {
-		r.attachmentItem(it) // written before the stream, from the plan; this takes its comments
-		return nil
+		return r.attachmentItem(ctx, it) // written before the stream, from the plan; this takes its comments
 	}
 	if it.Type == "nav_menu_item" {
 		r.collectMenuItem(it)

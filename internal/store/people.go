@@ -11,7 +11,8 @@ import (
 // UserPostCounts returns how many posts and pages (of any status) each user wrote, for the
 // admin's Users list; users without posts are absent.
 func (s *Store) UserPostCounts(ctx context.Context) (map[int64]int, error) {
-	rows, err := s.rd().QueryContext(ctx, "SELECT author_id, count(*) FROM posts GROUP BY author_id")
+	// An attachment's page (broadside.TypeAttachment) is the attachment's, not a post someone wrote.
+	rows, err := s.rd().QueryContext(ctx, "SELECT author_id, count(*) FROM posts WHERE type <> $1 GROUP BY author_id", string(broadside.TypeAttachment))
 	if err != nil {
 		return nil, fmt.Errorf("store: count posts per user: %w", err)
 	}

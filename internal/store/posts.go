@@ -291,6 +291,9 @@ func (s *Store) postWhere(f broadside.PostFilter, a *args) string {
 	var c []string
 	if f.Type != "" {
 		c = append(c, "p.type = "+a.add(string(f.Type)))
+	} else {
+		// An attachment's page is reached from its attachment only, never listed.
+		c = append(c, "p.type <> "+a.add(string(broadside.TypeAttachment)))
 	}
 	if len(f.Statuses) > 0 {
 		c = append(c, "p.status IN "+in(a, strs(f.Statuses)))

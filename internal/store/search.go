@@ -87,6 +87,8 @@ WHERE 1 = 1`
 	}
 	if f.Type != "" {
 		q += " AND p.type = " + a.add(string(f.Type))
+	} else {
+		q += " AND p.type <> " + a.add(string(broadside.TypeAttachment)) // reached from its attachment only
 	}
 	if len(f.Statuses) > 0 {
 		q += " AND p.status IN " + in(a, strs(f.Statuses))

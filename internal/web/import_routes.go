@@ -90,7 +90,7 @@ func (s *Server) handleOldAttachmentID(w http.ResponseWriter, r *http.Request, w
 		s.notFound(w, r)
 		return
 	}
-	to, ok := a.RedirectTarget()
+	to, ok := s.attachmentTarget(ctx, a)
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -209,7 +209,7 @@ func (s *Server) redirectTarget(r *http.Request, rd *broadside.Redirect, suffix 
 		if err != nil {
 			return "", false
 		}
-		return a.RedirectTarget()
+		return s.attachmentTarget(ctx, a)
 	case broadside.WPCategory:
 		c, err := s.Posts.Category(ctx, rd.TargetID)
 		if err != nil {

@@ -287,6 +287,9 @@ func (s *Server) routeTable() []route {
 		{"GET /?p", pub(s.handleOldPostID)},
 		{"GET /?page_id", pub(s.handleOldPostID)},
 		{"GET /?attachment_id", pub(s.handleOldAttachment)},
+		// Attachment pages: an imported attachment with comments and no post (attachment_page.go).
+		{"GET /attachment/{id}/", pub(s.handleAttachmentPage)},
+		{"GET /attachment/{id}/{cpage}/", pub(s.handleAttachmentPage)},
 		{"GET /?cat", pub(s.handleOldCategory)},
 		{"GET /?tag", pub(s.handleOldTag)},
 		{"GET /?author", pub(s.handleOldAuthor)},

@@ -80,6 +80,9 @@ func (st *site) PostPath(p *broadside.Post) string {
 	if p.Type == broadside.TypePage {
 		return "/" + url.PathEscape(p.Slug) + "/"
 	}
+	if p.Type == broadside.TypeAttachment { // an attachment's page (attachment_page.go)
+		return attachmentPagePath(p.ParentID)
+	}
 	f := broadside.PermalinkFields{ID: p.ID, Slug: url.PathEscape(p.Slug), Published: p.PublishedAt.In(st.loc)}
 	if p.Author != nil {
 		f.AuthorLogin = p.Author.Login
