@@ -33,6 +33,11 @@ type Message struct {
 	Bulk bool
 	// Headers are extra header fields, such as List-Id.
 	Headers map[string]string
+	// Layout, when set, is the mailing this message belongs to: Text and HTML are its bodies
+	// with the placeholders replaced by Fill (in Text) and FillHTML (in HTML), and the SMTP
+	// sender writes the message from the layout encoded once.
+	Layout         *Layout
+	Fill, FillHTML []string
 }
 
 // Sender delivers messages. Send returns the server's final reply (for `broadside mail test`)

@@ -33,6 +33,7 @@ type prepared struct {
 	postID  int64
 	html    [2]string // [0] with the appeal, [1] without
 	text    [2]string
+	layout  [2]*mail.Layout
 }
 
 // recipient is who a newsletter is for under the access rule: a confirmed subscriber.
@@ -99,6 +100,7 @@ func (s *Service) prepare(ctx context.Context, p *broadside.Post) (*prepared, er
 			return nil, err
 		}
 		out.html[i], out.text[i] = h, t
+		out.layout[i] = &mail.Layout{HTML: h, Text: t, Placeholders: []string{phUnsubscribe, phEmail}}
 	}
 	return out, nil
 }
@@ -110,10 +112,13 @@ func (pr *prepared) message(sub *broadside.Subscriber) *mail.Message {
 		v = 1
 	}
 	unsub := pr.subs.UnsubscribeURL(pr.site, sub.ID)
+	fill := []string{unsub, sub.Email}
+	fillHTML := []string{html.EscapeString(unsub), html.EscapeString(sub.Email)}
 	m := &mail.Message{
 		From: pr.site.From, To: sub.Email, Subject: pr.subject,
-		HTML: strings.NewReplacer(phUnsubscribe, html.EscapeString(unsub), phEmail, html.EscapeString(sub.Email)).Replace(pr.html[v]),
-		Text: strings.NewReplacer(phUnsubscribe, unsub, phEmail, sub.Email).Replace(pr.text[v]),
+		HTML:   strings.NewReplacer(phUnsubscribe, fillHTML[0], phEmail, fillHTML[1]).Replace(pr.html[v]),
+		Text:   strings.NewReplacer(phUnsubscribe, fill[0], phEmail, fill[1]).Replace(pr.text[v]),
+		Layout: pr.layout[v], Fill: fill, FillHTML: fillHTML,
 		// One id per newsletter and recipient: a copy re-sent after a crash carries the same
 		// id, and mailbox providers drop the duplicate.
 		MessageID: "newsletter." + strconv.FormatInt(pr.postID, 10) + "." + strconv.FormatInt(sub.ID, 10) + "@" + pr.domain,
