@@ -24,7 +24,7 @@ func (s *SMTPSender) build(m *Message) ([]byte, error) {
 		}
 		raw = r
 	} else {
-		msg, err := s.compose(m)
+		msg, err := s.compose(m.whole())
 		if err != nil {
 			return nil, err
 		}

@@ -60,7 +60,7 @@ func (m *Message) Validate() error {
 	if strings.ContainsAny(m.Subject, "\r\n") {
 		return &Error{Stage: StageMessage, Class: ClassSender, Err: errors.New("subject must be one line")}
 	}
-	if m.Text == "" && m.HTML == "" {
+	if m.Text == "" && m.HTML == "" && (m.Layout == nil || m.Layout.Text == "" && m.Layout.HTML == "") {
 		return &Error{Stage: StageMessage, Class: ClassSender, Err: errors.New("empty message")}
 	}
 	for k, v := range m.Headers {
