@@ -16,18 +16,28 @@ const maxLine = 78
 
 // build renders m as the bytes that go on the wire, DKIM-signed when the sender has a key.
 func (s *SMTPSender) build(m *Message) ([]byte, error) {
-	msg, err := s.compose(m)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	if _, err := msg.WriteTo(&b); err != nil {
-		return nil, &Error{Stage: StageMessage, Class: ClassSender, Err: fmt.Errorf("write message: %w", err)}
+	var raw []byte
+	if f := s.frameFor(m); f != nil {
+		r, err := s.fill(f, m)
+		if err != nil {
+			return nil, err
+		}
+		raw = r
+	} else {
+		msg, err := s.compose(m.whole())
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		if _, err := msg.WriteTo(&b); err != nil {
+			return nil, &Error{Stage: StageMessage, Class: ClassSender, Err: fmt.Errorf("write message: %w", err)}
+		}
+		raw = b.Bytes()
 	}
 	if s.dkim == nil {
-		return b.Bytes(), nil
+		return raw, nil
 	}
-	signed, err := s.dkim.Sign(b.Bytes())
+	signed, err := s.dkim.Sign(raw)
 	if err != nil {
 		return nil, &Error{Stage: StageMessage, Class: ClassSender, Err: err}
 	}

@@ -33,6 +33,11 @@ type Message struct {
 	Bulk bool
 	// Headers are extra header fields, such as List-Id.
 	Headers map[string]string
+	// Layout, when set, is the mailing this message belongs to: Text and HTML are its bodies
+	// with the placeholders replaced by Fill (in Text) and FillHTML (in HTML), and the SMTP
+	// sender writes the message from the layout encoded once.
+	Layout         *Layout
+	Fill, FillHTML []string
 }
 
 // Sender delivers messages. Send returns the server's final reply (for `broadside mail test`)
@@ -55,7 +60,7 @@ func (m *Message) Validate() error {
 	if strings.ContainsAny(m.Subject, "\r\n") {
 		return &Error{Stage: StageMessage, Class: ClassSender, Err: errors.New("subject must be one line")}
 	}
-	if m.Text == "" && m.HTML == "" {
+	if m.Text == "" && m.HTML == "" && (m.Layout == nil || m.Layout.Text == "" && m.Layout.HTML == "") {
 		return &Error{Stage: StageMessage, Class: ClassSender, Err: errors.New("empty message")}
 	}
 	for k, v := range m.Headers {

@@ -216,6 +216,9 @@ func (ss *session) deadline() error {
 
 // transact runs one transaction for one recipient on the open connection.
 func (ss *session) transact(to string, raw []byte) (string, *Error) {
+	if ok, _ := ss.conn.Extension("PIPELINING"); ok {
+		return ss.transactPipelined(to, raw)
+	}
 	if err := ss.conn.Mail(ss.s.from.Address); err != nil {
 		return "", newError(StageMail, 1, err)
 	}

@@ -31,8 +31,7 @@ type prepared struct {
 	subject string
 	domain  string
 	postID  int64
-	html    [2]string // [0] with the appeal, [1] without
-	text    [2]string
+	layout  [2]*mail.Layout // [0] with the appeal, [1] without
 }
 
 // recipient is who a newsletter is for under the access rule: a confirmed subscriber.
@@ -98,7 +97,7 @@ func (s *Service) prepare(ctx context.Context, p *broadside.Post) (*prepared, er
 		if err != nil {
 			return nil, err
 		}
-		out.html[i], out.text[i] = h, t
+		out.layout[i] = &mail.Layout{HTML: h, Text: t, Placeholders: []string{phUnsubscribe, phEmail}}
 	}
 	return out, nil
 }
@@ -110,10 +109,13 @@ func (pr *prepared) message(sub *broadside.Subscriber) *mail.Message {
 		v = 1
 	}
 	unsub := pr.subs.UnsubscribeURL(pr.site, sub.ID)
+	fill := []string{unsub, sub.Email}
+	fillHTML := []string{html.EscapeString(unsub), html.EscapeString(sub.Email)}
 	m := &mail.Message{
 		From: pr.site.From, To: sub.Email, Subject: pr.subject,
-		HTML: strings.NewReplacer(phUnsubscribe, html.EscapeString(unsub), phEmail, html.EscapeString(sub.Email)).Replace(pr.html[v]),
-		Text: strings.NewReplacer(phUnsubscribe, unsub, phEmail, sub.Email).Replace(pr.text[v]),
+		// The bodies are the layout's with the recipient's values: the SMTP sender writes
+		// them from the layout encoded once.
+		Layout: pr.layout[v], Fill: fill, FillHTML: fillHTML,
 		// One id per newsletter and recipient: a copy re-sent after a crash carries the same
 		// id, and mailbox providers drop the duplicate.
 		MessageID: "newsletter." + strconv.FormatInt(pr.postID, 10) + "." + strconv.FormatInt(sub.ID, 10) + "@" + pr.domain,
