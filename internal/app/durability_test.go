@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -32,7 +33,10 @@ func TestMain(m *testing.M) {
 		// not the test process): written when it exits, after SIGTERM.
 		if p := os.Getenv("BROADSIDE_CHILD_CPUPROFILE"); p != "" {
 			if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
-				code := cli.Run(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+				// As cmd/broadside does: SIGTERM ends the server, so the profile is written.
+				ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+				defer stop()
+				code := cli.Run(ctx, strings.Split(args, "\x1f"), os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 				pprof.StopCPUProfile()
 				f.Close()
 				os.Exit(code)
