@@ -230,8 +230,8 @@ type state struct {
 	embeds    map[string]any
 	published map[int64]bool // users with published posts
 	threads   map[int64]*broadside.Thread
-	replied   map[int64]bool // comments known to have replies the requester may see
-	unlocked  map[int64]bool // password-protected posts whose password this request gave
+	replied   map[int64]bool                     // comments known to have replies the requester may see
+	unlocked  map[int64]bool                     // password-protected posts whose password this request gave
 	reactions map[int64]broadside.ReactionCounts // counted for a listing's page at once
 }
 
