@@ -120,8 +120,8 @@ func (s *Store) ClaimJob(ctx context.Context, kinds []string, worker string, now
 	return s.claim(ctx, kinds, worker, now, lease, "status = 'running' AND locked_until <= ", "locked_until, id")
 }
 
-// dueKinds groups kinds for the claim's queued probe, those whose oldest due job is oldest
-// first, leaving out those with none due. Without kinds it is one group of all.
+// dueKinds groups kinds for the claim's queued probe, those whose oldest due job (by run_at,
+// then id) is oldest first, leaving out those with none due. Without kinds it is one group of all.
 func (s *Store) dueKinds(ctx context.Context, kinds []string, now time.Time) ([][]string, error) {
 	if len(kinds) <= 1 {
 		return [][]string{kinds}, nil
@@ -129,21 +129,30 @@ func (s *Store) dueKinds(ctx context.Context, kinds []string, now time.Time) ([]
 	type head struct {
 		kind string
 		at   time.Time
+		id   int64
 	}
 	var heads []head
 	for _, k := range kinds {
 		var at time.Time
-		err := s.rd().QueryRowContext(ctx, `SELECT run_at FROM jobs WHERE status = 'queued' AND kind = $1 AND run_at <= $2
-ORDER BY run_at LIMIT 1`, k, s.ts(now)).Scan(scanTime(&at))
+		var id int64
+		err := s.rd().QueryRowContext(ctx, `SELECT run_at, id FROM jobs WHERE status = 'queued' AND kind = $1 AND run_at <= $2
+ORDER BY run_at, id LIMIT 1`, k, s.ts(now)).Scan(scanTime(&at), &id)
 		if isNoRows(err) {
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("store: due jobs: %w", err)
 		}
-		heads = append(heads, head{k, at})
+		heads = append(heads, head{k, at, id})
 	}
-	sort.SliceStable(heads, func(i, j int) bool { return heads[i].at.Before(heads[j].at) })
+	// The order of the one query it replaces (run_at, id): of two jobs due at once, the one
+	// enqueued first runs first whatever their kinds (a welcome before a newsletter).
+	sort.Slice(heads, func(i, j int) bool {
+		if !heads[i].at.Equal(heads[j].at) {
+			return heads[i].at.Before(heads[j].at)
+		}
+		return heads[i].id < heads[j].id
+	})
 	out := make([][]string, len(heads))
 	for i, h := range heads {
 		out[i] = []string{h.kind}
