@@ -41,6 +41,10 @@ const (
 	slotWait = time.Second
 	// maxRetryAfter bounds a remote server's Retry-After.
 	maxRetryAfter = 24 * time.Hour
+	// DeliveryRetention is how long a post's ended deliveries stay on its delivery status:
+	// long enough to look into a complaint about a post of last month, short enough that a
+	// site with many followers does not keep one row per follower per post for ever.
+	DeliveryRetention = 30 * 24 * time.Hour
 )
 
 // deliveryAttempts is the job's own bound on tries. Failures are retried by the handler
@@ -245,7 +249,7 @@ func (s *Service) Deliver(ctx context.Context, payload []byte) error {
 		return s.settle(ctx, &d, broadside.FederatedFailed, "gave up after "+strconv.Itoa(tries)+" tries: "+why, true)
 	}
 	next := now.Add(max(retryDelay(tries), after))
-	if err := s.Store.SetDeliveryState(ctx, d.ID, d.Inbox, broadside.FederatedFailing, 1, why, next, now); err != nil {
+	if err := s.record(ctx, d.ID, d.Inbox, broadside.FederatedFailing, 1, why, next, now); err != nil {
 		return err
 	}
 	return &jobs.Again{At: next, Reason: "deliver to " + host + ": " + why}
@@ -280,7 +284,20 @@ func (s *Service) settle(ctx context.Context, d *delivery, state, why string, tr
 	if tried {
 		tries = 1
 	}
-	return s.Store.SetDeliveryState(ctx, d.ID, d.Inbox, state, tries, why, time.Time{}, s.Now())
+	return s.record(ctx, d.ID, d.Inbox, state, tries, why, time.Time{}, s.Now())
+}
+
+// record writes a delivery's state in the transaction that settles its job (one commit per
+// delivery instead of two; the fan-out's bound on SQLite), or at once when Deliver runs
+// outside a worker.
+func (s *Service) record(ctx context.Context, activityID, inbox, state string, tries int, why string, next, now time.Time) error {
+	write := func(ctx context.Context, tx *store.Store) error {
+		return tx.SetDeliveryState(ctx, activityID, inbox, state, tries, why, next, now)
+	}
+	if jobs.WithOutcome(ctx, write) {
+		return nil
+	}
+	return write(ctx, s.Store)
 }
 
 // answered records that host answered; a dead one lives again. Nothing is written for a host
@@ -390,4 +407,10 @@ func (s *Service) PostDelivery(ctx context.Context, id int64, u *broadside.User)
 	}
 	d.Hosts = hs[:min(len(hs), broadside.DeliveryHostLimit)]
 	return d, nil
+}
+
+// PurgeDeliveries forgets the deliveries that ended more than DeliveryRetention ago (the
+// housekeeping runs it; any node may, the DELETE is the same on each).
+func (s *Service) PurgeDeliveries(ctx context.Context) (int64, error) {
+	return s.Store.PurgeDeliveries(ctx, s.Now().Add(-DeliveryRetention))
 }

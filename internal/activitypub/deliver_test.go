@@ -263,3 +263,29 @@ func TestInterleave(t *testing.T) {
 		t.Fatalf("interleave = %s\nwant %s", got, want)
 	}
 }
+
+// TestOldDeliveriesPurged: the deliveries that ended more than DeliveryRetention ago leave the
+// status; recent ones stay, and so does one still waiting, however old.
+func TestOldDeliveriesPurged(t *testing.T) {
+	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		c := &clock{t: testNow}
+		f := newFixture(t, dsn, c.Now)
+		in := newInboxServer(t)
+		in.set(http.StatusAccepted, "")
+		inbox := in.srv.URL + "/inbox"
+		f.send(t, 1, inbox)
+		if err := f.st.RecordDelivery(ctx, &store.Delivery{ActivityID: f.srv.URL + "/p/#Update-2", Inbox: inbox, Host: Host(inbox), PostID: 7}, c.Now()); err != nil {
+			t.Fatal(err)
+		}
+		c.add(DeliveryRetention + time.Hour)
+		f.send(t, 3, inbox)
+		n, err := f.svc.PurgeDeliveries(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("purged %d, %v; want 1", n, err)
+		}
+		if h := hostRow(t, f); h.Delivered != 1 || h.Waiting != 1 {
+			t.Fatalf("after the purge: %+v; want the recent delivery and the waiting one", h)
+		}
+	})
+}

@@ -125,6 +125,12 @@ func (s *Service) Reactions(ctx context.Context, postID int64) (broadside.Reacti
 	return s.Store.ReactionCounts(ctx, postID)
 }
 
+// ReactionsOf counts the likes and boosts of each of posts ids at once (a page of a
+// listing); posts without any are absent.
+func (s *Service) ReactionsOf(ctx context.Context, ids []int64) (map[int64]broadside.ReactionCounts, error) {
+	return s.Store.ReactionCountsOf(ctx, ids)
+}
+
 // ReactionList lists post id's likes and boosts, newest first, at most limit.
 func (s *Service) ReactionList(ctx context.Context, postID int64, limit int) ([]*broadside.Reaction, error) {
 	return s.Store.Reactions(ctx, postID, limit)

@@ -366,6 +366,10 @@ func (a *App) housekeeping(ctx context.Context) {
 			if now.Sub(swept) >= time.Hour {
 				swept = now
 				a.sweepMediaTemp(ctx, now)
+				// A delivery row per follower per post: a whole-table scan, so hourly too.
+				if _, err := a.Federation.PurgeDeliveries(ctx); err != nil && ctx.Err() == nil {
+					a.Log.Warn("old delivery status cleanup failed", "err", err)
+				}
 			}
 			// Page views: this node's counts of the last minute are added to every node's.
 			if err := a.Audience.Flush(ctx); err != nil && ctx.Err() == nil {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,6 +29,19 @@ import (
 // killed with SIGKILL like a server losing power.
 func TestMain(m *testing.M) {
 	if args := os.Getenv("BROADSIDE_TEST_CHILD_ARGS"); args != "" {
+		// BROADSIDE_CHILD_CPUPROFILE profiles the child server (the benchmarks measure it,
+		// not the test process): written when it exits, after SIGTERM.
+		if p := os.Getenv("BROADSIDE_CHILD_CPUPROFILE"); p != "" {
+			if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
+				// As cmd/broadside does: SIGTERM ends the server, so the profile is written.
+				ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+				defer stop()
+				code := cli.Run(ctx, strings.Split(args, "\x1f"), os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+				pprof.StopCPUProfile()
+				f.Close()
+				os.Exit(code)
+			}
+		}
 		os.Exit(cli.Run(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdin, os.Stdout, os.Stderr))
 	}
 	testdb.Main(m)

@@ -32,6 +32,9 @@ type Store interface {
 	RetryJob(ctx context.Context, id int64, worker string, runAt time.Time, errMsg string) error
 	PauseJob(ctx context.Context, id int64, worker string, runAt time.Time, reason string) error
 	FailJob(ctx context.Context, id int64, worker string, errMsg string) error
+	// InTx runs fn in one transaction: the job's settling with the writes the handler
+	// asked to make with it (WithOutcome).
+	InTx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
 // Handler does one job. Returning an error retries the job later, up to its MaxAttempts.
@@ -320,14 +323,16 @@ func (w *Worker) runOne(ctx, stop context.Context, l Lane) (bool, error) {
 	defer func() { stopBeat(); <-beating }()
 
 	start := time.Now()
-	runErr := safeRun(context.WithValue(hctx, lastAttemptKey{}, j.Attempts >= j.MaxAttempts), r.h, j.Payload)
+	out := &outcome{}
+	rctx := context.WithValue(context.WithValue(hctx, lastAttemptKey{}, j.Attempts >= j.MaxAttempts), outcomeKey{}, out)
+	runErr := safeRun(rctx, r.h, j.Payload)
 	stopBeat()
 	<-beating
 	var lostErr error
 	if p := lost.Load(); p != nil {
 		lostErr = *p
 	}
-	settled := w.settle(ctx, j, runErr, lostErr, log, time.Since(start))
+	settled := w.settleWith(ctx, j, runErr, lostErr, log, time.Since(start), out.writes())
 	if broadside.ErrorCode(settled) == broadside.ENOTFOUND {
 		log.Warn("job lease lost: another worker has taken the job over, so this run's outcome is dropped", "run_err", runErr)
 		return true, nil
@@ -335,33 +340,83 @@ func (w *Worker) runOne(ctx, stop context.Context, l Lane) (bool, error) {
 	return true, settled
 }
 
-// settle records the outcome of a run in the store.
-func (w *Worker) settle(ctx context.Context, j *store.Job, runErr, lost error, log *slog.Logger, took time.Duration) error {
+// settleWith settles the job and makes the handler's outcome writes in one transaction, so
+// they are recorded exactly when the job's state is (one commit instead of two, and a lost
+// lease drops both).
+func (w *Worker) settleWith(ctx context.Context, j *store.Job, runErr, lost error, log *slog.Logger, took time.Duration, writes []func(ctx context.Context, tx *store.Store) error) error {
+	if len(writes) == 0 {
+		return w.settle(w.Store, ctx, j, runErr, lost, log, took)
+	}
+	return w.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := w.settle(tx, ctx, j, runErr, lost, log, took); err != nil {
+			return err
+		}
+		for _, write := range writes {
+			if err := write(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// settle records the outcome of a run in st (the store, or the transaction of settleWith).
+func (w *Worker) settle(st Store, ctx context.Context, j *store.Job, runErr, lost error, log *slog.Logger, took time.Duration) error {
 	if runErr == nil {
 		log.Info("job done", "duration", took)
-		return w.Store.CompleteJob(ctx, j.ID, w.ID)
+		return st.CompleteJob(ctx, j.ID, w.ID)
 	}
 	var again *Again
 	if errors.As(runErr, &again) {
 		log.Info("job paused", "reason", again.Reason, "continue_at", again.At, "duration", took)
-		return w.Store.PauseJob(ctx, j.ID, w.ID, again.At, again.Reason)
+		return st.PauseJob(ctx, j.ID, w.ID, again.At, again.Reason)
 	}
 	if lost != nil {
 		// Stopped because its lease was in danger, not because the work failed: if the job
 		// is still ours it runs again at once, without counting against the job.
 		log.Warn("job stopped: its lease could not be renewed", "err", runErr, "cause", lost)
-		return w.Store.PauseJob(ctx, j.ID, w.ID, w.Now(), lost.Error())
+		return st.PauseJob(ctx, j.ID, w.ID, w.Now(), lost.Error())
 	}
 	if j.Attempts >= j.MaxAttempts {
 		log.Error("job failed permanently", "err", runErr)
-		return w.Store.FailJob(ctx, j.ID, w.ID, runErr.Error())
+		return st.FailJob(ctx, j.ID, w.ID, runErr.Error())
 	}
 	next := w.Now().Add(Backoff(j.Attempts))
 	log.Warn("job failed, will retry", "err", runErr, "retry_at", next)
-	return w.Store.RetryJob(ctx, j.ID, w.ID, next, runErr.Error())
+	return st.RetryJob(ctx, j.ID, w.ID, next, runErr.Error())
 }
 
 type lastAttemptKey struct{}
+
+type outcomeKey struct{}
+
+// outcome collects a run's WithOutcome writes.
+type outcome struct {
+	mu sync.Mutex
+	w  []func(ctx context.Context, tx *store.Store) error
+}
+
+func (o *outcome) writes() []func(ctx context.Context, tx *store.Store) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.w
+}
+
+// WithOutcome asks, inside a handler, that write be made in the transaction that settles the
+// job (whatever the handler then returns: done, Again, an error). A handler recording the
+// result of its work this way pays one commit for both, and its record never disagrees
+// with the job's state. It reports false outside a worker's run (a handler called
+// directly), where the caller must write itself.
+func WithOutcome(ctx context.Context, write func(ctx context.Context, tx *store.Store) error) bool {
+	o, _ := ctx.Value(outcomeKey{}).(*outcome)
+	if o == nil {
+		return false
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.w = append(o.w, write)
+	return true
+}
 
 // LastAttempt reports, inside a handler, whether this run is the job's last: an error now
 // fails the job for good, so the handler may record why for the people waiting on it.

@@ -216,3 +216,53 @@ func TestPausesDoNotUseUpAttempts(t *testing.T) {
 		t.Fatalf("after 15 pauses and one failure the job should wait for its second attempt: %+v", q)
 	}
 }
+
+// TestOutcomeSettledTogether: a handler's WithOutcome writes are committed with the job's
+// settling (done or Again), and when one fails neither is: the job stays running, to be
+// taken over when its lease ends, as after a crash.
+func TestOutcomeSettledTogether(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, testdb.SQLite(t))
+	w := jobs.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	mark := func(key string) func(ctx context.Context, tx *store.Store) error {
+		return func(ctx context.Context, tx *store.Store) error {
+			return tx.EnqueueJob(ctx, &store.Job{Kind: "mark", UniqueKey: key, RunAt: time.Now(), MaxAttempts: 1})
+		}
+	}
+	w.Handle("work", func(ctx context.Context, p []byte) error {
+		switch string(p) {
+		case `"done"`:
+			jobs.WithOutcome(ctx, mark("done"))
+			return nil
+		case `"again"`:
+			jobs.WithOutcome(ctx, mark("again"))
+			return &jobs.Again{At: time.Now().Add(time.Hour), Reason: "later"}
+		}
+		jobs.WithOutcome(ctx, func(context.Context, *store.Store) error { return errors.New("disk full") })
+		return nil
+	})
+	for _, p := range []string{"done", "again", "broken"} {
+		if err := jobs.Enqueue(ctx, st, "work", "", time.Now(), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		_, _ = w.RunOne(ctx)
+	}
+	count := func(status, kind string) int {
+		js, err := st.ListJobs(ctx, status, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, j := range js {
+			if j.Kind == kind {
+				n++
+			}
+		}
+		return n
+	}
+	if d, q, r, m := count(store.JobDone, "work"), count(store.JobQueued, "work"), count(store.JobRunning, "work"), count(store.JobQueued, "mark"); d != 1 || q != 1 || r != 1 || m != 2 {
+		t.Fatalf("work done %d, queued %d, running %d; marks %d: want 1, 1, 1; 2", d, q, r, m)
+	}
+}

@@ -159,3 +159,14 @@ WHERE host = $1 AND dead_at IS NOT NULL AND (probed_at IS NULL OR probed_at <= $
 	}
 	return n == 1, nil
 }
+
+// PurgeDeliveries forgets the deliveries that ended (delivered, or failed for good) before
+// before, and returns how many. Waiting and failing ones are kept whatever their age: their
+// jobs still read and write them.
+func (s *Store) PurgeDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	n, err := rowsAffected(s.wr().ExecContext(ctx, `DELETE FROM ap_deliveries WHERE state IN ('delivered', 'failed') AND updated_at < $1`, s.ts(before)))
+	if err != nil {
+		return 0, fmt.Errorf("store: purge deliveries: %w", err)
+	}
+	return n, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/broadside/broadside"
+	"sort"
 	"time"
 )
 
@@ -104,11 +105,59 @@ ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
 func (s *Store) ClaimJob(ctx context.Context, kinds []string, worker string, now time.Time, lease time.Duration) (*Job, error) {
 	// Two index-ordered probes rather than one OR: the due queued job comes straight off the
 	// (status, run_at) index instead of sorting the whole queue on every claim.
-	j, err := s.claim(ctx, kinds, worker, now, lease, "status = 'queued' AND run_at <= ", "run_at, id")
-	if broadside.ErrorCode(err) != broadside.ENOTFOUND {
-		return j, err
+	// Per kind, the earliest first: each probe is one seek of jobs_status_kind_run_at,
+	// however many jobs of other kinds (another lane's) are queued.
+	byHead, err := s.dueKinds(ctx, kinds, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range byHead {
+		j, err := s.claim(ctx, k, worker, now, lease, "status = 'queued' AND run_at <= ", "run_at, id")
+		if broadside.ErrorCode(err) != broadside.ENOTFOUND {
+			return j, err
+		}
 	}
 	return s.claim(ctx, kinds, worker, now, lease, "status = 'running' AND locked_until <= ", "locked_until, id")
+}
+
+// dueKinds groups kinds for the claim's queued probe, those whose oldest due job (by run_at,
+// then id) is oldest first, leaving out those with none due. Without kinds it is one group of all.
+func (s *Store) dueKinds(ctx context.Context, kinds []string, now time.Time) ([][]string, error) {
+	if len(kinds) <= 1 {
+		return [][]string{kinds}, nil
+	}
+	type head struct {
+		kind string
+		at   time.Time
+		id   int64
+	}
+	var heads []head
+	for _, k := range kinds {
+		var at time.Time
+		var id int64
+		err := s.rd().QueryRowContext(ctx, `SELECT run_at, id FROM jobs WHERE status = 'queued' AND kind = $1 AND run_at <= $2
+ORDER BY run_at, id LIMIT 1`, k, s.ts(now)).Scan(scanTime(&at), &id)
+		if isNoRows(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: due jobs: %w", err)
+		}
+		heads = append(heads, head{k, at, id})
+	}
+	// The order of the one query it replaces (run_at, id): of two jobs due at once, the one
+	// enqueued first runs first whatever their kinds (a welcome before a newsletter).
+	sort.Slice(heads, func(i, j int) bool {
+		if !heads[i].at.Equal(heads[j].at) {
+			return heads[i].at.Before(heads[j].at)
+		}
+		return heads[i].id < heads[j].id
+	})
+	out := make([][]string, len(heads))
+	for i, h := range heads {
+		out[i] = []string{h.kind}
+	}
+	return out, nil
 }
 
 func (s *Store) claim(ctx context.Context, kinds []string, worker string, now time.Time, lease time.Duration, due, order string) (*Job, error) {
@@ -193,19 +242,28 @@ func (s *Store) settleJob(ctx context.Context, id int64, worker, q string, now t
 // worker sleeps until then instead of a full poll interval, so a dead worker's job is taken
 // over the moment its lease ends. ENOTFOUND when no job is queued or running.
 func (s *Store) NextJobAt(ctx context.Context, kinds []string) (time.Time, error) {
+	// Index-ordered probes, as in ClaimJob: the queued one per kind (one seek each).
+	type probe struct {
+		q    string
+		args []any
+	}
+	var probes []probe
+	if len(kinds) == 0 {
+		probes = append(probes, probe{"SELECT run_at FROM jobs WHERE status = 'queued' ORDER BY run_at LIMIT 1", nil})
+	}
+	for _, k := range kinds {
+		probes = append(probes, probe{"SELECT run_at FROM jobs WHERE status = 'queued' AND kind = $1 ORDER BY run_at LIMIT 1", []any{k}})
+	}
 	a := &args{}
 	kindCond := ""
 	if len(kinds) > 0 {
 		kindCond = " AND kind IN " + in(a, kinds)
 	}
-	// Two index-ordered probes, as in ClaimJob.
+	probes = append(probes, probe{"SELECT locked_until FROM jobs WHERE status = 'running'" + kindCond + " ORDER BY locked_until LIMIT 1", a.v})
 	var next time.Time
-	for _, probe := range []string{
-		"SELECT run_at FROM jobs WHERE status = 'queued'" + kindCond + " ORDER BY run_at LIMIT 1",
-		"SELECT locked_until FROM jobs WHERE status = 'running'" + kindCond + " ORDER BY locked_until LIMIT 1",
-	} {
+	for _, p := range probes {
 		var t time.Time
-		err := s.rd().QueryRowContext(ctx, probe, a.v...).Scan(scanTime(&t))
+		err := s.rd().QueryRowContext(ctx, p.q, p.args...).Scan(scanTime(&t))
 		if isNoRows(err) {
 			continue
 		}

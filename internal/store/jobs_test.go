@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -279,6 +280,34 @@ func TestClaimJobConcurrently(t *testing.T) {
 		wg.Wait()
 		if len(claimed) != jobs {
 			t.Fatalf("%d jobs claimed, want %d", len(claimed), jobs)
+		}
+	})
+}
+
+// TestClaimOrderAcrossKinds: a lane of several kinds claims by run_at, then by the order of
+// enqueueing, whatever the kinds' names (each kind is probed on its own), and the next-job
+// probe sees the earliest of them.
+func TestClaimOrderAcrossKinds(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		for _, kind := range []string{"welcome", "newsletter", "zeta", "alpha"} {
+			must(t, s.EnqueueJob(ctx, &store.Job{Kind: kind, RunAt: t0, MaxAttempts: 1, CreatedAt: t0}))
+		}
+		must(t, s.EnqueueJob(ctx, &store.Job{Kind: "early", RunAt: t0.Add(-time.Minute), MaxAttempts: 1, CreatedAt: t0}))
+		must(t, s.EnqueueJob(ctx, &store.Job{Kind: "other-lane", RunAt: t0.Add(-time.Hour), MaxAttempts: 1, CreatedAt: t0}))
+		kinds := []string{"alpha", "early", "newsletter", "welcome", "zeta"}
+		next, err := s.NextJobAt(ctx, kinds)
+		must(t, err)
+		if !next.Equal(t0.Add(-time.Minute)) {
+			t.Fatalf("next job at %s", next)
+		}
+		var got []string
+		for range 5 {
+			j, err := s.ClaimJob(ctx, kinds, "w", t0, time.Minute)
+			must(t, err)
+			got = append(got, j.Kind)
+		}
+		if strings.Join(got, " ") != "early welcome newsletter zeta alpha" {
+			t.Fatalf("claimed in the order %v", got)
 		}
 	})
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/broadside/broadside"
 )
@@ -82,6 +84,36 @@ FROM ap_reactions WHERE post_id = $1 ORDER BY id DESC LIMIT $2`, postID, limit)
 			return nil, fmt.Errorf("store: reactions: %w", err)
 		}
 		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ReactionCountsOf counts the likes and boosts of each of posts ids in one query (a page of
+// posts in a listing); posts without any are absent from the map.
+func (s *Store) ReactionCountsOf(ctx context.Context, ids []int64) (map[int64]broadside.ReactionCounts, error) {
+	out := map[int64]broadside.ReactionCounts{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args[i], marks[i] = id, "$"+strconv.Itoa(i+1)
+	}
+	rows, err := s.rd().QueryContext(ctx, `SELECT post_id,
+	count(CASE WHEN kind = 'like' THEN 1 END), count(CASE WHEN kind = 'announce' THEN 1 END)
+FROM ap_reactions WHERE post_id IN (`+strings.Join(marks, ", ")+`) GROUP BY post_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: reaction counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c broadside.ReactionCounts
+		if err := rows.Scan(&id, &c.Likes, &c.Boosts); err != nil {
+			return nil, fmt.Errorf("store: reaction counts: %w", err)
+		}
+		out[id] = c
 	}
 	return out, rows.Err()
 }

@@ -69,3 +69,26 @@ func TestReactions(t *testing.T) {
 		}
 	})
 }
+
+// TestReactionCountsOf: one query counts a page of posts; posts without reactions are absent.
+func TestReactionCountsOf(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		u := mkUser(t, s, "ann")
+		p := mkPost(t, s, u, "liked", broadside.StatusPublished, t0)
+		q := mkPost(t, s, u, "boosted", broadside.StatusPublished, t0)
+		r := mkPost(t, s, u, "quiet", broadside.StatusPublished, t0)
+		for i, x := range []struct {
+			post int64
+			kind string
+		}{{p.ID, broadside.ReactionLike}, {p.ID, broadside.ReactionLike}, {q.ID, broadside.ReactionAnnounce}} {
+			actor := "https://social.example/users/u" + string(rune('a'+i))
+			_, err := s.AddReaction(ctx, &broadside.Reaction{PostID: x.post, Kind: x.kind, ActorID: actor, ActivityID: actor + "#r", CreatedAt: t0})
+			must(t, err)
+		}
+		m, err := s.ReactionCountsOf(ctx, []int64{p.ID, q.ID, r.ID})
+		must(t, err)
+		if len(m) != 2 || m[p.ID] != (broadside.ReactionCounts{Likes: 2}) || m[q.ID] != (broadside.ReactionCounts{Boosts: 1}) {
+			t.Fatalf("counts %v", m)
+		}
+	})
+}

@@ -40,6 +40,9 @@ func (s *Server) newAPI() *wpapi.API {
 	if s.Media != nil {
 		d.Media = s.Media
 	}
+	if s.Federation != nil {
+		d.Reactions = s.Federation.ReactionsOf
+	}
 	return wpapi.New(d)
 }
 

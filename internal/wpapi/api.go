@@ -89,6 +89,9 @@ type Deps struct {
 	Limit func(ctx context.Context, user *broadside.User, ip string) error
 	// Media is the media library (wp/v2/media); nil leaves the route out.
 	Media *media.Service
+	// Reactions counts the fediverse likes and boosts of posts (meta.broadside_likes and
+	// broadside_boosts); nil shows none.
+	Reactions func(ctx context.Context, ids []int64) (map[int64]broadside.ReactionCounts, error)
 }
 
 // API is the REST API handler.
@@ -227,8 +230,9 @@ type state struct {
 	embeds    map[string]any
 	published map[int64]bool // users with published posts
 	threads   map[int64]*broadside.Thread
-	replied   map[int64]bool // comments known to have replies the requester may see
-	unlocked  map[int64]bool // password-protected posts whose password this request gave
+	replied   map[int64]bool                     // comments known to have replies the requester may see
+	unlocked  map[int64]bool                     // password-protected posts whose password this request gave
+	reactions map[int64]broadside.ReactionCounts // counted for a listing's page at once
 }
 
 // header returns the response headers, or a throwaway set for embedded sub-requests.

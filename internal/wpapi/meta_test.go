@@ -1,6 +1,7 @@
 package wpapi_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -23,7 +24,7 @@ func TestAppealAndNoticeMeta(t *testing.T) {
 	wantStatus(t, r, http.StatusCreated)
 	id := num(r.obj()["id"])
 	meta := func(r *reply) map[string]any { m, _ := r.obj()["meta"].(map[string]any); return m }
-	if m := meta(r); m["broadside_appeal"] != appeal || m["broadside_notice"] != "Reblog freely." || len(m) != 2 {
+	if m := meta(r); m["broadside_appeal"] != appeal || m["broadside_notice"] != "Reblog freely." || len(m) != 4 || m["broadside_likes"] != 0.0 || m["broadside_boosts"] != 0.0 {
 		t.Fatalf("meta after create: %s", r.Raw)
 	}
 	// Readers see it too (it is on the public page).
@@ -107,4 +108,39 @@ func TestCommentModerationReasonREST(t *testing.T) {
 	if _, shown := r.obj()["broadside_moderation"]; shown || r.Status == http.StatusOK {
 		t.Errorf("an author reads the moderation reason: %d %s", r.Status, r.Raw)
 	}
+}
+
+// TestReactionCountsMeta: a post's fediverse likes and boosts are read-only meta
+// (meta.broadside_likes, meta.broadside_boosts), the same in a listing (counted for the page
+// at once) as for the post alone, and a client cannot set them.
+func TestReactionCountsMeta(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	for i, kind := range []string{broadside.ReactionLike, broadside.ReactionLike, broadside.ReactionAnnounce} {
+		actor := fmt.Sprintf("https://social.example/users/u%d", i)
+		if _, err := s.App.Store.AddReaction(ctx, &broadside.Reaction{PostID: s.Seed.ID, Kind: kind, ActorID: actor, ActivityID: actor + "#r", CreatedAt: s.Clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	meta := func(o any) map[string]any { m, _ := o.(map[string]any)["meta"].(map[string]any); return m }
+	want := func(where string, m map[string]any) {
+		t.Helper()
+		if m["broadside_likes"] != 2.0 || m["broadside_boosts"] != 1.0 {
+			t.Fatalf("%s: meta %v, want 2 likes and 1 boost", where, m)
+		}
+	}
+	want("post", meta(s.get(fmt.Sprintf("/wp-json/wp/v2/posts/%d", s.Seed.ID)).obj()))
+	found := false
+	for _, o := range s.get("/wp-json/wp/v2/posts?per_page=100").list() {
+		if num(o.(map[string]any)["id"]) == s.Seed.ID {
+			found = true
+			want("listing", meta(o))
+		}
+	}
+	if !found {
+		t.Fatal("the post is not in the listing")
+	}
+	r := s.as(s.Admin)(http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/posts/%d", s.Seed.ID), map[string]any{"meta": map[string]any{"broadside_likes": 99}})
+	wantStatus(t, r, http.StatusOK)
+	want("after a client sent a count", meta(r.obj()))
 }

@@ -66,6 +66,9 @@ func wpStatus(s broadside.PostStatus) string {
 const (
 	metaAppeal = "broadside_appeal"
 	metaNotice = "broadside_notice"
+	// Read-only: the post's likes and boosts from the fediverse (issue 14); ignored on write.
+	metaLikes  = "broadside_likes"
+	metaBoosts = "broadside_boosts"
 )
 
 // postStatuses maps WordPress's status names to Broadside's.
@@ -150,7 +153,12 @@ func (q *req) postObject(p *broadside.Post, context string) obj {
 	if isPost {
 		b.put(cVE, "format", "standard")
 	}
-	b.put(cVE, "meta", obj{{metaAppeal, p.Appeal}, {metaNotice, p.Notice}})
+	meta := obj{{metaAppeal, p.Appeal}, {metaNotice, p.Notice}}
+	if isPost {
+		c := q.reactionCounts(p.ID)
+		meta = append(meta, kv{metaLikes, c.Likes}, kv{metaBoosts, c.Boosts})
+	}
+	b.put(cVE, "meta", meta)
 	if isPost {
 		b.put(cVE, "categories", termIDs(p.Categories, func(c broadside.Category) int64 { return c.ID }))
 		b.put(cVE, "tags", termIDs(p.Tags, func(t broadside.Tag) int64 { return t.ID }))
@@ -268,4 +276,42 @@ func (q *req) postLinks(p *broadside.Post) obj {
 	}
 	links = append(links, q.revisionLinks(p)...)
 	return append(links, kv{"curies", []obj{{{"name", "wp"}, {"href", "https://api.w.org/{rel}"}, {"templated", true}}}})
+}
+
+// countReactions counts the likes and boosts of the posts of a listing's page in one query,
+// for postObject.
+func (q *req) countReactions(list []broadside.Post) {
+	if q.a.Reactions == nil || len(list) == 0 {
+		return
+	}
+	ids := make([]int64, len(list))
+	for i := range list {
+		ids[i] = list[i].ID
+	}
+	m, err := q.a.Reactions(q.ctx, ids)
+	if err != nil {
+		q.a.Log.Warn("wpapi: reaction counts", "err", err) // the counts are not worth a failed listing
+		return
+	}
+	if q.st.reactions == nil {
+		q.st.reactions = map[int64]broadside.ReactionCounts{}
+	}
+	for _, id := range ids {
+		q.st.reactions[id] = m[id]
+	}
+}
+
+// reactionCounts are post id's likes and boosts: counted with its listing, or now.
+func (q *req) reactionCounts(id int64) broadside.ReactionCounts {
+	if c, ok := q.st.reactions[id]; ok {
+		return c
+	}
+	if q.a.Reactions == nil {
+		return broadside.ReactionCounts{}
+	}
+	m, err := q.a.Reactions(q.ctx, []int64{id})
+	if err != nil {
+		q.a.Log.Warn("wpapi: reaction counts", "post", id, "err", err)
+	}
+	return m[id]
 }

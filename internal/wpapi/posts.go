@@ -87,6 +87,7 @@ func (q *req) listPosts(typ broadside.PostType) (*result, error) {
 		return nil, newErr(http.StatusBadRequest, "rest_post_invalid_page_number", "The page number requested is larger than the number of pages available.")
 	}
 	items := make([]any, 0, len(list))
+	q.countReactions(list)
 	for i := range list {
 		p := &list[i]
 		q.rememberPost(p)
