@@ -87,7 +87,7 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 			later = true // the parent comes later in this item
 		}
 	}
-	if err := r.w.Comment(ctx, cm); err != nil {
+	if err := r.tx.ImportComment(ctx, cm); err != nil {
 		return err
 	}
 	if later {

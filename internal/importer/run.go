@@ -44,7 +44,6 @@ type run struct {
 	noted        map[string]bool // one-time notes already given
 
 	cur *curItem
-	w   *store.ImportWriter // prepared statements for the many comments
 
 	mediaRE    *regexp.Regexp
 	stored     map[int64]*storedFile // WordPress attachment id -> its file in the media storage
@@ -115,10 +114,6 @@ func (r *run) do(ctx context.Context) error {
 			}
 		}
 	}
-	if r.w, err = r.tx.NewImportWriter(ctx); err != nil {
-		return err
-	}
-	defer r.w.Close()
 	if err := r.importAuthors(ctx); err != nil {
 		return err
 	}
@@ -330,7 +325,7 @@ func (r *run) lookup(ctx context.Context, kind string, wpID int64) (int64, bool,
 }
 
 func (r *run) remember(ctx context.Context, kind string, wpID, local int64, guid string) error {
-	return r.w.Record(ctx, store.WPImport{Source: r.plan.source, Kind: kind, WPID: wpID, LocalID: local, GUID: guid}, r.now)
+	return r.tx.RecordWPImport(ctx, store.WPImport{Source: r.plan.source, Kind: kind, WPID: wpID, LocalID: local, GUID: guid}, r.now)
 }
 
 func (r *run) redirect(ctx context.Context, link, kind string, id int64) error {

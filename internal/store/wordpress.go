@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -83,7 +82,7 @@ func (s *Store) insertKeepingID(ctx context.Context, table, cols string, a *args
 }
 
 // insertKeepingIDSQLite is insertKeepingID without RETURNING, which made SQLite's inserts
-// several times as costly (see ImportWriter): the id comes from the result.
+// several times as costly (docs/benchmarks.md, goal 6): the id comes from the result.
 func (s *Store) insertKeepingIDSQLite(ctx context.Context, table, cols string, a *args, vals string, want int64) (int64, error) {
 	if want > 0 {
 		res, err := s.wr().ExecContext(ctx, "INSERT INTO "+table+" ("+cols+", id) VALUES ("+vals+", "+a.add(want)+") ON CONFLICT (id) DO NOTHING", a.v...)
@@ -475,121 +474,3 @@ func (s *Store) LockImports(ctx context.Context) error {
 }
 
 const importLockKey = 7_263_120_455_003
-
-// ImportWriter writes the many small rows of a large import (comments and their wp_imports
-// rows) through statements prepared once, instead of parsing the same SQL a hundred
-// thousand times. It belongs to the transaction of the Store that made it.
-type ImportWriter struct {
-	s                             *Store
-	commentKeep, commentNew, wpID *sql.Stmt
-	// lastID: on SQLite the comment inserts have no RETURNING clause and the id comes from
-	// the result. RETURNING made each insert about three times as costly there (measured in
-	// docs/benchmarks.md, goal 6); PostgreSQL has no last insert id and keeps RETURNING.
-	lastID bool
-}
-
-const importCommentCols = `post_id, parent_id, user_id, kind, author_name, author_email, author_url, author_ip,
-	user_agent, raw_body, status, created_at`
-
-// NewImportWriter prepares the statements; call it on a transaction-bound Store and Close
-// the writer before the transaction ends.
-func (s *Store) NewImportWriter(ctx context.Context) (*ImportWriter, error) {
-	if s.tx == nil {
-		return nil, fmt.Errorf("store: NewImportWriter outside a transaction")
-	}
-	w := &ImportWriter{s: s, lastID: !s.isPG()}
-	var err error
-	vals := "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12"
-	returning := " RETURNING id"
-	if w.lastID {
-		returning = ""
-	}
-	if w.commentKeep, err = s.tx.PrepareContext(ctx, "INSERT INTO comments ("+importCommentCols+", id) VALUES ("+vals+
-		", $13) ON CONFLICT (id) DO NOTHING"+returning); err != nil {
-		return nil, fmt.Errorf("store: prepare comment import: %w", err)
-	}
-	if w.commentNew, err = s.tx.PrepareContext(ctx, "INSERT INTO comments ("+importCommentCols+") VALUES ("+vals+")"+returning); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: prepare comment import: %w", err)
-	}
-	if w.wpID, err = s.tx.PrepareContext(ctx, `INSERT INTO wp_imports (source, kind, wp_id, local_id, guid, imported_at)
-VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id, guid = excluded.guid, imported_at = excluded.imported_at`); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: prepare import map: %w", err)
-	}
-	return w, nil
-}
-
-// Comment is ImportComment through the prepared statements.
-func (w *ImportWriter) Comment(ctx context.Context, c *broadside.Comment) error {
-	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Microsecond)
-	if c.Kind == "" {
-		c.Kind = broadside.KindComment
-	}
-	if !broadside.ValidCommentStatus(c.Status) {
-		return &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
-	}
-	a := []any{c.PostID, nullID(c.ParentID), nullID(c.UserID), c.Kind, c.AuthorName, c.AuthorEmail, c.AuthorURL,
-		c.AuthorIP, c.UserAgent, c.RawBody, string(c.Status), w.s.ts(c.CreatedAt)}
-	var id int64
-	var err error
-	if w.lastID {
-		id, err = w.insertSQLite(ctx, a, c.ID)
-	} else {
-		err = sql.ErrNoRows
-		if c.ID > 0 {
-			err = w.commentKeep.QueryRowContext(ctx, append(a, c.ID)...).Scan(&id)
-		}
-		if isNoRows(err) {
-			err = w.commentNew.QueryRowContext(ctx, a...).Scan(&id)
-		}
-	}
-	if err != nil {
-		if foreignKeyViolation(err) {
-			return notFound("Post not found.")
-		}
-		return fmt.Errorf("store: import comment %d on post %d: %w", c.ID, c.PostID, err)
-	}
-	c.ID = id
-	return nil
-}
-
-// insertSQLite inserts a comment keeping want when no comment has it (one row affected),
-// else with a new id, and returns the id from the result.
-func (w *ImportWriter) insertSQLite(ctx context.Context, a []any, want int64) (int64, error) {
-	if want > 0 {
-		res, err := w.commentKeep.ExecContext(ctx, append(a, want)...)
-		if err != nil {
-			return 0, err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return 0, err
-		} else if n == 1 {
-			return want, nil
-		}
-	}
-	res, err := w.commentNew.ExecContext(ctx, a...)
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
-}
-
-// Record is RecordWPImport through the prepared statement.
-func (w *ImportWriter) Record(ctx context.Context, m WPImport, at time.Time) error {
-	if _, err := w.wpID.ExecContext(ctx, m.Source, m.Kind, m.WPID, m.LocalID, m.GUID, w.s.ts(at)); err != nil {
-		return fmt.Errorf("store: record imported %s %d: %w", m.Kind, m.WPID, err)
-	}
-	return nil
-}
-
-// Close releases the statements.
-func (w *ImportWriter) Close() error {
-	for _, st := range []*sql.Stmt{w.commentKeep, w.commentNew, w.wpID} {
-		if st != nil {
-			_ = st.Close()
-		}
-	}
-	return nil
-}

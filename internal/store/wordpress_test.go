@@ -75,15 +75,14 @@ func TestImportKeepsFreeIDs(t *testing.T) {
 			if c.ID != 7 || d.ID <= 900 {
 				t.Errorf("comment ids = %d, %d", c.ID, d.ID)
 			}
-			// The import writer (the many comments of a large import) does the same, and the
-			// id it hands back is the row's: on SQLite it comes from the insert's result.
-			w, err := tx.NewImportWriter(ctx)
-			must(t, err)
-			defer w.Close()
+			// Through prepared statements (the many comments of a large import) it does the
+			// same, and the id it hands back is the row's: on SQLite it comes from the result.
+			w, release := tx.CachingStatements()
+			defer release()
 			e := &broadside.Comment{ID: 8, PostID: 42, Status: broadside.CommentApproved, RawBody: "free", CreatedAt: t0}
-			must(t, w.Comment(ctx, e))
+			must(t, w.ImportComment(ctx, e))
 			f := &broadside.Comment{ID: 7, PostID: 42, ParentID: 8, Status: broadside.CommentApproved, RawBody: "taken", CreatedAt: t0}
-			must(t, w.Comment(ctx, f))
+			must(t, w.ImportComment(ctx, f))
 			if e.ID != 8 || f.ID <= d.ID {
 				t.Errorf("writer's comment ids = %d, %d (want 8 and one above %d)", e.ID, f.ID, d.ID)
 			}
