@@ -43,47 +43,11 @@ SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = $1)`,
 	return nil
 }
 
-// insertKeepingID runs an INSERT … RETURNING id twice if needed: first with the wanted id
-// (skipped when it is 0) and ON CONFLICT (id) DO NOTHING, then, when that id is taken,
-// without it. cols and vals are the other columns and their placeholders built on a; the id
-// placeholder is appended last. It returns the id the row got.
+// insertKeepingID inserts a row twice if needed: first with the wanted id (skipped when it
+// is 0) and ON CONFLICT (id) DO NOTHING, then, when that id is taken, without it. cols and
+// vals are the other columns and their placeholders built on a; the id placeholder is
+// appended last. It returns the id the row got (see insertReturningID).
 func (s *Store) insertKeepingID(ctx context.Context, table, cols string, a *args, vals string, want int64) (int64, error) {
-	if !s.isPG() {
-		return s.insertKeepingIDSQLite(ctx, table, cols, a, vals, want)
-	}
-	var id int64
-	if want > 0 {
-		q := "INSERT INTO " + table + " (" + cols + ", id) VALUES (" + vals + ", " + a.add(want) + ") ON CONFLICT (id) DO NOTHING RETURNING id"
-		rows, err := s.wr().QueryContext(ctx, q, a.v...)
-		if err != nil {
-			return 0, err
-		}
-		found := rows.Next()
-		if found {
-			err = rows.Scan(&id)
-		}
-		if cerr := rows.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = rows.Err()
-		}
-		if err != nil {
-			return 0, err
-		}
-		if found {
-			return id, nil
-		}
-		a.v = a.v[:len(a.v)-1]
-	}
-	q := "INSERT INTO " + table + " (" + cols + ") VALUES (" + vals + ") RETURNING id"
-	err := s.wr().QueryRowContext(ctx, q, a.v...).Scan(&id)
-	return id, err
-}
-
-// insertKeepingIDSQLite is insertKeepingID without RETURNING, which made SQLite's inserts
-// several times as costly (docs/benchmarks.md, goal 6): the id comes from the result.
-func (s *Store) insertKeepingIDSQLite(ctx context.Context, table, cols string, a *args, vals string, want int64) (int64, error) {
 	if want > 0 {
 		res, err := s.wr().ExecContext(ctx, "INSERT INTO "+table+" ("+cols+", id) VALUES ("+vals+", "+a.add(want)+") ON CONFLICT (id) DO NOTHING", a.v...)
 		if err != nil {
@@ -94,11 +58,9 @@ func (s *Store) insertKeepingIDSQLite(ctx context.Context, table, cols string, a
 		}
 		a.v = a.v[:len(a.v)-1]
 	}
-	res, err := s.wr().ExecContext(ctx, "INSERT INTO "+table+" ("+cols+") VALUES ("+vals+")", a.v...)
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
+	var id int64
+	err := s.insertReturningID(ctx, "INSERT INTO "+table+" ("+cols+") VALUES ("+vals+")", a.v, &id)
+	return id, err
 }
 
 // ImportPost inserts p with its category and tag links, keeping p.ID when no post has it
