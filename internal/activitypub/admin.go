@@ -29,29 +29,18 @@ func (s *Service) ListFollowers(ctx context.Context, q broadside.FollowerQuery) 
 // silently, it would still believe it follows, and a later re-follow from it would look
 // like a duplicate. This is what Mastodon's own "remove follower" sends.
 func (s *Service) Reject(ctx context.Context, name, followerID string) error {
-	st, err := s.site(ctx)
-	if err != nil {
-		return err
-	}
-	err = s.Store.InTx(ctx, func(tx *store.Store) error {
-		f, err := tx.Follower(ctx, name, followerID)
-		if err != nil {
+	return s.answerFollow(ctx, name, followerID,
+		func(tx *store.Store) error {
+			_, err := tx.RemoveFollower(ctx, name, followerID)
 			return err
-		}
-		if _, err := tx.RemoveFollower(ctx, name, followerID); err != nil {
-			return err
-		}
-		id := ActorID(st.Base, name)
-		follow, _ := json.Marshal(Activity{ID: f.FollowID, Type: "Follow", Actor: ID(f.FollowerID), Object: ID(id)})
-		sum := sha256.Sum256([]byte(f.FollowerID + "\x00" + f.FollowID + "\x00" + s.Now().String()))
-		reject := Activity{Context: ContextAS, ID: id + "#reject-" + hex.EncodeToString(sum[:12]), Type: "Reject",
-			Actor: ID(id), Object: &Ref{ID: f.FollowID, Raw: json.RawMessage(follow)}, To: Strings{f.FollowerID}}
-		return s.enqueue(ctx, tx, name, reject, []string{f.Inbox})
-	})
-	if err == nil && s.Wake != nil {
-		s.Wake()
-	}
-	return err
+		},
+		func(tx *store.Store, st Site, f *broadside.Follower, follow []byte) error {
+			id := ActorID(st.Base, name)
+			sum := sha256.Sum256([]byte(f.FollowerID + "\x00" + f.FollowID + "\x00" + s.Now().String()))
+			reject := Activity{Context: ContextAS, ID: id + "#reject-" + hex.EncodeToString(sum[:12]), Type: "Reject",
+				Actor: ID(id), Object: &Ref{ID: f.FollowID, Raw: json.RawMessage(follow)}, To: Strings{f.FollowerID}}
+			return s.enqueue(ctx, tx, name, reject, []string{f.Inbox})
+		})
 }
 
 // presentation is how a remote actor shows in the admin's follower list: its display

@@ -161,6 +161,20 @@ func (s *Service) follow(ctx context.Context, st Site, a *Activity, body []byte)
 
 // Approve accepts a held follow of our actor name by followerID and sends the Accept.
 func (s *Service) Approve(ctx context.Context, name, followerID string) error {
+	return s.answerFollow(ctx, name, followerID,
+		func(tx *store.Store) error {
+			return tx.SetFollowerStatus(ctx, name, followerID, broadside.FollowAccepted)
+		},
+		func(tx *store.Store, st Site, f *broadside.Follower, follow []byte) error {
+			return s.enqueueAccept(ctx, tx, st, f, follow)
+		})
+}
+
+// answerFollow is the admin's answer to the follow of our actor name by followerID: in one
+// transaction it loads the follower, applies change, and has answer enqueue the reply
+// (given the Follow, rebuilt from what was stored); then it wakes the deliverer.
+func (s *Service) answerFollow(ctx context.Context, name, followerID string, change func(tx *store.Store) error,
+	answer func(tx *store.Store, st Site, f *broadside.Follower, follow []byte) error) error {
 	st, err := s.site(ctx)
 	if err != nil {
 		return err
@@ -170,11 +184,11 @@ func (s *Service) Approve(ctx context.Context, name, followerID string) error {
 		if err != nil {
 			return err
 		}
-		if err := tx.SetFollowerStatus(ctx, name, followerID, broadside.FollowAccepted); err != nil {
+		if err := change(tx); err != nil {
 			return err
 		}
 		follow, _ := json.Marshal(Activity{ID: f.FollowID, Type: "Follow", Actor: ID(f.FollowerID), Object: ID(ActorID(st.Base, name))})
-		return s.enqueueAccept(ctx, tx, st, f, follow)
+		return answer(tx, st, f, follow)
 	})
 	if err == nil && s.Wake != nil {
 		s.Wake()

@@ -108,6 +108,17 @@ func (s *Server) FederationComment(ctx context.Context, c *broadside.Comment) (*
 	return s.commentObject(ctx, st, c)
 }
 
+// fedSiteID is the head of the handlers of /activitypub/…/{id}: the site, federation on,
+// and the id in the path.
+func (s *Server) fedSiteID(r *http.Request) (*site, int64, error) {
+	st, _, err := s.fedSite(r.Context())
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := pathID(r)
+	return st, id, err
+}
+
 // GET /activitypub/comments/{id}: our comment as a Note. A comment that came from the
 // fediverse is not ours to serve: its origin server is its authority, and serving it under
 // our id from the site actor would put the remote author's words in our mouth, so the
@@ -115,11 +126,7 @@ func (s *Server) FederationComment(ctx context.Context, c *broadside.Comment) (*
 // still lets it see.
 func (s *Server) handleCommentObject(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	st, _, err := s.fedSite(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r)
+	st, id, err := s.fedSiteID(r)
 	if err != nil {
 		return err
 	}
@@ -156,11 +163,7 @@ func (s *Server) handleCommentObject(w http.ResponseWriter, r *http.Request) err
 // comment feeds do: its collection is empty.
 func (s *Server) handlePostReplies(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	st, _, err := s.fedSite(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r)
+	st, id, err := s.fedSiteID(r)
 	if err != nil {
 		return err
 	}
@@ -181,11 +184,7 @@ func (s *Server) handlePostReplies(w http.ResponseWriter, r *http.Request) error
 // approved direct replies, under the same rule as the comment itself.
 func (s *Server) handleCommentReplies(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	st, _, err := s.fedSite(ctx)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r)
+	st, id, err := s.fedSiteID(r)
 	if err != nil {
 		return err
 	}

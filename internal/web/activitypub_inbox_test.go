@@ -43,15 +43,25 @@ func newFediPeer(t *testing.T, ta *testApp) *fediPeer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startFediPeer(t, ta, k, nil)
+}
+
+// startFediPeer serves a fediPeer with key k: bob's actor document (which dress, when not
+// nil, adds to) and the inboxes, personal and shared, that verify our signatures.
+func startFediPeer(t *testing.T, ta *testApp, k *rsa.PrivateKey, dress func(*activitypub.Actor)) *fediPeer {
 	p := &fediPeer{ta: ta, key: k}
 	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
 	pub := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /users/bob", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", activitypub.ContentType)
-		_ = json.NewEncoder(w).Encode(activitypub.Actor{ID: p.actor(), Type: "Person", Inbox: p.srv.URL + "/users/bob/inbox",
+		a := activitypub.Actor{ID: p.actor(), Type: "Person", Inbox: p.srv.URL + "/users/bob/inbox",
 			Endpoints: &activitypub.Endpoints{SharedInbox: p.srv.URL + "/inbox"},
-			PublicKey: &activitypub.PublicKey{ID: p.actor() + "#main-key", Owner: p.actor(), PublicKeyPem: pub}})
+			PublicKey: &activitypub.PublicKey{ID: p.actor() + "#main-key", Owner: p.actor(), PublicKeyPem: pub}}
+		if dress != nil {
+			dress(&a)
+		}
+		w.Header().Set("Content-Type", activitypub.ContentType)
+		_ = json.NewEncoder(w).Encode(a)
 	})
 	inbox := func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)

@@ -5,10 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	cryptotls "crypto/tls"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -21,7 +18,6 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/activitypub"
-	"github.com/broadside/broadside/internal/httpsig"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -77,40 +73,10 @@ func drainJobs(t *testing.T, ta *testApp) {
 // newNamedPeer is a fediPeer (same inbox that verifies our signatures, same helpers) whose
 // actor lives at http://HOST:PORT/users/bob and presents itself with username and name.
 func newNamedPeer(t *testing.T, ta *testApp, host, username, name string) *fediPeer {
-	k := namedPeerKey()
-	p := &fediPeer{ta: ta, key: k}
-	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	pub := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /users/bob", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", activitypub.ContentType)
-		_ = json.NewEncoder(w).Encode(activitypub.Actor{ID: p.actor(), Type: "Person", Inbox: p.srv.URL + "/users/bob/inbox",
-			PreferredUsername: username, Name: name, URL: activitypub.ID(p.srv.URL + "/@" + username),
-			Endpoints: &activitypub.Endpoints{SharedInbox: p.srv.URL + "/inbox"},
-			PublicKey: &activitypub.PublicKey{ID: p.actor() + "#main-key", Owner: p.actor(), PublicKeyPem: pub}})
+	p := startFediPeer(t, ta, namedPeerKey(), func(a *activitypub.Actor) {
+		a.PreferredUsername, a.Name = username, name
+		a.URL = activitypub.ID(strings.TrimSuffix(a.ID, "/users/bob") + "/@" + username)
 	})
-	inbox := func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		sig, err := httpsig.Parse(r, body, httpsig.Options{Now: ta.Clock.Now})
-		if err == nil {
-			err = sig.Verify(p.ourKey(t, sig.KeyID))
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if err != nil {
-			p.refused = append(p.refused, err.Error())
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		var v map[string]any
-		_ = json.Unmarshal(body, &v)
-		p.received = append(p.received, v)
-		w.WriteHeader(http.StatusAccepted)
-	}
-	mux.HandleFunc("POST /users/bob/inbox", inbox)
-	mux.HandleFunc("POST /inbox", inbox)
-	p.srv = httptest.NewServer(mux)
-	t.Cleanup(p.srv.Close)
 	_, port, _ := net.SplitHostPort(p.srv.Listener.Addr().String())
 	p.srv.URL = "http://" + net.JoinHostPort(host, port)
 	return p
