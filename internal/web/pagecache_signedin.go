@@ -149,30 +149,12 @@ func findStamp(body []byte) (from, to int, ok bool) {
 
 // writeReaderPage writes a kept signed-in page with a fresh one-time stamp in its form.
 func (s *Server) writeReaderPage(w http.ResponseWriter, r *http.Request, e *cachedPage) {
-	parts := [][]byte{e.body}
-	if e.form.ok {
-		stamp := template.HTMLEscapeString(s.Comments.Stamp(e.form.postID, false)) // one-time, as rendered
-		parts = [][]byte{e.body[:e.form.stampFrom], []byte(stamp), e.body[e.form.stampTo:]}
-	}
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	hd := w.Header()
-	for k, v := range e.header {
-		hd[k] = v
-	}
-	hd.Set("Cache-Control", "private, no-cache")
-	hd.Set("Content-Length", strconv.Itoa(n))
-	w.WriteHeader(e.status)
-	if r.Method == http.MethodHead {
+	if !e.form.ok {
+		writePieces(w, r, e, e.body)
 		return
 	}
-	for _, p := range parts {
-		if _, err := w.Write(p); err != nil {
-			return
-		}
-	}
+	stamp := template.HTMLEscapeString(s.Comments.Stamp(e.form.postID, false)) // one-time, as rendered
+	writePieces(w, r, e, e.body[:e.form.stampFrom], []byte(stamp), e.body[e.form.stampTo:])
 }
 
 // formPostID reads the comment form's post id from a page.
