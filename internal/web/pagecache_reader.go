@@ -103,21 +103,25 @@ func (s *Server) serveCommenter(w http.ResponseWriter, r *http.Request, h http.H
 	if remember {
 		checked = " checked"
 	}
-	// The page is written in pieces around the commenter's values, never copied whole: on a
-	// long discussion it is hundreds of kilobytes, and copying it was most of the cost.
-	parts := [...][]byte{
+	writePieces(w, r, e,
 		e.body[:m.author], []byte(name),
 		e.body[m.author:m.email], []byte(email),
 		e.body[m.email:m.url], []byte(url),
 		e.body[m.url:m.check], []byte(checked),
 		e.body[m.check:m.stampFrom], []byte(stamp),
-		e.body[m.stampTo:],
-	}
+		e.body[m.stampTo:])
+	return true
+}
+
+// writePieces writes a kept page, e's status and headers and the body given as parts (e's
+// body with values for this reader written between them), as private to this request. The
+// page is written in pieces, never copied whole: on a long discussion it is hundreds of
+// kilobytes, and copying it was most of the cost.
+func writePieces(w http.ResponseWriter, r *http.Request, e *cachedPage, parts ...[]byte) {
 	n := 0
 	for _, p := range parts {
 		n += len(p)
 	}
-
 	hd := w.Header()
 	for k, v := range e.header {
 		hd[k] = v
@@ -125,14 +129,14 @@ func (s *Server) serveCommenter(w http.ResponseWriter, r *http.Request, h http.H
 	hd.Set("Cache-Control", "private, no-cache")
 	hd.Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(e.status)
-	if r.Method != http.MethodHead {
-		for _, p := range parts {
-			if _, err := w.Write(p); err != nil {
-				break
-			}
+	if r.Method == http.MethodHead {
+		return
+	}
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return
 		}
 	}
-	return true
 }
 
 // withoutCookie returns a shallow copy of r whose Cookie header lacks the cookie named.

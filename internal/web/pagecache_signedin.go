@@ -106,13 +106,9 @@ func (s *Server) serveSignedIn(w http.ResponseWriter, r *http.Request, h http.Ha
 	// comment form whose stamp cannot be found to be replaced.
 	if rec.status == http.StatusOK && r.Method == http.MethodGet && len(rec.header.Values("Set-Cookie")) == 0 &&
 		!strings.Contains(rec.header.Get("Cache-Control"), "no-store") {
-		if from, to, ok := findStamp(body); ok {
-			m := formMarks{stampFrom: from, stampTo: to}
-			m.postID, m.ok = formPostID(body)
-			if m.ok || from == to {
-				c.putReader(key, &cachedPage{status: rec.status, header: rec.header, body: body,
-					expires: c.Now().Add(c.TTL), gen: gen, seq: seq, tags: tags.list(), form: m})
-			}
+		if m, keep := findStamp(body); keep {
+			c.putReader(key, &cachedPage{status: rec.status, header: rec.header, body: body,
+				expires: c.Now().Add(c.TTL), gen: gen, seq: seq, tags: tags.list(), form: m})
 		}
 	}
 	for k, v := range rec.header {
@@ -124,70 +120,46 @@ func (s *Server) serveSignedIn(w http.ResponseWriter, r *http.Request, h http.Ha
 	return true
 }
 
-// findStamp returns the span of the comment form's stamp (the ts value after the form's
-// comment_post_ID) in body; from == to when the page has no comment form. ok is false when
-// the page has more than one, or its stamp is not where the form template writes it.
-func findStamp(body []byte) (from, to int, ok bool) {
+// findStamp returns the comment form's post id and the span of its stamp (the ts value after
+// the form's comment_post_ID) in body, m.ok false when the page has no comment form. keep is
+// false when the page has more than one, or its post id or stamp is not where the form
+// template writes it.
+func findStamp(body []byte) (m formMarks, keep bool) {
 	i := bytes.Index(body, markPost)
 	if i < 0 {
-		return 0, 0, true
+		return formMarks{}, true
 	}
-	if bytes.Contains(body[i+len(markPost):], markPost) {
-		return 0, 0, false
+	post := i + len(markPost)
+	if bytes.Contains(body[post:], markPost) {
+		return formMarks{}, false
+	}
+	end := bytes.IndexByte(body[post:], '"')
+	if end < 0 {
+		return formMarks{}, false
+	}
+	id, err := strconv.ParseInt(string(body[post:post+end]), 10, 64)
+	if err != nil {
+		return formMarks{}, false
 	}
 	j := bytes.Index(body[i:], markStamp)
 	if j < 0 {
-		return 0, 0, false
+		return formMarks{}, false
 	}
-	from = i + j + len(markStamp)
-	end := bytes.IndexByte(body[from:], '"')
-	if end < 0 {
-		return 0, 0, false
+	from := i + j + len(markStamp)
+	if end = bytes.IndexByte(body[from:], '"'); end < 0 {
+		return formMarks{}, false
 	}
-	return from, from + end, true
+	return formMarks{ok: true, postID: id, stampFrom: from, stampTo: from + end}, true
 }
 
 // writeReaderPage writes a kept signed-in page with a fresh one-time stamp in its form.
 func (s *Server) writeReaderPage(w http.ResponseWriter, r *http.Request, e *cachedPage) {
-	parts := [][]byte{e.body}
-	if e.form.ok {
-		stamp := template.HTMLEscapeString(s.Comments.Stamp(e.form.postID, false)) // one-time, as rendered
-		parts = [][]byte{e.body[:e.form.stampFrom], []byte(stamp), e.body[e.form.stampTo:]}
-	}
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	hd := w.Header()
-	for k, v := range e.header {
-		hd[k] = v
-	}
-	hd.Set("Cache-Control", "private, no-cache")
-	hd.Set("Content-Length", strconv.Itoa(n))
-	w.WriteHeader(e.status)
-	if r.Method == http.MethodHead {
+	if !e.form.ok {
+		writePieces(w, r, e, e.body)
 		return
 	}
-	for _, p := range parts {
-		if _, err := w.Write(p); err != nil {
-			return
-		}
-	}
-}
-
-// formPostID reads the comment form's post id from a page.
-func formPostID(body []byte) (int64, bool) {
-	i := bytes.Index(body, markPost)
-	if i < 0 {
-		return 0, false
-	}
-	rest := body[i+len(markPost):]
-	end := bytes.IndexByte(rest, '"')
-	if end < 0 {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(string(rest[:end]), 10, 64)
-	return id, err == nil
+	stamp := template.HTMLEscapeString(s.Comments.Stamp(e.form.postID, false)) // one-time, as rendered
+	writePieces(w, r, e, e.body[:e.form.stampFrom], []byte(stamp), e.body[e.form.stampTo:])
 }
 
 // getReader returns the fresh signed-in page under key, or nil.

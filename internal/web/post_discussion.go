@@ -13,8 +13,9 @@ import (
 // The discussion under a post is the same for every reader who has no held comment of their
 // own (those see it with their comments added) and did not follow a reply link: signed-in
 // subscribers and editors, returning commenters, anonymous readers. So a page of it is
-// rendered once and kept until a change on any node purges its post (Purge); only what belongs to the reader is rendered around it per request. On a
-// 10,000-comment post this spares every such request loading and building the whole thread.
+// rendered once and kept until a change on any node purges its post (Purge); only what
+// belongs to the reader is rendered around it per request. On a 10,000-comment post this
+// spares every such request loading and building the whole thread.
 
 // discussion is one page of a post's discussion, ready for the post template.
 type discussion struct {
