@@ -8,8 +8,10 @@ import (
 )
 
 // Federator hears of every change to a comment's visibility or text, inside the transaction
-// that made it: before is the comment as it was (nil for a new one), after as it is now
-// (nil once deleted). The federation service (activitypub.Service.CommentChanged, wired by
+// that made it: before is the comment as it was (nil for a new one), after as it is now.
+// Deleting for good is not reported: a moderator deletes only from the trash or spam, where
+// the comment already stopped being visible (and that change was reported), and a remote
+// author withdrawing their own reply changes nothing of ours. The federation service (activitypub.Service.CommentChanged, wired by
 // the app) decides from the pair whether a remote author must hear of it, so that rule lives
 // in one place and commits or rolls back with the change.
 type Federator func(ctx context.Context, tx *store.Store, before, after *broadside.Comment) error
