@@ -6,12 +6,18 @@ import "strings"
 // setting ("fr", "zh-CN", "pt_BR"; empty means English, as an unset WPLANG does): its base
 // language, lowercase.
 func SearchLanguage(siteLanguage string) string {
-	lang, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(siteLanguage)), "-")
-	lang, _, _ = strings.Cut(lang, "_")
-	if lang == "" {
-		return "en"
+	if lang := BaseLanguage(strings.TrimSpace(siteLanguage)); lang != "" {
+		return lang
 	}
-	return lang
+	return "en"
+}
+
+// BaseLanguage returns a language tag's base language, lowercase: "fr" for "fr", "zh" for
+// "zh-CN", "pt" for "pt_BR" (WordPress writes an underscore); empty for an empty tag.
+func BaseLanguage(tag string) string {
+	base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+	base, _, _ = strings.Cut(base, "_")
+	return base
 }
 
 // textSearchConfigs are the stemming configurations of a stock PostgreSQL 15, by language.

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,9 +23,9 @@ import (
 // real comment form, reaches the peer as a Create(Note) whose inReplyTo is the peer's note
 // (Fedify verified its signature), and the peer's parser reads the post's replies
 // collection, a page of it, and the web reply at its comment id.
-func fedifyRepliesGoBack(t *testing.T, s *site, p *peer, base string) {
+func fedifyRepliesGoBack(t *testing.T, s *site, p *peer, base string, post seedPost) {
 	t.Helper()
-	postID, path := seedPostID(t, s)
+	postID, path := post.id, post.path
 	var note struct{ ID string }
 	p.must("note", map[string]string{"inReplyTo": base + path, "content": "<p>A question from the fediverse.</p>"}, &note)
 	remote := remoteCommentFor(t, s, postID, note.ID, p)
@@ -84,28 +83,6 @@ func fedifyRepliesGoBack(t *testing.T, s *site, p *peer, base string) {
 }
 
 var noRedirect = &http.Client{Timeout: time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
-// seedPostID finds the demo's newest post through the REST API: its id and path.
-func seedPostID(t *testing.T, s *site) (int64, string) {
-	t.Helper()
-	res, err := http.Get(s.URL + "/wp-json/wp/v2/posts?per_page=1&_fields=id,link")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var ps []struct {
-		ID   int64
-		Link string
-	}
-	if err := json.NewDecoder(res.Body).Decode(&ps); err != nil || len(ps) == 0 {
-		t.Fatalf("the site lists no post: %v", err)
-	}
-	u, err := url.Parse(ps[0].Link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ps[0].ID, u.Path
-}
 
 // remoteCommentFor returns the peer's note as an approved comment of the post, stored as the
 // blog's inbox stores a reply (in the site's own database file), so this part of issue 14

@@ -48,20 +48,18 @@ func fedifyReplies(t *testing.T, s *site, p *peer, base, handle string, post see
 		t.Error("a held reply is on the page")
 	}
 	restJSON(t, s, secret, http.MethodPost, fmt.Sprintf("/wp-json/wp/v2/comments/%d", held.ID), map[string]any{"status": "approve"}, nil)
-	repliesWait(t, "the approved reply in the thread with the peer's name", func() bool {
-		page := repliesPage(t, s.URL+post.path)
+	waitPage(t, s, post.path, "the approved reply in the thread with the peer's name", func(page string) bool {
 		return strings.Contains(page, "Greetings from the Fedify peer") && strings.Contains(page, "Fedify Peer") &&
 			strings.Contains(page, held.Remote.Handle)
 	})
 
 	p.must("edit", map[string]string{"handle": handle, "id": reply.ID, "content": "<p>Greetings, corrected</p>"}, nil)
-	repliesWait(t, "the peer's edit on the page", func() bool {
-		page := repliesPage(t, s.URL+post.path)
+	waitPage(t, s, post.path, "the peer's edit on the page", func(page string) bool {
 		return strings.Contains(page, "Greetings, corrected") && !strings.Contains(page, "Greetings from the Fedify peer")
 	})
 	p.must("delete", map[string]string{"handle": handle, "id": reply.ID}, nil)
-	repliesWait(t, "the peer's reply gone after its delete", func() bool {
-		return !strings.Contains(repliesPage(t, s.URL+post.path), "Greetings, corrected")
+	waitPage(t, s, post.path, "the peer's reply gone after its delete", func(page string) bool {
+		return !strings.Contains(page, "Greetings, corrected")
 	})
 }
 

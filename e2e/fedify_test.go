@@ -99,7 +99,7 @@ func TestFedifyPeer(t *testing.T) {
 
 	fedifyReplies(t, s, p, base, handle, post, secret) // replies from the fediverse (fedify_replies_test.go)
 	// Replies go back (fedify_replies_test.go).
-	fedifyRepliesGoBack(t, s, p, base)
+	fedifyRepliesGoBack(t, s, p, base, post)
 }
 
 // restJSON calls the site's REST API as the administrator with an Application Password.
@@ -135,17 +135,22 @@ func restJSON(t *testing.T, s *site, secret, method, path string, body any, out 
 	}
 }
 
-type seedPost struct{ path, word string }
+type seedPost struct {
+	id         int64
+	path, word string
+}
 
-// firstPost finds the demo's post through the REST API: its path and a word of its body.
+// firstPost finds the demo's newest post through the REST API: its id, its path and a word
+// of its body.
 func firstPost(t *testing.T, s *site) seedPost {
 	t.Helper()
-	res, err := http.Get(s.URL + "/wp-json/wp/v2/posts?per_page=1&_fields=link,excerpt")
+	res, err := http.Get(s.URL + "/wp-json/wp/v2/posts?per_page=1&_fields=id,link,excerpt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	var ps []struct {
+		ID      int64
 		Link    string
 		Excerpt struct{ Rendered string }
 	}
@@ -160,7 +165,7 @@ func firstPost(t *testing.T, s *site) seedPost {
 	if len(words) < 3 {
 		t.Fatalf("the post's excerpt has no words: %q", ps[0].Excerpt.Rendered)
 	}
-	return seedPost{path: u.Path, word: words[2]}
+	return seedPost{id: ps[0].ID, path: u.Path, word: words[2]}
 }
 
 func stripTags(s string) string {

@@ -39,7 +39,7 @@ func fanOutCrash(t *testing.T, db string) {
 	addr := testload.FreeAddr(t)
 	base := "http://" + addr
 	first, out1 := startFedServe(t, cfg, addr, base)
-	waitUntilLong(t, "a quarter of the fan-out", func() bool { return len(r.inboxes()) >= n/4 })
+	waitWithin(t, 120*time.Second, "a quarter of the fan-out", func() bool { return len(r.inboxes()) >= n/4 })
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestFanOutTwoNodesClaimOnce(t *testing.T) {
 	}
 	waitInboxes(t, r, n, 120*time.Second, outs...)
 	// Let any second copy arrive before counting: the queue must be empty.
-	waitUntilLong(t, "the delivery queue to empty", func() bool { return r.total.Load() >= n && queueEmpty(t, cfg) })
+	waitWithin(t, 120*time.Second, "the delivery queue to empty", func() bool { return r.total.Load() >= n && queueEmpty(t, cfg) })
 	assertCreatesOnce(t, r, n, 0)
 	for i, out := range outs {
 		t.Logf("node %d ran %d deliveries", i+1, countLines(out.String(), "job done", activitypub.JobDeliver))
@@ -127,17 +127,6 @@ func stopServe(c *exec.Cmd) {
 	_ = c.Wait()
 }
 
-func waitUntilLong(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(120 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestFanOutNeverDelaysSignInMail: while every delivery worker of the node is stuck on
 // remote servers that do not answer, a sign-in link requested meanwhile is mailed: the
 // federation lane has its own workers, the transactional lane its own.
@@ -173,7 +162,7 @@ func TestFanOutNeverDelaysSignInMail(t *testing.T) {
 	go func() { defer close(bg); a.RunBackground(ctx) }()
 	defer func() { open(); cancel(); <-bg }()
 	a.Worker.Wake()
-	waitUntilLong(t, "every delivery worker to be stuck", func() bool { return int(r.held.Load()) == app.DeliveryWorkers })
+	waitWithin(t, 120*time.Second, "every delivery worker to be stuck", func() bool { return int(r.held.Load()) == app.DeliveryWorkers })
 
 	const reader = "reader@example.net"
 	now := time.Now()

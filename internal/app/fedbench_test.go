@@ -133,7 +133,7 @@ func BenchmarkInboxSigned(b *testing.B) {
 	addr := testload.FreeAddr(b)
 	base := "http://" + addr
 	cmd, out := startFedServe(b, cfg, addr, base)
-	waitUntilB(b, "the server to answer", func() bool {
+	waitWithin(b, 60*time.Second, "the server to answer", func() bool {
 		res, err := http.Get(base + "/healthz")
 		if err == nil {
 			res.Body.Close()
@@ -194,15 +194,4 @@ func BenchmarkInboxSigned(b *testing.B) {
 	b.ReportMetric(rss, "peak-RSS-MiB")
 	b.ReportMetric(cpu*1000/n, "server-CPU-ms/activity")
 	b.ReportMetric(0, "ns/op")
-}
-
-func waitUntilB(b *testing.B, what string, cond func() bool) {
-	b.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			b.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -194,17 +193,7 @@ func startFedServe(t testing.TB, cfg config.Config, addr, base string, extra ...
 	if cfg.DB != "" {
 		args = append(args, "--db", cfg.DB)
 	}
-	args = append(args, extra...)
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "BROADSIDE_TEST_CHILD_ARGS="+strings.Join(args, "\x1f"))
-	out := &strings.Builder{}
-	w := &lockedBuilder{b: out}
-	cmd.Stdout, cmd.Stderr = w, w
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	return cmd, out
+	return startChild(t, append(args, extra...))
 }
 
 // waitInboxes waits until n inboxes of r have accepted something.

@@ -63,6 +63,13 @@ func startServe(t *testing.T, cfg config.Config, addr string) (*exec.Cmd, *strin
 	if cfg.DB != "" {
 		args = append(args, "--db", cfg.DB)
 	}
+	return startChild(t, args)
+}
+
+// startChild runs the broadside command with args as a child process (this test binary, see
+// TestMain), killed when the test ends; it returns the process and its output so far.
+func startChild(t testing.TB, args []string) (*exec.Cmd, *strings.Builder) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "BROADSIDE_TEST_CHILD_ARGS="+strings.Join(args, "\x1f"))
 	out := &strings.Builder{}

@@ -77,8 +77,7 @@ func Known(lang string) bool {
 
 // Dir is the writing direction of lang for the dir attribute: "rtl" or "ltr".
 func Dir(lang string) string {
-	base := strings.ToLower(strings.SplitN(strings.ReplaceAll(lang, "_", "-"), "-", 2)[0])
-	if rtlBases[base] {
+	if rtlBases[broadside.BaseLanguage(lang)] {
 		return "rtl"
 	}
 	return "ltr"
