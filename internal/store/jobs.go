@@ -3,8 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"github.com/broadside/broadside"
-	"sort"
+	"strings"
 	"time"
 )
 
@@ -99,80 +98,25 @@ ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
 }
 
 // ClaimJob atomically takes the oldest due job of one of kinds (any kind when kinds is empty):
-// a queued job whose run_at has come, or a running job whose lease expired (its worker died).
-// The job becomes running, locked by worker until now+lease, with one more attempt. ENOTFOUND
-// when there is nothing to do.
+// a queued job whose run_at has come, or else a running job whose lease expired (its worker
+// died). The job becomes running, locked by worker until now+lease, with one more attempt.
+// ENOTFOUND when there is nothing to do.
+//
+// It is one UPDATE on both dialects. Its candidates are the head of each kind's queue (one
+// seek of jobs_status_kind_run_at each, however many jobs another lane has queued) and the
+// oldest expired lease; of those it takes the queued one due first, by run_at and then id, so
+// of two jobs due at once the one enqueued first runs first whatever their kinds (a welcome
+// before a newsletter). On PostgreSQL each candidate is locked with SKIP LOCKED, so concurrent
+// claims take different jobs instead of waiting on one another.
 func (s *Store) ClaimJob(ctx context.Context, kinds []string, worker string, now time.Time, lease time.Duration) (*Job, error) {
-	// Two index-ordered probes rather than one OR: the due queued job comes straight off the
-	// (status, run_at) index instead of sorting the whole queue on every claim.
-	// Per kind, the earliest first: each probe is one seek of jobs_status_kind_run_at,
-	// however many jobs of other kinds (another lane's) are queued.
-	byHead, err := s.dueKinds(ctx, kinds, now)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range byHead {
-		j, err := s.claim(ctx, k, worker, now, lease, "status = 'queued' AND run_at <= ", "run_at, id")
-		if broadside.ErrorCode(err) != broadside.ENOTFOUND {
-			return j, err
-		}
-	}
-	return s.claim(ctx, kinds, worker, now, lease, "status = 'running' AND locked_until <= ", "locked_until, id")
-}
-
-// dueKinds groups kinds for the claim's queued probe, those whose oldest due job (by run_at,
-// then id) is oldest first, leaving out those with none due. Without kinds it is one group of all.
-func (s *Store) dueKinds(ctx context.Context, kinds []string, now time.Time) ([][]string, error) {
-	if len(kinds) <= 1 {
-		return [][]string{kinds}, nil
-	}
-	type head struct {
-		kind string
-		at   time.Time
-		id   int64
-	}
-	var heads []head
-	for _, k := range kinds {
-		var at time.Time
-		var id int64
-		err := s.rd().QueryRowContext(ctx, `SELECT run_at, id FROM jobs WHERE status = 'queued' AND kind = $1 AND run_at <= $2
-ORDER BY run_at, id LIMIT 1`, k, s.ts(now)).Scan(scanTime(&at), &id)
-		if isNoRows(err) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("store: due jobs: %w", err)
-		}
-		heads = append(heads, head{k, at, id})
-	}
-	// The order of the one query it replaces (run_at, id): of two jobs due at once, the one
-	// enqueued first runs first whatever their kinds (a welcome before a newsletter).
-	sort.Slice(heads, func(i, j int) bool {
-		if !heads[i].at.Equal(heads[j].at) {
-			return heads[i].at.Before(heads[j].at)
-		}
-		return heads[i].id < heads[j].id
-	})
-	out := make([][]string, len(heads))
-	for i, h := range heads {
-		out[i] = []string{h.kind}
-	}
-	return out, nil
-}
-
-func (s *Store) claim(ctx context.Context, kinds []string, worker string, now time.Time, lease time.Duration, due, order string) (*Job, error) {
 	a := &args{}
 	nowP := a.add(s.ts(now))
 	untilP := a.add(s.ts(now.Add(lease)))
 	workerP := a.add(worker)
-	kindCond := ""
-	if len(kinds) > 0 {
-		kindCond = " AND kind IN " + in(a, kinds)
-	}
+	heads := s.jobHeads(a, kinds, nowP, s.skipLocked())
 	q := `UPDATE jobs SET status = 'running', locked_by = ` + workerP + `, locked_until = ` + untilP + `,
 	attempts = attempts + 1, updated_at = ` + nowP + `
-WHERE id = (SELECT id FROM jobs WHERE ` + due + nowP + kindCond + `
-	ORDER BY ` + order + ` LIMIT 1` + s.skipLocked() + `)
+WHERE id = (SELECT id FROM (` + heads + `) AS due ORDER BY pri, at, id LIMIT 1)
 RETURNING ` + jobCols
 	var j Job
 	err := scanJob(s.wr().QueryRowContext(ctx, q, a.v...), &j)
@@ -183,6 +127,33 @@ RETURNING ` + jobCols
 		return nil, fmt.Errorf("store: claim job for %s: %w", worker, err)
 	}
 	return &j, nil
+}
+
+// jobHeads returns the candidates of a claim as a UNION ALL of rows (id, pri, at): the first
+// queued job of each of kinds (of any kind when kinds is empty), pri 0 and at its run_at, and
+// the first running job of kinds, pri 1 and at its locked_until. Each is its own probe in index
+// order, followed by lock. With nowP, only the due ones: at <= nowP.
+func (s *Store) jobHeads(a *args, kinds []string, nowP, lock string) string {
+	var probes []string
+	probe := func(pri int, cond, at string) {
+		if nowP != "" {
+			cond += " AND " + at + " <= " + nowP
+		}
+		probes = append(probes, fmt.Sprintf("SELECT * FROM (SELECT id, %[1]d AS pri, %[2]s AS at FROM jobs WHERE %[3]s ORDER BY %[2]s, id LIMIT 1%[4]s) AS h%[5]d",
+			pri, at, cond, lock, len(probes)))
+	}
+	if len(kinds) == 0 {
+		probe(0, "status = 'queued'", "run_at")
+	}
+	for _, k := range kinds {
+		probe(0, "status = 'queued' AND kind = "+a.add(k), "run_at")
+	}
+	kindCond := ""
+	if len(kinds) > 0 {
+		kindCond = " AND kind IN " + in(a, kinds)
+	}
+	probe(1, "status = 'running'"+kindCond, "locked_until")
+	return strings.Join(probes, "\nUNION ALL ")
 }
 
 // RenewJob extends the lease of a running job to now+lease: the heartbeat of a live worker.
@@ -240,39 +211,14 @@ func (s *Store) settleJob(ctx context.Context, id int64, worker, q string, now t
 // NextJobAt returns when the next job of one of kinds (any kind when kinds is empty) becomes
 // claimable: the earliest run_at of a queued job or locked_until of a running one. An idle
 // worker sleeps until then instead of a full poll interval, so a dead worker's job is taken
-// over the moment its lease ends. ENOTFOUND when no job is queued or running.
+// over the moment its lease ends. ENOTFOUND when no job is queued or running. It reads the
+// same candidates as ClaimJob, without their time limit.
 func (s *Store) NextJobAt(ctx context.Context, kinds []string) (time.Time, error) {
-	// Index-ordered probes, as in ClaimJob: the queued one per kind (one seek each).
-	type probe struct {
-		q    string
-		args []any
-	}
-	var probes []probe
-	if len(kinds) == 0 {
-		probes = append(probes, probe{"SELECT run_at FROM jobs WHERE status = 'queued' ORDER BY run_at LIMIT 1", nil})
-	}
-	for _, k := range kinds {
-		probes = append(probes, probe{"SELECT run_at FROM jobs WHERE status = 'queued' AND kind = $1 ORDER BY run_at LIMIT 1", []any{k}})
-	}
 	a := &args{}
-	kindCond := ""
-	if len(kinds) > 0 {
-		kindCond = " AND kind IN " + in(a, kinds)
-	}
-	probes = append(probes, probe{"SELECT locked_until FROM jobs WHERE status = 'running'" + kindCond + " ORDER BY locked_until LIMIT 1", a.v})
+	heads := s.jobHeads(a, kinds, "", "")
 	var next time.Time
-	for _, p := range probes {
-		var t time.Time
-		err := s.rd().QueryRowContext(ctx, p.q, p.args...).Scan(scanTime(&t))
-		if isNoRows(err) {
-			continue
-		}
-		if err != nil {
-			return time.Time{}, fmt.Errorf("store: next job: %w", err)
-		}
-		if next.IsZero() || t.Before(next) {
-			next = t
-		}
+	if err := s.rd().QueryRowContext(ctx, "SELECT MIN(at) FROM ("+heads+") AS due", a.v...).Scan(scanTime(&next)); err != nil {
+		return time.Time{}, fmt.Errorf("store: next job: %w", err)
 	}
 	if next.IsZero() {
 		return next, notFound("No job is queued or running.")
