@@ -44,8 +44,9 @@ type Store struct {
 	changes *changeSet
 	// onChanged is how this node hears its own announced changes (OnChanged).
 	onChanged func(tags []string)
-	// commentRows counts the comment rows the discussion reads returned (CommentRowsRead).
-	commentRows *atomic.Int64
+	// commentReads is what ObserveCommentReads set: nil in production, where a discussion
+	// read pays one load for it.
+	commentReads *atomic.Pointer[func(rows int)]
 }
 
 // sqlQuerier is what *sql.DB and *sql.Tx have in common.
@@ -88,7 +89,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	s := &Store{dialect: DialectPostgres, w: db, r: db, pool: pool, commentRows: new(atomic.Int64)}
+	s := &Store{dialect: DialectPostgres, w: db, r: db, pool: pool, commentReads: new(atomic.Pointer[func(rows int)])}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: connect to postgres: %w", err)
@@ -145,7 +146,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{dialect: DialectSQLite, w: w, r: r, path: path, commentRows: new(atomic.Int64)}
+	s := &Store{dialect: DialectSQLite, w: w, r: r, path: path, commentReads: new(atomic.Pointer[func(rows int)])}
 	if err := r.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
