@@ -214,34 +214,6 @@ func (ss *session) deadline() error {
 	return nil
 }
 
-// transact runs one transaction for one recipient on the open connection.
-func (ss *session) transact(to string, raw []byte) (string, *Error) {
-	if ok, _ := ss.conn.Extension("PIPELINING"); ok {
-		return ss.transactPipelined(to, raw)
-	}
-	if err := ss.conn.Mail(ss.s.from.Address); err != nil {
-		return "", newError(StageMail, 1, err)
-	}
-	if err := ss.conn.Rcpt(to); err != nil {
-		return "", newError(StageRcpt, 1, err)
-	}
-	w, err := ss.conn.Data()
-	if err != nil {
-		return "", newError(StageData, 1, err)
-	}
-	if _, err := w.Write(raw); err != nil {
-		_ = w.Close()
-		return "", &Error{Stage: StageDataEnd, Class: ClassProtocol, Err: err}
-	}
-	if err := w.Close(); err != nil {
-		return "", newError(StageDataEnd, 1, err)
-	}
-	if dc, ok := w.(*smtp.DataCloser); ok {
-		return dc.ServerResponse(), nil
-	}
-	return "", nil
-}
-
 // recover leaves the session ready for the next MAIL FROM after a failed transaction: RSET
 // when the server still follows the conversation, a new connection when it does not (or
 // the RSET itself fails).
