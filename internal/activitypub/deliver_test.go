@@ -131,7 +131,7 @@ func TestDeliveryRetriesThenHostDies(t *testing.T) {
 		c.add(25 * time.Hour)
 		f.send(t, 4, inbox)
 		f.send(t, 5, inbox)
-		if dead, _ := f.st.DeadHost(ctx, host); !dead.IsZero() {
+		if _, dead, _ := f.st.HostState(ctx, host); !dead.IsZero() {
 			t.Fatal("the host answered a probe but is still dead")
 		}
 		if h := hostRow(t, f); h.Delivered != 2 || !h.DeadAt.IsZero() {
@@ -147,14 +147,14 @@ func TestDeliveryRetriesThenHostDies(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if dead, _ := f.st.DeadHost(ctx, rh); dead.IsZero() {
+		if _, dead, _ := f.st.HostState(ctx, rh); dead.IsZero() {
 			t.Fatal("setup: the remote is not dead")
 		}
 		like := Activity{ID: r.actor() + "#like-1", Type: "Like", Actor: ID(r.actor()), Object: ID(f.srv.URL + "/p/")}
 		if code := r.post(f.srv.URL+"/inbox", like, r.key, nil); code != http.StatusAccepted {
 			t.Fatalf("like: %d", code)
 		}
-		if dead, _ := f.st.DeadHost(ctx, rh); !dead.IsZero() {
+		if _, dead, _ := f.st.HostState(ctx, rh); !dead.IsZero() {
 			t.Fatal("a host that posted to our inbox is still dead")
 		}
 	})

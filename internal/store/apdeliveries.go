@@ -143,12 +143,6 @@ func (s *Store) HostState(ctx context.Context, host string) (failingSince, deadA
 	return failingSince, deadAt, nil
 }
 
-// DeadHost returns when host was declared dead, or the zero time when it is not.
-func (s *Store) DeadHost(ctx context.Context, host string) (time.Time, error) {
-	_, dead, err := s.HostState(ctx, host)
-	return dead, err
-}
-
 // ClaimProbe lets one delivery to the dead host through as a probe, at most once every
 // `every` across all nodes (one conditional UPDATE): it reports whether the caller got it.
 func (s *Store) ClaimProbe(ctx context.Context, host string, now time.Time, every time.Duration) (bool, error) {
