@@ -106,39 +106,21 @@ func (s *Server) renderFederation(w http.ResponseWriter, r *http.Request, status
 // Saves only the federation part of the settings, through the settings service (which
 // validates the whole and records the change).
 func (s *Server) handleFederationSave(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
-	if !u.CanManageSite() {
-		return errForbidden(msgNeedAdmin)
+	read := func(form url.Values, set *broadside.Settings) (map[string]string, broadside.FieldErrors) {
+		return readFederation(form, &set.Federation)
 	}
-	if err := r.ParseForm(); err != nil {
-		return broadside.Errorf(broadside.EINVALID, "The form could not be read.")
-	}
-	set, err := s.Settings.Load(r.Context())
-	if err != nil {
-		return err
-	}
-	vals, fe := readFederation(r.PostForm, &set.Federation)
-	for k, m := range broadside.ErrorFields(set.Validate()) {
-		fe.Add(k, m)
-	}
-	err = fe.Err()
-	if err == nil {
-		err = s.Settings.Save(r.Context(), set, u)
-	}
-	if err != nil {
-		if code := statusOf(err); code >= 500 || code == http.StatusForbidden {
-			return err
-		}
+	return s.saveSettingsForm(w, r, u, read, func(vals map[string]string, err error) error {
 		d := &federationData{Values: vals}
 		d.formErr(err)
 		if d.Message == "" || len(d.Errors) > 0 {
 			d.Message = "The federation settings were not saved: see the fields marked below."
 		}
 		return s.renderFederation(w, r, http.StatusUnprocessableEntity, d)
-	}
-	s.Log.Info("federation settings saved", "user_id", u.ID, "off", set.Federation.Off)
-	s.flash(w, r, "Federation settings saved.")
-	redirect(w, r, "/admin/federation")
-	return nil
+	}, func(set *broadside.Settings) {
+		s.Log.Info("federation settings saved", "user_id", u.ID, "off", set.Federation.Off)
+		s.flash(w, r, "Federation settings saved.")
+		redirect(w, r, "/admin/federation")
+	})
 }
 
 type followersData struct {

@@ -189,6 +189,26 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 
 // POST /admin/settings
 func (s *Server) handleSettingsSave(w http.ResponseWriter, r *http.Request, u *broadside.User) error {
+	return s.saveSettingsForm(w, r, u, readSettings, func(vals map[string]string, err error) error {
+		d := &settingsData{Values: vals}
+		d.formErr(err)
+		s.renderSettings(w, r, http.StatusUnprocessableEntity, d)
+		return nil
+	}, func(*broadside.Settings) {
+		s.Log.Info("settings saved", "user_id", u.ID)
+		s.flash(w, r, "Settings saved.")
+		redirect(w, r, "/admin/settings")
+	})
+}
+
+// saveSettingsForm is the POST of a settings form (administrators only): read applies the
+// submitted form to the site's settings, returning what was typed and the errors the form
+// itself finds; the settings service validates the whole and saves it, recording the change.
+// Every problem is shown at once (the form's, then what Validate finds in the rest) by
+// invalid, given what was typed; saved answers the request when the settings were saved.
+func (s *Server) saveSettingsForm(w http.ResponseWriter, r *http.Request, u *broadside.User,
+	read func(url.Values, *broadside.Settings) (map[string]string, broadside.FieldErrors),
+	invalid func(vals map[string]string, err error) error, saved func(*broadside.Settings)) error {
 	if !u.CanManageSite() {
 		return errForbidden(msgNeedAdmin)
 	}
@@ -199,8 +219,7 @@ func (s *Server) handleSettingsSave(w http.ResponseWriter, r *http.Request, u *b
 	if err != nil {
 		return err
 	}
-	vals, fe := readSettings(r.PostForm, &set)
-	// Show every problem at once: the parse errors, then what Validate finds in the rest.
+	vals, fe := read(r.PostForm, &set)
 	for k, m := range broadside.ErrorFields(set.Validate()) {
 		fe.Add(k, m)
 	}
@@ -212,13 +231,8 @@ func (s *Server) handleSettingsSave(w http.ResponseWriter, r *http.Request, u *b
 		if code := statusOf(err); code >= 500 || code == http.StatusForbidden {
 			return err
 		}
-		d := &settingsData{Values: vals}
-		d.formErr(err)
-		s.renderSettings(w, r, http.StatusUnprocessableEntity, d)
-		return nil
+		return invalid(vals, err)
 	}
-	s.Log.Info("settings saved", "user_id", u.ID)
-	s.flash(w, r, "Settings saved.")
-	redirect(w, r, "/admin/settings")
+	saved(&set)
 	return nil
 }
