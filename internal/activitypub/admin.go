@@ -2,9 +2,6 @@ package activitypub
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"net/url"
 	"strings"
 	"unicode"
@@ -35,11 +32,7 @@ func (s *Service) Reject(ctx context.Context, name, followerID string) error {
 			return err
 		},
 		func(tx *store.Store, st Site, f *broadside.Follower, follow []byte) error {
-			id := ActorID(st.Base, name)
-			sum := sha256.Sum256([]byte(f.FollowerID + "\x00" + f.FollowID + "\x00" + s.Now().String()))
-			reject := Activity{Context: ContextAS, ID: id + "#reject-" + hex.EncodeToString(sum[:12]), Type: "Reject",
-				Actor: ID(id), Object: &Ref{ID: f.FollowID, Raw: json.RawMessage(follow)}, To: Strings{f.FollowerID}}
-			return s.enqueue(ctx, tx, name, reject, []string{f.Inbox})
+			return s.enqueueAnswer(ctx, tx, st, f, follow, "Reject", "\x00"+s.Now().String())
 		})
 }
 

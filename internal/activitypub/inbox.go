@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/httpsig"
@@ -151,7 +152,7 @@ func (s *Service) follow(ctx context.Context, st Site, a *Activity, body []byte)
 		if f.Status != broadside.FollowAccepted {
 			return nil
 		}
-		return s.enqueueAccept(ctx, tx, st, f, body)
+		return s.enqueueAnswer(ctx, tx, st, f, body, "Accept", "")
 	})
 	if err == nil && f.Status == broadside.FollowAccepted && s.Wake != nil {
 		s.Wake()
@@ -166,7 +167,7 @@ func (s *Service) Approve(ctx context.Context, name, followerID string) error {
 			return tx.SetFollowerStatus(ctx, name, followerID, broadside.FollowAccepted)
 		},
 		func(tx *store.Store, st Site, f *broadside.Follower, follow []byte) error {
-			return s.enqueueAccept(ctx, tx, st, f, follow)
+			return s.enqueueAnswer(ctx, tx, st, f, follow, "Accept", "")
 		})
 }
 
@@ -196,12 +197,16 @@ func (s *Service) answerFollow(ctx context.Context, name, followerID string, cha
 	return err
 }
 
-func (s *Service) enqueueAccept(ctx context.Context, tx *store.Store, st Site, f *broadside.Follower, follow []byte) error {
+// enqueueAnswer enqueues our actor's answer (kind "Accept" or "Reject") to f's Follow, follow
+// its JSON, for the follower's inbox. The answer's id is derived from the follow, so an
+// Accept enqueued twice is one delivery; salt tells apart answers that may be sent more than
+// once (a Reject each time a follower is removed).
+func (s *Service) enqueueAnswer(ctx context.Context, tx *store.Store, st Site, f *broadside.Follower, follow []byte, kind Kind, salt string) error {
 	id := ActorID(st.Base, f.Actor)
-	sum := sha256.Sum256([]byte(f.FollowerID + "\x00" + f.FollowID))
-	accept := Activity{Context: ContextAS, ID: id + "#accept-" + hex.EncodeToString(sum[:12]), Type: "Accept",
+	sum := sha256.Sum256([]byte(f.FollowerID + "\x00" + f.FollowID + salt))
+	answer := Activity{Context: ContextAS, ID: id + "#" + strings.ToLower(string(kind)) + "-" + hex.EncodeToString(sum[:12]), Type: kind,
 		Actor: ID(id), Object: &Ref{ID: f.FollowID, Raw: json.RawMessage(follow)}, To: Strings{f.FollowerID}}
-	return s.enqueue(ctx, tx, f.Actor, accept, []string{f.Inbox})
+	return s.enqueue(ctx, tx, f.Actor, answer, []string{f.Inbox})
 }
 
 // unfollow ends the follow the undone Follow made. Only the follower itself can undo it:
