@@ -64,7 +64,7 @@ func TestInboxFollowAcceptUndo(t *testing.T) {
 		f.drain(t)
 		r.mu.Lock()
 		if len(r.received) != 1 || r.received[0].Type != "Accept" || r.received[0].Object.ID != follow.ID || r.received[0].Actor.ID != site {
-			t.Fatalf("remote received %+v (signature errors %v)", r.received, r.sigErrs)
+			t.Fatalf("remote received %+v (signature errors %v)", r.received, r.inbox.Refusals())
 		}
 		r.mu.Unlock()
 
@@ -132,7 +132,7 @@ func TestFollowHeldForApproval(t *testing.T) {
 		}
 		f.drain(t)
 		if len(r.received) != 1 || r.received[0].Type != "Accept" || r.received[0].Object.ID != follow.ID {
-			t.Fatalf("after approval remote got %+v (%v)", r.received, r.sigErrs)
+			t.Fatalf("after approval remote got %+v (%v)", r.received, r.inbox.Refusals())
 		}
 	})
 }

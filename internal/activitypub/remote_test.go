@@ -1,7 +1,6 @@
 package activitypub
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -15,7 +14,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
-	"github.com/broadside/broadside/internal/httpsig"
+	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
@@ -24,19 +23,19 @@ import (
 func TestMain(m *testing.M) { testdb.Main(m) }
 
 // remote is a fediverse server run by a test: one actor, ann, with her own key, an inbox
-// that records what it receives (after verifying the signature against our actor's key),
-// and a status the test sets for the inbox's answers.
+// that records what it receives (after verifying the signature against our actor's key,
+// verify), and a status the test sets for the inbox's answers.
 type remote struct {
 	t      *testing.T
 	srv    *httptest.Server
 	key    *rsa.PrivateKey
 	verify func(keyID string) any // our public key by key id
 	now    func() time.Time
+	inbox  *aptest.Inbox
 
 	mu       sync.Mutex
 	status   int
 	received []Activity
-	sigErrs  []error
 	keyGets  int
 	notes    map[string]Object // served at their ids, for fetches by id
 }
@@ -51,7 +50,7 @@ func newRemote(t *testing.T, now func() time.Time) *remote {
 	mux.HandleFunc("GET /users/ann", func(w http.ResponseWriter, _ *http.Request) {
 		r.mu.Lock()
 		r.keyGets++
-		pub := publicPEM(&r.key.PublicKey)
+		pub := aptest.PublicPEM(&r.key.PublicKey)
 		r.mu.Unlock()
 		w.Header().Set("Content-Type", ContentType)
 		_ = json.NewEncoder(w).Encode(Actor{Context: Context, ID: r.actor(), Type: "Person", PreferredUsername: "ann",
@@ -59,26 +58,17 @@ func newRemote(t *testing.T, now func() time.Time) *remote {
 			Inbox: r.srv.URL + "/users/ann/inbox", Endpoints: &Endpoints{SharedInbox: r.srv.URL + "/inbox"},
 			PublicKey: &PublicKey{ID: r.keyID(), Owner: r.actor(), PublicKeyPem: pub}})
 	})
-	inbox := func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(req.Body)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		sig, err := httpsig.Parse(req, body, httpsig.Options{Now: r.now})
-		if err == nil {
-			err = sig.Verify(r.verify(sig.KeyID))
-		}
-		if err != nil {
-			r.sigErrs = append(r.sigErrs, err)
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		var a Activity
-		_ = json.Unmarshal(body, &a)
-		r.received = append(r.received, a)
-		w.WriteHeader(r.status)
-	}
-	mux.HandleFunc("POST /inbox", inbox)
-	mux.HandleFunc("POST /users/ann/inbox", inbox)
+	r.inbox = &aptest.Inbox{Key: func(keyID string) any { return r.verify(keyID) }, Now: r.now,
+		Accept: func(_ *http.Request, body []byte) int {
+			var a Activity
+			_ = json.Unmarshal(body, &a)
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.received = append(r.received, a)
+			return r.status
+		}}
+	mux.Handle("POST /inbox", r.inbox)
+	mux.Handle("POST /users/ann/inbox", r.inbox)
 	mux.HandleFunc("GET /notes/{id}", func(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		n, ok := r.notes[r.srv.URL+req.URL.Path]
@@ -100,22 +90,10 @@ func (r *remote) keyID() string { return r.actor() + "#main-key" }
 
 // post signs an activity as ann (with key k, usually hers) and posts it to url.
 func (r *remote) post(url string, v any, k *rsa.PrivateKey, tamper func(*http.Request)) int {
-	body, _ := json.Marshal(v)
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	req.Header.Set("Content-Type", ContentType)
-	if k != nil {
-		if err := httpsig.Sign(req, body, r.keyID(), k, r.now()); err != nil {
-			r.t.Fatal(err)
-		}
-	}
-	if tamper != nil {
-		tamper(req)
-	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := aptest.Post(url, v, r.keyID(), k, r.now(), tamper)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	res.Body.Close()
 	return res.StatusCode
 }
 

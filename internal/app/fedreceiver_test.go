@@ -2,12 +2,8 @@ package app_test
 
 import (
 	"context"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os/exec"
@@ -20,8 +16,8 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/activitypub"
 	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/config"
-	"github.com/broadside/broadside/internal/httpsig"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/store"
 )
@@ -37,14 +33,13 @@ type fedReceiver struct {
 	delay time.Duration // each answer takes this long, as a real server's would
 	// gate, when set before the first request, holds every request until it is closed;
 	// held counts the requests waiting on it.
-	gate chan struct{}
-	held atomic.Int32
+	gate  chan struct{}
+	held  atomic.Int32
+	inbox *aptest.Inbox
 
-	mu      sync.Mutex
-	got     map[string][]string
-	keys    map[string]*rsa.PublicKey
-	sigErrs []string
-	total   atomic.Int64
+	mu    sync.Mutex
+	got   map[string][]string
+	total atomic.Int64
 }
 
 func startReceiver(t testing.TB, delay time.Duration) *fedReceiver {
@@ -53,9 +48,10 @@ func startReceiver(t testing.TB, delay time.Duration) *fedReceiver {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &fedReceiver{delay: delay, got: map[string][]string{}, keys: map[string]*rsa.PublicKey{}}
+	r := &fedReceiver{delay: delay, got: map[string][]string{}}
+	r.inbox = &aptest.Inbox{Key: aptest.CachedKeys(), Accept: r.accept}
 	_, r.port, _ = net.SplitHostPort(ln.Addr().String())
-	r.srv = &http.Server{Handler: http.HandlerFunc(r.inbox), ReadHeaderTimeout: 10 * time.Second}
+	r.srv = &http.Server{Handler: r.inbox, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = r.srv.Serve(ln) }()
 	t.Cleanup(func() { _ = r.srv.Close() })
 	return r
@@ -66,23 +62,8 @@ func (r *fedReceiver) inboxURL(i, hosts int) string {
 	return fmt.Sprintf("http://h%d.localhost:%s/users/%d/inbox", i%hosts, r.port, i)
 }
 
-func (r *fedReceiver) inbox(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(req.Body, 1<<20))
-	if err != nil || req.Method != http.MethodPost {
-		w.WriteHeader(http.StatusBadRequest)
-		return
-	}
-	sig, err := httpsig.Parse(req, body, httpsig.Options{})
-	if err == nil {
-		err = sig.Verify(r.key(sig.KeyID))
-	}
-	if err != nil {
-		r.mu.Lock()
-		r.sigErrs = append(r.sigErrs, err.Error())
-		r.mu.Unlock()
-		w.WriteHeader(http.StatusUnauthorized)
-		return
-	}
+// accept records an activity whose signature verified, after the delay and the gate.
+func (r *fedReceiver) accept(req *http.Request, body []byte) int {
 	var a struct{ ID, Type string }
 	_ = json.Unmarshal(body, &a)
 	if r.delay > 0 {
@@ -97,38 +78,7 @@ func (r *fedReceiver) inbox(w http.ResponseWriter, req *http.Request) {
 	r.got[req.Host+req.URL.Path] = append(r.got[req.Host+req.URL.Path], a.Type+" "+a.ID)
 	r.mu.Unlock()
 	r.total.Add(1)
-	w.WriteHeader(http.StatusAccepted)
-}
-
-// key fetches (once) the public key keyID names from the signer's actor document.
-func (r *fedReceiver) key(keyID string) any {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if k, ok := r.keys[keyID]; ok {
-		return k
-	}
-	req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(keyID, "#main-key"), nil)
-	req.Header.Set("Accept", activitypub.ContentType)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil
-	}
-	defer res.Body.Close()
-	var a activitypub.Actor
-	if json.NewDecoder(res.Body).Decode(&a) != nil || a.PublicKey == nil || a.PublicKey.ID != keyID {
-		return nil
-	}
-	b, _ := pem.Decode([]byte(a.PublicKey.PublicKeyPem))
-	if b == nil {
-		return nil
-	}
-	k, _ := x509.ParsePKIXPublicKey(b.Bytes)
-	pk, _ := k.(*rsa.PublicKey)
-	if pk == nil {
-		return nil
-	}
-	r.keys[keyID] = pk
-	return pk
+	return http.StatusAccepted
 }
 
 // inboxes returns a copy of what each inbox accepted.
@@ -142,11 +92,7 @@ func (r *fedReceiver) inboxes() map[string][]string {
 	return out
 }
 
-func (r *fedReceiver) refusals() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.sigErrs...)
-}
+func (r *fedReceiver) refusals() []error { return r.inbox.Refusals() }
 
 // fanOutSite makes a site in cfg with n followers of the site actor spread over hosts
 // simulated hosts of r (personal inboxes only: one delivery each, the worst case), and

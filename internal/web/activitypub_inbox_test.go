@@ -1,14 +1,10 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,8 +14,8 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/activitypub"
 	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/config"
-	"github.com/broadside/broadside/internal/httpsig"
 )
 
 func withFederationToLoopback() appOption {
@@ -29,13 +25,13 @@ func withFederationToLoopback() appOption {
 // fediPeer is a remote server with one actor, bob, and his key. Its inbox verifies what it
 // receives against the key our actor document publishes, fetched over HTTP.
 type fediPeer struct {
-	ta  *testApp
-	srv *httptest.Server
-	key *rsa.PrivateKey
+	ta    *testApp
+	srv   *httptest.Server
+	key   *rsa.PrivateKey
+	inbox *aptest.Inbox
 
 	mu       sync.Mutex
 	received []map[string]any
-	refused  []string
 }
 
 func newFediPeer(t *testing.T, ta *testApp) *fediPeer {
@@ -50,8 +46,7 @@ func newFediPeer(t *testing.T, ta *testApp) *fediPeer {
 // nil, adds to) and the inboxes, personal and shared, that verify our signatures.
 func startFediPeer(t *testing.T, ta *testApp, k *rsa.PrivateKey, dress func(*activitypub.Actor)) *fediPeer {
 	p := &fediPeer{ta: ta, key: k}
-	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	pub := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	pub := aptest.PublicPEM(&k.PublicKey)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /users/bob", func(w http.ResponseWriter, _ *http.Request) {
 		a := activitypub.Actor{ID: p.actor(), Type: "Person", Inbox: p.srv.URL + "/users/bob/inbox",
@@ -63,26 +58,16 @@ func startFediPeer(t *testing.T, ta *testApp, k *rsa.PrivateKey, dress func(*act
 		w.Header().Set("Content-Type", activitypub.ContentType)
 		_ = json.NewEncoder(w).Encode(a)
 	})
-	inbox := func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		sig, err := httpsig.Parse(r, body, httpsig.Options{Now: ta.Clock.Now})
-		if err == nil {
-			err = sig.Verify(p.ourKey(t, sig.KeyID))
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if err != nil {
-			p.refused = append(p.refused, err.Error())
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
+	p.inbox = &aptest.Inbox{Key: aptest.FetchKey, Now: ta.Clock.Now, Accept: func(_ *http.Request, body []byte) int {
 		var v map[string]any
 		_ = json.Unmarshal(body, &v)
+		p.mu.Lock()
+		defer p.mu.Unlock()
 		p.received = append(p.received, v)
-		w.WriteHeader(http.StatusAccepted)
-	}
-	mux.HandleFunc("POST /users/bob/inbox", inbox)
-	mux.HandleFunc("POST /inbox", inbox)
+		return http.StatusAccepted
+	}}
+	mux.Handle("POST /users/bob/inbox", p.inbox)
+	mux.Handle("POST /inbox", p.inbox)
 	p.srv = httptest.NewServer(mux)
 	t.Cleanup(p.srv.Close)
 	return p
@@ -90,42 +75,16 @@ func startFediPeer(t *testing.T, ta *testApp, k *rsa.PrivateKey, dress func(*act
 
 func (p *fediPeer) actor() string { return p.srv.URL + "/users/bob" }
 
-// ourKey fetches the key keyID names from our site, as a remote server would.
-func (p *fediPeer) ourKey(t *testing.T, keyID string) any {
-	req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(keyID, "#main-key"), nil)
-	req.Header.Set("Accept", activitypub.ContentType)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil
-	}
-	defer res.Body.Close()
-	var a activitypub.Actor
-	if json.NewDecoder(res.Body).Decode(&a) != nil || a.PublicKey == nil || a.PublicKey.ID != keyID {
-		return nil
-	}
-	b, _ := pem.Decode([]byte(a.PublicKey.PublicKeyPem))
-	if b == nil {
-		return nil
-	}
-	k, _ := x509.ParsePKIXPublicKey(b.Bytes)
-	return k
-}
-
-// send signs v as bob and posts it to path on our site.
+// send signs v as bob (when sign) and posts it to path on our site.
 func (p *fediPeer) send(t *testing.T, path string, v any, sign bool) *http.Response {
-	body, _ := json.Marshal(v)
-	req, _ := http.NewRequest(http.MethodPost, p.ta.Srv.URL+path, bytes.NewReader(body))
-	req.Header.Set("Content-Type", activitypub.ContentType)
+	var k *rsa.PrivateKey
 	if sign {
-		if err := httpsig.Sign(req, body, p.actor()+"#main-key", p.key, p.ta.Clock.Now()); err != nil {
-			t.Fatal(err)
-		}
+		k = p.key
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := aptest.Post(p.ta.Srv.URL+path, v, p.actor()+"#main-key", k, p.ta.Clock.Now(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
 	return res
 }
 

@@ -19,11 +19,7 @@ func (p *fediPeer) since(n int) []map[string]any {
 }
 
 // refusals are the deliveries whose signature the peer refused.
-func (p *fediPeer) refusals() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.refused...)
-}
+func (p *fediPeer) refusals() []error { return p.inbox.Refusals() }
 
 func objectOf(a map[string]any) map[string]any { o, _ := a["object"].(map[string]any); return o }
 
@@ -143,10 +139,10 @@ func TestAuthorActorPublishing(t *testing.T) {
 	ta.runJobs(t)
 	got := fan.since(n)
 	if len(got) != 1 || got[0]["type"] != "Create" || got[0]["actor"] != annID || objectOf(got[0])["attributedTo"] != annID {
-		t.Fatalf("author's follower got %v (refused %v)", got, fan.refused)
+		t.Fatalf("author's follower got %v (refused %v)", got, fan.refusals())
 	}
 	got = siteFan.since(m)
 	if len(got) != 1 || got[0]["type"] != "Announce" || got[0]["actor"] != site || got[0]["object"] != ta.Srv.URL+ta.postPath(p) {
-		t.Fatalf("site's follower got %v (refused %v)", got, siteFan.refused)
+		t.Fatalf("site's follower got %v (refused %v)", got, siteFan.refusals())
 	}
 }
