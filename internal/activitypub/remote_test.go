@@ -182,3 +182,11 @@ func (f *fixture) ourKey(keyID string) any {
 	}
 	return &k.PublicKey
 }
+
+// TestAptestContentType: aptest, which cannot import this package, posts and fetches as
+// ContentType.
+func TestAptestContentType(t *testing.T) {
+	if aptest.ContentType != ContentType {
+		t.Fatalf("aptest.ContentType = %q, want %q", aptest.ContentType, ContentType)
+	}
+}
