@@ -86,6 +86,10 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broad
 	if err != nil {
 		return err
 	}
+	if p.Type == broadside.TypeAttachment {
+		redirect(w, r, s.attachmentEditURL(r.Context(), p))
+		return nil
+	}
 	d := &editorData{ID: p.ID, Type: p.Type, Title: p.TitleSource(), Slug: p.Slug, Body: p.RawBody, Excerpt: p.RawExcerpt,
 		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen,
 		Email: editorEmail{SubscribersOnly: p.SubscribersOnly, Send: p.SendNewsletter}, FeaturedMediaID: p.FeaturedMediaID}
