@@ -450,12 +450,7 @@ func (s *Service) PublishDue(ctx context.Context) error {
 	}
 	if len(ids) > 0 {
 		s.Log.Info("scheduled posts published", "post_ids", ids)
-		if s.Changed != nil {
-			s.Changed()
-		}
-		if s.Wake != nil {
-			s.Wake()
-		}
+		s.changed()
 	}
 	return nil
 }
