@@ -243,13 +243,19 @@ func (s *Service) CompleteSetup(ctx context.Context, token string, u *broadside.
 	if err := fe.Err(); err != nil {
 		return "", err
 	}
-	if _, err := s.Store.ConsumeToken(ctx, HashToken(token), PurposeSetup, s.Now()); err != nil {
-		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
-			return "", broadside.Errorf(broadside.EFORBIDDEN, msgSetupExpire)
+	// The link is used up with the account made: a failure leaves it usable.
+	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+		if _, err := tx.ConsumeToken(ctx, HashToken(token), PurposeSetup, s.Now()); err != nil {
+			if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+				return broadside.Errorf(broadside.EFORBIDDEN, msgSetupExpire)
+			}
+			return err
 		}
-		return "", err
-	}
-	if err := s.CreateUser(ctx, u, password); err != nil {
+		in := *s
+		in.Store = tx
+		return in.CreateUser(ctx, u, password)
+	})
+	if err != nil {
 		return "", err
 	}
 	return s.startSession(ctx, u.ID, s.Now())

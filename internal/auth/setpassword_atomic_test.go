@@ -91,3 +91,33 @@ BEGIN SELECT RAISE(ABORT, 'sessions are kept'); END`); err != nil {
 		t.Errorf("the link's password does not work: %v", err)
 	}
 }
+
+// The first administrator and the setup link's use are one change: a failure creating the
+// account leaves the link usable, instead of a site with no administrator and no link.
+func TestSetupLinkSurvivesAFailedSetup(t *testing.T) {
+	ctx := context.Background()
+	path := testdb.SQLiteMigrated(t)
+	svc, _ := newService(t, path)
+	tok, err := svc.NewSetupToken(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `CREATE TRIGGER no_users BEFORE INSERT ON users
+BEGIN SELECT RAISE(ABORT, 'no users today'); END`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CompleteSetup(ctx, tok, &broadside.User{Email: "admin@example.org"}, "a long enough password"); err == nil {
+		t.Fatal("setup succeeded although the user could not be stored")
+	}
+	if _, err := db.ExecContext(ctx, "DROP TRIGGER no_users"); err != nil {
+		t.Fatal(err)
+	}
+	if sess, err := svc.CompleteSetup(ctx, tok, &broadside.User{Email: "admin@example.org"}, "a long enough password"); err != nil || sess == "" {
+		t.Fatalf("setup with the same link after the failure: %v", err)
+	}
+}
