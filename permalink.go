@@ -101,12 +101,14 @@ func tokenizePermalink(s string, strict bool) ([]permalinkToken, error) {
 
 func quoteTag(t string) string {
 	if len(t) > 40 || !utf8.ValidString(t) {
-		return "starting with " + strconv.QuoteToASCII(truncateRunes(t, 40))
+		return "starting with " + strconv.QuoteToASCII(TruncateRunes(t, 40))
 	}
 	return t
 }
 
-func truncateRunes(s string, n int) string {
+// TruncateRunes cuts s to at most n characters, never inside one (a byte cut can leave
+// invalid UTF-8, which PostgreSQL refuses to store).
+func TruncateRunes(s string, n int) string {
 	for i := range s {
 		if n == 0 {
 			return s[:i]

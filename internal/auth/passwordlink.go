@@ -164,7 +164,8 @@ func (s *Service) CompletePasswordLink(ctx context.Context, token, password stri
 		return nil, broadside.Errorf(broadside.ENOTFOUND, msgPasswordBad)
 	}
 	now := s.Now()
-	t, err := s.Store.ConsumeToken(ctx, HashToken(token), PurposeSetPassword, now)
+	hash := HashToken(token)
+	t, err := s.Store.PeekToken(ctx, hash, PurposeSetPassword, now)
 	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
 		return nil, broadside.Errorf(broadside.ENOTFOUND, msgPasswordBad)
 	} else if err != nil {
@@ -176,7 +177,16 @@ func (s *Service) CompletePasswordLink(ctx context.Context, token, password stri
 	} else if err != nil {
 		return nil, err
 	}
-	if err := s.SetPassword(ctx, u, password); err != nil {
+	// The link is used up in the change's transaction: a change that fails leaves it usable,
+	// and of two browsers racing with it only one consumes it.
+	err = s.setPassword(ctx, u, password, func(tx *store.Store) error {
+		_, err := tx.ConsumeToken(ctx, hash, PurposeSetPassword, now)
+		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+			return broadside.Errorf(broadside.ENOTFOUND, msgPasswordBad)
+		}
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	s.Log.Info("password set by emailed link", "user_id", u.ID)

@@ -160,8 +160,15 @@ func (s *Service) CreateUser(ctx context.Context, u *broadside.User, password st
 }
 
 // SetPassword replaces a user's password, signs out their sessions and forgets their known
-// devices (a browser that knew the old password proves nothing about the new one).
+// devices (a browser that knew the old password proves nothing about the new one), in one
+// transaction: the new password is never in force while the old one's sessions live on.
 func (s *Service) SetPassword(ctx context.Context, u *broadside.User, password string) error {
+	return s.setPassword(ctx, u, password, nil)
+}
+
+// setPassword is SetPassword; first, when not nil, runs first in its transaction and may
+// refuse the change (consuming the emailed link that allows it). u changes only on success.
+func (s *Service) setPassword(ctx context.Context, u *broadside.User, password string, first func(tx *store.Store) error) error {
 	if err := broadside.ValidatePassword(password); err != nil {
 		return err
 	}
@@ -169,14 +176,27 @@ func (s *Service) SetPassword(ctx context.Context, u *broadside.User, password s
 	if err != nil {
 		return err
 	}
-	u.PasswordHash = h
-	if err := s.saveUser(ctx, u); err != nil {
+	nu := *u
+	nu.PasswordHash = h
+	err = s.announced(ctx, func(tx *store.Store) error {
+		if first != nil {
+			if err := first(tx); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateUser(ctx, &nu); err != nil {
+			return err
+		}
+		if err := tx.DeleteUserDevices(ctx, u.ID); err != nil {
+			return err
+		}
+		return tx.DeleteUserSessions(ctx, u.ID)
+	})
+	if err != nil {
 		return err
 	}
-	if err := s.Store.DeleteUserDevices(ctx, u.ID); err != nil {
-		return err
-	}
-	return s.Store.DeleteUserSessions(ctx, u.ID)
+	*u = nu
+	return nil
 }
 
 // NeedsSetup reports whether the site has no users yet.
@@ -223,13 +243,19 @@ func (s *Service) CompleteSetup(ctx context.Context, token string, u *broadside.
 	if err := fe.Err(); err != nil {
 		return "", err
 	}
-	if _, err := s.Store.ConsumeToken(ctx, HashToken(token), PurposeSetup, s.Now()); err != nil {
-		if broadside.ErrorCode(err) == broadside.ENOTFOUND {
-			return "", broadside.Errorf(broadside.EFORBIDDEN, msgSetupExpire)
+	// The link is used up with the account made: a failure leaves it usable.
+	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+		if _, err := tx.ConsumeToken(ctx, HashToken(token), PurposeSetup, s.Now()); err != nil {
+			if broadside.ErrorCode(err) == broadside.ENOTFOUND {
+				return broadside.Errorf(broadside.EFORBIDDEN, msgSetupExpire)
+			}
+			return err
 		}
-		return "", err
-	}
-	if err := s.CreateUser(ctx, u, password); err != nil {
+		in := *s
+		in.Store = tx
+		return in.CreateUser(ctx, u, password)
+	})
+	if err != nil {
 		return "", err
 	}
 	return s.startSession(ctx, u.ID, s.Now())

@@ -73,7 +73,7 @@ func (s *Service) deliver1(ctx context.Context, p *broadside.Post, msgs *prepare
 			return nil
 		}, nil
 	}
-	msg := truncate(sendErr.Error(), 500)
+	msg := broadside.TruncateRunes(sendErr.Error(), 500)
 	if mail.IsPermanent(sendErr) {
 		settle := func(tx *store.Store) error {
 			return tx.SettleDelivery(ctx, p.ID, sub.ID, broadside.DeliveryFailed, msg, true, now)
@@ -83,7 +83,7 @@ func (s *Service) deliver1(ctx context.Context, p *broadside.Post, msgs *prepare
 			if len(tr.held) >= PauseAfter {
 				reason := fmt.Sprintf("%d recipients in a row were refused for reasons that do not name their mailboxes: "+
 					"the server seems to refuse this site or this message, not the addresses. The last answer was: %s",
-					len(tr.held), truncate(sendErr.Error(), 400))
+					len(tr.held), broadside.TruncateRunes(sendErr.Error(), 400))
 				return s.pause(ctx, p.ID, sub.ID, msg, reason, sendErr, tr, now), errPaused
 			}
 			return settle, nil
@@ -184,7 +184,7 @@ func (s *Service) flushHeld(ctx context.Context, postID int64) error {
 
 // pauseReason is what the publisher reads on the newsletter's page.
 func pauseReason(err error, run int) string {
-	answer := truncate(err.Error(), 400)
+	answer := broadside.TruncateRunes(err.Error(), 400)
 	if mail.IsSender(err) {
 		return "The mail server refused to send as this site: " + answer
 	}

@@ -66,6 +66,11 @@ func (s *Service) prepare(ctx context.Context, p *broadside.Post) (*prepared, er
 		title = site.T("(no title)")
 	}
 	out := &prepared{site: site, subs: s.Subs, subject: title, domain: mail.Domain(site.From), postID: p.ID}
+	// The two versions differ only in the appeal: the body's text and preheader are made once.
+	bodyText, preheader := mail.TextFromHTML(bodyHTML), p.RawExcerpt
+	if preheader == "" {
+		preheader = s.Mail.Render.Excerpt(p.BodyFormat, body, 30)
+	}
 	for i, supporter := range []bool{false, true} {
 		c := site.Content(title)
 		c.Heading, c.HeadingURL = title, postURL
@@ -73,13 +78,9 @@ func (s *Service) prepare(ctx context.Context, p *broadside.Post) (*prepared, er
 		if p.Author != nil && p.Author.Name() != "" {
 			c.Byline = site.T("By %s", p.Author.Name()) + " · " + c.Byline
 		}
-		c.Preheader = p.RawExcerpt
-		if c.Preheader == "" {
-			c.Preheader = s.Mail.Render.Excerpt(p.BodyFormat, body, 30)
-		}
+		c.Preheader = preheader
 		c.ReadOnline = &mail.Link{Label: site.T("Read on the web"), URL: postURL}
-		c.BodyHTML = htmltemplate.HTML(bodyHTML)
-		c.BodyText = mail.TextFromHTML(bodyHTML)
+		c.BodyHTML, c.BodyText = htmltemplate.HTML(bodyHTML), bodyText
 		if p.CommentsOpen {
 			c.PostLink = &mail.Link{Label: site.T("Join the discussion"), URL: postURL + "#comments"}
 		} else {

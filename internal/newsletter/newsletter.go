@@ -283,10 +283,3 @@ func (s *Service) abandon(ctx context.Context, p *broadside.Post) error {
 	s.Log.Warn("newsletter stopped: the post is no longer published", "post_id", p.ID)
 	return s.Store.FinishNewsletter(ctx, p.ID, s.Now())
 }
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}

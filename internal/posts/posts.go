@@ -177,6 +177,11 @@ func (s *Service) Save(ctx context.Context, id int64, in Input, user *broadside.
 	if in.PingsOpen != nil {
 		p.PingsOpen = *in.PingsOpen
 	}
+	if in.ParentID != p.ParentID {
+		if err := s.checkPageParent(ctx, p, in.ParentID); err != nil {
+			return nil, err
+		}
+	}
 	p.ParentID = in.ParentID
 	if in.Password != nil {
 		p.Password = strings.TrimSpace(*in.Password)
@@ -445,12 +450,7 @@ func (s *Service) PublishDue(ctx context.Context) error {
 	}
 	if len(ids) > 0 {
 		s.Log.Info("scheduled posts published", "post_ids", ids)
-		if s.Changed != nil {
-			s.Changed()
-		}
-		if s.Wake != nil {
-			s.Wake()
-		}
+		s.changed()
 	}
 	return nil
 }

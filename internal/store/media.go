@@ -192,12 +192,13 @@ func (s *Store) DeleteMedia(ctx context.Context, id int64) error {
 
 // PostsUsingPath returns the posts and pages whose featured image or body mention path (a
 // file's address on this site, which absolute URLs of it contain too), at most limit of
-// them, and how many there are.
+// them, and how many there are. An attachment's own page (broadside.TypeAttachment) shows
+// its file but is no use of it: it is the file's, edited on the file's screen.
 func (s *Store) PostsUsingPath(ctx context.Context, path string, limit int) ([]broadside.Post, int, error) {
 	// One query: the window count is taken before LIMIT cuts the rows.
 	rows, err := s.rd().QueryContext(ctx, `SELECT id, type, title, status, count(*) OVER () FROM posts
-WHERE lower(featured_image_url) LIKE $1 ESCAPE '\' OR lower(raw_body) LIKE $1 ESCAPE '\'
-ORDER BY id DESC LIMIT $2`, likePattern(path), limit)
+WHERE (lower(featured_image_url) LIKE $1 ESCAPE '\' OR lower(raw_body) LIKE $1 ESCAPE '\') AND type <> $3
+ORDER BY id DESC LIMIT $2`, likePattern(path), limit, string(broadside.TypeAttachment))
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: posts using %s: %w", path, err)
 	}

@@ -86,6 +86,10 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, u *broad
 	if err != nil {
 		return err
 	}
+	if p.Type == broadside.TypeAttachment {
+		redirect(w, r, s.attachmentEditURL(r.Context(), p))
+		return nil
+	}
 	d := &editorData{ID: p.ID, Type: p.Type, Title: p.TitleSource(), Slug: p.Slug, Body: p.RawBody, Excerpt: p.RawExcerpt,
 		ImageURL: p.FeaturedImageURL, ImageAlt: p.FeaturedImageAlt, Status: string(p.Status), CommentsOpen: p.CommentsOpen,
 		Email: editorEmail{SubscribersOnly: p.SubscribersOnly, Send: p.SendNewsletter}, FeaturedMediaID: p.FeaturedMediaID}
@@ -306,10 +310,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	}
 	fe := broadside.FieldErrors{}
 	if d.Type == broadside.TypePage {
-		in.ParentID, _ = strconv.ParseInt(f.Get("parent"), 10, 64)
-		if in.ParentID != 0 && !validParent(s.parentOptions(ctx, d.ID, in.ParentID), in.ParentID) {
-			fe.Add("parent", "Choose an existing page that is not this page or one of its subpages.")
-		}
+		in.ParentID, _ = strconv.ParseInt(f.Get("parent"), 10, 64) // the posts service checks it
 		if d.MenuOrder != "" {
 			n, err := strconv.Atoi(d.MenuOrder)
 			if err != nil || n < -1<<31 || n > 1<<31-1 {
@@ -362,14 +363,4 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, u *broad
 	}
 	redirect(w, r, "/admin/posts/"+strconv.FormatInt(p.ID, 10))
 	return nil
-}
-
-func validParent(opts []option, id int64) bool {
-	want := strconv.FormatInt(id, 10)
-	for _, o := range opts {
-		if o.Value == want {
-			return true
-		}
-	}
-	return false
 }

@@ -60,3 +60,18 @@ func (s *Server) handleAttachmentPage(w http.ResponseWriter, r *http.Request) er
 	}
 	return s.servePost(w, r, st, p, cpage)
 }
+
+// attachmentEditURL is where the admin edits the attachment whose page is p: the file's
+// screen in the media library, as WordPress edits an attachment on its own screen and never
+// in the post editor (which cannot save it: the posts service refuses). An attachment whose
+// file the import did not copy has no such screen; its page is where it is seen.
+func (s *Server) attachmentEditURL(ctx context.Context, p *broadside.Post) string {
+	if s.WordPress != nil && s.Media != nil {
+		if a, err := s.WordPress.Attachment(ctx, p.ParentID); err == nil && a.File != "" {
+			if files, err := s.Media.ByKeys(ctx, []string{a.File}); err == nil && files[a.File] != nil {
+				return mediaURL(files[a.File])
+			}
+		}
+	}
+	return attachmentPagePath(p.ParentID)
+}

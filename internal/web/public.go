@@ -127,6 +127,19 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *
 	}
 	st.categories(r.Context(), s)
 	canonical := st.PostPath(p)
+	if v, ok := r.URL.Query()["cpage"]; ok && cpage == 0 {
+		// WordPress's comment page in query form (its plain links; its redirect_canonical
+		// sends ?cpage=N to /comment-page-N/ too), so each page, and each page out of range,
+		// has one answer. A value that is no page number is dropped, as WordPress's absint does.
+		to := canonical
+		if n, err := strconv.Atoi(strings.TrimSpace(v[0])); err == nil && n > 1_000_000 {
+			return errNotFound
+		} else if err == nil && n > 0 {
+			to = commentPageURL(canonical, n)
+		}
+		permanent(w, r, to, "cpage")
+		return nil
+	}
 	reqPath := r.URL.Path
 	if cpage > 0 {
 		reqPath = strings.TrimSuffix(reqPath, "comment-page-"+strconv.Itoa(cpage)+"/")

@@ -100,7 +100,7 @@ func (q *req) createComment() (*result, error) {
 		case broadside.ECONFLICT:
 			return nil, newErr(http.StatusConflict, "comment_duplicate", broadside.ErrorMessage(err))
 		case broadside.ETOOMANYREQUEST:
-			q.header().Set("Retry-After", "60")
+			q.retryAfter(err) // the sliding window's own wait
 			return nil, newErr(http.StatusBadRequest, "comment_flood", broadside.ErrorMessage(err))
 		case broadside.EFORBIDDEN:
 			return nil, errCommentsClosed()

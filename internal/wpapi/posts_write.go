@@ -97,6 +97,9 @@ func (q *req) postSaveErr(err error) error {
 	if broadside.ErrorFields(err)["featured_media"] != "" {
 		return newErr(http.StatusBadRequest, "rest_invalid_featured_media", "Invalid featured media ID.")
 	}
+	if broadside.ErrorFields(err)["parent"] != "" { // the posts service's check (a loop, not a page)
+		return newErr(http.StatusBadRequest, "rest_post_invalid_parent", "Invalid post parent ID.")
+	}
 	if broadside.ErrorCode(err) == broadside.EFORBIDDEN {
 		return newErr(q.authCode(), "rest_cannot_edit_others", broadside.ErrorMessage(err))
 	}
@@ -217,8 +220,8 @@ func (q *req) postInput(typ broadside.PostType, old *broadside.Post) (posts.Inpu
 			return in, newErr(http.StatusBadRequest, "rest_invalid_author", "Invalid author ID.")
 		}
 	}
-	if in.ParentID != 0 && typ == broadside.TypePage {
-		if _, err := q.loadPost(broadside.TypePage, in.ParentID); err != nil || (old != nil && in.ParentID == old.ID) {
+	if in.ParentID != 0 && typ == broadside.TypePage { // one the user may see; the service checks the rest
+		if _, err := q.loadPost(broadside.TypePage, in.ParentID); err != nil {
 			return in, newErr(http.StatusBadRequest, "rest_post_invalid_parent", "Invalid post parent ID.")
 		}
 	}
