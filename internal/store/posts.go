@@ -213,7 +213,7 @@ func (s *Store) PostBySlug(ctx context.Context, typ broadside.PostType, slug str
 
 func (s *Store) onePost(ctx context.Context, where string, a ...any) (*broadside.Post, error) {
 	var p broadside.Post
-	err := scanPost(s.rd().QueryRowContext(ctx, postSelect+where, a...), &p)
+	err := scanPost(s.kept().QueryRowContext(ctx, postSelect+where, a...), &p)
 	if isNoRows(err) {
 		return nil, notFound("Post not found.")
 	}

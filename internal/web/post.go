@@ -289,8 +289,13 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 		s.renderError(w, r, http.StatusNotFound, "The post you are commenting on does not exist.")
 		return nil
 	}
-	st.categories(ctx, s)
+	// The category tree is read for a page shown again (below), and for the redirect only
+	// when the permalink has the category in it: a stored comment's POST needs nothing else.
+	if strings.Contains(st.perm.Structure(), broadside.TagCategory) {
+		st.categories(ctx, s)
+	}
 	if err != nil || parentID < 0 {
+		st.categories(ctx, s)
 		form.ParentID = 0
 		form.Errors = map[string]string{"comment_parent": "The comment you are replying to does not exist."}
 		form.Message = i18n.T(st.Language, "Your comment was not posted: the comment you are replying to does not exist.")
@@ -309,6 +314,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 		return s.commentNotStored(w, r, form, err)
 	}
 	if err != nil {
+		st.categories(ctx, s)
 		if statusOf(err) >= 500 {
 			s.Log.Error("comment failed", "request_id", requestID(r), "err", err)
 		}
