@@ -280,7 +280,9 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 	if serr != nil {
 		return s.commentNotStored(w, r, form, serr)
 	}
-	post, perr := s.Posts.Get(ctx, postID)
+	// Without its body: a stored comment's answer is a redirect, and the page shown again
+	// (showAgain) reads the whole post.
+	post, perr := s.Posts.Head(ctx, postID)
 	if perr != nil && broadside.ErrorCode(perr) != broadside.ENOTFOUND {
 		// Not knowing whether the post exists is not knowing it does not.
 		return s.commentNotStored(w, r, form, perr)
@@ -294,13 +296,21 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 	if strings.Contains(st.perm.Structure(), broadside.TagCategory) {
 		st.categories(ctx, s)
 	}
-	if err != nil || parentID < 0 {
+	// showAgain shows the post page with the form as the reader sent it and a message.
+	showAgain := func(status int) error {
 		st.categories(ctx, s)
+		full, err := s.Posts.Get(ctx, postID)
+		if err != nil {
+			return s.commentNotStored(w, r, form, err)
+		}
+		s.renderPost(w, r, st, full, 0, form, status)
+		return nil
+	}
+	if err != nil || parentID < 0 {
 		form.ParentID = 0
 		form.Errors = map[string]string{"comment_parent": "The comment you are replying to does not exist."}
 		form.Message = i18n.T(st.Language, "Your comment was not posted: the comment you are replying to does not exist.")
-		s.renderPost(w, r, st, post, 0, form, http.StatusUnprocessableEntity)
-		return nil
+		return showAgain(http.StatusUnprocessableEntity)
 	}
 	user := currentUser(r)
 	remembered := s.readCommenter(r)
@@ -314,7 +324,6 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 		return s.commentNotStored(w, r, form, err)
 	}
 	if err != nil {
-		st.categories(ctx, s)
 		if statusOf(err) >= 500 {
 			s.Log.Error("comment failed", "request_id", requestID(r), "err", err)
 		}
@@ -328,8 +337,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 		if _, bad := form.Errors["comment_parent"]; bad {
 			form.ParentID = 0
 		}
-		s.renderPost(w, r, st, post, 0, form, statusOf(err))
-		return nil
+		return showAgain(statusOf(err))
 	}
 	if user == nil {
 		ck := commenter{Key: remembered.Key}
