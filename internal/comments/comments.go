@@ -238,9 +238,13 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	// batched with it must still commit, and so must its count against the rate limit (a
 	// duplicate counts as an attempt).
 	var refused error
+	// queued says whether this write queued a job that may be due now: only then is the
+	// worker woken (a wake costs it a claim and a look at the queue, per comment under a
+	// flood of held comments).
+	queued := false
 	err = s.group.run(ctx, s.Store, func(tx *store.Store, b *batch) error {
 		// A shared transaction that failed may have changed these before this retry.
-		c.ID, c.Status, c.ModerationReason, c.ModerationCodes, refused = 0, v.Status, v.Reason, v.Codes, nil
+		c.ID, c.Status, c.ModerationReason, c.ModerationCodes, refused, queued = 0, v.Status, v.Reason, v.Codes, nil, false
 		// The limit holds for the whole site, so it is counted in the database, and in this
 		// transaction so it costs no commit of its own.
 		wait, err := s.allow(ctx, tx, rateKey(in), d.RateLimitPerMinute, now)
@@ -287,12 +291,18 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 		if err := s.federate(ctx, tx, nil, c); err != nil {
 			return err
 		}
+		// Only a reply federates (the Federator's rule); Noticed may queue a confirmation.
+		queued = s.Federate != nil && c.ParentID != 0
 		if s.Noticed != nil && (in.NotifyAll || in.NotifyReplies) && c.Status != broadside.CommentSpam {
 			if err := s.Noticed(ctx, tx, post, c, &in); err != nil {
 				return err
 			}
+			queued = true
 		}
 		if c.Status == broadside.CommentPending && d.NotifyAuthor && b.once(heldNoticeKey(post.ID, now)) {
+			// No wake for it: the notice is due after its window closes, and an idle worker
+			// looks at the queue at least every Poll.
+			//
 			// The notification is a job in the same transaction: it is sent once mail is
 			// configured, and a crash between the write and the send cannot lose it. One
 			// job covers the post's held comments of a window, so one per batch is enough.
@@ -302,6 +312,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 			if err := tx.NotifyChanged(ctx, broadside.CacheTagPost(post.ID)); err != nil {
 				return err
 			}
+			queued = true
 			return enqueueApproved(ctx, tx, now, c.ID)
 		}
 		return nil
@@ -317,7 +328,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	if c.Status == broadside.CommentApproved {
 		s.changed()
 	}
-	if c.Status != broadside.CommentSpam && s.Wake != nil {
+	if queued && s.Wake != nil {
 		s.Wake()
 	}
 	return &Result{Comment: c, Verdict: v, NewCommenterKey: newKey}, nil

@@ -76,6 +76,14 @@ func (g *groupCommit) run(ctx context.Context, st Store, fn func(tx *store.Store
 func commitBatch(ctx context.Context, st Store, writes []*groupWrite) {
 	if len(writes) > 1 {
 		err := st.InTx(ctx, func(tx *store.Store) error {
+			// Every write of the batch runs the same statements: on SQLite each is parsed
+			// once per batch instead of once per comment (pgx keeps statements prepared
+			// itself).
+			if tx.Dialect() == store.DialectSQLite {
+				cached, release := tx.CachingStatements()
+				defer release()
+				tx = cached
+			}
 			b := &batch{}
 			for _, w := range writes {
 				if err := w.fn(tx, b); err != nil {

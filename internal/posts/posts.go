@@ -23,6 +23,7 @@ const JobPublishDue = "publish_due"
 type Store interface {
 	InTx(ctx context.Context, fn func(tx *store.Store) error) error
 	PostByID(ctx context.Context, id int64) (*broadside.Post, error)
+	PostHeadByID(ctx context.Context, id int64) (*broadside.Post, error)
 	PostBySlug(ctx context.Context, typ broadside.PostType, slug string) (*broadside.Post, error)
 	ListPosts(ctx context.Context, f broadside.PostFilter) ([]broadside.Post, int, error)
 	SlugTaken(ctx context.Context, typ, slug string, exceptID int64) (bool, error)
@@ -458,6 +459,12 @@ func (s *Service) PublishDue(ctx context.Context) error {
 // Get returns a post by id.
 func (s *Service) Get(ctx context.Context, id int64) (*broadside.Post, error) {
 	return s.Store.PostByID(ctx, id)
+}
+
+// Head returns a post by id without its body (RawBody is ""), for deciding about the post
+// (may this reader comment on it?) without showing it.
+func (s *Service) Head(ctx context.Context, id int64) (*broadside.Post, error) {
+	return s.Store.PostHeadByID(ctx, id)
 }
 
 // BySlug returns a post or page by slug.

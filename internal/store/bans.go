@@ -22,7 +22,7 @@ VALUES ($1, $2, $3, $4, $5) RETURNING id`, string(b.Kind), b.Value, b.Note, null
 
 // Bans lists every ban, newest first.
 func (s *Store) Bans(ctx context.Context) ([]broadside.Ban, error) {
-	rows, err := s.rd().QueryContext(ctx, `SELECT id, kind, value, note, COALESCE(created_by, 0), created_at
+	rows, err := s.kept().QueryContext(ctx, `SELECT id, kind, value, note, COALESCE(created_by, 0), created_at
 FROM comment_bans ORDER BY id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("store: list bans: %w", err)

@@ -17,7 +17,7 @@ func (s *Store) CommenterKeyApproved(ctx context.Context, keyHash, email string)
 		return false, nil
 	}
 	var n int
-	err := s.rd().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
+	err := s.kept().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
 WHERE commenter_key = $1 AND status = 'approved' AND lower(author_email) = $2 LIMIT 1) x`, keyHash, email).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up commenter key: %w", err)
@@ -32,7 +32,7 @@ func (s *Store) UserHasApprovedComment(ctx context.Context, userID int64) (bool,
 		return false, nil
 	}
 	var n int
-	err := s.rd().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
+	err := s.kept().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
 WHERE user_id = $1 AND status = 'approved' LIMIT 1) x`, userID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up approved comments of user %d: %w", userID, err)

@@ -440,7 +440,7 @@ func (s *Store) HasApprovedComment(ctx context.Context, email, name string) (boo
 		return false, nil
 	}
 	var n int
-	err := s.rd().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
+	err := s.kept().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
 WHERE lower(author_email) = $1 AND status = 'approved' AND author_name = $2 LIMIT 1) x`,
 		strings.ToLower(strings.TrimSpace(email)), name).Scan(&n)
 	if err != nil {

@@ -206,14 +206,28 @@ func (s *Store) PostByID(ctx context.Context, id int64) (*broadside.Post, error)
 	return s.onePost(ctx, " WHERE p.id = $1", id)
 }
 
+// PostHeadByID is PostByID without the post's body (RawBody is ""), for a caller that
+// decides something about the post and never shows it: a comment POST read a 60 KB body per
+// comment for nothing.
+func (s *Store) PostHeadByID(ctx context.Context, id int64) (*broadside.Post, error) {
+	return s.postWith(ctx, postHeadSelect, " WHERE p.id = $1", id)
+}
+
+// postHeadSelect is postSelect with an empty body.
+var postHeadSelect = strings.Replace(postSelect, "p.raw_body,", "'',", 1)
+
 // PostBySlug returns the post of type typ with slug, with its categories, tags and author.
 func (s *Store) PostBySlug(ctx context.Context, typ broadside.PostType, slug string) (*broadside.Post, error) {
 	return s.onePost(ctx, " WHERE p.type = $1 AND p.slug = $2", string(typ), slug)
 }
 
 func (s *Store) onePost(ctx context.Context, where string, a ...any) (*broadside.Post, error) {
+	return s.postWith(ctx, postSelect, where, a...)
+}
+
+func (s *Store) postWith(ctx context.Context, sel, where string, a ...any) (*broadside.Post, error) {
 	var p broadside.Post
-	err := scanPost(s.rd().QueryRowContext(ctx, postSelect+where, a...), &p)
+	err := scanPost(s.kept().QueryRowContext(ctx, sel+where, a...), &p)
 	if isNoRows(err) {
 		return nil, notFound("Post not found.")
 	}

@@ -35,6 +35,16 @@ func TestPostRoundTrip(t *testing.T) {
 		if d := cmp.Diff(byID, bySlug); d != "" {
 			t.Fatalf("PostByID and PostBySlug differ:\n%s", d)
 		}
+		// PostHeadByID is the same post without its body.
+		head, err := s.PostHeadByID(ctx, p.ID)
+		must(t, err)
+		if head.RawBody != "" {
+			t.Errorf("PostHeadByID read the body %q", head.RawBody)
+		}
+		head.RawBody = byID.RawBody
+		if d := cmp.Diff(byID, head); d != "" {
+			t.Fatalf("PostByID and PostHeadByID differ beyond the body:\n%s", d)
+		}
 		want := *p
 		want.Categories = []broadside.Category{{ID: news.ID, Name: "News", Slug: "news"}}
 		want.Author = &broadside.User{ID: u.ID, Email: u.Email, Login: u.Login, DisplayName: u.DisplayName, Role: u.Role, CreatedAt: t0}
@@ -56,6 +66,8 @@ func TestPostRoundTrip(t *testing.T) {
 
 		must(t, s.DeletePost(ctx, p.ID))
 		_, err = s.PostByID(ctx, p.ID)
+		wantCode(t, err, broadside.ENOTFOUND)
+		_, err = s.PostHeadByID(ctx, p.ID)
 		wantCode(t, err, broadside.ENOTFOUND)
 		wantCode(t, s.DeletePost(ctx, p.ID), broadside.ENOTFOUND)
 		wantCode(t, s.UpdatePost(ctx, p), broadside.ENOTFOUND)

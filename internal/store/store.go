@@ -37,6 +37,7 @@ type Store struct {
 	path    string        // SQLite only: the database file (BackupSQLite)
 	tx      *sql.Tx       // set on the Store handed to an InTx callback
 	stmts   *stmtCache    // set by CachingStatements: tx's statements, prepared once each
+	keep    *keptStmts    // SQLite only: the hot paths' reads, prepared once (prepared.go)
 	node    string        // payload of NotifyChanged: who announces (AnnounceAs)
 	// changes collects what a transaction's NotifyChanged calls announced, so the
 	// announcements batched into one transaction are sent once each and this node hears
@@ -146,7 +147,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{dialect: DialectSQLite, w: w, r: r, path: path, commentReads: new(atomic.Pointer[func(rows int)])}
+	s := &Store{dialect: DialectSQLite, w: w, r: r, path: path, commentReads: new(atomic.Pointer[func(rows int)]),
+		keep: &keptStmts{stmts: map[string]*sql.Stmt{}}}
 	if err := r.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
@@ -160,6 +162,9 @@ func (s *Store) Close() error {
 		return nil
 	}
 	var err error
+	if s.keep != nil {
+		s.keep.close()
+	}
 	if s.r != nil && s.r != s.w {
 		err = s.r.Close()
 	}

@@ -111,7 +111,7 @@ WHERE pc.category_id = $1
 
 // ListCategories returns every category by name, each with its count of published posts.
 func (s *Store) ListCategories(ctx context.Context) ([]broadside.Category, error) {
-	rows, err := s.rd().QueryContext(ctx, categorySelect+" ORDER BY lower(c.name), c.id")
+	rows, err := s.kept().QueryContext(ctx, categorySelect+" ORDER BY lower(c.name), c.id")
 	if err != nil {
 		return nil, fmt.Errorf("store: list categories: %w", err)
 	}
@@ -230,8 +230,13 @@ func (s *Store) loadPostTerms(ctx context.Context, posts []broadside.Post) error
 		ids[i] = posts[i].ID
 		posts[i].Categories, posts[i].Tags = nil, nil
 	}
+	// One post's terms (a post page, a comment) are read with the same text every time.
+	q := s.rd()
+	if len(ids) == 1 {
+		q = s.kept()
+	}
 	a := &args{}
-	rows, err := s.rd().QueryContext(ctx, `SELECT pc.post_id, c.id, COALESCE(c.parent_id, 0), c.name, c.slug, c.description
+	rows, err := q.QueryContext(ctx, `SELECT pc.post_id, c.id, COALESCE(c.parent_id, 0), c.name, c.slug, c.description
 FROM post_categories pc JOIN categories c ON c.id = pc.category_id
 WHERE pc.post_id IN `+in(a, ids)+` ORDER BY lower(c.name), c.id`, a.v...)
 	if err != nil {
@@ -253,7 +258,7 @@ WHERE pc.post_id IN `+in(a, ids)+` ORDER BY lower(c.name), c.id`, a.v...)
 	rows.Close()
 
 	a = &args{}
-	rows, err = s.rd().QueryContext(ctx, `SELECT pt.post_id, t.id, t.name, t.slug
+	rows, err = q.QueryContext(ctx, `SELECT pt.post_id, t.id, t.name, t.slug
 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
 WHERE pt.post_id IN `+in(a, ids)+` ORDER BY lower(t.name), t.id`, a.v...)
 	if err != nil {

@@ -280,7 +280,9 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 	if serr != nil {
 		return s.commentNotStored(w, r, form, serr)
 	}
-	post, perr := s.Posts.Get(ctx, postID)
+	// Without its body: a stored comment's answer is a redirect, and the page shown again
+	// (showAgain) reads the whole post.
+	post, perr := s.Posts.Head(ctx, postID)
 	if perr != nil && broadside.ErrorCode(perr) != broadside.ENOTFOUND {
 		// Not knowing whether the post exists is not knowing it does not.
 		return s.commentNotStored(w, r, form, perr)
@@ -289,13 +291,26 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 		s.renderError(w, r, http.StatusNotFound, "The post you are commenting on does not exist.")
 		return nil
 	}
-	st.categories(ctx, s)
+	// The category tree is read for a page shown again (below), and for the redirect only
+	// when the permalink has the category in it: a stored comment's POST needs nothing else.
+	if strings.Contains(st.perm.Structure(), broadside.TagCategory) {
+		st.categories(ctx, s)
+	}
+	// showAgain shows the post page with the form as the reader sent it and a message.
+	showAgain := func(status int) error {
+		st.categories(ctx, s)
+		full, err := s.Posts.Get(ctx, postID)
+		if err != nil {
+			return s.commentNotStored(w, r, form, err)
+		}
+		s.renderPost(w, r, st, full, 0, form, status)
+		return nil
+	}
 	if err != nil || parentID < 0 {
 		form.ParentID = 0
 		form.Errors = map[string]string{"comment_parent": "The comment you are replying to does not exist."}
 		form.Message = i18n.T(st.Language, "Your comment was not posted: the comment you are replying to does not exist.")
-		s.renderPost(w, r, st, post, 0, form, http.StatusUnprocessableEntity)
-		return nil
+		return showAgain(http.StatusUnprocessableEntity)
 	}
 	user := currentUser(r)
 	remembered := s.readCommenter(r)
@@ -322,8 +337,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) error
 		if _, bad := form.Errors["comment_parent"]; bad {
 			form.ParentID = 0
 		}
-		s.renderPost(w, r, st, post, 0, form, statusOf(err))
-		return nil
+		return showAgain(statusOf(err))
 	}
 	if user == nil {
 		ck := commenter{Key: remembered.Key}
