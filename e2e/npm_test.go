@@ -83,7 +83,22 @@ func npmProject(t *testing.T, name string, files ...string) string {
 	if err := os.Symlink(filepath.Join(installed, "node_modules"), filepath.Join(dir, "node_modules")); err != nil {
 		t.Fatal(err)
 	}
+	now := time.Now()
+	os.Chtimes(installed, now, now) // in use: pruneNPM keeps it
+	pruneNPM(filepath.Dir(installed), name, installed, now)
 	return dir
+}
+
+// pruneNPM removes the kept installs of the project that no run has used for a week (each is
+// hundreds of MB, and every change of a lock file leaves the previous one behind). Another
+// checkout may still use an older lock file, hence the week rather than "not ours".
+func pruneNPM(parent, name, keep string, now time.Time) {
+	old, _ := filepath.Glob(filepath.Join(parent, name+"-*"))
+	for _, p := range old {
+		if info, err := os.Stat(p); err == nil && p != keep && info.IsDir() && now.Sub(info.ModTime()) > 7*24*time.Hour {
+			os.RemoveAll(p)
+		}
+	}
 }
 
 // npmCI installs the project in dir from its lock file, or skips (fails under CI) when the
