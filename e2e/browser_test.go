@@ -28,6 +28,9 @@ const waitTimeout = 60 * time.Second
 // stepTimeout bounds any one browser action, including the page load it causes.
 const stepTimeout = 90 * time.Second
 
+// startTimeout bounds starting the package's one Chromium.
+const startTimeout = 3 * time.Minute
+
 // chromium returns the browser binary, or skips the test (fails it under CI) when there is none.
 func chromium(t *testing.T) string {
 	t.Helper()
@@ -50,26 +53,56 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// browser is one headless Chromium shared by the actors of a test.
+// browser is a test's share of the package's one headless Chromium: every actor of the test
+// opens its tabs under ctx, which ends after testTimeout at the latest.
 type browser struct {
 	ctx       context.Context
 	artifacts string // where screenshots go: the test's temp dir
 }
 
-// newBrowser starts one headless Chromium for the test, with a fresh profile. Every actor of
-// the test gets its own browser context in it (like a separate incognito profile), so cookies
-// are never shared between them. The browser, and so every action of the test, ends after
-// testTimeout at the latest.
+// theChromium is the one headless Chromium of the test binary, started by the first test that
+// needs it and stopped by TestMain. Starting a browser per test cost each test a second or more
+// of CPU (a fresh profile, its own GPU, network and utility processes); tests stay apart
+// because every actor gets its own browser context (like a separate incognito profile), so no
+// cookie or storage is shared between actors, nor between tests.
+var theChromium struct {
+	once sync.Once
+	ctx  context.Context // the browser's first tab; children of it are tabs of the same browser
+	stop func()
+	out  syncBuffer
+	err  error
+}
+
+// newBrowser returns the test's share of the shared Chromium, starting it if it is not running.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	exe := chromium(t)
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	t.Cleanup(cancel)
+	c := &theChromium
+	c.once.Do(func() { c.err = startChromium(exe) })
+	if c.err != nil {
+		t.Fatal(c.err)
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, testTimeout)
+	t.Cleanup(func() {
+		cancel()
+		if t.Failed() {
+			// The output is the whole browser's, so other tests' lines may be in it too.
+			if log := chromiumLog(c.out.String()); log != "" {
+				t.Logf("--- chromium output (shared by the package's tests) ---\n%s", log)
+			}
+		}
+	})
+	return &browser{ctx: ctx, artifacts: t.TempDir()}
+}
+
+// startChromium starts the shared browser with a fresh profile. It lives until stopChromium:
+// its life is bound to no test's context, so one test's deadline cannot end it for the others.
+func startChromium(exe string) error {
+	c := &theChromium
 	profile, err := os.MkdirTemp("", "broadside-e2e-chromium-")
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	var out syncBuffer
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -82,24 +115,40 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
-		chromedp.CombinedOutput(&out),
+		chromedp.CombinedOutput(&c.out),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
+	c.ctx = bctx
+	c.stop = func() {
 		cancelBrowser()
 		cancelAlloc()
 		os.RemoveAll(profile)
-		if t.Failed() {
-			if log := chromiumLog(out.String()); log != "" {
-				t.Logf("--- chromium output ---\n%s", log)
-			}
-		}
-	})
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start %s: %v\n%s", exe, err, out.String())
 	}
-	return &browser{ctx: bctx, artifacts: t.TempDir()}
+	// The first Do binds the browser's life to the context it is given, so it gets bctx itself
+	// (no deadline) and the wait for it is bounded here instead, generously: a start took
+	// 17-19 s at load 44 on the 2-core machine.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(bctx) }()
+	select {
+	case err = <-started:
+	case <-time.After(startTimeout):
+		err = fmt.Errorf("not started after %s", startTimeout)
+	}
+	if err != nil {
+		stop := c.stop
+		c.stop = nil
+		go stop() // a browser that never answered may not stop either; the binary is ending
+		return fmt.Errorf("start %s: %v\n%s", exe, err, c.out.String())
+	}
+	return nil
+}
+
+// stopChromium stops the shared browser, if a test started it.
+func stopChromium() {
+	if theChromium.stop != nil {
+		theChromium.stop()
+	}
 }
 
 // chromiumLog is the end of Chromium's output without the noise every headless run makes in a

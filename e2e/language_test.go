@@ -72,6 +72,7 @@ func rect(a *actor, expr string) box {
 // Simplified Chinese, the page says lang=zh-CN and its Chinese text is drawn with real glyphs.
 // Screenshots of both are kept as artifacts (BROADSIDE_E2E_ARTIFACTS to keep them).
 func TestRTLAndCJKPages(t *testing.T) {
+	t.Parallel()
 	s, b := setup(t)
 	admin := newActor(t, b, s, "administrator")
 	signIn(admin)

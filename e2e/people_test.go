@@ -149,11 +149,11 @@ func TestAdminFitsAPhone(t *testing.T) {
 	}
 }
 
-// waitForLink waits up to 30 s for an email to rcpt carrying a link that contains part, and
+// waitForLink waits up to 2 minutes (generous: mail is a job on a busy machine) for an email to rcpt carrying a link that contains part, and
 // returns the link.
 func waitForLink(t *testing.T, smtp *mailtest.Server, rcpt, part string) string {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		for _, m := range smtp.To(rcpt) {
 			p := mailtest.Parse(t, m.Data)
@@ -162,7 +162,7 @@ func waitForLink(t *testing.T, smtp *mailtest.Server, rcpt, part string) string 
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no email to %s with a link containing %q after 30s (%d messages)", rcpt, part, len(smtp.Messages()))
+			t.Fatalf("no email to %s with a link containing %q after 2 minutes (%d messages)", rcpt, part, len(smtp.Messages()))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -34,6 +34,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stopChromium()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}
@@ -107,14 +108,22 @@ func (b *syncBuffer) String() string {
 // runCommand runs a maintenance subcommand of the binary to completion.
 func runCommand(t *testing.T, stdin string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
+	out, err := command(binary(t), stdin, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func command(bin, stdin string, args ...string) (string, error) {
+	cmd := exec.Command(bin, args...)
 	cmd.Env = childEnv()
 	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("broadside %s: %v\n%s", strings.Join(args, " "), err, out)
+		return "", fmt.Errorf("broadside %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	return string(out)
+	return string(out), nil
 }
 
 // site is a running `broadside serve` on a temporary SQLite database.
@@ -127,18 +136,83 @@ type site struct {
 	err  error         // cmd.Wait's result, once done is closed
 }
 
-// startSite loads the seed discussion and an administrator into a fresh data directory and
-// serves it, with extra flags for serve (such as an SMTP server). Cleanup stops the server with
-// SIGTERM and checks that it exits cleanly.
+var (
+	seededOnce sync.Once
+	seededDir  string // the demo's discussion and the administrator, never served itself
+	seededLog  string // what `broadside demo` said
+	seededErr  error
+)
+
+// seededData makes, once per test binary, a data directory holding the seed discussion and
+// the administrator, for startSite to copy: each site used to run `demo` and `user add` itself,
+// two processes that migrate a fresh database, parse the seed and hash the password, the same
+// work every time.
+func seededData(t *testing.T) string {
+	t.Helper()
+	bin := binary(t)
+	seededOnce.Do(func() {
+		seed, err := filepath.Abs(seedFile)
+		if err != nil {
+			seededErr = err
+			return
+		}
+		dir := filepath.Join(buildDir, "seeded")
+		if seededLog, err = command(bin, "", "demo", "--data", dir, "--seed", seed); err != nil {
+			seededErr = err
+			return
+		}
+		if _, err := command(bin, adminPassword+"\n", "user", "add", "--data", dir, "--email", adminEmail, "--role", "admin", "--password-stdin"); err != nil {
+			seededErr = err
+			return
+		}
+		seededDir = dir
+	})
+	if seededErr != nil {
+		t.Fatal(seededErr)
+	}
+	return seededDir
+}
+
+// copyTree copies the regular files and directories under src into dst, which exists.
+func copyTree(dst, src string) error {
+	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil || rel == "." {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.Mkdir(to, info.Mode().Perm())
+		case info.Mode().IsRegular():
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(to, b, info.Mode().Perm())
+		default:
+			return fmt.Errorf("copy %s: not a regular file or directory", p)
+		}
+	})
+}
+
+// startSite serves a fresh copy of the seed discussion and its administrator (seededData),
+// with extra flags for serve (such as an SMTP server). Cleanup stops the server with SIGTERM
+// and checks that it exits cleanly.
 func startSite(t *testing.T, extra ...string) *site {
 	t.Helper()
 	data := t.TempDir()
-	seed, err := filepath.Abs(seedFile)
-	if err != nil {
+	if err := copyTree(data, seededData(t)); err != nil {
 		t.Fatal(err)
 	}
-	t.Log(strings.TrimSpace(runCommand(t, "", "demo", "--data", data, "--seed", seed)))
-	runCommand(t, adminPassword+"\n", "user", "add", "--data", data, "--email", adminEmail, "--role", "admin", "--password-stdin")
+	t.Log(strings.TrimSpace(seededLog))
 
 	// The port comes from the kernel (":0"), is released and handed to serve. Another process
 	// can grab it in between, so a failure to listen is retried with a new port.
@@ -178,7 +252,7 @@ func serve(t *testing.T, data string, extra ...string) (*site, error) {
 		s.err = s.cmd.Wait()
 		close(s.done)
 	}()
-	if err := s.waitHealthy(20 * time.Second); err != nil {
+	if err := s.waitHealthy(2 * time.Minute); err != nil {
 		s.cmd.Process.Kill()
 		<-s.done
 		if strings.Contains(s.out.String(), "listen on") {
@@ -201,7 +275,7 @@ func freePort() (int, error) {
 
 // waitHealthy polls GET /healthz until it answers 200, the process exits or the time is up.
 func (s *site) waitHealthy(limit time.Duration) error {
-	client := &http.Client{Timeout: time.Second}
+	client := &http.Client{Timeout: 10 * time.Second}
 	deadline := time.Now().Add(limit)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
@@ -227,8 +301,9 @@ func (s *site) waitHealthy(limit time.Duration) error {
 	}
 }
 
-// stop sends SIGTERM and expects a clean exit (status 0) within 30 seconds. The server's
-// output is shown when the test failed.
+// stop sends SIGTERM and expects a clean exit (status 0) within 2 minutes (generous: a busy
+// machine may be slow to drain the server's jobs). The server's output is shown when the test
+// failed.
 func (s *site) stop(t *testing.T) {
 	t.Helper()
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -239,10 +314,10 @@ func (s *site) stop(t *testing.T) {
 		if s.err != nil {
 			t.Errorf("broadside serve did not exit cleanly after SIGTERM: %v", s.err)
 		}
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		s.cmd.Process.Kill()
 		<-s.done
-		t.Errorf("broadside serve was still running 30s after SIGTERM; killed it")
+		t.Errorf("broadside serve was still running 2 minutes after SIGTERM; killed it")
 	}
 	if t.Failed() {
 		t.Logf("--- broadside serve output ---\n%s", s.out.String())

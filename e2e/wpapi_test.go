@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -23,29 +22,8 @@ import (
 // Without Node or the npm registry the test is skipped, and fails under CI.
 func TestWPAPIClient(t *testing.T) {
 	t.Parallel()
-	node, npm := nodeTools(t)
-	// The client is installed in a temporary copy of e2e/wpapi, so the source tree stays clean
-	// and parallel runs do not share a node_modules.
-	dir := t.TempDir()
-	for _, f := range []string{"package.json", "package-lock.json", "run.mjs"} {
-		b, err := os.ReadFile(filepath.Join("wpapi", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// Each step gets its own generous limit: one shared 90 s limit failed the client run
-	// when a busy machine spent it on npm ci.
-	ictx, icancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer icancel()
-	install := exec.CommandContext(ictx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	install.Dir = dir
-	install.Env = childEnv()
-	if out, err := install.CombinedOutput(); err != nil {
-		unavailable(t, fmt.Sprintf("npm ci in e2e/wpapi failed (is the npm registry reachable?): %v\n%s", err, out))
-	}
+	node, _ := nodeTools(t)
+	dir := npmProject(t, "wpapi", "run.mjs")
 
 	s := startSite(t)
 	secret := appPassword(t, s.Data, "node-wpapi")

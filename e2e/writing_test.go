@@ -72,8 +72,10 @@ func TestAutosaveAfterReloadAndPreview(t *testing.T) {
 	if tgt := eval[string](admin, `document.getElementById('preview-button').getAttribute('formtarget') ?? ''`); tgt != "wp-preview-"+postID {
 		admin.fatalf("Preview does not open the post's preview tab (formtarget %q, want wp-preview-%s)", tgt, postID)
 	}
+	// The browser is shared by the package's tests: the new tab must be one this tab opened.
+	opener := chromedp.FromContext(admin.ctx).Target.TargetID
 	newTab := chromedp.WaitNewTarget(admin.ctx, func(info *target.Info) bool {
-		return info.Type == "page" && info.URL != "" && info.URL != "about:blank"
+		return info.OpenerID == opener && info.Type == "page" && info.URL != "" && info.URL != "about:blank"
 	})
 	eval[bool](admin, `(() => { document.getElementById('title').value = 'Unsaved preview title'; return true; })()`)
 	admin.do("click Preview", chromedp.Click(chromedp.CSS("#preview-button")))
