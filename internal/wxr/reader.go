@@ -58,6 +58,11 @@ type Reader struct {
 
 	maxText int
 	open    []openElem // the elements the decoder is inside, for naming one in an error
+
+	// SkipBodies makes the reader check the text of every post's and comment's content as
+	// it always does but keep none of it (Item.Content and Comment.Content stay empty): a
+	// first pass that needs only ids and dates then copies no bodies.
+	SkipBodies bool
 }
 
 type openElem struct {
@@ -433,6 +438,35 @@ func (r *Reader) text() (string, error) {
 			}
 		case xml.EndElement:
 			return string(b), nil
+		}
+	}
+}
+
+// body is text for a post's or comment's content, which SkipBodies reads without keeping.
+func (r *Reader) body() (string, error) {
+	if !r.SkipBodies {
+		return r.text()
+	}
+	n := 0
+	for {
+		tok, err := r.token()
+		if err == io.EOF {
+			return "", syntaxError(r.next, io.ErrUnexpectedEOF)
+		}
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if n += len(t); n > r.maxText {
+				return "", r.tooLarge()
+			}
+		case xml.StartElement:
+			if err := r.skip(); err != nil {
+				return "", err
+			}
+		case xml.EndElement:
+			return "", nil
 		}
 	}
 }
