@@ -417,7 +417,11 @@ func (r *Reader) children(fn func(t xml.StartElement, pos Pos) error) error {
 // text returns the character data directly inside the element just started (CDATA
 // sections and text joined, child elements skipped) and consumes its end.
 func (r *Reader) text() (string, error) {
+	// Most elements hold one piece of text: it becomes the string directly, without the
+	// buffer that joins several (one allocation per field instead of two).
+	var first string
 	var b []byte
+	pieces := 0
 	for {
 		tok, err := r.token()
 		if err == io.EOF {
@@ -428,15 +432,26 @@ func (r *Reader) text() (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
-			if len(b)+len(t) > r.maxText {
+			if len(first)+len(b)+len(t) > r.maxText {
 				return "", r.tooLarge()
 			}
-			b = append(b, t...)
+			switch pieces++; pieces {
+			case 1:
+				first = string(t) // the token's bytes are only valid until the next token
+			case 2:
+				b = append(append(b, first...), t...)
+				first = ""
+			default:
+				b = append(b, t...)
+			}
 		case xml.StartElement:
 			if err := r.skip(); err != nil {
 				return "", err
 			}
 		case xml.EndElement:
+			if pieces <= 1 {
+				return first, nil
+			}
 			return string(b), nil
 		}
 	}
