@@ -55,6 +55,8 @@ type run struct {
 	// attComments are comments on attachments whose post comes later in the file, imported
 	// in finish (attachment_comments.go).
 	attComments []*attachmentComments
+
+	imports []store.WPImport // wp_imports rows not written yet (remember)
 }
 
 // curItem is the item whose comments are arriving.
@@ -106,10 +108,13 @@ func (r *run) do(ctx context.Context) error {
 
 	// WordPress ids up to the file's largest stay free for the items that want them; new
 	// ids are allocated above.
-	for table, maxID := range map[string]int64{"posts": r.plan.maxPost, "comments": r.plan.maxComment,
-		"attachments": r.plan.maxAttachment, "media": r.plan.maxAttachment} {
-		if maxID > 0 {
-			if err := r.tx.ReserveIDs(ctx, table, maxID); err != nil {
+	// In a fixed order, so that the same imports leave the same sqlite_sequence rows.
+	for _, t := range []struct {
+		table string
+		maxID int64
+	}{{"posts", r.plan.maxPost}, {"comments", r.plan.maxComment}, {"attachments", r.plan.maxAttachment}, {"media", r.plan.maxAttachment}} {
+		if t.maxID > 0 {
+			if err := r.tx.ReserveIDs(ctx, t.table, t.maxID); err != nil {
 				return err
 			}
 		}
@@ -129,10 +134,22 @@ func (r *run) do(ctx context.Context) error {
 	if err := r.importAttachments(ctx); err != nil {
 		return err
 	}
+	// Into a site without comments, the comments' secondary indexes are built once after
+	// the stream rather than row by row (docs/benchmarks.md, issue 11 session 6).
+	rebuild, err := r.tx.DeferCommentIndexes(ctx)
+	if err != nil {
+		return err
+	}
 	if err := r.stream(ctx); err != nil {
 		return err
 	}
-	return r.finish(ctx)
+	if err := rebuild(ctx); err != nil {
+		return err
+	}
+	if err := r.finish(ctx); err != nil {
+		return err
+	}
+	return r.flushImports(ctx)
 }
 
 // stream is the second read of the file: posts, pages and comments are written as they
@@ -321,11 +338,29 @@ func (r *run) lookup(ctx context.Context, kind string, wpID int64) (int64, bool,
 	if !r.known {
 		return 0, false, nil
 	}
+	if err := r.flushImports(ctx); err != nil {
+		return 0, false, err
+	}
 	return r.tx.LookupWPImport(ctx, r.plan.source, kind, wpID)
 }
 
+// remember notes that the WordPress object is local. The rows are written a few hundred at
+// a time (store.RecordWPImports), before any lookup and at the end of the run.
 func (r *run) remember(ctx context.Context, kind string, wpID, local int64, guid string) error {
-	return r.tx.RecordWPImport(ctx, store.WPImport{Source: r.plan.source, Kind: kind, WPID: wpID, LocalID: local, GUID: guid}, r.now)
+	r.imports = append(r.imports, store.WPImport{Source: r.plan.source, Kind: kind, WPID: wpID, LocalID: local, GUID: guid})
+	if len(r.imports) >= 256 {
+		return r.flushImports(ctx)
+	}
+	return nil
+}
+
+func (r *run) flushImports(ctx context.Context) error {
+	if len(r.imports) == 0 {
+		return nil
+	}
+	err := r.tx.RecordWPImports(ctx, r.imports, r.now)
+	r.imports = r.imports[:0]
+	return err
 }
 
 func (r *run) redirect(ctx context.Context, link, kind string, id int64) error {

@@ -149,6 +149,7 @@ func scan(ctx context.Context, path string, opt Options, progress func(int64, in
 		itemComments = itemComments[:0]
 	}
 	r := wxr.NewReader(f)
+	r.SkipBodies = true // the plan needs no post or comment body
 	for n := 0; ; n++ {
 		if n%512 == 0 {
 			if err := ctx.Err(); err != nil {

@@ -390,6 +390,53 @@ ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id, gu
 	return nil
 }
 
+// RecordWPImports is RecordWPImport for many rows in one statement per wpImportBatch
+// rows: an import remembers every comment, and one statement per row cost about a tenth
+// of its CPU (docs/benchmarks.md, issue 11 session 6). A key given twice keeps its first
+// row's place and its last row's values, as one RecordWPImport after another would
+// (PostgreSQL refuses one upsert that meets a key twice).
+func (s *Store) RecordWPImports(ctx context.Context, rows []WPImport, at time.Time) error {
+	type key struct {
+		source, kind string
+		wpID         int64
+	}
+	seen := make(map[key]int, len(rows))
+	uniq := make([]WPImport, 0, len(rows))
+	for _, m := range rows {
+		k := key{m.Source, m.Kind, m.WPID}
+		if i, dup := seen[k]; dup {
+			uniq[i] = m
+			continue
+		}
+		seen[k] = len(uniq)
+		uniq = append(uniq, m)
+	}
+	ts := s.ts(at)
+	for len(uniq) > 0 {
+		n := min(len(uniq), wpImportBatch)
+		a := &args{}
+		at := a.add(ts)
+		var b strings.Builder
+		b.WriteString("INSERT INTO wp_imports (source, kind, wp_id, local_id, guid, imported_at) VALUES ")
+		for i, m := range uniq[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + a.add(m.Source) + ", " + a.add(m.Kind) + ", " + a.add(m.WPID) + ", " + a.add(m.LocalID) + ", " + a.add(m.GUID) + ", " + at + ")")
+		}
+		b.WriteString(" ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id, guid = excluded.guid, imported_at = excluded.imported_at")
+		if _, err := s.wr().ExecContext(ctx, b.String(), a.v...); err != nil {
+			return fmt.Errorf("store: record %d imported objects: %w", n, err)
+		}
+		uniq = uniq[n:]
+	}
+	return nil
+}
+
+// wpImportBatch rows (5 values each) stay far below both databases' limits on a
+// statement's parameters.
+const wpImportBatch = 64
+
 // SetRedirect records that path now belongs to the object of kind with id.
 func (s *Store) SetRedirect(ctx context.Context, r broadside.Redirect, at time.Time) error {
 	_, err := s.wr().ExecContext(ctx, `INSERT INTO redirects (path, kind, target_id, created_at) VALUES ($1, $2, $3, $4)

@@ -77,7 +77,7 @@ func (r *Reader) itemChild(t xml.StartElement, pos Pos) error {
 		s, err = r.text()
 		it.Creator = strings.TrimSpace(s)
 	case isNS(n, nsContent, "content", "encoded"):
-		it.Content, err = r.text()
+		it.Content, err = r.body()
 	case isExcerpt(n):
 		it.Excerpt, err = r.text()
 	case isWP(n, "postmeta"):
@@ -175,7 +175,7 @@ func (r *Reader) comment(c *Comment) error {
 			s, err = r.text()
 			c.DateGMT = strings.TrimSpace(s)
 		case "comment_content":
-			c.Content, err = r.text()
+			c.Content, err = r.body()
 		case "comment_approved":
 			s, err = r.text()
 			c.Approved = strings.TrimSpace(s)

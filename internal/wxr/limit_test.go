@@ -133,3 +133,53 @@ func TestDeepNestingRefused(t *testing.T) {
 		t.Fatalf("error = %v, want a nesting error", err)
 	}
 }
+
+// SkipBodies keeps no post or comment content but everything else, and refuses content
+// over the limit exactly as a reader that keeps it (the first pass of an import is where
+// a damaged file must fail, before anything is written).
+func TestSkipBodies(t *testing.T) {
+	const limit = 64 << 10
+	doc := head + `<item><title>T</title><wp:post_id>7</wp:post_id><content:encoded><![CDATA[body]]></content:encoded>
+<wp:comment><wp:comment_id>9</wp:comment_id><wp:comment_parent>8</wp:comment_parent><wp:comment_content>words</wp:comment_content></wp:comment>
+</item>
+<item><title>U</title><content:encoded><![CDATA[` + strings.Repeat("x", limit/2) + `]]>` + strings.Repeat("y", limit/2) + `<![CDATA[z]]></content:encoded></item></channel></rss>`
+	read := func(skip bool) ([]Record, error) {
+		rd := NewReaderLimit(strings.NewReader(doc), limit)
+		rd.SkipBodies = skip
+		var recs []Record
+		for {
+			rec, err := rd.Next()
+			if err == io.EOF {
+				return recs, nil
+			}
+			if err != nil {
+				return recs, err
+			}
+			recs = append(recs, rec)
+		}
+	}
+	kept, errKept := read(false)
+	skipped, errSkipped := read(true)
+	if errKept == nil || errSkipped == nil || errKept.Error() != errSkipped.Error() {
+		t.Fatalf("errors %v and %v, want the same too-large error", errKept, errSkipped)
+	}
+	if len(kept) != len(skipped) {
+		t.Fatalf("%d records kept, %d skipped", len(kept), len(skipped))
+	}
+	var it *Item
+	var c *Comment
+	for _, rec := range skipped {
+		switch x := rec.(type) {
+		case *Item:
+			it = x
+		case *Comment:
+			c = x
+		}
+	}
+	if it == nil || c == nil {
+		t.Fatalf("records %v: want an item and a comment", skipped)
+	}
+	if it.ID != 7 || it.Title != "T" || it.Content != "" || c.ID != 9 || c.Parent != 8 || c.Content != "" {
+		t.Errorf("item %d %q %q, comment %d (parent %d) %q; want 7 T, no content, 9 (8), no content", it.ID, it.Title, it.Content, c.ID, c.Parent, c.Content)
+	}
+}

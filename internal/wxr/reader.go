@@ -58,6 +58,11 @@ type Reader struct {
 
 	maxText int
 	open    []openElem // the elements the decoder is inside, for naming one in an error
+
+	// SkipBodies makes the reader check the text of every post's and comment's content as
+	// it always does but keep none of it (Item.Content and Comment.Content stay empty): a
+	// first pass that needs only ids and dates then copies no bodies.
+	SkipBodies bool
 }
 
 type openElem struct {
@@ -412,7 +417,11 @@ func (r *Reader) children(fn func(t xml.StartElement, pos Pos) error) error {
 // text returns the character data directly inside the element just started (CDATA
 // sections and text joined, child elements skipped) and consumes its end.
 func (r *Reader) text() (string, error) {
+	// Most elements hold one piece of text: it becomes the string directly, without the
+	// buffer that joins several (one allocation per field instead of two).
+	var first string
 	var b []byte
+	pieces := 0
 	for {
 		tok, err := r.token()
 		if err == io.EOF {
@@ -423,16 +432,56 @@ func (r *Reader) text() (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
-			if len(b)+len(t) > r.maxText {
+			if len(first)+len(b)+len(t) > r.maxText {
 				return "", r.tooLarge()
 			}
-			b = append(b, t...)
+			switch pieces++; pieces {
+			case 1:
+				first = string(t) // the token's bytes are only valid until the next token
+			case 2:
+				b = append(append(b, first...), t...)
+				first = ""
+			default:
+				b = append(b, t...)
+			}
 		case xml.StartElement:
 			if err := r.skip(); err != nil {
 				return "", err
 			}
 		case xml.EndElement:
+			if pieces <= 1 {
+				return first, nil
+			}
 			return string(b), nil
+		}
+	}
+}
+
+// body is text for a post's or comment's content, which SkipBodies reads without keeping.
+func (r *Reader) body() (string, error) {
+	if !r.SkipBodies {
+		return r.text()
+	}
+	n := 0
+	for {
+		tok, err := r.token()
+		if err == io.EOF {
+			return "", syntaxError(r.next, io.ErrUnexpectedEOF)
+		}
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if n += len(t); n > r.maxText {
+				return "", r.tooLarge()
+			}
+		case xml.StartElement:
+			if err := r.skip(); err != nil {
+				return "", err
+			}
+		case xml.EndElement:
+			return "", nil
 		}
 	}
 }

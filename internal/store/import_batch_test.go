@@ -1,0 +1,123 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/store"
+	"github.com/broadside/broadside/internal/testdb"
+)
+
+// TestRecordWPImports: many rows in a few statements end as one RecordWPImport after
+// another would leave them: a key given twice keeps its last values, a key already in the
+// map is updated, and more rows than one statement holds all arrive.
+func TestRecordWPImports(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		must(t, s.RecordWPImport(ctx, store.WPImport{Source: "http://a", Kind: broadside.WPComment, WPID: 1, LocalID: 100}, t0))
+		var rows []store.WPImport
+		for i := int64(1); i <= 300; i++ {
+			rows = append(rows, store.WPImport{Source: "http://a", Kind: broadside.WPComment, WPID: i, LocalID: 1000 + i, GUID: fmt.Sprint("g", i)})
+		}
+		rows = append(rows, store.WPImport{Source: "http://a", Kind: broadside.WPComment, WPID: 7, LocalID: 7777},
+			store.WPImport{Source: "http://b", Kind: broadside.WPComment, WPID: 7, LocalID: 8888})
+		must(t, s.InTx(ctx, func(tx *store.Store) error { return tx.RecordWPImports(ctx, rows, t0) }))
+		for _, c := range []struct {
+			source string
+			wpID   int64
+			want   int64
+		}{{"http://a", 1, 1001}, {"http://a", 7, 7777}, {"http://a", 64, 1064}, {"http://a", 65, 1065}, {"http://a", 300, 1300}, {"http://b", 7, 8888}} {
+			if id, ok, err := s.LookupWPImport(ctx, c.source, broadside.WPComment, c.wpID); err != nil || !ok || id != c.want {
+				t.Errorf("lookup %s %d = %d %v %v, want %d", c.source, c.wpID, id, ok, err, c.want)
+			}
+		}
+		if _, ok, _ := s.LookupWPImport(ctx, "http://a", broadside.WPComment, 301); ok {
+			t.Error("a row nobody gave")
+		}
+	})
+}
+
+// TestDeferCommentIndexes: into an empty comments table the secondary indexes are dropped
+// and rebuilt from their own statements (the schema ends as it began, the unique index is
+// never dropped); a rolled-back transaction brings them back; a table with rows keeps them.
+func TestDeferCommentIndexes(t *testing.T) {
+	ctx := context.Background()
+	dsn := testdb.SQLite(t)
+	s := openStore(t, dsn)
+	db, err := sql.Open("sqlite", dsn)
+	must(t, err)
+	defer db.Close()
+	schema := func() string {
+		rows, err := db.Query("SELECT name || ': ' || sql FROM sqlite_master WHERE tbl_name = 'comments' AND sql IS NOT NULL ORDER BY name")
+		must(t, err)
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var line string
+			must(t, rows.Scan(&line))
+			b.WriteString(line + "\n")
+		}
+		return b.String()
+	}
+	before := schema()
+	if strings.Count(before, "CREATE INDEX") < 10 || !strings.Contains(before, "CREATE UNIQUE INDEX") {
+		t.Fatalf("the comments table's indexes changed; the test expects them:\n%s", before)
+	}
+	u := mkUser(t, s, "ann")
+	p := mkPost(t, s, u, "post", broadside.StatusPublished, t0)
+	count := func(tx *store.Store) int {
+		n, err := tx.CountCommentIndexes()
+		must(t, err)
+		return n
+	}
+
+	boom := errors.New("boom")
+	err = s.InTx(ctx, func(tx *store.Store) error {
+		all := count(tx)
+		_, err := tx.DeferCommentIndexes(ctx)
+		must(t, err)
+		if left := count(tx); left >= all || left == 0 {
+			t.Errorf("%d of %d indexes left while deferred; want only the automatic and unique ones", left, all)
+		}
+		must(t, tx.ImportComment(ctx, benchComment(p.ID, 1, broadside.CommentApproved)))
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if got := schema(); got != before {
+		t.Fatalf("after a rollback the schema is\n%s\nwant\n%s", got, before)
+	}
+
+	must(t, s.InTx(ctx, func(tx *store.Store) error {
+		rebuild, err := tx.DeferCommentIndexes(ctx)
+		must(t, err)
+		for i := range 50 {
+			must(t, tx.ImportComment(ctx, benchComment(p.ID, i, broadside.CommentApproved)))
+		}
+		return rebuild(ctx)
+	}))
+	if got := schema(); got != before {
+		t.Fatalf("after the rebuild the schema is\n%s\nwant\n%s", got, before)
+	}
+	var ok string
+	must(t, db.QueryRow("PRAGMA integrity_check").Scan(&ok))
+	if ok != "ok" {
+		t.Fatalf("integrity_check: %s", ok)
+	}
+
+	// The table has rows now: nothing is dropped.
+	must(t, s.InTx(ctx, func(tx *store.Store) error {
+		all := count(tx)
+		rebuild, err := tx.DeferCommentIndexes(ctx)
+		must(t, err)
+		if n := count(tx); n != all {
+			t.Errorf("%d of %d indexes left on a table with rows", n, all)
+		}
+		return rebuild(ctx)
+	}))
+}
