@@ -137,8 +137,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Settings = &SettingsService{Store: st, Log: log, Now: now}
 	a.Users = &UserService{Store: st}
 	a.Worker = jobs.NewWorker(st, log, now)
-	if !opt.NoCache {
-		a.Cache = web.NewPageCache(30*time.Second, 64<<20, now)
+	if !opt.NoCache && cfg.Limits.PageCacheMiB > 0 {
+		a.Cache = web.NewPageCache(30*time.Second, cfg.Limits.PageCacheMiB<<20, now)
 	}
 	if cfg.MetricsToken != "" {
 		a.Metrics = metrics.New()

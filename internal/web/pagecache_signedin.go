@@ -166,12 +166,8 @@ func (s *Server) writeReaderPage(w http.ResponseWriter, r *http.Request, e *cach
 func (c *PageCache) getReader(key string) *cachedPage {
 	c.mu.RLock()
 	e, gen := c.readers[key], c.gen
-	fresh := e != nil && e.gen == gen && !e.purged
 	c.mu.RUnlock()
-	if !fresh || c.Now().After(e.expires) {
-		return nil
-	}
-	return e
+	return c.fresh(e, gen) // a purge deletes readers' pages rather than marking them
 }
 
 // putReader keeps a signed-in reader's page unless a purge since its render names it.
