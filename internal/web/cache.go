@@ -114,7 +114,7 @@ func (c *PageCache) Purge(tags ...string) {
 	for key, e := range c.readers {
 		if named.hits(e.tags) {
 			delete(c.readers, key)
-			c.readerBytes -= len(e.body)
+			c.readerBytes -= e.size()
 		}
 	}
 }
@@ -214,7 +214,17 @@ func (c *PageCache) put(key string, e *cachedPage) {
 }
 
 // size is what a stored page holds in memory, near enough: its body and the gzip of it.
-func (e *cachedPage) size() int { return len(e.body) + len(e.gz) }
+func (e *cachedPage) size() int { return cap(e.body) + cap(e.gz) }
+
+// kept returns b to be stored for a while: b itself, or a copy of it when b is a grown
+// buffer's contents with much room to spare (a rendered page's buffer doubled its way up
+// to the page's size and holds up to twice that; the cache would keep all of it).
+func kept(b []byte) []byte {
+	if cap(b)-len(b) <= len(b)/8 { // the allocator rounds up as much
+		return b
+	}
+	return bytes.Clone(b)
+}
 
 // pageShare is the part of MaxBytes the anonymous readers' pages may use.
 const pageShare = 2
@@ -407,7 +417,7 @@ func (s *Server) lookupPage(r *http.Request, h http.HandlerFunc) (*cachedPage, *
 		c.afterRender(key)
 	}
 	if rec.status == http.StatusOK && r.Method == http.MethodGet {
-		body := rec.body.Bytes()
+		body := kept(rec.body.Bytes())
 		e := &cachedPage{status: rec.status, header: rec.header, body: body,
 			etag: bodyETag(body), expires: c.Now().Add(c.TTL), gen: gen, seq: seq, tags: tags.list(),
 			gz: gzipped(rec.header, body), form: findFormMarks(body),
@@ -447,7 +457,7 @@ func gzipped(h http.Header, body []byte) []byte {
 	if zw.Close() != nil {
 		return nil
 	}
-	return buf.Bytes()
+	return kept(buf.Bytes())
 }
 
 // bodyETag is the strong validator of a response body. Handlers that set their own ETag

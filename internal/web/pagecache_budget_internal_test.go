@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -57,5 +59,30 @@ func TestPageCacheBudget(t *testing.T) {
 	c.put("huge", &cachedPage{status: 200, body: make([]byte, 2001), expires: now.Add(c.TTL)})
 	if c.get("huge") != nil || len(c.entries) != 5 {
 		t.Errorf("a page larger than the budget: kept %v, %d others left", c.get("huge") != nil, len(c.entries))
+	}
+}
+
+// TestStoredPageHoldsNoSlack: a page is rendered into a buffer that grows by doubling, so its
+// last doubling can leave it nearly twice the page; the cache keeps the page, not the buffer,
+// and counts what it keeps.
+func TestStoredPageHoldsNoSlack(t *testing.T) {
+	s := &Server{Deps: Deps{Cache: NewPageCache(time.Minute, 64<<20, time.Now)}}
+	page := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		for i := range 3000 { // a template writes a page in many small pieces
+			_, _ = fmt.Fprintf(w, "<p>paragraph %d of a long page</p>\n", i)
+		}
+	}
+	e, _, _ := s.cachedPage(httptest.NewRequest(http.MethodGet, "http://site/long/", nil), page)
+	if e == nil || len(e.body) < 90_000 || e.gz == nil {
+		t.Fatalf("the page was not stored with its gzip: %v", e)
+	}
+	for name, b := range map[string][]byte{"body": e.body, "gzip": e.gz} {
+		if slack := cap(b) - len(b); slack > len(b)/8 {
+			t.Errorf("%s: %d bytes kept for %d of page", name, cap(b), len(b))
+		}
+	}
+	if s.Cache.bytes != cap(e.body)+cap(e.gz) {
+		t.Errorf("the cache counts %d bytes for a page holding %d", s.Cache.bytes, cap(e.body)+cap(e.gz))
 	}
 }
