@@ -127,14 +127,11 @@ func writeHit(w http.ResponseWriter, r *http.Request, e *cachedPage) int {
 	h["Content-Length"] = length
 	w.WriteHeader(e.status)
 	if r.Method != http.MethodHead {
+		// Headers and body in one system call, not two (pagecache_conn.go).
 		hc := holdConnOf(r.Context())
-		if hc != nil {
-			hc.holdNext()
-		}
+		hc.holdNext()
 		_, _ = w.Write(body)
-		if hc != nil {
-			_ = hc.release()
-		}
+		_ = hc.release()
 	}
 	return e.status
 }
