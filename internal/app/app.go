@@ -137,8 +137,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Settings = &SettingsService{Store: st, Log: log, Now: now}
 	a.Users = &UserService{Store: st}
 	a.Worker = jobs.NewWorker(st, log, now)
-	if !opt.NoCache {
-		a.Cache = web.NewPageCache(30*time.Second, 64<<20, now)
+	if !opt.NoCache && cfg.Limits.PageCacheMiB > 0 {
+		a.Cache = web.NewPageCache(30*time.Second, cfg.Limits.PageCacheMiB<<20, now)
 	}
 	if cfg.MetricsToken != "" {
 		a.Metrics = metrics.New()
@@ -387,7 +387,7 @@ func (a *App) housekeeping(ctx context.Context) {
 // comment or post is committed before its response is written.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := a.httpServer()
-	ln = web.LimitConnsPerAddress(ln, a.Config.Limits.ConnsPerIP, a.Config.TrustedProxies, a.Log)
+	ln = web.LimitConnsPerAddress(web.CoalesceWrites(ln), a.Config.Limits.ConnsPerIP, a.Config.TrustedProxies, a.Log)
 	bgCtx, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	bgDone := make(chan struct{})
 	go func() { defer close(bgDone); a.RunBackground(bgCtx) }()
@@ -452,6 +452,7 @@ func (a *App) httpServer() *http.Server {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		ConnContext:       web.ConnContext,
 	}
 }
 

@@ -54,7 +54,8 @@ func Defaults() Config {
 		SMTP:            SMTP{TLS: "starttls", Rate: DefaultSMTPRate, Connections: DefaultSMTPConnections},
 		Limits: Limits{ConnsPerIP: DefaultConnsPerIP, ImportUploadMiB: DefaultImportUploadMiB, MediaUploadMiB: DefaultMediaUploadMiB,
 			APIPerMinute: DefaultAPIPerMinute, APIAnonPerMinute: DefaultAPIAnonPerMinute, DeliveriesPerHostPerMinute: DefaultDeliveriesPerHostPerMinute,
-			DeliveriesPerHostInFlight: DefaultDeliveriesPerHostInFlight, FederationDeadAfterDays: DefaultFederationDeadAfterDays},
+			DeliveriesPerHostInFlight: DefaultDeliveriesPerHostInFlight, FederationDeadAfterDays: DefaultFederationDeadAfterDays,
+			PageCacheMiB: DefaultPageCacheMiB},
 	}
 }
 

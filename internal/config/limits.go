@@ -32,6 +32,9 @@ type Limits struct {
 	// FederationDeadAfterDays is how many days a remote host may fail without a break before
 	// deliveries to it stop (but for a daily probe) until it answers again.
 	FederationDeadAfterDays int
+	// PageCacheMiB is the memory the page cache may hold, in MiB (rendered pages with their
+	// gzip, signed-in readers' pages, discussion fragments); 0 turns the cache off.
+	PageCacheMiB int
 }
 
 // Default limits. 256 connections leave room for a whole office or a mobile carrier's
@@ -42,6 +45,12 @@ const (
 	DefaultImportUploadMiB = 1024
 	DefaultMediaUploadMiB  = 64
 )
+
+// DefaultPageCacheMiB holds a busy site's pages of the last half minute (the cache's
+// lifetime): about a hundred post pages with their gzip, or twenty with very long
+// discussions, and as much again of signed-in readers' pages and discussion fragments,
+// within the 60 MB a whole node aims for (issue 11).
+const DefaultPageCacheMiB = 16
 
 // Default site-wide rates. A publishing client (the block editor, a mobile app, a sync
 // script) makes a few requests a second at most while busy; an anonymous reader's browser or
@@ -56,7 +65,7 @@ const (
 	DefaultFederationDeadAfterDays    = 7
 )
 
-type limitFlags struct{ conns, upload, media, api, apiAnon, deliveries, inFlight, deadAfter string }
+type limitFlags struct{ conns, upload, media, api, apiAnon, deliveries, inFlight, deadAfter, pageCache string }
 
 func registerLimits(fs *flag.FlagSet, env func(string) string, f *limitFlags) {
 	envFlag(fs, env, &f.conns, "max-conns-per-ip", "BROADSIDE_MAX_CONNS_PER_IP", DefaultConnsPerIP,
@@ -76,6 +85,8 @@ func registerLimits(fs *flag.FlagSet, env func(string) string, f *limitFlags) {
 		"federation deliveries to one remote host in flight at once, per node")
 	envFlag(fs, env, &f.deadAfter, "federation-dead-after-days", "BROADSIDE_FEDERATION_DEAD_AFTER_DAYS", DefaultFederationDeadAfterDays,
 		"days a remote host may fail without a break before deliveries to it stop until it answers again")
+	envFlag(fs, env, &f.pageCache, "page-cache-mib", "BROADSIDE_PAGE_CACHE_MIB", DefaultPageCacheMiB,
+		"memory the page cache may hold, in MiB; 0 turns it off")
 }
 
 // envFlag registers a number flag kept as text (finishLimits parses and checks it) whose value
@@ -107,6 +118,7 @@ func finishLimits(c *Config, f *limitFlags) error {
 	num(f.deliveries, "--federation-host-rate", &c.Limits.DeliveriesPerHostPerMinute)
 	num(f.inFlight, "--federation-host-concurrency", &c.Limits.DeliveriesPerHostInFlight)
 	num(f.deadAfter, "--federation-dead-after-days", &c.Limits.FederationDeadAfterDays)
+	num(f.pageCache, "--page-cache-mib", &c.Limits.PageCacheMiB)
 	return errors.Join(errs...)
 }
 
@@ -120,6 +132,9 @@ func (l Limits) validate() []error {
 	}
 	if l.MediaUploadMiB < 1 || l.MediaUploadMiB > 64<<10 {
 		errs = append(errs, fmt.Errorf("--max-upload-mib: %d must be between 1 and 65536 MiB", l.MediaUploadMiB))
+	}
+	if l.PageCacheMiB < 0 || l.PageCacheMiB > 64<<10 {
+		errs = append(errs, fmt.Errorf("--page-cache-mib: %d must be between 0 (no page cache) and 65536 MiB", l.PageCacheMiB))
 	}
 	if l.DeliveriesPerHostInFlight < 1 || l.DeliveriesPerHostInFlight > 64 {
 		errs = append(errs, fmt.Errorf("--federation-host-concurrency: %d must be between 1 and 64", l.DeliveriesPerHostInFlight))

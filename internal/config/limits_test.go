@@ -16,6 +16,12 @@ func TestLimitsConfig(t *testing.T) {
 	if c, err = parse(t, nil, env); err != nil || c.Limits.ConnsPerIP != 10 || c.Limits.ImportUploadMiB != 200 {
 		t.Fatalf("env: %+v %v", c.Limits, err)
 	}
+	if c.Limits.PageCacheMiB != config.DefaultPageCacheMiB {
+		t.Errorf("page cache: %d MiB, want the default %d", c.Limits.PageCacheMiB, config.DefaultPageCacheMiB)
+	}
+	if c, err := parse(t, []string{"--page-cache-mib", "0"}, map[string]string{"BROADSIDE_PAGE_CACHE_MIB": "32"}); err != nil || c.Limits.PageCacheMiB != 0 {
+		t.Errorf("--page-cache-mib 0: %d %v", c.Limits.PageCacheMiB, err)
+	}
 	if c, err = parse(t, []string{"--max-conns-per-ip", "0", "--max-import-mib", "50"}, env); err != nil || c.Limits.ConnsPerIP != 0 || c.Limits.ImportUploadMiB != 50 {
 		t.Fatalf("flags should win over env: %+v %v", c.Limits, err)
 	}
@@ -27,6 +33,7 @@ func TestLimitsConfig(t *testing.T) {
 		{[]string{"--max-conns-per-ip", "-1"}, "--max-conns-per-ip"},
 		{[]string{"--max-import-mib", "0"}, "--max-import-mib"},
 		{[]string{"--max-import-mib", "1GB"}, "--max-import-mib"},
+		{[]string{"--page-cache-mib", "-1"}, "--page-cache-mib"},
 	} {
 		if _, err := parse(t, tc.args, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v should name %s", tc.args, err, tc.want)

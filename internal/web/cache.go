@@ -31,7 +31,7 @@ type PageCache struct {
 
 	mu      sync.RWMutex
 	entries map[string]*cachedPage
-	bytes   int
+	bytes   int    // of the entries' bodies and their gzips (size)
 	gen     uint64 // bumped by a purge of everything
 	purges  purgeLog
 	flights map[string]*flight // renders under way, by key
@@ -67,10 +67,10 @@ type cachedPage struct {
 	etag    string
 	expires time.Time
 	gen     uint64
-	seq     uint64    // the purge sequence when its render started (purgeLog)
-	tags    []string  // what it shows (tagPage); nil: it may show anything
-	purged  bool      // a targeted purge named one of its tags; kept only to serve as stale
-	form    formMarks // where a returning commenter's details go (pagecache_reader.go)
+	seq     uint64      // the purge sequence when its render started (purgeLog)
+	tags    []string    // what it shows (tagPage); nil: it may show anything
+	purged  atomic.Bool // a targeted purge named one of its tags; kept only to serve as stale
+	form    formMarks   // where a returning commenter's details go (pagecache_reader.go)
 
 	// What serveHit needs to answer without the router (pagecache_hit.go).
 	hit          *hitHeaders
@@ -79,7 +79,9 @@ type cachedPage struct {
 	lastModified string
 }
 
-// NewPageCache returns a cache of at most maxBytes of page bodies.
+// NewPageCache returns a cache holding at most maxBytes of pages: half for anonymous
+// readers' pages (a body and its gzip both count), a quarter for signed-in readers' pages
+// (readerShare) and a quarter for discussion fragments (post_discussion.go).
 func NewPageCache(ttl time.Duration, maxBytes int, now func() time.Time) *PageCache {
 	return &PageCache{TTL: ttl, MaxBytes: maxBytes, Now: now, entries: map[string]*cachedPage{},
 		flights: map[string]*flight{}}
@@ -99,8 +101,8 @@ func (c *PageCache) Purge(tags ...string) {
 	}
 	named := c.purges.add(tags)
 	for _, e := range c.entries {
-		if !e.purged && named.hits(e.tags) {
-			e.purged = true
+		if !e.purged.Load() && named.hits(e.tags) {
+			e.purged.Store(true)
 		}
 	}
 	for key, f := range c.fragments {
@@ -112,7 +114,7 @@ func (c *PageCache) Purge(tags ...string) {
 	for key, e := range c.readers {
 		if named.hits(e.tags) {
 			delete(c.readers, key)
-			c.readerBytes -= len(e.body)
+			c.readerBytes -= e.size()
 		}
 	}
 }
@@ -139,9 +141,16 @@ func (c *PageCache) Counts() (hits, misses, stale uint64) {
 func (c *PageCache) get(key string) *cachedPage {
 	c.mu.RLock()
 	e, gen := c.entries[key], c.gen
-	fresh := e != nil && e.gen == gen && !e.purged
 	c.mu.RUnlock()
-	if !fresh || c.Now().After(e.expires) {
+	return c.fresh(e, gen)
+}
+
+// fresh returns e, read from the cache with the version gen, if it may be served as it is:
+// stored since the last purge of everything, named by no targeted purge since, and not
+// expired; otherwise nil. It is the page cache's one freshness rule: anonymous pages (get,
+// getHost) and signed-in readers' pages (getReader) ask it.
+func (c *PageCache) fresh(e *cachedPage, gen uint64) *cachedPage {
+	if e == nil || e.gen != gen || e.purged.Load() || c.Now().After(e.expires) {
 		return nil
 	}
 	return e
@@ -193,15 +202,65 @@ func (c *PageCache) put(key string, e *cachedPage) {
 	if e.gen != c.gen || c.purges.since(e.seq, e.tags) {
 		return // rendered before a purge that names it: it may show stale content
 	}
-	if c.bytes+len(e.body) > c.MaxBytes {
-		c.entries = map[string]*cachedPage{}
-		c.bytes = 0
-	}
 	if old := c.entries[key]; old != nil {
-		c.bytes -= len(old.body)
+		delete(c.entries, key)
+		c.bytes -= old.size()
+	}
+	if !c.makeRoom(e.size()) {
+		return
 	}
 	c.entries[key] = e
-	c.bytes += len(e.body)
+	c.bytes += e.size()
+}
+
+// size is what a stored page holds in memory, near enough: its body and the gzip of it.
+func (e *cachedPage) size() int { return cap(e.body) + cap(e.gz) }
+
+// kept returns b to be stored for a while: b itself, or a copy of it when b is a grown
+// buffer's contents with much room to spare (a rendered page's buffer doubled its way up
+// to the page's size and holds up to twice that; the cache would keep all of it).
+func kept(b []byte) []byte {
+	if cap(b)-len(b) <= len(b)/8 { // the allocator rounds up as much
+		return b
+	}
+	return bytes.Clone(b)
+}
+
+// pageShare is the part of MaxBytes the anonymous readers' pages may use.
+const pageShare = 2
+
+// makeRoom drops stored pages until n more bytes fit in the anonymous pages' share, and
+// reports false when n alone does not. What no reader gets as fresh any more (expired, or
+// purged and kept only to be served stale) goes first; then pages at random, which keeps the
+// pages read most often cached most of the time, as they are stored again soon after they
+// go. (Dropping everything at once, as before, made every page of a busy site render again
+// together.) Called with c.mu held.
+func (c *PageCache) makeRoom(n int) bool {
+	limit := c.MaxBytes / pageShare
+	if n > limit {
+		return false
+	}
+	if c.bytes+n <= limit {
+		return true
+	}
+	now := c.Now()
+	for k, e := range c.entries {
+		if c.bytes+n <= limit {
+			return true
+		}
+		if e.gen != c.gen || e.purged.Load() || now.After(e.expires) {
+			delete(c.entries, k)
+			c.bytes -= e.size()
+		}
+	}
+	for k, e := range c.entries { // a map's order is random
+		if c.bytes+n <= limit {
+			break
+		}
+		delete(c.entries, k)
+		c.bytes -= e.size()
+	}
+	return true
 }
 
 // cacheable reports whether r may be answered from, and stored in, the shared cache: an
@@ -358,7 +417,7 @@ func (s *Server) lookupPage(r *http.Request, h http.HandlerFunc) (*cachedPage, *
 		c.afterRender(key)
 	}
 	if rec.status == http.StatusOK && r.Method == http.MethodGet {
-		body := rec.body.Bytes()
+		body := kept(rec.body.Bytes())
 		e := &cachedPage{status: rec.status, header: rec.header, body: body,
 			etag: bodyETag(body), expires: c.Now().Add(c.TTL), gen: gen, seq: seq, tags: tags.list(),
 			gz: gzipped(rec.header, body), form: findFormMarks(body),
@@ -398,7 +457,7 @@ func gzipped(h http.Header, body []byte) []byte {
 	if zw.Close() != nil {
 		return nil
 	}
-	return buf.Bytes()
+	return kept(buf.Bytes())
 }
 
 // bodyETag is the strong validator of a response body. Handlers that set their own ETag

@@ -157,7 +157,9 @@ var (
 )
 
 func newRequestID() string {
-	return requestPrefix + "-" + strconv.FormatUint(requestSeq.Add(1), 36)
+	var b [32]byte // built on the stack: the string is the one allocation
+	id := append(append(b[:0], requestPrefix...), '-')
+	return string(strconv.AppendUint(id, requestSeq.Add(1), 36))
 }
 
 func requestID(r *http.Request) string {

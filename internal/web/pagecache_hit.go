@@ -127,7 +127,11 @@ func writeHit(w http.ResponseWriter, r *http.Request, e *cachedPage) int {
 	h["Content-Length"] = length
 	w.WriteHeader(e.status)
 	if r.Method != http.MethodHead {
+		// Headers and body in one system call, not two (pagecache_conn.go).
+		hc := holdConnOf(r.Context())
+		hc.holdNext()
 		_, _ = w.Write(body)
+		_ = hc.release()
 	}
 	return e.status
 }
@@ -141,12 +145,8 @@ func (c *PageCache) getHost(host, path string) *cachedPage {
 	k := append(append(buf[:0], host...), path...)
 	c.mu.RLock()
 	e, gen := c.entries[string(k)], c.gen // the compiler looks this up without a copy
-	fresh := e != nil && e.gen == gen && !e.purged
 	c.mu.RUnlock()
-	if !fresh || c.Now().After(e.expires) {
-		return nil
-	}
-	return e
+	return c.fresh(e, gen)
 }
 
 // acceptsGzip reports whether the request's Accept-Encoding allows gzip (not "gzip;q=0").

@@ -107,7 +107,7 @@ func (s *Server) serveSignedIn(w http.ResponseWriter, r *http.Request, h http.Ha
 	if rec.status == http.StatusOK && r.Method == http.MethodGet && len(rec.header.Values("Set-Cookie")) == 0 &&
 		!strings.Contains(rec.header.Get("Cache-Control"), "no-store") {
 		if m, keep := findStamp(body); keep {
-			c.putReader(key, &cachedPage{status: rec.status, header: rec.header, body: body,
+			c.putReader(key, &cachedPage{status: rec.status, header: rec.header, body: kept(body),
 				expires: c.Now().Add(c.TTL), gen: gen, seq: seq, tags: tags.list(), form: m})
 		}
 	}
@@ -166,12 +166,8 @@ func (s *Server) writeReaderPage(w http.ResponseWriter, r *http.Request, e *cach
 func (c *PageCache) getReader(key string) *cachedPage {
 	c.mu.RLock()
 	e, gen := c.readers[key], c.gen
-	fresh := e != nil && e.gen == gen && !e.purged
 	c.mu.RUnlock()
-	if !fresh || c.Now().After(e.expires) {
-		return nil
-	}
-	return e
+	return c.fresh(e, gen) // a purge deletes readers' pages rather than marking them
 }
 
 // putReader keeps a signed-in reader's page unless a purge since its render names it.
@@ -181,12 +177,12 @@ func (c *PageCache) putReader(key string, e *cachedPage) {
 	if e.gen != c.gen || c.purges.since(e.seq, e.tags) {
 		return
 	}
-	if c.readers == nil || c.readerBytes+len(e.body) > c.MaxBytes/readerShare {
+	if c.readers == nil || c.readerBytes+e.size() > c.MaxBytes/readerShare {
 		c.readers, c.readerBytes = map[string]*cachedPage{}, 0
 	}
 	if old := c.readers[key]; old != nil {
-		c.readerBytes -= len(old.body)
+		c.readerBytes -= old.size()
 	}
 	c.readers[key] = e
-	c.readerBytes += len(e.body)
+	c.readerBytes += e.size()
 }
