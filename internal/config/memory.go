@@ -21,13 +21,13 @@ type Memory struct {
 	GCPercent int
 }
 
-// Default memory settings. The server's live heap is about 10 MiB; its binary's code and
-// tables add some 25 MiB of resident file pages outside the Go heap. 40 MiB of Go memory
-// keeps the whole process near 60 MB, and GOGC 200 keeps collections rare (a third fewer
-// than the runtime's 100) while the heap is far below that; the limit, not GOGC, decides
-// when the heap is large.
+// Default memory settings. The server's live heap is about 8 MiB; its binary's code and
+// tables add some 25 MB of resident file pages outside the Go heap. 30 MiB of Go memory keeps
+// the whole process under 60 MB (bench/run.sh: 56 MB), and GOGC 200 keeps collections rare
+// while the heap is small; near the limit, the limit decides when to collect. Measured in
+// docs/benchmarks.md, "Issue 11 (session 6): memory".
 const (
-	DefaultMemoryLimitMiB = 40
+	DefaultMemoryLimitMiB = 30
 	DefaultGCPercent      = 200
 )
 
