@@ -20,7 +20,7 @@ func TestPasswordHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=7168,t=5,p=1$") {
 		t.Fatalf("not an argon2id PHC string with OWASP's parameters: %s", h)
 	}
 	// Test binaries hash cheaply (see auth.params); what they write is still argon2id.

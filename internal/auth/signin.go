@@ -126,7 +126,7 @@ func (s *Service) checkPassword(ctx context.Context, email, password, ip string)
 	if broadside.ErrorCode(err) == broadside.ENOTFOUND || err == nil && (u.PasswordHash == "" || !u.Active()) {
 		// A deactivated account answers like a wrong password: the form must not confirm
 		// which addresses have accounts.
-		_, _ = CheckPassword(dummyHash, password)
+		_, _ = CheckPassword(dummyHash(), password)
 		return nil, broadside.Errorf(broadside.EUNAUTHORIZED, msgBadLogin)
 	} else if err != nil {
 		return nil, err

@@ -123,6 +123,7 @@ func parse(c *cmdContext, name, synopsis string, args []string, withServer bool,
 		fmt.Fprintf(c.stderr, "broadside %s: %v\n", name, err)
 		return config.Config{}, nil, errUsage
 	}
+	applyMemory(cfg.Memory)
 	return cfg, fs.Args(), nil
 }
 

@@ -41,6 +41,8 @@ type Config struct {
 	FederationAllowPrivate bool
 	// MetricsToken is the bearer token of GET /metrics; empty turns it off (metrics.go).
 	MetricsToken Secret
+	// Memory is the Go runtime's memory limit and GC pace for this process (memory.go).
+	Memory Memory
 }
 
 // Defaults returns the configuration of a fresh checkout.
@@ -98,6 +100,7 @@ type Flags struct {
 	// allowPrivate is --federation-allow-private as given ("true" when bare).
 	allowPrivate *string
 	metrics      string // --metrics-token-file
+	memory       memoryFlags
 	err          error
 }
 
@@ -118,6 +121,7 @@ func Register(fs *flag.FlagSet, env func(string) string, withServer bool) *Flags
 	str(&c.LogFormat, "log-format", "BROADSIDE_LOG_FORMAT", "log format: text or json")
 	registerSMTP(fs, env, &c, &f.smtp)
 	registerMedia(fs, env, &c, &f.media)
+	registerMemory(fs, env, &c, &f.memory)
 	if withServer {
 		str(&c.Addr, "addr", "BROADSIDE_ADDR", "address to listen on")
 		registerLimits(fs, env, &f.limits)
@@ -166,6 +170,9 @@ func (f *Flags) Finish() (Config, error) {
 		return Config{}, err
 	}
 	if err := finishMedia(&c, &f.media); err != nil {
+		return Config{}, err
+	}
+	if err := finishMemory(&c, &f.memory); err != nil {
 		return Config{}, err
 	}
 	if f.allowPrivate != nil {
@@ -227,6 +234,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.SMTP.validate()...)
 	errs = append(errs, c.Limits.validate()...)
 	errs = append(errs, c.MediaS3.validate()...)
+	errs = append(errs, c.Memory.validate()...)
 	return errors.Join(errs...)
 }
 

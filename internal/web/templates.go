@@ -13,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/broadside/broadside/internal/i18n"
@@ -83,11 +84,21 @@ func (st *staticFiles) serve(w http.ResponseWriter, r *http.Request) error {
 }
 
 // templates holds one parsed template set per page, each with the shared layout and partials.
-// Public pages are parsed once per shipped language, each set with its own "t" (translate):
-// the language is the site's, and binding it here keeps every template, however deep its dot,
+// Public pages are parsed per shipped language, each set with its own "t" (translate): the
+// language is the site's, and binding it here keeps every template, however deep its dot,
 // translating with a plain {{t "Leave a Reply"}}. Admin pages are English (README).
+//
+// Every set is parsed at start, so a broken template stops the server there, but only the
+// English public pages are kept: the others are parsed again the first time a page is
+// rendered. A site speaks one language and readers never see the admin; keeping the admin's
+// 45 pages and the five unused languages was 11 of the 13 MiB the templates held, most of the
+// server's live heap (docs/benchmarks.md, "Issue 11 (session 6): memory").
 type templates struct {
-	pages map[string]*template.Template // "public/post" (English), "public/post@fr", "admin/…"
+	known map[string]bool  // every page: "public/post", "admin/…"
+	funcs template.FuncMap // the English sets' functions
+
+	mu   sync.RWMutex
+	sets map[string]*template.Template // "public/post" (English), "public/post@fr", "admin/…"
 }
 
 // langFuncs are the template functions bound to one language.
@@ -126,12 +137,8 @@ func parseTemplates(st *staticFiles) (*templates, error) {
 	for k, f := range langFuncs(i18n.Default) {
 		funcs[k] = f
 	}
-	t := &templates{pages: map[string]*template.Template{}}
+	t := &templates{known: map[string]bool{}, funcs: funcs, sets: map[string]*template.Template{}}
 	for _, group := range []string{"public", "admin"} {
-		base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/"+group+"/_*.html")
-		if err != nil {
-			return nil, fmt.Errorf("web: parse %s layout: %w", group, err)
-		}
 		pages, err := fs.Glob(templateFS, "templates/"+group+"/*.html")
 		if err != nil {
 			return nil, err
@@ -141,38 +148,59 @@ func parseTemplates(st *staticFiles) (*templates, error) {
 			if strings.HasPrefix(name, "_") {
 				continue
 			}
-			c, err := base.Clone()
+			page := group + "/" + strings.TrimSuffix(name, ".html")
+			set, err := t.parse(page, i18n.Default)
 			if err != nil {
 				return nil, err
 			}
-			if _, err := c.ParseFS(templateFS, p); err != nil {
-				return nil, fmt.Errorf("web: parse %s: %w", p, err)
-			}
-			key := group + "/" + strings.TrimSuffix(name, ".html")
+			t.known[page] = true
 			if group == "public" {
-				for _, l := range i18n.Languages[1:] {
-					lc, err := c.Clone()
-					if err != nil {
-						return nil, err
-					}
-					t.pages[key+"@"+l.Code] = lc.Funcs(langFuncs(l.Code))
-				}
+				t.sets[page] = set
 			}
-			t.pages[key] = c
 		}
 	}
 	return t, nil
 }
 
-// lookup returns page in lang, English when the page has no translated set (admin pages).
-func (t *templates) lookup(page, lang string) (*template.Template, bool) {
-	if c := i18n.Code(lang); c != i18n.Default {
-		if tm, ok := t.pages[page+"@"+c]; ok {
-			return tm, true
-		}
+// parse parses page's set: the group's layout and partials, then the page, whose definitions
+// win over theirs. lang binds the translating functions.
+func (t *templates) parse(page, lang string) (*template.Template, error) {
+	group, _, _ := strings.Cut(page, "/")
+	set, err := template.New("").Funcs(t.funcs).Funcs(langFuncs(lang)).
+		ParseFS(templateFS, "templates/"+group+"/_*.html", "templates/"+page+".html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse %s (%s): %w", page, lang, err)
 	}
-	tm, ok := t.pages[page]
-	return tm, ok
+	return set, nil
+}
+
+// lookup returns page in lang, English when the page has no translated set (admin pages).
+func (t *templates) lookup(page, lang string) (*template.Template, error) {
+	if !t.known[page] {
+		return nil, fmt.Errorf("web: no template %q", page)
+	}
+	c, key := i18n.Default, page
+	if l := i18n.Code(lang); l != i18n.Default && strings.HasPrefix(page, "public/") {
+		c, key = l, page+"@"+l
+	}
+	t.mu.RLock()
+	set, ok := t.sets[key]
+	t.mu.RUnlock()
+	if ok {
+		return set, nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if set, ok := t.sets[key]; ok {
+		return set, nil
+	}
+	// Parsed again rather than cloned: html/template cannot clone a set once it has run.
+	set, err := t.parse(page, c)
+	if err != nil {
+		return nil, err
+	}
+	t.sets[key] = set
+	return set, nil
 }
 
 // execute renders page into a buffer so that a template error becomes a clean 500 instead of
@@ -182,9 +210,9 @@ func (t *templates) execute(page string, data any) (*bytes.Buffer, error) {
 	if v, ok := data.(*view); ok && v.Site != nil {
 		lang = v.Site.Language
 	}
-	tm, ok := t.lookup(page, lang)
-	if !ok {
-		return nil, fmt.Errorf("web: no template %q", page)
+	tm, err := t.lookup(page, lang)
+	if err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := tm.ExecuteTemplate(&buf, "layout", data); err != nil {
@@ -195,9 +223,9 @@ func (t *templates) execute(page string, data any) (*bytes.Buffer, error) {
 
 // executePart renders the template named name of page in lang, for a fragment of a page.
 func (t *templates) executePart(page, lang, name string, data any) (*bytes.Buffer, error) {
-	tm, ok := t.lookup(page, lang)
-	if !ok {
-		return nil, fmt.Errorf("web: no template %q", page)
+	tm, err := t.lookup(page, lang)
+	if err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := tm.ExecuteTemplate(&buf, name, data); err != nil {
