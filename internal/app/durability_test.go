@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -43,6 +44,15 @@ func TestMain(m *testing.M) {
 			}
 		}
 		os.Exit(cli.Run(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+	}
+	// Most of these tests wait (on a lease to run out, a rate-limited newsletter, a slow
+	// inbox, a child process starting), not compute: run more of them at once than the
+	// default of one per core. An explicit -test.parallel wins.
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", "8")
 	}
 	testdb.Main(m)
 }
@@ -178,6 +188,7 @@ func waitWithin(tb testing.TB, limit time.Duration, what string, cond func() boo
 // TestGracefulShutdownLosesNothing stops the server while comments are arriving: requests in
 // flight finish, and every acknowledged comment is in the database afterwards.
 func TestGracefulShutdownLosesNothing(t *testing.T) {
+	t.Parallel()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	path, postID := prepare(t, cfg)
@@ -219,6 +230,7 @@ func TestGracefulShutdownLosesNothing(t *testing.T) {
 // TestCrashLosesNothing kills a real server process with SIGKILL in the middle of a comment
 // flood and checks that every comment it acknowledged survived.
 func TestCrashLosesNothing(t *testing.T) {
+	t.Parallel()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	path, postID := prepare(t, cfg)
