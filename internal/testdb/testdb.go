@@ -21,10 +21,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -223,10 +226,19 @@ func randomHex(n int) string {
 }
 
 // Open opens the store at dsn (from SQLite or Postgres), migrates it and closes it when the
-// test ends: what nearly every test of a service starts with.
+// test ends: what nearly every test of a service starts with. A SQLite file that does not
+// exist yet starts as a copy of the migrated template, which Migrate then finds complete:
+// the same schema as migrating from nothing, at a twentieth of the cost.
 func Open(tb testing.TB, dsn string) *store.Store {
 	tb.Helper()
 	ctx := context.Background()
+	if !strings.Contains(dsn, "://") && !strings.HasPrefix(dsn, "file:") {
+		if _, err := os.Stat(dsn); errors.Is(err, fs.ErrNotExist) {
+			if err := CopySQLiteTemplate(dsn); err != nil {
+				tb.Fatalf("testdb: migrated SQLite template: %v", err)
+			}
+		}
+	}
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		tb.Fatal(err)
