@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -45,16 +44,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(cli.Run(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdin, os.Stdout, os.Stderr))
 	}
-	// Most of these tests wait (on a lease to run out, a rate-limited newsletter, a slow
-	// inbox, a child process starting), not compute: run more of them at once than the
-	// default of one per core. An explicit -test.parallel wins.
-	flag.Parse()
-	explicit := false
-	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
-	if !explicit {
-		_ = flag.Set("test.parallel", "8")
-	}
-	testdb.Main(m)
+	testdb.Main(m) // which runs up to 8 parallel tests at once
 }
 
 // prepare creates a site in dir with one open post, comments published at once and no

@@ -22,11 +22,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -133,10 +135,23 @@ func ForEachDialectEmpty(t *testing.T, fn func(t *testing.T, dsn string)) {
 // Main runs the tests and then stops the throwaway PostgreSQL cluster, if one was started.
 // Call it from TestMain. (Should the binary die without reaching the end, the cluster is
 // stopped by the kernel: postgres runs with a parent-death signal.)
+//
+// Tests that call t.Parallel run up to Parallel at once, not one per core (go test's
+// default): most of them wait (on a child process, a lease running out, an SMTP rate, a
+// database on a busy machine) rather than compute. An explicit -test.parallel wins.
 func Main(m *testing.M) {
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", strconv.Itoa(Parallel))
+	}
 	code := run(m)
 	os.Exit(code)
 }
+
+// Parallel is how many parallel tests Main lets run at once.
+const Parallel = 8
 
 func run(m *testing.M) int {
 	defer Stop()
