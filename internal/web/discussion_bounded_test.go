@@ -66,6 +66,7 @@ FROM n`, n, first, p.ID, first, first)
 // rows its discussion reads return (store.CommentRowsRead); no timing is asserted
 // (docs/benchmarks.md has the figures).
 func TestHugeDiscussionReadsOnlyItsPage(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ta := newTestApp(t, withCache(), withDataDir(dir))
 	p := ta.publish(ta.user("author@example.org", broadside.RoleAuthor), "A post that went viral", "Its body.")
