@@ -157,10 +157,11 @@ func assertStored(t *testing.T, cfg config.Config, postID int64, acked []int64) 
 	t.Logf("%d comments acknowledged, %d stored", len(acked), len(cs))
 }
 
-// waitUntil polls cond until it holds; the limit is generous, the test does not time anything.
+// waitUntil polls cond until it holds; the limit is generous (the tests run in parallel on a
+// machine that may be busy), the test does not time anything.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	waitWithin(t, 30*time.Second, what, cond)
+	waitWithin(t, 2*time.Minute, what, cond)
 }
 
 // waitWithin polls cond every 20ms until it holds, failing tb after limit.
