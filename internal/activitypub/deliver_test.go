@@ -86,6 +86,7 @@ func hostRow(t *testing.T, f *fixture) broadside.DeliveryHost {
 // week of failures without a break the host is dead and its deliveries stop, but for one probe
 // a day; a probe that gets through brings it back, as does a signed activity from it.
 func TestDeliveryRetriesThenHostDies(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		c := &clock{t: testNow}
@@ -163,6 +164,7 @@ func TestDeliveryRetriesThenHostDies(t *testing.T) {
 // TestDeliveryRefusalsRecorded: a 4xx other than 429 is failed at once (one request, the
 // status recorded); 410 says the followers were removed.
 func TestDeliveryRefusalsRecorded(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		c := &clock{t: testNow}
 		f := newFixture(t, dsn, c.Now)
@@ -181,6 +183,7 @@ func TestDeliveryRefusalsRecorded(t *testing.T) {
 // of the lane's workers: deliveries to another host all go through meanwhile, and a job of
 // the transactional lane (mail, scheduled publishing) runs while the federation lane is full.
 func TestSlowHostHoldsAtMostItsSlots(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn, time.Now)
 		f.svc.HostConcurrency = 2
@@ -245,9 +248,11 @@ func TestSlowHostHoldsAtMostItsSlots(t *testing.T) {
 	})
 }
 
+// waitFor polls cond; the limit is generous because the machine may be busy (the tests run
+// in parallel, and under -race), and nothing is timed.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -257,6 +262,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestInterleave(t *testing.T) {
+	t.Parallel()
 	in := []string{"https://a.example/1", "https://a.example/2", "https://a.example/3", "https://b.example/1", "https://c.example/1", "https://c.example/2"}
 	want := "https://a.example/1 https://b.example/1 https://c.example/1 https://a.example/2 https://c.example/2 https://a.example/3"
 	if got := strings.Join(interleave(in), " "); got != want {
@@ -267,6 +273,7 @@ func TestInterleave(t *testing.T) {
 // TestOldDeliveriesPurged: the deliveries that ended more than DeliveryRetention ago leave the
 // status; recent ones stay, and so does one still waiting, however old.
 func TestOldDeliveriesPurged(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		c := &clock{t: testNow}

@@ -5,6 +5,7 @@ import "testing"
 // TestHostIsCaseless: host names are case-insensitive, so per-host limits and the dedup of
 // inboxes by host must not split one server in two by how a URL spells it.
 func TestHostIsCaseless(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"https://Social.Example.COM/users/bob": "social.example.com",
 		"https://social.example.com/inbox":     "social.example.com",

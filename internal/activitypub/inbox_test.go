@@ -21,6 +21,7 @@ func clockAt(t time.Time) func() time.Time { return func() time.Time { return t 
 // our key and verified by the remote; Undo removes the follower. Unsigned, tampered,
 // foreign-signed and stale requests are refused with 401 and change nothing.
 func TestInboxFollowAcceptUndo(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := clockAt(testNow)
@@ -109,6 +110,7 @@ func TestInboxFollowAcceptUndo(t *testing.T) {
 // TestFollowHeldForApproval: with approval on, a follow is stored pending and nothing is
 // sent until the publisher approves it.
 func TestFollowHeldForApproval(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := clockAt(testNow)
@@ -140,6 +142,7 @@ func TestFollowHeldForApproval(t *testing.T) {
 // TestDeliveryOutcomes: 5xx and 429 are retried later, other 4xx are dropped without
 // touching the follower, 410 Gone removes the followers behind the inbox.
 func TestDeliveryOutcomes(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := clockAt(testNow)
@@ -194,6 +197,7 @@ func countQueued(t *testing.T, f *fixture) int {
 // TestClientRefusesPrivateAddresses: without the test flag, the remote client will not
 // connect to loopback (a key id pointing into the site's own network).
 func TestClientRefusesPrivateAddresses(t *testing.T) {
+	t.Parallel()
 	r := newRemote(t, clockAt(testNow))
 	res, err := NewClient(false).Get(r.actor())
 	if err == nil {

@@ -14,6 +14,7 @@ import (
 // deliveries beyond the per-host limit wait (the job is paused for later, its attempts
 // untouched) instead of going out or failing.
 func TestPerHostLimits(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := clockAt(testNow)

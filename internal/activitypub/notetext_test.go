@@ -7,6 +7,7 @@ import "testing"
 // their address as bare addresses (counted once, as typed), mentions and hashtags as text,
 // the opening mention of our own actor left out; scripts and styles dropped with their text.
 func TestNoteText(t *testing.T) {
+	t.Parallel()
 	const base = "https://blog.example"
 	for _, tc := range []struct{ in, want string }{
 		{`<p>One</p><p>Two<br>three</p>`, "One\n\nTwo\nthree"},

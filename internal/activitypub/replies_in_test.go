@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,13 +63,13 @@ func (f *fixture) shortlink(p *broadside.Post) string {
 	return f.srv.URL + "/?p=" + strconv.FormatInt(p.ID, 10)
 }
 
-var noteSeq int
+// noteSeq numbers the notes the tests' remote servers write; the tests run in parallel.
+var noteSeq atomic.Int64
 
 // reply sends a Create of a public Note by r's actor replying to inReplyTo, and returns the
 // Note's id and the inbox's status.
 func (r *remote) reply(f *fixture, inReplyTo, content string) (string, int) {
-	noteSeq++
-	id := r.srv.URL + "/notes/" + strconv.Itoa(noteSeq)
+	id := r.srv.URL + "/notes/" + strconv.FormatInt(noteSeq.Add(1), 10)
 	return id, r.post(f.srv.URL+"/inbox", r.create(id, r.actor(), inReplyTo, content), r.key, nil)
 }
 
@@ -96,6 +97,7 @@ func fromNote(t *testing.T, st *store.Store, id string) *broadside.Comment {
 // and duplicate), and the access rule refuses replies to posts an anonymous reader may not
 // comment on (password-protected, subscriber-only, private).
 func TestRemoteRepliesModeratedLikeTheForm(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := clockAt(testNow)
@@ -240,6 +242,7 @@ func TestRemoteRepliesModeratedLikeTheForm(t *testing.T) {
 // (its replies move up); another actor's Update and Delete, a Note attributed to someone
 // other than the signer, and a repeated Create change nothing; a private reply is ignored.
 func TestRemoteRepliesThreadAndChange(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := clockAt(testNow)
@@ -379,6 +382,7 @@ func TestRemoteRepliesThreadAndChange(t *testing.T) {
 // TestRemoteReplyHostileHTML: a Note's HTML is kept as comment markup and rendered through
 // the comment sanitizer: scripts, event handlers and javascript: links never reach the page.
 func TestRemoteReplyHostileHTML(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		now := clockAt(testNow)
 		f := newFixture(t, dsn, now)

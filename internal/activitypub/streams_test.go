@@ -11,6 +11,7 @@ import (
 // url as Link objects, cc as string), Pleroma's Create with an embedded Note, Undo with an
 // embedded Follow, and a Like whose object is an object.
 func TestTolerantUnmarshal(t *testing.T) {
+	t.Parallel()
 	var m Actor
 	mustJSON(t, `{"@context":["https://www.w3.org/ns/activitystreams",{"toot":"http://joinmastodon.org/ns#"}],
 	"id":"https://m.example/users/ann","type":"Person","preferredUsername":"ann","name":"Ann",
@@ -61,6 +62,7 @@ func TestTolerantUnmarshal(t *testing.T) {
 }
 
 func TestMarshalShapes(t *testing.T) {
+	t.Parallel()
 	a := Actor{Context: Context, ID: "https://b.example/ap/site", Type: "Service", Inbox: "https://b.example/ap/site/inbox",
 		Icon: Images{{Type: "Image", URL: "https://b.example/icon.png"}}, URL: ID("https://b.example/"),
 		PublicKey: &PublicKey{ID: "https://b.example/ap/site#main-key", Owner: "https://b.example/ap/site", PublicKeyPem: "PEM"}}
@@ -86,6 +88,7 @@ func mustJSON(t *testing.T, s string, v any) {
 }
 
 func TestLocalComment(t *testing.T) {
+	t.Parallel()
 	base := "https://blog.example/news"
 	for ref, want := range map[string]int64{
 		CommentID(base, 42):                            42,

@@ -23,6 +23,7 @@ import (
 // another node would; each write must be heard, however it was made (service hooks removed,
 // as if the writer died right after its commit).
 func TestPublicWritesAnnounce(t *testing.T) {
+	t.Parallel()
 	dsn := testdb.Postgres(t)
 	cfg := config.Defaults()
 	cfg.DB = dsn

@@ -12,6 +12,7 @@ import (
 // site. A client alternating between two nodes gets exactly --api-rate-anonymous requests,
 // then 429 with Retry-After from whichever node it asks.
 func TestAPILimitHoldsAcrossNodes(t *testing.T) {
+	t.Parallel()
 	cfg := config.Defaults()
 	cfg.DB = testdb.Postgres(t)
 	cfg.DataDir = t.TempDir()

@@ -26,8 +26,8 @@ import (
 // it again, and check that every follower's inbox accepted the Create, signed: at least once,
 // and twice only for the deliveries in flight at the kill (at most one per delivery worker),
 // with the same activity id both times so the receiver can drop the copy.
-func TestFanOutSurvivesKill9(t *testing.T)         { fanOutCrash(t, "") }
-func TestFanOutSurvivesKill9Postgres(t *testing.T) { fanOutCrash(t, testdb.Postgres(t)) }
+func TestFanOutSurvivesKill9(t *testing.T)         { t.Parallel(); fanOutCrash(t, "") }
+func TestFanOutSurvivesKill9Postgres(t *testing.T) { t.Parallel(); fanOutCrash(t, testdb.Postgres(t)) }
 
 func fanOutCrash(t *testing.T, db string) {
 	const n, hosts = 300, 100
@@ -59,6 +59,7 @@ func fanOutCrash(t *testing.T, db string) {
 // delivery of a post fanned out to 300 followers is claimed by one of them, so every inbox
 // accepts the Create exactly once.
 func TestFanOutTwoNodesClaimOnce(t *testing.T) {
+	t.Parallel()
 	const n, hosts = 300, 100
 	r := startReceiver(t, 20*time.Millisecond)
 	cfg := config.Defaults()
@@ -131,6 +132,8 @@ func stopServe(c *exec.Cmd) {
 // remote servers that do not answer, a sign-in link requested meanwhile is mailed: the
 // federation lane has its own workers, the transactional lane its own.
 func TestFanOutNeverDelaysSignInMail(t *testing.T) {
+	// Not parallel: the sign-in mail must arrive before the stuck deliveries time out (10 s),
+	// which other tests' servers competing for the CPU can push past on a busy machine.
 	srv := mailtest.Start(t)
 	cfg := mailSite(t, "", srv, 1000, 0)
 	cfg.FederationAllowPrivate = true

@@ -83,6 +83,7 @@ func publishNewsletter(t *testing.T, a *app.App, title string) *broadside.Post {
 // the SMTP connection (one connection shared with the newsletter) may make them wait. If they
 // waited, the stall gives up after 20 s and they arrive after the newsletter: the test fails.
 func TestSignInMailNeverWaitsBehindNewsletter(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	const n, stallAt = 300, 50
 	cfg := mailSite(t, "", srv, 1000, n)

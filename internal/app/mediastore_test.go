@@ -13,6 +13,7 @@ import (
 // A site configured with an S3 bucket it cannot reach does not start, and says what to fix
 // without showing the keys.
 func TestOpenChecksTheMediaBucket(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 // made on one works on the other, and a change made through one node purges the other's
 // page cache at once (LISTEN/NOTIFY), not after the cache's 30 s expiry.
 func TestTwoNodesOnOnePostgres(t *testing.T) {
+	t.Parallel()
 	dsn := testdb.Postgres(t)
 	cfg := config.Defaults()
 	cfg.DB = dsn

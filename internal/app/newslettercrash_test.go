@@ -100,6 +100,8 @@ func (l *lockedBuilder) Write(p []byte) (int, error) {
 // one in flight at the kill (the server accepted it, the dead process never recorded it);
 // it is sent again with the same Message-ID so mailbox providers can drop the copy.
 func TestNewsletterResumesWithinSecondsAfterKill9(t *testing.T) {
+	// Not parallel: "within 10 s" is measured, and the other tests' child processes would
+	// take the CPU the restarted node needs to start in time on a busy machine.
 	srv := mailtest.Start(t)
 	var rcpts rcptLog
 	srv.Reject(rcpts.add)
@@ -213,6 +215,8 @@ func assertAtLeastOnce(t *testing.T, srv *mailtest.Server, n, inFlight int) {
 // and kills the one sending a newsletter: the other node, which never restarts, takes the
 // newsletter over within 10 s of the kill, and everyone gets it at least once.
 func TestNewsletterTakenOverByAnotherNodeAfterKill9(t *testing.T) {
+	// Not parallel: "within 10 s" is measured, and the other tests' child processes would
+	// take the CPU the restarted node needs to start in time on a busy machine.
 	srv := mailtest.Start(t)
 	var rcpts rcptLog
 	srv.Reject(rcpts.add)

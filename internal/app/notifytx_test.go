@@ -16,6 +16,7 @@ import (
 // post-commit hook runs has still told the other nodes, because the invalidation left with
 // the commit. The "crash" is the writer's hooks removed: nothing runs after the commit.
 func TestChangeAnnouncedByItsCommit(t *testing.T) {
+	t.Parallel()
 	dsn := testdb.Postgres(t)
 	cfg := config.Defaults()
 	cfg.DB = dsn

@@ -52,6 +52,7 @@ func openNode(t *testing.T, cfg config.Config) (*app.App, *httptest.Server, func
 // trip, no cached answer) and 200 again when it returns, without a restart. /healthz is
 // liveness and stays 200 throughout.
 func TestReadyzOnPostgres(t *testing.T) {
+	t.Parallel()
 	px := testdb.NewProxy(t, testdb.Postgres(t))
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
@@ -86,6 +87,7 @@ func TestReadyzOnPostgres(t *testing.T) {
 // TestReadyzOnSQLite: ready without a listener (one node), 503 when a migration is missing,
 // and 503 on the first probe after the database is closed.
 func TestReadyzOnSQLite(t *testing.T) {
+	t.Parallel()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	a, srv, _ := openNode(t, cfg)

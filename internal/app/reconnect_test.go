@@ -17,6 +17,7 @@ import (
 // (its announcement reaches no one); once the proxy is back, the node serves the new title
 // well before its cached page would expire (30 s after it was cached).
 func TestListenerReconnectPurges(t *testing.T) {
+	t.Parallel()
 	dsn := testdb.Postgres(t)
 	px := testdb.NewProxy(t, dsn)
 	cfg := config.Defaults()

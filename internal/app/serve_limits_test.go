@@ -17,6 +17,7 @@ import (
 // connection from one address is refused while two slow requests hold it, and another
 // address is still served.
 func TestServeCapsConnectionsPerAddress(t *testing.T) {
+	t.Parallel()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	cfg.Limits.ConnsPerIP = 2

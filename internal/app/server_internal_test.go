@@ -10,6 +10,7 @@ import (
 // A slow client cannot hold a connection open indefinitely: every deadline and the header
 // size are bounded.
 func TestHTTPServerBoundsEachConnection(t *testing.T) {
+	t.Parallel()
 	a := &App{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	s := a.httpServer()
 	for name, d := range map[string]time.Duration{"ReadHeaderTimeout": s.ReadHeaderTimeout, "ReadTimeout": s.ReadTimeout,

@@ -15,6 +15,7 @@ import (
 // the read and the caching; the next Load must see the new title, not the stale one for
 // settingsTTL.
 func TestSettingsLoadDoesNotRecacheAcrossPurge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, testdb.SQLite(t))
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 // starts; the first answer must be 200, i.e. given after the listener connected. (The
 // hold-back only forces the order; nothing here asserts a duration.)
 func TestServeWaitsForTheListener(t *testing.T) {
+	t.Parallel()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	cfg.DB = testdb.Postgres(t)

@@ -37,7 +37,6 @@ const (
 // changes whose effect the readers must see through the balancer.
 func TestThreeNodesBehindNginx(t *testing.T) {
 	nginx := findNginx(t)
-	bin := buildBinary(t)
 	smtp := mailtest.Start(t)
 	ctx := context.Background()
 
@@ -74,7 +73,7 @@ func TestThreeNodesBehindNginx(t *testing.T) {
 
 	var nodes []*node
 	for range 3 {
-		nodes = append(nodes, startNode(t, bin, cfg, smtp))
+		nodes = append(nodes, startNode(t, cfg, smtp))
 	}
 	base := startNginx(t, nginx, nginxAddr, nodes)
 	lb := &balancer{t: t, base: base}

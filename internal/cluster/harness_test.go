@@ -1,14 +1,15 @@
 package cluster_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,13 +17,25 @@ import (
 	"testing"
 	"time"
 
+	"github.com/broadside/broadside/internal/cli"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/mail/mailtest"
 	"github.com/broadside/broadside/internal/testdb"
 	"github.com/broadside/broadside/internal/testload"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
+// The nodes are this test binary run again as `broadside` (BROADSIDE_TEST_NODE_ARGS holds the
+// arguments), doing what cmd/broadside's main does: linking a separate binary with `go build`
+// cost more than the rest of the test's setup together.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("BROADSIDE_TEST_NODE_ARGS"); args != "" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := cli.Run(ctx, strings.Split(args, "\x1f"), os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	testdb.Main(m)
+}
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
@@ -42,21 +55,6 @@ func findNginx(t *testing.T) string {
 	return ""
 }
 
-// buildBinary builds cmd/broadside once into a temporary directory: the nodes are the real
-// program, not this test binary.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Join(filepath.Dir(file), "..", "..")
-	bin := filepath.Join(t.TempDir(), "broadside")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/broadside")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/broadside: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // node is one `broadside serve` process.
 type node struct {
 	addr string
@@ -72,15 +70,17 @@ type syncBuf struct {
 func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
 func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// startNode runs bin serve against cfg's database on a free port, with its own data directory
+// startNode runs `broadside serve` against cfg's database on a free port, with its own data directory
 // (nothing is shared through the file system), and waits until it is ready.
-func startNode(t *testing.T, bin string, cfg config.Config, smtp *mailtest.Server) *node {
+func startNode(t *testing.T, cfg config.Config, smtp *mailtest.Server) *node {
 	t.Helper()
 	n := &node{addr: testload.FreeAddr(t), out: &syncBuf{}}
-	n.cmd = exec.Command(bin, "serve", "--db", cfg.DB, "--data", t.TempDir(), "--addr", n.addr,
+	args := []string{"serve", "--db", cfg.DB, "--data", t.TempDir(), "--addr", n.addr,
 		"--base-url", cfg.BaseURL, "--trusted-proxies", "127.0.0.1/32", "--log-level", "info",
 		"--smtp-host", smtp.Host, "--smtp-port", strconv.Itoa(smtp.Port), "--smtp-tls", "none",
-		"--smtp-from", cfg.SMTP.From, "--smtp-rate", strconv.FormatFloat(cfg.SMTP.Rate, 'f', -1, 64))
+		"--smtp-from", cfg.SMTP.From, "--smtp-rate", strconv.FormatFloat(cfg.SMTP.Rate, 'f', -1, 64)}
+	n.cmd = exec.Command(os.Args[0], "-test.run=^$")
+	n.cmd.Env = append(os.Environ(), "BROADSIDE_TEST_NODE_ARGS="+strings.Join(args, "\x1f"))
 	n.cmd.Stdout, n.cmd.Stderr = n.out, n.out
 	if err := n.cmd.Start(); err != nil {
 		t.Fatal(err)

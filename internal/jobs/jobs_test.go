@@ -102,7 +102,7 @@ func TestBackoff(t *testing.T) {
 // no worker runs is done by the next one.
 func TestRunStopsAndResumes(t *testing.T) {
 	ctx := context.Background()
-	st := open(t, testdb.SQLite(t))
+	st := open(t, testdb.SQLiteMigrated(t))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	done := make(chan string, 1)
 	handler := func(ctx context.Context, p []byte) error { done <- string(p); return nil }
@@ -136,7 +136,7 @@ func TestRunStopsAndResumes(t *testing.T) {
 // an interruptible handler sees the worker stop.
 func TestAgainAndInterruptible(t *testing.T) {
 	ctx := context.Background()
-	st := open(t, testdb.SQLite(t))
+	st := open(t, testdb.SQLiteMigrated(t))
 	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	w := jobs.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), clk.Now)
 	runs := 0
@@ -192,7 +192,7 @@ func TestAgainAndInterruptible(t *testing.T) {
 // given up for good at its first error.
 func TestPausesDoNotUseUpAttempts(t *testing.T) {
 	ctx := context.Background()
-	st := open(t, testdb.SQLite(t))
+	st := open(t, testdb.SQLiteMigrated(t))
 	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	w := jobs.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), clk.Now)
 	runs := 0
@@ -222,7 +222,7 @@ func TestPausesDoNotUseUpAttempts(t *testing.T) {
 // taken over when its lease ends, as after a crash.
 func TestOutcomeSettledTogether(t *testing.T) {
 	ctx := context.Background()
-	st := open(t, testdb.SQLite(t))
+	st := open(t, testdb.SQLiteMigrated(t))
 	w := jobs.NewWorker(st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	mark := func(key string) func(ctx context.Context, tx *store.Store) error {
 		return func(ctx context.Context, tx *store.Store) error {

@@ -15,7 +15,7 @@ import (
 // waits for a free bulk slot rather than taking a transactional one.
 func TestBulkLaneNeverDelaysTransactional(t *testing.T) {
 	ctx := context.Background()
-	st := open(t, testdb.SQLite(t))
+	st := open(t, testdb.SQLiteMigrated(t))
 	w := jobs.NewWorker(st, quiet, time.Now)
 	w.Capacity = map[jobs.Lane]int{jobs.Transactional: 1, jobs.Bulk: 1}
 	started, release := make(chan string, 2), make(chan struct{})

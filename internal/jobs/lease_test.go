@@ -201,7 +201,7 @@ func TestLostLeaseStopsHandler(t *testing.T) {
 // the job over next never overlaps with it; the job, still held, is queued to run again.
 func TestStalledRenewalStopsHandlerBeforeLeaseEnds(t *testing.T) {
 	ctx := context.Background()
-	st := open(t, testdb.SQLite(t))
+	st := open(t, testdb.SQLiteMigrated(t))
 	gs := &gatedStore{Store: st, gate: make(chan struct{})} // never opens
 	w := jobs.NewWorker(gs, quiet, time.Now)
 	w.Lease, w.Heartbeat = 300*time.Millisecond, 100*time.Millisecond
@@ -232,7 +232,7 @@ func TestStalledRenewalStopsHandlerBeforeLeaseEnds(t *testing.T) {
 // TestHeartbeatMustBeShorterThanLease: a misconfigured worker says so instead of losing
 // every job.
 func TestHeartbeatMustBeShorterThanLease(t *testing.T) {
-	st := open(t, testdb.SQLite(t))
+	st := open(t, testdb.SQLiteMigrated(t))
 	w := jobs.NewWorker(st, quiet, time.Now)
 	w.Heartbeat = w.Lease
 	if _, err := w.RunOne(context.Background()); err == nil || !strings.Contains(err.Error(), "heartbeat") {

@@ -25,6 +25,7 @@ type outcome struct {
 // server gets well (and the publisher resumes a paused newsletter): every recipient who was
 // not refused for good ends up with exactly one copy.
 func TestNewsletterAnswerTable(t *testing.T) {
+	t.Parallel()
 	const victim = "sub002@example.net"
 	cases := []struct {
 		name  string
@@ -78,6 +79,7 @@ func TestNewsletterAnswerTable(t *testing.T) {
 // list. Now nobody is bounced, each newsletter pauses with the server's answer, and once
 // resumed every subscriber gets each newsletter once.
 func TestSenderRefusalBouncesNobody(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		ctx := context.Background()
@@ -142,6 +144,7 @@ func TestSenderRefusalBouncesNobody(t *testing.T) {
 // same connection (no RSET), recorded as a permanent failure. Now every recipient is
 // delivered, the one who met the 451 on a later try.
 func TestTemporaryFailureAtEndOfDataLosesNobody(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		subs := e.subscribers("sub", 40, broadside.SubscriberConfirmed)
@@ -161,6 +164,7 @@ func TestTemporaryFailureAtEndOfDataLosesNobody(t *testing.T) {
 
 // TestAuthFailurePausesNewsletter: a refused login is the sender's problem, not the list's.
 func TestAuthFailurePausesNewsletter(t *testing.T) {
+	t.Parallel()
 	var authSrv *mailtest.Server
 	e := newEnv(t, testdb.SQLite(t), withSender(func(mail.Sender) mail.Sender {
 		authSrv = mailtest.Start(t, mailtest.Auth("news", "right"))

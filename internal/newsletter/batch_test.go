@@ -15,6 +15,7 @@ import (
 // TestBatchesOverSeveralConnections: claiming 8 deliveries per commit and sending over 3
 // connections at once, every confirmed subscriber gets exactly one copy.
 func TestBatchesOverSeveralConnections(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn, withBatch(8, 3))
 		subs := e.subscribers("sub", 45, broadside.SubscriberConfirmed)
@@ -42,6 +43,7 @@ func TestBatchesOverSeveralConnections(t *testing.T) {
 // each with the same Message-ID as its first copy (at most Batch repeats, as the Batch
 // documentation says); nobody outside the batch gets two, and nobody is skipped.
 func TestCrashMidBatch(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		const batch = 8
 		var hook *afterN
@@ -94,6 +96,7 @@ func TestCrashMidBatch(t *testing.T) {
 
 // TestInFlight: the batch the app uses follows the connections and the pace, within bounds.
 func TestInFlight(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		rate  float64
 		conns int

@@ -34,6 +34,7 @@ func (a *afterN) Send(ctx context.Context, m *mail.Message) (string, error) {
 // a crash between two messages would), then starts a fresh worker on the same database:
 // every confirmed subscriber gets exactly one copy.
 func TestStopMidNewsletterAndRestart(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		var hook *afterN
 		e := newEnv(t, dsn, withSender(func(s mail.Sender) mail.Sender {
@@ -82,6 +83,7 @@ func TestStopMidNewsletterAndRestart(t *testing.T) {
 // Message-ID (so mailbox providers can drop the copy); nobody else is mailed twice and nobody
 // is skipped.
 func TestCrashBetweenAcceptanceAndRecord(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		var hook *afterN
 		e := newEnv(t, dsn, withSender(func(s mail.Sender) mail.Sender {
@@ -141,6 +143,7 @@ func TestCrashBetweenAcceptanceAndRecord(t *testing.T) {
 // full mailbox (452) is retried with backoff until it works; a 550 is recorded and, after
 // three newsletters, suspends the address.
 func TestFailuresRetriesAndBounces(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	ctx := context.Background()
 	e.subscribers("sub", 10, broadside.SubscriberConfirmed)
@@ -218,6 +221,7 @@ func TestFailuresRetriesAndBounces(t *testing.T) {
 
 // TestRateLimit: the configured pace holds.
 func TestRateLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	e.nl.Rate = 50
 	e.subscribers("sub", 20, broadside.SubscriberConfirmed)

@@ -22,6 +22,7 @@ const lockedBody = "The free part everyone sees.\n\n<!--more-->\n\nThe part for 
 // appeal and working unsubscribe links; pending and unsubscribed addresses get nothing; saving
 // the post again sends nothing more.
 func TestPublishSendsOnceToConfirmedSubscribers(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		ctx := context.Background()
@@ -119,6 +120,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // TestScheduledPostSendsWhenItGoesLive: nothing goes out while the post is scheduled; the
 // scheduled job publishes it and the newsletter follows.
 func TestScheduledPostSendsWhenItGoesLive(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	e.subscribers("sub", 2, broadside.SubscriberConfirmed)
 	p := e.publish("Tomorrow", "Soon.", broadside.StatusPublished, e.clk.Now().Add(24*time.Hour), true)
@@ -145,6 +147,7 @@ func TestScheduledPostSendsWhenItGoesLive(t *testing.T) {
 // TestSupportersDoNotSeeTheAppeal: the appeal is in every newsletter except those to
 // subscribers who marked themselves supporters.
 func TestSupportersDoNotSeeTheAppeal(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	subs := e.subscribers("sub", 2, broadside.SubscriberConfirmed)
 	subs[0].Supporter = true

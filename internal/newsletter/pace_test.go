@@ -27,6 +27,7 @@ import (
 // for scheduling jitter: no 1 s window holds more than R+2 messages (the old code's 2R is
 // above that), and the whole send cannot be faster than its slots allow.
 func TestRateHoldsAcrossNodes(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		const rate, readers, n = 4, 8, 16 // n: two newsletters to every subscriber
 		ctx := context.Background()

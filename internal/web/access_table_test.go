@@ -515,11 +515,14 @@ func newAccessTable(t *testing.T, opts ...appOption) *accessTable {
 
 // TestAccessTable runs every channel for every content state and reader. It fails when a
 // channel is registered in broadside.Channels without a row here.
-func TestAccessTable(t *testing.T) { runAccessTable(t) }
+func TestAccessTable(t *testing.T) { t.Parallel(); runAccessTable(t) }
 
 // TestAccessTableOnPostgres runs the table on PostgreSQL, whose search and listing queries are
 // its own SQL.
-func TestAccessTableOnPostgres(t *testing.T) { runAccessTable(t, withDSN(testdb.Postgres(t))) }
+func TestAccessTableOnPostgres(t *testing.T) {
+	t.Parallel()
+	runAccessTable(t, withDSN(testdb.Postgres(t)))
+}
 
 func runAccessTable(t *testing.T, opts ...appOption) {
 	for _, ch := range broadside.Channels {

@@ -72,7 +72,10 @@ func has(list []string, s string) bool {
 // the fediverse sends the asker to its origin.
 func TestCommentNotes(t *testing.T) { runCommentNotes(t) }
 
-func TestCommentNotesOnPostgres(t *testing.T) { runCommentNotes(t, withDSN(testdb.Postgres(t))) }
+func TestCommentNotesOnPostgres(t *testing.T) {
+	t.Parallel()
+	runCommentNotes(t, withDSN(testdb.Postgres(t)))
+}
 
 func runCommentNotes(t *testing.T, opts ...appOption) {
 	ta := newTestApp(t, append(opts, withFederationToLoopback())...)
@@ -169,6 +172,7 @@ func runCommentNotes(t *testing.T, opts ...appOption) {
 func TestRepliesCollections(t *testing.T) { runRepliesCollections(t) }
 
 func TestRepliesCollectionsOnPostgres(t *testing.T) {
+	t.Parallel()
 	runRepliesCollections(t, withDSN(testdb.Postgres(t)))
 }
 
@@ -265,7 +269,10 @@ func deliveredTo(t *testing.T, peer *fediPeer, n int) []map[string]any {
 // Delete. Held comments and replies to our own comments send nothing.
 func TestRepliesGoBack(t *testing.T) { runRepliesGoBack(t) }
 
-func TestRepliesGoBackOnPostgres(t *testing.T) { runRepliesGoBack(t, withDSN(testdb.Postgres(t))) }
+func TestRepliesGoBackOnPostgres(t *testing.T) {
+	t.Parallel()
+	runRepliesGoBack(t, withDSN(testdb.Postgres(t)))
+}
 
 func runRepliesGoBack(t *testing.T, opts ...appOption) {
 	ta := newTestApp(t, append(opts, withFederationToLoopback())...)

@@ -198,7 +198,10 @@ func runFederationSettingsForm(t *testing.T, opts ...appOption) {
 	}
 }
 
-func TestFederationFollowersAdmin(t *testing.T) { onBothDatabases(t, runFederationFollowersAdmin) }
+func TestFederationFollowersAdmin(t *testing.T) {
+	t.Parallel()
+	onBothDatabases(t, runFederationFollowersAdmin)
+}
 
 // runFederationFollowersAdmin: with follows held for approval, requests are listed (a
 // hostile display name escaped); Approve delivers an Accept the peer verifies with our
@@ -324,7 +327,7 @@ func between(s, from, to string) string {
 	return s
 }
 
-func TestFederationBlocks(t *testing.T) { onBothDatabases(t, runFederationBlocks) }
+func TestFederationBlocks(t *testing.T) { t.Parallel(); onBothDatabases(t, runFederationBlocks) }
 
 // runFederationBlocks: a domain block, added in the admin, removes the followers on that
 // domain and its subdomains, stops deliveries already queued for them, and makes the inbox

@@ -82,6 +82,7 @@ func TestIdenticalCommentsAtOnceAreStoredOnce(t *testing.T) {
 // REST API) publishes none of them, while each genuine commenter, whose browser holds the key
 // a moderator approved, is published at once in the middle of it.
 func TestSpoofFloodPublishesNothing(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(func(s *broadside.Settings) { s.Discussion.RateLimitPerMinute = 1000 })
 	p := ta.publish(ta.user("e@example.org", broadside.RoleEditor), "Contested", "Body.")

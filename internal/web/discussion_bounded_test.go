@@ -67,6 +67,7 @@ FROM n`, n, first, p.ID, first, first)
 // rows the store's discussion reads return (store.ObserveCommentReads); no timing is asserted
 // (docs/benchmarks.md has the figures).
 func TestHugeDiscussionReadsOnlyItsPage(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ta := newTestApp(t, withCache(), withDataDir(dir))
 	p := ta.publish(ta.user("author@example.org", broadside.RoleAuthor), "A post that went viral", "Its body.")

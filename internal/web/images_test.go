@@ -34,6 +34,7 @@ func (ta *testApp) processAll() {
 // their sizes: width/height, srcset/sizes, WebP sources, lazy loading except the featured
 // image, the medium size in listings and the large one for cards and feeds.
 func TestLibraryImagesRendered(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	ed := ta.user("ed@example.com", broadside.RoleEditor)

@@ -20,6 +20,7 @@ import (
 func TestImportUnattachedMediaComments(t *testing.T) { runUnattachedMediaComments(t) }
 
 func TestImportUnattachedMediaCommentsOnPostgres(t *testing.T) {
+	t.Parallel()
 	runUnattachedMediaComments(t, withDSN(testdb.Postgres(t)))
 }
 

@@ -68,7 +68,10 @@ func uploadsLeft(t *testing.T, ta *testApp) []string {
 func TestMediaLibraryOverHTTP(t *testing.T) { runMediaLibrary(t) }
 
 // TestMediaLibraryOnPostgres runs the same on PostgreSQL.
-func TestMediaLibraryOnPostgres(t *testing.T) { runMediaLibrary(t, withDSN(testdb.Postgres(t))) }
+func TestMediaLibraryOnPostgres(t *testing.T) {
+	t.Parallel()
+	runMediaLibrary(t, withDSN(testdb.Postgres(t)))
+}
 
 func runMediaLibrary(t *testing.T, opts ...appOption) {
 	ta := newTestApp(t, opts...)

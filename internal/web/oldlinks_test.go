@@ -453,6 +453,7 @@ func TestUploadsServed(t *testing.T) {
 
 // TestOldLinksOnPostgres runs the import and a few old links on PostgreSQL.
 func TestOldLinksOnPostgres(t *testing.T) {
+	t.Parallel()
 	ta := tutdApp(t, withDSN(testdb.Postgres(t)))
 	b := ta.browser()
 	hello := ta.titled("Template: Comments")

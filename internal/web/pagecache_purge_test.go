@@ -17,6 +17,7 @@ import (
 func TestTargetedPurgeSQLite(t *testing.T) { targetedPurge(t, newTestApp(t, withCache())) }
 
 func TestTargetedPurgePostgres(t *testing.T) {
+	t.Parallel()
 	targetedPurge(t, newTestApp(t, withCache(), withDSN(testdb.Postgres(t))))
 }
 

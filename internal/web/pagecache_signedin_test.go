@@ -21,6 +21,7 @@ import (
 func TestSignedInPageCache(t *testing.T) { runSignedInPageCache(t) }
 
 func TestSignedInPageCacheOnPostgres(t *testing.T) {
+	t.Parallel()
 	runSignedInPageCache(t, withDSN(testdb.Postgres(t)))
 }
 

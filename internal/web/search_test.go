@@ -116,6 +116,7 @@ func TestSearchPages(t *testing.T) {
 
 // TestSearchOnPostgres runs reader search through HTTP against PostgreSQL's full-text search.
 func TestSearchOnPostgres(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withDSN(testdb.Postgres(t)))
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	for i, title := range []string{"Ferry timetable changes", "Island news", "Weekly roundup"} {
