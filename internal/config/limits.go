@@ -47,10 +47,10 @@ const (
 )
 
 // DefaultPageCacheMiB holds a busy site's pages of the last half minute (the cache's
-// lifetime): about a hundred post pages with their gzip, or twenty with very long
-// discussions, and as much again of signed-in readers' pages and discussion fragments,
-// within the 60 MB a whole node aims for (issue 11).
-const DefaultPageCacheMiB = 16
+// lifetime): about fifty post pages with their gzip, or ten with very long discussions, and
+// as much again of signed-in readers' pages and discussion fragments, within the 60 MB a
+// whole node aims for (issue 11). The default memory limit grows with it (memory.go).
+const DefaultPageCacheMiB = 8
 
 // Default site-wide rates. A publishing client (the block editor, a mobile app, a sync
 // script) makes a few requests a second at most while busy; an anonymous reader's browser or

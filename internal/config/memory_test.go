@@ -15,6 +15,16 @@ func TestMemoryConfig(t *testing.T) {
 	if err != nil || c.Memory != (config.Memory{LimitMiB: config.DefaultMemoryLimitMiB, GCPercent: config.DefaultGCPercent}) {
 		t.Fatalf("defaults: %+v %v", c.Memory, err)
 	}
+	// The default limit leaves room for the page cache it is given; a limit given stands.
+	if c, err = parse(t, []string{"--page-cache-mib", "64"}, nil); err != nil || c.Memory.LimitMiB != config.MemoryBaseMiB+64 {
+		t.Fatalf("a 64 MiB page cache should raise the default limit to %d: %+v %v", config.MemoryBaseMiB+64, c.Memory, err)
+	}
+	if c, err = parse(t, []string{"--page-cache-mib", "64", "--memory-limit-mib", "40"}, nil); err != nil || c.Memory.LimitMiB != 40 {
+		t.Fatalf("a limit given should stand: %+v %v", c.Memory, err)
+	}
+	if c, err = parse(t, []string{"--page-cache-mib", "64"}, map[string]string{"GOMEMLIMIT": "200MiB"}); err != nil || c.Memory.LimitMiB != 0 {
+		t.Fatalf("GOMEMLIMIT should stand whatever the page cache: %+v %v", c.Memory, err)
+	}
 	if c, err = parse(t, nil, map[string]string{"GOMEMLIMIT": "200MiB", "GOGC": "50"}); err != nil || c.Memory != (config.Memory{}) {
 		t.Fatalf("GOMEMLIMIT and GOGC should be left to the runtime: %+v %v", c.Memory, err)
 	}
