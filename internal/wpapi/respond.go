@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/broadside/broadside"
 )
@@ -137,7 +138,9 @@ func (a *API) write(q *req, res *result, err error) {
 			body = filterFields(body, q.p.list("_fields"))
 		}
 	}
-	buf, encErr := appendJSON(make([]byte, 0, 4096), body)
+	pooled := getBuf()
+	defer putBuf(pooled)
+	buf, encErr := appendJSON((*pooled)[:0], body)
 	if encErr != nil {
 		a.Log.Error("api response encoding failed", "request_id", a.requestID(q.r), "route", q.route, "err", encErr)
 		buf = []byte(`{"code":"internal_server_error","message":"The response could not be encoded.","data":{"status":500}}`)
@@ -151,6 +154,26 @@ func (a *API) write(q *req, res *result, err error) {
 	if q.r.Method != http.MethodHead {
 		_, _ = q.w.Write(buf)
 	}
+	*pooled = buf
+}
+
+// bufs holds answer buffers between requests. A comment list is tens of kilobytes; grown by
+// doubling from a fresh buffer every time, it cost more allocation (and, with many clients at
+// once, more live memory) than building the answer. The writer copies what it is given, so a
+// buffer is free again once Write returns.
+var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// maxPooledBuf is the largest buffer kept: a rare huge answer is not held for everyone after.
+const maxPooledBuf = 1 << 20
+
+func getBuf() *[]byte { return bufs.Get().(*[]byte) }
+
+func putBuf(b *[]byte) {
+	if cap(*b) > maxPooledBuf {
+		return
+	}
+	*b = (*b)[:0]
+	bufs.Put(b)
 }
 
 func (a *API) requestID(r *http.Request) string {
