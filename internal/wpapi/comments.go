@@ -298,21 +298,37 @@ func (q *req) listComments() (*result, error) {
 		sortStable(rows, func(a, b broadside.CommentRow) bool { return pos[a.ID] < pos[b.ID] })
 		rows = window(rows, pg.start(), pg.per)
 	}
-	items := make([]any, 0, len(rows))
 	ids := make([]int64, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
 	}
 	q.noteReplies(ids)
-	for i := range rows {
+	object := func(i int) obj {
 		cm := &rows[i].Comment
 		p, err := q.loadPost("", cm.PostID)
 		if err != nil {
 			p = nil
 		}
-		items = append(items, q.commentObject(cm, p, context))
+		return q.commentObject(cm, p, context)
 	}
 	q.paginate(total, pg.page, pg.per)
+	if !q.embedded && !q.wantsEmbed() && !q.p.has("_fields") {
+		// Nothing will look into the objects again: each is encoded as soon as it is
+		// built, so a request holds its answer once, as JSON, rather than as a tree of
+		// every comment's fields and then the JSON too (many clients at once each held both).
+		buf := getBuf()
+		b, err := appendList(*buf, len(rows), func(b []byte, i int) ([]byte, error) { return appendJSON(b, object(i)) })
+		if err != nil {
+			putBuf(buf)
+			return nil, err
+		}
+		*buf = b
+		return &result{status: http.StatusOK, body: rawJSON(b), buf: buf}, nil
+	}
+	items := make([]any, 0, len(rows))
+	for i := range rows {
+		items = append(items, object(i))
+	}
 	return ok(q.embedAll(items))
 }
 

@@ -16,6 +16,7 @@ import (
 type result struct {
 	status int
 	body   any
+	buf    *[]byte // a pooled buffer holding body (a rawJSON), freed once it is written
 }
 
 func ok(body any) (*result, error) { return &result{status: http.StatusOK, body: body}, nil }
@@ -138,9 +139,16 @@ func (a *API) write(q *req, res *result, err error) {
 			body = filterFields(body, q.p.list("_fields"))
 		}
 	}
-	pooled := getBuf()
+	var pooled *[]byte
+	var buf []byte
+	var encErr error
+	if raw, isRaw := body.(rawJSON); isRaw && res.buf != nil {
+		pooled, buf = res.buf, raw
+	} else {
+		pooled = getBuf()
+		buf, encErr = appendJSON((*pooled)[:0], body)
+	}
 	defer putBuf(pooled)
-	buf, encErr := appendJSON((*pooled)[:0], body)
 	if encErr != nil {
 		a.Log.Error("api response encoding failed", "request_id", a.requestID(q.r), "route", q.route, "err", encErr)
 		buf = []byte(`{"code":"internal_server_error","message":"The response could not be encoded.","data":{"status":500}}`)
