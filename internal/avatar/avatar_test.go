@@ -1,7 +1,9 @@
 package avatar_test
 
 import (
+	"crypto/hmac"
 	"crypto/md5"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
 	"net/url"
@@ -133,5 +135,30 @@ func checkSVG(t *testing.T, svg []byte) {
 	}
 	if got := strings.Join(names, " "); got != "svg rect text" && got != "svg rect" {
 		t.Errorf("elements %q in %s", got, svg)
+	}
+}
+
+// TestKeyIsTheKeyedHash pins a generated avatar's key to its definition (the first 16 hex
+// digits of HMAC-SHA256 under the site's secret of "avatar\x00email:<address>" or
+// "avatar\x00name:<name>"): avatars already on pages and in caches keep their URLs, and the
+// reused hashes never carry one commenter's state into the next one's key.
+func TestKeyIsTheKeyedHash(t *testing.T) {
+	want := func(who string) string {
+		h := hmac.New(sha256.New, []byte("site secret"))
+		h.Write([]byte("avatar\x00" + who))
+		return avatar.Prefix + hex.EncodeToString(h.Sum(nil))[:16]
+	}
+	for i := 0; i < 3; i++ {
+		for _, c := range []struct {
+			cm  *broadside.Comment
+			who string
+		}{
+			{&broadside.Comment{AuthorName: "Ann Lee", AuthorEmail: "Ann@Example.org"}, "email:ann@example.org"},
+			{&broadside.Comment{AuthorName: "Bob"}, "name:Bob"},
+		} {
+			if u := m.URL(c.cm, broadside.Discussion{}, 24); !strings.HasPrefix(u, want(c.who)+"-") {
+				t.Fatalf("round %d: URL = %q, want the key of %q (%s)", i, u, c.who, want(c.who))
+			}
+		}
 	}
 }

@@ -233,6 +233,7 @@ type state struct {
 	replied   map[int64]bool                     // comments known to have replies the requester may see
 	unlocked  map[int64]bool                     // password-protected posts whose password this request gave
 	reactions map[int64]broadside.ReactionCounts // counted for a listing's page at once
+	avatars   map[avatarWho][]string             // avatar URLs per commenter (commentAvatars)
 }
 
 // header returns the response headers, or a throwaway set for embedded sub-requests.

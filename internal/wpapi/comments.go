@@ -35,7 +35,8 @@ var commentStatuses = map[string]broadside.CommentStatus{
 // commentObject is a comment in WordPress's shape for the given context.
 func (q *req) commentObject(c *broadside.Comment, p *broadside.Post, context string) obj {
 	loc := q.loc()
-	b := &builder{ctx: contextMask(context)}
+	// Sized for every field and _links, so the object is allocated once, not regrown.
+	b := &builder{ctx: contextMask(context), o: make(obj, 0, 20)}
 	b.put(cAll, "id", c.ID)
 	b.put(cVE, "post", c.PostID)
 	b.put(cAll, "parent", c.ParentID)
@@ -73,10 +74,9 @@ func (q *req) commentObject(c *broadside.Comment, p *broadside.Post, context str
 	}
 	b.put(cEdit, "broadside_remote", remote)
 	id := strconv.FormatInt(c.ID, 10)
-	links := obj{
-		{"self", []obj{link(q.rest(Namespace + "/comments/" + id))}},
-		{"collection", []obj{link(q.rest(Namespace + "/comments"))}},
-	}
+	links := append(make(obj, 0, 6),
+		kv{"self", []obj{link(q.rest(Namespace + "/comments/" + id))}},
+		kv{"collection", []obj{link(q.rest(Namespace + "/comments"))}})
 	if c.UserID != 0 {
 		links = append(links, kv{"author", []obj{link(q.rest(Namespace+"/users/"+strconv.FormatInt(c.UserID, 10)), kv{"embeddable", true})}})
 	}
@@ -133,18 +133,44 @@ func (q *req) hasReplies(id int64) bool {
 
 // commentAvatars are the comment's avatar at WordPress's three sizes, chosen by the comments
 // service as every page shows it; a generated avatar's path is made absolute here.
+// A discussion's regulars write many of its comments: their avatars are chosen once per
+// request (each costs a keyed hash per size).
 func (q *req) commentAvatars(c *broadside.Comment) obj {
-	d := q.site.Settings().Discussion
-	out := obj{}
-	for _, size := range avatar.Sizes {
-		u := q.a.Comments.Avatar(c, d, size)
-		if strings.HasPrefix(u, "/") {
-			u = q.site.Base() + u
+	who := avatarWho{c.AvatarURL, c.AuthorEmail, c.AuthorName}
+	urls, known := q.st.avatars[who]
+	if !known {
+		d := q.site.Settings().Discussion
+		urls = make([]string, len(avatar.Sizes))
+		for i, size := range avatar.Sizes {
+			u := q.a.Comments.Avatar(c, d, size)
+			if strings.HasPrefix(u, "/") {
+				u = q.site.Base() + u
+			}
+			urls[i] = u
 		}
-		out = append(out, kv{strconv.Itoa(size), u})
+		if q.st.avatars == nil {
+			q.st.avatars = map[avatarWho][]string{}
+		}
+		q.st.avatars[who] = urls
+	}
+	out := make(obj, len(avatar.Sizes))
+	for i := range avatar.Sizes {
+		out[i] = kv{sizeNames[i], urls[i]}
 	}
 	return out
 }
+
+// avatarWho is what the comments service chooses a comment's avatar from.
+type avatarWho struct{ url, email, name string }
+
+// sizeNames are avatar.Sizes as the keys of author_avatar_urls.
+var sizeNames = func() []string {
+	n := make([]string, len(avatar.Sizes))
+	for i, s := range avatar.Sizes {
+		n[i] = strconv.Itoa(s)
+	}
+	return n
+}()
 
 // commentLink is the comment's permalink on its post's page: #comment-ID, on the right page
 // of the discussion when it is split into pages.
@@ -272,21 +298,37 @@ func (q *req) listComments() (*result, error) {
 		sortStable(rows, func(a, b broadside.CommentRow) bool { return pos[a.ID] < pos[b.ID] })
 		rows = window(rows, pg.start(), pg.per)
 	}
-	items := make([]any, 0, len(rows))
 	ids := make([]int64, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
 	}
 	q.noteReplies(ids)
-	for i := range rows {
+	object := func(i int) obj {
 		cm := &rows[i].Comment
 		p, err := q.loadPost("", cm.PostID)
 		if err != nil {
 			p = nil
 		}
-		items = append(items, q.commentObject(cm, p, context))
+		return q.commentObject(cm, p, context)
 	}
 	q.paginate(total, pg.page, pg.per)
+	if !q.embedded && !q.wantsEmbed() && !q.p.has("_fields") {
+		// Nothing will look into the objects again: each is encoded as soon as it is
+		// built, so a request holds its answer once, as JSON, rather than as a tree of
+		// every comment's fields and then the JSON too (many clients at once each held both).
+		buf := getBuf()
+		b, err := appendList(*buf, len(rows), func(b []byte, i int) ([]byte, error) { return appendJSON(b, object(i)) })
+		if err != nil {
+			putBuf(buf)
+			return nil, err
+		}
+		*buf = b
+		return &result{status: http.StatusOK, body: rawJSON(b), buf: buf}, nil
+	}
+	items := make([]any, 0, len(rows))
+	for i := range rows {
+		items = append(items, object(i))
+	}
 	return ok(q.embedAll(items))
 }
 

@@ -16,6 +16,8 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...), nil
+	case rawJSON:
+		return append(b, x...), nil
 	case obj:
 		b = append(b, '{')
 		for i, e := range x {
@@ -58,6 +60,9 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 	}
 	return append(b, j...), nil
 }
+
+// rawJSON is part of an answer already encoded by appendJSON.
+type rawJSON []byte
 
 func appendList(b []byte, n int, item func([]byte, int) ([]byte, error)) ([]byte, error) {
 	b = append(b, '[')

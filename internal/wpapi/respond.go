@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/broadside/broadside"
 )
@@ -15,6 +16,7 @@ import (
 type result struct {
 	status int
 	body   any
+	buf    *[]byte // a pooled buffer holding body (a rawJSON), freed once it is written
 }
 
 func ok(body any) (*result, error) { return &result{status: http.StatusOK, body: body}, nil }
@@ -137,7 +139,16 @@ func (a *API) write(q *req, res *result, err error) {
 			body = filterFields(body, q.p.list("_fields"))
 		}
 	}
-	buf, encErr := appendJSON(make([]byte, 0, 4096), body)
+	var pooled *[]byte
+	var buf []byte
+	var encErr error
+	if raw, isRaw := body.(rawJSON); isRaw && res.buf != nil {
+		pooled, buf = res.buf, raw
+	} else {
+		pooled = getBuf()
+		buf, encErr = appendJSON((*pooled)[:0], body)
+	}
+	defer putBuf(pooled)
 	if encErr != nil {
 		a.Log.Error("api response encoding failed", "request_id", a.requestID(q.r), "route", q.route, "err", encErr)
 		buf = []byte(`{"code":"internal_server_error","message":"The response could not be encoded.","data":{"status":500}}`)
@@ -151,6 +162,26 @@ func (a *API) write(q *req, res *result, err error) {
 	if q.r.Method != http.MethodHead {
 		_, _ = q.w.Write(buf)
 	}
+	*pooled = buf
+}
+
+// bufs holds answer buffers between requests. A comment list is tens of kilobytes; grown by
+// doubling from a fresh buffer every time, it cost more allocation (and, with many clients at
+// once, more live memory) than building the answer. The writer copies what it is given, so a
+// buffer is free again once Write returns.
+var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// maxPooledBuf is the largest buffer kept: a rare huge answer is not held for everyone after.
+const maxPooledBuf = 1 << 20
+
+func getBuf() *[]byte { return bufs.Get().(*[]byte) }
+
+func putBuf(b *[]byte) {
+	if cap(*b) > maxPooledBuf {
+		return
+	}
+	*b = (*b)[:0]
+	bufs.Put(b)
 }
 
 func (a *API) requestID(r *http.Request) string {
