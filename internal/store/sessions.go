@@ -52,7 +52,7 @@ VALUES ($1, $2, $3, $4, $5)`, sess.TokenHash, sess.UserID, s.ts(sess.CreatedAt),
 // SessionByHash returns the session with hash unless it has expired at now.
 func (s *Store) SessionByHash(ctx context.Context, hash string, now time.Time) (*Session, error) {
 	var sess Session
-	err := s.rd().QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, expires_at, last_seen_at
+	err := s.kept().QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, expires_at, last_seen_at
 FROM sessions WHERE token_hash = $1 AND expires_at > $2`, hash, s.ts(now)).
 		Scan(&sess.TokenHash, &sess.UserID, scanTime(&sess.CreatedAt), scanTime(&sess.ExpiresAt), scanTime(&sess.LastSeenAt))
 	if isNoRows(err) {
