@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -160,23 +159,8 @@ func (s *Server) writeReaderPage(w http.ResponseWriter, r *http.Request, e *cach
 		return
 	}
 	stamp := template.HTMLEscapeString(s.Comments.Stamp(e.form.postID, false)) // one-time, as rendered
-	// Joined before writing: written as three pieces the page left net/http in three write
-	// calls (its buffer flushed, the large head written past it, the stamp and tail), where one
-	// page in one piece is two; a system call cost more than copying the page (issue 11).
-	bp := pageBufs.Get().(*[]byte)
-	b := append(append(append((*bp)[:0], e.body[:e.form.stampFrom]...), stamp...), e.body[e.form.stampTo:]...)
-	writePieces(w, r, e, b)
-	if cap(b) <= maxPooledPage {
-		*bp = b
-		pageBufs.Put(bp)
-	}
+	writePieces(w, r, e, e.body[:e.form.stampFrom], []byte(stamp), e.body[e.form.stampTo:])
 }
-
-// pageBufs holds the buffers writeReaderPage joins a page in; one is in use per response
-// being written, and a page larger than maxPooledPage is not kept for the next.
-var pageBufs = sync.Pool{New: func() any { return new([]byte) }}
-
-const maxPooledPage = 256 << 10
 
 // getReader returns the fresh signed-in page under key, or nil.
 func (c *PageCache) getReader(key string) *cachedPage {
