@@ -20,7 +20,7 @@ type Store interface {
 	UpdateUser(ctx context.Context, u *broadside.User) error
 	CountUsers(ctx context.Context) (int, error)
 	CreateSession(ctx context.Context, s *store.Session) error
-	SessionByHash(ctx context.Context, hash string, now time.Time) (*store.Session, error)
+	SessionUser(ctx context.Context, hash string, now time.Time) (*broadside.User, time.Time, error)
 	TouchSession(ctx context.Context, hash string, now, expires time.Time) error
 	DeleteSession(ctx context.Context, hash string) error
 	DeleteUserSessions(ctx context.Context, userID int64) error
@@ -110,22 +110,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*broadside.Us
 	}
 	now := s.Now()
 	hash := HashToken(token)
-	sess, err := s.Store.SessionByHash(ctx, hash, now)
+	u, seen, err := s.Store.SessionUser(ctx, hash, now)
 	if broadside.ErrorCode(err) == broadside.ENOTFOUND {
 		return nil, broadside.Errorf(broadside.EUNAUTHORIZED, "Your session has expired. Please sign in again.")
 	} else if err != nil {
 		return nil, err
 	}
-	if now.Sub(sess.LastSeenAt) > sessionRefresh {
+	if now.Sub(seen) > sessionRefresh {
 		if err := s.Store.TouchSession(ctx, hash, now, now.Add(SessionTTL)); err != nil {
 			s.Log.Warn("session refresh failed", "err", err)
 		}
 	}
-	u, err := s.Store.UserByID(ctx, sess.UserID)
-	if err == nil && !u.Active() {
+	if !u.Active() {
 		return nil, broadside.Errorf(broadside.EUNAUTHORIZED, "This account has been deactivated.")
 	}
-	return u, err
+	return u, nil
 }
 
 // Logout ends the session of token.

@@ -27,7 +27,7 @@ VALUES ($1, $2, $3, $4, $3)`, hash, subscriberID, s.ts(now), s.ts(expires))
 func (s *Store) ReaderSession(ctx context.Context, hash string, now time.Time) (*broadside.Subscriber, time.Time, error) {
 	var sub broadside.Subscriber
 	var seen time.Time
-	row := s.rd().QueryRowContext(ctx, `SELECT `+prefixCols("s.", subscriberCols)+`, r.last_seen_at
+	row := s.kept().QueryRowContext(ctx, `SELECT `+prefixCols("s.", subscriberCols)+`, r.last_seen_at
 FROM reader_sessions r JOIN subscribers s ON s.id = r.subscriber_id WHERE r.token_hash = $1 AND r.expires_at > $2`, hash, s.ts(now))
 	var status string
 	err := row.Scan(&sub.ID, &sub.Email, &sub.Name, &status, &sub.Source, &sub.Supporter, &sub.Bounces, &sub.LastError,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/broadside/broadside"
 )
 
 // Session is a signed-in browser. The web layer hashes the cookie token; the store only ever
@@ -52,7 +54,7 @@ VALUES ($1, $2, $3, $4, $5)`, sess.TokenHash, sess.UserID, s.ts(sess.CreatedAt),
 // SessionByHash returns the session with hash unless it has expired at now.
 func (s *Store) SessionByHash(ctx context.Context, hash string, now time.Time) (*Session, error) {
 	var sess Session
-	err := s.rd().QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, expires_at, last_seen_at
+	err := s.kept().QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, expires_at, last_seen_at
 FROM sessions WHERE token_hash = $1 AND expires_at > $2`, hash, s.ts(now)).
 		Scan(&sess.TokenHash, &sess.UserID, scanTime(&sess.CreatedAt), scanTime(&sess.ExpiresAt), scanTime(&sess.LastSeenAt))
 	if isNoRows(err) {
@@ -63,6 +65,28 @@ FROM sessions WHERE token_hash = $1 AND expires_at > $2`, hash, s.ts(now)).
 	}
 	return &sess, nil
 }
+
+// SessionUser returns the user signed in with the session hash, unless it has expired at now,
+// and when the session was last seen. One read, not SessionByHash then UserByID: it runs on
+// every request of a signed-in user (auth.Authenticate), and a session's user always exists
+// (ON DELETE CASCADE).
+func (s *Store) SessionUser(ctx context.Context, hash string, now time.Time) (*broadside.User, time.Time, error) {
+	var u broadside.User
+	var seen time.Time
+	err := scanUser(s.kept().QueryRowContext(ctx, sessionUserQuery, hash, s.ts(now)), &u, scanTime(&seen))
+	if isNoRows(err) {
+		return nil, time.Time{}, notFound("Session not found.")
+	}
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("store: load session: %w", err)
+	}
+	return &u, seen, nil
+}
+
+// sessionUserQuery selects userCols of a session's user, then the session's last_seen_at.
+const sessionUserQuery = `SELECT u.id, u.email, u.login, u.display_name, u.role, u.password_hash, u.created_at,
+u.deactivated_at, CASE WHEN u.totp_secret <> '' THEN 1 ELSE 0 END, s.last_seen_at
+FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`
 
 // TouchSession records activity at now and moves the expiry to expires.
 func (s *Store) TouchSession(ctx context.Context, hash string, now, expires time.Time) error {

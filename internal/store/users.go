@@ -14,11 +14,12 @@ const userCols = "id, email, login, display_name, role, password_hash, created_a
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-func scanUser(r rowScanner, u *broadside.User) error {
+// scanUser scans userCols into u, then any more columns the query selects after them.
+func scanUser(r rowScanner, u *broadside.User, more ...any) error {
 	var role string
 	var twoFactor int
-	if err := r.Scan(&u.ID, &u.Email, &u.Login, &u.DisplayName, &role, &u.PasswordHash, scanTime(&u.CreatedAt),
-		scanTime(&u.DeactivatedAt), &twoFactor); err != nil {
+	if err := r.Scan(append([]any{&u.ID, &u.Email, &u.Login, &u.DisplayName, &role, &u.PasswordHash, scanTime(&u.CreatedAt),
+		scanTime(&u.DeactivatedAt), &twoFactor}, more...)...); err != nil {
 		return err
 	}
 	u.Role = broadside.Role(role)
@@ -67,9 +68,11 @@ func (s *Store) CreateUser(ctx context.Context, u *broadside.User) error {
 	})
 }
 
+// userWhere's where is one of three fixed texts, so its statements are kept prepared: UserByID
+// runs on every request of a signed-in editor (auth.Authenticate).
 func (s *Store) userWhere(ctx context.Context, where string, arg any) (*broadside.User, error) {
 	var u broadside.User
-	err := scanUser(s.rd().QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE "+where, arg), &u)
+	err := scanUser(s.kept().QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE "+where, arg), &u)
 	if isNoRows(err) {
 		return nil, notFound("User not found.")
 	}

@@ -101,6 +101,19 @@ func TestSessions(t *testing.T) {
 		_, err = s.SessionByHash(ctx, "zz", t0)
 		wantCode(t, err, broadside.ENOTFOUND)
 
+		// SessionUser: the same session and expiry rule, answered with its user in one read.
+		u, seen, err := s.SessionUser(ctx, "a1", t0)
+		must(t, err)
+		wantUser, err := s.UserByID(ctx, ann.ID)
+		must(t, err)
+		if d := cmp.Diff(wantUser, u); d != "" || !seen.Equal(t0) {
+			t.Fatalf("SessionUser seen %v (-want +got):\n%s", seen, d)
+		}
+		_, _, err = s.SessionUser(ctx, "b1", t0.Add(time.Minute))
+		wantCode(t, err, broadside.ENOTFOUND)
+		_, _, err = s.SessionUser(ctx, "zz", t0)
+		wantCode(t, err, broadside.ENOTFOUND)
+
 		must(t, s.TouchSession(ctx, "b1", t0.Add(30*time.Second), t0.Add(2*time.Hour)))
 		got, err = s.SessionByHash(ctx, "b1", t0.Add(time.Hour))
 		must(t, err)
