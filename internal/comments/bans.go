@@ -32,7 +32,7 @@ func (s *Service) Ban(ctx context.Context, kind broadside.BanKind, value, note s
 	if err != nil {
 		return nil, err
 	}
-	b := &broadside.Ban{Kind: kind, Value: v, Note: truncate(strings.TrimSpace(note), 500), CreatedBy: u.ID, CreatedAt: s.Now()}
+	b := &broadside.Ban{Kind: kind, Value: v, Note: broadside.TruncateRunes(strings.TrimSpace(note), 500), CreatedBy: u.ID, CreatedAt: s.Now()}
 	if err := s.Store.CreateBan(ctx, b); err != nil {
 		return nil, err
 	}

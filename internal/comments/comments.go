@@ -208,7 +208,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 		PostID: post.ID, ParentID: in.ParentID, Kind: broadside.KindComment,
 		AuthorName: strings.TrimSpace(in.Author), AuthorEmail: strings.TrimSpace(in.Email),
 		AuthorURL: strings.TrimSpace(in.URL), RawBody: strings.ReplaceAll(in.Body, "\r\n", "\n"),
-		AuthorIP: in.IP, UserAgent: truncate(in.UserAgent, 255), CreatedAt: now,
+		AuthorIP: in.IP, UserAgent: broadside.TruncateRunes(in.UserAgent, 255), CreatedAt: now,
 	}
 	if in.User != nil {
 		c.UserID = in.User.ID
@@ -444,11 +444,4 @@ func (s *Service) allow(ctx context.Context, tx *store.Store, key string, perMin
 		return 0, err
 	}
 	return max(h.RetryAfter(perMinute), time.Second), nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }
