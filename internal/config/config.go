@@ -176,7 +176,10 @@ func (f *Flags) Finish() (Config, error) {
 		return Config{}, err
 	}
 	if f.allowPrivate != nil {
-		c.FederationAllowPrivate = *f.allowPrivate == "true" || *f.allowPrivate == "1"
+		var err error
+		if c.FederationAllowPrivate, err = boolValue(*f.allowPrivate, "--federation-allow-private"); err != nil {
+			return Config{}, err
+		}
 	}
 	if err := finishMetrics(&c, f.metrics); err != nil {
 		return Config{}, err

@@ -69,15 +69,24 @@ func (b boolString) Set(s string) error {
 	return nil
 }
 
+// boolValue reads a boolString's value: empty is false; anything but true/false (1/0,
+// yes/no) is refused with the flag named, never quietly taken as false.
+func boolValue(s, flag string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "false", "0", "no":
+		return false, nil
+	case "true", "1", "yes":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s: %q must be true or false", flag, s)
+}
+
 func finishMedia(c *Config, f *mediaFlags) error {
 	var errs []error
 	m := &c.MediaS3
-	switch strings.ToLower(strings.TrimSpace(f.insecure)) {
-	case "", "false", "0", "no":
-	case "true", "1", "yes":
-		m.Insecure = true
-	default:
-		errs = append(errs, fmt.Errorf("--media-s3-insecure: %q must be true or false", f.insecure))
+	var err error
+	if m.Insecure, err = boolValue(f.insecure, "--media-s3-insecure"); err != nil {
+		errs = append(errs, err)
 	}
 	read := func(file, flag string, p *Secret) {
 		if file == "" {
