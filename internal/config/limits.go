@@ -97,19 +97,23 @@ func envFlag(fs *flag.FlagSet, env func(string) string, p *string, name, envName
 	fs.StringVar(p, name, *p, usage+" (default "+strconv.Itoa(def)+"; env "+envName+")")
 }
 
+// wholeNumber sets *p from a numeric flag's value as given (s; empty leaves *p as it was),
+// or adds an error naming the flag.
+func wholeNumber(s, flag string, p *int, errs *[]error) {
+	if s == "" {
+		return
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%s: %q is not a whole number", flag, s))
+		return
+	}
+	*p = n
+}
+
 func finishLimits(c *Config, f *limitFlags) error {
 	var errs []error
-	num := func(s, flag string, p *int) {
-		if s == "" {
-			return
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %q is not a whole number", flag, s))
-			return
-		}
-		*p = n
-	}
+	num := func(s, flag string, p *int) { wholeNumber(s, flag, p, &errs) }
 	num(f.conns, "--max-conns-per-ip", &c.Limits.ConnsPerIP)
 	num(f.upload, "--max-import-mib", &c.Limits.ImportUploadMiB)
 	num(f.media, "--max-upload-mib", &c.Limits.MediaUploadMiB)

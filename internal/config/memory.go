@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strconv"
 )
 
 // Memory is how the Go runtime of this process manages its heap (docs/benchmarks.md,
@@ -58,17 +57,7 @@ func registerMemory(fs *flag.FlagSet, env func(string) string, c *Config, f *mem
 
 func finishMemory(c *Config, f *memoryFlags) error {
 	var errs []error
-	num := func(s, flag string, p *int) {
-		if s == "" {
-			return
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %q is not a whole number", flag, s))
-			return
-		}
-		*p = n
-	}
+	num := func(s, flag string, p *int) { wholeNumber(s, flag, p, &errs) }
 	// The default follows the page cache's budget (finishLimits ran first); a limit the
 	// operator gave, or GOMEMLIMIT (LimitMiB 0 here), stands as given.
 	if f.limit == "" && c.Memory.LimitMiB != 0 {
