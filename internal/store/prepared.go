@@ -28,7 +28,8 @@ func (s *Store) kept() querier {
 	if s.keep == nil || s.tx != nil || s.stmts != nil {
 		return s.rd()
 	}
-	return classified{keptReader{s.keep, s.r}}
+	keep, db := s.keep, s.r
+	return classified{preparedOr{func(ctx context.Context, q string) *sql.Stmt { return keep.stmt(ctx, db, q) }, db}}
 }
 
 func (k *keptStmts) stmt(ctx context.Context, db *sql.DB, query string) *sql.Stmt {
@@ -63,29 +64,31 @@ func (k *keptStmts) close() {
 	k.stmts = nil
 }
 
-// keptReader is a sqlQuerier on db whose statements come from the cache.
-type keptReader struct {
-	k  *keptStmts
-	db *sql.DB
+// preparedOr is a sqlQuerier that runs each statement prepared when prepare gives one, and
+// plainly on plain otherwise. Both statement caches go through it: keptStmts on SQLite's reader
+// pool, stmtCache in a long transaction.
+type preparedOr struct {
+	prepare func(ctx context.Context, query string) *sql.Stmt
+	plain   sqlQuerier
 }
 
-func (r keptReader) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := r.k.stmt(ctx, r.db, query); st != nil {
+func (p preparedOr) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := p.prepare(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return r.db.ExecContext(ctx, query, args...)
+	return p.plain.ExecContext(ctx, query, args...)
 }
 
-func (r keptReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := r.k.stmt(ctx, r.db, query); st != nil {
+func (p preparedOr) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := p.prepare(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return r.db.QueryContext(ctx, query, args...)
+	return p.plain.QueryContext(ctx, query, args...)
 }
 
-func (r keptReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := r.k.stmt(ctx, r.db, query); st != nil {
+func (p preparedOr) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := p.prepare(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return r.db.QueryRowContext(ctx, query, args...)
+	return p.plain.QueryRowContext(ctx, query, args...)
 }

@@ -49,26 +49,8 @@ func (c *stmtCache) stmt(ctx context.Context, query string) *sql.Stmt {
 	return st
 }
 
-func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := c.stmt(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
-	}
-	return c.tx.ExecContext(ctx, query, args...)
-}
-
-func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := c.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return c.tx.QueryContext(ctx, query, args...)
-}
-
-func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := c.stmt(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return c.tx.QueryRowContext(ctx, query, args...)
-}
+// querier is the transaction with its statements taken from the cache.
+func (c *stmtCache) querier() sqlQuerier { return preparedOr{c.stmt, c.tx} }
 
 func (c *stmtCache) close() {
 	for q, st := range c.stmts {

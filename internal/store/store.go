@@ -240,7 +240,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 // rd returns what reads go through: the transaction when bound, else the reader pool.
 func (s *Store) rd() querier {
 	if s.stmts != nil {
-		return classified{s.stmts}
+		return classified{s.stmts.querier()}
 	}
 	if s.tx != nil {
 		return classified{s.tx}
@@ -251,7 +251,7 @@ func (s *Store) rd() querier {
 // wr returns what writes go through: the transaction when bound, else the writer.
 func (s *Store) wr() querier {
 	if s.stmts != nil {
-		return classified{s.stmts}
+		return classified{s.stmts.querier()}
 	}
 	if s.tx != nil {
 		return classified{s.tx}
