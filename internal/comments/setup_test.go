@@ -27,10 +27,15 @@ func twoNodes(t *testing.T, dsn string, clock func() time.Time) ([2]*Service, *s
 	var st *store.Store
 	for i := range nodes {
 		st = openStore(t, dsn)
-		nodes[i] = &Service{Store: st, Now: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Settings: st.LoadSettings, Secret: []byte("the same secret on every node")}
+		nodes[i] = newService(st, clock)
 	}
 	return nodes, st
+}
+
+// newService is a comment service on st with the clock, a silent log and the site's settings.
+func newService(st *store.Store, clock func() time.Time) *Service {
+	return &Service{Store: st, Now: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Settings: st.LoadSettings, Secret: []byte("the same secret on every node")}
 }
 
 // setDiscussion changes the site's discussion settings through edit.

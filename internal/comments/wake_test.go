@@ -2,8 +2,6 @@ package comments
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -31,11 +29,11 @@ func TestWakeOnlyForJobsDueNow(t *testing.T) {
 	})
 	p := seedPost(t, st, now.Add(-time.Hour))
 	wakes := 0
-	svc := &Service{Store: st, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Settings: st.LoadSettings, Secret: []byte("a secret for the form stamps"), Wake: func() { wakes++ },
-		Noticed: func(ctx context.Context, tx *store.Store, post *broadside.Post, c *broadside.Comment, in *Submission) error {
-			return nil
-		}}
+	svc := newService(st, func() time.Time { return now })
+	svc.Wake = func() { wakes++ }
+	svc.Noticed = func(ctx context.Context, tx *store.Store, post *broadside.Post, c *broadside.Comment, in *Submission) error {
+		return nil
+	}
 	submit := func(body string, notify bool) *Result {
 		t.Helper()
 		res, err := svc.Submit(ctx, Submission{PostID: p.ID, Author: "Pat", Email: "pat@example.net", Body: body,
