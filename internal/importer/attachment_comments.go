@@ -51,9 +51,6 @@ func (r *run) attachmentItem(it *wxr.Item) {
 // attachmentPage returns the id of the page showing the attachment with local id and its
 // comments, making it on first use (a re-import finds it by its slug).
 func (r *run) attachmentPage(ctx context.Context, a *attInfo, local int64) (int64, error) {
-	if a == nil {
-		a = &attInfo{}
-	}
 	slug := broadside.AttachmentPageSlug(local)
 	if p, err := r.tx.PostBySlug(ctx, broadside.TypeAttachment, slug); err == nil {
 		return p.ID, nil
