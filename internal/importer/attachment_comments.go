@@ -30,31 +30,27 @@ type attachmentComments struct {
 }
 
 // attachmentItem makes the attachment it the item whose comments arrive next.
-func (r *run) attachmentItem(ctx context.Context, it *wxr.Item) error {
+func (r *run) attachmentItem(it *wxr.Item) {
 	a := r.plan.attachments[it.ID]
 	local, ok := r.attLocal[it.ID]
 	if a == nil || !ok {
-		return nil // not imported: its comments are skipped as such
+		return // not imported: its comments are skipped as such
 	}
 	r.cur.attachment = local
 	if a.Parent <= 0 {
-		return nil // its first comment gives it a page of its own (comment in comments.go)
+		return // its first comment gives it a page of its own (comment in comments.go)
 	}
 	if post, ok := r.postLocal[a.Parent]; ok {
 		r.cur.localID, r.cur.skip, r.cur.comments = post, false, map[int64]int64{}
-		return nil
+		return
 	}
 	r.cur.held = &attachmentComments{pos: it.Pos, wpID: it.ID, attachment: local, wpParent: a.Parent}
 	r.attComments = append(r.attComments, r.cur.held)
-	return nil
 }
 
 // attachmentPage returns the id of the page showing the attachment with local id and its
 // comments, making it on first use (a re-import finds it by its slug).
 func (r *run) attachmentPage(ctx context.Context, a *attInfo, local int64) (int64, error) {
-	if a == nil {
-		a = &attInfo{}
-	}
 	slug := broadside.AttachmentPageSlug(local)
 	if p, err := r.tx.PostBySlug(ctx, broadside.TypeAttachment, slug); err == nil {
 		return p.ID, nil

@@ -203,7 +203,8 @@ func (r *run) stream(ctx context.Context) error {
 func (r *run) item(ctx context.Context, it *wxr.Item) error {
 	r.cur = &curItem{pos: it.Pos, wpID: it.ID, skip: true}
 	if it.Type == "attachment" {
-		return r.attachmentItem(ctx, it) // written before the stream, from the plan; this takes its comments
+		r.attachmentItem(it) // written before the stream, from the plan; this takes its comments
+		return nil
 	}
 	if it.Type == "nav_menu_item" {
 		r.collectMenuItem(it)

@@ -416,12 +416,19 @@ func (r *Reader) children(fn func(t xml.StartElement, pos Pos) error) error {
 
 // text returns the character data directly inside the element just started (CDATA
 // sections and text joined, child elements skipped) and consumes its end.
-func (r *Reader) text() (string, error) {
+func (r *Reader) text() (string, error) { return r.readText(true) }
+
+// body is text for a post's or comment's content, which SkipBodies reads without keeping.
+func (r *Reader) body() (string, error) { return r.readText(!r.SkipBodies) }
+
+// readText is text and body: it checks the element's text against maxText either way and
+// returns it only when keep is set (otherwise "", copying nothing).
+func (r *Reader) readText(keep bool) (string, error) {
 	// Most elements hold one piece of text: it becomes the string directly, without the
 	// buffer that joins several (one allocation per field instead of two).
 	var first string
 	var b []byte
-	pieces := 0
+	n, pieces := 0, 0
 	for {
 		tok, err := r.token()
 		if err == io.EOF {
@@ -432,8 +439,11 @@ func (r *Reader) text() (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
-			if len(first)+len(b)+len(t) > r.maxText {
+			if n += len(t); n > r.maxText {
 				return "", r.tooLarge()
+			}
+			if !keep {
+				continue
 			}
 			switch pieces++; pieces {
 			case 1:
@@ -453,35 +463,6 @@ func (r *Reader) text() (string, error) {
 				return first, nil
 			}
 			return string(b), nil
-		}
-	}
-}
-
-// body is text for a post's or comment's content, which SkipBodies reads without keeping.
-func (r *Reader) body() (string, error) {
-	if !r.SkipBodies {
-		return r.text()
-	}
-	n := 0
-	for {
-		tok, err := r.token()
-		if err == io.EOF {
-			return "", syntaxError(r.next, io.ErrUnexpectedEOF)
-		}
-		if err != nil {
-			return "", err
-		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if n += len(t); n > r.maxText {
-				return "", r.tooLarge()
-			}
-		case xml.StartElement:
-			if err := r.skip(); err != nil {
-				return "", err
-			}
-		case xml.EndElement:
-			return "", nil
 		}
 	}
 }
