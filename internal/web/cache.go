@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -266,14 +267,14 @@ func (c *PageCache) makeRoom(n int) bool {
 // cacheable reports whether r may be answered from, and stored in, the shared cache: an
 // anonymous GET without the cookies that personalise a page.
 func cacheable(r *http.Request) bool {
-	return cacheableBut(r, "")
+	return cacheableBut(r)
 }
 
 // personalCookies are the cookies that make a page this reader's own.
 var personalCookies = []string{cookieSession, cookiePending, cookieCommenter, cookieFlash, cookieReader, cookieEditing}
 
-// cacheableBut is cacheable with the cookie named except ignored.
-func cacheableBut(r *http.Request, except string) bool {
+// cacheableBut is cacheable with the cookies named in except ignored.
+func cacheableBut(r *http.Request, except ...string) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
@@ -281,7 +282,7 @@ func cacheableBut(r *http.Request, except string) bool {
 		return false
 	}
 	for _, name := range personalCookies {
-		if _, err := r.Cookie(name); err == nil && name != except {
+		if _, err := r.Cookie(name); err == nil && !slices.Contains(except, name) {
 			return false
 		}
 	}

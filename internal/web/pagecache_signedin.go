@@ -34,21 +34,7 @@ const readerShare = 4
 // personal cookie besides the session's and the subscriber's (held comments, a flash message,
 // a remembered commenter, an unlocked password), or a sign-in that did not resolve.
 func signedInKey(r *http.Request) string {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return ""
-	}
-	if r.URL.RawQuery != "" && !onlyTrackingParams(r.URL.RawQuery) {
-		return ""
-	}
-	for _, name := range personalCookies {
-		if name == cookieSession || name == cookieReader {
-			continue
-		}
-		if _, err := r.Cookie(name); err == nil {
-			return ""
-		}
-	}
-	if hasPostPassCookie(r) || sessionUnavailable(r) != nil {
+	if !cacheableBut(r, cookieSession, cookieReader) || sessionUnavailable(r) != nil {
 		return ""
 	}
 	u, sub := currentUser(r), currentReader(r)

@@ -88,14 +88,14 @@ func (st *staticFiles) serve(w http.ResponseWriter, r *http.Request) error {
 // language is the site's, and binding it here keeps every template, however deep its dot,
 // translating with a plain {{t "Leave a Reply"}}. Admin pages are English (README).
 //
-// Every set is parsed at start, so a broken template stops the server there, but only the
+// Every page is parsed at start (in English), so a broken template stops the server there, but only the
 // English public pages are kept: the others are parsed again the first time a page is
 // rendered. A site speaks one language and readers never see the admin; keeping the admin's
 // 45 pages and the five unused languages was 11 of the 13 MiB the templates held, most of the
 // server's live heap (docs/benchmarks.md, "Issue 11 (session 6): memory").
 type templates struct {
 	known map[string]bool  // every page: "public/post", "admin/…"
-	funcs template.FuncMap // the English sets' functions
+	funcs template.FuncMap // the functions every set has; parse adds the language's (langFuncs)
 
 	mu   sync.RWMutex
 	sets map[string]*template.Template // "public/post" (English), "public/post@fr", "admin/…"
@@ -133,9 +133,6 @@ func parseTemplates(st *staticFiles) (*templates, error) {
 			return s
 		},
 		"join": strings.Join,
-	}
-	for k, f := range langFuncs(i18n.Default) {
-		funcs[k] = f
 	}
 	t := &templates{known: map[string]bool{}, funcs: funcs, sets: map[string]*template.Template{}}
 	for _, group := range []string{"public", "admin"} {

@@ -316,14 +316,7 @@ func (q *req) listComments() (*result, error) {
 		// Nothing will look into the objects again: each is encoded as soon as it is
 		// built, so a request holds its answer once, as JSON, rather than as a tree of
 		// every comment's fields and then the JSON too (many clients at once each held both).
-		buf := getBuf()
-		b, err := appendList(*buf, len(rows), func(b []byte, i int) ([]byte, error) { return appendJSON(b, object(i)) })
-		if err != nil {
-			putBuf(buf)
-			return nil, err
-		}
-		*buf = b
-		return &result{status: http.StatusOK, body: rawJSON(b), buf: buf}, nil
+		return encodedList(len(rows), object)
 	}
 	items := make([]any, 0, len(rows))
 	for i := range rows {

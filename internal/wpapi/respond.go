@@ -174,6 +174,19 @@ var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }
 // maxPooledBuf is the largest buffer kept: a rare huge answer is not held for everyone after.
 const maxPooledBuf = 1 << 20
 
+// encodedList is a 200 answer of n objects, each encoded into a pooled buffer as soon as
+// item builds it (write sends the buffer and frees it).
+func encodedList(n int, item func(int) obj) (*result, error) {
+	buf := getBuf()
+	b, err := appendList(*buf, n, func(b []byte, i int) ([]byte, error) { return appendJSON(b, item(i)) })
+	if err != nil {
+		putBuf(buf)
+		return nil, err
+	}
+	*buf = b
+	return &result{status: http.StatusOK, body: rawJSON(b), buf: buf}, nil
+}
+
 func getBuf() *[]byte { return bufs.Get().(*[]byte) }
 
 func putBuf(b *[]byte) {
