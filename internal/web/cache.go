@@ -197,10 +197,17 @@ func (c *PageCache) stale(key string) *cachedPage {
 	return c.entries[key]
 }
 
+// purgedSince reports whether what was rendered after version gen, seq (version) and shows
+// tags may be stale: the cache was emptied or a purge naming one of its tags came since. The
+// caller holds c.mu; put, putReader and putFragment all ask it before storing.
+func (c *PageCache) purgedSince(gen, seq uint64, tags []string) bool {
+	return gen != c.gen || c.purges.since(seq, tags)
+}
+
 func (c *PageCache) put(key string, e *cachedPage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e.gen != c.gen || c.purges.since(e.seq, e.tags) {
+	if c.purgedSince(e.gen, e.seq, e.tags) {
 		return // rendered before a purge that names it: it may show stale content
 	}
 	if old := c.entries[key]; old != nil {

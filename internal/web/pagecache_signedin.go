@@ -160,7 +160,7 @@ func (c *PageCache) getReader(key string) *cachedPage {
 func (c *PageCache) putReader(key string, e *cachedPage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e.gen != c.gen || c.purges.since(e.seq, e.tags) {
+	if c.purgedSince(e.gen, e.seq, e.tags) {
 		return
 	}
 	if c.readers == nil || c.readerBytes+e.size() > c.MaxBytes/readerShare {

@@ -57,7 +57,7 @@ func (c *PageCache) fragment(key string) *discussion {
 func (c *PageCache) putFragment(key string, gen, seq uint64, tags []string, d discussion) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen || c.purges.since(seq, tags) {
+	if c.purgedSince(gen, seq, tags) {
 		return // something it shows changed while it rendered
 	}
 	if c.fragments == nil || len(c.fragments) >= maxFragments || c.fragBytes > c.MaxBytes/4 {
