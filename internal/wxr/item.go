@@ -1,7 +1,7 @@
 package wxr
 
 import (
-	"encoding/xml"
+	"bytes"
 	"strconv"
 	"strings"
 )
@@ -9,9 +9,8 @@ import (
 // itemChild reads one child of an <item>. Comments are handed out one by one as they are
 // read, after the item itself, so an item with a hundred thousand comments still takes the
 // memory of one comment.
-func (r *Reader) itemChild(t xml.StartElement, pos Pos) error {
-	n := t.Name
-	if isWP(n, "comment") {
+func (r *Reader) itemChild(pos Pos) error {
+	if r.is(clsWP, "comment") {
 		if !r.itemOut {
 			r.push(r.item)
 			r.itemOut = true
@@ -29,100 +28,80 @@ func (r *Reader) itemChild(t xml.StartElement, pos Pos) error {
 		// be part of the item the caller already has.
 		if !r.lateField {
 			r.lateField = true
-			r.warn(pos, "<%s> after the comments of item %d is ignored (WordPress writes comments last)", n.Local, it.ID)
+			r.warn(pos, "<%s> after the comments of item %d is ignored (WordPress writes comments last)", r.s.local, it.ID)
 		}
 		return r.skip()
 	}
 	var err error
-	var s string
-	switch {
-	case isRSS(n, "title"):
+	switch c, local := r.s.class, string(r.s.local); {
+	case c == clsRSS && local == "title":
 		it.Title, err = r.text()
-	case isRSS(n, "link"):
-		s, err = r.text()
-		it.Link = strings.TrimSpace(s)
-	case isRSS(n, "pubDate"):
+	case c == clsRSS && local == "link":
+		it.Link, err = r.trimmed()
+	case c == clsRSS && local == "pubDate":
 		it.PubDate, err = r.text()
-	case isRSS(n, "guid"):
+	case c == clsRSS && local == "guid":
 		it.GUIDIsPermaLink = true
-		for _, a := range t.Attr {
-			if a.Name.Local == "isPermaLink" {
-				it.GUIDIsPermaLink = strings.TrimSpace(strings.ToLower(a.Value)) != "false"
-			}
+		if v, ok := r.s.attr("isPermaLink"); ok {
+			it.GUIDIsPermaLink = strings.TrimSpace(strings.ToLower(string(v))) != "false"
 		}
-		s, err = r.text()
-		it.GUID = strings.TrimSpace(s)
-	case isRSS(n, "description"):
+		it.GUID, err = r.trimmed()
+	case c == clsRSS && local == "description":
 		it.Description, err = r.text()
-	case isRSS(n, "category"):
-		var domain, nicename string
-		var hasNice bool
-		for _, a := range t.Attr {
-			switch a.Name.Local {
-			case "domain":
-				domain = a.Value
-			case "nicename":
-				nicename, hasNice = a.Value, true
-			}
-		}
+	case c == clsRSS && local == "category":
+		domain, _ := r.s.attr("domain")
+		nicename, hasNice := r.s.attr("nicename")
+		// Like WordPress, only categories with a nicename count: WXR 1.0 repeats each one
+		// without it for plain RSS readers.
+		t := ItemTerm{Domain: string(domain), Slug: string(nicename)}
+		var s string
 		if s, err = r.text(); err == nil && hasNice {
-			// Like WordPress, only categories with a nicename count: WXR 1.0 repeats each
-			// one without it for plain RSS readers.
-			if domain == "tag" {
-				domain = TaxTag
+			if t.Domain == "tag" {
+				t.Domain = TaxTag
 			}
-			it.Terms = append(it.Terms, ItemTerm{Domain: domain, Slug: nicename, Name: s})
+			t.Name = s
+			it.Terms = append(it.Terms, t)
 		}
-	case isNS(n, nsDC, "dc", "creator"):
-		s, err = r.text()
-		it.Creator = strings.TrimSpace(s)
-	case isNS(n, nsContent, "content", "encoded"):
+	case c == clsDC && local == "creator":
+		it.Creator, err = r.trimmed()
+	case c == clsContent && local == "encoded":
 		it.Content, err = r.body()
-	case isExcerpt(n):
+	case c == clsExcerpt && local == "encoded":
 		it.Excerpt, err = r.text()
-	case isWP(n, "postmeta"):
+	case c == clsWP && local == "postmeta":
 		var m Meta
 		if m, err = r.meta(); err == nil {
 			it.Meta = append(it.Meta, m)
 		}
-	case isWP(n, ""):
-		err = r.itemField(it, n.Local)
+	case c == clsWP:
+		err = r.itemField(it)
 	default:
 		err = r.skip()
 	}
 	return err
 }
 
-func (r *Reader) itemField(it *Item, local string) error {
+func (r *Reader) itemField(it *Item) error {
 	var err error
-	var s string
-	switch local {
+	switch string(r.s.local) {
 	case "post_id":
 		it.ID, err = r.int64()
 	case "post_date":
-		s, err = r.text()
-		it.PostDate = strings.TrimSpace(s)
+		it.PostDate, err = r.trimmed()
 	case "post_date_gmt":
-		s, err = r.text()
-		it.PostDateGMT = strings.TrimSpace(s)
+		it.PostDateGMT, err = r.trimmed()
 	case "post_modified":
-		s, err = r.text()
-		it.PostModified = strings.TrimSpace(s)
+		it.PostModified, err = r.trimmed()
 	case "post_modified_gmt":
-		s, err = r.text()
-		it.PostModifiedGMT = strings.TrimSpace(s)
+		it.PostModifiedGMT, err = r.trimmed()
 	case "comment_status":
-		s, err = r.text()
-		it.CommentStatus = strings.TrimSpace(s)
+		it.CommentStatus, err = r.word()
 	case "ping_status":
-		s, err = r.text()
-		it.PingStatus = strings.TrimSpace(s)
+		it.PingStatus, err = r.word()
 	case "post_name":
-		s, err = r.text()
-		it.Name = strings.TrimSpace(s)
+		it.Name, err = r.trimmed()
 	case "status":
-		s, err = r.text()
-		it.Status = strings.TrimSpace(s)
+		it.Status, err = r.word()
 	case "post_parent":
 		it.Parent, err = r.int64()
 	case "menu_order":
@@ -130,8 +109,7 @@ func (r *Reader) itemField(it *Item, local string) error {
 		n, err = r.int64()
 		it.MenuOrder = int(n)
 	case "post_type":
-		s, err = r.text()
-		it.Type = strings.TrimSpace(s)
+		it.Type, err = r.word()
 	case "post_password":
 		it.Password, err = r.text()
 	case "is_sticky":
@@ -139,8 +117,7 @@ func (r *Reader) itemField(it *Item, local string) error {
 		n, err = r.int64()
 		it.Sticky = n != 0
 	case "attachment_url":
-		s, err = r.text()
-		it.AttachmentURL = strings.TrimSpace(s)
+		it.AttachmentURL, err = r.trimmed()
 	default:
 		err = r.skip()
 	}
@@ -148,40 +125,32 @@ func (r *Reader) itemField(it *Item, local string) error {
 }
 
 func (r *Reader) comment(c *Comment) error {
-	return r.children(func(t xml.StartElement, _ Pos) error {
-		if !isWP(t.Name, "") {
+	return r.children(func(Pos) error {
+		if r.s.class != clsWP {
 			return r.skip()
 		}
 		var err error
-		var s string
-		switch t.Name.Local {
+		switch string(r.s.local) {
 		case "comment_id":
 			c.ID, err = r.int64()
 		case "comment_author":
 			c.Author, err = r.text()
 		case "comment_author_email":
-			s, err = r.text()
-			c.AuthorEmail = strings.TrimSpace(s)
+			c.AuthorEmail, err = r.trimmed()
 		case "comment_author_url":
-			s, err = r.text()
-			c.AuthorURL = strings.TrimSpace(s)
+			c.AuthorURL, err = r.trimmed()
 		case "comment_author_IP":
-			s, err = r.text()
-			c.AuthorIP = strings.TrimSpace(s)
+			c.AuthorIP, err = r.trimmed()
 		case "comment_date":
-			s, err = r.text()
-			c.Date = strings.TrimSpace(s)
+			c.Date, err = r.trimmed()
 		case "comment_date_gmt":
-			s, err = r.text()
-			c.DateGMT = strings.TrimSpace(s)
+			c.DateGMT, err = r.trimmed()
 		case "comment_content":
 			c.Content, err = r.body()
 		case "comment_approved":
-			s, err = r.text()
-			c.Approved = strings.TrimSpace(s)
+			c.Approved, err = r.word()
 		case "comment_type":
-			s, err = r.text()
-			c.Type = strings.TrimSpace(s)
+			c.Type, err = r.word()
 		case "comment_parent":
 			c.Parent, err = r.int64()
 		case "comment_user_id":
@@ -196,6 +165,28 @@ func (r *Reader) comment(c *Comment) error {
 		}
 		return err
 	})
+}
+
+// words are the values a status or type field nearly always holds: word hands these out
+// without allocating a string per comment.
+var words = func() map[string]string {
+	m := map[string]string{}
+	for _, w := range []string{"", "0", "1", "spam", "trash", "post-trashed", "comment", "pingback", "trackback",
+		"open", "closed", "publish", "future", "draft", "pending", "private", "inherit",
+		"post", "page", "attachment", "nav_menu_item", "revision", "wp_block"} {
+		m[w] = w
+	}
+	return m
+}()
+
+// word is trimmed for a field of few values.
+func (r *Reader) word() (string, error) {
+	b, err := r.readText(true)
+	b = bytes.TrimSpace(b)
+	if w, ok := words[string(b)]; ok {
+		return w, err
+	}
+	return string(b), err
 }
 
 // itoa is strconv.FormatInt for ids.

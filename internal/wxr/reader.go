@@ -1,7 +1,7 @@
 package wxr
 
 import (
-	"encoding/xml"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -40,12 +40,12 @@ const (
 
 // Reader reads a WXR file record by record. Use NewReader, then call Next until io.EOF.
 type Reader struct {
-	d      *xml.Decoder
+	s      *scanner
 	filter *filterReader
 	st     state
 	queue  []Record
 	err    error
-	next   Pos // where the next token starts
+	next   Pos // where the current token starts
 
 	site       Site
 	siteOut    bool
@@ -57,17 +57,12 @@ type Reader struct {
 	lateField bool
 
 	maxText int
-	open    []openElem // the elements the decoder is inside, for naming one in an error
+	tbuf    []byte // the text of the element being read
 
 	// SkipBodies makes the reader check the text of every post's and comment's content as
 	// it always does but keep none of it (Item.Content and Comment.Content stay empty): a
 	// first pass that needs only ids and dates then copies no bodies.
 	SkipBodies bool
-}
-
-type openElem struct {
-	name xml.Name
-	pos  Pos
 }
 
 // NewReader returns a Reader of the WXR document in r. Input that is not UTF-8 is converted
@@ -81,18 +76,11 @@ func NewReaderLimit(r io.Reader, maxText int) *Reader {
 		maxText = MaxText
 	}
 	f := newFilterReader(r)
-	f.limit = int64(maxText) + tokenSlack
-	d := xml.NewDecoder(f)
-	d.Strict = true
-	// WordPress titles sometimes carry HTML entities (&nbsp;, &hellip;) that XML does not
-	// define; libxml rejects them but they mean only one thing, so accept them.
-	d.Entity = xml.HTMLEntity
-	d.CharsetReader = charset.NewReaderLabel
-	return &Reader{d: d, filter: f, next: Pos{1, 1}, maxText: maxText}
+	return &Reader{s: newScanner(f, maxText+tokenSlack, charset.NewReaderLabel), filter: f, next: Pos{1, 1}, maxText: maxText}
 }
 
 // Offset returns how many bytes of the input have been read, for progress reports.
-func (r *Reader) Offset() int64 { return r.d.InputOffset() }
+func (r *Reader) Offset() int64 { return r.s.offset() }
 
 // Next returns the next record, or io.EOF after the end of the document. A malformed or
 // foreign file yields an *Error (wrapped nowhere: use AsError or a type assertion); after
@@ -117,46 +105,36 @@ func (r *Reader) warn(pos Pos, format string, args ...any) {
 	r.push(&Warning{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
 
-// token returns the next token, noting where it starts. io.EOF means the input ended
-// where a document may end; any other error is an *Error.
-func (r *Reader) token() (xml.Token, error) {
-	l, c := r.d.InputPos()
-	r.next = Pos{l, c}
-	r.filter.mark = r.filter.total
-	tok, err := r.d.Token()
-	if err == nil {
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if len(r.open) >= maxDepth {
-				return nil, &Error{Pos: r.next, Msg: fmt.Sprintf("elements are nested more than %d deep", maxDepth),
-					Hint: "A WordPress export nests a few levels: the file is damaged or is not an export. " + hintReexport}
-			}
-			r.open = append(r.open, openElem{t.Name, r.next})
-		case xml.EndElement:
-			if len(r.open) > 0 {
-				r.open = r.open[:len(r.open)-1]
-			}
+// token reads the next start tag, end tag or text (r.s.kind), noting where it starts.
+// io.EOF means the input ended where a document may end; any other error is an *Error.
+func (r *Reader) token() (tokKind, error) {
+	err := r.s.next()
+	r.next = r.s.at
+	switch {
+	case err == nil:
+		if r.s.kind == tokStart && len(r.s.elems) > maxDepth {
+			return 0, &Error{Pos: r.next, Msg: fmt.Sprintf("elements are nested more than %d deep", maxDepth),
+				Hint: "A WordPress export nests a few levels: the file is damaged or is not an export. " + hintReexport}
 		}
-		return tok, nil
-	}
-	if errors.Is(err, errTokenTooLarge) {
-		return nil, r.tooLarge()
-	}
-	if err == io.EOF {
+		return r.s.kind, nil
+	case err == io.EOF:
 		if r.filter.err != nil {
-			return nil, r.filter.err
+			return 0, r.filter.err
 		}
-		return nil, io.EOF
+		return 0, io.EOF
+	case errors.Is(err, errTokenTooLarge):
+		return 0, r.tooLarge()
 	}
-	if e, ok := err.(*Error); ok {
-		return nil, e
-	}
-	l, c = r.d.InputPos()
-	return nil, syntaxError(Pos{l, c}, err)
+	return 0, err
+}
+
+// is reports whether the element just started is local in the namespace class c.
+func (r *Reader) is(c nsClass, local string) bool {
+	return r.s.class == c && string(r.s.local) == local
 }
 
 func (r *Reader) step() error {
-	tok, err := r.token()
+	k, err := r.token()
 	if err == io.EOF {
 		if r.st == stDoc {
 			return &Error{Pos: r.next, Msg: "the file contains no XML element: it is empty or not an XML file", Hint: hintNotExport}
@@ -166,26 +144,26 @@ func (r *Reader) step() error {
 	if err != nil {
 		return err
 	}
-	switch t := tok.(type) {
-	case xml.StartElement:
-		return r.start(t)
-	case xml.EndElement:
+	switch k {
+	case tokStart:
+		return r.start()
+	case tokEnd:
 		return r.end()
 	}
 	return nil
 }
 
-func (r *Reader) start(t xml.StartElement) error {
+func (r *Reader) start() error {
 	pos := r.next
 	switch r.st {
 	case stDoc:
-		if t.Name.Local != "rss" {
-			return &Error{Pos: pos, Msg: fmt.Sprintf("this is not a WordPress export: the document is <%s>, an export is an <rss> document", t.Name.Local), Hint: hintNotExport}
+		if string(r.s.local) != "rss" {
+			return &Error{Pos: pos, Msg: fmt.Sprintf("this is not a WordPress export: the document is <%s>, an export is an <rss> document", r.s.local), Hint: hintNotExport}
 		}
 		r.st = stRSS
 		return nil
 	case stRSS:
-		if isRSS(t.Name, "channel") && !r.sawChannel {
+		if r.is(clsRSS, "channel") && !r.sawChannel {
 			r.sawChannel = true
 			r.site.Pos = pos
 			r.st = stChannel
@@ -193,9 +171,9 @@ func (r *Reader) start(t xml.StartElement) error {
 		}
 		return r.skip()
 	case stChannel:
-		return r.channelChild(t, pos)
+		return r.channelChild(pos)
 	case stItem:
-		return r.itemChild(t, pos)
+		return r.itemChild(pos)
 	}
 	return r.skip()
 }
@@ -249,26 +227,24 @@ func (r *Reader) beforeRecord(pos Pos, what string) error {
 	return nil
 }
 
-func (r *Reader) channelChild(t xml.StartElement, pos Pos) error {
-	n := t.Name
+func (r *Reader) channelChild(pos Pos) error {
 	var err error
-	switch {
-	case isRSS(n, "title"):
+	switch c, local := r.s.class, string(r.s.local); {
+	case c == clsRSS && local == "title":
 		r.site.Title, err = r.text()
-	case isRSS(n, "link"):
+	case c == clsRSS && local == "link":
 		r.site.Link, err = r.text()
-	case isRSS(n, "description"):
+	case c == clsRSS && local == "description":
 		r.site.Description, err = r.text()
-	case isRSS(n, "language"):
+	case c == clsRSS && local == "language":
 		r.site.Language, err = r.text()
-	case isRSS(n, "generator"):
+	case c == clsRSS && local == "generator":
 		r.site.Generator, err = r.text()
-	case isWP(n, "wxr_version"):
+	case c == clsWP && local == "wxr_version":
 		var v string
-		if v, err = r.text(); err != nil {
+		if v, err = r.trimmed(); err != nil {
 			return err
 		}
-		v = strings.TrimSpace(v)
 		if !validVersion(v) {
 			return &Error{Pos: pos, Msg: fmt.Sprintf("this does not appear to be a WordPress export: missing/invalid WXR version number (<wp:wxr_version> is %q)", v),
 				Hint: hintNotExport}
@@ -277,13 +253,11 @@ func (r *Reader) channelChild(t xml.StartElement, pos Pos) error {
 		if newerThanKnown(v) {
 			r.warn(pos, "this file is WXR %s, newer than the 1.2 this importer knows; reading it as 1.2", v)
 		}
-	case isWP(n, "base_site_url"):
-		r.site.BaseSiteURL, err = r.text()
-		r.site.BaseSiteURL = strings.TrimSpace(r.site.BaseSiteURL)
-	case isWP(n, "base_blog_url"):
-		r.site.BaseBlogURL, err = r.text()
-		r.site.BaseBlogURL = strings.TrimSpace(r.site.BaseBlogURL)
-	case isWP(n, "author"):
+	case c == clsWP && local == "base_site_url":
+		r.site.BaseSiteURL, err = r.trimmed()
+	case c == clsWP && local == "base_blog_url":
+		r.site.BaseBlogURL, err = r.trimmed()
+	case c == clsWP && local == "author":
 		if err = r.beforeRecord(pos, "<wp:author>"); err != nil {
 			return err
 		}
@@ -291,15 +265,22 @@ func (r *Reader) channelChild(t xml.StartElement, pos Pos) error {
 		if err = r.author(a); err == nil {
 			r.push(a)
 		}
-	case isWP(n, "category"), isWP(n, "tag"), isWP(n, "term"):
-		if err = r.beforeRecord(pos, "<wp:"+n.Local+">"); err != nil {
+	case c == clsWP && (local == "category" || local == "tag" || local == "term"):
+		kind := "term" // a constant: local goes with the next token
+		switch local {
+		case "category":
+			kind = "category"
+		case "tag":
+			kind = "tag"
+		}
+		if err = r.beforeRecord(pos, "<wp:"+kind+">"); err != nil {
 			return err
 		}
 		tm := &Term{Pos: pos}
-		if err = r.term(tm, n.Local); err == nil {
+		if err = r.term(tm, kind); err == nil {
 			r.push(tm)
 		}
-	case isRSS(n, "item"):
+	case c == clsRSS && local == "item":
 		if err = r.beforeRecord(pos, "<item>"); err != nil {
 			return err
 		}
@@ -312,20 +293,23 @@ func (r *Reader) channelChild(t xml.StartElement, pos Pos) error {
 }
 
 func (r *Reader) author(a *Author) error {
-	return r.children(func(t xml.StartElement, _ Pos) error {
+	return r.children(func(Pos) error {
+		if r.s.class != clsWP {
+			return r.skip()
+		}
 		var err error
-		switch {
-		case isWP(t.Name, "author_id"):
+		switch string(r.s.local) {
+		case "author_id":
 			a.ID, err = r.int64()
-		case isWP(t.Name, "author_login"):
+		case "author_login":
 			a.Login, err = r.text()
-		case isWP(t.Name, "author_email"):
+		case "author_email":
 			a.Email, err = r.text()
-		case isWP(t.Name, "author_display_name"):
+		case "author_display_name":
 			a.DisplayName, err = r.text()
-		case isWP(t.Name, "author_first_name"):
+		case "author_first_name":
 			a.FirstName, err = r.text()
-		case isWP(t.Name, "author_last_name"):
+		case "author_last_name":
 			a.LastName, err = r.text()
 		default:
 			err = r.skip()
@@ -341,12 +325,12 @@ func (r *Reader) term(tm *Term, kind string) error {
 	case "tag":
 		tm.Taxonomy = TaxTag
 	}
-	return r.children(func(t xml.StartElement, _ Pos) error {
-		if !isWP(t.Name, "") {
+	return r.children(func(Pos) error {
+		if r.s.class != clsWP {
 			return r.skip()
 		}
 		var err error
-		switch t.Name.Local {
+		switch string(r.s.local) {
 		case "term_id":
 			tm.ID, err = r.int64()
 		case "category_nicename", "tag_slug", "term_slug":
@@ -377,12 +361,12 @@ func (r *Reader) term(tm *Term, kind string) error {
 
 func (r *Reader) meta() (Meta, error) {
 	var m Meta
-	err := r.children(func(t xml.StartElement, _ Pos) error {
+	err := r.children(func(Pos) error {
 		var err error
 		switch {
-		case isWP(t.Name, "meta_key"):
+		case r.is(clsWP, "meta_key"):
 			m.Key, err = r.text()
-		case isWP(t.Name, "meta_value"):
+		case r.is(clsWP, "meta_value"):
 			m.Value, err = r.text()
 		default:
 			err = r.skip()
@@ -392,23 +376,24 @@ func (r *Reader) meta() (Meta, error) {
 	return m, err
 }
 
-// children calls fn for each child element of the element just started, until its end.
-// fn must consume the child (read its text, walk its children or skip it).
-func (r *Reader) children(fn func(t xml.StartElement, pos Pos) error) error {
+// children calls fn for each child element of the element just started, until its end,
+// with the child's start tag as the current token. fn must consume the child (read its
+// text, walk its children or skip it).
+func (r *Reader) children(fn func(pos Pos) error) error {
 	for {
-		tok, err := r.token()
+		k, err := r.token()
 		if err == io.EOF {
 			return syntaxError(r.next, io.ErrUnexpectedEOF)
 		}
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if err := fn(t, r.next); err != nil {
+		switch k {
+		case tokStart:
+			if err := fn(r.next); err != nil {
 				return err
 			}
-		case xml.EndElement:
+		case tokEnd:
 			return nil
 		}
 	}
@@ -416,81 +401,90 @@ func (r *Reader) children(fn func(t xml.StartElement, pos Pos) error) error {
 
 // text returns the character data directly inside the element just started (CDATA
 // sections and text joined, child elements skipped) and consumes its end.
-func (r *Reader) text() (string, error) { return r.readText(true) }
+func (r *Reader) text() (string, error) {
+	b, err := r.readText(true)
+	return string(b), err
+}
+
+// trimmed is text without the white space around it.
+func (r *Reader) trimmed() (string, error) {
+	b, err := r.readText(true)
+	return string(bytes.TrimSpace(b)), err
+}
 
 // body is text for a post's or comment's content, which SkipBodies reads without keeping.
-func (r *Reader) body() (string, error) { return r.readText(!r.SkipBodies) }
+func (r *Reader) body() (string, error) {
+	b, err := r.readText(!r.SkipBodies)
+	return string(b), err
+}
 
-// readText is text and body: it checks the element's text against maxText either way and
-// returns it only when keep is set (otherwise "", copying nothing).
-func (r *Reader) readText(keep bool) (string, error) {
-	// Most elements hold one piece of text: it becomes the string directly, without the
-	// buffer that joins several (one allocation per field instead of two).
-	var first string
-	var b []byte
-	n, pieces := 0, 0
+// readText is text, trimmed and body: it checks the element's text against maxText either
+// way and gathers it only when keep is set. The bytes are valid until the next readText.
+func (r *Reader) readText(keep bool) ([]byte, error) {
+	r.tbuf = r.tbuf[:0]
+	n := 0
 	for {
-		tok, err := r.token()
+		k, err := r.token()
 		if err == io.EOF {
-			return "", syntaxError(r.next, io.ErrUnexpectedEOF)
+			return nil, syntaxError(r.next, io.ErrUnexpectedEOF)
 		}
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if n += len(t); n > r.maxText {
-				return "", r.tooLarge()
+		switch k {
+		case tokText:
+			if n += len(r.s.text); n > r.maxText {
+				return nil, r.tooLarge()
 			}
-			if !keep {
-				continue
+			if keep {
+				r.tbuf = append(r.tbuf, r.s.text...)
 			}
-			switch pieces++; pieces {
-			case 1:
-				first = string(t) // the token's bytes are only valid until the next token
-			case 2:
-				b = append(append(b, first...), t...)
-				first = ""
-			default:
-				b = append(b, t...)
-			}
-		case xml.StartElement:
+		case tokStart:
 			if err := r.skip(); err != nil {
-				return "", err
+				return nil, err
 			}
-		case xml.EndElement:
-			if pieces <= 1 {
-				return first, nil
-			}
-			return string(b), nil
+		case tokEnd:
+			return r.tbuf, nil
 		}
 	}
 }
 
+// int64 reads the element's text as WordPress's (int) cast does: garbage is 0.
 func (r *Reader) int64() (int64, error) {
-	s, err := r.text()
+	b, err := r.readText(true)
 	if err != nil {
 		return 0, err
 	}
-	n, _ := strconv.ParseInt(strings.TrimSpace(s), 10, 64) // WordPress's (int) cast: garbage is 0
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && len(b) < 19 {
+		n := int64(0)
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				goto slow
+			}
+			n = n*10 + int64(c-'0')
+		}
+		return n, nil
+	}
+slow:
+	n, _ := strconv.ParseInt(string(b), 10, 64)
 	return n, nil
 }
 
-// skip consumes the element just started. It goes through token, not xml.Decoder.Skip, so
-// each token of a skipped element is bounded and the open-element stack stays true.
+// skip consumes the element just started, checking everything in it as it goes.
 func (r *Reader) skip() error {
 	for depth := 1; depth > 0; {
-		tok, err := r.token()
+		k, err := r.token()
 		if err == io.EOF {
 			return syntaxError(r.next, io.ErrUnexpectedEOF)
 		}
 		if err != nil {
 			return err
 		}
-		switch tok.(type) {
-		case xml.StartElement:
+		switch k {
+		case tokStart:
 			depth++
-		case xml.EndElement:
+		case tokEnd:
 			depth--
 		}
 	}
@@ -506,36 +500,37 @@ func (r *Reader) tooLarge() *Error {
 	}
 	e := &Error{Pos: r.next, Msg: "the file holds more than " + size + " of text in one piece outside any element",
 		Hint: "No WordPress export has that: the file is damaged or is not an export. " + hintReexport}
-	if n := len(r.open); n > 0 {
-		el := r.open[n-1]
+	if n := len(r.s.elems); n > 0 {
+		el := r.s.elems[n-1]
+		_, local, _ := splitName(r.s.openName(n - 1))
 		e.Pos = el.pos
 		e.Msg = fmt.Sprintf("the <%s> element starting on line %d holds more than %s of text; the import stops here without reading the rest of it",
-			displayName(el.name), el.pos.Line, size)
+			displayName(el.space, string(local)), el.pos.Line, size)
 		e.Hint = "No WordPress post is that large: the file is damaged. " + hintReexport
 	}
 	return e
 }
 
-// displayName writes n with the prefix WordPress uses for its namespace, so an error names
-// the element as it appears in the file.
-func displayName(n xml.Name) string {
+// displayName writes an element with the prefix WordPress uses for its namespace, so an
+// error names the element as it appears in the file.
+func displayName(space, local string) string {
 	switch {
-	case n.Space == "":
-		return n.Local
-	case n.Space == nsContent:
-		return "content:" + n.Local
-	case n.Space == nsDC:
-		return "dc:" + n.Local
-	case n.Space == nsWFW:
-		return "wfw:" + n.Local
-	case isWPNamespace(n.Space, ""):
-		return "wp:" + n.Local
-	case isWPNamespace(n.Space, "excerpt/"):
-		return "excerpt:" + n.Local
-	case !strings.Contains(n.Space, ":"): // an undeclared prefix is kept as written
-		return n.Space + ":" + n.Local
+	case space == "":
+		return local
+	case space == nsContent:
+		return "content:" + local
+	case space == nsDC:
+		return "dc:" + local
+	case space == nsWFW:
+		return "wfw:" + local
+	case isWPNamespace(space, ""):
+		return "wp:" + local
+	case isWPNamespace(space, "excerpt/"):
+		return "excerpt:" + local
+	case !strings.Contains(space, ":"): // an undeclared prefix is kept as written
+		return space + ":" + local
 	}
-	return n.Local
+	return local
 }
 
 // validVersion is WordPress's /^\d+\.\d+$/.
@@ -561,25 +556,6 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// isRSS reports whether n is the RSS element local (RSS 2.0 has no namespace).
-func isRSS(n xml.Name, local string) bool { return n.Space == "" && n.Local == local }
-
-// isWP reports whether n is WordPress's element local ("" for any) in any WXR version's
-// namespace, http or https. Matching the URI, not the prefix, is what ignores a "wp:"
-// prefix bound to a stranger's namespace. An undeclared "wp" prefix (some hand-made files
-// forget the declaration) counts too, as WordPress's parser assumes it.
-func isWP(n xml.Name, local string) bool {
-	return (local == "" || n.Local == local) && (isWPNamespace(n.Space, "") || n.Space == "wp")
-}
-
-func isExcerpt(n xml.Name) bool {
-	return n.Local == "encoded" && (isWPNamespace(n.Space, "excerpt/") || n.Space == "excerpt")
-}
-
-func isNS(n xml.Name, ns, prefix, local string) bool {
-	return n.Local == local && (n.Space == ns || n.Space == prefix)
 }
 
 // isWPNamespace matches http(s)://wordpress.org/export/N.N/ followed by suffix.
