@@ -2,6 +2,7 @@ package wxr
 
 import (
 	"bufio"
+	"encoding/binary"
 	"io"
 )
 
@@ -38,11 +39,23 @@ func (f *filterReader) Read(p []byte) (int, error) {
 		}
 	}
 	n, err := f.r.Read(p)
-	for i, c := range p[:n] {
+	b := p[:n]
+	for len(b) >= 8 {
+		// Eight bytes at a time: the expression is non-zero when one of them is below 0x20.
+		if w := binary.LittleEndian.Uint64(b); (w-0x2020202020202020)&^w&0x8080808080808080 != 0 {
+			f.replace(b[:8])
+		}
+		b = b[8:]
+	}
+	f.replace(b)
+	return n, err
+}
+
+func (f *filterReader) replace(b []byte) {
+	for i, c := range b {
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			p[i] = ' '
+			b[i] = ' '
 			f.replaced++
 		}
 	}
-	return n, err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // The scanner is the Reader's XML tokenizer. It was encoding/xml's Decoder, which allocated
@@ -58,6 +59,7 @@ func classify(space string) nsClass {
 type elem struct {
 	q     int
 	space string
+	class nsClass
 	pos   Pos
 }
 
@@ -104,11 +106,19 @@ type scanner struct {
 	saved      []nsSave
 	prefixes   map[string]string // undeclared prefixes, each allocated once
 	nameOK     map[string]bool   // non-ASCII names, checked once each
+	lastSpace  string
+	lastClass  nsClass
 
 	charset func(label string, input io.Reader) (io.Reader, error)
 }
 
 const chunk = 64 << 10
+
+var (
+	piEnd    = []byte("?>")
+	dashes   = []byte("--")
+	cdataEnd = []byte("]]>")
+)
 
 // errTokenTooLarge is what the scanner returns once a token (a text run, CDATA section,
 // comment or tag) outgrows its limit; the Reader turns it into an *Error naming the
@@ -204,9 +214,9 @@ func (s *scanner) byteAt(k int) (byte, error) {
 
 // index finds sep at or after k bytes past pos, reading more input as needed; the result
 // is relative to pos.
-func (s *scanner) index(k int, sep string) (int, error) {
+func (s *scanner) index(k int, sep []byte) (int, error) {
 	for {
-		if i := bytes.Index(s.buf[s.pos+k:s.end], []byte(sep)); i >= 0 {
+		if i := bytes.Index(s.buf[s.pos+k:s.end], sep); i >= 0 {
 			return k + i, nil
 		}
 		k = max(k, s.end-s.pos-len(sep)+1)
@@ -294,24 +304,40 @@ func (s *scanner) next() error {
 // ASCII name characters and any byte above ASCII (checked later). It returns where the
 // name ends and whether there was one.
 func (s *scanner) readName(k int) (int, bool, error) {
-	for e := k; ; e++ {
-		c, err := s.byteAt(e)
-		if err != nil {
-			return e, false, err
+	e := k
+	for {
+		for i := s.pos + e; i < s.end; i++ {
+			if c := s.buf[i]; !nameByte[c] {
+				e = i - s.pos
+				return e, e > k, nil
+			}
 		}
-		if c < 0x80 && !isNameByte(c) {
-			return e, e > k, nil
+		e = s.end - s.pos
+		if err := s.more(e + 1); err != nil {
+			return e, false, err
 		}
 	}
 }
 
+// nameByte is what readName takes: ASCII name characters and every byte above ASCII.
+var nameByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= utf8.RuneSelf || isNameByte(byte(c))
+	}
+	return t
+}()
+
 func (s *scanner) skipSpace(k int) int {
 	for {
-		c, err := s.byteAt(k)
-		if err != nil || (c != ' ' && c != '\r' && c != '\n' && c != '\t') {
+		for i := s.pos + k; i < s.end; i++ {
+			if c := s.buf[i]; c != ' ' && c != '\r' && c != '\n' && c != '\t' {
+				return i - s.pos
+			}
+		}
+		k = s.end - s.pos
+		if s.more(k+1) != nil {
 			return k
 		}
-		k++
 	}
 }
 
@@ -395,8 +421,11 @@ func (s *scanner) startTag() error {
 	s.declare()
 	s.local = local
 	s.space = s.resolve(prefix, local)
-	s.class = classify(s.space)
-	s.elems = append(s.elems, elem{q: len(s.names) + ne - 1, space: s.space, pos: s.at})
+	if s.space != s.lastSpace || s.space == "" { // an export has one or two namespaces in use
+		s.lastSpace, s.lastClass = s.space, classify(s.space)
+	}
+	s.class = s.lastClass
+	s.elems = append(s.elems, elem{q: len(s.names) + ne - 1, space: s.space, class: s.class, pos: s.at})
 	s.names = append(s.names, s.tag[1:ne]...)
 	s.advance(k)
 	s.kind = tokStart
@@ -507,7 +536,7 @@ func (s *scanner) pop() {
 	}
 	e, start := s.elems[depth-1], s.nameStart(depth-1)
 	_, s.local, _ = splitName(s.names[start:e.q])
-	s.space, s.class = e.space, classify(e.space)
+	s.space, s.class = e.space, e.class
 	s.elems, s.names = s.elems[:depth-1], s.names[:start]
 }
 
@@ -571,7 +600,7 @@ func (s *scanner) procInst() error {
 	target := s.buf[s.pos+2 : s.pos+ne]
 	isXML := string(target) == "xml"
 	k := s.skipSpace(ne)
-	e, err := s.index(k, "?>")
+	e, err := s.index(k, piEnd)
 	if err != nil {
 		return s.failErr(e, err)
 	}
@@ -615,7 +644,7 @@ func (s *scanner) bang() (bool, error) {
 		if c != '-' {
 			return false, s.fail(4, "invalid sequence <!- not part of <!--")
 		}
-		i, err := s.index(4, "--")
+		i, err := s.index(4, dashes)
 		if err == nil {
 			c, err = s.byteAt(i + 2)
 		}

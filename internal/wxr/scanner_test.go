@@ -132,7 +132,7 @@ func TestScannerMatchesEncodingXMLOnFixtures(t *testing.T) {
 
 // writtenExport is an export the Writer makes, with the text a real one holds: markup,
 // entities, split "]]>", CRLF, non-ASCII letters, long bodies.
-func writtenExport(t *testing.T) []byte {
+func writtenExport(t testing.TB) []byte {
 	var b bytes.Buffer
 	w := NewWriter(&b)
 	check := func(err error) {
@@ -276,4 +276,35 @@ func FuzzScanner(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		sameTokens(t, "fuzz", []byte(s))
 	})
+}
+
+// The filter replaces every control character XML forbids, wherever it falls in the
+// eight-byte words it checks at once, and nothing else.
+func TestFilterReplacesEveryControlCharacter(t *testing.T) {
+	var src []byte
+	want := 0
+	for c := 0; c < 256; c++ {
+		src = append(src, bytes.Repeat([]byte{'a'}, c%9)...)
+		src = append(src, byte(c))
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			want++
+		}
+	}
+	f := newFilterReader(bytes.NewReader(src))
+	got, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range src {
+		w := c
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			w = ' '
+		}
+		if got[i] != w {
+			t.Fatalf("byte %d: %#x became %#x, want %#x", i, c, got[i], w)
+		}
+	}
+	if f.replaced != want {
+		t.Fatalf("replaced %d, want %d", f.replaced, want)
+	}
 }

@@ -74,7 +74,7 @@ func (s *scanner) scanText() error {
 // scanCDATA reads a CDATA section whose "<![CDATA[" has been seen.
 func (s *scanner) scanCDATA() error {
 	const open = len("<![CDATA[")
-	e, err := s.index(open, "]]>")
+	e, err := s.index(open, cdataEnd)
 	if err == io.EOF {
 		return s.fail(s.end-s.pos, "unexpected EOF in CDATA section")
 	}
@@ -298,13 +298,16 @@ func (s *scanner) isName(b []byte) bool {
 
 // splitName is encoding/xml's nsname: prefix and local name, not ok with two colons.
 func splitName(b []byte) (prefix, local []byte, ok bool) {
-	i := bytes.IndexByte(b, ':')
-	switch {
-	case i < 0:
-		return nil, b, true
-	case bytes.IndexByte(b[i+1:], ':') >= 0:
-		return nil, nil, false
-	case i == 0 || i == len(b)-1:
+	i := -1
+	for j, c := range b { // names are short: a loop beats IndexByte's call
+		if c == ':' {
+			if i >= 0 {
+				return nil, nil, false
+			}
+			i = j
+		}
+	}
+	if i <= 0 || i == len(b)-1 {
 		return nil, b, true
 	}
 	return b[:i], b[i+1:], true
