@@ -37,7 +37,8 @@ const (
 	hintNotExport = "Create the file in WordPress with Tools › Export › All content; a feed (/feed/) or a backup plugin's file is not a WordPress export."
 )
 
-// syntaxError explains an encoding/xml error in words a publisher can act on.
+// syntaxError explains an XML error (the scanner reports them as encoding/xml's
+// SyntaxError, with its messages) in words a publisher can act on.
 func syntaxError(pos Pos, err error) *Error {
 	msg := err.Error()
 	var se *xml.SyntaxError

@@ -403,19 +403,28 @@ func (r *Reader) children(fn func(pos Pos) error) error {
 // sections and text joined, child elements skipped) and consumes its end.
 func (r *Reader) text() (string, error) {
 	b, err := r.readText(true)
-	return string(b), err
+	return r.string(b), err
 }
 
 // trimmed is text without the white space around it.
 func (r *Reader) trimmed() (string, error) {
 	b, err := r.readText(true)
-	return string(bytes.TrimSpace(b)), err
+	return r.string(bytes.TrimSpace(b)), err
 }
 
 // body is text for a post's or comment's content, which SkipBodies reads without keeping.
 func (r *Reader) body() (string, error) {
 	b, err := r.readText(!r.SkipBodies)
-	return string(b), err
+	return r.string(b), err
+}
+
+// string copies b, which readText gathered, and lets a huge element's buffer go.
+func (r *Reader) string(b []byte) string {
+	s := string(b)
+	if cap(r.tbuf) > 1<<20 {
+		r.tbuf = nil
+	}
+	return s
 }
 
 // readText is text, trimmed and body: it checks the element's text against maxText either

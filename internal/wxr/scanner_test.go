@@ -308,3 +308,32 @@ func TestFilterReplacesEveryControlCharacter(t *testing.T) {
 		t.Fatalf("replaced %d, want %d", f.replaced, want)
 	}
 }
+
+// After a huge post the reader lets its buffers go: an import of one 20 MiB post among
+// thousands of small ones holds 20 MiB for that post, not for the rest of the file.
+func TestHugeBodyBuffersReleased(t *testing.T) {
+	big := strings.Repeat("<p>x</p>\r\n", 2<<20/10)
+	src := head + "<item><title>big</title><content:encoded><![CDATA[" + big + "]]></content:encoded></item>\n" +
+		strings.Repeat("<item><title>small &amp; &#233;</title><content:encoded>a &amp; b</content:encoded></item>\n", 3000) +
+		"</channel></rss>"
+	rd := NewReader(strings.NewReader(src))
+	var items []*Item
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it, ok := rec.(*Item); ok {
+			items = append(items, it)
+		}
+	}
+	if len(items) != 3001 || len(items[0].Content) != len(big)-(2<<20/10) || items[1].Title != "small & é" {
+		t.Fatalf("items: %d, first content %d bytes", len(items), len(items[0].Content))
+	}
+	if c := cap(rd.tbuf) + cap(rd.s.tbuf) + cap(rd.s.abuf) + cap(rd.s.buf); c > 1<<20 {
+		t.Fatalf("the reader keeps %d bytes of buffers after the huge post", c)
+	}
+}
