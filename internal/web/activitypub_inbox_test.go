@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"net/http"
@@ -35,7 +34,7 @@ type fediPeer struct {
 }
 
 func newFediPeer(t *testing.T, ta *testApp) *fediPeer {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	k, err := aptest.NewKey()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	cryptotls "crypto/tls"
 	"encoding/json"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/activitypub"
+	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -49,7 +49,7 @@ func namedHosts(ta *testApp, tls map[string]string) {
 // namedPeerKey is the key every named peer signs with: generating one per peer would make
 // a test with many followers slow, and which key signs matters only per actor.
 var namedPeerKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	k, err := aptest.NewKey()
 	if err != nil {
 		panic(err)
 	}
