@@ -106,7 +106,10 @@ func fedForm(kv ...string) url.Values {
 	return f
 }
 
-func TestFederationSettingsForm(t *testing.T) { onBothDatabases(t, runFederationSettingsForm) }
+func TestFederationSettingsForm(t *testing.T) {
+	t.Parallel()
+	onBothDatabases(t, runFederationSettingsForm)
+}
 
 // runFederationSettingsForm: the admin's form saves the federation settings through the
 // settings service; bad input is refused with the field named and nothing saved; a
