@@ -131,6 +131,7 @@ func containsKey(m map[string]any, k string) bool { _, ok := m[k]; return ok }
 // TestSchemas fetches every endpoint in every context and compares each item with the
 // WordPress handbook's schema tables.
 func TestSchemas(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	admin := s.as(s.Admin)
 	editor := s.user("editor@example.org", broadside.RoleEditor)
@@ -205,6 +206,7 @@ func TestSchemas(t *testing.T) {
 
 // TestIndex checks /wp-json/ and its route map, the namespace index and discovery.
 func TestIndex(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for _, path := range []string{"/wp-json/", "/wp-json", "/?rest_route=/"} {
 		r := s.get(path)
@@ -258,6 +260,7 @@ func TestIndex(t *testing.T) {
 
 // TestErrorBodies checks error codes, messages and statuses against WordPress's.
 func TestErrorBodies(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wpapi", "errors.json"))
 	if err != nil {
