@@ -27,7 +27,6 @@ func (c *countingStore) InTx(ctx context.Context, fn func(tx *store.Store) error
 }
 
 func TestGroupCommitSharesTransactionsAndIsolatesFailures(t *testing.T) {
-	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		st := openStore(t, dsn)

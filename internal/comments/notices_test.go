@@ -18,7 +18,6 @@ import (
 // when recording it fails, the comment is not stored either (and the reader sees an error
 // rather than a comment whose request was silently lost); when it works, both are there.
 func TestNotificationRequestSharesTheCommentsTransaction(t *testing.T) {
-	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -19,7 +19,6 @@ import (
 // random discussions with replies, orphans (parents held, spam, missing, themselves),
 // cycles, newest first, threading off, and held comments replying to held ones.
 func TestPageWithOwnMatchesThread(t *testing.T) {
-	t.Parallel()
 	rng := rand.New(rand.NewPCG(11, 2026))
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	statuses := []broadside.CommentStatus{broadside.CommentApproved, broadside.CommentApproved, broadside.CommentApproved,
@@ -94,7 +93,6 @@ func (c *shapeCountingStore) ThreadShape(ctx context.Context, postID int64, also
 // discussion reads the whole thread once, not once per comment, and again only after a
 // change to what is shown (an approval). The held comments are read by key.
 func TestPageOfReadsThreadOncePerChange(t *testing.T) {
-	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -19,7 +19,6 @@ import (
 // again. On the old code each node kept its own in-memory limiter, so twice the limit got
 // through.
 func TestRateLimitHoldsAcrossNodes(t *testing.T) {
-	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		var now atomic.Pointer[time.Time]

@@ -43,7 +43,6 @@ func shapeOf(nodes []*broadside.ThreadNode) string {
 // the maximum depth, newest or oldest first; and a post where a comment replies to a later
 // one is left to the whole thread.
 func TestSharedPageMatchesThread(t *testing.T) {
-	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

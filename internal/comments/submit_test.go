@@ -14,7 +14,6 @@ import (
 // to the same database) receive the same comment many times at once; it is stored once.
 // On PostgreSQL only the per-post lock taken in the write transaction makes this true.
 func TestDuplicateCheckHoldsAcrossNodes(t *testing.T) {
-	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -14,7 +14,6 @@ import (
 // TestLongUserAgentCutByCharacters: a reader's User-Agent is stored cut to 255, and a cut in
 // the middle of a character made invalid UTF-8, which PostgreSQL refuses, losing the comment.
 func TestLongUserAgentCutByCharacters(t *testing.T) {
-	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -17,7 +17,6 @@ import (
 // comment (a sixth of the server's CPU under bench/run.sh's comment POSTs) for nothing. The
 // notice is still queued, and the worker finds it when it is due.
 func TestWakeOnlyForJobsDueNow(t *testing.T) {
-	t.Parallel()
 	dsn := testdb.SQLite(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 12, 0, 10, 0, time.UTC)

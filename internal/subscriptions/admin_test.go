@@ -28,7 +28,6 @@ const jetpackCSV = "email_address,date_subscribed\n" +
 	"wp2@example.net,2020-01-02 03:04:05\n"
 
 func TestDetectImport(t *testing.T) {
-	t.Parallel()
 	cases := []struct {
 		data, format              string
 		email, date, status, name int
@@ -59,7 +58,6 @@ func TestDetectImport(t *testing.T) {
 // TestImport: confirmed only when the file says so; existing addresses untouched; one
 // transaction; bad rows reported by line.
 func TestImport(t *testing.T) {
-	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		ctx := context.Background()
@@ -115,7 +113,6 @@ func TestImport(t *testing.T) {
 }
 
 func TestExportDeleteAndGrowth(t *testing.T) {
-	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	ctx := context.Background()
 	sub, err := e.svc.Add(ctx, e.admin, subscriptions.AddInput{Email: "=cmd@example.net", Name: "@SUM(A1)"}, "192.0.2.1")

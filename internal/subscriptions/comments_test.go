@@ -18,7 +18,6 @@ import (
 // on the post and replies to their comment reach them once, never their own; the per-post
 // link stops them.
 func TestCommentNotifications(t *testing.T) {
-	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	ctx := context.Background()
 	set, _ := e.st.LoadSettings(ctx)
@@ -103,7 +102,6 @@ func TestCommentNotifications(t *testing.T) {
 // TestSignedInReaderNeedsNoConfirmation: a subscriber signed in as the comment's address is
 // subscribed to the discussion at once.
 func TestSignedInReaderNeedsNoConfirmation(t *testing.T) {
-	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	ctx := context.Background()
 	sub := &broadside.Subscriber{Email: "reader@example.net", Status: broadside.SubscriberConfirmed, ConfirmedAt: e.clk.Now()}

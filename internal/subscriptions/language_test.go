@@ -46,7 +46,6 @@ func golden(t *testing.T, name string, m *mailtest.Parsed) {
 // unsubscribe link) go out in the site language — French and Persian golden emails, the
 // Persian one marked right to left — with the same links as in English.
 func TestEmailsInLanguage(t *testing.T) {
-	t.Parallel()
 	for _, lang := range []string{"fr", "fa"} {
 		t.Run(lang, func(t *testing.T) {
 			e := newEnv(t, testdb.SQLite(t))

@@ -125,7 +125,6 @@ func wantCode(t testing.TB, err error, code string) {
 // TestDoubleOptIn: subscribing sends a confirmation link and nothing else; the link
 // confirms once, signs the reader in, welcomes them, and cannot be used again.
 func TestDoubleOptIn(t *testing.T) {
-	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		ctx := context.Background()
@@ -192,7 +191,6 @@ func TestDoubleOptIn(t *testing.T) {
 
 // TestConfirmLinkExpires: a confirmation link is dead after 48 hours.
 func TestConfirmLinkExpires(t *testing.T) {
-	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	ctx := context.Background()
 	must(t, e.svc.Subscribe(ctx, subscriptions.Request{Email: "late@example.net", IP: "192.0.2.1"}))
@@ -207,7 +205,6 @@ func TestConfirmLinkExpires(t *testing.T) {
 // TestNoEnumeration: subscribing an unknown, pending, confirmed or unsubscribed address
 // answers the same; only the owner's inbox learns the difference.
 func TestNoEnumeration(t *testing.T) {
-	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	ctx := context.Background()
 	for _, s := range []*broadside.Subscriber{
@@ -249,7 +246,6 @@ func TestNoEnumeration(t *testing.T) {
 // TestRateLimits: an IP is told to slow down; an address beyond its limit is silently not
 // mailed (the answer is the same).
 func TestRateLimits(t *testing.T) {
-	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	ctx := context.Background()
 	for i := 0; i < 5; i++ {
@@ -278,7 +274,6 @@ func TestRateLimits(t *testing.T) {
 // TestMagicLinkSignIn: a confirmed subscriber gets a single-use link that expires in 30
 // minutes and signs them in.
 func TestMagicLinkSignIn(t *testing.T) {
-	t.Parallel()
 	e := newEnv(t, testdb.SQLite(t))
 	ctx := context.Background()
 	must(t, e.st.CreateSubscriber(ctx, &broadside.Subscriber{Email: "r@example.net", Status: broadside.SubscriberConfirmed, ConfirmedAt: e.clk.Now()}))

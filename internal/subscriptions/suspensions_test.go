@@ -14,7 +14,6 @@ import (
 // TestLiftSuspensionsInBulk: the admin lifts the suspensions one newsletter caused, those
 // since a date, or ticked ones; sees the count first; nobody else is touched.
 func TestLiftSuspensionsInBulk(t *testing.T) {
-	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		ctx := context.Background()

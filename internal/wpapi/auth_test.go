@@ -16,7 +16,6 @@ import (
 
 // TestApplicationPasswords: good, grouped, wrong, revoked passwords, and the user name forms.
 func TestApplicationPasswords(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	secret, p, err := s.App.AppPasswords.Create(ctx, s.Admin, "Phone app")
@@ -94,7 +93,6 @@ func TestApplicationPasswords(t *testing.T) {
 
 // TestCapabilities maps WordPress's capability checks onto the roles.
 func TestCapabilities(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	author := s.user("author@example.org", broadside.RoleAuthor)
 	editor := s.user("editor@example.org", broadside.RoleEditor)
@@ -158,7 +156,6 @@ func TestCapabilities(t *testing.T) {
 // TestCookieAuthentication: the admin's session cookie works for the API from the site itself;
 // a cross-site write with the cookie is refused; Basic requests skip the check.
 func TestCookieAuthentication(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

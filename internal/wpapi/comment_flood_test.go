@@ -13,7 +13,6 @@ import (
 // comments service's sliding window computed, as every other throttled answer of the API
 // does, not a fixed minute.
 func TestCommentFloodRetryAfterIsTheWindowsWait(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	post := s.publish(s.Admin, "Open", "x")

@@ -13,7 +13,6 @@ import (
 // a signed-in client is known by its account, so once one of its comments is approved the
 // next is published at once.
 func TestAPICommentIdentity(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	editor := s.user("editor@example.org", broadside.RoleEditor)
 	writer := s.user("writer@example.org", broadside.RoleAuthor)

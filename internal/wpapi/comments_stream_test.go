@@ -12,7 +12,6 @@ import (
 // _fields naming every field still takes), in both contexts, and stay so when pooled answer
 // buffers are reused by requests in between.
 func TestCommentListStreamedAsBuilt(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	editor := s.as(s.user("editor@example.org", broadside.RoleEditor))
 	base := fmt.Sprintf("/wp-json/wp/v2/comments?post=%d&per_page=100", s.Seed.ID)

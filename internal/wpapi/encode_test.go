@@ -43,7 +43,6 @@ func FuzzAppendString(f *testing.F) {
 }
 
 func TestAppendJSON(t *testing.T) {
-	t.Parallel()
 	v := obj{{"id", int64(7)}, {"ok", true}, {"tags", []int64{1, 2}}, {"names", []string{"a<b"}},
 		{"nested", []obj{{{"href", "https://x/?a=1&b=2"}}}}, {"any", []any{nil, 1.5, "s"}}, {"m", map[string]int{"z": 1}}}
 	b, err := appendJSON(nil, v)
@@ -59,7 +58,6 @@ func TestAppendJSON(t *testing.T) {
 // TestExcerptMatchesRender: the excerpt cut from an already rendered body is the one
 // render.Excerpt makes from the source.
 func TestExcerptMatchesRender(t *testing.T) {
-	t.Parallel()
 	r := render.New()
 	for _, body := range []string{
 		"", "Short body.", strings.Repeat("word, ", 80), "# Title\n\n" + strings.Repeat("Some *text* with [a link](https://x.example). ", 20),

@@ -9,7 +9,6 @@ import (
 
 // TestHeaders: content type, CORS, preflight, caching, HEAD and the discovery link.
 func TestHeaders(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	r := s.do(call{path: "/wp-json/wp/v2/posts", header: map[string]string{"Origin": "https://reader.example"}})
 	wantStatus(t, r, http.StatusOK)
@@ -75,7 +74,6 @@ func TestHeaders(t *testing.T) {
 // TestDiscovery: every public page and API answer names the API, in a header and in the
 // page's head; the admin does not.
 func TestDiscovery(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	want := "<" + s.Srv.URL + `/wp-json/>; rel="https://api.w.org/"`
 	for _, path := range []string{"/", "/2018/09/05/" + s.Seed.Slug + "/", "/category/uncategorized/", "/no-such-page/", "/wp-json/wp/v2/posts", "/wp-json/"} {
@@ -99,7 +97,6 @@ func TestDiscovery(t *testing.T) {
 
 // TestRestRouteFallback: /?rest_route= serves the API for reads and writes.
 func TestRestRouteFallback(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	r := s.get("/?rest_route=/wp/v2/posts&per_page=1")
 	wantStatus(t, r, http.StatusOK)

@@ -20,7 +20,6 @@ func (shapeSite) AuthorURL(*broadside.User) string      { return "" }
 // (which the processing job fills): each size name once, in the original's type, with its
 // WebP twin under "sources", and "full" last.
 func TestMediaDetailsSizes(t *testing.T) {
-	t.Parallel()
 	q := &req{site: shapeSite{}}
 	m := &broadside.Media{ID: 7, Key: "2026/12/willsman-ab12.jpg", MimeType: "image/jpeg", Size: 90000, Width: 2000, Height: 1500,
 		Sizes: []broadside.MediaSize{

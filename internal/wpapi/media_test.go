@@ -53,7 +53,6 @@ func (s *site) mediaCount() int {
 // (raw and multipart), list with filters and totals, get, update, delete with force, and
 // WordPress's error codes; nothing is left behind by a refused upload.
 func TestMediaEndpoints(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	pw := s.appPassword(s.Admin)
 	api := func(method, path string, body any) *reply {
@@ -187,7 +186,6 @@ func TestMediaEndpoints(t *testing.T) {
 // TestFeaturedMedia: posts accept and return featured_media; the featured image URL and alt
 // text the renderer uses follow the file.
 func TestFeaturedMedia(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	pw := s.appPassword(s.Admin)
 	api := func(method, path string, body any) *reply {
@@ -263,7 +261,6 @@ func TestFeaturedMedia(t *testing.T) {
 // and administrators every file, anonymous readers nothing (the admin channel's table is in
 // internal/web; both ask the media service).
 func TestMediaRoles(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	author := s.user("ann@example.org", broadside.RoleAuthor)
 	other := s.user("bob@example.org", broadside.RoleAuthor)
@@ -343,7 +340,6 @@ func TestMediaRoles(t *testing.T) {
 // TestMediaUploadTooLarge: the site's size limit holds on the REST channel as on the admin
 // form (one media service), with WordPress's error code and nothing stored.
 func TestMediaUploadTooLarge(t *testing.T) {
-	t.Parallel()
 	s := newSite(t, func(c *config.Config) { c.Limits.MediaUploadMiB = 1 })
 	pw := s.appPassword(s.Admin)
 	big := append(testimg.JPEG(t, 16, 16), make([]byte, 3<<20)...)

@@ -16,7 +16,6 @@ import (
 // when they are not strings or too long, and unknown meta keys are ignored as WordPress
 // ignores unregistered ones.
 func TestAppealAndNoticeMeta(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	appeal := "Please [click here](https://www.paypal.com/donate?hosted_button_id=X) to help."
@@ -78,7 +77,6 @@ func TestAppealAndNoticeMeta(t *testing.T) {
 // comment shape (broadside_moderation: the queue's text and the machine codes), for those
 // who moderate, and in no other context.
 func TestCommentModerationReasonREST(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	editor := s.user("editor@example.org", broadside.RoleEditor)
 	r := s.do(call{method: http.MethodPost, path: "/wp-json/wp/v2/comments", body: map[string]any{
@@ -116,7 +114,6 @@ func TestCommentModerationReasonREST(t *testing.T) {
 // (meta.broadside_likes, meta.broadside_boosts), the same in a listing (counted for the page
 // at once) as for the post alone, and a client cannot set them.
 func TestReactionCountsMeta(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	for i, kind := range []string{broadside.ReactionLike, broadside.ReactionLike, broadside.ReactionAnnounce} {

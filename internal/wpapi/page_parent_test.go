@@ -14,7 +14,6 @@ import (
 // channel sets it: the posts service decides, so the REST API refuses the loop the admin's
 // form refuses (it only refused the page itself), and the page keeps its parent.
 func TestPageParentLoopRefusedEverywhere(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	api := s.as(s.Admin)

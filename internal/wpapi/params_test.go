@@ -28,7 +28,6 @@ func sameIDs(got []int64, want ...int64) bool {
 
 // TestPostQueryParameters exercises every query parameter of GET /wp/v2/posts.
 func TestPostQueryParameters(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	author := s.user("author@example.org", broadside.RoleAuthor)
@@ -168,7 +167,6 @@ func TestPostQueryParameters(t *testing.T) {
 
 // TestPageAndTermParameters covers pages (parent), categories, tags and users.
 func TestPageAndTermParameters(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	page := func(title string, parent int64) *broadside.Post {
@@ -235,7 +233,6 @@ func TestPageAndTermParameters(t *testing.T) {
 
 // TestSearchEndpoint covers /wp/v2/search for posts and terms.
 func TestSearchEndpoint(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	p := s.publish(s.Admin, "Apple harvest", "Apples everywhere", func(in *posts.Input) { in.Tags = []string{"Apple trees"} })
 	pg := s.publish(s.Admin, "Apple page", "About apples", func(in *posts.Input) { in.Type = broadside.TypePage })
@@ -268,7 +265,6 @@ func TestSearchEndpoint(t *testing.T) {
 
 // TestCommentQueryParameters exercises the parameters of GET /wp/v2/comments.
 func TestCommentQueryParameters(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	seed := s.Seed.ID
 	all := ids(s.get(fmt.Sprintf("/wp-json/wp/v2/comments?post=%d&per_page=100", seed)))
@@ -348,7 +344,6 @@ func TestCommentQueryParameters(t *testing.T) {
 
 // TestOnPostgreSQL runs the filtering queries against PostgreSQL, where the SQL differs.
 func TestOnPostgreSQL(t *testing.T) {
-	t.Parallel()
 	s := newSite(t, withDSN(testdb.Postgres(t)))
 	p := s.publish(s.Admin, "Second", "About Willsman too", func(in *posts.Input) { in.Tags = []string{"nec"} })
 	for query, want := range map[string][]int64{

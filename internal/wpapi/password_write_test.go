@@ -13,7 +13,6 @@ import (
 // TestPasswordAndStickyWrites: the API sets, keeps and removes a post's password and sticky
 // flag as WordPress does, and the answer withholds a protected post's text from readers.
 func TestPasswordAndStickyWrites(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	au := s.user("au@example.org", broadside.RoleAuthor)

@@ -28,7 +28,6 @@ func sortedKeys(m map[string]any) []string {
 // a revision can be read and deleted only with force=true; the post links its history;
 // only those who may edit the post see any of it.
 func TestRevisionsREST(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	r := api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{"title": "One", "content": "<p>first</p>", "status": "publish"})
@@ -98,7 +97,6 @@ func TestRevisionsREST(t *testing.T) {
 // TestAutosavesREST: an autosave of a published post is kept apart and leaves the live post
 // alone; the author's own draft is autosaved in place, as WordPress does.
 func TestAutosavesREST(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	r := api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{"title": "Live", "content": "<p>live</p>", "status": "publish"})
@@ -137,7 +135,6 @@ func TestAutosavesREST(t *testing.T) {
 // TestTrashREST: DELETE without force trashes (WordPress's shape), status=trash lists the
 // trash for editors only, trashed posts vanish from public listings, force deletes.
 func TestTrashREST(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	p := s.publish(s.Admin, "Going away", "<p>bye</p>")
@@ -182,7 +179,6 @@ func TestTrashREST(t *testing.T) {
 // published post comes back published with its date and is public again; a draft comes back
 // as what the client asks; a trashed post edited without a status stays in the trash.
 func TestRestoreFromTrashREST(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	p := s.publish(s.Admin, "Coming back", "<p>back</p>")

@@ -15,7 +15,6 @@ import (
 // its revision, shown by the REST revisions endpoint as written (raw) and sanitized
 // (rendered), and restoring the revision brings the markup back; an autosave keeps it too.
 func TestRevisionKeepsTitleMarkup(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	const marked = "Title <em>With</em> Markup"

@@ -131,7 +131,6 @@ func containsKey(m map[string]any, k string) bool { _, ok := m[k]; return ok }
 // TestSchemas fetches every endpoint in every context and compares each item with the
 // WordPress handbook's schema tables.
 func TestSchemas(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	admin := s.as(s.Admin)
 	editor := s.user("editor@example.org", broadside.RoleEditor)
@@ -206,7 +205,6 @@ func TestSchemas(t *testing.T) {
 
 // TestIndex checks /wp-json/ and its route map, the namespace index and discovery.
 func TestIndex(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	for _, path := range []string{"/wp-json/", "/wp-json", "/?rest_route=/"} {
 		r := s.get(path)
@@ -260,7 +258,6 @@ func TestIndex(t *testing.T) {
 
 // TestErrorBodies checks error codes, messages and statuses against WordPress's.
 func TestErrorBodies(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wpapi", "errors.json"))
 	if err != nil {

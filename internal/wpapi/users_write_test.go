@@ -13,7 +13,6 @@ import (
 // TestUserWrites: wp/v2/users create, update and delete in WordPress's shapes, with the
 // service's rules (administrators only, the last administrator, reassigning posts).
 func TestUserWrites(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	api := s.as(s.Admin)
@@ -79,7 +78,6 @@ func TestUserWrites(t *testing.T) {
 // wp_delete_user without an heir), /users/me updates and deletes, WordPress's codes for an
 // unknown id and for another user's address, and the roles Broadside lacks refused with why.
 func TestUserRESTLikeWordPress(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	api := s.as(s.Admin)

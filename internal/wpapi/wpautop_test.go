@@ -10,7 +10,6 @@ import (
 // Content sent by a WordPress client means what WordPress makes of it: a blank line starts a
 // paragraph and a single newline is a line break (wpautop), in content.rendered and on the page.
 func TestAPIContentGetsWordPressParagraphs(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	r := api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{"title": "Paras", "status": "publish",

@@ -13,7 +13,6 @@ import (
 // go-wordpress sends "content":{} and "title":{} (objects without raw) on every update, and
 // WordPress leaves those fields alone; so does null.
 func TestAPIUpdateWithEmptyObjectsKeepsFields(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	api := s.as(s.Admin)
@@ -50,7 +49,6 @@ func TestAPIUpdateWithEmptyObjectsKeepsFields(t *testing.T) {
 // given. It is not silently replaced with now: the request is refused naming the field, and
 // the post is unchanged.
 func TestAPIZeroDateRefused(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	p := s.publish(s.Admin, "Dated", "<p>x</p>")
@@ -82,7 +80,6 @@ func TestAPIZeroDateRefused(t *testing.T) {
 // A comment with replies links them as WordPress does: _links.children, embeddable, to
 // /wp/v2/comments?parent=ID. Replies held for moderation count for moderators only.
 func TestAPICommentChildrenLink(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	p := s.publish(s.Admin, "Talk", "<p>x</p>")
@@ -145,7 +142,6 @@ func TestAPICommentChildrenLink(t *testing.T) {
 // revisions, its predecessor-version link, as WordPress's prepare_links gives them; the
 // revisions themselves stay for those who may edit the post.
 func TestAPIVersionHistoryLinksForEveryReader(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	r := api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{"title": "Rev", "content": "one", "status": "publish"})
@@ -190,7 +186,6 @@ func TestAPIVersionHistoryLinksForEveryReader(t *testing.T) {
 // without a human's look. With the filter on, WordPress then asks for name and e-mail when
 // the site requires them (400 rest_comment_author_data_required); so does Broadside.
 func TestAPIAnonymousCommentsAreAllowedAndHeld(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	p := s.publish(s.Admin, "Open", "<p>x</p>")
@@ -217,7 +212,6 @@ func TestAPIAnonymousCommentsAreAllowedAndHeld(t *testing.T) {
 // back. A new post's is "closed", as on a WordPress site whose discussion settings do not
 // allow link notifications, since Broadside takes no pingbacks or trackbacks.
 func TestAPIPingStatusIsKeptPerPost(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	r := api(http.MethodPost, "/wp-json/wp/v2/posts", map[string]any{"title": "Pings", "status": "publish"})

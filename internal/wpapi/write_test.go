@@ -14,7 +14,6 @@ import (
 
 // TestPostWrites: create, partial update, scheduling, slugs, terms and delete semantics.
 func TestPostWrites(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	api := s.as(s.Admin)
@@ -108,7 +107,6 @@ func TestPostWrites(t *testing.T) {
 
 // TestPageWrites: parents and their validation.
 func TestPageWrites(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	r := api(http.MethodPost, "/wp-json/wp/v2/pages", map[string]any{"title": "About", "content": "<p>Us</p>", "status": "publish"})
@@ -129,7 +127,6 @@ func TestPageWrites(t *testing.T) {
 
 // TestTermWrites: categories and tags created, renamed, reparented and deleted.
 func TestTermWrites(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	api := s.as(s.Admin)
 	r := api(http.MethodPost, "/wp-json/wp/v2/categories", map[string]any{"name": "World", "description": "Abroad"})
@@ -182,7 +179,6 @@ func TestTermWrites(t *testing.T) {
 
 // TestAnonymousComments: the API applies the comment form's rules.
 func TestAnonymousComments(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	post := s.publish(s.Admin, "Open", "x")
@@ -257,7 +253,6 @@ func TestAnonymousComments(t *testing.T) {
 
 // TestCommentModeration: approve, hold, spam, trash, edit and delete as an editor.
 func TestCommentModeration(t *testing.T) {
-	t.Parallel()
 	s := newSite(t)
 	editor := s.user("editor@example.org", broadside.RoleEditor)
 	api := s.as(editor)
