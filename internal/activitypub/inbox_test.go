@@ -2,13 +2,13 @@ package activitypub
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -31,7 +31,7 @@ func TestInboxFollowAcceptUndo(t *testing.T) {
 		site := ActorID(f.srv.URL, SiteActor)
 		follow := Activity{Context: ContextAS, ID: r.actor() + "#follows/1", Type: "Follow", Actor: ID(r.actor()), Object: ID(site)}
 
-		other, _ := rsa.GenerateKey(rand.Reader, 2048)
+		other, _ := aptest.NewKey()
 		for name, tc := range map[string]struct {
 			k      *rsa.PrivateKey
 			tamper func(*http.Request)
@@ -77,7 +77,7 @@ func TestInboxFollowAcceptUndo(t *testing.T) {
 
 		// Key rotation: the cached key fails, the new one is fetched once and verifies.
 		r.mu.Lock()
-		r.key, _ = rsa.GenerateKey(rand.Reader, 2048)
+		r.key, _ = aptest.NewKey()
 		gets := r.keyGets
 		r.mu.Unlock()
 		like := Activity{ID: r.actor() + "#likes/1", Type: "Like", Actor: ID(r.actor()), Object: ID(f.srv.URL + "/2026/12/04/hello/")}

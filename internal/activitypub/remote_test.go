@@ -2,7 +2,6 @@ package activitypub
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"io"
@@ -41,7 +40,7 @@ type remote struct {
 }
 
 func newRemote(t *testing.T, now func() time.Time) *remote {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	k, err := aptest.NewKey()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +109,12 @@ type fixture struct {
 
 func newFixture(t *testing.T, dsn string, now func() time.Time) *fixture {
 	st := testdb.Open(t, dsn)
+	// The site actor's key is one of aptest's, stored as the service would store a key it
+	// generated: generating a 2048-bit key per fixture was a quarter of this package's CPU.
+	// TestSiteKeyGeneratedOnce covers the generation.
+	if _, _, err := st.ActorKey(context.Background(), SiteActor, now(), aptest.NewKeyPEM); err != nil {
+		t.Fatal(err)
+	}
 	f := &fixture{st: st, set: broadside.DefaultSettings()}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f.svc = &Service{Store: st, Log: log, Now: now, Client: NewClient(true)}
@@ -181,6 +186,31 @@ func (f *fixture) ourKey(keyID string) any {
 		return nil
 	}
 	return &k.PublicKey
+}
+
+// TestSiteKeyGeneratedOnce: the first time the site actor's key is asked for, a 2048-bit RSA
+// key is generated and stored; a service on the same database (another node, or this one
+// restarted) signs with that same key.
+func TestSiteKeyGeneratedOnce(t *testing.T) {
+	t.Parallel()
+	st := testdb.Open(t, testdb.SQLiteMigrated(t))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	first := &Service{Store: st, Log: log, Now: clockAt(testNow)}
+	k, pub, err := first.Key(context.Background(), SiteActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Validate(); err != nil || k.N.BitLen() != 2048 {
+		t.Fatalf("site key: %d bits, %v", k.N.BitLen(), err)
+	}
+	if pub != publicPEM(&k.PublicKey) {
+		t.Fatalf("published key %q is not the signing key's", pub)
+	}
+	again := &Service{Store: st, Log: log, Now: clockAt(testNow)}
+	k2, pub2, err := again.Key(context.Background(), SiteActor)
+	if err != nil || !k2.Equal(k) || pub2 != pub {
+		t.Fatalf("second service got another key (%v)", err)
+	}
 }
 
 // TestAptestContentType: aptest, which cannot import this package, posts and fetches as

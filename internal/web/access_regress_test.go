@@ -61,6 +61,7 @@ const protectedSecret = "Hushword is what the password keeps."
 // Point 1: a password-protected post published with "Send by email" ticked (the editor's
 // default) must not put its text in subscribers' mailboxes.
 func TestProtectedPostIsNotMailedInFull(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.subscribe(srv, "reader@example.net", "")
@@ -84,6 +85,7 @@ func TestProtectedPostIsNotMailedInFull(t *testing.T) {
 // Point 2: the comment form refuses a password-protected post's discussion to a reader who
 // did not give the password, as the REST API does; the service itself refuses it.
 func TestCommentOnProtectedPostNeedsThePassword(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	pw := "opensesame"
@@ -126,6 +128,7 @@ func TestCommentOnProtectedPostNeedsThePassword(t *testing.T) {
 // Point 5: an Author cannot publish (or even create) a page through the admin, as the REST
 // API already refused.
 func TestAuthorCannotPublishPagesThroughTheAdmin(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	au := ta.user("au@example.org", broadside.RoleAuthor)
 	b := ta.signIn(au)
@@ -151,6 +154,7 @@ func TestAuthorCannotPublishPagesThroughTheAdmin(t *testing.T) {
 // Point 10: a post published through the REST API reaches subscribers like one published in
 // the editor, and the API sets a post's password.
 func TestRESTPublishFollowsTheEditorDefaults(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.subscribe(srv, "reader@example.net", "")
@@ -200,6 +204,7 @@ func toJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
 // Point 10, scheduling: a post scheduled through the REST API goes live and out by email at
 // its time, through the same job as one scheduled in the editor.
 func TestRESTScheduledPostReachesSubscribers(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.subscribe(srv, "reader@example.net", "")

@@ -70,7 +70,7 @@ func has(list []string, s string) bool {
 // with its replies collection. Held comments, comments of private, password-protected and
 // subscriber-only posts answer 404, those of a trashed post 410; a comment that came from
 // the fediverse sends the asker to its origin.
-func TestCommentNotes(t *testing.T) { runCommentNotes(t) }
+func TestCommentNotes(t *testing.T) { t.Parallel(); runCommentNotes(t) }
 
 func TestCommentNotesOnPostgres(t *testing.T) {
 	t.Parallel()
@@ -169,7 +169,7 @@ func runCommentNotes(t *testing.T, opts ...appOption) {
 // ids), oldest first; a comment's lists its approved direct replies; held comments and
 // pingbacks are not replies; a subscriber-only post's collection is empty. Before comments
 // federated, the collection was a bare count, found by building the whole post object.
-func TestRepliesCollections(t *testing.T) { runRepliesCollections(t) }
+func TestRepliesCollections(t *testing.T) { t.Parallel(); runRepliesCollections(t) }
 
 func TestRepliesCollectionsOnPostgres(t *testing.T) {
 	t.Parallel()
@@ -267,7 +267,7 @@ func deliveredTo(t *testing.T, peer *fediPeer, n int) []map[string]any {
 // visible: at once through the comment form, later by a moderator's approval, or as a
 // moderator's own reply. Editing it sends Update, holding, spamming or trashing it sends
 // Delete. Held comments and replies to our own comments send nothing.
-func TestRepliesGoBack(t *testing.T) { runRepliesGoBack(t) }
+func TestRepliesGoBack(t *testing.T) { t.Parallel(); runRepliesGoBack(t) }
 
 func TestRepliesGoBackOnPostgres(t *testing.T) {
 	t.Parallel()

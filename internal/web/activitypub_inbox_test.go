@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"net/http"
@@ -35,7 +34,7 @@ type fediPeer struct {
 }
 
 func newFediPeer(t *testing.T, ta *testApp) *fediPeer {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	k, err := aptest.NewKey()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +105,7 @@ func (ta *testApp) runJobs(t *testing.T) {
 // actor document publishes. Undo ends the follow; an oversized body is refused with 413.
 // With the page cache on, the ActivityStreams and HTML forms of a page never mix.
 func TestInboxOverTheWiredApp(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withFederationToLoopback(), withCache())
 	ann := ta.user("ann@example.com", broadside.RoleAuthor)
 	post := ta.publish(ann, "Cached or not", "Words.")

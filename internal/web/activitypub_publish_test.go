@@ -29,6 +29,7 @@ func objectOf(a map[string]any) map[string]any { o, _ := a["object"].(map[string
 // only; trashing a public post sends Delete. Every delivery is signed and verified by the
 // peer with our published key.
 func TestPublishFederates(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withFederationToLoopback())
 	ctx := context.Background()
 	ann := ta.user("ann@example.com", broadside.RoleAuthor)
@@ -103,6 +104,7 @@ func TestPublishFederates(t *testing.T) {
 // TestAuthorActorPublishing: with author actors on, a follower of the author gets the
 // author's Create; a follower of the site gets the site actor's Announce of it.
 func TestAuthorActorPublishing(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withFederationToLoopback())
 	admin := ta.user("admin@example.com", broadside.RoleAdmin)
 	ann := ta.user("ann@example.com", broadside.RoleAuthor)

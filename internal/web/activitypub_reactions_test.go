@@ -16,6 +16,7 @@ import (
 // Undo takes them back; a like of a private post, or one whose id is on another server, is
 // not counted; a Delete of the actor removes what is left.
 func TestFediverseLikesAndBoosts(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withFederationToLoopback(), withCache())
 	ann := ta.user("ann@example.com", broadside.RoleAuthor)
 	p := ta.publish(ann, "Liked post", "Words.")

@@ -17,6 +17,7 @@ import (
 // approved shows in the thread with the Note's hostile HTML sanitized; the REST API's edit
 // context says where it came from. A reply to the ?p=ID shortlink threads under the same post.
 func TestFediverseReplyThroughTheSite(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withFederationToLoopback())
 	admin := ta.user("admin@example.com", broadside.RoleAdmin)
 	post := ta.publish(admin, "Reply to me", "Words.")

@@ -26,6 +26,7 @@ func varies(h http.Header, field string) bool {
 // to servers says so with Vary: Accept in both answers, from the page cache or not, so no
 // shared cache in front of the site hands JSON to a browser or a page to a server.
 func TestNegotiatedPagesVaryOnAccept(t *testing.T) {
+	t.Parallel()
 	for _, cache := range []bool{false, true} {
 		opts := []appOption{}
 		if cache {
@@ -52,6 +53,7 @@ func TestNegotiatedPagesVaryOnAccept(t *testing.T) {
 // Tombstone says it was a Note, both in the Delete sent to followers and in the 410 its
 // permalink answers.
 func TestTombstoneKeepsTheFormerType(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withFederationToLoopback())
 	ctx := context.Background()
 	admin := ta.user("admin@example.com", broadside.RoleAdmin)

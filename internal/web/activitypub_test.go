@@ -50,6 +50,7 @@ func siteUsername(ta *testApp) string {
 // author actors are on and the author has published), NodeInfo 2.1 counts what is public,
 // host-meta points at WebFinger, and switching federation off hides all of it.
 func TestActivityPubDiscovery(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("admin@example.com", broadside.RoleAdmin)
 	ann := ta.user("ann@example.com", broadside.RoleAuthor)
@@ -108,6 +109,7 @@ func TestActivityPubDiscovery(t *testing.T) {
 // featured collections, and a post's permalink as an Article with its hashtags, featured
 // image and alt text; pages link to their ActivityStreams form.
 func TestActivityPubActorsAndObjects(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("admin@example.com", broadside.RoleAdmin)
 	ann := ta.user("ann@example.com", broadside.RoleAuthor)

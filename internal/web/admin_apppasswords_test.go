@@ -13,6 +13,7 @@ import (
 // TestAdminApplicationPasswords: a user creates an application password on their profile,
 // sees it once, uses it against the REST API, and revokes it.
 func TestAdminApplicationPasswords(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	u := ta.user("author@example.org", broadside.RoleAuthor)
 	b := ta.signIn(u)

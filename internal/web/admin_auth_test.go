@@ -62,6 +62,7 @@ func wantRedirect(t *testing.T, r *response, to string) {
 }
 
 func TestAdminRequiresSignIn(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Hello", "Body.")
@@ -94,6 +95,7 @@ func TestAdminRequiresSignIn(t *testing.T) {
 }
 
 func TestLoginNextIsLocalOnly(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	u := ta.user("a@example.org", broadside.RoleAdmin)
 	for _, next := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "evil", "", "/%0d%0aLocation:x"} {
@@ -114,6 +116,7 @@ func TestLoginNextIsLocalOnly(t *testing.T) {
 }
 
 func TestLoginFailureAndThrottle(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	u := ta.user("a@example.org", broadside.RoleAdmin)
 	b := ta.browser()
@@ -151,6 +154,7 @@ func TestLoginFailureAndThrottle(t *testing.T) {
 }
 
 func TestLogout(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	b := ta.signIn(ta.user("a@example.org", broadside.RoleAdmin))
 	wantStatus(t, b.get("/admin/"), http.StatusOK)
@@ -164,6 +168,7 @@ func TestLogout(t *testing.T) {
 }
 
 func TestSetupFlow(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	tok, err := ta.App.Auth.NewSetupToken(ctx)
@@ -205,6 +210,7 @@ func TestSetupFlow(t *testing.T) {
 }
 
 func TestProfile(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	u := ta.user("a@example.org", broadside.RoleAuthor)
 	b := ta.signIn(u)
@@ -231,6 +237,7 @@ func TestProfile(t *testing.T) {
 }
 
 func TestCrossOriginPostRefused(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	b := ta.signIn(admin)

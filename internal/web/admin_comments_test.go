@@ -43,6 +43,7 @@ func ids(cs ...*broadside.Comment) []string {
 }
 
 func TestCommentQueuePage(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Discussed", "x")
@@ -99,6 +100,7 @@ func TestCommentQueuePage(t *testing.T) {
 }
 
 func TestCommentRowActions(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Discussed", "x")
@@ -155,6 +157,7 @@ func TestCommentRowActions(t *testing.T) {
 }
 
 func TestCommentBulkActions(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Busy", "x")
@@ -219,6 +222,7 @@ func TestCommentBulkActions(t *testing.T) {
 }
 
 func TestCommentEditAndReply(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	p := ta.publish(admin, "Talk", "x")
@@ -288,6 +292,7 @@ func TestCommentEditAndReply(t *testing.T) {
 }
 
 func TestDashboard(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Live", "x")
@@ -321,6 +326,7 @@ func TestDashboard(t *testing.T) {
 // comments of a trashed post (WordPress's "post-trashed"); restoring the post brings them
 // back.
 func TestCommentQueueHidesTrashedPosts(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Binned", "x")

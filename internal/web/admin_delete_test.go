@@ -15,6 +15,7 @@ import (
 // by state, not only the approved ones the post's comment count holds ("13 comments" when
 // 11 pending and 2 spam went as well).
 func TestPostDeleteCountsEveryComment(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	admin := ta.user("a@example.org", broadside.RoleAdmin)

@@ -13,6 +13,7 @@ import (
 // delivery per state and per server, linked from the editor; an editor and the post's own
 // author see neither the link nor the page.
 func TestPostDeliveryPage(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withFederationToLoopback())
 	admin := ta.user("admin@example.com", broadside.RoleAdmin)
 	ann := ta.user("ann@example.com", broadside.RoleAuthor)

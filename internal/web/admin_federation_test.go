@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	cryptotls "crypto/tls"
 	"encoding/json"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/activitypub"
+	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/testdb"
 )
 
@@ -49,7 +49,7 @@ func namedHosts(ta *testApp, tls map[string]string) {
 // namedPeerKey is the key every named peer signs with: generating one per peer would make
 // a test with many followers slow, and which key signs matters only per actor.
 var namedPeerKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	k, err := aptest.NewKey()
 	if err != nil {
 		panic(err)
 	}
@@ -106,7 +106,10 @@ func fedForm(kv ...string) url.Values {
 	return f
 }
 
-func TestFederationSettingsForm(t *testing.T) { onBothDatabases(t, runFederationSettingsForm) }
+func TestFederationSettingsForm(t *testing.T) {
+	t.Parallel()
+	onBothDatabases(t, runFederationSettingsForm)
+}
 
 // runFederationSettingsForm: the admin's form saves the federation settings through the
 // settings service; bad input is refused with the field named and nothing saved; a

@@ -19,6 +19,7 @@ import (
 // checked against cross-site forgery; the last administrator cannot demote themselves;
 // deactivating ends the user's sessions; deleting reassigns their posts.
 func TestUsersScreen(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
@@ -109,6 +110,7 @@ func TestUsersScreen(t *testing.T) {
 // TestInvitationAndReset: an invitation link sets a password once and expires; a reset
 // request answers the same whether or not the address has an account.
 func TestInvitationAndReset(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
@@ -187,6 +189,7 @@ func mustQuery(t *testing.T, path, key string) string {
 // for the code before any session exists; the site setting sends administrators without
 // two-factor to enrolment.
 func TestTwoFactorSignIn(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
 	other := ta.user("other@example.org", broadside.RoleAdmin)
@@ -252,6 +255,7 @@ func TestTwoFactorSignIn(t *testing.T) {
 // TestSignInLinkAsksForTheCode: an emailed sign-in link proves the mailbox only, so for a user
 // with two-factor sign-in it leads to the code form, not into the admin.
 func TestSignInLinkAsksForTheCode(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)

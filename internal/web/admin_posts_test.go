@@ -49,6 +49,7 @@ func idFromLocation(t *testing.T, r *response) int64 {
 }
 
 func TestPostEditorCreateAndEdit(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	news := ta.category("News", 0)
@@ -119,6 +120,7 @@ func TestPostEditorCreateAndEdit(t *testing.T) {
 }
 
 func TestPostPreviewDoesNotSave(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	b := ta.signIn(ta.user("a@example.org", broadside.RoleAuthor))
 	f := editorForm("Draft idea", "Some *emphasis* and <script>alert(1)</script>", "published")
@@ -141,6 +143,7 @@ func TestPostPreviewDoesNotSave(t *testing.T) {
 }
 
 func TestPostEditorValidation(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	ta.publish(admin, "Taken", "x")
@@ -186,6 +189,7 @@ func TestPostEditorValidation(t *testing.T) {
 }
 
 func TestSchedulePostInSiteTimeZone(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(func(s *broadside.Settings) { s.Timezone = "America/New_York" })
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
@@ -221,6 +225,7 @@ func TestSchedulePostInSiteTimeZone(t *testing.T) {
 }
 
 func TestPostDelete(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	p := ta.publish(admin, "Doomed", "x")
@@ -240,6 +245,7 @@ func TestPostDelete(t *testing.T) {
 }
 
 func TestPostRoles(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ann := ta.user("ann@example.org", broadside.RoleAuthor)
 	bob := ta.user("bob@example.org", broadside.RoleAuthor)
@@ -286,6 +292,7 @@ func TestPostRoles(t *testing.T) {
 }
 
 func TestPostListSearchFilterAndPages(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	for i := 1; i <= 23; i++ {
@@ -319,6 +326,7 @@ func TestPostListSearchFilterAndPages(t *testing.T) {
 }
 
 func TestPageParent(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	b := ta.signIn(admin)

@@ -63,6 +63,7 @@ func textContent(n *html.Node) string {
 }
 
 func TestSettingsSave(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	b := ta.signIn(ta.user("a@example.org", broadside.RoleAdmin))
 	r := b.get("/admin/settings")
@@ -114,6 +115,7 @@ func TestSettingsSave(t *testing.T) {
 }
 
 func TestSettingsInvalid(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	b := ta.signIn(ta.user("a@example.org", broadside.RoleAdmin))
 	base := formValues(t, b.get("/admin/settings").Body, "/admin/settings")
@@ -183,6 +185,7 @@ func TestSettingsInvalid(t *testing.T) {
 }
 
 func TestCategoriesAdmin(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	b := ta.signIn(ed)
@@ -261,6 +264,7 @@ func TestCategoriesAdmin(t *testing.T) {
 }
 
 func TestUsersAdmin(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	b := ta.signIn(admin)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"":                           "/admin/",
 		"/admin/posts?type=page":     "/admin/posts?type=page",
@@ -32,6 +33,7 @@ func TestSafeNext(t *testing.T) {
 }
 
 func TestTreeOrder(t *testing.T) {
+	t.Parallel()
 	// ids and parents: 1 root; 2 under 1; 3 under 2; 4 missing parent; 5<->6 a cycle; 7 self.
 	id := []int64{3, 1, 2, 4, 5, 6, 7}
 	parent := []int64{2, 0, 1, 99, 6, 5, 7}
@@ -49,6 +51,7 @@ func TestTreeOrder(t *testing.T) {
 }
 
 func TestParseLocal(t *testing.T) {
+	t.Parallel()
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Skip("no tzdata")

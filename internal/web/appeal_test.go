@@ -26,6 +26,7 @@ func aside(t *testing.T, body, class string) (string, []*html.Node) {
 // TestFreshSiteShowsNoAppealOrNotice: nobody set up an appeal or a reuse notice, so a
 // fresh site asks readers for nothing.
 func TestFreshSiteShowsNoAppealOrNotice(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	p := ta.publish(admin, "Plain", "Just a post.")
@@ -61,6 +62,7 @@ func TestFreshSiteShowsNoAppealOrNotice(t *testing.T) {
 // Markdown, replace the site's and keep their inline links ("please click here" to PayPal),
 // sanitized like any post body.
 func TestPostOwnAppealAndNotice(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	ctx := context.Background()

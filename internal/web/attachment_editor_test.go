@@ -21,6 +21,7 @@ import (
 // screen in the media library, the library does not list the file's own page as a post that
 // uses it, and no channel saves, trashes or deletes it as a post.
 func TestAttachmentPageIsNotEditedAsAPost(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	media := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(media, "2012", "05"), 0o755); err != nil {
@@ -82,6 +83,7 @@ func TestAttachmentPageIsNotEditedAsAPost(t *testing.T) {
 // An attachment whose file is not in the library has no screen to edit; the post editor
 // sends its page to where readers see it instead of opening a form that cannot be saved.
 func TestAttachmentPageWithoutLibraryFileLeavesTheEditor(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.importWXR(wxrFixture("unattached-media-comments.xml"), importer.Options{})
 	page, err := ta.App.Store.PostBySlug(context.Background(), broadside.TypeAttachment, broadside.AttachmentPageSlug(77))

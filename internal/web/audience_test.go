@@ -57,6 +57,7 @@ var botUAs = []string{
 // day, path and referrer host; bots, HEAD requests, prefetches and signed-in editors are not;
 // and nothing stored holds an address or a user agent.
 func TestAudienceCountsReadersOnly(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withCache(), behindProxy())
 	admin := ta.user("admin@example.com", broadside.RoleAdmin)
 	p := ta.publish(admin, "Counted", "A post readers read.")

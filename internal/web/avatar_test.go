@@ -20,6 +20,7 @@ import (
 // or its MD5; with Gravatar switched on in Settings → Discussion they carry Gravatar's URL
 // (MD5, identicon) as WordPress does; a remote commenter's own avatar is shown as it is.
 func TestCommentAvatars(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	admin := ta.user("admin@example.com", broadside.RoleAdmin)

@@ -30,6 +30,7 @@ func (d *discardWriter) Write(b []byte) (int, error) { d.n += len(b); return len
 // with its context, the header map's values): no cookie parsing, no session lookup, no
 // gzip, no per-request header building.
 func TestCachedHitAllocations(t *testing.T) {
+	// Not parallel: testing.AllocsPerRun refuses to run in a parallel test.
 	ta := newTestApp(t, withCache())
 	admin := ta.user("a@example.org", broadside.RoleEditor)
 	p := ta.publish(admin, "Cached", "A body long enough to be worth compressing.")

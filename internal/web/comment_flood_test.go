@@ -16,6 +16,7 @@ import (
 // is a duplicate. The check runs in the transaction that stores the comment, under a lock per
 // post that also holds across nodes on PostgreSQL.
 func TestIdenticalCommentsAtOnceAreStoredOnce(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ta := newTestApp(t, withDSN(dsn))
 		ta.settings(func(s *broadside.Settings) {

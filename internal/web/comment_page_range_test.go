@@ -13,6 +13,7 @@ import (
 // The query form (?cpage=N, WordPress's plain links) leads to the path form, as WordPress's
 // redirect_canonical does, so a page out of range is a 404 there too, not page 1.
 func TestCommentPageOutOfRangeSameOnBothPaths(t *testing.T) {
+	t.Parallel()
 	answers := map[string]map[string]int{}
 	for _, kind := range []string{"shared", "whole"} {
 		dir := t.TempDir()

@@ -79,6 +79,7 @@ func wantComment(t *testing.T, c broadside.Comment, st broadside.CommentStatus, 
 // typing an approved commenter's name and e-mail publishes nothing, through the form or the
 // API; the commenter's own browser, whose key a moderator approved, publishes at once.
 func TestPriorApprovalIsProvenNotAsserted(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	editor := ta.user("e@example.org", broadside.RoleEditor)
 	p := ta.publish(editor, "Proof", "Body.")
@@ -114,6 +115,7 @@ func TestPriorApprovalIsProvenNotAsserted(t *testing.T) {
 // (or imported from WordPress) has no key; their next comment is held once, and its approval
 // approves the key their browser now holds.
 func TestKeylessApprovedCommenterIsHeldOnce(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.publish(ta.user("e@example.org", broadside.RoleEditor), "Old friends", "Body.")
 	old := &broadside.Comment{PostID: p.ID, Kind: broadside.KindComment, AuthorName: "Wendy", AuthorEmail: "wendy@example.net",
@@ -132,6 +134,7 @@ func TestKeylessApprovedCommenterIsHeldOnce(t *testing.T) {
 // one of their comments is approved, then published at once; their typed identity is worth
 // nothing to anyone else.
 func TestSignedInCommenterIsKnownByAccount(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.publish(ta.user("e@example.org", broadside.RoleEditor), "Accounts", "Body.")
 	author := ta.user("writer@example.org", broadside.RoleAuthor)
@@ -147,6 +150,7 @@ func TestSignedInCommenterIsKnownByAccount(t *testing.T) {
 // comments.StampLifetime (4 hours). A replayed or expired form, or an API client without
 // one, is held, never rejected: the reader keeps their text.
 func TestFormStampIsShortLivedAndSingleUse(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(publishImmediately)
 	p := ta.publish(ta.user("e@example.org", broadside.RoleEditor), "Stamps", "Body.")
@@ -183,6 +187,7 @@ func TestFormStampIsShortLivedAndSingleUse(t *testing.T) {
 // shown as a top-level thread; the redirect after posting must still point at the page that
 // shows the new comment.
 func TestRedirectAfterCommentFindsItsPage(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(func(s *broadside.Settings) {
 		s.Discussion.ModerationMode = broadside.ModeratePublish
@@ -217,6 +222,7 @@ func TestRedirectAfterCommentFindsItsPage(t *testing.T) {
 // post share its form stamp; each of them, on their own network, is published at once, while
 // the same stamp sent twice from one network is held as a replay.
 func TestCachedPageStampIsOneUsePerNetwork(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withCache(), behindProxy())
 	ta.settings(publishImmediately)
 	p := ta.publish(ta.user("e@example.org", broadside.RoleEditor), "Viral", "Body.")

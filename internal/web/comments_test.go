@@ -67,6 +67,7 @@ func publishImmediately(s *broadside.Settings) {
 }
 
 func TestCommentNoJSReplyFlow(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(publishImmediately)
 	author := ta.user("editor@example.org", broadside.RoleEditor)
@@ -154,6 +155,7 @@ func attrOK(n *html.Node, key string) (string, bool) {
 }
 
 func TestHeldCommentVisibleOnlyToItsAuthor(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t) // default: hold unless the author has an approved comment
 	author := ta.user("editor@example.org", broadside.RoleEditor)
 	p := ta.publish(author, "Held", "Body.")
@@ -196,6 +198,7 @@ func TestHeldCommentVisibleOnlyToItsAuthor(t *testing.T) {
 }
 
 func TestRememberCommenterOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(publishImmediately)
 	p := ta.publish(ta.user("e@example.org", broadside.RoleEditor), "Cookies", "Body.")
@@ -223,6 +226,7 @@ func TestRememberCommenterOnlyWhenAsked(t *testing.T) {
 // TestCommentBadInput covers every rejection: each answers with a clear message and
 // writes nothing.
 func TestCommentBadInput(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(func(s *broadside.Settings) {
 		publishImmediately(s)
@@ -328,6 +332,7 @@ func TestCommentBadInput(t *testing.T) {
 }
 
 func TestClosedPostsRefuseComments(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(publishImmediately)
 	ed := ta.user("e@example.org", broadside.RoleEditor)

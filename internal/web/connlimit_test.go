@@ -64,6 +64,7 @@ func get(c net.Conn) (string, error) {
 // waiting for a timeout), another address is still served, and a closed connection gives
 // its place back. A trusted proxy is not capped.
 func TestConnectionCapPerAddress(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	const max = 3
 	addr := serveLimited(t, ta, max, nil)
@@ -108,6 +109,7 @@ func TestConnectionCapPerAddress(t *testing.T) {
 }
 
 func TestConnectionCapSkipsTrustedProxy(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	addr := serveLimited(t, ta, 2, []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")})
 	for range 4 {

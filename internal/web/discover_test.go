@@ -34,6 +34,7 @@ func metaNamed(doc *html.Node, name string) (string, bool) {
 }
 
 func TestAutoDiscoveryAndStructuredData(t *testing.T) {
+	t.Parallel()
 	fs := newFeedSite(t)
 	ta, b := fs.ta, fs.ta.browser()
 	base := ta.Srv.URL
@@ -112,6 +113,7 @@ func TestAutoDiscoveryAndStructuredData(t *testing.T) {
 
 // TestJSONLDHostileTitle: a title that tries to close the script element stays data.
 func TestJSONLDHostileTitle(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	const evil = `</script><script>alert(1)</script> <!-- & "x" \u2028`
@@ -181,6 +183,7 @@ func getSitemap(t *testing.T, b *browser, path string) sitemapDoc {
 }
 
 func TestSitemapsAndRobots(t *testing.T) {
+	t.Parallel()
 	fs := newFeedSite(t, withCache())
 	ta, b := fs.ta, fs.ta.browser()
 	base := ta.Srv.URL
@@ -238,6 +241,7 @@ func TestSitemapsAndRobots(t *testing.T) {
 
 // TestSitemapPagination: more than 2,000 posts spill into /sitemap-posts-2.xml.
 func TestSitemapPagination(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 // on the button pressed (as a browser without JavaScript sends it, together with the Status
 // control's current value), not on the Status control.
 func TestEditorButtonsWithoutScript(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	admin := ta.user("a@example.org", broadside.RoleAdmin)

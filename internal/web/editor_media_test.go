@@ -21,6 +21,7 @@ import (
 // and the page round-trips the id in its hidden field with the picker's buttons hidden until
 // the script shows them.
 func TestEditorFeaturedMedia(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	author := ta.user("ann@example.org", broadside.RoleAuthor)

@@ -11,6 +11,7 @@ const rdfType = "application/rdf+xml; charset=UTF-8"
 // writes the requested URL there), so a validator or a reader subscribed to /feed/rss2/ or
 // /?feed=rss2 sees the document describe the address it fetched.
 func TestFeedSelfLinkIsTheRequestedURL(t *testing.T) {
+	t.Parallel()
 	fs := newFeedSite(t)
 	ta, b := fs.ta, fs.ta.browser()
 	base := ta.Srv.URL
@@ -41,6 +42,7 @@ func TestFeedSelfLinkIsTheRequestedURL(t *testing.T) {
 
 // /feed/rdf/ and /?feed=rdf answer RSS 1.0 (RDF) as WordPress's feed-rdf.php does, not RSS 2.0.
 func TestFeedRDF(t *testing.T) {
+	t.Parallel()
 	fs := newFeedSite(t)
 	ta, b := fs.ta, fs.ta.browser()
 	base := ta.Srv.URL

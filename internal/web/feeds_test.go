@@ -109,6 +109,7 @@ func itemTitles(f *gofeed.Feed) string {
 }
 
 func TestFeeds(t *testing.T) {
+	t.Parallel()
 	fs := newFeedSite(t)
 	ta, b := fs.ta, fs.ta.browser()
 	base := ta.Srv.URL
@@ -227,6 +228,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // If-None-Match and If-Modified-Since with 304, with and without the page cache (which also
 // serves /?feed=, uncached because of its query string).
 func TestFeedConditionalGET(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		opts []appOption
@@ -289,6 +291,7 @@ func TestFeedConditionalGET(t *testing.T) {
 
 // TestFeedHostileStrings: titles, names and comments written to break XML stay text.
 func TestFeedHostileStrings(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(func(s *broadside.Settings) { s.Title = `Site </title> & "co" ]]>` })
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
@@ -315,6 +318,7 @@ func TestFeedHostileStrings(t *testing.T) {
 
 // TestFeedSettingsForm: the admin's Settings screen edits the two feed settings.
 func TestFeedSettingsForm(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	b := ta.signIn(ta.user("admin@example.org", broadside.RoleAdmin))
 	v := formValues(t, b.get("/admin/settings").Body, "/admin/settings")

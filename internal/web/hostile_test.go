@@ -46,6 +46,7 @@ var attacks = []string{
 // checks the whole post page: no script but our own, no event handlers, no dangerous URLs,
 // no foreign embeds, and the thread structure intact.
 func TestHostileCommentsRenderInert(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(func(s *broadside.Settings) {
 		s.Discussion.ModerationMode = broadside.ModeratePublish

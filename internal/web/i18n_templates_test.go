@@ -23,6 +23,7 @@ var allowedLiteral = map[string]bool{"or": true}
 // through {{t …}} or {{msg …}}, and every message the templates and the web handlers name is
 // in the catalog (so TestCatalogsComplete holds it to every language).
 func TestReaderTemplatesTranslated(t *testing.T) {
+	t.Parallel()
 	actions := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
 	files, err := filepath.Glob("templates/public/*.html")
 	if err != nil || len(files) == 0 {

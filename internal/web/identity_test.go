@@ -54,6 +54,7 @@ func (b *browser) postMultipart(path string, files map[string]upFile, fields url
 // page, a category and a link replaces the page list in the header, in order; only
 // administrators change them, and a bad link names the item.
 func TestSiteIdentity(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
@@ -124,6 +125,7 @@ func TestSiteIdentity(t *testing.T) {
 // the 192 and 512 px icons of the web app manifest, all linked from every page's head. A
 // small icon is not blown up: what it is too small for uses the original.
 func TestSiteIconSizes(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
 	ab := ta.signIn(admin)
@@ -199,6 +201,7 @@ func TestSiteIconSizes(t *testing.T) {
 // whose page is not public together with its sub-items, and refuses a sub-item with
 // nothing above it.
 func TestNestedMenu(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
 	ab := ta.signIn(admin)

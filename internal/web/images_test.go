@@ -167,6 +167,7 @@ func TestLibraryImagesRendered(t *testing.T) {
 // An image whose processing has not run yet is still shown with its dimensions, without a
 // srcset; a relative body URL of a size (as imported posts have) finds its file.
 func TestLibraryImageBeforeProcessingAndBySizeURL(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	ed := ta.user("ed@example.com", broadside.RoleEditor)
@@ -192,6 +193,7 @@ func TestLibraryImageBeforeProcessingAndBySizeURL(t *testing.T) {
 
 // Admin → Media tells whether a file's sizes are being made, are there, or failed and why.
 func TestMediaAdminShowsProcessing(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	ed := ta.user("ed@example.com", broadside.RoleEditor)

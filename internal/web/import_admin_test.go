@@ -42,6 +42,7 @@ func readFixture(t *testing.T, name string) []byte {
 }
 
 func TestAdminImportPage(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.signIn(ta.user("admin@example.org", broadside.RoleAdmin))
 	editor := ta.signIn(ta.user("ed@example.org", broadside.RoleEditor))
@@ -64,6 +65,7 @@ func TestAdminImportPage(t *testing.T) {
 }
 
 func TestAdminImportUpload(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.signIn(ta.user("admin@example.org", broadside.RoleAdmin))
 	ctx := context.Background()
@@ -112,6 +114,7 @@ func TestAdminImportUpload(t *testing.T) {
 }
 
 func TestAdminExport(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.signIn(ta.user("admin@example.org", broadside.RoleAdmin))
 	ta.importWXR(wxrFixture("importer-small-export.xml"), importerOptions())

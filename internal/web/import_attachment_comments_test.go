@@ -16,6 +16,7 @@ import (
 // attachment. Comments on an attachment that belongs to no post are shown on a page of the
 // attachment's own (see import_unattached_comments_test.go).
 func TestImportedAttachmentComments(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	const base = "http://example.org"
 	att := func(id, parent, name string, comments string) string {

@@ -10,6 +10,7 @@ import (
 // TestImportedMoreInsideHeading: an export whose <!--more--> sits inside a heading is
 // stored with the heading whole, and the post page shows the heading once, well-formed.
 func TestImportedMoreInsideHeading(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.importWXR(writeWXR(t, "http://example.org", wxrItem(map[string]string{"title": "Code", "post_id": "7", "post_name": "code",
 		"link":    "http://example.org/2012/05/10/code/",
@@ -28,6 +29,7 @@ func TestImportedMoreInsideHeading(t *testing.T) {
 // TestImportedRightToLeftText: a Persian post written with dir="auto" paragraphs keeps them
 // on its page and in its feed; a hostile dir value does not get through.
 func TestImportedRightToLeftText(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.importWXR(writeWXR(t, "http://example.org", wxrItem(map[string]string{"title": "سلام", "post_id": "8", "post_name": "salam",
 		"link": "http://example.org/2012/05/10/salam/",

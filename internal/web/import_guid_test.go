@@ -14,6 +14,7 @@ import (
 // feed's isPermaLink) in RSS and Atom and in the export; a post written here keeps the
 // current scheme (BASE/?p=ID, not a permalink).
 func TestImportedFeedGUIDs(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.importWXR(writeWXR(t, "http://example.org", wxrItem(map[string]string{"title": "Old one", "post_id": "42", "post_name": "old-one",
 		"link": "http://example.org/2012/05/10/old-one/", "content": "Old.",

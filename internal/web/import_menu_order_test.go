@@ -17,6 +17,7 @@ import (
 // page list (then titles, as wp_list_pages does), is the REST API's menu_order (and
 // orderby=menu_order), is written back by the export, and is edited in the page editor.
 func TestImportedPageOrder(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	page := func(id, title, order string) string {
 		return wxrItem(map[string]string{"title": title, "post_id": id, "post_name": strings.ToLower(title), "post_type": "page",

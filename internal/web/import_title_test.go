@@ -17,6 +17,7 @@ import (
 // the REST API gives title.raw as written and title.rendered sanitized, and the export writes
 // it back. Attack strings in titles never reach any of them as markup.
 func TestTitlesWithMarkup(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	const attack = `Evil <em onmouseover="alert(2)">hover</em> <a href="javascript:alert(3)">link</a> <b style="x:expression(alert(4))">bold</b>`
 	ta.importWXR(writeWXR(t, "http://example.org",

@@ -17,7 +17,7 @@ import (
 // them on the attachment's page. They are imported with their threading onto a page of the
 // attachment's own, which its old addresses lead to; the moderation list shows them, and the
 // export writes them back under the attachment, so a round trip keeps them.
-func TestImportUnattachedMediaComments(t *testing.T) { runUnattachedMediaComments(t) }
+func TestImportUnattachedMediaComments(t *testing.T) { t.Parallel(); runUnattachedMediaComments(t) }
 
 func TestImportUnattachedMediaCommentsOnPostgres(t *testing.T) {
 	t.Parallel()

@@ -19,6 +19,7 @@ import (
 // that is not shipped is refused with a message naming the field, leaving the settings as
 // they were.
 func TestSiteLanguageSetting(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	b := ta.signIn(admin)
@@ -73,6 +74,7 @@ func TestSiteLanguageSetting(t *testing.T) {
 // padding-right, left: …, text-align: left), so a right-to-left site mirrors with them:
 // a Persian thread indents from the right, a blockquote's rule is on its right.
 func TestPublicCSSIsLogical(t *testing.T) {
+	t.Parallel()
 	physical := regexp.MustCompile(`(?i)(?:^|[\s;{])((?:margin|padding|border)-(?:left|right)|left|right|float|text-align|clear)\s*:\s*([^;}]*)`)
 	for _, name := range []string{"static/style.css", "static/subscribe.css"} {
 		b, err := os.ReadFile(name)
@@ -115,6 +117,7 @@ func (ta *testApp) setLanguage(admin *broadside.User, code string) {
 // "Leave a Reply to NAME" / "Cancel reply" of a reply link — comes from the catalog, and the
 // page says no English sentence of the form.
 func TestPostPageInLanguage(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	p := ta.publish(admin, "Bonjour", "Texte.")
@@ -157,6 +160,7 @@ func TestPostPageInLanguage(t *testing.T) {
 // TestCommentErrorWithNumbersInLanguage: the comment form's length error carries numbers; a
 // French reader still reads it in French, with French number grouping.
 func TestCommentErrorWithNumbersInLanguage(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	p := ta.publish(admin, "Bonjour", "Texte.")

@@ -18,6 +18,7 @@ import (
 // the invitation, the password reset) is in the site language: no English sentence of
 // them is left on a French or Persian site.
 func TestMessagesWithValuesInLanguage(t *testing.T) {
+	t.Parallel()
 	english := []string{"Category Feed", "Search results for", "Please moderate", "waiting for your approval",
 		"Moderate comments", "View the post", "You are receiving this", "Sign in to", "Someone (we hope you)",
 		"The link works once", "You are invited", "Reset your password", "Choose a password", "Choose a new password",

@@ -58,6 +58,7 @@ func (b *browser) cookie(name string) string {
 // attack went on. Now the attacker exhausts only their own address; the administrator gets
 // in from a browser they used before, and from a new one with an emailed link.
 func TestAdminCannotBeLockedOut(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv), behindProxy())
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
@@ -164,6 +165,7 @@ func TestAdminCannotBeLockedOut(t *testing.T) {
 // throttled. Now an address that keeps failing gets 429 with Retry-After and WordPress's
 // error JSON, while the same user's client elsewhere keeps working.
 func TestAppPasswordGuessesThrottled(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, behindProxy())
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
 	secret, _, err := ta.App.AppPasswords.Create(context.Background(), admin, "phone")
@@ -209,6 +211,7 @@ func TestAppPasswordGuessesThrottled(t *testing.T) {
 // TestCookiesSecureWhenSettingsSayHTTPS: bs_session lacked Secure when the https address was
 // set only in Settings (not with --base-url). Every cookie the site sets asks one function.
 func TestCookiesSecureWhenSettingsSayHTTPS(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, behindProxy())
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
 	login := func(headers map[string]string) *http.Cookie {
@@ -258,6 +261,7 @@ func TestCookiesSecureWhenSettingsSayHTTPS(t *testing.T) {
 // TestOneCookieSetter: every cookie goes through setCookie, so none can miss the Secure
 // decision (bs_session once did).
 func TestOneCookieSetter(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)

@@ -48,6 +48,7 @@ func (a *mediaActor) rest(ta *testApp, method, path string, body []byte, header 
 // every file, readers (anonymous or signed-in subscribers) nothing. Each refused attempt
 // leaves the file and the library as they were.
 func TestMediaAccessTable(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ctx := context.Background()

@@ -31,6 +31,7 @@ func withS3(cfg media.S3Config) appOption {
 // data directory) and is served from it with its type, caching headers and byte ranges; when
 // the storage goes away an upload answers 503 saying what to do, and nothing is half-written.
 func TestMediaOnS3(t *testing.T) {
+	t.Parallel()
 	s3 := s3test.Start(t)
 	px := newCutProxy(t, s3.Endpoint)
 	s3.Endpoint = px.addr
@@ -134,6 +135,7 @@ func (p *cutProxy) cut() {
 
 // A resized copy of a library file is cached for good like the original.
 func TestMediaVariantServing(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	key := "2026/03/photo-3f9a1c2b-300x200.jpg"
 	if _, err := ta.App.Media.Storage.Put(context.Background(), key, bytes.NewReader(testimg.JPEG(t, 30, 20))); err != nil {

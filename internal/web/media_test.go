@@ -65,7 +65,7 @@ func uploadsLeft(t *testing.T, ta *testApp) []string {
 
 // Upload several files at once without JavaScript, list, search, edit, see where a file is
 // used, and delete it after the warning; an author sees and manages only their own files.
-func TestMediaLibraryOverHTTP(t *testing.T) { runMediaLibrary(t) }
+func TestMediaLibraryOverHTTP(t *testing.T) { t.Parallel(); runMediaLibrary(t) }
 
 // TestMediaLibraryOnPostgres runs the same on PostgreSQL.
 func TestMediaLibraryOnPostgres(t *testing.T) {
@@ -193,6 +193,7 @@ func runMediaLibrary(t *testing.T, opts ...appOption) {
 
 // Hostile files over HTTP leave no row and no file; the answer names each.
 func TestMediaHostileUploadsOverHTTP(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	b := ta.signIn(ta.user("ann@example.com", broadside.RoleAuthor))
 	r := b.upload(upFile{"../../etc/passwd.jpg", []byte("root:x:0:0\n")}, upFile{"x.svg", []byte(`<svg onload="alert(1)"/>`)},
@@ -215,6 +216,7 @@ func TestMediaHostileUploadsOverHTTP(t *testing.T) {
 
 // Serving: type from the bytes, nosniff, validators, Range, long caching.
 func TestMediaServing(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	author := ta.user("ann@example.com", broadside.RoleAuthor)
 	body := testimg.JPEG(t, 64, 48)
@@ -254,6 +256,7 @@ func TestMediaServing(t *testing.T) {
 // An oversized file is refused by the configured limit while it streams, and a JPEG carrying
 // HTML inside is served as an image that the browser will not sniff or run.
 func TestMediaLimitAndPolyglotOverHTTP(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, func(_ *app.Options, c *config.Config) { c.Limits.MediaUploadMiB = 1 })
 	b := ta.signIn(ta.user("ann@example.com", broadside.RoleAuthor))
 	big := append([]byte("%PDF-1.7\n"), make([]byte, 3<<19)...)

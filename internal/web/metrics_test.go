@@ -60,6 +60,7 @@ func scrape(t *testing.T, ta *testApp, token string) (int, map[string]float64) {
 
 // TestMetricsOffByDefault: without a configured token there is no endpoint.
 func TestMetricsOffByDefault(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	if code, _ := scrape(t, ta, metricsToken); code != http.StatusNotFound {
 		t.Fatalf("GET /metrics with no token configured: %d, want 404", code)
@@ -70,6 +71,7 @@ func TestMetricsOffByDefault(t *testing.T) {
 // pattern (one series however many paths were asked for), the page cache's hits and
 // misses, the job queue per lane, mail sent and newsletter deliveries; anyone else gets 401.
 func TestMetricsEndpoint(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withCache(), withMetrics(), withMail(t, &srv))
 	for _, bad := range []string{"", "wrong-token-of-the-same-size!!", metricsToken + "x", strings.ToUpper(metricsToken)} {

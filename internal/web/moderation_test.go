@@ -13,6 +13,7 @@ import (
 // TestModerationRules submits one comment per case through the HTTP form and checks the
 // status it was stored with.
 func TestModerationRules(t *testing.T) {
+	t.Parallel()
 	publish := func(s *broadside.Settings) { s.Discussion.ModerationMode = broadside.ModeratePublish }
 	cases := []struct {
 		name     string
@@ -108,6 +109,7 @@ func formNoWait(b *browser, path string) url.Values {
 }
 
 func TestRateLimitAndDuplicates(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(func(s *broadside.Settings) {
 		s.Discussion.ModerationMode = broadside.ModeratePublish

@@ -30,6 +30,7 @@ func (n *recordingNotifier) HeldComment(_ context.Context, p *broadside.Post, c 
 // the same transaction; the job hands it to the notifier once, and not at all when the
 // comment was moderated before the job ran.
 func TestHeldCommentNotifiesAuthor(t *testing.T) {
+	t.Parallel()
 	rec := &recordingNotifier{}
 	ta := newTestApp(t, func(o *app.Options, _ *config.Config) { o.Notifier = rec })
 	p := ta.publish(ta.user("ed@example.org", broadside.RoleEditor), "Watched", "Body.")

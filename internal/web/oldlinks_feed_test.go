@@ -10,6 +10,7 @@ import (
 // imported site. (The feeds themselves are internal/feeds' and feed_routes.go's; this only
 // checks that the old addresses reach them with imported content.)
 func TestOldFeedLinks(t *testing.T) {
+	t.Parallel()
 	ta := tutdApp(t)
 	b := ta.browser()
 	post := ta.postPath(ta.titled("Template: Comments"))

@@ -30,6 +30,7 @@ func attachmentItem(id int, link, url string) string {
 // only to a path here or an http(s) URL: the importer skips a hostile file address, and an
 // address stored before that check (or changed since) answers 404 instead of a redirect.
 func TestAttachmentRedirectsRefuseHostileURLs(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>

@@ -30,6 +30,7 @@ func subdirWXR(t *testing.T) string {
 // address working: plain links, its permalinks, attachment pages, pages, archives and feeds
 // below /blog answer 301 to where the content lives now, in one hop.
 func TestOldLinksOfSiteInSubdirectory(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.importWXR(subdirWXR(t), importer.Options{})
 	set, err := ta.App.Store.LoadSettings(context.Background())

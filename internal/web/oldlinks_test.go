@@ -92,6 +92,7 @@ func tutdApp(t *testing.T, opts ...appOption) *testApp {
 
 // TestOldQueryLinks: /?p=, /?page_id=, /?cat=, /?attachment_id=, /?author=, /?tag=, /?m=.
 func TestOldQueryLinks(t *testing.T) {
+	t.Parallel()
 	ta := tutdApp(t)
 	b := ta.browser()
 	hello := ta.titled("Template: Comments")
@@ -132,6 +133,7 @@ func TestOldQueryLinks(t *testing.T) {
 // the old site served that moved (a renamed slug, a post that changed date), and feeds of
 // old addresses.
 func TestOldPathLinks(t *testing.T) {
+	t.Parallel()
 	ta := tutdApp(t)
 	b := ta.browser()
 	wantOK(t, b.get("/category/parent/child-1/child-2/"))
@@ -172,6 +174,7 @@ func TestOldPathLinks(t *testing.T) {
 // TestCommentAnchorsKeepWordPressIDs: #comment-ID links from the old site land on the
 // comment.
 func TestCommentAnchorsKeepWordPressIDs(t *testing.T) {
+	t.Parallel()
 	ta := tutdApp(t)
 	p := ta.titled("Template: Comments")
 	page := ta.browser().get(ta.postPath(p))
@@ -186,6 +189,7 @@ func TestCommentAnchorsKeepWordPressIDs(t *testing.T) {
 // TestTenLevelThread: the theme unit test data's 10-level thread under our depth setting
 // (5, WordPress's default): levels 6 to 10 are shown at level 5, every comment exactly once.
 func TestTenLevelThread(t *testing.T) {
+	t.Parallel()
 	ta := tutdApp(t)
 	p := ta.titled("Template: Comments")
 	cs, err := ta.App.Store.ThreadComments(context.Background(), p.ID, nil, nil)
@@ -226,6 +230,7 @@ func TestTenLevelThread(t *testing.T) {
 // TestImportedMarkupIsSafe: every imported post and page renders without scripts, frames,
 // event handlers or style attributes, whatever the theme unit test data throws at it.
 func TestImportedMarkupIsSafe(t *testing.T) {
+	t.Parallel()
 	ta := tutdApp(t)
 	b := ta.browser()
 	n := 0
@@ -259,6 +264,7 @@ func TestImportedMarkupIsSafe(t *testing.T) {
 // TestPasswordProtectedPost: the body, comments and excerpt of the protected post stay off
 // every public page until the password is typed; "enter" unlocks it for this browser only.
 func TestPasswordProtectedPost(t *testing.T) {
+	t.Parallel()
 	ta := tutdApp(t, withCache())
 	const secret = "should not be visible until the password is entered"
 	p := ta.titled(`Template: Password Protected (the password is "enter")`)
@@ -335,6 +341,7 @@ func TestPasswordProtectedPost(t *testing.T) {
 // TestStickyAndPrivate: the sticky post leads the home page; a private post is for its
 // editors only.
 func TestStickyAndPrivate(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.importWXR(wxrFixture("importer-small-export.xml"), importer.Options{})
 	ta.importWXR(wxrFixture("themeunittestdata.wordpress.xml"), importer.Options{})
@@ -362,6 +369,7 @@ func TestStickyAndPrivate(t *testing.T) {
 // TestOldLinksIntoExistingSite: importing into a site that already has posts keeps its
 // permalink structure; the imported posts' old /archives/ID links redirect.
 func TestOldLinksIntoExistingSite(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.publish(ta.user("ann@example.org", broadside.RoleAdmin), "Already here", "Body.")
 	src := `<?xml version="1.0" encoding="UTF-8"?>
@@ -410,6 +418,7 @@ Para two]]></content:encoded><wp:post_id>1</wp:post_id><wp:post_date>2019-04-05 
 // served them; files an earlier import copied without a library row are served too, images
 // inline and anything else as a download, and nothing outside the directory.
 func TestUploadsServed(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	media := t.TempDir()
 	must := func(err error) {

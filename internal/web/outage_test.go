@@ -53,6 +53,7 @@ func assertOutageForm(t *testing.T, r *response) {
 // 503 + Retry-After with the reader's text, the REST API answers 503 in WordPress's JSON
 // form, and a page already in the cache is still served.
 func TestOutageOnSQLite(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withCache())
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Outage", "Body.")
@@ -96,6 +97,7 @@ func TestOutageOnSQLite(t *testing.T) {
 // reader's text, then restores the network and checks the same node takes the comment
 // without a restart.
 func TestOutageOnPostgres(t *testing.T) {
+	t.Parallel()
 	dsn := testdb.Postgres(t)
 	px := testdb.NewProxy(t, dsn)
 	ta := newTestApp(t, withDSN(px.DSN))

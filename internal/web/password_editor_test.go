@@ -12,6 +12,7 @@ import (
 // offers WordPress's pending and private statuses; an imported protected post keeps its
 // password when edited.
 func TestEditorPasswordStickyStatuses(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	b := ta.signIn(ta.user("admin@example.org", broadside.RoleAdmin))
 	page := b.get("/admin/posts/new?type=post")

@@ -14,6 +14,7 @@ import (
 // kept for signed-in readers too, until a change bumps the version; a reader with a held
 // comment of their own, or following a reply link, gets it rendered for them.
 func TestDiscussionRenderedOnceForEveryReader(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withCache())
 	ta.settings(publishImmediately)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)

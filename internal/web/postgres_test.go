@@ -13,6 +13,7 @@ import (
 // takes a reply through the form, so the whole site, not only the store, is checked on both
 // databases.
 func TestSiteOnPostgres(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withDSN(testdb.Postgres(t)))
 	ta.settings(publishImmediately)
 	d, p, stored := ta.loadSeed()

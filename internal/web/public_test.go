@@ -15,6 +15,7 @@ import (
 )
 
 func TestPublicRoutes(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	ta.settings(func(s *broadside.Settings) { s.Title = "Broadside Test"; s.PostsPerPage = 2 })
@@ -179,6 +180,7 @@ func TestPublicRoutes(t *testing.T) {
 }
 
 func TestScheduledPostGoesLiveWithoutARequest(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	at := ta.Clock.Now().Add(2 * time.Hour)
@@ -209,6 +211,7 @@ func TestScheduledPostGoesLiveWithoutARequest(t *testing.T) {
 }
 
 func TestCommentPagination(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(func(s *broadside.Settings) {
 		publishImmediately(s)
@@ -259,6 +262,7 @@ func TestCommentPagination(t *testing.T) {
 }
 
 func TestPermalinkStructureChangeKeepsOldLinks(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Moved story", "Body.", func(in *posts.Input) { in.PublishedAt = time.Date(2025, 6, 7, 8, 0, 0, 0, time.UTC) })

@@ -37,6 +37,7 @@ func (b *browser) reportFormOf(path string, id int64, ip string) url.Values {
 // after the third it leaves the page and is pending with the reason "reported by 3 readers".
 // A reader who reports twice counts once, and a report without the page's stamp is refused.
 func TestReaderReportsHoldAComment(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withCache(), behindProxy())
 	ta.settings(publishImmediately)
 	author := ta.user("editor@example.org", broadside.RoleEditor)
@@ -79,6 +80,7 @@ func TestReaderReportsHoldAComment(t *testing.T) {
 // correct the comment; another reader sees no link and cannot edit; after the window the link
 // is gone and a forged POST is refused; an edit that adds links holds an approved comment.
 func TestCommenterEditWindow(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, withCache())
 	ta.settings(publishImmediately)
 	author := ta.user("editor@example.org", broadside.RoleEditor)
@@ -127,6 +129,7 @@ func TestCommenterEditWindow(t *testing.T) {
 // next comment with that address goes to spam on the form and the API, with the ban as its
 // reason; lifting the ban in the admin lets the address comment again.
 func TestBanFromQueue(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	author := ta.user("editor@example.org", broadside.RoleEditor)
 	p := ta.publish(author, "Banned", "Body.")
@@ -170,6 +173,7 @@ func TestBanFromQueue(t *testing.T) {
 // each comment back where it was (for 10 minutes, and not over a later change); "Empty spam"
 // confirms with the count and deletes every spam comment.
 func TestQueueUndoAndEmpty(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	author := ta.user("editor@example.org", broadside.RoleEditor)
 	p := ta.publish(author, "Queue", "Body.")
@@ -241,6 +245,7 @@ func wantCodes(t *testing.T, c broadside.Comment, codes ...string) {
 // TestReasonCodes: the reasons stored with a held comment are machine codes too; an
 // anonymous REST comment says so, and a form comment sent too fast says so.
 func TestReasonCodes(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	author := ta.user("editor@example.org", broadside.RoleEditor)
 	p := ta.publish(author, "Codes", "Body.")

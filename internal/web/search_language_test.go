@@ -16,6 +16,7 @@ import (
 // types, and French plurals by their singular, on SQLite and PostgreSQL; query syntax of
 // either database typed into the box is only ever words.
 func TestSearchAnyScriptHTTP(t *testing.T) {
+	t.Parallel()
 	testdb.ForEachDialect(t, func(t *testing.T, dsn string) {
 		ta := newTestApp(t, withDSN(dsn))
 		ed := ta.user("ed@example.org", broadside.RoleEditor)

@@ -26,6 +26,7 @@ func resultTitles(t *testing.T, body string) []string {
 }
 
 func TestSearchPages(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(func(s *broadside.Settings) { s.PostsPerPage = 2 })
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
@@ -140,6 +141,7 @@ func TestSearchOnPostgres(t *testing.T) {
 // TestAdminCommentSearchHTTP: the moderation queue's search box finds comments by author,
 // email, IP address and text.
 func TestAdminCommentSearchHTTP(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Post", "Body.")

@@ -40,6 +40,7 @@ func (ta *testApp) loadSeed() (*seed.Discussion, *broadside.Post, []broadside.Co
 // TestSeedDiscussionRenders loads the discussion our users publish today and checks the
 // rendered page: the count, every comment exactly once, each at its depth under its parent.
 func TestSeedDiscussionRenders(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	d, p, stored := ta.loadSeed()
 	if len(stored) != len(d.Comments) {
@@ -118,6 +119,7 @@ func TestSeedDiscussionRenders(t *testing.T) {
 // TestDepthLimitRemovesReplyLink checks WordPress's rule: at the maximum depth no Reply
 // link is offered.
 func TestDepthLimitRemovesReplyLink(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.settings(func(s *broadside.Settings) { s.Discussion.MaxDepth = 3 })
 	d, p, stored := ta.loadSeed()

@@ -32,6 +32,7 @@ func (ta *testApp) confirmedSubscribers(prefix string, n int) []*broadside.Subsc
 // newsletter; its page says so with the server's answer and what to do, and Resume sends it
 // to everyone once the server is fixed.
 func TestPausedNewsletterTellsThePublisher(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)
@@ -81,6 +82,7 @@ func TestPausedNewsletterTellsThePublisher(t *testing.T) {
 // TestBulkLiftSuspensions: the admin sees the suspensions grouped by the newsletter that
 // caused them, is asked to confirm with the count, and lifts them in one go.
 func TestBulkLiftSuspensions(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	admin := ta.user("admin@example.org", broadside.RoleAdmin)

@@ -34,6 +34,7 @@ func (b *browser) uploadFile(path, field, name string, data []byte) *response {
 }
 
 func TestAdminSubscribers(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	admin := ta.signIn(ta.user("admin@example.org", broadside.RoleAdmin))
@@ -135,6 +136,7 @@ func TestAdminSubscribers(t *testing.T) {
 // TestEditorSendsByEmail: the editor's boxes make a post subscriber-only and send it; the
 // progress page counts the deliveries; saving again does not send again.
 func TestEditorSendsByEmail(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.subscribe(srv, "reader@example.net", "")

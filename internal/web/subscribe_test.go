@@ -110,6 +110,7 @@ func (ta *testApp) subscribe(srv *mailtest.Server, addr, from string) *browser {
 }
 
 func TestSubscribeConfirmUnsubscribeOverHTTP(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	b := ta.browser()
@@ -186,6 +187,7 @@ func TestSubscribeConfirmUnsubscribeOverHTTP(t *testing.T) {
 
 // TestSubscribeAnswersAlike: the response does not depend on the address's state.
 func TestSubscribeAnswersAlike(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ctx := context.Background()
@@ -212,6 +214,7 @@ func TestSubscribeAnswersAlike(t *testing.T) {
 
 // TestMagicLinkOverHTTP: sign in on another device with an emailed, single-use link.
 func TestMagicLinkOverHTTP(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.subscribe(srv, "reader@example.net", "")
@@ -241,6 +244,7 @@ func TestMagicLinkOverHTTP(t *testing.T) {
 
 // TestReaderProfileSupporter: a supporter stops seeing the appeal under posts.
 func TestReaderProfileSupporter(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.settings(func(s *broadside.Settings) { s.Support.Text = "Please support us." }) // a fresh site has none
@@ -277,6 +281,7 @@ func TestReaderProfileSupporter(t *testing.T) {
 // TestCommentNotificationsOverHTTP: the boxes under the comment form lead to a confirmation
 // email; once confirmed, the next comment is announced.
 func TestCommentNotificationsOverHTTP(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.settings(func(s *broadside.Settings) { s.Discussion.ModerationMode = broadside.ModeratePublish })
@@ -317,6 +322,7 @@ func TestCommentNotificationsOverHTTP(t *testing.T) {
 // TestHeldCommentMailsTheAuthor: with mail configured, the held-comment notice is an email
 // to the post's author with a link to the moderation queue.
 func TestHeldCommentMailsTheAuthor(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ed := ta.user("ed@example.org", broadside.RoleEditor)

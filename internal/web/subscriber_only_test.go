@@ -57,6 +57,7 @@ func leaks(t *testing.T, b *browser, c channel) bool {
 // the newsletter carries all of it. The page cache is on, so a cached visitor's page can
 // neither leak to nor hide from a subscriber.
 func TestSubscriberOnlyEveryChannel(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv), withCache())
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
@@ -167,6 +168,7 @@ func TestSubscriberOnlyEveryChannel(t *testing.T) {
 // TestNewsletterCarriesTheFullText: a subscriber-only post sent by email arrives whole, with
 // the appeal and the way out.
 func TestNewsletterCarriesTheFullText(t *testing.T) {
+	t.Parallel()
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.subscribe(srv, "reader@example.net", "")

@@ -14,6 +14,7 @@ import (
 // WordPress's paragraphs on its page, and the editor says what its body is instead of
 // calling it Markdown.
 func TestWordPressFormatPost(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ed := ta.user("wp-ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "From an app", "Line one.\n\nLine two\nsame para.", func(in *posts.Input) {

@@ -19,6 +19,7 @@ var crossSite = map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "htt
 // TestImportedHTMLRoundTrip: an imported post with nested HTML, opened in the editor and
 // saved without a change, keeps its body byte for byte.
 func TestImportedHTMLRoundTrip(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	body := "<div class=\"wp-block\"><p>Nested <strong>bold <em>and <a href=\"https://example.org/?a=1&amp;b=2\">linked</a></em></strong> &amp; more</p>\n" +
@@ -46,6 +47,7 @@ func TestImportedHTMLRoundTrip(t *testing.T) {
 // text escaped; restoring one makes it current and keeps a revision of its own; restoring
 // across sites is refused.
 func TestRevisionsAdmin(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	b := ta.signIn(admin)
@@ -97,6 +99,7 @@ func TestRevisionsAdmin(t *testing.T) {
 // autosave after a reload; a draft is autosaved in place; a new post becomes a draft; the
 // editor says autosave needs JavaScript when it is off.
 func TestAutosaveAdmin(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	b := ta.signIn(admin)
@@ -176,6 +179,7 @@ func TestAutosaveAdmin(t *testing.T) {
 // lists it and All does not; restore brings its status back; Empty trash deletes for good;
 // every step is a POST guarded against other sites.
 func TestTrashAdmin(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
 	b := ta.signIn(admin)
@@ -219,6 +223,7 @@ func TestTrashAdmin(t *testing.T) {
 // TestBulkActions: each bulk action goes through the posts service, so an author's bulk
 // action skips posts that are not theirs; delete permanently only takes trashed posts.
 func TestBulkActions(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
@@ -285,6 +290,7 @@ func TestBulkActions(t *testing.T) {
 // TestPurgeTrashJob: the daily job deletes what was trashed more than 30 days ago and keeps
 // the rest (time injected).
 func TestPurgeTrashJob(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
@@ -317,6 +323,7 @@ func TestPurgeTrashJob(t *testing.T) {
 // an account, as its public page, uncached and unindexed, until it is revoked, expires or the
 // post is published; a tampered link shows nothing.
 func TestSharedPreview(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ctx := context.Background()
 	admin := ta.user("a@example.org", broadside.RoleAdmin)
