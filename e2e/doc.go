@@ -1,7 +1,8 @@
-// Package e2e holds black-box tests of the built broadside binary: each test builds the
-// command once, loads the seed discussion into a temporary SQLite site, starts `broadside
-// serve` on a free port and drives it with headless Chromium through chromedp, exactly as a
-// reader and an administrator would.
+// Package e2e holds black-box tests of the broadside command: the test binary runs itself as
+// `broadside` (TestMain does what cmd/broadside's main does), loads the seed discussion into a
+// temporary SQLite site once, starts `broadside serve` on a copy of it on a free port for
+// each test and drives it with headless Chromium through chromedp, exactly as a reader and an
+// administrator would.
 //
 // The tests need Chromium (Debian's chromium package, /usr/bin/chromium; another binary can be
 // named with BROADSIDE_CHROMIUM). Without it they are skipped, unless CI is set, where they fail.

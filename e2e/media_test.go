@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -67,13 +68,20 @@ func TestEditorUploadsFeaturedImage(t *testing.T) {
 	}
 	href := eval[string](admin, `document.getElementById('permalink').href`)
 	admin.load("open the post", chromedp.Navigate(href))
-	// The sizes are made by a job after the upload; the page shows them once they exist.
-	deadline := time.Now().Add(3 * time.Minute)
-	for eval[string](admin, `document.querySelector('.featured-image img')?.getAttribute('srcset') ?? ''`) == "" {
-		if time.Now().After(deadline) {
-			admin.fatalf("the featured image never got a srcset: its sizes were not made")
+	// The sizes are made by a job after the upload; the page shows them once they exist. The
+	// tab fetches the page (with the admin's cookies) until it has them and then loads it once:
+	// reloading it every half second cost a navigation each and up to half a second of waiting.
+	const srcset = `.querySelector('.featured-image img')?.getAttribute('srcset') ?? ''`
+	if eval[string](admin, `document`+srcset) == "" {
+		ctx, cancel := context.WithTimeout(admin.ctx, 3*time.Minute)
+		defer cancel()
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](
+			`(() => { const x = new XMLHttpRequest(); x.open('GET', location.href, false); x.send();
+				return new DOMParser().parseFromString(x.responseText, 'text/html')`+srcset+` !== '' })()`,
+			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(3*time.Minute)))
+		if err != nil {
+			admin.fatalf("the featured image never got a srcset: its sizes were not made (%v)", err)
 		}
-		time.Sleep(500 * time.Millisecond)
 		admin.load("reload the post", chromedp.Navigate(href))
 	}
 	expectServedImage(admin, ".featured-image img", "willsman")

@@ -2,18 +2,22 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/broadside/broadside/internal/cli"
 )
 
 // The administrator every test site gets (broadside user add --password-stdin).
@@ -25,62 +29,58 @@ const (
 // seedFile is the WordPress post with its threaded discussion that `broadside demo` loads.
 const seedFile = "../testdata/seed/wordpress-post-with-comments.txt"
 
-var (
-	buildOnce sync.Once
-	buildDir  string
-	binPath   string
-	buildErr  error
-)
+// asBroadside, in a child's environment, makes this test binary run as `broadside` with the
+// child's arguments (TestMain), as cmd/broadside's main does. Linking cmd/broadside with
+// `go build` at the start of every run cost 4.5 CPU s and 20 s of wall clock at load 23,
+// which every test waited for; this binary holds the same packages already. (Its name does
+// not start with BROADSIDE_, which childEnv keeps from the children.)
+const asBroadside = "E2E_RUN_AS_BROADSIDE=1"
+
+var workDir string // where the seeded data directory lives; removed by TestMain
 
 func TestMain(m *testing.M) {
+	if os.Getenv("E2E_RUN_AS_BROADSIDE") == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := cli.Run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	code := m.Run()
 	stopChromium()
-	if buildDir != "" {
-		os.RemoveAll(buildDir)
+	if workDir != "" {
+		os.RemoveAll(workDir)
 	}
 	os.Exit(code)
 }
 
-// binary builds ./cmd/broadside once per test run and returns the path of the executable.
+// binary returns the executable the tests run as `broadside`: this test binary, which acts
+// as cmd/broadside when its environment holds asBroadside (broadsideCmd, broadsideEnv).
 func binary(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		root, err := filepath.Abs("..")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-			buildErr = fmt.Errorf("e2e: run the tests from the e2e directory (go test ./e2e/): %w", err)
-			return
-		}
-		buildDir, err = os.MkdirTemp("", "broadside-e2e-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		out := filepath.Join(buildDir, "broadside")
-		// go test puts its own toolchain's bin first on PATH, so "go" is the go running us.
-		cmd := exec.Command("go", "build", "-o", out, "./cmd/broadside")
-		cmd.Dir = root
-		if b, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build ./cmd/broadside: %v\n%s", err, b)
-			return
-		}
-		binPath = out
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatalf("e2e: the test binary's path: %v", err)
 	}
-	return binPath
+	return exe
 }
+
+// broadsideCmd is `broadside args...` run as a child, with broadsideEnv.
+func broadsideCmd(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = broadsideEnv()
+	return cmd
+}
+
+// broadsideEnv is childEnv plus what makes this test binary run as broadside.
+func broadsideEnv() []string { return append(childEnv(), asBroadside) }
 
 // childEnv is the environment of the broadside processes: ours without BROADSIDE_*, so a
 // developer's settings cannot point the tests at their own database or port.
 func childEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "BROADSIDE_") {
+		if !strings.HasPrefix(kv, "BROADSIDE_") && kv != asBroadside {
 			env = append(env, kv)
 		}
 	}
@@ -108,20 +108,18 @@ func (b *syncBuffer) String() string {
 // runCommand runs a maintenance subcommand of the binary to completion.
 func runCommand(t *testing.T, stdin string, args ...string) string {
 	t.Helper()
-	out, err := command(binary(t), stdin, args...)
+	out, err := command(broadsideCmd(t, args...), stdin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return out
 }
 
-func command(bin, stdin string, args ...string) (string, error) {
-	cmd := exec.Command(bin, args...)
-	cmd.Env = childEnv()
+func command(cmd *exec.Cmd, stdin string) (string, error) {
 	cmd.Stdin = strings.NewReader(stdin)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("broadside %s: %v\n%s", strings.Join(args, " "), err, out)
+		return "", fmt.Errorf("broadside %s: %v\n%s", strings.Join(cmd.Args[1:], " "), err, out)
 	}
 	return string(out), nil
 }
@@ -149,19 +147,22 @@ var (
 // work every time.
 func seededData(t *testing.T) string {
 	t.Helper()
-	bin := binary(t)
 	seededOnce.Do(func() {
 		seed, err := filepath.Abs(seedFile)
 		if err != nil {
 			seededErr = err
 			return
 		}
-		dir := filepath.Join(buildDir, "seeded")
-		if seededLog, err = command(bin, "", "demo", "--data", dir, "--seed", seed); err != nil {
+		if workDir, err = os.MkdirTemp("", "broadside-e2e-"); err != nil {
 			seededErr = err
 			return
 		}
-		if _, err := command(bin, adminPassword+"\n", "user", "add", "--data", dir, "--email", adminEmail, "--role", "admin", "--password-stdin"); err != nil {
+		dir := filepath.Join(workDir, "seeded")
+		if seededLog, err = command(broadsideCmd(t, "demo", "--data", dir, "--seed", seed), ""); err != nil {
+			seededErr = err
+			return
+		}
+		if _, err := command(broadsideCmd(t, "user", "add", "--data", dir, "--email", adminEmail, "--role", "admin", "--password-stdin"), adminPassword+"\n"); err != nil {
 			seededErr = err
 			return
 		}
@@ -241,8 +242,7 @@ func serve(t *testing.T, data string, extra ...string) (*site, error) {
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	s := &site{URL: "http://" + addr, Data: data, out: &syncBuffer{}, done: make(chan struct{})}
-	s.cmd = exec.Command(binary(t), append([]string{"serve", "--data", data, "--addr", addr}, extra...)...)
-	s.cmd.Env = childEnv()
+	s.cmd = broadsideCmd(t, append([]string{"serve", "--data", data, "--addr", addr}, extra...)...)
 	s.cmd.Stdout = s.out
 	s.cmd.Stderr = s.out
 	if err := s.cmd.Start(); err != nil {

@@ -140,8 +140,7 @@ func unavailable(t *testing.T, why string) {
 // prints the secret alone on standard output).
 func appPassword(t *testing.T, data, name string) string {
 	t.Helper()
-	cmd := exec.Command(binary(t), "user", "app-password", "--data", data, "--email", adminEmail, "--name", name)
-	cmd.Env = childEnv()
+	cmd := broadsideCmd(t, "user", "app-password", "--data", data, "--email", adminEmail, "--name", name)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -33,7 +33,7 @@ func fanOutCrash(t *testing.T, db string) {
 	const n, hosts = 300, 100
 	r := startReceiver(t, 30*time.Millisecond) // about 300*30ms/8 workers ≈ 1 s of fan-out
 	cfg := config.Defaults()
-	cfg.DataDir, cfg.DB, cfg.FederationAllowPrivate = t.TempDir(), db, true
+	cfg.DataDir, cfg.DB, cfg.FederationAllowPrivate = dataDir(t, db), db, true
 	fanOutSite(t, cfg, r, n, hosts)
 
 	addr := testload.FreeAddr(t)

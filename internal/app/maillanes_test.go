@@ -26,7 +26,7 @@ import (
 func mailSite(t *testing.T, db string, srv *mailtest.Server, rate float64, n int) config.Config {
 	t.Helper()
 	cfg := config.Defaults()
-	cfg.DataDir, cfg.DB = t.TempDir(), db
+	cfg.DataDir, cfg.DB = dataDir(t, db), db
 	cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS = srv.Host, srv.Port, "none"
 	cfg.SMTP.From, cfg.SMTP.Rate = "The Daily <news@example.org>", rate
 	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true})

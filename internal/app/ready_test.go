@@ -89,7 +89,7 @@ func TestReadyzOnPostgres(t *testing.T) {
 func TestReadyzOnSQLite(t *testing.T) {
 	t.Parallel()
 	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
+	cfg.DataDir = dataDir(t, "")
 	a, srv, _ := openNode(t, cfg)
 	if code, body := probe(t, srv, "/readyz"); code != 200 {
 		t.Fatalf("/readyz: %d %q", code, body)

@@ -19,7 +19,7 @@ import (
 func TestServeCapsConnectionsPerAddress(t *testing.T) {
 	t.Parallel()
 	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
+	cfg.DataDir = dataDir(t, "")
 	cfg.Limits.ConnsPerIP = 2
 	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{})
 	if err != nil {
