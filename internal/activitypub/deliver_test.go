@@ -241,9 +241,11 @@ func TestSlowHostHoldsAtMostItsSlots(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatal("a transactional job waited behind the deliveries")
 		}
-		waitFor(t, "the slow host's two slots to fill", func() bool { return inFlight.Load() == 2 })
-		if n := inFlight.Load(); n != 2 || most.Load() != 2 {
-			t.Fatalf("slow host: %d in flight (at most %d), want 2 (its cap)", n, most.Load())
+		// The high-water mark, not the count in flight now: on a busy machine the slow
+		// host's requests may already have hit FetchTimeout and be waiting out their retry.
+		waitFor(t, "the slow host's two slots to fill", func() bool { return most.Load() >= 2 })
+		if m := most.Load(); m != 2 {
+			t.Fatalf("slow host: at most %d in flight at once, want 2 (its cap)", m)
 		}
 	})
 }
