@@ -165,6 +165,9 @@ func (s *FastServer) Shutdown(ctx context.Context) error {
 		return s.HTTP.Shutdown(ctx)
 	}
 	_ = ln.Close()
+	// What net/http answers from here on says Connection: close, as in its own Shutdown,
+	// and its idle connections close now.
+	s.HTTP.SetKeepAlivesEnabled(false)
 	wait := time.Millisecond
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
