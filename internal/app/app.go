@@ -386,7 +386,7 @@ func (a *App) housekeeping(ctx context.Context) {
 // (up to the shutdown timeout) and stops the workers. Nothing acknowledged is lost: every
 // comment or post is committed before its response is written.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	srv := a.httpServer()
+	srv := web.NewFastServer(a.httpServer(), a.Web) // cached pages at the connection (fastpath.go)
 	ln = web.LimitConnsPerAddress(web.CoalesceWrites(ln), a.Config.Limits.ConnsPerIP, a.Config.TrustedProxies, a.Log)
 	bgCtx, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	bgDone := make(chan struct{})

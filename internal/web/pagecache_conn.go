@@ -36,6 +36,9 @@ type connKey struct{}
 // ConnContext is the http.Server's ConnContext: it lets a handler find its connection's
 // holdConn (holdConnOf).
 func ConnContext(ctx context.Context, c net.Conn) context.Context {
+	if rc, ok := c.(*replayConn); ok { // handed over by the fast path (fastpath.go)
+		c = rc.Conn
+	}
 	if cc, ok := c.(*countedConn); ok {
 		c = cc.Conn
 	}
