@@ -85,10 +85,7 @@ func (s *Store) DiscussionThreads(ctx context.Context, postID int64, roots []int
 	// on the parent_id index for the replies: with the statistics PRAGMA optimize gathers it
 	// otherwise walked the post's (post_id, status) index entries, every one of them, at
 	// each step (2.7 s for a page of a 100,000-comment post).
-	byKey := "+" // PostgreSQL has no unary plus on text, and plans these by key anyway
-	if s.isPG() {
-		byKey = ""
-	}
+	byKey := s.notIndexed() // PostgreSQL plans these by key anyway
 	q := `WITH RECURSIVE t(id) AS (SELECT id FROM comments WHERE id IN ` + in(a, roots) + ` AND ` + byKey + `status = 'approved'
 	UNION SELECT c.id FROM comments c JOIN t ON c.parent_id = t.id WHERE +c.post_id = ` + post + ` AND ` + byKey + `c.status = 'approved')
 SELECT ` + commentCols + ` FROM comments c WHERE c.id IN (SELECT id FROM t) AND +c.post_id = ` + post + ` ORDER BY c.created_at, c.id`

@@ -478,12 +478,7 @@ func (s *Store) RepliedComments(ctx context.Context, ids []int64, statuses ...br
 	if len(ids) == 0 || len(statuses) == 0 {
 		return out, nil
 	}
-	a := &args{}
-	sts := make([]string, len(statuses))
-	for i, st := range statuses {
-		sts[i] = a.add(string(st))
-	}
-	q := "SELECT DISTINCT parent_id FROM comments WHERE parent_id IN " + in(a, ids) + " AND status IN (" + strings.Join(sts, ", ") + ")"
+	q, a := s.repliedSQL(ids, statuses)
 	rows, err := s.rd().QueryContext(ctx, q, a.v...)
 	if err != nil {
 		return nil, fmt.Errorf("store: replied comments: %w", err)
@@ -497,4 +492,18 @@ func (s *Store) RepliedComments(ctx context.Context, ids []int64, statuses ...br
 		out[id] = true
 	}
 	return out, rows.Err()
+}
+
+// repliedSQL is RepliedComments' query, kept on the parent_id index: on the status index
+// SQLite read every approved comment of the site, with a temporary B-tree for the DISTINCT,
+// for each page the REST API lists (on a site with one 10,000-comment discussion, 7 ms of CPU
+// and a page cache's worth of SQLite memory per reader connection for a list of 31 comments).
+func (s *Store) repliedSQL(ids []int64, statuses []broadside.CommentStatus) (string, *args) {
+	a := &args{}
+	sts := make([]string, len(statuses))
+	for i, st := range statuses {
+		sts[i] = a.add(string(st))
+	}
+	return "SELECT DISTINCT parent_id FROM comments WHERE parent_id IN " + in(a, ids) + " AND " + s.notIndexed() + "status IN (" +
+		strings.Join(sts, ", ") + ")", a
 }

@@ -91,6 +91,17 @@ func (s *Store) skipLocked() string {
 	return ""
 }
 
+// notIndexed goes before a text column in a WHERE term to keep SQLite from choosing an index
+// on that column (a unary plus): without statistics SQLite's planner takes an equality on a
+// status index as selective, and a status is shared by most of the table. PostgreSQL has no
+// unary plus on text and plans by its statistics.
+func (s *Store) notIndexed() string {
+	if s.isPG() {
+		return ""
+	}
+	return "+"
+}
+
 // noLimit is the LIMIT that means "all rows", needed before an OFFSET.
 func (s *Store) noLimit() string {
 	if s.isPG() {

@@ -30,6 +30,20 @@ func TestSQLitePragmas(t *testing.T) {
 			}
 		}
 	}
+	// The readers' page caches are bounded (SQLite's memory is outside the Go runtime's
+	// limit); the writer keeps SQLite's default.
+	for name, tc := range map[string]struct {
+		db   sqlQuerier
+		want int
+	}{"writer": {s.w, -2000}, "reader": {s.r, -readerCacheKiB}} {
+		var got int
+		if err := tc.db.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: PRAGMA cache_size = %d, want %d", name, got, tc.want)
+		}
+	}
 	if _, err := s.r.ExecContext(ctx, "CREATE TABLE nope (x)"); err == nil {
 		t.Error("the reader pool accepted a write")
 	}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/broadside/broadside"
+)
+
+// TestRepliedCommentsByParent: SQLite answers RepliedComments from the parent_id index. On
+// the status index (the old query, without statistics) it read every approved comment of
+// the site, with a temporary B-tree, for each page of the REST API's comment list.
+func TestRepliedCommentsByParent(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, 100)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	for _, statuses := range [][]broadside.CommentStatus{
+		{broadside.CommentApproved},
+		{broadside.CommentApproved, broadside.CommentPending},
+	} {
+		q, a := s.repliedSQL(ids, statuses)
+		rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, a.v...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		p := strings.Join(plan, "; ")
+		if !strings.Contains(p, "USING INDEX comments_parent") || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("%v: plan %q, want a search of comments_parent and no temporary B-tree", statuses, p)
+		}
+	}
+}
