@@ -57,6 +57,7 @@ type run struct {
 	attComments []*attachmentComments
 
 	imports []store.WPImport // wp_imports rows not written yet (remember)
+	batch   *newComments     // comments not written yet, when they can wait (comment_batch.go)
 }
 
 // curItem is the item whose comments are arriving.
@@ -145,7 +146,13 @@ func (r *run) do(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := r.setupNewComments(ctx); err != nil {
+		return err
+	}
 	if err := r.stream(ctx); err != nil {
+		return err
+	}
+	if err := r.flushComments(ctx); err != nil {
 		return err
 	}
 	if err := rebuildComments(ctx); err != nil {
@@ -199,6 +206,9 @@ func (r *run) stream(ctx context.Context) error {
 			}
 		case *wxr.Comment:
 			if err := r.comment(ctx, x); err != nil {
+				if _, ok := wxr.AsError(err); ok {
+					return err // a batch of comments, placed at its first
+				}
 				return itemError(x.Pos, "comment", x.ID, err)
 			}
 		}
@@ -269,6 +279,9 @@ func (r *run) finish(ctx context.Context) error {
 		}
 	}
 	if err := r.importHeldComments(ctx); err != nil {
+		return err
+	}
+	if err := r.flushComments(ctx); err != nil {
 		return err
 	}
 	if err := r.tx.RecountAllComments(ctx); err != nil {
