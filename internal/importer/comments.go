@@ -87,8 +87,18 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 			later = true // the parent comes later in this item
 		}
 	}
-	if err := r.tx.ImportComment(ctx, cm); err != nil {
-		return err
+	if r.batch.take(c.ID) {
+		cm.ID = c.ID // written with the next flush (comment_batch.go)
+		if err := r.queue(ctx, cm, c.Pos); err != nil {
+			return err
+		}
+	} else {
+		if err := r.flushComments(ctx); err != nil {
+			return err
+		}
+		if err := r.tx.ImportComment(ctx, cm); err != nil {
+			return err
+		}
 	}
 	if later {
 		cur.pending = append(cur.pending, parentFix{pos: c.Pos, wpID: wpID, local: cm.ID, wpParent: c.Parent})
@@ -99,6 +109,9 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 	}
 	cur.comments[wpID] = cm.ID
 	if cur.attachment != 0 {
+		if err := r.flushComments(ctx); err != nil {
+			return err
+		}
 		if err := r.tx.SetCommentAttachment(ctx, cm.ID, cur.attachment); err != nil {
 			return err
 		}
@@ -126,6 +139,11 @@ func (r *run) endItem(ctx context.Context) error {
 	cur := r.cur
 	if cur == nil {
 		return nil
+	}
+	if len(cur.pending) > 0 {
+		if err := r.flushComments(ctx); err != nil {
+			return err
+		}
 	}
 	for _, f := range cur.pending {
 		parent, ok := cur.comments[f.wpParent]

@@ -40,7 +40,18 @@ func statusOf(st string) (broadside.PostStatus, bool) {
 	return broadside.StatusDraft, false
 }
 
-func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
+// itemWPID is the WordPress id of a post or page, made up from its fields when the file has
+// none.
+func itemWPID(it *wxr.Item) int64 {
+	if it.ID > 0 {
+		return it.ID
+	}
+	return syntheticID("post", it.Title, it.PostDate, it.GUID, it.Link)
+}
+
+// importPost imports the item as a post or page. conv is its body converted ahead
+// (prepare), or nil.
+func (r *run) importPost(ctx context.Context, it *wxr.Item, conv *converted) error {
 	typ := broadside.TypePost
 	kind := "post"
 	if it.Type == "page" {
@@ -49,9 +60,8 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 	if it.Type == "" {
 		r.sum.warn(it.Pos, "post", it.ID, "the item has no <wp:post_type> WordPress could read; imported as a post")
 	}
-	wpID := it.ID
-	if wpID <= 0 {
-		wpID = syntheticID("post", it.Title, it.PostDate, it.GUID, it.Link)
+	wpID := itemWPID(it)
+	if it.ID <= 0 {
 		r.sum.warn(it.Pos, kind, 0, "the item %q has no <wp:post_id> WordPress could read; it gets a new id", plainText(it.Title))
 	}
 	cur := &curItem{pos: it.Pos, wpID: wpID, comments: map[int64]int64{}}
@@ -95,7 +105,10 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item) error {
 		title, titleMarkup = truncateRunes(title, broadside.MaxTitleLen), ""
 		r.sum.warn(it.Pos, kind, wpID, "the title was longer than %d characters and was cut", broadside.MaxTitleLen)
 	}
-	body, format := r.content(it, wpID, kind)
+	if conv == nil {
+		conv = r.convert(it, wpID)
+	}
+	body, format := r.content(it, conv, wpID, kind)
 	if len(body) > broadside.MaxBodyLen {
 		r.sum.warn(it.Pos, kind, wpID, "the body is larger than the editor's 1 MiB limit: it was imported whole, but shorten it before editing it here")
 	}
@@ -250,27 +263,39 @@ func (r *run) setFeatured(p *broadside.Post, it *wxr.Item, kind string, wpID int
 	p.FeaturedImageAlt = firstNonEmpty(a.Alt, a.Title, p.Title)
 }
 
-// content returns the body to store: WordPress text converted the way WordPress displays
-// it, or the HTML or Markdown of our own export as it was.
-func (r *run) content(it *wxr.Item, wpID int64, kind string) (string, string) {
+// converted is an item's body as it will be stored, with what converting it found to report.
+type converted struct {
+	body, format   string
+	unknown, notes []string
+}
+
+// convert returns the body to store: WordPress text converted the way WordPress displays
+// it, or the HTML or Markdown of our own export as it was. It writes nothing, so prepare
+// runs it beside the writer.
+func (r *run) convert(it *wxr.Item, wpID int64) *converted {
 	if md, ok := it.MetaValue(metaMarkdown); ok {
-		return md, broadside.FormatMarkdown
+		return &converted{body: md, format: broadside.FormatMarkdown}
 	}
 	if f, ok := it.MetaValue(metaFormat); ok && f == broadside.FormatHTML {
-		return it.Content, broadside.FormatHTML
+		return &converted{body: it.Content, format: broadside.FormatHTML}
 	}
 	c := it.Content
 	if r.mediaRE != nil {
 		c = r.rewriteMedia(c)
 	}
 	res := wpcontent.Convert(c, wpcontent.Context{PostID: wpID, Media: r.mediaByID, Attached: r.mediaOf})
-	for _, tag := range res.Unknown {
+	return &converted{body: res.HTML, format: broadside.FormatHTML, unknown: res.Unknown, notes: res.Notes}
+}
+
+// content reports what converting the body found and returns the body and its format.
+func (r *run) content(it *wxr.Item, conv *converted, wpID int64, kind string) (string, string) {
+	for _, tag := range conv.unknown {
 		r.sum.warn(it.Pos, kind, wpID, "unknown shortcode [%s] kept as text", tag)
 	}
-	for _, n := range res.Notes {
+	for _, n := range conv.notes {
 		r.sum.warn(it.Pos, kind, wpID, "%s", n)
 	}
-	return res.HTML, broadside.FormatHTML
+	return conv.body, conv.format
 }
 
 func (r *run) mediaByID(id int64) (wpcontent.Media, bool) {

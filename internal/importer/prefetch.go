@@ -8,18 +8,22 @@ import (
 
 // prefetch decodes the file in its own goroutine while the import writes what came
 // before: decoding the XML and writing the rows each took about half of an import's CPU, so
-// on two cores they overlap instead of taking turns (docs/benchmarks.md, goal 6). Records
-// travel in small batches, at most two ahead of the writer, so memory stays bounded
-// whatever the file's size.
+// on two cores they overlap instead of taking turns (docs/benchmarks.md, goal 6). The same
+// goroutine runs prepare on each record, the work that needs no database (converting a
+// post's body), so that it too overlaps the writes (issue 11 session 7). Records travel in
+// small batches, at most two ahead of the writer, so memory stays bounded whatever the
+// file's size.
 type prefetch struct {
-	ch   chan *recBatch
-	done chan struct{}
-	cur  *recBatch
-	i    int
+	ch      chan *recBatch
+	done    chan struct{}
+	prepare func(wxr.Record) any
+	cur     *recBatch
+	i       int
 }
 
 type recBatch struct {
 	recs   []wxr.Record
+	pre    []any // prepare's result for each record
 	offset int64 // bytes of the file read when the batch was cut, for progress
 	err    error // the reader's error (io.EOF at the end) after recs
 }
@@ -30,8 +34,10 @@ const (
 	batchBytes   = 256 << 10
 )
 
-func newPrefetch(rd *wxr.Reader) *prefetch {
-	p := &prefetch{ch: make(chan *recBatch, 1), done: make(chan struct{})}
+// newPrefetch starts decoding rd. prepare, when not nil, must be safe to run beside the
+// writer: it may read what the writer does not change, never write.
+func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) any) *prefetch {
+	p := &prefetch{ch: make(chan *recBatch, 1), done: make(chan struct{}), prepare: prepare}
 	go p.run(rd)
 	return p
 }
@@ -47,7 +53,11 @@ func (p *prefetch) run(rd *wxr.Reader) {
 				b.err = err
 				break
 			}
-			b.recs = append(b.recs, rec)
+			var pre any
+			if p.prepare != nil {
+				pre = p.prepare(rec)
+			}
+			b.recs, b.pre = append(b.recs, rec), append(b.pre, pre)
 			size += recordSize(rec)
 		}
 		b.offset = rd.Offset()
@@ -62,22 +72,23 @@ func (p *prefetch) run(rd *wxr.Reader) {
 	}
 }
 
-// next returns the next record as wxr.Reader.Next would, and the file offset reached.
-func (p *prefetch) next() (wxr.Record, int64, error) {
+// next returns the next record as wxr.Reader.Next would, what prepare made of it, and the
+// file offset reached.
+func (p *prefetch) next() (wxr.Record, any, int64, error) {
 	for p.cur == nil || p.i == len(p.cur.recs) {
 		if p.cur != nil && p.cur.err != nil {
-			return nil, p.cur.offset, p.cur.err
+			return nil, nil, p.cur.offset, p.cur.err
 		}
 		b, ok := <-p.ch
 		if !ok {
-			return nil, 0, io.ErrUnexpectedEOF // not reached: the last batch carries an error
+			return nil, nil, 0, io.ErrUnexpectedEOF // not reached: the last batch carries an error
 		}
 		p.cur, p.i = b, 0
 	}
-	rec := p.cur.recs[p.i]
-	p.cur.recs[p.i] = nil
+	rec, pre := p.cur.recs[p.i], p.cur.pre[p.i]
+	p.cur.recs[p.i], p.cur.pre[p.i] = nil, nil
 	p.i++
-	return rec, p.cur.offset, nil
+	return rec, pre, p.cur.offset, nil
 }
 
 // stop ends the decoding goroutine when the import returns early.

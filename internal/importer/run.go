@@ -57,6 +57,7 @@ type run struct {
 	attComments []*attachmentComments
 
 	imports []store.WPImport // wp_imports rows not written yet (remember)
+	batch   *newComments     // comments not written yet, when they can wait (comment_batch.go)
 }
 
 // curItem is the item whose comments are arriving.
@@ -119,6 +120,11 @@ func (r *run) do(ctx context.Context) error {
 			}
 		}
 	}
+	// Into a site without posts, the search index is built once after them (DeferSearchIndex).
+	buildSearch, err := r.tx.DeferSearchIndex(ctx)
+	if err != nil {
+		return err
+	}
 	if err := r.importAuthors(ctx); err != nil {
 		return err
 	}
@@ -136,17 +142,26 @@ func (r *run) do(ctx context.Context) error {
 	}
 	// Into a site without comments, the comments' secondary indexes are built once after
 	// the stream rather than row by row (docs/benchmarks.md, issue 11 session 6).
-	rebuild, err := r.tx.DeferCommentIndexes(ctx)
+	rebuildComments, err := r.tx.DeferCommentIndexes(ctx)
 	if err != nil {
+		return err
+	}
+	if err := r.setupNewComments(ctx); err != nil {
 		return err
 	}
 	if err := r.stream(ctx); err != nil {
 		return err
 	}
-	if err := rebuild(ctx); err != nil {
+	if err := r.flushComments(ctx); err != nil {
+		return err
+	}
+	if err := rebuildComments(ctx); err != nil {
 		return err
 	}
 	if err := r.finish(ctx); err != nil {
+		return err
+	}
+	if err := buildSearch(ctx); err != nil {
 		return err
 	}
 	return r.flushImports(ctx)
@@ -160,10 +175,10 @@ func (r *run) stream(ctx context.Context) error {
 		return err
 	}
 	defer f.Close()
-	rd := newPrefetch(wxr.NewReader(f))
+	rd := newPrefetch(wxr.NewReader(f), r.prepare)
 	defer rd.stop()
 	for n := 0; ; n++ {
-		rec, offset, err := rd.next()
+		rec, pre, offset, err := rd.next()
 		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -185,11 +200,15 @@ func (r *run) stream(ctx context.Context) error {
 			if err := r.endItem(ctx); err != nil {
 				return err
 			}
-			if err := r.item(ctx, x); err != nil {
+			conv, _ := pre.(*converted)
+			if err := r.item(ctx, x, conv); err != nil {
 				return err
 			}
 		case *wxr.Comment:
 			if err := r.comment(ctx, x); err != nil {
+				if _, ok := wxr.AsError(err); ok {
+					return err // a batch of comments, placed at its first
+				}
 				return itemError(x.Pos, "comment", x.ID, err)
 			}
 		}
@@ -200,7 +219,21 @@ func (r *run) stream(ctx context.Context) error {
 	return r.endItem(ctx)
 }
 
-func (r *run) item(ctx context.Context, it *wxr.Item) error {
+// prepare runs in the decoding goroutine (prefetch), beside the writer: it converts the
+// body of an item that may become a post or page. It reads only what the stream does not
+// change (the plan, the media library's index).
+func (r *run) prepare(rec wxr.Record) any {
+	it, ok := rec.(*wxr.Item)
+	if !ok {
+		return nil
+	}
+	if ok, _ := importable(it.Type, it.Status); !ok {
+		return nil
+	}
+	return r.convert(it, itemWPID(it))
+}
+
+func (r *run) item(ctx context.Context, it *wxr.Item, conv *converted) error {
 	r.cur = &curItem{pos: it.Pos, wpID: it.ID, skip: true}
 	if it.Type == "attachment" {
 		r.attachmentItem(it) // written before the stream, from the plan; this takes its comments
@@ -214,7 +247,7 @@ func (r *run) item(ctx context.Context, it *wxr.Item) error {
 		r.sum.skip(why, it.Pos, it.ID)
 		return nil
 	}
-	if err := r.importPost(ctx, it); err != nil {
+	if err := r.importPost(ctx, it, conv); err != nil {
 		return itemError(it.Pos, "post", it.ID, err)
 	}
 	return nil
@@ -246,6 +279,9 @@ func (r *run) finish(ctx context.Context) error {
 		}
 	}
 	if err := r.importHeldComments(ctx); err != nil {
+		return err
+	}
+	if err := r.flushComments(ctx); err != nil {
 		return err
 	}
 	if err := r.tx.RecountAllComments(ctx); err != nil {

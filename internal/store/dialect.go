@@ -126,11 +126,25 @@ func (s *Store) bumpSequence(ctx context.Context, table string) error {
 }
 
 // args builds a parameter list and hands out $N placeholders for it.
-type args struct{ v []any }
+type args struct {
+	v []any
+	// anon hands out SQLite's anonymous ? instead, for statements of hundreds of values
+	// that use each exactly once and in order: the SQLite driver looks up every $N
+	// parameter's name in a list as long as the statement's parameters, so binding a
+	// 64-row insert cost five times its execution (docs/benchmarks.md, issue 11 session 7).
+	anon bool
+}
+
+// seqArgs returns args for a long statement whose placeholders appear in the order their
+// values were added, each once.
+func (s *Store) seqArgs(n int) *args { return &args{v: make([]any, 0, n), anon: !s.isPG()} }
 
 // add appends a value and returns its placeholder.
 func (a *args) add(v any) string {
 	a.v = append(a.v, v)
+	if a.anon {
+		return "?"
+	}
 	return "$" + strconv.Itoa(len(a.v))
 }
 

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Classify is classify, for the tests in package store_test (outage_pg_test.go).
 var Classify = classify
@@ -13,4 +16,23 @@ func (s *Store) Reader() querier { return s.rd() }
 func (s *Store) CountCommentIndexes() (n int, err error) {
 	err = s.rd().QueryRowContext(context.Background(), "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments'").Scan(&n)
 	return n, err
+}
+
+// SearchIndexRows lists the search index's rows as s sees them, for TestDeferSearchIndex.
+func (s *Store) SearchIndexRows() (string, error) {
+	rows, err := s.rd().QueryContext(context.Background(), "SELECT rowid, title, terms, excerpt, body FROM posts_fts ORDER BY rowid")
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var b []byte
+	for rows.Next() {
+		var id int64
+		var title, terms, excerpt, body string
+		if err := rows.Scan(&id, &title, &terms, &excerpt, &body); err != nil {
+			return "", err
+		}
+		b = fmt.Appendf(b, "%d %q %q %q %q\n", id, title, terms, excerpt, body)
+	}
+	return string(b), rows.Err()
 }

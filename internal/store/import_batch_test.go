@@ -121,3 +121,47 @@ func TestDeferCommentIndexes(t *testing.T) {
 		return rebuild(ctx)
 	}))
 }
+
+// TestImportNewComments: comments with free ids written many to a statement keep their ids
+// and every field, as ImportComment would store them, across more rows than one statement
+// holds, replies included; a taken id fails instead of moving the comment; a bad status is
+// refused before anything is written.
+func TestImportNewComments(t *testing.T) {
+	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
+		u := mkUser(t, s, "ann")
+		p := mkPost(t, s, u, "post", broadside.StatusPublished, t0)
+		var cs []*broadside.Comment
+		for i := 1; i <= 150; i++ {
+			c := benchComment(p.ID, i, broadside.CommentApproved)
+			c.ID = int64(1000 + i)
+			if i%7 == 0 {
+				c.ParentID, c.UserID, c.AuthorURL, c.Status = int64(1000+i-1), u.ID, "https://example.org/r", broadside.CommentPending
+			}
+			if i == 3 {
+				c.Kind = ""
+			}
+			cs = append(cs, c)
+		}
+		must(t, s.InTx(ctx, func(tx *store.Store) error { return tx.ImportNewComments(ctx, cs) }))
+		for _, want := range []*broadside.Comment{cs[0], cs[2], cs[6], cs[63], cs[64], cs[149]} {
+			got, err := s.CommentByID(ctx, want.ID)
+			must(t, err)
+			if got.PostID != want.PostID || got.ParentID != want.ParentID || got.UserID != want.UserID || got.Kind != broadside.KindComment ||
+				got.AuthorName != want.AuthorName || got.AuthorEmail != want.AuthorEmail || got.AuthorURL != want.AuthorURL ||
+				got.AuthorIP != want.AuthorIP || got.RawBody != want.RawBody || got.Status != want.Status || !got.CreatedAt.Equal(want.CreatedAt) {
+				t.Errorf("comment %d stored as %+v, want %+v", want.ID, got, want)
+			}
+		}
+		taken := benchComment(p.ID, 1, broadside.CommentApproved)
+		taken.ID = 1001
+		if err := s.InTx(ctx, func(tx *store.Store) error { return tx.ImportNewComments(ctx, []*broadside.Comment{taken}) }); err == nil {
+			t.Error("a taken id was accepted")
+		}
+		bad := benchComment(p.ID, 2, "published")
+		bad.ID = 5000
+		wantCode(t, s.InTx(ctx, func(tx *store.Store) error { return tx.ImportNewComments(ctx, []*broadside.Comment{bad}) }), broadside.EINVALID)
+		if _, err := s.CommentByID(ctx, 5000); broadside.ErrorCode(err) != broadside.ENOTFOUND {
+			t.Errorf("a refused comment was stored: %v", err)
+		}
+	})
+}

@@ -99,19 +99,12 @@ func (s *Store) SetPostParent(ctx context.Context, id, parentID int64) error {
 // ImportComment inserts c keeping c.ID when free (see ImportPost) and sets c.ID. It does not
 // update the post's comment count: call RecountAllComments when the import is done.
 func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
-	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Microsecond)
-	if c.Kind == "" {
-		c.Kind = broadside.KindComment
-	}
-	if !broadside.ValidCommentStatus(c.Status) {
-		return &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
-	}
 	a := &args{}
-	vals := strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentID)), a.add(nullID(c.UserID)),
-		a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
-		a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(s.ts(c.CreatedAt))}, ", ")
-	id, err := s.insertKeepingID(ctx, "comments", `post_id, parent_id, user_id, kind, author_name, author_email,
-	author_url, author_ip, user_agent, raw_body, status, created_at`, a, vals, c.ID)
+	vals, err := s.importCommentValues(c, a)
+	if err != nil {
+		return err
+	}
+	id, err := s.insertKeepingID(ctx, "comments", importCommentCols, a, vals, c.ID)
 	if err != nil {
 		if foreignKeyViolation(err) {
 			return notFound("Post not found.")
@@ -121,6 +114,73 @@ func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
 	c.ID = id
 	return nil
 }
+
+// importCommentCols are the columns ImportComment and ImportNewComments write, id last.
+const importCommentCols = `post_id, parent_id, user_id, kind, author_name, author_email,
+	author_url, author_ip, user_agent, raw_body, status, created_at`
+
+// importCommentValues checks c as ImportComment does and adds its values to a.
+func (s *Store) importCommentValues(c *broadside.Comment, a *args) (string, error) {
+	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Microsecond)
+	if c.Kind == "" {
+		c.Kind = broadside.KindComment
+	}
+	if !broadside.ValidCommentStatus(c.Status) {
+		return "", &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
+	}
+	return strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentID)), a.add(nullID(c.UserID)),
+		a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
+		a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(s.ts(c.CreatedAt))}, ", "), nil
+}
+
+// CommentsEmpty reports whether the comments table has no rows (as the transaction sees it).
+func (s *Store) CommentsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM comments LIMIT 1) x").Scan(&n); err != nil {
+		return false, fmt.Errorf("store: any comments: %w", err)
+	}
+	return n == 0, nil
+}
+
+// ImportNewComments inserts comments whose ids are set and known to be free, up to
+// commentBatch to a statement: an import into a site without comments knows its WordPress
+// ids are (ReserveIDs keeps everyone else below them), and one statement per comment was a
+// fifth of its CPU (docs/benchmarks.md, issue 11 session 7). A taken id fails the statement
+// rather than moving the comment: the caller promised it was free. Post counts are not
+// updated, as with ImportComment.
+func (s *Store) ImportNewComments(ctx context.Context, cs []*broadside.Comment) error {
+	for len(cs) > 0 {
+		n := min(len(cs), commentBatch)
+		a := s.seqArgs(13 * n)
+		var b strings.Builder
+		b.WriteString("INSERT INTO comments (" + importCommentCols + ", id) VALUES ")
+		for i, c := range cs[:n] {
+			if c.ID <= 0 {
+				return fmt.Errorf("store: import comment on post %d: no id", c.PostID)
+			}
+			vals, err := s.importCommentValues(c, a)
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + vals + ", " + a.add(c.ID) + ")")
+		}
+		if _, err := s.wr().ExecContext(ctx, b.String(), a.v...); err != nil {
+			if foreignKeyViolation(err) {
+				return notFound("Post not found.")
+			}
+			return fmt.Errorf("store: import %d comments (ids %d to %d): %w", n, cs[0].ID, cs[n-1].ID, err)
+		}
+		cs = cs[n:]
+	}
+	return nil
+}
+
+// commentBatch rows (13 values each) stay far below both databases' limits on a
+// statement's parameters.
+const commentBatch = 64
 
 // SetCommentAttachment records that the comment with id was written on the attachment
 // with attachmentID (WordPress keeps comments on attachment pages); exports write it there.
@@ -414,15 +474,14 @@ func (s *Store) RecordWPImports(ctx context.Context, rows []WPImport, at time.Ti
 	ts := s.ts(at)
 	for len(uniq) > 0 {
 		n := min(len(uniq), wpImportBatch)
-		a := &args{}
-		at := a.add(ts)
+		a := s.seqArgs(6 * n)
 		var b strings.Builder
 		b.WriteString("INSERT INTO wp_imports (source, kind, wp_id, local_id, guid, imported_at) VALUES ")
 		for i, m := range uniq[:n] {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + a.add(m.Source) + ", " + a.add(m.Kind) + ", " + a.add(m.WPID) + ", " + a.add(m.LocalID) + ", " + a.add(m.GUID) + ", " + at + ")")
+			b.WriteString("(" + a.add(m.Source) + ", " + a.add(m.Kind) + ", " + a.add(m.WPID) + ", " + a.add(m.LocalID) + ", " + a.add(m.GUID) + ", " + a.add(ts) + ")")
 		}
 		b.WriteString(" ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id, guid = excluded.guid, imported_at = excluded.imported_at")
 		if _, err := s.wr().ExecContext(ctx, b.String(), a.v...); err != nil {
@@ -433,7 +492,7 @@ func (s *Store) RecordWPImports(ctx context.Context, rows []WPImport, at time.Ti
 	return nil
 }
 
-// wpImportBatch rows (5 values each) stay far below both databases' limits on a
+// wpImportBatch rows (6 values each) stay far below both databases' limits on a
 // statement's parameters.
 const wpImportBatch = 64
 

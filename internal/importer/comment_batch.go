@@ -1,0 +1,81 @@
+package importer
+
+import (
+	"context"
+
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/wxr"
+)
+
+// newComments gathers the comments of an import into a site without comments, to write
+// them many to a statement (store.ImportNewComments). Such a site holds no comment, and
+// ReserveIDs keeps ids up to the file's largest for the import, so a comment's WordPress id
+// is free unless an earlier comment of this file took it: used remembers which did, one
+// bit per id. A comment whose id is taken, or that has none, goes the row-by-row way, which
+// finds it a new id.
+type newComments struct {
+	used    []uint64
+	pending []*broadside.Comment
+	pos     []wxr.Pos // where each pending comment is in the file, for errors
+}
+
+// maxBatchedID bounds the bit set (8 MiB at most): a file whose ids run higher imports its
+// comments row by row, as before.
+const maxBatchedID = 64 << 20
+
+// pendingComments is how many comments wait before they are written.
+const pendingComments = 256
+
+// setupNewComments turns batching on when the site has no comments yet and nothing is
+// looked up (a source imported before finds its comments row by row).
+func (r *run) setupNewComments(ctx context.Context) error {
+	if r.known || r.plan.maxComment <= 0 || r.plan.maxComment > maxBatchedID {
+		return nil
+	}
+	empty, err := r.tx.CommentsEmpty(ctx)
+	if err != nil || !empty {
+		return err
+	}
+	r.batch = &newComments{used: make([]uint64, r.plan.maxComment/64+1)}
+	return nil
+}
+
+// take reports whether the comment with WordPress id wpID keeps it and is written later,
+// and if so marks the id used.
+func (b *newComments) take(wpID int64) bool {
+	if b == nil || wpID <= 0 || wpID >= int64(len(b.used))*64 {
+		return false
+	}
+	w, bit := wpID/64, uint64(1)<<(wpID%64)
+	if b.used[w]&bit != 0 {
+		return false
+	}
+	b.used[w] |= bit
+	return true
+}
+
+// queue keeps cm (its id set) to be written with the next flush.
+func (r *run) queue(ctx context.Context, cm *broadside.Comment, pos wxr.Pos) error {
+	r.batch.pending = append(r.batch.pending, cm)
+	r.batch.pos = append(r.batch.pos, pos)
+	if len(r.batch.pending) >= pendingComments {
+		return r.flushComments(ctx)
+	}
+	return nil
+}
+
+// flushComments writes the comments that wait. Everything that reads or changes comments,
+// or inserts one row by row, calls it first.
+func (r *run) flushComments(ctx context.Context) error {
+	b := r.batch
+	if b == nil || len(b.pending) == 0 {
+		return nil
+	}
+	err := r.tx.ImportNewComments(ctx, b.pending)
+	if err != nil {
+		err = itemError(b.pos[0], "comment", b.pending[0].ID, err)
+	}
+	clear(b.pending)
+	b.pending, b.pos = b.pending[:0], b.pos[:0]
+	return err
+}

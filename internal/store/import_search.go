@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// deferredSearchTriggers are the triggers that write a post's row of the SQLite search index
+// as the post is inserted or changed. The link triggers need no deferring: the import holds
+// each post's terms while it writes its links (holdSearchTerms), and without a row to update
+// release does nothing.
+var deferredSearchTriggers = []string{"posts_fts_insert", "posts_fts_update"}
+
+// DeferSearchIndex lets an import into a site without posts build the search index once,
+// after its rows are in, in one statement: row by row, each post's text was tokenized three
+// times (inserted with no terms, then deleted and inserted again once its categories and
+// tags were linked), and the index's segments were merged while the import ran
+// (docs/benchmarks.md, issue 11 session 7). On SQLite, in the import's transaction, when
+// neither posts nor the index have rows, it drops the triggers that index a post as it is
+// written and returns the function that indexes every post and creates the triggers again
+// from the very statements that made them, so the schema ends as it began. A rolled-back
+// import rolls the drop back too. Anywhere else (PostgreSQL, a site with posts) it does
+// nothing and build is a no-op.
+// The index holds what the triggers would have written: the same expressions over the
+// posts' final values.
+func (s *Store) DeferSearchIndex(ctx context.Context) (build func(context.Context) error, err error) {
+	none := func(context.Context) error { return nil }
+	if s.isPG() || s.tx == nil {
+		return none, nil
+	}
+	var n int
+	if err := s.rd().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM posts LIMIT 1))
+	+ (SELECT count(*) FROM (SELECT 1 FROM posts_fts LIMIT 1))`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("store: defer the search index: %w", err)
+	}
+	if n > 0 {
+		return none, nil
+	}
+	defs := make([]string, len(deferredSearchTriggers))
+	for i, name := range deferredSearchTriggers {
+		if err := s.rd().QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = $1`, name).Scan(&defs[i]); err != nil {
+			return nil, fmt.Errorf("store: defer the search index: trigger %s: %w", name, err)
+		}
+	}
+	for _, name := range deferredSearchTriggers {
+		if _, err := s.tx.ExecContext(ctx, `DROP TRIGGER "`+name+`"`); err != nil {
+			return nil, fmt.Errorf("store: defer the search index: drop %s: %w", name, err)
+		}
+	}
+	return func(ctx context.Context) error {
+		// The insert trigger's values, for every post at once; the terms as releaseSearchTerms
+		// leaves them once the links are written.
+		if _, err := s.tx.ExecContext(ctx, `INSERT INTO posts_fts (rowid, title, terms, excerpt, body)
+SELECT p.id, broadside_search_text(p.title), broadside_search_text(COALESCE((SELECT group_concat(name, ' ') FROM (
+	SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = p.id
+	UNION ALL
+	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id)), '')),
+	broadside_search_text(p.raw_excerpt), COALESCE(p.search_body, '')
+FROM posts p ORDER BY p.id`); err != nil {
+			return fmt.Errorf("store: build the search index: %w", err)
+		}
+		for i, def := range defs {
+			if _, err := s.tx.ExecContext(ctx, def); err != nil {
+				return fmt.Errorf("store: build the search index: trigger %s: %w", deferredSearchTriggers[i], err)
+			}
+		}
+		return nil
+	}, nil
+}
