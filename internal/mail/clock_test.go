@@ -18,7 +18,7 @@ func TestUndatedMessageTakesTheSendersClock(t *testing.T) {
 	whole := &Message{To: "reader@example.net", Subject: "Hello", Text: "Hello.", HTML: "<p>Hello.</p>"}
 	framed := &Message{To: "reader@example.net", Subject: "Hello", Bulk: true,
 		Layout: &Layout{HTML: "<p>Hello x@placeholder.invalid.</p>", Text: "Hello x@placeholder.invalid.", Placeholders: []string{"x@placeholder.invalid"}},
-		Fill: []string{"reader@example.net"}, FillHTML: []string{"reader@example.net"}}
+		Fill:   []string{"reader@example.net"}, FillHTML: []string{"reader@example.net"}}
 	for name, m := range map[string]*Message{"whole": whole, "framed": framed} {
 		raw, err := s.build(m)
 		if err != nil {
