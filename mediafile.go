@@ -257,10 +257,7 @@ func quoteName(name string) string {
 		name = "the file"
 		return name
 	}
-	if utf8.RuneCountInString(name) > 80 {
-		name = string([]rune(name)[:80]) + "…"
-	}
-	return fmt.Sprintf("%q", name)
+	return fmt.Sprintf("%q", Ellipsize(name, 80))
 }
 
 // MediaFileLabel names a file in messages the way SniffMedia does.

@@ -106,18 +106,6 @@ func quoteTag(t string) string {
 	return t
 }
 
-// TruncateRunes cuts s to at most n characters, never inside one (a byte cut can leave
-// invalid UTF-8, which PostgreSQL refuses to store).
-func TruncateRunes(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
-}
-
 func permalinkErr(format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Message: "The permalink structure " + fmt.Sprintf(format, args...)}
 }

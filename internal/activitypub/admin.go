@@ -47,10 +47,7 @@ func presentation(a *Actor) (name, handle, page string) {
 			}
 			return r
 		}, strings.TrimSpace(v))
-		if r := []rune(v); len(r) > n {
-			v = string(r[:n])
-		}
-		return v
+		return broadside.TruncateRunes(v, n)
 	}
 	name = clean(a.Name, 200)
 	if u, err := url.Parse(a.ID); err == nil && a.PreferredUsername != "" {

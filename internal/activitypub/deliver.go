@@ -156,7 +156,8 @@ func (s *Service) Deliver(ctx context.Context, payload []byte) error {
 		return s.settle(ctx, &d, broadside.FederatedFailed, "host blocked by the site", false)
 	}
 	now := s.Now()
-	failing, dead, err := s.Store.HostState(ctx, host)
+	// One read for the host's state and this delivery's tries so far (a failure needs both).
+	failing, dead, tries, err := s.Store.DeliveryState(ctx, host, d.ID, d.Inbox)
 	if err != nil {
 		return err
 	}
@@ -239,10 +240,6 @@ func (s *Service) Deliver(ctx context.Context, payload []byte) error {
 	if !h.DeadAt.IsZero() {
 		s.Log.Warn("activitypub: host dead: failing since "+h.FailingSince.Format(time.RFC3339)+"; deliveries stop", "host", host)
 		return s.settle(ctx, &d, broadside.FederatedFailed, "host dead: "+why, true)
-	}
-	tries, aerr := s.Store.DeliveryAttempts(ctx, d.ID, d.Inbox)
-	if aerr != nil {
-		return aerr
 	}
 	tries++
 	if tries >= deliveryTries {

@@ -25,7 +25,7 @@ func (a *App) openMail(ctx context.Context, cfg config.Config, opt Options) erro
 	if err != nil {
 		return err
 	}
-	sender, bulk, err := mailSenders(cfg.SMTP, opt.Mailer)
+	sender, bulk, err := mailSenders(cfg.SMTP, opt.Mailer, a.Now)
 	if err != nil {
 		return err
 	}

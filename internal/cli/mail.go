@@ -38,7 +38,7 @@ func mailTest(ctx context.Context, c *cmdContext, args []string) error {
 	if !cfg.SMTP.Enabled() {
 		return errors.New("no SMTP server is configured: set --smtp-host (or BROADSIDE_SMTP_HOST) and --smtp-from")
 	}
-	s, err := app.NewSMTPSender(cfg.SMTP)
+	s, err := app.NewSMTPSender(cfg.SMTP, nil)
 	if err != nil {
 		return err
 	}

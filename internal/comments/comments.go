@@ -145,6 +145,17 @@ type Submission struct {
 	// signature the inbox verified; nil on every other channel. It takes the place of the
 	// form's stamp and commenter key: its actor id is who the author is.
 	Remote *RemoteAuthor
+	// Status is the status a moderator asks for (the REST API's status): it is stored with
+	// the comment, in its one write, when User may moderate; "" leaves it to the rules.
+	Status broadside.CommentStatus
+}
+
+// moderatorStatus is the status asked for by a user who may moderate, or "".
+func (in *Submission) moderatorStatus() broadside.CommentStatus {
+	if in.User == nil || !in.User.CanModerate() {
+		return ""
+	}
+	return in.Status
 }
 
 // NoticeRecorder records a commenter's notification request inside the transaction that
@@ -228,6 +239,9 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 	if err := c.Validate(d.RequireNameEmail && in.User == nil && in.Remote == nil, d.MaxLength); err != nil {
 		return nil, err
 	}
+	if in.Status != "" && !broadside.ValidCommentStatus(in.Status) {
+		return nil, broadside.Errorf(broadside.EINVALID, "Unknown comment status %q.", in.Status)
+	}
 	if err := s.checkParent(ctx, c, d); err != nil {
 		return nil, err
 	}
@@ -299,7 +313,8 @@ func (s *Service) Submit(ctx context.Context, in Submission) (*Result, error) {
 			}
 			queued = true
 		}
-		if c.Status == broadside.CommentPending && d.NotifyAuthor && b.once(heldNoticeKey(post.ID, now)) {
+		// A moderator who holds their own comment has reviewed it: no one is told.
+		if c.Status == broadside.CommentPending && d.NotifyAuthor && in.moderatorStatus() == "" && b.once(heldNoticeKey(post.ID, now)) {
 			// No wake for it: the notice is due after its window closes, and an idle worker
 			// looks at the queue at least every Poll.
 			//
@@ -371,6 +386,9 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 	}
 	v := broadside.Moderate(broadside.ModerationInput{Comment: c, Discussion: d, AuthorHasApproved: prior,
 		UnprovenReason: unproven, Privileged: privileged})
+	if st := in.moderatorStatus(); st != "" {
+		v.Status = st // a moderator's own choice, for the same reason
+	}
 	// Without a valid stamp nothing is published at once, but disallowed words still make spam.
 	if stampWhy != "" && v.Status != broadside.CommentSpam {
 		if v.Status == broadside.CommentPending && v.Reason != "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/store"
@@ -115,10 +114,7 @@ func (s *Service) remoteComment(ctx context.Context, actor, noteID string) (*bro
 // spaces, runs of space collapse, and it is cut to max runes.
 func oneLine(s string, max int) string {
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max])
-	}
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(broadside.TruncateRunes(s, max))
 }
 
 // httpURL returns u when it is an http(s) address of at most max bytes, else "".

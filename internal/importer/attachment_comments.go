@@ -112,15 +112,10 @@ func (r *run) importHeldComments(ctx context.Context) error {
 		if len(h.comments) == 0 {
 			continue
 		}
+		// When its post was not imported, the first comment gives the attachment a page of
+		// its own (comment), as for an attachment that belongs to no post.
 		post, ok := r.postLocal[h.wpParent]
-		if !ok { // its post was not imported: the attachment gets a page of its own
-			page, err := r.attachmentPage(ctx, r.plan.attachments[h.wpID], h.attachment)
-			if err != nil {
-				return itemError(h.pos, "attachment", h.wpID, err)
-			}
-			post = page
-		}
-		r.cur = &curItem{pos: h.pos, wpID: h.wpID, localID: post, attachment: h.attachment, comments: map[int64]int64{}}
+		r.cur = &curItem{pos: h.pos, wpID: h.wpID, localID: post, skip: !ok, attachment: h.attachment, comments: map[int64]int64{}}
 		for j := range h.comments {
 			c := &h.comments[j]
 			if err := r.comment(ctx, c); err != nil {

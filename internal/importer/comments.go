@@ -31,7 +31,8 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 		return nil
 	}
 	if cur != nil && cur.skip && cur.attachment != 0 {
-		// An attachment that belongs to no post: its comments go on a page of its own.
+		// An attachment whose post is not here (it has none, or it was not imported): its
+		// comments go on a page of its own, made at its first comment.
 		page, err := r.attachmentPage(ctx, r.plan.attachments[cur.wpID], cur.attachment)
 		if err != nil {
 			return err

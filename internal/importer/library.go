@@ -127,15 +127,15 @@ func (r *run) importMedia(ctx context.Context, a *attInfo, sf *storedFile) error
 	if err != nil {
 		return err
 	}
-	m := &broadside.Media{ID: a.ID, AuthorID: author, FileName: clip(path.Base(sf.f.Key), 255), Key: sf.f.Key,
+	m := &broadside.Media{ID: a.ID, AuthorID: author, FileName: broadside.TruncateRunes(path.Base(sf.f.Key), 255), Key: sf.f.Key,
 		MimeType: sf.f.MimeType, Size: sf.f.Size, Width: sf.f.Width, Height: sf.f.Height,
-		Title: clip(a.Title, 500), Alt: clip(a.Alt, 1000), Caption: clip(a.Caption, 5000),
+		Title: broadside.TruncateRunes(a.Title, 500), Alt: broadside.TruncateRunes(a.Alt, 1000), Caption: broadside.TruncateRunes(a.Caption, 5000),
 		CreatedAt: pickTime(a.DateGMT, a.Date, "", r.loc)}
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = r.now
 	}
 	if m.Title == "" {
-		m.Title = clip(strings.TrimSuffix(m.FileName, path.Ext(m.FileName)), 500)
+		m.Title = broadside.TruncateRunes(strings.TrimSuffix(m.FileName, path.Ext(m.FileName)), 500)
 	}
 	if m.IsImage() && r.svc.ProcessMedia != nil {
 		m.Processing = broadside.MediaPending // Admin → Media says its sizes are being made
@@ -159,13 +159,6 @@ func (r *run) enqueueMediaProcessing(ctx context.Context, m *broadside.Media) er
 		return nil
 	}
 	return r.svc.ProcessMedia(ctx, r.tx, m)
-}
-
-func clip(s string, n int) string {
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
 }
 
 // wpSizeSuffix is what WordPress appends to an upload's name for its resized and edited

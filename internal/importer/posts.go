@@ -102,7 +102,7 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item, conv *converted) err
 		title = plainText(it.Title) // WordPress titles are HTML: entities decoded, other tags dropped
 	}
 	if utf8.RuneCountInString(title) > broadside.MaxTitleLen || len(titleMarkup) > 4*broadside.MaxTitleLen {
-		title, titleMarkup = truncateRunes(title, broadside.MaxTitleLen), ""
+		title, titleMarkup = broadside.TruncateRunes(title, broadside.MaxTitleLen), ""
 		r.sum.warn(it.Pos, kind, wpID, "the title was longer than %d characters and was cut", broadside.MaxTitleLen)
 	}
 	if conv == nil {
@@ -114,12 +114,12 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item, conv *converted) err
 	}
 	excerpt := plainText(it.Excerpt)
 	if utf8.RuneCountInString(excerpt) > broadside.MaxExcerpt {
-		excerpt = truncateRunes(excerpt, broadside.MaxExcerpt)
+		excerpt = broadside.TruncateRunes(excerpt, broadside.MaxExcerpt)
 		r.sum.warn(it.Pos, kind, wpID, "the excerpt was longer than %d characters and was cut", broadside.MaxExcerpt)
 	}
 	password := it.Password
 	if utf8.RuneCountInString(password) > broadside.MaxPasswordLen || strings.ContainsAny(password, "\r\n") {
-		password = truncateRunes(strings.Join(strings.Fields(password), " "), broadside.MaxPasswordLen)
+		password = broadside.TruncateRunes(strings.Join(strings.Fields(password), " "), broadside.MaxPasswordLen)
 	}
 	p := &broadside.Post{Type: typ, AuthorID: authorID, Title: title, RawTitleMarkup: titleMarkup, RawBody: body, BodyFormat: format,
 		RawExcerpt: excerpt, Status: status, PublishedAt: published, CreatedAt: published, UpdatedAt: modified,
@@ -325,7 +325,7 @@ func (r *run) appealMeta(it *wxr.Item, key, kind string, wpID int64) string {
 	v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
 	if utf8.RuneCountInString(v) > broadside.MaxAppealLen {
 		r.sum.warn(it.Pos, kind, wpID, "its %s is longer than %d characters and was cut", strings.TrimPrefix(key, "_broadside_"), broadside.MaxAppealLen)
-		v = truncateRunes(v, broadside.MaxAppealLen)
+		v = broadside.TruncateRunes(v, broadside.MaxAppealLen)
 	}
 	return v
 }

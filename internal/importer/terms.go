@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/wxr"
@@ -90,7 +89,7 @@ func authorName(a *wxr.Author) string {
 	if name == "" {
 		name = a.Login
 	}
-	return truncateRunes(name, 200)
+	return broadside.TruncateRunes(name, 200)
 }
 
 // authorFor returns the user for an item's dc:creator: the imported author, else the
@@ -182,7 +181,7 @@ func (r *run) importCategory(ctx context.Context, t *wxr.Term, parentID int64) e
 			return nil
 		}
 	}
-	name := truncateRunes(plainText(t.Name), 200)
+	name := broadside.TruncateRunes(plainText(t.Name), 200)
 	slug := slugFrom(t.Slug, name)
 	if slug == "" {
 		slug = "category"
@@ -263,7 +262,7 @@ func (r *run) tagID(ctx context.Context, pos wxr.Pos, wpID int64, wpSlug, wpName
 			return local, nil
 		}
 	}
-	name := truncateRunes(plainText(wpName), 200)
+	name := broadside.TruncateRunes(plainText(wpName), 200)
 	slug := slugFrom(wpSlug, name)
 	if slug == "" {
 		r.sum.warn(pos, "tag", wpID, "the tag %q has no letters or digits to make an address from; skipped", wpName)
@@ -315,19 +314,6 @@ func (r *run) categoryID(ctx context.Context, pos wxr.Pos, t wxr.ItemTerm) (int6
 func unescape(s string) string {
 	if u, err := url.PathUnescape(s); err == nil {
 		return u
-	}
-	return s
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
 	}
 	return s
 }

@@ -99,14 +99,16 @@ func (l *leases) take(ctx context.Context, st Reserver, key string, r Rate, now 
 	return 0, nil
 }
 
-// sweep forgets lapsed leases once there are too many keys (one per client address).
+// sweep forgets lapsed leases once there are too many keys (one per client address). A
+// lease whose window is known to be full has nothing reserved, but it is not lapsed: it
+// refuses its client from memory until then.
 func (l *leases) sweep(now time.Time) {
 	if len(l.m) < maxLeases {
 		return
 	}
 	for k, ls := range l.m {
 		if ls.mu.TryLock() {
-			if !now.Before(ls.until) {
+			if !now.Before(ls.until) && !now.Before(ls.full) {
 				delete(l.m, k)
 			}
 			ls.mu.Unlock()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	netmail "net/mail"
 	"strings"
-	"time"
 
 	gomail "github.com/wneessen/go-mail"
 )
@@ -64,7 +63,7 @@ func (s *SMTPSender) compose(m *Message) (*gomail.Msg, error) {
 	msg.Subject(m.Subject)
 	date := m.Date
 	if date.IsZero() {
-		date = time.Now()
+		date = s.cfg.Now()
 	}
 	msg.SetDateWithValue(date)
 	if m.MessageID != "" {

@@ -193,7 +193,7 @@ func (s *SMTPSender) fill(f *frame, m *Message) ([]byte, error) {
 	to, _ := netmail.ParseAddress(m.To)
 	date := m.Date
 	if date.IsZero() {
-		date = time.Now()
+		date = s.cfg.Now()
 	}
 	id := m.MessageID
 	if id == "" {

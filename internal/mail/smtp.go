@@ -39,6 +39,8 @@ type SMTPConfig struct {
 	Connections int
 	// DKIM signs every message when set.
 	DKIM *DKIM
+	// Now dates a message that has no Date of its own; nil means time.Now.
+	Now func() time.Time
 }
 
 // DefaultPort returns the usual port of a TLS mode.
@@ -97,6 +99,9 @@ func NewSMTP(cfg SMTPConfig) (*SMTPSender, error) {
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	from, err := netmail.ParseAddress(cfg.From)
 	if err != nil {

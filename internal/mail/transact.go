@@ -25,58 +25,23 @@ func (ss *session) transact(to string, raw []byte) (string, *Error) {
 		mailCmd += " SMTPUTF8"
 	}
 	pipelined, _ := ss.conn.Extension("PIPELINING")
-	cmds := []struct {
-		line  string
-		stage Stage
-		want  int
-	}{{mailCmd, StageMail, 250}, {"RCPT TO:<" + to + ">", StageRcpt, 25}, {"DATA", StageData, 354}}
+	cmds := []envelopeCmd{{mailCmd, StageMail, 250}, {"RCPT TO:<" + to + ">", StageRcpt, 25}, {"DATA", StageData, 354}}
 	t := ss.conn.Text
-	ids := make([]uint, len(cmds))
-	sent := 0
-	var first *Error
-	for i, c := range cmds {
-		if i == sent {
-			if first != nil {
-				break // refused: the commands behind it are not sent
+	if pipelined {
+		if err := ss.pipeline(cmds); err != nil {
+			return "", err
+		}
+	} else {
+		// Each command waits for its answer; a refusal ends the transaction there.
+		for i, c := range cmds {
+			ids, err := sendBatch(t, cmds[i:i+1])
+			if err != nil {
+				return "", err
 			}
-			n := i + 1
-			if pipelined {
-				n = len(cmds)
-			}
-			// One buffered write for the batch: one packet, no wait between its commands.
-			for j := i; j < n; j++ {
-				ids[j] = t.Next()
-				t.StartRequest(ids[j])
-				_, err := t.W.WriteString(cmds[j].line + "\r\n")
-				t.EndRequest(ids[j])
-				if err != nil {
-					return "", newError(c.stage, 1, err)
-				}
-			}
-			if err := t.W.Flush(); err != nil {
+			if err := readAnswer(t, ids[0], c); err != nil {
 				return "", newError(c.stage, 1, err)
 			}
-			sent = n
 		}
-		t.StartResponse(ids[i])
-		_, _, err := t.ReadResponse(c.want)
-		t.EndResponse(ids[i])
-		switch {
-		case err == nil && c.stage == StageData && first != nil:
-			// The server took DATA although an envelope command failed (RFC 2920 says it
-			// must not): the session is no longer one we understand.
-			ss.hangUp()
-			return "", first
-		case err == nil:
-		case first == nil:
-			first = newError(c.stage, 1, err)
-			if _, ok := err.(*textproto.Error); !ok {
-				return "", first // no answer at all: recover replaces the connection
-			}
-		}
-	}
-	if first != nil {
-		return "", first
 	}
 	w := t.DotWriter()
 	if _, err := w.Write(raw); err != nil {
@@ -91,4 +56,68 @@ func (ss *session) transact(to string, raw []byte) (string, *Error) {
 		return "", newError(StageDataEnd, 1, err)
 	}
 	return reply, nil
+}
+
+// envelopeCmd is one command of a transaction's envelope, the stage its answer is classified
+// at, and the answer it wants (textproto's: 25 takes any 25x).
+type envelopeCmd struct {
+	line  string
+	stage Stage
+	want  int
+}
+
+// sendBatch writes cmds in one buffered write: one packet, no wait between them. A failed
+// write is classified at the stage of the batch's first command.
+func sendBatch(t *textproto.Conn, cmds []envelopeCmd) ([]uint, *Error) {
+	ids := make([]uint, len(cmds))
+	for i, c := range cmds {
+		ids[i] = t.Next()
+		t.StartRequest(ids[i])
+		_, err := t.W.WriteString(c.line + "\r\n")
+		t.EndRequest(ids[i])
+		if err != nil {
+			return nil, newError(cmds[0].stage, 1, err)
+		}
+	}
+	if err := t.W.Flush(); err != nil {
+		return nil, newError(cmds[0].stage, 1, err)
+	}
+	return ids, nil
+}
+
+// readAnswer reads the answer to the command sent as id.
+func readAnswer(t *textproto.Conn, id uint, c envelopeCmd) error {
+	t.StartResponse(id)
+	defer t.EndResponse(id)
+	_, _, err := t.ReadResponse(c.want)
+	return err
+}
+
+// pipeline sends the envelope in one write, then reads every answer in order, so the
+// conversation stays in step for RSET and the next message even when a command behind a
+// refused one was answered too. It returns the first refusal.
+func (ss *session) pipeline(cmds []envelopeCmd) *Error {
+	t := ss.conn.Text
+	ids, werr := sendBatch(t, cmds)
+	if werr != nil {
+		return werr
+	}
+	var first *Error
+	for i, c := range cmds {
+		err := readAnswer(t, ids[i], c)
+		switch {
+		case err == nil && c.stage == StageData && first != nil:
+			// The server took DATA although an envelope command failed (RFC 2920 says it
+			// must not): the session is no longer one we understand.
+			ss.hangUp()
+			return first
+		case err == nil:
+		case first == nil:
+			first = newError(c.stage, 1, err)
+			if _, ok := err.(*textproto.Error); !ok {
+				return first // no answer at all: recover replaces the connection
+			}
+		}
+	}
+	return first
 }

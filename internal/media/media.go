@@ -149,9 +149,7 @@ func (s *Service) Upload(ctx context.Context, u *broadside.User, name string, r 
 	key, size := f.Key, f.Size
 	m := &broadside.Media{AuthorID: u.ID, FileName: name, Key: key, MimeType: f.MimeType, Size: size,
 		Title: strings.TrimSuffix(name, path.Ext(name)), CreatedAt: now, Width: f.Width, Height: f.Height}
-	if utf8Len(m.Title) > 200 {
-		m.Title = string([]rune(m.Title)[:200])
-	}
+	m.Title = broadside.TruncateRunes(m.Title, 200)
 	if m.IsImage() {
 		m.Processing = broadside.MediaPending
 	}
@@ -239,8 +237,6 @@ func (s *Service) putChecked(ctx context.Context, name string, r io.Reader, keyF
 	f.Size = size
 	return f, nil
 }
-
-func utf8Len(s string) int { return len([]rune(s)) }
 
 // randomSuffix makes keys unique without a database round trip: 32 random bits.
 func randomSuffix() string {

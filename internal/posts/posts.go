@@ -26,6 +26,7 @@ type Store interface {
 	PostHeadByID(ctx context.Context, id int64) (*broadside.Post, error)
 	PostBySlug(ctx context.Context, typ broadside.PostType, slug string) (*broadside.Post, error)
 	ListPosts(ctx context.Context, f broadside.PostFilter) ([]broadside.Post, int, error)
+	PostAuthors(ctx context.Context, f broadside.PostFilter) (map[int64]bool, error)
 	SlugTaken(ctx context.Context, typ, slug string, exceptID int64) (bool, error)
 	DeletePost(ctx context.Context, id int64) error
 	PublishDuePosts(ctx context.Context, now time.Time) ([]int64, error)
@@ -475,6 +476,12 @@ func (s *Service) BySlug(ctx context.Context, typ broadside.PostType, slug strin
 // List returns a page of posts and the total.
 func (s *Service) List(ctx context.Context, f broadside.PostFilter) ([]broadside.Post, int, error) {
 	return s.Store.ListPosts(ctx, f)
+}
+
+// PublicAuthors reports which of the users ids (nil: all) have a post or page that readers
+// may see now.
+func (s *Service) PublicAuthors(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	return s.Store.PostAuthors(ctx, s.Public(broadside.PostFilter{AuthorIDs: ids}))
 }
 
 // Public narrows a filter to what readers may see now.

@@ -18,6 +18,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/broadside/broadside"
 )
 
 // Comment is one comment of the captured discussion.
@@ -300,9 +302,4 @@ func joinParas(paras [][]string) string {
 	return strings.Join(out, "\n\n")
 }
 
-func short(s string) string {
-	if r := []rune(s); len(r) > 60 {
-		return string(r[:60]) + "…"
-	}
-	return s
-}
+func short(s string) string { return broadside.Ellipsize(s, 60) }

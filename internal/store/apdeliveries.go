@@ -45,18 +45,18 @@ WHERE activity_id = $1 AND inbox = $2`, activityID, inbox, state, tries, lastErr
 	return nil
 }
 
-// DeliveryAttempts returns how many times the delivery of activityID to inbox was tried (0
-// when it is not recorded).
-func (s *Store) DeliveryAttempts(ctx context.Context, activityID, inbox string) (int, error) {
-	var n int
-	err := s.rd().QueryRowContext(ctx, `SELECT attempts FROM ap_deliveries WHERE activity_id = $1 AND inbox = $2`, activityID, inbox).Scan(&n)
-	if isNoRows(err) {
-		return 0, nil
-	}
+// DeliveryState returns what a delivery of activityID to inbox at host starts from, in one
+// read: since when host has been failing and when it was declared dead (zero when not), and
+// how many times this delivery was tried (0 when it is not recorded).
+func (s *Store) DeliveryState(ctx context.Context, host, activityID, inbox string) (failingSince, deadAt time.Time, attempts int, err error) {
+	err = s.rd().QueryRowContext(ctx, `SELECT (SELECT failing_since FROM ap_hosts WHERE host = $1),
+	(SELECT dead_at FROM ap_hosts WHERE host = $1),
+	COALESCE((SELECT attempts FROM ap_deliveries WHERE activity_id = $2 AND inbox = $3), 0)`, host, activityID, inbox).
+		Scan(scanTime(&failingSince), scanTime(&deadAt), &attempts)
 	if err != nil {
-		return 0, fmt.Errorf("store: delivery attempts: %w", err)
+		return time.Time{}, time.Time{}, 0, fmt.Errorf("store: delivery to %s: %w", inbox, err)
 	}
-	return n, nil
+	return failingSince, deadAt, attempts, nil
 }
 
 // PostDeliveries sums up the deliveries of post id's activities per remote host, the hosts

@@ -29,6 +29,26 @@ func (s *Store) UserPostCounts(ctx context.Context) (map[int64]int, error) {
 	return out, rows.Err()
 }
 
+// PostAuthors returns the users who wrote a post matching f (the REST API's public authors,
+// with posts.Service.Public's filter), in one query however many users there are.
+func (s *Store) PostAuthors(ctx context.Context, f broadside.PostFilter) (map[int64]bool, error) {
+	a := &args{}
+	rows, err := s.rd().QueryContext(ctx, "SELECT DISTINCT p.author_id FROM posts p"+s.postWhere(f, a), a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: post authors: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: post authors: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
 // OtherActiveAdmins counts the active administrators other than the user with id. Inside a
 // transaction on PostgreSQL it locks their rows first, so two administrators demoting each
 // other at the same moment cannot both succeed and leave the site without one (SQLite has a

@@ -51,23 +51,8 @@ VALUES ($1, $2, $3, $4, $5)`, sess.TokenHash, sess.UserID, s.ts(sess.CreatedAt),
 	return nil
 }
 
-// SessionByHash returns the session with hash unless it has expired at now.
-func (s *Store) SessionByHash(ctx context.Context, hash string, now time.Time) (*Session, error) {
-	var sess Session
-	err := s.kept().QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, expires_at, last_seen_at
-FROM sessions WHERE token_hash = $1 AND expires_at > $2`, hash, s.ts(now)).
-		Scan(&sess.TokenHash, &sess.UserID, scanTime(&sess.CreatedAt), scanTime(&sess.ExpiresAt), scanTime(&sess.LastSeenAt))
-	if isNoRows(err) {
-		return nil, notFound("Session not found.")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: load session: %w", err)
-	}
-	return &sess, nil
-}
-
 // SessionUser returns the user signed in with the session hash, unless it has expired at now,
-// and when the session was last seen. One read, not SessionByHash then UserByID: it runs on
+// and when the session was last seen. One read, not the session then its user: it runs on
 // every request of a signed-in user (auth.Authenticate), and a session's user always exists
 // (ON DELETE CASCADE).
 func (s *Store) SessionUser(ctx context.Context, hash string, now time.Time) (*broadside.User, time.Time, error) {

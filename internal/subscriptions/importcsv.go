@@ -268,14 +268,14 @@ func importRow(row []string, opt ImportOptions, statusKey string, now time.Time)
 		return nil, errors.New("no email address")
 	}
 	if !broadside.ValidEmail(email) {
-		return nil, fmt.Errorf("%q is not a valid email address", truncate(email, 80))
+		return nil, fmt.Errorf("%q is not a valid email address", broadside.Ellipsize(email, 80))
 	}
 	sub := &broadside.Subscriber{Email: email, Source: broadside.SourceImport, CreatedAt: now, UpdatedAt: now,
 		Status: broadside.SubscriberPending}
 	if d := cell(row, opt.Date); d != "" {
 		t, ok := parseDate(d)
 		if !ok {
-			return nil, fmt.Errorf("%q is not a date", truncate(d, 40))
+			return nil, fmt.Errorf("%q is not a date", broadside.Ellipsize(d, 40))
 		}
 		sub.CreatedAt = t
 	}
@@ -283,7 +283,7 @@ func importRow(row []string, opt ImportOptions, statusKey string, now time.Time)
 	if last := cell(row, opt.LastName); last != "" && opt.LastName != opt.Name {
 		name = strings.TrimSpace(name + " " + last)
 	}
-	sub.Name = truncate(strings.Join(strings.Fields(name), " "), broadside.MaxSubscriberNameLen)
+	sub.Name = broadside.Ellipsize(strings.Join(strings.Fields(name), " "), broadside.MaxSubscriberNameLen)
 	sub.Status = importStatus(statusKey, cell(row, opt.Status))
 	switch sub.Status {
 	case broadside.SubscriberConfirmed:
@@ -347,11 +347,4 @@ func parseDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }

@@ -38,8 +38,9 @@ func (s *Server) resolve(ctx context.Context, kind string, wpID int64) int64 {
 }
 
 // GET /?p=ID and /?page_id=ID
-// WordPress's plain links to a post or page: 301 to its address here. An attachment id
-// (WordPress keeps attachments among posts) goes to the file.
+// WordPress's plain links to a post or page: 301 to its address here, or with cpage=N to
+// the comment page's, in one hop. An attachment id (WordPress keeps attachments among
+// posts) goes to the file.
 func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) error {
 	param := "p"
 	if !r.URL.Query().Has("p") {
@@ -66,7 +67,13 @@ func (s *Server) handleOldPostID(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st.categories(ctx, s)
-	permanent(w, r, st.PostPath(p), param, "preview")
+	to := st.PostPath(p)
+	if page, given, err := cpageQuery(r, to); err != nil {
+		return err
+	} else if given {
+		to = page
+	}
+	permanent(w, r, to, param, "preview", "cpage")
 	return nil
 }
 

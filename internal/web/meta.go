@@ -2,7 +2,6 @@ package web
 
 import (
 	"time"
-	"unicode/utf8"
 
 	"github.com/broadside/broadside"
 )
@@ -94,7 +93,7 @@ type ldThing struct {
 }
 
 func articleLD(st *site, p *broadside.Post, canonical, description, image string, free bool) *ldArticle {
-	ld := &ldArticle{Context: "https://schema.org", Type: "Article", Headline: truncateRunes(p.Title, 110),
+	ld := &ldArticle{Context: "https://schema.org", Type: "Article", Headline: broadside.Ellipsize(p.Title, 110),
 		Description: description, URL: canonical, MainEntityOfPage: ldThing{Type: "WebPage", ID: canonical},
 		DatePublished: p.PublishedAt.UTC().Format(time.RFC3339), DateModified: p.UpdatedAt.UTC().Format(time.RFC3339),
 		Publisher: ldThing{Type: "Organization", Name: st.Title, URL: st.Abs("/")}}
@@ -114,13 +113,4 @@ func articleLD(st *site, p *broadside.Post, canonical, description, image string
 		ld.Free = &free // subscriber-only: Google's marker for paywalled content
 	}
 	return ld
-}
-
-// truncateRunes cuts s to at most n characters, ending in "…" when cut.
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

@@ -127,18 +127,13 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *
 	}
 	st.categories(r.Context(), s)
 	canonical := st.PostPath(p)
-	if v, ok := r.URL.Query()["cpage"]; ok && cpage == 0 {
-		// WordPress's comment page in query form (its plain links; its redirect_canonical
-		// sends ?cpage=N to /comment-page-N/ too), so each page, and each page out of range,
-		// has one answer. A value that is no page number is dropped, as WordPress's absint does.
-		to := canonical
-		if n, err := strconv.Atoi(strings.TrimSpace(v[0])); err == nil && n > 1_000_000 {
-			return errNotFound
-		} else if err == nil && n > 0 {
-			to = commentPageURL(canonical, n)
+	if cpage == 0 {
+		if to, given, err := cpageQuery(r, canonical); err != nil {
+			return err
+		} else if given {
+			permanent(w, r, to, "cpage")
+			return nil
 		}
-		permanent(w, r, to, "cpage")
-		return nil
 	}
 	reqPath := r.URL.Path
 	if cpage > 0 {
@@ -159,6 +154,25 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *
 	tagPage(r, broadside.CacheTagPost(p.ID))
 	s.renderPost(w, r, st, p, cpage, nil, http.StatusOK)
 	return nil
+}
+
+// cpageQuery reads WordPress's comment page in query form (?cpage=N: its plain links; its
+// redirect_canonical sends it to /comment-page-N/ too) and returns the address it leads to
+// from the post at canonical, so each page, and each page out of range, has one answer. A
+// value that is no page number is dropped, as WordPress's absint does.
+func cpageQuery(r *http.Request, canonical string) (to string, given bool, err error) {
+	v, ok := r.URL.Query()["cpage"]
+	if !ok {
+		return "", false, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v[0]))
+	switch {
+	case err == nil && n > 1_000_000:
+		return "", true, errNotFound
+	case err == nil && n > 0:
+		return commentPageURL(canonical, n), true, nil
+	}
+	return canonical, true, nil
 }
 
 type listSpec struct {

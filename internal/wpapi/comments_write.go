@@ -78,6 +78,9 @@ func (q *req) createComment() (*result, error) {
 	if ua := q.p.str("author_user_agent"); ua != "" {
 		sub.UserAgent = ua
 	}
+	if st, given := q.p.lookup("status"); given && mod {
+		sub.Status = commentStatuses[scalar(st)] // an unknown one ("") leaves it to the rules
+	}
 	if q.user != nil && sub.Author == "" && sub.Email == "" && sub.URL == "" {
 		sub.User = q.user // WordPress fills a signed-in user's details when none were given
 	}
@@ -110,14 +113,6 @@ func (q *req) createComment() (*result, error) {
 		return nil, q.domainErr(err, "rest_comment_invalid_post_id", "Sorry, you are not allowed to create this comment without a post.")
 	}
 	cm := res.Comment
-	if st, given := q.p.lookup("status"); given && mod {
-		if s, known := commentStatuses[scalar(st)]; known && s != cm.Status {
-			if _, err := q.a.Comments.SetStatus(q.ctx, []int64{cm.ID}, s, q.user); err != nil {
-				return nil, err
-			}
-			cm.Status = s
-		}
-	}
 	context := "view"
 	if mod {
 		context = "edit"

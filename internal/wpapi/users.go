@@ -61,15 +61,30 @@ func (q *req) hasPublished(uid int64) (bool, error) {
 	if v, known := q.st.published[uid]; known {
 		return v, nil
 	}
-	_, n, err := q.a.Posts.List(q.ctx, q.a.Posts.Public(broadside.PostFilter{AuthorIDs: []int64{uid}, Limit: 1}))
-	if err != nil {
+	if err := q.knowPublished([]int64{uid}, false); err != nil {
 		return false, err
 	}
-	if q.st.published == nil {
-		q.st.published = map[int64]bool{}
+	return q.st.published[uid], nil
+}
+
+// knowPublished finds out which of ids are public authors, in one query for all of them;
+// every is set when ids are all the users (the query then names none).
+func (q *req) knowPublished(ids []int64, every bool) error {
+	ask := ids
+	if every {
+		ask = nil
 	}
-	q.st.published[uid] = n > 0
-	return n > 0, nil
+	authors, err := q.a.Posts.PublicAuthors(q.ctx, ask)
+	if err != nil {
+		return err
+	}
+	if q.st.published == nil {
+		q.st.published = make(map[int64]bool, len(ids))
+	}
+	for _, id := range ids {
+		q.st.published[id] = authors[id]
+	}
+	return nil
 }
 
 func (q *req) rememberUser(u *broadside.User) {
@@ -157,6 +172,15 @@ func (q *req) listUsers() (*result, error) {
 	all, err := q.a.Users.List(q.ctx)
 	if err != nil {
 		return nil, err
+	}
+	if !admin { // others see public authors only: ask once for all, not once per user
+		ids := make([]int64, len(all))
+		for i := range all {
+			ids[i] = all[i].ID
+		}
+		if err := q.knowPublished(ids, true); err != nil {
+			return nil, err
+		}
 	}
 	search := strings.ToLower(strings.Trim(q.p.str("search"), "*"))
 	slugs := q.p.list("slug")
