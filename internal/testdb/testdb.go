@@ -56,7 +56,7 @@ var (
 // SQLite returns the path of a fresh SQLite database file in t.TempDir().
 func SQLite(t testing.TB) string {
 	t.Helper()
-	return filepath.Join(t.TempDir(), "broadside.db")
+	return filepath.Join(sqliteDir(t), "broadside.db")
 }
 
 // Postgres returns the URL of a fresh PostgreSQL database with every migration applied (as
@@ -158,9 +158,12 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// Stop drops the template database and stops the throwaway cluster now; later Postgres calls
-// fail. Main calls it.
+// Stop removes this binary's SQLite files in memory, drops the template database and stops the
+// throwaway cluster now; later Postgres calls fail. Main calls it.
 func Stop() {
+	if sqliteRoot != "" {
+		os.RemoveAll(sqliteRoot)
+	}
 	clones.stop()
 	if tplName != "" && tplBase != "" && shared == nil {
 		// On a server we did not start, nobody else removes it.

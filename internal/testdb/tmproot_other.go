@@ -1,4 +1,4 @@
-//go:build unix && !linux
+//go:build !linux
 
 package testdb
 
@@ -6,3 +6,9 @@ import "os"
 
 // tempRoot is where throwaway clusters live (on Linux, /dev/shm when it is a tmpfs).
 func tempRoot() string { return os.TempDir() }
+
+// inMemory reports whether tempRoot is in memory.
+func inMemory() bool { return false }
+
+// sweepStaleSQLite removes what sqliteDir left behind (nothing here).
+func sweepStaleSQLite() {}
