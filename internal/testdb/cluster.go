@@ -46,7 +46,7 @@ func startCluster() (*cluster, error) {
 		return nil, err
 	}
 	sweepStale()
-	dir, err := os.MkdirTemp("", tempPrefix)
+	dir, err := os.MkdirTemp(tempRoot(), tempPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("testdb: %w", err)
 	}
@@ -87,11 +87,14 @@ func startPostgres(bin, dir, data string, cred *syscall.Credential) (*cluster, e
 		return nil, fmt.Errorf("testdb: %w", err)
 	}
 	defer logf.Close()
+	// max_wal_size bounds the WAL a write-heavy test leaves in memory (tempRoot) between
+	// checkpoints; every CREATE DATABASE … FILE_COPY checkpoints as well.
 	// postgres runs in the foreground as our child (rather than daemonized by pg_ctl) so that
 	// it gets a parent-death signal: a test binary that panics or is killed cannot leak it.
 	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port), "-k", dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "shared_buffers=32MB")
+		"-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "shared_buffers=32MB",
+		"-c", "max_wal_size=128MB", "-c", "min_wal_size=32MB")
 	cmd.Dir = dir
 	cmd.Env = pgEnv(dir)
 	cmd.Stdout, cmd.Stderr = logf, logf
@@ -149,11 +152,11 @@ func initCache(bin string, cred *syscall.Credential) (string, error) {
 		return "", err
 	}
 	key := fmt.Sprintf("%s-%d-%d-%d", filepath.Base(filepath.Dir(bin)), fi.Size(), fi.ModTime().Unix(), os.Geteuid())
-	final := filepath.Join(os.TempDir(), "broadside-pginit-"+key)
+	final := filepath.Join(tempRoot(), "broadside-pginit-"+key)
 	if _, err := os.Stat(filepath.Join(final, "data", "PG_VERSION")); err == nil {
 		return filepath.Join(final, "data"), nil
 	}
-	work, err := os.MkdirTemp("", "broadside-pginit-work-")
+	work, err := os.MkdirTemp(tempRoot(), "broadside-pginit-work-")
 	if err != nil {
 		return "", err
 	}
@@ -353,7 +356,11 @@ const ownerFile = "owner.pid"
 // clean up (their postgres died with them): those whose owner is gone, and those without an
 // owner that are old enough not to be a cluster another binary is setting up right now.
 func sweepStale() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*"))
+	dirs, _ := filepath.Glob(filepath.Join(tempRoot(), tempPrefix+"*"))
+	if root := os.TempDir(); root != tempRoot() { // where clusters lived before they moved to memory
+		old, _ := filepath.Glob(filepath.Join(root, tempPrefix+"*"))
+		dirs = append(dirs, old...)
+	}
 	for _, d := range dirs {
 		fi, err := os.Stat(d)
 		if err != nil || !fi.IsDir() {
