@@ -26,10 +26,16 @@ func tempRoot() string {
 
 const shm = "/dev/shm"
 
+// shmRoom is the free space /dev/shm must have to be used: two test binaries at once, each
+// with its cluster (about 40 MB, up to 128 MB of log) and its databases. A container's
+// default /dev/shm is 64 MB, where a cluster would run out of space mid-test.
+const shmRoom = 2 << 30
+
 // inMemory reports whether tempRoot is in memory.
 func inMemory() bool {
 	var st syscall.Statfs_t
-	return syscall.Statfs(shm, &st) == nil && st.Type == tmpfsMagic && syscall.Access(shm, 2 /* W_OK */) == nil
+	return syscall.Statfs(shm, &st) == nil && st.Type == tmpfsMagic &&
+		uint64(st.Bavail)*uint64(st.Bsize) >= shmRoom && syscall.Access(shm, 2 /* W_OK */) == nil
 }
 
 // sweepStaleSQLite removes the SQLite directories of test binaries that died before Stop
