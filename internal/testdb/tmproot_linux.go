@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -31,12 +32,13 @@ const shm = "/dev/shm"
 // default /dev/shm is 64 MB, where a cluster would run out of space mid-test.
 const shmRoom = 2 << 30
 
-// inMemory reports whether tempRoot is in memory.
-func inMemory() bool {
+// inMemory reports whether tempRoot is in memory. It is decided once per binary, so that
+// the free space a test run uses cannot move later databases to another root.
+var inMemory = sync.OnceValue(func() bool {
 	var st syscall.Statfs_t
 	return syscall.Statfs(shm, &st) == nil && st.Type == tmpfsMagic &&
 		uint64(st.Bavail)*uint64(st.Bsize) >= shmRoom && syscall.Access(shm, 2 /* W_OK */) == nil
-}
+})
 
 // sweepStaleSQLite removes the SQLite directories of test binaries that died before Stop
 // (in memory, nothing else would ever free them).
