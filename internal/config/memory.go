@@ -24,12 +24,12 @@ type Memory struct {
 // binary's code and tables add some 25 MB of resident file pages outside the Go heap. The
 // default limit is MemoryBaseMiB plus the page cache's budget (--page-cache-mib), so a larger
 // cache raises the limit with it instead of making the collector chase a full cache; with the
-// default cache that is 30 MiB of Go memory, which keeps the whole process under 60 MB
-// (bench/run.sh: 56 MB). GOGC 200 keeps collections rare while the heap is small; near the
-// limit, the limit decides when to collect. Measured in docs/benchmarks.md, "Issue 11
-// (session 6): memory".
+// default cache that is 28 MiB of Go memory, which keeps the whole process under 60 MB
+// through all of bench/run.sh (58 MB; 60 MB with 30 MiB). GOGC 200 keeps collections rare
+// while the heap is small; near the limit, the limit decides when to collect. Measured in
+// docs/benchmarks.md, "Issue 11 (session 6): memory" and "(session 7): the quiet-machine run".
 const (
-	MemoryBaseMiB    = 22
+	MemoryBaseMiB    = 20
 	DefaultGCPercent = 200
 )
 
@@ -50,7 +50,7 @@ func registerMemory(fs *flag.FlagSet, env func(string) string, c *Config, f *mem
 		c.Memory.GCPercent = 0
 	}
 	envFlag(fs, env, &f.limit, "memory-limit-mib", "BROADSIDE_MEMORY_LIMIT_MIB", DefaultMemoryLimitMiB,
-		"soft limit of the Go runtime's memory, in MiB (default: 22 plus --page-cache-mib; GOMEMLIMIT wins over the default); 0 leaves the runtime's")
+		"soft limit of the Go runtime's memory, in MiB (default: 20 plus --page-cache-mib; GOMEMLIMIT wins over the default); 0 leaves the runtime's")
 	envFlag(fs, env, &f.gc, "gc-percent", "BROADSIDE_GC_PERCENT", DefaultGCPercent,
 		"heap growth between garbage collections, in percent (GOGC wins over the default); 0 leaves the runtime's")
 }
