@@ -146,13 +146,17 @@ type Submission struct {
 	// form's stamp and commenter key: its actor id is who the author is.
 	Remote *RemoteAuthor
 	// Status is the status a moderator asks for (the REST API's status): it is stored with
-	// the comment, in its one write, when User may moderate; "" leaves it to the rules.
+	// the comment, in its one write, when StatusBy may moderate; "" leaves it to the rules.
 	Status broadside.CommentStatus
+	// StatusBy is the signed-in user asking for Status. It is not User: a moderator may post
+	// a comment under someone else's name (the REST API's author_name) and still set its
+	// status, as WordPress allows.
+	StatusBy *broadside.User
 }
 
 // moderatorStatus is the status asked for by a user who may moderate, or "".
 func (in *Submission) moderatorStatus() broadside.CommentStatus {
-	if in.User == nil || !in.User.CanModerate() {
+	if in.StatusBy == nil || !in.StatusBy.CanModerate() {
 		return ""
 	}
 	return in.Status
@@ -386,9 +390,6 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 	}
 	v := broadside.Moderate(broadside.ModerationInput{Comment: c, Discussion: d, AuthorHasApproved: prior,
 		UnprovenReason: unproven, Privileged: privileged})
-	if st := in.moderatorStatus(); st != "" {
-		v.Status = st // a moderator's own choice, for the same reason
-	}
 	// Without a valid stamp nothing is published at once, but disallowed words still make spam.
 	if stampWhy != "" && v.Status != broadside.CommentSpam {
 		if v.Status == broadside.CommentPending && v.Reason != "" {
@@ -400,6 +401,11 @@ func (s *Service) verdict(ctx context.Context, in Submission, c *broadside.Comme
 			codes = append(codes, v.Codes...)
 		}
 		v = broadside.Verdict{Status: broadside.CommentPending, Reason: stampWhy, Codes: codes}
+	}
+	if st := in.moderatorStatus(); st != "" {
+		// A moderator's own choice, for the same reason, and last: a moderator posting under
+		// a reader's name loaded no form, and their account proves them.
+		v.Status = st
 	}
 	return v, stamp
 }

@@ -40,3 +40,23 @@ func TestModeratorCommentStatusInOneWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestModeratorSetsStatusOfCommentInAnotherName: a moderator who posts a comment under
+// someone else's name (author_name, author_email) still sets its status, as WordPress allows;
+// without it the rules would hold a comment with no form stamp.
+func TestModeratorSetsStatusOfCommentInAnotherName(t *testing.T) {
+	s := newSite(t)
+	editor := s.user("editor@example.org", broadside.RoleEditor)
+	for st, want := range map[string]broadside.CommentStatus{"approved": broadside.CommentApproved, "spam": broadside.CommentSpam} {
+		r := s.as(editor)(http.MethodPost, "/wp-json/wp/v2/comments", map[string]any{"post": s.Seed.ID,
+			"content": "Posted for a reader: " + st, "status": st, "author_name": "A Reader", "author_email": "reader@example.org"})
+		wantStatus(t, r, http.StatusCreated)
+		c, err := s.App.Store.CommentByID(context.Background(), num(r.obj()["id"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != want || c.AuthorName != "A Reader" {
+			t.Errorf("status %s: stored %s by %q, want %s by A Reader", st, c.Status, c.AuthorName, want)
+		}
+	}
+}

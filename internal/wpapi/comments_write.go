@@ -79,7 +79,7 @@ func (q *req) createComment() (*result, error) {
 		sub.UserAgent = ua
 	}
 	if st, given := q.p.lookup("status"); given && mod {
-		sub.Status = commentStatuses[scalar(st)] // an unknown one ("") leaves it to the rules
+		sub.Status, sub.StatusBy = commentStatuses[scalar(st)], q.user // an unknown one ("") leaves it to the rules
 	}
 	if q.user != nil && sub.Author == "" && sub.Email == "" && sub.URL == "" {
 		sub.User = q.user // WordPress fills a signed-in user's details when none were given
