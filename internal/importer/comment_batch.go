@@ -16,7 +16,7 @@ import (
 type newComments struct {
 	used    []uint64
 	pending []*broadside.Comment
-	pos     []wxr.Pos // where each pending comment is in the file, for errors
+	first   wxr.Pos // where the first pending comment is in the file, for errors
 }
 
 // maxBatchedID bounds the bit set (8 MiB at most): a file whose ids run higher imports its
@@ -56,8 +56,10 @@ func (b *newComments) take(wpID int64) bool {
 
 // queue keeps cm (its id set) to be written with the next flush.
 func (r *run) queue(ctx context.Context, cm *broadside.Comment, pos wxr.Pos) error {
+	if len(r.batch.pending) == 0 {
+		r.batch.first = pos
+	}
 	r.batch.pending = append(r.batch.pending, cm)
-	r.batch.pos = append(r.batch.pos, pos)
 	if len(r.batch.pending) >= pendingComments {
 		return r.flushComments(ctx)
 	}
@@ -73,9 +75,9 @@ func (r *run) flushComments(ctx context.Context) error {
 	}
 	err := r.tx.ImportNewComments(ctx, b.pending)
 	if err != nil {
-		err = itemError(b.pos[0], "comment", b.pending[0].ID, err)
+		err = itemError(b.first, "comment", b.pending[0].ID, err)
 	}
 	clear(b.pending)
-	b.pending, b.pos = b.pending[:0], b.pos[:0]
+	b.pending = b.pending[:0]
 	return err
 }

@@ -16,16 +16,21 @@ import (
 type prefetch struct {
 	ch      chan *recBatch
 	done    chan struct{}
-	prepare func(wxr.Record) any
+	prepare func(wxr.Record) *converted
 	cur     *recBatch
 	i       int
 }
 
 type recBatch struct {
-	recs   []wxr.Record
-	pre    []any // prepare's result for each record
+	recs   []prepared
 	offset int64 // bytes of the file read when the batch was cut, for progress
 	err    error // the reader's error (io.EOF at the end) after recs
+}
+
+// prepared is a record and what prepare made of it.
+type prepared struct {
+	rec  wxr.Record
+	conv *converted
 }
 
 // A batch is cut at this many records or bytes of text, whichever comes first.
@@ -36,7 +41,7 @@ const (
 
 // newPrefetch starts decoding rd. prepare, when not nil, must be safe to run beside the
 // writer: it may read what the writer does not change, never write.
-func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) any) *prefetch {
+func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) *converted) *prefetch {
 	p := &prefetch{ch: make(chan *recBatch, 1), done: make(chan struct{}), prepare: prepare}
 	go p.run(rd)
 	return p
@@ -53,11 +58,11 @@ func (p *prefetch) run(rd *wxr.Reader) {
 				b.err = err
 				break
 			}
-			var pre any
+			pr := prepared{rec: rec}
 			if p.prepare != nil {
-				pre = p.prepare(rec)
+				pr.conv = p.prepare(rec)
 			}
-			b.recs, b.pre = append(b.recs, rec), append(b.pre, pre)
+			b.recs = append(b.recs, pr)
 			size += recordSize(rec)
 		}
 		b.offset = rd.Offset()
@@ -74,7 +79,7 @@ func (p *prefetch) run(rd *wxr.Reader) {
 
 // next returns the next record as wxr.Reader.Next would, what prepare made of it, and the
 // file offset reached.
-func (p *prefetch) next() (wxr.Record, any, int64, error) {
+func (p *prefetch) next() (wxr.Record, *converted, int64, error) {
 	for p.cur == nil || p.i == len(p.cur.recs) {
 		if p.cur != nil && p.cur.err != nil {
 			return nil, nil, p.cur.offset, p.cur.err
@@ -85,10 +90,10 @@ func (p *prefetch) next() (wxr.Record, any, int64, error) {
 		}
 		p.cur, p.i = b, 0
 	}
-	rec, pre := p.cur.recs[p.i], p.cur.pre[p.i]
-	p.cur.recs[p.i], p.cur.pre[p.i] = nil, nil
+	pr := p.cur.recs[p.i]
+	p.cur.recs[p.i] = prepared{}
 	p.i++
-	return rec, pre, p.cur.offset, nil
+	return pr.rec, pr.conv, p.cur.offset, nil
 }
 
 // stop ends the decoding goroutine when the import returns early.

@@ -178,7 +178,7 @@ func (r *run) stream(ctx context.Context) error {
 	rd := newPrefetch(wxr.NewReader(f), r.prepare)
 	defer rd.stop()
 	for n := 0; ; n++ {
-		rec, pre, offset, err := rd.next()
+		rec, conv, offset, err := rd.next()
 		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -200,7 +200,6 @@ func (r *run) stream(ctx context.Context) error {
 			if err := r.endItem(ctx); err != nil {
 				return err
 			}
-			conv, _ := pre.(*converted)
 			if err := r.item(ctx, x, conv); err != nil {
 				return err
 			}
@@ -222,7 +221,7 @@ func (r *run) stream(ctx context.Context) error {
 // prepare runs in the decoding goroutine (prefetch), beside the writer: it converts the
 // body of an item that may become a post or page. It reads only what the stream does not
 // change (the plan, the media library's index).
-func (r *run) prepare(rec wxr.Record) any {
+func (r *run) prepare(rec wxr.Record) *converted {
 	it, ok := rec.(*wxr.Item)
 	if !ok {
 		return nil

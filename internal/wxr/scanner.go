@@ -134,23 +134,24 @@ func newScanner(src io.Reader, limit int, charset func(string, io.Reader) (io.Re
 // offset is where the next token starts in the input (after any charset conversion).
 func (s *scanner) offset() int64 { return s.base + int64(s.pos) }
 
+// lineAt is the line of the byte k bytes after pos and the input offset where that line
+// starts.
+func (s *scanner) lineAt(k int) (line int, start int64) {
+	seg := s.buf[s.pos : s.pos+k]
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		return s.line + n, s.base + int64(s.pos+bytes.LastIndexByte(seg, '\n')+1)
+	}
+	return s.line, s.lineStart
+}
+
 // posAt is the line and column of the byte k bytes after pos.
 func (s *scanner) posAt(k int) Pos {
-	seg := s.buf[s.pos : s.pos+k]
-	line, start := s.line, s.lineStart
-	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
-		line += n
-		start = s.base + int64(s.pos+bytes.LastIndexByte(seg, '\n')+1)
-	}
+	line, start := s.lineAt(k)
 	return Pos{line, int(s.base+int64(s.pos+k)-start) + 1}
 }
 
 func (s *scanner) advance(k int) {
-	seg := s.buf[s.pos : s.pos+k]
-	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
-		s.line += n
-		s.lineStart = s.base + int64(s.pos+bytes.LastIndexByte(seg, '\n')+1)
-	}
+	s.line, s.lineStart = s.lineAt(k)
 	s.pos += k
 }
 
