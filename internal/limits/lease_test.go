@@ -2,38 +2,18 @@ package limits_test
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/limits"
-	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
 )
-
-// countingStore is the real store, with its reservations counted (each one is a database
-// write).
-type countingStore struct {
-	*store.Store
-	writes atomic.Int64
-}
-
-func (c *countingStore) HitRateUpTo(ctx context.Context, key string, window time.Duration, now time.Time, limit, n int) (store.RateHistory, int, error) {
-	c.writes.Add(1)
-	return c.Store.HitRateUpTo(ctx, key, window, now, limit, n)
-}
-
-func openLimitStore(t *testing.T, dsn string) *countingStore {
-	t.Helper()
-	st := testdb.Open(t, dsn)
-	return &countingStore{Store: st}
-}
 
 // TestAPILimitReservesBlocks: a busy client no longer costs a database write per request,
 // and on one node it still gets exactly the limit, then 429.
 func TestAPILimitReservesBlocks(t *testing.T) {
-	st := openLimitStore(t, t.TempDir()+"/b.db")
+	st := limits.OpenCountingStore(t, testdb.SQLite(t))
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	s := &limits.Service{Store: st, Now: func() time.Time { return now }, API: limits.PerMinute(160)}
 	ctx := context.Background()
@@ -43,7 +23,7 @@ func TestAPILimitReservesBlocks(t *testing.T) {
 			t.Fatalf("request %d of 160 allowed: %v", i+1, err)
 		}
 	}
-	if w := st.writes.Load(); w > 25 {
+	if w := st.Writes.Load(); w > 25 {
 		t.Fatalf("%d database writes for 160 requests, want blocks (at most 25)", w)
 	}
 	err := s.APIRequest(ctx, user, "192.0.2.1")
@@ -76,7 +56,7 @@ func TestAPILimitBlocksAcrossNodes(t *testing.T) {
 	clock := func() time.Time { return now }
 	var nodes [2]*limits.Service
 	for i := range nodes {
-		nodes[i] = &limits.Service{Store: openLimitStore(t, dsn), Now: clock, API: limits.PerMinute(160)}
+		nodes[i] = &limits.Service{Store: limits.OpenCountingStore(t, dsn), Now: clock, API: limits.PerMinute(160)}
 	}
 	ctx := context.Background()
 	allowed := 0
@@ -99,7 +79,7 @@ func TestAPILimitBlocksAcrossNodes(t *testing.T) {
 // minutes never gets more than the limit plus one block per node in any minute, the bound
 // lease.go documents.
 func TestAPILimitOvershootBound(t *testing.T) {
-	st := openLimitStore(t, t.TempDir()+"/b.db")
+	st := limits.OpenCountingStore(t, testdb.SQLite(t))
 	start := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	now := start
 	clock := func() time.Time { return now }
@@ -133,7 +113,7 @@ func TestAPILimitOvershootBound(t *testing.T) {
 	if len(at) < 2*limit {
 		t.Fatalf("only %d requests allowed in three minutes at a limit of %d a minute", len(at), limit)
 	}
-	if w := st.writes.Load(); int(w) > len(at)/2 {
+	if w := st.Writes.Load(); int(w) > len(at)/2 {
 		t.Fatalf("%d database writes for %d allowed requests", w, len(at))
 	}
 }

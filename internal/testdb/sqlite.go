@@ -22,7 +22,7 @@ var (
 	sqliteTplErr  error
 )
 
-// SQLiteMigrated returns the path of a fresh SQLite database file in t.TempDir() with every
+// SQLiteMigrated returns the path of a fresh SQLite database file (sqliteDir) with every
 // migration applied. Tests of migrating itself use SQLite, which gives an empty file.
 func SQLiteMigrated(t testing.TB) string {
 	t.Helper()

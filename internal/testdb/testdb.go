@@ -1,4 +1,4 @@
-// Package testdb hands tests fresh databases: a SQLite file in t.TempDir(), or a PostgreSQL
+// Package testdb hands tests fresh databases: a SQLite file (sqliteDir: in memory on Linux), or a PostgreSQL
 // database on a server given by BROADSIDE_TEST_POSTGRES_URL or on a throwaway cluster that the
 // test binary starts once (initdb + postgres on a free port) and stops at exit. A PostgreSQL
 // database comes already migrated: it is cloned (CREATE DATABASE … TEMPLATE) from one database
@@ -53,7 +53,7 @@ var (
 	tplErr  error
 )
 
-// SQLite returns the path of a fresh SQLite database file in t.TempDir().
+// SQLite returns the path of a fresh SQLite database file in a directory of its own (sqliteDir).
 func SQLite(t testing.TB) string {
 	t.Helper()
 	return filepath.Join(sqliteDir(t), "broadside.db")

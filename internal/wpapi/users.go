@@ -61,30 +61,15 @@ func (q *req) hasPublished(uid int64) (bool, error) {
 	if v, known := q.st.published[uid]; known {
 		return v, nil
 	}
-	if err := q.knowPublished([]int64{uid}, false); err != nil {
+	authors, err := q.a.Posts.PublicAuthors(q.ctx, []int64{uid})
+	if err != nil {
 		return false, err
 	}
-	return q.st.published[uid], nil
-}
-
-// knowPublished finds out which of ids are public authors, in one query for all of them;
-// every is set when ids are all the users (the query then names none).
-func (q *req) knowPublished(ids []int64, every bool) error {
-	ask := ids
-	if every {
-		ask = nil
-	}
-	authors, err := q.a.Posts.PublicAuthors(q.ctx, ask)
-	if err != nil {
-		return err
-	}
 	if q.st.published == nil {
-		q.st.published = make(map[int64]bool, len(ids))
+		q.st.published = map[int64]bool{}
 	}
-	for _, id := range ids {
-		q.st.published[id] = authors[id]
-	}
-	return nil
+	q.st.published[uid] = authors[uid]
+	return authors[uid], nil
 }
 
 func (q *req) rememberUser(u *broadside.User) {
@@ -173,12 +158,9 @@ func (q *req) listUsers() (*result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var public map[int64]bool
 	if !admin { // others see public authors only: ask once for all, not once per user
-		ids := make([]int64, len(all))
-		for i := range all {
-			ids[i] = all[i].ID
-		}
-		if err := q.knowPublished(ids, true); err != nil {
+		if public, err = q.a.Posts.PublicAuthors(q.ctx, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -200,14 +182,8 @@ func (q *req) listUsers() (*result, error) {
 			!(admin && strings.Contains(strings.ToLower(u.Email), search)) {
 			continue
 		}
-		if !admin {
-			pub, err := q.hasPublished(u.ID)
-			if err != nil {
-				return nil, err
-			}
-			if !pub {
-				continue
-			}
+		if !admin && !public[u.ID] {
+			continue
 		}
 		list = append(list, u)
 	}
