@@ -64,21 +64,15 @@ func newFastConn(s *FastServer, c net.Conn, now time.Time) *fastConn {
 	return fc
 }
 
-// tcpConnOf finds the TCP connection under the listener wrappers (connlimit.go,
-// pagecache_conn.go), or nil.
+// tcpConnOf finds the TCP connection under the listener wrappers (underConn), or nil.
 func tcpConnOf(c net.Conn) *net.TCPConn {
-	for {
-		switch v := c.(type) {
-		case *net.TCPConn:
-			return v
-		case *countedConn:
-			c = v.Conn
-		case *holdConn:
-			return v.TCPConn
-		default:
-			return nil
-		}
+	switch v := underConn(c).(type) {
+	case *net.TCPConn:
+		return v
+	case *holdConn:
+		return v.TCPConn
 	}
+	return nil
 }
 
 func (fc *fastConn) conn() net.Conn {
