@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // fastConn is one connection while the fast path holds it: it reads each request head
@@ -62,21 +64,15 @@ func newFastConn(s *FastServer, c net.Conn, now time.Time) *fastConn {
 	return fc
 }
 
-// tcpConnOf finds the TCP connection under the listener wrappers (connlimit.go,
-// pagecache_conn.go), or nil.
+// tcpConnOf finds the TCP connection under the listener wrappers (underConn), or nil.
 func tcpConnOf(c net.Conn) *net.TCPConn {
-	for {
-		switch v := c.(type) {
-		case *net.TCPConn:
-			return v
-		case *countedConn:
-			c = v.Conn
-		case *holdConn:
-			return v.TCPConn
-		default:
-			return nil
-		}
+	switch v := underConn(c).(type) {
+	case *net.TCPConn:
+		return v
+	case *holdConn:
+		return v.TCPConn
 	}
+	return nil
 }
 
 func (fc *fastConn) conn() net.Conn {
@@ -368,8 +364,8 @@ func (fc *fastConn) respond(r *http.Request, t timeouts) (keep bool, err error) 
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if !validFieldName(k) {
-			continue // net/http drops them too
+		if !httpguts.ValidHeaderFieldName(k) {
+			continue // net/http drops them too (the same test)
 		}
 		for _, v := range h[k] {
 			if strings.ContainsAny(v, "\r\n") {
@@ -415,18 +411,6 @@ func (fc *fastConn) respond(r *http.Request, t timeouts) (keep bool, err error) 
 }
 
 var headerNewlineToSpace = strings.NewReplacer("\n", " ", "\r", " ")
-
-func validFieldName(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := range len(k) {
-		if !isTokenByte(k[i]) {
-			return false
-		}
-	}
-	return true
-}
 
 func bodyAllowedForStatus(code int) bool {
 	return !(code >= 100 && code <= 199 || code == http.StatusNoContent || code == http.StatusNotModified)

@@ -8,6 +8,8 @@ package web
 // and answers it exactly as it would have without the fast path. Every doubt is fastOther:
 // the parser never has to be as tolerant as net/http, only never more.
 
+import "golang.org/x/net/http/httpguts"
+
 const (
 	fastMore = iota
 	fastDone
@@ -104,7 +106,7 @@ func parseFastHead(b []byte, h *fastHead) int {
 		// (obs-fold), a space before the colon, a bare LF or CR, a control byte or a byte
 		// over 0x7e: net/http's.
 		ns := i
-		for i < len(b) && isTokenByte(b[i]) {
+		for i < len(b) && httpguts.IsTokenRune(rune(b[i])) {
 			i++
 		}
 		if i == len(b) {
@@ -212,24 +214,6 @@ func plainPath(t string) bool {
 	}
 	return true
 }
-
-// isTokenByte reports whether c may appear in a field name (RFC 9110 tchar).
-func isTokenByte(c byte) bool {
-	return c < 0x80 && tokenTable[c]
-}
-
-var tokenTable = func() (t [128]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = true, true
-	}
-	for _, c := range "!#$%&'*+-.^_`|~" {
-		t[c] = true
-	}
-	return t
-}()
 
 func hasPrefix(b []byte, prefix string) bool {
 	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix

@@ -36,16 +36,23 @@ type connKey struct{}
 // ConnContext is the http.Server's ConnContext: it lets a handler find its connection's
 // holdConn (holdConnOf).
 func ConnContext(ctx context.Context, c net.Conn) context.Context {
-	if rc, ok := c.(*replayConn); ok { // handed over by the fast path (fastpath.go)
+	if hc, ok := underConn(c).(*holdConn); ok {
+		return context.WithValue(ctx, connKey{}, hc)
+	}
+	return ctx
+}
+
+// underConn is the connection under the wrappers put around an accepted one: the fast
+// path's hand-over (replayConn, fastpath.go) and the connection limit's count (countedConn,
+// connlimit.go). It is a *holdConn (CoalesceWrites), a *net.TCPConn or another.
+func underConn(c net.Conn) net.Conn {
+	if rc, ok := c.(*replayConn); ok {
 		c = rc.Conn
 	}
 	if cc, ok := c.(*countedConn); ok {
 		c = cc.Conn
 	}
-	if hc, ok := c.(*holdConn); ok {
-		return context.WithValue(ctx, connKey{}, hc)
-	}
-	return ctx
+	return c
 }
 
 func holdConnOf(ctx context.Context) *holdConn {
