@@ -92,7 +92,7 @@ func (fc *fastConn) serve() {
 		}
 	}()
 	t := s.timeouts()
-	_ = fc.conn().SetReadDeadline(fc.accepted.Add(t.header))
+	_ = fc.conn().SetReadDeadline(after(fc.accepted, t.header))
 	for {
 		switch fc.readHead(t) {
 		case fastOther:
@@ -127,7 +127,7 @@ func (fc *fastConn) serve() {
 				fc.close()
 				return
 			}
-			_ = fc.conn().SetReadDeadline(time.Now().Add(t.idle))
+			_ = fc.conn().SetReadDeadline(after(time.Now(), t.idle))
 		} else {
 			fc.first = time.Now() // a pipelined request: its time starts now, as net/http's
 		}
@@ -162,7 +162,7 @@ func (fc *fastConn) readHead(t timeouts) int {
 		if n > 0 {
 			if fc.r == fc.w {
 				fc.first = time.Now()
-				if st := fc.state.Load(); st != connActive && !fc.state.CompareAndSwap(st, connActive) {
+				if st := fc.state.Load(); st == connShut || st != connActive && !fc.state.CompareAndSwap(st, connActive) {
 					return fastMore // Shutdown closed it
 				}
 			}
@@ -179,9 +179,18 @@ func (fc *fastConn) readHead(t timeouts) int {
 // times it: from the connection's start for its first request, else from its first bytes.
 func (fc *fastConn) headerDeadline(t timeouts) time.Time {
 	if !fc.again {
-		return fc.accepted.Add(t.header)
+		return after(fc.accepted, t.header)
 	}
-	return fc.first.Add(t.header)
+	return after(fc.first, t.header)
+}
+
+// after is the deadline d after from; none when d is not positive, as net/http reads a
+// zero timeout.
+func after(from time.Time, d time.Duration) time.Time {
+	if d <= 0 {
+		return time.Time{}
+	}
+	return from.Add(d)
 }
 
 // request builds the http.Request serveHit reads, as net/http would have built it from

@@ -230,3 +230,23 @@ func TestFastPathSideWork(t *testing.T) {
 		t.Errorf("access log line of %s: %q, want ip=203.0.113.9, status=200 and the path", id, line)
 	}
 }
+
+// TestFastPathZeroTimeouts: an http.Server with no timeouts means no deadlines, as net/http
+// reads it, not deadlines already past: hits on one connection are answered.
+func TestFastPathZeroTimeouts(t *testing.T) {
+	ta := newTestApp(t, withCache())
+	fs := startFastSite(t, ta, func(s *http.Server) {
+		s.ReadHeaderTimeout, s.ReadTimeout, s.IdleTimeout, s.WriteTimeout = 0, 0, 0, 0
+	})
+	cl := dialClient(t, fs.fast)
+	before, _ := fs.fs.Counts()
+	for i := range 2 {
+		cl.send(rawGet(fs.path))
+		if r, body := cl.response(); r.StatusCode != http.StatusOK || len(body) == 0 {
+			t.Fatalf("hit %d: %d, %d bytes", i, r.StatusCode, len(body))
+		}
+	}
+	if after, _ := fs.fs.Counts(); after != before+2 {
+		t.Errorf("answered by the fast path: %d, want 2", after-before)
+	}
+}
