@@ -26,18 +26,14 @@ const maxBatchedID = 64 << 20
 // pendingComments is how many comments wait before they are written.
 const pendingComments = 256
 
-// setupNewComments turns batching on when the site has no comments yet and nothing is
-// looked up (a source imported before finds its comments row by row).
-func (r *run) setupNewComments(ctx context.Context) error {
-	if r.known || r.plan.maxComment <= 0 || r.plan.maxComment > maxBatchedID {
-		return nil
-	}
-	empty, err := r.tx.CommentsEmpty(ctx)
-	if err != nil || !empty {
-		return err
+// setupNewComments turns batching on when the site has no comments yet (empty, as
+// store.DeferIndexes found the table) and nothing is looked up (a source imported before
+// finds its comments row by row).
+func (r *run) setupNewComments(empty bool) {
+	if r.known || !empty || r.plan.maxComment <= 0 || r.plan.maxComment > maxBatchedID {
+		return
 	}
 	r.batch = &newComments{used: make([]uint64, r.plan.maxComment/64+1)}
-	return nil
 }
 
 // take reports whether the comment with WordPress id wpID keeps it and is written later,

@@ -11,10 +11,10 @@ var Classify = classify
 // Reader is the store's reading pool, for TestOutageMidResultSet.
 func (s *Store) Reader() querier { return s.rd() }
 
-// CountCommentIndexes counts the comments table's indexes as s (a transaction) sees them,
-// for TestDeferCommentIndexes.
-func (s *Store) CountCommentIndexes() (n int, err error) {
-	err = s.rd().QueryRowContext(context.Background(), "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'comments'").Scan(&n)
+// CountIndexes counts table's indexes as s (a transaction) sees them, for
+// TestDeferCommentIndexes and TestDeferWPImportIndexes.
+func (s *Store) CountIndexes(table string) (n int, err error) {
+	err = s.rd().QueryRowContext(context.Background(), "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = $1", table).Scan(&n)
 	return n, err
 }
 

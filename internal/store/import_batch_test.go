@@ -45,6 +45,34 @@ func TestRecordWPImports(t *testing.T) {
 // and rebuilt from their own statements (the schema ends as it began, the unique index is
 // never dropped); a rolled-back transaction brings them back; a table with rows keeps them.
 func TestDeferCommentIndexes(t *testing.T) {
+	testDeferIndexes(t, "comments", 10, func(t *testing.T, s *store.Store) func(tx *store.Store, i int) {
+		p := mkPost(t, s, mkUser(t, s, "ann"), "post", broadside.StatusPublished, t0)
+		return func(tx *store.Store, i int) {
+			must(t, tx.ImportComment(context.Background(), benchComment(p.ID, i, broadside.CommentApproved)))
+		}
+	})
+}
+
+// TestDeferWPImportIndexes: the same for wp_imports, whose primary key stays for the
+// upserts: a key given again while the indexes are deferred still updates its row.
+func TestDeferWPImportIndexes(t *testing.T) {
+	testDeferIndexes(t, "wp_imports", 2, func(t *testing.T, s *store.Store) func(tx *store.Store, i int) {
+		return func(tx *store.Store, i int) {
+			ctx := context.Background()
+			m := store.WPImport{Source: "http://a", Kind: broadside.WPComment, WPID: int64(i), LocalID: 1000 + int64(i)}
+			must(t, tx.RecordWPImports(ctx, []store.WPImport{m}, t0))
+			m.LocalID++
+			must(t, tx.RecordWPImports(ctx, []store.WPImport{m}, t0))
+			if id, ok, err := tx.LookupWPImport(ctx, m.Source, m.Kind, m.WPID); err != nil || !ok || id != m.LocalID {
+				t.Fatalf("lookup %d = %d %v %v, want %d", i, id, ok, err, m.LocalID)
+			}
+		}
+	})
+}
+
+// testDeferIndexes checks store.DeferIndexes on table, which has at least minIndexes
+// non-unique indexes; setup returns what inserts the table's i-th row.
+func testDeferIndexes(t *testing.T, table string, minIndexes int, setup func(*testing.T, *store.Store) func(tx *store.Store, i int)) {
 	ctx := context.Background()
 	dsn := testdb.SQLite(t)
 	s := openStore(t, dsn)
@@ -52,7 +80,7 @@ func TestDeferCommentIndexes(t *testing.T) {
 	must(t, err)
 	defer db.Close()
 	schema := func() string {
-		rows, err := db.Query("SELECT name || ': ' || sql FROM sqlite_master WHERE tbl_name = 'comments' AND sql IS NOT NULL ORDER BY name")
+		rows, err := db.Query("SELECT name || ': ' || sql FROM sqlite_master WHERE tbl_name = $1 AND sql IS NOT NULL ORDER BY name", table)
 		must(t, err)
 		defer rows.Close()
 		var b strings.Builder
@@ -64,26 +92,32 @@ func TestDeferCommentIndexes(t *testing.T) {
 		return b.String()
 	}
 	before := schema()
-	if strings.Count(before, "CREATE INDEX") < 10 || !strings.Contains(before, "CREATE UNIQUE INDEX") {
-		t.Fatalf("the comments table's indexes changed; the test expects them:\n%s", before)
+	if strings.Count(before, "CREATE INDEX") < minIndexes {
+		t.Fatalf("the %s table's indexes changed; the test expects them:\n%s", table, before)
 	}
-	u := mkUser(t, s, "ann")
-	p := mkPost(t, s, u, "post", broadside.StatusPublished, t0)
+	insert := setup(t, s)
 	count := func(tx *store.Store) int {
-		n, err := tx.CountCommentIndexes()
+		n, err := tx.CountIndexes(table)
 		must(t, err)
 		return n
+	}
+	deferIndexes := func(tx *store.Store, wantEmpty bool) func(context.Context) error {
+		rebuild, empty, err := tx.DeferIndexes(ctx, table)
+		must(t, err)
+		if empty != wantEmpty {
+			t.Errorf("empty = %v, want %v", empty, wantEmpty)
+		}
+		return rebuild
 	}
 
 	boom := errors.New("boom")
 	err = s.InTx(ctx, func(tx *store.Store) error {
 		all := count(tx)
-		_, err := tx.DeferCommentIndexes(ctx)
-		must(t, err)
+		deferIndexes(tx, true)
 		if left := count(tx); left >= all || left == 0 {
 			t.Errorf("%d of %d indexes left while deferred; want only the automatic and unique ones", left, all)
 		}
-		must(t, tx.ImportComment(ctx, benchComment(p.ID, 1, broadside.CommentApproved)))
+		insert(tx, 1)
 		return boom
 	})
 	if !errors.Is(err, boom) {
@@ -94,10 +128,9 @@ func TestDeferCommentIndexes(t *testing.T) {
 	}
 
 	must(t, s.InTx(ctx, func(tx *store.Store) error {
-		rebuild, err := tx.DeferCommentIndexes(ctx)
-		must(t, err)
+		rebuild := deferIndexes(tx, true)
 		for i := range 50 {
-			must(t, tx.ImportComment(ctx, benchComment(p.ID, i, broadside.CommentApproved)))
+			insert(tx, i+1)
 		}
 		return rebuild(ctx)
 	}))
@@ -113,13 +146,15 @@ func TestDeferCommentIndexes(t *testing.T) {
 	// The table has rows now: nothing is dropped.
 	must(t, s.InTx(ctx, func(tx *store.Store) error {
 		all := count(tx)
-		rebuild, err := tx.DeferCommentIndexes(ctx)
-		must(t, err)
+		rebuild := deferIndexes(tx, false)
 		if n := count(tx); n != all {
 			t.Errorf("%d of %d indexes left on a table with rows", n, all)
 		}
 		return rebuild(ctx)
 	}))
+	if _, _, err := s.DeferIndexes(ctx, "posts; DROP TABLE posts"); err == nil {
+		t.Error("DeferIndexes took a table it does not know")
+	}
 }
 
 // TestImportNewComments: comments with free ids written many to a statement keep their ids

@@ -5,57 +5,69 @@ import (
 	"fmt"
 )
 
-// DeferCommentIndexes lets an import into a site without comments build the comments
-// table's secondary indexes once, after its rows are in, instead of updating eleven
-// B-trees for every row: on SQLite, in the import's transaction, when the table is empty,
-// it drops its non-unique indexes and returns the function that creates them again from
-// the very statements that made them (so the schema ends as it began). A rolled-back
-// import rolls the drop back too. Anywhere else (PostgreSQL, a site that has comments,
-// statistics gathered on the table) it does nothing and rebuild is a no-op.
-// Until rebuild runs, only lookups by id are fast: the import calls it before anything
-// that searches comments (the recount at its end).
-func (s *Store) DeferCommentIndexes(ctx context.Context) (rebuild func(context.Context) error, err error) {
+// deferrableTables are the tables an import may write without their secondary indexes:
+// the only names DeferIndexes puts into SQL.
+var deferrableTables = map[string]bool{"comments": true, "wp_imports": true}
+
+// DeferIndexes lets an import into an empty table build its secondary indexes once, after
+// its rows are in, instead of updating every B-tree for every row (the comments table has
+// eleven, wp_imports two beside its primary key): on SQLite, in the import's transaction,
+// when the table is empty, it drops its non-unique indexes and returns the function that
+// creates them again from the very statements that made them (so the schema ends as it
+// began). Primary keys and unique indexes stay: the inserts' conflict clauses need them.
+// A rolled-back import rolls the drop back too. Anywhere else (PostgreSQL, a table with
+// rows, statistics gathered on the tables) it drops nothing and rebuild is a no-op.
+// Until rebuild runs, only lookups by a kept key are fast: the import calls it before
+// anything that searches the table otherwise (for comments, the recount at its end).
+// empty reports whether the table had no rows, on every database, so that the caller
+// need not ask again.
+func (s *Store) DeferIndexes(ctx context.Context, table string) (rebuild func(context.Context) error, empty bool, err error) {
 	none := func(context.Context) error { return nil }
-	if s.isPG() || s.tx == nil {
-		return none, nil
+	if !deferrableTables[table] {
+		return nil, false, fmt.Errorf("store: defer indexes: unknown table %q", table)
 	}
-	var n int
-	if err := s.rd().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM comments LIMIT 1) x)
-	+ (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1')`).Scan(&n); err != nil {
-		return nil, fmt.Errorf("store: defer comment indexes: %w", err)
+	var rows, stats bool
+	if s.isPG() {
+		err = s.rd().QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+`), false`).Scan(&rows, &stats)
+	} else {
+		err = s.rd().QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+`),
+	EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1')`).Scan(&rows, &stats)
 	}
-	if n > 0 {
-		return none, nil
-	}
-	rows, err := s.rd().QueryContext(ctx, `SELECT name, sql FROM sqlite_master
-WHERE type = 'index' AND tbl_name = 'comments' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid`)
 	if err != nil {
-		return nil, fmt.Errorf("store: defer comment indexes: %w", err)
+		return nil, false, fmt.Errorf("store: defer %s indexes: %w", table, err)
+	}
+	if s.isPG() || s.tx == nil || rows || stats {
+		return none, !rows, nil
+	}
+	list, err := s.rd().QueryContext(ctx, `SELECT name, sql FROM sqlite_master
+WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid`, table)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: defer %s indexes: %w", table, err)
 	}
 	var names, defs []string
-	for rows.Next() {
+	for list.Next() {
 		var name, def string
-		if err := rows.Scan(&name, &def); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: defer comment indexes: %w", err)
+		if err := list.Scan(&name, &def); err != nil {
+			list.Close()
+			return nil, false, fmt.Errorf("store: defer %s indexes: %w", table, err)
 		}
 		names, defs = append(names, name), append(defs, def)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: defer comment indexes: %w", err)
+	list.Close()
+	if err := list.Err(); err != nil {
+		return nil, false, fmt.Errorf("store: defer %s indexes: %w", table, err)
 	}
 	for _, name := range names {
 		if _, err := s.tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
-			return nil, fmt.Errorf("store: defer comment index %s: %w", name, err)
+			return nil, false, fmt.Errorf("store: defer %s index %s: %w", table, name, err)
 		}
 	}
 	return func(ctx context.Context) error {
 		for i, def := range defs {
 			if _, err := s.tx.ExecContext(ctx, def); err != nil {
-				return fmt.Errorf("store: rebuild comment index %s: %w", names[i], err)
+				return fmt.Errorf("store: rebuild %s index %s: %w", table, names[i], err)
 			}
 		}
 		return nil
-	}, nil
+	}, true, nil
 }

@@ -9,7 +9,7 @@ import (
 // as the post is inserted or changed. The link triggers need no deferring: the import holds
 // each post's terms while it writes its links (holdSearchTerms), and without a row to update
 // release does nothing.
-var deferredSearchTriggers = []string{"posts_fts_insert", "posts_fts_update"}
+var deferredSearchTriggers = [2]string{"posts_fts_insert", "posts_fts_update"}
 
 // DeferSearchIndex lets an import into a site without posts build the search index once,
 // after its rows are in, in one statement: row by row, each post's text was tokenized three
@@ -36,10 +36,28 @@ func (s *Store) DeferSearchIndex(ctx context.Context) (build func(context.Contex
 	if n > 0 {
 		return none, nil
 	}
+	rows, err := s.rd().QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ($1, $2)`,
+		deferredSearchTriggers[0], deferredSearchTriggers[1])
+	if err != nil {
+		return nil, fmt.Errorf("store: defer the search index: %w", err)
+	}
+	byName := make(map[string]string, len(deferredSearchTriggers))
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: defer the search index: %w", err)
+		}
+		byName[name] = def
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: defer the search index: %w", err)
+	}
 	defs := make([]string, len(deferredSearchTriggers))
 	for i, name := range deferredSearchTriggers {
-		if err := s.rd().QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = $1`, name).Scan(&defs[i]); err != nil {
-			return nil, fmt.Errorf("store: defer the search index: trigger %s: %w", name, err)
+		if defs[i] = byName[name]; defs[i] == "" {
+			return nil, fmt.Errorf("store: defer the search index: trigger %s is missing", name)
 		}
 	}
 	for _, name := range deferredSearchTriggers {

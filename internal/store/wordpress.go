@@ -133,15 +133,6 @@ func (s *Store) importCommentValues(c *broadside.Comment, a *args) (string, erro
 		a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(s.ts(c.CreatedAt))}, ", "), nil
 }
 
-// CommentsEmpty reports whether the comments table has no rows (as the transaction sees it).
-func (s *Store) CommentsEmpty(ctx context.Context) (bool, error) {
-	var n int
-	if err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM comments LIMIT 1) x").Scan(&n); err != nil {
-		return false, fmt.Errorf("store: any comments: %w", err)
-	}
-	return n == 0, nil
-}
-
 // ImportNewComments inserts comments whose ids are set and known to be free, up to
 // commentBatch to a statement: an import into a site without comments knows its WordPress
 // ids are (ReserveIDs keeps everyone else below them), and one statement per comment was a
