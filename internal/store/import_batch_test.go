@@ -92,7 +92,7 @@ func testDeferIndexes(t *testing.T, table string, minIndexes int, setup func(*te
 		return b.String()
 	}
 	before := schema()
-	if strings.Count(before, "CREATE INDEX") < minIndexes {
+	if strings.Count(before, "CREATE INDEX") < minIndexes || table == "comments" && !strings.Contains(before, "CREATE UNIQUE INDEX") {
 		t.Fatalf("the %s table's indexes changed; the test expects them:\n%s", table, before)
 	}
 	insert := setup(t, s)
