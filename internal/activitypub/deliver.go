@@ -157,7 +157,7 @@ func (s *Service) Deliver(ctx context.Context, payload []byte) error {
 	}
 	now := s.Now()
 	// One read for the host's state and this delivery's tries so far (a failure needs both).
-	failing, dead, tries, err := s.Store.DeliveryState(ctx, host, d.ID, d.Inbox)
+	failing, dead, tries, err := s.Store.DeliveryStart(ctx, host, d.ID, d.Inbox)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -20,6 +18,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside/internal/activitypub"
+	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/httpsig"
 	"github.com/broadside/broadside/internal/testdb"
@@ -105,7 +104,7 @@ func BenchmarkFanOut10k(b *testing.B) {
 // Reports activities accepted (202) per second and the server's peak RSS.
 func BenchmarkInboxSigned(b *testing.B) {
 	const n, hosts, clients = 4000, 1000, 16
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, err := aptest.NewKey()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,6 +14,12 @@ func HashPeak() int32 { return hashPeak.Load() }
 
 // ResetHashPeak starts counting the computations running at once, from zero. The counter
 // lives here, around argon2.IDKey, so that production code does not pay for it.
+//
+// The swap of idKey is not synchronised with hashWith's read of it: that is safe only while
+// nothing else hashes during the first call. It holds because no test of this package runs
+// in parallel (t.Parallel), and goroutines started after the call see the swap. A test that
+// breaks this is a data race that -race reports; then make idKey an atomic.Pointer in
+// password.go rather than locking here.
 func ResetHashPeak() {
 	hashPeak.Store(0)
 	idKeyCounted.Do(func() {

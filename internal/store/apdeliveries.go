@@ -45,13 +45,14 @@ WHERE activity_id = $1 AND inbox = $2`, activityID, inbox, state, tries, lastErr
 	return nil
 }
 
-// DeliveryState returns what a delivery of activityID to inbox at host starts from, in one
+// DeliveryStart returns what a delivery of activityID to inbox at host starts from, in one
 // read: since when host has been failing and when it was declared dead (zero when not), and
-// how many times this delivery was tried (0 when it is not recorded).
-func (s *Store) DeliveryState(ctx context.Context, host, activityID, inbox string) (failingSince, deadAt time.Time, attempts int, err error) {
-	err = s.rd().QueryRowContext(ctx, `SELECT (SELECT failing_since FROM ap_hosts WHERE host = $1),
-	(SELECT dead_at FROM ap_hosts WHERE host = $1),
-	COALESCE((SELECT attempts FROM ap_deliveries WHERE activity_id = $2 AND inbox = $3), 0)`, host, activityID, inbox).
+// how many times this delivery was tried (0 when it is not recorded). The join on a one-row
+// table keeps the row when host has no ap_hosts row.
+func (s *Store) DeliveryStart(ctx context.Context, host, activityID, inbox string) (failingSince, deadAt time.Time, attempts int, err error) {
+	err = s.rd().QueryRowContext(ctx, `SELECT h.failing_since, h.dead_at,
+	COALESCE((SELECT attempts FROM ap_deliveries WHERE activity_id = $2 AND inbox = $3), 0)
+FROM (SELECT 1 AS one) o LEFT JOIN ap_hosts h ON h.host = $1`, host, activityID, inbox).
 		Scan(scanTime(&failingSince), scanTime(&deadAt), &attempts)
 	if err != nil {
 		return time.Time{}, time.Time{}, 0, fmt.Errorf("store: delivery to %s: %w", inbox, err)

@@ -8,12 +8,12 @@ import (
 	"github.com/broadside/broadside/internal/store"
 )
 
-// TestDeliveryState: a delivery's starting point in one read: its host's failing and dead
+// TestDeliveryStart: a delivery's starting point in one read: its host's failing and dead
 // times and its own tries, zero for a host and a delivery never recorded.
-func TestDeliveryState(t *testing.T) {
+func TestDeliveryStart(t *testing.T) {
 	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
 		const host, inbox, act = "remote.example", "https://remote.example/inbox", "https://here.example/a/1"
-		failing, dead, tries, err := s.DeliveryState(ctx, host, act, inbox)
+		failing, dead, tries, err := s.DeliveryStart(ctx, host, act, inbox)
 		if err != nil || !failing.IsZero() || !dead.IsZero() || tries != 0 {
 			t.Fatalf("nothing recorded: %v %v %d %v", failing, dead, tries, err)
 		}
@@ -23,14 +23,14 @@ func TestDeliveryState(t *testing.T) {
 		if _, err := s.HostFailed(ctx, host, "503", t0, time.Hour); err != nil {
 			t.Fatal(err)
 		}
-		failing, dead, tries, err = s.DeliveryState(ctx, host, act, inbox)
+		failing, dead, tries, err = s.DeliveryStart(ctx, host, act, inbox)
 		if err != nil || !failing.Equal(t0) || !dead.IsZero() || tries != 2 {
 			t.Fatalf("failing host, two tries: %v %v %d %v", failing, dead, tries, err)
 		}
 		if _, err := s.HostFailed(ctx, host, "503", t0.Add(2*time.Hour), time.Hour); err != nil {
 			t.Fatal(err)
 		}
-		if _, dead, _, err := s.DeliveryState(ctx, host, act, inbox); err != nil || !dead.Equal(t0.Add(2*time.Hour)) {
+		if _, dead, _, err := s.DeliveryStart(ctx, host, act, inbox); err != nil || !dead.Equal(t0.Add(2*time.Hour)) {
 			t.Fatalf("dead host: %v %v", dead, err)
 		}
 	})

@@ -113,16 +113,23 @@ func (c *countedConn) Close() error {
 // CloseWrite and ReadFrom pass through what net/http looks for on a *net.TCPConn: a
 // half-close before closing a connection with an unread body (so an early answer such as
 // 413 reaches the client instead of a reset), and sendfile for static files.
-func (c *countedConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+// replayConn (fastpath.go) wraps connections too and shares closeWrite and readFrom.
+func (c *countedConn) CloseWrite() error { return closeWrite(c.Conn) }
+
+func (c *countedConn) ReadFrom(r io.Reader) (int64, error) { return readFrom(c.Conn, r) }
+
+// closeWrite and readFrom are the pass-through of both wrappers: the wrapped connection's
+// method when it has one, else what net/http would do without it.
+func closeWrite(c net.Conn) error {
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()
 	}
 	return nil
 }
 
-func (c *countedConn) ReadFrom(r io.Reader) (int64, error) {
-	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+func readFrom(c net.Conn, r io.Reader) (int64, error) {
+	if rf, ok := c.(io.ReaderFrom); ok {
 		return rf.ReadFrom(r)
 	}
-	return io.Copy(struct{ io.Writer }{c.Conn}, r)
+	return io.Copy(struct{ io.Writer }{c}, r)
 }

@@ -343,10 +343,11 @@ func (fc *fastConn) respond(r *http.Request, t timeouts) (keep bool, err error) 
 	} else if !is11 || r.Close {
 		closeAfter = true
 	}
-	if h.Get("Connection") == "close" || !keepAlives {
+	handlerClose := h.Get("Connection") == "close"
+	if handlerClose || !keepAlives {
 		closeAfter = true
 	}
-	if closeAfter && (!keepAlives || h.Get("Connection") != "close") {
+	if closeAfter && (!keepAlives || !handlerClose) {
 		delete(h, "Connection")
 		connection = ""
 		if is11 {
