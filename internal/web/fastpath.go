@@ -144,7 +144,7 @@ func (s *FastServer) handOff(fc *fastConn) {
 	if len(rc.pending) > 0 {
 		rc.limit = fc.headerDeadline(s.timeouts())
 	}
-	_ = fc.conn().SetDeadline(time.Time{}) // net/http sets its own
+	_ = fc.raw.SetDeadline(time.Time{}) // net/http sets its own
 	if !s.handoff.give(rc) {
 		_ = fc.c.Close()
 	}

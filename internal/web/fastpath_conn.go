@@ -20,8 +20,8 @@ import (
 // that the parser does not take, goes with the connection to net/http (handOff).
 type fastConn struct {
 	srv      *FastServer
-	c        net.Conn     // as accepted: closing it releases the connection limit's count
-	tcp      *net.TCPConn // under c when it is TCP: reads, deadlines and writev go to it
+	c        net.Conn // as accepted: closing it releases the connection limit's count
+	raw      net.Conn // reads, deadlines and writev go to it: the TCP connection under c, else c
 	remote   string
 	accepted time.Time
 	state    atomic.Int32 // connNew, connActive, connIdle, connShut
@@ -58,28 +58,22 @@ const (
 const fastBufSize = 4 << 10
 
 func newFastConn(s *FastServer, c net.Conn, now time.Time) *fastConn {
-	fc := &fastConn{srv: s, c: c, tcp: tcpConnOf(c), remote: c.RemoteAddr().String(), accepted: now,
+	fc := &fastConn{srv: s, c: c, raw: rawConnOf(c), remote: c.RemoteAddr().String(), accepted: now,
 		buf: make([]byte, fastBufSize), header: http.Header{}, vals: make([]string, 0, maxFastFields),
 		resp: hitResponse{header: http.Header{}}}
 	return fc
 }
 
-// tcpConnOf finds the TCP connection under the listener wrappers (underConn), or nil.
-func tcpConnOf(c net.Conn) *net.TCPConn {
+// rawConnOf finds the TCP connection under the listener wrappers (underConn), or c itself
+// when there is none.
+func rawConnOf(c net.Conn) net.Conn {
 	switch v := underConn(c).(type) {
 	case *net.TCPConn:
 		return v
 	case *holdConn:
 		return v.TCPConn
 	}
-	return nil
-}
-
-func (fc *fastConn) conn() net.Conn {
-	if fc.tcp != nil {
-		return fc.tcp
-	}
-	return fc.c
+	return c
 }
 
 // serve answers requests until the connection closes or goes to net/http.
@@ -92,7 +86,7 @@ func (fc *fastConn) serve() {
 		}
 	}()
 	t := s.timeouts()
-	_ = fc.conn().SetReadDeadline(after(fc.accepted, t.header))
+	_ = fc.raw.SetReadDeadline(after(fc.accepted, t.header))
 	for {
 		switch fc.readHead(t) {
 		case fastOther:
@@ -127,7 +121,7 @@ func (fc *fastConn) serve() {
 				fc.close()
 				return
 			}
-			_ = fc.conn().SetReadDeadline(after(time.Now(), t.idle))
+			_ = fc.raw.SetReadDeadline(after(time.Now(), t.idle))
 		} else {
 			fc.first = time.Now() // a pipelined request: its time starts now, as net/http's
 		}
@@ -155,10 +149,10 @@ func (fc *fastConn) readHead(t timeouts) int {
 				// The head must be whole within ReadHeaderTimeout of its first bytes (the
 				// first request's, of the connection's start: set in serve).
 				headerDeadline = true
-				_ = fc.conn().SetReadDeadline(fc.headerDeadline(t))
+				_ = fc.raw.SetReadDeadline(fc.headerDeadline(t))
 			}
 		}
-		n, err := fc.conn().Read(fc.buf[fc.w:])
+		n, err := fc.raw.Read(fc.buf[fc.w:])
 		if n > 0 {
 			if fc.r == fc.w {
 				fc.first = time.Now()
@@ -402,18 +396,18 @@ func (fc *fastConn) respond(r *http.Request, t timeouts) (keep bool, err error) 
 	fc.out, fc.keys = out, keys[:0]
 
 	if t.write > 0 {
-		_ = fc.conn().SetWriteDeadline(now.Add(t.write))
+		_ = fc.raw.SetWriteDeadline(now.Add(t.write))
 	}
 	body := w.body
 	if isHEAD || !bodyOK {
 		body = nil
 	}
 	if len(body) == 0 {
-		_, err = fc.conn().Write(out)
+		_, err = fc.raw.Write(out)
 	} else {
 		fc.vec = [2][]byte{out, body}
 		fc.bufs = fc.vec[:]
-		_, err = fc.bufs.WriteTo(fc.conn())
+		_, err = fc.bufs.WriteTo(fc.raw)
 		fc.vec = [2][]byte{}
 	}
 	w.body = nil
