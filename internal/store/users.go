@@ -75,7 +75,8 @@ func (s *Store) CreateUser(ctx context.Context, u *broadside.User) error {
 }
 
 // userWhere's where is one of three fixed texts, so its statements are kept prepared: UserByID
-// runs on every request of a signed-in editor (auth.Authenticate).
+// runs on every REST request signed with an application password (a browser session's user
+// comes with its session, SessionUser).
 func (s *Store) userWhere(ctx context.Context, where string, arg any) (*broadside.User, error) {
 	var u broadside.User
 	err := scanUser(s.kept().QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE "+where, arg), &u)
