@@ -69,8 +69,7 @@ func (s *Store) SessionUser(ctx context.Context, hash string, now time.Time) (*b
 }
 
 // sessionUserQuery selects userCols of a session's user, then the session's last_seen_at.
-const sessionUserQuery = `SELECT u.id, u.email, u.login, u.display_name, u.role, u.password_hash, u.created_at,
-u.deactivated_at, CASE WHEN u.totp_secret <> '' THEN 1 ELSE 0 END, s.last_seen_at
+var sessionUserQuery = "SELECT " + userColsOf("u.") + `, s.last_seen_at
 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`
 
 // TouchSession records activity at now and moves the expiry to expires.

@@ -9,8 +9,14 @@ import (
 	"github.com/broadside/broadside"
 )
 
-const userCols = "id, email, login, display_name, role, password_hash, created_at, deactivated_at, " +
-	"CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END"
+// userCols are the columns scanUser reads, from the users table alone.
+var userCols = userColsOf("")
+
+// userColsOf is the columns scanUser reads, each taken from table alias t ("u." or "" for none).
+func userColsOf(t string) string {
+	return t + "id, " + t + "email, " + t + "login, " + t + "display_name, " + t + "role, " + t + "password_hash, " +
+		t + "created_at, " + t + "deactivated_at, CASE WHEN " + t + "totp_secret <> '' THEN 1 ELSE 0 END"
+}
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -69,7 +75,8 @@ func (s *Store) CreateUser(ctx context.Context, u *broadside.User) error {
 }
 
 // userWhere's where is one of three fixed texts, so its statements are kept prepared: UserByID
-// runs on every request of a signed-in editor (auth.Authenticate).
+// runs on every REST request signed with an application password (a browser session's user
+// comes with its session, SessionUser).
 func (s *Store) userWhere(ctx context.Context, where string, arg any) (*broadside.User, error) {
 	var u broadside.User
 	err := scanUser(s.kept().QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE "+where, arg), &u)
