@@ -1,8 +1,6 @@
 package importer_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/broadside/broadside/internal/importer"
@@ -33,9 +31,7 @@ const dupCommentWXR = `<?xml version="1.0" encoding="UTF-8"?>
 // both, the second with a new id and its replies under it, as row by row (both databases).
 func TestImportCommentsWithRepeatedIDs(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		path := filepath.Join(t.TempDir(), "dup.xml")
-		must(t, os.WriteFile(path, []byte(dupCommentWXR), 0o644))
-		sum, err := e.svc.ImportFile(e.ctx, path, importer.Options{})
+		sum, err := e.importText("dup.xml", dupCommentWXR, importer.Options{})
 		must(t, err)
 		if sum.Comments.New != 7 || sum.IDsChanged != 1 {
 			t.Fatalf("summary: %d new comments, %d ids changed; want 7 and 1", sum.Comments.New, sum.IDsChanged)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -63,6 +64,14 @@ func (e *env) importFile(name string, opt importer.Options) *importer.Summary {
 		e.t.Fatalf("import %s: %v", name, err)
 	}
 	return sum
+}
+
+// importText writes an export given as text to a file called name and imports it.
+func (e *env) importText(name, text string, opt importer.Options) (*importer.Summary, error) {
+	e.t.Helper()
+	path := filepath.Join(e.t.TempDir(), name)
+	must(e.t, os.WriteFile(path, []byte(text), 0o644))
+	return e.svc.ImportFile(e.ctx, path, opt)
 }
 
 func must(t testing.TB, err error) {

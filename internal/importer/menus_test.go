@@ -1,8 +1,6 @@
 package importer_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/broadside/broadside"
@@ -80,9 +78,7 @@ const menuWXR = `<?xml version="1.0" encoding="UTF-8" ?>
 // three levels and other menus are counted as skipped.
 func TestImportNavMenu(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		path := filepath.Join(t.TempDir(), "menus.xml")
-		must(t, os.WriteFile(path, []byte(menuWXR), 0o644))
-		sum, err := e.svc.ImportFile(e.ctx, path, importer.Options{})
+		sum, err := e.importText("menus.xml", menuWXR, importer.Options{})
 		must(t, err)
 		if sum.MenuItems != 5 || sum.SkippedCount("menu items") != 2 {
 			t.Fatalf("menu items %d, skipped %+v", sum.MenuItems, sum.Skipped)

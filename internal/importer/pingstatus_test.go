@@ -2,8 +2,6 @@ package importer_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -28,9 +26,7 @@ const pingWXR = `<?xml version="1.0" encoding="UTF-8"?>
 // REST API and WordPress's importer see what the old site had (issue 13, point 9f).
 func TestImportKeepsPingStatus(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		path := filepath.Join(t.TempDir(), "pings.xml")
-		must(t, os.WriteFile(path, []byte(pingWXR), 0o644))
-		if _, err := e.svc.ImportFile(e.ctx, path, importer.Options{}); err != nil {
+		if _, err := e.importText("pings.xml", pingWXR, importer.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		open, err := e.st.PostBySlug(e.ctx, broadside.TypePost, "open")

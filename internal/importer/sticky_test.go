@@ -1,8 +1,6 @@
 package importer_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/broadside/broadside/internal/importer"
@@ -20,9 +18,7 @@ func TestStickyProtectedPostKeepsPassword(t *testing.T) {
 <wp:is_sticky>1</wp:is_sticky><content:encoded><![CDATA[Secret.]]></content:encoded></item>
 </channel></rss>`
 	each(t, func(t *testing.T, e *env) {
-		path := filepath.Join(t.TempDir(), "site.xml")
-		must(t, os.WriteFile(path, []byte(wxr), 0o644))
-		sum, err := e.svc.ImportFile(e.ctx, path, importer.Options{})
+		sum, err := e.importText("site.xml", wxr, importer.Options{})
 		must(t, err)
 		p := e.postByTitle("Members only, on top")
 		if p.Password != "enter" || p.Sticky {

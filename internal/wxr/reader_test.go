@@ -21,7 +21,12 @@ type doc struct {
 
 func readAll(t *testing.T, r io.Reader) (*doc, error) {
 	t.Helper()
-	rd := NewReader(r)
+	return readFrom(t, NewReader(r))
+}
+
+// readFrom reads rd to its end, sorting the records by type.
+func readFrom(t *testing.T, rd *Reader) (*doc, error) {
+	t.Helper()
 	d := &doc{}
 	for {
 		rec, err := rd.Next()

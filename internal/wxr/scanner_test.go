@@ -317,19 +317,11 @@ func TestHugeBodyBuffersReleased(t *testing.T) {
 		strings.Repeat("<item><title>small &amp; &#233;</title><content:encoded>a &amp; b</content:encoded></item>\n", 3000) +
 		"</channel></rss>"
 	rd := NewReader(strings.NewReader(src))
-	var items []*Item
-	for {
-		rec, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if it, ok := rec.(*Item); ok {
-			items = append(items, it)
-		}
+	d, err := readFrom(t, rd)
+	if err != nil {
+		t.Fatal(err)
 	}
+	items := d.items
 	if len(items) != 3001 || len(items[0].Content) != len(big)-(2<<20/10) || items[1].Title != "small & é" {
 		t.Fatalf("items: %d, first content %d bytes", len(items), len(items[0].Content))
 	}
