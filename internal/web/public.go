@@ -161,6 +161,9 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, st *site, p *
 // from the post at canonical, so each page, and each page out of range, has one answer. A
 // value that is no page number is dropped, as WordPress's absint does.
 func cpageQuery(r *http.Request, canonical string) (to string, given bool, err error) {
+	if r.URL.RawQuery == "" {
+		return "", false, nil // every post render asks; most have no query to parse
+	}
 	v, ok := r.URL.Query()["cpage"]
 	if !ok {
 		return "", false, nil
