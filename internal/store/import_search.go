@@ -66,15 +66,7 @@ func (s *Store) DeferSearchIndex(ctx context.Context) (build func(context.Contex
 		}
 	}
 	return func(ctx context.Context) error {
-		// The insert trigger's values, for every post at once; the terms as releaseSearchTerms
-		// leaves them once the links are written.
-		if _, err := s.tx.ExecContext(ctx, `INSERT INTO posts_fts (rowid, title, terms, excerpt, body)
-SELECT p.id, broadside_search_text(p.title), broadside_search_text(COALESCE((SELECT group_concat(name, ' ') FROM (
-	SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = p.id
-	UNION ALL
-	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id)), '')),
-	broadside_search_text(p.raw_excerpt), COALESCE(p.search_body, '')
-FROM posts p ORDER BY p.id`); err != nil {
+		if _, err := s.tx.ExecContext(ctx, indexAllPostsSQLite); err != nil {
 			return fmt.Errorf("store: build the search index: %w", err)
 		}
 		for i, def := range defs {
