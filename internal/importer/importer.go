@@ -139,8 +139,12 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 	return sum, nil
 }
 
-// itemError explains a failure to store one object, at its place in the file.
+// itemError explains a failure to store one object, at its place in the file; an error
+// placed already (a batch of comments, at its first) is returned as it is.
 func itemError(pos wxr.Pos, kind string, wpID int64, err error) error {
+	if _, ok := wxr.AsError(err); ok {
+		return err
+	}
 	return &wxr.Error{Pos: pos, Msg: fmt.Sprintf("could not import WordPress %s %d: %v", kind, wpID, err),
 		Hint: "Nothing was imported. Fix the problem named here and run the import again.", Err: err}
 }

@@ -213,9 +213,6 @@ func (r *run) stream(ctx context.Context) error {
 			}
 		case *wxr.Comment:
 			if err := r.comment(ctx, x); err != nil {
-				if _, ok := wxr.AsError(err); ok {
-					return err // a batch of comments, placed at its first
-				}
 				return itemError(x.Pos, "comment", x.ID, err)
 			}
 		}

@@ -39,28 +39,10 @@ func (s *Store) DeferIndexes(ctx context.Context, table string) (rebuild func(co
 	if s.isPG() || s.tx == nil || rows || stats {
 		return none, !rows, nil
 	}
-	list, err := s.rd().QueryContext(ctx, `SELECT name, sql FROM sqlite_master
+	names, defs, err := s.dropSchema(ctx, "INDEX", `SELECT name, sql FROM sqlite_master
 WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid`, table)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: defer %s indexes: %w", table, err)
-	}
-	var names, defs []string
-	for list.Next() {
-		var name, def string
-		if err := list.Scan(&name, &def); err != nil {
-			list.Close()
-			return nil, false, fmt.Errorf("store: defer %s indexes: %w", table, err)
-		}
-		names, defs = append(names, name), append(defs, def)
-	}
-	list.Close()
-	if err := list.Err(); err != nil {
-		return nil, false, fmt.Errorf("store: defer %s indexes: %w", table, err)
-	}
-	for _, name := range names {
-		if _, err := s.tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
-			return nil, false, fmt.Errorf("store: defer %s index %s: %w", table, name, err)
-		}
 	}
 	return func(ctx context.Context) error {
 		for i, def := range defs {
@@ -70,4 +52,32 @@ WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL AND sql NOT LIKE 'CRE
 		}
 		return nil
 	}, true, nil
+}
+
+// dropSchema drops, in s's transaction, the indexes or triggers (kind) that q lists as
+// (name, sql) rows, and returns their names and the statements that made them, so that
+// the caller can create them again as they were.
+func (s *Store) dropSchema(ctx context.Context, kind, q string, args ...any) (names, defs []string, err error) {
+	list, err := s.rd().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for list.Next() {
+		var name, def string
+		if err := list.Scan(&name, &def); err != nil {
+			list.Close()
+			return nil, nil, err
+		}
+		names, defs = append(names, name), append(defs, def)
+	}
+	list.Close()
+	if err := list.Err(); err != nil {
+		return nil, nil, err
+	}
+	for _, name := range names {
+		if _, err := s.tx.ExecContext(ctx, `DROP `+kind+` "`+name+`"`); err != nil {
+			return nil, nil, fmt.Errorf("drop %s: %w", name, err)
+		}
+	}
+	return names, defs, nil
 }

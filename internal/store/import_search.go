@@ -36,45 +36,18 @@ func (s *Store) DeferSearchIndex(ctx context.Context) (build func(context.Contex
 	if n > 0 {
 		return none, nil
 	}
-	rows, err := s.rd().QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ($1, $2)`,
-		deferredSearchTriggers[0], deferredSearchTriggers[1])
+	names, defs, err := s.dropSchema(ctx, "TRIGGER", `SELECT name, sql FROM sqlite_master
+WHERE type = 'trigger' AND name IN ($1, $2) ORDER BY name`, deferredSearchTriggers[0], deferredSearchTriggers[1])
 	if err != nil {
 		return nil, fmt.Errorf("store: defer the search index: %w", err)
 	}
-	byName := make(map[string]string, len(deferredSearchTriggers))
-	for rows.Next() {
-		var name, def string
-		if err := rows.Scan(&name, &def); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: defer the search index: %w", err)
-		}
-		byName[name] = def
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: defer the search index: %w", err)
-	}
-	defs := make([]string, len(deferredSearchTriggers))
-	for i, name := range deferredSearchTriggers {
-		if defs[i] = byName[name]; defs[i] == "" {
+	for i, name := range deferredSearchTriggers { // in order of their names
+		if i >= len(names) || names[i] != name {
 			return nil, fmt.Errorf("store: defer the search index: trigger %s is missing", name)
 		}
 	}
-	for _, name := range deferredSearchTriggers {
-		if _, err := s.tx.ExecContext(ctx, `DROP TRIGGER "`+name+`"`); err != nil {
-			return nil, fmt.Errorf("store: defer the search index: drop %s: %w", name, err)
-		}
-	}
 	return func(ctx context.Context) error {
-		// The insert trigger's values, for every post at once; the terms as releaseSearchTerms
-		// leaves them once the links are written.
-		if _, err := s.tx.ExecContext(ctx, `INSERT INTO posts_fts (rowid, title, terms, excerpt, body)
-SELECT p.id, broadside_search_text(p.title), broadside_search_text(COALESCE((SELECT group_concat(name, ' ') FROM (
-	SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = p.id
-	UNION ALL
-	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id)), '')),
-	broadside_search_text(p.raw_excerpt), COALESCE(p.search_body, '')
-FROM posts p ORDER BY p.id`); err != nil {
+		if _, err := s.tx.ExecContext(ctx, indexAllPostsSQLite); err != nil {
 			return fmt.Errorf("store: build the search index: %w", err)
 		}
 		for i, def := range defs {

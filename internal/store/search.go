@@ -248,15 +248,20 @@ func (s *Store) releaseSearchTerms(ctx context.Context, postID int64) error {
 	return nil
 }
 
+// indexAllPostsSQLite writes every post's row of the SQLite search index in one statement:
+// what the insert trigger would write for each post, with its terms as releaseSearchTerms
+// leaves them once the links are written. RebuildSearchIndex and DeferSearchIndex's build
+// both run it.
+const indexAllPostsSQLite = `INSERT INTO posts_fts (rowid, title, terms, excerpt, body)
+SELECT p.id, broadside_search_text(p.title), broadside_search_text(COALESCE(t.terms, '')),
+	broadside_search_text(p.raw_excerpt), COALESCE(p.search_body, '')
+FROM posts p LEFT JOIN post_search_terms t ON t.post_id = p.id`
+
 // RebuildSearchIndex indexes every post again from scratch, in one transaction, and returns
 // how many posts were indexed. The triggers keep the index in sync; this is for repairs (a
 // tool that wrote to the database without them) and after changing how text is indexed.
 func (s *Store) RebuildSearchIndex(ctx context.Context) (int, error) {
-	stmts := []string{"DELETE FROM posts_fts",
-		`INSERT INTO posts_fts (rowid, title, terms, excerpt, body)
-SELECT p.id, broadside_search_text(p.title), broadside_search_text(COALESCE(t.terms, '')),
-	broadside_search_text(p.raw_excerpt), COALESCE(p.search_body, '')
-FROM posts p LEFT JOIN post_search_terms t ON t.post_id = p.id`,
+	stmts := []string{"DELETE FROM posts_fts", indexAllPostsSQLite,
 		"INSERT INTO posts_fts (posts_fts) VALUES ('optimize')"}
 	if s.isPG() {
 		stmts = []string{"DELETE FROM posts_fts",
