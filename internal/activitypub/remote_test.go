@@ -14,6 +14,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/aptest"
+	"github.com/broadside/broadside/internal/httpsig"
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
@@ -49,7 +50,7 @@ func newRemote(t *testing.T, now func() time.Time) *remote {
 	mux.HandleFunc("GET /users/ann", func(w http.ResponseWriter, _ *http.Request) {
 		r.mu.Lock()
 		r.keyGets++
-		pub := aptest.PublicPEM(&r.key.PublicKey)
+		pub := httpsig.PublicPEM(&r.key.PublicKey)
 		r.mu.Unlock()
 		w.Header().Set("Content-Type", ContentType)
 		_ = json.NewEncoder(w).Encode(Actor{Context: Context, ID: r.actor(), Type: "Person", PreferredUsername: "ann",
@@ -203,7 +204,7 @@ func TestSiteKeyGeneratedOnce(t *testing.T) {
 	if err := k.Validate(); err != nil || k.N.BitLen() != 2048 {
 		t.Fatalf("site key: %d bits, %v", k.N.BitLen(), err)
 	}
-	if pub != publicPEM(&k.PublicKey) {
+	if pub != httpsig.PublicPEM(&k.PublicKey) {
 		t.Fatalf("published key %q is not the signing key's", pub)
 	}
 	again := &Service{Store: st, Log: log, Now: clockAt(testNow)}

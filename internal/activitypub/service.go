@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/httpsig"
 	"github.com/broadside/broadside/internal/limits"
 	"github.com/broadside/broadside/internal/store"
 )
@@ -131,7 +132,7 @@ type Service struct {
 func (s *Service) Key(ctx context.Context, name string) (*rsa.PrivateKey, string, error) {
 	if k, ok := s.keys.Load(name); ok {
 		pk := k.(*rsa.PrivateKey)
-		return pk, publicPEM(&pk.PublicKey), nil
+		return pk, httpsig.PublicPEM(&pk.PublicKey), nil
 	}
 	_, priv, err := s.Store.ActorKey(ctx, name, s.Now(), generateKey)
 	if err != nil {
@@ -147,7 +148,7 @@ func (s *Service) Key(ctx context.Context, name string) (*rsa.PrivateKey, string
 		return nil, "", fmt.Errorf("activitypub: key of %s is not an RSA PKCS#8 key", name)
 	}
 	s.keys.Store(name, pk)
-	return pk, publicPEM(&pk.PublicKey), nil
+	return pk, httpsig.PublicPEM(&pk.PublicKey), nil
 }
 
 func generateKey() (pub, priv string, err error) {
@@ -155,16 +156,7 @@ func generateKey() (pub, priv string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		return "", "", err
-	}
-	return publicPEM(&k.PublicKey), string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
-}
-
-func publicPEM(k *rsa.PublicKey) string {
-	der, _ := x509.MarshalPKIXPublicKey(k)
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	return httpsig.KeyPEM(k)
 }
 
 // Profile is how an actor presents itself; the web layer fills it from the site's settings

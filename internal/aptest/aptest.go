@@ -115,12 +115,6 @@ func CachedKeys() func(keyID string) any {
 	}
 }
 
-// PublicPEM is k as an actor document publishes it.
-func PublicPEM(k *rsa.PublicKey) string {
-	der, _ := x509.MarshalPKIXPublicKey(k)
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
-}
-
 // Post posts the activity v to url, signed at now with key k under keyID when k is not nil;
 // tamper, when not nil, changes the request after signing. The response's body is closed.
 func Post(url string, v any, keyID string, k *rsa.PrivateKey, now time.Time, tamper func(*http.Request)) (*http.Response, error) {

@@ -8,6 +8,8 @@ import (
 	"encoding/pem"
 	"fmt"
 	"sync"
+
+	"github.com/broadside/broadside/internal/httpsig"
 )
 
 // keysPEM holds 2048-bit RSA keys generated once for the tests (PKCS#8, PEM). They guard
@@ -50,16 +52,12 @@ func NewKey() (*rsa.PrivateKey, error) {
 	return rk, nil
 }
 
-// NewKeyPEM is NewKey as the pair of PEM strings store.ActorKey's generator returns: the
-// public key (PKIX) and the private key (PKCS#8).
+// NewKeyPEM is NewKey as the pair of PEM strings store.ActorKey's generator returns
+// (httpsig.KeyPEM).
 func NewKeyPEM() (pub, priv string, err error) {
 	k, err := NewKey()
 	if err != nil {
 		return "", "", err
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		return "", "", err
-	}
-	return PublicPEM(&k.PublicKey), string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
+	return httpsig.KeyPEM(k)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/broadside/broadside/internal/app"
 	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/httpsig"
 )
 
 func withFederationToLoopback() appOption {
@@ -45,7 +46,7 @@ func newFediPeer(t *testing.T, ta *testApp) *fediPeer {
 // nil, adds to) and the inboxes, personal and shared, that verify our signatures.
 func startFediPeer(t *testing.T, ta *testApp, k *rsa.PrivateKey, dress func(*activitypub.Actor)) *fediPeer {
 	p := &fediPeer{ta: ta, key: k}
-	pub := aptest.PublicPEM(&k.PublicKey)
+	pub := httpsig.PublicPEM(&k.PublicKey)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /users/bob", func(w http.ResponseWriter, _ *http.Request) {
 		a := activitypub.Actor{ID: p.actor(), Type: "Person", Inbox: p.srv.URL + "/users/bob/inbox",
