@@ -163,6 +163,13 @@ func (q *req) listUsers() (*result, error) {
 		if public, err = q.a.Posts.PublicAuthors(q.ctx, nil); err != nil {
 			return nil, err
 		}
+		// The answer covers every user, so hasPublished later in this response asks no more.
+		if q.st.published == nil {
+			q.st.published = make(map[int64]bool, len(all))
+		}
+		for _, u := range all {
+			q.st.published[u.ID] = public[u.ID]
+		}
 	}
 	search := strings.ToLower(strings.Trim(q.p.str("search"), "*"))
 	slugs := q.p.list("slug")
