@@ -78,7 +78,7 @@ func (q *req) createComment() (*result, error) {
 	if ua := q.p.str("author_user_agent"); ua != "" {
 		sub.UserAgent = ua
 	}
-	if st, given := q.p.lookup("status"); given && mod {
+	if st, given := q.p.lookup("status"); given { // only a moderator gets here with one (refused above)
 		sub.Status, sub.StatusBy = commentStatuses[scalar(st)], q.user // an unknown one ("") leaves it to the rules
 	}
 	if q.user != nil && sub.Author == "" && sub.Email == "" && sub.URL == "" {
