@@ -70,10 +70,7 @@ func newHitHeaders(e *cachedPage, link string) *hitHeaders {
 // log line); it reports false, having written nothing, otherwise.
 func (s *Server) serveHit(w http.ResponseWriter, r *http.Request) bool {
 	c := s.Cache
-	if c == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
-		return false
-	}
-	if (s.Federation != nil && wantsActivity(r)) || !cacheable(r) {
+	if c == nil || !cacheable(r) || (s.Federation != nil && wantsActivity(r)) { // cacheable: GET or HEAD only
 		return false
 	}
 	e := c.getHost(r.Host, r.URL.Path)
