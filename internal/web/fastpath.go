@@ -137,12 +137,13 @@ func (s *FastServer) untrack(fc *fastConn) {
 	s.mu.Unlock()
 }
 
-// handOff gives fc's connection to net/http, the bytes read and not answered first.
-func (s *FastServer) handOff(fc *fastConn) {
+// handOff gives fc's connection to net/http, the bytes read and not answered first; t is
+// the timeouts fc was served with.
+func (s *FastServer) handOff(fc *fastConn, t timeouts) {
 	s.handed.Add(1)
 	rc := &replayConn{Conn: fc.c, pending: fc.buf[fc.r:fc.w]}
 	if len(rc.pending) > 0 {
-		rc.limit = fc.headerDeadline(s.timeouts())
+		rc.limit = fc.headerDeadline(t)
 	}
 	_ = fc.raw.SetDeadline(time.Time{}) // net/http sets its own
 	if !s.handoff.give(rc) {

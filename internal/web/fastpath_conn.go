@@ -90,7 +90,7 @@ func (fc *fastConn) serve() {
 	for {
 		switch fc.readHead(t) {
 		case fastOther:
-			s.handOff(fc)
+			s.handOff(fc, t)
 			return
 		case fastMore: // the connection ended, failed or timed out: net/http says nothing either
 			fc.close()
@@ -98,13 +98,13 @@ func (fc *fastConn) serve() {
 		}
 		r, ok := fc.request()
 		if !ok {
-			s.handOff(fc)
+			s.handOff(fc, t)
 			return
 		}
 		w := &fc.resp
 		w.reset()
 		if !s.Web.serveHit(w, r) {
-			s.handOff(fc)
+			s.handOff(fc, t)
 			return
 		}
 		s.served.Add(1)
