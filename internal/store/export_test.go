@@ -36,3 +36,6 @@ func (s *Store) SearchIndexRows() (string, error) {
 	}
 	return string(b), rows.Err()
 }
+
+// PostTermsSQLite is postTermsSQLite, for TestSearchTermsTriggers.
+const PostTermsSQLite = postTermsSQLite

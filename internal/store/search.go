@@ -216,6 +216,15 @@ func (s *Store) postsByIDs(ctx context.Context, ids []int64) (map[int64]*broadsi
 	return out, nil
 }
 
+// postTermsSQLite is the terms column of post $1 in the SQLite search index: its category and
+// tag names as search text. The triggers of sqlite/0027_search_language.sql write the same
+// expression eight times with the post's id in place of $1 (a trigger cannot call a statement
+// of ours); TestSearchTermsTriggers holds them to this one.
+const postTermsSQLite = `broadside_search_text(COALESCE((SELECT group_concat(name, ' ') FROM (
+	SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = $1
+	UNION ALL
+	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1)), ''))`
+
 // holdSearchTerms and releaseSearchTerms bracket writing a post's category and tag links. On
 // SQLite every link change would rewrite the post's whole FTS5 row (re-tokenizing its body), so
 // the link triggers skip a held post and release updates its terms once. PostgreSQL keeps the
@@ -237,12 +246,8 @@ func (s *Store) releaseSearchTerms(ctx context.Context, postID int64) error {
 	if _, err := s.wr().ExecContext(ctx, "DELETE FROM posts_fts_hold WHERE post_id = $1", postID); err != nil {
 		return fmt.Errorf("store: index post %d: %w", postID, err)
 	}
-	const terms = `broadside_search_text(COALESCE((SELECT group_concat(name, ' ') FROM (
-	SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = $1
-	UNION ALL
-	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1)), ''))`
 	// Only when the names changed: saving a post with the same links rewrites nothing.
-	if _, err := s.wr().ExecContext(ctx, "UPDATE posts_fts SET terms = "+terms+" WHERE rowid = $1 AND terms <> "+terms, postID); err != nil {
+	if _, err := s.wr().ExecContext(ctx, "UPDATE posts_fts SET terms = "+postTermsSQLite+" WHERE rowid = $1 AND terms <> "+postTermsSQLite, postID); err != nil {
 		return fmt.Errorf("store: index post %d: %w", postID, err)
 	}
 	return nil
