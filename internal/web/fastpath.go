@@ -156,7 +156,8 @@ func (s *FastServer) handOff(fc *fastConn, t timeouts) {
 // requests it is answering (each then closes its connection), and then shuts HTTP down,
 // which does the same for the connections net/http serves. Handing a connection to
 // net/http stays possible until the fast path's are all gone, so a request read during
-// the shutdown is answered.
+// the shutdown is answered, if its head is complete before HTTP's own Shutdown begins:
+// from then on net/http closes a connection whose request completes, unanswered.
 func (s *FastServer) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.shutting.Store(true)

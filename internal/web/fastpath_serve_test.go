@@ -126,16 +126,20 @@ func TestFastPathShutdown(t *testing.T) {
 		t.Fatalf("Shutdown returned (%v) while two requests were being read", err)
 	default:
 	}
-	hit.send("\r\n")
-	if r, body := hit.response(); r.StatusCode != http.StatusOK || !r.Close || r.Header.Get("X-Cache") != "hit" || len(body) == 0 {
-		t.Errorf("the hit being read at shutdown: %d, close %v, X-Cache %q, %d bytes", r.StatusCode, r.Close, r.Header.Get("X-Cache"), len(body))
-	}
-	hit.closed()
+	// The handed-over request ends first, while the hit still holds the fast path open and so
+	// keeps net/http from shutting down: net/http itself drops a request whose head completes
+	// after its Shutdown began (server.go's serve loop), so finishing the hit first made this
+	// a race the test lost about once in 120 runs.
 	miss.send("\r\n")
 	if r, body := miss.response(); r.StatusCode != http.StatusOK || !r.Close || len(body) == 0 {
 		t.Errorf("the request handed over at shutdown: %d, close %v, %d bytes", r.StatusCode, r.Close, len(body))
 	}
 	miss.closed()
+	hit.send("\r\n")
+	if r, body := hit.response(); r.StatusCode != http.StatusOK || !r.Close || r.Header.Get("X-Cache") != "hit" || len(body) == 0 {
+		t.Errorf("the hit being read at shutdown: %d, close %v, X-Cache %q, %d bytes", r.StatusCode, r.Close, r.Header.Get("X-Cache"), len(body))
+	}
+	hit.closed()
 	handed.closed()
 	if err := <-done; err != nil {
 		t.Errorf("Shutdown: %v", err)
