@@ -484,6 +484,13 @@ func (s *Service) PublicAuthors(ctx context.Context, ids []int64) (map[int64]boo
 	return s.Store.PostAuthors(ctx, s.Public(broadside.PostFilter{AuthorIDs: ids}))
 }
 
+// Federating reports which of the users ids (nil: all) have a post (not a page) that readers
+// may see: the authors with an ActivityPub actor of their own, as the WordPress ActivityPub
+// plugin gives actors to those who publish posts.
+func (s *Service) Federating(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	return s.Store.PostAuthors(ctx, s.Public(broadside.PostFilter{Type: broadside.TypePost, AuthorIDs: ids}))
+}
+
 // Public narrows a filter to what readers may see now.
 func (s *Service) Public(f broadside.PostFilter) broadside.PostFilter {
 	f.Statuses = []broadside.PostStatus{broadside.StatusPublished}

@@ -68,8 +68,8 @@ func (s *Server) AuthorActive(ctx context.Context, id int64) bool {
 }
 
 func (s *Server) hasPublished(ctx context.Context, userID int64) bool {
-	_, n, err := s.Posts.List(ctx, s.Posts.Public(broadside.PostFilter{Type: broadside.TypePost, AuthorID: userID, Limit: 1}))
-	return err == nil && n > 0
+	federating, err := s.Posts.Federating(ctx, []int64{userID})
+	return err == nil && federating[userID]
 }
 
 type jrd struct {
@@ -175,9 +175,13 @@ func (s *Server) handleNodeInfo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	federating, err := s.Posts.Federating(ctx, nil) // one query for every user
+	if err != nil {
+		return err
+	}
 	authors := 0
 	for i := range users {
-		if users[i].Active() && s.hasPublished(ctx, users[i].ID) {
+		if users[i].Active() && federating[users[i].ID] {
 			authors++
 		}
 	}
