@@ -221,31 +221,58 @@ func (s *Store) postsByIDs(ctx context.Context, ids []int64) (map[int64]*broadsi
 // the link triggers skip a held post and release updates its terms once. PostgreSQL keeps the
 // names in their own small vector, so its triggers are cheap and nothing is held.
 func (s *Store) holdSearchTerms(ctx context.Context, postID int64) error {
+	return s.holdSearchTermsOf(ctx, []int64{postID})
+}
+
+func (s *Store) releaseSearchTerms(ctx context.Context, postID int64) error {
+	return s.releaseSearchTermsOf(ctx, []int64{postID})
+}
+
+// holdSearchTermsOf and releaseSearchTermsOf bracket the links of many posts written at once
+// (ImportNewPosts) in three statements.
+func (s *Store) holdSearchTermsOf(ctx context.Context, ids []int64) error {
 	if s.isPG() {
 		return nil
 	}
-	if _, err := s.wr().ExecContext(ctx, "INSERT INTO posts_fts_hold (post_id) VALUES ($1) ON CONFLICT DO NOTHING", postID); err != nil {
-		return fmt.Errorf("store: index post %d: %w", postID, err)
+	_, err := s.insertRows(ctx, "INSERT INTO posts_fts_hold (post_id) VALUES ", " ON CONFLICT DO NOTHING", len(ids), 1, linkBatch,
+		func(i int, a *args) (string, error) { return "(" + a.add(ids[i]) + ")", nil })
+	if err != nil {
+		return fmt.Errorf("store: index %s: %w", postIDs(ids), err)
 	}
 	return nil
 }
 
-func (s *Store) releaseSearchTerms(ctx context.Context, postID int64) error {
+func (s *Store) releaseSearchTermsOf(ctx context.Context, ids []int64) error {
 	if s.isPG() {
 		return nil
 	}
-	if _, err := s.wr().ExecContext(ctx, "DELETE FROM posts_fts_hold WHERE post_id = $1", postID); err != nil {
-		return fmt.Errorf("store: index post %d: %w", postID, err)
-	}
-	const terms = `broadside_search_text(COALESCE((SELECT group_concat(name, ' ') FROM (
-	SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = $1
+	for len(ids) > 0 {
+		n := min(len(ids), linkBatch)
+		a := &args{}
+		list := in(a, ids[:n])
+		if _, err := s.wr().ExecContext(ctx, "DELETE FROM posts_fts_hold WHERE post_id IN "+list, a.v...); err != nil {
+			return fmt.Errorf("store: index %s: %w", postIDs(ids[:n]), err)
+		}
+		const terms = `broadside_search_text(COALESCE((SELECT group_concat(name, ' ') FROM (
+	SELECT c.name FROM post_categories pc JOIN categories c ON c.id = pc.category_id WHERE pc.post_id = posts_fts.rowid
 	UNION ALL
-	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1)), ''))`
-	// Only when the names changed: saving a post with the same links rewrites nothing.
-	if _, err := s.wr().ExecContext(ctx, "UPDATE posts_fts SET terms = "+terms+" WHERE rowid = $1 AND terms <> "+terms, postID); err != nil {
-		return fmt.Errorf("store: index post %d: %w", postID, err)
+	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = posts_fts.rowid)), ''))`
+		// Only when the names changed: saving a post with the same links rewrites nothing.
+		// FTS5 looks each rowid of the list up (EXPLAIN QUERY PLAN: INDEX 0:=).
+		if _, err := s.wr().ExecContext(ctx, "UPDATE posts_fts SET terms = "+terms+" WHERE rowid IN "+list+" AND terms <> "+terms, a.v...); err != nil {
+			return fmt.Errorf("store: index %s: %w", postIDs(ids[:n]), err)
+		}
+		ids = ids[n:]
 	}
 	return nil
+}
+
+// postIDs names posts in an error: "post 7", or "posts 7 to 12".
+func postIDs(ids []int64) string {
+	if len(ids) == 1 {
+		return fmt.Sprintf("post %d", ids[0])
+	}
+	return fmt.Sprintf("%d posts (ids %d to %d)", len(ids), ids[0], ids[len(ids)-1])
 }
 
 // indexAllPostsSQLite writes every post's row of the SQLite search index in one statement:
