@@ -85,7 +85,7 @@ func (r *run) writePost(ctx context.Context, p *broadside.Post, search string, p
 		if err := r.flushPosts(ctx); err != nil { // an id only a queued post may hold
 			return err
 		}
-		return r.tx.ImportPost(ctx, p)
+		return r.tx.ImportPostWithSearch(ctx, store.ImportedPost{Post: p, SearchBody: search})
 	}
 	if len(b.pending) == 0 {
 		b.first = pos

@@ -399,7 +399,8 @@ func (r *run) remember(ctx context.Context, kind string, wpID, local int64, guid
 }
 
 // flushImports writes the rows the run keeps to write later, those of wp_imports and the
-// redirects, which nothing reads during the run but lookup, which calls it first.
+// redirects. Nothing during the run reads them but lookup (wp_imports), which calls it
+// first.
 func (r *run) flushImports(ctx context.Context) error {
 	if len(r.redirects) > 0 {
 		err := r.tx.SetRedirects(ctx, r.redirects, r.now)

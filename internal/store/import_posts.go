@@ -8,7 +8,7 @@ import (
 	"github.com/broadside/broadside"
 )
 
-// ImportedPost is a post for ImportNewPosts. SearchBody is SearchBody(Post.RawBody,
+// ImportedPost is a post for ImportNewPosts and ImportPostWithSearch. SearchBody is SearchBody(Post.RawBody,
 // Post.BodyFormat) when the caller computed it ahead, on a core the writer does not use
 // (the import's decoding goroutine); "" computes it here.
 type ImportedPost struct {

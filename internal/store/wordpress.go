@@ -68,9 +68,16 @@ func (s *Store) insertKeepingID(ctx context.Context, table, cols string, a *args
 // it does not validate (WordPress allows what the editor does not, such as a published post
 // without a title) and does not touch the id sequence (see ReserveIDs).
 func (s *Store) ImportPost(ctx context.Context, p *broadside.Post) error {
+	return s.ImportPostWithSearch(ctx, ImportedPost{Post: p})
+}
+
+// ImportPostWithSearch is ImportPost with the post's search text computed ahead
+// (ImportedPost.SearchBody).
+func (s *Store) ImportPostWithSearch(ctx context.Context, ip ImportedPost) error {
+	p := ip.Post
 	return s.InTx(ctx, func(tx *Store) error {
 		a := &args{}
-		vals := tx.importPostValues(p, "", a)
+		vals := tx.importPostValues(p, ip.SearchBody, a)
 		id, err := tx.insertKeepingID(ctx, "posts", importPostCols, a, vals, p.ID)
 		if err != nil {
 			return postWriteErr("import post", p, err)
