@@ -14,14 +14,10 @@ import (
 // bit per id. A comment whose id is taken, or that has none, goes the row-by-row way, which
 // finds it a new id.
 type newComments struct {
-	used    []uint64
+	used    idSet
 	pending []*broadside.Comment
 	first   wxr.Pos // where the first pending comment is in the file, for errors
 }
-
-// maxBatchedID bounds the bit set (8 MiB at most): a file whose ids run higher imports its
-// comments row by row, as before.
-const maxBatchedID = 64 << 20
 
 // pendingComments is how many comments wait before they are written.
 const pendingComments = 256
@@ -30,24 +26,18 @@ const pendingComments = 256
 // store.DeferIndexes found the table) and nothing is looked up (a source imported before
 // finds its comments row by row).
 func (r *run) setupNewComments(empty bool) {
-	if r.known || !empty || r.plan.maxComment <= 0 || r.plan.maxComment > maxBatchedID {
+	if r.known || !empty {
 		return
 	}
-	r.batch = &newComments{used: make([]uint64, r.plan.maxComment/64+1)}
+	if used := newIDSet(r.plan.maxComment); used != nil {
+		r.batch = &newComments{used: used}
+	}
 }
 
 // take reports whether the comment with WordPress id wpID keeps it and is written later,
 // and if so marks the id used.
 func (b *newComments) take(wpID int64) bool {
-	if b == nil || wpID <= 0 || wpID >= int64(len(b.used))*64 {
-		return false
-	}
-	w, bit := wpID/64, uint64(1)<<(wpID%64)
-	if b.used[w]&bit != 0 {
-		return false
-	}
-	b.used[w] |= bit
-	return true
+	return b != nil && b.used.take(wpID)
 }
 
 // queue keeps cm (its id set) to be written with the next flush.
@@ -65,6 +55,9 @@ func (r *run) queue(ctx context.Context, cm *broadside.Comment, pos wxr.Pos) err
 // flushComments writes the comments that wait. Everything that reads or changes comments,
 // or inserts one row by row, calls it first.
 func (r *run) flushComments(ctx context.Context) error {
+	if err := r.flushPosts(ctx); err != nil { // the comments' posts first
+		return err
+	}
 	b := r.batch
 	if b == nil || len(b.pending) == 0 {
 		return nil

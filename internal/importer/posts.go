@@ -10,6 +10,7 @@ import (
 	"github.com/broadside/broadside/internal/jobs"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/render"
+	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/wpcontent"
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -155,7 +156,7 @@ func (r *run) importPost(ctx context.Context, it *wxr.Item, conv *converted) err
 			r.parentFixes = append(r.parentFixes, parentFix{pos: it.Pos, wpID: wpID, wpParent: it.Parent})
 		}
 	}
-	if err := r.tx.ImportPost(ctx, p); err != nil {
+	if err := r.writePost(ctx, p, conv.search, it.Pos); err != nil {
 		return err
 	}
 	if n := len(r.parentFixes); n > 0 && r.parentFixes[n-1].wpID == wpID && r.parentFixes[n-1].local == 0 {
@@ -194,7 +195,7 @@ func (r *run) setSlug(ctx context.Context, p *broadside.Post, it *wxr.Item, kind
 	if base == "" {
 		base = "untitled"
 	}
-	slug, err := broadside.UniqueSlug(base, func(c string) (bool, error) { return r.tx.SlugTaken(ctx, string(p.Type), c, 0) })
+	slug, err := broadside.UniqueSlug(base, func(c string) (bool, error) { return r.slugTaken(ctx, p.Type, c) })
 	if err != nil {
 		return err
 	}
@@ -263,28 +264,33 @@ func (r *run) setFeatured(p *broadside.Post, it *wxr.Item, kind string, wpID int
 	p.FeaturedImageAlt = firstNonEmpty(a.Alt, a.Title, p.Title)
 }
 
-// converted is an item's body as it will be stored, with what converting it found to report.
+// converted is an item's body as it will be stored, with what converting it found to report
+// and its search text (store.SearchBody).
 type converted struct {
 	body, format   string
+	search         string
 	unknown, notes []string
 }
 
 // convert returns the body to store: WordPress text converted the way WordPress displays
-// it, or the HTML or Markdown of our own export as it was. It writes nothing, so prepare
-// runs it beside the writer.
+// it, or the HTML or Markdown of our own export as it was, with its search text. It writes
+// nothing, so prepare runs it beside the writer.
 func (r *run) convert(it *wxr.Item, wpID int64) *converted {
+	var c *converted
 	if md, ok := it.MetaValue(metaMarkdown); ok {
-		return &converted{body: md, format: broadside.FormatMarkdown}
+		c = &converted{body: md, format: broadside.FormatMarkdown}
+	} else if f, ok := it.MetaValue(metaFormat); ok && f == broadside.FormatHTML {
+		c = &converted{body: it.Content, format: broadside.FormatHTML}
+	} else {
+		body := it.Content
+		if r.mediaRE != nil {
+			body = r.rewriteMedia(body)
+		}
+		res := wpcontent.Convert(body, wpcontent.Context{PostID: wpID, Media: r.mediaByID, Attached: r.mediaOf})
+		c = &converted{body: res.HTML, format: broadside.FormatHTML, unknown: res.Unknown, notes: res.Notes}
 	}
-	if f, ok := it.MetaValue(metaFormat); ok && f == broadside.FormatHTML {
-		return &converted{body: it.Content, format: broadside.FormatHTML}
-	}
-	c := it.Content
-	if r.mediaRE != nil {
-		c = r.rewriteMedia(c)
-	}
-	res := wpcontent.Convert(c, wpcontent.Context{PostID: wpID, Media: r.mediaByID, Attached: r.mediaOf})
-	return &converted{body: res.HTML, format: broadside.FormatHTML, unknown: res.Unknown, notes: res.Notes}
+	c.search = store.SearchBody(c.body, c.format)
+	return c
 }
 
 // content reports what converting the body found and returns the body and its format.

@@ -56,8 +56,10 @@ type run struct {
 	// in finish (attachment_comments.go).
 	attComments []*attachmentComments
 
-	imports []store.WPImport // wp_imports rows not written yet (remember)
-	batch   *newComments     // comments not written yet, when they can wait (comment_batch.go)
+	imports   []store.WPImport     // wp_imports rows not written yet (remember)
+	redirects []broadside.Redirect // redirects not written yet (setRedirect)
+	batch     *newComments         // comments not written yet, when they can wait (comment_batch.go)
+	posts     *newPosts            // posts not written yet, when they can wait (posts_batch.go)
 }
 
 // curItem is the item whose comments are arriving.
@@ -154,6 +156,7 @@ func (r *run) do(ctx context.Context) error {
 		return err
 	}
 	r.setupNewComments(commentsEmpty)
+	r.setupNewPosts()
 	if err := r.stream(ctx); err != nil {
 		return err
 	}
@@ -395,7 +398,18 @@ func (r *run) remember(ctx context.Context, kind string, wpID, local int64, guid
 	return nil
 }
 
+// flushImports writes the rows the run keeps to write later, those of wp_imports and the
+// redirects. Nothing during the run reads them but lookup (wp_imports), which calls it
+// first.
 func (r *run) flushImports(ctx context.Context) error {
+	if len(r.redirects) > 0 {
+		err := r.tx.SetRedirects(ctx, r.redirects, r.now)
+		clear(r.redirects)
+		r.redirects = r.redirects[:0]
+		if err != nil {
+			return err
+		}
+	}
 	if len(r.imports) == 0 {
 		return nil
 	}
@@ -404,12 +418,23 @@ func (r *run) flushImports(ctx context.Context) error {
 	return err
 }
 
+// redirect records that the old address link now leads to the object of kind with id.
 func (r *run) redirect(ctx context.Context, link, kind string, id int64) error {
 	p := oldPath(link, firstNonEmpty(r.plan.site.BaseBlogURL, r.plan.site.BaseSiteURL))
 	if p == "" {
 		return nil
 	}
-	return r.tx.SetRedirect(ctx, broadside.Redirect{Path: p, Kind: kind, TargetID: id}, r.now)
+	return r.setRedirect(ctx, broadside.Redirect{Path: p, Kind: kind, TargetID: id})
+}
+
+// setRedirect keeps a redirect to write with the run's other bookkeeping rows (flushImports):
+// one statement per redirect was one of a post's seven.
+func (r *run) setRedirect(ctx context.Context, rd broadside.Redirect) error {
+	r.redirects = append(r.redirects, rd)
+	if len(r.redirects) >= 256 {
+		return r.flushImports(ctx)
+	}
+	return nil
 }
 
 // recordHome remembers the directory the old site lived in (/blog/ for
@@ -423,7 +448,7 @@ func (r *run) recordHome(ctx context.Context) error {
 	if err != nil {
 		return nil
 	}
-	return r.tx.SetRedirect(ctx, broadside.Redirect{Path: p, Kind: broadside.WPHome}, r.now)
+	return r.setRedirect(ctx, broadside.Redirect{Path: p, Kind: broadside.WPHome})
 }
 
 // noteOnce records a warning the first time key is seen.

@@ -66,7 +66,7 @@ func (r *run) importAuthors(ctx context.Context) error {
 		// WordPress's author archive is /author/NICENAME/; keep it working when our login
 		// differs (john_doe -> john-doe).
 		if nice := wpNicename(a.Login); nice != "" && nice != u.Login {
-			if err := r.tx.SetRedirect(ctx, broadside.Redirect{Path: "/author/" + nice + "/", Kind: broadside.WPAuthor, TargetID: u.ID}, r.now); err != nil {
+			if err := r.setRedirect(ctx, broadside.Redirect{Path: "/author/" + nice + "/", Kind: broadside.WPAuthor, TargetID: u.ID}); err != nil {
 				return err
 			}
 		}
@@ -212,7 +212,7 @@ func (r *run) importCategory(ctx context.Context, t *wxr.Term, parentID int64) e
 	if dec := unescape(key); slug != dec && dec != "" {
 		// The old archive address used the WordPress slug.
 		old := "/category/" + strings.Join(r.wpCategoryPath(t), "/") + "/"
-		return r.tx.SetRedirect(ctx, broadside.Redirect{Path: old, Kind: broadside.WPCategory, TargetID: c.ID}, r.now)
+		return r.setRedirect(ctx, broadside.Redirect{Path: old, Kind: broadside.WPCategory, TargetID: c.ID})
 	}
 	return nil
 }
@@ -289,7 +289,7 @@ func (r *run) tagID(ctx context.Context, pos wxr.Pos, wpID int64, wpSlug, wpName
 		return 0, err
 	}
 	if dec := unescape(key); slug != dec && dec != "" && !strings.Contains(dec, "/") {
-		if err := r.tx.SetRedirect(ctx, broadside.Redirect{Path: "/tag/" + dec + "/", Kind: broadside.WPTag, TargetID: t.ID}, r.now); err != nil {
+		if err := r.setRedirect(ctx, broadside.Redirect{Path: "/tag/" + dec + "/", Kind: broadside.WPTag, TargetID: t.ID}); err != nil {
 			return 0, err
 		}
 	}

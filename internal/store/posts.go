@@ -70,7 +70,7 @@ func (s *Store) CreatePost(ctx context.Context, p *broadside.Post) error {
 	status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open, password, sticky,
 	subscribers_only, send_newsletter, appeal, notice, featured_media, pings_open, menu_order, title_markup)
 VALUES (` + vals + strings.Join([]string{a.add(string(p.Type)), a.add(p.AuthorID), a.add(nullID(p.ParentID)),
-			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(searchBody(p.RawBody, p.BodyFormat)), a.add(p.RawExcerpt),
+			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(SearchBody(p.RawBody, p.BodyFormat)), a.add(p.RawExcerpt),
 			a.add(string(p.Status)), a.add(tx.ts(p.PublishedAt)), a.add(tx.ts(p.CreatedAt)), a.add(tx.ts(p.UpdatedAt)),
 			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen), a.add(p.Password), a.add(p.Sticky),
 			a.add(p.SubscribersOnly), a.add(p.SendNewsletter), a.add(p.Appeal), a.add(p.Notice), a.add(p.FeaturedMediaID), a.add(p.PingsOpen), a.add(p.MenuOrder), a.add(p.RawTitleMarkup)}, ", ") + `) RETURNING id`
@@ -172,7 +172,7 @@ func (s *Store) UpdatePost(ctx context.Context, p *broadside.Post) error {
 WHERE id = $19`,
 			string(p.Type), p.AuthorID, nullID(p.ParentID), p.Title, p.Slug, p.RawBody, p.BodyFormat, p.RawExcerpt,
 			string(p.Status), tx.ts(p.PublishedAt), tx.ts(p.UpdatedAt), p.FeaturedImageURL, p.FeaturedImageAlt,
-			p.CommentsOpen, p.Password, p.Sticky, p.SubscribersOnly, p.SendNewsletter, p.ID, searchBody(p.RawBody, p.BodyFormat),
+			p.CommentsOpen, p.Password, p.Sticky, p.SubscribersOnly, p.SendNewsletter, p.ID, SearchBody(p.RawBody, p.BodyFormat),
 			p.Appeal, p.Notice, p.FeaturedMediaID, p.PingsOpen, p.MenuOrder, p.RawTitleMarkup))
 		if err != nil {
 			return postWriteErr("update post", p, err)

@@ -225,32 +225,63 @@ const postTermsSQLite = `broadside_search_text(COALESCE((SELECT group_concat(nam
 	UNION ALL
 	SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1)), ''))`
 
+// postTermsOfRow is postTermsSQLite for each row an UPDATE of posts_fts visits, which leaves
+// the statement's parameters to its list of ids.
+var postTermsOfRow = strings.ReplaceAll(postTermsSQLite, "$1", "posts_fts.rowid")
+
 // holdSearchTerms and releaseSearchTerms bracket writing a post's category and tag links. On
 // SQLite every link change would rewrite the post's whole FTS5 row (re-tokenizing its body), so
 // the link triggers skip a held post and release updates its terms once. PostgreSQL keeps the
 // names in their own small vector, so its triggers are cheap and nothing is held.
 func (s *Store) holdSearchTerms(ctx context.Context, postID int64) error {
+	return s.holdSearchTermsOf(ctx, []int64{postID})
+}
+
+func (s *Store) releaseSearchTerms(ctx context.Context, postID int64) error {
+	return s.releaseSearchTermsOf(ctx, []int64{postID})
+}
+
+// holdSearchTermsOf and releaseSearchTermsOf bracket the links of many posts written at once
+// (ImportNewPosts) in three statements.
+func (s *Store) holdSearchTermsOf(ctx context.Context, ids []int64) error {
 	if s.isPG() {
 		return nil
 	}
-	if _, err := s.wr().ExecContext(ctx, "INSERT INTO posts_fts_hold (post_id) VALUES ($1) ON CONFLICT DO NOTHING", postID); err != nil {
-		return fmt.Errorf("store: index post %d: %w", postID, err)
+	_, err := s.insertRows(ctx, "INSERT INTO posts_fts_hold (post_id) VALUES ", " ON CONFLICT DO NOTHING", len(ids), 1, linkBatch,
+		func(i int, a *args) (string, error) { return "(" + a.add(ids[i]) + ")", nil })
+	if err != nil {
+		return fmt.Errorf("store: index %s: %w", postIDs(ids), err)
 	}
 	return nil
 }
 
-func (s *Store) releaseSearchTerms(ctx context.Context, postID int64) error {
+func (s *Store) releaseSearchTermsOf(ctx context.Context, ids []int64) error {
 	if s.isPG() {
 		return nil
 	}
-	if _, err := s.wr().ExecContext(ctx, "DELETE FROM posts_fts_hold WHERE post_id = $1", postID); err != nil {
-		return fmt.Errorf("store: index post %d: %w", postID, err)
-	}
-	// Only when the names changed: saving a post with the same links rewrites nothing.
-	if _, err := s.wr().ExecContext(ctx, "UPDATE posts_fts SET terms = "+postTermsSQLite+" WHERE rowid = $1 AND terms <> "+postTermsSQLite, postID); err != nil {
-		return fmt.Errorf("store: index post %d: %w", postID, err)
+	for len(ids) > 0 {
+		n := min(len(ids), linkBatch)
+		a := &args{}
+		list := in(a, ids[:n])
+		if _, err := s.wr().ExecContext(ctx, "DELETE FROM posts_fts_hold WHERE post_id IN "+list, a.v...); err != nil {
+			return fmt.Errorf("store: index %s: %w", postIDs(ids[:n]), err)
+		}
+		// Only when the names changed: saving a post with the same links rewrites nothing.
+		// FTS5 looks each rowid of the list up (EXPLAIN QUERY PLAN: INDEX 0:=).
+		if _, err := s.wr().ExecContext(ctx, "UPDATE posts_fts SET terms = "+postTermsOfRow+" WHERE rowid IN "+list+" AND terms <> "+postTermsOfRow, a.v...); err != nil {
+			return fmt.Errorf("store: index %s: %w", postIDs(ids[:n]), err)
+		}
+		ids = ids[n:]
 	}
 	return nil
+}
+
+// postIDs names posts in an error: "post 7", or "posts 7 to 12".
+func postIDs(ids []int64) string {
+	if len(ids) == 1 {
+		return fmt.Sprintf("post %d", ids[0])
+	}
+	return fmt.Sprintf("%d posts (ids %d to %d)", len(ids), ids[0], ids[len(ids)-1])
 }
 
 // indexAllPostsSQLite writes every post's row of the SQLite search index in one statement:

@@ -39,8 +39,9 @@ func sqlSearchText(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value
 	return broadside.SearchIndexText(text), nil
 }
 
-// searchBody is what posts.search_body holds: the body's words as the index reads them.
-func searchBody(body, format string) string {
+// SearchBody is what posts.search_body holds: the body's words as the index reads them. It
+// reads nothing else, so an import computes it beside its writer (ImportedPost).
+func SearchBody(body, format string) string {
 	return broadside.SearchIndexText(SearchText(body, format))
 }
 
@@ -167,7 +168,7 @@ WHERE id > $1`+cond+` ORDER BY id LIMIT `+strconv.Itoa(searchTextBatch), after)
 		}
 		err = s.InTx(ctx, func(tx *Store) error { // one commit per batch, not per post
 			for _, p := range batch {
-				text := searchBody(p.body, p.format)
+				text := SearchBody(p.body, p.format)
 				if p.old.Valid && p.old.String == text {
 					continue
 				}

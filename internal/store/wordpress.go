@@ -68,18 +68,17 @@ func (s *Store) insertKeepingID(ctx context.Context, table, cols string, a *args
 // it does not validate (WordPress allows what the editor does not, such as a published post
 // without a title) and does not touch the id sequence (see ReserveIDs).
 func (s *Store) ImportPost(ctx context.Context, p *broadside.Post) error {
-	truncPostTimes(p)
+	return s.ImportPostWithSearch(ctx, ImportedPost{Post: p})
+}
+
+// ImportPostWithSearch is ImportPost with the post's search text computed ahead
+// (ImportedPost.SearchBody).
+func (s *Store) ImportPostWithSearch(ctx context.Context, ip ImportedPost) error {
+	p := ip.Post
 	return s.InTx(ctx, func(tx *Store) error {
 		a := &args{}
-		vals := strings.Join([]string{a.add(string(p.Type)), a.add(p.AuthorID), a.add(nullID(p.ParentID)),
-			a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(searchBody(p.RawBody, p.BodyFormat)), a.add(p.RawExcerpt),
-			a.add(string(p.Status)), a.add(tx.ts(p.PublishedAt)), a.add(tx.ts(p.CreatedAt)), a.add(tx.ts(p.UpdatedAt)),
-			a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen), a.add(p.Password), a.add(p.Sticky),
-			a.add(p.Appeal), a.add(p.Notice), a.add(p.PingsOpen),
-			a.add(p.MenuOrder), a.add(p.GUID), a.add(p.GUIDIsPermaLink), a.add(p.RawTitleMarkup)}, ", ")
-		id, err := tx.insertKeepingID(ctx, "posts", `type, author_id, parent_id, title, slug, raw_body, body_format, search_body,
-	raw_excerpt, status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open,
-	password, sticky, appeal, notice, pings_open, menu_order, guid, guid_is_permalink, title_markup`, a, vals, p.ID)
+		vals := tx.importPostValues(p, ip.SearchBody, a)
+		id, err := tx.insertKeepingID(ctx, "posts", importPostCols, a, vals, p.ID)
 		if err != nil {
 			return postWriteErr("import post", p, err)
 		}
@@ -140,33 +139,29 @@ func (s *Store) importCommentValues(c *broadside.Comment, a *args) (string, erro
 // rather than moving the comment: the caller promised it was free. Post counts are not
 // updated, as with ImportComment.
 func (s *Store) ImportNewComments(ctx context.Context, cs []*broadside.Comment) error {
-	for len(cs) > 0 {
-		n := min(len(cs), commentBatch)
-		a := s.seqArgs(13 * n)
-		var b strings.Builder
-		b.WriteString("INSERT INTO comments (" + importCommentCols + ", id) VALUES ")
-		for i, c := range cs[:n] {
+	var bad error
+	at, err := s.insertRows(ctx, "INSERT INTO comments ("+importCommentCols+", id) VALUES ", "", len(cs), 13, commentBatch,
+		func(i int, a *args) (string, error) {
+			c := cs[i]
 			if c.ID <= 0 {
-				return fmt.Errorf("store: import comment on post %d: no id", c.PostID)
+				bad = fmt.Errorf("store: import comment on post %d: no id", c.PostID)
+				return "", bad
 			}
 			vals, err := s.importCommentValues(c, a)
 			if err != nil {
-				return err
+				bad = err
+				return "", err
 			}
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(" + vals + ", " + a.add(c.ID) + ")")
-		}
-		if _, err := s.wr().ExecContext(ctx, b.String(), a.v...); err != nil {
-			if foreignKeyViolation(err) {
-				return notFound("Post not found.")
-			}
-			return fmt.Errorf("store: import %d comments (ids %d to %d): %w", n, cs[0].ID, cs[n-1].ID, err)
-		}
-		cs = cs[n:]
+			return "(" + vals + ", " + a.add(c.ID) + ")", nil
+		})
+	switch {
+	case err == nil || err == bad:
+		return err
+	case foreignKeyViolation(err):
+		return notFound("Post not found.")
 	}
-	return nil
+	end := min(len(cs), at+commentBatch) - 1
+	return fmt.Errorf("store: import %d comments (ids %d to %d): %w", end-at+1, cs[at].ID, cs[end].ID, err)
 }
 
 // commentBatch rows (13 values each) stay far below both databases' limits on a
@@ -451,51 +446,68 @@ func (s *Store) RecordWPImports(ctx context.Context, rows []WPImport, at time.Ti
 		source, kind string
 		wpID         int64
 	}
-	seen := make(map[key]int, len(rows))
-	uniq := make([]WPImport, 0, len(rows))
-	for _, m := range rows {
-		k := key{m.Source, m.Kind, m.WPID}
+	rows = lastOfEach(rows, func(m WPImport) key { return key{m.Source, m.Kind, m.WPID} })
+	ts := s.ts(at)
+	i, err := s.insertRows(ctx, "INSERT INTO wp_imports (source, kind, wp_id, local_id, guid, imported_at) VALUES ",
+		" ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id, guid = excluded.guid, imported_at = excluded.imported_at",
+		len(rows), 6, wpImportBatch, func(i int, a *args) (string, error) {
+			m := rows[i]
+			return "(" + a.add(m.Source) + ", " + a.add(m.Kind) + ", " + a.add(m.WPID) + ", " + a.add(m.LocalID) + ", " + a.add(m.GUID) + ", " + a.add(ts) + ")", nil
+		})
+	if err != nil {
+		return fmt.Errorf("store: record %d imported objects: %w", min(len(rows)-i, wpImportBatch), err)
+	}
+	return nil
+}
+
+// lastOfEach returns rows with each key once, where it first came, with the values it
+// last had: what one upsert after another leaves, for a statement that upserts them all.
+func lastOfEach[T any, K comparable](rows []T, key func(T) K) []T {
+	seen := make(map[K]int, len(rows))
+	uniq := make([]T, 0, len(rows))
+	for _, r := range rows {
+		k := key(r)
 		if i, dup := seen[k]; dup {
-			uniq[i] = m
+			uniq[i] = r
 			continue
 		}
 		seen[k] = len(uniq)
-		uniq = append(uniq, m)
+		uniq = append(uniq, r)
 	}
-	ts := s.ts(at)
-	for len(uniq) > 0 {
-		n := min(len(uniq), wpImportBatch)
-		a := s.seqArgs(6 * n)
-		var b strings.Builder
-		b.WriteString("INSERT INTO wp_imports (source, kind, wp_id, local_id, guid, imported_at) VALUES ")
-		for i, m := range uniq[:n] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(" + a.add(m.Source) + ", " + a.add(m.Kind) + ", " + a.add(m.WPID) + ", " + a.add(m.LocalID) + ", " + a.add(m.GUID) + ", " + a.add(ts) + ")")
-		}
-		b.WriteString(" ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id, guid = excluded.guid, imported_at = excluded.imported_at")
-		if _, err := s.wr().ExecContext(ctx, b.String(), a.v...); err != nil {
-			return fmt.Errorf("store: record %d imported objects: %w", n, err)
-		}
-		uniq = uniq[n:]
-	}
-	return nil
+	return uniq
 }
 
 // wpImportBatch rows (6 values each) stay far below both databases' limits on a
 // statement's parameters.
 const wpImportBatch = 64
 
-// SetRedirect records that path now belongs to the object of kind with id.
-func (s *Store) SetRedirect(ctx context.Context, r broadside.Redirect, at time.Time) error {
-	_, err := s.wr().ExecContext(ctx, `INSERT INTO redirects (path, kind, target_id, created_at) VALUES ($1, $2, $3, $4)
-ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, target_id = excluded.target_id`,
-		r.Path, r.Kind, r.TargetID, s.ts(at))
+// SetRedirects is SetRedirect for many paths, redirectBatch to a statement; a path given
+// twice ends as one SetRedirect after another would leave it.
+func (s *Store) SetRedirects(ctx context.Context, rs []broadside.Redirect, at time.Time) error {
+	rs = lastOfEach(rs, func(r broadside.Redirect) string { return r.Path })
+	ts := s.ts(at)
+	i, err := s.insertRows(ctx, "INSERT INTO redirects (path, kind, target_id, created_at) VALUES ",
+		" ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, target_id = excluded.target_id", len(rs), 4, redirectBatch,
+		func(i int, a *args) (string, error) {
+			r := rs[i]
+			return "(" + a.add(r.Path) + ", " + a.add(r.Kind) + ", " + a.add(r.TargetID) + ", " + a.add(ts) + ")", nil
+		})
 	if err != nil {
-		return fmt.Errorf("store: record redirect of %s: %w", r.Path, err)
+		more := ""
+		if n := min(len(rs)-i, redirectBatch) - 1; n > 0 {
+			more = fmt.Sprintf(" and %d more", n)
+		}
+		return fmt.Errorf("store: record redirect of %s%s: %w", rs[i].Path, more, err)
 	}
 	return nil
+}
+
+// redirectBatch rows (4 values each), as wpImportBatch.
+const redirectBatch = 64
+
+// SetRedirect records that path now belongs to the object of kind with id.
+func (s *Store) SetRedirect(ctx context.Context, r broadside.Redirect, at time.Time) error {
+	return s.SetRedirects(ctx, []broadside.Redirect{r}, at)
 }
 
 // RedirectByPath returns the redirect of path, or ENOTFOUND.

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/broadside/broadside"
+)
+
+// ImportedPost is a post for ImportNewPosts and ImportPostWithSearch. SearchBody is SearchBody(Post.RawBody,
+// Post.BodyFormat) when the caller computed it ahead, on a core the writer does not use
+// (the import's decoding goroutine); "" computes it here.
+type ImportedPost struct {
+	Post       *broadside.Post
+	SearchBody string
+}
+
+// importPostCols are the columns ImportPost and ImportNewPosts write, id last.
+const importPostCols = `type, author_id, parent_id, title, slug, raw_body, body_format, search_body,
+	raw_excerpt, status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open,
+	password, sticky, appeal, notice, pings_open, menu_order, guid, guid_is_permalink, title_markup`
+
+// importPostWidth is how many values importPostValues adds, the id included.
+const importPostWidth = 26
+
+// importPostValues adds p's values for importPostCols but the id to a (search as
+// ImportedPost.SearchBody).
+func (s *Store) importPostValues(p *broadside.Post, search string, a *args) string {
+	truncPostTimes(p)
+	if search == "" {
+		search = SearchBody(p.RawBody, p.BodyFormat)
+	}
+	return strings.Join([]string{a.add(string(p.Type)), a.add(p.AuthorID), a.add(nullID(p.ParentID)),
+		a.add(p.Title), a.add(p.Slug), a.add(p.RawBody), a.add(p.BodyFormat), a.add(search), a.add(p.RawExcerpt),
+		a.add(string(p.Status)), a.add(s.ts(p.PublishedAt)), a.add(s.ts(p.CreatedAt)), a.add(s.ts(p.UpdatedAt)),
+		a.add(p.FeaturedImageURL), a.add(p.FeaturedImageAlt), a.add(p.CommentsOpen), a.add(p.Password), a.add(p.Sticky),
+		a.add(p.Appeal), a.add(p.Notice), a.add(p.PingsOpen),
+		a.add(p.MenuOrder), a.add(p.GUID), a.add(p.GUIDIsPermaLink), a.add(p.RawTitleMarkup)}, ", ")
+}
+
+// ImportNewPosts inserts posts whose ids are set and known to be free, with their category
+// and tag links, many to a statement, as ImportPost would one by one: an import into a
+// site without posts knows its WordPress ids are free (ReserveIDs keeps everyone else
+// below them), and one post cost about seven statements (docs/benchmarks.md, issue 11
+// session 8). A taken id fails the statement rather than moving the post: the caller
+// promised it was free.
+func (s *Store) ImportNewPosts(ctx context.Context, ps []ImportedPost) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(ps))
+	var cats, tags []int64 // post id, term id pairs
+	for i, ip := range ps {
+		p := ip.Post
+		if p.ID <= 0 {
+			return fmt.Errorf("store: import post %q: no id", p.Slug)
+		}
+		ids[i] = p.ID
+		var err error
+		if cats, err = linkPairs(cats, p.ID, p.Categories, func(c broadside.Category) (int64, error) {
+			if c.ID == 0 {
+				return 0, fmt.Errorf("store: post %d: category %q has no id (resolve categories before saving)", p.ID, c.Slug)
+			}
+			return c.ID, nil
+		}); err != nil {
+			return err
+		}
+		if tags, err = linkPairs(tags, p.ID, p.Tags, func(t broadside.Tag) (int64, error) {
+			if t.ID == 0 {
+				return 0, fmt.Errorf("store: post %d: tag %q has no id (use EnsureTags before saving)", p.ID, t.Name)
+			}
+			return t.ID, nil
+		}); err != nil {
+			return err
+		}
+	}
+	what := postIDs(ids)
+	return s.InTx(ctx, func(tx *Store) error {
+		if err := tx.holdSearchTermsOf(ctx, ids); err != nil { // one search index update for all links
+			return err
+		}
+		_, err := tx.insertRows(ctx, "INSERT INTO posts ("+importPostCols+", id) VALUES ", "", len(ps), importPostWidth, postBatch,
+			func(i int, a *args) (string, error) {
+				return "(" + tx.importPostValues(ps[i].Post, ps[i].SearchBody, a) + ", " + a.add(ps[i].Post.ID) + ")", nil
+			})
+		if err != nil {
+			if foreignKeyViolation(err) {
+				return &broadside.Error{Code: broadside.EINVALID, Message: "The post's author does not exist."}
+			}
+			return fmt.Errorf("store: import %s: %w", what, err)
+		}
+		for _, l := range []struct {
+			table, col, missing string
+			pairs               []int64
+		}{{"post_categories", "category_id", "The chosen category does not exist.", cats}, {"post_tags", "tag_id", "The chosen tag does not exist.", tags}} {
+			_, err := tx.insertRows(ctx, "INSERT INTO "+l.table+" (post_id, "+l.col+") VALUES ", "", len(l.pairs)/2, 2, linkBatch,
+				func(i int, a *args) (string, error) {
+					return "(" + a.add(l.pairs[2*i]) + ", " + a.add(l.pairs[2*i+1]) + ")", nil
+				})
+			if err != nil {
+				if foreignKeyViolation(err) {
+					return &broadside.Error{Code: broadside.EINVALID, Message: l.missing}
+				}
+				return fmt.Errorf("store: link %s to their %s: %w", what, strings.TrimPrefix(l.table, "post_"), err)
+			}
+		}
+		return tx.releaseSearchTermsOf(ctx, ids)
+	})
+}
+
+// linkPairs appends (postID, id) for each term's id to pairs, each id once, in order.
+func linkPairs[T any](pairs []int64, postID int64, terms []T, id func(T) (int64, error)) ([]int64, error) {
+	start := len(pairs)
+next:
+	for _, t := range terms {
+		tid, err := id(t)
+		if err != nil {
+			return nil, err
+		}
+		for j := start + 1; j < len(pairs); j += 2 {
+			if pairs[j] == tid {
+				continue next
+			}
+		}
+		pairs = append(pairs, postID, tid)
+	}
+	return pairs, nil
+}
+
+// postBatch rows (26 values each) and linkBatch links (2 each) stay far below both
+// databases' limits on a statement's parameters.
+const (
+	postBatch = 64
+	linkBatch = 256
+)
+
+// insertRows runs head + "(…), (…)" + tail over n rows, at most batch rows to a statement;
+// on failure at is the first row of the statement that failed. row adds row i's width values to a and returns their parenthesised list, or why the row
+// cannot be written. Every multi-row write of the import goes through it (comments, posts
+// and their links, wp_imports, redirects): one statement per row was most of the writer's
+// time.
+func (s *Store) insertRows(ctx context.Context, head, tail string, n, width, batch int, row func(i int, a *args) (string, error)) (at int, err error) {
+	for start := 0; start < n; start += batch {
+		end := min(n, start+batch)
+		a := s.seqArgs(width * (end - start))
+		var b strings.Builder
+		b.WriteString(head)
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteString(", ")
+			}
+			vals, err := row(i, a)
+			if err != nil {
+				return i, err
+			}
+			b.WriteString(vals)
+		}
+		b.WriteString(tail)
+		if _, err := s.wr().ExecContext(ctx, b.String(), a.v...); err != nil {
+			return start, err
+		}
+	}
+	return n, nil
+}
