@@ -11,14 +11,13 @@ import (
 	"strings"
 )
 
-// allBlocks is wpautop's list of block-level elements.
-const allBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
+// blockNames is wpautop's list of block-level elements ($allblocks, h1 to h6 written out).
+var blockNames = strings.Fields(`table thead tfoot caption col colgroup tbody tr td th div dl dd dt ul ol li
+	pre form map area blockquote address style p h1 h2 h3 h4 h5 h6 hr fieldset legend section article aside
+	hgroup header footer nav figure figcaption details menu summary`)
 
+// The rarer steps stay regular expressions: each runs only when its element is in the text.
 var (
-	reDoubleBR       = regexp.MustCompile(`<br\s*/?>\s*<br\s*/?>`)
-	reBlockOpen      = regexp.MustCompile(`(<` + allBlocks + `[\s/>])`)
-	reBlockClose     = regexp.MustCompile(`(</` + allBlocks + `>)`)
-	reHR             = regexp.MustCompile(`(<hr\s*?/?>)`)
 	reOptionBefore   = regexp.MustCompile(`\s*<option`)
 	reOptionAfter    = regexp.MustCompile(`</option>\s*`)
 	reObjectOpen     = regexp.MustCompile(`(<object[^>]*>)\s*`)
@@ -29,25 +28,16 @@ var (
 	reSourceTrack    = regexp.MustCompile(`\s*(<(?:source|track)[^>]*>)\s*`)
 	reFigcaptionOpen = regexp.MustCompile(`\s*(<figcaption[^>]*>)`)
 	reFigcaptionEnd  = regexp.MustCompile(`</figcaption>\s*`)
-	reManyNewlines   = regexp.MustCompile(`\n\n+`)
-	reParagraphSplit = regexp.MustCompile(`\n\s*\n`)
-	reEmptyP         = regexp.MustCompile(`<p>\s*</p>`)
-	reUnclosedP      = regexp.MustCompile(`<p>([^<]+)</(div|address|form)>`)
-	reWrappedBlock   = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)\s*</p>`)
-	reWrappedLI      = regexp.MustCompile(`<p>(<li.+?)</p>`)
-	reBlockquoteInP  = regexp.MustCompile(`(?i)<p><blockquote([^>]*)>`)
-	rePBeforeBlock   = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)`)
-	rePAfterBlock    = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
-	reBRAfterBlock   = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
-	reBRBeforeBlock  = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
-	reFinalNewlineP  = regexp.MustCompile(`\n</p>$`)
 	// wpautop keeps the newlines of these elements (PHP uses one pattern with a
 	// back-reference; RE2 has none, so one pattern per element).
-	rePreserve = []*regexp.Regexp{
-		regexp.MustCompile(`(?s)<script.*?</script>`),
-		regexp.MustCompile(`(?s)<style.*?</style>`),
-		regexp.MustCompile(`(?s)<svg.*?</svg>`),
-		regexp.MustCompile(`(?s)<math.*?</math>`),
+	rePreserve = []struct {
+		open string
+		re   *regexp.Regexp
+	}{
+		{"<script", regexp.MustCompile(`(?s)<script.*?</script>`)},
+		{"<style", regexp.MustCompile(`(?s)<style.*?</style>`)},
+		{"<svg", regexp.MustCompile(`(?s)<svg.*?</svg>`)},
+		{"<math", regexp.MustCompile(`(?s)<math.*?</math>`)},
 	}
 )
 
@@ -60,6 +50,11 @@ const (
 // into <br />, the way WordPress's wpautop does: block-level elements are left unwrapped,
 // <pre> is left alone, newlines inside tags, <script>, <style>, <svg> and <math> survive.
 // It follows wpautop step by step (WordPress 6.x), so imported posts look as they did.
+//
+// The frequent steps are hand-written scanners (autop_scan.go), each doing exactly what
+// the regular expression in its comment does, because the regexps were most of an
+// import's CPU (issue 11); autop_oracle_test.go keeps the regexp version, and the tests
+// and the fuzz target compare the two.
 func Autop(text string, br bool) string {
 	if strings.TrimSpace(text) == "" {
 		return ""
@@ -67,12 +62,12 @@ func Autop(text string, br bool) string {
 	text += "\n" // as wpautop does, to make the end easier
 	text, pres := hidePre(text)
 
-	text = reDoubleBR.ReplaceAllString(text, "\n\n")
-	text = reBlockOpen.ReplaceAllString(text, "\n\n$1")
-	text = reBlockClose.ReplaceAllString(text, "$1\n\n")
-	text = reHR.ReplaceAllString(text, "$1\n\n")
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
+	text = collapseDoubleBR(text)
+	text = spaceBlocks(text)
+	if strings.IndexByte(text, '\r') >= 0 {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
 	text = replaceInTags(text, "\n", wpnl)
 
 	if strings.Contains(text, "<option") {
@@ -93,34 +88,25 @@ func Autop(text string, br bool) string {
 		text = reFigcaptionOpen.ReplaceAllString(text, "$1")
 		text = reFigcaptionEnd.ReplaceAllString(text, "</figcaption>")
 	}
-	text = reManyNewlines.ReplaceAllString(text, "\n\n")
+	text = collapseNewlines(text)
+	text = paragraphs(text)
 
-	var b strings.Builder
-	b.Grow(len(text) + len(text)/8)
-	for _, p := range reParagraphSplit.Split(text, -1) {
-		if p == "" {
-			continue
-		}
-		b.WriteString("<p>")
-		b.WriteString(strings.Trim(p, "\n"))
-		b.WriteString("</p>\n")
-	}
-	text = b.String()
-
-	text = reEmptyP.ReplaceAllString(text, "")
-	text = reUnclosedP.ReplaceAllString(text, "<p>$1</p></$2>")
-	text = reWrappedBlock.ReplaceAllString(text, "$1")
-	text = reWrappedLI.ReplaceAllString(text, "$1")
-	text = reBlockquoteInP.ReplaceAllString(text, "<blockquote$1><p>")
+	text = dropEmptyP(text)
+	text = closeUnclosedP(text)
+	text = unwrapBlock(text)
+	text = unwrapLI(text)
+	text = blockquoteOutOfP(text)
 	text = strings.ReplaceAll(text, "</blockquote></p>", "</p></blockquote>")
-	text = rePBeforeBlock.ReplaceAllString(text, "$1")
-	text = rePAfterBlock.ReplaceAllString(text, "$1")
+	text = dropPBeforeBlock(text)
+	text = dropPAfterBlock(text)
 
 	if br {
-		for _, re := range rePreserve {
-			text = re.ReplaceAllStringFunc(text, func(m string) string {
-				return strings.ReplaceAll(m, "\n", preserveMarker)
-			})
+		for _, p := range rePreserve {
+			if strings.Contains(text, p.open) {
+				text = p.re.ReplaceAllStringFunc(text, func(m string) string {
+					return strings.ReplaceAll(m, "\n", preserveMarker)
+				})
+			}
 		}
 		text = strings.ReplaceAll(text, "<br>", "<br />")
 		text = strings.ReplaceAll(text, "<br/>", "<br />")
@@ -128,9 +114,11 @@ func Autop(text string, br bool) string {
 		text = strings.ReplaceAll(text, preserveMarker, "\n")
 	}
 
-	text = reBRAfterBlock.ReplaceAllString(text, "$1")
-	text = reBRBeforeBlock.ReplaceAllString(text, "$1")
-	text = reFinalNewlineP.ReplaceAllString(text, "</p>")
+	text = dropBRAfterBlock(text)
+	text = dropBRBeforeBlock(text)
+	if strings.HasSuffix(text, "\n</p>") { // \n</p>$
+		text = text[:len(text)-len("\n</p>")] + "</p>"
+	}
 
 	for i, p := range pres {
 		text = strings.Replace(text, preName(i), p, 1)

@@ -1,0 +1,139 @@
+package wpcontent
+
+import (
+	"regexp"
+	"strings"
+)
+
+// This is Autop as it was before session 8 (issue 11): wpautop's steps as RE2 regular
+// expressions, one ReplaceAllString each. It is kept as the oracle the hand-written Autop
+// is checked against (TestAutopMatchesOracle, FuzzAutopMatchesOracle): the regexps are the
+// plainest statement of what each step does, the scanners are what is fast.
+
+// oAllBlocks is wpautop's list of block-level elements.
+const oAllBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
+
+var (
+	oReDoubleBR       = regexp.MustCompile(`<br\s*/?>\s*<br\s*/?>`)
+	oReBlockOpen      = regexp.MustCompile(`(<` + oAllBlocks + `[\s/>])`)
+	oReBlockClose     = regexp.MustCompile(`(</` + oAllBlocks + `>)`)
+	oReHR             = regexp.MustCompile(`(<hr\s*?/?>)`)
+	oReOptionBefore   = regexp.MustCompile(`\s*<option`)
+	oReOptionAfter    = regexp.MustCompile(`</option>\s*`)
+	oReObjectOpen     = regexp.MustCompile(`(<object[^>]*>)\s*`)
+	oReObjectClose    = regexp.MustCompile(`\s*</object>`)
+	oReParamEmbed     = regexp.MustCompile(`\s*(</?(?:param|embed)[^>]*>)\s*`)
+	oReMediaOpen      = regexp.MustCompile(`([<\[](?:audio|video)[^>\]]*[>\]])\s*`)
+	oReMediaClose     = regexp.MustCompile(`\s*([<\[]/(?:audio|video)[>\]])`)
+	oReSourceTrack    = regexp.MustCompile(`\s*(<(?:source|track)[^>]*>)\s*`)
+	oReFigcaptionOpen = regexp.MustCompile(`\s*(<figcaption[^>]*>)`)
+	oReFigcaptionEnd  = regexp.MustCompile(`</figcaption>\s*`)
+	oReManyNewlines   = regexp.MustCompile(`\n\n+`)
+	oReParagraphSplit = regexp.MustCompile(`\n\s*\n`)
+	oReEmptyP         = regexp.MustCompile(`<p>\s*</p>`)
+	oReUnclosedP      = regexp.MustCompile(`<p>([^<]+)</(div|address|form)>`)
+	oReWrappedBlock   = regexp.MustCompile(`<p>\s*(</?` + oAllBlocks + `[^>]*>)\s*</p>`)
+	oReWrappedLI      = regexp.MustCompile(`<p>(<li.+?)</p>`)
+	oReBlockquoteInP  = regexp.MustCompile(`(?i)<p><blockquote([^>]*)>`)
+	oRePBeforeBlock   = regexp.MustCompile(`<p>\s*(</?` + oAllBlocks + `[^>]*>)`)
+	oRePAfterBlock    = regexp.MustCompile(`(</?` + oAllBlocks + `[^>]*>)\s*</p>`)
+	oReBRAfterBlock   = regexp.MustCompile(`(</?` + oAllBlocks + `[^>]*>)\s*<br />`)
+	oReBRBeforeBlock  = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
+	oReFinalNewlineP  = regexp.MustCompile(`\n</p>$`)
+	// wpautop keeps the newlines of these elements (PHP uses one pattern with a
+	// back-reference; RE2 has none, so one pattern per element).
+	oRePreserve = []*regexp.Regexp{
+		regexp.MustCompile(`(?s)<script.*?</script>`),
+		regexp.MustCompile(`(?s)<style.*?</style>`),
+		regexp.MustCompile(`(?s)<svg.*?</svg>`),
+		regexp.MustCompile(`(?s)<math.*?</math>`),
+	}
+)
+
+
+// Autop turns double line breaks into paragraphs and, when br is true, single line breaks
+// into <br />, the way WordPress's wpautop does: block-level elements are left unwrapped,
+// <pre> is left alone, newlines inside tags, <script>, <style>, <svg> and <math> survive.
+// It follows wpautop step by step (WordPress 6.x), so imported posts look as they did.
+func oracleAutop(text string, br bool) string {
+	if strings.TrimSpace(text) == "" {
+		return ""
+	}
+	text += "\n" // as wpautop does, to make the end easier
+	text, pres := hidePre(text)
+
+	text = oReDoubleBR.ReplaceAllString(text, "\n\n")
+	text = oReBlockOpen.ReplaceAllString(text, "\n\n$1")
+	text = oReBlockClose.ReplaceAllString(text, "$1\n\n")
+	text = oReHR.ReplaceAllString(text, "$1\n\n")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	text = replaceInTags(text, "\n", wpnl)
+
+	if strings.Contains(text, "<option") {
+		text = oReOptionBefore.ReplaceAllString(text, "<option")
+		text = oReOptionAfter.ReplaceAllString(text, "</option>")
+	}
+	if strings.Contains(text, "</object>") {
+		text = oReObjectOpen.ReplaceAllString(text, "$1")
+		text = oReObjectClose.ReplaceAllString(text, "</object>")
+		text = oReParamEmbed.ReplaceAllString(text, "$1")
+	}
+	if strings.Contains(text, "<source") || strings.Contains(text, "<track") {
+		text = oReMediaOpen.ReplaceAllString(text, "$1")
+		text = oReMediaClose.ReplaceAllString(text, "$1")
+		text = oReSourceTrack.ReplaceAllString(text, "$1")
+	}
+	if strings.Contains(text, "<figcaption") {
+		text = oReFigcaptionOpen.ReplaceAllString(text, "$1")
+		text = oReFigcaptionEnd.ReplaceAllString(text, "</figcaption>")
+	}
+	text = oReManyNewlines.ReplaceAllString(text, "\n\n")
+
+	var b strings.Builder
+	b.Grow(len(text) + len(text)/8)
+	for _, p := range oReParagraphSplit.Split(text, -1) {
+		if p == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.Trim(p, "\n"))
+		b.WriteString("</p>\n")
+	}
+	text = b.String()
+
+	text = oReEmptyP.ReplaceAllString(text, "")
+	text = oReUnclosedP.ReplaceAllString(text, "<p>$1</p></$2>")
+	text = oReWrappedBlock.ReplaceAllString(text, "$1")
+	text = oReWrappedLI.ReplaceAllString(text, "$1")
+	text = oReBlockquoteInP.ReplaceAllString(text, "<blockquote$1><p>")
+	text = strings.ReplaceAll(text, "</blockquote></p>", "</p></blockquote>")
+	text = oRePBeforeBlock.ReplaceAllString(text, "$1")
+	text = oRePAfterBlock.ReplaceAllString(text, "$1")
+
+	if br {
+		for _, re := range oRePreserve {
+			text = re.ReplaceAllStringFunc(text, func(m string) string {
+				return strings.ReplaceAll(m, "\n", preserveMarker)
+			})
+		}
+		text = strings.ReplaceAll(text, "<br>", "<br />")
+		text = strings.ReplaceAll(text, "<br/>", "<br />")
+		text = newlinesToBR(text)
+		text = strings.ReplaceAll(text, preserveMarker, "\n")
+	}
+
+	text = oReBRAfterBlock.ReplaceAllString(text, "$1")
+	text = oReBRBeforeBlock.ReplaceAllString(text, "$1")
+	text = oReFinalNewlineP.ReplaceAllString(text, "</p>")
+
+	for i, p := range pres {
+		text = strings.Replace(text, preName(i), p, 1)
+	}
+	if strings.Contains(text, "<!-- wpnl -->") {
+		text = strings.ReplaceAll(text, wpnl, "\n")
+		text = strings.ReplaceAll(text, "<!-- wpnl -->", "\n")
+	}
+	return text
+}
+
