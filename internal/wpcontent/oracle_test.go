@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -100,6 +101,49 @@ func FuzzAutopMatchesOracle(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string, br bool) {
 		if got, want := Autop(in, br), oracleAutop(in, br); got != want {
 			t.Errorf("Autop(%q, %v)\n got %q\nwant %q", in, br, got, want)
+		}
+	})
+}
+
+// urlInputs are the corners of the URL steps: case, ſ (which (?i) folds to s), what ends a
+// URL, lines, paragraphs with attributes.
+var urlInputs = []string{
+	"https://a.example", "http://a.example/x?y=1&z=2\n", " \thttps://a.example \t\nx", "x https://a.example",
+	"https://a.example x", "https://", "http:/a", "HTTPS://a.example", "<p>https://a.example</p>",
+	"<P class=x>\n HTTP://a.example\f</P>", "<p>httpſ://a.example</p>", "<p>https://a.example\"</p>",
+	"<p >https://a</p >", "<pre>https://a</pre>", "<p>https://a.example<br></p>", "<p><p>https://a</p>",
+	"https://a\r\nhttps://b\rhttps://c", "https://a\vb", "<p\nclass=x>https://a</p>", "<p x>https://a</p></p>",
+	"[embed]https://x.example/v[/embed]", "[embed src=\"https://x.example\"][/embed] [[embed]]",
+	"<a href='https://a'>\nhttps://b\n</a>", strings.Repeat("<p ", 2000) + ">https://a</p>",
+	strings.Repeat("https://a.example/\n", 500),
+}
+
+func TestConvertMatchesOracle(t *testing.T) {
+	inputs := append(append(fixtureTexts(t), oddInputs...), urlInputs...)
+	for _, in := range inputs {
+		got, want := Convert(in, ctx), oracleConvert(in, ctx)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Convert(%.200q)\n got %.300q\nwant %.300q", in, got, want)
+		}
+		if got, want := linkURLParas(linkURLLines(in)), oracleURLSteps(in); got != want {
+			t.Errorf("URL steps (%.200q)\n got %.300q\nwant %.300q", in, got, want)
+		}
+	}
+}
+
+// FuzzConvertMatchesOracle: Convert (scanners) and oracleConvert (regexps) agree.
+func FuzzConvertMatchesOracle(f *testing.F) {
+	for _, in := range append(append(fixtureTexts(f), oddInputs...), urlInputs...) {
+		if len(in) <= 4096 {
+			f.Add(in)
+		}
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if got, want := Convert(in, ctx), oracleConvert(in, ctx); !reflect.DeepEqual(got, want) {
+			t.Errorf("Convert(%q)\n got %q\nwant %q", in, got, want)
+		}
+		if got, want := linkURLParas(linkURLLines(in)), oracleURLSteps(in); got != want {
+			t.Errorf("URL steps (%q)\n got %q\nwant %q", in, got, want)
 		}
 	})
 }
