@@ -159,37 +159,37 @@ func hidePre(text string) (string, []string) {
 
 // newlinesToBR is wpautop's preg_replace('|(?<!<br />)\s*\n|', "<br />\n"): every run of
 // whitespace ending in a newline becomes "<br />\n", unless it starts right after a
-// "<br />". RE2 has no look-behind, so this walks the string the way PCRE would, including
-// PCRE's retry one character later when the look-behind fails.
+// "<br />". RE2 has no look-behind, so this does what PCRE would, including PCRE's retry
+// one character later when the look-behind fails. It jumps from newline to newline and
+// widens each to its whitespace run, rather than looking at every byte.
 func newlinesToBR(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/16)
-	written := 0
-	for i := 0; i < len(s); {
-		if !isSpace(s[i]) {
-			i++
-			continue
+	e := edit{s: s}
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '\n')
+		if k < 0 {
+			break
 		}
-		j := i
+		n := i + k
+		r := n // the run's start: the cursor is never inside a run that holds a newline
+		for r > i && isSpace(s[r-1]) {
+			r--
+		}
+		j := n + 1
 		for j < len(s) && isSpace(s[j]) {
 			j++
 		}
-		nl := strings.LastIndexByte(s[i:j], '\n')
-		if nl < 0 {
-			i = j
-			continue
+		last := r + strings.LastIndexByte(s[r:j], '\n')
+		if strings.HasSuffix(s[:r], "<br />") {
+			r++ // the look-behind failed here; PCRE tries the next position
+			if r > last {
+				i = j
+				continue
+			}
 		}
-		end := i + nl + 1
-		if strings.HasSuffix(s[:i], "<br />") {
-			i++ // the look-behind failed here; PCRE tries the next position
-			continue
-		}
-		b.WriteString(s[written:i])
-		b.WriteString("<br />\n")
-		written, i = end, end
+		e.put(r, last+1, "<br />\n")
+		i = last + 1
 	}
-	b.WriteString(s[written:])
-	return b.String()
+	return e.String()
 }
 
 func isSpace(c byte) bool {
@@ -202,21 +202,25 @@ func replaceInTags(s, from, to string) string {
 	if !strings.Contains(s, from) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	i := 0
-	for {
+	e := edit{s: s}
+	for i := 0; ; {
 		lt := strings.IndexByte(s[i:], '<')
 		if lt < 0 {
-			b.WriteString(s[i:])
-			return b.String()
+			break
 		}
 		lt += i
-		b.WriteString(s[i:lt])
 		end := tagEnd(s, lt)
-		b.WriteString(strings.ReplaceAll(s[lt:end], from, to))
+		for k := lt; ; {
+			f := strings.Index(s[k:end], from)
+			if f < 0 {
+				break
+			}
+			e.put(k+f, k+f+len(from), to)
+			k += f + len(from)
+		}
 		i = end
 	}
+	return e.String()
 }
 
 // tagEnd returns the index just past the tag, comment or CDATA section starting at s[i]

@@ -67,7 +67,7 @@ func oracleAutop(text string, br bool) string {
 	text = oReHR.ReplaceAllString(text, "$1\n\n")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
-	text = replaceInTags(text, "\n", wpnl)
+	text = oracleReplaceInTags(text, "\n", wpnl)
 
 	if strings.Contains(text, "<option") {
 		text = oReOptionBefore.ReplaceAllString(text, "<option")
@@ -118,7 +118,7 @@ func oracleAutop(text string, br bool) string {
 		}
 		text = strings.ReplaceAll(text, "<br>", "<br />")
 		text = strings.ReplaceAll(text, "<br/>", "<br />")
-		text = newlinesToBR(text)
+		text = oracleNewlinesToBR(text)
 		text = strings.ReplaceAll(text, preserveMarker, "\n")
 	}
 
@@ -190,7 +190,7 @@ func (c *converter) oracleEmbeds(s string) string {
 		return s
 	}
 	const hidden = "<!-- wp-line-break -->"
-	s = replaceInTags(s, "\n", hidden)
+	s = oracleReplaceInTags(s, "\n", hidden)
 	s = oracleURLSteps(s)
 	return strings.ReplaceAll(s, hidden, "\n")
 }
@@ -204,4 +204,62 @@ func oracleURLSteps(s string) string {
 		sub := oReURLPara.FindStringSubmatch(m)
 		return sub[1] + link(sub[2], sub[2]) + sub[3]
 	})
+}
+
+// oracleNewlinesToBR is newlinesToBR as it was: wpautop's preg_replace('|(?<!<br />)\s*\n|', "<br />\n"): every run of
+// whitespace ending in a newline becomes "<br />\n", unless it starts right after a
+// "<br />". RE2 has no look-behind, so this walks the string the way PCRE would, including
+// PCRE's retry one character later when the look-behind fails.
+func oracleNewlinesToBR(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/16)
+	written := 0
+	for i := 0; i < len(s); {
+		if !isSpace(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isSpace(s[j]) {
+			j++
+		}
+		nl := strings.LastIndexByte(s[i:j], '\n')
+		if nl < 0 {
+			i = j
+			continue
+		}
+		end := i + nl + 1
+		if strings.HasSuffix(s[:i], "<br />") {
+			i++ // the look-behind failed here; PCRE tries the next position
+			continue
+		}
+		b.WriteString(s[written:i])
+		b.WriteString("<br />\n")
+		written, i = end, end
+	}
+	b.WriteString(s[written:])
+	return b.String()
+}
+
+// oracleReplaceInTags is replaceInTags as it was: it replaces from with to inside HTML tags and comments only (WordPress's
+// wp_replace_in_html_tags over wp_html_split): text between tags is untouched.
+func oracleReplaceInTags(s, from, to string) string {
+	if !strings.Contains(s, from) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	i := 0
+	for {
+		lt := strings.IndexByte(s[i:], '<')
+		if lt < 0 {
+			b.WriteString(s[i:])
+			return b.String()
+		}
+		lt += i
+		b.WriteString(s[i:lt])
+		end := tagEnd(s, lt)
+		b.WriteString(strings.ReplaceAll(s[lt:end], from, to))
+		i = end
+	}
 }
