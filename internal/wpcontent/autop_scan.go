@@ -46,6 +46,9 @@ type next struct {
 }
 
 func (n *next) at(i int) int {
+	if i > len(n.s) {
+		return -1
+	}
 	if !n.ok || i < n.from || (n.pos >= 0 && n.pos < i) {
 		n.ok, n.from = true, i
 		n.pos = strings.Index(n.s[i:], n.sep)
