@@ -1,6 +1,7 @@
 package wpcontent
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -98,4 +99,21 @@ func FuzzStepsMatchRegexps(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestBlockNamesMatchRegexp: the scanners' block names are the oracle's allBlocks, as
+// whole names and as prefixes.
+func TestBlockNamesMatchRegexp(t *testing.T) {
+	whole := regexp.MustCompile(`^` + oAllBlocks + `$`)
+	prefix := regexp.MustCompile(`^` + oAllBlocks)
+	names := append([]string{"", "h", "h0", "h7", "h10", "hx", "t", "tx", "thea", "col2", "colgroupx", "P", "Div",
+		"blockquot", "fig", "figur", "figcap", "detail", "summar", "x", "q", "span", "a", "b"}, blockNames...)
+	for _, n := range names {
+		if got, want := blockName(n+">", 0) == len(n), whole.MatchString(n); got != want {
+			t.Errorf("blockName(%q) = %v, the regexp says %v", n, got, want)
+		}
+		if got, want := blockPrefix(n), prefix.MatchString(n); got != want {
+			t.Errorf("blockPrefix(%q) = %v, the regexp says %v", n, got, want)
+		}
+	}
 }
