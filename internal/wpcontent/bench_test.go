@@ -75,3 +75,27 @@ func processCPU(tb testing.TB) int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkAutopHostile runs Autop on long runs of what its scanners search for, at two
+// sizes: the cost per byte should not grow with the size (the regexps' did not either).
+func BenchmarkAutopHostile(b *testing.B) {
+	for _, h := range []struct{ name, unit, tail string }{
+		{"unclosed-p", "<p ", ">https://a</p>"},
+		{"p-li", "<p><li", ""},
+		{"lt", "<", ""},
+		{"div-p", "<div <p ", ">\n</p>"},
+		{"br", "<br />\n", ""},
+	} {
+		for _, n := range []int{1000, 8000} {
+			in := strings.Repeat(h.unit, n) + h.tail
+			b.Run(h.name+"/"+strconv.Itoa(n), func(b *testing.B) {
+				b.SetBytes(int64(len(in)))
+				cpu0 := processCPU(b)
+				for i := 0; i < b.N; i++ {
+					_ = Autop(in, true)
+				}
+				b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N)/float64(len(in)), "cpu-ns/byte")
+			})
+		}
+	}
+}
