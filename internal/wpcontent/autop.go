@@ -11,14 +11,13 @@ import (
 	"strings"
 )
 
-// allBlocks is wpautop's list of block-level elements.
-const allBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
+// blockNames is wpautop's list of block-level elements ($allblocks, h1 to h6 written out).
+var blockNames = strings.Fields(`table thead tfoot caption col colgroup tbody tr td th div dl dd dt ul ol li
+	pre form map area blockquote address style p h1 h2 h3 h4 h5 h6 hr fieldset legend section article aside
+	hgroup header footer nav figure figcaption details menu summary`)
 
+// The rarer steps stay regular expressions: each runs only when its element is in the text.
 var (
-	reDoubleBR       = regexp.MustCompile(`<br\s*/?>\s*<br\s*/?>`)
-	reBlockOpen      = regexp.MustCompile(`(<` + allBlocks + `[\s/>])`)
-	reBlockClose     = regexp.MustCompile(`(</` + allBlocks + `>)`)
-	reHR             = regexp.MustCompile(`(<hr\s*?/?>)`)
 	reOptionBefore   = regexp.MustCompile(`\s*<option`)
 	reOptionAfter    = regexp.MustCompile(`</option>\s*`)
 	reObjectOpen     = regexp.MustCompile(`(<object[^>]*>)\s*`)
@@ -29,25 +28,16 @@ var (
 	reSourceTrack    = regexp.MustCompile(`\s*(<(?:source|track)[^>]*>)\s*`)
 	reFigcaptionOpen = regexp.MustCompile(`\s*(<figcaption[^>]*>)`)
 	reFigcaptionEnd  = regexp.MustCompile(`</figcaption>\s*`)
-	reManyNewlines   = regexp.MustCompile(`\n\n+`)
-	reParagraphSplit = regexp.MustCompile(`\n\s*\n`)
-	reEmptyP         = regexp.MustCompile(`<p>\s*</p>`)
-	reUnclosedP      = regexp.MustCompile(`<p>([^<]+)</(div|address|form)>`)
-	reWrappedBlock   = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)\s*</p>`)
-	reWrappedLI      = regexp.MustCompile(`<p>(<li.+?)</p>`)
-	reBlockquoteInP  = regexp.MustCompile(`(?i)<p><blockquote([^>]*)>`)
-	rePBeforeBlock   = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)`)
-	rePAfterBlock    = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
-	reBRAfterBlock   = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
-	reBRBeforeBlock  = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
-	reFinalNewlineP  = regexp.MustCompile(`\n</p>$`)
 	// wpautop keeps the newlines of these elements (PHP uses one pattern with a
 	// back-reference; RE2 has none, so one pattern per element).
-	rePreserve = []*regexp.Regexp{
-		regexp.MustCompile(`(?s)<script.*?</script>`),
-		regexp.MustCompile(`(?s)<style.*?</style>`),
-		regexp.MustCompile(`(?s)<svg.*?</svg>`),
-		regexp.MustCompile(`(?s)<math.*?</math>`),
+	rePreserve = []struct {
+		open string
+		re   *regexp.Regexp
+	}{
+		{"<script", regexp.MustCompile(`(?s)<script.*?</script>`)},
+		{"<style", regexp.MustCompile(`(?s)<style.*?</style>`)},
+		{"<svg", regexp.MustCompile(`(?s)<svg.*?</svg>`)},
+		{"<math", regexp.MustCompile(`(?s)<math.*?</math>`)},
 	}
 )
 
@@ -60,6 +50,11 @@ const (
 // into <br />, the way WordPress's wpautop does: block-level elements are left unwrapped,
 // <pre> is left alone, newlines inside tags, <script>, <style>, <svg> and <math> survive.
 // It follows wpautop step by step (WordPress 6.x), so imported posts look as they did.
+//
+// The frequent steps are hand-written scanners (autop_scan.go), each doing exactly what
+// the regular expression in its comment does, because the regexps were most of an
+// import's CPU (issue 11); autop_oracle_test.go keeps the regexp version, and the tests
+// and the fuzz target compare the two.
 func Autop(text string, br bool) string {
 	if strings.TrimSpace(text) == "" {
 		return ""
@@ -67,12 +62,12 @@ func Autop(text string, br bool) string {
 	text += "\n" // as wpautop does, to make the end easier
 	text, pres := hidePre(text)
 
-	text = reDoubleBR.ReplaceAllString(text, "\n\n")
-	text = reBlockOpen.ReplaceAllString(text, "\n\n$1")
-	text = reBlockClose.ReplaceAllString(text, "$1\n\n")
-	text = reHR.ReplaceAllString(text, "$1\n\n")
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
+	text = collapseDoubleBR(text)
+	text = spaceBlocks(text)
+	if strings.IndexByte(text, '\r') >= 0 {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
 	text = replaceInTags(text, "\n", wpnl)
 
 	if strings.Contains(text, "<option") {
@@ -93,34 +88,25 @@ func Autop(text string, br bool) string {
 		text = reFigcaptionOpen.ReplaceAllString(text, "$1")
 		text = reFigcaptionEnd.ReplaceAllString(text, "</figcaption>")
 	}
-	text = reManyNewlines.ReplaceAllString(text, "\n\n")
+	text = collapseNewlines(text)
+	text = paragraphs(text)
 
-	var b strings.Builder
-	b.Grow(len(text) + len(text)/8)
-	for _, p := range reParagraphSplit.Split(text, -1) {
-		if p == "" {
-			continue
-		}
-		b.WriteString("<p>")
-		b.WriteString(strings.Trim(p, "\n"))
-		b.WriteString("</p>\n")
-	}
-	text = b.String()
-
-	text = reEmptyP.ReplaceAllString(text, "")
-	text = reUnclosedP.ReplaceAllString(text, "<p>$1</p></$2>")
-	text = reWrappedBlock.ReplaceAllString(text, "$1")
-	text = reWrappedLI.ReplaceAllString(text, "$1")
-	text = reBlockquoteInP.ReplaceAllString(text, "<blockquote$1><p>")
+	text = dropEmptyP(text)
+	text = closeUnclosedP(text)
+	text = unwrapBlock(text)
+	text = unwrapLI(text)
+	text = blockquoteOutOfP(text)
 	text = strings.ReplaceAll(text, "</blockquote></p>", "</p></blockquote>")
-	text = rePBeforeBlock.ReplaceAllString(text, "$1")
-	text = rePAfterBlock.ReplaceAllString(text, "$1")
+	text = dropPBeforeBlock(text)
+	text = dropPAfterBlock(text)
 
 	if br {
-		for _, re := range rePreserve {
-			text = re.ReplaceAllStringFunc(text, func(m string) string {
-				return strings.ReplaceAll(m, "\n", preserveMarker)
-			})
+		for _, p := range rePreserve {
+			if strings.Contains(text, p.open) {
+				text = p.re.ReplaceAllStringFunc(text, func(m string) string {
+					return strings.ReplaceAll(m, "\n", preserveMarker)
+				})
+			}
 		}
 		text = strings.ReplaceAll(text, "<br>", "<br />")
 		text = strings.ReplaceAll(text, "<br/>", "<br />")
@@ -128,9 +114,11 @@ func Autop(text string, br bool) string {
 		text = strings.ReplaceAll(text, preserveMarker, "\n")
 	}
 
-	text = reBRAfterBlock.ReplaceAllString(text, "$1")
-	text = reBRBeforeBlock.ReplaceAllString(text, "$1")
-	text = reFinalNewlineP.ReplaceAllString(text, "</p>")
+	text = dropBRAfterBlock(text)
+	text = dropBRBeforeBlock(text)
+	if strings.HasSuffix(text, "\n</p>") { // \n</p>$
+		text = text[:len(text)-len("\n</p>")] + "</p>"
+	}
 
 	for i, p := range pres {
 		text = strings.Replace(text, preName(i), p, 1)
@@ -171,37 +159,37 @@ func hidePre(text string) (string, []string) {
 
 // newlinesToBR is wpautop's preg_replace('|(?<!<br />)\s*\n|', "<br />\n"): every run of
 // whitespace ending in a newline becomes "<br />\n", unless it starts right after a
-// "<br />". RE2 has no look-behind, so this walks the string the way PCRE would, including
-// PCRE's retry one character later when the look-behind fails.
+// "<br />". RE2 has no look-behind, so this does what PCRE would, including PCRE's retry
+// one character later when the look-behind fails. It jumps from newline to newline and
+// widens each to its whitespace run, rather than looking at every byte.
 func newlinesToBR(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/16)
-	written := 0
-	for i := 0; i < len(s); {
-		if !isSpace(s[i]) {
-			i++
-			continue
+	e := edit{s: s}
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '\n')
+		if k < 0 {
+			break
 		}
-		j := i
+		n := i + k
+		r := n // the run's start: the cursor is never inside a run that holds a newline
+		for r > i && isSpace(s[r-1]) {
+			r--
+		}
+		j := n + 1
 		for j < len(s) && isSpace(s[j]) {
 			j++
 		}
-		nl := strings.LastIndexByte(s[i:j], '\n')
-		if nl < 0 {
-			i = j
-			continue
+		last := r + strings.LastIndexByte(s[r:j], '\n')
+		if strings.HasSuffix(s[:r], "<br />") {
+			r++ // the look-behind failed here; PCRE tries the next position
+			if r > last {
+				i = j
+				continue
+			}
 		}
-		end := i + nl + 1
-		if strings.HasSuffix(s[:i], "<br />") {
-			i++ // the look-behind failed here; PCRE tries the next position
-			continue
-		}
-		b.WriteString(s[written:i])
-		b.WriteString("<br />\n")
-		written, i = end, end
+		e.put(r, last+1, "<br />\n")
+		i = last + 1
 	}
-	b.WriteString(s[written:])
-	return b.String()
+	return e.String()
 }
 
 func isSpace(c byte) bool {
@@ -214,21 +202,25 @@ func replaceInTags(s, from, to string) string {
 	if !strings.Contains(s, from) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	i := 0
-	for {
+	e := edit{s: s}
+	for i := 0; ; {
 		lt := strings.IndexByte(s[i:], '<')
 		if lt < 0 {
-			b.WriteString(s[i:])
-			return b.String()
+			break
 		}
 		lt += i
-		b.WriteString(s[i:lt])
 		end := tagEnd(s, lt)
-		b.WriteString(strings.ReplaceAll(s[lt:end], from, to))
+		for k := lt; ; {
+			f := strings.Index(s[k:end], from)
+			if f < 0 {
+				break
+			}
+			e.put(k+f, k+f+len(from), to)
+			k += f + len(from)
+		}
 		i = end
 	}
+	return e.String()
 }
 
 // tagEnd returns the index just past the tag, comment or CDATA section starting at s[i]

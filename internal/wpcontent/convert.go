@@ -60,9 +60,6 @@ func known(tag string) bool { return knownTags[tag] }
 
 var (
 	reMore        = regexp.MustCompile(`<!--more(.*?)?-->`)
-	reNoTeaser    = regexp.MustCompile(`<!--noteaser-->`)
-	reURLLine     = regexp.MustCompile(`(?m)^([ \t]*)(https?://[^\s<>"]+)([ \t]*)$`)
-	reURLPara     = regexp.MustCompile(`(?i)(<p(?: [^>]*)?>\s*)(https?://[^\s<>"]+)(\s*</p>)`)
 	reCaptionBody = regexp.MustCompile(`(?is)((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)`)
 )
 
@@ -78,7 +75,7 @@ func Convert(content string, ctx Context) Result {
 	content = strings.ReplaceAll(content, "\r\n", "\n")
 	res := Result{Unknown: unknownShortcodes(content, known)}
 	blocks := strings.Contains(content, "<!-- wp:")
-	content = reNoTeaser.ReplaceAllString(content, "")
+	content = strings.ReplaceAll(content, "<!--noteaser-->", "")
 	parts := splitMore(content)
 	nested := len(parts) == 2 && insideElement(parts[0])
 	if nested {
@@ -144,14 +141,8 @@ func (c *converter) embeds(s string) string {
 	// Newlines inside tags are hidden first, so a URL in a multi-line tag is not "alone".
 	const hidden = "<!-- wp-line-break -->"
 	s = replaceInTags(s, "\n", hidden)
-	s = reURLLine.ReplaceAllStringFunc(s, func(m string) string {
-		sub := reURLLine.FindStringSubmatch(m)
-		return sub[1] + link(sub[2], sub[2]) + sub[3]
-	})
-	s = reURLPara.ReplaceAllStringFunc(s, func(m string) string {
-		sub := reURLPara.FindStringSubmatch(m)
-		return sub[1] + link(sub[2], sub[2]) + sub[3]
-	})
+	s = linkURLLines(s)
+	s = linkURLParas(s)
 	return strings.ReplaceAll(s, hidden, "\n")
 }
 

@@ -1,0 +1,402 @@
+package wpcontent
+
+import "strings"
+
+// The scanners below are Autop's frequent steps. Each says in its comment the RE2
+// expression it replaces (Go's \s is [\t\n\f\r ], no \v); autop_oracle_test.go still runs
+// those expressions and the tests compare the two. They look at bytes: every character a
+// pattern names is ASCII, and an ASCII byte is always a whole character in Go's reading of
+// UTF-8, valid or not, so a byte match is a match of the regexp. Searches that could be
+// repeated from many starting points (the next '>', the next "</p>") go through a cache
+// (next), so a hostile text costs linear time as the regexp engine did.
+
+// collapseDoubleBR: `<br\s*/?>\s*<br\s*/?>` → "\n\n".
+func collapseDoubleBR(s string) string {
+	if !strings.Contains(s, "<br") {
+		return s
+	}
+	e := edit{s: s}
+	for i := 0; ; {
+		k := strings.Index(s[i:], "<br")
+		if k < 0 {
+			break
+		}
+		i += k
+		if j := brAt(s, i); j > 0 {
+			if j2 := brAt(s, skipRESpace(s, j)); j2 > 0 {
+				e.put(i, j2, "\n\n")
+				i = j2
+				continue
+			}
+		}
+		i++
+	}
+	return e.String()
+}
+
+// brAt matches `<br\s*/?>` at s[i] and returns the index past it, or -1.
+func brAt(s string, i int) int {
+	if !strings.HasPrefix(s[i:], "<br") {
+		return -1
+	}
+	j := skipRESpace(s, i+3)
+	if j < len(s) && s[j] == '/' {
+		j++
+	}
+	if j < len(s) && s[j] == '>' {
+		return j + 1
+	}
+	return -1
+}
+
+// spaceBlocks does three steps in one pass, as they cannot interfere (each inserts only
+// before a '<' or after a '>' its match ends with):
+// `(<allBlocks[\s/>])` → "\n\n$1", `(</allBlocks>)` → "$1\n\n", `(<hr\s*?/?>)` → "$1\n\n".
+func spaceBlocks(s string) string {
+	e := edit{s: s}
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		if i+1 < len(s) && s[i+1] == '/' {
+			if j := blockName(s, i+2); j >= 0 && j < len(s) && s[j] == '>' {
+				e.put(i, j+1, s[i:j+1]+"\n\n")
+				i = j + 1
+				continue
+			}
+			i++
+			continue
+		}
+		open := -1
+		if j := blockName(s, i+1); j >= 0 && j < len(s) && (isRESpace(s[j]) || s[j] == '/' || s[j] == '>') {
+			open = j + 1
+		}
+		hr := -1
+		if strings.HasPrefix(s[i:], "<hr") {
+			j := skipRESpace(s, i+3)
+			if j < len(s) && s[j] == '/' {
+				j++
+			}
+			if j < len(s) && s[j] == '>' {
+				hr = j + 1
+			}
+		}
+		switch {
+		case hr >= 0:
+			// <hr> is a block too, so it gets both.
+			pre := ""
+			if open >= 0 {
+				pre = "\n\n"
+			}
+			e.put(i, hr, pre+s[i:hr]+"\n\n")
+			i = hr
+		case open >= 0:
+			e.put(i, i, "\n\n")
+			i = open
+		default:
+			i++
+		}
+	}
+	return e.String()
+}
+
+// collapseNewlines: `\n\n+` → "\n\n".
+func collapseNewlines(s string) string {
+	if !strings.Contains(s, "\n\n\n") {
+		return s
+	}
+	e := edit{s: s}
+	for i := 0; ; {
+		k := strings.Index(s[i:], "\n\n\n")
+		if k < 0 {
+			break
+		}
+		i += k
+		j := i + 3
+		for j < len(s) && s[j] == '\n' {
+			j++
+		}
+		e.put(i, j, "\n\n")
+		i = j
+	}
+	return e.String()
+}
+
+// paragraphs splits s at `\n\s*\n` and wraps each non-empty part, its newlines trimmed, in
+// <p>…</p>\n.
+func paragraphs(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	para := func(p string) {
+		if p == "" {
+			return
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.Trim(p, "\n"))
+		b.WriteString("</p>\n")
+	}
+	beg := 0
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '\n')
+		if k < 0 {
+			break
+		}
+		i += k
+		// Greedy \s* then \n: the match runs to the last newline of the whitespace run.
+		j := skipRESpace(s, i+1)
+		last := strings.LastIndexByte(s[i+1:j], '\n')
+		if last < 0 {
+			i++
+			continue
+		}
+		end := i + 1 + last + 1
+		para(s[beg:i])
+		beg, i = end, end
+	}
+	para(s[beg:])
+	return b.String()
+}
+
+// dropEmptyP: `<p>\s*</p>` → "".
+func dropEmptyP(s string) string {
+	e := edit{s: s}
+	for i := 0; ; {
+		k := strings.Index(s[i:], "<p>")
+		if k < 0 {
+			break
+		}
+		i += k
+		j := skipRESpace(s, i+3)
+		if strings.HasPrefix(s[j:], "</p>") {
+			e.put(i, j+4, "")
+			i = j + 4
+			continue
+		}
+		i++
+	}
+	return e.String()
+}
+
+// closeUnclosedP: `<p>([^<]+)</(div|address|form)>` → "<p>$1</p></$2>".
+func closeUnclosedP(s string) string {
+	if !strings.Contains(s, "</div>") && !strings.Contains(s, "</address>") && !strings.Contains(s, "</form>") {
+		return s
+	}
+	e := edit{s: s}
+	lt := next{s: s, sep: "<"}
+	for i := 0; ; {
+		k := strings.Index(s[i:], "<p>")
+		if k < 0 {
+			break
+		}
+		i += k
+		j := lt.at(i + 3)
+		if j > i+3 {
+			rest := s[j:]
+			if strings.HasPrefix(rest, "</div>") || strings.HasPrefix(rest, "</address>") || strings.HasPrefix(rest, "</form>") {
+				e.put(j, j, "</p>")
+				i = j + strings.IndexByte(rest, '>') + 1
+				continue
+			}
+		}
+		i++
+	}
+	return e.String()
+}
+
+// unwrapBlock: `<p>\s*(</?allBlocks[^>]*>)\s*</p>` → "$1".
+func unwrapBlock(s string) string {
+	e := edit{s: s}
+	gt := next{s: s, sep: ">"}
+	for i := 0; ; {
+		k := strings.Index(s[i:], "<p>")
+		if k < 0 {
+			break
+		}
+		i += k
+		j := skipRESpace(s, i+3)
+		if j < len(s) && s[j] == '<' {
+			if t := blockTagAt(s, j, &gt); t >= 0 {
+				if c := skipRESpace(s, t); strings.HasPrefix(s[c:], "</p>") {
+					e.put(i, c+4, s[j:t])
+					i = c + 4
+					continue
+				}
+			}
+		}
+		i++
+	}
+	return e.String()
+}
+
+// unwrapLI: `<p>(<li.+?)</p>` → "$1" (`.` is any character but a newline).
+func unwrapLI(s string) string {
+	if !strings.Contains(s, "<p><li") {
+		return s
+	}
+	e := edit{s: s}
+	closeP := next{s: s, sep: "</p>"}
+	nl := next{s: s, sep: "\n"}
+	for i := 0; ; {
+		k := strings.Index(s[i:], "<p><li")
+		if k < 0 {
+			break
+		}
+		i += k
+		if c := closeP.at(i + 7); c >= 0 {
+			if n := nl.at(i + 6); n < 0 || n > c {
+				e.put(i, c+4, s[i+3:c])
+				i = c + 4
+				continue
+			}
+		}
+		i++
+	}
+	return e.String()
+}
+
+// blockquoteOutOfP: `(?i)<p><blockquote([^>]*)>` → "<blockquote$1><p>". Under (?i) the k
+// also matches the Kelvin sign (U+212A), as RE2 folds case by Unicode.
+func blockquoteOutOfP(s string) string {
+	e := edit{s: s}
+	gt := next{s: s, sep: ">"}
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		if j := blockquoteAt(s, i); j >= 0 {
+			if g := gt.at(j); g >= 0 {
+				e.put(i, g+1, "<blockquote"+s[j:g+1]+"<p>")
+				i = g + 1
+				continue
+			}
+		}
+		i++
+	}
+	return e.String()
+}
+
+// blockquoteAt matches `(?i)<p><blockquote` at s[i] and returns the index past it, or -1.
+func blockquoteAt(s string, i int) int {
+	const lit = "<p><blockquote"
+	j := i
+	for n := 0; n < len(lit); n++ {
+		c := lit[n]
+		switch {
+		case j >= len(s):
+			return -1
+		case s[j] == c || c >= 'a' && c <= 'z' && s[j] == c-'a'+'A':
+			j++
+		case c == 'k' && strings.HasPrefix(s[j:], "\u212a"):
+			j += len("\u212a")
+		default:
+			return -1
+		}
+	}
+	return j
+}
+
+// dropPBeforeBlock: `<p>\s*(</?allBlocks[^>]*>)` → "$1".
+func dropPBeforeBlock(s string) string {
+	e := edit{s: s}
+	gt := next{s: s, sep: ">"}
+	for i := 0; ; {
+		k := strings.Index(s[i:], "<p>")
+		if k < 0 {
+			break
+		}
+		i += k
+		j := skipRESpace(s, i+3)
+		if j < len(s) && s[j] == '<' {
+			if t := blockTagAt(s, j, &gt); t >= 0 {
+				e.put(i, t, s[j:t])
+				i = t
+				continue
+			}
+		}
+		i++
+	}
+	return e.String()
+}
+
+// dropPAfterBlock: `(</?allBlocks[^>]*>)\s*</p>` → "$1".
+func dropPAfterBlock(s string) string { return dropAfterBlock(s, "</p>") }
+
+// dropBRAfterBlock: `(</?allBlocks[^>]*>)\s*<br />` → "$1".
+func dropBRAfterBlock(s string) string {
+	if !strings.Contains(s, "<br />") {
+		return s
+	}
+	return dropAfterBlock(s, "<br />")
+}
+
+func dropAfterBlock(s, after string) string {
+	e := edit{s: s}
+	gt := next{s: s, sep: ">"}
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		if t := blockTagAt(s, i, &gt); t >= 0 {
+			if c := skipRESpace(s, t); strings.HasPrefix(s[c:], after) {
+				e.put(t, c+len(after), "")
+				i = c + len(after)
+				continue
+			}
+		}
+		i++
+	}
+	return e.String()
+}
+
+// dropBRBeforeBlock: `<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)` → "$1".
+func dropBRBeforeBlock(s string) string {
+	e := edit{s: s}
+	gt := next{s: s, sep: ">"}
+	for i := 0; ; {
+		k := strings.Index(s[i:], "<br />")
+		if k < 0 {
+			break
+		}
+		i += k
+		j := skipRESpace(s, i+6)
+		if j < len(s) && s[j] == '<' {
+			n := j + 1
+			if n < len(s) && s[n] == '/' {
+				n++
+			}
+			if brBlockPrefix(s[n:]) {
+				if g := gt.at(n); g >= 0 {
+					e.put(i, i+6, "")
+					i = g + 1
+					continue
+				}
+			}
+		}
+		i++
+	}
+	return e.String()
+}
+
+func brBlockPrefix(s string) bool {
+	if len(s) == 0 {
+		return false
+	}
+	if s[0] == 'p' {
+		return true // p, pre
+	}
+	if len(s) < 2 {
+		return false
+	}
+	switch s[:2] {
+	case "li", "di", "dl", "dd", "dt", "th", "td", "ul", "ol":
+		return s[:2] != "di" || strings.HasPrefix(s, "div")
+	}
+	return false
+}

@@ -1,0 +1,123 @@
+package wpcontent
+
+import "strings"
+
+// What the scanners of autop_scan.go and urls.go share: a copy made only on the first
+// change, a cached search, RE2's \s, and wpautop's block names.
+
+// edit builds a changed copy of s only once something changes.
+type edit struct {
+	s    string
+	b    strings.Builder
+	last int
+	hit  bool
+}
+
+// put replaces s[from:to] with repl.
+func (e *edit) put(from, to int, repl string) {
+	if !e.hit {
+		e.hit = true
+		e.b.Grow(len(e.s) + 32)
+	}
+	e.b.WriteString(e.s[e.last:from])
+	e.b.WriteString(repl)
+	e.last = to
+}
+
+func (e *edit) String() string {
+	if !e.hit {
+		return e.s
+	}
+	e.b.WriteString(e.s[e.last:])
+	return e.b.String()
+}
+
+// next finds the first sep at or after a position, remembering the answer so that
+// increasing positions do not search the same text again.
+type next struct {
+	s, sep    string
+	from, pos int // pos is the first sep at or after from, or -1 for none
+	ok        bool
+}
+
+func (n *next) at(i int) int {
+	if i > len(n.s) {
+		return -1
+	}
+	if !n.ok || i < n.from || (n.pos >= 0 && n.pos < i) {
+		n.ok, n.from = true, i
+		n.pos = strings.Index(n.s[i:], n.sep)
+		if n.pos >= 0 {
+			n.pos += i
+		}
+	}
+	return n.pos
+}
+
+func isRESpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+func skipRESpace(s string, i int) int {
+	for i < len(s) && isRESpace(s[i]) {
+		i++
+	}
+	return i
+}
+
+var (
+	blockSet    = map[string]bool{}
+	blockByByte [256][]string // block names by first letter, for prefix tests
+)
+
+func init() {
+	for _, n := range blockNames {
+		blockSet[n] = true
+		blockByByte[n[0]] = append(blockByByte[n[0]], n)
+	}
+}
+
+// blockPrefix reports whether s starts with a block name (the regexps' allBlocks followed
+// by [^>]*, which any continuation satisfies).
+func blockPrefix(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, n := range blockByByte[s[0]] {
+		if strings.HasPrefix(s, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// blockName returns the end of the block name starting at s[i], or -1. The patterns that
+// use it need a character after the name that no name contains, so the name is the whole
+// run of [a-z0-9].
+func blockName(s string, i int) int {
+	j := i
+	for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= '0' && s[j] <= '9') {
+		j++
+	}
+	if j == i || !blockSet[s[i:j]] {
+		return -1
+	}
+	return j
+}
+
+// blockTagAt matches `</?` allBlocks `[^>]*>` at s[i] ('<' there) and returns the index
+// just past its '>', or -1.
+func blockTagAt(s string, i int, gt *next) int {
+	k := i + 1
+	if k < len(s) && s[k] == '/' {
+		k++
+	}
+	if !blockPrefix(s[k:]) {
+		return -1
+	}
+	g := gt.at(k)
+	if g < 0 {
+		return -1
+	}
+	return g + 1
+}

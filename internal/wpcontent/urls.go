@@ -1,0 +1,104 @@
+package wpcontent
+
+import "strings"
+
+// The two scanners below find the URLs that autoembed would turn into embeds; they do
+// what the RE2 expressions in their comments do (autop_oracle_test.go keeps those, and the
+// tests compare), at a fraction of the cost. As in autop_scan.go, every character the
+// patterns name is ASCII, so bytes are compared.
+
+// isURLByte is the pattern's [^\s<>"] (RE2's \s is [\t\n\f\r ]).
+func isURLByte(c byte) bool {
+	return !isRESpace(c) && c != '<' && c != '>' && c != '"'
+}
+
+// urlAt matches `https?://[^\s<>"]+` at s[i], its letters in either case when fold is
+// set (under (?i) the s also matches U+017F, ſ, as RE2 folds case by Unicode), and
+// returns the index past the URL, or -1.
+func urlAt(s string, i int, fold bool) int {
+	j := i
+	for _, c := range []byte("http") {
+		if j >= len(s) || !(s[j] == c || fold && s[j] == c-'a'+'A') {
+			return -1
+		}
+		j++
+	}
+	switch {
+	case j < len(s) && (s[j] == 's' || fold && s[j] == 'S'):
+		j++
+	case fold && strings.HasPrefix(s[j:], "\u017f"):
+		j += len("\u017f")
+	}
+	if !strings.HasPrefix(s[j:], "://") {
+		return -1
+	}
+	j += 3
+	k := j
+	for k < len(s) && isURLByte(s[k]) {
+		k++
+	}
+	if k == j {
+		return -1
+	}
+	return k
+}
+
+// linkURLLines: `(?m)^([ \t]*)(https?://[^\s<>"]+)([ \t]*)$` → $1 + link($2) + $3.
+func linkURLLines(s string) string {
+	e := edit{s: s}
+	for line := 0; line < len(s); {
+		end := strings.IndexByte(s[line:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += line
+		}
+		i := line
+		for i < end && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+		if u := urlAt(s, i, false); u > 0 && u <= end {
+			j := u
+			for j < end && (s[j] == ' ' || s[j] == '\t') {
+				j++
+			}
+			if j == end {
+				e.put(i, u, link(s[i:u], s[i:u]))
+			}
+		}
+		line = end + 1
+	}
+	return e.String()
+}
+
+// linkURLParas: `(?i)(<p(?: [^>]*)?>\s*)(https?://[^\s<>"]+)(\s*</p>)` → $1 + link($2) + $3.
+func linkURLParas(s string) string {
+	e := edit{s: s}
+	gt := next{s: s, sep: ">"}
+	for i := 0; ; {
+		k := strings.IndexByte(s[i:], '<')
+		if k < 0 {
+			break
+		}
+		i += k
+		if i+2 < len(s) && (s[i+1] == 'p' || s[i+1] == 'P') && (s[i+2] == '>' || s[i+2] == ' ') {
+			if g := gt.at(i + 2); g >= 0 {
+				start := skipRESpace(s, g+1)
+				if u := urlAt(s, start, true); u > 0 {
+					if c := skipRESpace(s, u); closePAt(s, c) {
+						e.put(start, u, link(s[start:u], s[start:u]))
+						i = c + 4
+						continue
+					}
+				}
+			}
+		}
+		i++
+	}
+	return e.String()
+}
+
+// closePAt reports whether s[i:] starts with `(?i)</p>`.
+func closePAt(s string, i int) bool {
+	return i+4 <= len(s) && s[i] == '<' && s[i+1] == '/' && (s[i+2] == 'p' || s[i+2] == 'P') && s[i+3] == '>'
+}
