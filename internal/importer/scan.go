@@ -149,7 +149,8 @@ func scan(ctx context.Context, path string, opt Options, progress func(int64, in
 		itemComments = itemComments[:0]
 	}
 	r := wxr.NewReader(f)
-	r.SkipBodies = true // the plan needs no post or comment body
+	// The plan needs no post or comment body, and of a comment only its id and parent.
+	r.SkipBodies, r.OnlyCommentIDs = true, true
 	for n := 0; ; n++ {
 		if n%512 == 0 {
 			if err := ctx.Err(); err != nil {

@@ -129,6 +129,10 @@ func (r *Reader) comment(c *Comment) error {
 		if r.s.class != clsWP {
 			return r.skip()
 		}
+		if r.OnlyCommentIDs && commentText(r.s.local) {
+			_, err := r.readText(false) // checked as text always is, kept by nobody
+			return err
+		}
 		var err error
 		switch string(r.s.local) {
 		case "comment_id":
@@ -165,6 +169,17 @@ func (r *Reader) comment(c *Comment) error {
 		}
 		return err
 	})
+}
+
+// commentText reports whether local is one of the comment's fields of text, which
+// OnlyCommentIDs leaves empty.
+func commentText(local []byte) bool {
+	switch string(local) {
+	case "comment_author", "comment_author_email", "comment_author_url", "comment_author_IP", "comment_date",
+		"comment_date_gmt", "comment_content", "comment_approved", "comment_type":
+		return true
+	}
+	return false
 }
 
 // words are the values a status or type field nearly always holds: word hands these out
