@@ -58,6 +58,13 @@ type Reader struct {
 
 	maxText int
 	tbuf    []byte // the text of the element being read
+	stopAt  int64  // a Split's offset: Next returns ErrSplit there (split.go)
+	sawItem bool
+
+	splitSrc  io.ReaderAt // SplitAt's request, until it is tried
+	splitFrom int64
+	splitSize int64
+	split     *Split
 
 	// SkipBodies makes the reader check the text of every post's and comment's content as
 	// it always does but keep none of it (Item.Content and Comment.Content stay empty): a
@@ -94,7 +101,13 @@ func (r *Reader) Next() (Record, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
+		if r.stopAt > 0 && r.s.offset() >= r.stopAt {
+			return nil, ErrSplit
+		}
 		r.err = r.step()
+		if r.splitSrc != nil {
+			r.prepareSplit()
+		}
 	}
 	rec := r.queue[0]
 	copy(r.queue, r.queue[1:])
@@ -288,7 +301,7 @@ func (r *Reader) channelChild(pos Pos) error {
 		if err = r.beforeRecord(pos, "<item>"); err != nil {
 			return err
 		}
-		r.item, r.itemOut, r.lateField = &Item{Pos: pos}, false, false
+		r.item, r.itemOut, r.lateField, r.sawItem = &Item{Pos: pos}, false, false, true
 		r.st = stItem
 	default:
 		err = r.skip()
