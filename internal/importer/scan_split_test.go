@@ -152,3 +152,30 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkFirstPass times the first pass over BROADSIDE_WXR_BENCH (a generated export,
+// see TestGenerateWXR), read by one reader and in two halves.
+func BenchmarkFirstPass(b *testing.B) {
+	path := os.Getenv("BROADSIDE_WXR_BENCH")
+	if path == "" {
+		b.Skip("set BROADSIDE_WXR_BENCH to an export")
+	}
+	for _, mode := range []string{"one", "halves"} {
+		b.Run(mode, func(b *testing.B) {
+			old := splitFile
+			defer func() { splitFile = old }()
+			if mode == "one" {
+				splitFile = func(*wxr.Reader, io.ReaderAt, int64) {}
+			}
+			for b.Loop() {
+				p, err := scan(context.Background(), path, Options{}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if p.halves != (mode == "halves") {
+					b.Fatalf("read in halves: %v", p.halves)
+				}
+			}
+		})
+	}
+}

@@ -55,6 +55,7 @@ func classify(space string) nsClass {
 // previous one ends), its namespace and where its start tag began.
 type elem struct {
 	q     int
+	local int // where its local name starts in scanner.names
 	space string
 	class nsClass
 	pos   Pos
