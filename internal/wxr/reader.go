@@ -58,7 +58,11 @@ type Reader struct {
 
 	maxText int
 	tbuf    []byte // the text of the element being read
-	stopAt  int64  // a Split's offset: Next returns ErrSplit there (split.go)
+	// cbuf holds the text fields of the comment being read, which become one string
+	// (cspans say where each field's text is).
+	cbuf    []byte
+	cspans  []cspan
+	stopAt  int64 // a Split's offset: Next returns ErrSplit there (split.go)
 	sawItem bool
 
 	splitSrc  io.ReaderAt // SplitAt's request, until it is tried
@@ -447,30 +451,39 @@ func (r *Reader) string(b []byte) string {
 // readText is text, trimmed and body: it checks the element's text against maxText either
 // way and gathers it only when keep is set. The bytes are valid until the next readText.
 func (r *Reader) readText(keep bool) ([]byte, error) {
-	r.tbuf = r.tbuf[:0]
+	b, err := r.appendText(r.tbuf[:0], keep)
+	r.tbuf = b
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// appendText is readText appending to dst.
+func (r *Reader) appendText(dst []byte, keep bool) ([]byte, error) {
 	n := 0
 	for {
 		k, err := r.token()
 		if err == io.EOF {
-			return nil, syntaxError(r.next, io.ErrUnexpectedEOF)
+			return dst, syntaxError(r.next, io.ErrUnexpectedEOF)
 		}
 		if err != nil {
-			return nil, err
+			return dst, err
 		}
 		switch k {
 		case tokText:
 			if n += len(r.s.text); n > r.maxText {
-				return nil, r.tooLarge()
+				return dst, r.tooLarge()
 			}
 			if keep {
-				r.tbuf = append(r.tbuf, r.s.text...)
+				dst = append(dst, r.s.text...)
 			}
 		case tokStart:
 			if err := r.skip(); err != nil {
-				return nil, err
+				return dst, err
 			}
 		case tokEnd:
-			return r.tbuf, nil
+			return dst, nil
 		}
 	}
 }
