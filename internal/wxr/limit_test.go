@@ -239,3 +239,31 @@ func TestOnlyCommentIDs(t *testing.T) {
 		t.Fatalf("errors %v and %v, want the same too-large error", errFull, errIDs)
 	}
 }
+
+// A comment's text fields share one string (commentField) yet read as each field alone
+// did: text as it is, trimmed fields without the white space around them (Unicode's
+// included), the last of a repeated field, child elements and comments left out.
+func TestCommentFields(t *testing.T) {
+	doc := head + "<item><wp:post_id>1</wp:post_id><wp:comment><wp:comment_author>  a b \n</wp:comment_author>" +
+		"<wp:comment_author_email> \t </wp:comment_author_email><wp:comment_author_url>\n x \n</wp:comment_author_url>" +
+		"<wp:comment_author_url> y </wp:comment_author_url><wp:comment_date>2020<!-- c -->-01</wp:comment_date>" +
+		"<wp:comment_content>\u00a0 é &amp;<![CDATA[<b>]]></wp:comment_content><wp:comment_author_IP>\u2003ip\u2003</wp:comment_author_IP>" +
+		"<wp:comment_date_gmt>x<b>y</b>z</wp:comment_date_gmt></wp:comment></item></channel></rss>"
+	rd := NewReader(strings.NewReader(doc))
+	var c *Comment
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		must(t, err)
+		if x, ok := rec.(*Comment); ok {
+			c = x
+		}
+	}
+	want := Comment{Pos: c.Pos, ItemID: 1, Author: "  a b \n", AuthorEmail: "", AuthorURL: "y", AuthorIP: "ip",
+		Date: "2020-01", DateGMT: "xz", Content: "\u00a0 é &<b>"}
+	if fmt.Sprintf("%+v", *c) != fmt.Sprintf("%+v", want) {
+		t.Errorf("comment\n%+v\nwant\n%+v", *c, want)
+	}
+}
