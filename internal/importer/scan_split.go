@@ -46,17 +46,11 @@ type half struct {
 func (pl *planner) read(ctx context.Context, r *wxr.Reader, src io.ReaderAt, progress func(int64, int64)) error {
 	splitFile(r, src, pl.p.size)
 	var (
-		sp      *wxr.Split
-		second  chan half
-		stop    chan struct{}
-		done    atomic.Int64 // bytes the second reader has read
-		catsAt  int          // categories known when the second half started
-		waitFor = func() half {
-			close(stop)
-			h := <-second
-			sp, second = nil, nil
-			return h
-		}
+		sp     *wxr.Split
+		second chan half     // the second half's result, while it is being read
+		stop   chan struct{} // closed to make the second reader give up
+		done   atomic.Int64  // bytes the second reader has read
+		catsAt int           // categories known when the second half started
 	)
 	// start reads the second half in its own goroutine.
 	start := func() {
@@ -67,9 +61,10 @@ func (pl *planner) read(ctx context.Context, r *wxr.Reader, src io.ReaderAt, pro
 			second <- half{pl: pb, err: pb.readSecond(rd, stop, &done)}
 		}(sp.Reader(), second, stop)
 	}
-	defer func() {
+	defer func() { // an error or the end before the split: the second half is not needed
 		if second != nil {
-			waitFor()
+			close(stop)
+			<-second
 		}
 	}()
 	for n := 0; ; n++ {

@@ -46,10 +46,9 @@ var itemTag = []byte("<item>")
 
 // SplitAt asks r to prepare a Split of src (the file r reads from its start, size bytes
 // long) at the first <item> that starts a line at or after offset from (the middle of the
-// file, say) and within a MiB of it. r prepares it
-// between two records of the channel once it has read an item (the channel's head, its
-// authors and terms, are behind it then), and from then on stops there: Next returns
-// ErrSplit. Split returns it once it is prepared.
+// file, say) and within a MiB of it. r prepares it between two records of the channel once
+// it has read an item (the channel's head, its authors and terms, are behind it then), and
+// from then on stops there: Next returns ErrSplit. Split returns it once it is prepared.
 func (r *Reader) SplitAt(src io.ReaderAt, from, size int64) {
 	r.splitSrc, r.splitFrom, r.splitSize = src, from, size
 }
@@ -103,8 +102,8 @@ func (r *Reader) prepareSplit() {
 }
 
 // Reader returns the second Reader: it reads src from the split point on, as r would have
-// read it from there, with lines counted from the split's line as line 1 (add LineDelta once
-// Join agrees). Its warnings count only what it read itself.
+// read it from there, with lines counted from the split's line as line 1 (add Join's
+// lineDelta once it agrees). Its warnings count only what it read itself.
 func (sp *Split) Reader() *Reader {
 	if sp.second != nil {
 		return sp.second
@@ -120,24 +119,22 @@ func (sp *Split) Reader() *Reader {
 	return sp.second
 }
 
-// Join is called when the first Reader's Next returned ErrSplit and the second Reader has
-// read to io.EOF. It reports whether the first stopped exactly at the split point in the
-// state the second assumed (and the second read the input unconverted): then the second
-// Reader's records complete the document, their lines lineDelta too low. Otherwise the first
-// Reader reads on alone from where it stopped.
+// Join is called when the first Reader's Next returned ErrSplit, once the second Reader is
+// done (whether it reached io.EOF or not). It reports whether the first stopped exactly at
+// the split point in the state the second assumed (and the second read the input
+// unconverted): then the second Reader's records complete the document, their lines
+// lineDelta too low. Either way the first Reader no longer stops: if the caller cannot use
+// the second's records, it reads on alone from where it stopped.
 func (sp *Split) Join() (lineDelta int, ok bool) {
 	r := sp.first
 	r.stopAt = 0
 	s := r.s
-	ok = s.offset() == sp.at && s.lineStart == sp.lineStart && r.err == nil && r.hasVersion && r.siteOut && len(r.queue) == 0 && r.st == stChannel && r.item == nil &&
-		!s.pendingEnd && s.src == io.Reader(r.filter) && slices.Equal(s.elems, sp.elems) &&
-		bytes.Equal(s.names, sp.names) && maps.Equal(s.ns, sp.ns) && slices.Equal(s.saved, sp.saved) &&
-		sp.second != nil && sp.second.s.src == io.Reader(sp.second.filter)
+	ok = s.offset() == sp.at && s.lineStart == sp.lineStart && !s.pendingEnd && s.src == io.Reader(r.filter) &&
+		r.err == nil && len(r.queue) == 0 && r.st == stChannel && r.item == nil && r.hasVersion && r.siteOut &&
+		slices.Equal(s.elems, sp.elems) && bytes.Equal(s.names, sp.names) && maps.Equal(s.ns, sp.ns) &&
+		slices.Equal(s.saved, sp.saved) && sp.second != nil && sp.second.s.src == io.Reader(sp.second.filter)
 	if !ok {
 		return 0, false
 	}
 	return s.line - 1, true
 }
-
-// Abandon makes the first Reader read on alone, past the split point.
-func (sp *Split) Abandon() { sp.first.stopAt = 0 }
