@@ -118,7 +118,7 @@ func (r *run) importHeldComments(ctx context.Context) error {
 		r.cur = &curItem{pos: h.pos, wpID: h.wpID, localID: post, skip: !ok, attachment: h.attachment, comments: map[int64]int64{}}
 		for j := range h.comments {
 			c := &h.comments[j]
-			if err := r.comment(ctx, c); err != nil {
+			if err := r.comment(ctx, c, nil); err != nil {
 				return itemError(c.Pos, "comment", c.ID, err)
 			}
 		}

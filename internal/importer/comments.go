@@ -22,9 +22,53 @@ func commentStatusOf(s string) (broadside.CommentStatus, bool) {
 	return broadside.CommentPending, false
 }
 
+// commentRow is what a comment becomes without the database or the run's state: the
+// decoding goroutine makes it (prefetch), so the writer only places it and writes it.
+type commentRow struct {
+	cm      *broadside.Comment // PostID, ParentID and UserID are the writer's to set
+	wpID    int64              // the WordPress id, or one made from the comment's text
+	odd     bool               // its type is none WordPress has: imported as a comment
+	known   bool               // its approval state is one WordPress has
+	orphan  bool               // its parent is not among its post's comments
+	missing int64              // that parent
+}
+
+// commentRow reads only what the stream does not change (the plan, the zone, the clock), so
+// it may run beside the writer.
+func (r *run) commentRow(c *wxr.Comment) *commentRow {
+	row := &commentRow{wpID: c.ID}
+	if row.wpID <= 0 {
+		row.wpID = syntheticID("comment", c.Author, c.Date, c.Content)
+	}
+	kind := broadside.KindComment
+	switch c.Type {
+	case "", "comment":
+	case "pingback", "trackback":
+		kind = c.Type
+	default:
+		row.odd = true
+	}
+	var status broadside.CommentStatus
+	status, row.known = commentStatusOf(c.Approved)
+	created := pickTime(c.DateGMT, c.Date, "", r.loc)
+	if created.IsZero() {
+		created = r.now
+	}
+	row.cm = &broadside.Comment{Kind: kind, AuthorName: c.Author, AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL,
+		AuthorIP: c.AuthorIP, RawBody: c.Content, Status: status, CreatedAt: created}
+	if c.ID > 0 {
+		row.cm.ID = c.ID
+	}
+	if c.Parent > 0 {
+		row.missing, row.orphan = r.plan.orphans[c.ID]
+	}
+	return row
+}
+
 // comment imports one comment of the current item, threaded under its parent. A reply
-// whose parent is not among its post's comments is kept at the top level and reported.
-func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
+// whose parent is not among its post's comments is kept at the top level and reported. row
+// is what commentRow made of it, or nil to make it here.
+func (r *run) comment(ctx context.Context, c *wxr.Comment, row *commentRow) error {
 	cur := r.cur
 	if cur != nil && cur.held != nil {
 		cur.held.comments = append(cur.held.comments, *c)
@@ -43,19 +87,14 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 		r.sum.skip("comments on items that were not imported", c.Pos, c.ID)
 		return nil
 	}
-	wpID := c.ID
-	if wpID <= 0 {
-		wpID = syntheticID("comment", c.Author, c.Date, c.Content)
+	if row == nil {
+		row = r.commentRow(c)
 	}
-	kind := broadside.KindComment
-	switch c.Type {
-	case "", "comment":
-	case "pingback", "trackback":
-		kind = c.Type
-	default:
+	wpID, cm := row.wpID, row.cm
+	if row.odd {
 		r.noteOnce("ctype:"+c.Type, c.Pos, "comment", c.ID, "comments of type %q are imported as ordinary comments", c.Type)
 	}
-	count := r.countFor(kind)
+	count := r.countFor(cm.Kind)
 	if local, ok, err := r.lookup(ctx, broadside.WPComment, wpID); err != nil {
 		return err
 	} else if ok {
@@ -65,23 +104,14 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 			return nil
 		}
 	}
-	status, known := commentStatusOf(c.Approved)
-	if !known {
+	if !row.known {
 		r.sum.warn(c.Pos, "comment", c.ID, "unknown approval state %q; imported as pending", c.Approved)
 	}
-	created := pickTime(c.DateGMT, c.Date, "", r.loc)
-	if created.IsZero() {
-		created = r.now
-	}
-	cm := &broadside.Comment{PostID: cur.localID, UserID: r.userByWPID[c.UserID], Kind: kind, AuthorName: c.Author,
-		AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL, AuthorIP: c.AuthorIP, RawBody: c.Content, Status: status, CreatedAt: created}
-	if c.ID > 0 {
-		cm.ID = c.ID
-	}
+	cm.PostID, cm.UserID = cur.localID, r.userByWPID[c.UserID]
 	var later bool
 	if c.Parent > 0 {
-		if missing, orphan := r.plan.orphans[c.ID]; orphan {
-			r.sum.warn(c.Pos, "comment", c.ID, "it replies to comment %d, which is not among this post's comments; it is shown at the top level", missing)
+		if row.orphan {
+			r.sum.warn(c.Pos, "comment", c.ID, "it replies to comment %d, which is not among this post's comments; it is shown at the top level", row.missing)
 		} else if parent, ok := cur.comments[c.Parent]; ok {
 			cm.ParentID = parent
 		} else {
@@ -121,7 +151,7 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment) error {
 		return err
 	}
 	count.New++
-	r.sum.CommentStatuses[string(status)]++
+	r.sum.CommentStatuses[string(cm.Status)]++
 	return nil
 }
 

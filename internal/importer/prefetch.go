@@ -10,13 +10,15 @@ import (
 // before: decoding the XML and writing the rows each took about half of an import's CPU, so
 // on two cores they overlap instead of taking turns (docs/benchmarks.md, goal 6). The same
 // goroutine runs prepare on each record, the work that needs no database (converting a
-// post's body), so that it too overlaps the writes (issue 11 session 7). Records travel in
+// post's body, making a comment's row), so that it too overlaps the writes (issue 11
+// sessions 7 and 8). Records travel in
 // small batches, at most two ahead of the writer, so memory stays bounded whatever the
 // file's size.
 type prefetch struct {
 	ch      chan *recBatch
 	done    chan struct{}
 	prepare func(wxr.Record) *converted
+	comment func(*wxr.Comment) *commentRow
 	cur     *recBatch
 	i       int
 }
@@ -27,10 +29,11 @@ type recBatch struct {
 	err    error // the reader's error (io.EOF at the end) after recs
 }
 
-// prepared is a record and what prepare made of it.
+// prepared is a record and what prepare (or, for a comment, comment) made of it.
 type prepared struct {
 	rec  wxr.Record
 	conv *converted
+	row  *commentRow
 }
 
 // A batch is cut at this many records or bytes of text, whichever comes first.
@@ -39,10 +42,10 @@ const (
 	batchBytes   = 256 << 10
 )
 
-// newPrefetch starts decoding rd. prepare, when not nil, must be safe to run beside the
-// writer: it may read what the writer does not change, never write.
-func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) *converted) *prefetch {
-	p := &prefetch{ch: make(chan *recBatch, 1), done: make(chan struct{}), prepare: prepare}
+// newPrefetch starts decoding rd. prepare and comment, when not nil, must be safe to run
+// beside the writer: they may read what the writer does not change, never write.
+func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) *converted, comment func(*wxr.Comment) *commentRow) *prefetch {
+	p := &prefetch{ch: make(chan *recBatch, 1), done: make(chan struct{}), prepare: prepare, comment: comment}
 	go p.run(rd)
 	return p
 }
@@ -59,7 +62,9 @@ func (p *prefetch) run(rd *wxr.Reader) {
 				break
 			}
 			pr := prepared{rec: rec}
-			if p.prepare != nil {
+			if c, ok := rec.(*wxr.Comment); ok && p.comment != nil {
+				pr.row = p.comment(c)
+			} else if p.prepare != nil {
 				pr.conv = p.prepare(rec)
 			}
 			b.recs = append(b.recs, pr)
@@ -77,23 +82,23 @@ func (p *prefetch) run(rd *wxr.Reader) {
 	}
 }
 
-// next returns the next record as wxr.Reader.Next would, what prepare made of it, and the
+// next returns the next record as wxr.Reader.Next would, with what was made of it, and the
 // file offset reached.
-func (p *prefetch) next() (wxr.Record, *converted, int64, error) {
+func (p *prefetch) next() (prepared, int64, error) {
 	for p.cur == nil || p.i == len(p.cur.recs) {
 		if p.cur != nil && p.cur.err != nil {
-			return nil, nil, p.cur.offset, p.cur.err
+			return prepared{}, p.cur.offset, p.cur.err
 		}
 		b, ok := <-p.ch
 		if !ok {
-			return nil, nil, 0, io.ErrUnexpectedEOF // not reached: the last batch carries an error
+			return prepared{}, 0, io.ErrUnexpectedEOF // not reached: the last batch carries an error
 		}
 		p.cur, p.i = b, 0
 	}
 	pr := p.cur.recs[p.i]
 	p.cur.recs[p.i] = prepared{}
 	p.i++
-	return pr.rec, pr.conv, p.cur.offset, nil
+	return pr, p.cur.offset, nil
 }
 
 // stop ends the decoding goroutine when the import returns early.

@@ -186,10 +186,10 @@ func (r *run) stream(ctx context.Context) error {
 		return err
 	}
 	defer f.Close()
-	rd := newPrefetch(wxr.NewReader(f), r.prepare)
+	rd := newPrefetch(wxr.NewReader(f), r.prepare, r.commentRow)
 	defer rd.stop()
 	for n := 0; ; n++ {
-		rec, conv, offset, err := rd.next()
+		pr, offset, err := rd.next()
 		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -204,18 +204,18 @@ func (r *run) stream(ctx context.Context) error {
 		if err != nil {
 			return err // the first pass read the same bytes; the file changed underneath
 		}
-		switch x := rec.(type) {
+		switch x := pr.rec.(type) {
 		case *wxr.Warning:
 			r.sum.warn(x.Pos, "file", 0, "%s", x.Msg)
 		case *wxr.Item:
 			if err := r.endItem(ctx); err != nil {
 				return err
 			}
-			if err := r.item(ctx, x, conv); err != nil {
+			if err := r.item(ctx, x, pr.conv); err != nil {
 				return err
 			}
 		case *wxr.Comment:
-			if err := r.comment(ctx, x); err != nil {
+			if err := r.comment(ctx, x, pr.row); err != nil {
 				return itemError(x.Pos, "comment", x.ID, err)
 			}
 		}

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -46,6 +45,8 @@ type plan struct {
 	home     string         // the directory the old site lived in ("/blog/"), or "/"
 	voters   int
 	offsets  map[int]int // local-minus-GMT offset in minutes -> posts
+
+	halves bool // the file was read in two halves at once (scan_split.go)
 }
 
 // attInfo is an attachment as read in the first pass.
@@ -115,7 +116,8 @@ func importable(typ, st string) (bool, string) {
 }
 
 // scan is the first pass: it reads the whole file, so that a malformed file fails before
-// anything is written, and builds the plan.
+// anything is written, and builds the plan. A large file's two halves are read at once
+// (scan_split.go).
 func scan(ctx context.Context, path string, opt Options, progress func(int64, int64)) (*plan, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -126,86 +128,18 @@ func scan(ctx context.Context, path string, opt Options, progress func(int64, in
 	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
 	}
-	p := &plan{size: size, otherTax: map[string]int{}, attachments: map[int64]*attInfo{}, byParent: map[int64][]int64{},
-		postTypes: map[int64]string{}, orphans: map[int64]int64{}, votes: map[string]int{}, offsets: map[int]int{},
-		catSlugs: map[string]bool{}}
-	authorLogins := map[string]bool{}
-	creators := map[string]bool{}
-	var item *wxr.Item
-	var itemComments []wxr.Comment // id and parent of the current item's comments only
-	endItem := func() {
-		if len(itemComments) == 0 {
-			return
-		}
-		ids := make(map[int64]bool, len(itemComments))
-		for _, c := range itemComments {
-			ids[c.ID] = true
-		}
-		for _, c := range itemComments {
-			if c.Parent > 0 && (!ids[c.Parent] || c.Parent == c.ID) {
-				p.orphans[c.ID] = c.Parent
-			}
-		}
-		itemComments = itemComments[:0]
-	}
+	pl := newPlanner(size, opt)
 	r := wxr.NewReader(f)
-	r.SkipBodies = true // the plan needs no post or comment body
-	for n := 0; ; n++ {
-		if n%512 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if progress != nil {
-				progress(r.Offset(), size)
-			}
-		}
-		rec, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch x := rec.(type) {
-		case *wxr.Site:
-			p.site = *x
-			// The blog's URL names the site: WordPress.com exports give every site the
-			// same base_site_url (https://wordpress.com).
-			p.source = normalizeSource(firstNonEmpty(x.BaseBlogURL, x.BaseSiteURL, x.Link))
-			p.home = homePath(firstNonEmpty(x.BaseBlogURL, x.BaseSiteURL))
-		case *wxr.Author:
-			if key := broadside.Slugify(x.Login); key != "" && !authorLogins[key] {
-				authorLogins[key] = true
-				p.authors = append(p.authors, x)
-			}
-		case *wxr.Term:
-			switch x.Taxonomy {
-			case wxr.TaxCategory:
-				p.cats = append(p.cats, x)
-				p.catSlugs[strings.ToLower(x.Slug)] = true
-			case wxr.TaxTag:
-				p.tags = append(p.tags, x)
-			default:
-				p.otherTax[x.Taxonomy]++
-			}
-		case *wxr.Item:
-			endItem()
-			item = x
-			p.scanItem(x, opt, creators)
-		case *wxr.Comment:
-			if x.ID > p.maxComment {
-				p.maxComment = x.ID
-			}
-			if item != nil {
-				itemComments = append(itemComments, wxr.Comment{ID: x.ID, Parent: x.Parent})
-			}
-		}
+	// The plan needs no post or comment body, and of a comment only its id and parent.
+	r.SkipBodies, r.OnlyCommentIDs = true, true
+	if err := pl.read(ctx, r, f, progress); err != nil {
+		return nil, err
 	}
-	endItem()
+	p := pl.p
 	// A creator with no wp:author (all of them in WXR 1.0) becomes an author too, so no
 	// post loses its byline.
 	for _, c := range p.creators {
-		if !authorLogins[broadside.Slugify(c)] {
+		if !pl.authorLogins[broadside.Slugify(c)] {
 			p.authorsFromCreators(c)
 		}
 	}
@@ -213,6 +147,93 @@ func scan(ctx context.Context, path string, opt Options, progress func(int64, in
 		progress(size, size)
 	}
 	return p, nil
+}
+
+// planner builds a plan from the records of the first pass, in file order.
+type planner struct {
+	p            *plan
+	opt          Options
+	authorLogins map[string]bool
+	creators     map[string]bool
+	item         *wxr.Item
+	itemComments []wxr.Comment // id and parent of the current item's comments only
+	// second is set for the planner of a file's second half, which takes items and
+	// comments only (scan_split.go).
+	second bool
+}
+
+func newPlanner(size int64, opt Options) *planner {
+	p := &plan{size: size, otherTax: map[string]int{}, attachments: map[int64]*attInfo{}, byParent: map[int64][]int64{},
+		postTypes: map[int64]string{}, orphans: map[int64]int64{}, votes: map[string]int{}, offsets: map[int]int{},
+		catSlugs: map[string]bool{}}
+	return &planner{p: p, opt: opt, authorLogins: map[string]bool{}, creators: map[string]bool{}}
+}
+
+// add takes one record into the plan. The second half's planner refuses what only the
+// channel's head should hold (errNotSplit).
+func (pl *planner) add(rec wxr.Record) error {
+	p := pl.p
+	switch x := rec.(type) {
+	case *wxr.Site:
+		if pl.second {
+			return errNotSplit
+		}
+		p.site = *x
+		// The blog's URL names the site: WordPress.com exports give every site the
+		// same base_site_url (https://wordpress.com).
+		p.source = normalizeSource(firstNonEmpty(x.BaseBlogURL, x.BaseSiteURL, x.Link))
+		p.home = homePath(firstNonEmpty(x.BaseBlogURL, x.BaseSiteURL))
+	case *wxr.Author:
+		if pl.second {
+			return errNotSplit
+		}
+		if key := broadside.Slugify(x.Login); key != "" && !pl.authorLogins[key] {
+			pl.authorLogins[key] = true
+			p.authors = append(p.authors, x)
+		}
+	case *wxr.Term:
+		if pl.second {
+			return errNotSplit
+		}
+		switch x.Taxonomy {
+		case wxr.TaxCategory:
+			p.cats = append(p.cats, x)
+			p.catSlugs[strings.ToLower(x.Slug)] = true
+		case wxr.TaxTag:
+			p.tags = append(p.tags, x)
+		default:
+			p.otherTax[x.Taxonomy]++
+		}
+	case *wxr.Item:
+		pl.endItem()
+		pl.item = x
+		p.scanItem(x, pl.opt, pl.creators)
+	case *wxr.Comment:
+		if x.ID > p.maxComment {
+			p.maxComment = x.ID
+		}
+		if pl.item != nil {
+			pl.itemComments = append(pl.itemComments, wxr.Comment{ID: x.ID, Parent: x.Parent})
+		}
+	}
+	return nil
+}
+
+// endItem notes the replies of the item just read whose parent is not among its comments.
+func (pl *planner) endItem() {
+	if len(pl.itemComments) == 0 {
+		return
+	}
+	ids := make(map[int64]bool, len(pl.itemComments))
+	for _, c := range pl.itemComments {
+		ids[c.ID] = true
+	}
+	for _, c := range pl.itemComments {
+		if c.Parent > 0 && (!ids[c.Parent] || c.Parent == c.ID) {
+			pl.p.orphans[c.ID] = c.Parent
+		}
+	}
+	pl.itemComments = pl.itemComments[:0]
 }
 
 func (p *plan) isCat(slug string) bool { return p.catSlugs[slug] }

@@ -20,17 +20,14 @@ func BenchmarkReaderPass(b *testing.B) {
 	} else {
 		src = writtenExport(b)
 	}
-	for _, skip := range []bool{false, true} {
-		name := "bodies"
-		if skip {
-			name = "skipBodies"
-		}
-		b.Run(name, func(b *testing.B) {
+	for _, mode := range []string{"bodies", "skipBodies", "plan"} {
+		b.Run(mode, func(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
 			for b.Loop() {
 				rd := NewReader(bytes.NewReader(src))
-				rd.SkipBodies = skip
+				rd.SkipBodies = mode != "bodies"
+				rd.OnlyCommentIDs = mode == "plan" // what the importer's first pass asks
 				for {
 					_, err := rd.Next()
 					if err == io.EOF {

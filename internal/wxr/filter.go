@@ -17,6 +17,7 @@ import (
 type filterReader struct {
 	r        *bufio.Reader
 	started  bool
+	bom      int // bytes of a byte order mark dropped: the file's offsets are the scanner's plus these
 	replaced int
 	err      *Error
 }
@@ -32,6 +33,7 @@ func (f *filterReader) Read(p []byte) (int, error) {
 		switch {
 		case len(head) >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF:
 			_, _ = f.r.Discard(3)
+			f.bom = 3
 		case len(head) >= 2 && (head[0] == 0xFE && head[1] == 0xFF || head[0] == 0xFF && head[1] == 0xFE):
 			f.err = &Error{Pos: Pos{1, 1}, Msg: "the file is UTF-16 encoded, and WordPress exports are UTF-8",
 				Hint: "Convert it to UTF-8 (for example: iconv -f UTF-16 -t UTF-8 old.xml > new.xml) or export again."}

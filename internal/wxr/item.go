@@ -125,28 +125,33 @@ func (r *Reader) itemField(it *Item) error {
 }
 
 func (r *Reader) comment(c *Comment) error {
-	return r.children(func(Pos) error {
+	r.cbuf, r.cspans = r.cbuf[:0], r.cspans[:0]
+	err := r.children(func(Pos) error {
 		if r.s.class != clsWP {
 			return r.skip()
+		}
+		if r.OnlyCommentIDs && commentText(r.s.local) {
+			_, err := r.readText(false) // checked as text always is, kept by nobody
+			return err
 		}
 		var err error
 		switch string(r.s.local) {
 		case "comment_id":
 			c.ID, err = r.int64()
 		case "comment_author":
-			c.Author, err = r.text()
+			err = r.commentField(&c.Author, false, true)
 		case "comment_author_email":
-			c.AuthorEmail, err = r.trimmed()
+			err = r.commentField(&c.AuthorEmail, true, true)
 		case "comment_author_url":
-			c.AuthorURL, err = r.trimmed()
+			err = r.commentField(&c.AuthorURL, true, true)
 		case "comment_author_IP":
-			c.AuthorIP, err = r.trimmed()
+			err = r.commentField(&c.AuthorIP, true, true)
 		case "comment_date":
-			c.Date, err = r.trimmed()
+			err = r.commentField(&c.Date, true, true)
 		case "comment_date_gmt":
-			c.DateGMT, err = r.trimmed()
+			err = r.commentField(&c.DateGMT, true, true)
 		case "comment_content":
-			c.Content, err = r.body()
+			err = r.commentField(&c.Content, false, !r.SkipBodies)
 		case "comment_approved":
 			c.Approved, err = r.word()
 		case "comment_type":
@@ -165,6 +170,58 @@ func (r *Reader) comment(c *Comment) error {
 		}
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	// One string for all the comment's text, instead of one for each field.
+	all := string(r.cbuf)
+	for _, sp := range r.cspans {
+		*sp.dst = all[sp.start:sp.end]
+	}
+	clear(r.cspans)
+	if cap(r.cbuf) > 1<<20 { // let a huge comment's buffer go
+		r.cbuf = nil
+	}
+	return nil
+}
+
+// cspan is where a comment field's text is in Reader.cbuf.
+type cspan struct {
+	dst        *string
+	start, end int
+}
+
+// commentField reads a comment's text field into cbuf, its white space trimmed when trim is
+// set, kept only when keep is: text, trimmed or body for a comment.
+func (r *Reader) commentField(dst *string, trim, keep bool) error {
+	start := len(r.cbuf)
+	var err error
+	if r.cbuf, err = r.appendText(r.cbuf, keep); err != nil {
+		return err
+	}
+	end := len(r.cbuf)
+	if trim {
+		seg := r.cbuf[start:end]
+		if t := bytes.TrimSpace(seg); len(t) == 0 {
+			end = start
+		} else { // t is seg[i:i+len(t)], and i is how much shorter its capacity is
+			start += cap(seg) - cap(t)
+			end = start + len(t)
+		}
+	}
+	r.cspans = append(r.cspans, cspan{dst: dst, start: start, end: end})
+	return nil
+}
+
+// commentText reports whether local is one of the comment's fields of text, which
+// OnlyCommentIDs leaves empty.
+func commentText(local []byte) bool {
+	switch string(local) {
+	case "comment_author", "comment_author_email", "comment_author_url", "comment_author_IP", "comment_date",
+		"comment_date_gmt", "comment_content", "comment_approved", "comment_type":
+		return true
+	}
+	return false
 }
 
 // words are the values a status or type field nearly always holds: word hands these out

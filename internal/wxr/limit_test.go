@@ -1,6 +1,7 @@
 package wxr
 
 import (
+	"fmt"
 	"io"
 	"runtime"
 	"strconv"
@@ -181,5 +182,88 @@ func TestSkipBodies(t *testing.T) {
 	}
 	if it.ID != 7 || it.Title != "T" || it.Content != "" || c.ID != 9 || c.Parent != 8 || c.Content != "" {
 		t.Errorf("item %d %q %q, comment %d (parent %d) %q; want 7 T, no content, 9 (8), no content", it.ID, it.Title, it.Content, c.ID, c.Parent, c.Content)
+	}
+}
+
+// OnlyCommentIDs hands out comments with their place in the thread and nothing else, yet
+// refuses what reading their text refuses: a comment field over the limit (here in pieces,
+// which no single token's bound catches) fails with the same error either way.
+func TestOnlyCommentIDs(t *testing.T) {
+	const limit = 64 << 10
+	comment := `<wp:comment><wp:comment_id>9</wp:comment_id><wp:comment_author><![CDATA[Ann]]></wp:comment_author>
+<wp:comment_author_email>a@b.example</wp:comment_author_email><wp:comment_date>2020-01-02 03:04:05</wp:comment_date>
+<wp:comment_approved>1</wp:comment_approved><wp:comment_type>pingback</wp:comment_type><wp:comment_parent>8</wp:comment_parent>
+<wp:commentmeta><wp:meta_key>k</wp:meta_key><wp:meta_value>v</wp:meta_value></wp:commentmeta><wp:comment_content>words</wp:comment_content></wp:comment>`
+	good := head + `<item><wp:post_id>7</wp:post_id>` + comment + `</item></channel></rss>`
+	big := head + `<item><wp:post_id>7</wp:post_id><wp:comment><wp:comment_id>10</wp:comment_id><wp:comment_author><![CDATA[` +
+		strings.Repeat("x", limit/2) + `]]>` + strings.Repeat("y", limit/2) + `<![CDATA[z]]></wp:comment_author></wp:comment></item></channel></rss>`
+	read := func(doc string, only bool) ([]Record, error) {
+		rd := NewReaderLimit(strings.NewReader(doc), limit)
+		rd.SkipBodies, rd.OnlyCommentIDs = only, only
+		var recs []Record
+		for {
+			rec, err := rd.Next()
+			if err == io.EOF {
+				return recs, nil
+			}
+			if err != nil {
+				return recs, err
+			}
+			recs = append(recs, rec)
+		}
+	}
+	full, err := read(good, false)
+	must(t, err)
+	ids, err := read(good, true)
+	must(t, err)
+	if len(full) != len(ids) {
+		t.Fatalf("%d records in full, %d with only ids", len(full), len(ids))
+	}
+	for i := range full {
+		want, ok := full[i].(*Comment)
+		if !ok {
+			continue
+		}
+		got := ids[i].(*Comment)
+		if want.Author != "Ann" || want.Type != "pingback" || want.Content != "words" {
+			t.Fatalf("full comment %+v", want)
+		}
+		want2 := Comment{Pos: want.Pos, ItemID: want.ItemID, ID: want.ID, Parent: want.Parent, UserID: want.UserID, Meta: want.Meta}
+		if fmt.Sprintf("%+v", *got) != fmt.Sprintf("%+v", want2) {
+			t.Errorf("comment with only ids\n%+v\nwant\n%+v", *got, want2)
+		}
+	}
+	_, errFull := read(big, false)
+	_, errIDs := read(big, true)
+	if errFull == nil || errIDs == nil || errFull.Error() != errIDs.Error() {
+		t.Fatalf("errors %v and %v, want the same too-large error", errFull, errIDs)
+	}
+}
+
+// A comment's text fields share one string (commentField) yet read as each field alone
+// did: text as it is, trimmed fields without the white space around them (Unicode's
+// included), the last of a repeated field, child elements and comments left out.
+func TestCommentFields(t *testing.T) {
+	doc := head + "<item><wp:post_id>1</wp:post_id><wp:comment><wp:comment_author>  a b \n</wp:comment_author>" +
+		"<wp:comment_author_email> \t </wp:comment_author_email><wp:comment_author_url>\n x \n</wp:comment_author_url>" +
+		"<wp:comment_author_url> y </wp:comment_author_url><wp:comment_date>2020<!-- c -->-01</wp:comment_date>" +
+		"<wp:comment_content>\u00a0 é &amp;<![CDATA[<b>]]></wp:comment_content><wp:comment_author_IP>\u2003ip\u2003</wp:comment_author_IP>" +
+		"<wp:comment_date_gmt>x<b>y</b>z</wp:comment_date_gmt></wp:comment></item></channel></rss>"
+	rd := NewReader(strings.NewReader(doc))
+	var c *Comment
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		must(t, err)
+		if x, ok := rec.(*Comment); ok {
+			c = x
+		}
+	}
+	want := Comment{Pos: c.Pos, ItemID: 1, Author: "  a b \n", AuthorEmail: "", AuthorURL: "y", AuthorIP: "ip",
+		Date: "2020-01", DateGMT: "xz", Content: "\u00a0 é &<b>"}
+	if fmt.Sprintf("%+v", *c) != fmt.Sprintf("%+v", want) {
+		t.Errorf("comment\n%+v\nwant\n%+v", *c, want)
 	}
 }

@@ -58,11 +58,26 @@ type Reader struct {
 
 	maxText int
 	tbuf    []byte // the text of the element being read
+	// cbuf holds the text fields of the comment being read, which become one string
+	// (cspans say where each field's text is).
+	cbuf    []byte
+	cspans  []cspan
+	stopAt  int64 // a Split's offset: Next returns ErrSplit there (split.go)
+	sawItem bool
+
+	splitSrc  io.ReaderAt // SplitAt's request, until it is tried
+	splitFrom int64
+	splitSize int64
+	split     *Split
 
 	// SkipBodies makes the reader check the text of every post's and comment's content as
 	// it always does but keep none of it (Item.Content and Comment.Content stay empty): a
 	// first pass that needs only ids and dates then copies no bodies.
 	SkipBodies bool
+	// OnlyCommentIDs makes comments carry only Pos, ItemID, ID, Parent and Meta: their other
+	// fields are checked as always (well-formed, within the size bound) but left empty, so
+	// a first pass that needs a comment's place in its thread makes no string of it.
+	OnlyCommentIDs bool
 }
 
 // NewReader returns a Reader of the WXR document in r. Input that is not UTF-8 is converted
@@ -90,7 +105,13 @@ func (r *Reader) Next() (Record, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
+		if r.stopAt > 0 && r.s.offset() >= r.stopAt {
+			return nil, ErrSplit
+		}
 		r.err = r.step()
+		if r.splitSrc != nil {
+			r.prepareSplit()
+		}
 	}
 	rec := r.queue[0]
 	copy(r.queue, r.queue[1:])
@@ -284,7 +305,7 @@ func (r *Reader) channelChild(pos Pos) error {
 		if err = r.beforeRecord(pos, "<item>"); err != nil {
 			return err
 		}
-		r.item, r.itemOut, r.lateField = &Item{Pos: pos}, false, false
+		r.item, r.itemOut, r.lateField, r.sawItem = &Item{Pos: pos}, false, false, true
 		r.st = stItem
 	default:
 		err = r.skip()
@@ -430,30 +451,39 @@ func (r *Reader) string(b []byte) string {
 // readText is text, trimmed and body: it checks the element's text against maxText either
 // way and gathers it only when keep is set. The bytes are valid until the next readText.
 func (r *Reader) readText(keep bool) ([]byte, error) {
-	r.tbuf = r.tbuf[:0]
+	b, err := r.appendText(r.tbuf[:0], keep)
+	r.tbuf = b
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// appendText is readText appending to dst.
+func (r *Reader) appendText(dst []byte, keep bool) ([]byte, error) {
 	n := 0
 	for {
 		k, err := r.token()
 		if err == io.EOF {
-			return nil, syntaxError(r.next, io.ErrUnexpectedEOF)
+			return dst, syntaxError(r.next, io.ErrUnexpectedEOF)
 		}
 		if err != nil {
-			return nil, err
+			return dst, err
 		}
 		switch k {
 		case tokText:
 			if n += len(r.s.text); n > r.maxText {
-				return nil, r.tooLarge()
+				return dst, r.tooLarge()
 			}
 			if keep {
-				r.tbuf = append(r.tbuf, r.s.text...)
+				dst = append(dst, r.s.text...)
 			}
 		case tokStart:
 			if err := r.skip(); err != nil {
-				return nil, err
+				return dst, err
 			}
 		case tokEnd:
-			return r.tbuf, nil
+			return dst, nil
 		}
 	}
 }

@@ -55,6 +55,7 @@ func classify(space string) nsClass {
 // previous one ends), its namespace and where its start tag began.
 type elem struct {
 	q     int
+	local int // where its local name starts in scanner.names
 	space string
 	class nsClass
 	pos   Pos
@@ -146,6 +147,9 @@ func (s *scanner) lineAt(k int) (line int, start int64) {
 
 // posAt is the line and column of the byte k bytes after pos.
 func (s *scanner) posAt(k int) Pos {
+	if k == 0 { // every token's start: no bytes to count
+		return Pos{s.line, int(s.base+int64(s.pos)-s.lineStart) + 1}
+	}
 	line, start := s.lineAt(k)
 	return Pos{line, int(s.base+int64(s.pos+k)-start) + 1}
 }

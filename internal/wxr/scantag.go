@@ -132,7 +132,8 @@ func (s *scanner) startTag() error {
 		s.lastSpace, s.lastClass = s.space, classify(s.space)
 	}
 	s.class = s.lastClass
-	s.elems = append(s.elems, elem{q: len(s.names) + ne - 1, space: s.space, class: s.class, pos: s.at})
+	q := len(s.names) + ne - 1
+	s.elems = append(s.elems, elem{q: q, local: q - len(local), space: s.space, class: s.class, pos: s.at})
 	s.names = append(s.names, s.tag[1:ne]...)
 	s.advance(k)
 	s.kind = tokStart
@@ -242,7 +243,7 @@ func (s *scanner) pop() {
 		s.saved = s.saved[:n-1]
 	}
 	e, start := s.elems[depth-1], s.nameStart(depth-1)
-	_, s.local, _ = splitName(s.names[start:e.q])
+	s.local = s.names[e.local:e.q]
 	s.space, s.class = e.space, e.class
 	s.elems, s.names = s.elems[:depth-1], s.names[:start]
 }
@@ -260,14 +261,22 @@ func (s *scanner) openName(i int) []byte {
 }
 
 func (s *scanner) endTag() error {
-	ne, err := s.name(2, "expected element name after </")
-	if err != nil {
-		return err
+	// Nearly always the name is the open element's, which was read and checked at its start
+	// tag: then it needs no checking or splitting again.
+	n := len(s.elems)
+	ne, ok, err := s.readName(2)
+	same := err == nil && ok && n > 0 && bytes.Equal(s.openName(n-1), s.buf[s.pos+2:s.pos+ne])
+	if !same {
+		if ne, err = s.name(2, "expected element name after </"); err != nil {
+			return err
+		}
 	}
 	raw := s.buf[s.pos+2 : s.pos+ne]
-	prefix, local, ok := splitName(raw)
-	if !ok {
-		return s.failAt(ne, "expected element name after </")
+	prefix, local := []byte(nil), raw
+	if !same {
+		if prefix, local, ok = splitName(raw); !ok {
+			return s.failAt(ne, "expected element name after </")
+		}
 	}
 	k := s.skipSpace(ne)
 	c, err := s.byteAt(k)
@@ -275,14 +284,15 @@ func (s *scanner) endTag() error {
 		return s.failErr(k, err)
 	}
 	if c != '>' {
+		_, local, _ = splitName(raw)
 		return s.fail(k+1, "invalid characters between </"+string(local)+" and >")
 	}
 	k++
-	n := len(s.elems)
 	if n == 0 {
 		return s.fail(k, "unexpected end element </"+string(local)+">")
 	}
-	if open := s.openName(n - 1); !bytes.Equal(open, raw) {
+	if !same {
+		open := s.openName(n - 1)
 		oprefix, olocal, _ := splitName(open)
 		if !bytes.Equal(olocal, local) {
 			return s.fail(k, "element <"+string(olocal)+"> closed by </"+string(local)+">")
