@@ -227,10 +227,14 @@ func newActor(t *testing.T, b *browser, s *site, name string, opts ...actorOptio
 type actorOption func(*actor)
 
 // withoutJavaScript turns script execution off in the actor's tab, for every page it loads.
-func withoutJavaScript(a *actor) {
-	_, err := chromedp.Call(a.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+func withoutJavaScript(a *actor) { scripts(a, false) }
+
+// scripts turns script execution in the actor's tab on or off, from the next page it loads.
+func scripts(a *actor, on bool) {
+	a.t.Helper()
+	_, err := chromedp.Call(a.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
 	if err != nil {
-		a.t.Fatalf("%s: disable JavaScript: %v", a.name, err)
+		a.t.Fatalf("%s: turn JavaScript on=%v: %v", a.name, on, err)
 	}
 }
 

@@ -49,6 +49,22 @@ func (a *actor) moveTo(ip string) {
 	}
 }
 
+// cookies lists the names of the cookies the actor's browser holds for the site.
+func (a *actor) cookies() []string {
+	a.t.Helper()
+	ctx, cancel := a.step()
+	defer cancel()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{a.base + "/"}})
+	if err != nil {
+		a.fatalf("read the cookies: %v", err)
+	}
+	var names []string
+	for _, c := range res.Cookies {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
 // sendComment fills in the comment form as name/email and submits it; it returns the
 // fragment the site redirected to ("comment-ID", or "comments" for a comment not shown).
 func (a *actor) sendComment(name, email, body string) string {

@@ -84,8 +84,13 @@ func TestReplyInThreadAndModerate(t *testing.T) {
 	// 5. The administrator approves it from the pending queue.
 	approve(admin, id, readerName, body)
 
-	// 6. A new visitor (no cookies at all) sees the reply, approved, nested under its parent.
-	visitor := newActor(t, browser, s, "visitor")
+	// 6. A visitor with no cookies at all sees the reply, approved, nested under its parent:
+	// the stranger, who has never been given one (a browser context of its own for this cost
+	// a tab and a renderer, and held exactly as little).
+	visitor := stranger
+	if c := visitor.cookies(); len(c) != 0 {
+		visitor.fatalf("the visitor holds cookies for the site: %v", c)
+	}
 	visitor.open(post)
 	visitor.expectApproved(id, parent.ID, body)
 	if after := visitor.commentCount(); after != before+1 {
