@@ -88,10 +88,9 @@ func (a *actor) count(sel string) int {
 // published (it lands in spam, with the ban as its reason).
 func TestBanFromQueue(t *testing.T) {
 	t.Parallel()
-	s, browser := setup(t)
+	s, browser := setupNoWait(t)
 	admin := newActor(t, browser, s, "admin")
 	signIn(admin)
-	setMinSubmitSeconds(admin, 0)
 
 	spammer := newActor(t, browser, s, "spammer")
 	post := firstPostPath(spammer)
@@ -186,10 +185,9 @@ func TestReaderReports(t *testing.T) {
 // link is gone and a forged edit POST from their own browser is refused.
 func TestEditWindow(t *testing.T) {
 	t.Parallel()
-	s, browser := setup(t)
+	s, browser := setupNoWait(t)
 	admin := newActor(t, browser, s, "admin")
 	signIn(admin)
-	setMinSubmitSeconds(admin, 0)
 
 	reader := newActor(t, browser, s, "reader", withoutJavaScript)
 	post := firstPostPath(reader)

@@ -106,11 +106,7 @@ func TestReplyInThreadAndModerate(t *testing.T) {
 // and posting works.
 func TestNoJavaScriptReply(t *testing.T) {
 	t.Parallel()
-	s, browser := setup(t)
-
-	admin := newActor(t, browser, s, "admin")
-	signIn(admin)
-	setMinSubmitSeconds(admin, 0)
+	s, browser := setupNoWait(t)
 
 	reader := newActor(t, browser, s, "reader without JavaScript", withoutJavaScript)
 	post := firstPostPath(reader)
@@ -147,6 +143,14 @@ func setup(t *testing.T) (*site, *browser) {
 	t.Helper()
 	chromium(t) // skip (or fail under CI) before building anything
 	s := startSite(t)
+	return s, newBrowser(t)
+}
+
+// setupNoWait is setup on a site whose minimum time to submit a comment is 0 (seededNoWait).
+func setupNoWait(t *testing.T) (*site, *browser) {
+	t.Helper()
+	chromium(t)
+	s := startSiteFrom(t, seededNoWait(t))
 	return s, newBrowser(t)
 }
 
