@@ -32,6 +32,10 @@ const stepTimeout = 90 * time.Second
 const startTimeout = 3 * time.Minute
 
 // chromium returns the browser binary, or skips the test (fails it under CI) when there is none.
+// The headless shell comes first: it is the same Chromium (same Blink, V8 and version in
+// Debian) without the full browser's UI, and the package's run cost about 40% of the CPU with
+// it (71 against 178 CPU s, every process counted; docs/benchmarks.md, "Issue 11 (session 8):
+// the browser tests"). The full browser stays the fallback.
 func chromium(t *testing.T) string {
 	t.Helper()
 	if p := os.Getenv("BROADSIDE_CHROMIUM"); p != "" {
@@ -40,16 +44,20 @@ func chromium(t *testing.T) string {
 		}
 		t.Fatalf("BROADSIDE_CHROMIUM=%q is not an executable", p)
 	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+	for _, name := range []string{
+		"/usr/bin/chromium-headless-shell", "chromium-headless-shell", "chrome-headless-shell",
+		"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
+	} {
 		if full, err := exec.LookPath(name); err == nil {
 			return full
 		}
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatal("CI requires Chromium: install the chromium package (apt-get install chromium; .ci/run does this)")
+		t.Fatal("CI requires Chromium: install the chromium-headless-shell package, or chromium " +
+			"(apt-get install chromium-headless-shell; .ci/run does this)")
 	}
-	t.Skip("SKIPPING BROWSER TESTS: Chromium is not installed. Install it with `apt-get install chromium` " +
-		"(or point BROADSIDE_CHROMIUM at a Chrome/Chromium binary) to run the e2e tests.")
+	t.Skip("SKIPPING BROWSER TESTS: Chromium is not installed. Install it with `apt-get install chromium-headless-shell` " +
+		"(or chromium; or point BROADSIDE_CHROMIUM at a Chrome/Chromium binary) to run the e2e tests.")
 	return ""
 }
 
@@ -219,10 +227,14 @@ func newActor(t *testing.T, b *browser, s *site, name string, opts ...actorOptio
 type actorOption func(*actor)
 
 // withoutJavaScript turns script execution off in the actor's tab, for every page it loads.
-func withoutJavaScript(a *actor) {
-	_, err := chromedp.Call(a.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+func withoutJavaScript(a *actor) { scripts(a, false) }
+
+// scripts turns script execution in the actor's tab on or off, from the next page it loads.
+func scripts(a *actor, on bool) {
+	a.t.Helper()
+	_, err := chromedp.Call(a.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
 	if err != nil {
-		a.t.Fatalf("%s: disable JavaScript: %v", a.name, err)
+		a.t.Fatalf("%s: turn JavaScript on=%v: %v", a.name, on, err)
 	}
 }
 

@@ -4,7 +4,8 @@
 // each test and drives it with headless Chromium through chromedp, exactly as a reader and an
 // administrator would.
 //
-// The tests need Chromium (Debian's chromium package, /usr/bin/chromium; another binary can be
-// named with BROADSIDE_CHROMIUM). Without it they are skipped, unless CI is set, where they fail.
+// The tests need Chromium: Debian's chromium-headless-shell package (preferred: much lighter)
+// or its chromium package; another binary can be named with BROADSIDE_CHROMIUM. Without one
+// they are skipped, unless CI is set, where they fail.
 // Set BROADSIDE_E2E_ARTIFACTS=DIR to keep the screenshots the tests take.
 package e2e

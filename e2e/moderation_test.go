@@ -49,6 +49,22 @@ func (a *actor) moveTo(ip string) {
 	}
 }
 
+// cookies lists the names of the cookies the actor's browser holds for the site.
+func (a *actor) cookies() []string {
+	a.t.Helper()
+	ctx, cancel := a.step()
+	defer cancel()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{a.base + "/"}})
+	if err != nil {
+		a.fatalf("read the cookies: %v", err)
+	}
+	var names []string
+	for _, c := range res.Cookies {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
 // sendComment fills in the comment form as name/email and submits it; it returns the
 // fragment the site redirected to ("comment-ID", or "comments" for a comment not shown).
 func (a *actor) sendComment(name, email, body string) string {
@@ -72,10 +88,9 @@ func (a *actor) count(sel string) int {
 // published (it lands in spam, with the ban as its reason).
 func TestBanFromQueue(t *testing.T) {
 	t.Parallel()
-	s, browser := setup(t)
+	s, browser := setupNoWait(t)
 	admin := newActor(t, browser, s, "admin")
 	signIn(admin)
-	setMinSubmitSeconds(admin, 0)
 
 	spammer := newActor(t, browser, s, "spammer")
 	post := firstPostPath(spammer)
@@ -170,10 +185,9 @@ func TestReaderReports(t *testing.T) {
 // link is gone and a forged edit POST from their own browser is refused.
 func TestEditWindow(t *testing.T) {
 	t.Parallel()
-	s, browser := setup(t)
+	s, browser := setupNoWait(t)
 	admin := newActor(t, browser, s, "admin")
 	signIn(admin)
-	setMinSubmitSeconds(admin, 0)
 
 	reader := newActor(t, browser, s, "reader", withoutJavaScript)
 	post := firstPostPath(reader)

@@ -1,12 +1,15 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
 
@@ -47,42 +50,52 @@ func TestAdminFitsAPhone(t *testing.T) {
 	}
 	measure(admin, "/admin/login")
 	measure(admin, "/admin/login/link")
-	signIn(admin)
 
-	// The navigation: folded behind the Menu button, opened by it (a <details>, so a browser
-	// without JavaScript opens it too), and a list that fits the screen.
+	// Without JavaScript: the admin's own tab with its scripts turned off signs in and opens
+	// the menu, as a browser without JavaScript does (a second signed-in browser context for
+	// it cost a tab, a renderer and a sign-in, and tested nothing more: scripts are the tab's).
+	scripts(admin, false)
+	signIn(admin)
 	admin.open("/admin/")
 	navShown := `(() => { const n = document.querySelector('.admin-nav'); const r = n.getBoundingClientRect(); return n.checkVisibility() && r.height > 0; })()`
+	admin.do("open the menu", chromedp.Click(chromedp.CSS(`summary.admin-menu-button`)))
+	if !eval[bool](admin, navShown) {
+		admin.fatalf("the Menu button does not open the navigation without JavaScript")
+	}
+	if bad := eval[string](admin, `Array.from(document.querySelectorAll('.admin-nav a')).filter(a => { const r = a.getBoundingClientRect(); return r.right > 390 || r.left < 0 || r.height === 0; }).map(a => a.textContent.trim()).join(', ')`); bad != "" {
+		admin.fatalf("menu items off the screen or hidden: %s", bad)
+	}
+	if w := eval[int](admin, `document.documentElement.scrollWidth`); w > 390 {
+		admin.fatalf("with the menu open the page is %d px wide", w)
+	}
+	admin.screenshot("phone-menu-open.png", "")
+	admin.load("follow Users from the menu", chromedp.Click(chromedp.CSS(`.admin-nav a[href="/admin/users"]`)))
+	if loc := admin.location(); loc.Path != "/admin/users" {
+		admin.fatalf("after choosing Users in the menu: at %s", loc.Path)
+	}
+	scripts(admin, true)
+
+	// The navigation: folded behind the Menu button, opened by it (a <details>, so a browser
+	// without JavaScript opens it too, above), and a list that fits the screen.
+	admin.open("/admin/")
 	if eval[bool](admin, navShown) || !eval[bool](admin, `document.querySelector('summary.admin-menu-button').checkVisibility()`) {
 		admin.fatalf("on a phone the admin navigation is not folded behind a Menu button")
 	}
-	nojs := newActor(t, browser, s, "admin-without-javascript", withoutJavaScript)
-	phone(nojs)
-	signIn(nojs)
-	nojs.open("/admin/")
-	nojs.do("open the menu", chromedp.Click(chromedp.CSS(`summary.admin-menu-button`)))
-	if !eval[bool](nojs, navShown) {
-		nojs.fatalf("the Menu button does not open the navigation without JavaScript")
-	}
-	if bad := eval[string](nojs, `Array.from(document.querySelectorAll('.admin-nav a')).filter(a => { const r = a.getBoundingClientRect(); return r.right > 390 || r.left < 0 || r.height === 0; }).map(a => a.textContent.trim()).join(', ')`); bad != "" {
-		nojs.fatalf("menu items off the screen or hidden: %s", bad)
-	}
-	if w := eval[int](nojs, `document.documentElement.scrollWidth`); w > 390 {
-		nojs.fatalf("with the menu open the page is %d px wide", w)
-	}
-	nojs.screenshot("phone-menu-open.png", "")
-	nojs.load("follow Users from the menu", chromedp.Click(chromedp.CSS(`.admin-nav a[href="/admin/users"]`)))
-	if loc := nojs.location(); loc.Path != "/admin/users" {
-		nojs.fatalf("after choosing Users in the menu: at %s", loc.Path)
-	}
 
-	// On a wide screen the navigation is shown and the Menu button is not.
-	wide := newActor(t, browser, s, "admin-on-a-laptop")
-	signIn(wide)
-	wide.open("/admin/")
-	if !eval[bool](wide, navShown) || eval[bool](wide, `document.querySelector('summary.admin-menu-button').checkVisibility()`) {
-		wide.fatalf("on a wide screen the navigation is folded")
+	// On a wide screen (the browser's own 1280-px window, no phone emulation) the navigation
+	// is shown and the Menu button is not.
+	admin.do("use a laptop's screen", chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tgt, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tgt, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{})
+		return err
+	}))
+	admin.open("/admin/")
+	if !eval[bool](admin, navShown) || eval[bool](admin, `document.querySelector('summary.admin-menu-button').checkVisibility()`) {
+		admin.fatalf("on a wide screen the navigation is folded")
 	}
+	phone(admin)
 
 	pages := eval[[]string](admin, `Array.from(document.querySelectorAll('.admin-bar a[href^="/admin"]')).map(a => a.getAttribute('href'))`)
 	admin.open("/admin/posts?type=post")

@@ -84,8 +84,13 @@ func TestReplyInThreadAndModerate(t *testing.T) {
 	// 5. The administrator approves it from the pending queue.
 	approve(admin, id, readerName, body)
 
-	// 6. A new visitor (no cookies at all) sees the reply, approved, nested under its parent.
-	visitor := newActor(t, browser, s, "visitor")
+	// 6. A visitor with no cookies at all sees the reply, approved, nested under its parent:
+	// the stranger, who has never been given one (a browser context of its own for this cost
+	// a tab and a renderer, and held exactly as little).
+	visitor := stranger
+	if c := visitor.cookies(); len(c) != 0 {
+		visitor.fatalf("the visitor holds cookies for the site: %v", c)
+	}
 	visitor.open(post)
 	visitor.expectApproved(id, parent.ID, body)
 	if after := visitor.commentCount(); after != before+1 {
@@ -101,11 +106,7 @@ func TestReplyInThreadAndModerate(t *testing.T) {
 // and posting works.
 func TestNoJavaScriptReply(t *testing.T) {
 	t.Parallel()
-	s, browser := setup(t)
-
-	admin := newActor(t, browser, s, "admin")
-	signIn(admin)
-	setMinSubmitSeconds(admin, 0)
+	s, browser := setupNoWait(t)
 
 	reader := newActor(t, browser, s, "reader without JavaScript", withoutJavaScript)
 	post := firstPostPath(reader)
@@ -142,6 +143,14 @@ func setup(t *testing.T) (*site, *browser) {
 	t.Helper()
 	chromium(t) // skip (or fail under CI) before building anything
 	s := startSite(t)
+	return s, newBrowser(t)
+}
+
+// setupNoWait is setup on a site whose minimum time to submit a comment is 0 (seededNoWait).
+func setupNoWait(t *testing.T) (*site, *browser) {
+	t.Helper()
+	chromium(t)
+	s := startSiteFrom(t, seededNoWait(t))
 	return s, newBrowser(t)
 }
 

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -17,7 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/app"
 	"github.com/broadside/broadside/internal/cli"
+	"github.com/broadside/broadside/internal/config"
 )
 
 // The administrator every test site gets (broadside user add --password-stdin).
@@ -174,6 +179,54 @@ func seededData(t *testing.T) string {
 	return seededDir
 }
 
+var (
+	noWaitOnce sync.Once
+	noWaitDir  string
+	noWaitErr  error
+)
+
+// seededNoWait is seededData with the minimum time to submit a comment set to 0, made once, so
+// that a test's reader can send a comment at once without a sleep. Those tests had an
+// administrator sign in and save the setting through the form first: a tab and four page
+// loads of setup each, about 1 CPU s in Chromium. TestReplyInThreadAndModerate still saves it
+// through the form (setMinSubmitSeconds), which keeps that path tested.
+func seededNoWait(t *testing.T) string {
+	t.Helper()
+	seeded := seededData(t)
+	noWaitOnce.Do(func() {
+		dir := filepath.Join(workDir, "seeded-nowait")
+		if noWaitErr = os.Mkdir(dir, 0o755); noWaitErr != nil {
+			return
+		}
+		if noWaitErr = copyTree(dir, seeded); noWaitErr != nil {
+			return
+		}
+		ctx := context.Background()
+		cfg := config.Defaults()
+		cfg.DataDir = dir
+		a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{})
+		if err != nil {
+			noWaitErr = err
+			return
+		}
+		defer a.Close()
+		set, err := a.Settings.Load(ctx)
+		if err != nil {
+			noWaitErr = err
+			return
+		}
+		set.Discussion.MinSubmitSeconds = 0
+		if noWaitErr = a.Settings.Save(ctx, set, &broadside.User{Email: adminEmail, Role: broadside.RoleAdmin}); noWaitErr != nil {
+			return
+		}
+		noWaitDir = dir
+	})
+	if noWaitErr != nil {
+		t.Fatalf("seed a site without the minimum time to submit: %v", noWaitErr)
+	}
+	return noWaitDir
+}
+
 // copyTree copies the regular files and directories under src into dst, which exists.
 func copyTree(dst, src string) error {
 	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
@@ -209,8 +262,15 @@ func copyTree(dst, src string) error {
 // and checks that it exits cleanly.
 func startSite(t *testing.T, extra ...string) *site {
 	t.Helper()
+	return startSiteFrom(t, seededData(t), extra...)
+}
+
+// startSiteFrom is startSite on a copy of the data directory seeded (seededData or
+// seededNoWait).
+func startSiteFrom(t *testing.T, seeded string, extra ...string) *site {
+	t.Helper()
 	data := t.TempDir()
-	if err := copyTree(data, seededData(t)); err != nil {
+	if err := copyTree(data, seeded); err != nil {
 		t.Fatal(err)
 	}
 	t.Log(strings.TrimSpace(seededLog))
