@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -82,7 +84,14 @@ func (s *Store) withSorterThreads(ctx context.Context, fn func() error) error {
 		return fmt.Errorf("store: sorter threads: %w", err)
 	}
 	err := fn()
-	if _, e := s.tx.ExecContext(ctx, "PRAGMA threads = "+strconv.Itoa(was)); e != nil && err == nil {
+	// Restored even when ctx is done: a cancelled context makes database/sql roll the
+	// transaction back and hand the connection back to the pool, so it is set there.
+	restore := "PRAGMA threads = " + strconv.Itoa(was)
+	_, e := s.tx.ExecContext(context.WithoutCancel(ctx), restore)
+	if errors.Is(e, sql.ErrTxDone) {
+		_, e = s.w.ExecContext(context.WithoutCancel(ctx), restore)
+	}
+	if e != nil && err == nil {
 		err = fmt.Errorf("store: sorter threads: %w", e)
 	}
 	return err
