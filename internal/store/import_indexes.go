@@ -98,8 +98,8 @@ func (s *Store) withSorterThreads(ctx context.Context, fn func() error) error {
 }
 
 // sorterThreads is how many helper threads an index build may sort in: one per core
-// beside the one reading the table.
-func sorterThreads() int { return max(1, runtime.NumCPU()-1) }
+// beside the one reading the table (none on one core; SQLite caps it at 8).
+func sorterThreads() int { return runtime.NumCPU() - 1 }
 
 // dropSchema drops, in s's transaction, the indexes or triggers (kind) that q lists as
 // (name, sql) rows, and returns their names and the statements that made them, so that
