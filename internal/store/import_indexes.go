@@ -25,7 +25,7 @@ var deferrableTables = map[string]bool{"comments": true, "wp_imports": true}
 //     the whole table back (measured: about 0.1 s of CPU each per 200,000 comments, against
 //     next to nothing live);
 //   - every other index is cheaper to build once: even one whose keys arrive in order
-//     (post_id first) cost about 1.5 times its build when kept up to date row by row
+//     (post_id first) cost 1.5 to 2 times its build when kept up to date row by row
 //     (docs/benchmarks.md, issue 11 session 8).
 //
 // A rolled-back import rolls the drop back too. Anywhere else (PostgreSQL, a table with
