@@ -18,6 +18,31 @@ func (s *Store) CountIndexes(table string) (n int, err error) {
 	return n, err
 }
 
+// Indexes maps table's indexes to their statements ("" for automatic ones) as s (a
+// transaction) sees them, for testDeferIndexes.
+func (s *Store) Indexes(table string) (map[string]string, error) {
+	rows, err := s.rd().QueryContext(context.Background(), "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = $1", table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return nil, err
+		}
+		m[name] = def
+	}
+	return m, rows.Err()
+}
+
+// SorterThreads is the writer connection's PRAGMA threads, for testDeferIndexes.
+func (s *Store) SorterThreads() (n int, err error) {
+	err = s.w.QueryRowContext(context.Background(), "PRAGMA threads").Scan(&n)
+	return n, err
+}
+
 // SearchIndexRows lists the search index's rows as s sees them, for TestDeferSearchIndex.
 func (s *Store) SearchIndexRows() (string, error) {
 	rows, err := s.rd().QueryContext(context.Background(), "SELECT rowid, title, terms, excerpt, body FROM posts_fts ORDER BY rowid")

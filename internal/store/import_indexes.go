@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"runtime"
+	"strconv"
 )
 
 // deferrableTables are the tables an import may write without their secondary indexes:
@@ -11,10 +15,19 @@ var deferrableTables = map[string]bool{"comments": true, "wp_imports": true}
 
 // DeferIndexes lets an import into an empty table build its secondary indexes once, after
 // its rows are in, instead of updating every B-tree for every row (the comments table has
-// eleven, wp_imports two beside its primary key): on SQLite, in the import's transaction,
+// ten such, wp_imports two beside its primary key): on SQLite, in the import's transaction,
 // when the table is empty, it drops its non-unique indexes and returns the function that
 // creates them again from the very statements that made them (so the schema ends as it
-// began). Primary keys and unique indexes stay: the inserts' conflict clauses need them.
+// began). What stays is decided here, once:
+//   - primary keys and unique indexes: the inserts' conflict clauses need them;
+//   - partial indexes (a WHERE clause): an imported comment has no remote actor and seldom
+//     replies to a later comment, so they gain almost no entry, while building one reads
+//     the whole table back (measured: about 0.1 s of CPU each per 200,000 comments, against
+//     next to nothing live);
+//   - every other index is cheaper to build once: even one whose keys arrive in order
+//     (post_id first) cost 1.5 to 2 times its build when kept up to date row by row
+//     (docs/benchmarks.md, issue 11 session 8).
+//
 // A rolled-back import rolls the drop back too. Anywhere else (PostgreSQL, a table with
 // rows, statistics gathered on the tables) it drops nothing and rebuild is a no-op.
 // Until rebuild runs, only lookups by a kept key are fast: the import calls it before
@@ -40,19 +53,53 @@ func (s *Store) DeferIndexes(ctx context.Context, table string) (rebuild func(co
 		return none, !rows, nil
 	}
 	names, defs, err := s.dropSchema(ctx, "INDEX", `SELECT name, sql FROM sqlite_master
-WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY rowid`, table)
+WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+	AND instr(upper(sql), ' WHERE ') = 0 ORDER BY rowid`, table)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: defer %s indexes: %w", table, err)
 	}
 	return func(ctx context.Context) error {
-		for i, def := range defs {
-			if _, err := s.tx.ExecContext(ctx, def); err != nil {
-				return fmt.Errorf("store: rebuild %s index %s: %w", table, names[i], err)
+		return s.withSorterThreads(ctx, func() error {
+			for i, def := range defs {
+				if _, err := s.tx.ExecContext(ctx, def); err != nil {
+					return fmt.Errorf("store: rebuild %s index %s: %w", table, names[i], err)
+				}
 			}
-		}
-		return nil
+			return nil
+		})
 	}, true, nil
 }
+
+// withSorterThreads runs fn, on SQLite in s's transaction, with the connection allowed to
+// sort in helper threads: a CREATE INDEX then hands the sorting of its keys to other cores
+// while it reads the table (a third of the build's CPU left the import's critical path,
+// docs/benchmarks.md, issue 11 session 8). The setting is the connection's, so it goes back
+// to what it was after fn: the server's statements keep sorting on their own goroutine.
+func (s *Store) withSorterThreads(ctx context.Context, fn func() error) error {
+	var was int
+	if err := s.tx.QueryRowContext(ctx, "PRAGMA threads").Scan(&was); err != nil {
+		return fmt.Errorf("store: sorter threads: %w", err)
+	}
+	if _, err := s.tx.ExecContext(ctx, "PRAGMA threads = "+strconv.Itoa(sorterThreads())); err != nil {
+		return fmt.Errorf("store: sorter threads: %w", err)
+	}
+	err := fn()
+	// Restored even when ctx is done: a cancelled context makes database/sql roll the
+	// transaction back and hand the connection back to the pool, so it is set there.
+	restore := "PRAGMA threads = " + strconv.Itoa(was)
+	_, e := s.tx.ExecContext(context.WithoutCancel(ctx), restore)
+	if errors.Is(e, sql.ErrTxDone) {
+		_, e = s.w.ExecContext(context.WithoutCancel(ctx), restore)
+	}
+	if e != nil && err == nil {
+		err = fmt.Errorf("store: sorter threads: %w", e)
+	}
+	return err
+}
+
+// sorterThreads is how many helper threads an index build may sort in: one per core
+// beside the one reading the table (none on one core; SQLite caps it at 8).
+func sorterThreads() int { return runtime.NumCPU() - 1 }
 
 // dropSchema drops, in s's transaction, the indexes or triggers (kind) that q lists as
 // (name, sql) rows, and returns their names and the statements that made them, so that

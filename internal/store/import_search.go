@@ -28,12 +28,11 @@ func (s *Store) DeferSearchIndex(ctx context.Context) (build func(context.Contex
 	if s.isPG() || s.tx == nil {
 		return none, nil
 	}
-	var n int
-	if err := s.rd().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM posts LIMIT 1))
-	+ (SELECT count(*) FROM (SELECT 1 FROM posts_fts LIMIT 1))`).Scan(&n); err != nil {
+	var rows bool
+	if err := s.rd().QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM posts) OR EXISTS (SELECT 1 FROM posts_fts)`).Scan(&rows); err != nil {
 		return nil, fmt.Errorf("store: defer the search index: %w", err)
 	}
-	if n > 0 {
+	if rows {
 		return none, nil
 	}
 	names, defs, err := s.dropSchema(ctx, "TRIGGER", `SELECT name, sql FROM sqlite_master
