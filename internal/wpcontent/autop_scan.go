@@ -337,18 +337,20 @@ func dropBRAfterBlock(s string) string {
 func dropAfterBlock(s, after string) string {
 	e := edit{s: s}
 	gt := next{s: s, sep: ">"}
+	failT := -1 // many tags can share one '>': what follows it is looked at once
 	for i := 0; ; {
 		k := strings.IndexByte(s[i:], '<')
 		if k < 0 {
 			break
 		}
 		i += k
-		if t := blockTagAt(s, i, &gt); t >= 0 {
+		if t := blockTagAt(s, i, &gt); t >= 0 && t != failT {
 			if c := skipRESpace(s, t); strings.HasPrefix(s[c:], after) {
 				e.put(t, c+len(after), "")
 				i = c + len(after)
 				continue
 			}
+			failT = t
 		}
 		i++
 	}

@@ -75,6 +75,7 @@ func linkURLLines(s string) string {
 func linkURLParas(s string) string {
 	e := edit{s: s}
 	gt := next{s: s, sep: ">"}
+	failG := -1 // many "<p " can share one '>': what follows it is looked at once
 	for i := 0; ; {
 		k := strings.IndexByte(s[i:], '<')
 		if k < 0 {
@@ -82,7 +83,7 @@ func linkURLParas(s string) string {
 		}
 		i += k
 		if i+2 < len(s) && (s[i+1] == 'p' || s[i+1] == 'P') && (s[i+2] == '>' || s[i+2] == ' ') {
-			if g := gt.at(i + 2); g >= 0 {
+			if g := gt.at(i + 2); g >= 0 && g != failG {
 				start := skipRESpace(s, g+1)
 				if u := urlAt(s, start, true); u > 0 {
 					if c := skipRESpace(s, u); closePAt(s, c) {
@@ -91,6 +92,7 @@ func linkURLParas(s string) string {
 						continue
 					}
 				}
+				failG = g
 			}
 		}
 		i++
