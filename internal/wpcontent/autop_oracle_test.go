@@ -62,9 +62,7 @@ func oracleAutop(text string, br bool) string {
 	text, pres := hidePre(text)
 
 	text = oReDoubleBR.ReplaceAllString(text, "\n\n")
-	text = oReBlockOpen.ReplaceAllString(text, "\n\n$1")
-	text = oReBlockClose.ReplaceAllString(text, "$1\n\n")
-	text = oReHR.ReplaceAllString(text, "$1\n\n")
+	text = oracleSpaceBlocks(text)
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	text = oracleReplaceInTags(text, "\n", wpnl)
@@ -88,18 +86,7 @@ func oracleAutop(text string, br bool) string {
 		text = oReFigcaptionEnd.ReplaceAllString(text, "</figcaption>")
 	}
 	text = oReManyNewlines.ReplaceAllString(text, "\n\n")
-
-	var b strings.Builder
-	b.Grow(len(text) + len(text)/8)
-	for _, p := range oReParagraphSplit.Split(text, -1) {
-		if p == "" {
-			continue
-		}
-		b.WriteString("<p>")
-		b.WriteString(strings.Trim(p, "\n"))
-		b.WriteString("</p>\n")
-	}
-	text = b.String()
+	text = oracleParagraphs(text)
 
 	text = oReEmptyP.ReplaceAllString(text, "")
 	text = oReUnclosedP.ReplaceAllString(text, "<p>$1</p></$2>")
@@ -134,6 +121,28 @@ func oracleAutop(text string, br bool) string {
 		text = strings.ReplaceAll(text, "<!-- wpnl -->", "\n")
 	}
 	return text
+}
+
+// oracleSpaceBlocks is spaceBlocks as it was: three passes.
+func oracleSpaceBlocks(s string) string {
+	s = oReBlockOpen.ReplaceAllString(s, "\n\n$1")
+	s = oReBlockClose.ReplaceAllString(s, "$1\n\n")
+	return oReHR.ReplaceAllString(s, "$1\n\n")
+}
+
+// oracleParagraphs is paragraphs as it was: a split at `\n\s*\n`.
+func oracleParagraphs(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	for _, p := range oReParagraphSplit.Split(s, -1) {
+		if p == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.Trim(p, "\n"))
+		b.WriteString("</p>\n")
+	}
+	return b.String()
 }
 
 // oracleConvert is Convert as it was before session 8: the regexp Autop above and the
@@ -196,12 +205,14 @@ func (c *converter) oracleEmbeds(s string) string {
 }
 
 func oracleURLSteps(s string) string {
-	s = oReURLLine.ReplaceAllStringFunc(s, func(m string) string {
-		sub := oReURLLine.FindStringSubmatch(m)
-		return sub[1] + link(sub[2], sub[2]) + sub[3]
-	})
-	return oReURLPara.ReplaceAllStringFunc(s, func(m string) string {
-		sub := oReURLPara.FindStringSubmatch(m)
+	return oracleLinkURLs(oReURLPara, oracleLinkURLs(oReURLLine, s))
+}
+
+// oracleLinkURLs is linkURLLines (re is oReURLLine) or linkURLParas (oReURLPara) as it
+// was: the URL, the pattern's second group, becomes a link.
+func oracleLinkURLs(re *regexp.Regexp, s string) string {
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		sub := re.FindStringSubmatch(m)
 		return sub[1] + link(sub[2], sub[2]) + sub[3]
 	})
 }

@@ -2,7 +2,6 @@ package wpcontent
 
 import (
 	"regexp"
-	"strings"
 	"testing"
 )
 
@@ -16,29 +15,15 @@ type step struct {
 	oracle  func(string) string
 }
 
-func re(r interface {
-	ReplaceAllString(string, string) string
-}, repl string) func(string) string {
+func re(r *regexp.Regexp, repl string) func(string) string {
 	return func(s string) string { return r.ReplaceAllString(s, repl) }
 }
 
 var steps = []step{
 	{"collapseDoubleBR", collapseDoubleBR, re(oReDoubleBR, "\n\n")},
-	{"spaceBlocks", spaceBlocks, func(s string) string {
-		s = oReBlockOpen.ReplaceAllString(s, "\n\n$1")
-		s = oReBlockClose.ReplaceAllString(s, "$1\n\n")
-		return oReHR.ReplaceAllString(s, "$1\n\n")
-	}},
+	{"spaceBlocks", spaceBlocks, oracleSpaceBlocks},
 	{"collapseNewlines", collapseNewlines, re(oReManyNewlines, "\n\n")},
-	{"paragraphs", paragraphs, func(s string) string {
-		var b strings.Builder
-		for _, p := range oReParagraphSplit.Split(s, -1) {
-			if p != "" {
-				b.WriteString("<p>" + strings.Trim(p, "\n") + "</p>\n")
-			}
-		}
-		return b.String()
-	}},
+	{"paragraphs", paragraphs, oracleParagraphs},
 	{"dropEmptyP", dropEmptyP, re(oReEmptyP, "")},
 	{"closeUnclosedP", closeUnclosedP, re(oReUnclosedP, "<p>$1</p></$2>")},
 	{"unwrapBlock", unwrapBlock, re(oReWrappedBlock, "$1")},
@@ -51,18 +36,8 @@ var steps = []step{
 	{"newlinesToBR", newlinesToBR, oracleNewlinesToBR},
 	{"replaceInTags", func(s string) string { return replaceInTags(s, "\n", wpnl) },
 		func(s string) string { return oracleReplaceInTags(s, "\n", wpnl) }},
-	{"linkURLLines", linkURLLines, func(s string) string {
-		return oReURLLine.ReplaceAllStringFunc(s, func(m string) string {
-			sub := oReURLLine.FindStringSubmatch(m)
-			return sub[1] + link(sub[2], sub[2]) + sub[3]
-		})
-	}},
-	{"linkURLParas", linkURLParas, func(s string) string {
-		return oReURLPara.ReplaceAllStringFunc(s, func(m string) string {
-			sub := oReURLPara.FindStringSubmatch(m)
-			return sub[1] + link(sub[2], sub[2]) + sub[3]
-		})
-	}},
+	{"linkURLLines", linkURLLines, func(s string) string { return oracleLinkURLs(oReURLLine, s) }},
+	{"linkURLParas", linkURLParas, func(s string) string { return oracleLinkURLs(oReURLPara, s) }},
 }
 
 // stepInputs adds, to each text, the forms a step sees in Autop: with wpautop's trailing
