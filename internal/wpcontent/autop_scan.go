@@ -22,8 +22,8 @@ func collapseDoubleBR(s string) string {
 			break
 		}
 		i += k
-		if j := brAt(s, i); j > 0 {
-			if j2 := brAt(s, skipRESpace(s, j)); j2 > 0 {
+		if j := voidTagAt(s, i, "<br"); j > 0 {
+			if j2 := voidTagAt(s, skipRESpace(s, j), "<br"); j2 > 0 {
 				e.put(i, j2, "\n\n")
 				i = j2
 				continue
@@ -34,12 +34,13 @@ func collapseDoubleBR(s string) string {
 	return e.String()
 }
 
-// brAt matches `<br\s*/?>` at s[i] and returns the index past it, or -1.
-func brAt(s string, i int) int {
-	if !strings.HasPrefix(s[i:], "<br") {
+// voidTagAt matches open + `\s*/?>` at s[i] (open is "<br" or "<hr") and returns the
+// index past it, or -1.
+func voidTagAt(s string, i int, open string) int {
+	if !strings.HasPrefix(s[i:], open) {
 		return -1
 	}
-	j := skipRESpace(s, i+3)
+	j := skipRESpace(s, i+len(open))
 	if j < len(s) && s[j] == '/' {
 		j++
 	}
@@ -73,16 +74,7 @@ func spaceBlocks(s string) string {
 		if j := blockName(s, i+1); j >= 0 && j < len(s) && (isRESpace(s[j]) || s[j] == '/' || s[j] == '>') {
 			open = j + 1
 		}
-		hr := -1
-		if strings.HasPrefix(s[i:], "<hr") {
-			j := skipRESpace(s, i+3)
-			if j < len(s) && s[j] == '/' {
-				j++
-			}
-			if j < len(s) && s[j] == '>' {
-				hr = j + 1
-			}
-		}
+		hr := voidTagAt(s, i, "<hr") // `<hr\s*?/?>`: lazy or greedy, the one match is the same
 		switch {
 		case hr >= 0:
 			// <hr> is a block too, so it gets both.
