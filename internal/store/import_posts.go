@@ -80,9 +80,9 @@ func (s *Store) ImportNewPosts(ctx context.Context, ps []ImportedPost) error {
 		if err := tx.holdSearchTermsOf(ctx, ids); err != nil { // one search index update for all links
 			return err
 		}
-		_, err := tx.insertRows(ctx, "INSERT INTO posts ("+importPostCols+", id) VALUES ", "", len(ps), importPostWidth, postBatch,
-			func(i int, a *args) (string, error) {
-				return "(" + tx.importPostValues(ps[i].Post, ps[i].SearchBody, a) + ", " + a.add(ps[i].Post.ID) + ")", nil
+		_, _, err := tx.insertRows(ctx, "INSERT INTO posts ("+importPostCols+", id) VALUES ", "", len(ps), importPostWidth, postBatch,
+			func(i int, a *args) string {
+				return "(" + tx.importPostValues(ps[i].Post, ps[i].SearchBody, a) + ", " + a.add(ps[i].Post.ID) + ")"
 			})
 		if err != nil {
 			if foreignKeyViolation(err) {
@@ -94,10 +94,8 @@ func (s *Store) ImportNewPosts(ctx context.Context, ps []ImportedPost) error {
 			table, col, missing string
 			pairs               []int64
 		}{{"post_categories", "category_id", "The chosen category does not exist.", cats}, {"post_tags", "tag_id", "The chosen tag does not exist.", tags}} {
-			_, err := tx.insertRows(ctx, "INSERT INTO "+l.table+" (post_id, "+l.col+") VALUES ", "", len(l.pairs)/2, 2, linkBatch,
-				func(i int, a *args) (string, error) {
-					return "(" + a.add(l.pairs[2*i]) + ", " + a.add(l.pairs[2*i+1]) + ")", nil
-				})
+			_, _, err := tx.insertRows(ctx, "INSERT INTO "+l.table+" (post_id, "+l.col+") VALUES ", "", len(l.pairs)/2, 2, linkBatch,
+				func(i int, a *args) string { return "(" + a.add(l.pairs[2*i]) + ", " + a.add(l.pairs[2*i+1]) + ")" })
 			if err != nil {
 				if foreignKeyViolation(err) {
 					return &broadside.Error{Code: broadside.EINVALID, Message: l.missing}
@@ -136,30 +134,27 @@ const (
 )
 
 // insertRows runs head + "(…), (…)" + tail over n rows, at most batch rows to a statement;
-// on failure at is the first row of the statement that failed. row adds row i's width values to a and returns their parenthesised list, or why the row
-// cannot be written. Every multi-row write of the import goes through it (comments, posts
-// and their links, wp_imports, redirects): one statement per row was most of the writer's
-// time.
-func (s *Store) insertRows(ctx context.Context, head, tail string, n, width, batch int, row func(i int, a *args) (string, error)) (at int, err error) {
-	for start := 0; start < n; start += batch {
-		end := min(n, start+batch)
-		a := s.seqArgs(width * (end - start))
+// row adds row i's width values to a and returns their parenthesised list (rows are checked
+// before: the caller's error for a row that cannot be written needs no statement). On failure,
+// rows from up to to are those of the statement that failed. Every multi-row write of the
+// import goes through it (comments, posts and their links, wp_imports, redirects): one
+// statement per row was most of the writer's time.
+func (s *Store) insertRows(ctx context.Context, head, tail string, n, width, batch int, row func(i int, a *args) string) (from, to int, err error) {
+	for from = 0; from < n; from += batch {
+		to = min(n, from+batch)
+		a := s.seqArgs(width * (to - from))
 		var b strings.Builder
 		b.WriteString(head)
-		for i := start; i < end; i++ {
-			if i > start {
+		for i := from; i < to; i++ {
+			if i > from {
 				b.WriteString(", ")
 			}
-			vals, err := row(i, a)
-			if err != nil {
-				return i, err
-			}
-			b.WriteString(vals)
+			b.WriteString(row(i, a))
 		}
 		b.WriteString(tail)
 		if _, err := s.wr().ExecContext(ctx, b.String(), a.v...); err != nil {
-			return start, err
+			return from, to, err
 		}
 	}
-	return n, nil
+	return n, n, nil
 }

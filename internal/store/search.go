@@ -247,8 +247,8 @@ func (s *Store) holdSearchTermsOf(ctx context.Context, ids []int64) error {
 	if s.isPG() {
 		return nil
 	}
-	_, err := s.insertRows(ctx, "INSERT INTO posts_fts_hold (post_id) VALUES ", " ON CONFLICT DO NOTHING", len(ids), 1, linkBatch,
-		func(i int, a *args) (string, error) { return "(" + a.add(ids[i]) + ")", nil })
+	_, _, err := s.insertRows(ctx, "INSERT INTO posts_fts_hold (post_id) VALUES ", " ON CONFLICT DO NOTHING", len(ids), 1, linkBatch,
+		func(i int, a *args) string { return "(" + a.add(ids[i]) + ")" })
 	if err != nil {
 		return fmt.Errorf("store: index %s: %w", postIDs(ids), err)
 	}

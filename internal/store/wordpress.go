@@ -98,12 +98,11 @@ func (s *Store) SetPostParent(ctx context.Context, id, parentID int64) error {
 // ImportComment inserts c keeping c.ID when free (see ImportPost) and sets c.ID. It does not
 // update the post's comment count: call RecountAllComments when the import is done.
 func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
-	a := &args{}
-	vals, err := s.importCommentValues(c, a)
-	if err != nil {
+	if err := checkImportComment(c); err != nil {
 		return err
 	}
-	id, err := s.insertKeepingID(ctx, "comments", importCommentCols, a, vals, c.ID)
+	a := &args{}
+	id, err := s.insertKeepingID(ctx, "comments", importCommentCols, a, s.importCommentValues(c, a), c.ID)
 	if err != nil {
 		if foreignKeyViolation(err) {
 			return notFound("Post not found.")
@@ -118,18 +117,24 @@ func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
 const importCommentCols = `post_id, parent_id, user_id, kind, author_name, author_email,
 	author_url, author_ip, user_agent, raw_body, status, created_at`
 
-// importCommentValues checks c as ImportComment does and adds its values to a.
-func (s *Store) importCommentValues(c *broadside.Comment, a *args) (string, error) {
+// checkImportComment checks c as ImportComment and ImportNewComments do, and settles what
+// they write of it (its time in UTC to the microsecond, an empty kind as a comment).
+func checkImportComment(c *broadside.Comment) error {
 	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Microsecond)
 	if c.Kind == "" {
 		c.Kind = broadside.KindComment
 	}
 	if !broadside.ValidCommentStatus(c.Status) {
-		return "", &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
+		return &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
 	}
+	return nil
+}
+
+// importCommentValues adds the values of c (checked by checkImportComment) to a.
+func (s *Store) importCommentValues(c *broadside.Comment, a *args) string {
 	return strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentID)), a.add(nullID(c.UserID)),
 		a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
-		a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(s.ts(c.CreatedAt))}, ", "), nil
+		a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(s.ts(c.CreatedAt))}, ", ")
 }
 
 // ImportNewComments inserts comments whose ids are set and known to be free, up to
@@ -139,29 +144,25 @@ func (s *Store) importCommentValues(c *broadside.Comment, a *args) (string, erro
 // rather than moving the comment: the caller promised it was free. Post counts are not
 // updated, as with ImportComment.
 func (s *Store) ImportNewComments(ctx context.Context, cs []*broadside.Comment) error {
-	var bad error
-	at, err := s.insertRows(ctx, "INSERT INTO comments ("+importCommentCols+", id) VALUES ", "", len(cs), 13, commentBatch,
-		func(i int, a *args) (string, error) {
-			c := cs[i]
-			if c.ID <= 0 {
-				bad = fmt.Errorf("store: import comment on post %d: no id", c.PostID)
-				return "", bad
-			}
-			vals, err := s.importCommentValues(c, a)
-			if err != nil {
-				bad = err
-				return "", err
-			}
-			return "(" + vals + ", " + a.add(c.ID) + ")", nil
+	for _, c := range cs {
+		if c.ID <= 0 {
+			return fmt.Errorf("store: import comment on post %d: no id", c.PostID)
+		}
+		if err := checkImportComment(c); err != nil {
+			return err
+		}
+	}
+	from, to, err := s.insertRows(ctx, "INSERT INTO comments ("+importCommentCols+", id) VALUES ", "", len(cs), 13, commentBatch,
+		func(i int, a *args) string {
+			return "(" + s.importCommentValues(cs[i], a) + ", " + a.add(cs[i].ID) + ")"
 		})
 	switch {
-	case err == nil || err == bad:
-		return err
+	case err == nil:
+		return nil
 	case foreignKeyViolation(err):
 		return notFound("Post not found.")
 	}
-	end := min(len(cs), at+commentBatch) - 1
-	return fmt.Errorf("store: import %d comments (ids %d to %d): %w", end-at+1, cs[at].ID, cs[end].ID, err)
+	return fmt.Errorf("store: import %d comments (ids %d to %d): %w", to-from, cs[from].ID, cs[to-1].ID, err)
 }
 
 // commentBatch rows (13 values each) stay far below both databases' limits on a
@@ -448,14 +449,14 @@ func (s *Store) RecordWPImports(ctx context.Context, rows []WPImport, at time.Ti
 	}
 	rows = lastOfEach(rows, func(m WPImport) key { return key{m.Source, m.Kind, m.WPID} })
 	ts := s.ts(at)
-	i, err := s.insertRows(ctx, "INSERT INTO wp_imports (source, kind, wp_id, local_id, guid, imported_at) VALUES ",
+	from, to, err := s.insertRows(ctx, "INSERT INTO wp_imports (source, kind, wp_id, local_id, guid, imported_at) VALUES ",
 		" ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id, guid = excluded.guid, imported_at = excluded.imported_at",
-		len(rows), 6, wpImportBatch, func(i int, a *args) (string, error) {
+		len(rows), 6, wpImportBatch, func(i int, a *args) string {
 			m := rows[i]
-			return "(" + a.add(m.Source) + ", " + a.add(m.Kind) + ", " + a.add(m.WPID) + ", " + a.add(m.LocalID) + ", " + a.add(m.GUID) + ", " + a.add(ts) + ")", nil
+			return "(" + a.add(m.Source) + ", " + a.add(m.Kind) + ", " + a.add(m.WPID) + ", " + a.add(m.LocalID) + ", " + a.add(m.GUID) + ", " + a.add(ts) + ")"
 		})
 	if err != nil {
-		return fmt.Errorf("store: record %d imported objects: %w", min(len(rows)-i, wpImportBatch), err)
+		return fmt.Errorf("store: record %d imported objects: %w", to-from, err)
 	}
 	return nil
 }
@@ -486,18 +487,18 @@ const wpImportBatch = 64
 func (s *Store) SetRedirects(ctx context.Context, rs []broadside.Redirect, at time.Time) error {
 	rs = lastOfEach(rs, func(r broadside.Redirect) string { return r.Path })
 	ts := s.ts(at)
-	i, err := s.insertRows(ctx, "INSERT INTO redirects (path, kind, target_id, created_at) VALUES ",
+	from, to, err := s.insertRows(ctx, "INSERT INTO redirects (path, kind, target_id, created_at) VALUES ",
 		" ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, target_id = excluded.target_id", len(rs), 4, redirectBatch,
-		func(i int, a *args) (string, error) {
+		func(i int, a *args) string {
 			r := rs[i]
-			return "(" + a.add(r.Path) + ", " + a.add(r.Kind) + ", " + a.add(r.TargetID) + ", " + a.add(ts) + ")", nil
+			return "(" + a.add(r.Path) + ", " + a.add(r.Kind) + ", " + a.add(r.TargetID) + ", " + a.add(ts) + ")"
 		})
 	if err != nil {
 		more := ""
-		if n := min(len(rs)-i, redirectBatch) - 1; n > 0 {
+		if n := to - from - 1; n > 0 {
 			more = fmt.Sprintf(" and %d more", n)
 		}
-		return fmt.Errorf("store: record redirect of %s%s: %w", rs[i].Path, more, err)
+		return fmt.Errorf("store: record redirect of %s%s: %w", rs[from].Path, more, err)
 	}
 	return nil
 }
