@@ -3,9 +3,6 @@
 package testdb
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,16 +30,12 @@ func templateCache(bin string, cred *syscall.Credential) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	migs, err := store.Migrations(store.DialectPostgres)
+	key, err := migrationsKey(store.DialectPostgres)
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
-	for _, m := range migs {
-		fmt.Fprintf(h, "%d\x00%s\x00%s\x00", m.Version, m.Name, m.SQL)
-	}
 	initKey := strings.TrimPrefix(filepath.Base(filepath.Dir(init)), "broadside-pginit-")
-	final := filepath.Join(tempRoot(), tplCachePrefix+initKey+"-"+hex.EncodeToString(h.Sum(nil))[:16])
+	final := filepath.Join(tempRoot(), tplCachePrefix+initKey+"-"+key)
 	if _, err := os.Stat(filepath.Join(final, "data", "PG_VERSION")); err == nil {
 		return filepath.Join(final, "data"), nil
 	}
