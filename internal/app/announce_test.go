@@ -11,6 +11,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/posts"
@@ -142,7 +143,7 @@ func TestPublicWritesAnnounce(t *testing.T) {
 // openApp opens a node on cfg without serving it; it is closed when the test ends.
 func openApp(t *testing.T, cfg config.Config) (*app.App, error) {
 	t.Helper()
-	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true})
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true, GenerateKey: aptest.NewKeyPEM})
 	if err == nil {
 		t.Cleanup(func() { a.Close() })
 	}

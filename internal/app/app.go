@@ -107,6 +107,9 @@ type Options struct {
 	NoCache  bool
 	// Mailer replaces the SMTP sender built from the configuration (tests).
 	Mailer mail.Sender
+	// GenerateKey replaces the generation of the federation actors' RSA keys (tests, which
+	// pass aptest.NewKeyPEM: keys of the production size, generated ahead of time).
+	GenerateKey func() (pub, priv string, err error)
 }
 
 // Open opens (and migrates) the database and wires every service.
@@ -237,7 +240,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Audience = audience.New(st, now)
 	a.Limits.Inbox = limits.PerMinute(inboxPerHostPerMinute)
 	a.Federation = &activitypub.Service{Store: st, Log: log, Now: now, Client: activitypub.NewClient(cfg.FederationAllowPrivate),
-		HostConcurrency: cfg.Limits.DeliveriesPerHostInFlight, DeadAfter: time.Duration(cfg.Limits.FederationDeadAfterDays) * 24 * time.Hour,
+		HostConcurrency: cfg.Limits.DeliveriesPerHostInFlight, GenerateKey: opt.GenerateKey, DeadAfter: time.Duration(cfg.Limits.FederationDeadAfterDays) * 24 * time.Hour,
 		Limits: a.Limits, Wake: a.Worker.Wake, Site: func(ctx context.Context) (activitypub.Site, error) {
 			set, err := a.Settings.Load(ctx)
 			return activitypub.Site{Base: set.PublicURL(cfg.PublicURL()), Settings: set}, err

@@ -14,6 +14,7 @@ import (
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/activitypub"
 	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/mail/mailtest"
 	"github.com/broadside/broadside/internal/subscriptions"
@@ -149,7 +150,7 @@ func TestFanOutNeverDelaysSignInMail(t *testing.T) {
 	t.Cleanup(open)
 	const n, hosts = 200, 50
 	fanOutSite(t, cfg, r, n, hosts)
-	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true})
+	a, err := app.Open(context.Background(), cfg, quietLog(), app.Options{NoCache: true, GenerateKey: aptest.NewKeyPEM})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,11 +100,16 @@ func (r *fedReceiver) refusals() []error { return r.inbox.Refusals() }
 func fanOutSite(t testing.TB, cfg config.Config, r *fedReceiver, n, hosts int) *broadside.Post {
 	t.Helper()
 	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, quietLog(), app.Options{NoCache: true})
+	a, err := app.Open(ctx, cfg, quietLog(), app.Options{NoCache: true, GenerateKey: aptest.NewKeyPEM})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	// The site's key is stored now, from the pool, so the servers that sign the deliveries
+	// (child processes, which generate at production cost) find it.
+	if _, _, err := a.Federation.Key(ctx, activitypub.SiteActor); err != nil {
+		t.Fatal(err)
+	}
 	u := &broadside.User{Email: "ed@example.org", Role: broadside.RoleAdmin}
 	if err := a.Auth.CreateUser(ctx, u, "a long enough password"); err != nil {
 		t.Fatal(err)

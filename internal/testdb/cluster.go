@@ -31,6 +31,7 @@ type cluster struct {
 	cmd      *exec.Cmd
 	done     chan struct{} // closed when postgres has exited
 	stopOnce sync.Once
+	template string // a migrated template the cluster started with (templateCache), or ""
 }
 
 // tempPrefix names the cluster directories, so a later run can sweep ones left by a killed binary.
@@ -61,14 +62,22 @@ func startCluster() (*cluster, error) {
 		}
 	}
 	data := filepath.Join(dir, "data")
-	if err := initData(bin, dir, data, cred); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
+	template := cachedTemplate
+	if tpl, err := templateCache(bin, cred); err != nil || copyTree(tpl, data, cred) != nil {
+		// Without the cache (or when another checkout's binary swept it mid-copy), a
+		// fresh cluster, on which Postgres migrates a template of its own.
+		os.RemoveAll(data)
+		template = ""
+		if err := initData(bin, dir, data, cred); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
 	}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ { // a free port can be taken before postgres binds it
 		c, err := startPostgres(bin, dir, data, cred)
 		if err == nil {
+			c.template = template
 			return c, nil
 		}
 		lastErr = err

@@ -2,6 +2,8 @@ package testdb
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,9 +15,11 @@ import (
 	"github.com/broadside/broadside/internal/store"
 )
 
-// A SQLite database with every migration applied is made once per test binary and copied for
-// each test that asks: applying thirty migrations per test was an eighth of the web tests'
-// CPU. Migrate on a copy finds nothing to do, as on a database a previous run left behind.
+// A SQLite database with every migration applied is made once per machine and set of
+// migrations (sqliteTemplateCache), read once per test binary and copied for each test that
+// asks: applying thirty migrations per test was an eighth of the web tests' CPU, and once per
+// binary about 0.1 CPU s and thirty fsyncs in each of the suite's ~30 binaries. Migrate on a
+// copy finds nothing to do, as on a database a previous run left behind.
 var (
 	sqliteTplOnce sync.Once
 	sqliteTpl     []byte
@@ -36,11 +40,48 @@ func SQLiteMigrated(t testing.TB) string {
 // CopySQLiteTemplate writes the binary's migrated SQLite template to path (for harnesses
 // that give an application a data directory rather than a database).
 func CopySQLiteTemplate(path string) error {
-	sqliteTplOnce.Do(func() { sqliteTpl, sqliteTplErr = makeSQLiteTemplate() })
+	sqliteTplOnce.Do(func() { sqliteTpl, sqliteTplErr = sqliteTemplateCache() })
 	if sqliteTplErr != nil {
 		return sqliteTplErr
 	}
 	return os.WriteFile(path, sqliteTpl, 0o600)
+}
+
+// sqliteTemplateCache returns the migrated SQLite template kept in tempRoot for this set of
+// migrations, making it (written beside and renamed into place) when there is none.
+func sqliteTemplateCache() ([]byte, error) {
+	key, err := migrationsKey(store.DialectSQLite)
+	if err != nil {
+		return nil, err
+	}
+	cache := filepath.Join(tempRoot(), "broadside-sqlitetpl-"+key+".db")
+	if b, err := os.ReadFile(cache); err == nil && len(b) > 0 {
+		return b, nil
+	}
+	b, err := makeSQLiteTemplate()
+	if err != nil {
+		return nil, err
+	}
+	if f, err := os.CreateTemp(tempRoot(), "broadside-sqlitetpl-work-"); err == nil {
+		_, werr := f.Write(b)
+		if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), cache) != nil {
+			os.Remove(f.Name())
+		}
+	}
+	return b, nil
+}
+
+// migrationsKey identifies dialect's set of migrations (versions, names and statements).
+func migrationsKey(dialect string) (string, error) {
+	migs, err := store.Migrations(dialect)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, m := range migs {
+		fmt.Fprintf(h, "%d\x00%s\x00%s\x00", m.Version, m.Name, m.SQL)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 func makeSQLiteTemplate() ([]byte, error) {

@@ -1,9 +1,10 @@
 // Package testdb hands tests fresh databases: a SQLite file (sqliteDir: in memory on Linux), or a PostgreSQL
 // database on a server given by BROADSIDE_TEST_POSTGRES_URL or on a throwaway cluster that the
 // test binary starts once (initdb + postgres on a free port) and stops at exit. A PostgreSQL
-// database comes already migrated: it is cloned (CREATE DATABASE … TEMPLATE) from one database
-// the binary migrates once, because running every migration per test cost most of the
-// PostgreSQL tests' time. PostgresEmpty gives an empty one, for tests of migrating itself.
+// database comes already migrated: it is cloned (CREATE DATABASE … TEMPLATE) from one migrated
+// database, because running every migration per test cost most of the PostgreSQL tests' time;
+// the throwaway cluster starts as a copy of one made once per machine and set of migrations
+// (templateCache), on another server the binary migrates its own. PostgresEmpty gives an empty one, for tests of migrating itself.
 //
 // Use it from TestMain so the cluster is stopped when the tests end:
 //
@@ -201,28 +202,39 @@ func strategy(ctx context.Context, base string) string {
 
 // makeTemplate creates a database on base and migrates it with the store, for Postgres to
 // clone. Its name is this binary's own: test binaries of several packages run at once and
-// may share a server.
+// may share a server. A throwaway cluster started from templateCache has one already.
 func makeTemplate(base string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+	if shared != nil && base == shared.url && shared.template != "" {
+		return shared.template, nil
+	}
 	name := "broadside_template_" + randomHex(8)
-	if err := adminExec(ctx, base, "CREATE DATABASE "+name); err != nil {
+	tplBase = base
+	if err := migrateTemplate(base, name); err != nil {
 		return "", err
 	}
-	tplBase = base
-	u, _ := url.Parse(base)
+	return name, nil
+}
+
+// migrateTemplate creates database name on base and migrates it with the store.
+func migrateTemplate(base, name string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := adminExec(ctx, base, "CREATE DATABASE "+name); err != nil {
+		return err
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return err
+	}
 	u.Path = "/" + name
 	s, err := store.Open(ctx, u.String())
 	if err != nil {
-		return "", err
+		return err
 	}
 	err = s.Migrate(ctx)
 	// Closed before any clone: CREATE DATABASE refuses a template that has connections.
 	s.Close()
-	if err != nil {
-		return "", err
-	}
-	return name, nil
+	return err
 }
 
 // admin keeps the connections that create and drop databases, by server URL. A new
@@ -254,6 +266,16 @@ func adminExec(ctx context.Context, dsn, stmt string) error {
 	}
 	_, err = p.Exec(ctx, stmt)
 	return err
+}
+
+// closeAdminPool closes the kept connections to dsn.
+func closeAdminPool(dsn string) {
+	admin.Lock()
+	defer admin.Unlock()
+	if p := admin.pools[dsn]; p != nil {
+		p.Close()
+		delete(admin.pools, dsn)
+	}
 }
 
 // closeAdmin closes the kept connections (before the server stops).

@@ -18,6 +18,7 @@ import (
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/app"
+	"github.com/broadside/broadside/internal/aptest"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/posts"
 	"github.com/broadside/broadside/internal/testdb"
@@ -61,7 +62,7 @@ func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	clk := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
-	o := app.Options{Now: clk.Now, NoCache: true}
+	o := app.Options{Now: clk.Now, NoCache: true, GenerateKey: aptest.NewKeyPEM}
 	for _, f := range opts {
 		f(&o, &cfg)
 	}
