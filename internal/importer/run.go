@@ -392,11 +392,14 @@ func (r *run) lookup(ctx context.Context, kind string, wpID int64) (int64, bool,
 // a time (store.RecordWPImports), before any lookup and at the end of the run.
 func (r *run) remember(ctx context.Context, kind string, wpID, local int64, guid string) error {
 	r.imports = append(r.imports, store.WPImport{Source: r.plan.source, Kind: kind, WPID: wpID, LocalID: local, GUID: guid})
-	if len(r.imports) >= 256 {
+	if len(r.imports) >= pendingImports {
 		return r.flushImports(ctx)
 	}
 	return nil
 }
+
+// pendingImports is how many wp_imports rows, or redirects, wait before flushImports.
+const pendingImports = 256
 
 // flushImports writes the rows the run keeps to write later, those of wp_imports and the
 // redirects. Nothing during the run reads them but lookup (wp_imports), which calls it
@@ -431,7 +434,7 @@ func (r *run) redirect(ctx context.Context, link, kind string, id int64) error {
 // one statement per redirect was one of a post's seven.
 func (r *run) setRedirect(ctx context.Context, rd broadside.Redirect) error {
 	r.redirects = append(r.redirects, rd)
-	if len(r.redirects) >= 256 {
+	if len(r.redirects) >= pendingImports {
 		return r.flushImports(ctx)
 	}
 	return nil

@@ -253,10 +253,7 @@ func (p *plan) scanItem(it *wxr.Item, opt Options, creators map[string]bool) {
 	}
 	// Creators are compared by slug: the theme unit test data has ">themereviewteam" for
 	// "themereviewteam", and WordPress logins are what its author archives slugify anyway.
-	if key := broadside.Slugify(it.Creator); key != "" && !creators[key] {
-		creators[key] = true
-		p.creators = append(p.creators, it.Creator)
-	}
+	p.addCreator(it.Creator, creators)
 	if it.ID > 0 {
 		p.postTypes[it.ID] = it.Type
 		if it.ID > p.maxPost {
@@ -272,6 +269,14 @@ func (p *plan) scanItem(it *wxr.Item, opt Options, creators map[string]bool) {
 		if s := structureOf(it, p.home, p.isCat); s != "" {
 			p.votes[s]++
 		}
+	}
+}
+
+// addCreator adds login to p.creators unless seen (by slug) holds it already.
+func (p *plan) addCreator(login string, seen map[string]bool) {
+	if key := broadside.Slugify(login); key != "" && !seen[key] {
+		seen[key] = true
+		p.creators = append(p.creators, login)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"sync/atomic"
 
-	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/wxr"
 )
 
@@ -151,10 +150,7 @@ func (pl *planner) readSecond(r *wxr.Reader, stop chan struct{}, done *atomic.In
 func (pl *planner) join(pb *planner, lineDelta int) {
 	p, q := pl.p, pb.p
 	for _, c := range q.creators {
-		if key := broadside.Slugify(c); !pl.creators[key] {
-			pl.creators[key] = true
-			p.creators = append(p.creators, c)
-		}
+		p.addCreator(c, pl.creators)
 	}
 	for _, id := range q.attOrder {
 		if _, dup := p.attachments[id]; !dup {
