@@ -81,7 +81,12 @@ func (pl *planner) read(ctx context.Context, r *wxr.Reader, src io.ReaderAt, pro
 			if stop == nil { // the split came up before a record did
 				start()
 			}
-			h := <-second
+			var h half
+			select {
+			case h = <-second:
+			case <-ctx.Done(): // the deferred close of stop ends the second half
+				return ctx.Err()
+			}
 			second = nil
 			delta, ok := sp.Join()
 			sp = nil

@@ -85,6 +85,10 @@ func BenchmarkAutopHostile(b *testing.B) {
 		{"lt", "<", ""},
 		{"div-p", "<div <p ", ">\n</p>"},
 		{"br", "<br />\n", ""},
+		// Many candidate tags ending at one '>' before a long tail: each candidate once read
+		// the tail again (quadratic until the shared '>' was remembered; review, session 8).
+		{"shared-gt", "<divx", ">" + strings.Repeat(" ", 8000)},
+		{"shared-gt-url", "<p ", ">https://" + strings.Repeat("a", 8000)},
 	} {
 		for _, n := range []int{1000, 8000} {
 			in := strings.Repeat(h.unit, n) + h.tail
