@@ -118,8 +118,7 @@ func (r *run) comment(ctx context.Context, c *wxr.Comment, row *commentRow) erro
 			later = true // the parent comes later in this item
 		}
 	}
-	if r.batch.take(c.ID) {
-		cm.ID = c.ID // written with the next flush (comment_batch.go)
+	if r.batch.take(c.ID) { // cm keeps c.ID (commentRow set it), written with the next flush (comment_batch.go)
 		if err := r.queue(ctx, cm, c.Pos); err != nil {
 			return err
 		}

@@ -45,8 +45,6 @@ type plan struct {
 	home     string         // the directory the old site lived in ("/blog/"), or "/"
 	voters   int
 	offsets  map[int]int // local-minus-GMT offset in minutes -> posts
-
-	halves bool // the file was read in two halves at once (scan_split.go)
 }
 
 // attInfo is an attachment as read in the first pass.

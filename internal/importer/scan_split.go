@@ -34,6 +34,10 @@ var splitFile = func(r *wxr.Reader, src io.ReaderAt, size int64) {
 	}
 }
 
+// halvesJoined is called when the two halves' plans were joined; tests replace it to learn
+// that the split was used.
+var halvesJoined = func() {}
+
 // half is what the second half's reader made.
 type half struct {
 	pl  *planner
@@ -93,7 +97,7 @@ func (pl *planner) read(ctx context.Context, r *wxr.Reader, src io.ReaderAt, pro
 			if h.err == nil && ok && len(pl.p.catSlugs) == catsAt {
 				pl.endItem()
 				pl.join(h.pl, delta)
-				pl.p.halves = true
+				halvesJoined()
 				return nil
 			}
 			done.Store(0)

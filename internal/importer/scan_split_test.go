@@ -75,22 +75,25 @@ func splitDocs() map[string]string {
 }
 
 // scanSplitAt runs the first pass with the split point searched for from offset from (-1:
-// one reader).
-func scanSplitAt(t *testing.T, path string, from int64) (*plan, error) {
+// one reader), and reports whether the halves were joined.
+func scanSplitAt(t *testing.T, path string, from int64) (*plan, bool, error) {
 	t.Helper()
-	old := splitFile
-	defer func() { splitFile = old }()
+	old, oldJoined := splitFile, halvesJoined
+	defer func() { splitFile, halvesJoined = old, oldJoined }()
 	splitFile = func(r *wxr.Reader, src io.ReaderAt, size int64) {
 		if from >= 0 {
 			r.SplitAt(src, from, size)
 		}
 	}
-	return scan(context.Background(), path, Options{}, nil)
+	joined := false
+	halvesJoined = func() { joined = true }
+	p, err := scan(context.Background(), path, Options{}, nil)
+	return p, joined, err
 }
 
 // samePlan fails the test unless the plan and error read in two halves are those of one
-// reader, and reports whether the halves were joined.
-func samePlan(t *testing.T, name string, from int64, want, got *plan, wantErr, gotErr error) bool {
+// reader, and reports joined (the halves were joined) when they are.
+func samePlan(t *testing.T, name string, from int64, want, got *plan, joined bool, wantErr, gotErr error) bool {
 	t.Helper()
 	if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
 		t.Fatalf("%s, split from %d: error %v, want %v", name, from, gotErr, wantErr)
@@ -98,8 +101,6 @@ func samePlan(t *testing.T, name string, from int64, want, got *plan, wantErr, g
 	if wantErr != nil {
 		return false
 	}
-	joined := got.halves
-	got.halves = false
 	if !reflect.DeepEqual(want, got) {
 		t.Fatalf("%s, split from %d: the plan differs from one reader's\n got %+v\nwant %+v", name, from, got, want)
 	}
@@ -115,13 +116,13 @@ func TestScanHalvesMatchOneReader(t *testing.T) {
 	for name, doc := range splitDocs() {
 		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".xml")
 		must(t, os.WriteFile(path, []byte(doc), 0o644))
-		want, wantErr := scanSplitAt(t, path, -1)
+		want, _, wantErr := scanSplitAt(t, path, -1)
 		for i := 0; i < len(doc); i++ {
 			if doc[i] != '<' {
 				continue
 			}
-			got, err := scanSplitAt(t, path, int64(i))
-			if samePlan(t, name, int64(i), want, got, wantErr, err) {
+			got, halves, err := scanSplitAt(t, path, int64(i))
+			if samePlan(t, name, int64(i), want, got, halves, wantErr, err) {
 				joined++
 			}
 		}
@@ -132,10 +133,10 @@ func TestScanHalvesMatchOneReader(t *testing.T) {
 	for _, path := range fixtures {
 		doc, err := os.ReadFile(path)
 		must(t, err)
-		want, wantErr := scanSplitAt(t, path, -1)
+		want, _, wantErr := scanSplitAt(t, path, -1)
 		for _, m := range item.FindAllIndex(doc, -1) {
-			got, err := scanSplitAt(t, path, int64(m[0]))
-			if samePlan(t, filepath.Base(path), int64(m[0]), want, got, wantErr, err) {
+			got, halves, err := scanSplitAt(t, path, int64(m[0]))
+			if samePlan(t, filepath.Base(path), int64(m[0]), want, got, halves, wantErr, err) {
 				joined++
 			}
 		}
@@ -162,18 +163,21 @@ func BenchmarkFirstPass(b *testing.B) {
 	}
 	for _, mode := range []string{"one", "halves"} {
 		b.Run(mode, func(b *testing.B) {
-			old := splitFile
-			defer func() { splitFile = old }()
+			old, oldJoined := splitFile, halvesJoined
+			defer func() { splitFile, halvesJoined = old, oldJoined }()
 			if mode == "one" {
 				splitFile = func(*wxr.Reader, io.ReaderAt, int64) {}
 			}
+			var joined bool
+			halvesJoined = func() { joined = true }
 			for b.Loop() {
-				p, err := scan(context.Background(), path, Options{}, nil)
+				joined = false
+				_, err := scan(context.Background(), path, Options{}, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if p.halves != (mode == "halves") {
-					b.Fatalf("read in halves: %v", p.halves)
+				if joined != (mode == "halves") {
+					b.Fatalf("read in halves: %v", joined)
 				}
 			}
 		})

@@ -171,11 +171,11 @@ func newlinesToBR(s string) string {
 		}
 		n := i + k
 		r := n // the run's start: the cursor is never inside a run that holds a newline
-		for r > i && isSpace(s[r-1]) {
+		for r > i && isPCRESpace(s[r-1]) {
 			r--
 		}
 		j := n + 1
-		for j < len(s) && isSpace(s[j]) {
+		for j < len(s) && isPCRESpace(s[j]) {
 			j++
 		}
 		last := r + strings.LastIndexByte(s[r:j], '\n')
@@ -192,7 +192,8 @@ func newlinesToBR(s string) string {
 	return e.String()
 }
 
-func isSpace(c byte) bool {
+// isPCRESpace is PHP's (PCRE's) \s, which newlinesToBR follows: unlike Go regexp's (isRESpace), it takes \v.
+func isPCRESpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
 

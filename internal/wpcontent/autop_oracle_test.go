@@ -226,12 +226,12 @@ func oracleNewlinesToBR(s string) string {
 	b.Grow(len(s) + len(s)/16)
 	written := 0
 	for i := 0; i < len(s); {
-		if !isSpace(s[i]) {
+		if !isPCRESpace(s[i]) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(s) && isSpace(s[j]) {
+		for j < len(s) && isPCRESpace(s[j]) {
 			j++
 		}
 		nl := strings.LastIndexByte(s[i:j], '\n')

@@ -54,6 +54,7 @@ func (n *next) at(i int) int {
 	return n.pos
 }
 
+// isRESpace is Go regexp's \s, which the scanners standing in for regexps keep: unlike PCRE's (isPCRESpace), no \v.
 func isRESpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }

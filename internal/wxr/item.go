@@ -130,45 +130,15 @@ func (r *Reader) comment(c *Comment) error {
 		if r.s.class != clsWP {
 			return r.skip()
 		}
-		if r.OnlyCommentIDs && commentText(r.s.local) {
+		f, ok := commentFields[string(r.s.local)]
+		switch {
+		case !ok:
+			return r.skip()
+		case r.OnlyCommentIDs && f.text:
 			_, err := r.readText(false) // checked as text always is, kept by nobody
 			return err
 		}
-		var err error
-		switch string(r.s.local) {
-		case "comment_id":
-			c.ID, err = r.int64()
-		case "comment_author":
-			err = r.commentField(&c.Author, false, true)
-		case "comment_author_email":
-			err = r.commentField(&c.AuthorEmail, true, true)
-		case "comment_author_url":
-			err = r.commentField(&c.AuthorURL, true, true)
-		case "comment_author_IP":
-			err = r.commentField(&c.AuthorIP, true, true)
-		case "comment_date":
-			err = r.commentField(&c.Date, true, true)
-		case "comment_date_gmt":
-			err = r.commentField(&c.DateGMT, true, true)
-		case "comment_content":
-			err = r.commentField(&c.Content, false, !r.SkipBodies)
-		case "comment_approved":
-			c.Approved, err = r.word()
-		case "comment_type":
-			c.Type, err = r.word()
-		case "comment_parent":
-			c.Parent, err = r.int64()
-		case "comment_user_id":
-			c.UserID, err = r.int64()
-		case "commentmeta":
-			var m Meta
-			if m, err = r.meta(); err == nil {
-				c.Meta = append(c.Meta, m)
-			}
-		default:
-			err = r.skip()
-		}
-		return err
+		return f.read(r, c)
 	})
 	if err != nil {
 		return err
@@ -213,15 +183,32 @@ func (r *Reader) commentField(dst *string, trim, keep bool) error {
 	return nil
 }
 
-// commentText reports whether local is one of the comment's fields of text, which
-// OnlyCommentIDs leaves empty.
-func commentText(local []byte) bool {
-	switch string(local) {
-	case "comment_author", "comment_author_email", "comment_author_url", "comment_author_IP", "comment_date",
-		"comment_date_gmt", "comment_content", "comment_approved", "comment_type":
-		return true
-	}
-	return false
+// commentFields are a comment's fields by their element's name: how each is read, and
+// whether it is text, which OnlyCommentIDs checks as always but leaves empty. One table for
+// both, so a new field cannot be read in one place and forgotten in the other.
+var commentFields = map[string]struct {
+	text bool
+	read func(*Reader, *Comment) error
+}{
+	"comment_id":           {false, func(r *Reader, c *Comment) (err error) { c.ID, err = r.int64(); return }},
+	"comment_author":       {true, func(r *Reader, c *Comment) error { return r.commentField(&c.Author, false, true) }},
+	"comment_author_email": {true, func(r *Reader, c *Comment) error { return r.commentField(&c.AuthorEmail, true, true) }},
+	"comment_author_url":   {true, func(r *Reader, c *Comment) error { return r.commentField(&c.AuthorURL, true, true) }},
+	"comment_author_IP":    {true, func(r *Reader, c *Comment) error { return r.commentField(&c.AuthorIP, true, true) }},
+	"comment_date":         {true, func(r *Reader, c *Comment) error { return r.commentField(&c.Date, true, true) }},
+	"comment_date_gmt":     {true, func(r *Reader, c *Comment) error { return r.commentField(&c.DateGMT, true, true) }},
+	"comment_content":      {true, func(r *Reader, c *Comment) error { return r.commentField(&c.Content, false, !r.SkipBodies) }},
+	"comment_approved":     {true, func(r *Reader, c *Comment) (err error) { c.Approved, err = r.word(); return }},
+	"comment_type":         {true, func(r *Reader, c *Comment) (err error) { c.Type, err = r.word(); return }},
+	"comment_parent":       {false, func(r *Reader, c *Comment) (err error) { c.Parent, err = r.int64(); return }},
+	"comment_user_id":      {false, func(r *Reader, c *Comment) (err error) { c.UserID, err = r.int64(); return }},
+	"commentmeta": {false, func(r *Reader, c *Comment) error {
+		m, err := r.meta()
+		if err == nil {
+			c.Meta = append(c.Meta, m)
+		}
+		return err
+	}},
 }
 
 // words are the values a status or type field nearly always holds: word hands these out
