@@ -74,7 +74,7 @@ type Reader struct {
 	// it always does but keep none of it (Item.Content and Comment.Content stay empty): a
 	// first pass that needs only ids and dates then copies no bodies.
 	SkipBodies bool
-	// OnlyCommentIDs makes comments carry only Pos, ItemID, ID, Parent and Meta: their other
+	// OnlyCommentIDs makes comments carry only Pos, ItemID, ID, Parent, UserID and Meta: their other
 	// fields are checked as always (well-formed, within the size bound) but left empty, so
 	// a first pass that needs a comment's place in its thread makes no string of it.
 	OnlyCommentIDs bool
