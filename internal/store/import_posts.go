@@ -21,8 +21,11 @@ const importPostCols = `type, author_id, parent_id, title, slug, raw_body, body_
 	raw_excerpt, status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open,
 	password, sticky, appeal, notice, pings_open, menu_order, guid, guid_is_permalink, title_markup`
 
-// importPostWidth is how many values importPostValues adds, the id included.
-const importPostWidth = 26
+// importPostWidth is how many values a row of ImportNewPosts has: importPostValues' and the id.
+var importPostWidth = columns(importPostCols) + 1
+
+// columns counts the columns of a list such as importPostCols.
+func columns(cols string) int { return strings.Count(cols, ",") + 1 }
 
 // importPostValues adds p's values for importPostCols but the id to a (search as
 // ImportedPost.SearchBody).
@@ -144,7 +147,7 @@ next:
 	return pairs, nil
 }
 
-// postBatch rows (26 values each) and linkBatch links (2 each) stay far below both
+// postBatch rows (importPostWidth values each) and linkBatch links (2 each) stay far below both
 // databases' limits on a statement's parameters.
 const (
 	postBatch = 64
