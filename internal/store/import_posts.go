@@ -21,8 +21,11 @@ const importPostCols = `type, author_id, parent_id, title, slug, raw_body, body_
 	raw_excerpt, status, published_at, created_at, updated_at, featured_image_url, featured_image_alt, comments_open,
 	password, sticky, appeal, notice, pings_open, menu_order, guid, guid_is_permalink, title_markup`
 
-// importPostWidth is how many values importPostValues adds, the id included.
-const importPostWidth = 26
+// importPostWidth is how many values a row of ImportNewPosts has: importPostValues' and the id.
+var importPostWidth = columns(importPostCols) + 1
+
+// columns counts the columns of a list such as importPostCols.
+func columns(cols string) int { return strings.Count(cols, ",") + 1 }
 
 // importPostValues adds p's values for importPostCols but the id to a (search as
 // ImportedPost.SearchBody).
@@ -50,28 +53,14 @@ func (s *Store) ImportNewPosts(ctx context.Context, ps []ImportedPost) error {
 		return nil
 	}
 	ids := make([]int64, len(ps))
-	var cats, tags []int64 // post id, term id pairs
+	var links postLinks
 	for i, ip := range ps {
 		p := ip.Post
 		if p.ID <= 0 {
 			return fmt.Errorf("store: import post %q: no id", p.Slug)
 		}
 		ids[i] = p.ID
-		var err error
-		if cats, err = linkPairs(cats, p.ID, p.Categories, func(c broadside.Category) (int64, error) {
-			if c.ID == 0 {
-				return 0, fmt.Errorf("store: post %d: category %q has no id (resolve categories before saving)", p.ID, c.Slug)
-			}
-			return c.ID, nil
-		}); err != nil {
-			return err
-		}
-		if tags, err = linkPairs(tags, p.ID, p.Tags, func(t broadside.Tag) (int64, error) {
-			if t.ID == 0 {
-				return 0, fmt.Errorf("store: post %d: tag %q has no id (use EnsureTags before saving)", p.ID, t.Name)
-			}
-			return t.ID, nil
-		}); err != nil {
+		if err := links.add(p); err != nil {
 			return err
 		}
 	}
@@ -90,21 +79,53 @@ func (s *Store) ImportNewPosts(ctx context.Context, ps []ImportedPost) error {
 			}
 			return fmt.Errorf("store: import %s: %w", what, err)
 		}
-		for _, l := range []struct {
-			table, col, missing string
-			pairs               []int64
-		}{{"post_categories", "category_id", "The chosen category does not exist.", cats}, {"post_tags", "tag_id", "The chosen tag does not exist.", tags}} {
-			_, _, err := tx.insertRows(ctx, "INSERT INTO "+l.table+" (post_id, "+l.col+") VALUES ", "", len(l.pairs)/2, 2, linkBatch,
-				func(i int, a *args) string { return "(" + a.add(l.pairs[2*i]) + ", " + a.add(l.pairs[2*i+1]) + ")" })
-			if err != nil {
-				if foreignKeyViolation(err) {
-					return &broadside.Error{Code: broadside.EINVALID, Message: l.missing}
-				}
-				return fmt.Errorf("store: link %s to their %s: %w", what, strings.TrimPrefix(l.table, "post_"), err)
-			}
+		if err := tx.insertPostLinks(ctx, what, links); err != nil {
+			return err
 		}
 		return tx.releaseSearchTermsOf(ctx, ids)
 	})
+}
+
+// postLinks are posts' category and tag links as (post id, term id) pairs, each link once.
+type postLinks struct{ cats, tags []int64 }
+
+// add appends p's links, each category and tag once, in order; one without an id is an error.
+func (l *postLinks) add(p *broadside.Post) error {
+	var err error
+	if l.cats, err = linkPairs(l.cats, p.ID, p.Categories, func(c broadside.Category) (int64, error) {
+		if c.ID == 0 {
+			return 0, fmt.Errorf("store: post %d: category %q has no id (resolve categories before saving)", p.ID, c.Slug)
+		}
+		return c.ID, nil
+	}); err != nil {
+		return err
+	}
+	l.tags, err = linkPairs(l.tags, p.ID, p.Tags, func(t broadside.Tag) (int64, error) {
+		if t.ID == 0 {
+			return 0, fmt.Errorf("store: post %d: tag %q has no id (use EnsureTags before saving)", p.ID, t.Name)
+		}
+		return t.ID, nil
+	})
+	return err
+}
+
+// insertPostLinks writes links, many to a statement (what names their posts in an error);
+// a category or tag that does not exist is EINVALID.
+func (s *Store) insertPostLinks(ctx context.Context, what string, links postLinks) error {
+	for _, l := range []struct {
+		table, col, missing string
+		pairs               []int64
+	}{{"post_categories", "category_id", "The chosen category does not exist.", links.cats}, {"post_tags", "tag_id", "The chosen tag does not exist.", links.tags}} {
+		_, _, err := s.insertRows(ctx, "INSERT INTO "+l.table+" (post_id, "+l.col+") VALUES ", "", len(l.pairs)/2, 2, linkBatch,
+			func(i int, a *args) string { return "(" + a.add(l.pairs[2*i]) + ", " + a.add(l.pairs[2*i+1]) + ")" })
+		if err != nil {
+			if foreignKeyViolation(err) {
+				return &broadside.Error{Code: broadside.EINVALID, Message: l.missing}
+			}
+			return fmt.Errorf("store: link %s to their %s: %w", what, strings.TrimPrefix(l.table, "post_"), err)
+		}
+	}
+	return nil
 }
 
 // linkPairs appends (postID, id) for each term's id to pairs, each id once, in order.
@@ -126,7 +147,7 @@ next:
 	return pairs, nil
 }
 
-// postBatch rows (26 values each) and linkBatch links (2 each) stay far below both
+// postBatch rows (importPostWidth values each) and linkBatch links (2 each) stay far below both
 // databases' limits on a statement's parameters.
 const (
 	postBatch = 64

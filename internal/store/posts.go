@@ -109,6 +109,10 @@ func postWriteErr(op string, p *broadside.Post, err error) error {
 
 // writePostLinks writes p's category and tag links, replacing existing ones when replace.
 func (s *Store) writePostLinks(ctx context.Context, p *broadside.Post, replace bool) error {
+	var links postLinks
+	if err := links.add(p); err != nil {
+		return err
+	}
 	if err := s.holdSearchTerms(ctx, p.ID); err != nil { // one search index update for all links
 		return err
 	}
@@ -120,37 +124,8 @@ func (s *Store) writePostLinks(ctx context.Context, p *broadside.Post, replace b
 			return fmt.Errorf("store: replace tags of post %d: %w", p.ID, err)
 		}
 	}
-	seen := map[int64]bool{}
-	for _, c := range p.Categories {
-		if c.ID == 0 {
-			return fmt.Errorf("store: post %d: category %q has no id (resolve categories before saving)", p.ID, c.Slug)
-		}
-		if seen[c.ID] {
-			continue
-		}
-		seen[c.ID] = true
-		if _, err := s.wr().ExecContext(ctx, "INSERT INTO post_categories (post_id, category_id) VALUES ($1, $2)", p.ID, c.ID); err != nil {
-			if foreignKeyViolation(err) {
-				return &broadside.Error{Code: broadside.EINVALID, Message: "The chosen category does not exist."}
-			}
-			return fmt.Errorf("store: link post %d to category %d: %w", p.ID, c.ID, err)
-		}
-	}
-	seen = map[int64]bool{}
-	for _, t := range p.Tags {
-		if t.ID == 0 {
-			return fmt.Errorf("store: post %d: tag %q has no id (use EnsureTags before saving)", p.ID, t.Name)
-		}
-		if seen[t.ID] {
-			continue
-		}
-		seen[t.ID] = true
-		if _, err := s.wr().ExecContext(ctx, "INSERT INTO post_tags (post_id, tag_id) VALUES ($1, $2)", p.ID, t.ID); err != nil {
-			if foreignKeyViolation(err) {
-				return &broadside.Error{Code: broadside.EINVALID, Message: "The chosen tag does not exist."}
-			}
-			return fmt.Errorf("store: link post %d to tag %d: %w", p.ID, t.ID, err)
-		}
+	if err := s.insertPostLinks(ctx, postIDs([]int64{p.ID}), links); err != nil {
+		return err
 	}
 	return s.releaseSearchTerms(ctx, p.ID)
 }

@@ -117,6 +117,9 @@ func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
 const importCommentCols = `post_id, parent_id, user_id, kind, author_name, author_email,
 	author_url, author_ip, user_agent, raw_body, status, created_at`
 
+// importCommentWidth is how many values a row of ImportNewComments has: importCommentValues' and the id.
+var importCommentWidth = columns(importCommentCols) + 1
+
 // checkImportComment checks c as ImportComment and ImportNewComments do, and settles what
 // they write of it (its time in UTC to the microsecond, an empty kind as a comment).
 func checkImportComment(c *broadside.Comment) error {
@@ -152,7 +155,7 @@ func (s *Store) ImportNewComments(ctx context.Context, cs []*broadside.Comment) 
 			return err
 		}
 	}
-	from, to, err := s.insertRows(ctx, "INSERT INTO comments ("+importCommentCols+", id) VALUES ", "", len(cs), 13, commentBatch,
+	from, to, err := s.insertRows(ctx, "INSERT INTO comments ("+importCommentCols+", id) VALUES ", "", len(cs), importCommentWidth, commentBatch,
 		func(i int, a *args) string {
 			return "(" + s.importCommentValues(cs[i], a) + ", " + a.add(cs[i].ID) + ")"
 		})
@@ -165,7 +168,7 @@ func (s *Store) ImportNewComments(ctx context.Context, cs []*broadside.Comment) 
 	return fmt.Errorf("store: import %d comments (ids %d to %d): %w", to-from, cs[from].ID, cs[to-1].ID, err)
 }
 
-// commentBatch rows (13 values each) stay far below both databases' limits on a
+// commentBatch rows (importCommentWidth values each) stay far below both databases' limits on a
 // statement's parameters.
 const commentBatch = 64
 

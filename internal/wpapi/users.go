@@ -65,11 +65,16 @@ func (q *req) hasPublished(uid int64) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	q.setPublished(uid, authors[uid])
+	return authors[uid], nil
+}
+
+// setPublished records for hasPublished whether the user with uid has published posts or pages.
+func (q *req) setPublished(uid int64, v bool) {
 	if q.st.published == nil {
 		q.st.published = map[int64]bool{}
 	}
-	q.st.published[uid] = authors[uid]
-	return authors[uid], nil
+	q.st.published[uid] = v
 }
 
 func (q *req) rememberUser(u *broadside.User) {
@@ -164,11 +169,8 @@ func (q *req) listUsers() (*result, error) {
 			return nil, err
 		}
 		// The answer covers every user, so hasPublished later in this response asks no more.
-		if q.st.published == nil {
-			q.st.published = make(map[int64]bool, len(all))
-		}
 		for _, u := range all {
-			q.st.published[u.ID] = public[u.ID]
+			q.setPublished(u.ID, public[u.ID])
 		}
 	}
 	search := strings.ToLower(strings.Trim(q.p.str("search"), "*"))
