@@ -178,6 +178,13 @@ func initCache(bin string, cred *syscall.Credential) (string, error) {
 	if err := runInitdb(bin, work, filepath.Join(work, "data"), cred); err != nil {
 		return "", err
 	}
+	return publishCluster(work, final)
+}
+
+// publishCluster renames the cluster made in work to final, where every test binary of the
+// machine finds it, and returns its data directory; when another binary got there first, its
+// copy is used.
+func publishCluster(work, final string) (string, error) {
 	if err := os.Rename(work, final); err != nil {
 		// Another binary won the race: use its copy.
 		if _, serr := os.Stat(filepath.Join(final, "data", "PG_VERSION")); serr == nil {

@@ -64,14 +64,7 @@ func templateCache(bin string, cred *syscall.Credential) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.Rename(work, final); err != nil {
-		// Another binary won the race: use its copy.
-		if _, serr := os.Stat(filepath.Join(final, "data", "PG_VERSION")); serr == nil {
-			return filepath.Join(final, "data"), nil
-		}
-		return "", err
-	}
-	return filepath.Join(final, "data"), nil
+	return publishCluster(work, final)
 }
 
 // sweepTemplateCaches removes the template caches of the same server binary made for other
