@@ -162,10 +162,21 @@ func initCache(bin string, cred *syscall.Credential) (string, error) {
 	}
 	key := fmt.Sprintf("%s-%d-%d-%d", filepath.Base(filepath.Dir(bin)), fi.Size(), fi.ModTime().Unix(), os.Geteuid())
 	final := filepath.Join(tempRoot(), "broadside-pginit-"+key)
-	if _, err := os.Stat(filepath.Join(final, "data", "PG_VERSION")); err == nil {
-		return filepath.Join(final, "data"), nil
+	return sharedCluster(final, "broadside-pginit-work-", cred, func(work string) error {
+		return runInitdb(bin, work, filepath.Join(work, "data"), cred)
+	})
+}
+
+// sharedCluster returns the data directory of the cluster at final, made once per machine:
+// when no test binary has made it yet, build fills a private work directory (workPrefix; its "data"
+// below it) that is then renamed into place, so concurrent binaries never see half of one;
+// when another binary renames its copy first, that one is used.
+func sharedCluster(final, workPrefix string, cred *syscall.Credential, build func(work string) error) (string, error) {
+	data := filepath.Join(final, "data")
+	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); err == nil {
+		return data, nil
 	}
-	work, err := os.MkdirTemp(tempRoot(), "broadside-pginit-work-")
+	work, err := os.MkdirTemp(tempRoot(), workPrefix)
 	if err != nil {
 		return "", err
 	}
@@ -175,24 +186,16 @@ func initCache(bin string, cred *syscall.Credential) (string, error) {
 			return "", err
 		}
 	}
-	if err := runInitdb(bin, work, filepath.Join(work, "data"), cred); err != nil {
+	if err := build(work); err != nil {
 		return "", err
 	}
-	return publishCluster(work, final)
-}
-
-// publishCluster renames the cluster made in work to final, where every test binary of the
-// machine finds it, and returns its data directory; when another binary got there first, its
-// copy is used.
-func publishCluster(work, final string) (string, error) {
 	if err := os.Rename(work, final); err != nil {
-		// Another binary won the race: use its copy.
-		if _, serr := os.Stat(filepath.Join(final, "data", "PG_VERSION")); serr == nil {
-			return filepath.Join(final, "data"), nil
+		if _, serr := os.Stat(filepath.Join(data, "PG_VERSION")); serr == nil {
+			return data, nil
 		}
 		return "", err
 	}
-	return filepath.Join(final, "data"), nil
+	return data, nil
 }
 
 func runInitdb(bin, dir, data string, cred *syscall.Credential) error {

@@ -36,35 +36,21 @@ func templateCache(bin string, cred *syscall.Credential) (string, error) {
 	}
 	initKey := strings.TrimPrefix(filepath.Base(filepath.Dir(init)), "broadside-pginit-")
 	final := filepath.Join(tempRoot(), tplCachePrefix+initKey+"-"+key)
-	if _, err := os.Stat(filepath.Join(final, "data", "PG_VERSION")); err == nil {
-		return filepath.Join(final, "data"), nil
-	}
-	sweepTemplateCaches(initKey, final)
-	work, err := os.MkdirTemp(tempRoot(), "broadside-pgtpl-work-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(work) // gone after a successful rename
-	if cred != nil {
-		if err := os.Chown(work, int(cred.Uid), int(cred.Gid)); err != nil {
-			return "", err
+	return sharedCluster(final, "broadside-pgtpl-work-", cred, func(work string) error {
+		sweepTemplateCaches(initKey, final)
+		data := filepath.Join(work, "data")
+		if err := copyTree(init, data, cred); err != nil {
+			return err
 		}
-	}
-	data := filepath.Join(work, "data")
-	if err := copyTree(init, data, cred); err != nil {
-		return "", err
-	}
-	c, err := startPostgres(bin, work, data, cred)
-	if err != nil {
-		return "", err
-	}
-	err = migrateTemplate(c.url, cachedTemplate)
-	closeAdminPool(c.url)
-	c.stopProcess() // a fast shutdown checkpoints: the copy starts clean
-	if err != nil {
-		return "", err
-	}
-	return publishCluster(work, final)
+		c, err := startPostgres(bin, work, data, cred)
+		if err != nil {
+			return err
+		}
+		err = migrateTemplate(c.url, cachedTemplate)
+		closeAdminPool(c.url)
+		c.stopProcess() // a fast shutdown checkpoints: the copy starts clean
+		return err
+	})
 }
 
 // sweepTemplateCaches removes the template caches of the same server binary made for other
