@@ -147,17 +147,7 @@ func TestSkipBodies(t *testing.T) {
 	read := func(skip bool) ([]Record, error) {
 		rd := NewReaderLimit(strings.NewReader(doc), limit)
 		rd.SkipBodies = skip
-		var recs []Record
-		for {
-			rec, err := rd.Next()
-			if err == io.EOF {
-				return recs, nil
-			}
-			if err != nil {
-				return recs, err
-			}
-			recs = append(recs, rec)
-		}
+		return records(rd)
 	}
 	kept, errKept := read(false)
 	skipped, errSkipped := read(true)
@@ -200,17 +190,7 @@ func TestOnlyCommentIDs(t *testing.T) {
 	read := func(doc string, only bool) ([]Record, error) {
 		rd := NewReaderLimit(strings.NewReader(doc), limit)
 		rd.SkipBodies, rd.OnlyCommentIDs = only, only
-		var recs []Record
-		for {
-			rec, err := rd.Next()
-			if err == io.EOF {
-				return recs, nil
-			}
-			if err != nil {
-				return recs, err
-			}
-			recs = append(recs, rec)
-		}
+		return records(rd)
 	}
 	full, err := read(good, false)
 	must(t, err)
@@ -249,14 +229,10 @@ func TestCommentFields(t *testing.T) {
 		"<wp:comment_author_url> y </wp:comment_author_url><wp:comment_date>2020<!-- c -->-01</wp:comment_date>" +
 		"<wp:comment_content>\u00a0 é &amp;<![CDATA[<b>]]></wp:comment_content><wp:comment_author_IP>\u2003ip\u2003</wp:comment_author_IP>" +
 		"<wp:comment_date_gmt>x<b>y</b>z</wp:comment_date_gmt></wp:comment></item></channel></rss>"
-	rd := NewReader(strings.NewReader(doc))
+	recs, err := records(NewReader(strings.NewReader(doc)))
+	must(t, err)
 	var c *Comment
-	for {
-		rec, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		must(t, err)
+	for _, rec := range recs {
 		if x, ok := rec.(*Comment); ok {
 			c = x
 		}
@@ -265,5 +241,20 @@ func TestCommentFields(t *testing.T) {
 		Date: "2020-01", DateGMT: "xz", Content: "\u00a0 é &<b>"}
 	if fmt.Sprintf("%+v", *c) != fmt.Sprintf("%+v", want) {
 		t.Errorf("comment\n%+v\nwant\n%+v", *c, want)
+	}
+}
+
+// records reads rd to its end: every record, and the error that stopped it (nil at the end).
+func records(rd *Reader) ([]Record, error) {
+	var recs []Record
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return recs, nil
+		}
+		if err != nil {
+			return recs, err
+		}
+		recs = append(recs, rec)
 	}
 }
