@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,6 +24,7 @@ import (
 	"github.com/broadside/broadside/internal/app"
 	"github.com/broadside/broadside/internal/cli"
 	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/testdb"
 )
 
 // The administrator every test site gets (broadside user add --password-stdin).
@@ -50,6 +52,8 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
+	flag.Parse()
+	testdb.Watchdog()
 	code := m.Run()
 	stopChromium()
 	if workDir != "" {

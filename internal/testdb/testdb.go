@@ -147,6 +147,7 @@ func Main(m *testing.M) {
 	if !explicit {
 		_ = flag.Set("test.parallel", strconv.Itoa(Parallel))
 	}
+	Watchdog()
 	code := run(m)
 	os.Exit(code)
 }

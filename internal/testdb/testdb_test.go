@@ -3,6 +3,9 @@ package testdb_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -141,4 +144,34 @@ func TestSQLiteMigratedCarriesEveryMigration(t *testing.T) {
 	if n != len(migs) {
 		t.Fatalf("%d migrations recorded, want %d", n, len(migs))
 	}
+}
+
+// TestWatchdogNamesTheHungTest runs this binary on a test that never ends, with a short
+// -test.timeout, and checks that the last lines it prints name that test and its line.
+func TestWatchdogNamesTheHungTest(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWatchdogHangs$", "-test.timeout=3s")
+	cmd.Env = append(os.Environ(), "BROADSIDE_WATCHDOG_HANG=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("hung binary: %v, want exit status 2\n%s", err, out)
+	}
+	tail := string(out[max(0, len(out)-400):])
+	if !strings.Contains(tail, "TestWatchdogHangs: testdb_test.TestWatchdogHangs at ") || !strings.Contains(tail, "testdb_test.go:") ||
+		!strings.Contains(tail, "chan receive") {
+		t.Fatalf("the output's tail does not name the hung test, its line and state:\n%s", tail)
+	}
+	if strings.Contains(string(out), "panic: test timed out") {
+		t.Fatalf("Go's own timeout fired before the watchdog:\n%s", tail)
+	}
+}
+
+// TestWatchdogHangs is TestWatchdogNamesTheHungTest's hung test: it blocks forever when
+// that test runs it, and passes at once otherwise.
+func TestWatchdogHangs(t *testing.T) {
+	if os.Getenv("BROADSIDE_WATCHDOG_HANG") != "1" {
+		return
+	}
+	<-make(chan struct{})
 }
