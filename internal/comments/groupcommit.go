@@ -2,6 +2,8 @@ package comments
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"sync"
 
 	"github.com/broadside/broadside/internal/store"
@@ -86,7 +88,7 @@ func commitBatch(ctx context.Context, st Store, writes []*groupWrite) {
 			}
 			b := &batch{}
 			for _, w := range writes {
-				if err := w.fn(tx, b); err != nil {
+				if err := w.call(tx, b); err != nil {
 					return err
 				}
 			}
@@ -100,6 +102,17 @@ func commitBatch(ctx context.Context, st Store, writes []*groupWrite) {
 		}
 	}
 	for _, w := range writes {
-		w.done <- st.InTx(ctx, func(tx *store.Store) error { return w.fn(tx, &batch{}) })
+		w.done <- st.InTx(ctx, func(tx *store.Store) error { return w.call(tx, &batch{}) })
 	}
+}
+
+// call runs the write, turning a panic into its error: the leader runs other requests'
+// writes, and a panic unwinding it would leave them, and every later write, waiting forever.
+func (w *groupWrite) call(tx *store.Store, b *batch) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("comments: a comment write panicked: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return w.fn(tx, b)
 }

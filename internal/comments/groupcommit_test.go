@@ -3,6 +3,7 @@ package comments
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -84,4 +85,36 @@ func TestGroupCommitSharesTransactionsAndIsolatesFailures(t *testing.T) {
 			t.Fatalf("comment count %d, want %d", post.CommentCount, 2*n-1)
 		}
 	})
+}
+
+// TestGroupCommitSurvivesAPanic: a write that panics fails alone with an error, and the next
+// writes are still committed. Before, the panic left the group without a leader for good (net/http
+// recovers a handler's panic), so every later comment on the site waited forever.
+func TestGroupCommitSurvivesAPanic(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, testdb.SQLite(t))
+	var g groupCommit
+	finished := make(chan error, 1)
+	go func() {
+		defer func() { recover() }() // what net/http does with a handler's panic
+		finished <- g.run(ctx, st, func(*store.Store, *batch) error { panic("a bug in one write") })
+	}()
+	select {
+	case err := <-finished:
+		if err == nil || !strings.Contains(err.Error(), "a bug in one write") {
+			t.Fatalf("the panicking write returned %v, want an error naming the panic", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the panicking write never returned")
+	}
+	done := make(chan error, 1)
+	go func() { done <- g.run(ctx, st, func(*store.Store, *batch) error { return nil }) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("the write after the panic: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the write after a panicking one never returned: the group lost its leader")
+	}
 }
