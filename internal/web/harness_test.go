@@ -105,6 +105,8 @@ func (l lockedWriter) Write(b []byte) (int, error) {
 }
 
 // browser is a cookie-keeping client that does not follow redirects, so tests see them.
+// A request that gets no answer in browserTimeout fails its test, naming the request, instead
+// of holding the whole binary until -test.timeout.
 type browser struct {
 	t  testing.TB
 	ta *testApp
@@ -113,10 +115,13 @@ type browser struct {
 
 func (ta *testApp) browser() *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: ta.t, ta: ta, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+	return &browser{t: ta.t, ta: ta, c: &http.Client{Jar: jar, Timeout: browserTimeout, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
 }
+
+// browserTimeout is far beyond any request of these tests on a busy machine (seconds).
+const browserTimeout = 3 * time.Minute
 
 type response struct {
 	*http.Response
