@@ -29,14 +29,15 @@ func Watchdog() {
 	margin := min(timeout/10, 30*time.Second)
 	time.AfterFunc(timeout-margin, func() {
 		fmt.Fprintf(os.Stderr, "testdb: watchdog: tests still running after %v (-test.timeout %v); every goroutine:\n", timeout-margin, timeout)
-		stacks := allStacks()
+		stacks := Goroutines()
 		os.Stderr.Write(stacks)
 		writeHung(os.Stderr, stacks)
 		os.Exit(2)
 	})
 }
 
-func allStacks() []byte {
+// Goroutines returns the stack of every goroutine, as a timeout panic prints them.
+func Goroutines() []byte {
 	buf := make([]byte, 1<<20)
 	for {
 		n := runtime.Stack(buf, true)

@@ -84,13 +84,26 @@ func newTestApp(t testing.TB, opts ...appOption) *testApp {
 	srv.Config.Handler = a.Web
 	srv.Start()
 	t.Cleanup(func() {
-		srv.Close()
+		closeServer(t, srv, browserTimeout)
 		a.Close()
 		if t.Failed() && os.Getenv("BROADSIDE_TEST_LOGS") != "" {
 			t.Log(logs.String())
 		}
 	})
 	return &testApp{t: t, App: a, Srv: srv, Clock: clk, Log: logs}
+}
+
+// closeServer closes srv, which waits for the requests it is answering. A request that
+// never ends fails the test with every goroutine's stack instead of holding the binary
+// until -test.timeout (the browser gives up on it after browserTimeout already).
+func closeServer(t testing.TB, srv *httptest.Server, limit time.Duration) {
+	closed := make(chan struct{})
+	go func() { srv.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(limit):
+		t.Errorf("the test server still answers a request after %v; every goroutine:\n%s", limit, testdb.Goroutines())
+	}
 }
 
 type lockedWriter struct {
