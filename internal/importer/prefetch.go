@@ -2,6 +2,7 @@ package importer
 
 import (
 	"io"
+	"time"
 
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -21,12 +22,19 @@ type prefetch struct {
 	comment func(*wxr.Comment) *commentRow
 	cur     *recBatch
 	i       int
+	// timed makes both sides measure how long they wait for each other (timeline.go);
+	// waited is the writer's side.
+	timed  bool
+	waited waits
 }
 
 type recBatch struct {
 	recs   []prepared
 	offset int64 // bytes of the file read when the batch was cut, for progress
 	err    error // the reader's error (io.EOF at the end) after recs
+	// decoderWait is how long the decoding goroutine had waited for room in the channel
+	// before this batch, when timed: the writer learns it without sharing a variable.
+	decoderWait time.Duration
 }
 
 // prepared is a record and what prepare (or, for a comment, comment) made of it.
@@ -44,16 +52,17 @@ const (
 
 // newPrefetch starts decoding rd. prepare and comment, when not nil, must be safe to run
 // beside the writer: they may read what the writer does not change, never write.
-func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) *converted, comment func(*wxr.Comment) *commentRow) *prefetch {
-	p := &prefetch{ch: make(chan *recBatch, 1), done: make(chan struct{}), prepare: prepare, comment: comment}
+func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) *converted, comment func(*wxr.Comment) *commentRow, timed bool) *prefetch {
+	p := &prefetch{ch: make(chan *recBatch, 1), done: make(chan struct{}), prepare: prepare, comment: comment, timed: timed}
 	go p.run(rd)
 	return p
 }
 
 func (p *prefetch) run(rd *wxr.Reader) {
 	defer close(p.ch)
+	var waited time.Duration
 	for {
-		b := &recBatch{}
+		b := &recBatch{decoderWait: waited}
 		size := 0
 		for len(b.recs) < batchRecords && size < batchBytes {
 			rec, err := rd.Next()
@@ -71,10 +80,17 @@ func (p *prefetch) run(rd *wxr.Reader) {
 			size += recordSize(rec)
 		}
 		b.offset = rd.Offset()
+		var t0 time.Time
+		if p.timed {
+			t0 = time.Now()
+		}
 		select {
 		case p.ch <- b:
 		case <-p.done:
 			return
+		}
+		if p.timed {
+			waited += time.Since(t0)
 		}
 		if b.err != nil {
 			return
@@ -89,9 +105,18 @@ func (p *prefetch) next() (prepared, int64, error) {
 		if p.cur != nil && p.cur.err != nil {
 			return prepared{}, p.cur.offset, p.cur.err
 		}
+		var t0 time.Time
+		if p.timed {
+			t0 = time.Now()
+		}
 		b, ok := <-p.ch
 		if !ok {
 			return prepared{}, 0, io.ErrUnexpectedEOF // not reached: the last batch carries an error
+		}
+		if p.timed {
+			p.waited.writer += time.Since(t0)
+			p.waited.decoder = b.decoderWait
+			p.waited.batches++
 		}
 		p.cur, p.i = b, 0
 	}
