@@ -12,9 +12,8 @@ import (
 // on two cores they overlap instead of taking turns (docs/benchmarks.md, goal 6). The same
 // goroutine runs prepare on each record, the work that needs no database (converting a
 // post's body, making a comment's row), so that it too overlaps the writes (issue 11
-// sessions 7 and 8). Records travel in
-// small batches, at most two ahead of the writer, so memory stays bounded whatever the
-// file's size.
+// sessions 7 and 8). Records travel in small batches, at most aheadBatches + 1 ahead of the
+// writer, so memory stays bounded whatever the file's size.
 type prefetch struct {
 	ch      chan *recBatch
 	done    chan struct{}
@@ -45,15 +44,20 @@ type prepared struct {
 }
 
 // A batch is cut at this many records or bytes of text, whichever comes first.
+// aheadBatches is how many decoded batches may wait for the writer: with one, the writer
+// waited for the decoder a sixth to a fifth of its time on a busy machine, whenever the decoder's thread was slow to
+// be scheduled again after a wait, or hit a run of long bodies; eight (at most about 2 MiB
+// of text) let the decoder keep that far ahead (docs/benchmarks.md, issue 11 session 9).
 const (
 	batchRecords = 128
 	batchBytes   = 256 << 10
+	aheadBatches = 8
 )
 
 // newPrefetch starts decoding rd. prepare and comment, when not nil, must be safe to run
 // beside the writer: they may read what the writer does not change, never write.
 func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) *converted, comment func(*wxr.Comment) *commentRow, timed bool) *prefetch {
-	p := &prefetch{ch: make(chan *recBatch, 1), done: make(chan struct{}), prepare: prepare, comment: comment, timed: timed}
+	p := &prefetch{ch: make(chan *recBatch, aheadBatches), done: make(chan struct{}), prepare: prepare, comment: comment, timed: timed}
 	go p.run(rd)
 	return p
 }
