@@ -124,7 +124,11 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		return tx.NotifyChanged(ctx)
 	})
 	sum.Duration = time.Since(start)
-	tl.phase("commit")
+	if err == nil {
+		tl.phase("commit")
+	} else {
+		tl.phase("rollback", "err", err)
+	}
 	if errors.Is(err, errDryRun) {
 		return sum, nil
 	}

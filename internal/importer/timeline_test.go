@@ -33,6 +33,13 @@ func TestImportTimeline(t *testing.T) {
 		t.Errorf("the stream's line lacks its waits, batches or times:\n%s", buf.String())
 	}
 
+	// A transaction rolled back (a dry run, or a failure) says so, not that it committed.
+	buf.Reset()
+	e.importFile("importer-small-export.xml", importer.Options{DryRun: true})
+	if log := buf.String(); strings.Contains(log, "import phase commit") || !strings.Contains(log, "import phase rollback") {
+		t.Errorf("a dry run's timeline does not end in a rollback:\n%s", log)
+	}
+
 	quiet := newEnv(t, testdb.SQLite(t))
 	buf.Reset()
 	quiet.svc.Log = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
