@@ -92,10 +92,12 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		}
 		return func(done, total int64) { opt.Progress(Progress{Pass: pass, Done: done, Total: total}) }
 	}
+	tl := newTimeline(ctx, s.Log)
 	p, err := scan(ctx, path, opt, prog(1))
 	if err != nil {
 		return sum, err
 	}
+	tl.phase("first pass")
 	sum.Source, sum.Version = p.source, p.site.Version
 	var stored map[int64]*storedFile
 	undo := func() {}
@@ -103,6 +105,7 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		if stored, undo, err = s.storeMedia(ctx, p, opt, sum); err != nil {
 			return sum, fmt.Errorf("storing the media files: %w", err)
 		}
+		tl.phase("media files")
 	}
 	err = s.Store.InTx(ctx, func(tx *store.Store) error {
 		tx, release := tx.CachingStatements() // the same few statements, a row at a time
@@ -110,7 +113,8 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		if err := tx.LockImports(ctx); err != nil {
 			return err
 		}
-		im := &run{svc: s, tx: tx, plan: p, opt: opt, sum: sum, now: s.Now(), path: path, progress: prog(2), stored: stored}
+		tl.phase("begin")
+		im := &run{svc: s, tx: tx, plan: p, opt: opt, sum: sum, now: s.Now(), path: path, progress: prog(2), stored: stored, tl: tl}
 		if err := im.do(ctx); err != nil {
 			return err
 		}
@@ -120,6 +124,11 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		return tx.NotifyChanged(ctx)
 	})
 	sum.Duration = time.Since(start)
+	if err == nil {
+		tl.phase("commit")
+	} else {
+		tl.phase("rollback", "err", err)
+	}
 	if errors.Is(err, errDryRun) {
 		return sum, nil
 	}

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"io"
+	"time"
 
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -11,9 +12,8 @@ import (
 // on two cores they overlap instead of taking turns (docs/benchmarks.md, goal 6). The same
 // goroutine runs prepare on each record, the work that needs no database (converting a
 // post's body, making a comment's row), so that it too overlaps the writes (issue 11
-// sessions 7 and 8). Records travel in
-// small batches, at most two ahead of the writer, so memory stays bounded whatever the
-// file's size.
+// sessions 7 and 8). Records travel in small batches, at most aheadBatches + 1 ahead of the
+// writer, so memory stays bounded whatever the file's size.
 type prefetch struct {
 	ch      chan *recBatch
 	done    chan struct{}
@@ -21,12 +21,19 @@ type prefetch struct {
 	comment func(*wxr.Comment) *commentRow
 	cur     *recBatch
 	i       int
+	// timed makes both sides measure how long they wait for each other (timeline.go);
+	// waited is the writer's side.
+	timed  bool
+	waited waits
 }
 
 type recBatch struct {
 	recs   []prepared
 	offset int64 // bytes of the file read when the batch was cut, for progress
 	err    error // the reader's error (io.EOF at the end) after recs
+	// decoderWait is how long the decoding goroutine had waited for room in the channel
+	// before this batch, when timed: the writer learns it without sharing a variable.
+	decoderWait time.Duration
 }
 
 // prepared is a record and what prepare (or, for a comment, comment) made of it.
@@ -37,23 +44,29 @@ type prepared struct {
 }
 
 // A batch is cut at this many records or bytes of text, whichever comes first.
+// aheadBatches is how many decoded batches may wait for the writer: with one, the writer
+// waited for the decoder a sixth to a fifth of its time on a busy machine, whenever the decoder's thread was slow to
+// be scheduled again after a wait, or hit a run of long bodies; eight (at most about 2 MiB
+// of text) let the decoder keep that far ahead (docs/benchmarks.md, issue 11 session 9).
 const (
 	batchRecords = 128
 	batchBytes   = 256 << 10
+	aheadBatches = 8
 )
 
 // newPrefetch starts decoding rd. prepare and comment, when not nil, must be safe to run
 // beside the writer: they may read what the writer does not change, never write.
-func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) *converted, comment func(*wxr.Comment) *commentRow) *prefetch {
-	p := &prefetch{ch: make(chan *recBatch, 1), done: make(chan struct{}), prepare: prepare, comment: comment}
+func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) *converted, comment func(*wxr.Comment) *commentRow, timed bool) *prefetch {
+	p := &prefetch{ch: make(chan *recBatch, aheadBatches), done: make(chan struct{}), prepare: prepare, comment: comment, timed: timed}
 	go p.run(rd)
 	return p
 }
 
 func (p *prefetch) run(rd *wxr.Reader) {
 	defer close(p.ch)
+	var waited time.Duration
 	for {
-		b := &recBatch{}
+		b := &recBatch{decoderWait: waited}
 		size := 0
 		for len(b.recs) < batchRecords && size < batchBytes {
 			rec, err := rd.Next()
@@ -71,10 +84,17 @@ func (p *prefetch) run(rd *wxr.Reader) {
 			size += recordSize(rec)
 		}
 		b.offset = rd.Offset()
+		var t0 time.Time
+		if p.timed {
+			t0 = time.Now()
+		}
 		select {
 		case p.ch <- b:
 		case <-p.done:
 			return
+		}
+		if p.timed {
+			waited += time.Since(t0)
 		}
 		if b.err != nil {
 			return
@@ -89,9 +109,18 @@ func (p *prefetch) next() (prepared, int64, error) {
 		if p.cur != nil && p.cur.err != nil {
 			return prepared{}, p.cur.offset, p.cur.err
 		}
+		var t0 time.Time
+		if p.timed {
+			t0 = time.Now()
+		}
 		b, ok := <-p.ch
 		if !ok {
 			return prepared{}, 0, io.ErrUnexpectedEOF // not reached: the last batch carries an error
+		}
+		if p.timed {
+			p.waited.writer += time.Since(t0)
+			p.waited.decoder = b.decoderWait
+			p.waited.batches++
 		}
 		p.cur, p.i = b, 0
 	}

@@ -26,6 +26,7 @@ type run struct {
 	now      time.Time
 	path     string
 	progress func(done, total int64)
+	tl       *timeline
 
 	settings broadside.Settings
 	loc      *time.Location // the old site's zone when the file tells it, else ours
@@ -149,6 +150,7 @@ func (r *run) do(ctx context.Context) error {
 	if err := r.importAttachments(ctx); err != nil {
 		return err
 	}
+	r.tl.phase("authors, terms, attachments")
 	// Into a site without comments, the comments' secondary indexes are built once after
 	// the stream rather than row by row (docs/benchmarks.md, issue 11 session 6).
 	rebuildComments, commentsEmpty, err := r.tx.DeferIndexes(ctx, "comments")
@@ -163,19 +165,27 @@ func (r *run) do(ctx context.Context) error {
 	if err := r.flushComments(ctx); err != nil {
 		return err
 	}
+	r.tl.phase("last comments")
 	if err := rebuildComments(ctx); err != nil {
 		return err
 	}
+	r.tl.phase("comment indexes")
 	if err := r.finish(ctx); err != nil {
 		return err
 	}
+	r.tl.phase("finish")
 	if err := buildSearch(ctx); err != nil {
 		return err
 	}
+	r.tl.phase("search index")
 	if err := r.flushImports(ctx); err != nil {
 		return err
 	}
-	return rebuildImports(ctx)
+	if err := rebuildImports(ctx); err != nil {
+		return err
+	}
+	r.tl.phase("wp_imports indexes")
+	return nil
 }
 
 // stream is the second read of the file: posts, pages and comments are written as they
@@ -186,8 +196,12 @@ func (r *run) stream(ctx context.Context) error {
 		return err
 	}
 	defer f.Close()
-	rd := newPrefetch(wxr.NewReader(f), r.prepare, r.commentRow)
+	rd := newPrefetch(wxr.NewReader(f), r.prepare, r.commentRow, r.tl.on())
 	defer rd.stop()
+	defer func() {
+		r.tl.phase("stream", "writer_waited", rd.waited.writer.Round(time.Millisecond),
+			"decoder_waited", rd.waited.decoder.Round(time.Millisecond), "batches", rd.waited.batches)
+	}()
 	for n := 0; ; n++ {
 		pr, offset, err := rd.next()
 		if n%256 == 0 {
