@@ -68,7 +68,7 @@ func runImport(ctx context.Context, c *cmdContext, args []string) error {
 		return err
 	}
 	defer a.Close()
-	opt := importer.Options{DryRun: dry, MediaDir: media}
+	opt := importer.Options{DryRun: dry, MediaDir: media, Alone: true}
 	bar := newProgressBar(c.stderr)
 	if bar != nil {
 		opt.Progress = bar.update

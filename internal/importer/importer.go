@@ -56,6 +56,11 @@ type Options struct {
 	MediaDir string
 	// Progress, when set, is called now and then with how far the import has got.
 	Progress func(Progress)
+	// Alone says that nothing else in this process uses the database while the import runs
+	// (the command line): the import may then lock the SQLite file for itself, when no other
+	// process has it open, and write each page once (store.InExclusiveTx). A server, whose
+	// readers must carry on, leaves it false.
+	Alone bool
 }
 
 // Progress is how far an import has got: Pass 1 checks the file, PassMedia stores the
@@ -77,6 +82,7 @@ var errDryRun = errors.New("importer: dry run")
 // to say something.
 func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Summary, error) {
 	start := time.Now()
+	tl := newTimeline(s.Log)
 	sum := newSummary(filepath.Base(path), opt.DryRun)
 	if opt.MediaDir != "" {
 		if err := checkDir(opt.MediaDir); err != nil {
@@ -96,6 +102,7 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 	if err != nil {
 		return sum, err
 	}
+	tl.mark("first pass")
 	sum.Source, sum.Version = p.source, p.site.Version
 	var stored map[int64]*storedFile
 	undo := func() {}
@@ -103,14 +110,23 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		if stored, undo, err = s.storeMedia(ctx, p, opt, sum); err != nil {
 			return sum, fmt.Errorf("storing the media files: %w", err)
 		}
+		tl.mark("media files")
 	}
-	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+	tx := s.Store.InTx
+	if opt.Alone {
+		tx = func(ctx context.Context, fn func(*store.Store) error) error {
+			excl, err := s.Store.InExclusiveTx(ctx, fn)
+			s.Log.Debug("import transaction", "exclusive", excl)
+			return err
+		}
+	}
+	err = tx(ctx, func(tx *store.Store) error {
 		tx, release := tx.CachingStatements() // the same few statements, a row at a time
 		defer release()
 		if err := tx.LockImports(ctx); err != nil {
 			return err
 		}
-		im := &run{svc: s, tx: tx, plan: p, opt: opt, sum: sum, now: s.Now(), path: path, progress: prog(2), stored: stored}
+		im := &run{svc: s, tx: tx, plan: p, opt: opt, sum: sum, now: s.Now(), path: path, progress: prog(2), stored: stored, tl: tl}
 		if err := im.do(ctx); err != nil {
 			return err
 		}
@@ -119,6 +135,7 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		}
 		return tx.NotifyChanged(ctx)
 	})
+	tl.mark("commit")
 	sum.Duration = time.Since(start)
 	if errors.Is(err, errDryRun) {
 		return sum, nil

@@ -2,6 +2,8 @@ package importer
 
 import (
 	"io"
+	"sync/atomic"
+	"time"
 
 	"github.com/broadside/broadside/internal/wxr"
 )
@@ -21,6 +23,10 @@ type prefetch struct {
 	comment func(*wxr.Comment) *commentRow
 	cur     *recBatch
 	i       int
+	// How long the writer waited for a batch, and the decoder for room to hand one over:
+	// whichever waits is not the import's critical path (timeline).
+	writerWait  time.Duration
+	decoderWait atomic.Int64
 }
 
 type recBatch struct {
@@ -73,8 +79,14 @@ func (p *prefetch) run(rd *wxr.Reader) {
 		b.offset = rd.Offset()
 		select {
 		case p.ch <- b:
-		case <-p.done:
-			return
+		default:
+			t := time.Now()
+			select {
+			case p.ch <- b:
+			case <-p.done:
+				return
+			}
+			p.decoderWait.Add(int64(time.Since(t)))
 		}
 		if b.err != nil {
 			return
@@ -89,7 +101,15 @@ func (p *prefetch) next() (prepared, int64, error) {
 		if p.cur != nil && p.cur.err != nil {
 			return prepared{}, p.cur.offset, p.cur.err
 		}
-		b, ok := <-p.ch
+		var b *recBatch
+		ok := true
+		select {
+		case b, ok = <-p.ch:
+		default:
+			t := time.Now()
+			b, ok = <-p.ch
+			p.writerWait += time.Since(t)
+		}
 		if !ok {
 			return prepared{}, 0, io.ErrUnexpectedEOF // not reached: the last batch carries an error
 		}

@@ -26,6 +26,7 @@ type run struct {
 	now      time.Time
 	path     string
 	progress func(done, total int64)
+	tl       *timeline
 
 	settings broadside.Settings
 	loc      *time.Location // the old site's zone when the file tells it, else ours
@@ -157,25 +158,34 @@ func (r *run) do(ctx context.Context) error {
 	}
 	r.setupNewComments(commentsEmpty)
 	r.setupNewPosts()
+	r.tl.mark("setup")
 	if err := r.stream(ctx); err != nil {
 		return err
 	}
 	if err := r.flushComments(ctx); err != nil {
 		return err
 	}
+	r.tl.mark("last comments")
 	if err := rebuildComments(ctx); err != nil {
 		return err
 	}
+	r.tl.mark("comments indexes")
 	if err := r.finish(ctx); err != nil {
 		return err
 	}
+	r.tl.mark("finish")
 	if err := buildSearch(ctx); err != nil {
 		return err
 	}
+	r.tl.mark("search index")
 	if err := r.flushImports(ctx); err != nil {
 		return err
 	}
-	return rebuildImports(ctx)
+	if err := rebuildImports(ctx); err != nil {
+		return err
+	}
+	r.tl.mark("wp_imports indexes")
+	return nil
 }
 
 // stream is the second read of the file: posts, pages and comments are written as they
@@ -223,6 +233,8 @@ func (r *run) stream(ctx context.Context) error {
 	if r.progress != nil {
 		r.progress(r.plan.size, r.plan.size)
 	}
+	r.tl.mark("stream", "writer_waited", rd.writerWait.Round(time.Millisecond),
+		"decoder_waited", time.Duration(rd.decoderWait.Load()).Round(time.Millisecond))
 	return r.endItem(ctx)
 }
 
