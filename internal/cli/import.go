@@ -27,7 +27,9 @@ const (
 
 // runImport is "broadside import wordpress FILE.xml". It is safe while the site is serving:
 // the import is one write transaction (SQLite waits its turn; readers carry on), and the
-// site's caches are told when it commits.
+// site's caches are told when it commits. When no server has the SQLite file open, the
+// import takes the file for itself until it ends (Options.Alone: each page written once),
+// so a server started meanwhile waits for it and gives up after its busy timeout.
 func runImport(ctx context.Context, c *cmdContext, args []string) error {
 	if len(args) == 0 || args[0] != "wordpress" {
 		fmt.Fprintf(c.stderr, "usage: %s\n(WordPress is the only source so far.)\n", importSynopsis)
@@ -68,7 +70,7 @@ func runImport(ctx context.Context, c *cmdContext, args []string) error {
 		return err
 	}
 	defer a.Close()
-	opt := importer.Options{DryRun: dry, MediaDir: media}
+	opt := importer.Options{DryRun: dry, MediaDir: media, Alone: true}
 	bar := newProgressBar(c.stderr)
 	if bar != nil {
 		opt.Progress = bar.update

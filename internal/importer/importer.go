@@ -56,6 +56,11 @@ type Options struct {
 	MediaDir string
 	// Progress, when set, is called now and then with how far the import has got.
 	Progress func(Progress)
+	// Alone says that nothing else in this process uses the database while the import runs
+	// (the command line): the import may then lock the SQLite file for itself, when no other
+	// process has it open, and write each page once (store.InExclusiveTx). A server, whose
+	// readers must carry on, leaves it false.
+	Alone bool
 }
 
 // Progress is how far an import has got: Pass 1 checks the file, PassMedia stores the
@@ -107,7 +112,15 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		}
 		tl.phase("media files")
 	}
-	err = s.Store.InTx(ctx, func(tx *store.Store) error {
+	tx := s.Store.InTx
+	if opt.Alone {
+		tx = func(ctx context.Context, fn func(*store.Store) error) error {
+			excl, err := s.Store.InExclusiveTx(ctx, fn)
+			s.Log.Debug("import transaction", "exclusive", excl)
+			return err
+		}
+	}
+	err = tx(ctx, func(tx *store.Store) error {
 		tx, release := tx.CachingStatements() // the same few statements, a row at a time
 		defer release()
 		if err := tx.LockImports(ctx); err != nil {

@@ -118,7 +118,7 @@ func benchImport(b *testing.B, db func(testing.TB) string) {
 		e := newEnv(b, db(b))
 		b.StartTimer()
 		peak := peakHeap(func() {
-			if _, err := e.svc.ImportFile(context.Background(), path, importer.Options{}); err != nil {
+			if _, err := e.svc.ImportFile(context.Background(), path, importer.Options{Alone: true}); err != nil {
 				b.Fatal(err)
 			}
 		})

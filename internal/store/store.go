@@ -154,7 +154,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
-	n := max(4, runtime.NumCPU())
+	n := readerConns()
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(5 * time.Minute)
@@ -166,6 +166,9 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// readerConns is how many read-only connections a SQLite Store keeps.
+func readerConns() int { return max(4, runtime.NumCPU()) }
 
 // Close closes the connections. Closing a transaction-bound Store does nothing.
 func (s *Store) Close() error {
@@ -222,7 +225,13 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 	if s.tx != nil {
 		return fn(s)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	return s.runTx(ctx, s.w.BeginTx, fn)
+}
+
+// runTx is InTx's transaction, begun by begin: on the writer pool, or on the one connection
+// InExclusiveTx holds.
+func (s *Store) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), fn func(tx *Store) error) (err error) {
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin transaction: %w", classify(err))
 	}
