@@ -22,8 +22,9 @@ type groupCommit struct {
 }
 
 type groupWrite struct {
-	fn   func(tx *store.Store, b *batch) error
-	done chan error
+	fn       func(tx *store.Store, b *batch) error
+	done     chan error
+	answered bool // done was sent to; only the leader reads and sets it
 }
 
 // batch is what the writes sharing one transaction share.
@@ -75,7 +76,20 @@ func (g *groupCommit) run(ctx context.Context, st Store, fn func(tx *store.Store
 	return <-w.done
 }
 
+// commitBatch answers every write of writes once. A panic in the leader outside the writes
+// themselves (in InTx, or in the store's change hook, the app's cache purge, which runs in
+// InTx once the batch has committed) is the error of the writes not answered yet: unwinding
+// the leader would leave the group led by no one, and every later comment waiting forever.
+// (Such a batch may have committed; its writers are told of the failure all the same.)
 func commitBatch(ctx context.Context, st Store, writes []*groupWrite) {
+	defer func() {
+		if r := recover(); r != nil {
+			err := fmt.Errorf("comments: a comment commit panicked: %v\n%s", r, debug.Stack())
+			for _, w := range writes {
+				w.answer(err)
+			}
+		}
+	}()
 	if len(writes) > 1 {
 		err := st.InTx(ctx, func(tx *store.Store) error {
 			// Every write of the batch runs the same statements: on SQLite each is parsed
@@ -96,13 +110,21 @@ func commitBatch(ctx context.Context, st Store, writes []*groupWrite) {
 		})
 		if err == nil {
 			for _, w := range writes {
-				w.done <- nil
+				w.answer(nil)
 			}
 			return
 		}
 	}
 	for _, w := range writes {
-		w.done <- st.InTx(ctx, func(tx *store.Store) error { return w.call(tx, &batch{}) })
+		w.answer(st.InTx(ctx, func(tx *store.Store) error { return w.call(tx, &batch{}) }))
+	}
+}
+
+// answer gives the write its outcome, unless it has one already.
+func (w *groupWrite) answer(err error) {
+	if !w.answered {
+		w.answered = true
+		w.done <- err
 	}
 }
 

@@ -118,3 +118,48 @@ func TestGroupCommitSurvivesAPanic(t *testing.T) {
 		t.Fatal("the write after a panicking one never returned: the group lost its leader")
 	}
 }
+
+// TestGroupCommitSurvivesAPanicAfterTheCommit: a panic in the leader outside the writes
+// themselves — here in the store's change hook (the app's cache purge), which runs inside
+// InTx once the batch has committed — is that batch's error, and the group keeps a leader.
+// Before, the panic unwound the leader with the group still marked as led, so every later
+// comment on the site waited forever (the shape of the hung internal/web run in CI).
+func TestGroupCommitSurvivesAPanicAfterTheCommit(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, testdb.SQLite(t))
+	var panicked atomic.Bool
+	st.OnChanged(func([]string) {
+		if panicked.CompareAndSwap(false, true) {
+			panic("a bug in the change hook")
+		}
+	})
+	var g groupCommit
+	announce := func(tx *store.Store, _ *batch) error { return tx.NotifyChanged(ctx, "post-1") }
+	finished := make(chan error, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil { // what net/http does with a handler's panic
+				finished <- errors.New("the panic unwound the leader")
+			}
+		}()
+		finished <- g.run(ctx, st, announce)
+	}()
+	select {
+	case err := <-finished:
+		if err == nil || !strings.Contains(err.Error(), "a bug in the change hook") {
+			t.Errorf("the write whose commit panicked returned %v, want an error naming the panic", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the write whose commit panicked never returned")
+	}
+	done := make(chan error, 1)
+	go func() { done <- g.run(ctx, st, announce) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("the write after the panic: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the write after a panicking commit never returned: the group lost its leader")
+	}
+}
