@@ -43,6 +43,9 @@ func urlAt(s string, i int, fold bool) int {
 	return k
 }
 
+// linkURLs is embeds' URL step: URLs alone on a line, then URLs alone in a paragraph.
+func linkURLs(s string) string { return linkURLParas(linkURLLines(s)) }
+
 // linkURLLines: `(?m)^([ \t]*)(https?://[^\s<>"]+)([ \t]*)$` → $1 + link($2) + $3.
 func linkURLLines(s string) string {
 	e := edit{s: s}
