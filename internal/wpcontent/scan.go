@@ -66,6 +66,28 @@ func skipRESpace(s string, i int) int {
 	return i
 }
 
+// foldPrefixAt matches lit (ASCII, its letters lower case) at s[i] and returns the index
+// past it, or -1. With fold it matches as lit does under (?i): a letter in either case, and,
+// as RE2 folds case by Unicode, k also as the Kelvin sign (U+212A) and s as the long s
+// (U+017F), the only characters outside ASCII that fold to an ASCII letter.
+func foldPrefixAt(s string, i int, lit string, fold bool) int {
+	j := i
+	for n := 0; n < len(lit); n++ {
+		c := lit[n]
+		switch {
+		case j < len(s) && (s[j] == c || fold && c >= 'a' && c <= 'z' && s[j] == c-'a'+'A'):
+			j++
+		case fold && c == 'k' && strings.HasPrefix(s[j:], "\u212a"):
+			j += len("\u212a")
+		case fold && c == 's' && strings.HasPrefix(s[j:], "\u017f"):
+			j += len("\u017f")
+		default:
+			return -1
+		}
+	}
+	return j
+}
+
 var (
 	blockSet    = map[string]bool{}
 	blockByByte [256][]string // block names by first letter, for prefix tests

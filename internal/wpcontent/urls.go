@@ -12,22 +12,15 @@ func isURLByte(c byte) bool {
 	return !isRESpace(c) && c != '<' && c != '>' && c != '"'
 }
 
-// urlAt matches `https?://[^\s<>"]+` at s[i], its letters in either case when fold is
-// set (under (?i) the s also matches U+017F, ſ, as RE2 folds case by Unicode), and
-// returns the index past the URL, or -1.
+// urlAt matches `https?://[^\s<>"]+` at s[i], under (?i) when fold is set, and returns the
+// index past the URL, or -1.
 func urlAt(s string, i int, fold bool) int {
-	j := i
-	for _, c := range []byte("http") {
-		if j >= len(s) || !(s[j] == c || fold && s[j] == c-'a'+'A') {
-			return -1
-		}
-		j++
+	j := foldPrefixAt(s, i, "http", fold)
+	if j < 0 {
+		return -1
 	}
-	switch {
-	case j < len(s) && (s[j] == 's' || fold && s[j] == 'S'):
-		j++
-	case fold && strings.HasPrefix(s[j:], "\u017f"):
-		j += len("\u017f")
+	if k := foldPrefixAt(s, j, "s", fold); k >= 0 {
+		j = k
 	}
 	if !strings.HasPrefix(s[j:], "://") {
 		return -1
