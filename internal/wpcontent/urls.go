@@ -30,6 +30,9 @@ func urlAt(s string, i int, fold bool) int {
 	for k < len(s) && isURLByte(s[k]) {
 		k++
 	}
+	if lookedAt != nil {
+		*lookedAt += k - j
+	}
 	if k == j {
 		return -1
 	}
