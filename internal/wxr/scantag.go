@@ -64,13 +64,22 @@ func (s *scanner) name(k int, msg string) (int, error) {
 	return e, nil
 }
 
+// elemName is name for an element's name, which must also split as prefix:local.
+func (s *scanner) elemName(k int, msg string) (int, error) {
+	ne, err := s.name(k, msg)
+	if err != nil {
+		return ne, err
+	}
+	if _, _, ok := splitName(s.buf[s.pos+k : s.pos+ne]); !ok {
+		return ne, s.failAt(ne, msg)
+	}
+	return ne, nil
+}
+
 func (s *scanner) startTag() error {
-	ne, err := s.name(1, "expected element name after <")
+	ne, err := s.elemName(1, "expected element name after <")
 	if err != nil {
 		return err
-	}
-	if _, _, ok := splitName(s.buf[s.pos+1 : s.pos+ne]); !ok {
-		return s.failAt(ne, "expected element name after <")
 	}
 	s.attrs, s.abuf = s.attrs[:0], s.abuf[:0]
 	k, empty := ne, false
@@ -298,12 +307,9 @@ func (s *scanner) endTagClose(ne int) (int, error) {
 // badEndTag is the error of an end tag that does not close the open element: a bad name,
 // no element open, or another element's name.
 func (s *scanner) badEndTag() error {
-	ne, err := s.name(2, "expected element name after </")
+	ne, err := s.elemName(2, "expected element name after </")
 	if err != nil {
 		return err
-	}
-	if _, _, ok := splitName(s.buf[s.pos+2 : s.pos+ne]); !ok {
-		return s.failAt(ne, "expected element name after </")
 	}
 	k, err := s.endTagClose(ne)
 	if err != nil {
