@@ -3,7 +3,7 @@ package wpcontent
 import "strings"
 
 // What the scanners of autop_scan.go and urls.go share: a copy made only on the first
-// change, a cached search, RE2's \s, and wpautop's block names.
+// change, a cached search, RE2's \s, (?i)'s case folding, and wpautop's block names.
 
 // edit builds a changed copy of s only once something changes.
 type edit struct {
