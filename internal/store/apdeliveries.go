@@ -45,29 +45,17 @@ WHERE activity_id = $1 AND inbox = $2`, activityID, inbox, state, tries, lastErr
 	return nil
 }
 
-// A host's failure state, since when it has been failing and when it was declared dead, is
-// read as the first two columns of one row: hostStateSelect, any further columns of the same
-// read, hostStateFrom (host is $1), scanned by scanHostState. The join on a one-row table
-// keeps the row when host has no ap_hosts row (then both are NULL: zero times).
-const (
-	hostStateSelect = `SELECT h.failing_since, h.dead_at`
-	hostStateFrom   = `
-FROM (SELECT 1 AS one) o LEFT JOIN ap_hosts h ON h.host = $1`
-)
-
-// scanHostState scans a row of hostStateSelect…hostStateFrom: the host's state, then dest.
-func scanHostState(r row, failingSince, deadAt *time.Time, dest ...any) error {
-	return r.Scan(append([]any{scanTime(failingSince), scanTime(deadAt)}, dest...)...)
-}
-
 // DeliveryStart returns what a delivery of activityID to inbox at host starts from, in one
 // read: since when host has been failing and when it was declared dead (zero when not), and
-// how many times this delivery was tried (0 when it is not recorded).
+// how many times this delivery was tried (0 when it is not recorded). The join on a one-row
+// table keeps the row when host has no ap_hosts row (both times NULL: zero).
 func (s *Store) DeliveryStart(ctx context.Context, host, activityID, inbox string) (failingSince, deadAt time.Time, attempts int, err error) {
-	r := s.rd().QueryRowContext(ctx, hostStateSelect+`,
-	COALESCE((SELECT attempts FROM ap_deliveries WHERE activity_id = $2 AND inbox = $3), 0)`+hostStateFrom, host, activityID, inbox)
-	if err := scanHostState(r, &failingSince, &deadAt, &attempts); err != nil {
-		return time.Time{}, time.Time{}, 0, fmt.Errorf("store: delivery to %s: %w", inbox, err)
+	err = s.rd().QueryRowContext(ctx, `SELECT h.failing_since, h.dead_at,
+	COALESCE((SELECT attempts FROM ap_deliveries WHERE activity_id = $2 AND inbox = $3), 0)
+FROM (SELECT 1 AS one) o LEFT JOIN ap_hosts h ON h.host = $1`, host, activityID, inbox).
+		Scan(scanTime(&failingSince), scanTime(&deadAt), &attempts)
+	if err != nil {
+		return time.Time{}, time.Time{}, 0, fmt.Errorf("store: state of host %s: %w", host, err)
 	}
 	return failingSince, deadAt, attempts, nil
 }
@@ -143,12 +131,10 @@ WHERE host = $1 AND (failing_since IS NOT NULL OR dead_at IS NOT NULL) RETURNING
 }
 
 // HostState returns since when host has been failing and when it was declared dead (zero
-// times when it answers, or was never recorded).
+// times when it answers, or was never recorded): where a delivery to it would start.
 func (s *Store) HostState(ctx context.Context, host string) (failingSince, deadAt time.Time, err error) {
-	if err := scanHostState(s.rd().QueryRowContext(ctx, hostStateSelect+hostStateFrom, host), &failingSince, &deadAt); err != nil {
-		return time.Time{}, time.Time{}, fmt.Errorf("store: host %s: %w", host, err)
-	}
-	return failingSince, deadAt, nil
+	failingSince, deadAt, _, err = s.DeliveryStart(ctx, host, "", "")
+	return failingSince, deadAt, err
 }
 
 // ClaimProbe lets one delivery to the dead host through as a probe, at most once every

@@ -145,64 +145,16 @@ func oracleParagraphs(s string) string {
 	return b.String()
 }
 
-// oracleConvert is Convert as it was before session 8: the regexp Autop above and the
-// regexp URL steps of embeds.
-func oracleConvert(content string, ctx Context) Result {
-	c := &converter{ctx: ctx}
-	content = strings.ReplaceAll(content, "\r\n", "\n")
-	res := Result{Unknown: unknownShortcodes(content, known)}
-	blocks := strings.Contains(content, "<!-- wp:")
-	content = oReNoTeaser.ReplaceAllString(content, "")
-	parts := splitMore(content)
-	nested := len(parts) == 2 && insideElement(parts[0])
-	if nested {
-		parts = []string{parts[0] + moreHold + parts[1]}
-	}
-	for i, p := range parts {
-		p = c.oracleEmbeds(p)
-		if !blocks {
-			p = oracleAutop(p, true)
-		}
-		parts[i] = c.shortcodes(p, 0)
-	}
-	res.HTML = strings.Join(parts, MoreMarker)
-	if nested {
-		res.HTML = strings.Replace(res.HTML, moreHold, MoreMarker, 1)
-	}
-	res.Notes = c.notes
-	return res
-}
+// oracle is Convert's pipeline as it was before session 8: the regexp Autop above and the
+// regexp URL steps.
+var oracle = pipeline{autop: oracleAutop, replaceInTags: oracleReplaceInTags, linkURLs: oracleURLSteps}
+
+func oracleConvert(content string, ctx Context) Result { return oracle.convert(content, ctx) }
 
 var (
-	oReNoTeaser = regexp.MustCompile(`<!--noteaser-->`)
-	oReURLLine  = regexp.MustCompile(`(?m)^([ \t]*)(https?://[^\s<>"]+)([ \t]*)$`)
-	oReURLPara  = regexp.MustCompile(`(?i)(<p(?: [^>]*)?>\s*)(https?://[^\s<>"]+)(\s*</p>)`)
+	oReURLLine = regexp.MustCompile(`(?m)^([ \t]*)(https?://[^\s<>"]+)([ \t]*)$`)
+	oReURLPara = regexp.MustCompile(`(?i)(<p(?: [^>]*)?>\s*)(https?://[^\s<>"]+)(\s*</p>)`)
 )
-
-func (c *converter) oracleEmbeds(s string) string {
-	if strings.Contains(s, "[embed") {
-		s = replaceShortcodes(s, func(t string) bool { return t == "embed" }, func(sc shortcode) string {
-			if sc.Escaped {
-				return s[sc.Start+1 : sc.End-1]
-			}
-			u := strings.TrimSpace(sc.Content)
-			if u == "" {
-				u = sc.Attrs["src"]
-			}
-			if u == "" {
-				return ""
-			}
-			return link(u, u)
-		})
-	}
-	if !strings.Contains(s, "http") {
-		return s
-	}
-	const hidden = "<!-- wp-line-break -->"
-	s = oracleReplaceInTags(s, "\n", hidden)
-	s = oracleURLSteps(s)
-	return strings.ReplaceAll(s, hidden, "\n")
-}
 
 func oracleURLSteps(s string) string {
 	return oracleLinkURLs(oReURLPara, oracleLinkURLs(oReURLLine, s))

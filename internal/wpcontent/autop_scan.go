@@ -249,8 +249,7 @@ func unwrapLI(s string) string {
 	return e.String()
 }
 
-// blockquoteOutOfP: `(?i)<p><blockquote([^>]*)>` → "<blockquote$1><p>". Under (?i) the k
-// also matches the Kelvin sign (U+212A), as RE2 folds case by Unicode.
+// blockquoteOutOfP: `(?i)<p><blockquote([^>]*)>` → "<blockquote$1><p>".
 func blockquoteOutOfP(s string) string {
 	e := edit{s: s}
 	gt := next{s: s, sep: ">"}
@@ -273,24 +272,7 @@ func blockquoteOutOfP(s string) string {
 }
 
 // blockquoteAt matches `(?i)<p><blockquote` at s[i] and returns the index past it, or -1.
-func blockquoteAt(s string, i int) int {
-	const lit = "<p><blockquote"
-	j := i
-	for n := 0; n < len(lit); n++ {
-		c := lit[n]
-		switch {
-		case j >= len(s):
-			return -1
-		case s[j] == c || c >= 'a' && c <= 'z' && s[j] == c-'a'+'A':
-			j++
-		case c == 'k' && strings.HasPrefix(s[j:], "\u212a"):
-			j += len("\u212a")
-		default:
-			return -1
-		}
-	}
-	return j
-}
+func blockquoteAt(s string, i int) int { return foldPrefixAt(s, i, "<p><blockquote", true) }
 
 // dropPBeforeBlock: `<p>\s*(</?allBlocks[^>]*>)` → "$1".
 func dropPBeforeBlock(s string) string {

@@ -76,22 +76,13 @@ func processCPU(tb testing.TB) int64 {
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
-// BenchmarkAutopHostile runs Autop on long runs of what its scanners search for, at two
-// sizes: the cost per byte should not grow with the size (the regexps' did not either).
+// BenchmarkAutopHostile runs Autop on hostileInputs at two sizes: the cost per byte should
+// not grow with the size (the regexps' did not either). TestScannersLinear counts what this
+// times.
 func BenchmarkAutopHostile(b *testing.B) {
-	for _, h := range []struct{ name, unit, tail string }{
-		{"unclosed-p", "<p ", ">https://a</p>"},
-		{"p-li", "<p><li", ""},
-		{"lt", "<", ""},
-		{"div-p", "<div <p ", ">\n</p>"},
-		{"br", "<br />\n", ""},
-		// Many candidate tags ending at one '>' before a long tail: each candidate once read
-		// the tail again (quadratic until the shared '>' was remembered; review, session 8).
-		{"shared-gt", "<divx", ">" + strings.Repeat(" ", 8000)},
-		{"shared-gt-url", "<p ", ">https://" + strings.Repeat("a", 8000)},
-	} {
+	for _, h := range hostileInputs {
 		for _, n := range []int{1000, 8000} {
-			in := strings.Repeat(h.unit, n) + h.tail
+			in := h.text(n)
 			b.Run(h.name+"/"+strconv.Itoa(n), func(b *testing.B) {
 				b.SetBytes(int64(len(in)))
 				cpu0 := processCPU(b)

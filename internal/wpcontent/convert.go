@@ -70,8 +70,21 @@ var (
 // custom "more" text is dropped): between paragraphs each side is converted on its own, as
 // WordPress does for a teaser; inside an element (<h3>Code:<!--more--></h3>) it stays there
 // and the text is converted whole, so the element is not cut in two.
-func Convert(content string, ctx Context) Result {
-	c := &converter{ctx: ctx}
+func Convert(content string, ctx Context) Result { return scanned.convert(content, ctx) }
+
+// pipeline is the text steps convert runs. The ones Convert uses are the hand-written
+// scanners; autop_oracle_test.go runs the same convert with the regular expressions they
+// replaced, so the order of the steps is written once.
+type pipeline struct {
+	autop         func(text string, br bool) string
+	replaceInTags func(s, from, to string) string
+	linkURLs      func(string) string
+}
+
+var scanned = pipeline{autop: Autop, replaceInTags: replaceInTags, linkURLs: linkURLs}
+
+func (p pipeline) convert(content string, ctx Context) Result {
+	c := &converter{ctx: ctx, pipeline: p}
 	content = strings.ReplaceAll(content, "\r\n", "\n")
 	res := Result{Unknown: unknownShortcodes(content, known)}
 	blocks := strings.Contains(content, "<!-- wp:")
@@ -81,12 +94,12 @@ func Convert(content string, ctx Context) Result {
 	if nested {
 		parts = []string{parts[0] + moreHold + parts[1]}
 	}
-	for i, p := range parts {
-		p = c.embeds(p)
+	for i, part := range parts {
+		part = c.embeds(part)
 		if !blocks {
-			p = Autop(p, true)
+			part = c.autop(part, true)
 		}
-		parts[i] = c.shortcodes(p, 0)
+		parts[i] = c.shortcodes(part, 0)
 	}
 	res.HTML = strings.Join(parts, MoreMarker)
 	if nested {
@@ -105,6 +118,7 @@ func splitMore(s string) []string {
 }
 
 type converter struct {
+	pipeline
 	ctx   Context
 	notes []string
 }
@@ -140,9 +154,8 @@ func (c *converter) embeds(s string) string {
 	}
 	// Newlines inside tags are hidden first, so a URL in a multi-line tag is not "alone".
 	const hidden = "<!-- wp-line-break -->"
-	s = replaceInTags(s, "\n", hidden)
-	s = linkURLLines(s)
-	s = linkURLParas(s)
+	s = c.replaceInTags(s, "\n", hidden)
+	s = c.linkURLs(s)
 	return strings.ReplaceAll(s, hidden, "\n")
 }
 

@@ -134,7 +134,7 @@ func TestConvertMatchesOracle(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("Convert(%.200q)\n got %.300q\nwant %.300q", in, got, want)
 		}
-		if got, want := linkURLParas(linkURLLines(in)), oracleURLSteps(in); got != want {
+		if got, want := linkURLs(in), oracleURLSteps(in); got != want {
 			t.Errorf("URL steps (%.200q)\n got %.300q\nwant %.300q", in, got, want)
 		}
 	}
@@ -151,7 +151,7 @@ func FuzzConvertMatchesOracle(f *testing.F) {
 		if got, want := Convert(in, ctx), oracleConvert(in, ctx); !reflect.DeepEqual(got, want) {
 			t.Errorf("Convert(%q)\n got %q\nwant %q", in, got, want)
 		}
-		if got, want := linkURLParas(linkURLLines(in)), oracleURLSteps(in); got != want {
+		if got, want := linkURLs(in), oracleURLSteps(in); got != want {
 			t.Errorf("URL steps (%q)\n got %q\nwant %q", in, got, want)
 		}
 	})

@@ -3,7 +3,7 @@ package wpcontent
 import "strings"
 
 // What the scanners of autop_scan.go and urls.go share: a copy made only on the first
-// change, a cached search, RE2's \s, and wpautop's block names.
+// change, a cached search, RE2's \s, (?i)'s case folding, and wpautop's block names.
 
 // edit builds a changed copy of s only once something changes.
 type edit struct {
@@ -50,9 +50,22 @@ func (n *next) at(i int) int {
 		if n.pos >= 0 {
 			n.pos += i
 		}
+		if lookedAt != nil {
+			if n.pos >= 0 {
+				*lookedAt += n.pos + len(n.sep) - i
+			} else {
+				*lookedAt += len(n.s) - i
+			}
+		}
 	}
 	return n.pos
 }
+
+// lookedAt, nil except in TestScannersLinear, counts the bytes the scanners read ahead of
+// their cursor: white space skipped, a URL, a search for the next separator. Repeated from
+// many starting points, that reading is what once made them quadratic; a test may count
+// it where it may not time it.
+var lookedAt *int
 
 // isRESpace is Go regexp's \s, which the scanners standing in for regexps keep: unlike PCRE's (isPCRESpace), no \v.
 func isRESpace(c byte) bool {
@@ -60,10 +73,36 @@ func isRESpace(c byte) bool {
 }
 
 func skipRESpace(s string, i int) int {
-	for i < len(s) && isRESpace(s[i]) {
-		i++
+	j := i
+	for j < len(s) && isRESpace(s[j]) {
+		j++
 	}
-	return i
+	if lookedAt != nil {
+		*lookedAt += j - i
+	}
+	return j
+}
+
+// foldPrefixAt matches lit (ASCII, its letters lower case) at s[i] and returns the index
+// past it, or -1. With fold it matches as lit does under (?i): a letter in either case, and,
+// as RE2 folds case by Unicode, k also as the Kelvin sign (U+212A) and s as the long s
+// (U+017F), the only characters outside ASCII that fold to an ASCII letter.
+func foldPrefixAt(s string, i int, lit string, fold bool) int {
+	j := i
+	for n := 0; n < len(lit); n++ {
+		c := lit[n]
+		switch {
+		case j < len(s) && (s[j] == c || fold && c >= 'a' && c <= 'z' && s[j] == c-'a'+'A'):
+			j++
+		case fold && c == 'k' && strings.HasPrefix(s[j:], "\u212a"):
+			j += len("\u212a")
+		case fold && c == 's' && strings.HasPrefix(s[j:], "\u017f"):
+			j += len("\u017f")
+		default:
+			return -1
+		}
+	}
+	return j
 }
 
 var (

@@ -95,3 +95,29 @@ func TestBlockNamesMatchRegexp(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldPrefixAtMatchesRegexp: foldPrefixAt matches where `^lit` (with fold, `^(?i)lit`)
+// does, to the same end, the letters that fold from outside ASCII included.
+func TestFoldPrefixAtMatchesRegexp(t *testing.T) {
+	texts := []string{"", "h", "http", "HTTP", "hTtPs", "https", "httpſ", "httpS", "HTTPſ://", "<p><blockquote",
+		"<P><BLOCKQUOTE>", "<p><bloc\u212aquote", "<p><blocKquote", "<p><bloc\u212a", "<p> <blockquote", "\u212a", "ſ",
+		"k", "K", "s", "S", "x", "\xe2\x84", "\xc5"}
+	for _, lit := range []string{"http", "s", "k", "<p><blockquote"} {
+		for _, fold := range []bool{false, true} {
+			flags := ""
+			if fold {
+				flags = "(?i)"
+			}
+			re := regexp.MustCompile(`^` + flags + regexp.QuoteMeta(lit))
+			for _, s := range texts {
+				want := -1
+				if m := re.FindStringIndex(s); m != nil {
+					want = m[1]
+				}
+				if got := foldPrefixAt(s, 0, lit, fold); got != want {
+					t.Errorf("foldPrefixAt(%q, 0, %q, %v) = %d, the regexp says %d", s, lit, fold, got, want)
+				}
+			}
+		}
+	}
+}

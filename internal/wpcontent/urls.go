@@ -12,22 +12,15 @@ func isURLByte(c byte) bool {
 	return !isRESpace(c) && c != '<' && c != '>' && c != '"'
 }
 
-// urlAt matches `https?://[^\s<>"]+` at s[i], its letters in either case when fold is
-// set (under (?i) the s also matches U+017F, ſ, as RE2 folds case by Unicode), and
-// returns the index past the URL, or -1.
+// urlAt matches `https?://[^\s<>"]+` at s[i], under (?i) when fold is set, and returns the
+// index past the URL, or -1.
 func urlAt(s string, i int, fold bool) int {
-	j := i
-	for _, c := range []byte("http") {
-		if j >= len(s) || !(s[j] == c || fold && s[j] == c-'a'+'A') {
-			return -1
-		}
-		j++
+	j := foldPrefixAt(s, i, "http", fold)
+	if j < 0 {
+		return -1
 	}
-	switch {
-	case j < len(s) && (s[j] == 's' || fold && s[j] == 'S'):
-		j++
-	case fold && strings.HasPrefix(s[j:], "\u017f"):
-		j += len("\u017f")
+	if k := foldPrefixAt(s, j, "s", fold); k >= 0 {
+		j = k
 	}
 	if !strings.HasPrefix(s[j:], "://") {
 		return -1
@@ -37,11 +30,17 @@ func urlAt(s string, i int, fold bool) int {
 	for k < len(s) && isURLByte(s[k]) {
 		k++
 	}
+	if lookedAt != nil {
+		*lookedAt += k - j
+	}
 	if k == j {
 		return -1
 	}
 	return k
 }
+
+// linkURLs is embeds' URL step: URLs alone on a line, then URLs alone in a paragraph.
+func linkURLs(s string) string { return linkURLParas(linkURLLines(s)) }
 
 // linkURLLines: `(?m)^([ \t]*)(https?://[^\s<>"]+)([ \t]*)$` → $1 + link($2) + $3.
 func linkURLLines(s string) string {

@@ -64,13 +64,22 @@ func (s *scanner) name(k int, msg string) (int, error) {
 	return e, nil
 }
 
+// elemName is name for an element's name, which must also split as prefix:local.
+func (s *scanner) elemName(k int, msg string) (int, error) {
+	ne, err := s.name(k, msg)
+	if err != nil {
+		return ne, err
+	}
+	if _, _, ok := splitName(s.buf[s.pos+k : s.pos+ne]); !ok {
+		return ne, s.failAt(ne, msg)
+	}
+	return ne, nil
+}
+
 func (s *scanner) startTag() error {
-	ne, err := s.name(1, "expected element name after <")
+	ne, err := s.elemName(1, "expected element name after <")
 	if err != nil {
 		return err
-	}
-	if _, _, ok := splitName(s.buf[s.pos+1 : s.pos+ne]); !ok {
-		return s.failAt(ne, "expected element name after <")
 	}
 	s.attrs, s.abuf = s.attrs[:0], s.abuf[:0]
 	k, empty := ne, false
@@ -260,51 +269,64 @@ func (s *scanner) openName(i int) []byte {
 	return s.names[s.nameStart(i):s.elems[i].q]
 }
 
+// endTag reads an end tag. Nearly always it closes the open element, whose name was read
+// and checked at its start tag: then the name needs no checking or splitting again. Any
+// other end tag is an error, which badEndTag words as encoding/xml does.
 func (s *scanner) endTag() error {
-	// Nearly always the name is the open element's, which was read and checked at its start
-	// tag: then it needs no checking or splitting again.
 	n := len(s.elems)
 	ne, ok, err := s.readName(2)
-	same := err == nil && ok && n > 0 && bytes.Equal(s.openName(n-1), s.buf[s.pos+2:s.pos+ne])
-	if !same {
-		if ne, err = s.name(2, "expected element name after </"); err != nil {
-			return err
-		}
+	if err != nil || !ok || n == 0 || !bytes.Equal(s.openName(n-1), s.buf[s.pos+2:s.pos+ne]) {
+		return s.badEndTag()
 	}
-	raw := s.buf[s.pos+2 : s.pos+ne]
-	prefix, local := []byte(nil), raw
-	if !same {
-		if prefix, local, ok = splitName(raw); !ok {
-			return s.failAt(ne, "expected element name after </")
-		}
-	}
-	k := s.skipSpace(ne)
-	c, err := s.byteAt(k)
+	k, err := s.endTagClose(ne)
 	if err != nil {
-		return s.failErr(k, err)
-	}
-	if c != '>' {
-		_, local, _ = splitName(raw)
-		return s.fail(k+1, "invalid characters between </"+string(local)+" and >")
-	}
-	k++
-	if n == 0 {
-		return s.fail(k, "unexpected end element </"+string(local)+">")
-	}
-	if !same {
-		open := s.openName(n - 1)
-		oprefix, olocal, _ := splitName(open)
-		if !bytes.Equal(olocal, local) {
-			return s.fail(k, "element <"+string(olocal)+"> closed by </"+string(local)+">")
-		}
-		sp := string(prefix)
-		if sp == "" {
-			sp = `""`
-		}
-		return s.fail(k, "element <"+string(olocal)+"> in space "+string(oprefix)+" closed by </"+string(local)+"> in space "+sp)
+		return err
 	}
 	s.advance(k)
 	s.kind = tokEnd
 	s.pop()
 	return nil
+}
+
+// endTagClose reads the white space and '>' after an end tag's name, which ends ne bytes
+// after pos, and returns the index past the '>'.
+func (s *scanner) endTagClose(ne int) (int, error) {
+	k := s.skipSpace(ne)
+	c, err := s.byteAt(k)
+	if err != nil {
+		return 0, s.failErr(k, err)
+	}
+	if c != '>' {
+		// Reading on may have moved the buffer: the name is sliced again from pos.
+		_, local, _ := splitName(s.buf[s.pos+2 : s.pos+ne])
+		return 0, s.fail(k+1, "invalid characters between </"+string(local)+" and >")
+	}
+	return k + 1, nil
+}
+
+// badEndTag is the error of an end tag that does not close the open element: a bad name,
+// no element open, or another element's name.
+func (s *scanner) badEndTag() error {
+	ne, err := s.elemName(2, "expected element name after </")
+	if err != nil {
+		return err
+	}
+	k, err := s.endTagClose(ne)
+	if err != nil {
+		return err
+	}
+	prefix, local, _ := splitName(s.buf[s.pos+2 : s.pos+ne]) // after endTagClose, which may move the buffer
+	n := len(s.elems)
+	if n == 0 {
+		return s.fail(k, "unexpected end element </"+string(local)+">")
+	}
+	oprefix, olocal, _ := splitName(s.openName(n - 1))
+	if !bytes.Equal(olocal, local) {
+		return s.fail(k, "element <"+string(olocal)+"> closed by </"+string(local)+">")
+	}
+	sp := string(prefix)
+	if sp == "" {
+		sp = `""`
+	}
+	return s.fail(k, "element <"+string(olocal)+"> in space "+string(oprefix)+" closed by </"+string(local)+"> in space "+sp)
 }

@@ -88,13 +88,14 @@ func (r *Reader) prepareSplit() {
 		}
 		if k > 0 && win[k-1] == '\n' {
 			bom := int64(r.filter.bom)
-			sp := &Split{first: r, src: src, size: size, file: from + int64(j), at: from + int64(j) - bom,
-				lineStart: from + int64(k) - bom, elems: slices.Clone(s.elems), names: bytes.Clone(s.names),
-				ns: maps.Clone(s.ns), saved: slices.Clone(s.saved)}
-			if sp.at <= s.offset() {
+			at := from + int64(j) - bom
+			if at <= s.offset() {
 				return
 			}
-			r.split, r.stopAt = sp, sp.at
+			r.split = &Split{first: r, src: src, size: size, file: from + int64(j), at: at,
+				lineStart: from + int64(k) - bom, elems: slices.Clone(s.elems), names: bytes.Clone(s.names),
+				ns: maps.Clone(s.ns), saved: slices.Clone(s.saved)}
+			r.stopAt = at
 			return
 		}
 		i = j + 1
