@@ -452,12 +452,31 @@ func (s *Store) RecordWPImports(ctx context.Context, rows []WPImport, at time.Ti
 	}
 	rows = lastOfEach(rows, func(m WPImport) key { return key{m.Source, m.Kind, m.WPID} })
 	ts := s.ts(at)
-	from, to, err := s.insertRows(ctx, "INSERT INTO wp_imports (source, kind, wp_id, local_id, guid, imported_at) VALUES ",
+	row := func(i int, a *args) string {
+		m := rows[i]
+		return "(" + a.add(m.Source) + ", " + a.add(m.Kind) + ", " + a.add(m.WPID) + ", " + a.add(m.LocalID) + ", " + a.add(m.GUID) + ", " + a.add(ts) + ")"
+	}
+	const cols = "INSERT INTO wp_imports (source, kind, wp_id, local_id, guid, imported_at) VALUES "
+	if !s.isPG() {
+		// On SQLite, OR FAIL first: a statement that may meet a conflict (an upsert, or a
+		// plain insert that would undo its earlier rows) keeps a statement journal, which
+		// spills to a temporary file and cost an import about a fifth of its writes
+		// (docs/benchmarks.md, issue 11 session 9). OR FAIL keeps the rows written before a
+		// conflict, and a key met again (in a file that repeats an id, or a re-import) sends
+		// the rest of the rows, from the failed statement's first, through the upsert, which
+		// writes the same values over those kept: the end is the upsert's.
+		from, to, err := s.insertRows(ctx, "INSERT OR FAIL"+strings.TrimPrefix(cols, "INSERT"), "", len(rows), 6, wpImportBatch, row)
+		if err == nil {
+			return nil
+		}
+		if _, dup := uniqueViolation(err); !dup {
+			return fmt.Errorf("store: record %d imported objects: %w", to-from, err)
+		}
+		rows = rows[from:]
+	}
+	from, to, err := s.insertRows(ctx, cols,
 		" ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id, guid = excluded.guid, imported_at = excluded.imported_at",
-		len(rows), 6, wpImportBatch, func(i int, a *args) string {
-			m := rows[i]
-			return "(" + a.add(m.Source) + ", " + a.add(m.Kind) + ", " + a.add(m.WPID) + ", " + a.add(m.LocalID) + ", " + a.add(m.GUID) + ", " + a.add(ts) + ")"
-		})
+		len(rows), 6, wpImportBatch, row)
 	if err != nil {
 		return fmt.Errorf("store: record %d imported objects: %w", to-from, err)
 	}
