@@ -65,12 +65,12 @@ func TestProtectedPostIsNotMailedInFull(t *testing.T) {
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.subscribe(srv, "reader@example.net", "")
-	ta.drain() // the welcome mail
+	ta.drainJobs() // the welcome mail
 	before := len(srv.To("reader@example.net"))
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	pw := "opensesame"
 	p := ta.publish(ed, "Members briefing", protectedSecret, func(in *posts.Input) { in.Password, in.SendNewsletter = &pw, yes() })
-	ta.drain()
+	ta.drainJobs()
 	// The editor says so, instead of leaving "Send by email" to promise it.
 	if r := ta.signIn(ed).get("/admin/posts/" + strconv.FormatInt(p.ID, 10)); !strings.Contains(r.Body, `id="password-not-mailed"`) {
 		t.Errorf("the editor does not say a protected post is not mailed:\n%s", r.Body)
@@ -158,14 +158,14 @@ func TestRESTPublishFollowsTheEditorDefaults(t *testing.T) {
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.subscribe(srv, "reader@example.net", "")
-	ta.drain() // the welcome mail
+	ta.drainJobs() // the welcome mail
 	before := len(srv.To("reader@example.net"))
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	st, v := ta.api(ed, http.MethodPost, "/wp/v2/posts", map[string]any{"title": "From the app", "content": "<p>Appword news.</p>", "status": "publish"})
 	if st != http.StatusCreated {
 		t.Fatalf("create: %d %v", st, v)
 	}
-	ta.drain()
+	ta.drainJobs()
 	got := srv.To("reader@example.net")[before:]
 	if len(got) != 1 {
 		t.Fatalf("%d newsletters after publishing through the API, want 1", len(got))
@@ -187,7 +187,7 @@ func TestRESTPublishFollowsTheEditorDefaults(t *testing.T) {
 	if strings.Contains(strings.ToLower(toJSON(v)), "hushword") {
 		t.Fatalf("an anonymous reader sees the protected text: %v", v)
 	}
-	ta.drain()
+	ta.drainJobs()
 	for _, m := range srv.To("reader@example.net") {
 		if pm := mailtest.Parse(t, m.Data); strings.Contains(strings.ToLower(pm.Text+pm.HTML), "hushword") {
 			t.Fatal("the protected post was mailed")
@@ -208,7 +208,7 @@ func TestRESTScheduledPostReachesSubscribers(t *testing.T) {
 	var srv *mailtest.Server
 	ta := newTestApp(t, withMail(t, &srv))
 	ta.subscribe(srv, "reader@example.net", "")
-	ta.drain()
+	ta.drainJobs()
 	before := len(srv.To("reader@example.net"))
 	au := ta.user("au@example.org", broadside.RoleAuthor)
 	when := ta.Clock.Now().Add(2 * time.Hour).UTC().Format("2006-01-02T15:04:05")
@@ -216,12 +216,12 @@ func TestRESTScheduledPostReachesSubscribers(t *testing.T) {
 	if st != http.StatusCreated || v.(map[string]any)["status"] != "future" {
 		t.Fatalf("create: %d %v", st, v)
 	}
-	ta.drain()
+	ta.drainJobs()
 	if n := len(srv.To("reader@example.net")) - before; n != 0 {
 		t.Fatalf("%d newsletters before the post's time", n)
 	}
 	ta.Clock.Advance(3 * time.Hour)
-	ta.drain()
+	ta.drainJobs()
 	got := srv.To("reader@example.net")[before:]
 	if len(got) != 1 || mailtest.Parse(t, got[0].Data).Subject() != "Later" {
 		t.Fatalf("%d newsletters after the post's time, want 1", len(got))

@@ -415,7 +415,7 @@ func newAccessTable(t *testing.T, opts ...appOption) *accessTable {
 	if r := pending.post("/subscribe", url.Values{"email": {"pending@example.net"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("subscribe: %d", r.StatusCode)
 	}
-	ta.drain()
+	ta.drainJobs()
 
 	ctx := context.Background()
 	sub, err := ta.App.Store.SubscriberByEmail(ctx, "confirmed@example.net")
@@ -476,7 +476,7 @@ func newAccessTable(t *testing.T, opts ...appOption) *accessTable {
 		}
 		at.posts = append(at.posts, tp)
 	}
-	ta.drain() // the newsletters
+	ta.drainJobs() // the newsletters
 	for _, tp := range at.posts {
 		if tp.state == "trashed" {
 			continue // nobody moderates the discussion of a trashed post
@@ -489,7 +489,7 @@ func newAccessTable(t *testing.T, opts ...appOption) *accessTable {
 			t.Fatal(err)
 		}
 	}
-	ta.drain() // the comment notices
+	ta.drainJobs() // the comment notices
 	unlocker := ta.browser()
 	var protected *tablePost
 	for _, tp := range at.posts {

@@ -56,20 +56,6 @@ var namedPeerKey = sync.OnceValue(func() *rsa.PrivateKey {
 	return k
 })
 
-// drainJobs runs jobs until none is due.
-func drainJobs(t *testing.T, ta *testApp) {
-	t.Helper()
-	for {
-		ran, err := ta.App.Worker.RunOne(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !ran {
-			return
-		}
-	}
-}
-
 // newNamedPeer is a fediPeer (same inbox that verifies our signatures, same helpers) whose
 // actor lives at http://HOST:PORT/users/bob and presents itself with username and name.
 func newNamedPeer(t *testing.T, ta *testApp, host, username, name string) *fediPeer {
@@ -302,10 +288,10 @@ func runFederationFollowersAdmin(t *testing.T, opts ...appOption) {
 	if r := b.get("/admin/federation/followers?q=alice"); !strings.Contains(r.Body, "@alice@one.example") {
 		t.Fatal("a refused POST removed alice")
 	}
-	drainJobs(t, ta)
+	ta.drainJobs()
 	n := len(alice.since(0))
 	wantRedirect(t, act("/admin/federation/followers/remove", alice), "/admin/federation/followers")
-	drainJobs(t, ta)
+	ta.drainJobs()
 	if got := alice.since(n); len(got) != 1 || !answered(alice, "Reject", aliceFollow) {
 		t.Fatalf("removing alice sent %v, want one Reject of her Follow", got)
 	}
@@ -365,7 +351,7 @@ func runFederationBlocks(t *testing.T, opts ...appOption) {
 	for _, p := range []*fediPeer{troll, friend, neighbour} {
 		followSite(t, ta, p, "1")
 	}
-	drainJobs(t, ta)
+	ta.drainJobs()
 	// Their Accepts are queued, not yet sent, when the block comes.
 	followSite(t, ta, spam, "1")
 	followSite(t, ta, sub, "1")
@@ -408,7 +394,7 @@ func runFederationBlocks(t *testing.T, opts ...appOption) {
 		t.Fatalf("after blocking the domain:\n%s", r.Body)
 	}
 	wantStatus(t, b.post("/admin/federation/blocks", url.Values{"kind": {"domain"}, "value": {"blocked.example"}}), http.StatusConflict)
-	drainJobs(t, ta)
+	ta.drainJobs()
 	if got := append(spam.since(0), sub.since(0)...); len(got) != 0 {
 		t.Fatalf("deliveries queued before the block reached the blocked hosts: %v", got)
 	}
@@ -431,7 +417,7 @@ func runFederationBlocks(t *testing.T, opts ...appOption) {
 			t.Fatalf("the inbox did not drop %s's activities for the block", p.actor())
 		}
 	}
-	drainJobs(t, ta)
+	ta.drainJobs()
 	if n := followers(); n != 3 {
 		t.Fatalf("blocked servers could follow: %v followers", n)
 	}

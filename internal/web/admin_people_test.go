@@ -120,7 +120,7 @@ func TestInvitationAndReset(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("invite: %d\n%s", r.StatusCode, r.Body)
 	}
-	ta.drain()
+	ta.drainJobs()
 	link := ta.pathOf(lastMail(t, srv, "new@example.org").Link(t, "/admin/password?t="))
 	tok := mustQuery(t, link, "t")
 	nb := ta.browser()
@@ -142,7 +142,7 @@ func TestInvitationAndReset(t *testing.T) {
 
 	// An invitation expires after 7 days.
 	ab.post("/admin/users/invite", url.Values{"invite_email": {"late@example.org"}, "invite_role": {"author"}})
-	ta.drain()
+	ta.drainJobs()
 	late := ta.pathOf(lastMail(t, srv, "late@example.org").Link(t, "/admin/password?t="))
 	ta.Clock.Advance(7*24*time.Hour + time.Minute)
 	if r := ta.browser().get(late); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, `name="password"`) {
@@ -161,7 +161,7 @@ func TestInvitationAndReset(t *testing.T) {
 		b1.follow(r1).Body != b2.follow(r2).Body {
 		t.Fatal("the reset answer reveals whether the address has an account")
 	}
-	ta.drain()
+	ta.drainJobs()
 	if n := len(srv.To("nobody@example.org")); n != 0 {
 		t.Fatalf("%d emails to an address without an account", n)
 	}
@@ -272,7 +272,7 @@ func TestSignInLinkAsksForTheCode(t *testing.T) {
 	if r := b.post("/admin/login/email", url.Values{"link_email": {admin.Email}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("ask for a link: %d", r.StatusCode)
 	}
-	ta.drain()
+	ta.drainJobs()
 	link := ta.pathOf(lastMail(t, srv, admin.Email).Link(t, "/admin/login/link?t="))
 	r := b.post("/admin/login/link", url.Values{"t": {mustQuery(t, link, "t")}})
 	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/admin/login/code") || b.cookie("bs_session") != "" {

@@ -133,6 +133,28 @@ func (ta *testApp) browser() *browser {
 	}}}
 }
 
+// drainJobs runs the queued jobs on the app's worker until none is due. The test clock
+// stands still, so a job that puts itself back at the same instant would be due forever, and
+// a handler may wait on something that never comes: after browserTimeout the test fails
+// instead of holding the binary until -test.timeout.
+func (ta *testApp) drainJobs() {
+	ta.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
+	defer cancel()
+	for {
+		ran, err := ta.App.Worker.RunOne(ctx)
+		if ctx.Err() != nil {
+			ta.t.Fatalf("jobs still running or due after %v of running them (last: %v)", browserTimeout, err)
+		}
+		if err != nil {
+			ta.t.Fatal(err)
+		}
+		if !ran {
+			return
+		}
+	}
+}
+
 // browserTimeout is far beyond any request of these tests on a busy machine (seconds).
 const browserTimeout = 3 * time.Minute
 

@@ -16,20 +16,6 @@ import (
 	"github.com/broadside/broadside/internal/testimg"
 )
 
-// processAll runs the queued jobs (image processing among them) on the app's worker.
-func (ta *testApp) processAll() {
-	ta.t.Helper()
-	for {
-		ran, err := ta.App.Worker.RunOne(context.Background())
-		if err != nil {
-			ta.t.Fatal(err)
-		}
-		if !ran {
-			return
-		}
-	}
-}
-
 // Library images on the post page, in listings, in the OpenGraph tags and in the feeds carry
 // their sizes: width/height, srcset/sizes, WebP sources, lazy loading except the featured
 // image, the medium size in listings and the large one for cards and feeds.
@@ -46,7 +32,7 @@ func TestLibraryImagesRendered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ta.processAll()
+	ta.drainJobs()
 	body := "Before.\n\n![the crowd](" + inBody.URL() + ")\n\n![elsewhere](https://elsewhere.example/a.jpg)\n"
 	p := ta.publish(ed, "Harbour", body, func(in *posts.Input) {
 		in.FeaturedImageURL, in.FeaturedImageAlt = ta.Srv.URL+m.URL(), "willsman"
@@ -181,7 +167,7 @@ func TestLibraryImageBeforeProcessingAndBySizeURL(t *testing.T) {
 	if len(img) != 1 || attr(img[0], "width") != "800" || attr(img[0], "height") != "400" || attr(img[0], "srcset") != "" {
 		t.Fatalf("unprocessed image: %v", img)
 	}
-	ta.processAll()
+	ta.drainJobs()
 	medium := strings.TrimSuffix(m.URL(), ".jpg") + "-300x150.jpg"
 	p2 := ta.publish(ed, "Pier again", "![small pier]("+medium+")")
 	doc = parseHTML(t, ta.browser().get(ta.postPath(p2)).Body)
@@ -211,7 +197,7 @@ func TestMediaAdminShowsProcessing(t *testing.T) {
 	if page := b.get("/admin/media/" + strconv.FormatInt(good.ID, 10)).Body; !strings.Contains(page, "Being made") {
 		t.Fatalf("pending not shown:\n%s", page)
 	}
-	ta.processAll()
+	ta.drainJobs()
 	if page := b.get("/admin/media/" + strconv.FormatInt(good.ID, 10)).Body; !strings.Contains(page, "-300x225.webp") {
 		t.Fatalf("sizes not listed:\n%s", page)
 	}

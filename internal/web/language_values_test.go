@@ -46,7 +46,7 @@ func TestMessagesWithValuesInLanguage(t *testing.T) {
 			f.Set("author", "Zoé")
 			b.post("/comments", f)
 			ta.Clock.Advance(2 * time.Minute)
-			ta.drain()
+			ta.drainJobs()
 			held := lastMail(t, srv, "au@example.org")
 			if !strings.Contains(held.Subject(), c.want) {
 				t.Errorf("held-comment subject %q lacks %q", held.Subject(), c.want)
@@ -56,7 +56,7 @@ func TestMessagesWithValuesInLanguage(t *testing.T) {
 			ta.browser().post("/admin/login/email", url.Values{"link_email": {admin.Email}})
 			ta.signIn(admin).post("/admin/users/invite", url.Values{"invite_email": {"new@example.org"}, "invite_role": {"author"}})
 			ta.browser().post("/admin/login/reset", url.Values{"reset_email": {author.Email}})
-			ta.drain()
+			ta.drainJobs()
 			for _, to := range []string{admin.Email, "new@example.org", author.Email} {
 				m := lastMail(t, srv, to)
 				see("mail to "+to, m.Subject()+"\n"+m.Text+m.HTML)

@@ -124,7 +124,7 @@ func TestAdminCannotBeLockedOut(t *testing.T) {
 	if r2.StatusCode != r.StatusCode || r2.Header.Get("Location") != r.Header.Get("Location") || stranger.follow(r2).Body != sent.Body {
 		t.Fatal("the answer to a link request reveals whether the address has an account")
 	}
-	ta.drain()
+	ta.drainJobs()
 	if n := len(srv.To("nobody@example.org")); n != 0 {
 		t.Fatalf("%d emails sent to an address without an account", n)
 	}

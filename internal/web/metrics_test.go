@@ -100,7 +100,7 @@ func TestMetricsEndpoint(t *testing.T) {
 	if _, ok := before[`broadside_jobs_oldest_due_seconds{lane="bulk"}`]; !ok {
 		t.Error("no oldest-job age for the bulk lane")
 	}
-	ta.drain()
+	ta.drainJobs()
 	_, m := scrape(t, ta, metricsToken)
 
 	route := `broadside_http_request_duration_seconds_count{route="GET /{path...}"}`

@@ -49,26 +49,13 @@ func TestHeldCommentNotifiesAuthor(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Notices go out once the minute in which the comments were held has closed.
-	drain(t, ta)
+	ta.drainJobs()
 	if len(rec.held) != 0 {
 		t.Fatal("the notice ran before its window closed")
 	}
 	ta.Clock.Advance(2 * time.Minute)
-	drain(t, ta)
+	ta.drainJobs()
 	if len(rec.held) != 1 || rec.held[0] != cs[0].ID || rec.posts[0] != p.ID {
 		t.Fatalf("notices: %+v", rec)
-	}
-}
-
-func drain(t *testing.T, ta *testApp) {
-	t.Helper()
-	for {
-		ran, err := ta.App.Worker.RunOne(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !ran {
-			break
-		}
 	}
 }

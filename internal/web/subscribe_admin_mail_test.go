@@ -41,7 +41,7 @@ func TestPausedNewsletterTellsThePublisher(t *testing.T) {
 	srv.Inject(mailtest.AtMail, mailtest.Fault{Code: 554, Message: "5.7.1 sender not allowed for this account"})
 	yes := true
 	p := ta.publish(admin, "Refused", "Body.", func(in *posts.Input) { in.SendNewsletter = &yes })
-	ta.drain()
+	ta.drainJobs()
 	page := "/admin/newsletters/" + strconv.FormatInt(p.ID, 10)
 	r := ab.get(page)
 	if r.StatusCode != http.StatusOK {
@@ -68,7 +68,7 @@ func TestPausedNewsletterTellsThePublisher(t *testing.T) {
 	if r := ab.post(page+"/resume", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("resume: %d\n%s", r.StatusCode, r.Body)
 	}
-	ta.drain()
+	ta.drainJobs()
 	for _, s := range subs {
 		if n := len(srv.To(s.Email)); n != 1 {
 			t.Fatalf("%s received %d copies", s.Email, n)

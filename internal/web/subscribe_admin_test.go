@@ -64,7 +64,7 @@ func TestAdminSubscribers(t *testing.T) {
 	if r := admin.post("/admin/subscribers", url.Values{"email": {"HAND@example.net"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "already on the list") {
 		t.Fatalf("duplicate: %d", r.StatusCode)
 	}
-	ta.drain()
+	ta.drainJobs()
 	if len(srv.To("ask@example.net")) != 1 || len(srv.To("hand@example.net")) != 0 {
 		t.Fatalf("mail after adding: ask %d, hand %d", len(srv.To("ask@example.net")), len(srv.To("hand@example.net")))
 	}
@@ -157,7 +157,7 @@ func TestEditorSendsByEmail(t *testing.T) {
 		t.Fatalf("save: %d\n%s", r.StatusCode, r.Body)
 	}
 	edit := r.Header.Get("Location")
-	ta.drain()
+	ta.drainJobs()
 	if n := len(srv.To("reader@example.net")); n != 3 { // confirmation, welcome, newsletter
 		t.Fatalf("reader has %d messages", n)
 	}
@@ -182,7 +182,7 @@ func TestEditorSendsByEmail(t *testing.T) {
 	if r := admin.post(edit, f); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save again: %d\n%s", r.StatusCode, r.Body)
 	}
-	ta.drain()
+	ta.drainJobs()
 	if n := len(srv.To("reader@example.net")); n != 3 {
 		t.Fatalf("reader has %d messages after saving again", n)
 	}

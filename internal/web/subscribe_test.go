@@ -34,20 +34,6 @@ func withMail(t *testing.T, srv **mailtest.Server) appOption {
 	}
 }
 
-// drain runs the job worker until nothing is due.
-func (ta *testApp) drain() {
-	ta.t.Helper()
-	for i := 0; i < 1000; i++ {
-		ran, err := ta.App.Worker.RunOne(context.Background())
-		if err != nil {
-			ta.t.Fatal(err)
-		}
-		if !ran {
-			return
-		}
-	}
-}
-
 // lastMail returns the last message sent to addr, parsed.
 func lastMail(t testing.TB, srv *mailtest.Server, addr string) *mailtest.Parsed {
 	t.Helper()
@@ -97,7 +83,7 @@ func (ta *testApp) subscribe(srv *mailtest.Server, addr, from string) *browser {
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/subscribe/sent" {
 		ta.t.Fatalf("subscribe: %d %s\n%s", r.StatusCode, r.Header.Get("Location"), r.Body)
 	}
-	ta.drain()
+	ta.drainJobs()
 	m := lastMail(ta.t, srv, addr)
 	r = b.clickEmailLink(ta.pathOf(m.Link(ta.t, "/subscribe/confirm?t=")))
 	if r.StatusCode != http.StatusSeeOther {
@@ -140,7 +126,7 @@ func TestSubscribeConfirmUnsubscribeOverHTTP(t *testing.T) {
 	if prof.StatusCode != http.StatusOK || !strings.Contains(prof.Body, "reader@example.net") || !strings.Contains(prof.Body, "Thank you: you are subscribed") {
 		t.Fatalf("profile: %d\n%s", prof.StatusCode, prof.Body)
 	}
-	ta.drain()
+	ta.drainJobs()
 	welcome := lastMail(t, srv, "reader@example.net")
 	if welcome.Subject() != "Welcome to My Broadside Site" || welcome.Header.Get("From") != `"The Test Site" <news@example.org>` {
 		t.Fatalf("welcome subject %q", welcome.Subject())
@@ -223,7 +209,7 @@ func TestMagicLinkOverHTTP(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-in request: %d", r.StatusCode)
 	}
-	ta.drain()
+	ta.drainJobs()
 	m := lastMail(t, srv, "reader@example.net")
 	link := ta.pathOf(m.Link(t, "/subscribe/signin/confirm?t="))
 	r = other.clickEmailLink(link)
@@ -297,7 +283,7 @@ func TestCommentNotificationsOverHTTP(t *testing.T) {
 	if r := b.post("/comments", f); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("comment: %d", r.StatusCode)
 	}
-	ta.drain()
+	ta.drainJobs()
 	m := lastMail(t, srv, "pat@example.org")
 	if !strings.HasPrefix(m.Subject(), "Confirm comment notifications") {
 		t.Fatalf("subject %q", m.Subject())
@@ -312,7 +298,7 @@ func TestCommentNotificationsOverHTTP(t *testing.T) {
 	g.Set("email", "quinn@example.org")
 	g.Set("comment", "A second voice.")
 	other.post("/comments", g)
-	ta.drain()
+	ta.drainJobs()
 	n := lastMail(t, srv, "pat@example.org")
 	if !strings.Contains(n.Subject(), `New comment on "Talk"`) || !strings.Contains(n.Text, "A second voice.") {
 		t.Fatalf("notice %q\n%s", n.Subject(), n.Text)
@@ -330,7 +316,7 @@ func TestHeldCommentMailsTheAuthor(t *testing.T) {
 	b := ta.browser()
 	b.post("/comments", b.formFor(ta.postPath(p)))
 	ta.Clock.Advance(2 * time.Minute) // held notices are grouped per minute
-	ta.drain()
+	ta.drainJobs()
 	m := lastMail(t, srv, "ed@example.org")
 	if m.Subject() != `[My Broadside Site] Please moderate: "Watched"` || !strings.Contains(m.Text, "A considered comment.") ||
 		!strings.Contains(m.Text, "pat@example.org") {

@@ -174,7 +174,7 @@ func TestNewsletterCarriesTheFullText(t *testing.T) {
 	ta.subscribe(srv, "reader@example.net", "")
 	ed := ta.user("ed@example.org", broadside.RoleEditor)
 	p := ta.publish(ed, "Locked story", lockedBody, func(in *posts.Input) { in.SubscribersOnly, in.SendNewsletter = yes(), yes() })
-	ta.drain()
+	ta.drainJobs()
 	m := lastMail(t, srv, "reader@example.net")
 	if m.Subject() != "Locked story" || !strings.Contains(m.Text, lockedRest) || !strings.Contains(m.HTML, "Secretword is the scoop") {
 		t.Fatalf("newsletter %q:\n%s", m.Subject(), m.Text)

@@ -310,7 +310,7 @@ func TestPurgeTrashJob(t *testing.T) {
 	if err := ta.App.Posts.EnqueuePurge(ctx); err != nil { // the same day: one job
 		t.Fatal(err)
 	}
-	ta.drain()
+	ta.drainJobs()
 	if _, err := ta.App.Posts.Get(ctx, old.ID); broadside.ErrorCode(err) != broadside.ENOTFOUND {
 		t.Fatalf("31 days in the trash and not purged: %v", err)
 	}
