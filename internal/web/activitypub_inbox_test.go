@@ -89,8 +89,10 @@ func (p *fediPeer) send(t *testing.T, path string, v any, sign bool) *http.Respo
 }
 
 func (ta *testApp) runJobs(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout) // a handler that never ends fails the test
+	defer cancel()
 	for range 20 {
-		ran, err := ta.App.Worker.RunOne(context.Background())
+		ran, err := ta.App.Worker.RunOne(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
