@@ -37,12 +37,6 @@ func (s *Store) Indexes(table string) (map[string]string, error) {
 	return m, rows.Err()
 }
 
-// SorterThreads is the writer connection's PRAGMA threads, for testDeferIndexes.
-func (s *Store) SorterThreads() (n int, err error) {
-	err = s.w.QueryRowContext(context.Background(), "PRAGMA threads").Scan(&n)
-	return n, err
-}
-
 // SearchIndexRows lists the search index's rows as s sees them, for TestDeferSearchIndex.
 func (s *Store) SearchIndexRows() (string, error) {
 	rows, err := s.rd().QueryContext(context.Background(), "SELECT rowid, title, terms, excerpt, body FROM posts_fts ORDER BY rowid")

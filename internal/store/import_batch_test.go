@@ -155,10 +155,6 @@ func testDeferIndexes(t *testing.T, table string, minIndexes int, setup func(*te
 	if got := schema(); got != before {
 		t.Fatalf("after the rebuild the schema is\n%s\nwant\n%s", got, before)
 	}
-	// The rebuild sorted in helper threads; the server's writer does not.
-	if n, err := s.SorterThreads(); err != nil || n != 0 {
-		t.Errorf("PRAGMA threads = %d, %v after the rebuild; want 0", n, err)
-	}
 	var ok string
 	must(t, db.QueryRow("PRAGMA integrity_check").Scan(&ok))
 	if ok != "ok" {

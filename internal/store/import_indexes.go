@@ -2,11 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"runtime"
-	"strconv"
 )
 
 // deferrableTables are the tables an import may write without their secondary indexes:
@@ -59,47 +55,16 @@ WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL AND sql NOT LIKE 'CRE
 		return nil, false, fmt.Errorf("store: defer %s indexes: %w", table, err)
 	}
 	return func(ctx context.Context) error {
-		return s.withSorterThreads(ctx, func() error {
-			for i, def := range defs {
-				if _, err := s.tx.ExecContext(ctx, def); err != nil {
-					return fmt.Errorf("store: rebuild %s index %s: %w", table, names[i], err)
-				}
+		// Without PRAGMA threads: SQLite's sorter helper thread cost CPU and, measured on
+		// the 200k import, wall time too (docs/benchmarks.md, issue 11 session 9).
+		for i, def := range defs {
+			if _, err := s.tx.ExecContext(ctx, def); err != nil {
+				return fmt.Errorf("store: rebuild %s index %s: %w", table, names[i], err)
 			}
-			return nil
-		})
+		}
+		return nil
 	}, true, nil
 }
-
-// withSorterThreads runs fn, on SQLite in s's transaction, with the connection allowed to
-// sort in helper threads: a CREATE INDEX then hands the sorting of its keys to other cores
-// while it reads the table (a third of the build's CPU left the import's critical path,
-// docs/benchmarks.md, issue 11 session 8). The setting is the connection's, so it goes back
-// to what it was after fn: the server's statements keep sorting on their own goroutine.
-func (s *Store) withSorterThreads(ctx context.Context, fn func() error) error {
-	var was int
-	if err := s.tx.QueryRowContext(ctx, "PRAGMA threads").Scan(&was); err != nil {
-		return fmt.Errorf("store: sorter threads: %w", err)
-	}
-	if _, err := s.tx.ExecContext(ctx, "PRAGMA threads = "+strconv.Itoa(sorterThreads())); err != nil {
-		return fmt.Errorf("store: sorter threads: %w", err)
-	}
-	err := fn()
-	// Restored even when ctx is done: a cancelled context makes database/sql roll the
-	// transaction back and hand the connection back to the pool, so it is set there.
-	restore := "PRAGMA threads = " + strconv.Itoa(was)
-	_, e := s.tx.ExecContext(context.WithoutCancel(ctx), restore)
-	if errors.Is(e, sql.ErrTxDone) {
-		_, e = s.w.ExecContext(context.WithoutCancel(ctx), restore)
-	}
-	if e != nil && err == nil {
-		err = fmt.Errorf("store: sorter threads: %w", e)
-	}
-	return err
-}
-
-// sorterThreads is how many helper threads an index build may sort in: one per core
-// beside the one reading the table (none on one core; SQLite caps it at 8).
-func sorterThreads() int { return runtime.NumCPU() - 1 }
 
 // dropSchema drops, in s's transaction, the indexes or triggers (kind) that q lists as
 // (name, sql) rows, and returns their names and the statements that made them, so that
