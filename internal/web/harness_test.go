@@ -24,7 +24,11 @@ import (
 	"github.com/broadside/broadside/internal/testdb"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
+func TestMain(m *testing.M) {
+	// Tests that call http.Get or http.DefaultClient get the test browser's limit too.
+	http.DefaultClient.Timeout = browserTimeout
+	testdb.Main(m)
+}
 
 // clock is a settable time source so tests never sleep.
 type clock struct {
