@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -128,3 +129,14 @@ type classifiedRow struct{ r *sql.Row }
 
 func (r classifiedRow) Scan(dest ...any) error { return classify(r.r.Scan(dest...)) }
 func (r classifiedRow) Err() error             { return classify(r.r.Err()) }
+
+// openErr is the error of opening the SQLite file at path. A file another program holds
+// past the busy timeout is, in practice, a command-line import, which has the file to itself
+// until it ends: the error says so, and what to do.
+func openErr(path string, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY {
+		return fmt.Errorf("store: open sqlite %s: another program holds the database (a `broadside import` keeps it until it ends); wait for it to finish, then start again: %w", path, err)
+	}
+	return fmt.Errorf("store: open sqlite %s: %w", path, err)
+}

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/broadside/broadside"
@@ -63,4 +65,35 @@ func TestOutageClassification(t *testing.T) {
 			t.Fatalf("closed store: %v, want EUNAVAILABLE", err)
 		}
 	})
+}
+
+// TestOpenHeldFile: opening a file another program holds (as a command-line import does,
+// with an exclusive lock until it ends) says so and what to do, not only "database is locked".
+func TestOpenHeldFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "held.db")
+	holder, err := sql.Open("sqlite", path+"?_pragma=locking_mode(EXCLUSIVE)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	holder.SetMaxOpenConns(1)
+	if _, err := holder.Exec("CREATE TABLE held (x); INSERT INTO held VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	_, err = other.Exec("SELECT count(*) FROM held")
+	if err == nil {
+		t.Fatal("read a file another connection holds exclusively")
+	}
+	if got := openErr(path, err).Error(); !strings.Contains(got, "another program holds the database") ||
+		!strings.Contains(got, "wait for it to finish") || !strings.Contains(got, path) {
+		t.Fatalf("open error for a held file: %s", got)
+	}
+	if got := openErr(path, errors.New("disk on fire")).Error(); strings.Contains(got, "another program") {
+		t.Fatalf("any error is reported as a held file: %s", got)
+	}
 }

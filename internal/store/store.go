@@ -146,7 +146,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// Connect the writer first: it switches the file to WAL, which readers then find.
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+		return nil, openErr(path, err)
 	}
 	r, err := sql.Open("sqlite", path+"?"+sqlitePragmas+"&_pragma=query_only(1)"+
 		"&_pragma=cache_size("+strconv.Itoa(-readerCacheKiB)+")")
