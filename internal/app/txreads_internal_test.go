@@ -2,13 +2,16 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/activitypub"
 	"github.com/broadside/broadside/internal/comments"
 	"github.com/broadside/broadside/internal/config"
 	"github.com/broadside/broadside/internal/posts"
@@ -103,4 +106,31 @@ func TestHooksReadThroughTheirTransaction(t *testing.T) {
 		_, err := a.Posts.Trash(ctx, p.ID, admin)
 		return err
 	})
+
+	// The hooks did their work, not just returned: each change of a public post left its
+	// job, under the post's permalink as the web serves it.
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	js, err := a.Store.ListJobs(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, j := range js {
+		var c struct {
+			PostID   int64  `json:"post_id"`
+			Kind     string `json:"kind"`
+			ObjectID string `json:"object_id"`
+		}
+		if j.Kind != activitypub.JobPost || json.Unmarshal(j.Payload, &c) != nil || c.PostID != p.ID {
+			continue
+		}
+		kinds[c.Kind] = c.ObjectID
+	}
+	want := strings.TrimSuffix(cfg.PublicURL(), "/") + "/2026/12/05/hello/"
+	for _, k := range []string{"Create", "Delete"} {
+		if kinds[k] != want {
+			t.Errorf("%s of the post: object id %q, want %q (jobs: %v)", k, kinds[k], want, kinds)
+		}
+	}
 }
