@@ -44,7 +44,7 @@ func (s *SettingsService) Load(ctx context.Context) (broadside.Settings, error) 
 // LoadIn is Load for a caller inside the transaction tx (a hook of a save): a read the
 // cached copy cannot answer goes through tx, never the pool. On PostgreSQL the pool's
 // connections may all be held by transactions waiting for such a read (pool_max_conns, or
-// as many saves at once), and on SQLite a write there would wait for the writer tx holds.
+// as many saves at once); on SQLite the reader pool would not see tx's own changes.
 // What tx reads is not cached: it may include its own uncommitted changes. A nil tx is Load.
 func (s *SettingsService) LoadIn(ctx context.Context, tx *store.Store) (broadside.Settings, error) {
 	s.mu.Lock()
