@@ -80,7 +80,7 @@ func (s *Service) AddBlock(ctx context.Context, kind, value, note string, by *br
 	default:
 		return nil, 0, fieldErr("kind", "Choose whether to block a domain or an account.")
 	}
-	if st, err := s.Site(ctx); err == nil && b.Kind == broadside.BlockDomain {
+	if st, err := s.Site(ctx, nil); err == nil && b.Kind == broadside.BlockDomain {
 		if own := broadside.BlockHosts(Host(st.Base)); len(own) > 0 && own[0] == b.Value {
 			return nil, 0, fieldErr("value", "That is this site's own domain.")
 		}
@@ -137,7 +137,7 @@ func (s *Service) resolveActor(ctx context.Context, v string) (string, error) {
 	if v == "" {
 		return "", fieldErr("value", "Enter an account to block: @user@host or the address of its profile.")
 	}
-	st, err := s.Site(ctx)
+	st, err := s.Site(ctx, nil)
 	if err != nil {
 		return "", err
 	}

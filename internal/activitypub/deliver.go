@@ -186,7 +186,7 @@ func (s *Service) Deliver(ctx context.Context, payload []byte) error {
 			return &jobs.Again{At: now.Add(wait), Reason: "delivery limit for " + host}
 		}
 	}
-	st, err := s.Site(ctx)
+	st, err := s.Site(ctx, nil)
 	if err != nil {
 		return err
 	}

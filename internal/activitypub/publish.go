@@ -31,7 +31,7 @@ type postChange struct {
 // being public (unpublished, made private or password protected, trashed, deleted) is
 // Deleted. Nothing is sent while federation is off.
 func (s *Service) PostChanged(ctx context.Context, tx *store.Store, p *broadside.Post, wasPublic bool) error {
-	st, err := s.Site(ctx)
+	st, err := s.Site(ctx, tx)
 	if err != nil || st.Settings.Federation.Off || p.Type != broadside.TypePost {
 		return err
 	}
@@ -54,7 +54,7 @@ func (s *Service) PostChanged(ctx context.Context, tx *store.Store, p *broadside
 			return err
 		}
 	}
-	id, err := s.PostURL(ctx, p)
+	id, err := s.PostURL(ctx, tx, st, p)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (s *Service) FanOut(ctx context.Context, payload []byte) error {
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return fmt.Errorf("activitypub: post change payload: %w", err)
 	}
-	st, err := s.Site(ctx)
+	st, err := s.Site(ctx, nil)
 	if err != nil || st.Settings.Federation.Off {
 		return err
 	}

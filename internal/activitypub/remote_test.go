@@ -151,7 +151,7 @@ func newFixture(t *testing.T, dsn string, now func() time.Time) *fixture {
 	mux.HandleFunc("POST /activitypub/site/inbox", inbox(SiteActor))
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
-	f.svc.Site = func(context.Context) (Site, error) {
+	f.svc.Site = func(context.Context, *store.Store) (Site, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		return Site{Base: f.srv.URL, Settings: f.set}, nil

@@ -45,7 +45,7 @@ func (s *Service) CommentChanged(ctx context.Context, tx *store.Store, before, a
 	if c == nil || c.Remote() || c.ParentID == 0 {
 		return nil // only our comments answer, and only those with a parent can answer someone
 	}
-	st, err := s.Site(ctx)
+	st, err := s.Site(ctx, tx)
 	if err != nil || st.Settings.Federation.Off {
 		return err
 	}
@@ -148,7 +148,7 @@ func (s *Service) SendReply(ctx context.Context, payload []byte) error {
 	if err := json.Unmarshal(payload, &ch); err != nil {
 		return fmt.Errorf("activitypub: reply payload: %w", err)
 	}
-	st, err := s.Site(ctx)
+	st, err := s.Site(ctx, nil)
 	if err != nil || st.Settings.Federation.Off {
 		return err
 	}

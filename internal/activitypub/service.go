@@ -87,8 +87,11 @@ type Service struct {
 	Store *store.Store
 	Log   *slog.Logger
 	Now   func() time.Time
-	// Site returns the site's settings and public URL.
-	Site func(ctx context.Context) (Site, error)
+	// Site returns the site's settings and public URL. tx is the transaction the caller is
+	// in (a hook of a save), nil outside one: a read inside a transaction goes through it,
+	// never the pool, which on PostgreSQL may have no connection left for it (every one
+	// held by a transaction waiting for such a read).
+	Site func(ctx context.Context, tx *store.Store) (Site, error)
 	// Client fetches remote documents and delivers; NewClient builds one that refuses
 	// private and loopback addresses unless told otherwise.
 	Client *http.Client
@@ -98,8 +101,9 @@ type Service struct {
 	Wake func()
 	// PostURL and PostObject build a post's id (its permalink) and its object as the web
 	// layer serves it (the one rendering, with the access rule applied); app wires them
-	// from the web server.
-	PostURL    func(ctx context.Context, p *broadside.Post) (string, error)
+	// from the web server. PostURL runs inside the transaction tx that changed p (st was
+	// read in it) and reads only through tx.
+	PostURL    func(ctx context.Context, tx *store.Store, st Site, p *broadside.Post) (string, error)
 	PostObject func(ctx context.Context, p *broadside.Post) (*Object, error)
 	// CommentObject is our comment c as the web layer serves it at its CommentID (a Note;
 	// ENOTFOUND when it may not leave the site); app wires it from the web server.
@@ -206,7 +210,7 @@ var ErrOff = broadside.Errorf(broadside.ENOTFOUND, "Not found.")
 
 // site loads the site and refuses when federation is off.
 func (s *Service) site(ctx context.Context) (Site, error) {
-	st, err := s.Site(ctx)
+	st, err := s.Site(ctx, nil)
 	if err != nil {
 		return st, err
 	}

@@ -241,8 +241,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	a.Limits.Inbox = limits.PerMinute(inboxPerHostPerMinute)
 	a.Federation = &activitypub.Service{Store: st, Log: log, Now: now, Client: activitypub.NewClient(cfg.FederationAllowPrivate),
 		HostConcurrency: cfg.Limits.DeliveriesPerHostInFlight, GenerateKey: opt.GenerateKey, DeadAfter: time.Duration(cfg.Limits.FederationDeadAfterDays) * 24 * time.Hour,
-		Limits: a.Limits, Wake: a.Worker.Wake, Site: func(ctx context.Context) (activitypub.Site, error) {
-			set, err := a.Settings.Load(ctx)
+		Limits: a.Limits, Wake: a.Worker.Wake, Site: func(ctx context.Context, tx *store.Store) (activitypub.Site, error) {
+			set, err := a.Settings.LoadIn(ctx, tx)
 			return activitypub.Site{Base: set.PublicURL(cfg.PublicURL()), Settings: set}, err
 		}}
 	// Deliveries have a lane of their own, so a post fanned out to thousands of inboxes never
@@ -270,7 +270,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	}
 	a.Web = ws
 	// Posts federate as the web serves them: one permalink, one rendering, one access rule.
-	a.Federation.PostURL, a.Federation.PostObject = ws.PostURL, ws.FederationObject
+	a.Federation.PostObject = ws.FederationObject
+	a.Federation.PostURL = func(ctx context.Context, tx *store.Store, st activitypub.Site, p *broadside.Post) (string, error) {
+		cats, err := tx.ListCategories(ctx) // in the transaction that may have changed them
+		if err != nil {
+			return "", err
+		}
+		return ws.Permalink(st.Settings, cats, p), nil
+	}
 	a.Federation.AuthorActive = ws.AuthorActive
 	// Fediverse replies become comments through the one moderation path.
 	a.Federation.PostAt, a.Federation.Replies = ws.PostAt, a.Comments

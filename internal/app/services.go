@@ -38,6 +38,15 @@ const settingsTTL = 5 * time.Second
 
 // Load returns the current settings.
 func (s *SettingsService) Load(ctx context.Context) (broadside.Settings, error) {
+	return s.LoadIn(ctx, nil)
+}
+
+// LoadIn is Load for a caller inside the transaction tx (a hook of a save): a read the
+// cached copy cannot answer goes through tx, never the pool. On PostgreSQL the pool's
+// connections may all be held by transactions waiting for such a read (pool_max_conns, or
+// as many saves at once); on SQLite the reader pool would not see tx's own changes.
+// What tx reads is not cached: it may include its own uncommitted changes. A nil tx is Load.
+func (s *SettingsService) LoadIn(ctx context.Context, tx *store.Store) (broadside.Settings, error) {
 	s.mu.Lock()
 	if s.cached != nil && time.Since(s.at) < settingsTTL {
 		set := *s.cached
@@ -46,6 +55,9 @@ func (s *SettingsService) Load(ctx context.Context) (broadside.Settings, error) 
 	}
 	gen := s.gen
 	s.mu.Unlock()
+	if tx != nil {
+		return tx.LoadSettings(ctx)
+	}
 	set, err := s.Store.LoadSettings(ctx)
 	if err != nil {
 		return set, err

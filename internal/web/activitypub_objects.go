@@ -85,14 +85,13 @@ func (s *Server) answerObject(w http.ResponseWriter, ctx context.Context, st *si
 	return nil
 }
 
-// PostURL is p's permalink: its ActivityStreams id (the federation service's PostURL).
-func (s *Server) PostURL(ctx context.Context, p *broadside.Post) (string, error) {
-	st, err := s.site(ctx)
-	if err != nil {
-		return "", err
-	}
-	st.categories(ctx, s)
-	return st.Abs(st.PostPath(p)), nil
+// Permalink is p's permalink, its ActivityStreams id (the federation service's PostURL),
+// under settings set and the category tree cats. It reads nothing: the federation asks it
+// inside the transaction that changed p, and gives it what it read there.
+func (s *Server) Permalink(set broadside.Settings, cats []broadside.Category, p *broadside.Post) string {
+	st := s.siteOf(set)
+	st.cats, st.catOK = cats, true
+	return st.Abs(st.PostPath(p))
 }
 
 // FederationObject is p as the federation sends it (the federation service's PostObject):

@@ -55,7 +55,11 @@ func (s *Server) site(ctx context.Context) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &site{Settings: set, Base: s.publicBase(set), perm: compiledPermalinks(set.PermalinkStructure), loc: set.Location()}, nil
+	return s.siteOf(set), nil
+}
+
+func (s *Server) siteOf(set broadside.Settings) *site {
+	return &site{Settings: set, Base: s.publicBase(set), perm: compiledPermalinks(set.PermalinkStructure), loc: set.Location()}
 }
 
 // publicBase is the site's public URL: the setting when made, else the configured one.
