@@ -112,15 +112,7 @@ func (s *Service) ImportFile(ctx context.Context, path string, opt Options) (*Su
 		}
 		tl.phase("media files")
 	}
-	tx := s.Store.InTx
-	if opt.Alone {
-		tx = func(ctx context.Context, fn func(*store.Store) error) error {
-			excl, err := s.Store.InExclusiveTx(ctx, fn)
-			s.Log.Debug("import transaction", "exclusive", excl)
-			return err
-		}
-	}
-	err = tx(ctx, func(tx *store.Store) error {
+	err = s.inTx(ctx, opt.Alone, func(tx *store.Store) error {
 		tx, release := tx.CachingStatements() // the same few statements, a row at a time
 		defer release()
 		if err := tx.LockImports(ctx); err != nil {
@@ -169,4 +161,15 @@ func itemError(pos wxr.Pos, kind string, wpID int64, err error) error {
 	}
 	return &wxr.Error{Pos: pos, Msg: fmt.Sprintf("could not import WordPress %s %d: %v", kind, wpID, err),
 		Hint: "Nothing was imported. Fix the problem named here and run the import again.", Err: err}
+}
+
+// inTx runs fn as the import's one transaction: with the SQLite file to itself when the
+// import is alone (Options.Alone, store.InExclusiveTx), else as any other transaction.
+func (s *Service) inTx(ctx context.Context, alone bool, fn func(*store.Store) error) error {
+	if !alone {
+		return s.Store.InTx(ctx, fn)
+	}
+	excl, err := s.Store.InExclusiveTx(ctx, fn)
+	s.Log.Debug("import transaction", "exclusive", excl)
+	return err
 }
