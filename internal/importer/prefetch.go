@@ -21,9 +21,8 @@ type prefetch struct {
 	comment func(*wxr.Comment) *commentRow
 	cur     *recBatch
 	i       int
-	// timed makes both sides measure how long they wait for each other (timeline.go);
-	// waited is the writer's side.
-	timed  bool
+	// waited is how long both sides waited for each other (timeline.go logs it): two clock
+	// readings a batch, too few to be worth switching off.
 	waited waits
 }
 
@@ -32,7 +31,7 @@ type recBatch struct {
 	offset int64 // bytes of the file read when the batch was cut, for progress
 	err    error // the reader's error (io.EOF at the end) after recs
 	// decoderWait is how long the decoding goroutine had waited for room in the channel
-	// before this batch, when timed: the writer learns it without sharing a variable.
+	// before this batch: the writer learns it without sharing a variable.
 	decoderWait time.Duration
 }
 
@@ -56,8 +55,8 @@ const (
 
 // newPrefetch starts decoding rd. prepare and comment, when not nil, must be safe to run
 // beside the writer: they may read what the writer does not change, never write.
-func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) *converted, comment func(*wxr.Comment) *commentRow, timed bool) *prefetch {
-	p := &prefetch{ch: make(chan *recBatch, aheadBatches), done: make(chan struct{}), prepare: prepare, comment: comment, timed: timed}
+func newPrefetch(rd *wxr.Reader, prepare func(wxr.Record) *converted, comment func(*wxr.Comment) *commentRow) *prefetch {
+	p := &prefetch{ch: make(chan *recBatch, aheadBatches), done: make(chan struct{}), prepare: prepare, comment: comment}
 	go p.run(rd)
 	return p
 }
@@ -84,18 +83,13 @@ func (p *prefetch) run(rd *wxr.Reader) {
 			size += recordSize(rec)
 		}
 		b.offset = rd.Offset()
-		var t0 time.Time
-		if p.timed {
-			t0 = time.Now()
-		}
+		t0 := time.Now()
 		select {
 		case p.ch <- b:
 		case <-p.done:
 			return
 		}
-		if p.timed {
-			waited += time.Since(t0)
-		}
+		waited += time.Since(t0)
 		if b.err != nil {
 			return
 		}
@@ -109,19 +103,14 @@ func (p *prefetch) next() (prepared, int64, error) {
 		if p.cur != nil && p.cur.err != nil {
 			return prepared{}, p.cur.offset, p.cur.err
 		}
-		var t0 time.Time
-		if p.timed {
-			t0 = time.Now()
-		}
+		t0 := time.Now()
 		b, ok := <-p.ch
 		if !ok {
 			return prepared{}, 0, io.ErrUnexpectedEOF // not reached: the last batch carries an error
 		}
-		if p.timed {
-			p.waited.writer += time.Since(t0)
-			p.waited.decoder = b.decoderWait
-			p.waited.batches++
-		}
+		p.waited.writer += time.Since(t0)
+		p.waited.decoder = b.decoderWait
+		p.waited.batches++
 		p.cur, p.i = b, 0
 	}
 	pr := p.cur.recs[p.i]

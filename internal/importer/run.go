@@ -196,7 +196,7 @@ func (r *run) stream(ctx context.Context) error {
 		return err
 	}
 	defer f.Close()
-	rd := newPrefetch(wxr.NewReader(f), r.prepare, r.commentRow, r.tl.on())
+	rd := newPrefetch(wxr.NewReader(f), r.prepare, r.commentRow)
 	defer rd.stop()
 	defer func() {
 		r.tl.phase("stream", "writer_waited", rd.waited.writer.Round(time.Millisecond),

@@ -30,14 +30,11 @@ func newTimeline(ctx context.Context, log *slog.Logger) *timeline {
 	return t
 }
 
-// on reports whether the timeline is logging; callers skip measuring when it is not.
-func (t *timeline) on() bool { return t != nil && t.log != nil }
-
 // phase logs that the phase name has just ended: its length, the process's CPU time during
 // it (twice its length: both cores busy), the time since the import started, and the
 // garbage collections and pauses during it.
 func (t *timeline) phase(name string, attrs ...any) {
-	if !t.on() {
+	if t == nil || t.log == nil {
 		return
 	}
 	now, cpu := time.Now(), processCPU()
