@@ -115,31 +115,15 @@ func TestGroupCommitSharesTransactionsAndIsolatesFailures(t *testing.T) {
 // writes are still committed. Before, the panic left the group without a leader for good (net/http
 // recovers a handler's panic), so every later comment on the site waited forever.
 func TestGroupCommitSurvivesAPanic(t *testing.T) {
-	ctx := context.Background()
 	st := openStore(t, testdb.SQLite(t))
 	var g groupCommit
-	finished := make(chan error, 1)
-	go func() {
-		defer func() { recover() }() // what net/http does with a handler's panic
-		finished <- g.run(ctx, st, func(*store.Store, *batch) error { panic("a bug in one write") })
-	}()
-	select {
-	case err := <-finished:
-		if err == nil || !strings.Contains(err.Error(), "a bug in one write") {
-			t.Fatalf("the panicking write returned %v, want an error naming the panic", err)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("the panicking write never returned")
+	if err := runWithin(t, &g, st, func(*store.Store, *batch) error { panic("a bug in one write") },
+		"the panicking write never returned"); err == nil || !strings.Contains(err.Error(), "a bug in one write") {
+		t.Fatalf("the panicking write returned %v, want an error naming the panic", err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- g.run(ctx, st, func(*store.Store, *batch) error { return nil }) }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("the write after the panic: %v", err)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("the write after a panicking one never returned: the group lost its leader")
+	if err := runWithin(t, &g, st, func(*store.Store, *batch) error { return nil },
+		"the write after a panicking one never returned: the group lost its leader"); err != nil {
+		t.Fatalf("the write after the panic: %v", err)
 	}
 }
 
@@ -159,31 +143,34 @@ func TestGroupCommitSurvivesAPanicAfterTheCommit(t *testing.T) {
 	})
 	var g groupCommit
 	announce := func(tx *store.Store, _ *batch) error { return tx.NotifyChanged(ctx, "post-1") }
+	if err := runWithin(t, &g, st, announce, "the write whose commit panicked never returned"); err == nil ||
+		!strings.Contains(err.Error(), "a bug in the change hook") {
+		t.Errorf("the write whose commit panicked returned %v, want an error naming the panic", err)
+	}
+	if err := runWithin(t, &g, st, announce, "the write after a panicking commit never returned: the group lost its leader"); err != nil {
+		t.Fatalf("the write after the panic: %v", err)
+	}
+}
+
+// runWithin runs fn through g on a goroutine of its own, as a request's handler would, and
+// returns its error; a panic that reaches the caller is recovered (as net/http does) and
+// returned as an error. When fn has not returned after a minute, t fails with never.
+func runWithin(t *testing.T, g *groupCommit, st Store, fn func(*store.Store, *batch) error, never string) error {
+	t.Helper()
 	finished := make(chan error, 1)
 	go func() {
 		defer func() {
-			if p := recover(); p != nil { // what net/http does with a handler's panic
+			if p := recover(); p != nil {
 				finished <- errors.New("the panic unwound the leader")
 			}
 		}()
-		finished <- g.run(ctx, st, announce)
+		finished <- g.run(context.Background(), st, fn)
 	}()
 	select {
 	case err := <-finished:
-		if err == nil || !strings.Contains(err.Error(), "a bug in the change hook") {
-			t.Errorf("the write whose commit panicked returned %v, want an error naming the panic", err)
-		}
+		return err
 	case <-time.After(time.Minute):
-		t.Fatal("the write whose commit panicked never returned")
-	}
-	done := make(chan error, 1)
-	go func() { done <- g.run(ctx, st, announce) }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("the write after the panic: %v", err)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("the write after a panicking commit never returned: the group lost its leader")
+		t.Fatal(never)
+		return nil
 	}
 }

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"crypto/rsa"
 	"encoding/json"
 	"net/http"
@@ -88,18 +87,10 @@ func (p *fediPeer) send(t *testing.T, path string, v any, sign bool) *http.Respo
 	return res
 }
 
+// runJobs runs up to 20 due jobs (drainJobs with a bound).
 func (ta *testApp) runJobs(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout) // a handler that never ends fails the test
-	defer cancel()
-	for range 20 {
-		ran, err := ta.App.Worker.RunOne(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !ran {
-			return
-		}
-	}
+	t.Helper()
+	ta.runDue(t, 20)
 }
 
 // TestInboxOverTheWiredApp: through the site's real routes and middleware, an unsigned
