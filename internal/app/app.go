@@ -272,9 +272,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	// Posts federate as the web serves them: one permalink, one rendering, one access rule.
 	a.Federation.PostObject = ws.FederationObject
 	a.Federation.PostURL = func(ctx context.Context, tx *store.Store, st activitypub.Site, p *broadside.Post) (string, error) {
-		cats, err := tx.ListCategories(ctx) // in the transaction that may have changed them
-		if err != nil {
-			return "", err
+		var cats []broadside.Category
+		if len(p.Categories) > 0 { // only a post's first category can be in its permalink
+			var err error
+			if cats, err = tx.ListCategories(ctx); err != nil { // in the transaction that may have changed them
+				return "", err
+			}
 		}
 		return ws.Permalink(st.Settings, cats, p), nil
 	}
