@@ -15,23 +15,14 @@ func collapseDoubleBR(s string) string {
 	if !strings.Contains(s, "<br") {
 		return s
 	}
-	e := edit{s: s}
-	for i := 0; ; {
-		k := strings.Index(s[i:], "<br")
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<br", func(i int) (from, to int, repl string, resume int) {
 		if j := voidTagAt(s, i, "<br"); j > 0 {
 			if j2 := voidTagAt(s, skipRESpace(s, j), "<br"); j2 > 0 {
-				e.put(i, j2, "\n\n")
-				i = j2
-				continue
+				return i, j2, "\n\n", j2
 			}
 		}
-		i++
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 // voidTagAt matches open + `\s*/?>` at s[i] (open is "<br" or "<hr") and returns the
@@ -54,21 +45,12 @@ func voidTagAt(s string, i int, open string) int {
 // before a '<' or after a '>' its match ends with):
 // `(<allBlocks[\s/>])` → "\n\n$1", `(</allBlocks>)` → "$1\n\n", `(<hr\s*?/?>)` → "$1\n\n".
 func spaceBlocks(s string) string {
-	e := edit{s: s}
-	for i := 0; ; {
-		k := strings.IndexByte(s[i:], '<')
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<", func(i int) (from, to int, repl string, resume int) {
 		if i+1 < len(s) && s[i+1] == '/' {
 			if j := blockName(s, i+2); j >= 0 && j < len(s) && s[j] == '>' {
-				e.put(i, j+1, s[i:j+1]+"\n\n")
-				i = j + 1
-				continue
+				return i, j + 1, s[i:j+1] + "\n\n", j + 1
 			}
-			i++
-			continue
+			return 0, 0, "", -1
 		}
 		open := -1
 		if j := blockName(s, i+1); j >= 0 && j < len(s) && (isRESpace(s[j]) || s[j] == '/' || s[j] == '>') {
@@ -82,16 +64,12 @@ func spaceBlocks(s string) string {
 			if open >= 0 {
 				pre = "\n\n"
 			}
-			e.put(i, hr, pre+s[i:hr]+"\n\n")
-			i = hr
+			return i, hr, pre + s[i:hr] + "\n\n", hr
 		case open >= 0:
-			e.put(i, i, "\n\n")
-			i = open
-		default:
-			i++
+			return i, i, "\n\n", open
 		}
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 // collapseNewlines: `\n\n+` → "\n\n".
@@ -99,21 +77,13 @@ func collapseNewlines(s string) string {
 	if !strings.Contains(s, "\n\n\n") {
 		return s
 	}
-	e := edit{s: s}
-	for i := 0; ; {
-		k := strings.Index(s[i:], "\n\n\n")
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "\n\n\n", func(i int) (from, to int, repl string, resume int) {
 		j := i + 3
 		for j < len(s) && s[j] == '\n' {
 			j++
 		}
-		e.put(i, j, "\n\n")
-		i = j
-	}
-	return e.String()
+		return i, j, "\n\n", j
+	})
 }
 
 // paragraphs splits s at `\n\s*\n` and wraps each non-empty part, its newlines trimmed, in
@@ -153,22 +123,13 @@ func paragraphs(s string) string {
 
 // dropEmptyP: `<p>\s*</p>` → "".
 func dropEmptyP(s string) string {
-	e := edit{s: s}
-	for i := 0; ; {
-		k := strings.Index(s[i:], "<p>")
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<p>", func(i int) (from, to int, repl string, resume int) {
 		j := skipRESpace(s, i+3)
 		if strings.HasPrefix(s[j:], "</p>") {
-			e.put(i, j+4, "")
-			i = j + 4
-			continue
+			return i, j + 4, "", j + 4
 		}
-		i++
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 // closeUnclosedP: `<p>([^<]+)</(div|address|form)>` → "<p>$1</p></$2>".
@@ -176,51 +137,33 @@ func closeUnclosedP(s string) string {
 	if !strings.Contains(s, "</div>") && !strings.Contains(s, "</address>") && !strings.Contains(s, "</form>") {
 		return s
 	}
-	e := edit{s: s}
 	lt := next{s: s, sep: "<"}
-	for i := 0; ; {
-		k := strings.Index(s[i:], "<p>")
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<p>", func(i int) (from, to int, repl string, resume int) {
 		j := lt.at(i + 3)
 		if j > i+3 {
 			rest := s[j:]
 			if strings.HasPrefix(rest, "</div>") || strings.HasPrefix(rest, "</address>") || strings.HasPrefix(rest, "</form>") {
-				e.put(j, j, "</p>")
-				i = j + strings.IndexByte(rest, '>') + 1
-				continue
+				return j, j, "</p>", j + strings.IndexByte(rest, '>') + 1
 			}
 		}
-		i++
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 // unwrapBlock: `<p>\s*(</?allBlocks[^>]*>)\s*</p>` → "$1".
 func unwrapBlock(s string) string {
-	e := edit{s: s}
 	gt := next{s: s, sep: ">"}
-	for i := 0; ; {
-		k := strings.Index(s[i:], "<p>")
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<p>", func(i int) (from, to int, repl string, resume int) {
 		j := skipRESpace(s, i+3)
 		if j < len(s) && s[j] == '<' {
 			if t := blockTagAt(s, j, &gt); t >= 0 {
 				if c := skipRESpace(s, t); strings.HasPrefix(s[c:], "</p>") {
-					e.put(i, c+4, s[j:t])
-					i = c + 4
-					continue
+					return i, c + 4, s[j:t], c + 4
 				}
 			}
 		}
-		i++
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 // unwrapLI: `<p>(<li.+?)</p>` → "$1" (`.` is any character but a newline).
@@ -228,47 +171,29 @@ func unwrapLI(s string) string {
 	if !strings.Contains(s, "<p><li") {
 		return s
 	}
-	e := edit{s: s}
 	closeP := next{s: s, sep: "</p>"}
 	nl := next{s: s, sep: "\n"}
-	for i := 0; ; {
-		k := strings.Index(s[i:], "<p><li")
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<p><li", func(i int) (from, to int, repl string, resume int) {
 		if c := closeP.at(i + 7); c >= 0 {
 			if n := nl.at(i + 6); n < 0 || n > c {
-				e.put(i, c+4, s[i+3:c])
-				i = c + 4
-				continue
+				return i, c + 4, s[i+3 : c], c + 4
 			}
 		}
-		i++
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 // blockquoteOutOfP: `(?i)<p><blockquote([^>]*)>` → "<blockquote$1><p>".
 func blockquoteOutOfP(s string) string {
-	e := edit{s: s}
 	gt := next{s: s, sep: ">"}
-	for i := 0; ; {
-		k := strings.IndexByte(s[i:], '<')
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<", func(i int) (from, to int, repl string, resume int) {
 		if j := blockquoteAt(s, i); j >= 0 {
 			if g := gt.at(j); g >= 0 {
-				e.put(i, g+1, "<blockquote"+s[j:g+1]+"<p>")
-				i = g + 1
-				continue
+				return i, g + 1, "<blockquote" + s[j:g+1] + "<p>", g + 1
 			}
 		}
-		i++
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 // blockquoteAt matches `(?i)<p><blockquote` at s[i] and returns the index past it, or -1.
@@ -276,25 +201,16 @@ func blockquoteAt(s string, i int) int { return foldPrefixAt(s, i, "<p><blockquo
 
 // dropPBeforeBlock: `<p>\s*(</?allBlocks[^>]*>)` → "$1".
 func dropPBeforeBlock(s string) string {
-	e := edit{s: s}
 	gt := next{s: s, sep: ">"}
-	for i := 0; ; {
-		k := strings.Index(s[i:], "<p>")
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<p>", func(i int) (from, to int, repl string, resume int) {
 		j := skipRESpace(s, i+3)
 		if j < len(s) && s[j] == '<' {
 			if t := blockTagAt(s, j, &gt); t >= 0 {
-				e.put(i, t, s[j:t])
-				i = t
-				continue
+				return i, t, s[j:t], t
 			}
 		}
-		i++
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 // dropPAfterBlock: `(</?allBlocks[^>]*>)\s*</p>` → "$1".
@@ -309,38 +225,23 @@ func dropBRAfterBlock(s string) string {
 }
 
 func dropAfterBlock(s, after string) string {
-	e := edit{s: s}
 	gt := next{s: s, sep: ">"}
 	failT := -1 // many tags can share one '>': what follows it is looked at once
-	for i := 0; ; {
-		k := strings.IndexByte(s[i:], '<')
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<", func(i int) (from, to int, repl string, resume int) {
 		if t := blockTagAt(s, i, &gt); t >= 0 && t != failT {
 			if c := skipRESpace(s, t); strings.HasPrefix(s[c:], after) {
-				e.put(t, c+len(after), "")
-				i = c + len(after)
-				continue
+				return t, c + len(after), "", c + len(after)
 			}
 			failT = t
 		}
-		i++
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 // dropBRBeforeBlock: `<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)` → "$1".
 func dropBRBeforeBlock(s string) string {
-	e := edit{s: s}
 	gt := next{s: s, sep: ">"}
-	for i := 0; ; {
-		k := strings.Index(s[i:], "<br />")
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<br />", func(i int) (from, to int, repl string, resume int) {
 		j := skipRESpace(s, i+6)
 		if j < len(s) && s[j] == '<' {
 			n := j + 1
@@ -349,15 +250,12 @@ func dropBRBeforeBlock(s string) string {
 			}
 			if brBlockPrefix(s[n:]) {
 				if g := gt.at(n); g >= 0 {
-					e.put(i, i+6, "")
-					i = g + 1
-					continue
+					return i, i + 6, "", g + 1
 				}
 			}
 		}
-		i++
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 func brBlockPrefix(s string) bool {

@@ -32,6 +32,28 @@ func (e *edit) String() string {
 	return e.b.String()
 }
 
+// replaceAt is the loop every scanner shares: at each place lit starts, match either
+// answers resume < 0 (no match here: go on one byte later) or says that s[from:to] becomes
+// repl and the scan resumes there. The edit stays here, so matching allocates nothing.
+func replaceAt(s, lit string, match func(i int) (from, to int, repl string, resume int)) string {
+	e := edit{s: s}
+	for i := 0; ; {
+		k := strings.Index(s[i:], lit)
+		if k < 0 {
+			break
+		}
+		i += k
+		from, to, repl, resume := match(i)
+		if resume < 0 {
+			i++
+			continue
+		}
+		e.put(from, to, repl)
+		i = resume
+	}
+	return e.String()
+}
+
 // next finds the first sep at or after a position, remembering the answer so that
 // increasing positions do not search the same text again.
 type next struct {

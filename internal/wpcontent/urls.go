@@ -72,31 +72,22 @@ func linkURLLines(s string) string {
 
 // linkURLParas: `(?i)(<p(?: [^>]*)?>\s*)(https?://[^\s<>"]+)(\s*</p>)` → $1 + link($2) + $3.
 func linkURLParas(s string) string {
-	e := edit{s: s}
 	gt := next{s: s, sep: ">"}
 	failG := -1 // many "<p " can share one '>': what follows it is looked at once
-	for i := 0; ; {
-		k := strings.IndexByte(s[i:], '<')
-		if k < 0 {
-			break
-		}
-		i += k
+	return replaceAt(s, "<", func(i int) (from, to int, repl string, resume int) {
 		if i+2 < len(s) && (s[i+1] == 'p' || s[i+1] == 'P') && (s[i+2] == '>' || s[i+2] == ' ') {
 			if g := gt.at(i + 2); g >= 0 && g != failG {
 				start := skipRESpace(s, g+1)
 				if u := urlAt(s, start, true); u > 0 {
 					if c := skipRESpace(s, u); closePAt(s, c) {
-						e.put(start, u, link(s[start:u], s[start:u]))
-						i = c + 4
-						continue
+						return start, u, link(s[start:u], s[start:u]), c + 4
 					}
 				}
 				failG = g
 			}
 		}
-		i++
-	}
-	return e.String()
+		return 0, 0, "", -1
+	})
 }
 
 // closePAt reports whether s[i:] starts with `(?i)</p>`.
