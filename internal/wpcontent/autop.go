@@ -55,20 +55,38 @@ const (
 // the regular expression in its comment does, because the regexps were most of an
 // import's CPU (issue 11); autop_oracle_test.go keeps the regexp version, and the tests
 // and the fuzz target compare the two.
-func Autop(text string, br bool) string {
+func Autop(text string, br bool) string { return scannedAutop.autop(text, br) }
+
+// autopSteps are Autop's steps that are scanners here and regular expressions in the
+// oracle (autop_oracle_test.go): one pipeline runs either set, so the tests compare the
+// scanners and nothing else.
+type autopSteps struct {
+	doubleBR, spaceBlocks, collapseNewlines, paragraphs, dropEmptyP, closeUnclosedP, unwrapBlock,
+	unwrapLI, blockquoteOutOfP, dropPBeforeBlock, dropPAfterBlock, newlinesToBR, dropBRAfterBlock,
+	dropBRBeforeBlock func(string) string
+	replaceInTags func(s, from, to string) string
+}
+
+var scannedAutop = autopSteps{doubleBR: collapseDoubleBR, spaceBlocks: spaceBlocks, collapseNewlines: collapseNewlines,
+	paragraphs: paragraphs, dropEmptyP: dropEmptyP, closeUnclosedP: closeUnclosedP, unwrapBlock: unwrapBlock,
+	unwrapLI: unwrapLI, blockquoteOutOfP: blockquoteOutOfP, dropPBeforeBlock: dropPBeforeBlock,
+	dropPAfterBlock: dropPAfterBlock, newlinesToBR: newlinesToBR, dropBRAfterBlock: dropBRAfterBlock,
+	dropBRBeforeBlock: dropBRBeforeBlock, replaceInTags: replaceInTags}
+
+func (st autopSteps) autop(text string, br bool) string {
 	if strings.TrimSpace(text) == "" {
 		return ""
 	}
 	text += "\n" // as wpautop does, to make the end easier
 	text, pres := hidePre(text)
 
-	text = collapseDoubleBR(text)
-	text = spaceBlocks(text)
+	text = st.doubleBR(text)
+	text = st.spaceBlocks(text)
 	if strings.IndexByte(text, '\r') >= 0 {
 		text = strings.ReplaceAll(text, "\r\n", "\n")
 		text = strings.ReplaceAll(text, "\r", "\n")
 	}
-	text = replaceInTags(text, "\n", wpnl)
+	text = st.replaceInTags(text, "\n", wpnl)
 
 	if strings.Contains(text, "<option") {
 		text = reOptionBefore.ReplaceAllString(text, "<option")
@@ -88,17 +106,17 @@ func Autop(text string, br bool) string {
 		text = reFigcaptionOpen.ReplaceAllString(text, "$1")
 		text = reFigcaptionEnd.ReplaceAllString(text, "</figcaption>")
 	}
-	text = collapseNewlines(text)
-	text = paragraphs(text)
+	text = st.collapseNewlines(text)
+	text = st.paragraphs(text)
 
-	text = dropEmptyP(text)
-	text = closeUnclosedP(text)
-	text = unwrapBlock(text)
-	text = unwrapLI(text)
-	text = blockquoteOutOfP(text)
+	text = st.dropEmptyP(text)
+	text = st.closeUnclosedP(text)
+	text = st.unwrapBlock(text)
+	text = st.unwrapLI(text)
+	text = st.blockquoteOutOfP(text)
 	text = strings.ReplaceAll(text, "</blockquote></p>", "</p></blockquote>")
-	text = dropPBeforeBlock(text)
-	text = dropPAfterBlock(text)
+	text = st.dropPBeforeBlock(text)
+	text = st.dropPAfterBlock(text)
 
 	if br {
 		for _, p := range rePreserve {
@@ -110,12 +128,12 @@ func Autop(text string, br bool) string {
 		}
 		text = strings.ReplaceAll(text, "<br>", "<br />")
 		text = strings.ReplaceAll(text, "<br/>", "<br />")
-		text = newlinesToBR(text)
+		text = st.newlinesToBR(text)
 		text = strings.ReplaceAll(text, preserveMarker, "\n")
 	}
 
-	text = dropBRAfterBlock(text)
-	text = dropBRBeforeBlock(text)
+	text = st.dropBRAfterBlock(text)
+	text = st.dropBRBeforeBlock(text)
 	if strings.HasSuffix(text, "\n</p>") { // \n</p>$
 		text = text[:len(text)-len("\n</p>")] + "</p>"
 	}

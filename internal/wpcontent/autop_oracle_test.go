@@ -18,16 +18,6 @@ var (
 	oReBlockOpen      = regexp.MustCompile(`(<` + oAllBlocks + `[\s/>])`)
 	oReBlockClose     = regexp.MustCompile(`(</` + oAllBlocks + `>)`)
 	oReHR             = regexp.MustCompile(`(<hr\s*?/?>)`)
-	oReOptionBefore   = regexp.MustCompile(`\s*<option`)
-	oReOptionAfter    = regexp.MustCompile(`</option>\s*`)
-	oReObjectOpen     = regexp.MustCompile(`(<object[^>]*>)\s*`)
-	oReObjectClose    = regexp.MustCompile(`\s*</object>`)
-	oReParamEmbed     = regexp.MustCompile(`\s*(</?(?:param|embed)[^>]*>)\s*`)
-	oReMediaOpen      = regexp.MustCompile(`([<\[](?:audio|video)[^>\]]*[>\]])\s*`)
-	oReMediaClose     = regexp.MustCompile(`\s*([<\[]/(?:audio|video)[>\]])`)
-	oReSourceTrack    = regexp.MustCompile(`\s*(<(?:source|track)[^>]*>)\s*`)
-	oReFigcaptionOpen = regexp.MustCompile(`\s*(<figcaption[^>]*>)`)
-	oReFigcaptionEnd  = regexp.MustCompile(`</figcaption>\s*`)
 	oReManyNewlines   = regexp.MustCompile(`\n\n+`)
 	oReParagraphSplit = regexp.MustCompile(`\n\s*\n`)
 	oReEmptyP         = regexp.MustCompile(`<p>\s*</p>`)
@@ -39,88 +29,28 @@ var (
 	oRePAfterBlock    = regexp.MustCompile(`(</?` + oAllBlocks + `[^>]*>)\s*</p>`)
 	oReBRAfterBlock   = regexp.MustCompile(`(</?` + oAllBlocks + `[^>]*>)\s*<br />`)
 	oReBRBeforeBlock  = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
-	oReFinalNewlineP  = regexp.MustCompile(`\n</p>$`)
-	// wpautop keeps the newlines of these elements (PHP uses one pattern with a
-	// back-reference; RE2 has none, so one pattern per element).
-	oRePreserve = []*regexp.Regexp{
-		regexp.MustCompile(`(?s)<script.*?</script>`),
-		regexp.MustCompile(`(?s)<style.*?</style>`),
-		regexp.MustCompile(`(?s)<svg.*?</svg>`),
-		regexp.MustCompile(`(?s)<math.*?</math>`),
-	}
 )
 
-// Autop turns double line breaks into paragraphs and, when br is true, single line breaks
-// into <br />, the way WordPress's wpautop does: block-level elements are left unwrapped,
-// <pre> is left alone, newlines inside tags, <script>, <style>, <svg> and <math> survive.
-// It follows wpautop step by step (WordPress 6.x), so imported posts look as they did.
-func oracleAutop(text string, br bool) string {
-	if strings.TrimSpace(text) == "" {
-		return ""
-	}
-	text += "\n" // as wpautop does, to make the end easier
-	text, pres := hidePre(text)
+// oracleAutop is Autop with the regular expressions its scanners replaced.
+func oracleAutop(text string, br bool) string { return oracleAutopSteps.autop(text, br) }
 
-	text = oReDoubleBR.ReplaceAllString(text, "\n\n")
-	text = oracleSpaceBlocks(text)
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
-	text = oracleReplaceInTags(text, "\n", wpnl)
-
-	if strings.Contains(text, "<option") {
-		text = oReOptionBefore.ReplaceAllString(text, "<option")
-		text = oReOptionAfter.ReplaceAllString(text, "</option>")
-	}
-	if strings.Contains(text, "</object>") {
-		text = oReObjectOpen.ReplaceAllString(text, "$1")
-		text = oReObjectClose.ReplaceAllString(text, "</object>")
-		text = oReParamEmbed.ReplaceAllString(text, "$1")
-	}
-	if strings.Contains(text, "<source") || strings.Contains(text, "<track") {
-		text = oReMediaOpen.ReplaceAllString(text, "$1")
-		text = oReMediaClose.ReplaceAllString(text, "$1")
-		text = oReSourceTrack.ReplaceAllString(text, "$1")
-	}
-	if strings.Contains(text, "<figcaption") {
-		text = oReFigcaptionOpen.ReplaceAllString(text, "$1")
-		text = oReFigcaptionEnd.ReplaceAllString(text, "</figcaption>")
-	}
-	text = oReManyNewlines.ReplaceAllString(text, "\n\n")
-	text = oracleParagraphs(text)
-
-	text = oReEmptyP.ReplaceAllString(text, "")
-	text = oReUnclosedP.ReplaceAllString(text, "<p>$1</p></$2>")
-	text = oReWrappedBlock.ReplaceAllString(text, "$1")
-	text = oReWrappedLI.ReplaceAllString(text, "$1")
-	text = oReBlockquoteInP.ReplaceAllString(text, "<blockquote$1><p>")
-	text = strings.ReplaceAll(text, "</blockquote></p>", "</p></blockquote>")
-	text = oRePBeforeBlock.ReplaceAllString(text, "$1")
-	text = oRePAfterBlock.ReplaceAllString(text, "$1")
-
-	if br {
-		for _, re := range oRePreserve {
-			text = re.ReplaceAllStringFunc(text, func(m string) string {
-				return strings.ReplaceAll(m, "\n", preserveMarker)
-			})
-		}
-		text = strings.ReplaceAll(text, "<br>", "<br />")
-		text = strings.ReplaceAll(text, "<br/>", "<br />")
-		text = oracleNewlinesToBR(text)
-		text = strings.ReplaceAll(text, preserveMarker, "\n")
-	}
-
-	text = oReBRAfterBlock.ReplaceAllString(text, "$1")
-	text = oReBRBeforeBlock.ReplaceAllString(text, "$1")
-	text = oReFinalNewlineP.ReplaceAllString(text, "</p>")
-
-	for i, p := range pres {
-		text = strings.Replace(text, preName(i), p, 1)
-	}
-	if strings.Contains(text, "<!-- wpnl -->") {
-		text = strings.ReplaceAll(text, wpnl, "\n")
-		text = strings.ReplaceAll(text, "<!-- wpnl -->", "\n")
-	}
-	return text
+// oracleAutopSteps are the regular expressions the scanners replaced, in Autop's pipeline.
+var oracleAutopSteps = autopSteps{
+	doubleBR:          func(s string) string { return oReDoubleBR.ReplaceAllString(s, "\n\n") },
+	spaceBlocks:       oracleSpaceBlocks,
+	collapseNewlines:  func(s string) string { return oReManyNewlines.ReplaceAllString(s, "\n\n") },
+	paragraphs:        oracleParagraphs,
+	dropEmptyP:        func(s string) string { return oReEmptyP.ReplaceAllString(s, "") },
+	closeUnclosedP:    func(s string) string { return oReUnclosedP.ReplaceAllString(s, "<p>$1</p></$2>") },
+	unwrapBlock:       func(s string) string { return oReWrappedBlock.ReplaceAllString(s, "$1") },
+	unwrapLI:          func(s string) string { return oReWrappedLI.ReplaceAllString(s, "$1") },
+	blockquoteOutOfP:  func(s string) string { return oReBlockquoteInP.ReplaceAllString(s, "<blockquote$1><p>") },
+	dropPBeforeBlock:  func(s string) string { return oRePBeforeBlock.ReplaceAllString(s, "$1") },
+	dropPAfterBlock:   func(s string) string { return oRePAfterBlock.ReplaceAllString(s, "$1") },
+	newlinesToBR:      oracleNewlinesToBR,
+	dropBRAfterBlock:  func(s string) string { return oReBRAfterBlock.ReplaceAllString(s, "$1") },
+	dropBRBeforeBlock: func(s string) string { return oReBRBeforeBlock.ReplaceAllString(s, "$1") },
+	replaceInTags:     oracleReplaceInTags,
 }
 
 // oracleSpaceBlocks is spaceBlocks as it was: three passes.
