@@ -42,7 +42,9 @@ func (s *Store) InExclusiveTx(ctx context.Context, fn func(tx *Store) error) (ex
 		discard(conn) // whatever the failed switch left set goes with the connection
 		return false, s.InTx(ctx, fn)
 	}
+	stop := startWriteback(s.path) // so that the commit's fsync finds little left to write
 	err = s.runTx(ctx, conn.BeginTx, fn)
+	stop()
 	if !backToWAL(ctx, conn) {
 		// The writer's next connection asks for WAL, as every connection does: made now,
 		// so that the file is not left in rollback mode (a cancelled context can take the
