@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -461,6 +462,13 @@ func (r *Reader) readText(keep bool) ([]byte, error) {
 
 // appendText is readText appending to dst.
 func (r *Reader) appendText(dst []byte, keep bool) ([]byte, error) {
+	if t, ok := r.s.simpleText(r.maxText); ok {
+		r.next = r.s.at
+		if keep {
+			dst = append(dst, t...)
+		}
+		return dst, nil
+	}
 	n := 0
 	for {
 		k, err := r.token()
@@ -512,6 +520,10 @@ slow:
 
 // skip consumes the element just started, checking everything in it as it goes.
 func (r *Reader) skip() error {
+	if _, ok := r.s.simpleText(math.MaxInt); ok { // text skipped is not bounded by maxText
+		r.next = r.s.at
+		return nil
+	}
 	for depth := 1; depth > 0; {
 		k, err := r.token()
 		if err == io.EOF {
