@@ -77,6 +77,9 @@ func (s *scanner) elemName(k int, msg string) (int, error) {
 }
 
 func (s *scanner) startTag() error {
+	if s.plainStartTag() {
+		return nil
+	}
 	ne, err := s.elemName(1, "expected element name after <")
 	if err != nil {
 		return err
@@ -132,8 +135,53 @@ func (s *scanner) startTag() error {
 		}
 		s.attrs = append(s.attrs, a)
 	}
+	prefix, local, _ := splitName(s.buf[s.pos+1 : s.pos+ne])
+	s.open(k, ne, prefix, local, empty)
+	return nil
+}
+
+// plainStartTag reads the start tag at pos as startTag would when it is written plainly,
+// as nearly every tag of an export is: '<', an ASCII name with at most one colon, '>', all in
+// the buffer. Otherwise it reads nothing and returns false, and startTag reads the tag with
+// every check and error. It saves startTag's passes over the name (read, check, split twice).
+func (s *scanner) plainStartTag() bool {
+	b := s.buf[s.pos+1 : s.end]
+	colon, i := -1, 0
+	for ; i < len(b) && plainNameByte[b[i]]; i++ {
+		if b[i] == ':' {
+			if colon >= 0 {
+				return false
+			}
+			colon = i
+		}
+	}
+	if i == 0 || i == len(b) || b[i] != '>' {
+		return false
+	}
+	if c := b[0]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':') { // isName's ASCII rule
+		return false
+	}
+	prefix, local := []byte(nil), b[:i]
+	if colon > 0 && colon < i-1 { // splitName
+		prefix, local = b[:colon], b[colon+1:i]
+	}
+	s.attrs, s.abuf = s.attrs[:0], s.abuf[:0]
+	s.open(i+2, i+1, prefix, local, false)
+	return true
+}
+
+// plainNameByte is nameByte without the bytes above ASCII.
+var plainNameByte = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = isNameByte(byte(c))
+	}
+	return t
+}()
+
+// open makes the start tag read at pos, k bytes long with its name ending at ne, the
+// current token: the innermost open element, its namespace declarations in force.
+func (s *scanner) open(k, ne int, prefix, local []byte, empty bool) {
 	s.tag = s.buf[s.pos : s.pos+k]
-	prefix, local, _ := splitName(s.tag[1:ne])
 	s.declare()
 	s.local = local
 	s.space = s.resolve(prefix, local)
@@ -147,7 +195,6 @@ func (s *scanner) startTag() error {
 	s.advance(k)
 	s.kind = tokStart
 	s.pendingEnd = empty
-	return nil
 }
 
 // attrValue reads a quoted value starting at k and returns where it ends (after the quote).
