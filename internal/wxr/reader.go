@@ -61,10 +61,12 @@ type Reader struct {
 	tbuf    []byte // the text of the element being read
 	// cbuf holds the text fields of the comment being read, which become one string
 	// (cspans say where each field's text is).
-	cbuf    []byte
-	cspans  []cspan
-	stopAt  int64 // a Split's offset: Next returns ErrSplit there (split.go)
-	sawItem bool
+	cbuf   []byte
+	cspans []cspan
+	// nextField is where fieldNamed looks first in commentFields.
+	nextField int
+	stopAt    int64 // a Split's offset: Next returns ErrSplit there (split.go)
+	sawItem   bool
 
 	splitSrc  io.ReaderAt // SplitAt's request, until it is tried
 	splitFrom int64

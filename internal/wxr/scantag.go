@@ -258,6 +258,7 @@ func (s *scanner) declare() {
 		old, had := s.ns[p]
 		s.saved = append(s.saved, nsSave{depth: len(s.elems) + 1, prefix: p, old: old, had: had})
 		s.ns[p] = string(s.abuf[a.vs:a.ve])
+		s.nresolved = 0
 	}
 }
 
@@ -271,6 +272,29 @@ func (s *scanner) resolve(prefix, local []byte) string {
 	case string(prefix) == "xml":
 		return "http://www.w3.org/XML/1998/namespace"
 	}
+	for _, c := range s.resolved[:s.nresolved] {
+		if c.prefix == string(prefix) {
+			return c.space
+		}
+	}
+	space := s.lookup(prefix)
+	i := s.nresolved
+	if i == len(s.resolved) {
+		i, s.nextResolved = s.nextResolved, (s.nextResolved+1)%len(s.resolved)
+	} else {
+		s.nresolved++
+	}
+	s.resolved[i] = resolvedPrefix{prefix: string(prefix), space: space}
+	return space
+}
+
+// resolvedPrefix is one of the last few answers of resolve: an export's elements use four
+// or five prefixes, declared once, so this saves a map lookup per element. The answers are
+// dropped whenever a binding changes (declare, pop).
+type resolvedPrefix struct{ prefix, space string }
+
+// lookup is resolve for a prefix the answers do not hold.
+func (s *scanner) lookup(prefix []byte) string {
 	if v, ok := s.ns[string(prefix)]; ok {
 		return v
 	}
@@ -297,6 +321,7 @@ func (s *scanner) pop() {
 			delete(s.ns, sv.prefix)
 		}
 		s.saved = s.saved[:n-1]
+		s.nresolved = 0
 	}
 	e, start := s.elems[depth-1], s.nameStart(depth-1)
 	s.local = s.names[e.local:e.q]
