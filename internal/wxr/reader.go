@@ -158,6 +158,9 @@ func (r *Reader) is(c nsClass, local string) bool {
 }
 
 func (r *Reader) step() error {
+	if r.st == stItem { // not between the channel's children, where a Split may stop the reader
+		r.s.skipBlank()
+	}
 	k, err := r.token()
 	if err == io.EOF {
 		if r.st == stDoc {
@@ -405,6 +408,7 @@ func (r *Reader) meta() (Meta, error) {
 // text, walk its children or skip it).
 func (r *Reader) children(fn func(pos Pos) error) error {
 	for {
+		r.s.skipBlank()
 		k, err := r.token()
 		if err == io.EOF {
 			return syntaxError(r.next, io.ErrUnexpectedEOF)
@@ -527,6 +531,7 @@ func (r *Reader) skip() error {
 		return nil
 	}
 	for depth := 1; depth > 0; {
+		r.s.skipBlank()
 		k, err := r.token()
 		if err == io.EOF {
 			return syntaxError(r.next, io.ErrUnexpectedEOF)

@@ -4,7 +4,8 @@ import "bytes"
 
 var cdataOpen = []byte("<![CDATA[")
 
-// tokensOnly turns simpleText off, for the tests that hold it to reading token by token.
+// tokensOnly turns simpleText and skipBlank off, for the tests that hold them to reading
+// token by token.
 var tokensOnly bool
 
 // simpleText is a shortcut through the element just started for the shape nearly every
@@ -62,4 +63,27 @@ func (s *scanner) simpleText(max int) ([]byte, bool) {
 	s.kind = tokEnd
 	s.pop()
 	return text, true
+}
+
+// skipBlank consumes the white space (spaces, tabs, line feeds) at pos when the buffer holds
+// a '<' after it: the text between an export's elements, which the Reader's loops over
+// child elements read as a token only to drop it. It reads nothing more, and such text
+// cannot be an error, so nothing read or reported changes; anything else is left to next.
+func (s *scanner) skipBlank() {
+	if s.pendingEnd || tokensOnly {
+		return
+	}
+	line, start := s.line, s.lineStart
+	for i := s.pos; i < s.end; i++ {
+		switch s.buf[i] {
+		case ' ', '\t':
+		case '\n':
+			line, start = line+1, s.base+int64(i)+1
+		case '<':
+			s.pos, s.line, s.lineStart = i, line, start
+			return
+		default:
+			return
+		}
+	}
 }

@@ -195,3 +195,21 @@ func FuzzShortcut(f *testing.F) {
 		readModes(t, "fuzz", []byte(head+s), 32, int(piece))
 	})
 }
+
+// The text between elements, which skipBlank passes over when it is white space: whatever it
+// is, and wherever the file ends, reading it must not change.
+func TestSkipBlankReadsAsTokens(t *testing.T) {
+	seps := []string{"", " ", "\n\t\t", "\n\n", "\r\n", " \f ", "\n x ", "\n<!-- c -->\n", "\n<![CDATA[ ]]>", "\t&amp;\n",
+		"\n\xff", "\n]]>", "\n\x00"}
+	for _, sep := range seps {
+		src := head + sep + "<item>" + sep + "<title>T</title>" + sep + "<wp:post_id>1</wp:post_id>" + sep +
+			"<wp:postmeta>" + sep + "<wp:meta_key>k</wp:meta_key>" + sep + "</wp:postmeta>" + sep +
+			"<other>" + sep + "<x>" + sep + "</x>" + sep + "<y/>" + sep + "</other>" + sep +
+			"<wp:comment>" + sep + "<wp:comment_id>2</wp:comment_id>" + sep + "<wp:comment_parent>1</wp:comment_parent>" + sep +
+			"<wp:comment_content>c</wp:comment_content>" + sep + "</wp:comment>" + sep + "</item>" + sep + "</channel></rss>" + sep
+		for cut := len(head); cut <= len(src); cut += max(1, len(sep)) {
+			readModes(t, fmt.Sprintf("separator %q, cut at %d", sep, cut), []byte(src[:cut]), MaxText, 0)
+		}
+		readModes(t, fmt.Sprintf("separator %q in pieces", sep), []byte(src), MaxText, 3)
+	}
+}

@@ -137,6 +137,7 @@ func (s *scanner) startTag() error {
 	}
 	prefix, local, _ := splitName(s.buf[s.pos+1 : s.pos+ne])
 	s.open(k, ne, prefix, local, empty)
+	s.advance(k)
 	return nil
 }
 
@@ -167,6 +168,7 @@ func (s *scanner) plainStartTag() bool {
 	}
 	s.attrs, s.abuf = s.attrs[:0], s.abuf[:0]
 	s.open(i+2, i+1, prefix, local, false)
+	s.pos += i + 2 // no line ends in a plain tag
 	return true
 }
 
@@ -179,7 +181,8 @@ var plainNameByte = func() (t [256]bool) {
 }()
 
 // open makes the start tag read at pos, k bytes long with its name ending at ne, the
-// current token: the innermost open element, its namespace declarations in force.
+// current token: the innermost open element, its namespace declarations in force. The
+// caller then moves past it.
 func (s *scanner) open(k, ne int, prefix, local []byte, empty bool) {
 	s.tag = s.buf[s.pos : s.pos+k]
 	s.declare()
@@ -192,7 +195,6 @@ func (s *scanner) open(k, ne int, prefix, local []byte, empty bool) {
 	q := len(s.names) + ne - 1
 	s.elems = append(s.elems, elem{q: q, local: q - len(local), space: s.space, class: s.class, pos: s.at})
 	s.names = append(s.names, s.tag[1:ne]...)
-	s.advance(k)
 	s.kind = tokStart
 	s.pendingEnd = empty
 }
