@@ -15,7 +15,11 @@ func (r *Reader) itemChild(pos Pos) error {
 			r.push(r.item)
 			r.itemOut = true
 		}
-		c := &Comment{Pos: pos, ItemID: r.item.ID}
+		c := &r.idComment
+		if !r.OnlyCommentIDs {
+			c = new(Comment)
+		}
+		*c = Comment{Pos: pos, ItemID: r.item.ID}
 		if err := r.comment(c); err != nil {
 			return err
 		}

@@ -79,8 +79,11 @@ type Reader struct {
 	SkipBodies bool
 	// OnlyCommentIDs makes comments carry only Pos, ItemID, ID, Parent, UserID and Meta: their other
 	// fields are checked as always (well-formed, within the size bound) but left empty, so
-	// a first pass that needs a comment's place in its thread makes no string of it.
+	// a first pass that needs a comment's place in its thread makes no string of it. Every
+	// comment is then the same *Comment, valid until the next call of Next: the pass keeps
+	// what it needs of each and allocates nothing per comment.
 	OnlyCommentIDs bool
+	idComment      Comment
 }
 
 // NewReader returns a Reader of the WXR document in r. Input that is not UTF-8 is converted
