@@ -87,36 +87,59 @@ func ParseSearch(text string) SearchQuery {
 // Japanese put no spaces between words: "选举" is found as the phrase "选 举" wherever those
 // two characters stand together. Arabic letters Persian writes differently are folded to the
 // Persian form (FoldSearchRune), so text typed on an Arabic keyboard finds Persian text.
-// It is the one tokenizer of search: the index stores SearchIndexText, which is these words.
+// The index stores SearchIndexText, which is these words; this is that text split (no word
+// holds a space).
 func SearchWords(text string) []string {
-	var out []string
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, b.String())
-			b.Reset()
-		}
-	}
-	for _, r := range text {
-		switch {
-		case IsSearchIdeograph(r):
-			flush()
-			out = append(out, string(r))
-		case IsSearchWordRune(r):
-			b.WriteRune(FoldSearchRune(r))
-		default:
-			flush()
-		}
-	}
-	flush()
-	return out
+	return strings.Fields(SearchIndexText(text))
 }
 
 // SearchIndexText is what the search index of either database reads for a piece of text:
 // its SearchWords separated by single spaces. Indexing this and searching SearchWords of the
-// query makes the database's own tokenizer agree with ours whatever the script.
+// query makes the database's own tokenizer agree with ours whatever the script. It is the
+// one tokenizer of search; it writes the words straight into one string, ASCII without
+// looking up Unicode's tables, because an import runs it over every post and comment.
 func SearchIndexText(text string) string {
-	return strings.Join(SearchWords(text), " ")
+	var b strings.Builder
+	b.Grow(len(text))
+	inWord := false // the last rune written belongs to a word that may go on
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			default:
+				inWord = false
+				continue
+			}
+			if !inWord && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteByte(c)
+			inWord = true
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+		switch {
+		case IsSearchIdeograph(r):
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(r)
+			inWord = false
+		case IsSearchWordRune(r):
+			if !inWord && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(FoldSearchRune(r))
+			inWord = true
+		default:
+			inWord = false
+		}
+	}
+	return b.String()
 }
 
 // IsSearchWordRune reports whether r belongs in a word: letters, marks and digits. The

@@ -119,3 +119,45 @@ func FuzzSearchIndexText(f *testing.F) {
 		}
 	})
 }
+
+// searchWordsOracle is SearchWords as it was before SearchIndexText wrote the words itself
+// (one string per word, then joined): the two must agree on any text.
+func searchWordsOracle(text string) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range text {
+		switch {
+		case IsSearchIdeograph(r):
+			flush()
+			out = append(out, string(r))
+		case IsSearchWordRune(r):
+			b.WriteRune(FoldSearchRune(r))
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func FuzzSearchIndexTextOracle(f *testing.F) {
+	for _, s := range []string{"", " ", "Hello, World! 42x", "今天的选举abc今", "می\u200cخواهم ايران", "Élections «x» ÀÉ",
+		"a\x00b\xffc\xe4", "İstanbul ǅ Σσς", "e\u0301 \u0301x", "<p>a&amp;b</p>", "x\u3000y\u00a0z", "ＡＢＣ１２３", "a_b-c.d'e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := searchWordsOracle(s)
+		if got := SearchIndexText(s); got != strings.Join(want, " ") {
+			t.Fatalf("SearchIndexText(%q) = %q, want %q", s, got, strings.Join(want, " "))
+		}
+		if got := SearchWords(s); len(got) != len(want) || strings.Join(got, "\x00") != strings.Join(want, "\x00") {
+			t.Fatalf("SearchWords(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -15,7 +15,11 @@ func (r *Reader) itemChild(pos Pos) error {
 			r.push(r.item)
 			r.itemOut = true
 		}
-		c := &Comment{Pos: pos, ItemID: r.item.ID}
+		c := &r.idComment
+		if !r.OnlyCommentIDs {
+			c = new(Comment)
+		}
+		*c = Comment{Pos: pos, ItemID: r.item.ID}
 		if err := r.comment(c); err != nil {
 			return err
 		}
@@ -130,9 +134,9 @@ func (r *Reader) comment(c *Comment) error {
 		if r.s.class != clsWP {
 			return r.skip()
 		}
-		f, ok := commentFields[string(r.s.local)]
+		f := r.fieldNamed(r.s.local)
 		switch {
-		case !ok:
+		case f == nil:
 			return r.skip()
 		case r.OnlyCommentIDs && f.text:
 			_, err := r.readText(false) // checked as text always is, kept by nobody
@@ -183,26 +187,46 @@ func (r *Reader) commentField(dst *string, trim, keep bool) error {
 	return nil
 }
 
-// commentFields are a comment's fields by their element's name: how each is read, and
-// whether it is text, which OnlyCommentIDs checks as always but leaves empty. One table for
-// both, so a new field cannot be read in one place and forgotten in the other.
-var commentFields = map[string]struct {
+// fieldNamed finds the comment field named local in commentFields, looking first after the field
+// found last: a file writes every comment's fields in the same order, so the first name
+// compared is nearly always the one.
+func (r *Reader) fieldNamed(local []byte) *commentFieldDef {
+	n := len(commentFields)
+	for i := range n {
+		j := (r.nextField + i) % n
+		if commentFields[j].name == string(local) {
+			r.nextField = (j + 1) % n
+			return &commentFields[j]
+		}
+	}
+	return nil
+}
+
+// commentFieldDef is how a comment field is read, and whether it is text, which
+// OnlyCommentIDs checks as always but leaves empty.
+type commentFieldDef struct {
+	name string
 	text bool
 	read func(*Reader, *Comment) error
-}{
-	"comment_id":           {false, func(r *Reader, c *Comment) (err error) { c.ID, err = r.int64(); return }},
-	"comment_author":       {true, func(r *Reader, c *Comment) error { return r.commentField(&c.Author, false, true) }},
-	"comment_author_email": {true, func(r *Reader, c *Comment) error { return r.commentField(&c.AuthorEmail, true, true) }},
-	"comment_author_url":   {true, func(r *Reader, c *Comment) error { return r.commentField(&c.AuthorURL, true, true) }},
-	"comment_author_IP":    {true, func(r *Reader, c *Comment) error { return r.commentField(&c.AuthorIP, true, true) }},
-	"comment_date":         {true, func(r *Reader, c *Comment) error { return r.commentField(&c.Date, true, true) }},
-	"comment_date_gmt":     {true, func(r *Reader, c *Comment) error { return r.commentField(&c.DateGMT, true, true) }},
-	"comment_content":      {true, func(r *Reader, c *Comment) error { return r.commentField(&c.Content, false, !r.SkipBodies) }},
-	"comment_approved":     {true, func(r *Reader, c *Comment) (err error) { c.Approved, err = r.word(); return }},
-	"comment_type":         {true, func(r *Reader, c *Comment) (err error) { c.Type, err = r.word(); return }},
-	"comment_parent":       {false, func(r *Reader, c *Comment) (err error) { c.Parent, err = r.int64(); return }},
-	"comment_user_id":      {false, func(r *Reader, c *Comment) (err error) { c.UserID, err = r.int64(); return }},
-	"commentmeta": {false, func(r *Reader, c *Comment) error {
+}
+
+// commentFields are a comment's fields by their element's name, in the order WordPress
+// writes them. One table for how each is read and whether it is text, so a new field cannot
+// be read in one place and forgotten in the other.
+var commentFields = []commentFieldDef{
+	{"comment_id", false, func(r *Reader, c *Comment) (err error) { c.ID, err = r.int64(); return }},
+	{"comment_author", true, func(r *Reader, c *Comment) error { return r.commentField(&c.Author, false, true) }},
+	{"comment_author_email", true, func(r *Reader, c *Comment) error { return r.commentField(&c.AuthorEmail, true, true) }},
+	{"comment_author_url", true, func(r *Reader, c *Comment) error { return r.commentField(&c.AuthorURL, true, true) }},
+	{"comment_author_IP", true, func(r *Reader, c *Comment) error { return r.commentField(&c.AuthorIP, true, true) }},
+	{"comment_date", true, func(r *Reader, c *Comment) error { return r.commentField(&c.Date, true, true) }},
+	{"comment_date_gmt", true, func(r *Reader, c *Comment) error { return r.commentField(&c.DateGMT, true, true) }},
+	{"comment_content", true, func(r *Reader, c *Comment) error { return r.commentField(&c.Content, false, !r.SkipBodies) }},
+	{"comment_approved", true, func(r *Reader, c *Comment) (err error) { c.Approved, err = r.word(); return }},
+	{"comment_type", true, func(r *Reader, c *Comment) (err error) { c.Type, err = r.word(); return }},
+	{"comment_parent", false, func(r *Reader, c *Comment) (err error) { c.Parent, err = r.int64(); return }},
+	{"comment_user_id", false, func(r *Reader, c *Comment) (err error) { c.UserID, err = r.int64(); return }},
+	{"commentmeta", false, func(r *Reader, c *Comment) error {
 		m, err := r.meta()
 		if err == nil {
 			c.Meta = append(c.Meta, m)

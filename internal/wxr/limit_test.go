@@ -184,7 +184,11 @@ func TestOnlyCommentIDs(t *testing.T) {
 <wp:comment_author_email>a@b.example</wp:comment_author_email><wp:comment_date>2020-01-02 03:04:05</wp:comment_date>
 <wp:comment_approved>1</wp:comment_approved><wp:comment_type>pingback</wp:comment_type><wp:comment_parent>8</wp:comment_parent>
 <wp:commentmeta><wp:meta_key>k</wp:meta_key><wp:meta_value>v</wp:meta_value></wp:commentmeta><wp:comment_content>words</wp:comment_content></wp:comment>`
-	good := head + `<item><wp:post_id>7</wp:post_id>` + comment + `</item></channel></rss>`
+	// Two comments: with OnlyCommentIDs the second overwrites the first's *Comment, which
+	// must then hold nothing of the first.
+	second := strings.NewReplacer("<wp:comment_id>9<", "<wp:comment_id>11<", "<wp:comment_parent>8<", "<wp:comment_parent>9<",
+		"<wp:commentmeta><wp:meta_key>k</wp:meta_key><wp:meta_value>v</wp:meta_value></wp:commentmeta>", "").Replace(comment)
+	good := head + `<item><wp:post_id>7</wp:post_id>` + comment + second + `</item></channel></rss>`
 	big := head + `<item><wp:post_id>7</wp:post_id><wp:comment><wp:comment_id>10</wp:comment_id><wp:comment_author><![CDATA[` +
 		strings.Repeat("x", limit/2) + `]]>` + strings.Repeat("y", limit/2) + `<![CDATA[z]]></wp:comment_author></wp:comment></item></channel></rss>`
 	read := func(doc string, only bool) ([]Record, error) {
@@ -245,6 +249,7 @@ func TestCommentFields(t *testing.T) {
 }
 
 // records reads rd to its end: every record, and the error that stopped it (nil at the end).
+// Comments are copied: with OnlyCommentIDs the Reader hands out one *Comment again and again.
 func records(rd *Reader) ([]Record, error) {
 	var recs []Record
 	for {
@@ -254,6 +259,10 @@ func records(rd *Reader) ([]Record, error) {
 		}
 		if err != nil {
 			return recs, err
+		}
+		if c, ok := rec.(*Comment); ok {
+			cc := *c
+			rec = &cc
 		}
 		recs = append(recs, rec)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -60,10 +61,12 @@ type Reader struct {
 	tbuf    []byte // the text of the element being read
 	// cbuf holds the text fields of the comment being read, which become one string
 	// (cspans say where each field's text is).
-	cbuf    []byte
-	cspans  []cspan
-	stopAt  int64 // a Split's offset: Next returns ErrSplit there (split.go)
-	sawItem bool
+	cbuf   []byte
+	cspans []cspan
+	// nextField is where fieldNamed looks first in commentFields.
+	nextField int
+	stopAt    int64 // a Split's offset: Next returns ErrSplit there (split.go)
+	sawItem   bool
 
 	splitSrc  io.ReaderAt // SplitAt's request, until it is tried
 	splitFrom int64
@@ -76,8 +79,11 @@ type Reader struct {
 	SkipBodies bool
 	// OnlyCommentIDs makes comments carry only Pos, ItemID, ID, Parent, UserID and Meta: their other
 	// fields are checked as always (well-formed, within the size bound) but left empty, so
-	// a first pass that needs a comment's place in its thread makes no string of it.
+	// a first pass that needs a comment's place in its thread makes no string of it. Every
+	// comment is then the same *Comment, valid until the next call of Next: the pass keeps
+	// what it needs of each and allocates nothing per comment.
 	OnlyCommentIDs bool
+	idComment      Comment
 }
 
 // NewReader returns a Reader of the WXR document in r. Input that is not UTF-8 is converted
@@ -155,6 +161,9 @@ func (r *Reader) is(c nsClass, local string) bool {
 }
 
 func (r *Reader) step() error {
+	if r.st == stItem { // not between the channel's children, where a Split may stop the reader
+		r.s.skipBlank()
+	}
 	k, err := r.token()
 	if err == io.EOF {
 		if r.st == stDoc {
@@ -402,6 +411,7 @@ func (r *Reader) meta() (Meta, error) {
 // text, walk its children or skip it).
 func (r *Reader) children(fn func(pos Pos) error) error {
 	for {
+		r.s.skipBlank()
 		k, err := r.token()
 		if err == io.EOF {
 			return syntaxError(r.next, io.ErrUnexpectedEOF)
@@ -461,6 +471,13 @@ func (r *Reader) readText(keep bool) ([]byte, error) {
 
 // appendText is readText appending to dst.
 func (r *Reader) appendText(dst []byte, keep bool) ([]byte, error) {
+	if t, ok := r.s.simpleText(r.maxText); ok {
+		r.next = r.s.at
+		if keep {
+			dst = append(dst, t...)
+		}
+		return dst, nil
+	}
 	n := 0
 	for {
 		k, err := r.token()
@@ -512,7 +529,12 @@ slow:
 
 // skip consumes the element just started, checking everything in it as it goes.
 func (r *Reader) skip() error {
+	if _, ok := r.s.simpleText(math.MaxInt); ok { // text skipped is not bounded by maxText
+		r.next = r.s.at
+		return nil
+	}
 	for depth := 1; depth > 0; {
+		r.s.skipBlank()
 		k, err := r.token()
 		if err == io.EOF {
 			return syntaxError(r.next, io.ErrUnexpectedEOF)

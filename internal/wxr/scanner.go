@@ -105,7 +105,12 @@ type scanner struct {
 	prefixes   map[string]string // undeclared prefixes, each allocated once
 	nameOK     map[string]bool   // non-ASCII names, checked once each
 	lastSpace  string
-	lastClass  nsClass
+	// resolved are resolve's last answers, the first nresolved of them; nextResolved is the
+	// one to replace next.
+	resolved     [6]resolvedPrefix
+	nresolved    int
+	nextResolved int
+	lastClass    nsClass
 
 	charset func(label string, input io.Reader) (io.Reader, error)
 }

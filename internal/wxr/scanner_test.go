@@ -243,6 +243,17 @@ var hostile = map[string]string{
 	"xml prefix":                      `<rss><xml:a xml:lang="en"/><xmlns:b/><xmlns/></rss>`,
 	"self-closing with space":         "<rss><a / ></rss>",
 	"slash without >":                 "<rss><a/x></rss>",
+	// Plain start tags (plainStartTag's shape) with names that are bad or unusual.
+	"plain bad name":            "<rss><1a></1a></rss>",
+	"plain name two colons":     "<rss><a:b:c></a:b:c></rss>",
+	"plain name edge colons":    "<rss><:a></:a><a:></a:><:></:></rss>",
+	"plain name dash first":     "<rss><-a></-a></rss>",
+	"plain name all characters": "<rss xmlns:d9=\"u\"><a.b-c_d9:e1>x</a.b-c_d9:e1><d9:x.y>z</d9:x.y><_z></_z><Z0></Z0></rss>",
+	"plain name non-ASCII":      "<rss><é></é><aé></aé></rss>",
+	"plain name invalid UTF-8":  "<rss><a\xff></a\xff></rss>",
+	"plain name at EOF":         "<rss><abc",
+	"plain name then space":     "<rss><a >x</a></rss>",
+	"plain undeclared prefix":   "<rss><p:a></p:a><xmlns:a></xmlns:a><xml:a></xml:a></rss>",
 }
 
 func TestScannerMatchesEncodingXMLOnHostileInput(t *testing.T) {

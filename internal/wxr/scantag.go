@@ -77,6 +77,9 @@ func (s *scanner) elemName(k int, msg string) (int, error) {
 }
 
 func (s *scanner) startTag() error {
+	if s.plainStartTag() {
+		return nil
+	}
 	ne, err := s.elemName(1, "expected element name after <")
 	if err != nil {
 		return err
@@ -132,8 +135,56 @@ func (s *scanner) startTag() error {
 		}
 		s.attrs = append(s.attrs, a)
 	}
+	prefix, local, _ := splitName(s.buf[s.pos+1 : s.pos+ne])
+	s.open(k, ne, prefix, local, empty)
+	s.advance(k)
+	return nil
+}
+
+// plainStartTag reads the start tag at pos as startTag would when it is written plainly,
+// as nearly every tag of an export is: '<', an ASCII name with at most one colon, '>', all in
+// the buffer. Otherwise it reads nothing and returns false, and startTag reads the tag with
+// every check and error. It saves startTag's passes over the name (read, check, split twice).
+func (s *scanner) plainStartTag() bool {
+	b := s.buf[s.pos+1 : s.end]
+	colon, i := -1, 0
+	for ; i < len(b) && plainNameByte[b[i]]; i++ {
+		if b[i] == ':' {
+			if colon >= 0 {
+				return false
+			}
+			colon = i
+		}
+	}
+	if i == 0 || i == len(b) || b[i] != '>' {
+		return false
+	}
+	if c := b[0]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':') { // isName's ASCII rule
+		return false
+	}
+	prefix, local := []byte(nil), b[:i]
+	if colon > 0 && colon < i-1 { // splitName
+		prefix, local = b[:colon], b[colon+1:i]
+	}
+	s.attrs, s.abuf = s.attrs[:0], s.abuf[:0]
+	s.open(i+2, i+1, prefix, local, false)
+	s.pos += i + 2 // no line ends in a plain tag
+	return true
+}
+
+// plainNameByte is nameByte without the bytes above ASCII.
+var plainNameByte = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = isNameByte(byte(c))
+	}
+	return t
+}()
+
+// open makes the start tag read at pos, k bytes long with its name ending at ne, the
+// current token: the innermost open element, its namespace declarations in force. The
+// caller then moves past it.
+func (s *scanner) open(k, ne int, prefix, local []byte, empty bool) {
 	s.tag = s.buf[s.pos : s.pos+k]
-	prefix, local, _ := splitName(s.tag[1:ne])
 	s.declare()
 	s.local = local
 	s.space = s.resolve(prefix, local)
@@ -144,10 +195,8 @@ func (s *scanner) startTag() error {
 	q := len(s.names) + ne - 1
 	s.elems = append(s.elems, elem{q: q, local: q - len(local), space: s.space, class: s.class, pos: s.at})
 	s.names = append(s.names, s.tag[1:ne]...)
-	s.advance(k)
 	s.kind = tokStart
 	s.pendingEnd = empty
-	return nil
 }
 
 // attrValue reads a quoted value starting at k and returns where it ends (after the quote).
@@ -211,6 +260,7 @@ func (s *scanner) declare() {
 		old, had := s.ns[p]
 		s.saved = append(s.saved, nsSave{depth: len(s.elems) + 1, prefix: p, old: old, had: had})
 		s.ns[p] = string(s.abuf[a.vs:a.ve])
+		s.nresolved = 0
 	}
 }
 
@@ -224,6 +274,29 @@ func (s *scanner) resolve(prefix, local []byte) string {
 	case string(prefix) == "xml":
 		return "http://www.w3.org/XML/1998/namespace"
 	}
+	for _, c := range s.resolved[:s.nresolved] {
+		if c.prefix == string(prefix) {
+			return c.space
+		}
+	}
+	space := s.lookup(prefix)
+	i := s.nresolved
+	if i == len(s.resolved) {
+		i, s.nextResolved = s.nextResolved, (s.nextResolved+1)%len(s.resolved)
+	} else {
+		s.nresolved++
+	}
+	s.resolved[i] = resolvedPrefix{prefix: string(prefix), space: space}
+	return space
+}
+
+// resolvedPrefix is one of the last few answers of resolve: an export's elements use four
+// or five prefixes, declared once, so this saves a map lookup per element. The answers are
+// dropped whenever a binding changes (declare, pop).
+type resolvedPrefix struct{ prefix, space string }
+
+// lookup is resolve for a prefix the answers do not hold.
+func (s *scanner) lookup(prefix []byte) string {
 	if v, ok := s.ns[string(prefix)]; ok {
 		return v
 	}
@@ -250,6 +323,7 @@ func (s *scanner) pop() {
 			delete(s.ns, sv.prefix)
 		}
 		s.saved = s.saved[:n-1]
+		s.nresolved = 0
 	}
 	e, start := s.elems[depth-1], s.nameStart(depth-1)
 	s.local = s.names[e.local:e.q]
