@@ -158,13 +158,10 @@ const (
 // row adds row i's width values to a and returns their parenthesised list (rows are checked
 // before: the caller's error for a row that cannot be written needs no statement). On failure,
 // rows from up to to are those of the statement that failed. Every multi-row write of the
-// import goes through it (comments, posts and their links, wp_imports, redirects): one
-// statement per row was most of the writer's time.
+// import goes through it or insertValues (comments, posts and their links, wp_imports,
+// redirects): one statement per row was most of the writer's time.
 func (s *Store) insertRows(ctx context.Context, head, tail string, n, width, batch int, row func(i int, a *args) string) (from, to int, err error) {
-	for from = 0; from < n; from += batch {
-		to = min(n, from+batch)
-		a := s.seqArgs(width * (to - from))
-		var b strings.Builder
+	return s.execRows(ctx, n, width, batch, func(b *strings.Builder, from, to int, a *args) {
 		b.WriteString(head)
 		for i := from; i < to; i++ {
 			if i > from {
@@ -173,6 +170,42 @@ func (s *Store) insertRows(ctx context.Context, head, tail string, n, width, bat
 			b.WriteString(row(i, a))
 		}
 		b.WriteString(tail)
+	})
+}
+
+// insertValues is insertRows for rows whose values each have a placeholder of their own, in
+// order: row only adds them, and the statement's text is written once for all its rows, not
+// joined row by row (a sixth of the CPU of a comment insert, issue 11 session 10).
+func (s *Store) insertValues(ctx context.Context, head, tail string, n, width, batch int, row func(i int, a *args)) (from, to int, err error) {
+	return s.execRows(ctx, n, width, batch, func(b *strings.Builder, from, to int, a *args) {
+		b.WriteString(head)
+		for i := from; i < to; i++ {
+			if i > from {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j := range width {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(a.placeholder((i-from)*width + j + 1))
+			}
+			b.WriteByte(')')
+			row(i, a)
+		}
+		b.WriteString(tail)
+	})
+}
+
+// execRows runs the statements of insertRows and insertValues: write writes the text of rows
+// from up to to into b and adds their values to a.
+func (s *Store) execRows(ctx context.Context, n, width, batch int, write func(b *strings.Builder, from, to int, a *args)) (from, to int, err error) {
+	var b strings.Builder
+	for from = 0; from < n; from += batch {
+		to = min(n, from+batch)
+		a := s.seqArgs(width * (to - from))
+		b.Reset()
+		write(&b, from, to, a)
 		if _, err := s.wr().ExecContext(ctx, b.String(), a.v...); err != nil {
 			return from, to, err
 		}
