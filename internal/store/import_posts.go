@@ -43,7 +43,8 @@ func (s *Store) importPostValues(p *broadside.Post, search string, a *args) stri
 }
 
 // ImportNewPosts inserts posts whose ids are set and known to be free, with their category
-// and tag links, many to a statement, as ImportPost would one by one: an import into a
+// and tag links, as ImportPost would one by one but in fewer statements (links many to a
+// statement, posts as postBatch says): an import into a
 // site without posts knows its WordPress ids are free (ReserveIDs keeps everyone else
 // below them), and one post cost about seven statements (docs/benchmarks.md, issue 11
 // session 8). A taken id fails the statement rather than moving the post: the caller
@@ -69,7 +70,7 @@ func (s *Store) ImportNewPosts(ctx context.Context, ps []ImportedPost) error {
 		if err := tx.holdSearchTermsOf(ctx, ids); err != nil { // one search index update for all links
 			return err
 		}
-		_, _, err := tx.insertRows(ctx, "INSERT INTO posts ("+importPostCols+", id) VALUES ", "", len(ps), importPostWidth, postBatch,
+		_, _, err := tx.insertRows(ctx, "INSERT INTO posts ("+importPostCols+", id) VALUES ", "", len(ps), importPostWidth, tx.postBatch(),
 			func(i int, a *args) string {
 				return "(" + tx.importPostValues(ps[i].Post, ps[i].SearchBody, a) + ", " + a.add(ps[i].Post.ID) + ")"
 			})
@@ -84,6 +85,22 @@ func (s *Store) ImportNewPosts(ctx context.Context, ps []ImportedPost) error {
 		}
 		return tx.releaseSearchTermsOf(ctx, ids)
 	})
+}
+
+// postBatch is how many posts ImportNewPosts writes to a statement. On SQLite, one: a
+// statement that writes many rows and may fail halfway (a slug taken, an author missing)
+// first copies each page it changes that existed before it into a statement journal, and
+// posts' slugs land all over their unique index, so that a statement of 8 posts or more
+// passed the 64 KiB after which SQLite moves the journal into a temporary file, where it
+// stays for the rest of the transaction: from then on every page any statement of the
+// import journals costs two pwrite (27,073 against 19,119 at 40,000 comments; issue 11
+// session 10). A statement of one row has no journal. PostgreSQL has none of this, and a
+// statement per post would be a round trip per post.
+func (s *Store) postBatch() int {
+	if s.isPG() {
+		return postBatch
+	}
+	return 1
 }
 
 // postLinks are posts' category and tag links as (post id, term id) pairs, each link once.
@@ -147,8 +164,8 @@ next:
 	return pairs, nil
 }
 
-// postBatch rows (importPostWidth values each) and linkBatch links (2 each) stay far below both
-// databases' limits on a statement's parameters.
+// postBatch rows (importPostWidth values each, on PostgreSQL) and linkBatch links (2 each)
+// stay far below both databases' limits on a statement's parameters.
 const (
 	postBatch = 64
 	linkBatch = 256
