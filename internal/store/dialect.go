@@ -182,6 +182,19 @@ func (a *args) placeholder(n int) string {
 	return "$" + strconv.Itoa(n)
 }
 
+// placeholders returns the list of the placeholders of values from up to to (from 0), as
+// "$1, $2": for values added without their placeholders.
+func (a *args) placeholders(from, to int) string {
+	var b strings.Builder
+	for i := from; i < to; i++ {
+		if i > from {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.placeholder(i + 1))
+	}
+	return b.String()
+}
+
 // in returns "($i, $j, …)" for values, appending them.
 func in[T any](a *args, values []T) string {
 	var b strings.Builder

@@ -1,14 +1,13 @@
 package store
 
 import (
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/broadside/broadside"
 )
 
-// TestImportWidths: importPostValues, importCommentValues and addNewComment (in every shape)
+// TestImportWidths: importPostValues and addImportComment (with every choice of columns)
 // add one value per column of the lists they go with, so the widths counted from those
 // lists hold.
 func TestImportWidths(t *testing.T) {
@@ -18,18 +17,11 @@ func TestImportWidths(t *testing.T) {
 	if got, want := len(a.v), columns(importPostCols); got != want || importPostWidth != want+1 {
 		t.Errorf("importPostValues adds %d values for %d columns (importPostWidth %d)", got, want, importPostWidth)
 	}
-	a = s.seqArgs(0)
-	s.importCommentValues(&broadside.Comment{}, a)
-	if got, want := len(a.v), columns(importCommentCols); got != want {
-		t.Errorf("importCommentValues adds %d values for %d columns", got, want)
-	}
-	for shape := range allNewCommentShapes {
+	for cols := range allCommentCols + 1 {
 		a = s.seqArgs(0)
-		s.addNewComment(&broadside.Comment{}, shape, a)
-		head := newCommentHeads[shape]
-		cols := head[strings.Index(head, "(")+1 : strings.Index(head, ")")]
-		if got := len(a.v); got != shape.width() || got != columns(cols) {
-			t.Errorf("shape %04b: addNewComment adds %d values, width %d, for the %d columns of %q", shape, got, shape.width(), columns(cols), head)
+		s.addImportComment(&broadside.Comment{}, cols, a)
+		if got := len(a.v); got != cols.width() || got != columns(importCommentCols[cols]) {
+			t.Errorf("columns %04b: addImportComment adds %d values, width %d, for the %d columns %q", cols, got, cols.width(), columns(importCommentCols[cols]), importCommentCols[cols])
 		}
 	}
 }

@@ -103,7 +103,8 @@ func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
 		return err
 	}
 	a := &args{}
-	id, err := s.insertKeepingID(ctx, "comments", importCommentCols, a, s.importCommentValues(c, a), c.ID)
+	s.addImportComment(c, allCommentCols, a)
+	id, err := s.insertKeepingID(ctx, "comments", importCommentCols[allCommentCols], a, a.placeholders(0, len(a.v)), c.ID)
 	if err != nil {
 		if foreignKeyViolation(err) {
 			return notFound("Post not found.")
@@ -113,10 +114,6 @@ func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
 	c.ID = id
 	return nil
 }
-
-// importCommentCols are the columns ImportComment and ImportNewComments write, id last.
-const importCommentCols = `post_id, parent_id, user_id, kind, author_name, author_email,
-	author_url, author_ip, user_agent, raw_body, status, created_at`
 
 // checkImportComment checks c as ImportComment and ImportNewComments do, and settles what
 // they write of it (its time in UTC to the microsecond, an empty kind as a comment).
@@ -129,13 +126,6 @@ func checkImportComment(c *broadside.Comment) error {
 		return &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
 	}
 	return nil
-}
-
-// importCommentValues adds the values of c (checked by checkImportComment) to a.
-func (s *Store) importCommentValues(c *broadside.Comment, a *args) string {
-	return strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentID)), a.add(nullID(c.UserID)),
-		a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
-		a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(s.ts(c.CreatedAt))}, ", ")
 }
 
 // ImportNewComments inserts comments whose ids are set and known to be free, up to
@@ -156,9 +146,12 @@ func (s *Store) ImportNewComments(ctx context.Context, cs []*broadside.Comment) 
 	for len(cs) > 0 {
 		rows := cs[:min(len(cs), commentBatch)]
 		cs = cs[len(rows):]
-		shape := newCommentShapeOf(rows)
-		_, _, err := s.insertValues(ctx, newCommentHeads[shape], "", len(rows), shape.width(), commentBatch,
-			func(i int, a *args) { s.addNewComment(rows[i], shape, a) })
+		cols := importCommentColsOf(rows)
+		_, _, err := s.insertValues(ctx, "INSERT INTO comments ("+importCommentCols[cols]+", id) VALUES ", "", len(rows), cols.width()+1, commentBatch,
+			func(i int, a *args) {
+				s.addImportComment(rows[i], cols, a)
+				a.v = append(a.v, rows[i].ID)
+			})
 		switch {
 		case err == nil:
 			continue
@@ -170,79 +163,79 @@ func (s *Store) ImportNewComments(ctx context.Context, cs []*broadside.Comment) 
 	return nil
 }
 
-// newCommentShape says which of the columns an import seldom sets a statement of
-// ImportNewComments writes; the others keep their DEFAULT, which is what a comment that
-// does not set them would write (NULL, the kind 'comment', an empty user agent). A WordPress export
-// has no user agents, most commenters no account and most comments no parent, and every
-// value bound costs the writer (database/sql's checks, the driver's copy of a text into C
-// memory and back): a statement binds only what one of its rows needs.
-type newCommentShape uint8
+// commentColumns says which of the columns an import seldom sets a statement of comments
+// writes; the others keep their DEFAULT, which is what a comment that does not set them
+// would write (NULL, the kind 'comment', an empty user agent). A WordPress export has no
+// user agents, most commenters no account and most comments no parent, and every value
+// bound costs the writer (database/sql's checks, the driver's copy of a text into C memory
+// and back): a statement of ImportNewComments binds only what one of its rows needs
+// (docs/benchmarks.md, issue 11 session 10). ImportComment writes them all.
+type commentColumns uint8
 
 const (
-	withParent newCommentShape = 1 << iota
+	withParent commentColumns = 1 << iota
 	withUser
 	withKind
 	withUserAgent
-	allNewCommentShapes = withUserAgent << 1
+	allCommentCols = withParent | withUser | withKind | withUserAgent
 )
 
-// newCommentCols are the columns ImportNewComments always writes.
-const newCommentCols = "post_id, author_name, author_email, author_url, author_ip, raw_body, status, created_at, id"
-
-// newCommentHeads are the statements' heads by shape.
-var newCommentHeads = func() (heads [allNewCommentShapes]string) {
-	for shape := range allNewCommentShapes {
-		cols := newCommentCols
+// importCommentCols are the columns ImportComment and ImportNewComments write, by which of
+// the seldom set ones they include; the id is not among them.
+var importCommentCols = func() (lists [allCommentCols + 1]string) {
+	for cols := range allCommentCols + 1 {
+		list := "post_id, author_name, author_email, author_url, author_ip, raw_body, status, created_at"
 		for _, c := range []struct {
-			with newCommentShape
-			col  string
+			with commentColumns
+			name string
 		}{{withParent, "parent_id"}, {withUser, "user_id"}, {withKind, "kind"}, {withUserAgent, "user_agent"}} {
-			if shape&c.with != 0 {
-				cols += ", " + c.col
+			if cols&c.with != 0 {
+				list += ", " + c.name
 			}
 		}
-		heads[shape] = "INSERT INTO comments (" + cols + ") VALUES "
+		lists[cols] = list
 	}
-	return heads
+	return lists
 }()
 
-// newCommentShapeOf returns the shape that writes everything cs set.
-func newCommentShapeOf(cs []*broadside.Comment) (shape newCommentShape) {
+// importCommentColsOf returns the columns that write everything cs set.
+func importCommentColsOf(cs []*broadside.Comment) (cols commentColumns) {
 	for _, c := range cs {
 		if c.ParentID != 0 {
-			shape |= withParent
+			cols |= withParent
 		}
 		if c.UserID != 0 {
-			shape |= withUser
+			cols |= withUser
 		}
 		if c.Kind != broadside.KindComment {
-			shape |= withKind
+			cols |= withKind
 		}
 		if c.UserAgent != "" {
-			shape |= withUserAgent
+			cols |= withUserAgent
 		}
 	}
-	return shape
+	return cols
 }
 
-// width is how many values a row of the shape has.
-func (shape newCommentShape) width() int {
-	return columns(newCommentCols) + bits.OnesCount8(uint8(shape))
+// width is how many values a comment has in cols.
+func (cols commentColumns) width() int {
+	return columns(importCommentCols[0]) + bits.OnesCount8(uint8(cols))
 }
 
-// addNewComment adds the values of c (checked by checkImportComment) for shape's columns to a.
-func (s *Store) addNewComment(c *broadside.Comment, shape newCommentShape, a *args) {
-	a.v = append(a.v, c.PostID, c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP, c.RawBody, string(c.Status), s.ts(c.CreatedAt), c.ID)
-	if shape&withParent != 0 {
+// addImportComment adds the values of c (checked by checkImportComment) for cols to a, in
+// the order of importCommentCols[cols].
+func (s *Store) addImportComment(c *broadside.Comment, cols commentColumns, a *args) {
+	a.v = append(a.v, c.PostID, c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP, c.RawBody, string(c.Status), s.ts(c.CreatedAt))
+	if cols&withParent != 0 {
 		a.v = append(a.v, nullID(c.ParentID))
 	}
-	if shape&withUser != 0 {
+	if cols&withUser != 0 {
 		a.v = append(a.v, nullID(c.UserID))
 	}
-	if shape&withKind != 0 {
+	if cols&withKind != 0 {
 		a.v = append(a.v, c.Kind)
 	}
-	if shape&withUserAgent != 0 {
+	if cols&withUserAgent != 0 {
 		a.v = append(a.v, c.UserAgent)
 	}
 }
