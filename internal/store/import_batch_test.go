@@ -177,31 +177,39 @@ func testDeferIndexes(t *testing.T, table string, minIndexes int, setup func(*te
 
 // TestImportNewComments: comments with free ids written many to a statement keep their ids
 // and every field, as ImportComment would store them, across more rows than one statement
-// holds, replies included; a taken id fails instead of moving the comment; a bad status is
-// refused before anything is written.
+// holds, replies included, whichever of the seldom set columns (parent, user, kind, user
+// agent) a statement's rows set; a taken id fails instead of moving the comment; a bad
+// status is refused before anything is written.
 func TestImportNewComments(t *testing.T) {
 	each(t, func(t *testing.T, ctx context.Context, s *store.Store) {
 		u := mkUser(t, s, "ann")
 		p := mkPost(t, s, u, "post", broadside.StatusPublished, t0)
 		var cs []*broadside.Comment
-		for i := 1; i <= 150; i++ {
+		for i := 1; i <= 200; i++ {
 			c := benchComment(p.ID, i, broadside.CommentApproved)
 			c.ID = int64(1000 + i)
-			if i%7 == 0 {
+			switch {
+			case i <= 64: // a statement of ordinary comments
+			case i%7 == 0 && i <= 128:
 				c.ParentID, c.UserID, c.AuthorURL, c.Status = int64(1000+i-1), u.ID, "https://example.org/r", broadside.CommentPending
+			case i == 150:
+				c.Kind, c.UserAgent = broadside.KindPingback, "WordPress/6.4; https://other.example"
+			case i == 190:
+				c.UserAgent = "Mozilla/5.0"
 			}
-			if i == 3 {
+			if i == 3 || i == 160 {
 				c.Kind = ""
 			}
 			cs = append(cs, c)
 		}
 		must(t, s.InTx(ctx, func(tx *store.Store) error { return tx.ImportNewComments(ctx, cs) }))
-		for _, want := range []*broadside.Comment{cs[0], cs[2], cs[6], cs[63], cs[64], cs[149]} {
+		for _, want := range cs {
 			got, err := s.CommentByID(ctx, want.ID)
 			must(t, err)
-			if got.PostID != want.PostID || got.ParentID != want.ParentID || got.UserID != want.UserID || got.Kind != broadside.KindComment ||
+			if got.PostID != want.PostID || got.ParentID != want.ParentID || got.UserID != want.UserID || got.Kind != want.Kind ||
 				got.AuthorName != want.AuthorName || got.AuthorEmail != want.AuthorEmail || got.AuthorURL != want.AuthorURL ||
-				got.AuthorIP != want.AuthorIP || got.RawBody != want.RawBody || got.Status != want.Status || !got.CreatedAt.Equal(want.CreatedAt) {
+				got.AuthorIP != want.AuthorIP || got.UserAgent != want.UserAgent || got.RawBody != want.RawBody ||
+				got.Status != want.Status || !got.CreatedAt.Equal(want.CreatedAt) {
 				t.Errorf("comment %d stored as %+v, want %+v", want.ID, got, want)
 			}
 		}

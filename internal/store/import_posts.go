@@ -43,7 +43,8 @@ func (s *Store) importPostValues(p *broadside.Post, search string, a *args) stri
 }
 
 // ImportNewPosts inserts posts whose ids are set and known to be free, with their category
-// and tag links, many to a statement, as ImportPost would one by one: an import into a
+// and tag links, as ImportPost would one by one but in fewer statements (links many to a
+// statement, posts as postBatch says): an import into a
 // site without posts knows its WordPress ids are free (ReserveIDs keeps everyone else
 // below them), and one post cost about seven statements (docs/benchmarks.md, issue 11
 // session 8). A taken id fails the statement rather than moving the post: the caller
@@ -69,7 +70,7 @@ func (s *Store) ImportNewPosts(ctx context.Context, ps []ImportedPost) error {
 		if err := tx.holdSearchTermsOf(ctx, ids); err != nil { // one search index update for all links
 			return err
 		}
-		_, _, err := tx.insertRows(ctx, "INSERT INTO posts ("+importPostCols+", id) VALUES ", "", len(ps), importPostWidth, postBatch,
+		_, _, err := tx.insertRows(ctx, "INSERT INTO posts ("+importPostCols+", id) VALUES ", "", len(ps), importPostWidth, tx.postBatch(),
 			func(i int, a *args) string {
 				return "(" + tx.importPostValues(ps[i].Post, ps[i].SearchBody, a) + ", " + a.add(ps[i].Post.ID) + ")"
 			})
@@ -84,6 +85,22 @@ func (s *Store) ImportNewPosts(ctx context.Context, ps []ImportedPost) error {
 		}
 		return tx.releaseSearchTermsOf(ctx, ids)
 	})
+}
+
+// postBatch is how many posts ImportNewPosts writes to a statement. On SQLite, one: a
+// statement that writes many rows and may fail halfway (a slug taken, an author missing)
+// first copies each page it changes that existed before it into a statement journal, and
+// posts' slugs land all over their unique index, so that a statement of 8 posts or more
+// passed the 64 KiB after which SQLite moves the journal into a temporary file, where it
+// stays for the rest of the transaction: from then on every page any statement of the
+// import journals costs two pwrite (27,073 against 19,119 at 40,000 comments; issue 11
+// session 10). A statement of one row has no journal. PostgreSQL has none of this, and a
+// statement per post would be a round trip per post.
+func (s *Store) postBatch() int {
+	if s.isPG() {
+		return postBatch
+	}
+	return 1
 }
 
 // postLinks are posts' category and tag links as (post id, term id) pairs, each link once.
@@ -147,8 +164,8 @@ next:
 	return pairs, nil
 }
 
-// postBatch rows (importPostWidth values each) and linkBatch links (2 each) stay far below both
-// databases' limits on a statement's parameters.
+// postBatch rows (importPostWidth values each, on PostgreSQL) and linkBatch links (2 each)
+// stay far below both databases' limits on a statement's parameters.
 const (
 	postBatch = 64
 	linkBatch = 256
@@ -158,13 +175,10 @@ const (
 // row adds row i's width values to a and returns their parenthesised list (rows are checked
 // before: the caller's error for a row that cannot be written needs no statement). On failure,
 // rows from up to to are those of the statement that failed. Every multi-row write of the
-// import goes through it (comments, posts and their links, wp_imports, redirects): one
-// statement per row was most of the writer's time.
+// import goes through it or insertValues (comments, posts and their links, wp_imports,
+// redirects): one statement per row was most of the writer's time.
 func (s *Store) insertRows(ctx context.Context, head, tail string, n, width, batch int, row func(i int, a *args) string) (from, to int, err error) {
-	for from = 0; from < n; from += batch {
-		to = min(n, from+batch)
-		a := s.seqArgs(width * (to - from))
-		var b strings.Builder
+	return s.execRows(ctx, n, width, batch, func(b *strings.Builder, from, to int, a *args) {
 		b.WriteString(head)
 		for i := from; i < to; i++ {
 			if i > from {
@@ -173,6 +187,42 @@ func (s *Store) insertRows(ctx context.Context, head, tail string, n, width, bat
 			b.WriteString(row(i, a))
 		}
 		b.WriteString(tail)
+	})
+}
+
+// insertValues is insertRows for rows whose values each have a placeholder of their own, in
+// order: row only adds them, and the statement's text is written once for all its rows, not
+// joined row by row (a sixth of the CPU of a comment insert, issue 11 session 10).
+func (s *Store) insertValues(ctx context.Context, head, tail string, n, width, batch int, row func(i int, a *args)) (from, to int, err error) {
+	return s.execRows(ctx, n, width, batch, func(b *strings.Builder, from, to int, a *args) {
+		b.WriteString(head)
+		for i := from; i < to; i++ {
+			if i > from {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j := range width {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(a.placeholder((i-from)*width + j + 1))
+			}
+			b.WriteByte(')')
+			row(i, a)
+		}
+		b.WriteString(tail)
+	})
+}
+
+// execRows runs the statements of insertRows and insertValues: write writes the text of rows
+// from up to to into b and adds their values to a.
+func (s *Store) execRows(ctx context.Context, n, width, batch int, write func(b *strings.Builder, from, to int, a *args)) (from, to int, err error) {
+	var b strings.Builder
+	for from = 0; from < n; from += batch {
+		to = min(n, from+batch)
+		a := s.seqArgs(width * (to - from))
+		b.Reset()
+		write(&b, from, to, a)
 		if _, err := s.wr().ExecContext(ctx, b.String(), a.v...); err != nil {
 			return from, to, err
 		}

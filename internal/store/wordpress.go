@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -102,7 +103,8 @@ func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
 		return err
 	}
 	a := &args{}
-	id, err := s.insertKeepingID(ctx, "comments", importCommentCols, a, s.importCommentValues(c, a), c.ID)
+	s.addImportComment(c, allCommentCols, a)
+	id, err := s.insertKeepingID(ctx, "comments", importCommentCols[allCommentCols], a, a.placeholders(0, len(a.v)), c.ID)
 	if err != nil {
 		if foreignKeyViolation(err) {
 			return notFound("Post not found.")
@@ -112,13 +114,6 @@ func (s *Store) ImportComment(ctx context.Context, c *broadside.Comment) error {
 	c.ID = id
 	return nil
 }
-
-// importCommentCols are the columns ImportComment and ImportNewComments write, id last.
-const importCommentCols = `post_id, parent_id, user_id, kind, author_name, author_email,
-	author_url, author_ip, user_agent, raw_body, status, created_at`
-
-// importCommentWidth is how many values a row of ImportNewComments has: importCommentValues' and the id.
-var importCommentWidth = columns(importCommentCols) + 1
 
 // checkImportComment checks c as ImportComment and ImportNewComments do, and settles what
 // they write of it (its time in UTC to the microsecond, an empty kind as a comment).
@@ -131,13 +126,6 @@ func checkImportComment(c *broadside.Comment) error {
 		return &broadside.Error{Code: broadside.EINVALID, Message: "Unknown comment status."}
 	}
 	return nil
-}
-
-// importCommentValues adds the values of c (checked by checkImportComment) to a.
-func (s *Store) importCommentValues(c *broadside.Comment, a *args) string {
-	return strings.Join([]string{a.add(c.PostID), a.add(nullID(c.ParentID)), a.add(nullID(c.UserID)),
-		a.add(c.Kind), a.add(c.AuthorName), a.add(c.AuthorEmail), a.add(c.AuthorURL), a.add(c.AuthorIP),
-		a.add(c.UserAgent), a.add(c.RawBody), a.add(string(c.Status)), a.add(s.ts(c.CreatedAt))}, ", ")
 }
 
 // ImportNewComments inserts comments whose ids are set and known to be free, up to
@@ -155,20 +143,104 @@ func (s *Store) ImportNewComments(ctx context.Context, cs []*broadside.Comment) 
 			return err
 		}
 	}
-	from, to, err := s.insertRows(ctx, "INSERT INTO comments ("+importCommentCols+", id) VALUES ", "", len(cs), importCommentWidth, commentBatch,
-		func(i int, a *args) string {
-			return "(" + s.importCommentValues(cs[i], a) + ", " + a.add(cs[i].ID) + ")"
-		})
-	switch {
-	case err == nil:
-		return nil
-	case foreignKeyViolation(err):
-		return notFound("Post not found.")
+	for len(cs) > 0 {
+		rows := cs[:min(len(cs), commentBatch)]
+		cs = cs[len(rows):]
+		cols := importCommentColsOf(rows)
+		_, _, err := s.insertValues(ctx, "INSERT INTO comments ("+importCommentCols[cols]+", id) VALUES ", "", len(rows), cols.width()+1, commentBatch,
+			func(i int, a *args) {
+				s.addImportComment(rows[i], cols, a)
+				a.v = append(a.v, rows[i].ID)
+			})
+		switch {
+		case err == nil:
+			continue
+		case foreignKeyViolation(err):
+			return notFound("Post not found.")
+		}
+		return fmt.Errorf("store: import %d comments (ids %d to %d): %w", len(rows), rows[0].ID, rows[len(rows)-1].ID, err)
 	}
-	return fmt.Errorf("store: import %d comments (ids %d to %d): %w", to-from, cs[from].ID, cs[to-1].ID, err)
+	return nil
 }
 
-// commentBatch rows (importCommentWidth values each) stay far below both databases' limits on a
+// commentColumns says which of the columns an import seldom sets a statement of comments
+// writes; the others keep their DEFAULT, which is what a comment that does not set them
+// would write (NULL, the kind 'comment', an empty user agent). A WordPress export has no
+// user agents, most commenters no account and most comments no parent, and every value
+// bound costs the writer (database/sql's checks, the driver's copy of a text into C memory
+// and back): a statement of ImportNewComments binds only what one of its rows needs
+// (docs/benchmarks.md, issue 11 session 10). ImportComment writes them all.
+type commentColumns uint8
+
+const (
+	withParent commentColumns = 1 << iota
+	withUser
+	withKind
+	withUserAgent
+	allCommentCols = withParent | withUser | withKind | withUserAgent
+)
+
+// importCommentCols are the columns ImportComment and ImportNewComments write, by which of
+// the seldom set ones they include; the id is not among them.
+var importCommentCols = func() (lists [allCommentCols + 1]string) {
+	for cols := range allCommentCols + 1 {
+		list := "post_id, author_name, author_email, author_url, author_ip, raw_body, status, created_at"
+		for _, c := range []struct {
+			with commentColumns
+			name string
+		}{{withParent, "parent_id"}, {withUser, "user_id"}, {withKind, "kind"}, {withUserAgent, "user_agent"}} {
+			if cols&c.with != 0 {
+				list += ", " + c.name
+			}
+		}
+		lists[cols] = list
+	}
+	return lists
+}()
+
+// importCommentColsOf returns the columns that write everything cs set.
+func importCommentColsOf(cs []*broadside.Comment) (cols commentColumns) {
+	for _, c := range cs {
+		if c.ParentID != 0 {
+			cols |= withParent
+		}
+		if c.UserID != 0 {
+			cols |= withUser
+		}
+		if c.Kind != broadside.KindComment {
+			cols |= withKind
+		}
+		if c.UserAgent != "" {
+			cols |= withUserAgent
+		}
+	}
+	return cols
+}
+
+// width is how many values a comment has in cols.
+func (cols commentColumns) width() int {
+	return columns(importCommentCols[0]) + bits.OnesCount8(uint8(cols))
+}
+
+// addImportComment adds the values of c (checked by checkImportComment) for cols to a, in
+// the order of importCommentCols[cols].
+func (s *Store) addImportComment(c *broadside.Comment, cols commentColumns, a *args) {
+	a.v = append(a.v, c.PostID, c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP, c.RawBody, string(c.Status), s.ts(c.CreatedAt))
+	if cols&withParent != 0 {
+		a.v = append(a.v, nullID(c.ParentID))
+	}
+	if cols&withUser != 0 {
+		a.v = append(a.v, nullID(c.UserID))
+	}
+	if cols&withKind != 0 {
+		a.v = append(a.v, c.Kind)
+	}
+	if cols&withUserAgent != 0 {
+		a.v = append(a.v, c.UserAgent)
+	}
+}
+
+// commentBatch rows (up to 13 values each) stay far below both databases' limits on a
 // statement's parameters.
 const commentBatch = 64
 
