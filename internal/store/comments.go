@@ -273,17 +273,21 @@ func (s *Store) ThreadComments(ctx context.Context, postID int64, statuses []bro
 // ThreadShape returns what ThreadComments(postID, approved, alsoIDs) returns, without the
 // text: id, parent, status and time of each comment, oldest first. Finding the page a comment
 // is shown on needs the thread's shape only, and on a post with thousands of comments reading
-// the bodies would cost most of a comment POST. The (post_id, parent_id, status, created_at,
-// id) index covers the query.
+// the bodies would cost most of a comment POST. comments_thread (post_id, status, created_at,
+// id, parent_id) covers the query, in its order when only approved comments are asked for.
 func (s *Store) ThreadShape(ctx context.Context, postID int64, alsoIDs []int64) ([]broadside.Comment, error) {
+	q, a := threadShapeSQL(postID, alsoIDs)
+	return s.shapes(ctx, postID, q, a.v)
+}
+
+func threadShapeSQL(postID int64, alsoIDs []int64) (string, *args) {
 	a := &args{}
 	cond := "status = 'approved'"
 	if len(alsoIDs) > 0 {
 		cond = "(" + cond + " OR id IN " + in(a, alsoIDs) + ")"
 	}
-	q := "SELECT id, COALESCE(parent_id, 0), status, created_at FROM comments WHERE post_id = " + a.add(postID) +
-		" AND " + cond + " ORDER BY created_at, id"
-	return s.shapes(ctx, postID, q, a.v)
+	return "SELECT id, COALESCE(parent_id, 0), status, created_at FROM comments WHERE post_id = " + a.add(postID) +
+		" AND " + cond + " ORDER BY created_at, id", a
 }
 
 // CommentShapes returns the shape (id, parent, status, time) of the comments of the post
