@@ -70,3 +70,33 @@ func TestCommentIndexPlans(t *testing.T) {
 		}
 	}
 }
+
+// TestWPImportPlans: since migration 0042 wp_imports is one B-tree keyed (kind, wp_id,
+// source), which a lookup by the whole key and an old link's lookup by kind and id search.
+func TestWPImportPlans(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, q string
+		args    []any
+		want    string
+	}{
+		{"LookupWPImport", lookupWPImportSQL, []any{"s", "comment", 1}, "SEARCH wp_imports USING PRIMARY KEY (kind=? AND wp_id=? AND source=?)"},
+		{"ResolveWPID", resolveWPIDSQL, []any{"post", 1}, "SEARCH wp_imports USING PRIMARY KEY (kind=? AND wp_id=?)"},
+	} {
+		if p := queryPlan(t, s, c.q, c.args...); !strings.Contains(p, c.want) {
+			t.Errorf("%s: plan %q, want %q", c.name, p, c.want)
+		}
+	}
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'wp_imports' AND sql IS NOT NULL").Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d indexes on wp_imports (%v), want none beside its key", n, err)
+	}
+}
