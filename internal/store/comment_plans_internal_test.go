@@ -33,7 +33,8 @@ func queryPlan(t *testing.T, s *Store, q string, args ...any) string {
 // TestCommentIndexPlans: the comment queries that an index of migration 0041 serves search
 // it, read no other table row than they did, and sort nothing. The partial indexes serve a
 // query only when its WHERE implies theirs (CommenterKeyApproved's said commenter_key = $1
-// only, and used comments_author_email); ThreadShape, covered by comments_post_roots with a
+// only, and used comments_author_email); the duplicate check's probe by address seeks
+// (address, status, post) in the index it shares with HasApprovedComment; ThreadShape, covered by comments_post_roots with a
 // temporary B-tree for its order, reads comments_thread in order.
 func TestCommentIndexPlans(t *testing.T) {
 	ctx := context.Background()
@@ -47,6 +48,7 @@ func TestCommentIndexPlans(t *testing.T) {
 	}
 	shape, shapeArgs := threadShapeSQL(1, nil)
 	shapeAlso, shapeAlsoArgs := threadShapeSQL(1, []int64{2, 3})
+	dup, dupArgs := duplicateSQL(1, "n", "e@x", "b", 0)
 	roots := "SELECT c.id FROM comments c WHERE c.post_id = $1 AND c.status = 'approved' AND " + rootCond +
 		" ORDER BY c.created_at, c.id LIMIT 10"
 	for _, c := range []struct {
@@ -59,6 +61,9 @@ func TestCommentIndexPlans(t *testing.T) {
 		{"UserHasApprovedComment", userApprovedSQL, []any{1}, "SEARCH comments USING COVERING INDEX comments_user_status (user_id=? AND status=?)", false},
 		// What the users foreign key's ON DELETE SET NULL runs for a deleted user.
 		{"user deleted", "UPDATE comments SET user_id = NULL WHERE user_id = $1", []any{1}, "SEARCH comments USING COVERING INDEX comments_user_status (user_id=?)", false},
+		{"DuplicateComment by name", dup, dupArgs.v, "SEARCH comments USING INDEX comments_post_author_name (post_id=? AND author_name=?)", false},
+		{"DuplicateComment by address", dup, dupArgs.v, "SEARCH comments USING INDEX comments_author_email (<expr>=? AND status=? AND post_id=?)", false},
+		{"HasApprovedComment", hasApprovedSQL, []any{"e@x", "n"}, "SEARCH comments USING INDEX comments_author_email (<expr>=? AND status=?)", false},
 		{"ThreadShape", shape, shapeArgs.v, "SEARCH comments USING COVERING INDEX comments_thread (post_id=? AND status=?)", false},
 		{"ThreadShape with held", shapeAlso, shapeAlsoArgs.v, "SEARCH comments USING COVERING INDEX comments_thread (post_id=?)", true},
 		{"DiscussionRoots", roots, []any{1}, "SEARCH c USING COVERING INDEX comments_thread (post_id=? AND status=?)", false},

@@ -444,35 +444,45 @@ func (s *Store) HasApprovedComment(ctx context.Context, email, name string) (boo
 		return false, nil
 	}
 	var n int
-	err := s.kept().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
-WHERE lower(author_email) = $1 AND status = 'approved' AND author_name = $2 LIMIT 1) x`,
-		strings.ToLower(strings.TrimSpace(email)), name).Scan(&n)
+	err := s.kept().QueryRowContext(ctx, hasApprovedSQL, strings.ToLower(strings.TrimSpace(email)), name).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up approved comments: %w", err)
 	}
 	return n > 0, nil
 }
 
+// hasApprovedSQL is HasApprovedComment's query.
+const hasApprovedSQL = `SELECT count(*) FROM (SELECT 1 FROM comments
+WHERE lower(author_email) = $1 AND status = 'approved' AND author_name = $2 LIMIT 1) x`
+
 // DuplicateComment reports whether the same author (same email, or same name) already left
 // this body on this post under this parent, in any status but trash (WordPress's check).
 // Only inside a write transaction that first called LockPostComments is the answer still true
 // when the comment is inserted.
 func (s *Store) DuplicateComment(ctx context.Context, postID int64, authorName, authorEmail, body string, parentID int64) (bool, error) {
-	// Two EXISTS probes instead of one OR: each can use its (post_id, author) index, so the
-	// check costs the same on a post with ten comments and on one with ten thousand.
-	a := &args{}
-	same := " AND COALESCE(parent_id, 0) = " + a.add(parentID) + " AND raw_body = " + a.add(body) + " AND status <> 'trash'"
-	post := a.add(postID)
-	q := "SELECT CASE WHEN EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND author_name = " + a.add(authorName) + same + ")"
-	if e := strings.ToLower(strings.TrimSpace(authorEmail)); e != "" {
-		q += " OR EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND lower(author_email) = " + a.add(e) + same + ")"
-	}
-	q += " THEN 1 ELSE 0 END"
+	q, a := duplicateSQL(postID, authorName, authorEmail, body, parentID)
 	var n int
 	if err := s.rd().QueryRowContext(ctx, q, a.v...).Scan(&n); err != nil {
 		return false, fmt.Errorf("store: check duplicate comment on post %d: %w", postID, err)
 	}
 	return n > 0, nil
+}
+
+// duplicateSQL is DuplicateComment's query: two EXISTS probes instead of one OR, each
+// searching an index to the post and author, so that the check costs the same on a post with
+// ten comments and on one with ten thousand. The address's index is comments_author_email
+// (lower(author_email), status, post_id) since migration 0041, which also serves
+// HasApprovedComment: the probe names the statuses other than trash (a closed set,
+// broadside.CommentStatuses) so that it seeks each (address, status, post) in it.
+func duplicateSQL(postID int64, authorName, authorEmail, body string, parentID int64) (string, *args) {
+	a := &args{}
+	same := " AND COALESCE(parent_id, 0) = " + a.add(parentID) + " AND raw_body = " + a.add(body) + " AND status IN ('pending', 'approved', 'spam')"
+	post := a.add(postID)
+	q := "SELECT CASE WHEN EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND author_name = " + a.add(authorName) + same + ")"
+	if e := strings.ToLower(strings.TrimSpace(authorEmail)); e != "" {
+		q += " OR EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND lower(author_email) = " + a.add(e) + same + ")"
+	}
+	return q + " THEN 1 ELSE 0 END", a
 }
 
 // RepliedComments says which of ids have at least one reply whose status is one of statuses,

@@ -48,7 +48,7 @@ func TestRecordWPImports(t *testing.T) {
 // and rebuilt from their own statements (the schema ends as it began, the unique index is
 // never dropped); a rolled-back transaction brings them back; a table with rows keeps them.
 func TestDeferCommentIndexes(t *testing.T) {
-	testDeferIndexes(t, "comments", 10, func(t *testing.T, s *store.Store) func(tx *store.Store, i int) {
+	testDeferIndexes(t, "comments", 9, func(t *testing.T, s *store.Store) func(tx *store.Store, i int) {
 		p := mkPost(t, s, mkUser(t, s, "ann"), "post", broadside.StatusPublished, t0)
 		return func(tx *store.Store, i int) {
 			must(t, tx.ImportComment(context.Background(), benchComment(p.ID, i, broadside.CommentApproved)))

@@ -11,7 +11,7 @@ var deferrableTables = map[string]bool{"comments": true}
 
 // DeferIndexes lets an import into an empty table build its secondary indexes once, after
 // its rows are in, instead of updating every B-tree for every row (the comments table has
-// six such since migration 0041; wp_imports, which had two, has none since 0042): on
+// five such since migration 0041; wp_imports, which had two, has none since 0042): on
 // SQLite, in the import's transaction, when the table is empty, it drops its non-unique
 // indexes and returns the function that creates them again from the very statements that
 // made them (so the schema ends as it began). What stays is decided here, once:
