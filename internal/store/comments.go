@@ -476,11 +476,13 @@ func (s *Store) DuplicateComment(ctx context.Context, postID int64, authorName, 
 // broadside.CommentStatuses) so that it seeks each (address, status, post) in it.
 func duplicateSQL(postID int64, authorName, authorEmail, body string, parentID int64) (string, *args) {
 	a := &args{}
-	same := " AND COALESCE(parent_id, 0) = " + a.add(parentID) + " AND raw_body = " + a.add(body) + " AND status IN ('pending', 'approved', 'spam')"
+	same := " AND COALESCE(parent_id, 0) = " + a.add(parentID) + " AND raw_body = " + a.add(body)
 	post := a.add(postID)
-	q := "SELECT CASE WHEN EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND author_name = " + a.add(authorName) + same + ")"
+	q := "SELECT CASE WHEN EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND author_name = " + a.add(authorName) + same +
+		" AND status <> 'trash')"
 	if e := strings.ToLower(strings.TrimSpace(authorEmail)); e != "" {
-		q += " OR EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND lower(author_email) = " + a.add(e) + same + ")"
+		q += " OR EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND lower(author_email) = " + a.add(e) + same +
+			" AND status IN ('pending', 'approved', 'spam'))"
 	}
 	return q + " THEN 1 ELSE 0 END", a
 }
