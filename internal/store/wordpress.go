@@ -397,7 +397,7 @@ type WPImport struct {
 const (
 	lookupWPImportSQL = "SELECT local_id FROM wp_imports WHERE source = $1 AND kind = $2 AND wp_id = $3"
 	hasWPImportsSQL   = "SELECT count(*) FROM (SELECT 1 FROM wp_imports WHERE source = $1 LIMIT 1) x"
-	resolveWPIDSQL    = "SELECT local_id FROM wp_imports WHERE kind = $1 AND wp_id = $2 ORDER BY imported_at DESC LIMIT 1"
+	resolveWPIDSQL    = "SELECT local_id FROM wp_imports WHERE kind = $1 AND wp_id = $2 ORDER BY imported_at DESC, local_id LIMIT 1"
 )
 
 // LookupWPImport returns the local id of the object of kind with wpID imported from source.
@@ -426,6 +426,8 @@ func (s *Store) HasWPImports(ctx context.Context, source string) (bool, error) {
 
 // ResolveWPID returns the local id of the object of kind that had wpID on the WordPress
 // site, for old links such as /?p=ID: the most recent import of that id, or ENOTFOUND.
+// Of imports at the same time (a fixed clock), the object made first, with the lowest id:
+// the key no longer keeps the rows in the order they were written, which decided before.
 func (s *Store) ResolveWPID(ctx context.Context, kind string, wpID int64) (int64, error) {
 	var id int64
 	err := s.rd().QueryRowContext(ctx, resolveWPIDSQL, kind, wpID).Scan(&id)

@@ -32,6 +32,9 @@ func TestWPImportsMigration(t *testing.T) {
 			{"http://b", broadside.WPPost, 5, 51, t1},
 			{"http://a", broadside.WPComment, 5, 52, t0},
 			{"http://a", broadside.WPComment, 6, 53, t0},
+			// Imported at the same time: the lower local id answers an old link.
+			{"http://a", broadside.WPTag, 9, 92, t0},
+			{"http://b", broadside.WPTag, 9, 91, t0},
 		} {
 			at := any(r.at)
 			if s.Dialect() == store.DialectSQLite {
@@ -66,6 +69,9 @@ VALUES ($1, $2, $3, $4, '', $5)`, r.source, r.kind, r.wpID, r.local, at)
 		if id, err := s.ResolveWPID(ctx, broadside.WPPost, 5); err != nil || id != 51 {
 			t.Errorf("ResolveWPID(post 5) = %d, %v; want 51, the later import", id, err)
 		}
+		if id, err := s.ResolveWPID(ctx, broadside.WPTag, 9); err != nil || id != 91 {
+			t.Errorf("ResolveWPID(tag 9) = %d, %v; want 91, the lower id of two imports at one time", id, err)
+		}
 		if _, err := s.ResolveWPID(ctx, broadside.WPPost, 6); broadside.ErrorCode(err) != broadside.ENOTFOUND {
 			t.Errorf("ResolveWPID(post 6): %v, want not found", err)
 		}
@@ -84,8 +90,8 @@ VALUES ($1, $2, $3, $4, '', $5)`, r.source, r.kind, r.wpID, r.local, at)
 		}
 		var n int
 		must(t, db.QueryRowContext(ctx, "SELECT count(*) FROM wp_imports").Scan(&n))
-		if n != 5 {
-			t.Errorf("%d rows, want 5", n)
+		if n != 7 {
+			t.Errorf("%d rows, want 7", n)
 		}
 	})
 }
