@@ -24,9 +24,10 @@ func (s *Store) CommenterKeyApproved(ctx context.Context, keyHash, email string)
 	return n > 0, nil
 }
 
-// commenterKeySQL is CommenterKeyApproved's query. Saying that the key is not empty (true of every key it
-// is asked about) lets SQLite use the partial index comments_commenter_key, which leaves out
-// the comments without a key (migration 0041): a bound key alone does not imply it.
+// commenterKeySQL is CommenterKeyApproved's query. Saying that the key is not empty (true
+// of every key it is asked about) lets SQLite use the partial index comments_commenter_key,
+// which leaves out the comments without a key (migration 0041): a bound key alone does not
+// imply it.
 const commenterKeySQL = `SELECT count(*) FROM (SELECT 1 FROM comments
 WHERE commenter_key = $1 AND commenter_key <> '' AND status = 'approved' AND lower(author_email) = $2 LIMIT 1) x`
 
