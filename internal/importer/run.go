@@ -128,13 +128,6 @@ func (r *run) do(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Into a site that never imported, wp_imports' two (kind, …) indexes are built once at
-	// the end: the run's lookups go by its primary key, which stays (docs/benchmarks.md,
-	// issue 11 session 7).
-	rebuildImports, _, err := r.tx.DeferIndexes(ctx, "wp_imports")
-	if err != nil {
-		return err
-	}
 	if err := r.importAuthors(ctx); err != nil {
 		return err
 	}
@@ -181,10 +174,7 @@ func (r *run) do(ctx context.Context) error {
 	if err := r.flushImports(ctx); err != nil {
 		return err
 	}
-	if err := rebuildImports(ctx); err != nil {
-		return err
-	}
-	r.tl.phase("wp_imports indexes")
+	r.tl.phase("last wp_imports")
 	return nil
 }
 

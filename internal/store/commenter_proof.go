@@ -17,13 +17,24 @@ func (s *Store) CommenterKeyApproved(ctx context.Context, keyHash, email string)
 		return false, nil
 	}
 	var n int
-	err := s.kept().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
-WHERE commenter_key = $1 AND status = 'approved' AND lower(author_email) = $2 LIMIT 1) x`, keyHash, email).Scan(&n)
+	err := s.kept().QueryRowContext(ctx, commenterKeySQL, keyHash, email).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up commenter key: %w", err)
 	}
 	return n > 0, nil
 }
+
+// commenterKeySQL is CommenterKeyApproved's query. Saying that the key is not empty (true
+// of every key it is asked about) lets SQLite use the partial index comments_commenter_key,
+// which leaves out the comments without a key (migration 0041): a bound key alone does not
+// imply it.
+const commenterKeySQL = `SELECT count(*) FROM (SELECT 1 FROM comments
+WHERE commenter_key = $1 AND commenter_key <> '' AND status = 'approved' AND lower(author_email) = $2 LIMIT 1) x`
+
+// userApprovedSQL is UserHasApprovedComment's query; user_id = $1 implies the partial index
+// comments_user_status's user_id IS NOT NULL.
+const userApprovedSQL = `SELECT count(*) FROM (SELECT 1 FROM comments
+WHERE user_id = $1 AND status = 'approved' LIMIT 1) x`
 
 // UserHasApprovedComment reports whether the signed-in user with userID has an approved
 // comment: their account is the proof of who they are.
@@ -32,8 +43,7 @@ func (s *Store) UserHasApprovedComment(ctx context.Context, userID int64) (bool,
 		return false, nil
 	}
 	var n int
-	err := s.kept().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
-WHERE user_id = $1 AND status = 'approved' LIMIT 1) x`, userID).Scan(&n)
+	err := s.kept().QueryRowContext(ctx, userApprovedSQL, userID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up approved comments of user %d: %w", userID, err)
 	}

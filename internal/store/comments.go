@@ -273,17 +273,21 @@ func (s *Store) ThreadComments(ctx context.Context, postID int64, statuses []bro
 // ThreadShape returns what ThreadComments(postID, approved, alsoIDs) returns, without the
 // text: id, parent, status and time of each comment, oldest first. Finding the page a comment
 // is shown on needs the thread's shape only, and on a post with thousands of comments reading
-// the bodies would cost most of a comment POST. The (post_id, parent_id, status, created_at,
-// id) index covers the query.
+// the bodies would cost most of a comment POST. comments_thread (post_id, status, created_at,
+// id, parent_id) covers the query, in its order when only approved comments are asked for.
 func (s *Store) ThreadShape(ctx context.Context, postID int64, alsoIDs []int64) ([]broadside.Comment, error) {
+	q, a := threadShapeSQL(postID, alsoIDs)
+	return s.shapes(ctx, postID, q, a.v)
+}
+
+func threadShapeSQL(postID int64, alsoIDs []int64) (string, *args) {
 	a := &args{}
 	cond := "status = 'approved'"
 	if len(alsoIDs) > 0 {
 		cond = "(" + cond + " OR id IN " + in(a, alsoIDs) + ")"
 	}
-	q := "SELECT id, COALESCE(parent_id, 0), status, created_at FROM comments WHERE post_id = " + a.add(postID) +
-		" AND " + cond + " ORDER BY created_at, id"
-	return s.shapes(ctx, postID, q, a.v)
+	return "SELECT id, COALESCE(parent_id, 0), status, created_at FROM comments WHERE post_id = " + a.add(postID) +
+		" AND " + cond + " ORDER BY created_at, id", a
 }
 
 // CommentShapes returns the shape (id, parent, status, time) of the comments of the post
@@ -440,35 +444,47 @@ func (s *Store) HasApprovedComment(ctx context.Context, email, name string) (boo
 		return false, nil
 	}
 	var n int
-	err := s.kept().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
-WHERE lower(author_email) = $1 AND status = 'approved' AND author_name = $2 LIMIT 1) x`,
-		strings.ToLower(strings.TrimSpace(email)), name).Scan(&n)
+	err := s.kept().QueryRowContext(ctx, hasApprovedSQL, strings.ToLower(strings.TrimSpace(email)), name).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: look up approved comments: %w", err)
 	}
 	return n > 0, nil
 }
 
+// hasApprovedSQL is HasApprovedComment's query.
+const hasApprovedSQL = `SELECT count(*) FROM (SELECT 1 FROM comments
+WHERE lower(author_email) = $1 AND status = 'approved' AND author_name = $2 LIMIT 1) x`
+
 // DuplicateComment reports whether the same author (same email, or same name) already left
 // this body on this post under this parent, in any status but trash (WordPress's check).
 // Only inside a write transaction that first called LockPostComments is the answer still true
 // when the comment is inserted.
 func (s *Store) DuplicateComment(ctx context.Context, postID int64, authorName, authorEmail, body string, parentID int64) (bool, error) {
-	// Two EXISTS probes instead of one OR: each can use its (post_id, author) index, so the
-	// check costs the same on a post with ten comments and on one with ten thousand.
-	a := &args{}
-	same := " AND COALESCE(parent_id, 0) = " + a.add(parentID) + " AND raw_body = " + a.add(body) + " AND status <> 'trash'"
-	post := a.add(postID)
-	q := "SELECT CASE WHEN EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND author_name = " + a.add(authorName) + same + ")"
-	if e := strings.ToLower(strings.TrimSpace(authorEmail)); e != "" {
-		q += " OR EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND lower(author_email) = " + a.add(e) + same + ")"
-	}
-	q += " THEN 1 ELSE 0 END"
+	q, a := duplicateSQL(postID, authorName, authorEmail, body, parentID)
 	var n int
 	if err := s.rd().QueryRowContext(ctx, q, a.v...).Scan(&n); err != nil {
 		return false, fmt.Errorf("store: check duplicate comment on post %d: %w", postID, err)
 	}
 	return n > 0, nil
+}
+
+// duplicateSQL is DuplicateComment's query: two EXISTS probes instead of one OR, each
+// searching an index to the post and author, so that the check costs the same on a post with
+// ten comments and on one with ten thousand. The address's index is comments_author_email
+// (lower(author_email), status, post_id) since migration 0041, which also serves
+// HasApprovedComment: the probe names the statuses other than trash (a closed set,
+// broadside.CommentStatuses) so that it seeks each (address, status, post) in it.
+func duplicateSQL(postID int64, authorName, authorEmail, body string, parentID int64) (string, *args) {
+	a := &args{}
+	same := " AND COALESCE(parent_id, 0) = " + a.add(parentID) + " AND raw_body = " + a.add(body)
+	post := a.add(postID)
+	q := "SELECT CASE WHEN EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND author_name = " + a.add(authorName) + same +
+		" AND status <> 'trash')"
+	if e := strings.ToLower(strings.TrimSpace(authorEmail)); e != "" {
+		q += " OR EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND lower(author_email) = " + a.add(e) + same +
+			" AND status IN ('pending', 'approved', 'spam'))"
+	}
+	return q + " THEN 1 ELSE 0 END", a
 }
 
 // RepliedComments says which of ids have at least one reply whose status is one of statuses,

@@ -8,6 +8,9 @@ import (
 // Classify is classify, for the tests in package store_test (outage_pg_test.go).
 var Classify = classify
 
+// MigrateBelow applies the migrations below version below, for TestWPImportsMigration.
+func (s *Store) MigrateBelow(ctx context.Context, below int64) error { return s.migrate(ctx, below) }
+
 // Reader is the store's reading pool, for TestOutageMidResultSet.
 func (s *Store) Reader() querier { return s.rd() }
 

@@ -7,17 +7,17 @@ import (
 
 // deferrableTables are the tables an import may write without their secondary indexes:
 // the only names DeferIndexes puts into SQL.
-var deferrableTables = map[string]bool{"comments": true, "wp_imports": true}
+var deferrableTables = map[string]bool{"comments": true}
 
 // DeferIndexes lets an import into an empty table build its secondary indexes once, after
 // its rows are in, instead of updating every B-tree for every row (the comments table has
-// ten such, wp_imports two beside its primary key): on SQLite, in the import's transaction,
-// when the table is empty, it drops its non-unique indexes and returns the function that
-// creates them again from the very statements that made them (so the schema ends as it
-// began). What stays is decided here, once:
+// five such since migration 0041; wp_imports, which had two, has none since 0042): on
+// SQLite, in the import's transaction, when the table is empty, it drops its non-unique
+// indexes and returns the function that creates them again from the very statements that
+// made them (so the schema ends as it began). What stays is decided here, once:
 //   - primary keys and unique indexes: the inserts' conflict clauses need them;
-//   - partial indexes (a WHERE clause): an imported comment has no remote actor and seldom
-//     replies to a later comment, so they gain almost no entry, while building one reads
+//   - partial indexes (a WHERE clause): an imported comment has no remote actor or commenter
+//     key, seldom a user, and seldom replies to a later comment, so they gain almost no entry, while building one reads
 //     the whole table back (measured: about 0.1 s of CPU each per 200,000 comments, against
 //     next to nothing live);
 //   - every other index is cheaper to build once: even one whose keys arrive in order

@@ -31,24 +31,7 @@ func TestRepliedCommentsByParent(t *testing.T) {
 		{broadside.CommentApproved, broadside.CommentPending},
 	} {
 		q, a := s.repliedSQL(ids, statuses)
-		rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, a.v...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		p := strings.Join(plan, "; ")
+		p := queryPlan(t, s, q, a.v...)
 		if !strings.Contains(p, "USING INDEX comments_parent") || strings.Contains(p, "TEMP B-TREE") {
 			t.Errorf("%v: plan %q, want a search of comments_parent and no temporary B-tree", statuses, p)
 		}
