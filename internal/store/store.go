@@ -118,6 +118,18 @@ const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_prag
 // stay in the OS's cache, so a miss costs a read(2), not the disk.
 const readerCacheKiB = 512
 
+// newPageSize is the page size of a database this writer creates; an existing database keeps
+// the one it was made with (only a VACUUM of the whole file could change it, and not in WAL
+// mode). SQLite works page by page: 16 KiB pages make the import's system calls and B-tree
+// steps a quarter as many (docs/benchmarks.md, "the page size of new databases").
+// PRAGMA page_size applies only until the file's first page is written, which switching to
+// WAL does; modernc's driver runs the _pragma list (sorted by name) before its _journal_mode
+// key, whereas _pragma=journal_mode(WAL) would sort first.
+var newPageSize = "&_pragma=page_size(" + strconv.Itoa(SQLitePageSize) + ")"
+
+// SQLitePageSize is the page size of new databases, in bytes (newPageSize).
+const SQLitePageSize = 16384
+
 func openSQLite(ctx context.Context, path string) (*Store, error) {
 	path = strings.TrimPrefix(path, "sqlite://")
 	if path == "" {
@@ -133,7 +145,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	// The writer takes the write lock at BEGIN (_txlock=immediate) so a transaction that reads
 	// and then writes never fails halfway with SQLITE_BUSY trying to upgrade its lock.
-	w, err := sql.Open("sqlite", path+"?"+sqlitePragmas+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	w, err := sql.Open("sqlite", path+"?"+sqlitePragmas+newPageSize+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
