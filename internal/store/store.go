@@ -118,6 +118,20 @@ const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_prag
 // stay in the OS's cache, so a miss costs a read(2), not the disk.
 const readerCacheKiB = 512
 
+// newPageSize is the page size of a database this writer creates; an existing database keeps
+// the one it was made with (only a VACUUM of the whole file could change it, and not in WAL
+// mode). SQLite reads, writes and logs whole pages, a system call each, so bigger pages make
+// the import's work cheaper (fewer calls, shallower B-trees); 16 KiB saved it a little more
+// than 8 KiB but cost the server about 1 MB more of SQLite's memory, where goal 7's 60 MB peak
+// RSS has less than that to spare (docs/benchmarks.md, "the page size of new databases").
+// PRAGMA page_size applies only until the file's first page is written, which switching to
+// WAL does; modernc's driver runs the _pragma list (sorted by name) before its _journal_mode
+// key, whereas _pragma=journal_mode(WAL) would sort first.
+var newPageSize = "&_pragma=page_size(" + strconv.Itoa(SQLitePageSize) + ")"
+
+// SQLitePageSize is the page size of new databases, in bytes (newPageSize).
+const SQLitePageSize = 8192
+
 func openSQLite(ctx context.Context, path string) (*Store, error) {
 	path = strings.TrimPrefix(path, "sqlite://")
 	if path == "" {
@@ -133,7 +147,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	// The writer takes the write lock at BEGIN (_txlock=immediate) so a transaction that reads
 	// and then writes never fails halfway with SQLITE_BUSY trying to upgrade its lock.
-	w, err := sql.Open("sqlite", path+"?"+sqlitePragmas+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	w, err := sql.Open("sqlite", path+"?"+sqlitePragmas+newPageSize+"&_journal_mode=WAL&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}

@@ -54,7 +54,9 @@ func sqliteTemplateCache() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	cache := filepath.Join(tempRoot(), "broadside-sqlitetpl-"+key+".db")
+	// The page size is in the name: a template an older binary made keeps the size it was made
+	// with, and tests would run on that instead of what store.Open now creates.
+	cache := filepath.Join(tempRoot(), "broadside-sqlitetpl-"+key+"-p"+strconv.Itoa(store.SQLitePageSize)+".db")
 	if b, err := os.ReadFile(cache); err == nil && len(b) > 0 {
 		return b, nil
 	}

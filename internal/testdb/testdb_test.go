@@ -113,7 +113,8 @@ func TestPostgresGivesFreshMigratedDatabases(t *testing.T) {
 }
 
 // TestSQLiteMigratedCarriesEveryMigration: the SQLite template (kept per machine and set of
-// migrations) has every migration recorded, and Migrate finds nothing left to do.
+// migrations) has every migration recorded, and Migrate finds nothing left to do; its pages
+// are the size store.Open gives a new database, so tests run on what production creates.
 func TestSQLiteMigratedCarriesEveryMigration(t *testing.T) {
 	ctx := context.Background()
 	migs, err := store.Migrations(store.DialectSQLite)
@@ -143,6 +144,12 @@ func TestSQLiteMigratedCarriesEveryMigration(t *testing.T) {
 	}
 	if n != len(migs) {
 		t.Fatalf("%d migrations recorded, want %d", n, len(migs))
+	}
+	if err := db.QueryRowContext(ctx, "PRAGMA page_size").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != store.SQLitePageSize {
+		t.Errorf("page_size %d, want %d", n, store.SQLitePageSize)
 	}
 }
 
