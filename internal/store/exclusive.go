@@ -42,9 +42,7 @@ func (s *Store) InExclusiveTx(ctx context.Context, fn func(tx *Store) error) (ex
 		discard(conn) // whatever the failed switch left set goes with the connection
 		return false, s.InTx(ctx, fn)
 	}
-	stop := startWriteback(s.path) // so that the commit's fsync finds little left to write
-	err = s.runTx(ctx, conn.BeginTx, fn)
-	stop()
+	err = s.runExclusive(ctx, conn, fn)
 	if !backToWAL(ctx, conn) {
 		// The writer's next connection asks for WAL, as every connection does: made now,
 		// so that the file is not left in rollback mode (a cancelled context can take the
@@ -53,6 +51,14 @@ func (s *Store) InExclusiveTx(ctx context.Context, fn func(tx *Store) error) (ex
 		_ = s.w.PingContext(context.WithoutCancel(ctx))
 	}
 	return true, err
+}
+
+// runExclusive runs fn in a transaction on conn while the file's dirty pages go to the disk
+// (startWriteback), so that the commit's fsync finds little left to write; the writeback
+// stops when the transaction ends, also when fn panics.
+func (s *Store) runExclusive(ctx context.Context, conn *sql.Conn, fn func(tx *Store) error) error {
+	defer startWriteback(s.path)()
+	return s.runTx(ctx, conn.BeginTx, fn)
 }
 
 // leaveWAL takes the file for conn alone with a rollback journal, and reports whether it

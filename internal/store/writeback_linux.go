@@ -3,6 +3,7 @@ package store
 import (
 	"os"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -32,7 +33,9 @@ func startWriteback(path string) (stop func()) {
 		return func() {}
 	}
 	done, finished := make(chan struct{}), make(chan struct{})
+	writebacks.Add(1)
 	go func() {
+		defer writebacks.Add(-1)
 		defer close(finished)
 		t := time.NewTicker(writebackEvery)
 		defer t.Stop()
@@ -52,6 +55,9 @@ func startWriteback(path string) (stop func()) {
 		<-finished
 	}
 }
+
+// writebacks counts the writeback goroutines running, for the tests.
+var writebacks atomic.Int32
 
 // syncRange starts the write of fd's dirty pages and does not wait for it; tests replace
 // it to see it called.

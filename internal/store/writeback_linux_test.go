@@ -68,14 +68,38 @@ func TestExclusiveTxStartsWriteback(t *testing.T) {
 	if err != nil || !exclusive {
 		t.Fatalf("exclusive transaction: exclusive=%v, %v", exclusive, err)
 	}
-	n := count()
-	time.Sleep(5 * writebackEvery)
-	if count() != n {
-		t.Errorf("writeback went on after the transaction ended: %d calls, then %d", n, count())
+	if n := writebacks.Load(); n != 0 {
+		t.Errorf("%d writeback goroutines still run after the transaction ended", n)
 	}
 	var rows int
 	if err := s.rd().QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&rows); err != nil || rows != 2000 {
 		t.Errorf("after the commit: %d rows, %v; want 2000", rows, err)
+	}
+}
+
+// TestExclusiveTxPanicStopsWriteback: a transaction that panics stops its writeback too.
+func TestExclusiveTxPanicStopsWriteback(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic did not come out of InExclusiveTx")
+			}
+		}()
+		_, _ = s.InExclusiveTx(ctx, func(tx *Store) error {
+			if writebacks.Load() != 1 {
+				t.Errorf("%d writeback goroutines run in the transaction, want 1", writebacks.Load())
+			}
+			panic("fn failed")
+		})
+	}()
+	if n := writebacks.Load(); n != 0 {
+		t.Errorf("%d writeback goroutines still run after the transaction panicked", n)
 	}
 }
 
