@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -37,15 +36,7 @@ func queryPlan(t *testing.T, s *Store, q string, args ...any) string {
 // (address, status, post) in the index it shares with HasApprovedComment; ThreadShape, covered by comments_post_roots with a
 // temporary B-tree for its order, reads comments_thread in order.
 func TestCommentIndexPlans(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := migratedSQLite(t)
 	shape, shapeArgs := threadShapeSQL(1, nil)
 	shapeAlso, shapeAlsoArgs := threadShapeSQL(1, []int64{2, 3})
 	dup, dupArgs := duplicateSQL(1, "n", "e@x", "b", 0)
@@ -80,14 +71,7 @@ func TestCommentIndexPlans(t *testing.T) {
 // source), which a lookup by the whole key and an old link's lookup by kind and id search.
 func TestWPImportPlans(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := migratedSQLite(t)
 	for _, c := range []struct {
 		name, q string
 		args    []any

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,15 +11,7 @@ import (
 // the status index (the old query, without statistics) it read every approved comment of
 // the site, with a temporary B-tree, for each page of the REST API's comment list.
 func TestRepliedCommentsByParent(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := migratedSQLite(t)
 	ids := make([]int64, 100)
 	for i := range ids {
 		ids[i] = int64(i + 1)
