@@ -472,8 +472,9 @@ func (s *Store) DuplicateComment(ctx context.Context, postID int64, authorName, 
 // searching an index to the post and author, so that the check costs the same on a post with
 // ten comments and on one with ten thousand. The address's index is comments_author_email
 // (lower(author_email), status, post_id) since migration 0041, which also serves
-// HasApprovedComment: the probe names the statuses other than trash (a closed set,
-// broadside.CommentStatuses) so that it seeks each (address, status, post) in it.
+// HasApprovedComment: the probe names the statuses other than trash (from
+// broadside.CommentStatuses, so a new status counts) so that it seeks each (address,
+// status, post) in it.
 func duplicateSQL(postID int64, authorName, authorEmail, body string, parentID int64) (string, *args) {
 	a := &args{}
 	same := " AND COALESCE(parent_id, 0) = " + a.add(parentID) + " AND raw_body = " + a.add(body)
@@ -482,10 +483,20 @@ func duplicateSQL(postID int64, authorName, authorEmail, body string, parentID i
 		" AND status <> 'trash')"
 	if e := strings.ToLower(strings.TrimSpace(authorEmail)); e != "" {
 		q += " OR EXISTS (SELECT 1 FROM comments WHERE post_id = " + post + " AND lower(author_email) = " + a.add(e) + same +
-			" AND status IN ('pending', 'approved', 'spam'))"
+			" AND status IN " + in(a, notTrash) + ")"
 	}
 	return q + " THEN 1 ELSE 0 END", a
 }
+
+// notTrash are the statuses a duplicate may have.
+var notTrash = func() (out []broadside.CommentStatus) {
+	for _, st := range broadside.CommentStatuses {
+		if st != broadside.CommentTrash {
+			out = append(out, st)
+		}
+	}
+	return out
+}()
 
 // RepliedComments says which of ids have at least one reply whose status is one of statuses,
 // in one query that reads only parent ids (the REST API's children links).

@@ -278,6 +278,10 @@ func TestCommentChecks(t *testing.T) {
 			{"other parent", p.ID, "Held", "held@example.org", "Hello from Held", 7, false},
 			{"trash does not count", p.ID, "Binned", "binned@example.org", "binned body", 0, false},
 			{"spam counts, same parent", p.ID, "Replier", "replier@example.org", "reply body", 1, true},
+			// By address alone, in each status (the probe names the statuses it counts).
+			{"approved, same email, other name", p.ID, "Someone", "known@example.org", "Hello from Known", 0, true},
+			{"spam, same email, other name", p.ID, "Someone", "Replier@example.org", "reply body", 1, true},
+			{"trash, same email, other name", p.ID, "Someone", "Binned@example.org", "binned body", 0, false},
 		} {
 			got, err := s.DuplicateComment(ctx, tc.post, tc.author, tc.email, tc.body, tc.parent)
 			must(t, err)

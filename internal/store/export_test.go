@@ -15,7 +15,7 @@ func (s *Store) MigrateBelow(ctx context.Context, below int64) error { return s.
 func (s *Store) Reader() querier { return s.rd() }
 
 // CountIndexes counts table's indexes as s (a transaction) sees them, for
-// TestDeferCommentIndexes and TestDeferWPImportIndexes.
+// TestDeferCommentIndexes.
 func (s *Store) CountIndexes(table string) (n int, err error) {
 	err = s.rd().QueryRowContext(context.Background(), "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = $1", table).Scan(&n)
 	return n, err

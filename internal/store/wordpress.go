@@ -463,9 +463,12 @@ type WPImport struct {
 // The readers of wp_imports, which is one B-tree keyed (kind, wp_id, source) since migration
 // 0042: a lookup by the whole key (LookupWPImport, the upserts) or by an old link's kind
 // and id (ResolveWPID) searches it, and nothing reads the rows by local id. HasWPImports
-// reads it in key order until a row of its source, once per import: all of it only when a
-// site is imported into one that imported only from others (a few hundredths of a second
-// per 200,000 rows); an index on source would cost every import's rows a second B-tree.
+// scans it until a row of its source, once per import: on SQLite in key order, so all of
+// it only when a site is imported into one that imported only from others; on PostgreSQL
+// in the order rows were written, so also when re-importing a source imported after
+// another (measured: 14 ms past 200,000 rows of the other source). Either way about a
+// hundredth of a second per 200,000 rows, against an index on source that would cost every
+// import's rows a second B-tree.
 const (
 	lookupWPImportSQL = "SELECT local_id FROM wp_imports WHERE source = $1 AND kind = $2 AND wp_id = $3"
 	hasWPImportsSQL   = "SELECT count(*) FROM (SELECT 1 FROM wp_imports WHERE source = $1 LIMIT 1) x"
