@@ -2,7 +2,6 @@ package testdb
 
 import (
 	"flag"
-	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -36,18 +35,5 @@ func TestParallelTakesWasteNoClones(t *testing.T) {
 	clones.pending.Wait()
 	if made := int(clones.made.Load() - before); made > n+1 {
 		t.Fatalf("%d parallel takes created %d databases, want at most %d (one each and one ahead)", n, made, n+1)
-	}
-}
-
-// TestClusterStartsFromMigratedTemplate: the throwaway cluster is a copy of the machine's
-// migrated template (templateCache), so the binary migrates none of its own; its clones
-// carry every migration (TestPostgresGivesFreshMigratedDatabases).
-func TestClusterStartsFromMigratedTemplate(t *testing.T) {
-	if os.Getenv(EnvPostgresURL) != "" {
-		t.Skip("an external server: the binary migrates its own template there")
-	}
-	Postgres(t)
-	if shared == nil || shared.template != cachedTemplate || tplName != cachedTemplate {
-		t.Fatalf("cluster template %q, clones of %q: want both %q", shared.template, tplName, cachedTemplate)
 	}
 }

@@ -4,7 +4,7 @@ package testdb
 
 import "errors"
 
-type cluster struct{ url string }
+type cluster struct{ url, template string }
 
 func (c *cluster) stop() {}
 
