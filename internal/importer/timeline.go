@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"runtime"
 	"time"
+
+	"github.com/broadside/broadside/internal/cputime"
 )
 
 // timeline logs, at debug level, when each phase of an import ended and what it cost, so
@@ -25,7 +27,7 @@ func newTimeline(ctx context.Context, log *slog.Logger) *timeline {
 		return &timeline{}
 	}
 	now := time.Now()
-	t := &timeline{log: log, start: now, last: now, cpu: processCPU()}
+	t := &timeline{log: log, start: now, last: now, cpu: cputime.Process()}
 	runtime.ReadMemStats(&t.gc)
 	return t
 }
@@ -37,7 +39,7 @@ func (t *timeline) phase(name string, attrs ...any) {
 	if t == nil || t.log == nil {
 		return
 	}
-	now, cpu := time.Now(), processCPU()
+	now, cpu := time.Now(), cputime.Process()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	attrs = append(attrs, "took", now.Sub(t.last).Round(time.Millisecond), "cpu", (cpu - t.cpu).Round(time.Millisecond),

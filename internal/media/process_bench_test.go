@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/cputime"
 	"github.com/broadside/broadside/internal/media"
 	"github.com/broadside/broadside/internal/store"
 	"github.com/broadside/broadside/internal/testdb"
@@ -76,7 +76,7 @@ func BenchmarkProcess12MP(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Process()
 	for i := 0; i < b.N; i++ {
 		if err := svc.Process(ctx, id); err != nil {
 			b.Fatal(err)
@@ -84,16 +84,7 @@ func BenchmarkProcess12MP(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "images/s")
 	// CPU seconds an image costs: on a shared machine wall time mostly measures the neighbours.
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/image")
-}
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric((cputime.Process()-cpu0).Seconds()/float64(b.N), "cpu-s/image")
 }
 
 // TestPeakRSS50MP processes a 50-megapixel JPEG in a child process (the test binary again, so

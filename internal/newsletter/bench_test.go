@@ -9,12 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/broadside/broadside"
 	"github.com/broadside/broadside/internal/config"
+	"github.com/broadside/broadside/internal/cputime"
 	"github.com/broadside/broadside/internal/mail"
 	"github.com/broadside/broadside/internal/mail/mailtest"
 	"github.com/broadside/broadside/internal/newsletter"
@@ -47,9 +47,9 @@ func BenchmarkFanout(b *testing.B) {
 		runtime.GC()
 		peak := watchHeap()
 		b.StartTimer()
-		start, cpu0 := time.Now(), cpuTime()
+		start, cpu0 := time.Now(), cputime.Process()
 		e.drain()
-		el, cpu := time.Since(start), cpuTime()-cpu0
+		el, cpu := time.Since(start), cputime.Process()-cpu0
 		b.StopTimer()
 		heap := peak()
 		if got := e.smtp.Count(); got != n {
@@ -145,15 +145,6 @@ func smtpOnlyRate(b *testing.B, e *env, n int) float64 {
 		}
 	}
 	return float64(n) / time.Since(start).Seconds()
-}
-
-// cpuTime is the CPU time (user and system) this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // watchHeap samples the live Go heap every 20ms until the returned function is called, which

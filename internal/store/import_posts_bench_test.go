@@ -3,11 +3,11 @@ package store_test
 import (
 	"context"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/cputime"
 	"github.com/broadside/broadside/internal/store"
 )
 
@@ -20,7 +20,7 @@ func BenchmarkRecordWPImports(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s := openStore(b, filepath.Join(b.TempDir(), "bench.db"))
 		b.StartTimer()
-		before := cpuTime()
+		before := cputime.Process()
 		must(b, s.InTx(ctx, func(tx *store.Store) error {
 			tx, release := tx.CachingStatements()
 			defer release()
@@ -39,19 +39,9 @@ func BenchmarkRecordWPImports(b *testing.B) {
 			}
 			return nil
 		}))
-		cpu += cpuTime() - before
+		cpu += cputime.Process() - before
 		b.StopTimer()
 		s.Close()
 	}
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/20000, "cpu-ns/row")
-}
-
-// cpuTime is the process's user and system CPU time so far: on a shared machine the CPU an
-// operation costs moves far less than its wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

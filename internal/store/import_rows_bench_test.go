@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/broadside/broadside"
+	"github.com/broadside/broadside/internal/cputime"
 	"github.com/broadside/broadside/internal/store"
 )
 
@@ -111,9 +112,9 @@ func benchImportRows(b *testing.B, n int, write func(ctx context.Context, tx *st
 				}
 			}
 			b.StartTimer()
-			before := cpuTime()
+			before := cputime.Process()
 			err := write(ctx, tx, u.ID)
-			cpu += cpuTime() - before
+			cpu += cputime.Process() - before
 			b.StopTimer()
 			if err != nil {
 				return err

@@ -4,9 +4,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
+	"github.com/broadside/broadside/internal/cputime"
 	"github.com/broadside/broadside/internal/seed"
 )
 
@@ -52,7 +52,7 @@ func BenchmarkConvert(b *testing.B) {
 		in := bodies[name]
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpu0 := processCPU(b)
+			cpu0 := int64(cputime.Process())
 			for i := 0; i < b.N; i++ {
 				s := in[0]
 				if len(in) > 1 && i%10 == 9 {
@@ -62,18 +62,9 @@ func BenchmarkConvert(b *testing.B) {
 			}
 			// On a shared machine wall-clock ns/op is mostly the other processes; the
 			// process's CPU time (every thread, the collector's included) is the figure.
-			b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(int64(cputime.Process())-cpu0)/float64(b.N), "cpu-ns/op")
 		})
 	}
-}
-
-// processCPU is the user and system CPU time of the whole process so far, in nanoseconds.
-func processCPU(tb testing.TB) int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 // BenchmarkAutopHostile runs Autop on hostileInputs at two sizes: the cost per byte should
@@ -85,11 +76,11 @@ func BenchmarkAutopHostile(b *testing.B) {
 			in := h.text(n)
 			b.Run(h.name+"/"+strconv.Itoa(n), func(b *testing.B) {
 				b.SetBytes(int64(len(in)))
-				cpu0 := processCPU(b)
+				cpu0 := int64(cputime.Process())
 				for i := 0; i < b.N; i++ {
 					_ = Autop(in, true)
 				}
-				b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N)/float64(len(in)), "cpu-ns/byte")
+				b.ReportMetric(float64(int64(cputime.Process())-cpu0)/float64(b.N)/float64(len(in)), "cpu-ns/byte")
 			})
 		}
 	}
