@@ -44,8 +44,8 @@ type prepared struct {
 
 // A batch is cut at this many records or bytes of text, whichever comes first.
 // aheadBatches is how many decoded batches may wait for the writer: with one, the writer
-// waited for the decoder a sixth to a fifth of its time on a busy machine, whenever the decoder's thread was slow to
-// be scheduled again after a wait, or hit a run of long bodies; eight (at most about 2 MiB
+// waited for the decoder a sixth to a fifth of its time on a busy machine, whenever the
+// decoder's thread was slow to be scheduled again after a wait, or hit a run of long bodies; eight (at most about 2 MiB
 // of text) let the decoder keep that far ahead (docs/benchmarks.md, issue 11 session 9).
 const (
 	batchRecords = 128

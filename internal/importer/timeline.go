@@ -18,7 +18,7 @@ type timeline struct {
 	log   *slog.Logger
 	start time.Time
 	last  time.Time
-	cpu   time.Duration // processCPU at the last phase's end
+	cpu   time.Duration // cputime.Process() at the last phase's end
 	gc    runtime.MemStats
 }
 

@@ -17,9 +17,9 @@ var deferrableTables = map[string]bool{"comments": true}
 // made them (so the schema ends as it began). What stays is decided here, once:
 //   - primary keys and unique indexes: the inserts' conflict clauses need them;
 //   - partial indexes (a WHERE clause): an imported comment has no remote actor or commenter
-//     key, seldom a user, and seldom replies to a later comment, so they gain almost no entry, while building one reads
-//     the whole table back (measured: about 0.1 s of CPU each per 200,000 comments, against
-//     next to nothing live);
+//     key, seldom a user, and seldom replies to a later comment, so they gain almost no
+//     entry, while building one reads the whole table back (measured: about 0.1 s of CPU
+//     each per 200,000 comments, against next to nothing live);
 //   - every other index is cheaper to build once: even one whose keys arrive in order
 //     (post_id first) cost 1.5 to 2 times its build when kept up to date row by row
 //     (docs/benchmarks.md, issue 11 session 8).
